@@ -1,0 +1,67 @@
+/*
+ * config: scenario files, read with inih.
+ *
+ * Loading has two layers. config_load() reads a file (and its includes)
+ * into a list of raw entries, each remembering where it came from;
+ * config_set() adds --set overrides. config_resolve() then turns the
+ * entries into typed, validated params (params.h), filling defaults.
+ * Keeping the raw layer lets `check` print every value's source, lets
+ * `run` write run.ini, and lets sweeps vary any key by overriding it.
+ *
+ * Files are read through ini_parse_stream() with our own line reader,
+ * which counts lines exactly and rejects what Debian's inih r55 would
+ * silently mangle (indented lines, over-long lines): see docs/config.md.
+ */
+#ifndef SALESCAP_CONFIG_H
+#define SALESCAP_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "params.h"
+
+/* One key = value as read, with its origin. */
+struct config_entry {
+    char *section; /* "" for keys before any section */
+    char *key;
+    char *value;
+    char *file;    /* the file it was read from, or "--set" */
+    int line;      /* 1-based; 0 for --set */
+};
+
+struct config {
+    struct config_entry *entries;
+    size_t n, cap;
+    char *path;    /* the top-level file */
+};
+
+/* Reads path and its includes into cfg (zeroed or previously destroyed).
+ * Returns 0, or -1 with e set to "FILE:LINE: message" (ERR_CONFIG). */
+int config_load(struct config *cfg, const char *path, struct err *e);
+
+/* Applies "SECTION.KEY=VALUE" (SECTION may contain dots, as in
+ * "scenario.pull.pull.weeks=4": the key is everything after the last dot
+ * that follows a known section name). Later sets win. */
+int config_set(struct config *cfg, const char *assignment, struct err *e);
+
+/* Sets one key directly (used by sweeps); replaces an existing entry. */
+int config_put(struct config *cfg, const char *section, const char *key,
+               const char *value, const char *file, int line, struct err *e);
+
+/* Deep copy (for sweeps: one copy per grid point). */
+int config_copy(struct config *dst, const struct config *src, struct err *e);
+
+/* Validates and fills p (zeroed). Returns 0, or -1 with e set. */
+int config_resolve(const struct config *cfg, struct params *p, struct err *e);
+
+/* Writes every resolved parameter as an INI file that reproduces the run
+ * (run.ini). With sources != 0, each line ends with "; <source>" where the
+ * source is "default", "FILE:LINE" or "--set". Returns 0 or -1 on I/O error. */
+int config_write(FILE *out, const struct config *cfg, const struct params *p,
+                 int sources);
+
+/* Frees cfg; safe on a zeroed struct. */
+void config_destroy(struct config *cfg);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * dist: probability distributions written as in scenario files.
+ *
+ * Spec syntax (whitespace is free):
+ *   3.5                  fixed value
+ *   fixed(x)             fixed value
+ *   exponential(mean)
+ *   uniform(min, max)
+ *   triangular(min, mode, max)
+ *   normal(mean, sd)     draws below zero are clamped to zero when the
+ *                        distribution is declared non-negative (see below)
+ *   lognormal(mean, sd)  by arithmetic mean and sd
+ *   gamma(mean, sd)      by arithmetic mean and sd
+ *   beta(mean, sd)       on [0, 1], by mean and sd
+ *   empirical(v1, v2, ...)  each value equally likely
+ * Parameters are validated at parse time (GSL's samplers validate nothing).
+ */
+#ifndef SALESCAP_DIST_H
+#define SALESCAP_DIST_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+#include "err.h"
+
+enum dist_kind {
+    DIST_FIXED = 0,
+    DIST_EXPONENTIAL,
+    DIST_UNIFORM,
+    DIST_TRIANGULAR,
+    DIST_NORMAL,
+    DIST_LOGNORMAL,
+    DIST_GAMMA,
+    DIST_BETA,
+    DIST_EMPIRICAL,
+};
+
+#define DIST_EMPIRICAL_MAX 64
+
+struct dist {
+    enum dist_kind kind;
+    double p[3];  /* parameters as written (mean, sd / min, mode, max ...) */
+    double a, b;  /* derived sampler parameters (e.g. gamma shape, scale) */
+    double mean;  /* the distribution's mean (after clamping, see nonneg) */
+    int nonneg;   /* draws are clamped at 0 (durations, hours, money) */
+    size_t n;     /* empirical: number of values */
+    double v[DIST_EMPIRICAL_MAX]; /* empirical values */
+};
+
+/* Parses spec into d. nonneg: the quantity cannot be negative (hours, days,
+ * money): negative fixed values, means, minimums or empirical values are
+ * rejected, and normal draws are clamped at 0. On error returns -1 and sets
+ * e to a message without location, e.g. "gamma(mean, sd): sd must be > 0,
+ * got -1" (the caller prefixes FILE:LINE and the key). */
+int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e);
+
+/* One draw. */
+double dist_sample(const struct dist *d, gsl_rng *r);
+
+/* Writes the canonical spec of d into buf ("gamma(30, 10)"); returns the
+ * length snprintf would have written. */
+int dist_format(const struct dist *d, char *buf, size_t size);
+
+/* The mean (d->mean). */
+static inline double dist_mean(const struct dist *d) { return d->mean; }
+
+/* A fixed distribution with value x. */
+void dist_fixed(struct dist *d, double x);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * params: the resolved parameters of one scenario file: the model every
+ * scenario shares, the pipeline stages, and the scenarios with their
+ * interventions. Filled by config_resolve() (config.h), read by the model.
+ *
+ * Units are in the names unless they are days. Weeks of interventions are
+ * weeks of the reported horizon (week 0 = first reported week).
+ * Every field has a documented default (config.c holds the table, which is
+ * also what `salescap check` prints and docs/model.md describes).
+ */
+#ifndef SALESCAP_PARAMS_H
+#define SALESCAP_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dist.h"
+#include "rng.h"
+
+enum role { ROLE_SALES = 0, ROLE_OPS, ROLE_SUPPORT, ROLE_COUNT };
+
+enum queue_order {
+    QUEUE_FIFO = 0,         /* one queue, in arrival order */
+    QUEUE_TICKETS_FIRST,    /* tickets before onboarding, fifo within each */
+    QUEUE_ONBOARDING_FIRST, /* onboarding before tickets, fifo within each */
+};
+
+enum revenue_start {
+    REVENUE_AT_GOLIVE = 0, /* recurring revenue starts when onboarding ends */
+    REVENUE_AT_SIGNATURE,  /* ... when the deal is won */
+};
+
+/* [simulation] */
+struct sim_params {
+    int warmup_weeks;        /* 26; >= 1 */
+    int horizon_weeks;       /* 104; >= 1 */
+    int replications;        /* 200; >= 1 */
+    uint64_t seed;           /* 42 */
+    enum rng_kind rng;       /* xoshiro256pp */
+    double max_events;       /* per replication; a runaway model stops */
+};
+
+/* What every role shares: [sales], [operations] and [support]. */
+struct role_params {
+    int count;                 /* people at the start of warm-up */
+    double hours_per_week;     /* working hours, spread evenly over 7 days */
+    double lead_weeks;         /* from a hiring decision to the first day */
+    double ramp_weeks;         /* linear ramp of a new hire to full speed */
+    double ramp_start;         /* productivity on the first day, in [0, 1] */
+    double attrition_per_year; /* departures per person-year (0 = none) */
+    double backfill_weeks;     /* a departure's seat stays empty this long */
+};
+
+/* [sales] */
+struct sales_params {
+    struct role_params role;       /* count = reps */
+    double prospecting_share;      /* of the rep's hours */
+    double admin_share;            /* of the rep's hours; selling = the rest */
+    double opportunities_per_week; /* per rep at the base prospecting share */
+    struct dist deal_value;        /* annual contract value, $ */
+    struct dist effectiveness;     /* per-rep multiplier of advance odds */
+};
+
+/* [stage.NAME], in file order */
+struct stage_params {
+    char *name;
+    struct dist work_hours;    /* rep work, from the rep's selling hours */
+    struct dist buyer_days;    /* calendar time with the buyer */
+    struct dist patience_days; /* longest wait for the rep before going cold */
+    double advance;            /* probability of passing, before effectiveness */
+};
+
+/* [operations] */
+struct ops_params {
+    struct role_params role; /* count = staff */
+    enum queue_order queue;
+    struct dist onboarding_hours;
+    double onboarding_sla_days;
+    struct dist ticket_hours;
+    double ticket_sla_days;
+};
+
+/* [support] */
+struct support_params {
+    struct role_params role;        /* count = staff */
+    double absorb_hours_per_week;   /* rep admin hours one person takes on */
+};
+
+/* [clients] */
+struct clients_params {
+    int initial;                 /* clients at the start of warm-up */
+    double tickets_per_week;     /* per active client */
+    double renewal_rate;         /* at each anniversary, with no late items */
+    double late_penalty;         /* renewal odds lose this share per late item */
+    enum revenue_start revenue_start;
+    double contract_weeks;       /* 52: time between anniversaries */
+};
+
+/* [market]: Forrester's delivery-delay loop. */
+struct market_params {
+    double delay_sensitivity;          /* 0 turns the loop off */
+    double reputation_smoothing_weeks; /* how slowly the market notices */
+};
+
+/* Interventions. */
+enum iv_type {
+    IV_PULL = 0,
+    IV_POLICY,
+    IV_HIRE,
+    IV_FOCUS,
+    IV_SUPPORT,
+    IV_EFFECTIVENESS,
+    IV_EXPECTATIONS,
+    IV_HIRE_FROM_BUDGET,
+    IV_EXPAND_OPS_ON_DELAY,
+    IV_TYPE_COUNT,
+};
+
+enum reps_select { REPS_COUNT = 0, REPS_PERCENT, REPS_ALL };
+
+/* Which reps, and how: shared by pull and policy. */
+struct pull_spec {
+    enum reps_select select;
+    double reps;                /* count, or percent (0-100) */
+    double share;               /* of each pulled rep's hours, (0, 1] */
+    double ops_efficiency;      /* rep ops work per hour vs an ops person */
+    double return_productivity; /* right after return, in [0, 1] */
+    double return_ramp_weeks;   /* back to 1 over this many weeks */
+    double leak_share;          /* hours still leaking into ops after return */
+    double leak_weeks;          /* the leak fades linearly to 0 */
+};
+
+struct iv_pull {
+    int start_week, weeks;
+    struct pull_spec spec;
+};
+
+struct iv_policy {
+    double threshold_days; /* pull when expected ops delay exceeds this */
+    int weeks;             /* each pull lasts this long */
+    int cooldown_weeks;    /* no new pull this long after one ends */
+    int start_week, end_week; /* active window; end_week < 0: to the end */
+    struct pull_spec spec;
+};
+
+struct iv_hire {
+    enum role role;
+    int count;
+    int week;           /* the decision; people start lead_weeks later */
+    double lead_weeks;  /* < 0: the role's default */
+    double ramp_weeks;  /* < 0: the role's default */
+};
+
+struct iv_focus {
+    int start_week, weeks;
+    double prospecting_share;
+};
+
+struct iv_support {
+    int count, week;
+    double absorb_hours_per_week; /* < 0: [support] default */
+    double lead_weeks;            /* < 0: [support] default */
+};
+
+struct iv_effectiveness {
+    int week, weeks;               /* weeks <= 0: to the end */
+    double advance_multiplier;     /* on every stage's advance odds */
+    double opportunity_multiplier; /* on the opportunity rate */
+};
+
+struct iv_expectations {
+    int start_week, weeks;         /* weeks <= 0: to the end */
+    double hours_per_late_item;    /* rep time per reset conversation */
+    double forgiveness;            /* share of a late item's weight removed */
+};
+
+struct iv_hire_from_budget {
+    int start_week;
+    double revenue_share;     /* of trailing revenue spent on reps */
+    double cost_per_rep;      /* fully loaded, $ per year */
+    int trailing_weeks;       /* revenue window, annualised */
+    int review_weeks;         /* how often the budget is reviewed */
+    double lead_weeks;        /* < 0: [sales] default */
+    int max_reps;
+};
+
+struct iv_expand_ops {
+    int start_week;
+    double goal_days;         /* hire when the recognised delay exceeds it */
+    int count;                /* per decision */
+    int cooldown_weeks;       /* between decisions */
+    double lead_weeks;        /* < 0: [operations] default */
+    int max_staff;
+};
+
+struct intervention {
+    char *name;        /* the NAME of NAME.key */
+    enum iv_type type;
+    union {
+        struct iv_pull pull;
+        struct iv_policy policy;
+        struct iv_hire hire;
+        struct iv_focus focus;
+        struct iv_support support;
+        struct iv_effectiveness effectiveness;
+        struct iv_expectations expectations;
+        struct iv_hire_from_budget budget;
+        struct iv_expand_ops expand_ops;
+    } u;
+};
+
+/* [scenario.ID], in file order */
+struct scenario {
+    char *id;
+    char *title;       /* defaults to the id */
+    size_t n_iv;
+    struct intervention *iv;
+};
+
+struct params {
+    struct sim_params sim;
+    struct sales_params sales;
+    size_t n_stages;
+    struct stage_params *stages;
+    struct ops_params ops;
+    struct support_params support;
+    struct clients_params clients;
+    struct market_params market;
+    size_t n_scenarios;
+    struct scenario *scenarios;
+};
+
+/* Frees what config_resolve() allocated; safe on a zeroed struct. */
+void params_destroy(struct params *p);
+
+/* Names as written in INI files. */
+const char *role_name(enum role r);
+const char *iv_type_name(enum iv_type t);
+const char *queue_order_name(enum queue_order q);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * cli: help texts and the small helpers every command shares.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char overview[] =
+    "usage: salescap COMMAND [ARGS]\n"
+    "\n"
+    "Simulates sales capacity tradeoffs: what pulling salespeople into\n"
+    "operations costs in later quarters, against hiring or support.\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE.ini       simulate the baseline and every scenario, write CSVs\n"
+    "                     and charts\n"
+    "  check FILE.ini     validate, print every resolved parameter and a\n"
+    "                     steady-state capacity table; no simulation\n"
+    "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
+    "  plot DIR           redraw the charts of a finished run or sweep\n"
+    "  trace FILE.ini     one replication's events as CSV\n"
+    "  help COMMAND       the options of one command\n"
+    "\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 success; 1 runtime failure (I/O, memory, an external\n"
+    "tool); 2 usage or configuration error (the message names FILE:LINE);\n"
+    "130 or 143 when interrupted by SIGINT or SIGTERM.\n";
+
+static const char common_opts[] =
+    "Common options:\n"
+    "  -n, --replications N   replications per scenario (default: the file's)\n"
+    "      --seed N           base seed (default: the file's)\n"
+    "  -j, --jobs N           threads (default: all cores); results do not\n"
+    "                         depend on it\n"
+    "  -o, --out DIR          output folder (default: results/<file stem>/)\n"
+    "      --plots DIR        chart folder (default: plots/<file stem>/)\n"
+    "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+    "      --no-plot          write no charts\n"
+    "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
+    "  -q, --quiet            print nothing but errors\n"
+    "      --progress, --no-progress\n"
+    "                         progress bar on stderr (default: when stderr is\n"
+    "                         a terminal)\n";
+
+static const struct {
+    const char *name, *usage, *text;
+    int common;
+} helps[] = {
+    {"run", "salescap run FILE.ini [options]",
+     "Simulates the baseline and every [scenario.ID] of FILE on common random\n"
+     "numbers and writes weekly.csv, quarterly.csv, comparison.csv,\n"
+     "summary.txt and run.ini to the output folder, and the charts to the\n"
+     "plots folder.\n\n"
+     "      --precision P      add replications in batches until the 95 %\n"
+     "                         half-width of every scenario's total lost\n"
+     "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
+     "      --max-replications N   cap for --precision (default 10000)\n"
+     "      --report           also write report.html (charts inlined)\n",
+     1},
+    {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]",
+     "Validates FILE, prints every resolved parameter with its source\n"
+     "(default, FILE:LINE or --set) and a steady-state capacity table\n"
+     "computed from the inputs alone. Runs no simulation.\n",
+     0},
+    {"sweep", "salescap sweep SWEEP.ini [options]",
+     "Runs the scenario of SWEEP.ini's [sweep] over the grid of its [vary]\n"
+     "section and writes sweep.csv and its chart.\n\n"
+     "      --resume           skip grid points already finished\n"
+     "      --shard K/N        run only the K-th of N slices\n"
+     "      --merge DIR...     combine shard results into sweep.csv\n",
+     1},
+    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...]",
+     "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n",
+     0},
+    {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]",
+     "Writes the events of one replication as CSV to stdout (or -o FILE):\n"
+     "time,week,event,entity,details. The scenario defaults to the baseline\n"
+     "and the replication to 0.\n",
+     0},
+};
+
+int cli_help(const char *command)
+{
+    if (!command) {
+        fputs(overview, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        if (strcmp(command, helps[i].name))
+            continue;
+        printf("usage: %s\n\n%s", helps[i].usage, helps[i].text);
+        if (helps[i].common)
+            printf("\n%s", common_opts);
+        return 0;
+    }
+    cli_error("no help for unknown command '%s'", command);
+    return EXIT_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("salescap: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "salescap: cannot write to standard output\n");
+        return status ? status : EXIT_RUNTIME;
+    }
+    return status;
+}
+
+int cli_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
