@@ -1,0 +1,173 @@
+/*
+ * afile: atomic output files (see include/afile.h).
+ *
+ * Invariant: every temporary that exists on disk is listed in `open_tmps`
+ * until it is renamed or removed, so a signal handler can remove them all.
+ * The list is the one piece of process-wide state in salescap: it
+ * describes the file system, not the simulation, and it is guarded by a
+ * mutex (the handler only reads it, with unlink()).
+ */
+#include "afile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_OPEN_TMPS 64
+
+static char *volatile open_tmps[MAX_OPEN_TMPS];
+static pthread_mutex_t tmps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void tmps_add(char *tmp)
+{
+    pthread_mutex_lock(&tmps_lock);
+    for (int i = 0; i < MAX_OPEN_TMPS; i++) {
+        if (!open_tmps[i]) {
+            open_tmps[i] = tmp;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&tmps_lock);
+}
+
+static void tmps_remove(const char *tmp)
+{
+    pthread_mutex_lock(&tmps_lock);
+    for (int i = 0; i < MAX_OPEN_TMPS; i++)
+        if (open_tmps[i] == tmp)
+            open_tmps[i] = NULL;
+    pthread_mutex_unlock(&tmps_lock);
+}
+
+void afile_cleanup_all(void)
+{
+    for (int i = 0; i < MAX_OPEN_TMPS; i++) {
+        char *t = open_tmps[i];
+        if (t)
+            unlink(t);
+    }
+}
+
+static void afile_free(struct afile *a)
+{
+    free(a->path);
+    free(a->tmp);
+    a->path = a->tmp = NULL;
+    a->f = NULL;
+}
+
+int afile_open(struct afile *a, const char *path, struct err *e)
+{
+    memset(a, 0, sizeof *a);
+    size_t n = strlen(path);
+    a->path = strdup(path);
+    a->tmp = malloc(n + 16);
+    if (!a->path || !a->tmp) {
+        afile_free(a);
+        return err_set(e, ERR_RUNTIME, "%s: out of memory", path);
+    }
+    memcpy(a->tmp, path, n);
+    memcpy(a->tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) {
+        int saved = errno;
+        afile_free(a);
+        return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", path,
+                       strerror(saved));
+    }
+    tmps_add(a->tmp);
+    a->f = fdopen(fd, "w");
+    if (!a->f) {
+        int saved = errno;
+        close(fd);
+        afile_abort(a);
+        return err_set(e, ERR_RUNTIME, "%s: cannot open: %s", path,
+                       strerror(saved));
+    }
+    return 0;
+}
+
+int afile_commit(struct afile *a, struct err *e)
+{
+    int bad = 0, saved = 0;
+    if (fflush(a->f) != 0 || ferror(a->f))
+        bad = 1, saved = errno;
+    if (!bad && fsync(fileno(a->f)) != 0)
+        bad = 1, saved = errno;
+    if (!bad) {
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fileno(a->f), 0666 & ~mask) != 0)
+            bad = 1, saved = errno;
+    }
+    if (fclose(a->f) != 0 && !bad)
+        bad = 1, saved = errno;
+    a->f = NULL;
+    if (!bad && rename(a->tmp, a->path) != 0)
+        bad = 1, saved = errno;
+    if (bad) {
+        err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->path,
+                strerror(saved ? saved : EIO));
+        unlink(a->tmp);
+    }
+    tmps_remove(a->tmp);
+    afile_free(a);
+    return bad ? -1 : 0;
+}
+
+void afile_abort(struct afile *a)
+{
+    if (a->f)
+        fclose(a->f);
+    if (a->tmp) {
+        unlink(a->tmp);
+        tmps_remove(a->tmp);
+    }
+    afile_free(a);
+}
+
+int afile_write(const char *path, const void *data, size_t len,
+                struct err *e)
+{
+    struct afile a;
+    if (afile_open(&a, path, e) != 0)
+        return -1;
+    if (len && fwrite(data, 1, len, a.f) != len) {
+        afile_abort(&a);
+        return err_set(e, ERR_RUNTIME, "%s: cannot write", path);
+    }
+    return afile_commit(&a, e);
+}
+
+int mkdir_p(const char *dir, struct err *e)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return err_set(e, ERR_RUNTIME, "%s: out of memory", dir);
+    for (char *s = p + 1;; s++) {
+        int end = (*s == '\0');
+        if (*s == '/' || end) {
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                int saved = errno;
+                err_set(e, ERR_RUNTIME, "%s: cannot create folder: %s", p,
+                        strerror(saved));
+                free(p);
+                return -1;
+            }
+            if (end)
+                break;
+            *s = '/';
+        }
+    }
+    struct stat st;
+    int ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    if (!ok)
+        return err_set(e, ERR_RUNTIME, "%s: not a folder", dir);
+    return 0;
+}
