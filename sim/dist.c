@@ -1,0 +1,654 @@
+/*
+ * dist: parsing, sampling and formatting of distribution specs.
+ *
+ * Invariant: a struct dist that dist_parse() accepted has valid derived
+ * parameters (a, b) and an exact mean, so dist_sample() never checks
+ * anything and never fails. dist_parse() leaves *d untouched on error.
+ *
+ * Common random numbers: every sampler except gamma and beta draws a fixed
+ * number of uniforms (inverse-CDF style): exponential, uniform, triangular,
+ * normal, lognormal and empirical draw exactly one; a degenerate spec (sd 0,
+ * min = max, one empirical value) draws none, like fixed(x), so that
+ * "lognormal(5, 0)" and "5" behave identically. Gamma and beta use GSL's
+ * rejection samplers (Marsaglia-Tsang; Johnk or two gammas), which draw a
+ * random number of uniforms. See docs/random.md.
+ */
+#include "dist.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DIST_GENERIC "expected a number or a distribution like gamma(30, 10)"
+#define DIST_NUM_MAX 128 /* longest number token, bytes */
+
+struct dist_info {
+    const char *name;
+    const char *sig;       /* prefix of error messages */
+    enum dist_kind kind;
+    int nargs;             /* 0: one or more (empirical) */
+    const char *args[3];
+};
+
+static const struct dist_info dist_table[] = {
+    {"fixed", "fixed(x)", DIST_FIXED, 1, {"x"}},
+    {"exponential", "exponential(mean)", DIST_EXPONENTIAL, 1, {"mean"}},
+    {"uniform", "uniform(min, max)", DIST_UNIFORM, 2, {"min", "max"}},
+    {"triangular", "triangular(min, mode, max)", DIST_TRIANGULAR, 3,
+     {"min", "mode", "max"}},
+    {"normal", "normal(mean, sd)", DIST_NORMAL, 2, {"mean", "sd"}},
+    {"lognormal", "lognormal(mean, sd)", DIST_LOGNORMAL, 2, {"mean", "sd"}},
+    {"gamma", "gamma(mean, sd)", DIST_GAMMA, 2, {"mean", "sd"}},
+    {"beta", "beta(mean, sd)", DIST_BETA, 2, {"mean", "sd"}},
+    {"empirical", "empirical()", DIST_EMPIRICAL, 0, {NULL}},
+};
+
+#define DIST_NTABLE (sizeof dist_table / sizeof dist_table[0])
+
+/* Names people reach for that are not prefixes or near misses. */
+static const char *const dist_aliases[][2] = {
+    {"gaussian", "normal"},  {"gauss", "normal"},
+    {"constant", "fixed"},   {"const", "fixed"},
+    {"discrete", "empirical"}, {"choice", "empirical"},
+    {"exp", "exponential"},  {"triangle", "triangular"},
+};
+
+static const char *skip_ws(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return s;
+}
+
+/* Length of [s, s + len) without trailing whitespace. */
+static size_t trim_len(const char *s, size_t len)
+{
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    return len;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+enum num_status { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE };
+
+/* strtod in the C locale, whatever setlocale() the program made: a
+ * scenario file must mean the same thing on every machine. */
+static double strtod_c(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c == (locale_t)0)
+        return strtod(s, end);
+    locale_t old = uselocale(c);
+    double v = strtod(s, end);
+    uselocale(old);
+    freelocale(c);
+    return v;
+}
+
+/* Parses the whole token [s, s + len), already trimmed. Decimal only:
+ * hexadecimal floats, nan and inf (which strtod accepts) are refused. */
+static enum num_status num_parse(const char *s, size_t len, double *out)
+{
+    char buf[DIST_NUM_MAX];
+    if (len == 0 || len >= sizeof buf)
+        return NUM_BAD;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    const char *p = buf + (buf[0] == '+' || buf[0] == '-');
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return NUM_BAD;
+    char *end;
+    errno = 0;
+    double v = strtod_c(buf, &end);
+    int range = errno == ERANGE;
+    if (end == buf || *end != '\0')
+        return NUM_BAD;
+    if (isnan(v) || (isinf(v) && !range))
+        return NUM_NONFINITE;
+    if (isinf(v))
+        return NUM_RANGE; /* overflow; underflow to 0 is accepted */
+    *out = v;
+    return NUM_OK;
+}
+
+/* ------------------------------------------------------------ suggestions */
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Case-insensitive edit distance, for names of at most 15 bytes. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[16];
+    if (la > 15 || lb > 15)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int same = tolower((unsigned char)a[i - 1]) ==
+                       tolower((unsigned char)b[j - 1]);
+            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + !same);
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static int is_prefix_ci(const char *pre, const char *s)
+{
+    size_t n = strlen(pre);
+    if (n < 3 || n > strlen(s))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)pre[i]) != tolower((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* The known name closest to an unknown one, or NULL when none is close. */
+static const char *dist_suggest(const char *name)
+{
+    for (size_t i = 0; i < sizeof dist_aliases / sizeof dist_aliases[0]; i++)
+        if (edit_distance(name, dist_aliases[i][0]) == 0)
+            return dist_aliases[i][1];
+    const char *best = NULL;
+    size_t best_d = 3; /* suggest at distance <= 2 */
+    for (size_t i = 0; i < DIST_NTABLE; i++) {
+        const char *k = dist_table[i].name;
+        size_t dd = is_prefix_ci(name, k) ? 1 : edit_distance(name, k);
+        if (dd < best_d) {
+            best = k;
+            best_d = dd;
+        }
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static const struct dist_info *dist_lookup(const char *name, size_t len)
+{
+    for (size_t i = 0; i < DIST_NTABLE; i++)
+        if (strlen(dist_table[i].name) == len &&
+            memcmp(dist_table[i].name, name, len) == 0)
+            return &dist_table[i];
+    return NULL;
+}
+
+static int is_nonfinite_word(const char *s, size_t len)
+{
+    static const char *const words[] = {"nan", "inf", "infinity"};
+    for (size_t i = 0; i < 3; i++)
+        if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+struct tok {
+    const char *s;
+    size_t len;
+};
+
+/* Splits [s, e) at commas into trimmed tokens, storing at most max of
+ * them. Returns the number of tokens; an all-blank list has none. */
+static size_t split_args(const char *s, const char *e, struct tok *t,
+                         size_t max)
+{
+    const char *b = skip_ws(s);
+    if (b >= e)
+        return 0;
+    size_t n = 0;
+    for (;;) {
+        const char *c = memchr(b, ',', (size_t)(e - b));
+        const char *stop = c ? c : e;
+        if (n < max) {
+            t[n].s = b;
+            t[n].len = trim_len(b, (size_t)(stop - b));
+        }
+        n++;
+        if (!c)
+            return n;
+        b = skip_ws(c + 1);
+    }
+}
+
+/* Parses argument i of a distribution into *v. */
+static int parse_arg(const struct dist_info *in, size_t i, struct tok t,
+                     double *v, struct err *e)
+{
+    char vname[32];
+    const char *name = in->args[0] ? in->args[i] : vname;
+    if (!in->args[0])
+        snprintf(vname, sizeof vname, "value %zu", i + 1);
+    if (t.len == 0)
+        return err_set(e, ERR_CONFIG, "%s: missing a number for %s", in->sig,
+                       name);
+    int len = (int)t.len;
+    switch (num_parse(t.s, t.len, v)) {
+    case NUM_OK:
+        return 0;
+    case NUM_BAD:
+        break;
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s must be a finite number, got '%.*s'", in->sig,
+                       name, len, t.s);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, "%s: %s is out of range, got '%.*s'",
+                       in->sig, name, len, t.s);
+    }
+    return err_set(e, ERR_CONFIG, "%s: expected a number for %s, got '%.*s'",
+                   in->sig, name, len, t.s);
+}
+
+static int dist_check(struct dist *x, const char *sig, struct err *e);
+
+/* spec is the whole (left-trimmed) spec; s points at its first letter. */
+static int parse_named(struct dist *x, const char *spec, const char *s,
+                       struct err *e)
+{
+    const char *name = s;
+    while (isalnum((unsigned char)*s) || *s == '_')
+        s++;
+    size_t nlen = (size_t)(s - name);
+    int nl = nlen > 40 ? 40 : (int)nlen;
+    int whole = (int)trim_len(spec, strlen(spec));
+    if (is_nonfinite_word(name, nlen))
+        return err_set(e, ERR_CONFIG, "expected a finite number, got '%.*s'",
+                       whole, spec);
+    const struct dist_info *in = dist_lookup(name, nlen);
+    const char *p = skip_ws(s);
+    if (*p != '(') {
+        if (in)
+            return err_set(e, ERR_CONFIG, "%s: expected '(' after '%s'",
+                           in->sig, in->name);
+        return err_set(e, ERR_CONFIG, DIST_GENERIC ", got '%.*s'", whole, spec);
+    }
+    if (!in) {
+        char nbuf[41];
+        snprintf(nbuf, sizeof nbuf, "%.*s", nl, name);
+        const char *hint = dist_suggest(nbuf);
+        if (hint)
+            return err_set(e, ERR_CONFIG,
+                           "unknown distribution '%s'; did you mean '%s'?",
+                           nbuf, hint);
+        return err_set(e, ERR_CONFIG,
+                       "unknown distribution '%s'; known: fixed, "
+                       "exponential, uniform, triangular, normal, lognormal, "
+                       "gamma, beta, empirical",
+                       nbuf);
+    }
+    const char *rp = strchr(p, ')');
+    if (!rp)
+        return err_set(e, ERR_CONFIG, "%s: missing ')'", in->sig);
+    struct tok t[DIST_EMPIRICAL_MAX];
+    size_t n = split_args(p + 1, rp, t, DIST_EMPIRICAL_MAX);
+    if (in->nargs > 0 && n != (size_t)in->nargs)
+        return err_set(e, ERR_CONFIG, "%s: expected %d argument%s, got %zu",
+                       in->sig, in->nargs, in->nargs == 1 ? "" : "s", n);
+    if (n == 0)
+        return err_set(e, ERR_CONFIG, "%s: needs at least one value", in->sig);
+    if (n > DIST_EMPIRICAL_MAX)
+        return err_set(e, ERR_CONFIG, "%s: at most %d values, got %zu",
+                       in->sig, DIST_EMPIRICAL_MAX, n);
+    double *dst = in->kind == DIST_EMPIRICAL ? x->v : x->p;
+    for (size_t i = 0; i < n; i++)
+        if (parse_arg(in, i, t[i], &dst[i], e) != 0)
+            return -1;
+    const char *after = skip_ws(rp + 1);
+    if (*after)
+        return err_set(e, ERR_CONFIG, "%s: unexpected '%.*s' after ')'",
+                       in->sig, (int)trim_len(after, strlen(after)), after);
+    x->kind = in->kind;
+    x->n = in->kind == DIST_EMPIRICAL ? n : 0;
+    return dist_check(x, in->sig, e);
+}
+
+/* A bare number: a fixed value. s is left-trimmed. */
+static int parse_number(struct dist *x, const char *s, struct err *e)
+{
+    size_t len = trim_len(s, strlen(s));
+    int l = (int)len;
+    double v = 0;
+    switch (num_parse(s, len, &v)) {
+    case NUM_OK:
+        break;
+    case NUM_BAD:
+        return err_set(e, ERR_CONFIG, DIST_GENERIC ", got '%.*s'", l, s);
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG, "expected a finite number, got '%.*s'",
+                       l, s);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, "number out of range, got '%.*s'", l, s);
+    }
+    if (x->nonneg && v < 0)
+        return err_set(e, ERR_CONFIG, "expected a value >= 0, got %.10g", v);
+    x->kind = DIST_FIXED;
+    x->p[0] = v;
+    return dist_check(x, "fixed(x)", e);
+}
+
+int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e)
+{
+    struct dist x;
+    memset(&x, 0, sizeof x);
+    x.nonneg = nonneg != 0;
+    const char *s = skip_ws(spec);
+    if (*s == '\0')
+        return err_set(e, ERR_CONFIG, DIST_GENERIC ", got an empty value");
+    int rc = isalpha((unsigned char)*s) || *s == '_'
+                 ? parse_named(&x, s, s, e)
+                 : parse_number(&x, s, e);
+    if (rc != 0)
+        return -1;
+    *d = x;
+    return 0;
+}
+
+/* ------------------------------------------------------------- validation */
+
+/* E[max(X, 0)] for X ~ normal(mu, sd), sd > 0. */
+static double normal_clamped_mean(double mu, double sd)
+{
+    double z = mu / sd;
+    double cdf = 0.5 * erfc(-z / sqrt(2.0));
+    double pdf = exp(-0.5 * z * z) * 0.39894228040143267794; /* 1/sqrt(2pi) */
+    return mu * cdf + sd * pdf;
+}
+
+static int check_mean_sd(const struct dist *x, const char *sig, int mean_pos,
+                         struct err *e)
+{
+    const double m = x->p[0], s = x->p[1];
+    if (mean_pos && !(m > 0))
+        return err_set(e, ERR_CONFIG, "%s: mean must be > 0, got %.10g", sig,
+                       m);
+    if (!mean_pos && x->nonneg && m < 0)
+        return err_set(e, ERR_CONFIG, "%s: mean must be >= 0, got %.10g", sig,
+                       m);
+    if (s < 0)
+        return err_set(e, ERR_CONFIG, "%s: sd must be >= 0, got %.10g", sig, s);
+    return 0;
+}
+
+static int out_of_range(const char *sig, struct err *e)
+{
+    return err_set(e, ERR_CONFIG,
+                   "%s: parameters out of range for sampling", sig);
+}
+
+static int check_lognormal(struct dist *x, const char *sig, struct err *e)
+{
+    if (check_mean_sd(x, sig, 1, e) != 0)
+        return -1;
+    double r = x->p[1] / x->p[0];
+    double sigma2 = log1p(r * r);
+    if (!isfinite(sigma2))
+        return out_of_range(sig, e);
+    x->a = log(x->p[0]) - sigma2 / 2;
+    x->b = sqrt(sigma2);
+    x->mean = x->p[0];
+    return 0;
+}
+
+static int check_gamma(struct dist *x, const char *sig, struct err *e)
+{
+    if (check_mean_sd(x, sig, 1, e) != 0)
+        return -1;
+    const double m = x->p[0], s = x->p[1];
+    x->mean = m;
+    if (s == 0)
+        return 0;
+    x->a = (m / s) * (m / s); /* shape k = m^2 / s^2 */
+    x->b = s * (s / m);       /* scale = s^2 / m */
+    if (!isfinite(x->a) || !(x->a > 0) || !isfinite(x->b) || !(x->b > 0))
+        return out_of_range(sig, e);
+    return 0;
+}
+
+static int check_beta(struct dist *x, const char *sig, struct err *e)
+{
+    const double m = x->p[0], s = x->p[1];
+    if (!(m > 0 && m < 1))
+        return err_set(e, ERR_CONFIG,
+                       "%s: mean must be between 0 and 1 (exclusive), "
+                       "got %.10g", sig, m);
+    if (s < 0)
+        return err_set(e, ERR_CONFIG, "%s: sd must be >= 0, got %.10g", sig, s);
+    /* alpha + beta = nu = mean (1 - mean) / sd^2 - 1 must be > 0; an sd
+     * within rounding of the bound counts as the bound. */
+    double nu = s > 0 ? m * (1 - m) / (s * s) - 1 : HUGE_VAL;
+    if (!(nu > 1e-9))
+        return err_set(e, ERR_CONFIG,
+                       "%s: needs sd < sqrt(mean*(1-mean)) = %.10g, got %.10g",
+                       sig, sqrt(m * (1 - m)), s);
+    x->mean = m;
+    if (s == 0)
+        return 0;
+    x->a = m * nu;
+    x->b = (1 - m) * nu;
+    if (!isfinite(nu) || !(x->a > 0) || !(x->b > 0))
+        return out_of_range(sig, e);
+    return 0;
+}
+
+static int check_triangular(struct dist *x, const char *sig, struct err *e)
+{
+    const double lo = x->p[0], mode = x->p[1], hi = x->p[2];
+    if (x->nonneg && lo < 0)
+        return err_set(e, ERR_CONFIG, "%s: min must be >= 0, got %.10g", sig,
+                       lo);
+    if (!(lo <= mode && mode <= hi))
+        return err_set(e, ERR_CONFIG,
+                       "%s: needs min <= mode <= max, got %.10g, %.10g, %.10g",
+                       sig, lo, mode, hi);
+    x->b = hi - lo;
+    if (!isfinite(x->b))
+        return out_of_range(sig, e);
+    x->a = x->b > 0 ? (mode - lo) / x->b : 0;
+    x->mean = lo / 3 + mode / 3 + hi / 3;
+    return 0;
+}
+
+static int check_empirical(struct dist *x, const char *sig, struct err *e)
+{
+    double mean = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->nonneg && x->v[i] < 0)
+            return err_set(e, ERR_CONFIG,
+                           "%s: value %zu must be >= 0, got %.10g", sig, i + 1,
+                           x->v[i]);
+        mean += (x->v[i] - mean) / (double)(i + 1); /* cannot overflow */
+    }
+    x->mean = mean;
+    return 0;
+}
+
+/* Validates the parameters of x and derives a, b and mean. */
+static int dist_check(struct dist *x, const char *sig, struct err *e)
+{
+    double *p = x->p;
+    switch (x->kind) {
+    case DIST_FIXED:
+        if (x->nonneg && p[0] < 0)
+            return err_set(e, ERR_CONFIG, "%s: x must be >= 0, got %.10g", sig,
+                           p[0]);
+        if (p[0] == 0)
+            p[0] = 0; /* no "-0" in dist_format */
+        x->mean = p[0];
+        return 0;
+    case DIST_EXPONENTIAL:
+        if (!(p[0] > 0))
+            return err_set(e, ERR_CONFIG, "%s: mean must be > 0, got %.10g",
+                           sig, p[0]);
+        x->mean = p[0];
+        return 0;
+    case DIST_UNIFORM:
+        if (x->nonneg && p[0] < 0)
+            return err_set(e, ERR_CONFIG, "%s: min must be >= 0, got %.10g",
+                           sig, p[0]);
+        if (p[0] > p[1])
+            return err_set(e, ERR_CONFIG,
+                           "%s: min must not exceed max, got %.10g > %.10g",
+                           sig, p[0], p[1]);
+        x->b = p[1] - p[0];
+        if (!isfinite(x->b))
+            return out_of_range(sig, e);
+        x->mean = p[0] / 2 + p[1] / 2;
+        return 0;
+    case DIST_TRIANGULAR:
+        return check_triangular(x, sig, e);
+    case DIST_NORMAL:
+        if (check_mean_sd(x, sig, 0, e) != 0)
+            return -1;
+        if (!isfinite(fabs(p[0]) + 9 * p[1]))
+            return out_of_range(sig, e);
+        x->mean = x->nonneg && p[1] > 0 ? normal_clamped_mean(p[0], p[1])
+                                        : p[0];
+        return 0;
+    case DIST_LOGNORMAL:
+        return check_lognormal(x, sig, e);
+    case DIST_GAMMA:
+        return check_gamma(x, sig, e);
+    case DIST_BETA:
+        return check_beta(x, sig, e);
+    case DIST_EMPIRICAL:
+        return check_empirical(x, sig, e);
+    }
+    return err_set(e, ERR_CONFIG, "%s: unknown distribution kind", sig);
+}
+
+/* --------------------------------------------------------------- sampling */
+
+/* One standard normal by inversion of one uniform. u = 0 (probability
+ * 2^-53 with xoshiro256pp, 2^-32 with mt19937) maps to 2^-54, about -8.3
+ * sd, instead of -infinity; the largest u gives about +8.2 sd. */
+static inline double std_normal(gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r);
+    if (u <= 0)
+        u = 0x1p-54;
+    return gsl_cdf_ugaussian_Pinv(u);
+}
+
+double dist_sample(const struct dist *d, gsl_rng *r)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case DIST_FIXED:
+        return p[0];
+    case DIST_EXPONENTIAL:
+        return gsl_ran_exponential(r, p[0]);
+    case DIST_UNIFORM:
+        if (d->b == 0)
+            return p[0];
+        return p[0] + d->b * gsl_rng_uniform(r);
+    case DIST_TRIANGULAR: {
+        if (d->b == 0)
+            return p[0];
+        double u = gsl_rng_uniform(r);
+        if (u < d->a)
+            return p[0] + sqrt(u * d->b * (p[1] - p[0]));
+        return p[2] - sqrt((1 - u) * d->b * (p[2] - p[1]));
+    }
+    case DIST_NORMAL: {
+        if (p[1] == 0)
+            return p[0];
+        double x = p[0] + p[1] * std_normal(r);
+        return d->nonneg && x < 0 ? 0 : x;
+    }
+    case DIST_LOGNORMAL:
+        if (p[1] == 0)
+            return p[0];
+        return exp(d->a + d->b * std_normal(r));
+    case DIST_GAMMA:
+        if (p[1] == 0)
+            return p[0];
+        return gsl_ran_gamma(r, d->a, d->b);
+    case DIST_BETA:
+        if (p[1] == 0)
+            return p[0];
+        return gsl_ran_beta(r, d->a, d->b);
+    case DIST_EMPIRICAL: {
+        if (d->n <= 1)
+            return d->v[0];
+        size_t i = (size_t)(gsl_rng_uniform(r) * (double)d->n);
+        return d->v[i < d->n ? i : d->n - 1];
+    }
+    }
+    assert(0 && "unknown distribution kind");
+    return 0;
+}
+
+/* ------------------------------------------------------------- formatting */
+
+struct sbuf {
+    char *buf;
+    size_t size, len;
+};
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len < b->size)
+        snprintf(b->buf + b->len, b->size - b->len, "%s", s);
+    b->len += n;
+}
+
+static void sb_num(struct sbuf *b, double v)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%.10g", v);
+    sb_str(b, tmp);
+}
+
+int dist_format(const struct dist *d, char *buf, size_t size)
+{
+    struct sbuf b = {buf, size, 0};
+    if (size)
+        buf[0] = '\0';
+    const struct dist_info *in = NULL;
+    for (size_t i = 0; i < DIST_NTABLE; i++)
+        if (dist_table[i].kind == d->kind)
+            in = &dist_table[i];
+    if (!in || d->kind == DIST_FIXED) {
+        sb_num(&b, d->p[0]);
+        return (int)b.len;
+    }
+    const double *v = d->kind == DIST_EMPIRICAL ? d->v : d->p;
+    size_t n = d->kind == DIST_EMPIRICAL ? d->n : (size_t)in->nargs;
+    sb_str(&b, in->name);
+    sb_str(&b, "(");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_str(&b, ", ");
+        sb_num(&b, v[i]);
+    }
+    sb_str(&b, ")");
+    return (int)b.len;
+}
+
+void dist_fixed(struct dist *d, double x)
+{
+    memset(d, 0, sizeof *d);
+    d->kind = DIST_FIXED;
+    d->p[0] = x;
+    d->mean = x;
+}
