@@ -48,7 +48,8 @@ void model_set_trace(struct model *m, FILE *out);
 
 /* Runs replication `replication` of scenario `scenario` (-1: the baseline)
  * from the start of warm-up to the end of the horizon. Writes
- * horizon_weeks * RAW_COUNT values to raw (week-major; see metrics.h) and,
+ * (warmup_weeks + horizon_weeks) * RAW_COUNT values to raw (week-major,
+ * warm-up weeks first; see metrics.h) and,
  * if tot is not NULL, the run's totals. The same (params, scenario,
  * replication) gives the same output, bit for bit.
  * Returns 0, or -1 with e set (ERR_RUNTIME) when the event cap is hit or

@@ -1,18 +1,429 @@
-/* Placeholder until its owner lands the command. */
+/*
+ * cmd_run: `salescap run` and `salescap trace`.
+ *
+ * run: load and resolve the file, simulate (run.h), write the outputs
+ * (output.h), print the summary, draw the charts (plot.h) and, with
+ * --report, report.html. Plotting failures are warnings unless charts
+ * were asked for explicitly (--format or --plots), so CSVs are never lost
+ * to a missing gnuplot.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
 #include "cli.h"
+#include "config.h"
+#include "model.h"
+#include "output.h"
+#include "plot.h"
+/* report.h lands with the report module; this is its agreed contract. */
+int report_write(const char *run_dir, const char *plots_dir, struct err *e);
+#include "run.h"
+
+#define MAX_SETS 256
+
+struct run_args {
+    const char *file, *out, *plots, *scenario;
+    const char *sets[MAX_SETS];
+    int nsets;
+    long replications, replication, max_replications;
+    unsigned long long seed;
+    int has_seed, jobs, quiet, progress, no_plot, report;
+    unsigned formats;
+    int explicit_plots;
+    double precision;
+};
+
+static volatile sig_atomic_t stop_signal;
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+    stop_flag = 1;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_precision(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s)
+        return -1;
+    if (*end == '%') {
+        v /= 100.0;
+        end++;
+    }
+    if (*end || !(v > 0.0) || !(v < 1.0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Derives "results/<stem>" style folders from the file name. */
+static void default_dir(char *buf, size_t size, const char *top,
+                        const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strcspn(base, ".");
+    snprintf(buf, size, "%s/%.*s", top, (int)n, base);
+}
+
+enum {
+    OPT_SEED = 256, OPT_PLOTS, OPT_FORMAT, OPT_NO_PLOT, OPT_SET, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_PRECISION, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
+    OPT_REPLICATION,
+};
+
+static const struct option long_opts[] = {
+    {"replications", required_argument, NULL, 'n'},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"jobs", required_argument, NULL, 'j'},
+    {"out", required_argument, NULL, 'o'},
+    {"plots", required_argument, NULL, OPT_PLOTS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+    {"set", required_argument, NULL, OPT_SET},
+    {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"max-replications", required_argument, NULL, OPT_MAX_REPS},
+    {"report", no_argument, NULL, OPT_REPORT},
+    {"scenario", required_argument, NULL, OPT_SCENARIO},
+    {"replication", required_argument, NULL, OPT_REPLICATION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int bad_value(const char *opt, const char *v)
+{
+    cli_error("%s: invalid value '%s'", opt, v);
+    return EXIT_USAGE;
+}
+
+/* Parses one option; returns 0, or an exit status (-1: help printed). */
+static int take_opt(struct run_args *a, int c, const char *cmd)
+{
+    long v;
+    switch (c) {
+    case 'n':
+        if (parse_long(optarg, 1, 100000000, &a->replications))
+            return bad_value("--replications", optarg);
+        return 0;
+    case OPT_SEED: {
+        char *end;
+        errno = 0;
+        a->seed = strtoull(optarg, &end, 10);
+        if (errno || end == optarg || *end || optarg[0] == '-')
+            return bad_value("--seed", optarg);
+        a->has_seed = 1;
+        return 0;
+    }
+    case 'j':
+        if (parse_long(optarg, 1, 4096, &v))
+            return bad_value("--jobs", optarg);
+        a->jobs = (int)v;
+        return 0;
+    case 'o':
+        a->out = optarg;
+        return 0;
+    case OPT_PLOTS:
+        a->plots = optarg;
+        a->explicit_plots = 1;
+        return 0;
+    case OPT_FORMAT: {
+        unsigned f;
+        if (plot_format_parse(optarg, &f) != 0)
+            return bad_value("--format (png, svg or pdf)", optarg);
+        a->formats |= f;
+        a->explicit_plots = 1;
+        return 0;
+    }
+    case OPT_NO_PLOT:
+        a->no_plot = 1;
+        return 0;
+    case OPT_SET:
+        if (a->nsets == MAX_SETS) {
+            cli_error("too many --set options (at most %d)", MAX_SETS);
+            return EXIT_USAGE;
+        }
+        a->sets[a->nsets++] = optarg;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case OPT_PROGRESS:
+        a->progress = 1;
+        return 0;
+    case OPT_NO_PROGRESS:
+        a->progress = 0;
+        return 0;
+    case OPT_PRECISION:
+        if (parse_precision(optarg, &a->precision))
+            return bad_value("--precision (e.g. 2% or 0.02)", optarg);
+        return 0;
+    case OPT_MAX_REPS:
+        if (parse_long(optarg, 2, 100000000, &a->max_replications))
+            return bad_value("--max-replications", optarg);
+        return 0;
+    case OPT_REPORT:
+        a->report = 1;
+        return 0;
+    case OPT_SCENARIO:
+        a->scenario = optarg;
+        return 0;
+    case OPT_REPLICATION:
+        if (parse_long(optarg, 0, LONG_MAX, &a->replication))
+            return bad_value("--replication", optarg);
+        return 0;
+    case 'h':
+        cli_help(cmd);
+        return -1;
+    default:
+        fprintf(stderr, "(see 'salescap help %s')\n", cmd);
+        return EXIT_USAGE;
+    }
+}
+
+static int parse_args(struct run_args *a, int argc, char **argv,
+                      const char *cmd)
+{
+    memset(a, 0, sizeof *a);
+    a->replications = -1;
+    a->max_replications = 10000;
+    a->jobs = cli_cores();
+    a->progress = isatty(STDERR_FILENO);
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "n:j:o:qh", long_opts, NULL)) != -1) {
+        int rc = take_opt(a, c, cmd);
+        if (rc)
+            return rc;
+    }
+    if (optind != argc - 1) {
+        cli_error("%s: expected one scenario file (see 'salescap help %s')",
+                  cmd, cmd);
+        return EXIT_USAGE;
+    }
+    a->file = argv[optind];
+    return 0;
+}
+
+/* Loads, overrides and resolves the file. Returns 0 or an exit status. */
+static int load(const struct run_args *a, struct config *cfg,
+                struct params *p)
+{
+    struct err e = {0};
+    if (config_load(cfg, a->file, &e) != 0)
+        goto fail;
+    for (int i = 0; i < a->nsets; i++)
+        if (config_set(cfg, a->sets[i], &e) != 0)
+            goto fail;
+    if (config_resolve(cfg, p, &e) != 0)
+        goto fail;
+    if (a->replications > 0)
+        p->sim.replications = (int)a->replications;
+    if (a->has_seed)
+        p->sim.seed = a->seed;
+    return 0;
+fail:
+    cli_error("%s", e.msg);
+    return e.kind == ERR_RUNTIME ? EXIT_RUNTIME : EXIT_USAGE;
+}
+
+static void warmup_check(const struct params *p, const struct run_result *r)
+{
+    struct acc *series[2] = {r->warm_revenue, r->warm_backlog};
+    const char *names[2] = {"revenue", "ops backlog"};
+    int n = r->weeks_total;
+    double *x = malloc((size_t)n * sizeof *x);
+    if (!x)
+        return;
+    for (int k = 0; k < 2; k++) {
+        for (int w = 0; w < n; w++)
+            x[w] = series[k][w].mean;
+        int weeks = 5 * stats_mser5(x, (size_t)n);
+        if (weeks > p->sim.warmup_weeks)
+            fprintf(stderr, "salescap: warning: MSER-5 on the baseline's "
+                    "weekly %s suggests a warm-up of %d weeks; "
+                    "[simulation] warmup_weeks is %d\n",
+                    names[k], weeks, p->sim.warmup_weeks);
+    }
+    free(x);
+}
+
+static int draw(const struct run_args *a, const char *out, const char *plots)
+{
+    struct err e = {0};
+    if (plot_run_dir(out, plots, a->formats, &e) < 0) {
+        cli_error("%s%s", a->explicit_plots ? "" : "warning: ", e.msg);
+        return a->explicit_plots ? EXIT_RUNTIME : 0;
+    }
+    if (a->report && report_write(out, plots, &e) != 0) {
+        cli_error("%s", e.msg);
+        return EXIT_RUNTIME;
+    }
+    if (!a->quiet)
+        printf("Charts: %s/\n%s", plots,
+               a->report ? "Report: " : "");
+    if (!a->quiet && a->report)
+        printf("%s/report.html\n", out);
+    return 0;
+}
+
+static int simulate_and_write(const struct run_args *a, struct config *cfg,
+                              struct params *p, const char *out)
+{
+    struct run_opts o = {
+        .jobs = a->jobs, .replications = p->sim.replications,
+        .precision = a->precision, .max_replications = a->max_replications,
+        .progress = a->progress && !a->quiet, .stop = &stop_flag,
+    };
+    struct run_result r = {0};
+    struct err e = {0};
+    char *text = NULL;
+    size_t len = 0;
+    int rc = EXIT_RUNTIME;
+    if (run_simulate(p, &o, &r, &e) != 0)
+        goto done;
+    if (a->precision > 0.0)
+        p->sim.replications = (int)r.replications;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem || output_summary(mem, p, &r) != 0 || fclose(mem) != 0) {
+        err_set(&e, ERR_RUNTIME, "out of memory");
+        goto done;
+    }
+    if (output_write_run(out, cfg, p, &r, text, &e) != 0)
+        goto done;
+    if (!a->quiet) {
+        fputs(text, stdout);
+        printf("Results: %s/\n", out);
+    }
+    warmup_check(p, &r);
+    rc = 0;
+done:
+    if (rc)
+        cli_error("%s", e.msg);
+    free(text);
+    run_result_destroy(&r);
+    return rc;
+}
+
+static int interrupted(void)
+{
+    afile_cleanup_all();
+    cli_error("interrupted by %s; previous results are untouched",
+              stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    return 128 + (int)stop_signal;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'run' is not built yet");
-    return EXIT_RUNTIME;
+    struct run_args a;
+    int rc = parse_args(&a, argc, argv, "run");
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct config cfg = {0};
+    struct params p = {0};
+    if ((rc = load(&a, &cfg, &p)) != 0)
+        goto done;
+    char out[4096], plots[4096];
+    default_dir(out, sizeof out, "results", a.file);
+    default_dir(plots, sizeof plots, "plots", a.file);
+    if (a.out)
+        snprintf(out, sizeof out, "%s", a.out);
+    if (a.plots)
+        snprintf(plots, sizeof plots, "%s", a.plots);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    rc = simulate_and_write(&a, &cfg, &p, out);
+    if (stop_signal) {
+        rc = interrupted();
+        goto done;
+    }
+    if (rc == 0 && !a.no_plot)
+        rc = draw(&a, out, plots);
+done:
+    params_destroy(&p);
+    config_destroy(&cfg);
+    return rc;
+}
+
+/* ---- trace ------------------------------------------------------------ */
+
+static int find_scenario(const struct params *p, const char *id)
+{
+    if (!id || !strcmp(id, "baseline"))
+        return -1;
+    for (size_t s = 0; s < p->n_scenarios; s++)
+        if (!strcmp(p->scenarios[s].id, id))
+            return (int)s;
+    return -2;
 }
 
 int cmd_trace(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'trace' is not built yet");
-    return EXIT_RUNTIME;
+    struct run_args a;
+    int rc = parse_args(&a, argc, argv, "trace");
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct config cfg = {0};
+    struct params p = {0};
+    struct model *m = NULL;
+    FILE *f = stdout;
+    if ((rc = load(&a, &cfg, &p)) != 0)
+        goto done;
+    int s = find_scenario(&p, a.scenario);
+    if (s == -2) {
+        cli_error("%s: no scenario '%s'", a.file, a.scenario);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    struct err e = {0};
+    size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
+    double *raw = malloc(n * sizeof *raw);
+    if (a.out && !(f = fopen(a.out, "w"))) {
+        cli_error("%s: %s", a.out, strerror(errno));
+        free(raw);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    m = model_alloc(&p, &e);
+    if (m && raw) {
+        model_set_trace(m, f);
+        rc = model_run(m, s, (uint64_t)a.replication, raw, NULL, &e) ? 1 : 0;
+    } else {
+        rc = err_set(&e, ERR_RUNTIME, "out of memory") ? EXIT_RUNTIME : 0;
+    }
+    if (rc)
+        cli_error("%s", e.msg);
+    free(raw);
+    if (f != stdout && fclose(f) != 0 && !rc) {
+        cli_error("%s: %s", a.out, strerror(errno));
+        rc = EXIT_RUNTIME;
+    }
+done:
+    model_free(m);
+    params_destroy(&p);
+    config_destroy(&cfg);
+    return rc;
 }

@@ -1,0 +1,83 @@
+/*
+ * run: many replications of the baseline and every scenario, on threads,
+ * summarised per week, per quarter and as paired differences.
+ *
+ * Replication r of every scenario uses the streams of (seed, r): the same
+ * people, deals and clients, so a scenario's difference from the baseline
+ * is measured on common random numbers, replication by replication.
+ * Threads take replications in increasing order and hand their series to
+ * an in-order commit, so summaries are identical for any number of
+ * threads, and memory does not grow with the number of replications.
+ */
+#ifndef SALESCAP_RUN_H
+#define SALESCAP_RUN_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+#include "stats.h"
+
+/* Comparison metrics: every metric of metrics.h, then these two. */
+enum cmp_metric {
+    CMP_LOST_REVENUE = M_COUNT, /* baseline - scenario revenue, $ */
+    CMP_LOST_REVENUE_CUMULATIVE,
+    CMP_COUNT,
+};
+
+struct run_opts {
+    int jobs;              /* threads, >= 1 */
+    long replications;     /* fixed count; ignored with precision > 0 */
+    double precision;      /* relative half-width target, or 0 */
+    long max_replications; /* cap for precision mode */
+    int progress;          /* draw a progress bar on stderr */
+    volatile int *stop;    /* set by a signal handler to stop early */
+};
+
+/* Accumulators, each indexed [scenario][period][metric], scenario 0 being
+ * the baseline (comparisons: [scenario - 1]). Period Q of cmp is "total". */
+struct run_result {
+    int nscen, weeks, quarters, weeks_total;
+    long replications;
+    struct acc *weekly;     /* nscen * weeks * M_COUNT */
+    struct acc *quarterly;  /* nscen * quarters * M_COUNT */
+    struct acc *cmp_base;   /* (nscen-1) * (quarters+1) * CMP_COUNT */
+    struct acc *cmp_scen;
+    struct acc *cmp_delta;
+    struct acc *warm_revenue; /* baseline, every week incl. warm-up */
+    struct acc *warm_backlog;
+    double seconds;         /* wall time of the simulation */
+};
+
+static inline struct acc *run_weekly(const struct run_result *r, int s,
+                                     int w, int m)
+{
+    return &r->weekly[((size_t)s * r->weeks + w) * M_COUNT + m];
+}
+
+static inline struct acc *run_quarterly(const struct run_result *r, int s,
+                                        int q, int m)
+{
+    return &r->quarterly[((size_t)s * r->quarters + q) * M_COUNT + m];
+}
+
+static inline size_t run_cmp_index(const struct run_result *r, int s, int q,
+                                   int m)
+{
+    return ((size_t)(s - 1) * (r->quarters + 1) + q) * CMP_COUNT + m;
+}
+
+/* Simulates p with options o into res (zeroed). Returns 0, or -1 with e
+ * set (out of memory, a runaway replication, or stopped by o->stop). */
+int run_simulate(const struct params *p, const struct run_opts *o,
+                 struct run_result *res, struct err *e);
+
+/* Frees res; safe on a zeroed struct. */
+void run_result_destroy(struct run_result *res);
+
+/* The reported weeks [w0, w1) of quarter q (0-based); the last quarter may
+ * be shorter than 13 weeks. */
+void run_quarter_weeks(int q, int weeks, int *w0, int *w1);
+
+#endif

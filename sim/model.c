@@ -1,0 +1,382 @@
+/*
+ * model: the engine of one replication: the event loop, the weekly tick
+ * that closes a week's metrics and applies staffing changes, and the
+ * bookkeeping shared by the sales and ops modules.
+ *
+ * Invariants (checked by tests/test_model.c):
+ * - every opportunity found is, at any time, exactly one of: open (waiting
+ *   for its rep, in the rep's hands, with the buyer), won, lost, gone cold;
+ * - for every person, clock hours by activity + idle = hours available;
+ * - the same (params, scenario, replication) gives the same raw series.
+ * Events at the same time run in priority order (the tick first), then in
+ * the order they were scheduled: runs never depend on heap layout.
+ */
+#include "model_internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define PRIO_TICK 0u
+#define PRIO_EVENT 1u
+
+static const char *const ev_names[EV_KIND_COUNT] = {
+    [EV_TICK] = "tick",           [EV_OPP_ARRIVE] = "opp_arrive",
+    [EV_REP_DONE] = "rep_done",   [EV_BUYER_DONE] = "buyer_done",
+    [EV_PATIENCE] = "patience",   [EV_OPS_DONE] = "ops_done",
+    [EV_TICKET] = "ticket",       [EV_ANNIVERSARY] = "anniversary",
+};
+
+int model_grow(void **arr, int32_t *cap, int32_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    if (need > INT32_MAX / 2)
+        return -1;
+    int32_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*arr, (size_t)n * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
+double model_ramp(double t, double start_t, double ramp_weeks,
+                  double ramp_start)
+{
+    if (!(ramp_weeks > 0.0))
+        return 1.0;
+    double x = (t - start_t) / (ramp_weeks * DAYS_PER_WEEK);
+    if (x >= 1.0)
+        return 1.0;
+    if (x <= 0.0)
+        return ramp_start;
+    return ramp_start + (1.0 - ramp_start) * x;
+}
+
+int model_schedule(struct model *m, double t, enum ev_kind kind, int32_t id,
+                   uint32_t gen, uint32_t aux)
+{
+    assert(t >= m->t);
+    return evq_push(&m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
+                    (uint32_t)kind, (uint32_t)id, gen, aux);
+}
+
+void model_tracef(struct model *m, const char *event, int32_t id,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(m->trace, "%.6f,%d,%s,%d,", m->t,
+            (int)floor(m->t / DAYS_PER_WEEK) - m->p->sim.warmup_weeks, event,
+            (int)id);
+    va_start(ap, fmt);
+    vfprintf(m->trace, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->trace);
+}
+
+struct model *model_alloc(const struct params *p, struct err *e)
+{
+    struct model *m = calloc(1, sizeof *m);
+    if (!m)
+        goto fail;
+    m->p = p;
+    m->weeks_total = p->sim.warmup_weeks + p->sim.horizon_weeks;
+    if (evq_init(&m->q, 1024) != 0)
+        goto fail;
+    m->rng = gsl_rng_alloc(rng_type(p->sim.rng));
+    m->weekly_revenue = calloc((size_t)m->weeks_total + 1, sizeof(double));
+    if (!m->rng || !m->weekly_revenue)
+        goto fail;
+    return m;
+fail:
+    model_free(m);
+    err_set(e, ERR_RUNTIME, "out of memory");
+    return NULL;
+}
+
+void model_free(struct model *m)
+{
+    if (!m)
+        return;
+    evq_destroy(&m->q);
+    if (m->rng)
+        gsl_rng_free(m->rng);
+    free(m->reps);
+    free(m->opps);
+    free(m->clients);
+    free(m->items);
+    free(m->servers);
+    free(m->hires);
+    free(m->weekly_revenue);
+    free(m);
+}
+
+void model_set_trace(struct model *m, FILE *out)
+{
+    m->trace = out;
+    if (out)
+        fputs("time,week,event,entity,details\n", out);
+}
+
+/* Empties the world, keeping the arrays' memory. */
+static void model_reset(struct model *m, int scenario, uint64_t replication,
+                        double *raw)
+{
+    const struct params *p = m->p;
+    evq_clear(&m->q);
+    m->q.max_n = 0;
+    m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
+    m->base_key = rng_key(rng_key(p->sim.seed, 0x5a1e5ca9), replication);
+    m->t = 0.0;
+    m->week = 0;
+    m->raw = raw;
+    memset(raw, 0, (size_t)m->weeks_total * RAW_COUNT * sizeof *raw);
+    memset(m->cur, 0, sizeof m->cur);
+    memset(&m->tot, 0, sizeof m->tot);
+    m->n_reps = m->n_opps = m->n_clients = m->n_items = 0;
+    m->n_servers = m->n_staff_seats = m->n_hires = 0;
+    m->free_opp = m->free_item = NONE;
+    m->open_opps = 0;
+    m->open_value = m->arr_live = 0.0;
+    m->clients_active = 0;
+    m->q_onb.head = m->q_onb.tail = m->q_tkt.head = m->q_tkt.tail = NONE;
+    m->item_seq = 0;
+    m->wait_hours[0] = m->wait_hours[1] = 0.0;
+    m->backlog_items = 0;
+    m->n_support = p->support.role.count;
+    m->support_absorb = p->support.role.count * p->support.absorb_hours_per_week;
+    memset(&m->revenue, 0, sizeof m->revenue);
+    memset(&m->pipeline, 0, sizeof m->pipeline);
+    memset(&m->sell_busy, 0, sizeof m->sell_busy);
+    memset(&m->sell_idle, 0, sizeof m->sell_idle);
+    memset(&m->rep_ops_busy, 0, sizeof m->rep_ops_busy);
+    memset(&m->rep_ops_idle, 0, sizeof m->rep_ops_idle);
+    memset(&m->staff_busy, 0, sizeof m->staff_busy);
+    memset(&m->staff_idle, 0, sizeof m->staff_idle);
+    m->w_prosp = m->w_admin = m->w_avail = m->w_staff_avail = 0.0;
+    m->prosp_share = p->sales.prospecting_share;
+    m->adv_mult = m->opp_mult = 1.0;
+    m->expectations_on = 0;
+    m->forgive = m->reset_hours = 0.0;
+    m->delay = m->delay_smooth = 0.0;
+    m->rep_mult = 1.0;
+    m->policy_busy_until = m->policy_cool_until = m->expand_cool_until = 0;
+    memset(m->weekly_revenue, 0,
+           ((size_t)m->weeks_total + 1) * sizeof *m->weekly_revenue);
+}
+
+/* The people and clients at the start of warm-up. */
+static int model_populate(struct model *m)
+{
+    const struct params *p = m->p;
+    for (int i = 0; i < p->sales.role.count; i++)
+        if (sales_add_rep(m, 0.0, 0.0) != 0)
+            return -1;
+    for (int i = 0; i < p->ops.role.count; i++)
+        if (ops_add_staff(m, 0.0, 0.0) != 0)
+            return -1;
+    double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
+    for (int i = 0; i < p->clients.initial; i++) {
+        uint64_t key = rng_key(rng_key(m->base_key, S_INITIAL), (uint64_t)i);
+        rng_reseed(m->rng, key);
+        double value = dist_sample(&p->sales.deal_value, m->rng);
+        /* Assumption: the installed base is spread evenly over the
+         * contract year, so renewals do not all fall on one day. */
+        double age = gsl_rng_uniform(m->rng) * contract;
+        int32_t owner = p->sales.role.count > 0 ? i % p->sales.role.count
+                                                : NONE;
+        if (ops_new_client(m, owner, key, value, 1, -age) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void flush_hours(struct model *m, double *row)
+{
+    row[M_REP_HOURS_PROSPECTING] = m->w_prosp * DAYS_PER_WEEK;
+    row[M_REP_HOURS_ADMIN] = m->w_admin * DAYS_PER_WEEK;
+    row[M_REP_HOURS_SELLING] = m->sell_busy.area;
+    row[M_REP_HOURS_OPS] = m->rep_ops_busy.area;
+    row[M_REP_HOURS_IDLE] = m->sell_idle.area + m->rep_ops_idle.area;
+    double busy = m->staff_busy.area + m->rep_ops_busy.area;
+    double avail = busy + m->staff_idle.area + m->rep_ops_idle.area;
+    row[M_OPS_UTILIZATION] = busy;
+    row[D_OPS_UTILIZATION] = avail;
+
+    struct model_totals *t = &m->tot;
+    t->rep_hours_available += m->w_avail * DAYS_PER_WEEK;
+    t->rep_hours[0] += row[M_REP_HOURS_PROSPECTING];
+    t->rep_hours[1] += row[M_REP_HOURS_SELLING];
+    t->rep_hours[2] += row[M_REP_HOURS_ADMIN];
+    t->rep_hours[3] += row[M_REP_HOURS_OPS];
+    t->rep_hours[4] += row[M_REP_HOURS_IDLE];
+    t->ops_hours_available += m->w_staff_avail * DAYS_PER_WEEK;
+    t->ops_hours_busy += m->staff_busy.area;
+    t->ops_hours_idle += m->staff_idle.area;
+}
+
+/* Closes week w: flows from this week's counters and integrals, levels as
+ * they stand now. Then restarts the counters. */
+static void flush_week(struct model *m, int w)
+{
+    double t = m->t;
+    struct integ *g[] = {&m->revenue,      &m->pipeline,     &m->sell_busy,
+                         &m->sell_idle,    &m->rep_ops_busy, &m->rep_ops_idle,
+                         &m->staff_busy,   &m->staff_idle};
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        integ_to(g[i], t);
+
+    double *row = m->raw + (size_t)w * RAW_COUNT;
+    memcpy(row, m->cur, sizeof m->cur);
+    row[M_REVENUE] = m->revenue.area;
+    row[M_PIPELINE_COUNT] = m->open_opps;
+    row[M_PIPELINE_VALUE] = m->open_value;
+    row[M_OPS_BACKLOG_HOURS] = ops_backlog_hours(m);
+    row[M_OPS_BACKLOG_ITEMS] = m->backlog_items;
+    row[M_EXPECTED_DELAY_DAYS] = ops_expected_delay(m);
+    row[M_CLIENTS_ACTIVE] = m->clients_active;
+    int reps = 0, staff = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        reps += m->reps[r].filled;
+    for (int32_t s = 0; s < m->n_servers; s++)
+        staff += m->servers[s].rep == NONE && m->servers[s].filled;
+    row[M_REPS_ACTIVE] = reps;
+    row[M_OPS_STAFF_ACTIVE] = staff;
+    flush_hours(m, row);
+    m->weekly_revenue[w] = row[M_REVENUE];
+    m->tot.pipeline_area += m->pipeline.area;
+
+    memset(m->cur, 0, sizeof m->cur);
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        g[i]->area = 0.0;
+}
+
+/* The week's capacity by activity, after this tick's rate changes. */
+static void week_rates(struct model *m)
+{
+    double hpd = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
+    m->w_prosp = m->w_admin = m->w_avail = 0.0;
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        const struct rep *rp = &m->reps[r];
+        if (!rp->filled)
+            continue;
+        m->w_prosp += rp->h_prosp;
+        m->w_admin += rp->h_admin;
+        m->w_avail += hpd;
+    }
+    m->w_staff_avail = 0.0;
+    for (int32_t s = 0; s < m->n_servers; s++)
+        if (m->servers[s].rep == NONE && m->servers[s].filled)
+            m->w_staff_avail += m->servers[s].clock;
+}
+
+static int on_tick(struct model *m, int w)
+{
+    if (w > 0)
+        flush_week(m, w - 1);
+    if (w == m->weeks_total)
+        return 1;
+    m->week = w;
+    if (iv_on_tick(m) != 0)
+        return -1;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        if (sales_update_rates(m, r) != 0)
+            return -1;
+    if (ops_update_staff(m) != 0)
+        return -1;
+    week_rates(m);
+    if (ops_dispatch(m) != 0)
+        return -1;
+    if (model_schedule(m, (w + 1) * DAYS_PER_WEEK, EV_TICK, w + 1, 0, 0))
+        return -1;
+    return 0;
+}
+
+static int dispatch(struct model *m, const struct evq_event *ev)
+{
+    int32_t id = (int32_t)ev->id;
+    switch ((enum ev_kind)ev->kind) {
+    case EV_TICK:
+        return on_tick(m, id);
+    case EV_OPP_ARRIVE:
+        if (ev->gen != m->reps[id].prosp_gen)
+            return 0;
+        return sales_on_arrive(m, id);
+    case EV_REP_DONE:
+        if (ev->gen != m->reps[id].serve_gen)
+            return 0;
+        return sales_on_rep_done(m, id);
+    case EV_BUYER_DONE:
+        if (ev->gen != m->opps[id].gen)
+            return 0;
+        return sales_on_buyer_done(m, id);
+    case EV_PATIENCE:
+        if (ev->gen != m->opps[id].gen)
+            return 0;
+        return sales_on_patience(m, id);
+    case EV_OPS_DONE:
+        if (ev->gen != m->servers[id].gen)
+            return 0;
+        return ops_on_done(m, id);
+    case EV_TICKET:
+        if (ev->gen != m->clients[id].gen)
+            return 0;
+        return ops_on_ticket(m, id);
+    case EV_ANNIVERSARY:
+        if (ev->gen != m->clients[id].gen)
+            return 0;
+        return ops_on_anniversary(m, id);
+    case EV_KIND_COUNT:
+        break;
+    }
+    assert(!"unknown event kind");
+    return -1;
+}
+
+static int model_loop(struct model *m, struct err *e)
+{
+    struct evq_event ev;
+    double max_events = m->p->sim.max_events;
+    while (evq_pop(&m->q, &ev) == 0) {
+        assert(ev.t >= m->t);
+        m->t = ev.t;
+        if (++m->tot.events > max_events)
+            return err_set(e, ERR_RUNTIME,
+                           "more than %.0f events in one replication: the "
+                           "model runs away (an ops queue growing without "
+                           "bound?); raise [simulation] max_events if it "
+                           "is meant to be this big",
+                           max_events);
+        if (m->trace && ev.kind != EV_TICK)
+            TRACE(m, ev_names[ev.kind], (int32_t)ev.id, "gen=%u", ev.gen);
+        int rc = dispatch(m, &ev);
+        if (rc < 0)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        if (rc > 0)
+            return 0;
+    }
+    assert(!"the event list ran dry before the end");
+    return -1;
+}
+
+int model_run(struct model *m, int scenario, uint64_t replication,
+              double *raw, struct model_totals *tot, struct err *e)
+{
+    model_reset(m, scenario, replication, raw);
+    if (model_populate(m) != 0 || model_schedule(m, 0.0, EV_TICK, 0, 0, 0))
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (model_loop(m, e) != 0)
+        return -1;
+    m->tot.opps_open = m->open_opps;
+    if (tot)
+        *tot = m->tot;
+    return 0;
+}

@@ -1,0 +1,277 @@
+/*
+ * model_internal: the state of one replication, shared by the model's
+ * modules (model.c: engine, clock and metrics; model_sales.c: reps,
+ * prospecting, opportunities; model_ops.c: the ops backlog, its servers and
+ * clients; model_iv.c: interventions and policies).
+ *
+ * Time is in days from the start of warm-up; tick w happens at 7w and
+ * opens week w. Every rate (hours a person works at each activity, how
+ * fast a server burns work) is piecewise constant between ticks: staffing,
+ * ramps, pulls, focus and leaks change only at ticks (Assumption: a week's
+ * resolution is enough for decisions made in weeks; it keeps the engine
+ * exact and cheap). Within a week, work progresses at those rates and
+ * completion times are exact.
+ *
+ * Entities live in arrays and refer to each other by index. Lazy
+ * cancellation: an event carries its entity's generation (gen); bumping
+ * the generation invalidates every pending event of that entity.
+ */
+#ifndef SALESCAP_MODEL_INTERNAL_H
+#define SALESCAP_MODEL_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "evq.h"
+#include "model.h"
+
+#define DAYS_PER_WEEK 7.0
+#define NONE (-1)
+
+enum ev_kind {
+    EV_TICK = 0,    /* id = week */
+    EV_OPP_ARRIVE,  /* id = rep: the next opportunity is found */
+    EV_REP_DONE,    /* id = rep: the deal work in hand is finished */
+    EV_BUYER_DONE,  /* id = opp: the buyer's part of a stage is over */
+    EV_PATIENCE,    /* id = opp: it waited too long for its rep */
+    EV_OPS_DONE,    /* id = server: the item in hand is finished */
+    EV_TICKET,      /* id = client: the client raises a ticket */
+    EV_ANNIVERSARY, /* id = client: renew or churn */
+    EV_KIND_COUNT,
+};
+
+/* Stream kinds: the first component of every key below the replication. */
+enum stream {
+    S_REP = 1,   /* (seat, occupant): effectiveness, departure */
+    S_PROSPECT,  /* (seat, k): prospecting hours to the k-th opportunity */
+    S_OPP,       /* (seat, k): the deal; then (stage) per stage */
+    S_INITIAL,   /* (i): the i-th client of the initial base */
+    S_CLIENT,    /* below a client's key: tickets, renewals, onboarding */
+    S_TICKET,
+    S_RENEW,
+    S_ONBOARD,
+    S_STAFF,     /* (role, seat, occupant): departure of ops/support */
+};
+
+/* A running integral of a piecewise-constant rate (hours, $, opp-days). */
+struct integ {
+    double rate, area, last_t;
+};
+
+static inline void integ_to(struct integ *g, double t)
+{
+    g->area += g->rate * (t - g->last_t);
+    g->last_t = t;
+}
+
+static inline void integ_add(struct integ *g, double t, double drate)
+{
+    integ_to(g, t);
+    g->rate += drate;
+}
+
+/* A rep's seat. A seat is vacant between a departure and its backfill;
+ * its pipeline waits (and goes cold) meanwhile. */
+struct rep {
+    int filled;
+    uint32_t occupant;       /* how many people have held the seat */
+    double start_t;          /* the occupant's first day */
+    double ramp_weeks, ramp_start;
+    double depart_t;         /* attrition: when the occupant leaves */
+    double eff;              /* effectiveness of the occupant */
+    uint64_t k;              /* opportunities found from this seat */
+    /* prospecting in operational time */
+    double need;             /* effective hours still needed for the next */
+    double prosp_rate;       /* effective prospecting hours per day */
+    double prosp_last_t;
+    uint32_t prosp_gen;
+    /* the queue of deal work, doubly linked through opp.prev/next */
+    int32_t head, tail;
+    int32_t serving;         /* opp in hand, or NONE */
+    double sell_rate;        /* effective selling hours per day */
+    double sell_clock;       /* clock selling hours per day */
+    double serve_last_t;
+    uint32_t serve_gen;
+    /* clock hours per day by activity, this week */
+    double h_prosp, h_admin, h_ops;
+    /* pulls */
+    double pull_share, pull_eff;
+    int32_t pulled_by;       /* intervention index, or NONE */
+    double return_t, return_prod, return_ramp_weeks;
+    double leak_t, leak_share, leak_weeks, leak_eff;
+    int32_t server;          /* this rep's ops server, or NONE */
+};
+
+enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
+
+/* An opportunity, or a task (an expectation reset: rep work with no deal). */
+struct opp {
+    int32_t rep, prev, next;
+    uint8_t state, is_task;
+    uint16_t stage;
+    uint32_t gen;
+    uint64_t key;            /* the deal's stream */
+    double value;            /* annual contract value, $ */
+    double created_t, enq_t;
+    double work;             /* effective hours of the stage left */
+    double buyer_days, u_advance;
+};
+
+enum client_state { CL_FREE = 0, CL_ONBOARDING, CL_LIVE, CL_CHURNED };
+
+struct client {
+    uint8_t state, paying;
+    int32_t owner;           /* the rep seat that sold it */
+    uint32_t gen, tickets, term;
+    uint64_t key;
+    double value;            /* annual contract value, $ */
+    double term_start;       /* start of the current contract term */
+    double late;             /* late items this term (may be fractional) */
+};
+
+enum item_kind { ITEM_ONBOARDING = 0, ITEM_TICKET };
+
+/* A work item of the ops backlog. */
+struct item {
+    int32_t client, next;
+    uint8_t kind, started;
+    double hours;            /* effective work left */
+    double arrive_t;
+    uint64_t seq;            /* arrival order, for fifo across kinds */
+};
+
+/* An ops server: a staff seat, or a rep's share of ops work. */
+struct server {
+    int32_t item;            /* in hand, or NONE */
+    int32_t rep;             /* NONE for staff */
+    int filled;
+    uint32_t gen, occupant;
+    double rate;             /* effective hours per day */
+    double clock;            /* clock hours per day */
+    double last_t;
+    double start_t, ramp_weeks, ramp_start, depart_t;
+};
+
+/* A person hired, starting at tick `week`. */
+struct pending_hire {
+    int week;
+    enum role role;
+    int32_t seat;                 /* a vacant seat to refill, or NONE */
+    double ramp_weeks;
+    double absorb_hours_per_week; /* support */
+};
+
+struct fifo {
+    int32_t head, tail;
+};
+
+struct model {
+    const struct params *p;
+    const struct scenario *sc;   /* NULL for the baseline */
+    struct evq q;
+    gsl_rng *rng;
+    uint64_t base_key;           /* (seed, replication) */
+    double t;
+    int week;                    /* the current tick (week of warm-up + horizon) */
+    int weeks_total;
+    double *raw;                 /* weeks_total * RAW_COUNT */
+    double cur[RAW_COUNT];       /* this week's flows */
+    struct model_totals tot;
+    FILE *trace;
+
+    struct rep *reps;
+    int32_t n_reps, cap_reps;
+    struct opp *opps;
+    int32_t n_opps, cap_opps, free_opp;
+    int32_t open_opps;
+    double open_value;
+    struct client *clients;
+    int32_t n_clients, cap_clients;
+    double arr_live;             /* annual value of live clients, $ */
+    int32_t clients_active;
+    struct item *items;
+    int32_t n_items, cap_items, free_item;
+    struct fifo q_onb, q_tkt;
+    uint64_t item_seq;
+    double wait_hours[2];        /* waiting items' hours, by item kind */
+    int32_t backlog_items;       /* waiting + in service */
+    struct server *servers;
+    int32_t n_servers, cap_servers;
+    int32_t n_staff_seats;       /* ops staff seats (servers with rep NONE) */
+    struct pending_hire *hires;
+    int32_t n_hires, cap_hires;
+    int n_support;               /* support staff employed */
+    double support_absorb;       /* admin hours per week they absorb */
+
+    /* integrals over time */
+    struct integ revenue;        /* $ per day */
+    struct integ pipeline;       /* open opportunities */
+    struct integ sell_busy;      /* clock selling hours, deal work in hand */
+    struct integ sell_idle;      /* clock selling hours, nothing in hand */
+    struct integ rep_ops_busy;   /* clock ops hours of busy rep servers */
+    struct integ rep_ops_idle;
+    struct integ staff_busy;     /* clock hours of busy staff servers */
+    struct integ staff_idle;
+
+    /* this week's clock hours per day, set at the tick */
+    double w_prosp, w_admin, w_avail, w_staff_avail;
+
+    /* intervention state */
+    double prosp_share;          /* current (focus) */
+    double adv_mult, opp_mult;   /* effectiveness */
+    int expectations_on;
+    double forgive, reset_hours;
+    double delay, delay_smooth;  /* expected onboarding delay, days */
+    double rep_mult;             /* reputation multiplier on the last stage */
+    int policy_busy_until, policy_cool_until;
+    int expand_cool_until;
+    double *weekly_revenue;      /* per tick, for hire_from_budget */
+};
+
+/* model.c */
+int model_schedule(struct model *m, double t, enum ev_kind kind, int32_t id,
+                   uint32_t gen, uint32_t aux);
+void model_tracef(struct model *m, const char *event, int32_t id,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define TRACE(m, ...)                                                        \
+    do {                                                                     \
+        if ((m)->trace)                                                      \
+            model_tracef((m), __VA_ARGS__);                                  \
+    } while (0)
+int model_grow(void **arr, int32_t *cap, int32_t need, size_t size);
+double model_ramp(double t, double start_t, double ramp_weeks,
+                  double ramp_start);
+
+/* model_sales.c */
+int sales_add_rep(struct model *m, double t, double ramp_weeks);
+int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks);
+void sales_vacate(struct model *m, int32_t r);
+int sales_update_rates(struct model *m, int32_t r);
+int sales_on_arrive(struct model *m, int32_t r);
+int sales_on_rep_done(struct model *m, int32_t r);
+int sales_on_buyer_done(struct model *m, int32_t o);
+int sales_on_patience(struct model *m, int32_t o);
+int sales_add_task(struct model *m, int32_t r, double hours);
+int32_t sales_filled(const struct model *m);
+
+/* model_ops.c */
+int ops_add_staff(struct model *m, double t, double ramp_weeks);
+int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks);
+void ops_vacate(struct model *m, int32_t s);
+int ops_set_server(struct model *m, int32_t s, double rate, double clock);
+int ops_update_staff(struct model *m);
+int ops_rep_server(struct model *m, int32_t r);
+int ops_on_done(struct model *m, int32_t s);
+int ops_new_client(struct model *m, int32_t owner, uint64_t key,
+                   double value, int live, double term_start);
+int ops_on_ticket(struct model *m, int32_t c);
+int ops_on_anniversary(struct model *m, int32_t c);
+int ops_dispatch(struct model *m);
+double ops_expected_delay(const struct model *m);
+double ops_backlog_hours(const struct model *m);
+
+/* model_iv.c */
+int iv_on_tick(struct model *m);
+
+#endif

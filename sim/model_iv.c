@@ -1,0 +1,358 @@
+/*
+ * model_iv: what changes at each weekly tick: departures, hires arriving,
+ * the market's view of delivery delay, and the scenario's interventions.
+ *
+ * Interventions name weeks of the reported horizon; tick w of the run is
+ * reported week w - warmup_weeks. Before an intervention's first week the
+ * scenario and the baseline execute the same events on the same draws, so
+ * their paired difference is exactly zero there.
+ *
+ * Invariant: a rep is pulled by at most one intervention at a time
+ * (rep.pulled_by); later pulls skip reps already pulled.
+ */
+#include <assert.h>
+#include <math.h>
+
+#include "model_internal.h"
+
+static const struct params *P(const struct model *m) { return m->p; }
+
+static int add_pending(struct model *m, struct pending_hire h)
+{
+    if (model_grow((void **)&m->hires, &m->cap_hires, m->n_hires + 1,
+                   sizeof *m->hires))
+        return -1;
+    m->hires[m->n_hires++] = h;
+    return 0;
+}
+
+static double role_ramp(const struct model *m, enum role role, double ramp)
+{
+    if (ramp >= 0.0)
+        return ramp;
+    switch (role) {
+    case ROLE_SALES:
+        return P(m)->sales.role.ramp_weeks;
+    case ROLE_OPS:
+        return P(m)->ops.role.ramp_weeks;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return P(m)->support.role.ramp_weeks;
+}
+
+static double role_lead(const struct model *m, enum role role, double lead)
+{
+    if (lead >= 0.0)
+        return lead;
+    switch (role) {
+    case ROLE_SALES:
+        return P(m)->sales.role.lead_weeks;
+    case ROLE_OPS:
+        return P(m)->ops.role.lead_weeks;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return P(m)->support.role.lead_weeks;
+}
+
+/* Decides to hire `count` people now; they start after the lead time,
+ * rounded up to a whole week. */
+static int hire(struct model *m, enum role role, int count, double lead,
+                double ramp, double absorb)
+{
+    int start = m->week + (int)ceil(role_lead(m, role, lead));
+    if (start == m->week)
+        start++; /* Assumption: nobody starts the week they are hired */
+    for (int i = 0; i < count; i++) {
+        struct pending_hire h = {.week = start, .role = role, .seat = NONE,
+                                 .ramp_weeks = role_ramp(m, role, ramp),
+                                 .absorb_hours_per_week = absorb};
+        if (add_pending(m, h) != 0)
+            return -1;
+    }
+    TRACE(m, "hire", count, "role=%s start_week=%d", role_name(role),
+          start - P(m)->sim.warmup_weeks);
+    return 0;
+}
+
+static int start_one(struct model *m, const struct pending_hire *h)
+{
+    switch (h->role) {
+    case ROLE_SALES:
+        if (h->seat != NONE)
+            return sales_fill_seat(m, h->seat, m->t, h->ramp_weeks);
+        return sales_add_rep(m, m->t, h->ramp_weeks);
+    case ROLE_OPS:
+        if (h->seat != NONE)
+            return ops_fill_seat(m, h->seat, m->t, h->ramp_weeks);
+        return ops_add_staff(m, m->t, h->ramp_weeks);
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    /* Assumption: support staff absorb their full share from day one. */
+    m->n_support++;
+    m->support_absorb += h->absorb_hours_per_week;
+    return 0;
+}
+
+/* Starts this week's hires, keeping the others in order. */
+static int start_hires(struct model *m)
+{
+    int32_t kept = 0;
+    for (int32_t i = 0; i < m->n_hires; i++) {
+        struct pending_hire h = m->hires[i];
+        if (h.week > m->week) {
+            m->hires[kept++] = h;
+        } else if (start_one(m, &h) != 0) {
+            return -1;
+        }
+    }
+    m->n_hires = kept;
+    return 0;
+}
+
+/* Attrition: people whose time has come leave; their seat is refilled
+ * after the backfill delay. */
+static int departures(struct model *m)
+{
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        struct rep *rp = &m->reps[r];
+        if (!rp->filled || rp->depart_t > m->t)
+            continue;
+        sales_vacate(m, r);
+        int wk = m->week + (int)ceil(P(m)->sales.role.backfill_weeks);
+        struct pending_hire h = {.week = wk, .role = ROLE_SALES, .seat = r,
+                                 .ramp_weeks = P(m)->sales.role.ramp_weeks};
+        if (add_pending(m, h) != 0)
+            return -1;
+    }
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        struct server *sv = &m->servers[s];
+        if (sv->rep != NONE || !sv->filled || sv->depart_t > m->t)
+            continue;
+        ops_vacate(m, s);
+        int wk = m->week + (int)ceil(P(m)->ops.role.backfill_weeks);
+        struct pending_hire h = {.week = wk, .role = ROLE_OPS, .seat = s,
+                                 .ramp_weeks = P(m)->ops.role.ramp_weeks};
+        if (add_pending(m, h) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Forrester's loop: the market sees a smoothed delivery delay, and the
+ * last stage's odds fall as it exceeds the service level. */
+static void market(struct model *m)
+{
+    const struct market_params *mk = &P(m)->market;
+    m->delay = ops_expected_delay(m);
+    if (m->week == 0 || !(mk->reputation_smoothing_weeks > 0.0))
+        m->delay_smooth = m->delay;
+    else
+        m->delay_smooth += (m->delay - m->delay_smooth) *
+                           -expm1(-1.0 / mk->reputation_smoothing_weeks);
+    double sla = P(m)->ops.onboarding_sla_days;
+    double over = fmax(0.0, m->delay_smooth - sla) / sla;
+    m->rep_mult = mk->delay_sensitivity > 0.0 && sla > 0.0
+                      ? exp(-mk->delay_sensitivity * over)
+                      : 1.0;
+}
+
+/* ---- pulls ------------------------------------------------------------ */
+
+static int pull_count(const struct pull_spec *sp, int filled)
+{
+    switch (sp->select) {
+    case REPS_ALL:
+        return filled;
+    case REPS_PERCENT:
+        return (int)lround(sp->reps * filled / 100.0);
+    case REPS_COUNT:
+        break;
+    }
+    return (int)fmin(sp->reps, filled);
+}
+
+static void pull_start(struct model *m, int32_t idx,
+                       const struct pull_spec *sp)
+{
+    int n = pull_count(sp, sales_filled(m)), pulled = 0;
+    for (int32_t r = 0; r < m->n_reps && pulled < n; r++) {
+        struct rep *rp = &m->reps[r];
+        if (!rp->filled || rp->pulled_by != NONE)
+            continue;
+        rp->pulled_by = idx;
+        rp->pull_share = sp->share;
+        rp->pull_eff = sp->ops_efficiency;
+        rp->return_t = -INFINITY;
+        rp->leak_weeks = 0.0;
+        pulled++;
+    }
+    TRACE(m, "pull_start", idx, "reps=%d share=%.3f", pulled, sp->share);
+}
+
+static void pull_end(struct model *m, int32_t idx, const struct pull_spec *sp)
+{
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        struct rep *rp = &m->reps[r];
+        if (rp->pulled_by != idx)
+            continue;
+        rp->pulled_by = NONE;
+        rp->pull_share = 0.0;
+        rp->return_t = m->t;
+        rp->return_prod = sp->return_productivity;
+        rp->return_ramp_weeks = sp->return_ramp_weeks;
+        rp->leak_t = m->t;
+        rp->leak_share = sp->leak_share;
+        rp->leak_weeks = sp->leak_weeks;
+        rp->leak_eff = sp->ops_efficiency;
+    }
+    TRACE(m, "pull_end", idx, "%s", "");
+}
+
+static int in_window(int w, int start, int weeks)
+{
+    return w >= start && (weeks <= 0 || w < start + weeks);
+}
+
+static void policy(struct model *m, int32_t idx, const struct iv_policy *pl,
+                   int w)
+{
+    if (m->policy_busy_until > 0 && w == m->policy_busy_until) {
+        pull_end(m, idx, &pl->spec);
+        m->policy_busy_until = 0;
+        m->policy_cool_until = w + pl->cooldown_weeks;
+    }
+    if (w < pl->start_week || (pl->end_week >= 0 && w >= pl->end_week))
+        return;
+    if (m->policy_busy_until > 0 || w < m->policy_cool_until ||
+        pl->weeks <= 0 || !(m->delay > pl->threshold_days))
+        return;
+    pull_start(m, idx, &pl->spec);
+    m->policy_busy_until = w + pl->weeks;
+}
+
+static int budget(struct model *m, const struct iv_hire_from_budget *b,
+                  int w)
+{
+    if (w < b->start_week || (w - b->start_week) % b->review_weeks != 0)
+        return 0;
+    double rev = 0.0;
+    int n = 0;
+    for (int k = m->week - 1; k >= 0 && n < b->trailing_weeks; k--, n++)
+        rev += m->weekly_revenue[k];
+    if (n == 0)
+        return 0;
+    double annual = rev * 52.0 / n;
+    int afford = (int)floor(b->revenue_share * annual / b->cost_per_rep);
+    int have = sales_filled(m);
+    for (int32_t i = 0; i < m->n_hires; i++)
+        have += m->hires[i].role == ROLE_SALES;
+    int want = (afford < b->max_reps ? afford : b->max_reps) - have;
+    if (want <= 0)
+        return 0;
+    return hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
+}
+
+static int expand_ops(struct model *m, const struct iv_expand_ops *x, int w)
+{
+    if (w < x->start_week || w < m->expand_cool_until ||
+        !(m->delay_smooth > x->goal_days))
+        return 0;
+    int have = 0;
+    for (int32_t s = 0; s < m->n_servers; s++)
+        have += m->servers[s].rep == NONE && m->servers[s].filled;
+    for (int32_t i = 0; i < m->n_hires; i++)
+        have += m->hires[i].role == ROLE_OPS;
+    int n = x->count < x->max_staff - have ? x->count : x->max_staff - have;
+    if (n <= 0)
+        return 0;
+    m->expand_cool_until = w + x->cooldown_weeks;
+    return hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0);
+}
+
+static int apply(struct model *m, int32_t idx, const struct intervention *iv,
+                 int w)
+{
+    switch (iv->type) {
+    case IV_PULL: {
+        const struct iv_pull *pu = &iv->u.pull;
+        if (pu->weeks > 0 && w == pu->start_week)
+            pull_start(m, idx, &pu->spec);
+        if (pu->weeks > 0 && w == pu->start_week + pu->weeks)
+            pull_end(m, idx, &pu->spec);
+        return 0;
+    }
+    case IV_POLICY:
+        policy(m, idx, &iv->u.policy, w);
+        return 0;
+    case IV_HIRE: {
+        const struct iv_hire *h = &iv->u.hire;
+        if (w != h->week || h->count <= 0)
+            return 0;
+        double absorb = P(m)->support.absorb_hours_per_week;
+        return hire(m, h->role, h->count, h->lead_weeks, h->ramp_weeks,
+                    absorb);
+    }
+    case IV_FOCUS:
+        if (in_window(w, iv->u.focus.start_week, iv->u.focus.weeks) &&
+            iv->u.focus.weeks > 0)
+            m->prosp_share = iv->u.focus.prospecting_share;
+        return 0;
+    case IV_SUPPORT: {
+        const struct iv_support *su = &iv->u.support;
+        if (w != su->week || su->count <= 0)
+            return 0;
+        double absorb = su->absorb_hours_per_week >= 0.0
+                            ? su->absorb_hours_per_week
+                            : P(m)->support.absorb_hours_per_week;
+        return hire(m, ROLE_SUPPORT, su->count, su->lead_weeks, -1.0, absorb);
+    }
+    case IV_EFFECTIVENESS: {
+        const struct iv_effectiveness *ef = &iv->u.effectiveness;
+        if (in_window(w, ef->week, ef->weeks)) {
+            m->adv_mult *= ef->advance_multiplier;
+            m->opp_mult *= ef->opportunity_multiplier;
+        }
+        return 0;
+    }
+    case IV_EXPECTATIONS: {
+        const struct iv_expectations *ex = &iv->u.expectations;
+        if (in_window(w, ex->start_week, ex->weeks)) {
+            m->expectations_on = 1;
+            m->forgive = ex->forgiveness;
+            m->reset_hours = ex->hours_per_late_item;
+        }
+        return 0;
+    }
+    case IV_HIRE_FROM_BUDGET:
+        return budget(m, &iv->u.budget, w);
+    case IV_EXPAND_OPS_ON_DELAY:
+        return expand_ops(m, &iv->u.expand_ops, w);
+    case IV_TYPE_COUNT:
+        break;
+    }
+    assert(!"unknown intervention type");
+    return -1;
+}
+
+int iv_on_tick(struct model *m)
+{
+    if (departures(m) != 0 || start_hires(m) != 0)
+        return -1;
+    market(m);
+    m->prosp_share = P(m)->sales.prospecting_share;
+    m->adv_mult = m->opp_mult = 1.0;
+    m->expectations_on = 0;
+    int w = m->week - P(m)->sim.warmup_weeks;
+    if (!m->sc || w < 0)
+        return 0;
+    for (size_t i = 0; i < m->sc->n_iv; i++)
+        if (apply(m, (int32_t)i, &m->sc->iv[i], w) != 0)
+            return -1;
+    return 0;
+}

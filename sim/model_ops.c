@@ -1,0 +1,479 @@
+/*
+ * model_ops: the operations backlog, the people who work it, and the
+ * clients who feed it.
+ *
+ * The backlog is two fifo queues (onboarding, tickets) served by a pool of
+ * servers: ops staff seats and, while pulled or leaking, reps. A server
+ * burns an item's effective hours at its rate (hours per day: clock hours
+ * times productivity, times ops_efficiency for reps). Items are never
+ * split between servers. When a server's rate drops to zero with an item
+ * in hand (a rep goes back to selling, a seat empties), the item returns
+ * to the head of its queue with the work left.
+ *
+ * Clients: a won deal becomes a client whose onboarding enters the
+ * backlog; revenue (value / 364 per day) runs from go-live (or signature);
+ * live clients raise tickets, a Poisson stream drawn from the client's own
+ * key; at each anniversary the client renews with probability
+ * renewal_rate * (1 - late_penalty)^(late items this term).
+ *
+ * Invariant: wait_hours[k] is the sum of hours of queued (not in-hand)
+ * items of kind k; backlog_items counts queued and in-hand items.
+ */
+#include <assert.h>
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "model_internal.h"
+#include "rng.h"
+
+#define NO_CAPACITY_DELAY_DAYS 3650.0
+
+static const struct params *P(const struct model *m) { return m->p; }
+
+/* ---- servers ---------------------------------------------------------- */
+
+static int32_t server_new(struct model *m, int32_t rep)
+{
+    if (model_grow((void **)&m->servers, &m->cap_servers, m->n_servers + 1,
+                   sizeof *m->servers))
+        return NONE;
+    int32_t s = m->n_servers++;
+    m->servers[s] = (struct server){.item = NONE, .rep = rep,
+                                    .last_t = m->t};
+    return s;
+}
+
+int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks)
+{
+    const struct role_params *role = &P(m)->ops.role;
+    struct server *sv = &m->servers[s];
+    sv->filled = 1;
+    sv->occupant++;
+    sv->start_t = t;
+    sv->ramp_weeks = ramp_weeks;
+    sv->ramp_start = role->ramp_start;
+    sv->depart_t = INFINITY;
+    if (role->attrition_per_year > 0.0) {
+        uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_STAFF),
+                                       (uint64_t)s), sv->occupant);
+        rng_reseed(m->rng, key);
+        sv->depart_t = t + gsl_ran_exponential(m->rng,
+                                               52.0 * DAYS_PER_WEEK /
+                                                   role->attrition_per_year);
+    }
+    TRACE(m, "staff_start", s, "occupant=%u", sv->occupant);
+    return 0;
+}
+
+int ops_add_staff(struct model *m, double t, double ramp_weeks)
+{
+    int32_t s = server_new(m, NONE);
+    if (s == NONE)
+        return -1;
+    m->n_staff_seats++;
+    return ops_fill_seat(m, s, t, ramp_weeks);
+}
+
+void ops_vacate(struct model *m, int32_t s)
+{
+    m->servers[s].filled = 0;
+    TRACE(m, "staff_leave", s, "occupant=%u", m->servers[s].occupant);
+}
+
+int ops_rep_server(struct model *m, int32_t r)
+{
+    if (m->reps[r].server == NONE)
+        m->reps[r].server = server_new(m, r);
+    return m->reps[r].server;
+}
+
+static struct integ *busy_integ(struct model *m, const struct server *sv)
+{
+    return sv->rep == NONE ? &m->staff_busy : &m->rep_ops_busy;
+}
+
+static struct integ *idle_integ(struct model *m, const struct server *sv)
+{
+    return sv->rep == NONE ? &m->staff_idle : &m->rep_ops_idle;
+}
+
+/* ---- the queues ------------------------------------------------------- */
+
+static struct fifo *queue_of(struct model *m, int kind)
+{
+    return kind == ITEM_ONBOARDING ? &m->q_onb : &m->q_tkt;
+}
+
+static void enqueue(struct model *m, int32_t i, int at_head)
+{
+    struct item *it = &m->items[i];
+    struct fifo *q = queue_of(m, it->kind);
+    m->wait_hours[it->kind] += it->hours;
+    if (at_head) {
+        it->next = q->head;
+        q->head = i;
+        if (q->tail == NONE)
+            q->tail = i;
+        return;
+    }
+    it->next = NONE;
+    if (q->tail != NONE)
+        m->items[q->tail].next = i;
+    else
+        q->head = i;
+    q->tail = i;
+}
+
+/* The queue to serve next under the configured discipline, or NULL. */
+static struct fifo *next_queue(struct model *m)
+{
+    struct fifo *a = &m->q_onb, *b = &m->q_tkt;
+    if (a->head == NONE)
+        return b->head == NONE ? NULL : b;
+    if (b->head == NONE)
+        return a;
+    switch (P(m)->ops.queue) {
+    case QUEUE_TICKETS_FIRST:
+        return b;
+    case QUEUE_ONBOARDING_FIRST:
+        return a;
+    case QUEUE_FIFO:
+        break;
+    }
+    return m->items[a->head].seq < m->items[b->head].seq ? a : b;
+}
+
+static int32_t dequeue(struct model *m)
+{
+    struct fifo *q = next_queue(m);
+    if (!q)
+        return NONE;
+    int32_t i = q->head;
+    struct item *it = &m->items[i];
+    q->head = it->next;
+    if (q->head == NONE)
+        q->tail = NONE;
+    m->wait_hours[it->kind] -= it->hours;
+    if (m->q_onb.head == NONE && m->q_tkt.head == NONE)
+        m->wait_hours[0] = m->wait_hours[1] = 0.0; /* no rounding drift */
+    return i;
+}
+
+static int32_t item_new(struct model *m, int32_t c, int kind, double hours)
+{
+    int32_t i = m->free_item;
+    if (i != NONE) {
+        m->free_item = m->items[i].next;
+    } else {
+        if (model_grow((void **)&m->items, &m->cap_items, m->n_items + 1,
+                       sizeof *m->items))
+            return NONE;
+        i = m->n_items++;
+    }
+    m->items[i] = (struct item){.client = c, .next = NONE,
+                                .kind = (uint8_t)kind, .hours = hours,
+                                .arrive_t = m->t, .seq = m->item_seq++};
+    m->backlog_items++;
+    enqueue(m, i, 0);
+    return i;
+}
+
+/* ---- service ---------------------------------------------------------- */
+
+static int start_item(struct model *m, int32_t s, int32_t i)
+{
+    struct server *sv = &m->servers[s];
+    struct item *it = &m->items[i];
+    if (!it->started) {
+        it->started = 1;
+        double wait = m->t - it->arrive_t;
+        int onb = it->kind == ITEM_ONBOARDING;
+        m->cur[onb ? M_ONBOARDING_WAIT_DAYS : M_TICKET_WAIT_DAYS] += wait;
+        m->cur[onb ? D_ONBOARDING_WAIT_DAYS : D_TICKET_WAIT_DAYS] += 1.0;
+        if (!onb) {
+            m->tot.tickets_started += 1.0;
+            m->tot.ticket_wait_sum += wait;
+        }
+    }
+    sv->item = i;
+    sv->last_t = m->t;
+    integ_add(idle_integ(m, sv), m->t, -sv->clock);
+    integ_add(busy_integ(m, sv), m->t, sv->clock);
+    sv->gen++;
+    return model_schedule(m, m->t + it->hours / sv->rate, EV_OPS_DONE, s,
+                          sv->gen, 0);
+}
+
+int ops_dispatch(struct model *m)
+{
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        struct server *sv = &m->servers[s];
+        if (sv->item != NONE || !(sv->rate > 0.0))
+            continue;
+        int32_t i = dequeue(m);
+        if (i == NONE)
+            return 0;
+        if (start_item(m, s, i) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Takes the item out of a server's hands, back to the head of its queue. */
+static void preempt(struct model *m, int32_t s)
+{
+    struct server *sv = &m->servers[s];
+    int32_t i = sv->item;
+    sv->item = NONE;
+    integ_add(busy_integ(m, sv), m->t, -sv->clock);
+    integ_add(idle_integ(m, sv), m->t, sv->clock);
+    enqueue(m, i, 1);
+    TRACE(m, "ops_preempt", s, "item=%d hours_left=%.3f", i,
+          m->items[i].hours);
+}
+
+int ops_set_server(struct model *m, int32_t s, double rate, double clock)
+{
+    struct server *sv = &m->servers[s];
+    double dclock = clock - sv->clock;
+    if (sv->item != NONE) {
+        struct item *it = &m->items[sv->item];
+        it->hours = fmax(0.0, it->hours - sv->rate * (m->t - sv->last_t));
+        integ_add(busy_integ(m, sv), m->t, dclock);
+    } else {
+        integ_add(idle_integ(m, sv), m->t, dclock);
+    }
+    sv->last_t = m->t;
+    sv->clock = clock;
+    if (rate == sv->rate)
+        return 0;
+    sv->rate = rate;
+    sv->gen++;
+    if (sv->item == NONE)
+        return 0;
+    if (!(rate > 0.0)) {
+        preempt(m, s);
+        return 0;
+    }
+    return model_schedule(m, m->t + m->items[sv->item].hours / rate,
+                          EV_OPS_DONE, s, sv->gen, 0);
+}
+
+int ops_update_staff(struct model *m)
+{
+    double hpd = P(m)->ops.role.hours_per_week / DAYS_PER_WEEK;
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        struct server *sv = &m->servers[s];
+        if (sv->rep != NONE)
+            continue;
+        double clock = sv->filled ? hpd : 0.0;
+        double prod = model_ramp(m->t, sv->start_t, sv->ramp_weeks,
+                                 sv->ramp_start);
+        if (ops_set_server(m, s, clock * prod, clock) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int go_live(struct model *m, int32_t c);
+
+static void count_late(struct model *m, struct client *cl)
+{
+    m->cur[M_LATE_ITEMS] += 1.0;
+    if (!m->expectations_on) {
+        cl->late += 1.0;
+        return;
+    }
+    /* The rep who sold the client resets expectations instead: the late
+     * item weighs less at renewal, at the cost of the rep's time. */
+    cl->late += 1.0 - m->forgive;
+    if (cl->owner != NONE && m->reps[cl->owner].filled &&
+        m->reset_hours > 0.0)
+        sales_add_task(m, cl->owner, m->reset_hours);
+}
+
+int ops_on_done(struct model *m, int32_t s)
+{
+    struct server *sv = &m->servers[s];
+    int32_t i = sv->item;
+    struct item *it = &m->items[i];
+    const struct ops_params *o = &P(m)->ops;
+    int onb = it->kind == ITEM_ONBOARDING;
+    double days = m->t - it->arrive_t;
+    int32_t c = it->client;
+    m->cur[onb ? M_ONBOARDING_DAYS : M_TICKET_DAYS] += days;
+    m->cur[onb ? D_ONBOARDING_DAYS : D_TICKET_DAYS] += 1.0;
+    sv->item = NONE;
+    integ_add(busy_integ(m, sv), m->t, -sv->clock);
+    integ_add(idle_integ(m, sv), m->t, sv->clock);
+    it->next = m->free_item;
+    m->free_item = i;
+    m->backlog_items--;
+    TRACE(m, onb ? "onboarded" : "ticket_done", c, "days=%.3f server=%d",
+          days, s);
+    struct client *cl = &m->clients[c];
+    if (cl->state != CL_CHURNED) {
+        if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days))
+            count_late(m, cl);
+        if (onb && go_live(m, c) != 0)
+            return -1;
+    }
+    return ops_dispatch(m);
+}
+
+/* ---- clients ---------------------------------------------------------- */
+
+static void start_paying(struct model *m, struct client *cl)
+{
+    cl->paying = 1;
+    m->arr_live += cl->value;
+    integ_add(&m->revenue, m->t, cl->value / (52.0 * DAYS_PER_WEEK));
+}
+
+static void stop_paying(struct model *m, struct client *cl)
+{
+    if (!cl->paying)
+        return;
+    cl->paying = 0;
+    m->arr_live -= cl->value;
+    integ_add(&m->revenue, m->t, -cl->value / (52.0 * DAYS_PER_WEEK));
+}
+
+static int schedule_ticket(struct model *m, int32_t c, double gap)
+{
+    return model_schedule(m, m->t + gap, EV_TICKET, c, m->clients[c].gen, 0);
+}
+
+static double ticket_gap(struct model *m)
+{
+    return gsl_ran_exponential(m->rng, DAYS_PER_WEEK /
+                                           P(m)->clients.tickets_per_week);
+}
+
+static int start_term(struct model *m, int32_t c, double term_start)
+{
+    struct client *cl = &m->clients[c];
+    cl->term_start = term_start;
+    double when = term_start + P(m)->clients.contract_weeks * DAYS_PER_WEEK;
+    return model_schedule(m, when, EV_ANNIVERSARY, c, cl->gen, 0);
+}
+
+static int go_live(struct model *m, int32_t c)
+{
+    struct client *cl = &m->clients[c];
+    cl->state = CL_LIVE;
+    if (!cl->paying) {
+        start_paying(m, cl);
+        if (start_term(m, c, m->t) != 0)
+            return -1;
+    }
+    if (!(P(m)->clients.tickets_per_week > 0.0))
+        return 0;
+    rng_reseed(m->rng, rng_key(rng_key(cl->key, S_TICKET), 0));
+    return schedule_ticket(m, c, ticket_gap(m));
+}
+
+int ops_new_client(struct model *m, int32_t owner, uint64_t key,
+                   double value, int live, double term_start)
+{
+    if (model_grow((void **)&m->clients, &m->cap_clients, m->n_clients + 1,
+                   sizeof *m->clients))
+        return -1;
+    int32_t c = m->n_clients++;
+    struct client *cl = &m->clients[c];
+    *cl = (struct client){.owner = owner, .key = key, .value = value,
+                          .state = CL_ONBOARDING};
+    m->clients_active++;
+    if (live) {
+        start_paying(m, cl);
+        if (start_term(m, c, term_start) != 0)
+            return -1;
+        return go_live(m, c);
+    }
+    if (P(m)->clients.revenue_start == REVENUE_AT_SIGNATURE) {
+        start_paying(m, cl);
+        if (start_term(m, c, term_start) != 0)
+            return -1;
+    }
+    rng_reseed(m->rng, rng_key(key, S_ONBOARD));
+    double hours = dist_sample(&P(m)->ops.onboarding_hours, m->rng);
+    if (item_new(m, c, ITEM_ONBOARDING, hours) == NONE)
+        return -1;
+    TRACE(m, "onboarding", c, "hours=%.3f value=%.2f", hours, value);
+    return ops_dispatch(m);
+}
+
+int ops_on_ticket(struct model *m, int32_t c)
+{
+    struct client *cl = &m->clients[c];
+    assert(cl->state == CL_LIVE);
+    cl->tickets++;
+    rng_reseed(m->rng, rng_key(rng_key(cl->key, S_TICKET), cl->tickets));
+    double hours = dist_sample(&P(m)->ops.ticket_hours, m->rng);
+    double gap = ticket_gap(m);
+    if (item_new(m, c, ITEM_TICKET, hours) == NONE)
+        return -1;
+    if (schedule_ticket(m, c, gap) != 0)
+        return -1;
+    return ops_dispatch(m);
+}
+
+int ops_on_anniversary(struct model *m, int32_t c)
+{
+    struct client *cl = &m->clients[c];
+    const struct clients_params *k = &P(m)->clients;
+    rng_reseed(m->rng, rng_key(rng_key(cl->key, S_RENEW), cl->term));
+    cl->term++;
+    double p = k->renewal_rate * pow(1.0 - k->late_penalty, cl->late);
+    if (gsl_rng_uniform(m->rng) < p) {
+        TRACE(m, "renewed", c, "late=%.2f p=%.4f", cl->late, p);
+        cl->late = 0.0;
+        return start_term(m, c, cl->term_start +
+                                    k->contract_weeks * DAYS_PER_WEEK);
+    }
+    TRACE(m, "churned", c, "late=%.2f p=%.4f", cl->late, p);
+    stop_paying(m, cl);
+    cl->state = CL_CHURNED;
+    cl->gen++;
+    m->clients_active--;
+    m->cur[M_CLIENTS_CHURNED] += 1.0;
+    return 0;
+}
+
+/* ---- backlog measures ------------------------------------------------- */
+
+double ops_backlog_hours(const struct model *m)
+{
+    double h = m->wait_hours[0] + m->wait_hours[1];
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        const struct server *sv = &m->servers[s];
+        if (sv->item != NONE)
+            h += fmax(0.0, m->items[sv->item].hours -
+                               sv->rate * (m->t - sv->last_t));
+    }
+    return h;
+}
+
+double ops_expected_delay(const struct model *m)
+{
+    /* Assumption: the market reads the backlog as a queue the new client
+     * joins: hours ahead of it (all of them under fifo and tickets_first,
+     * onboarding only under onboarding_first) shared by the whole ops
+     * capacity, plus its own onboarding at one server's pace. */
+    double cap = 0.0;
+    int n = 0;
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        if (m->servers[s].rate > 0.0) {
+            cap += m->servers[s].rate;
+            n++;
+        }
+    }
+    if (!(cap > 0.0))
+        return NO_CAPACITY_DELAY_DAYS;
+    double ahead = ops_backlog_hours(m);
+    if (P(m)->ops.queue == QUEUE_ONBOARDING_FIRST)
+        ahead -= m->wait_hours[ITEM_TICKET];
+    double own = dist_mean(&P(m)->ops.onboarding_hours) / (cap / n);
+    return fmin(NO_CAPACITY_DELAY_DAYS, ahead / cap + own);
+}

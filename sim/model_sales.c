@@ -1,0 +1,444 @@
+/*
+ * model_sales: reps, prospecting and the pipeline of opportunities.
+ *
+ * Prospecting runs in operational time: the k-th opportunity of seat r
+ * needs an exponential amount of effective prospecting hours, drawn from
+ * stream (S_PROSPECT, r, k). The rep's `need` shrinks at `prosp_rate`;
+ * when the rate changes (a pull, a focus shift, a ramp step) the arrival
+ * is rescheduled from the remaining need, never re-drawn. So a pull
+ * shifts the same arrivals later instead of rolling new ones.
+ *
+ * Each stage of a deal is: wait in the rep's queue (fifo; going cold if
+ * the wait passes the stage's patience), rep work served at the rep's
+ * selling rate, buyer time, then a Bernoulli advance. All of a stage's
+ * draws come from stream (deal key, stage), so a deal is the same deal in
+ * every scenario, only met at a different time.
+ *
+ * Invariant: an opp is in its rep's queue iff state == OPP_WAITING; it is
+ * rep.serving iff state == OPP_SERVING; rep.serving's clock hours are in
+ * m->sell_busy, a filled seat's other selling hours in m->sell_idle.
+ */
+#include <assert.h>
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "model_internal.h"
+#include "rng.h"
+
+static const struct params *P(const struct model *m) { return m->p; }
+
+int32_t sales_filled(const struct model *m)
+{
+    int32_t n = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        n += m->reps[r].filled;
+    return n;
+}
+
+/* Draws the effective prospecting hours to seat r's next opportunity. */
+static void draw_need(struct model *m, int32_t r)
+{
+    const struct sales_params *s = &P(m)->sales;
+    struct rep *rp = &m->reps[r];
+    double base = s->role.hours_per_week * s->prospecting_share;
+    if (!(s->opportunities_per_week > 0.0) || !(base > 0.0)) {
+        /* Assumption: with no base prospecting time the calibration is
+         * undefined: such a team finds no opportunities. */
+        rp->need = INFINITY;
+        return;
+    }
+    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_PROSPECT),
+                                   (uint64_t)r), rp->k);
+    rng_reseed(m->rng, key);
+    rp->need = gsl_ran_exponential(m->rng, base / s->opportunities_per_week);
+}
+
+int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
+{
+    const struct role_params *role = &P(m)->sales.role;
+    struct rep *rp = &m->reps[r];
+    rp->filled = 1;
+    rp->occupant++;
+    rp->start_t = t;
+    rp->ramp_weeks = ramp_weeks;
+    rp->ramp_start = role->ramp_start;
+    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_REP), (uint64_t)r),
+                           rp->occupant);
+    rng_reseed(m->rng, key);
+    rp->eff = dist_sample(&P(m)->sales.effectiveness, m->rng);
+    if (rp->eff < 0.0)
+        rp->eff = 0.0;
+    rp->depart_t = INFINITY;
+    if (role->attrition_per_year > 0.0)
+        rp->depart_t = t + gsl_ran_exponential(
+                               m->rng, 52.0 * DAYS_PER_WEEK /
+                                           role->attrition_per_year);
+    rp->return_t = rp->leak_t = -INFINITY;
+    rp->pull_share = 0.0;
+    rp->pulled_by = NONE;
+    TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->occupant, rp->eff);
+    return 0;
+}
+
+int sales_add_rep(struct model *m, double t, double ramp_weeks)
+{
+    if (model_grow((void **)&m->reps, &m->cap_reps, m->n_reps + 1,
+                   sizeof *m->reps))
+        return -1;
+    int32_t r = m->n_reps++;
+    struct rep *rp = &m->reps[r];
+    *rp = (struct rep){.head = NONE, .tail = NONE, .serving = NONE,
+                       .server = NONE, .pulled_by = NONE,
+                       .prosp_last_t = t, .serve_last_t = t};
+    draw_need(m, r);
+    return sales_fill_seat(m, r, t, ramp_weeks);
+}
+
+void sales_vacate(struct model *m, int32_t r)
+{
+    m->reps[r].filled = 0;
+    TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].occupant);
+}
+
+/* ---- the rep's queue -------------------------------------------------- */
+
+static void queue_push(struct model *m, int32_t r, int32_t o)
+{
+    struct rep *rp = &m->reps[r];
+    struct opp *op = &m->opps[o];
+    op->prev = rp->tail;
+    op->next = NONE;
+    if (rp->tail != NONE)
+        m->opps[rp->tail].next = o;
+    else
+        rp->head = o;
+    rp->tail = o;
+}
+
+static void queue_unlink(struct model *m, int32_t r, int32_t o)
+{
+    struct rep *rp = &m->reps[r];
+    struct opp *op = &m->opps[o];
+    if (op->prev != NONE)
+        m->opps[op->prev].next = op->next;
+    else
+        rp->head = op->next;
+    if (op->next != NONE)
+        m->opps[op->next].prev = op->prev;
+    else
+        rp->tail = op->prev;
+    op->prev = op->next = NONE;
+}
+
+static int32_t opp_alloc(struct model *m)
+{
+    int32_t o = m->free_opp;
+    if (o != NONE) {
+        m->free_opp = m->opps[o].next;
+    } else {
+        if (model_grow((void **)&m->opps, &m->cap_opps, m->n_opps + 1,
+                       sizeof *m->opps))
+            return NONE;
+        o = m->n_opps++;
+        m->opps[o].gen = 0;
+    }
+    struct opp *op = &m->opps[o];
+    uint32_t gen = op->gen + 1;
+    *op = (struct opp){.prev = NONE, .next = NONE, .gen = gen};
+    return o;
+}
+
+static void opp_free(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    op->state = OPP_FREE;
+    op->gen++;
+    op->next = m->free_opp;
+    m->free_opp = o;
+}
+
+/* Starts the work in the queue's head if the rep is free and able. */
+static int try_serve(struct model *m, int32_t r)
+{
+    struct rep *rp = &m->reps[r];
+    if (rp->serving != NONE || rp->head == NONE || !(rp->sell_rate > 0.0))
+        return 0;
+    int32_t o = rp->head;
+    queue_unlink(m, r, o);
+    struct opp *op = &m->opps[o];
+    op->state = OPP_SERVING;
+    op->gen++; /* its patience no longer runs */
+    rp->serving = o;
+    rp->serve_last_t = m->t;
+    integ_add(&m->sell_idle, m->t, -rp->sell_clock);
+    integ_add(&m->sell_busy, m->t, rp->sell_clock);
+    rp->serve_gen++;
+    return model_schedule(m, m->t + op->work / rp->sell_rate, EV_REP_DONE, r,
+                          rp->serve_gen, 0);
+}
+
+/* ---- rates ------------------------------------------------------------ */
+
+struct alloc {
+    double prosp, sell, admin, ops; /* clock hours per day */
+    double prod;                    /* productivity multiplier */
+    double ops_eff;
+};
+
+/* How seat r splits its hours this week. */
+static struct alloc rep_alloc(const struct model *m, const struct rep *rp,
+                              int32_t filled)
+{
+    struct alloc a = {0};
+    if (!rp->filled)
+        return a;
+    const struct sales_params *s = &P(m)->sales;
+    double t = m->t, hpd = s->role.hours_per_week / DAYS_PER_WEEK;
+    a.prod = model_ramp(t, rp->start_t, rp->ramp_weeks, rp->ramp_start);
+    if (rp->return_t > -INFINITY)
+        a.prod *= model_ramp(t, rp->return_t, rp->return_ramp_weeks,
+                             rp->return_prod);
+    double leak = 0.0;
+    if (rp->pulled_by == NONE && rp->leak_weeks > 0.0) {
+        double x = (t - rp->leak_t) / (rp->leak_weeks * DAYS_PER_WEEK);
+        if (x >= 0.0 && x < 1.0)
+            leak = rp->leak_share * (1.0 - x);
+    }
+    double ops_share = fmin(1.0, rp->pull_share + leak);
+    a.ops_eff = rp->pulled_by != NONE ? rp->pull_eff : rp->leak_eff;
+    a.ops = hpd * ops_share;
+    double rest = hpd - a.ops;
+    a.prosp = rest * m->prosp_share;
+    a.admin = rest * s->admin_share;
+    if (filled > 0 && m->support_absorb > 0.0) {
+        /* Support staff take admin hours off every rep evenly. */
+        double take = m->support_absorb / DAYS_PER_WEEK / filled;
+        a.admin -= fmin(a.admin, take);
+    }
+    a.sell = fmax(0.0, rest - a.prosp - a.admin);
+    return a;
+}
+
+static int update_prospecting(struct model *m, int32_t r, double rate)
+{
+    struct rep *rp = &m->reps[r];
+    if (rp->prosp_rate > 0.0 && isfinite(rp->need))
+        rp->need = fmax(0.0, rp->need - rp->prosp_rate *
+                                            (m->t - rp->prosp_last_t));
+    rp->prosp_last_t = m->t;
+    if (rate == rp->prosp_rate)
+        return 0;
+    rp->prosp_rate = rate;
+    rp->prosp_gen++;
+    if (!(rate > 0.0) || !isfinite(rp->need))
+        return 0;
+    return model_schedule(m, m->t + rp->need / (rate), EV_OPP_ARRIVE,
+                          r, rp->prosp_gen, 0);
+}
+
+static int update_selling(struct model *m, int32_t r, double clock,
+                          double rate)
+{
+    struct rep *rp = &m->reps[r];
+    double dclock = clock - rp->sell_clock;
+    if (rp->serving != NONE) {
+        struct opp *op = &m->opps[rp->serving];
+        op->work = fmax(0.0, op->work - rp->sell_rate *
+                                            (m->t - rp->serve_last_t));
+        rp->serve_last_t = m->t;
+        integ_add(&m->sell_busy, m->t, dclock);
+    } else {
+        integ_add(&m->sell_idle, m->t, dclock);
+    }
+    rp->sell_clock = clock;
+    if (rate == rp->sell_rate)
+        return try_serve(m, r);
+    rp->sell_rate = rate;
+    rp->serve_gen++;
+    if (rp->serving != NONE && rate > 0.0)
+        return model_schedule(m, m->t + m->opps[rp->serving].work /
+                                            (rate),
+                              EV_REP_DONE, r, rp->serve_gen, 0);
+    return try_serve(m, r);
+}
+
+/* Recomputes seat r's hours for the week and reschedules its prospecting,
+ * its deal work and its ops work where a rate changed. Rates are hours per
+ * day, times are days: a job of h hours at rate x ends h / x days later. */
+int sales_update_rates(struct model *m, int32_t r)
+{
+    struct alloc a = rep_alloc(m, &m->reps[r], sales_filled(m));
+    struct rep *rp = &m->reps[r];
+    rp->h_prosp = a.prosp;
+    rp->h_admin = a.admin;
+    rp->h_ops = a.ops;
+    if (update_prospecting(m, r, a.prosp * a.prod * m->opp_mult) != 0)
+        return -1;
+    if (update_selling(m, r, a.sell, a.sell * a.prod) != 0)
+        return -1;
+    if (a.ops > 0.0 || rp->server != NONE) {
+        int32_t s = ops_rep_server(m, r);
+        if (s == NONE)
+            return -1;
+        return ops_set_server(m, s, a.ops * a.prod * a.ops_eff, a.ops);
+    }
+    return 0;
+}
+
+/* ---- opportunities ---------------------------------------------------- */
+
+static void close_opp(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    m->open_opps--;
+    m->open_value -= op->value;
+    integ_add(&m->pipeline, m->t, -1.0);
+    m->tot.pipeline_days += m->t - op->created_t;
+    m->cur[D_WIN_RATE] += 1.0;
+    opp_free(m, o);
+}
+
+/* Draws stage op->stage of the deal and puts it in its rep's queue. */
+static int stage_begin(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    const struct stage_params *st = &P(m)->stages[op->stage];
+    rng_reseed(m->rng, rng_key(op->key, (uint64_t)op->stage + 1));
+    op->work = dist_sample(&st->work_hours, m->rng);
+    op->buyer_days = dist_sample(&st->buyer_days, m->rng);
+    double patience = dist_sample(&st->patience_days, m->rng);
+    op->u_advance = gsl_rng_uniform(m->rng);
+    op->state = OPP_WAITING;
+    op->enq_t = m->t;
+    op->gen++;
+    queue_push(m, op->rep, o);
+    TRACE(m, "stage", o, "stage=%s rep=%d work=%.3f", st->name, op->rep,
+          op->work);
+    if (model_schedule(m, m->t + patience, EV_PATIENCE, o, op->gen, 0))
+        return -1;
+    return try_serve(m, op->rep);
+}
+
+int sales_on_arrive(struct model *m, int32_t r)
+{
+    int32_t o = opp_alloc(m);
+    if (o == NONE)
+        return -1;
+    struct rep *rp = &m->reps[r];
+    struct opp *op = &m->opps[o];
+    op->rep = r;
+    op->key = rng_key(rng_key(rng_key(m->base_key, S_OPP), (uint64_t)r),
+                      rp->k);
+    rng_reseed(m->rng, op->key);
+    op->value = dist_sample(&P(m)->sales.deal_value, m->rng);
+    op->created_t = m->t;
+    m->open_opps++;
+    m->open_value += op->value;
+    integ_add(&m->pipeline, m->t, 1.0);
+    m->cur[M_OPPORTUNITIES_CREATED] += 1.0;
+    m->tot.opps_created += 1.0;
+    TRACE(m, "opp_created", o, "rep=%d k=%llu value=%.2f", r,
+          (unsigned long long)rp->k, op->value);
+    rp->k++;
+    draw_need(m, r);
+    rp->prosp_last_t = m->t;
+    rp->prosp_gen++;
+    if (rp->prosp_rate > 0.0 && isfinite(rp->need)) {
+        if (model_schedule(m, m->t + rp->need / rp->prosp_rate, EV_OPP_ARRIVE,
+                           r, rp->prosp_gen, 0))
+            return -1;
+    }
+    assert(P(m)->n_stages > 0);
+    return stage_begin(m, o);
+}
+
+int sales_on_rep_done(struct model *m, int32_t r)
+{
+    struct rep *rp = &m->reps[r];
+    int32_t o = rp->serving;
+    assert(o != NONE);
+    struct opp *op = &m->opps[o];
+    rp->serving = NONE;
+    integ_add(&m->sell_busy, m->t, -rp->sell_clock);
+    integ_add(&m->sell_idle, m->t, rp->sell_clock);
+    if (op->is_task) {
+        opp_free(m, o);
+    } else {
+        op->state = OPP_BUYER;
+        op->gen++;
+        if (model_schedule(m, m->t + op->buyer_days, EV_BUYER_DONE, o,
+                           op->gen, 0))
+            return -1;
+    }
+    return try_serve(m, r);
+}
+
+static int win(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    m->cur[M_DEALS_WON] += 1.0;
+    m->cur[M_WIN_RATE] += 1.0;
+    m->cur[M_BOOKINGS] += op->value;
+    m->cur[M_CYCLE_DAYS] += m->t - op->created_t;
+    m->cur[D_CYCLE_DAYS] += 1.0;
+    m->tot.opps_won += 1.0;
+    TRACE(m, "won", o, "value=%.2f cycle=%.3f", op->value,
+          m->t - op->created_t);
+    uint64_t key = rng_key(op->key, S_CLIENT);
+    int32_t owner = op->rep;
+    double value = op->value;
+    close_opp(m, o);
+    return ops_new_client(m, owner, key, value, 0, m->t);
+}
+
+int sales_on_buyer_done(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    const struct params *p = P(m);
+    double adv = p->stages[op->stage].advance * m->reps[op->rep].eff *
+                 m->adv_mult;
+    int last = op->stage + 1 == (int)p->n_stages;
+    if (last)
+        adv *= m->rep_mult;
+    if (op->u_advance < fmin(1.0, adv)) {
+        if (last)
+            return win(m, o);
+        op->stage++;
+        return stage_begin(m, o);
+    }
+    m->cur[M_DEALS_LOST] += 1.0;
+    m->tot.opps_lost += 1.0;
+    TRACE(m, "lost", o, "stage=%s", p->stages[op->stage].name);
+    close_opp(m, o);
+    return 0;
+}
+
+int sales_on_patience(struct model *m, int32_t o)
+{
+    struct opp *op = &m->opps[o];
+    assert(op->state == OPP_WAITING);
+    queue_unlink(m, op->rep, o);
+    m->cur[M_DEALS_WENT_COLD] += 1.0;
+    m->tot.opps_cold += 1.0;
+    TRACE(m, "went_cold", o, "stage=%s waited=%.3f",
+          P(m)->stages[op->stage].name, m->t - op->enq_t);
+    close_opp(m, o);
+    return 0;
+}
+
+int sales_add_task(struct model *m, int32_t r, double hours)
+{
+    int32_t o = opp_alloc(m);
+    if (o == NONE)
+        return -1;
+    struct opp *op = &m->opps[o];
+    op->rep = r;
+    op->is_task = 1;
+    op->work = hours;
+    op->state = OPP_WAITING;
+    op->enq_t = m->t;
+    queue_push(m, r, o);
+    TRACE(m, "reset_task", o, "rep=%d hours=%.3f", r, hours);
+    return try_serve(m, r);
+}

@@ -1,0 +1,413 @@
+/*
+ * output: CSV writers, the summary table and the headline sentences.
+ * Numbers are written in the C locale with %.10g; fields with no value
+ * (an interval from fewer than two replications) are left empty.
+ */
+#include "output.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "metrics.h"
+
+void output_num(char *buf, size_t size, double x)
+{
+    if (x == 0.0)
+        x = 0.0; /* no "-0" */
+    snprintf(buf, size, "%.10g", x);
+}
+
+void output_money(char *buf, size_t size, double x)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(x));
+    if (strcmp(digits, "0") == 0)
+        x = 0.0;
+    size_t n = strlen(digits), o = 0;
+    char out[96];
+    if (x < 0.0)
+        out[o++] = '-';
+    out[o++] = '$';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+}
+
+void output_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void put_summary(FILE *f, const struct acc *a)
+{
+    struct summary s;
+    char b[4][40];
+    acc_summary(a, &s);
+    output_num(b[0], sizeof b[0], s.mean);
+    if (s.has_ci) {
+        output_num(b[1], sizeof b[1], s.sd);
+        output_num(b[2], sizeof b[2], s.lo);
+        output_num(b[3], sizeof b[3], s.hi);
+    } else {
+        b[1][0] = b[2][0] = b[3][0] = '\0';
+    }
+    fprintf(f, "%s,%s,%s,%s,%ld\n", b[0], b[1], b[2], b[3], s.n);
+}
+
+static const char *scen_id(const struct params *p, int s)
+{
+    return s == 0 ? "baseline" : p->scenarios[s - 1].id;
+}
+
+static void write_weekly(FILE *f, const struct params *p,
+                         const struct run_result *r)
+{
+    fputs("scenario,week,metric,mean,sd,ci_low,ci_high,n\n", f);
+    for (int s = 0; s < r->nscen; s++)
+        for (int w = 0; w < r->weeks; w++)
+            for (int m = 0; m < M_COUNT; m++) {
+                output_csv_field(f, scen_id(p, s));
+                fprintf(f, ",%d,%s,", w, metric_table[m].name);
+                put_summary(f, run_weekly(r, s, w, m));
+            }
+}
+
+static void write_quarterly(FILE *f, const struct params *p,
+                            const struct run_result *r)
+{
+    fputs("scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n", f);
+    for (int s = 0; s < r->nscen; s++)
+        for (int q = 0; q < r->quarters; q++)
+            for (int m = 0; m < M_COUNT; m++) {
+                output_csv_field(f, scen_id(p, s));
+                fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
+                put_summary(f, run_quarterly(r, s, q, m));
+            }
+}
+
+static const char *cmp_name(int m)
+{
+    if (m == CMP_LOST_REVENUE)
+        return "lost_revenue";
+    if (m == CMP_LOST_REVENUE_CUMULATIVE)
+        return "lost_revenue_cumulative";
+    return metric_table[m].name;
+}
+
+static void write_cmp_row(FILE *f, const struct run_result *r, int s, int q,
+                          int m)
+{
+    size_t i = run_cmp_index(r, s, q, m);
+    struct summary d;
+    char b[5][40];
+    acc_summary(&r->cmp_delta[i], &d);
+    int lost = m >= M_COUNT;
+    /* For lost revenue, "scenario" holds the loss: report baseline and
+     * scenario revenue beside it instead. */
+    size_t rv = run_cmp_index(r, s, q, M_REVENUE);
+    output_num(b[0], sizeof b[0],
+               lost ? r->cmp_base[rv].mean : r->cmp_base[i].mean);
+    output_num(b[1], sizeof b[1],
+               lost ? r->cmp_scen[rv].mean : r->cmp_scen[i].mean);
+    output_num(b[2], sizeof b[2], d.mean);
+    b[3][0] = b[4][0] = '\0';
+    if (d.has_ci) {
+        output_num(b[3], sizeof b[3], d.lo);
+        output_num(b[4], sizeof b[4], d.hi);
+    }
+    fprintf(f, "%s,%s,%s,%s,%s,%ld\n", b[0], b[1], b[2], b[3], b[4], d.n);
+}
+
+static void write_comparison(FILE *f, const struct params *p,
+                             const struct run_result *r)
+{
+    fputs("scenario,quarter,metric,baseline_mean,scenario_mean,delta_mean,"
+          "delta_ci_low,delta_ci_high,n\n",
+          f);
+    for (int s = 1; s < r->nscen; s++)
+        for (int q = 0; q <= r->quarters; q++)
+            for (int m = 0; m < CMP_COUNT; m++) {
+                if (m == CMP_LOST_REVENUE_CUMULATIVE && q == r->quarters)
+                    continue; /* the total is lost_revenue's total */
+                output_csv_field(f, scen_id(p, s));
+                if (q < r->quarters)
+                    fprintf(f, ",%d,%s,", q + 1, cmp_name(m));
+                else
+                    fprintf(f, ",total,%s,", cmp_name(m));
+                write_cmp_row(f, r, s, q, m);
+            }
+}
+
+static void iv_window(const struct intervention *iv, int *a, int *b)
+{
+    switch (iv->type) {
+    case IV_PULL:
+        *a = iv->u.pull.start_week;
+        *b = iv->u.pull.start_week + iv->u.pull.weeks - 1;
+        return;
+    case IV_POLICY:
+        *a = iv->u.policy.start_week;
+        *b = iv->u.policy.end_week >= 0 ? iv->u.policy.end_week - 1 : -1;
+        return;
+    case IV_HIRE:
+        *a = iv->u.hire.week, *b = -1;
+        return;
+    case IV_FOCUS:
+        *a = iv->u.focus.start_week;
+        *b = iv->u.focus.start_week + iv->u.focus.weeks - 1;
+        return;
+    case IV_SUPPORT:
+        *a = iv->u.support.week, *b = -1;
+        return;
+    case IV_EFFECTIVENESS:
+        *a = iv->u.effectiveness.week;
+        *b = iv->u.effectiveness.weeks > 0 ? *a + iv->u.effectiveness.weeks - 1
+                                           : -1;
+        return;
+    case IV_EXPECTATIONS:
+        *a = iv->u.expectations.start_week;
+        *b = iv->u.expectations.weeks > 0 ? *a + iv->u.expectations.weeks - 1
+                                          : -1;
+        return;
+    case IV_HIRE_FROM_BUDGET:
+        *a = iv->u.budget.start_week, *b = -1;
+        return;
+    case IV_EXPAND_OPS_ON_DELAY:
+        *a = iv->u.expand_ops.start_week, *b = -1;
+        return;
+    case IV_TYPE_COUNT:
+        break;
+    }
+    *a = *b = -1;
+}
+
+int output_window(const struct scenario *sc, int horizon_weeks, int *start,
+                  int *end)
+{
+    int lo = -1, hi = -2;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        int a, b;
+        iv_window(&sc->iv[i], &a, &b);
+        if (a < 0 || (b >= 0 && b < a))
+            continue; /* zero-length: no window */
+        if (b < 0 || b >= horizon_weeks)
+            b = -1;
+        if (lo < 0 || a < lo)
+            lo = a;
+        if (hi != -1 && (b == -1 || b > hi))
+            hi = b;
+    }
+    *start = lo;
+    *end = lo < 0 ? -1 : hi;
+    return lo < 0 ? -1 : 0;
+}
+
+static void write_scenarios(FILE *f, const struct params *p)
+{
+    fputs("scenario,title,start_week,end_week\nbaseline,Baseline,,\n", f);
+    for (size_t s = 0; s < p->n_scenarios; s++) {
+        const struct scenario *sc = &p->scenarios[s];
+        int a, b;
+        output_csv_field(f, sc->id);
+        fputc(',', f);
+        output_csv_field(f, sc->title);
+        if (output_window(sc, p->sim.horizon_weeks, &a, &b) != 0)
+            fputs(",,\n", f);
+        else if (b < 0)
+            fprintf(f, ",%d,\n", a);
+        else
+            fprintf(f, ",%d,%d\n", a, b);
+    }
+}
+
+/* ---- summary ---------------------------------------------------------- */
+
+/* "Pulling all 8 reps into ops for 2 weeks", or the scenario's title. */
+static void describe(char *buf, size_t size, const struct params *p,
+                     const struct scenario *sc)
+{
+    if (sc->n_iv != 1 || sc->iv[0].type != IV_PULL) {
+        snprintf(buf, size, "%s", sc->title);
+        return;
+    }
+    const struct iv_pull *pu = &sc->iv[0].u.pull;
+    char who[64];
+    switch (pu->spec.select) {
+    case REPS_ALL:
+        snprintf(who, sizeof who, "all %d reps", p->sales.role.count);
+        break;
+    case REPS_PERCENT:
+        snprintf(who, sizeof who, "%g%% of the reps", pu->spec.reps);
+        break;
+    case REPS_COUNT:
+        snprintf(who, sizeof who, "%g rep%s", pu->spec.reps,
+                 pu->spec.reps == 1 ? "" : "s");
+        break;
+    }
+    snprintf(buf, size, "Pulling %s into ops for %d week%s from week %d", who,
+             pu->weeks, pu->weeks == 1 ? "" : "s", pu->start_week);
+}
+
+static void headline(FILE *out, const struct params *p,
+                     const struct run_result *r, int s)
+{
+    const struct scenario *sc = &p->scenarios[s - 1];
+    const struct acc *a =
+        &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_REVENUE)];
+    char what[256], x[48], h[48];
+    describe(what, sizeof what, p, sc);
+    double hw = acc_halfwidth(a);
+    output_money(x, sizeof x, fabs(a->mean));
+    output_money(h, sizeof h, hw);
+    int start, end;
+    int q0 = output_window(sc, r->weeks, &start, &end) == 0 ? start / 13 : 0;
+    fprintf(out, "Headline: %s %s %s", what,
+            a->mean >= 0.0 ? "costs" : "gains", x);
+    if (r->replications >= 2)
+        fprintf(out, " ± %s", h);
+    fprintf(out, " of revenue over quarters %d-%d (95 %% CI, %ld paired "
+            "replications)", q0 + 1, r->quarters, r->replications);
+    if (r->replications >= 2 && fabs(a->mean) <= hw)
+        fputs(", not distinguishable from zero", out);
+    if (q0 >= 0 && start >= 0) {
+        int w = end >= 0 ? end : r->weeks - 1;
+        double d = run_weekly(r, 0, w, M_OPS_BACKLOG_HOURS)->mean -
+                   run_weekly(r, s, w, M_OPS_BACKLOG_HOURS)->mean;
+        fprintf(out, "; the ops backlog is %.0f hours %s at the end of week "
+                "%d", fabs(d), d >= 0 ? "lower" : "higher", w);
+    }
+    fputs(".\n", out);
+}
+
+static void scenario_table(FILE *out, const struct params *p,
+                           const struct run_result *r, int s)
+{
+    fprintf(out, "\n%s (%s)\n", p->scenarios[s - 1].title,
+            p->scenarios[s - 1].id);
+    fprintf(out, "%8s %18s %18s %28s %16s\n", "quarter", "baseline revenue",
+            "scenario revenue", "lost revenue (95% CI)", "cumulative");
+    for (int q = 0; q <= r->quarters; q++) {
+        size_t rv = run_cmp_index(r, s, q, M_REVENUE);
+        const struct acc *lost =
+            &r->cmp_delta[run_cmp_index(r, s, q, CMP_LOST_REVENUE)];
+        const struct acc *cum = &r->cmp_delta[run_cmp_index(
+            r, s, q < r->quarters ? q : q - 1, CMP_LOST_REVENUE_CUMULATIVE)];
+        char b[5][48], l[128], qn[16];
+        output_money(b[0], sizeof b[0], r->cmp_base[rv].mean);
+        output_money(b[1], sizeof b[1], r->cmp_scen[rv].mean);
+        output_money(b[2], sizeof b[2], lost->mean);
+        output_money(b[3], sizeof b[3], acc_halfwidth(lost));
+        output_money(b[4], sizeof b[4], cum->mean);
+        if (r->replications >= 2)
+            snprintf(l, sizeof l, "%s ± %s", b[2], b[3]);
+        else
+            snprintf(l, sizeof l, "%s (no CI: n=1)", b[2]);
+        if (q < r->quarters)
+            snprintf(qn, sizeof qn, "%d", q + 1);
+        else
+            snprintf(qn, sizeof qn, "total");
+        fprintf(out, "%8s %18s %18s %28s %16s\n", qn, b[0], b[1], l,
+                q < r->quarters ? b[4] : "");
+    }
+    headline(out, p, r, s);
+}
+
+int output_summary(FILE *out, const struct params *p,
+                   const struct run_result *r)
+{
+    fprintf(out, "salescap: %ld replications of %d scenario%s plus the "
+            "baseline, %d weeks after %d weeks of warm-up (%.2f s)\n",
+            r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
+            r->weeks, p->sim.warmup_weeks, r->seconds);
+    if (r->nscen == 1) {
+        char b[48];
+        double total = 0.0;
+        for (int q = 0; q < r->quarters; q++)
+            total += run_quarterly(r, 0, q, M_REVENUE)->mean;
+        output_money(b, sizeof b, total);
+        fprintf(out, "Baseline revenue over the horizon: %s (no scenarios "
+                "to compare)\n", b);
+    }
+    for (int s = 1; s < r->nscen; s++)
+        scenario_table(out, p, r, s);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- the files -------------------------------------------------------- */
+
+enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
+       F_COUNT };
+
+static const char *const file_names[F_COUNT] = {
+    "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
+    "summary.txt", "run.ini",
+};
+
+static int fill(struct afile *af, const struct config *cfg,
+                const struct params *p, const struct run_result *r,
+                const char *summary)
+{
+    write_weekly(af[F_WEEKLY].f, p, r);
+    write_quarterly(af[F_QUARTERLY].f, p, r);
+    write_comparison(af[F_COMPARISON].f, p, r);
+    write_scenarios(af[F_SCENARIOS].f, p);
+    fputs(summary, af[F_SUMMARY].f);
+    fputs("; salescap " SALESCAP_VERSION ": every resolved parameter of this "
+          "run.\n; `salescap run run.ini` reproduces it.\n",
+          af[F_RUNINI].f);
+    return config_write(af[F_RUNINI].f, cfg, p, 0);
+}
+
+int output_write_run(const char *dir, const struct config *cfg,
+                     const struct params *p, const struct run_result *r,
+                     const char *summary, struct err *e)
+{
+    struct afile af[F_COUNT];
+    memset(af, 0, sizeof af);
+    if (mkdir_p(dir, e) != 0)
+        return -1;
+    int rc = -1, i;
+    for (i = 0; i < F_COUNT; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, file_names[i]);
+        if (afile_open(&af[i], path, e) != 0)
+            goto abort;
+    }
+    if (fill(af, cfg, p, r, summary) != 0) {
+        err_set(e, ERR_RUNTIME, "%s: cannot write", dir);
+        goto abort;
+    }
+    /* Hold SIGINT/SIGTERM back while the set is replaced. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    rc = 0;
+    for (i = 0; i < F_COUNT; i++)
+        if (afile_commit(&af[i], e) != 0)
+            rc = -1;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+abort:
+    for (i = 0; i < F_COUNT; i++)
+        afile_abort(&af[i]);
+    return -1;
+}

@@ -1,0 +1,380 @@
+/*
+ * run: parallel replications with an in-order commit.
+ *
+ * Workers claim replication numbers from a counter and simulate the
+ * baseline and every scenario of that replication into a slot of a ring
+ * of 2 * jobs slots. The slot whose replication is next in line is
+ * committed (added to the accumulators) by whichever worker finds it
+ * ready, under the lock, so accumulators always see replications 0, 1,
+ * 2, ... in order. A worker waits when its slot is still taken: memory is
+ * bounded by the ring, not by the number of replications.
+ */
+#include "run.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "model.h"
+
+#define PRECISION_BATCH 20
+
+struct slot {
+    long rep;      /* replication held, or -1 */
+    int ready;
+    double *raw;   /* nscen * weeks_total * RAW_COUNT */
+};
+
+struct pool {
+    const struct params *p;
+    const struct run_opts *o;
+    struct run_result *res;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    long next, commit, target;
+    int nslots;
+    struct slot *slots;
+    size_t raw_len;         /* doubles per scenario */
+    struct err err;
+    int failed;
+    double t0, last_draw;
+};
+
+void run_quarter_weeks(int q, int weeks, int *w0, int *w1)
+{
+    *w0 = 13 * q;
+    *w1 = 13 * q + 13 < weeks ? 13 * q + 13 : weeks;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- accumulation ----------------------------------------------------- */
+
+static void add_weekly(struct run_result *r, int s, const double *raw)
+{
+    for (int w = 0; w < r->weeks; w++) {
+        for (int m = 0; m < M_COUNT; m++) {
+            double v;
+            if (metric_combine(raw, w, w + 1, m, &v) == 0)
+                acc_add(run_weekly(r, s, w, m), v);
+        }
+    }
+}
+
+static void add_quarterly(struct run_result *r, int s, const double *raw)
+{
+    for (int q = 0; q < r->quarters; q++) {
+        int w0, w1;
+        run_quarter_weeks(q, r->weeks, &w0, &w1);
+        for (int m = 0; m < M_COUNT; m++) {
+            double v;
+            if (metric_combine(raw, w0, w1, m, &v) == 0)
+                acc_add(run_quarterly(r, s, q, m), v);
+        }
+    }
+}
+
+static void add_pair(struct run_result *r, int s, int q, int m, double b,
+                     double x)
+{
+    size_t i = run_cmp_index(r, s, q, m);
+    acc_add(&r->cmp_base[i], b);
+    acc_add(&r->cmp_scen[i], x);
+    acc_add(&r->cmp_delta[i], x - b);
+}
+
+/* Paired differences of scenario s against the baseline, per quarter and
+ * for the whole horizon (period `quarters`). */
+static void add_comparison(struct run_result *r, int s, const double *base,
+                           const double *scen)
+{
+    double cum_b = 0.0, cum_s = 0.0;
+    for (int q = 0; q <= r->quarters; q++) {
+        int w0 = 0, w1 = r->weeks;
+        if (q < r->quarters)
+            run_quarter_weeks(q, r->weeks, &w0, &w1);
+        for (int m = 0; m < M_COUNT; m++) {
+            double b, x;
+            if (metric_combine(base, w0, w1, m, &b) == 0 &&
+                metric_combine(scen, w0, w1, m, &x) == 0)
+                add_pair(r, s, q, m, b, x);
+        }
+        double b, x;
+        metric_combine(base, w0, w1, M_REVENUE, &b);
+        metric_combine(scen, w0, w1, M_REVENUE, &x);
+        /* Lost revenue is baseline minus scenario: the pair is stored
+         * with the scenario's loss as "scenario" and none as "baseline",
+         * so delta_mean is the mean loss. */
+        add_pair(r, s, q, CMP_LOST_REVENUE, 0.0, b - x);
+        if (q < r->quarters) {
+            cum_b += b;
+            cum_s += x;
+        }
+        add_pair(r, s, q, CMP_LOST_REVENUE_CUMULATIVE, 0.0, cum_b - cum_s);
+    }
+}
+
+static void commit(struct pool *pl, const struct slot *sl)
+{
+    struct run_result *r = pl->res;
+    size_t off = (size_t)pl->p->sim.warmup_weeks * RAW_COUNT;
+    const double *base = sl->raw + off;
+    for (int s = 0; s < r->nscen; s++) {
+        const double *raw = sl->raw + (size_t)s * pl->raw_len + off;
+        add_weekly(r, s, raw);
+        add_quarterly(r, s, raw);
+        if (s > 0)
+            add_comparison(r, s, base, raw);
+    }
+    for (int w = 0; w < r->weeks_total; w++) {
+        acc_add(&r->warm_revenue[w], sl->raw[(size_t)w * RAW_COUNT +
+                                             M_REVENUE]);
+        acc_add(&r->warm_backlog[w], sl->raw[(size_t)w * RAW_COUNT +
+                                             M_OPS_BACKLOG_HOURS]);
+    }
+    r->replications++;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static void draw_progress(struct pool *pl, int final)
+{
+    double t = now_s();
+    if (!final && t - pl->last_draw < 0.1)
+        return;
+    pl->last_draw = t;
+    long done = pl->commit, all = pl->target;
+    int width = 30, fill = all > 0 ? (int)(width * done / all) : width;
+    double rate = done / fmax(1e-9, t - pl->t0);
+    fprintf(stderr, "\r[%.*s%*s] %ld/%ld replications, %.0f/s ", fill,
+            "##############################", width - fill, "", done, all,
+            rate);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ---- workers ---------------------------------------------------------- */
+
+static int simulate_rep(struct pool *pl, struct model *m, struct slot *sl,
+                        struct err *e)
+{
+    int nscen = pl->res->nscen;
+    for (int s = 0; s < nscen; s++)
+        if (model_run(m, s - 1, (uint64_t)sl->rep,
+                      sl->raw + (size_t)s * pl->raw_len, NULL, e) != 0)
+            return -1;
+    return 0;
+}
+
+/* Commits every ready slot that is next in line. Holds the lock. */
+static void drain(struct pool *pl)
+{
+    for (;;) {
+        struct slot *sl = &pl->slots[pl->commit % pl->nslots];
+        if (sl->rep != pl->commit || !sl->ready)
+            break;
+        commit(pl, sl);
+        sl->rep = -1;
+        sl->ready = 0;
+        pl->commit++;
+        if (pl->o->progress)
+            draw_progress(pl, 0);
+    }
+    pthread_cond_broadcast(&pl->cond);
+}
+
+static void *worker(void *arg)
+{
+    struct pool *pl = arg;
+    struct err e = {0};
+    struct model *m = model_alloc(pl->p, &e);
+    pthread_mutex_lock(&pl->lock);
+    if (!m) {
+        pl->failed = 1;
+        pl->err = e;
+    }
+    while (!pl->failed && pl->next < pl->target) {
+        if (pl->o->stop && *pl->o->stop) {
+            pl->failed = 1;
+            err_set(&pl->err, ERR_RUNTIME, "interrupted");
+            break;
+        }
+        long rep = pl->next++;
+        struct slot *sl = &pl->slots[rep % pl->nslots];
+        while (sl->rep != -1 && !pl->failed)
+            pthread_cond_wait(&pl->cond, &pl->lock);
+        if (pl->failed)
+            break;
+        sl->rep = rep;
+        pthread_mutex_unlock(&pl->lock);
+        int rc = simulate_rep(pl, m, sl, &e);
+        pthread_mutex_lock(&pl->lock);
+        if (rc != 0) {
+            if (!pl->failed)
+                pl->err = e;
+            pl->failed = 1;
+            break;
+        }
+        sl->ready = 1;
+        drain(pl);
+    }
+    pthread_cond_broadcast(&pl->cond);
+    pthread_mutex_unlock(&pl->lock);
+    model_free(m);
+    return NULL;
+}
+
+static int run_batch(struct pool *pl, long target)
+{
+    pl->target = target;
+    int n = pl->o->jobs;
+    pthread_t *th = calloc((size_t)n, sizeof *th);
+    if (!th)
+        return -1;
+    int started = 0;
+    for (; started < n; started++)
+        if (pthread_create(&th[started], NULL, worker, pl) != 0)
+            break;
+    if (started == 0)
+        worker(pl);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    return pl->failed ? -1 : 0;
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static int result_alloc(struct run_result *r, const struct params *p)
+{
+    memset(r, 0, sizeof *r);
+    r->nscen = 1 + (int)p->n_scenarios;
+    r->weeks = p->sim.horizon_weeks;
+    r->quarters = (r->weeks + 12) / 13;
+    r->weeks_total = p->sim.warmup_weeks + p->sim.horizon_weeks;
+    size_t ncmp = (size_t)(r->nscen - 1) * (r->quarters + 1) * CMP_COUNT;
+    r->weekly = calloc((size_t)r->nscen * r->weeks * M_COUNT, sizeof(struct acc));
+    r->quarterly = calloc((size_t)r->nscen * r->quarters * M_COUNT,
+                          sizeof(struct acc));
+    r->cmp_base = calloc(ncmp + 1, sizeof(struct acc));
+    r->cmp_scen = calloc(ncmp + 1, sizeof(struct acc));
+    r->cmp_delta = calloc(ncmp + 1, sizeof(struct acc));
+    r->warm_revenue = calloc((size_t)r->weeks_total, sizeof(struct acc));
+    r->warm_backlog = calloc((size_t)r->weeks_total, sizeof(struct acc));
+    if (!r->weekly || !r->quarterly || !r->cmp_base || !r->cmp_scen ||
+        !r->cmp_delta || !r->warm_revenue || !r->warm_backlog)
+        return -1;
+    return 0;
+}
+
+void run_result_destroy(struct run_result *r)
+{
+    free(r->weekly);
+    free(r->quarterly);
+    free(r->cmp_base);
+    free(r->cmp_scen);
+    free(r->cmp_delta);
+    free(r->warm_revenue);
+    free(r->warm_backlog);
+    memset(r, 0, sizeof *r);
+}
+
+static int pool_init(struct pool *pl, const struct params *p,
+                     const struct run_opts *o, struct run_result *res)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->p = p;
+    pl->o = o;
+    pl->res = res;
+    pl->nslots = 2 * (o->jobs > 0 ? o->jobs : 1);
+    pl->raw_len = (size_t)res->weeks_total * RAW_COUNT;
+    pl->slots = calloc((size_t)pl->nslots, sizeof *pl->slots);
+    if (!pl->slots)
+        return -1;
+    for (int i = 0; i < pl->nslots; i++) {
+        pl->slots[i].rep = -1;
+        pl->slots[i].raw = malloc((size_t)res->nscen * pl->raw_len *
+                                  sizeof(double));
+        if (!pl->slots[i].raw)
+            return -1;
+    }
+    pthread_mutex_init(&pl->lock, NULL);
+    pthread_cond_init(&pl->cond, NULL);
+    pl->t0 = pl->last_draw = now_s();
+    return 0;
+}
+
+static void pool_destroy(struct pool *pl)
+{
+    if (!pl->slots)
+        return;
+    for (int i = 0; i < pl->nslots; i++)
+        free(pl->slots[i].raw);
+    free(pl->slots);
+    pthread_mutex_destroy(&pl->lock);
+    pthread_cond_destroy(&pl->cond);
+}
+
+/* Precision mode: is every scenario's total lost revenue known to within
+ * the relative half-width asked for? */
+static int precise_enough(const struct run_result *r, double precision)
+{
+    if (r->replications < 2)
+        return 0;
+    for (int s = 1; s < r->nscen; s++) {
+        const struct acc *a =
+            &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_REVENUE)];
+        if (acc_halfwidth(a) > precision * fabs(a->mean))
+            return 0;
+    }
+    return 1;
+}
+
+int run_simulate(const struct params *p, const struct run_opts *o,
+                 struct run_result *res, struct err *e)
+{
+    struct pool pl = {0};
+    int rc = -1;
+    double t0 = now_s();
+    if (result_alloc(res, p) != 0 || pool_init(&pl, p, o, res) != 0) {
+        err_set(e, ERR_RUNTIME, "out of memory");
+        goto out;
+    }
+    if (o->precision > 0.0) {
+        long target = 0;
+        do {
+            target += PRECISION_BATCH;
+            if (target > o->max_replications)
+                target = o->max_replications;
+            if (run_batch(&pl, target) != 0)
+                break;
+        } while (target < o->max_replications &&
+                 !precise_enough(res, o->precision));
+    } else {
+        run_batch(&pl, o->replications);
+    }
+    if (o->progress)
+        draw_progress(&pl, 1);
+    if (pl.failed) {
+        *e = pl.err;
+        if (e->kind == ERR_NONE)
+            err_set(e, ERR_RUNTIME, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    pool_destroy(&pl);
+    res->seconds = now_s() - t0;
+    return rc;
+}
