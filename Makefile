@@ -102,3 +102,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/salescap
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+
+# Rewrites tests/golden/*.svg from the fixture run after a deliberate change
+# to the charts (look at them before committing).
+golden: $(BUILD)/tests/test_plot
+	SALESCAP_REGEN_GOLDEN=1 $(BUILD)/tests/test_plot

@@ -1,10 +1,140 @@
-/* Placeholder until its owner lands the command. */
+/*
+ * cmd_plot: `salescap plot DIR [--plots DIR] [--format FMT ...]`, which
+ * redraws the charts of a finished run (weekly.csv) or sweep (sweep.csv)
+ * from its CSVs, without simulating again.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "plot.h"
+#include "report.h"
+#include "rundata.h"
+
+struct plot_args {
+    const char *dir;
+    const char *plots;    /* NULL: plots/<basename of dir>/ */
+    unsigned formats;
+    int quiet;
+    int report;           /* also write DIR/report.html */
+};
+
+static int parse_args(int argc, char **argv, struct plot_args *a)
+{
+    static const struct option opts[] = {
+        {"plots", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"report", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        unsigned fmt;
+        if (c == 'p') {
+            a->plots = optarg;
+        } else if (c == 'f') {
+            if (plot_format_parse(optarg, &fmt) != 0) {
+                cli_error("--format: expected png, svg or pdf, got '%s'",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            a->formats |= fmt;
+        } else if (c == 'q') {
+            a->quiet = 1;
+        } else if (c == 'r') {
+            a->report = 1;
+        } else if (c == 'h') {
+            return -1;
+        } else {
+            cli_error("try 'salescap help plot'");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error("plot: expected one folder (try 'salescap help plot')");
+        return EXIT_USAGE;
+    }
+    a->dir = argv[optind];
+    return 0;
+}
+
+/* plots/<last path component of dir>, in new memory. */
+static char *default_plots_dir(const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && dir[b - 1] != '/')
+        b--;
+    char *base = strndup(dir + b, n - b);
+    if (!base)
+        return NULL;
+    const char *name = (!strcmp(base, ".") || !strcmp(base, "..") ||
+                        !*base) ? "run" : base;
+    char *path = rundata_path("plots", name);
+    free(base);
+    return path;
+}
+
+static int has_file(const char *dir, const char *name)
+{
+    char *p = rundata_path(dir, name);
+    int ok = p && access(p, F_OK) == 0;
+    free(p);
+    return ok;
+}
+
+/* Prints e and returns the exit status its kind calls for. */
+static int fail(const struct err *e)
+{
+    cli_error("%s", e->msg);
+    return e->kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+static int draw(const struct plot_args *a, const char *plots)
+{
+    struct err e = {0};
+    int n;
+    int sweep = !has_file(a->dir, "weekly.csv") &&
+                has_file(a->dir, "sweep.csv");
+    if (sweep)
+        n = plot_sweep_dir(a->dir, plots, a->formats, &e);
+    else
+        n = plot_run_dir(a->dir, plots, a->formats, &e);
+    if (n < 0)
+        return fail(&e);
+    if (!a->quiet)
+        printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
+    if (!a->report || sweep)
+        return 0;
+    if (report_write(a->dir, plots, &e) != 0)
+        return fail(&e);
+    if (!a->quiet)
+        printf("report written to %s/report.html\n", a->dir);
+    return 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'plot' is not built yet");
-    return EXIT_RUNTIME;
+    struct plot_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        return cli_help("plot");
+    if (rc > 0)
+        return rc;
+    char *plots = a.plots ? strdup(a.plots) : default_plots_dir(a.dir);
+    if (!plots) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    rc = draw(&a, plots);
+    free(plots);
+    return rc;
 }

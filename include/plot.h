@@ -1,0 +1,89 @@
+/*
+ * plot: the charts of a run, drawn by gnuplot through a pipe.
+ *
+ * Each chart is one gnuplot script with its data inline (datablocks), an
+ * explicit terminal and output. The script is saved beside the chart as
+ * NAME.gp with `set output "NAME.EXT"`, so `cd PLOTS && gnuplot NAME.gp`
+ * redraws it after hand restyling. gnuplot runs as `timeout 60 gnuplot -d`
+ * (without the timeout when `timeout` is not installed), writes into a
+ * private temporary folder, and the image is copied into place atomically
+ * only when gnuplot succeeded: a failed chart never leaves an empty or
+ * partial image. The caller must ignore SIGPIPE (main does).
+ *
+ * The program is $SALESCAP_GNUPLOT when set (tests point it at a missing
+ * or broken program), otherwise "gnuplot" found through PATH.
+ *
+ * Charts of a run (EXT is png, svg or pdf):
+ *   revenue.EXT       revenue by week, each scenario with its 95 % band
+ *   lost_revenue.EXT  revenue lost by quarter, CI whiskers, cumulative (y2)
+ *   backlog.EXT       ops backlog hours and expected onboarding delay (y2)
+ *   pipeline.EXT      open opportunities and pipeline value (y2)
+ *   rep_hours.EXT     rep hours by activity, stacked, one panel a scenario
+ *   dashboard_ID.EXT  four charts on one page, for each scenario ID
+ * lost_revenue and the dashboards need at least one scenario besides the
+ * baseline. SVG output is byte-for-byte reproducible; PDF is not (cairo
+ * stamps a creation date).
+ */
+#ifndef SALESCAP_PLOT_H
+#define SALESCAP_PLOT_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Output formats, combined as a bitmask, with option bits. */
+enum plot_format {
+    PLOT_PNG = 1u,
+    PLOT_SVG = 2u,
+    PLOT_PDF = 4u,
+    PLOT_SKIP_DASHBOARDS = 0x100u, /* option: the single charts only */
+};
+
+/* The environment variable naming the gnuplot program. */
+#define PLOT_ENV_GNUPLOT "SALESCAP_GNUPLOT"
+
+/* Seconds gnuplot may take on one chart before it is killed. */
+#define PLOT_TIMEOUT_S 60
+
+/* Exactly the message when gnuplot cannot be found. */
+#define PLOT_MSG_NOT_FOUND \
+    "gnuplot not found: install gnuplot-nox, or pass --no-plot"
+
+/* The single-chart names, in the order the report shows them. */
+#define PLOT_NCHARTS 5
+extern const char *const plot_chart_names[PLOT_NCHARTS];
+
+/* Draws every chart of the run in run_dir (weekly.csv, comparison.csv,
+ * scenarios.csv) into plots_dir (created with its parents if missing), in
+ * each format of the bitmask formats (0 means PLOT_PNG), each with its .gp
+ * script. Returns the number of images written, or -1 with e set:
+ * ERR_CONFIG for unreadable CSVs, ERR_RUNTIME for I/O and gnuplot
+ * failures (PLOT_MSG_NOT_FOUND when gnuplot is missing; otherwise
+ * "PLOTS/NAME.gp: gnuplot: <gnuplot's own message>"). Stops at the first
+ * failing chart; the images written before it stay. */
+int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
+                 struct err *e);
+
+/* Hook for the charts of a sweep folder (sweep.csv). Not written yet:
+ * returns -1 with "sweep charts: not supported yet" (ERR_RUNTIME). */
+int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
+                   unsigned formats, struct err *e);
+
+/* Pipes len bytes of a gnuplot script to gnuplot and waits for it. name
+ * says in messages which script failed. Returns 0, or -1 with e set
+ * (ERR_RUNTIME): PLOT_MSG_NOT_FOUND (exit status 127), "NAME: gnuplot
+ * timed out after 60 s", or "NAME: gnuplot: <first error gnuplot printed>".
+ * gnuplot's stderr goes to a temporary file, removed before returning. */
+int plot_pipe(const char *script, size_t len, const char *name,
+              struct err *e);
+
+/* Parses "png", "svg" or "pdf" into *format. Returns 0, or -1 for
+ * anything else. */
+int plot_format_parse(const char *s, unsigned *format);
+
+/* Formats v as money the way the charts do ("$1.25M", "-$350k", "$0"):
+ * precise enough to tell apart values step apart, or to three
+ * significant digits when step is 0. */
+void plot_fmt_money(char *buf, size_t n, double v, double step);
+
+#endif

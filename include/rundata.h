@@ -1,0 +1,87 @@
+/*
+ * rundata: the parts of a finished run's output folder that charts and
+ * the report need, loaded from its CSVs.
+ *
+ * Reads weekly.csv, comparison.csv and scenarios.csv (the contract of
+ * INTERFACE.md). scenarios.csv, written by the run, is
+ *
+ *     scenario,title,start_week,end_week
+ *
+ * one row per scenario, "baseline" (title "Baseline") included, in the
+ * order of the scenario file. start_week and end_week are the first and
+ * last week (inclusive, 0-based as in weekly.csv) of the scenario's
+ * intervention window; an empty end_week means the intervention lasts to
+ * the end of the horizon (a hire), both empty means no window. When
+ * scenarios.csv is missing, scenarios come from weekly.csv in order of
+ * appearance, titled by their IDs, without windows.
+ *
+ * Missing values are NaN. A weekly row with an empty CI (n < 2) gets a
+ * zero-width band (ci_low = ci_high = mean).
+ */
+#ifndef SALESCAP_RUNDATA_H
+#define SALESCAP_RUNDATA_H
+
+#include "err.h"
+#include "metrics.h"
+
+/* Comparison metrics: every metric of metrics.h, then these two. */
+enum rd_comp_metric {
+    RD_LOST_REVENUE = M_COUNT,  /* baseline - scenario revenue, $ */
+    RD_LOST_REVENUE_CUMULATIVE, /* the same, summed from quarter 1 */
+    RD_COMP_COUNT,
+};
+
+/* Statistics of one weekly row. */
+enum rd_weekly_stat { RD_MEAN = 0, RD_LOW, RD_HIGH, RD_WSTATS };
+
+/* Statistics of one comparison row. */
+enum rd_comp_stat {
+    RD_BASE = 0, /* baseline_mean */
+    RD_SCEN,     /* scenario_mean */
+    RD_DELTA,    /* delta_mean */
+    RD_DLOW,     /* delta_ci_low */
+    RD_DHIGH,    /* delta_ci_high */
+    RD_CSTATS,
+};
+
+struct rd_scenario {
+    char *id;       /* "baseline" or the scenario ID */
+    char *title;    /* for legends and titles */
+    int start_week; /* intervention window, or -1 */
+    int end_week;   /* last week, inclusive; -1: to the horizon's end */
+};
+
+struct rundata {
+    int nscen;                  /* scenarios, baseline first */
+    struct rd_scenario *scen;
+    int weeks;                  /* reported weeks H (weekly.csv) */
+    int quarters;               /* reported quarters Q (comparison.csv) */
+    int replications;           /* the largest n in weekly.csv */
+    double *weekly;             /* see rundata_week() */
+    double *comp;               /* see rundata_comp() */
+};
+
+/* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: a missing
+ * weekly.csv or comparison.csv is ERR_RUNTIME, a malformed one (missing
+ * columns, bad numbers, unknown scenarios) ERR_CONFIG with FILE:LINE. */
+int rundata_load(struct rundata *rd, const char *run_dir, struct err *e);
+
+/* Frees what rundata_load took; safe on a zeroed struct. */
+void rundata_destroy(struct rundata *rd);
+
+/* Weekly statistic st (enum rd_weekly_stat) of metric m for scenario s in
+ * week w, or NaN when the run did not report it. */
+double rundata_week(const struct rundata *rd, int s, int m, int w, int st);
+
+/* Comparison statistic st (enum rd_comp_stat) of metric m (a metric or
+ * enum rd_comp_metric) for scenario s (>= 1) in quarter q (1..Q; 0 is the
+ * total), or NaN. */
+double rundata_comp(const struct rundata *rd, int s, int m, int q, int st);
+
+/* Index of the scenario with this ID, or -1. */
+int rundata_find(const struct rundata *rd, const char *id);
+
+/* "dir/name" in new memory the caller frees, or NULL (no memory). */
+char *rundata_path(const char *dir, const char *name);
+
+#endif

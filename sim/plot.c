@@ -1,0 +1,306 @@
+/*
+ * plot: chart files and the gnuplot pipe (see include/plot.h).
+ *
+ * For each chart the body (data and commands) is built once in memory;
+ * each format then gets a two-line head (terminal, output). The .gp saved
+ * beside the chart names the final image; the script piped to gnuplot is
+ * the same text with the output pointed into a private temporary folder,
+ * so both have the same line numbers. Only a complete, non-empty image is
+ * copied into the plots folder (atomically, through afile).
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "csvread.h"
+#include "plot_int.h"
+#include "rundata.h"
+
+const char *const plot_chart_names[PLOT_NCHARTS] = {
+    "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
+};
+
+enum chart_kind {
+    CHART_REVENUE = 0,
+    CHART_LOST,
+    CHART_BACKLOG,
+    CHART_PIPELINE,
+    CHART_REP_HOURS,
+    CHART_DASHBOARD,
+};
+
+/* What one plot_run_dir call is drawing. */
+struct plot_job {
+    const struct rundata *rd;
+    const char *plots_dir;
+    unsigned formats;
+    char tmpdir[64];   /* private folder for gnuplot's images */
+    int written;       /* images copied into plots_dir */
+    int *all;          /* every scenario index, 0..nscen-1 */
+};
+
+static const struct {
+    unsigned bit;
+    const char *ext;
+} formats[] = {{PLOT_PNG, "png"}, {PLOT_SVG, "svg"}, {PLOT_PDF, "pdf"}};
+
+int plot_format_parse(const char *s, unsigned *format)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcmp(s, formats[i].ext) == 0) {
+            *format = formats[i].bit;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The terminal line for a format; dashboards get a larger page. */
+static void write_terminal(FILE *f, unsigned fmt, int dash)
+{
+    int w = dash ? GP_DASH_WIDTH : GP_WIDTH;
+    int h = dash ? GP_DASH_HEIGHT : GP_HEIGHT;
+    if (fmt == PLOT_PNG)
+        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
+                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+    else if (fmt == PLOT_SVG)
+        fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
+                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+    else
+        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
+                   "font 'DejaVu Sans,9'\n", w / 120.0, h / 120.0);
+}
+
+static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
+                    int s)
+{
+    struct gp_set set = {job->rd, job->all, job->rd->nscen};
+    switch (k) {
+    case CHART_REVENUE:
+        chart_revenue(f, &set, &gp_full);
+        break;
+    case CHART_LOST:
+        chart_lost(f, &set, &gp_full);
+        break;
+    case CHART_BACKLOG:
+        chart_backlog(f, &set, &gp_full);
+        break;
+    case CHART_PIPELINE:
+        chart_pipeline(f, &set, &gp_full);
+        break;
+    case CHART_REP_HOURS:
+        chart_rep_hours(f, &set);
+        break;
+    case CHART_DASHBOARD:
+        chart_dashboard(f, job->rd, s);
+        break;
+    }
+}
+
+/* Builds the body of chart k in new memory (*len bytes). */
+static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
+                        size_t *len, struct err *e)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f) {
+        err_set(e, ERR_RUNTIME, "out of memory");
+        return NULL;
+    }
+    fputs("set encoding utf8\n", f);
+    gp_linetypes(f);
+    body_of(f, job, k, s);
+    fputs("unset output\n", f);
+    if (ferror(f) | fclose(f)) {
+        free(buf);
+        err_set(e, ERR_RUNTIME, "out of memory");
+        return NULL;
+    }
+    return buf;
+}
+
+/* The whole script for one format, with its output at out. */
+static char *build_script(const char *name, unsigned fmt, int dash,
+                          const char *out, const char *body, size_t blen,
+                          size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f)
+        return NULL;
+    fprintf(f, "# %s: drawn by salescap from the run's CSVs.\n"
+               "# Restyle here, then redraw from this folder: gnuplot %s.gp\n"
+               "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
+               " and the output's extension.\n",
+            name, name);
+    write_terminal(f, fmt, dash);
+    fputs("set output ", f);
+    gp_str(f, out);
+    fputc('\n', f);
+    fwrite(body, 1, blen, f);
+    if (ferror(f) | fclose(f)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static const char *ext_of(unsigned fmt)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].bit == fmt)
+            return formats[i].ext;
+    return "png";
+}
+
+/* Copies gnuplot's image at tmp to dest atomically; tmp is removed. */
+static int install_image(const char *tmp, const char *dest, struct err *e)
+{
+    size_t len = 0;
+    char *data = csv_slurp(tmp, &len, e);
+    unlink(tmp);
+    if (!data)
+        return -1;
+    int rc = len > 0 ? afile_write(dest, data, len, e)
+                     : err_set(e, ERR_RUNTIME, "%s: gnuplot wrote nothing",
+                               dest);
+    free(data);
+    return rc;
+}
+
+/* Draws one chart in one format: saves NAME.gp (with the first format
+ * only), pipes the script, installs the image. */
+static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
+                       int save_gp, const char *body, size_t blen,
+                       struct err *e)
+{
+    char final[4400], tmp[4400], gp[4400], out[320];
+    int dash = strncmp(name, "dashboard_", 10) == 0;
+    snprintf(out, sizeof out, "%s.%s", name, ext_of(fmt));
+    if ((size_t)snprintf(final, sizeof final, "%s/%s", job->plots_dir, out) >=
+            sizeof final ||
+        (size_t)snprintf(gp, sizeof gp, "%s/%s.gp", job->plots_dir, name) >=
+            sizeof gp)
+        return err_set(e, ERR_RUNTIME, "%s: path too long", job->plots_dir);
+    snprintf(tmp, sizeof tmp, "%s/%s", job->tmpdir, out);
+    size_t slen, tlen;
+    char *saved = build_script(name, fmt, dash, out, body, blen, &slen);
+    char *piped = build_script(name, fmt, dash, tmp, body, blen, &tlen);
+    int rc = (saved && piped) ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
+    if (rc == 0 && save_gp)
+        rc = afile_write(gp, saved, slen, e);
+    if (rc == 0)
+        rc = plot_pipe(piped, tlen, gp, e);
+    if (rc == 0)
+        rc = install_image(tmp, final, e);
+    unlink(tmp);
+    free(saved);
+    free(piped);
+    if (rc == 0)
+        job->written++;
+    return rc;
+}
+
+static int draw_chart(struct plot_job *job, enum chart_kind k, int s,
+                      struct err *e)
+{
+    char name[300];
+    if (k == CHART_DASHBOARD)
+        snprintf(name, sizeof name, "dashboard_%s", job->rd->scen[s].id);
+    else
+        snprintf(name, sizeof name, "%s", plot_chart_names[k]);
+    size_t blen;
+    char *body = build_body(job, k, s, &blen, e);
+    if (!body)
+        return -1;
+    int rc = 0, first = 1;
+    for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0];
+         i++) {
+        if (!(job->formats & formats[i].bit))
+            continue;
+        rc = draw_format(job, name, formats[i].bit, first, body, blen, e);
+        first = 0;
+    }
+    free(body);
+    return rc;
+}
+
+/* Scenario IDs become file names: refuse ones that could escape. */
+static int check_ids(const struct rundata *rd, struct err *e)
+{
+    for (int s = 1; s < rd->nscen; s++) {
+        const char *id = rd->scen[s].id;
+        if (!*id || strlen(id) > 200 || strchr(id, '/') || id[0] == '.')
+            return err_set(e, ERR_CONFIG,
+                           "scenario ID '%s' cannot name a chart file", id);
+    }
+    return 0;
+}
+
+static int draw_all(struct plot_job *job, struct err *e)
+{
+    const struct rundata *rd = job->rd;
+    int compare = rd->nscen > 1 && rd->quarters > 0;
+    int rc = check_ids(rd, e);
+    for (int k = CHART_REVENUE; rc == 0 && k <= CHART_REP_HOURS; k++)
+        if (k != CHART_LOST || compare)
+            rc = draw_chart(job, (enum chart_kind)k, 0, e);
+    int dash = compare && !(job->formats & PLOT_SKIP_DASHBOARDS);
+    for (int s = 1; rc == 0 && dash && s < rd->nscen; s++)
+        rc = draw_chart(job, CHART_DASHBOARD, s, e);
+    return rc;
+}
+
+/* A private folder for gnuplot's output, in $TMPDIR or /tmp. */
+static int make_tmpdir(char *buf, size_t n, struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+    if (!t || !*t || strlen(t) > n - 32)
+        t = "/tmp";
+    snprintf(buf, n, "%s/salescap-plot.XXXXXX", t);
+    if (!mkdtemp(buf))
+        return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
+                       strerror(errno));
+    return 0;
+}
+
+int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
+                 struct err *e)
+{
+    struct rundata rd;
+    struct plot_job job = {.rd = &rd, .plots_dir = plots_dir,
+                           .formats = fmts ? fmts : PLOT_PNG};
+    if (rundata_load(&rd, run_dir, e) != 0)
+        return -1;
+    int rc = mkdir_p(plots_dir, e);
+    if (rc == 0)
+        rc = make_tmpdir(job.tmpdir, sizeof job.tmpdir, e);
+    if (rc == 0) {
+        job.all = malloc((size_t)rd.nscen * sizeof *job.all);
+        for (int s = 0; job.all && s < rd.nscen; s++)
+            job.all[s] = s;
+        rc = job.all ? draw_all(&job, e)
+                     : err_set(e, ERR_RUNTIME, "out of memory");
+        rmdir(job.tmpdir);
+    }
+    free(job.all);
+    rundata_destroy(&rd);
+    return rc == 0 ? job.written : -1;
+}
+
+int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
+                   unsigned fmts, struct err *e)
+{
+    /* Hook: the sweep charts (a line with its band for one varied
+     * parameter, a heatmap for two) are drawn here from sweep.csv. */
+    (void)sweep_dir;
+    (void)plots_dir;
+    (void)fmts;
+    return err_set(e, ERR_RUNTIME, "sweep charts: not supported yet");
+}

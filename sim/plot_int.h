@@ -1,0 +1,123 @@
+/*
+ * plot_int: what the plot files share inside the module (not part of the
+ * plot.h contract). plot_style.c holds the house look and number
+ * formatting, plot_charts.c the charts, plot.c the files and the pipe.
+ *
+ * A chart is written as the body of a gnuplot script: everything after
+ * `set terminal` and `set output`. Bodies are built in memory
+ * (open_memstream), so one body serves every format.
+ */
+#ifndef SALESCAP_PLOT_INT_H
+#define SALESCAP_PLOT_INT_H
+
+#include <stdio.h>
+
+#include "plot.h"
+#include "rundata.h"
+
+/* Where a chart goes on the canvas, in screen coordinates (0..1). */
+struct gp_frame {
+    double x0, y0, x1, y1; /* the whole panel, title included */
+    int compact;           /* dashboard panel: smaller type, no subtitle */
+    int width, height;     /* the canvas in pixels, for fixed margins */
+};
+
+/* The full canvas, for a chart of its own. */
+extern const struct gp_frame gp_full;
+
+/* What tick labels show. */
+enum gp_unit {
+    GP_MONEY = 0, /* $350k, $1.2M */
+    GP_PLAIN,     /* 1,200 */
+};
+
+/* An axis range and the step of its labelled ticks. */
+struct gp_axis {
+    double lo, hi, step;
+};
+
+/* The scenarios a chart shows: indexes into rd->scen, baseline first. */
+struct gp_set {
+    const struct rundata *rd;
+    const int *scen;
+    int n;
+};
+
+/* Canvas size in pixels of single charts and of dashboards. */
+#define GP_WIDTH 1200
+#define GP_HEIGHT 700
+#define GP_DASH_WIDTH 1600
+#define GP_DASH_HEIGHT 1000
+
+/* --- plot_style.c --- */
+
+/* Writes s as a single-quoted gnuplot string (quotes doubled, control
+ * characters as spaces). */
+void gp_str(FILE *f, const char *s);
+
+/* Writes v for a datablock: "NaN" when not a number. */
+void gp_num(FILE *f, double v);
+
+/* Formats v with thousands separators ("12,500"; decimals when step < 1). */
+void gp_fmt_plain(char *buf, size_t n, double v, double step);
+
+/* A range covering [min, max] (and 0 when zero is set) with about 6 nice
+ * ticks (1, 2, 2.5 or 5 times a power of ten). NaN limits give [0, 1]. */
+struct gp_axis gp_nice(double min, double max, int zero);
+
+/* Stretches the negative side of one axis so both axes put 0 at the same
+ * height (bars and a cumulative line share one zero line). */
+void gp_align_zero(struct gp_axis *a, struct gp_axis *b);
+
+/* Sets the range and hand-made tick labels of axis "y" or "y2". */
+void gp_ticks(FILE *f, const char *axis, const struct gp_axis *a,
+              enum gp_unit unit);
+
+/* Resets the settings and applies the house look for a panel in frame fr:
+ * margins, borders, grid, tics, key. y2 leaves room for a right axis. */
+void gp_house(FILE *f, const struct gp_frame *fr, int y2);
+
+/* The title (bold, left-aligned) and, unless compact, a grey subtitle. */
+void gp_title(FILE *f, const struct gp_frame *fr, const char *title,
+              const char *subtitle);
+
+/* The week axis: x = week number (1 = first reported week), ticks at
+ * quarter ends and, when labels is set, light quarter labels at the top. */
+void gp_week_axis(FILE *f, const struct rundata *rd, int labels);
+
+/* Marks the intervention window of each scenario of set: a tinted span,
+ * or a dotted line at the start of one that lasts to the end (objects,
+ * arrows and labels numbered from 100). */
+void gp_windows(FILE *f, const struct gp_set *set);
+
+/* Linetype (1-based) of scenario s: colour, dash and marker. */
+int gp_lt(int s);
+
+/* Colour of scenario s, "#rrggbb". */
+const char *gp_colour(int s);
+
+/* Point interval for weekly lines: a marker every few weeks. */
+int gp_pointinterval(const struct rundata *rd);
+
+/* The house linetypes: scenarios 1-8, activities 11-15. */
+void gp_linetypes(FILE *f);
+
+/* Min and max of a weekly statistic over the set's scenarios (a low and
+ * a high statistic, e.g. RD_LOW and RD_HIGH); NaN when none. */
+void gp_week_range(const struct gp_set *set, int m, int st_lo, int st_hi,
+                   double *min, double *max);
+
+/* --- plot_charts.c --- */
+
+void chart_revenue(FILE *f, const struct gp_set *set,
+                   const struct gp_frame *fr);
+void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr);
+void chart_backlog(FILE *f, const struct gp_set *set,
+                   const struct gp_frame *fr);
+void chart_pipeline(FILE *f, const struct gp_set *set,
+                    const struct gp_frame *fr);
+void chart_rep_hours(FILE *f, const struct gp_set *set);
+/* The dashboard of scenario s (>= 1): four panels on one page. */
+void chart_dashboard(FILE *f, const struct rundata *rd, int s);
+
+#endif

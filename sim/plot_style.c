@@ -1,0 +1,343 @@
+/*
+ * plot_style: the house look of every chart, and numbers as people read
+ * them ($1.2M, 12,500).
+ *
+ * Palette: Okabe & Ito's eight colours for colour-blind readers ("Color
+ * Universal Design", 2008), each scenario also with its own dash type and
+ * marker so lines stay apart in greyscale. Tick labels are written by us
+ * (`set ytics ("$350k" 350000, ...)`): gnuplot's %' needs a locale that a
+ * fresh machine may lack, and has no $k/$M notation.
+ * Invariant: gp_house() starts with `reset`, so a panel never inherits
+ * another panel's settings; linetypes survive reset and are set once.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plot_int.h"
+
+const struct gp_frame gp_full = {0.0, 0.0, 1.0, 1.0, 0, GP_WIDTH, GP_HEIGHT};
+
+#define GP_NSTYLES 8
+
+/* Scenario styles: baseline black and solid, then the Okabe-Ito colours
+ * in an order that keeps the first few far apart in hue and lightness. */
+static const struct {
+    const char *colour;
+    int dt, pt;
+} scen_style[GP_NSTYLES] = {
+    {"#000000", 1, 7},  {"#D55E00", 2, 5},  {"#0072B2", 4, 9},
+    {"#009E73", 5, 13}, {"#E69F00", 3, 11}, {"#CC79A7", 1, 15},
+    {"#56B4E9", 2, 7},  {"#999999", 4, 5},
+};
+
+/* Activities, bottom to top of the stack; lightness alternates so
+ * neighbours differ in greyscale too. */
+static const char *const activity_colour[5] = {
+    "#009E73", "#56B4E9", "#F0E442", "#D55E00", "#DDDDDD",
+};
+
+int gp_lt(int s)
+{
+    return 1 + s % GP_NSTYLES;
+}
+
+const char *gp_colour(int s)
+{
+    return scen_style[s % GP_NSTYLES].colour;
+}
+
+void gp_linetypes(FILE *f)
+{
+    for (int i = 0; i < GP_NSTYLES; i++)
+        fprintf(f, "set linetype %d lc rgb '%s' lw 2 dt %d pt %d ps 1.1\n",
+                i + 1, scen_style[i].colour, scen_style[i].dt,
+                scen_style[i].pt);
+    for (int i = 0; i < 5; i++)
+        fprintf(f, "set linetype %d lc rgb '%s' lw 1 dt 1\n", 11 + i,
+                activity_colour[i]);
+}
+
+void gp_str(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\'')
+            fputs("''", f);
+        else
+            fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+    }
+    fputc('\'', f);
+}
+
+void gp_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("NaN", f);
+    else
+        fprintf(f, "%.9g", v);
+}
+
+/* Fewest decimals (0..3) that show x exactly enough. */
+static int decimals_for(double x)
+{
+    x = fabs(x);
+    for (int d = 0; d < 3; d++) {
+        double s = x * pow(10.0, d);
+        if (fabs(s - round(s)) < 1e-6 * (s > 1.0 ? s : 1.0))
+            return d;
+    }
+    return 3;
+}
+
+/* Drops trailing zeros after a decimal point ("1.50" -> "1.5"). */
+static void trim_zeros(char *s)
+{
+    char *dot = strchr(s, '.');
+    if (!dot)
+        return;
+    char *end = s + strlen(s);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = '\0';
+    if (end == dot + 1)
+        *dot = '\0';
+}
+
+void plot_fmt_money(char *buf, size_t n, double v, double step)
+{
+    static const struct {
+        double unit;
+        const char *suffix;
+    } scales[] = {{1e9, "B"}, {1e6, "M"}, {1e3, "k"}, {1.0, ""}};
+    if (step > 0.0 && fabs(v) < step * 1e-6)
+        v = 0.0;
+    double av = fabs(v);
+    size_t i = 0;
+    while (i < 3 && av < scales[i].unit)
+        i++;
+    double x = av / scales[i].unit;
+    int d;
+    if (step > 0.0)
+        d = decimals_for(step / scales[i].unit);
+    else
+        d = x >= 100.0 ? 0 : x >= 10.0 ? 1 : 2;
+    if (i == 3 && d > 0 && step >= 1.0)
+        d = 0;
+    char num[64];
+    snprintf(num, sizeof num, "%.*f", d, x);
+    trim_zeros(num);
+    snprintf(buf, n, "%s$%s%s", v < 0.0 ? "-" : "", num, scales[i].suffix);
+}
+
+void gp_fmt_plain(char *buf, size_t n, double v, double step)
+{
+    if (step > 0.0 && fabs(v) < step * 1e-6)
+        v = 0.0;
+    int d = step > 0.0 ? decimals_for(step) : (fabs(v) < 10.0 ? 2 : 0);
+    char num[64], out[96];
+    snprintf(num, sizeof num, "%.*f", d, fabs(v));
+    size_t digits = strcspn(num, "."), k = 0;
+    if (v < 0.0)
+        out[k++] = '-';
+    for (size_t i = 0; num[i]; i++) {
+        if (i > 0 && i < digits && (digits - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = num[i];
+    }
+    out[k] = '\0';
+    trim_zeros(out);
+    snprintf(buf, n, "%s", out);
+}
+
+struct gp_axis gp_nice(double min, double max, int zero)
+{
+    struct gp_axis a;
+    if (isnan(min) || isnan(max)) {
+        min = 0.0;
+        max = 1.0;
+    }
+    if (zero && min > 0.0)
+        min = 0.0;
+    if (zero && max < 0.0)
+        max = 0.0;
+    if (max - min <= 1e-9 * fmax(fabs(max), 1.0)) {
+        double pad = fabs(max) > 0.0 ? fabs(max) * 0.1 : 1.0;
+        max += pad;
+        if (!(zero && min == 0.0))
+            min -= pad;
+    }
+    double raw = (max - min) / 5.0;
+    double mag = pow(10.0, floor(log10(raw)));
+    double r = raw / mag;
+    a.step = mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5
+                                  : r <= 5.0 ? 5.0 : 10.0);
+    a.lo = floor(min / a.step + 1e-9) * a.step;
+    a.hi = ceil(max / a.step - 1e-9) * a.step;
+    return a;
+}
+
+void gp_align_zero(struct gp_axis *a, struct gp_axis *b)
+{
+    double fa = -a->lo / (a->hi - a->lo), fb = -b->lo / (b->hi - b->lo);
+    if (fa < 0.0 || fb < 0.0 || fa >= 1.0 || fb >= 1.0)
+        return;
+    if (fa > fb)
+        b->lo = -fa * b->hi / (1.0 - fa);
+    else if (fb > fa)
+        a->lo = -fb * a->hi / (1.0 - fb);
+}
+
+void gp_ticks(FILE *f, const char *axis, const struct gp_axis *a,
+              enum gp_unit unit)
+{
+    fprintf(f, "set %srange [%.9g:%.9g]\nset %stics (", axis, a->lo, a->hi,
+            axis);
+    long k0 = lround(ceil(a->lo / a->step - 1e-9));
+    long k1 = lround(floor(a->hi / a->step + 1e-9));
+    for (long k = k0; k <= k1 && k - k0 < 40; k++) {
+        double v = (double)k * a->step;
+        char label[64];
+        if (unit == GP_MONEY)
+            plot_fmt_money(label, sizeof label, v, a->step);
+        else
+            gp_fmt_plain(label, sizeof label, v, a->step);
+        fprintf(f, "%s", k > k0 ? ", " : "");
+        gp_str(f, label);
+        fprintf(f, " %.9g", v);
+    }
+    fputs(")\n", f);
+}
+
+/* Plot-area margins of a frame, as screen coordinates: fixed in pixels,
+ * so tick labels and titles get the same room on every canvas. */
+static void frame_margins(const struct gp_frame *fr, int y2, double m[4])
+{
+    double px = 1.0 / fr->width, py = 1.0 / fr->height;
+    m[0] = fr->x0 + 90 * px;
+    m[1] = fr->x1 - (y2 ? 88 : 30) * px;
+    m[2] = fr->y0 + 62 * py;
+    m[3] = fr->y1 - (fr->compact ? 84 : 140) * py;
+}
+
+/* Top of the key band, below the title (and subtitle). */
+static double key_top(const struct gp_frame *fr)
+{
+    return fr->y1 - (fr->compact ? 40 : 80) / (double)fr->height;
+}
+
+void gp_house(FILE *f, const struct gp_frame *fr, int y2)
+{
+    double m[4];
+    frame_margins(fr, y2, m);
+    fputs("reset\n", f);
+    fprintf(f, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set bmargin at screen %.4f\nset tmargin at screen %.4f\n",
+            m[0], m[1], m[2], m[3]);
+    fprintf(f, "set border %d lw 1 lc rgb '#666666'\n", y2 ? 11 : 3);
+    fputs("set tics nomirror out scale 0.5 textcolor rgb '#333333'\n"
+          "set xtics nomirror\nset ytics nomirror\n"
+          "set grid xtics ytics lt 1 lw 1 lc rgb '#e8e8e8'\n"
+          "set xlabel textcolor rgb '#333333'\n"
+          "set ylabel textcolor rgb '#333333'\n"
+          "set y2label textcolor rgb '#333333'\n"
+          "set style fill solid 1.0 noborder\n",
+          f);
+    fprintf(f,
+            "set key at screen %.4f, screen %.4f left top horizontal "
+            "Left reverse samplen 3 width 1 spacing 1.1 font ',%d' "
+            "textcolor rgb '#333333'\n",
+            m[0], key_top(fr), fr->compact ? 9 : 10);
+}
+
+void gp_title(FILE *f, const struct gp_frame *fr, const char *title,
+              const char *subtitle)
+{
+    double x = fr->x0 + 14.0 / fr->width, py = 1.0 / fr->height;
+    fputs("set label 1 ", f);
+    gp_str(f, title);
+    fprintf(f, " at screen %.4f, screen %.4f left font 'DejaVu Sans Bold,%d'"
+               " textcolor rgb '#111111'\n",
+            x, fr->y1 - (fr->compact ? 22 : 34) * py, fr->compact ? 12 : 16);
+    if (fr->compact || !subtitle)
+        return;
+    fputs("set label 2 ", f);
+    gp_str(f, subtitle);
+    fprintf(f, " at screen %.4f, screen %.4f left font ',10'"
+               " textcolor rgb '#666666'\n",
+            x, fr->y1 - 60 * py);
+}
+
+/* Weeks in a quarter: the run's own split when weeks divide evenly. */
+static int weeks_per_quarter(const struct rundata *rd)
+{
+    if (rd->quarters > 0 && rd->weeks % rd->quarters == 0)
+        return rd->weeks / rd->quarters;
+    return 13;
+}
+
+void gp_week_axis(FILE *f, const struct rundata *rd, int labels)
+{
+    int wpq = weeks_per_quarter(rd), h = rd->weeks;
+    fprintf(f, "set xrange [0.5:%d.5]\nset xtics 0, %d\n", h, wpq);
+    fputs("set xlabel 'Week (ticks at quarter ends)'\n", f);
+    if (h <= 52)
+        fprintf(f, "set mxtics %d\n", wpq);
+    for (int q = 0; labels && q * wpq < h; q++) {
+        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 + 0.5;
+        fprintf(f, "set label %d 'Q%d' at %.1f, graph 0.97 center "
+                   "font ',9' textcolor rgb '#aaaaaa'\n",
+                20 + q, q + 1, mid);
+    }
+}
+
+void gp_windows(FILE *f, const struct gp_set *set)
+{
+    const struct rundata *rd = set->rd;
+    int k = 0;
+    for (int i = 0; i < set->n; i++) {
+        const struct rd_scenario *sc = &rd->scen[set->scen[i]];
+        if (set->scen[i] == 0 || sc->start_week < 0)
+            continue;
+        double x0 = sc->start_week + 0.5;
+        double x1 = (sc->end_week < 0 ? rd->weeks : sc->end_week + 1) + 0.5;
+        const char *c = gp_colour(set->scen[i]);
+        if (sc->end_week >= 0)
+            fprintf(f, "set object %d rect from %.1f, graph 0 to %.1f, "
+                       "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
+                       "noborder\n",
+                    100 + k, x0, x1, c);
+        fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 nohead "
+                   "back lc rgb '%s' lw 1.5 dt 3\n",
+                100 + k, x0, x0, c);
+        fprintf(f, "set label %d ", 100 + k);
+        gp_str(f, sc->title);
+        fprintf(f, " at %.1f, graph %.3f left offset 0.6, 0 font ',9' "
+                   "textcolor rgb '%s' front\n",
+                x0, 0.04 + 0.05 * k, c);
+        k++;
+    }
+}
+
+int gp_pointinterval(const struct rundata *rd)
+{
+    int pi = rd->weeks / 10;
+    return pi > 1 ? pi : 1;
+}
+
+void gp_week_range(const struct gp_set *set, int m, int st_lo, int st_hi,
+                   double *min, double *max)
+{
+    *min = NAN;
+    *max = NAN;
+    for (int i = 0; i < set->n; i++) {
+        for (int w = 0; w < set->rd->weeks; w++) {
+            double lo = rundata_week(set->rd, set->scen[i], m, w, st_lo);
+            double hi = rundata_week(set->rd, set->scen[i], m, w, st_hi);
+            if (!isnan(lo) && !(lo >= *min))
+                *min = lo;
+            if (!isnan(hi) && !(hi <= *max))
+                *max = hi;
+        }
+    }
+}

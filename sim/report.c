@@ -1,0 +1,443 @@
+/*
+ * report: report.html, one self-contained page about a run (see
+ * include/report.h).
+ *
+ * The page is written top to bottom into an afile: headline, tables,
+ * charts, parameters. Charts are gnuplot's SVG, inlined after three
+ * changes that keep the page self-contained and valid: the XML prolog
+ * and the xmlns attributes (the only "http" in gnuplot's output, and
+ * optional inside HTML) are dropped, and every id and reference to one
+ * gets a per-chart prefix, since all charts share one document and
+ * gnuplot gives each the same ids.
+ */
+#include "report.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "csvread.h"
+#include "plot.h"
+#include "rundata.h"
+
+/* What each chart of plot_chart_names shows, for its caption. */
+static const char *const captions[PLOT_NCHARTS] = {
+    "Weekly revenue of the baseline and each scenario: the mean with its "
+    "95% confidence band; tinted spans mark intervention windows.",
+    "Revenue lost to each scenario by quarter (baseline minus scenario, "
+    "paired), with 95% confidence whiskers and the running total.",
+    "Ops backlog in hours (solid) and the onboarding delay a new client "
+    "can expect, in days (dashed).",
+    "Open opportunities (solid) and the annual value of the pipeline "
+    "(dashed).",
+    "Where the reps' hours go each week, stacked by activity.",
+};
+
+static const char page_style[] =
+    "body{margin:0;background:#f4f4f2;color:#222;"
+    "font-family:'DejaVu Sans','Segoe UI',Helvetica,Arial,sans-serif;"
+    "line-height:1.45}\n"
+    "main{max-width:1120px;margin:0 auto;padding:24px 32px 48px;"
+    "background:#fff}\n"
+    "h1{font-size:28px;margin:8px 0 4px}h2{font-size:20px;"
+    "margin:36px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}\n"
+    "h3{font-size:16px;margin:20px 0 6px}.meta{color:#666;margin:0}\n"
+    ".headline li{font-size:17px;margin:6px 0}\n"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums;"
+    "margin:4px 0 12px}\n"
+    "th,td{padding:5px 14px;border-bottom:1px solid #e4e4e4;"
+    "text-align:right}th{background:#f0f0ee;font-weight:600}\n"
+    "td:first-child,th:first-child{text-align:left}"
+    "tr.total td{font-weight:700;border-top:2px solid #999}\n"
+    "figure{margin:18px 0 30px}figure svg{width:100%;height:auto;"
+    "display:block}\n"
+    "figcaption{color:#555;font-size:14px;margin-top:4px}\n"
+    "pre{background:#f6f6f4;padding:12px;overflow-x:auto;font-size:13px;"
+    "border:1px solid #e4e4e4}\n"
+    "footer{color:#888;font-size:13px;margin-top:40px}\n";
+
+static void html_esc(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        switch (s[i]) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(s[i], f);
+        }
+    }
+}
+
+static void html(FILE *f, const char *s)
+{
+    html_esc(f, s, strlen(s));
+}
+
+/* Writes the "Headline:" lines of summary.txt as list items; returns how
+ * many there were (0 when the file is missing). */
+static int headlines_from_summary(FILE *f, const char *run_dir)
+{
+    char *path = rundata_path(run_dir, "summary.txt");
+    size_t len;
+    char *text = path ? csv_slurp(path, &len, NULL) : NULL;
+    free(path);
+    int n = 0;
+    for (char *p = text; p && *p;) {
+        size_t k = strcspn(p, "\n");
+        if (strncmp(p, "Headline:", 9) == 0) {
+            char *s = p + 9;
+            while (*s == ' ')
+                s++;
+            size_t m = (size_t)(p + k - s);
+            while (m > 0 && isspace((unsigned char)s[m - 1]))
+                m--;
+            fputs("<li>", f);
+            html_esc(f, s, m);
+            fputs("</li>\n", f);
+            n++;
+        }
+        p += k + (p[k] == '\n');
+    }
+    free(text);
+    return n;
+}
+
+/* One sentence about scenario s from its total lost revenue. */
+static void headline_built(FILE *f, const struct rundata *rd, int s)
+{
+    double lost = rundata_comp(rd, s, RD_LOST_REVENUE, 0, RD_DELTA);
+    double lo = rundata_comp(rd, s, RD_LOST_REVENUE, 0, RD_DLOW);
+    double hi = rundata_comp(rd, s, RD_LOST_REVENUE, 0, RD_DHIGH);
+    char v[64], a[64], b[64];
+    fputs("<li><strong>", f);
+    html(f, rd->scen[s].title);
+    if (isnan(lost)) {
+        fputs("</strong>: no revenue comparison in this run.</li>\n", f);
+        return;
+    }
+    plot_fmt_money(v, sizeof v, fabs(lost), 0.0);
+    fprintf(f, "</strong> %s %s of revenue over %d quarter%s against the "
+               "baseline",
+            lost >= 0.0 ? "loses" : "gains", v, rd->quarters,
+            rd->quarters == 1 ? "" : "s");
+    if (!isnan(lo) && !isnan(hi)) {
+        plot_fmt_money(a, sizeof a, lo, 0.0);
+        plot_fmt_money(b, sizeof b, hi, 0.0);
+        fprintf(f, " (95%% confidence interval of the loss: %s to %s%s)", a,
+                b, lo <= 0.0 && hi >= 0.0
+                       ? "; not clearly different from no change" : "");
+    }
+    fputs(".</li>\n", f);
+}
+
+static void write_headline(FILE *f, const struct rundata *rd,
+                           const char *run_dir)
+{
+    fputs("<section class=\"headline\">\n<h2>Headline</h2>\n<ul>\n", f);
+    if (headlines_from_summary(f, run_dir) == 0) {
+        for (int s = 1; s < rd->nscen; s++)
+            headline_built(f, rd, s);
+        if (rd->nscen < 2)
+            fputs("<li>This run has no scenario to compare with the "
+                  "baseline.</li>\n", f);
+    }
+    fputs("</ul>\n</section>\n", f);
+}
+
+/* A money cell; "n/a" for a missing value. */
+static void money_cell(FILE *f, double v)
+{
+    char buf[64];
+    if (isnan(v)) {
+        fputs("<td>n/a</td>", f);
+        return;
+    }
+    plot_fmt_money(buf, sizeof buf, v, 0.0);
+    fprintf(f, "<td>%s</td>", buf);
+}
+
+static void table_row(FILE *f, const struct rundata *rd, int s, int q)
+{
+    double lo = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW);
+    double hi = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH);
+    if (q == 0)
+        fputs("<tr class=\"total\"><td>Total</td>", f);
+    else
+        fprintf(f, "<tr><td>Q%d</td>", q);
+    money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_BASE));
+    money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_SCEN));
+    money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA));
+    if (isnan(lo) || isnan(hi))
+        fputs("<td>n/a</td>", f);
+    else
+        money_cell(f, (hi - lo) / 2.0);
+    money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q,
+                               RD_DELTA));
+    fputs("</tr>\n", f);
+}
+
+static void write_tables(FILE *f, const struct rundata *rd)
+{
+    fputs("<section>\n<h2>Revenue lost, by quarter</h2>\n<p>Lost revenue "
+          "is baseline revenue minus scenario revenue on the same random "
+          "numbers (paired); &plusmn; is the half-width of its 95% "
+          "confidence interval. A negative loss is a gain.</p>\n", f);
+    for (int s = 1; s < rd->nscen; s++) {
+        fputs("<h3>", f);
+        html(f, rd->scen[s].title);
+        fputs("</h3>\n<table>\n<tr><th>Quarter</th><th>Baseline revenue"
+              "</th><th>Scenario revenue</th><th>Lost revenue</th>"
+              "<th>&plusmn; (95%)</th><th>Cumulative lost</th></tr>\n", f);
+        for (int q = 1; q <= rd->quarters; q++)
+            table_row(f, rd, s, q);
+        table_row(f, rd, s, 0);
+        fputs("</table>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+/* Copies gnuplot's <svg ...> start tag without its xmlns attributes;
+ * returns the position after the tag. */
+static const char *svg_open_tag(FILE *f, const char *p, const char *label)
+{
+    fputs("<svg role=\"img\" aria-label=\"", f);
+    html(f, label);
+    fputc('"', f);
+    p += 4;
+    while (*p && *p != '>') {
+        size_t ws = strspn(p, " \t\r\n");
+        const char *name = p + ws;
+        size_t k = strcspn(name, "=> \t\r\n");
+        const char *end = name + k;
+        if (*end == '=' && (end[1] == '"' || end[1] == '\'')) {
+            const char *close = strchr(end + 2, end[1]);
+            end = close ? close + 1 : end + 2;
+        }
+        if (k > 0 && strncmp(name, "xmlns", 5) != 0) {
+            fputc(' ', f);
+            fwrite(name, 1, (size_t)(end - name), f);
+        }
+        p = end > p ? end : p + 1;
+    }
+    fputc('>', f);
+    return *p ? p + 1 : p;
+}
+
+/* The rest of the SVG with ids, fragment links and url(#) prefixed. */
+static void svg_body(FILE *f, const char *p, int chart)
+{
+    static const char *const marks[] = {"id='", "id=\"", "href='#",
+                                        "href=\"#", "url(#"};
+    while (*p) {
+        size_t i, n = 0;
+        for (i = 0; i < 5; i++) {
+            n = strlen(marks[i]);
+            if (strncmp(p, marks[i], n) == 0)
+                break;
+        }
+        if (i < 5 && (i > 1 || p[-1] == ' ')) {
+            fwrite(p, 1, n, f);
+            fprintf(f, "c%d-", chart);
+            p += n;
+        } else if (strncmp(p, "<title>Gnuplot</title>", 22) == 0) {
+            p += 22;
+        } else {
+            fputc(*p++, f);
+        }
+    }
+}
+
+static int inline_svg(FILE *f, const char *path, int chart, struct err *e)
+{
+    size_t len;
+    char *text = csv_slurp(path, &len, e);
+    if (!text)
+        return -1;
+    const char *p = strstr(text, "<svg");
+    if (!p) {
+        free(text);
+        return err_set(e, ERR_RUNTIME, "%s: not an SVG file", path);
+    }
+    fputs("<figure>\n", f);
+    p = svg_open_tag(f, p, plot_chart_names[chart]);
+    svg_body(f, p, chart);
+    fputs("\n<figcaption>", f);
+    html(f, captions[chart]);
+    fputs("</figcaption>\n</figure>\n", f);
+    free(text);
+    return 0;
+}
+
+static time_t mtime_of(const char *dir, const char *name)
+{
+    struct stat st;
+    char *p = rundata_path(dir, name);
+    int ok = p && stat(p, &st) == 0;
+    free(p);
+    return ok ? st.st_mtime : (time_t)-1;
+}
+
+/* True when dir holds every chart as an SVG at least as new as the CSVs
+ * (lost_revenue only when the run compares scenarios). */
+static int svgs_fresh(const char *dir, const char *run_dir,
+                      const struct rundata *rd)
+{
+    time_t t0 = mtime_of(run_dir, "weekly.csv");
+    time_t t1 = mtime_of(run_dir, "comparison.csv");
+    if (t1 > t0)
+        t0 = t1;
+    for (int i = 0; i < PLOT_NCHARTS; i++) {
+        char name[64];
+        if (i == 1 && !(rd->nscen > 1 && rd->quarters > 0))
+            continue;
+        snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
+        time_t t = mtime_of(dir, name);
+        if (t == (time_t)-1 || t < t0)
+            return 0;
+    }
+    return 1;
+}
+
+static void remove_tmp_charts(const char *dir)
+{
+    static const char *const ext[] = {".svg", ".gp"};
+    for (int i = 0; i < PLOT_NCHARTS; i++) {
+        for (int j = 0; j < 2; j++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s%s", plot_chart_names[i], ext[j]);
+            char *p = rundata_path(dir, name);
+            if (p)
+                unlink(p);
+            free(p);
+        }
+    }
+    rmdir(dir);
+}
+
+static int write_charts(FILE *f, const char *dir, struct err *e)
+{
+    fputs("<section>\n<h2>Charts</h2>\n", f);
+    for (int i = 0; i < PLOT_NCHARTS; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
+        char *p = rundata_path(dir, name);
+        if (!p)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, e) : 0;
+        free(p);
+        if (rc != 0)
+            return -1;
+    }
+    fputs("</section>\n", f);
+    return 0;
+}
+
+static void write_params(FILE *f, const char *run_dir)
+{
+    char *path = rundata_path(run_dir, "run.ini");
+    size_t len = 0;
+    char *text = path ? csv_slurp(path, &len, NULL) : NULL;
+    fputs("<section>\n<h2>Parameters</h2>\n", f);
+    if (text) {
+        fputs("<p>Every resolved parameter of the run (run.ini): rerun "
+              "it with <code>salescap run run.ini</code>.</p>\n<pre>", f);
+        html_esc(f, text, len);
+        fputs("</pre>\n", f);
+    } else {
+        fputs("<p>run.ini is missing from the run folder.</p>\n", f);
+    }
+    fputs("</section>\n", f);
+    free(text);
+    free(path);
+}
+
+static void write_head(FILE *f, const struct rundata *rd,
+                       const char *run_dir)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
+          "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
+          " initial-scale=1\">\n<title>salescap report: ", f);
+    html(f, run_dir);
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
+               "<h1>What the scenarios cost in revenue</h1>\n"
+               "<p class=\"meta\">Run <code>", page_style);
+    html(f, run_dir);
+    fprintf(f, "</code> &middot; %d replication%s &middot; %d weeks "
+               "(%d quarters) after the warm-up</p>\n",
+            rd->replications, rd->replications == 1 ? "" : "s", rd->weeks,
+            rd->quarters);
+}
+
+/* The whole page, charts from svg_dir. */
+static int write_page(FILE *f, const struct rundata *rd, const char *run_dir,
+                      const char *svg_dir, struct err *e)
+{
+    write_head(f, rd, run_dir);
+    write_headline(f, rd, run_dir);
+    if (rd->nscen > 1 && rd->quarters > 0)
+        write_tables(f, rd);
+    if (write_charts(f, svg_dir, e) != 0)
+        return -1;
+    write_params(f, run_dir);
+    fputs("<footer>Made by salescap from the run's CSV files. Charts: "
+          "gnuplot.</footer>\n</main>\n</body>\n</html>\n", f);
+    return 0;
+}
+
+/* Draws the SVGs into a new temporary folder, whose name goes in buf. */
+static int render_tmp(const char *run_dir, char *buf, size_t n,
+                      struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+    if (!t || !*t || strlen(t) > n - 32)
+        t = "/tmp";
+    snprintf(buf, n, "%s/salescap-report.XXXXXX", t);
+    if (!mkdtemp(buf))
+        return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
+                       strerror(errno));
+    if (plot_run_dir(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, e) < 0) {
+        remove_tmp_charts(buf);
+        return -1;
+    }
+    return 0;
+}
+
+int report_write(const char *run_dir, const char *plots_dir, struct err *e)
+{
+    struct rundata rd;
+    char tmp[128] = "";
+    if (rundata_load(&rd, run_dir, e) != 0)
+        return -1;
+    const char *svg_dir = plots_dir;
+    int rc = 0;
+    if (!plots_dir || !svgs_fresh(plots_dir, run_dir, &rd)) {
+        rc = render_tmp(run_dir, tmp, sizeof tmp, e);
+        svg_dir = tmp;
+    }
+    char *path = rundata_path(run_dir, "report.html");
+    struct afile a;
+    if (rc == 0 && !path)
+        rc = err_set(e, ERR_RUNTIME, "out of memory");
+    if (rc == 0)
+        rc = afile_open(&a, path, e);
+    if (rc == 0) {
+        rc = write_page(a.f, &rd, run_dir, svg_dir, e);
+        if (rc == 0)
+            rc = afile_commit(&a, e);
+        else
+            afile_abort(&a);
+    }
+    if (tmp[0])
+        remove_tmp_charts(tmp);
+    free(path);
+    rundata_destroy(&rd);
+    return rc;
+}

@@ -1,0 +1,429 @@
+/*
+ * rundata: a run folder's CSVs loaded into dense arrays (see
+ * include/rundata.h).
+ *
+ * Invariant: weekly holds nscen * M_COUNT * weeks * RD_WSTATS doubles and
+ * comp holds nscen * RD_COMP_COUNT * (quarters + 1) * RD_CSTATS doubles
+ * (quarter slot 0 is the total); every slot the CSVs did not fill is NaN.
+ * The arrays are sized by a first pass over the rows (largest week,
+ * largest quarter) and filled by a second.
+ */
+#include "rundata.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+
+/* One CSV being read, with its column indexes looked up by name. */
+struct rd_file {
+    struct csv csv;
+    const char *path;
+    int col[10];
+};
+
+char *rundata_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    size_t n = a;
+    if (n == 0 || p[n - 1] != '/')
+        p[n++] = '/';
+    memcpy(p + n, name, b + 1);
+    return p;
+}
+
+/* Opens dir/name and finds the columns listed in names (NULL-ended). */
+static int file_open(struct rd_file *f, char *path, const char *const *names,
+                     struct err *e)
+{
+    memset(&f->csv, 0, sizeof f->csv);
+    f->path = path;
+    if (csv_read(&f->csv, path, e) != 0)
+        return -1;
+    for (int i = 0; names[i]; i++) {
+        f->col[i] = csv_col(&f->csv, names[i]);
+        if (f->col[i] < 0)
+            return err_at(e, ERR_CONFIG, path, 1, "no column '%s'", names[i]);
+    }
+    return 0;
+}
+
+static const char *field(const struct rd_file *f, size_t r, int i)
+{
+    return csv_get(&f->csv, r, f->col[i]);
+}
+
+static int row_line(const struct rd_file *f, size_t r)
+{
+    return f->csv.lines[r];
+}
+
+/* A number from field i of row r; empty gives NaN. */
+static int get_num(const struct rd_file *f, size_t r, int i, double *out,
+                   struct err *e)
+{
+    const char *s = field(f, r, i);
+    char *end;
+    if (*s == '\0') {
+        *out = NAN;
+        return 0;
+    }
+    errno = 0;
+    *out = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE)
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "column %d: expected a number, got '%s'", f->col[i] + 1,
+                      s);
+    return 0;
+}
+
+/* A whole number in [lo, hi] from field i of row r. */
+static int get_int(const struct rd_file *f, size_t r, int i, int lo, int hi,
+                   int *out, struct err *e)
+{
+    const char *s = field(f, r, i);
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "column %d: expected a whole number from %d to %d, "
+                      "got '%s'",
+                      f->col[i] + 1, lo, hi, s);
+    *out = (int)v;
+    return 0;
+}
+
+int rundata_find(const struct rundata *rd, const char *id)
+{
+    for (int s = 0; s < rd->nscen; s++)
+        if (strcmp(rd->scen[s].id, id) == 0)
+            return s;
+    return -1;
+}
+
+static int add_scenario(struct rundata *rd, const char *id, const char *title,
+                        struct err *e)
+{
+    struct rd_scenario *sc =
+        realloc(rd->scen, (size_t)(rd->nscen + 1) * sizeof *sc);
+    if (!sc)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    rd->scen = sc;
+    sc = &rd->scen[rd->nscen];
+    sc->id = strdup(id);
+    sc->title = strdup(title);
+    sc->start_week = sc->end_week = -1;
+    rd->nscen++;
+    if (!sc->id || !sc->title)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    return 0;
+}
+
+/* Empty week fields mean "no window" (start) or "to the end" (end). */
+static int get_week_opt(const struct rd_file *f, size_t r, int i, int *out,
+                        struct err *e)
+{
+    *out = -1;
+    if (*field(f, r, i) == '\0')
+        return 0;
+    return get_int(f, r, i, 0, 1000000, out, e);
+}
+
+static int load_scenarios(struct rundata *rd, const char *dir, struct err *e)
+{
+    static const char *const names[] = {"scenario", "title", "start_week",
+                                        "end_week", NULL};
+    struct rd_file f;
+    char *path = rundata_path(dir, "scenarios.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (access(path, F_OK) != 0) {
+        free(path);
+        return 0;
+    }
+    int rc = file_open(&f, path, names, e);
+    for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++) {
+        const char *id = field(&f, r, 0);
+        if (rundata_find(rd, id) >= 0) {
+            rc = err_at(e, ERR_CONFIG, path, row_line(&f, r),
+                        "scenario '%s' listed twice", id);
+            break;
+        }
+        struct rd_scenario *sc;
+        rc = add_scenario(rd, id, field(&f, r, 1), e);
+        if (rc == 0) {
+            sc = &rd->scen[rd->nscen - 1];
+            rc = get_week_opt(&f, r, 2, &sc->start_week, e);
+        }
+        if (rc == 0)
+            rc = get_week_opt(&f, r, 3, &sc->end_week, e);
+    }
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+/* Puts "baseline" first, whatever order the file listed it in. */
+static int baseline_first(struct rundata *rd, const char *dir, struct err *e)
+{
+    int b = rundata_find(rd, "baseline");
+    if (b < 0)
+        return err_set(e, ERR_CONFIG, "%s: no 'baseline' scenario", dir);
+    struct rd_scenario t = rd->scen[b];
+    memmove(rd->scen + 1, rd->scen, (size_t)b * sizeof t);
+    rd->scen[0] = t;
+    return 0;
+}
+
+static const char *const weekly_cols[] = {"scenario", "week",   "metric",
+                                          "mean",     "ci_low", "ci_high",
+                                          "n",        NULL};
+
+/* First pass: the horizon, the replications and (without scenarios.csv)
+ * the scenarios. */
+static int weekly_scan(struct rundata *rd, struct rd_file *f, int known,
+                       struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        const char *id = field(f, r, 0);
+        int w;
+        double n;
+        if (get_int(f, r, 1, 0, 100000, &w, e) != 0 ||
+            get_num(f, r, 6, &n, e) != 0)
+            return -1;
+        if (w + 1 > rd->weeks)
+            rd->weeks = w + 1;
+        if (n > rd->replications)
+            rd->replications = (int)n;
+        if (rundata_find(rd, id) >= 0)
+            continue;
+        if (known)
+            return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                          "scenario '%s' is not in scenarios.csv", id);
+        const char *title = strcmp(id, "baseline") ? id : "Baseline";
+        if (add_scenario(rd, id, title, e) != 0)
+            return -1;
+    }
+    if (rd->weeks == 0)
+        return err_set(e, ERR_CONFIG, "%s: no rows", f->path);
+    return 0;
+}
+
+static double *nan_array(size_t n)
+{
+    double *a = malloc(n * sizeof *a);
+    for (size_t i = 0; a && i < n; i++)
+        a[i] = NAN;
+    return a;
+}
+
+static size_t week_slot(const struct rundata *rd, int s, int m, int w)
+{
+    return (((size_t)s * M_COUNT + (size_t)m) * (size_t)rd->weeks +
+            (size_t)w) * RD_WSTATS;
+}
+
+static int weekly_fill(struct rundata *rd, struct rd_file *f, struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        int m = metric_find(field(f, r, 2)), w;
+        if (m < 0)
+            continue; /* a metric charts do not use */
+        int s = rundata_find(rd, field(f, r, 0));
+        double v[3];
+        get_int(f, r, 1, 0, rd->weeks - 1, &w, e);
+        for (int i = 0; i < 3; i++)
+            if (get_num(f, r, 3 + i, &v[i], e) != 0)
+                return -1;
+        if (isnan(v[1]) || isnan(v[2]))
+            v[1] = v[2] = v[0];
+        memcpy(&rd->weekly[week_slot(rd, s, m, w)], v, sizeof v);
+    }
+    return 0;
+}
+
+static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    char *path = rundata_path(dir, "weekly.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    int known = rd->nscen > 0;
+    int rc = file_open(&f, path, weekly_cols, e);
+    if (rc == 0)
+        rc = weekly_scan(rd, &f, known, e);
+    if (rc == 0 && !known)
+        rc = baseline_first(rd, dir, e);
+    if (rc == 0) {
+        rd->weekly =
+            nan_array((size_t)rd->nscen * M_COUNT * (size_t)rd->weeks *
+                      RD_WSTATS);
+        rc = rd->weekly ? weekly_fill(rd, &f, e)
+                        : err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+static const char *const comp_cols[] = {
+    "scenario",   "quarter",      "metric",        "baseline_mean",
+    "scenario_mean", "delta_mean", "delta_ci_low", "delta_ci_high",
+    NULL};
+
+/* The metric index of a comparison row, or -1 for one charts do not use. */
+static int comp_metric(const char *name)
+{
+    if (strcmp(name, "lost_revenue") == 0)
+        return RD_LOST_REVENUE;
+    if (strcmp(name, "lost_revenue_cumulative") == 0)
+        return RD_LOST_REVENUE_CUMULATIVE;
+    return metric_find(name);
+}
+
+/* Quarter field: 1..Q, or "total" (returned as 0). */
+static int get_quarter(const struct rd_file *f, size_t r, int *q,
+                       struct err *e)
+{
+    if (strcmp(field(f, r, 1), "total") == 0) {
+        *q = 0;
+        return 0;
+    }
+    return get_int(f, r, 1, 1, 10000, q, e);
+}
+
+static size_t comp_slot(const struct rundata *rd, int s, int m, int q)
+{
+    return (((size_t)s * RD_COMP_COUNT + (size_t)m) *
+                (size_t)(rd->quarters + 1) +
+            (size_t)q) * RD_CSTATS;
+}
+
+static int comp_scan(struct rundata *rd, struct rd_file *f, struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        int q;
+        if (get_quarter(f, r, &q, e) != 0)
+            return -1;
+        if (rundata_find(rd, field(f, r, 0)) < 1)
+            return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                          "unknown scenario '%s'", field(f, r, 0));
+        if (q > rd->quarters)
+            rd->quarters = q;
+    }
+    return 0;
+}
+
+static int comp_fill(struct rundata *rd, struct rd_file *f, struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        int m = comp_metric(field(f, r, 2)), q;
+        if (m < 0)
+            continue;
+        int s = rundata_find(rd, field(f, r, 0));
+        get_quarter(f, r, &q, e);
+        double *v = &rd->comp[comp_slot(rd, s, m, q)];
+        for (int i = 0; i < RD_CSTATS; i++)
+            if (get_num(f, r, 3 + i, &v[i], e) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* Runs that report only revenue deltas still get lost revenue:
+ * lost = -(scenario - baseline), its CI mirrored, the cumulative summed
+ * (without a CI: the run alone knows the paired spread). */
+static void comp_derive_lost(struct rundata *rd, int s)
+{
+    double cum = 0.0;
+    for (int q = 0; q <= rd->quarters; q++) {
+        const double *rv = &rd->comp[comp_slot(rd, s, M_REVENUE, q)];
+        double *lv = &rd->comp[comp_slot(rd, s, RD_LOST_REVENUE, q)];
+        double *cv =
+            &rd->comp[comp_slot(rd, s, RD_LOST_REVENUE_CUMULATIVE, q)];
+        if (isnan(lv[RD_DELTA]) && !isnan(rv[RD_DELTA])) {
+            lv[RD_BASE] = rv[RD_BASE];
+            lv[RD_SCEN] = rv[RD_SCEN];
+            lv[RD_DELTA] = -rv[RD_DELTA];
+            lv[RD_DLOW] = -rv[RD_DHIGH];
+            lv[RD_DHIGH] = -rv[RD_DLOW];
+        }
+        if (q > 0)
+            cum += lv[RD_DELTA];
+        if (isnan(cv[RD_DELTA]))
+            cv[RD_DELTA] = q > 0 ? cum : lv[RD_DELTA];
+    }
+}
+
+static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    char *path = rundata_path(dir, "comparison.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    int rc = file_open(&f, path, comp_cols, e);
+    if (rc == 0)
+        rc = comp_scan(rd, &f, e);
+    if (rc == 0) {
+        rd->comp = nan_array((size_t)rd->nscen * RD_COMP_COUNT *
+                             (size_t)(rd->quarters + 1) * RD_CSTATS);
+        rc = rd->comp ? comp_fill(rd, &f, e)
+                      : err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    for (int s = 1; rc == 0 && s < rd->nscen; s++)
+        comp_derive_lost(rd, s);
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
+{
+    memset(rd, 0, sizeof *rd);
+    int rc = load_scenarios(rd, run_dir, e);
+    if (rc == 0 && rd->nscen > 0)
+        rc = baseline_first(rd, run_dir, e);
+    if (rc == 0)
+        rc = load_weekly(rd, run_dir, e);
+    if (rc == 0)
+        rc = load_comparison(rd, run_dir, e);
+    if (rc != 0)
+        rundata_destroy(rd);
+    return rc;
+}
+
+void rundata_destroy(struct rundata *rd)
+{
+    for (int s = 0; s < rd->nscen; s++) {
+        free(rd->scen[s].id);
+        free(rd->scen[s].title);
+    }
+    free(rd->scen);
+    free(rd->weekly);
+    free(rd->comp);
+    memset(rd, 0, sizeof *rd);
+}
+
+double rundata_week(const struct rundata *rd, int s, int m, int w, int st)
+{
+    if (s < 0 || s >= rd->nscen || m < 0 || m >= M_COUNT || w < 0 ||
+        w >= rd->weeks || st < 0 || st >= RD_WSTATS)
+        return NAN;
+    return rd->weekly[week_slot(rd, s, m, w) + (size_t)st];
+}
+
+double rundata_comp(const struct rundata *rd, int s, int m, int q, int st)
+{
+    if (s < 1 || s >= rd->nscen || m < 0 || m >= RD_COMP_COUNT || q < 0 ||
+        q > rd->quarters || st < 0 || st >= RD_CSTATS)
+        return NAN;
+    return rd->comp[comp_slot(rd, s, m, q) + (size_t)st];
+}

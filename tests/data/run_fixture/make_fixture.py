@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Writes the plot/report test fixture: the output folder of a pretend run.
+
+Not a simulation: smooth, deterministic curves shaped like salescap's
+flagship story (a two-week pull of the sales team into operations dips
+revenue a quarter later; hiring ops instead costs little). Baseline plus
+two scenarios, 26 weekly rows, 2 quarters, 40 replications. The second
+title holds a comma and quotes, to exercise RFC 4180 quoting, gnuplot
+string escaping and HTML escaping. Run it from this folder:
+    python3 make_fixture.py
+"""
+import math
+
+H, Q, N = 26, 2, 40
+T = 2.0227  # t(0.975, 39)
+SCEN = [
+    ("baseline", "Baseline", "", ""),
+    ("pull_two_weeks", "Pull sales into ops for two weeks", "4", "5"),
+    ("hire_ops", 'Hire two ops staff, "plan B"', "4", ""),
+]
+
+
+def bump(w, centre, width):
+    return math.exp(-((w - centre) / width) ** 2)
+
+
+def pulled(s, w):
+    return s == "pull_two_weeks" and 4 <= w <= 5
+
+
+def weekly(s, w):
+    """{metric: (mean, sd)} for scenario s in week w."""
+    m = {}
+    rev = 96000 * (1 + 0.003 * w) + 1500 * math.sin(w / 2.0)
+    if s == "pull_two_weeks":
+        rev *= 1 - 0.09 * bump(w, 14, 5)
+    if s == "hire_ops":
+        rev *= 1 + 0.015 * (w >= 8)
+    m["revenue"] = (rev, 0.12 * rev)
+    cnt = 60 + 2 * math.sin(w / 3.0)
+    if s == "pull_two_weeks":
+        cnt *= 1 - 0.3 * bump(w, 7, 4)
+    m["pipeline_count"] = (cnt, 0.15 * cnt)
+    m["pipeline_value"] = (cnt * 41000, 0.2 * cnt * 41000)
+    back = 300 + 20 * math.sin(w / 2.5)
+    delay = 12 + math.sin(w / 2.5)
+    if s == "pull_two_weeks":
+        back *= 1 - 0.6 * bump(w, 5.5, 2.5)
+        delay *= 1 - 0.55 * bump(w, 5.5, 2.5)
+    if s == "hire_ops" and w >= 4:
+        back *= 0.65
+        delay *= 0.6
+    m["ops_backlog_hours"] = (back, 0.25 * back)
+    m["expected_delay_days"] = (delay, 0.3 * delay)
+    hrs = {"prospecting": 130, "selling": 220, "admin": 72, "ops": 8,
+           "idle": 50}
+    if pulled(s, w):
+        hrs = {"prospecting": 20, "selling": 30, "admin": 40, "ops": 380,
+               "idle": 10}
+    if s == "hire_ops":
+        hrs = dict(hrs, ops=0, idle=58)
+    for k, v in hrs.items():
+        m["rep_hours_" + k] = (v, 0.05 * v)
+    m["deals_won"] = (2.5, 1.4)
+    m["future_metric"] = (1.0, 0.0)  # unknown to the reader: skipped
+    return m
+
+
+def fmt(x):
+    return "%.6g" % x
+
+
+def ci(mean, sd):
+    h = T * sd / math.sqrt(N)
+    return fmt(mean - h), fmt(mean + h)
+
+
+def quote(s):
+    if any(c in s for c in ',"\n'):
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def write_weekly():
+    with open("weekly.csv", "w", newline="") as f:
+        f.write("scenario,week,metric,mean,sd,ci_low,ci_high,n\r\n")
+        for s, _, _, _ in SCEN:
+            for w in range(H):
+                for k, (mean, sd) in weekly(s, w).items():
+                    lo, hi = ci(mean, sd)
+                    f.write(",".join([s, str(w), k, fmt(mean), fmt(sd), lo,
+                                      hi, str(N)]) + "\r\n")
+
+
+def quarter_revenue(s, q):
+    return sum(weekly(s, w)["revenue"][0] for w in range(13 * (q - 1),
+                                                         13 * q))
+
+
+def write_quarterly():
+    with open("quarterly.csv", "w", newline="") as f:
+        f.write("scenario,quarter,metric,mean,sd,ci_low,ci_high,n\r\n")
+        for s, _, _, _ in SCEN:
+            for q in range(1, Q + 1):
+                mean = quarter_revenue(s, q)
+                lo, hi = ci(mean, 0.05 * mean)
+                f.write(",".join([s, str(q), "revenue", fmt(mean),
+                                  fmt(0.05 * mean), lo, hi, str(N)]) + "\r\n")
+
+
+def comp_row(f, s, q, metric, b, v, d, sd):
+    lo, hi = ci(d, sd)
+    f.write(",".join([s, str(q), metric, fmt(b), fmt(v), fmt(d), lo, hi,
+                      str(N)]) + "\r\n")
+
+
+def write_comparison():
+    with open("comparison.csv", "w", newline="") as f:
+        f.write("scenario,quarter,metric,baseline_mean,scenario_mean,"
+                "delta_mean,delta_ci_low,delta_ci_high,n\r\n")
+        for s, _, _, _ in SCEN[1:]:
+            cum = 0.0
+            rows = []
+            for q in list(range(1, Q + 1)) + ["total"]:
+                qs = range(1, Q + 1) if q == "total" else [q]
+                b = sum(quarter_revenue("baseline", x) for x in qs)
+                v = sum(quarter_revenue(s, x) for x in qs)
+                lost = b - v
+                if q != "total":
+                    cum += lost
+                sd = 0.35 * abs(lost) + 4000
+                rows.append((q, b, v, lost, sd, cum))
+            for q, b, v, lost, sd, cum in rows:
+                comp_row(f, s, q, "revenue", b, v, -lost, sd)
+            for q, b, v, lost, sd, cum in rows:
+                comp_row(f, s, q, "lost_revenue", b, v, lost, sd)
+            for q, b, v, lost, sd, cum in rows:
+                comp_row(f, s, q, "lost_revenue_cumulative", b, v, cum,
+                         sd * 1.2)
+
+
+def write_scenarios():
+    with open("scenarios.csv", "w", newline="") as f:
+        f.write("scenario,title,start_week,end_week\r\n")
+        for s, t, a, b in SCEN:
+            f.write(",".join([s, quote(t), a, b]) + "\r\n")
+
+
+def write_text():
+    with open("summary.txt", "w") as f:
+        f.write("salescap run: fixture (40 replications, 26 weeks)\n\n")
+        for s, t, _, _ in SCEN[1:]:
+            lost = sum(quarter_revenue("baseline", q) - quarter_revenue(s, q)
+                       for q in range(1, Q + 1))
+            verb = "loses" if lost >= 0 else "gains"
+            f.write("Headline: %s %s $%.0fk of revenue over %d quarters "
+                    "against the baseline.\n" % (t, verb, abs(lost) / 1e3, Q))
+    with open("run.ini", "w") as f:
+        f.write("; every resolved parameter (fixture) & <escaping> test\n"
+                "[simulation]\nwarmup_weeks = 26\nhorizon_weeks = 26\n"
+                "replications = 40\nseed = 42\n\n[sales]\nreps = 12\n"
+                "hours_per_week = 40\n\n[scenario.pull_two_weeks]\n"
+                "title = Pull sales into ops for two weeks\n"
+                "pull.start_week = 30\npull.weeks = 2\n\n"
+                "[scenario.hire_ops]\n"
+                "title = Hire two ops staff, \"plan B\"\nhire.role = ops\n"
+                "hire.count = 2\nhire.week = 30\n")
+
+
+write_weekly()
+write_quarterly()
+write_comparison()
+write_scenarios()
+write_text()

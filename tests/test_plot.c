@@ -1,0 +1,629 @@
+/*
+ * test_plot: the CSV reader, the run-folder loader, number formatting,
+ * the gnuplot pipe and its failures, the charts against golden SVGs, and
+ * `salescap plot` end to end (the binary in $SALESCAP).
+ *
+ * Golden references live in tests/golden/; after a deliberate change to
+ * the charts, regenerate them with `make golden` (which runs this program
+ * with SALESCAP_REGEN_GOLDEN=1) and look at them before committing.
+ * Tests run from the repository root, as `make test-run` does.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../sim/plot_int.h"
+#include "afile.h"
+#include "csvread.h"
+#include "plot.h"
+#include "rundata.h"
+
+#define FIXTURE "tests/data/run_fixture"
+#define GOLDEN "tests/golden"
+
+/* The charts the fixture gives (baseline + 2 scenarios). */
+static const char *const fixture_charts[] = {
+    "revenue",   "lost_revenue", "backlog",
+    "pipeline",  "rep_hours",    "dashboard_pull_two_weeks",
+    "dashboard_hire_ops",
+};
+#define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
+
+/* ---- helpers ---- */
+
+static char *tmp_dir(void)
+{
+    const char *t = getenv("TMPDIR");
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s/salescap-test-plot.XXXXXX",
+             t && *t ? t : "/tmp");
+    char *d = mkdtemp(buf);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void rm_rf(char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char *p = rundata_path(dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    free(p);
+}
+
+static char *read_text(const char *dir, const char *name, size_t *len)
+{
+    char *p = rundata_path(dir, name);
+    char *t = csv_slurp(p, len, NULL);
+    free(p);
+    return t;
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+    char *p = rundata_path(dir, name);
+    int ok = access(p, F_OK) == 0;
+    free(p);
+    return ok;
+}
+
+/* Counts files in dir whose names end in suffix. */
+static int count_suffix(const char *dir, const char *suffix)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c '%s$'", dir, suffix);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    assert_non_null(p);
+    if (fscanf(p, "%d", &n) != 1)
+        n = -1;
+    pclose(p);
+    return n;
+}
+
+/* ---- csvread ---- */
+
+static void test_csv_quoting(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "a,b,c\r\n"
+        "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
+        "\r\n"
+        "2,\"two\nlines\",\n"
+        ",,last";
+    struct csv c;
+    struct err e = {0};
+    assert_int_equal(csv_parse(&c, text, sizeof text - 1, "t.csv", &e), 0);
+    assert_int_equal(c.ncols, 3);
+    assert_int_equal(c.nrows, 3);
+    assert_string_equal(csv_get(&c, 0, 1), "x, y");
+    assert_string_equal(csv_get(&c, 0, 2), "say \"hi\"");
+    assert_string_equal(csv_get(&c, 1, 1), "two\nlines");
+    assert_string_equal(csv_get(&c, 1, 2), "");
+    assert_string_equal(csv_get(&c, 2, 2), "last");
+    assert_int_equal(c.lines[0], 2);
+    assert_int_equal(c.lines[1], 4);
+    assert_int_equal(c.lines[2], 6);
+    assert_int_equal(csv_col(&c, "c"), 2);
+    assert_int_equal(csv_col(&c, "zz"), -1);
+    assert_string_equal(csv_get(&c, 0, -1), "");
+    csv_destroy(&c);
+    csv_destroy(&c);
+}
+
+static void expect_csv_error(const char *text, const char *msg)
+{
+    struct csv c;
+    struct err e = {0};
+    assert_int_equal(csv_parse(&c, text, strlen(text), "t.csv", &e), -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, msg);
+    assert_null(c.cells);
+}
+
+static void test_csv_errors(void **state)
+{
+    (void)state;
+    expect_csv_error("a,b\n1,\"open\n", "t.csv:2: unterminated quoted field");
+    expect_csv_error("a,b\n1,2\n3\n",
+                     "t.csv:3: 1 fields, expected 2 as in the header");
+    expect_csv_error("a,b\n1,x\"y\n", "t.csv:2: quote inside an unquoted field");
+    expect_csv_error("a,b\n\"q\"x,2\n",
+                     "t.csv:2: unexpected character after a closing quote");
+    expect_csv_error("\n\n", "t.csv: empty file, expected a header");
+    struct csv c;
+    struct err e = {0};
+    assert_int_equal(csv_read(&c, "/nonexistent/x.csv", &e), -1);
+    assert_int_equal(e.kind, ERR_RUNTIME);
+    assert_non_null(strstr(e.msg, "/nonexistent/x.csv: cannot open"));
+}
+
+/* ---- rundata ---- */
+
+static void test_rundata_fixture(void **state)
+{
+    (void)state;
+    struct rundata rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&rd, FIXTURE, &e), 0);
+    assert_int_equal(rd.nscen, 3);
+    assert_string_equal(rd.scen[0].id, "baseline");
+    assert_string_equal(rd.scen[0].title, "Baseline");
+    assert_string_equal(rd.scen[2].title, "Hire two ops staff, \"plan B\"");
+    assert_int_equal(rd.scen[0].start_week, -1);
+    assert_int_equal(rd.scen[1].start_week, 4);
+    assert_int_equal(rd.scen[1].end_week, 5);
+    assert_int_equal(rd.scen[2].end_week, -1);
+    assert_int_equal(rd.weeks, 26);
+    assert_int_equal(rd.quarters, 2);
+    assert_int_equal(rd.replications, 40);
+    assert_float_equal(rundata_week(&rd, 0, M_REVENUE, 0, RD_MEAN), 96000.0,
+                       1e-9);
+    assert_float_equal(rundata_week(&rd, 0, M_REVENUE, 0, RD_LOW), 92315.7,
+                       1e-6);
+    assert_true(isnan(rundata_week(&rd, 0, M_WIN_RATE, 0, RD_MEAN)));
+    assert_true(isnan(rundata_week(&rd, 0, M_REVENUE, 26, RD_MEAN)));
+    assert_float_equal(
+        rundata_comp(&rd, 1, RD_LOST_REVENUE, 0, RD_DELTA), 79903.4, 1e-6);
+    assert_float_equal(rundata_comp(&rd, 1, M_REVENUE, 1, RD_BASE),
+                       1.27037e6, 1e-3);
+    assert_true(isnan(rundata_comp(&rd, 0, M_REVENUE, 1, RD_BASE)));
+    assert_int_equal(rundata_find(&rd, "hire_ops"), 2);
+    rundata_destroy(&rd);
+    rundata_destroy(&rd);
+}
+
+static const char weekly_small[] =
+    "scenario,week,metric,mean,sd,ci_low,ci_high,n\n"
+    "s1,0,revenue,10,,,,1\n"
+    "baseline,0,revenue,12,1,11,13,2\n"
+    "baseline,1,revenue,13,1,12,14,2\n";
+
+static void test_rundata_fallbacks(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    write_text(d, "weekly.csv", weekly_small);
+    write_text(d, "comparison.csv",
+               "scenario,quarter,metric,baseline_mean,scenario_mean,"
+               "delta_mean,delta_ci_low,delta_ci_high,n\n"
+               "s1,1,revenue,100,90,-10,-12,-8,2\n"
+               "s1,total,revenue,100,90,-10,-12,-8,2\n");
+    struct rundata rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&rd, d, &e), 0);
+    /* No scenarios.csv: IDs as titles, baseline moved first. */
+    assert_int_equal(rd.nscen, 2);
+    assert_string_equal(rd.scen[0].title, "Baseline");
+    assert_string_equal(rd.scen[1].title, "s1");
+    assert_int_equal(rd.replications, 2);
+    /* An empty CI is a zero-width band. */
+    assert_float_equal(rundata_week(&rd, 1, M_REVENUE, 0, RD_LOW), 10.0, 0);
+    /* Lost revenue derived from the revenue delta, CI mirrored. */
+    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DELTA),
+                       10.0, 0);
+    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DLOW),
+                       8.0, 0);
+    assert_float_equal(
+        rundata_comp(&rd, 1, RD_LOST_REVENUE_CUMULATIVE, 1, RD_DELTA), 10.0,
+        0);
+    rundata_destroy(&rd);
+    rm_rf(d);
+}
+
+/* Loads a folder holding weekly_small, the given comparison.csv and
+ * scenarios.csv (NULL: none), and expects error msg. */
+static void expect_load_error(const char *comparison, const char *scenarios,
+                              const char *msg_tail, enum err_kind kind)
+{
+    char *d = tmp_dir();
+    write_text(d, "weekly.csv", weekly_small);
+    if (comparison)
+        write_text(d, "comparison.csv", comparison);
+    if (scenarios)
+        write_text(d, "scenarios.csv", scenarios);
+    struct rundata rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&rd, d, &e), -1);
+    assert_int_equal(e.kind, kind);
+    size_t n = strlen(e.msg), k = strlen(msg_tail);
+    if (n < k || strcmp(e.msg + n - k, msg_tail) != 0)
+        fail_msg("got '%s', expected it to end in '%s'", e.msg, msg_tail);
+    rundata_destroy(&rd);
+    rm_rf(d);
+}
+
+static void test_rundata_errors(void **state)
+{
+    (void)state;
+    static const char head[] = "scenario,quarter,metric,baseline_mean,"
+                               "scenario_mean,delta_mean,delta_ci_low,"
+                               "delta_ci_high,n\n";
+    char buf[512];
+    expect_load_error(NULL, NULL, "comparison.csv: cannot open: "
+                                  "No such file or directory",
+                      ERR_RUNTIME);
+    snprintf(buf, sizeof buf, "%sghost,1,revenue,1,1,0,0,0,2\n", head);
+    expect_load_error(buf, NULL, "comparison.csv:2: unknown scenario 'ghost'",
+                      ERR_CONFIG);
+    snprintf(buf, sizeof buf, "%ss1,1,revenue,1,1,zero,0,0,2\n", head);
+    expect_load_error(buf, NULL,
+                      "comparison.csv:2: column 6: expected a number, got "
+                      "'zero'",
+                      ERR_CONFIG);
+    snprintf(buf, sizeof buf, "%ss1,Q1,revenue,1,1,0,0,0,2\n", head);
+    expect_load_error(buf, NULL,
+                      "comparison.csv:2: column 2: expected a whole number "
+                      "from 1 to 10000, got 'Q1'",
+                      ERR_CONFIG);
+    expect_load_error(head, "scenario,title,start_week,end_week\n"
+                            "baseline,Baseline,,\n",
+                      "weekly.csv:2: scenario 's1' is not in scenarios.csv",
+                      ERR_CONFIG);
+    expect_load_error(head, "scenario,title\nbaseline,Baseline\n",
+                      "scenarios.csv:1: no column 'start_week'", ERR_CONFIG);
+    expect_load_error(head, "scenario,title,start_week,end_week\n"
+                            "s1,S,,\n",
+                      "no 'baseline' scenario", ERR_CONFIG);
+}
+
+/* ---- formatting ---- */
+
+static void expect_money(double v, double step, const char *want)
+{
+    char buf[64];
+    plot_fmt_money(buf, sizeof buf, v, step);
+    assert_string_equal(buf, want);
+}
+
+static void expect_plain(double v, double step, const char *want)
+{
+    char buf[64];
+    gp_fmt_plain(buf, sizeof buf, v, step);
+    assert_string_equal(buf, want);
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    expect_money(0, 50000, "$0");
+    expect_money(350000, 50000, "$350k");
+    expect_money(1250000, 250000, "$1.25M");
+    expect_money(1500000, 250000, "$1.5M");
+    expect_money(1000000, 250000, "$1M");
+    expect_money(-20000, 20000, "-$20k");
+    expect_money(2500, 500, "$2.5k");
+    expect_money(500, 100, "$500");
+    expect_money(3.2e9, 5e8, "$3.2B");
+    expect_money(1e-10, 1000, "$0");
+    expect_money(79903.4, 0, "$79.9k");
+    expect_money(1270370, 0, "$1.27M");
+    expect_money(4210.5, 0, "$4.21k");
+    expect_plain(12500, 2500, "12,500");
+    expect_plain(1234567, 0, "1,234,567");
+    expect_plain(-1500, 500, "-1,500");
+    expect_plain(2.5, 0.5, "2.5");
+    expect_plain(100, 20, "100");
+}
+
+static void test_nice_axis(void **state)
+{
+    (void)state;
+    struct gp_axis a = gp_nice(85300, 108700, 0);
+    assert_float_equal(a.step, 5000, 0);
+    assert_float_equal(a.lo, 85000, 0);
+    assert_float_equal(a.hi, 110000, 0);
+    a = gp_nice(12, 480, 1);
+    assert_float_equal(a.lo, 0, 0);
+    assert_float_equal(a.hi, 500, 0);
+    a = gp_nice(NAN, NAN, 1);
+    assert_true(a.hi > a.lo);
+    a = gp_nice(7, 7, 0);
+    assert_true(a.lo < 7 && a.hi > 7);
+    struct gp_axis y = {-40, 80, 20}, y2 = {0, 100, 25};
+    gp_align_zero(&y, &y2);
+    assert_float_equal(-y.lo / (y.hi - y.lo), -y2.lo / (y2.hi - y2.lo),
+                       1e-12);
+    unsigned fmt = 0;
+    assert_int_equal(plot_format_parse("svg", &fmt), 0);
+    assert_int_equal(fmt, PLOT_SVG);
+    assert_int_equal(plot_format_parse("gif", &fmt), -1);
+}
+
+static void test_gp_str(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    gp_str(f, "It's a\ttest");
+    fclose(f);
+    assert_string_equal(buf, "'It''s a test'");
+    free(buf);
+}
+
+/* ---- the pipe ---- */
+
+static void test_pipe_ok(void **state)
+{
+    (void)state;
+    static const char s[] = "set terminal dumb\nset output '/dev/null'\n"
+                            "plot x\n";
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_int_equal(plot_pipe(s, sizeof s - 1, "ok.gp", &e), 0);
+}
+
+static void test_pipe_gnuplot_error(void **state)
+{
+    (void)state;
+    static const char syntax[] = "set terminal dumb\nset output '/dev/null'\n"
+                                 "set xrange [1:\nplot x\n";
+    static const char undefined[] = "set terminal dumb\n"
+                                    "set output '/dev/null'\nplot foo\n";
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_int_equal(plot_pipe(syntax, sizeof syntax - 1, "bad.gp", &e), -1);
+    assert_int_equal(e.kind, ERR_RUNTIME);
+    assert_string_equal(e.msg, "bad.gp:3: gnuplot: constant expression "
+                               "required");
+    err_clear(&e);
+    assert_int_equal(
+        plot_pipe(undefined, sizeof undefined - 1, "bad2.gp", &e), -1);
+    assert_string_equal(e.msg, "bad2.gp: gnuplot: undefined variable: foo");
+}
+
+static void test_pipe_not_found(void **state)
+{
+    (void)state;
+    static const char s[] = "plot x\n";
+    struct err e = {0};
+    setenv(PLOT_ENV_GNUPLOT, "/nonexistent/gnuplot", 1);
+    assert_int_equal(plot_pipe(s, sizeof s - 1, "x.gp", &e), -1);
+    assert_string_equal(e.msg, PLOT_MSG_NOT_FOUND);
+    err_clear(&e);
+    setenv(PLOT_ENV_GNUPLOT, "false", 1);
+    assert_int_equal(plot_pipe(s, sizeof s - 1, "x.gp", &e), -1);
+    assert_string_equal(e.msg, "x.gp: gnuplot failed with exit status 1");
+    unsetenv(PLOT_ENV_GNUPLOT);
+}
+
+/* ---- charts ---- */
+
+/* Compares dir/NAME.svg with the golden copy (or writes the golden copy
+ * when SALESCAP_REGEN_GOLDEN is set). */
+static void check_golden(const char *dir, const char *name)
+{
+    char file[256];
+    size_t n, m;
+    snprintf(file, sizeof file, "%s.svg", name);
+    char *got = read_text(dir, file, &n);
+    assert_non_null(got);
+    const char *regen = getenv("SALESCAP_REGEN_GOLDEN");
+    if (regen && *regen && strcmp(regen, "0") != 0) {
+        struct err e = {0};
+        char *p = rundata_path(GOLDEN, file);
+        assert_int_equal(mkdir_p(GOLDEN, &e), 0);
+        assert_int_equal(afile_write(p, got, n, &e), 0);
+        printf("wrote %s\n", p);
+        free(p);
+    }
+    char *want = read_text(GOLDEN, file, &m);
+    if (!want)
+        fail_msg("%s/%s missing: run `make golden`", GOLDEN, file);
+    if (n != m || memcmp(got, want, n) != 0)
+        fail_msg("%s/%s differs from %s/%s (after a deliberate change: "
+                 "`make golden`)", dir, file, GOLDEN, file);
+    free(got);
+    free(want);
+}
+
+static void test_golden_svg(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    int n = plot_run_dir(FIXTURE, d, PLOT_SVG, &e);
+    if (n < 0)
+        fail_msg("plot_run_dir: %s", e.msg);
+    assert_int_equal(n, (int)NFIXTURE);
+    for (size_t i = 0; i < NFIXTURE; i++) {
+        char gp[256];
+        check_golden(d, fixture_charts[i]);
+        snprintf(gp, sizeof gp, "%s.gp", fixture_charts[i]);
+        assert_true(file_exists(d, gp));
+    }
+    rm_rf(d);
+}
+
+/* The saved script redraws the same chart with plain gnuplot, run from
+ * the plots folder. */
+static void test_saved_script_reruns(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
+    size_t n1, n2;
+    char *first = read_text(d, "lost_revenue.svg", &n1);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && rm lost_revenue.svg && gnuplot lost_revenue.gp", d);
+    assert_int_equal(system(cmd), 0);
+    char *again = read_text(d, "lost_revenue.svg", &n2);
+    assert_non_null(again);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(first, again, n1);
+    free(first);
+    free(again);
+    rm_rf(d);
+}
+
+static void test_all_formats(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    int n = plot_run_dir(FIXTURE, d, PLOT_PNG | PLOT_SVG | PLOT_PDF, &e);
+    if (n < 0)
+        fail_msg("plot_run_dir: %s", e.msg);
+    assert_int_equal(n, 3 * (int)NFIXTURE);
+    assert_int_equal(count_suffix(d, ".png"), (int)NFIXTURE);
+    assert_int_equal(count_suffix(d, ".pdf"), (int)NFIXTURE);
+    assert_int_equal(count_suffix(d, ".gp"), (int)NFIXTURE);
+    /* One .gp per chart: the first format's (png). */
+    size_t len;
+    char *gp = read_text(d, "revenue.gp", &len);
+    assert_non_null(strstr(gp, "set output 'revenue.png'"));
+    free(gp);
+    rm_rf(d);
+}
+
+static void test_no_gnuplot(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    setenv(PLOT_ENV_GNUPLOT, "/nonexistent/gnuplot", 1);
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e), -1);
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_string_equal(e.msg, PLOT_MSG_NOT_FOUND);
+    assert_int_equal(e.kind, ERR_RUNTIME);
+    assert_int_equal(count_suffix(d, ".png"), 0);
+    assert_int_equal(count_suffix(d, "tmp.*"), 0);
+    rm_rf(d);
+}
+
+static void test_sweep_hook(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    assert_int_equal(plot_sweep_dir("x", "y", PLOT_PNG, &e), -1);
+    assert_string_equal(e.msg, "sweep charts: not supported yet");
+}
+
+/* ---- the binary ---- */
+
+/* Runs `$SALESCAP ARGS` (through sh) with stderr in *err_out; returns the
+ * exit status. */
+static int run_salescap(const char *args, char **err_out)
+{
+    const char *bin = getenv("SALESCAP");
+    if (!bin)
+        skip();
+    char *d = tmp_dir(), cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s/err'", bin, args, d);
+    int st = system(cmd);
+    size_t n;
+    *err_out = read_text(d, "err", &n);
+    rm_rf(d);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_cli_plot(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), args[2048], *err;
+    snprintf(args, sizeof args, "plot %s --plots '%s' --format svg", FIXTURE,
+             d);
+    assert_int_equal(run_salescap(args, &err), 0);
+    assert_string_equal(err, "");
+    free(err);
+    for (size_t i = 0; i < NFIXTURE; i++)
+        check_golden(d, fixture_charts[i]);
+    rm_rf(d);
+}
+
+static void test_cli_default_dir(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), cwd[2048], args[4096], *err;
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(args, sizeof args, "plot %s/%s/ -q", cwd, FIXTURE);
+    assert_int_equal(chdir(d), 0);
+    int rc = run_salescap(args, &err);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(rc, 0);
+    free(err);
+    char *plots = rundata_path(d, "plots/run_fixture");
+    assert_true(file_exists(plots, "revenue.png"));
+    assert_true(file_exists(plots, "dashboard_hire_ops.png"));
+    assert_false(file_exists(plots, "revenue.svg"));
+    free(plots);
+    rm_rf(d);
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), args[2048], *err;
+    snprintf(args, sizeof args, "plot %s --format gif", FIXTURE);
+    assert_int_equal(run_salescap(args, &err), 2);
+    assert_string_equal(err, "salescap: --format: expected png, svg or pdf, "
+                             "got 'gif'\n");
+    free(err);
+    assert_int_equal(run_salescap("plot", &err), 2);
+    free(err);
+    snprintf(args, sizeof args, "plot %s --plots '%s'", FIXTURE, d);
+    setenv(PLOT_ENV_GNUPLOT, "/nonexistent/gnuplot", 1);
+    assert_int_equal(run_salescap(args, &err), 1);
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_string_equal(err, "salescap: " PLOT_MSG_NOT_FOUND "\n");
+    free(err);
+    assert_int_equal(count_suffix(d, ".png"), 0);
+    write_text(d, "sweep.csv", "pull.weeks,mean,sd,ci_low,ci_high,n\n");
+    snprintf(args, sizeof args, "plot '%s' --plots '%s/p'", d, d);
+    assert_int_equal(run_salescap(args, &err), 1);
+    assert_string_equal(err, "salescap: sweep charts: not supported yet\n");
+    free(err);
+    rm_rf(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_rundata_fixture),
+        cmocka_unit_test(test_rundata_fallbacks),
+        cmocka_unit_test(test_rundata_errors),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_nice_axis),
+        cmocka_unit_test(test_gp_str),
+        cmocka_unit_test(test_pipe_ok),
+        cmocka_unit_test(test_pipe_gnuplot_error),
+        cmocka_unit_test(test_pipe_not_found),
+        cmocka_unit_test(test_golden_svg),
+        cmocka_unit_test(test_saved_script_reruns),
+        cmocka_unit_test(test_all_formats),
+        cmocka_unit_test(test_no_gnuplot),
+        cmocka_unit_test(test_sweep_hook),
+        cmocka_unit_test(test_cli_plot),
+        cmocka_unit_test(test_cli_default_dir),
+        cmocka_unit_test(test_cli_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

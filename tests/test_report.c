@@ -1,0 +1,193 @@
+/*
+ * test_report: report.html from the fixture run: every chart inlined,
+ * the tables, the headline (from summary.txt or built), run.ini escaped,
+ * and nothing fetched from outside the file. Runs from the repository
+ * root; the fixture is copied so its folder stays clean.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "plot.h"
+#include "report.h"
+#include "rundata.h"
+
+#define FIXTURE "tests/data/run_fixture"
+
+static const char *const fixture_files[] = {
+    "weekly.csv",  "quarterly.csv", "comparison.csv",
+    "scenarios.csv", "summary.txt", "run.ini",
+};
+
+/* A temporary copy of the fixture run; the caller frees the name. */
+static char *copy_fixture(void)
+{
+    const char *t = getenv("TMPDIR");
+    char buf[512], cmd[2048];
+    snprintf(buf, sizeof buf, "%s/salescap-test-report.XXXXXX",
+             t && *t ? t : "/tmp");
+    assert_non_null(mkdtemp(buf));
+    for (size_t i = 0; i < sizeof fixture_files / sizeof *fixture_files;
+         i++) {
+        snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/'", FIXTURE,
+                 fixture_files[i], buf);
+        assert_int_equal(system(cmd), 0);
+    }
+    return strdup(buf);
+}
+
+static void rm_rf(char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+static char *read_report(const char *dir)
+{
+    size_t n;
+    char *p = rundata_path(dir, "report.html");
+    char *t = csv_slurp(p, &n, NULL);
+    free(p);
+    assert_non_null(t);
+    return t;
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void write_report(const char *dir, const char *plots)
+{
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    if (report_write(dir, plots, &e) != 0)
+        fail_msg("report_write: %s", e.msg);
+}
+
+static void test_report_contents(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    write_report(d, NULL);
+    char *html = read_report(d);
+    assert_int_equal(count(html, "<svg"), PLOT_NCHARTS);
+    assert_int_equal(count(html, "</svg>"), PLOT_NCHARTS);
+    assert_int_equal(count(html, "<figcaption>"), PLOT_NCHARTS);
+    assert_int_equal(count(html, "<table>"), 2);
+    assert_non_null(strstr(html, "<td>Q1</td>"));
+    assert_non_null(strstr(html, "<td>Total</td><td>$2.59M</td>"
+                                 "<td>$2.51M</td><td>$79.9k</td>"));
+    /* Headline lines from summary.txt, escaped. */
+    assert_non_null(strstr(html, "<li>Hire two ops staff, &quot;plan B&quot; "
+                                 "gains $27k of revenue"));
+    /* run.ini, escaped, in a <pre>. */
+    assert_non_null(strstr(html, "&amp; &lt;escaping&gt; test"));
+    assert_non_null(strstr(html, "<pre>"));
+    /* Self-contained: no external reference of any kind. */
+    assert_null(strstr(html, "http://"));
+    assert_null(strstr(html, "https://"));
+    assert_null(strstr(html, "src="));
+    assert_null(strstr(html, "<link"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "@import"));
+    /* ids made unique per chart. */
+    assert_int_equal(count(html, "id=\"gnuplot_canvas\""), 0);
+    assert_int_equal(count(html, "id=\"c0-gnuplot_canvas\""), 1);
+    assert_int_equal(count(html, "id=\"c4-gnuplot_canvas\""), 1);
+    assert_null(strstr(html, "href='#gp"));
+    free(html);
+    /* The temporary charts are gone; only report.html was added. */
+    char *p = rundata_path(d, "revenue.svg");
+    assert_int_not_equal(access(p, F_OK), 0);
+    free(p);
+    rm_rf(d);
+}
+
+static void test_report_built_headline(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    char *p = rundata_path(d, "summary.txt");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    write_report(d, NULL);
+    char *html = read_report(d);
+    assert_non_null(strstr(html, "<li><strong>Pull sales into ops for two "
+                                 "weeks</strong> loses $79.9k of revenue "
+                                 "over 2 quarters"));
+    assert_non_null(strstr(html, "gains $27.1k"));
+    free(html);
+    rm_rf(d);
+}
+
+/* With fresh SVGs in the plots folder, the report inlines those. */
+static void test_report_reuses_plots(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    char *plots = rundata_path(d, "plots");
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(d, plots, PLOT_SVG, &e) > 0);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "sed -i 's|<desc>|<desc>MARKER |' '%s/pipeline.svg'", plots);
+    assert_int_equal(system(cmd), 0);
+    write_report(d, plots);
+    char *html = read_report(d);
+    assert_int_equal(count(html, "MARKER"), 1);
+    assert_int_equal(count(html, "<svg"), PLOT_NCHARTS);
+    free(html);
+    free(plots);
+    rm_rf(d);
+}
+
+static void test_report_no_gnuplot(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    struct err e = {0};
+    setenv(PLOT_ENV_GNUPLOT, "/nonexistent/gnuplot", 1);
+    assert_int_equal(report_write(d, NULL, &e), -1);
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_string_equal(e.msg, PLOT_MSG_NOT_FOUND);
+    char *p = rundata_path(d, "report.html");
+    assert_int_not_equal(access(p, F_OK), 0);
+    free(p);
+    rm_rf(d);
+}
+
+static void test_report_bad_run(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    assert_int_equal(report_write("/nonexistent/run", NULL, &e), -1);
+    assert_int_equal(e.kind, ERR_RUNTIME);
+    assert_non_null(strstr(e.msg, "/nonexistent/run/weekly.csv"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_contents),
+        cmocka_unit_test(test_report_built_headline),
+        cmocka_unit_test(test_report_reuses_plots),
+        cmocka_unit_test(test_report_no_gnuplot),
+        cmocka_unit_test(test_report_bad_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
