@@ -7,10 +7,9 @@
  * never depends on the heap layout: equal times pop by priority, then in
  * insertion order.
  *
- * Layout: heap points 3 events past a 64-byte aligned block, so that the
- * four children of node i, heap[4i + 1 .. 4i + 4], start on a 128-byte
- * boundary and fill exactly two cache lines (an event is 32 bytes).
  * Sifting moves a hole instead of swapping: each level costs one copy.
+ * (Aligning each group of four children to two cache lines was measured
+ * and made no difference, so the array is plain malloc memory.)
  */
 #include "evq.h"
 
@@ -18,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EVQ_PAD 3          /* events before heap[0] in the allocation */
-#define EVQ_ALIGN 64       /* bytes */
 #define EVQ_DEFAULT_CAP 64 /* events */
 #define EVQ_SEQ_BITS 56
 
@@ -28,7 +25,9 @@
  * costs more than the comparisons. */
 static inline int evq_less(const struct evq_event *a, double t, uint64_t key)
 {
-    return (a->t < t) | ((a->t == t) & (a->key < key));
+    /* Times are never NaN (push asserts it), so "neither is less" means
+     * equal; two ordered compares avoid the parity test that == costs. */
+    return (a->t < t) | (!(t < a->t) & (a->key < key));
 }
 
 static inline int evq_before(const struct evq_event *a,
@@ -37,22 +36,12 @@ static inline int evq_before(const struct evq_event *a,
     return evq_less(a, b->t, b->key);
 }
 
-/* Allocates room for cap events with the padding described at the top. */
+/* Allocates room for cap events. */
 static struct evq_event *evq_alloc(size_t cap)
 {
-    void *p = NULL;
-    if (cap > SIZE_MAX / sizeof(struct evq_event) - EVQ_PAD)
+    if (cap > SIZE_MAX / sizeof(struct evq_event))
         return NULL;
-    if (posix_memalign(&p, EVQ_ALIGN,
-                       (cap + EVQ_PAD) * sizeof(struct evq_event)) != 0)
-        return NULL;
-    return (struct evq_event *)p + EVQ_PAD;
-}
-
-static void evq_free_heap(struct evq_event *heap)
-{
-    if (heap)
-        free(heap - EVQ_PAD);
+    return malloc(cap * sizeof(struct evq_event));
 }
 
 int evq_init(struct evq *q, size_t cap)
@@ -69,7 +58,7 @@ int evq_init(struct evq *q, size_t cap)
 
 void evq_destroy(struct evq *q)
 {
-    evq_free_heap(q->heap);
+    free(q->heap);
     q->heap = NULL;
     q->n = q->cap = 0;
     q->seq = 0;
@@ -95,15 +84,25 @@ static int evq_make_room(struct evq *q)
     cap *= 2;
     if (q->max_n != 0 && cap > q->max_n)
         cap = q->max_n;
-    struct evq_event *heap = evq_alloc(cap);
+    struct evq_event *heap =
+        cap <= SIZE_MAX / sizeof *heap ? realloc(q->heap, cap * sizeof *heap)
+                                       : NULL;
     if (!heap)
         return -1;
-    if (q->n)
-        memcpy(heap, q->heap, q->n * sizeof *heap);
-    evq_free_heap(q->heap);
     q->heap = heap;
     q->cap = cap;
     return 0;
+}
+
+/* Makes room, then pushes. Kept out of line and reached by a tail call, so
+ * that the common path of evq_push needs no stack frame. */
+__attribute__((noinline, cold)) static int
+evq_push_slow(struct evq *q, double t, unsigned prio, uint32_t kind,
+              uint32_t id, uint32_t gen, uint32_t aux)
+{
+    if (evq_make_room(q) != 0)
+        return -1;
+    return evq_push(q, t, prio, kind, id, gen, aux);
 }
 
 int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
@@ -112,10 +111,9 @@ int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
     assert(t == t && "event time is NaN");
     assert(prio <= EVQ_PRIO_MAX);
     assert(q->seq < (UINT64_C(1) << EVQ_SEQ_BITS));
-    if (q->n >= q->cap || (q->max_n != 0 && q->n >= q->max_n)) {
-        if (evq_make_room(q) != 0)
-            return -1;
-    }
+    if (__builtin_expect(q->n >= q->cap ||
+                             (q->max_n != 0 && q->n >= q->max_n), 0))
+        return evq_push_slow(q, t, prio, kind, id, gen, aux);
     uint64_t key = (uint64_t)prio << EVQ_SEQ_BITS | q->seq++;
     struct evq_event *h = q->heap;
     size_t i = q->n++;

@@ -22,6 +22,8 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "dist.h"
 #include "rng.h"
 
@@ -185,6 +187,20 @@ static void test_one_uniform_each(void **state)
             gsl_rng_free(ref);
         }
     }
+}
+
+/* exponential is GSL's sampler, inlined: the same values, bit for bit. */
+static void test_exponential_is_gsl(void **state)
+{
+    (void)state;
+    struct dist d;
+    parse_ok(&d, "exponential(1.1111111111111112)", 1);
+    gsl_rng *a = rng_at(SEED), *b = rng_at(SEED);
+    for (int k = 0; k < 10000; k++)
+        assert_true(dist_sample(&d, a) ==
+                    gsl_ran_exponential(b, 1.1111111111111112));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 
 /* The same stream key gives the same draws (what CRN relies on), with
@@ -449,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_moments),
         cmocka_unit_test(test_degenerate),
         cmocka_unit_test(test_one_uniform_each),
+        cmocka_unit_test(test_exponential_is_gsl),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_derived),
