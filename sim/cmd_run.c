@@ -21,8 +21,7 @@
 #include "model.h"
 #include "output.h"
 #include "plot.h"
-/* report.h lands with the report module; this is its agreed contract. */
-int report_write(const char *run_dir, const char *plots_dir, struct err *e);
+#include "report.h"
 #include "run.h"
 
 #define MAX_SETS 256
