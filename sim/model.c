@@ -93,7 +93,12 @@ struct model *model_alloc(const struct params *p, struct err *e)
         goto fail;
     m->rng = gsl_rng_alloc(rng_type(p->sim.rng));
     m->weekly_revenue = calloc((size_t)m->weeks_total + 1, sizeof(double));
-    if (!m->rng || !m->weekly_revenue)
+    for (size_t s = 0; s < p->n_scenarios; s++)
+        if (p->scenarios[s].n_iv > m->max_iv)
+            m->max_iv = p->scenarios[s].n_iv;
+    m->busy_until = calloc(m->max_iv + 1, sizeof(int));
+    m->cool_until = calloc(m->max_iv + 1, sizeof(int));
+    if (!m->rng || !m->weekly_revenue || !m->busy_until || !m->cool_until)
         goto fail;
     return m;
 fail:
@@ -116,6 +121,8 @@ void model_free(struct model *m)
     free(m->servers);
     free(m->hires);
     free(m->weekly_revenue);
+    free(m->busy_until);
+    free(m->cool_until);
     free(m);
 }
 
@@ -142,6 +149,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     memset(m->cur, 0, sizeof m->cur);
     memset(&m->tot, 0, sizeof m->tot);
     m->n_reps = m->n_opps = m->n_clients = m->n_items = 0;
+    m->reps_filled = 0;
     m->n_servers = m->n_staff_seats = m->n_hires = 0;
     m->free_opp = m->free_item = NONE;
     m->open_opps = 0;
@@ -168,7 +176,8 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->forgive = m->reset_hours = 0.0;
     m->delay = m->delay_smooth = 0.0;
     m->rep_mult = 1.0;
-    m->policy_busy_until = m->policy_cool_until = m->expand_cool_until = 0;
+    memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
+    memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->weekly_revenue, 0,
            ((size_t)m->weeks_total + 1) * sizeof *m->weekly_revenue);
 }

@@ -182,6 +182,7 @@ struct model {
 
     struct rep *reps;
     int32_t n_reps, cap_reps;
+    int32_t reps_filled;         /* seats with someone in them */
     struct opp *opps;
     int32_t n_opps, cap_opps, free_opp;
     int32_t open_opps;
@@ -224,8 +225,8 @@ struct model {
     double forgive, reset_hours;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double rep_mult;             /* reputation multiplier on the last stage */
-    int policy_busy_until, policy_cool_until;
-    int expand_cool_until;
+    int *busy_until, *cool_until; /* per intervention of the scenario */
+    size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
 };
 

@@ -222,18 +222,19 @@ static int in_window(int w, int start, int weeks)
 static void policy(struct model *m, int32_t idx, const struct iv_policy *pl,
                    int w)
 {
-    if (m->policy_busy_until > 0 && w == m->policy_busy_until) {
+    int *busy = &m->busy_until[idx], *cool = &m->cool_until[idx];
+    if (*busy > 0 && w == *busy) {
         pull_end(m, idx, &pl->spec);
-        m->policy_busy_until = 0;
-        m->policy_cool_until = w + pl->cooldown_weeks;
+        *busy = 0;
+        *cool = w + pl->cooldown_weeks;
     }
     if (w < pl->start_week || (pl->end_week >= 0 && w >= pl->end_week))
         return;
-    if (m->policy_busy_until > 0 || w < m->policy_cool_until ||
-        pl->weeks <= 0 || !(m->delay > pl->threshold_days))
+    if (*busy > 0 || w < *cool || pl->weeks <= 0 ||
+        !(m->delay > pl->threshold_days))
         return;
     pull_start(m, idx, &pl->spec);
-    m->policy_busy_until = w + pl->weeks;
+    *busy = w + pl->weeks;
 }
 
 static int budget(struct model *m, const struct iv_hire_from_budget *b,
@@ -258,9 +259,10 @@ static int budget(struct model *m, const struct iv_hire_from_budget *b,
     return hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
 }
 
-static int expand_ops(struct model *m, const struct iv_expand_ops *x, int w)
+static int expand_ops(struct model *m, int32_t idx,
+                      const struct iv_expand_ops *x, int w)
 {
-    if (w < x->start_week || w < m->expand_cool_until ||
+    if (w < x->start_week || w < m->cool_until[idx] ||
         !(m->delay_smooth > x->goal_days))
         return 0;
     int have = 0;
@@ -271,7 +273,7 @@ static int expand_ops(struct model *m, const struct iv_expand_ops *x, int w)
     int n = x->count < x->max_staff - have ? x->count : x->max_staff - have;
     if (n <= 0)
         return 0;
-    m->expand_cool_until = w + x->cooldown_weeks;
+    m->cool_until[idx] = w + x->cooldown_weeks;
     return hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0);
 }
 
@@ -332,7 +334,7 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     case IV_HIRE_FROM_BUDGET:
         return budget(m, &iv->u.budget, w);
     case IV_EXPAND_OPS_ON_DELAY:
-        return expand_ops(m, &iv->u.expand_ops, w);
+        return expand_ops(m, idx, &iv->u.expand_ops, w);
     case IV_TYPE_COUNT:
         break;
     }

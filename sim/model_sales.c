@@ -30,10 +30,7 @@ static const struct params *P(const struct model *m) { return m->p; }
 
 int32_t sales_filled(const struct model *m)
 {
-    int32_t n = 0;
-    for (int32_t r = 0; r < m->n_reps; r++)
-        n += m->reps[r].filled;
-    return n;
+    return m->reps_filled;
 }
 
 /* Draws the effective prospecting hours to seat r's next opportunity. */
@@ -58,7 +55,9 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
 {
     const struct role_params *role = &P(m)->sales.role;
     struct rep *rp = &m->reps[r];
+    assert(!rp->filled);
     rp->filled = 1;
+    m->reps_filled++;
     rp->occupant++;
     rp->start_t = t;
     rp->ramp_weeks = ramp_weeks;
@@ -98,6 +97,7 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
 void sales_vacate(struct model *m, int32_t r)
 {
     m->reps[r].filled = 0;
+    m->reps_filled--;
     TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].occupant);
 }
 
