@@ -30,22 +30,41 @@ struct config_entry {
     int line;      /* 1-based; 0 for --set */
 };
 
+/* A section as first met: in a file's header line, or by config_put(). */
+struct config_section {
+    char *name;    /* "sales", "stage.qualify", "scenario.pull" */
+    char *file;
+    int line;
+};
+
+/* Invariant: every entry's section is in sections[], which lists each
+ * name once, in order of first appearance: that order is the order of
+ * stages and scenarios. Among entries with the same section and key, the
+ * last one wins; earlier ones are still validated. */
 struct config {
     struct config_entry *entries;
     size_t n, cap;
     char *path;    /* the top-level file */
+    struct config_section *sections;
+    size_t n_sections, cap_sections;
 };
 
 /* Reads path and its includes into cfg (zeroed or previously destroyed).
- * Returns 0, or -1 with e set to "FILE:LINE: message" (ERR_CONFIG). */
+ * Returns 0, or -1 with e set to "FILE:LINE: message" (ERR_CONFIG; a read
+ * error or no memory: ERR_RUNTIME) and cfg destroyed. */
 int config_load(struct config *cfg, const char *path, struct err *e);
 
-/* Applies "SECTION.KEY=VALUE" (SECTION may contain dots, as in
- * "scenario.pull.pull.weeks=4": the key is everything after the last dot
- * that follows a known section name). Later sets win. */
+/* Applies "SECTION.KEY=VALUE" with source "--set". Sections "stage.NAME"
+ * and "scenario.ID" take two components, so "scenario.pull.pull.weeks=4"
+ * sets key "pull.weeks" of [scenario.pull]; otherwise the section is the
+ * first component ("sales.reps=10"). Later sets win. Returns 0, or -1
+ * with e set (ERR_CONFIG: no '=', no dot; ERR_RUNTIME: no memory). */
 int config_set(struct config *cfg, const char *assignment, struct err *e);
 
-/* Sets one key directly (used by sweeps); replaces an existing entry. */
+/* Sets one key directly (used by sweeps): replaces the winning entry of
+ * section/key (value, file and line), else appends one. Strings are
+ * copied. Rejects a value that could not be written back to an INI file
+ * (a control character, or " ;" which would start a comment). */
 int config_put(struct config *cfg, const char *section, const char *key,
                const char *value, const char *file, int line, struct err *e);
 
@@ -61,7 +80,16 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e);
 int config_write(FILE *out, const struct config *cfg, const struct params *p,
                  int sources);
 
-/* Frees cfg; safe on a zeroed struct. */
+/* Writes the reference of every key (section, key, default, range, doc)
+ * as a Markdown table, for `salescap check --keys` and docs/config.md.
+ * Returns 0 or -1 on I/O error. */
+int config_write_reference(FILE *out);
+
+/* The winning entry of section/key, or NULL. */
+const struct config_entry *config_find(const struct config *cfg,
+                                       const char *section, const char *key);
+
+/* Frees cfg and zeroes it; safe on a zeroed struct. */
 void config_destroy(struct config *cfg);
 
 #endif

@@ -1,0 +1,121 @@
+/*
+ * config_int: the key table shared by config_table.c (resolving) and
+ * params.c (writing). Internal to the config module.
+ *
+ * Invariant: every key a scenario file may hold has exactly one row here,
+ * with its default written as it would appear in a file; defaults go
+ * through the same parser as user values, so a default can never be out
+ * of its own range (config_table.c asserts it).
+ */
+#ifndef SALESCAP_CONFIG_INT_H
+#define SALESCAP_CONFIG_INT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "params.h"
+
+enum cfgk_type {
+    CFGK_INT,    /* int; whole numbers only */
+    CFGK_DOUBLE, /* double; finite */
+    CFGK_SEED,   /* uint64_t; 0 .. 2^64-1 */
+    CFGK_DIST,   /* struct dist */
+    CFGK_ENUM,   /* an enum stored as int; names[] in enum order */
+    CFGK_STRING, /* char *, owned by the struct */
+    CFGK_REPS,   /* struct pull_spec's select + reps: 3, 50%, all */
+};
+
+#define CFGK_MIN_OPEN 1u  /* min is exclusive */
+#define CFGK_NONNEG 2u    /* distribution of a non-negative quantity */
+#define CFGK_WEEK 4u      /* a week of the horizon: [0, horizon_weeks) */
+#define CFGK_DEFAULT 8u   /* the word "default" stores -1 (a role default) */
+
+/* One key: where it lives (off, from the start of its section's struct),
+ * how it is parsed, and what it means. */
+struct cfgk {
+    const char *key;
+    enum cfgk_type type;
+    const char *def;          /* default, as written in a file */
+    double min, max;          /* inclusive unless CFGK_MIN_OPEN */
+    unsigned flags;
+    size_t off;
+    const char *const *names; /* CFGK_ENUM: NULL-terminated */
+    const char *doc;          /* one line, with the unit */
+};
+
+/* A fixed section ([sales]), a template ([stage.NAME]) or an
+ * intervention type's keys. */
+struct cfgk_table {
+    const char *name;
+    const struct cfgk *keys;
+    size_t n;
+};
+
+/* The fixed sections in canonical order (simulation, sales, operations,
+ * support, clients, market), then the templates. */
+extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_stage, cfgk_scenario;
+
+/* The keys of intervention type t. */
+const struct cfgk_table *cfgk_iv(enum iv_type t);
+
+/* Where a fixed section's struct lives inside p. */
+void *cfgk_section_base(const struct cfgk_table *t, struct params *p);
+
+/* Parses value into base + k->off. On error returns -1 and sets e to the
+ * tail of a message that follows "[SECTION] KEY": either ": expected ...,
+ * got '...'" or " = V must be in [lo, hi]". */
+int cfgk_parse(const struct cfgk *k, const char *value, void *base,
+               struct err *e);
+
+/* Fills base with the defaults of table t (they cannot fail). */
+void cfgk_defaults(const struct cfgk_table *t, void *base);
+
+struct config_entry;
+
+/* cfgk_parse() of en's value into base; an error reads
+ * "FILE:LINE: [SECTION] KEY<tail>". */
+int cfgk_parse_entry(struct err *e, const struct cfgk *k,
+                     const struct config_entry *en, void *base);
+
+/* Sets e to "FILE:LINE: message" at entry en (ERR_CONFIG). Returns -1. */
+int cfgk_entry_error(struct err *e, const struct config_entry *en,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "unknown key 'K' in [S]; did you mean 'PREFIX.KEY'?" at en, the
+ * suggestion taken from t's keys, each prefixed with prefix. Returns -1. */
+int cfgk_unknown_key(struct err *e, const struct config_entry *en,
+                     const struct cfgk_table *t, const char *prefix);
+
+/* Writes the value at base + k->off as it would appear in a file. */
+void cfgk_format(const struct cfgk *k, const void *base, char *buf,
+                 size_t size);
+
+/* Formats a number so that reading it back gives the same double: %.10g
+ * when that round-trips, else %.17g. */
+void cfgk_number(double v, char *buf, size_t size);
+
+/* Writes the range of k ("[0, 1]", ">= 0", "(0, 168]") into buf; "" when
+ * it has none. */
+void cfgk_range(const struct cfgk *k, char *buf, size_t size);
+
+/* The closest of n candidate names to name (case-insensitive optimal
+ * string alignment distance), or NULL when none is close enough. */
+const char *cfgk_suggest(const char *name, const char *const *cand, size_t n);
+
+/* Fills p->scenarios[i].iv and titles from the entries of each
+ * [scenario.ID] (config_scenario.c); the scenarios exist already, and
+ * p's model sections are resolved (the horizon bounds week keys). */
+struct config;
+int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
+                           struct err *e);
+
+/* Built-in pipeline used when the files define no [stage.NAME]. */
+struct cfgk_builtin_stage {
+    const char *name, *work_hours, *buyer_days, *advance, *patience_days;
+};
+extern const struct cfgk_builtin_stage cfgk_builtin_stages[];
+extern const size_t cfgk_n_builtin_stages;
+
+#endif

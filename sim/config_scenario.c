@@ -1,0 +1,281 @@
+/*
+ * config_scenario: resolving the interventions of each [scenario.ID].
+ *
+ * A scenario's keys are `title` and NAME.key. The interventions are the
+ * distinct NAMEs, in order of first appearance; NAME.type names the type,
+ * else NAME must itself be a type name. Invariant after resolving: every
+ * intervention has a valid type, its defaults under the keys not given,
+ * week keys inside the horizon, and a focus share that fits beside the
+ * reps' admin share.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_int.h"
+
+#define SHARE_SLACK 1e-12
+
+static const char *type_list =
+    "pull, policy, hire, focus, support, effectiveness, expectations, "
+    "hire_from_budget, expand_ops_on_delay";
+
+static int type_parse(const char *s, enum iv_type *t)
+{
+    for (int i = 0; i < IV_TYPE_COUNT; i++)
+        if (!strcmp(s, cfgk_iv((enum iv_type)i)->name)) {
+            *t = (enum iv_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *type_hint(const char *s)
+{
+    const char *cand[IV_TYPE_COUNT];
+    for (int i = 0; i < IV_TYPE_COUNT; i++)
+        cand[i] = cfgk_iv((enum iv_type)i)->name;
+    return cfgk_suggest(s, cand, IV_TYPE_COUNT);
+}
+
+static struct intervention *find_iv(struct scenario *sc, const char *name,
+                                    size_t len)
+{
+    for (size_t i = 0; i < sc->n_iv; i++)
+        if (strlen(sc->iv[i].name) == len && !strncmp(sc->iv[i].name, name, len))
+            return &sc->iv[i];
+    return NULL;
+}
+
+/* A new intervention without a type yet (IV_TYPE_COUNT). */
+static struct intervention *add_iv(struct scenario *sc, const char *name,
+                                   size_t len)
+{
+    struct intervention *iv = realloc(sc->iv, (sc->n_iv + 1) * sizeof *iv);
+    if (!iv)
+        return NULL;
+    sc->iv = iv;
+    iv = &sc->iv[sc->n_iv];
+    memset(iv, 0, sizeof *iv);
+    iv->type = IV_TYPE_COUNT;
+    iv->name = malloc(len + 1);
+    if (!iv->name)
+        return NULL;
+    memcpy(iv->name, name, len);
+    iv->name[len] = '\0';
+    sc->n_iv++;
+    return iv;
+}
+
+/* A key that is neither title nor NAME.key. */
+static int bad_key(struct err *e, const struct config_entry *en)
+{
+    const char *title = "title";
+    if (strchr(en->key, '.'))
+        return cfgk_entry_error(e, en, "malformed key '%s' in [%s]: expected "
+                                "NAME.key", en->key, en->section);
+    if (cfgk_suggest(en->key, &title, 1))
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you "
+                                "mean 'title'?", en->key, en->section);
+    return cfgk_entry_error(e, en, "unknown key '%s' in [%s]: a scenario "
+                            "holds title and NAME.key (like pull.weeks)",
+                            en->key, en->section);
+}
+
+static int explicit_type(struct err *e, const struct config_entry *en,
+                         struct intervention *iv)
+{
+    if (type_parse(en->value, &iv->type) == 0)
+        return 0;
+    const char *hint = type_hint(en->value);
+    if (hint)
+        return cfgk_entry_error(e, en, "[%s] %s: unknown intervention type "
+                                "'%s'; did you mean '%s'?", en->section,
+                                en->key, en->value, hint);
+    return cfgk_entry_error(e, en, "[%s] %s: unknown intervention type '%s'; "
+                            "known: %s", en->section, en->key, en->value,
+                            type_list);
+}
+
+/* Creates the interventions of sc in order of first appearance and reads
+ * their NAME.type keys. */
+static int collect(const struct config *cfg, const char *section,
+                   struct scenario *sc, struct err *e)
+{
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        if (strcmp(en->section, section) || !strcmp(en->key, "title"))
+            continue;
+        const char *dot = strchr(en->key, '.');
+        if (!dot || dot == en->key || !dot[1])
+            return bad_key(e, en);
+        size_t len = (size_t)(dot - en->key);
+        struct intervention *iv = find_iv(sc, en->key, len);
+        if (!iv && !(iv = add_iv(sc, en->key, len)))
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        if (!strcmp(dot + 1, "type") && explicit_type(e, en, iv))
+            return -1;
+    }
+    return 0;
+}
+
+/* The first entry of intervention name in section. */
+static const struct config_entry *first_entry(const struct config *cfg,
+                                              const char *section,
+                                              const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        if (!strcmp(en->section, section) && !strncmp(en->key, name, len) &&
+            en->key[len] == '.')
+            return en;
+    }
+    return NULL;
+}
+
+/* Gives each untyped intervention the type its name spells; defaults. */
+static int implicit_types(const struct config *cfg, const char *section,
+                          struct scenario *sc, struct err *e)
+{
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        struct intervention *iv = &sc->iv[i];
+        if (iv->type == IV_TYPE_COUNT && type_parse(iv->name, &iv->type)) {
+            const struct config_entry *en = first_entry(cfg, section, iv->name);
+            const char *hint = type_hint(iv->name);
+            assert(en);
+            if (hint)
+                return cfgk_entry_error(e, en, "[%s] %s: '%s' is not an "
+                                        "intervention type; did you mean "
+                                        "'%s'? (or give its type: %s.type "
+                                        "= TYPE)", section, en->key,
+                                        iv->name, hint, iv->name);
+            return cfgk_entry_error(e, en, "[%s] %s: '%s' is not an "
+                                    "intervention type; give its type: "
+                                    "%s.type = TYPE", section, en->key,
+                                    iv->name, iv->name);
+        }
+        cfgk_defaults(cfgk_iv(iv->type), &iv->u);
+    }
+    return 0;
+}
+
+/* Applies one NAME.key (not NAME.type) entry to its intervention. */
+static int apply_iv_entry(const struct params *p, struct scenario *sc,
+                          const struct config_entry *en, struct err *e)
+{
+    const char *dot = strchr(en->key, '.');
+    struct intervention *iv = find_iv(sc, en->key, (size_t)(dot - en->key));
+    const struct cfgk_table *t = cfgk_iv(iv->type);
+    const struct cfgk *k = NULL;
+    for (size_t i = 0; i < t->n && !k; i++)
+        if (!strcmp(t->keys[i].key, dot + 1))
+            k = &t->keys[i];
+    if (!k) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s.", iv->name);
+        return cfgk_unknown_key(e, en, t, prefix);
+    }
+    if (cfgk_parse_entry(e, k, en, &iv->u))
+        return -1;
+    int week = 0;
+    if (k->flags & CFGK_WEEK)
+        memcpy(&week, (const char *)&iv->u + k->off, sizeof week);
+    if (week >= p->sim.horizon_weeks)
+        return cfgk_entry_error(e, en, "[%s] %s = %s is past the horizon "
+                                "(%d weeks)", en->section, en->key, en->value,
+                                p->sim.horizon_weeks);
+    return 0;
+}
+
+static int apply_entries(const struct config *cfg, const char *section,
+                         const struct params *p, struct scenario *sc,
+                         struct err *e)
+{
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        if (strcmp(en->section, section))
+            continue;
+        const char *dot = strchr(en->key, '.');
+        int rc = !dot ? cfgk_parse_entry(e, &cfgk_scenario.keys[0], en, sc)
+                 : strcmp(dot + 1, "type") ? apply_iv_entry(p, sc, en, e)
+                                           : 0;
+        if (rc)
+            return -1;
+    }
+    if (!sc->title[0]) {
+        char *id = strdup(sc->id);
+        if (!id)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        free(sc->title);
+        sc->title = id;
+    }
+    return 0;
+}
+
+/* The entry that set key NAME.sub of section, for an error's location. */
+static const struct config_entry *iv_entry(const struct config *cfg,
+                                           const char *section,
+                                           const char *name, const char *sub)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s.%s", name, sub);
+    return config_find(cfg, section, key);
+}
+
+/* Rules that span keys: a focus share beside the admin share, a policy's
+ * end after its start. */
+static int check_iv(const struct config *cfg, const char *section,
+                    const struct params *p, const struct intervention *iv,
+                    struct err *e)
+{
+    if (iv->type == IV_FOCUS) {
+        double sum = iv->u.focus.prospecting_share + p->sales.admin_share;
+        if (sum <= 1 + SHARE_SLACK)
+            return 0;
+        const struct config_entry *en =
+            iv_entry(cfg, section, iv->name, "prospecting_share");
+        if (!en)
+            en = first_entry(cfg, section, iv->name);
+        return cfgk_entry_error(e, en, "[%s] %s.prospecting_share + [sales] "
+                                "admin_share = %.10g + %.10g = %.10g is over "
+                                "1", section, iv->name,
+                                iv->u.focus.prospecting_share,
+                                p->sales.admin_share, sum);
+    }
+    const struct iv_policy *po = &iv->u.policy;
+    if (iv->type == IV_POLICY && po->end_week >= 0 &&
+        po->end_week <= po->start_week) {
+        const struct config_entry *en =
+            iv_entry(cfg, section, iv->name, "end_week");
+        return cfgk_entry_error(e, en, "[%s] %s.end_week = %d must be after "
+                                "%s.start_week = %d", section, iv->name,
+                                po->end_week, iv->name, po->start_week);
+    }
+    return 0;
+}
+
+static int resolve_scenario(const struct config *cfg, struct params *p,
+                            struct scenario *sc, struct err *e)
+{
+    char section[128];
+    snprintf(section, sizeof section, "scenario.%s", sc->id);
+    if (collect(cfg, section, sc, e) || implicit_types(cfg, section, sc, e) ||
+        apply_entries(cfg, section, p, sc, e))
+        return -1;
+    for (size_t i = 0; i < sc->n_iv; i++)
+        if (check_iv(cfg, section, p, &sc->iv[i], e))
+            return -1;
+    return 0;
+}
+
+int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
+                           struct err *e)
+{
+    for (size_t i = 0; i < p->n_scenarios; i++)
+        if (resolve_scenario(cfg, p, &p->scenarios[i], e))
+            return -1;
+    return 0;
+}

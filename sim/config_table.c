@@ -1,0 +1,748 @@
+/*
+ * config_table: every key of a scenario file, with its type, default,
+ * range and meaning, and the parsing of one value into its field.
+ *
+ * Invariant: the table is the single source of truth for keys. Resolving,
+ * writing run.ini, `salescap check` and `check --keys` all walk it, so a
+ * key added here is parsed, validated, defaulted, written back and
+ * documented at once. Offsets are relative to the struct of the section
+ * (struct sales_params for [sales], struct stage_params for a stage, the
+ * intervention union for an intervention type).
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_int.h"
+
+_Static_assert(sizeof(enum rng_kind) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum role) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum queue_order) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum revenue_start) == sizeof(int),
+               "enum stored as int");
+
+#define NOMAX HUGE_VAL
+#define NOMIN (-HUGE_VAL)
+
+#define K_INT(k, d, lo, hi, fl, st, m, doc)                                   \
+    {k, CFGK_INT, d, lo, hi, fl, offsetof(st, m), NULL, doc}
+#define K_DBL(k, d, lo, hi, fl, st, m, doc)                                   \
+    {k, CFGK_DOUBLE, d, lo, hi, fl, offsetof(st, m), NULL, doc}
+#define K_DIST(k, d, st, m, doc)                                              \
+    {k, CFGK_DIST, d, NOMIN, NOMAX, CFGK_NONNEG, offsetof(st, m), NULL, doc}
+#define K_ENUM(k, d, names, st, m, doc)                                       \
+    {k, CFGK_ENUM, d, NOMIN, NOMAX, 0, offsetof(st, m), names, doc}
+#define N_KEYS(a) (sizeof a / sizeof a[0])
+#define TABLE(name, a) {name, a, N_KEYS(a)}
+
+static const char *const rng_names[] = {"xoshiro256pp", "mt19937", NULL};
+static const char *const queue_names[] = {"fifo", "tickets_first",
+                                          "onboarding_first", NULL};
+static const char *const revenue_names[] = {"golive", "signature", NULL};
+static const char *const role_names[] = {"sales", "ops", "support", NULL};
+
+/* ------------------------------------------------------------ sections */
+
+static const struct cfgk simulation_keys[] = {
+    K_INT("warmup_weeks", "26", 1, 5200, 0, struct sim_params, warmup_weeks,
+          "weeks simulated before the reported horizon (not reported)"),
+    K_INT("horizon_weeks", "104", 1, 5200, 0, struct sim_params,
+          horizon_weeks, "reported weeks; week 0 is the first"),
+    K_INT("replications", "200", 1, INT_MAX, 0, struct sim_params,
+          replications, "independent runs per scenario"),
+    {"seed", CFGK_SEED, "42", 0, NOMAX, 0, offsetof(struct sim_params, seed),
+     NULL, "base seed of every random stream (0 .. 2^64-1)"},
+    K_ENUM("rng", "xoshiro256pp", rng_names, struct sim_params, rng,
+           "generator: xoshiro256pp or mt19937"),
+    K_DBL("max_events", "5e7", 1, NOMAX, 0, struct sim_params, max_events,
+          "events per replication before a runaway model is stopped"),
+};
+
+/* The keys every role shares, at offset `role` of struct st. */
+#define ROLE_KEYS(st, lead, ramp, start, backfill)                            \
+    K_DBL("lead_weeks", lead, 0, NOMAX, 0, st, role.lead_weeks,               \
+          "weeks from a hiring decision to the first day"),                   \
+        K_DBL("ramp_weeks", ramp, 0, NOMAX, 0, st, role.ramp_weeks,           \
+              "weeks of linear ramp of a new hire to full speed"),            \
+        K_DBL("ramp_start", start, 0, 1, 0, st, role.ramp_start,              \
+              "a new hire's productivity on the first day (share)"),          \
+        K_DBL("attrition_per_year", "0", 0, NOMAX, 0, st,                     \
+              role.attrition_per_year, "departures per person-year"),         \
+        K_DBL("backfill_weeks", backfill, 0, NOMAX, 0, st,                    \
+              role.backfill_weeks, "weeks a departure's seat stays empty")
+
+static const struct cfgk sales_keys[] = {
+    K_INT("reps", "8", 0, INT_MAX, 0, struct sales_params, role.count,
+          "sales reps at the start of warm-up"),
+    K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN, struct sales_params,
+          role.hours_per_week, "working hours of a rep per week"),
+    K_DBL("prospecting_share", "0.25", 0, 1, 0, struct sales_params,
+          prospecting_share, "share of a rep's hours spent prospecting"),
+    K_DBL("admin_share", "0.30", 0, 1, 0, struct sales_params, admin_share,
+          "share of a rep's hours spent on admin; selling gets the rest"),
+    K_DBL("opportunities_per_week", "1.5", 0, NOMAX, 0, struct sales_params,
+          opportunities_per_week,
+          "new opportunities per rep per week at the base prospecting share"),
+    K_DIST("deal_value", "lognormal(30000, 15000)", struct sales_params,
+           deal_value, "annual contract value of a deal, $"),
+    K_DIST("effectiveness", "lognormal(1.0, 0.15)", struct sales_params,
+           effectiveness, "a rep's multiplier of stage advance odds"),
+    ROLE_KEYS(struct sales_params, "8", "20", "0.25", "10"),
+};
+
+static const struct cfgk stage_keys[] = {
+    K_DIST("work_hours", "gamma(3, 1.5)", struct stage_params, work_hours,
+           "rep hours of work in the stage, from selling hours"),
+    K_DIST("buyer_days", "exponential(10)", struct stage_params, buyer_days,
+           "calendar days with the buyer after the rep's work"),
+    K_DBL("advance", "0.6", 0, 1, 0, struct stage_params, advance,
+          "probability of passing the stage, before effectiveness"),
+    K_DIST("patience_days", "exponential(21)", struct stage_params,
+           patience_days,
+           "longest wait for the rep's attention before going cold, days"),
+};
+
+static const struct cfgk operations_keys[] = {
+    K_INT("staff", "4", 0, INT_MAX, 0, struct ops_params, role.count,
+          "ops staff at the start of warm-up"),
+    K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN, struct ops_params,
+          role.hours_per_week, "working hours of an ops person per week"),
+    K_ENUM("queue", "fifo", queue_names, struct ops_params, queue,
+           "backlog order: fifo, tickets_first or onboarding_first"),
+    K_DIST("onboarding_hours", "gamma(25, 10)", struct ops_params,
+           onboarding_hours, "ops hours to onboard a new client"),
+    K_DBL("onboarding_sla_days", "30", 0, NOMAX, CFGK_MIN_OPEN,
+          struct ops_params, onboarding_sla_days,
+          "service level of an onboarding, days from win to go-live"),
+    K_DIST("ticket_hours", "exponential(2)", struct ops_params, ticket_hours,
+           "ops hours to resolve a ticket"),
+    K_DBL("ticket_sla_days", "5", 0, NOMAX, CFGK_MIN_OPEN, struct ops_params,
+          ticket_sla_days, "service level of a ticket, days"),
+    ROLE_KEYS(struct ops_params, "6", "8", "0.5", "8"),
+};
+
+static const struct cfgk support_keys[] = {
+    K_INT("staff", "0", 0, INT_MAX, 0, struct support_params, role.count,
+          "sales support staff at the start of warm-up"),
+    K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN,
+          struct support_params, role.hours_per_week,
+          "working hours of a support person per week"),
+    K_DBL("absorb_hours_per_week", "20", 0, NOMAX, 0, struct support_params,
+          absorb_hours_per_week,
+          "rep admin hours per week one support person takes over"),
+    ROLE_KEYS(struct support_params, "4", "4", "0.5", "6"),
+};
+
+static const struct cfgk clients_keys[] = {
+    K_INT("initial", "120", 0, INT_MAX, 0, struct clients_params, initial,
+          "active clients at the start of warm-up"),
+    K_DBL("tickets_per_week", "0.15", 0, NOMAX, 0, struct clients_params,
+          tickets_per_week, "tickets per active client per week"),
+    K_DBL("renewal_rate", "0.90", 0, 1, 0, struct clients_params,
+          renewal_rate, "probability of renewing with no late items"),
+    K_DBL("late_penalty", "0.05", 0, 1, 0, struct clients_params,
+          late_penalty, "share of the renewal odds lost per late item"),
+    K_ENUM("revenue_start", "golive", revenue_names, struct clients_params,
+           revenue_start, "recurring revenue starts at golive or signature"),
+    K_DBL("contract_weeks", "52", 0, NOMAX, CFGK_MIN_OPEN,
+          struct clients_params, contract_weeks,
+          "weeks between contract anniversaries"),
+};
+
+static const struct cfgk market_keys[] = {
+    K_DBL("delay_sensitivity", "0", 0, NOMAX, 0, struct market_params,
+          delay_sensitivity,
+          "fall of the last stage's odds per SLA of excess delay (0 = off)"),
+    K_DBL("reputation_smoothing_weeks", "12", 0, NOMAX, CFGK_MIN_OPEN,
+          struct market_params, reputation_smoothing_weeks,
+          "weeks over which the market notices delivery delay"),
+};
+
+static const struct cfgk scenario_keys[] = {
+    {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct scenario, title), NULL,
+     "the scenario's name in charts and tables (default: its ID)"},
+};
+
+const struct cfgk_table cfgk_simulation = TABLE("simulation", simulation_keys);
+const struct cfgk_table cfgk_sales = TABLE("sales", sales_keys);
+const struct cfgk_table cfgk_operations = TABLE("operations", operations_keys);
+const struct cfgk_table cfgk_support = TABLE("support", support_keys);
+const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
+const struct cfgk_table cfgk_market = TABLE("market", market_keys);
+const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
+const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
+
+void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
+{
+    if (t == &cfgk_simulation)
+        return &p->sim;
+    if (t == &cfgk_sales)
+        return &p->sales;
+    if (t == &cfgk_operations)
+        return &p->ops;
+    if (t == &cfgk_support)
+        return &p->support;
+    if (t == &cfgk_clients)
+        return &p->clients;
+    if (t == &cfgk_market)
+        return &p->market;
+    return NULL;
+}
+
+const struct cfgk_builtin_stage cfgk_builtin_stages[] = {
+    {"qualify", "gamma(1, 0.5)", "exponential(5)", "0.6", "exponential(14)"},
+    {"discovery", "gamma(3, 1.5)", "exponential(10)", "0.7",
+     "exponential(21)"},
+    {"proposal", "gamma(6, 3)", "exponential(14)", "0.65", "exponential(21)"},
+    {"negotiation", "gamma(3, 1.5)", "exponential(14)", "0.8",
+     "exponential(28)"},
+};
+const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
+
+/* ------------------------------------------------------------ interventions */
+
+#define WEEK(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, CFGK_WEEK, st, m, doc)
+#define WEEKS(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, 0, st, m, doc)
+#define ROLE_DEFAULT(k, st, m, doc)                                           \
+    K_DBL(k, "default", 0, NOMAX, CFGK_DEFAULT, st, m, doc)
+
+/* Which reps a pull or policy takes, and how (struct pull_spec at spec). */
+#define PULL_SPEC_KEYS(st)                                                    \
+    {"reps", CFGK_REPS, "all", 0, NOMAX, 0, offsetof(st, spec), NULL,         \
+     "reps pulled: a count, a percent (\"50%\") or all"},                     \
+        K_DBL("share", "1.0", 0, 1, CFGK_MIN_OPEN, st, spec.share,            \
+              "share of each pulled rep's hours moved to ops"),               \
+        K_DBL("ops_efficiency", "0.6", 0, 2, CFGK_MIN_OPEN, st,               \
+              spec.ops_efficiency,                                            \
+              "ops work done per rep hour, relative to an ops person"),       \
+        K_DBL("return_productivity", "0.8", 0, 1, 0, st,                      \
+              spec.return_productivity,                                       \
+              "a rep's selling productivity right after return (share)"),     \
+        K_DBL("return_ramp_weeks", "3", 0, NOMAX, 0, st,                      \
+              spec.return_ramp_weeks, "weeks to ramp back to full speed"),    \
+        K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,             \
+              "share of hours still leaking into ops work after return"),     \
+        K_DBL("leak_weeks", "6", 0, NOMAX, 0, st, spec.leak_weeks,            \
+              "weeks over which the leak fades to zero")
+
+static const struct cfgk pull_keys[] = {
+    WEEK("start_week", "0", struct iv_pull, start_week,
+         "first week of the pull"),
+    WEEKS("weeks", "2", struct iv_pull, weeks,
+          "length of the pull, weeks (0: no pull)"),
+    PULL_SPEC_KEYS(struct iv_pull),
+};
+
+static const struct cfgk policy_keys[] = {
+    K_DBL("threshold_days", "30", 0, NOMAX, 0, struct iv_policy,
+          threshold_days, "pull when the expected ops delay exceeds this"),
+    WEEKS("weeks", "2", struct iv_policy, weeks, "length of each pull, weeks"),
+    WEEKS("cooldown_weeks", "8", struct iv_policy, cooldown_weeks,
+          "weeks after a pull ends before the next may start"),
+    WEEK("start_week", "0", struct iv_policy, start_week,
+         "first week the policy is active"),
+    K_INT("end_week", "-1", -1, INT_MAX, 0, struct iv_policy, end_week,
+          "week the policy stops (-1: runs to the end)"),
+    PULL_SPEC_KEYS(struct iv_policy),
+};
+
+static const struct cfgk hire_keys[] = {
+    K_ENUM("role", "ops", role_names, struct iv_hire, role,
+           "role hired: sales, ops or support"),
+    K_INT("count", "1", 0, INT_MAX, 0, struct iv_hire, count,
+          "people hired"),
+    WEEK("week", "0", struct iv_hire, week, "week of the hiring decision"),
+    ROLE_DEFAULT("lead_weeks", struct iv_hire, lead_weeks,
+                 "weeks to the first day (default: the role's)"),
+    ROLE_DEFAULT("ramp_weeks", struct iv_hire, ramp_weeks,
+                 "weeks of ramp (default: the role's)"),
+};
+
+static const struct cfgk focus_keys[] = {
+    WEEK("start_week", "0", struct iv_focus, start_week,
+         "first week of the focus"),
+    WEEKS("weeks", "13", struct iv_focus, weeks,
+          "length of the focus, weeks"),
+    K_DBL("prospecting_share", "0.05", 0, 1, 0, struct iv_focus,
+          prospecting_share, "reps' prospecting share during the focus"),
+};
+
+static const struct cfgk support_iv_keys[] = {
+    K_INT("count", "1", 0, INT_MAX, 0, struct iv_support, count,
+          "support staff added"),
+    WEEK("week", "0", struct iv_support, week, "week of the decision"),
+    ROLE_DEFAULT("absorb_hours_per_week", struct iv_support,
+                 absorb_hours_per_week,
+                 "rep admin hours one person takes over (default: "
+                 "[support]'s)"),
+    ROLE_DEFAULT("lead_weeks", struct iv_support, lead_weeks,
+                 "weeks to the first day (default: [support]'s)"),
+};
+
+static const struct cfgk effectiveness_keys[] = {
+    WEEK("week", "0", struct iv_effectiveness, week, "first week of effect"),
+    WEEKS("weeks", "0", struct iv_effectiveness, weeks,
+          "length of the effect, weeks (0: to the end)"),
+    K_DBL("advance_multiplier", "1.0", 0, NOMAX, 0, struct iv_effectiveness,
+          advance_multiplier, "multiplier of every stage's advance odds"),
+    K_DBL("opportunity_multiplier", "1.0", 0, NOMAX, 0,
+          struct iv_effectiveness, opportunity_multiplier,
+          "multiplier of the opportunity rate"),
+};
+
+static const struct cfgk expectations_keys[] = {
+    WEEK("start_week", "0", struct iv_expectations, start_week,
+         "first week reps reset expectations"),
+    WEEKS("weeks", "0", struct iv_expectations, weeks,
+          "length, weeks (0: to the end)"),
+    K_DBL("hours_per_late_item", "1.5", 0, NOMAX, 0, struct iv_expectations,
+          hours_per_late_item, "rep hours per late client's conversation"),
+    K_DBL("forgiveness", "0.75", 0, 1, 0, struct iv_expectations,
+          forgiveness, "share of a late item's weight removed"),
+};
+
+static const struct cfgk budget_keys[] = {
+    WEEK("start_week", "0", struct iv_hire_from_budget, start_week,
+         "first week of the policy"),
+    K_DBL("revenue_share", "0.12", 0, 1, 0, struct iv_hire_from_budget,
+          revenue_share, "share of trailing revenue spent on reps"),
+    K_DBL("cost_per_rep", "150000", 0, NOMAX, CFGK_MIN_OPEN,
+          struct iv_hire_from_budget, cost_per_rep,
+          "fully loaded cost of a rep, $ per year"),
+    K_INT("trailing_weeks", "13", 1, INT_MAX, 0, struct iv_hire_from_budget,
+          trailing_weeks, "weeks of revenue in the budget, annualised"),
+    K_INT("review_weeks", "4", 1, INT_MAX, 0, struct iv_hire_from_budget,
+          review_weeks, "weeks between budget reviews"),
+    ROLE_DEFAULT("lead_weeks", struct iv_hire_from_budget, lead_weeks,
+                 "weeks to a hire's first day (default: [sales]'s)"),
+    K_INT("max_reps", "100", 0, INT_MAX, 0, struct iv_hire_from_budget,
+          max_reps, "most reps the policy will employ"),
+};
+
+static const struct cfgk expand_ops_keys[] = {
+    WEEK("start_week", "0", struct iv_expand_ops, start_week,
+         "first week of the policy"),
+    K_DBL("goal_days", "30", 0, NOMAX, CFGK_MIN_OPEN, struct iv_expand_ops,
+          goal_days, "hire when the recognised delay exceeds this, days"),
+    K_INT("count", "1", 1, INT_MAX, 0, struct iv_expand_ops, count,
+          "ops staff hired per decision"),
+    WEEKS("cooldown_weeks", "13", struct iv_expand_ops, cooldown_weeks,
+          "weeks between decisions"),
+    ROLE_DEFAULT("lead_weeks", struct iv_expand_ops, lead_weeks,
+                 "weeks to a hire's first day (default: [operations]'s)"),
+    K_INT("max_staff", "50", 0, INT_MAX, 0, struct iv_expand_ops, max_staff,
+          "most ops staff the policy will employ"),
+};
+
+static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
+    [IV_PULL] = TABLE("pull", pull_keys),
+    [IV_POLICY] = TABLE("policy", policy_keys),
+    [IV_HIRE] = TABLE("hire", hire_keys),
+    [IV_FOCUS] = TABLE("focus", focus_keys),
+    [IV_SUPPORT] = TABLE("support", support_iv_keys),
+    [IV_EFFECTIVENESS] = TABLE("effectiveness", effectiveness_keys),
+    [IV_EXPECTATIONS] = TABLE("expectations", expectations_keys),
+    [IV_HIRE_FROM_BUDGET] = TABLE("hire_from_budget", budget_keys),
+    [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
+};
+
+const struct cfgk_table *cfgk_iv(enum iv_type t)
+{
+    assert((unsigned)t < IV_TYPE_COUNT);
+    return &iv_tables[t];
+}
+
+/* ------------------------------------------------------------ numbers */
+
+enum num { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE };
+
+/* strtod in the C locale whatever the program's locale: a scenario file
+ * must mean the same thing on every machine. */
+static double strtod_c(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c == (locale_t)0)
+        return strtod(s, end);
+    locale_t old = uselocale(c);
+    double v = strtod(s, end);
+    uselocale(old);
+    freelocale(c);
+    return v;
+}
+
+/* nan, inf, infinity, in any case. */
+static int nonfinite_word(const char *p)
+{
+    static const char *const words[] = {"nan", "inf", "infinity"};
+    for (size_t i = 0; i < N_KEYS(words); i++) {
+        size_t j = 0;
+        while (words[i][j] && tolower((unsigned char)p[j]) == words[i][j])
+            j++;
+        if (!words[i][j] && !p[j])
+            return 1;
+    }
+    return 0;
+}
+
+/* A decimal number and nothing else: hexadecimal, nan and inf (which
+ * strtod takes) are refused. -0 reads as 0. */
+static enum num num_parse(const char *s, double *out)
+{
+    const char *p = s + (*s == '+' || *s == '-');
+    if (nonfinite_word(p))
+        return NUM_NONFINITE;
+    if (!isdigit((unsigned char)*p) && *p != '.')
+        return NUM_BAD;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return NUM_BAD;
+    char *end;
+    errno = 0;
+    double v = strtod_c(s, &end);
+    if (end == s || *end != '\0')
+        return NUM_BAD;
+    if (isinf(v))
+        return NUM_RANGE; /* overflow; underflow to 0 is accepted */
+    *out = v == 0 ? 0 : v;
+    return NUM_OK;
+}
+
+void cfgk_number(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.10g", v);
+    if (strtod_c(buf, NULL) != v)
+        snprintf(buf, size, "%.17g", v);
+}
+
+static int has_max(const struct cfgk *k)
+{
+    return k->max != NOMAX && !(k->type == CFGK_INT && k->max == INT_MAX);
+}
+
+void cfgk_range(const struct cfgk *k, char *buf, size_t size)
+{
+    char lo[32], hi[32];
+    int open = (k->flags & CFGK_MIN_OPEN) != 0;
+    cfgk_number(k->min, lo, sizeof lo);
+    cfgk_number(k->max, hi, sizeof hi);
+    if (k->min != NOMIN && has_max(k))
+        snprintf(buf, size, "%c%s, %s]", open ? '(' : '[', lo, hi);
+    else if (k->min != NOMIN)
+        snprintf(buf, size, "%s %s", open ? ">" : ">=", lo);
+    else if (has_max(k))
+        snprintf(buf, size, "<= %s", hi);
+    else
+        snprintf(buf, size, "%s", "");
+}
+
+/* Checks v against k's range; the message names the value as written. */
+static int check_range(const struct cfgk *k, double v, const char *text,
+                       struct err *e)
+{
+    int below = k->flags & CFGK_MIN_OPEN ? v <= k->min : v < k->min;
+    if (!below && v <= k->max)
+        return 0;
+    char range[80];
+    cfgk_range(k, range, sizeof range);
+    if (k->min != NOMIN && has_max(k))
+        return err_set(e, ERR_CONFIG, " = %s must be in %s", text, range);
+    return err_set(e, ERR_CONFIG, " = %s must be %s", text, range);
+}
+
+static int parse_double(const struct cfgk *k, const char *s, double *out,
+                        struct err *e)
+{
+    if ((k->flags & CFGK_DEFAULT) && !strcmp(s, "default")) {
+        *out = -1;
+        return 0;
+    }
+    switch (num_parse(s, out)) {
+    case NUM_OK:
+        return check_range(k, *out, s, e);
+    case NUM_BAD:
+        break;
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG, ": expected a finite number, got '%s'",
+                       s);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
+    }
+    if (k->flags & CFGK_DEFAULT)
+        return err_set(e, ERR_CONFIG, ": expected a number or default, got "
+                       "'%s'", s);
+    return err_set(e, ERR_CONFIG, ": expected a number, got '%s'", s);
+}
+
+static int parse_int(const struct cfgk *k, const char *s, int *out,
+                     struct err *e)
+{
+    double v = 0;
+    enum num st = num_parse(s, &v);
+    if (st == NUM_RANGE || (st == NUM_OK && fabs(v) > INT_MAX))
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
+    if (st != NUM_OK || v != floor(v))
+        return err_set(e, ERR_CONFIG, ": expected a whole number, got '%s'",
+                       s);
+    *out = (int)v;
+    return check_range(k, v, s, e);
+}
+
+static int parse_seed(const char *s, uint64_t *out, struct err *e)
+{
+    const char *p = s + (*s == '+');
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (!isdigit((unsigned char)*p) || *end || errno == ERANGE)
+        return err_set(e, ERR_CONFIG, ": expected a whole number from 0 to "
+                       "%" PRIu64 ", got '%s'", UINT64_MAX, s);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int parse_enum(const struct cfgk *k, const char *s, int *out,
+                      struct err *e)
+{
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; k->names[i]; i++) {
+        if (!strcmp(s, k->names[i])) {
+            *out = i;
+            return 0;
+        }
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                                i ? ", " : "", k->names[i]);
+        assert(len < sizeof list);
+    }
+    return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'", list, s);
+}
+
+/* "all", "50%" or a whole count of reps. */
+static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
+{
+    static const struct cfgk pct = {"reps", CFGK_DOUBLE, "", 0, 100, 0, 0,
+                                     NULL, ""};
+    static const struct cfgk cnt = {"reps", CFGK_INT, "", 0, INT_MAX, 0, 0,
+                                    NULL, ""};
+    size_t n = strlen(s);
+    double v = 0;
+    if (!strcmp(s, "all")) {
+        ps->select = REPS_ALL;
+        ps->reps = 100;
+        return 0;
+    }
+    char num[64];
+    int is_pct = n > 1 && n < sizeof num && s[n - 1] == '%';
+    snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
+    if (num_parse(num, &v) != NUM_OK || (!is_pct && v != floor(v)) ||
+        (!is_pct && fabs(v) > INT_MAX))
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'", s);
+    if (is_pct && (v < 0 || v > 100))
+        return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
+    if (check_range(is_pct ? &pct : &cnt, v, s, e))
+        return -1;
+    ps->select = is_pct ? REPS_PERCENT : REPS_COUNT;
+    ps->reps = v;
+    return 0;
+}
+
+static int parse_dist(const struct cfgk *k, const char *s, struct dist *d,
+                      struct err *e)
+{
+    struct err de = {0};
+    if (dist_parse(d, s, (k->flags & CFGK_NONNEG) != 0, &de) == 0)
+        return 0;
+    return err_set(e, de.kind, ": %s", de.msg);
+}
+
+static int parse_string(const char *s, char **out, struct err *e)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return err_set(e, ERR_RUNTIME, ": out of memory");
+    free(*out);
+    *out = copy;
+    return 0;
+}
+
+int cfgk_parse(const struct cfgk *k, const char *value, void *base,
+               struct err *e)
+{
+    char *at = (char *)base + k->off;
+    switch (k->type) {
+    case CFGK_INT:
+        return parse_int(k, value, (int *)(void *)at, e);
+    case CFGK_DOUBLE:
+        return parse_double(k, value, (double *)(void *)at, e);
+    case CFGK_SEED:
+        return parse_seed(value, (uint64_t *)(void *)at, e);
+    case CFGK_DIST:
+        return parse_dist(k, value, (struct dist *)(void *)at, e);
+    case CFGK_ENUM: {
+        int v = 0;
+        if (parse_enum(k, value, &v, e))
+            return -1;
+        memcpy(at, &v, sizeof v);
+        return 0;
+    }
+    case CFGK_STRING:
+        return parse_string(value, (char **)(void *)at, e);
+    case CFGK_REPS:
+        return parse_reps(value, (struct pull_spec *)(void *)at, e);
+    }
+    assert(0 && "unknown key type");
+    return -1;
+}
+
+void cfgk_defaults(const struct cfgk_table *t, void *base)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        struct err te = {0};
+        int rc = cfgk_parse(&t->keys[i], t->keys[i].def, base, &te);
+        assert(rc == 0 && "a default outside its own range");
+        (void)rc;
+    }
+}
+
+int cfgk_parse_entry(struct err *e, const struct cfgk *k,
+                     const struct config_entry *en, void *base)
+{
+    struct err te = {0};
+    if (cfgk_parse(k, en->value, base, &te) == 0)
+        return 0;
+    return err_at(e, te.kind, en->file, en->line, "[%s] %s%s", en->section,
+                  en->key, te.msg);
+}
+
+int cfgk_entry_error(struct err *e, const struct config_entry *en,
+                     const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_at(e, ERR_CONFIG, en->file, en->line, "%s", msg);
+}
+
+void cfgk_format(const struct cfgk *k, const void *base, char *buf,
+                 size_t size)
+{
+    const char *at = (const char *)base + k->off;
+    const double *dv = (const void *)at;
+    const struct pull_spec *ps = (const void *)at;
+    int iv = 0;
+    switch (k->type) {
+    case CFGK_INT:
+        snprintf(buf, size, "%d", *(const int *)(const void *)at);
+        return;
+    case CFGK_DOUBLE:
+        if ((k->flags & CFGK_DEFAULT) && *dv < 0)
+            snprintf(buf, size, "default");
+        else
+            cfgk_number(*dv, buf, size);
+        return;
+    case CFGK_SEED:
+        snprintf(buf, size, "%" PRIu64, *(const uint64_t *)(const void *)at);
+        return;
+    case CFGK_DIST:
+        dist_format((const struct dist *)(const void *)at, buf, size);
+        return;
+    case CFGK_ENUM:
+        memcpy(&iv, at, sizeof iv);
+        snprintf(buf, size, "%s", k->names[iv]);
+        return;
+    case CFGK_STRING:
+        snprintf(buf, size, "%s", *(char *const *)(const void *)at);
+        return;
+    case CFGK_REPS:
+        if (ps->select == REPS_ALL)
+            snprintf(buf, size, "all");
+        else if (ps->select == REPS_PERCENT)
+            snprintf(buf, size, "%.10g%%", ps->reps);
+        else
+            snprintf(buf, size, "%d", (int)ps->reps);
+        return;
+    }
+    assert(0 && "unknown key type");
+}
+
+/* ------------------------------------------------------------ suggestions */
+
+/* Optimal string alignment distance (edits and transpositions), case
+ * insensitive, for names up to 63 bytes. */
+static size_t osa_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t d[3][64];
+    if (la > 63 || lb > 63)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *pp = d[(i + 1) % 3];
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            int ca = tolower((unsigned char)a[i - 1]);
+            int cb = tolower((unsigned char)b[j - 1]);
+            size_t best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                cb == tolower((unsigned char)a[i - 2]) && pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1;
+            cur[j] = best;
+        }
+    }
+    return d[la % 3][lb];
+}
+
+const char *cfgk_suggest(const char *name, const char *const *cand, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = osa_distance(name, cand[i]);
+        size_t len = strlen(cand[i]);
+        /* Assumption: a suggestion helps when at most a third of the
+         * name (and never more than 3 edits) differs. */
+        size_t limit = len / 3 > 3 ? 3 : (len / 3 ? len / 3 : 1);
+        if (d <= limit && d < best_d) {
+            best = cand[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+int cfgk_unknown_key(struct err *e, const struct config_entry *en,
+                     const struct cfgk_table *t, const char *prefix)
+{
+    const char *cand[32];
+    char names[32][64];
+    assert(t->n <= 32);
+    for (size_t i = 0; i < t->n; i++) {
+        snprintf(names[i], sizeof names[i], "%s%s", prefix, t->keys[i].key);
+        cand[i] = names[i];
+    }
+    const char *hint = cfgk_suggest(en->key, cand, t->n);
+    if (hint)
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you "
+                                "mean '%s'?", en->key, en->section, hint);
+    return cfgk_entry_error(e, en, "unknown key '%s' in [%s]", en->key,
+                            en->section);
+}

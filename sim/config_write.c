@@ -1,0 +1,181 @@
+/*
+ * config_write: every resolved parameter back as an INI file (run.ini,
+ * `salescap check`), and the key reference (`salescap check --keys`).
+ *
+ * Invariant: reading the written file and resolving it gives the same
+ * params: every key of the table is written (numbers in a form that reads
+ * back to the same double, distributions through dist_format), stages and
+ * scenarios in their order, and an intervention's type whenever its name
+ * does not spell it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_int.h"
+
+#define VALUE_MAX 1024
+#define SOURCE_COLUMN 40
+
+struct writer {
+    FILE *out;
+    const struct config *cfg; /* NULL: no sources */
+};
+
+/* Writes "key = value", and with sources " ; default" or " ; FILE:LINE". */
+static void put_line(const struct writer *w, const char *section,
+                     const char *key, const char *value)
+{
+    if (!w->cfg) {
+        fprintf(w->out, "%s = %s\n", key, value);
+        return;
+    }
+    const struct config_entry *en = config_find(w->cfg, section, key);
+    int n = fprintf(w->out, "%s = %s", key, value);
+    int pad = n < SOURCE_COLUMN ? SOURCE_COLUMN - n : 1;
+    fprintf(w->out, "%*s; ", pad, "");
+    if (!en)
+        fputs("default\n", w->out);
+    else if (en->line > 0)
+        fprintf(w->out, "%s:%d\n", en->file, en->line);
+    else
+        fprintf(w->out, "%s\n", en->file);
+}
+
+/* Writes every key of table t from base, each named prefix + key. */
+static void put_table(const struct writer *w, const char *section,
+                      const struct cfgk_table *t, const void *base,
+                      const char *prefix)
+{
+    char value[VALUE_MAX], key[128];
+    for (size_t i = 0; i < t->n; i++) {
+        cfgk_format(&t->keys[i], base, value, sizeof value);
+        snprintf(key, sizeof key, "%s%s", prefix, t->keys[i].key);
+        put_line(w, section, key, value);
+    }
+}
+
+static void put_fixed(const struct writer *w, const struct cfgk_table *t,
+                      struct params *p)
+{
+    fprintf(w->out, "\n[%s]\n", t->name);
+    put_table(w, t->name, t, cfgk_section_base(t, p), "");
+}
+
+static void put_stage(const struct writer *w, const struct stage_params *st)
+{
+    char section[128];
+    snprintf(section, sizeof section, "stage.%s", st->name);
+    fprintf(w->out, "\n[%s]\n", section);
+    put_table(w, section, &cfgk_stage, st, "");
+}
+
+static void put_scenario(const struct writer *w, const struct scenario *sc)
+{
+    char section[128], prefix[128], key[160];
+    snprintf(section, sizeof section, "scenario.%s", sc->id);
+    fprintf(w->out, "\n[%s]\n", section);
+    put_table(w, section, &cfgk_scenario, sc, "");
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        const struct intervention *iv = &sc->iv[i];
+        const char *type = iv_type_name(iv->type);
+        snprintf(prefix, sizeof prefix, "%s.", iv->name);
+        snprintf(key, sizeof key, "%stype", prefix);
+        if (strcmp(iv->name, type))
+            put_line(w, section, key, type);
+        put_table(w, section, cfgk_iv(iv->type), &iv->u, prefix);
+    }
+}
+
+int config_write(FILE *out, const struct config *cfg, const struct params *p,
+                 int sources)
+{
+    struct writer w = {out, sources ? cfg : NULL};
+    /* The tables take a mutable base; nothing here writes through it. */
+    struct params *mp = (struct params *)(void *)p;
+    fprintf(out, "; every parameter of %s, resolved by salescap\n",
+            cfg && cfg->path ? cfg->path : "the run");
+    put_fixed(&w, &cfgk_simulation, mp);
+    put_fixed(&w, &cfgk_sales, mp);
+    for (size_t i = 0; i < p->n_stages; i++)
+        put_stage(&w, &p->stages[i]);
+    put_fixed(&w, &cfgk_operations, mp);
+    put_fixed(&w, &cfgk_support, mp);
+    put_fixed(&w, &cfgk_clients, mp);
+    put_fixed(&w, &cfgk_market, mp);
+    for (size_t i = 0; i < p->n_scenarios; i++)
+        put_scenario(&w, &p->scenarios[i]);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ reference */
+
+/* What values a key takes, for the reference table. */
+static void describe_range(const struct cfgk *k, char *buf, size_t size)
+{
+    char r[96];
+    cfgk_range(k, r, sizeof r);
+    switch (k->type) {
+    case CFGK_ENUM: {
+        size_t len = 0;
+        buf[0] = '\0';
+        for (int i = 0; k->names[i] && len < size; i++)
+            len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                    i ? ", " : "", k->names[i]);
+        return;
+    }
+    case CFGK_DIST:
+        snprintf(buf, size, "distribution, >= 0");
+        return;
+    case CFGK_REPS:
+        snprintf(buf, size, "count, percent or all");
+        return;
+    case CFGK_STRING:
+        snprintf(buf, size, "text");
+        return;
+    case CFGK_SEED:
+        snprintf(buf, size, "0 .. 2^64-1");
+        return;
+    case CFGK_INT:
+    case CFGK_DOUBLE:
+        break;
+    }
+    if (k->flags & CFGK_WEEK)
+        snprintf(buf, size, "week in [0, horizon_weeks)");
+    else if (k->flags & CFGK_DEFAULT)
+        snprintf(buf, size, "%s, or default", r);
+    else
+        snprintf(buf, size, "%s%s", k->type == CFGK_INT ? "whole, " : "",
+                 r[0] ? r : "any");
+}
+
+static void ref_table(FILE *out, const char *section,
+                      const struct cfgk_table *t, const char *prefix)
+{
+    char range[256];
+    for (size_t i = 0; i < t->n; i++) {
+        const struct cfgk *k = &t->keys[i];
+        describe_range(k, range, sizeof range);
+        fprintf(out, "| [%s] | %s%s | %s | %s | %s |\n", section, prefix,
+                k->key, k->def[0] ? k->def : "(the ID)", range, k->doc);
+    }
+}
+
+int config_write_reference(FILE *out)
+{
+    const struct cfgk_table *model[] = {
+        &cfgk_simulation, &cfgk_sales, &cfgk_stage, &cfgk_operations,
+        &cfgk_support, &cfgk_clients, &cfgk_market, &cfgk_scenario,
+    };
+    char prefix[64];
+    fputs("| section | key | default | values | meaning |\n"
+          "| --- | --- | --- | --- | --- |\n", out);
+    for (size_t i = 0; i < sizeof model / sizeof model[0]; i++)
+        ref_table(out, model[i]->name, model[i], "");
+    for (int t = 0; t < IV_TYPE_COUNT; t++) {
+        const struct cfgk_table *tt = cfgk_iv((enum iv_type)t);
+        snprintf(prefix, sizeof prefix, "%s.", tt->name);
+        ref_table(out, cfgk_scenario.name, tt, prefix);
+    }
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,326 @@
+/*
+ * params: resolving raw config entries into typed, validated parameters
+ * (config_resolve), and freeing them.
+ *
+ * Resolving runs in a fixed order, so the error a user sees is stable:
+ * defaults; every section name (in order of first appearance); the entries
+ * of the model sections in entry order (every entry is validated, even one
+ * a later entry overrides); checks that span keys; then each scenario's
+ * interventions. The first error stops it. Invariant: a params that
+ * config_resolve() returned 0 for satisfies every range of config_table.c
+ * and the cross-key rules below, so the model never validates input.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_int.h"
+
+/* Shares may sum to 1 up to rounding of their decimal forms. */
+#define SHARE_SLACK 1e-12
+
+struct resolve {
+    const struct config *cfg;
+    struct params *p;
+    struct err *e;
+};
+
+static const struct cfgk_table *const fixed_tables[] = {
+    &cfgk_simulation, &cfgk_sales, &cfgk_operations,
+    &cfgk_support, &cfgk_clients, &cfgk_market,
+};
+#define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
+
+static const char stage_prefix[] = "stage.";
+static const char scenario_prefix[] = "scenario.";
+
+static int oom(struct err *e)
+{
+    return err_set(e, ERR_RUNTIME, "out of memory");
+}
+
+static const char *after_prefix(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(s, prefix, n) ? NULL : s + n;
+}
+
+static const struct cfgk_table *fixed_table(const char *section)
+{
+    for (size_t i = 0; i < N_FIXED; i++)
+        if (!strcmp(section, fixed_tables[i]->name))
+            return fixed_tables[i];
+    return NULL;
+}
+
+static const struct cfgk *table_key(const struct cfgk_table *t,
+                                    const char *key)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->keys[i].key, key))
+            return &t->keys[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static int name_ok(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+            !(*s >= '0' && *s <= '9') && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+/* The "did you mean" of an unknown section name, or NULL. */
+static const char *section_hint(const char *name, char *buf, size_t size)
+{
+    const char *cand[N_FIXED + 2];
+    for (size_t i = 0; i < N_FIXED; i++)
+        cand[i] = fixed_tables[i]->name;
+    const char *dot = strchr(name, '.');
+    if (!dot)
+        return cfgk_suggest(name, cand, N_FIXED);
+    char head[64];
+    snprintf(head, sizeof head, "%.*s", (int)(dot - name), name);
+    cand[0] = "stage";
+    cand[1] = "scenario";
+    const char *h = cfgk_suggest(head, cand, 2);
+    if (!h)
+        return NULL;
+    snprintf(buf, size, "%s%s", h, dot);
+    return buf;
+}
+
+static int unknown_section(struct resolve *r, const struct config_section *s)
+{
+    const struct config_entry at = {.file = s->file, .line = s->line};
+    char buf[128];
+    if (!strcmp(s->name, "stage") || !strcmp(s->name, "stage.") ||
+        !strcmp(s->name, "scenario") || !strcmp(s->name, "scenario."))
+        return cfgk_entry_error(r->e, &at, "section [%s] needs a name: [%s.%s]",
+                           s->name, s->name[1] == 't' ? "stage" : "scenario",
+                           s->name[1] == 't' ? "NAME" : "ID");
+    const char *hint = section_hint(s->name, buf, sizeof buf);
+    if (hint)
+        return cfgk_entry_error(r->e, &at, "unknown section [%s]; did you mean "
+                           "[%s]?", s->name, hint);
+    return cfgk_entry_error(r->e, &at, "unknown section [%s]; known: simulation, "
+                       "sales, stage.NAME, operations, support, clients, "
+                       "market, scenario.ID", s->name);
+}
+
+static int add_stage(struct resolve *r, const struct config_section *s,
+                     const char *name)
+{
+    const struct config_entry at = {.file = s->file, .line = s->line};
+    if (!name_ok(name))
+        return cfgk_entry_error(r->e, &at, "[%s]: a stage name may hold only "
+                           "letters, digits, '_' and '-'", s->name);
+    struct stage_params *st = &r->p->stages[r->p->n_stages];
+    cfgk_defaults(&cfgk_stage, st);
+    st->name = strdup(name);
+    if (!st->name)
+        return oom(r->e);
+    r->p->n_stages++;
+    return 0;
+}
+
+static int add_scenario(struct resolve *r, const struct config_section *s,
+                        const char *id)
+{
+    const struct config_entry at = {.file = s->file, .line = s->line};
+    if (!name_ok(id))
+        return cfgk_entry_error(r->e, &at, "[%s]: a scenario ID may hold only "
+                           "letters, digits, '_' and '-'", s->name);
+    if (!strcmp(id, "baseline"))
+        return cfgk_entry_error(r->e, &at, "[%s]: the ID 'baseline' is reserved "
+                           "for the run without interventions", s->name);
+    struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
+    sc->id = strdup(id);
+    sc->title = strdup(id);
+    return sc->id && sc->title ? 0 : oom(r->e);
+}
+
+/* Checks every section name and creates the stages and scenarios. */
+static int make_sections(struct resolve *r)
+{
+    const struct config *cfg = r->cfg;
+    size_t n_st = 0, n_sc = 0;
+    for (size_t i = 0; i < cfg->n_sections; i++) {
+        n_st += after_prefix(cfg->sections[i].name, stage_prefix) != NULL;
+        n_sc += after_prefix(cfg->sections[i].name, scenario_prefix) != NULL;
+    }
+    r->p->stages = calloc(n_st ? n_st : 1, sizeof *r->p->stages);
+    r->p->scenarios = calloc(n_sc ? n_sc : 1, sizeof *r->p->scenarios);
+    if (!r->p->stages || !r->p->scenarios)
+        return oom(r->e);
+    for (size_t i = 0; i < cfg->n_sections; i++) {
+        const struct config_section *s = &cfg->sections[i];
+        const char *st = after_prefix(s->name, stage_prefix);
+        const char *sc = after_prefix(s->name, scenario_prefix);
+        int rc = fixed_table(s->name) ? 0
+                 : st && *st          ? add_stage(r, s, st)
+                 : sc && *sc          ? add_scenario(r, s, sc)
+                                      : unknown_section(r, s);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* The built-in pipeline, when the files define no stage. */
+static int builtin_stages(struct resolve *r)
+{
+    struct params *p = r->p;
+    struct stage_params *st = calloc(cfgk_n_builtin_stages, sizeof *st);
+    if (!st)
+        return oom(r->e);
+    free(p->stages);
+    p->stages = st;
+    for (size_t i = 0; i < cfgk_n_builtin_stages; i++) {
+        const struct cfgk_builtin_stage *b = &cfgk_builtin_stages[i];
+        const char *vals[] = {b->work_hours, b->buyer_days, b->advance,
+                              b->patience_days};
+        for (size_t k = 0; k < cfgk_stage.n; k++) {
+            struct err te = {0};
+            int rc = cfgk_parse(&cfgk_stage.keys[k], vals[k], &st[i], &te);
+            assert(rc == 0 && "a built-in stage outside its range");
+            (void)rc;
+        }
+        st[i].name = strdup(b->name);
+        if (!st[i].name)
+            return oom(r->e);
+        p->n_stages++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ model keys */
+
+static struct stage_params *find_stage(struct params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (!strcmp(p->stages[i].name, name))
+            return &p->stages[i];
+    return NULL;
+}
+
+/* Applies one entry of a model section ([sales], [stage.NAME] ...). */
+static int apply_model_entry(struct resolve *r, const struct config_entry *en)
+{
+    const struct cfgk_table *t = fixed_table(en->section);
+    void *base = t ? cfgk_section_base(t, r->p) : NULL;
+    if (!t) {
+        t = &cfgk_stage;
+        base = find_stage(r->p, after_prefix(en->section, stage_prefix));
+        assert(base && "an entry outside the known sections");
+    }
+    const struct cfgk *k = table_key(t, en->key);
+    if (!k)
+        return cfgk_unknown_key(r->e, en, t, "");
+    return cfgk_parse_entry(r->e, k, en, base);
+}
+
+/* The later of two entries (either may be NULL). */
+static const struct config_entry *later(const struct config_entry *a,
+                                        const struct config_entry *b)
+{
+    if (!a || !b)
+        return a ? a : b;
+    return a > b ? a : b;
+}
+
+/* Rules that span keys of the model sections. */
+static int check_model(struct resolve *r)
+{
+    const struct sales_params *s = &r->p->sales;
+    double sum = s->prospecting_share + s->admin_share;
+    if (sum <= 1 + SHARE_SLACK)
+        return 0;
+    const struct config_entry *en =
+        later(config_find(r->cfg, "sales", "prospecting_share"),
+              config_find(r->cfg, "sales", "admin_share"));
+    assert(en);
+    return cfgk_entry_error(r->e, en, "[sales] prospecting_share + "
+                            "admin_share = %.10g + %.10g = %.10g is over 1",
+                            s->prospecting_share, s->admin_share, sum);
+}
+
+static int apply_model(struct resolve *r)
+{
+    const struct config *cfg = r->cfg;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        if (after_prefix(en->section, scenario_prefix))
+            continue;
+        if (apply_model_entry(r, en))
+            return -1;
+    }
+    return check_model(r);
+}
+
+/* ------------------------------------------------------------ lifetime */
+
+static void scenario_free(struct scenario *sc)
+{
+    for (size_t j = 0; j < sc->n_iv; j++)
+        free(sc->iv[j].name);
+    free(sc->iv);
+    free(sc->id);
+    free(sc->title);
+}
+
+void params_destroy(struct params *p)
+{
+    for (size_t i = 0; i < p->n_stages; i++)
+        free(p->stages[i].name);
+    free(p->stages);
+    for (size_t i = 0; i < p->n_scenarios; i++)
+        scenario_free(&p->scenarios[i]);
+    free(p->scenarios);
+    memset(p, 0, sizeof *p);
+}
+
+int config_resolve(const struct config *cfg, struct params *p, struct err *e)
+{
+    struct resolve r = {cfg, p, e};
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < N_FIXED; i++)
+        cfgk_defaults(fixed_tables[i], cfgk_section_base(fixed_tables[i], p));
+    int rc = make_sections(&r);
+    if (!rc && p->n_stages == 0)
+        rc = builtin_stages(&r);
+    if (!rc)
+        rc = apply_model(&r);
+    if (!rc)
+        rc = cfgk_resolve_scenarios(cfg, p, e);
+    if (rc)
+        params_destroy(p);
+    return rc;
+}
+
+/* ------------------------------------------------------------ names */
+
+const char *role_name(enum role r)
+{
+    static const char *const names[] = {"sales", "ops", "support"};
+    return (unsigned)r < ROLE_COUNT ? names[r] : "?";
+}
+
+const char *iv_type_name(enum iv_type t)
+{
+    return (unsigned)t < IV_TYPE_COUNT ? cfgk_iv(t)->name : "?";
+}
+
+const char *queue_order_name(enum queue_order q)
+{
+    static const char *const names[] = {"fifo", "tickets_first",
+                                        "onboarding_first"};
+    return (unsigned)q < sizeof names / sizeof names[0] ? names[q] : "?";
+}

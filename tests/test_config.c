@@ -1,0 +1,697 @@
+/*
+ * test_config: loading, overrides, resolving and writing scenario files.
+ *
+ * Every error class has a tests/data/bad_*.ini file and its exact message
+ * (location included) here; run from the repository root (make test-run).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "rng.h"
+
+#define D "tests/data/"
+
+struct bad_case {
+    const char *file;
+    const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"bad_cycle_a.ini",
+     D "bad_cycle_b.ini:2: include cycle: " D "bad_cycle_a.ini -> " D
+       "bad_cycle_b.ini -> " D "bad_cycle_a.ini"},
+    {"bad_self_include.ini",
+     D "bad_self_include.ini:2: include cycle: " D "bad_self_include.ini -> "
+       D "bad_self_include.ini"},
+    {"bad_include_missing.ini",
+     D "bad_include_missing.ini:3: cannot include '" D "no_such_model.ini': "
+       "No such file or directory"},
+    {"bad_include_after_section.ini",
+     D "bad_include_after_section.ini:3: include must come before the first "
+       "section"},
+    {"bad_include_dir.ini",
+     D "bad_include_dir.ini:1: cannot include '" D ".': is a directory"},
+    {"bad_include_device.ini",
+     D "bad_include_device.ini:1: cannot include '/dev/null': not a regular "
+       "file"},
+    {"bad_indented.ini",
+     D "bad_indented.ini:3: indented line: inih would join it to the "
+       "previous key; remove the leading spaces"},
+    {"bad_long_line.ini",
+     D "bad_long_line.ini:3: line is 208 bytes long; inih reads at most 199 "
+       "(it would split the line)"},
+    {"bad_long_section.ini",
+     D "bad_long_section.ini:1: section name is 54 bytes long; inih keeps "
+       "only 49"},
+    {"bad_binary.ini",
+     D "bad_binary.ini:3: NUL byte at column 6: not a text file"},
+    {"bad_duplicate_key.ini",
+     D "bad_duplicate_key.ini:5: duplicate key 'reps' (first at line 2)"},
+    {"bad_duplicate_section.ini",
+     D "bad_duplicate_section.ini:7: duplicate section [sales] (first at "
+       "line 1)"},
+    {"bad_unknown_section.ini",
+     D "bad_unknown_section.ini:1: unknown section [salse]; did you mean "
+       "[sales]?"},
+    {"bad_unknown_section_far.ini",
+     D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
+       "simulation, sales, stage.NAME, operations, support, clients, market, "
+       "scenario.ID"},
+    {"bad_section_no_name.ini",
+     D "bad_section_no_name.ini:1: section [stage] needs a name: "
+       "[stage.NAME]"},
+    {"bad_unknown_key.ini",
+     D "bad_unknown_key.ini:3: unknown key 'rpes' in [sales]; did you mean "
+       "'reps'?"},
+    {"bad_unknown_type.ini",
+     D "bad_unknown_type.ini:2: [scenario.typo] first.type: unknown "
+       "intervention type 'pul'; did you mean 'pull'?"},
+    {"bad_implicit_type.ini",
+     D "bad_implicit_type.ini:3: [scenario.typo] pul.weeks: 'pul' is not an "
+       "intervention type; did you mean 'pull'? (or give its type: pul.type "
+       "= TYPE)"},
+    {"bad_iv_key.ini",
+     D "bad_iv_key.ini:2: unknown key 'pull.weks' in [scenario.pull]; did "
+       "you mean 'pull.weeks'?"},
+    {"bad_scenario_key.ini",
+     D "bad_scenario_key.ini:2: unknown key 'weeks' in [scenario.pull]: a "
+       "scenario holds title and NAME.key (like pull.weeks)"},
+    {"bad_malformed_iv_key.ini",
+     D "bad_malformed_iv_key.ini:2: malformed key 'pull.' in [scenario.x]: "
+       "expected NAME.key"},
+    {"bad_number.ini",
+     D "bad_number.ini:2: [sales] reps: expected a whole number, got 'ten'"},
+    {"bad_whole_number.ini",
+     D "bad_whole_number.ini:2: [sales] reps: expected a whole number, got "
+       "'2.5'"},
+    {"bad_trailing_garbage.ini",
+     D "bad_trailing_garbage.ini:2: [sales] hours_per_week: expected a "
+       "number, got '40h'"},
+    {"bad_huge.ini",
+     D "bad_huge.ini:2: [operations] hours_per_week: number out of range, "
+       "got '1e999'"},
+    {"bad_nan.ini",
+     D "bad_nan.ini:2: [clients] renewal_rate: expected a finite number, got "
+       "'nan'"},
+    {"bad_seed.ini",
+     D "bad_seed.ini:2: [simulation] seed: expected a whole number from 0 to "
+       "18446744073709551615, got '-1'"},
+    {"bad_enum.ini",
+     D "bad_enum.ini:2: [operations] queue: expected one of fifo, "
+       "tickets_first, onboarding_first, got 'lifo'"},
+    {"bad_hire_role.ini",
+     D "bad_hire_role.ini:2: [scenario.hire] hire.role: expected one of "
+       "sales, ops, support, got 'marketing'"},
+    {"bad_shares.ini",
+     D "bad_shares.ini:3: [sales] prospecting_share + admin_share = 0.8 + "
+       "0.4 = 1.2 is over 1"},
+    {"bad_focus_share.ini",
+     D "bad_focus_share.ini:5: [scenario.focus] focus.prospecting_share + "
+       "[sales] admin_share = 0.6 + 0.5 = 1.1 is over 1"},
+    {"bad_probability.ini",
+     D "bad_probability.ini:2: [stage.qualify] advance = 1.5 must be in "
+       "[0, 1]"},
+    {"bad_negative_hours.ini",
+     D "bad_negative_hours.ini:2: [sales] hours_per_week = -5 must be in "
+       "(0, 168]"},
+    {"bad_negative_work.ini",
+     D "bad_negative_work.ini:2: [stage.qualify] work_hours: expected a "
+       "value >= 0, got -2"},
+    {"bad_zero_horizon.ini",
+     D "bad_zero_horizon.ini:2: [simulation] horizon_weeks = 0 must be in "
+       "[1, 5200]"},
+    {"bad_week_past_horizon.ini",
+     D "bad_week_past_horizon.ini:5: [scenario.late] pull.start_week = 200 "
+       "is past the horizon (104 weeks)"},
+    {"bad_policy_end.ini",
+     D "bad_policy_end.ini:3: [scenario.habit] policy.end_week = 5 must be "
+       "after policy.start_week = 10"},
+    {"bad_reps_percent.ini",
+     D "bad_reps_percent.ini:2: [scenario.pull] pull.reps = 150% must be in "
+       "[0%, 100%]"},
+    {"bad_reps_word.ini",
+     D "bad_reps_word.ini:2: [scenario.pull] pull.reps: expected a whole "
+       "count, a percent (\"50%\") or all, got 'half'"},
+    {"bad_distribution.ini",
+     D "bad_distribution.ini:2: [stage.qualify] work_hours: gamma(mean, sd): "
+       "sd must be >= 0, got -1"},
+    {"bad_distribution_name.ini",
+     D "bad_distribution_name.ini:2: [operations] ticket_hours: unknown "
+       "distribution 'gama'; did you mean 'gamma'?"},
+    {"bad_empty_empirical.ini",
+     D "bad_empty_empirical.ini:2: [sales] deal_value: empirical(): needs at "
+       "least one value"},
+    {"bad_key_before_section.ini",
+     D "bad_key_before_section.ini:2: key 'reps' before any section"},
+    {"bad_no_equals.ini",
+     D "bad_no_equals.ini:2: expected KEY = VALUE, got 'reps 3'"},
+    {"bad_missing_bracket.ini",
+     D "bad_missing_bracket.ini:1: missing ']' in section header"},
+    {"bad_text_after_bracket.ini",
+     D "bad_text_after_bracket.ini:1: unexpected text after ']': 'reps = 3'"},
+    {"bad_empty_key.ini", D "bad_empty_key.ini:2: missing key before '='"},
+    {"bad_stage_name.ini",
+     D "bad_stage_name.ini:1: [stage.first call]: a stage name may hold only "
+       "letters, digits, '_' and '-'"},
+    {"bad_baseline_id.ini",
+     D "bad_baseline_id.ini:1: [scenario.baseline]: the ID 'baseline' is "
+       "reserved for the run without interventions"},
+};
+
+#define N_BAD (sizeof bad_cases / sizeof bad_cases[0])
+
+/* Loads and resolves path (with optional --set assignments); returns the
+ * status and leaves the error in e. */
+static int load_resolve(const char *path, const char *const *sets,
+                        struct config *cfg, struct params *p, struct err *e)
+{
+    memset(cfg, 0, sizeof *cfg);
+    memset(p, 0, sizeof *p);
+    err_clear(e);
+    if (config_load(cfg, path, e))
+        return -1;
+    for (size_t i = 0; sets && sets[i]; i++)
+        if (config_set(cfg, sets[i], e))
+            return -1;
+    return config_resolve(cfg, p, e);
+}
+
+static void test_bad_file(void **state)
+{
+    const struct bad_case *bc = *state;
+    char path[256];
+    struct config cfg;
+    struct params p;
+    struct err e;
+    snprintf(path, sizeof path, D "%s", bc->file);
+    int rc = load_resolve(path, NULL, &cfg, &p, &e);
+    if (rc == 0 || strcmp(e.msg, bc->msg))
+        print_error("file %s\n  got:  %s\n  want: %s\n", bc->file, e.msg,
+                    bc->msg);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, bc->msg);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+/* ------------------------------------------------------------ defaults */
+
+static void test_defaults_and_builtin_stages(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    assert_int_equal(load_resolve(D "good_crlf.ini", NULL, &cfg, &p, &e), 0);
+    assert_int_equal(p.sales.role.count, 5); /* the file's, through CRLF */
+    assert_int_equal(p.sim.warmup_weeks, 26);
+    assert_int_equal(p.sim.horizon_weeks, 104);
+    assert_int_equal(p.sim.replications, 200);
+    assert_true(p.sim.seed == 42);
+    assert_int_equal(p.sim.rng, RNG_XOSHIRO256PP);
+    assert_true(p.sim.max_events == 5e7);
+    assert_true(p.sales.role.hours_per_week == 40);
+    assert_true(p.sales.prospecting_share == 0.25);
+    assert_true(p.sales.admin_share == 0.30);
+    assert_true(p.sales.deal_value.kind == DIST_LOGNORMAL);
+    assert_true(p.sales.deal_value.p[0] == 30000);
+    assert_true(p.ops.role.count == 4 && p.ops.queue == QUEUE_FIFO);
+    assert_true(p.ops.onboarding_hours.kind == DIST_GAMMA);
+    assert_true(p.support.role.count == 0);
+    assert_true(p.support.absorb_hours_per_week == 20);
+    assert_true(p.clients.initial == 120 && p.clients.renewal_rate == 0.90);
+    assert_true(p.clients.revenue_start == REVENUE_AT_GOLIVE);
+    assert_true(p.market.delay_sensitivity == 0);
+    assert_true(p.market.reputation_smoothing_weeks == 12);
+    assert_int_equal(p.n_stages, 4);
+    const char *names[] = {"qualify", "discovery", "proposal", "negotiation"};
+    const double advance[] = {0.6, 0.7, 0.65, 0.8};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(p.stages[i].name, names[i]);
+        assert_true(p.stages[i].advance == advance[i]);
+    }
+    assert_true(p.stages[2].work_hours.p[0] == 6);
+    assert_true(p.stages[3].patience_days.p[0] == 28);
+    assert_int_equal(p.n_scenarios, 0);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+static void test_file_stages_replace_builtin(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    assert_int_equal(load_resolve(D "good_full.ini", NULL, &cfg, &p, &e), 0);
+    assert_int_equal(p.n_stages, 2);
+    assert_string_equal(p.stages[0].name, "qualify");
+    assert_string_equal(p.stages[1].name, "close");
+    assert_true(p.stages[1].buyer_days.kind == DIST_EMPIRICAL);
+    assert_int_equal(p.stages[1].buyer_days.n, 3);
+    assert_true(p.sim.seed == UINT64_MAX);
+    assert_int_equal(p.sim.rng, RNG_MT19937);
+    assert_int_equal(p.ops.queue, QUEUE_ONBOARDING_FIRST);
+    assert_int_equal(p.clients.revenue_start, REVENUE_AT_SIGNATURE);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+/* ------------------------------------------------------------ overrides */
+
+static void assert_source(const struct config *cfg, const char *section,
+                          const char *key, const char *file, int line)
+{
+    const struct config_entry *en = config_find(cfg, section, key);
+    assert_non_null(en);
+    assert_string_equal(en->file, file);
+    assert_int_equal(en->line, line);
+}
+
+static void test_include_precedence(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    assert_int_equal(load_resolve(D "good_include.ini", NULL, &cfg, &p, &e),
+                     0);
+    assert_int_equal(p.sales.role.count, 10);            /* includer */
+    assert_true(p.sales.role.hours_per_week == 38);      /* included */
+    assert_int_equal(p.ops.role.count, 3);               /* included */
+    assert_int_equal(p.sim.horizon_weeks, 52);
+    assert_source(&cfg, "sales", "reps", D "good_include.ini", 4);
+    assert_source(&cfg, "sales", "hours_per_week", D "good_model.ini", 8);
+    config_destroy(&cfg);
+    params_destroy(&p);
+
+    const char *sets[] = {"sales.reps=12", "operations.staff = 7",
+                          "scenario.hire_ops.hire.count=3", NULL};
+    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e),
+                     0);
+    assert_int_equal(p.sales.role.count, 12);
+    assert_int_equal(p.ops.role.count, 7);
+    assert_int_equal(p.scenarios[0].iv[0].u.hire.count, 3);
+    assert_source(&cfg, "sales", "reps", "--set", 0);
+    assert_source(&cfg, "scenario.hire_ops", "hire.count", "--set", 0);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+static void test_set_parsing(void **state)
+{
+    (void)state;
+    struct config cfg = {0};
+    struct err e = {0};
+    assert_int_equal(config_set(&cfg, "scenario.pull_two_weeks.pull.weeks=4",
+                                &e), 0);
+    assert_int_equal(config_set(&cfg, "stage.qualify.advance = 0.5", &e), 0);
+    assert_int_equal(config_set(&cfg, "sales.reps=9", &e), 0);
+    assert_int_equal(config_set(&cfg, "sales.reps=10", &e), 0);
+    assert_int_equal(cfg.n, 3); /* the second reps replaced the first */
+    assert_string_equal(cfg.entries[0].section, "scenario.pull_two_weeks");
+    assert_string_equal(cfg.entries[0].key, "pull.weeks");
+    assert_string_equal(cfg.entries[0].value, "4");
+    assert_string_equal(cfg.entries[1].section, "stage.qualify");
+    assert_string_equal(cfg.entries[1].key, "advance");
+    assert_string_equal(cfg.entries[1].value, "0.5");
+    assert_string_equal(cfg.entries[2].value, "10");
+    assert_int_equal(cfg.n_sections, 3);
+    assert_string_equal(cfg.sections[0].name, "scenario.pull_two_weeks");
+
+    assert_int_equal(config_set(&cfg, "sales.reps", &e), -1);
+    assert_string_equal(e.msg, "--set 'sales.reps': expected "
+                               "SECTION.KEY=VALUE (no '=')");
+    err_clear(&e);
+    assert_int_equal(config_set(&cfg, "reps=3", &e), -1);
+    assert_string_equal(e.msg, "--set 'reps=3': expected SECTION.KEY=VALUE "
+                               "(no '.' between section and key)");
+    err_clear(&e);
+    assert_int_equal(config_set(&cfg, "scenario.x=1", &e), -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    err_clear(&e);
+    assert_int_equal(config_set(&cfg, "scenario.x.title=a ; b", &e), -1);
+    assert_string_equal(e.msg, "--set: [scenario.x] title: the value holds "
+                               "' ;', which starts a comment in an INI file");
+    config_destroy(&cfg);
+}
+
+static void test_set_errors_are_located(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    const char *sets[] = {"sales.reps=ten", NULL};
+    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e),
+                     -1);
+    assert_string_equal(e.msg, "--set: [sales] reps: expected a whole "
+                               "number, got 'ten'");
+    config_destroy(&cfg);
+    const char *sets2[] = {"salse.reps=3", NULL};
+    assert_int_equal(load_resolve(D "good_include.ini", sets2, &cfg, &p, &e),
+                     -1);
+    assert_string_equal(e.msg, "--set: unknown section [salse]; did you "
+                               "mean [sales]?");
+    config_destroy(&cfg);
+}
+
+static void test_put_and_copy(void **state)
+{
+    (void)state;
+    struct config cfg, copy;
+    struct err e = {0};
+    assert_int_equal(config_load(&cfg, D "good_include.ini", &e), 0);
+    assert_int_equal(config_copy(&copy, &cfg, &e), 0);
+    assert_int_equal(config_put(&copy, "sales", "reps", "20", "sweep", 0, &e),
+                     0);
+    assert_int_equal(copy.n, cfg.n);
+    assert_string_equal(config_find(&copy, "sales", "reps")->value, "20");
+    assert_string_equal(config_find(&cfg, "sales", "reps")->value, "10");
+    assert_string_equal(copy.path, cfg.path);
+    assert_int_equal(copy.n_sections, cfg.n_sections);
+    config_destroy(&copy);
+    config_destroy(&cfg);
+    config_destroy(&cfg); /* safe twice: destroy zeroes */
+}
+
+static void test_missing_top_file(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct err e = {0};
+    assert_int_equal(config_load(&cfg, D "no_such_file.ini", &e), -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, D "no_such_file.ini: cannot open: No such "
+                                 "file or directory");
+    assert_null(cfg.entries);
+    err_clear(&e);
+    assert_int_equal(config_load(&cfg, "tests/data", &e), -1);
+    assert_string_equal(e.msg, "tests/data: cannot open: is a directory");
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+static void test_scenarios(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    assert_int_equal(load_resolve(D "good_scenarios.ini", NULL, &cfg, &p, &e),
+                     0);
+    assert_int_equal(p.n_scenarios, 4);
+    const struct scenario *s = &p.scenarios[0];
+    assert_string_equal(s->id, "pull_two_weeks");
+    assert_string_equal(s->title, "Pull sales into ops for two weeks");
+    assert_int_equal(s->n_iv, 1);
+    assert_int_equal(s->iv[0].type, IV_PULL);
+    assert_int_equal(s->iv[0].u.pull.start_week, 26);
+    assert_int_equal(s->iv[0].u.pull.spec.select, REPS_COUNT);
+    assert_true(s->iv[0].u.pull.spec.reps == 3);
+    assert_true(s->iv[0].u.pull.spec.ops_efficiency == 0.6);
+
+    s = &p.scenarios[1];
+    assert_string_equal(s->title, "mixed"); /* defaults to the ID */
+    assert_int_equal(s->n_iv, 4);
+    const char *names[] = {"first", "hire", "second", "later"};
+    const enum iv_type types[] = {IV_PULL, IV_HIRE, IV_PULL,
+                                  IV_EXPAND_OPS_ON_DELAY};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(s->iv[i].name, names[i]);
+        assert_int_equal(s->iv[i].type, types[i]);
+    }
+    assert_int_equal(s->iv[0].u.pull.weeks, 4);
+    assert_int_equal(s->iv[0].u.pull.spec.select, REPS_PERCENT);
+    assert_true(s->iv[0].u.pull.spec.reps == 50);
+    assert_true(s->iv[0].u.pull.spec.share == 0.5);
+    assert_int_equal(s->iv[1].u.hire.role, ROLE_SALES);
+    assert_true(s->iv[1].u.hire.lead_weeks == 2);
+    assert_true(s->iv[1].u.hire.ramp_weeks == -1); /* the role's default */
+    assert_int_equal(s->iv[2].u.pull.spec.select, REPS_ALL);
+    assert_int_equal(s->iv[3].u.expand_ops.max_staff, 50);
+
+    assert_int_equal(p.scenarios[2].n_iv, 0);
+    s = &p.scenarios[3];
+    assert_int_equal(s->n_iv, 7);
+    assert_true(s->iv[0].u.policy.threshold_days == 20);
+    assert_int_equal(s->iv[0].u.policy.end_week, 52);
+    assert_true(s->iv[1].u.support.absorb_hours_per_week == 10);
+    assert_true(s->iv[1].u.support.lead_weeks == -1);
+    assert_true(s->iv[2].u.focus.prospecting_share == 0.1);
+    assert_true(s->iv[3].u.effectiveness.advance_multiplier == 1.2);
+    assert_true(s->iv[4].u.expectations.forgiveness == 0.5);
+    assert_true(s->iv[5].u.budget.cost_per_rep == 150000);
+    assert_true(s->iv[6].u.expand_ops.goal_days == 20);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+static void test_zero_length_pull_and_negative_zero(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    const char *sets[] = {"scenario.z.pull.weeks=0", "market.delay_sensitivity"
+                          "=-0", "scenario.z.pull.start_week=103", NULL};
+    assert_int_equal(load_resolve(D "good_crlf.ini", sets, &cfg, &p, &e), 0);
+    assert_int_equal(p.scenarios[0].iv[0].u.pull.weeks, 0);
+    assert_int_equal(p.scenarios[0].iv[0].u.pull.start_week, 103);
+    assert_true(p.market.delay_sensitivity == 0);
+    assert_false(signbit(p.market.delay_sensitivity));
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* The text config_write() produces for p. Caller frees. */
+static char *written(const struct config *cfg, const struct params *p,
+                     int sources)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(config_write(f, cfg, p, sources), 0);
+    fclose(f);
+    return buf;
+}
+
+static void assert_dist_equal(const struct dist *a, const struct dist *b)
+{
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->nonneg, b->nonneg);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(a->p[i] == b->p[i]);
+    assert_true(a->mean == b->mean && a->a == b->a && a->b == b->b);
+    for (size_t i = 0; i < a->n; i++)
+        assert_true(a->v[i] == b->v[i]);
+}
+
+static void assert_role_equal(const struct role_params *a,
+                              const struct role_params *b)
+{
+    assert_int_equal(a->count, b->count);
+    assert_true(a->hours_per_week == b->hours_per_week);
+    assert_true(a->lead_weeks == b->lead_weeks);
+    assert_true(a->ramp_weeks == b->ramp_weeks);
+    assert_true(a->ramp_start == b->ramp_start);
+    assert_true(a->attrition_per_year == b->attrition_per_year);
+    assert_true(a->backfill_weeks == b->backfill_weeks);
+}
+
+static void assert_model_equal(const struct params *a, const struct params *b)
+{
+    assert_int_equal(a->sim.warmup_weeks, b->sim.warmup_weeks);
+    assert_int_equal(a->sim.horizon_weeks, b->sim.horizon_weeks);
+    assert_int_equal(a->sim.replications, b->sim.replications);
+    assert_true(a->sim.seed == b->sim.seed && a->sim.rng == b->sim.rng);
+    assert_true(a->sim.max_events == b->sim.max_events);
+    assert_role_equal(&a->sales.role, &b->sales.role);
+    assert_true(a->sales.prospecting_share == b->sales.prospecting_share);
+    assert_true(a->sales.admin_share == b->sales.admin_share);
+    assert_true(a->sales.opportunities_per_week ==
+                b->sales.opportunities_per_week);
+    assert_dist_equal(&a->sales.deal_value, &b->sales.deal_value);
+    assert_dist_equal(&a->sales.effectiveness, &b->sales.effectiveness);
+    assert_int_equal(a->n_stages, b->n_stages);
+    for (size_t i = 0; i < a->n_stages; i++) {
+        const struct stage_params *x = &a->stages[i], *y = &b->stages[i];
+        assert_string_equal(x->name, y->name);
+        assert_dist_equal(&x->work_hours, &y->work_hours);
+        assert_dist_equal(&x->buyer_days, &y->buyer_days);
+        assert_dist_equal(&x->patience_days, &y->patience_days);
+        assert_true(x->advance == y->advance);
+    }
+    assert_role_equal(&a->ops.role, &b->ops.role);
+    assert_int_equal(a->ops.queue, b->ops.queue);
+    assert_dist_equal(&a->ops.onboarding_hours, &b->ops.onboarding_hours);
+    assert_dist_equal(&a->ops.ticket_hours, &b->ops.ticket_hours);
+    assert_true(a->ops.onboarding_sla_days == b->ops.onboarding_sla_days);
+    assert_true(a->ops.ticket_sla_days == b->ops.ticket_sla_days);
+    assert_role_equal(&a->support.role, &b->support.role);
+    assert_true(a->support.absorb_hours_per_week ==
+                b->support.absorb_hours_per_week);
+    assert_memory_equal(&a->clients, &b->clients, sizeof a->clients);
+    assert_memory_equal(&a->market, &b->market, sizeof a->market);
+}
+
+static void assert_params_equal(const struct params *a, const struct params *b)
+{
+    assert_model_equal(a, b);
+    assert_int_equal(a->n_scenarios, b->n_scenarios);
+    for (size_t i = 0; i < a->n_scenarios; i++) {
+        const struct scenario *x = &a->scenarios[i], *y = &b->scenarios[i];
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->title, y->title);
+        assert_int_equal(x->n_iv, y->n_iv);
+        for (size_t j = 0; j < x->n_iv; j++) {
+            assert_string_equal(x->iv[j].name, y->iv[j].name);
+            assert_int_equal(x->iv[j].type, y->iv[j].type);
+            /* Interventions are zeroed before their fields are set. */
+            assert_memory_equal(&x->iv[j].u, &y->iv[j].u, sizeof x->iv[j].u);
+        }
+    }
+}
+
+/* Writes p (with or without sources) to a file, reads it back. */
+static void round_trip(const char *path, const char *const *sets, int sources)
+{
+    struct config cfg, cfg2;
+    struct params p, p2;
+    struct err e;
+    char tmp[] = "/tmp/salescap_rt_XXXXXX";
+    assert_int_equal(load_resolve(path, sets, &cfg, &p, &e), 0);
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    assert_int_equal(config_write(f, &cfg, &p, sources), 0);
+    assert_int_equal(fclose(f), 0);
+    int rc = load_resolve(tmp, NULL, &cfg2, &p2, &e);
+    if (rc)
+        print_error("re-reading %s: %s\n", path, e.msg);
+    assert_int_equal(rc, 0);
+    assert_params_equal(&p, &p2);
+    char *t1 = written(NULL, &p, 0), *t2 = written(NULL, &p2, 0);
+    assert_string_equal(t1, t2);
+    free(t1);
+    free(t2);
+    unlink(tmp);
+    config_destroy(&cfg);
+    config_destroy(&cfg2);
+    params_destroy(&p);
+    params_destroy(&p2);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    const char *odd[] = {"sales.admin_share=0.123456789012345",
+                         "operations.hours_per_week=37.1", NULL};
+    round_trip(D "good_full.ini", NULL, 0);
+    round_trip(D "good_full.ini", NULL, 1);
+    round_trip(D "good_scenarios.ini", NULL, 1);
+    round_trip(D "good_include.ini", odd, 1);
+    round_trip(D "good_crlf.ini", NULL, 0); /* built-in stages */
+}
+
+static void test_write_sources(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    const char *sets[] = {"operations.staff=9", NULL};
+    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e),
+                     0);
+    char *t = written(&cfg, &p, 1);
+    assert_non_null(strstr(t, "\n[simulation]\nwarmup_weeks = 26"));
+    assert_non_null(strstr(t, "\nreps = 10                               ; "
+                              D "good_include.ini:4\n"));
+    assert_non_null(strstr(t, "\nhorizon_weeks = 52                      ; "
+                              D "good_model.ini:3\n"));
+    assert_non_null(strstr(t, "\nstaff = 9                               ; "
+                              "--set\n"));
+    assert_non_null(strstr(t, "\nhire.lead_weeks = default               ; "
+                              "default\n"));
+    char *sales = strstr(t, "[sales]"), *stage = strstr(t, "[stage.qualify]");
+    char *ops = strstr(t, "[operations]"), *sc = strstr(t, "[scenario.");
+    assert_true(sales && stage && ops && sc);
+    assert_true(sales < stage && stage < ops && ops < sc);
+    free(t);
+    t = written(&cfg, &p, 0);
+    assert_null(strstr(t, " ; "));
+    free(t);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
+static void test_reference_and_names(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(config_write_reference(f), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "| [sales] | reps | 8 | whole, >= 0 |"));
+    assert_non_null(strstr(buf, "| [scenario.ID] | pull.start_week | 0 | "
+                                "week in [0, horizon_weeks) |"));
+    assert_non_null(strstr(buf, "| [operations] | queue | fifo | fifo, "
+                                "tickets_first, onboarding_first |"));
+    free(buf);
+    assert_string_equal(role_name(ROLE_SUPPORT), "support");
+    assert_string_equal(iv_type_name(IV_EXPAND_OPS_ON_DELAY),
+                        "expand_ops_on_delay");
+    assert_string_equal(iv_type_name(IV_PULL), "pull");
+    assert_string_equal(queue_order_name(QUEUE_TICKETS_FIRST),
+                        "tickets_first");
+    assert_string_equal(rng_kind_name(RNG_MT19937), "mt19937");
+}
+
+static const struct CMUnitTest good_tests[] = {
+    cmocka_unit_test(test_defaults_and_builtin_stages),
+    cmocka_unit_test(test_file_stages_replace_builtin),
+    cmocka_unit_test(test_include_precedence),
+    cmocka_unit_test(test_set_parsing),
+    cmocka_unit_test(test_set_errors_are_located),
+    cmocka_unit_test(test_put_and_copy),
+    cmocka_unit_test(test_missing_top_file),
+    cmocka_unit_test(test_scenarios),
+    cmocka_unit_test(test_zero_length_pull_and_negative_zero),
+    cmocka_unit_test(test_round_trip),
+    cmocka_unit_test(test_write_sources),
+    cmocka_unit_test(test_reference_and_names),
+};
+
+#define N_GOOD (sizeof good_tests / sizeof good_tests[0])
+
+int main(void)
+{
+    /* One group (tests/run.sh counts the last summary): every bad file is
+     * its own test, named after the file. */
+    static struct CMUnitTest tests[N_BAD + N_GOOD];
+    for (size_t i = 0; i < N_BAD; i++) {
+        tests[i].name = bad_cases[i].file;
+        tests[i].test_func = test_bad_file;
+        tests[i].initial_state = (void *)&bad_cases[i];
+    }
+    for (size_t i = 0; i < N_GOOD; i++)
+        tests[N_BAD + i] = good_tests[i];
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
