@@ -84,6 +84,21 @@ check:
 	    CFLAGS_EXTRA='-Werror -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    LDFLAGS_EXTRA='-fsanitize=address,undefined'
 
+# Benchmarks: every bench/NAME.c is a program linked against its own copy
+# of the library, built with -O2 -DNDEBUG in build/bench; bench/run.sh runs
+# them (best of 3), prints a table and writes bench/results.csv.
+BENCH_BUILD := build/bench
+BENCH_BIN := $(patsubst bench/%.c,$(BENCH_BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
+
+bench:
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) OPT='-O2 -DNDEBUG' \
+	    $(BENCH_BIN)
+	@sh bench/run.sh $(BENCH_BUILD)/bench bench/results.csv
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsalescap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS)
+
 demo: deps salescap
 	./salescap run scenarios/pull_two_weeks.ini --report
 
@@ -101,7 +116,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/salescap $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/salescap
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 
 # Rewrites tests/golden/*.svg from the fixture run after a deliberate change
 # to the charts (look at them before committing).
