@@ -82,8 +82,9 @@ int plot_pipe(const char *script, size_t len, const char *name,
 int plot_format_parse(const char *s, unsigned *format);
 
 /* Formats v as money the way the charts do ("$1.25M", "-$350k", "$0"):
- * precise enough to tell apart values step apart, or to three
- * significant digits when step is 0. */
+ * precise enough to tell apart values step apart (trailing zeros
+ * dropped), or with step 0 to three significant digits ("$2.20M",
+ * "$51"); never cents. */
 void plot_fmt_money(char *buf, size_t n, double v, double step);
 
 #endif

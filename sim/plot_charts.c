@@ -8,6 +8,7 @@
  * Invariant: a chart's datablock names are its own ($revenue, $lost, ...),
  * so the dashboard can hold four charts in one script.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -62,14 +63,21 @@ static const char *scenario_phrase(const struct gp_set *set)
                        : "each scenario";
 }
 
+/* Band opacity: lighter as more bands overlap. */
+static double band_alpha(int n)
+{
+    return n <= 2 ? 0.16 : n == 3 ? 0.13 : 0.09;
+}
+
 static void plot_bands(FILE *f, const char *block, const struct gp_set *set,
                        int nm, int j, const char *axes)
 {
     for (int i = 0; i < set->n; i++)
         fprintf(f, "%s$%s using 1:%d:%d with filledcurves lt %d "
-                   "fs transparent solid 0.14 axes %s notitle",
+                   "fs transparent solid %.2f axes %s notitle",
                 i ? ", \\\n     " : "", block, col(i, nm, j, RD_LOW),
-                col(i, nm, j, RD_HIGH), gp_lt(set->scen[i]), axes);
+                col(i, nm, j, RD_HIGH), gp_lt(set->scen[i]),
+                band_alpha(set->n), axes);
 }
 
 void chart_revenue(FILE *f, const struct gp_set *set,
@@ -88,7 +96,7 @@ void chart_revenue(FILE *f, const struct gp_set *set,
              "intervention windows",
              reps);
     gp_title(f, fr, title, sub);
-    gp_week_axis(f, set->rd, 1);
+    gp_week_axis(f, set->rd, fr);
     gp_windows(f, set);
     gp_week_range(set, M_REVENUE, RD_LOW, RD_HIGH, &lo, &hi);
     struct gp_axis y = gp_nice(lo, hi, 0);
@@ -159,10 +167,11 @@ static void lost_axes(FILE *f, const struct gp_set *set, const double *r)
     for (int q = 1; q <= set->rd->quarters; q++)
         fprintf(f, "%s'Q%d' %d", q > 1 ? ", " : "", q, q);
     fputs(")\nset grid noxtics\nset xzeroaxis lt 1 lw 1 lc rgb '#666666'\n"
-          "set xlabel 'Quarter after the warm-up'\n"
-          "set ylabel 'Revenue lost in the quarter'\n"
-          "set y2label 'Revenue lost so far'\n",
+          "set xlabel 'Quarter after the warm-up'\n",
           f);
+    fprintf(f, "set ylabel 'Revenue lost in the quarter%s'\n"
+               "set y2label 'Revenue lost so far'\n",
+            r[0] < 0.0 || r[2] < 0.0 ? " (below 0: gained)" : "");
 }
 
 void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
@@ -232,38 +241,104 @@ static void twin_axes(FILE *f, const struct gp_set *set,
     fputc('\n', f);
 }
 
-static void chart_twin(FILE *f, const struct gp_set *set,
-                       const struct gp_frame *fr, const struct twin_spec *sp)
+/* Columns of a grid of n panels: 2x2 for four, rows of three beyond. */
+static int grid_cols(int n)
 {
-    char sub[512], reps[128];
-    block_weekly(f, sp->block, set, sp->m, 2);
-    gp_house(f, fr, 1);
-    reps_phrase(reps, sizeof reps, set->rd);
-    snprintf(sub, sizeof sub, "%s; %s", reps, sp->subtitle);
-    gp_title(f, fr, sp->title, sub);
-    gp_week_axis(f, set->rd, 1);
-    gp_windows(f, set);
+    return n <= 2 ? n : n == 4 ? 2 : 3;
+}
+
+/* Cell i of a grid of n panels below a header of header_px pixels. */
+static struct gp_frame grid_cell(int i, int n, double header_px)
+{
+    int cols = grid_cols(n), rows = (n + cols - 1) / cols;
+    double top = 1.0 - header_px / GP_HEIGHT, w = 1.0 / cols, h = top / rows;
+    int r = i / cols, c = i % cols;
+    struct gp_frame fr = {c * w,       top - (r + 1) * h, (c + 1) * w,
+                          top - r * h, 1,                 GP_WIDTH,
+                          GP_HEIGHT};
+    return fr;
+}
+
+/* One panel of a twin chart: the baseline and at most one scenario, at
+ * positions pos[0..k) of set (the block's columns follow set; the axes
+ * cover all of set, so panels share their scales). */
+static void twin_panel(FILE *f, const struct gp_set *set, const int *pos,
+                       int k, const struct twin_spec *sp,
+                       const struct gp_frame *fr)
+{
+    int scen[2];
+    assert(k >= 1 && k <= 2);
+    for (int i = 0; i < k; i++)
+        scen[i] = set->scen[pos[i]];
+    struct gp_set sub = {set->rd, scen, k};
+    gp_week_axis(f, set->rd, fr);
+    gp_windows(f, &sub);
     twin_axes(f, set, sp);
     fputs("plot ", f);
-    plot_bands(f, sp->block, set, 2, 0, "x1y1");
-    for (int i = 0; i < set->n; i++) {
-        int lt = gp_lt(set->scen[i]);
+    for (int i = 0; i < k; i++)
+        fprintf(f, "%s$%s using 1:%d:%d with filledcurves lt %d "
+                   "fs transparent solid %.2f notitle",
+                i ? ", \\\n     " : "", sp->block,
+                col(pos[i], 2, 0, RD_LOW), col(pos[i], 2, 0, RD_HIGH),
+                gp_lt(set->scen[pos[i]]), band_alpha(k));
+    for (int i = 0; i < k; i++) {
+        int lt = gp_lt(set->scen[pos[i]]);
         fprintf(f, ", \\\n     $%s using 1:%d with linespoints lt %d dt 1 "
                    "pi %d title ",
-                sp->block, col(i, 2, 0, RD_MEAN), lt,
+                sp->block, col(pos[i], 2, 0, RD_MEAN), lt,
                 gp_pointinterval(set->rd));
-        gp_str(f, set->rd->scen[set->scen[i]].title);
+        gp_str(f, set->rd->scen[set->scen[pos[i]]].title);
         fprintf(f, ", \\\n     $%s using 1:%d axes x1y2 with lines lt %d "
                    "dt 2 notitle",
-                sp->block, col(i, 2, 1, RD_MEAN), lt);
+                sp->block, col(pos[i], 2, 1, RD_MEAN), lt);
     }
-    for (int j = 0; j < 2; j++) {
+    /* Small panels have no room for these; their axis labels say it. */
+    for (int j = 0; !fr->compact && j < 2; j++) {
         fprintf(f, ", \\\n     keyentry with lines lc rgb '#555555' lw 2 "
                    "dt %d title ",
                 j + 1);
         gp_str(f, sp->key_label[j]);
     }
     fputc('\n', f);
+}
+
+/* Many scenarios: one panel each, against the baseline, on one page. */
+static void twin_grid(FILE *f, const struct gp_set *set,
+                      const struct twin_spec *sp, const char *sub)
+{
+    int n = set->n - 1;
+    fputs("set multiplot\n", f);
+    for (int i = 0; i < n; i++) {
+        struct gp_frame cell = grid_cell(i, n, 70.0);
+        int pos[2] = {0, i + 1};
+        char title[300];
+        gp_house(f, &cell, 1);
+        if (i == 0)
+            gp_title(f, &gp_full, sp->title, sub);
+        snprintf(title, sizeof title, "%s vs the baseline",
+                 set->rd->scen[set->scen[i + 1]].title);
+        gp_title(f, &cell, title, NULL);
+        twin_panel(f, set, pos, 2, sp, &cell);
+    }
+    fputs("unset multiplot\n", f);
+}
+
+static void chart_twin(FILE *f, const struct gp_set *set,
+                       const struct gp_frame *fr, const struct twin_spec *sp)
+{
+    char sub[512], reps[128];
+    block_weekly(f, sp->block, set, sp->m, 2);
+    reps_phrase(reps, sizeof reps, set->rd);
+    snprintf(sub, sizeof sub, "%s; %s", reps, sp->subtitle);
+    if (set->n > 2 && !fr->compact) {
+        twin_grid(f, set, sp, sub);
+        return;
+    }
+    /* One panel: the baseline and at most one scenario. */
+    int pos[2] = {0, 1};
+    gp_house(f, fr, 1);
+    gp_title(f, fr, sp->title, sub);
+    twin_panel(f, set, pos, set->n < 2 ? 1 : 2, sp, fr);
 }
 
 void chart_backlog(FILE *f, const struct gp_set *set,
@@ -273,7 +348,7 @@ void chart_backlog(FILE *f, const struct gp_set *set,
         "backlog",
         {M_OPS_BACKLOG_HOURS, M_EXPECTED_DELAY_DAYS},
         {GP_PLAIN, GP_PLAIN},
-        {"Ops backlog (hours of work)", "Expected onboarding delay (days)"},
+        {"Ops backlog, hours (solid)", "Onboarding delay, days (dashed)"},
         {"Backlog, hours (left)", "Onboarding delay, days (right)"},
         "Ops backlog and the onboarding delay new clients face",
         "solid: backlog with 95% band; dashed: expected delay",
@@ -288,7 +363,7 @@ void chart_pipeline(FILE *f, const struct gp_set *set,
         "pipeline",
         {M_PIPELINE_COUNT, M_PIPELINE_VALUE},
         {GP_PLAIN, GP_MONEY},
-        {"Open opportunities", "Pipeline value (annual)"},
+        {"Open opportunities (solid)", "Pipeline value (dashed)"},
         {"Open opportunities (left)", "Pipeline value (right)"},
         "Sales pipeline: open opportunities and their value",
         "solid: opportunities with 95% band; dashed: value",
@@ -334,18 +409,6 @@ static double block_hours(FILE *f, const struct gp_set *set)
     return top;
 }
 
-/* Panel i of n in the grid below the page title and legend. */
-static struct gp_frame hours_frame(int i, int n)
-{
-    int cols = n < 3 ? n : 3, rows = (n + cols - 1) / cols;
-    double top = 1.0 - 108.0 / GP_HEIGHT, w = 1.0 / cols, h = top / rows;
-    int r = i / cols, c = i % cols;
-    struct gp_frame fr = {c * w,          top - (r + 1) * h, (c + 1) * w,
-                          top - r * h,    1,                 GP_WIDTH,
-                          GP_HEIGHT};
-    return fr;
-}
-
 static const char *const activity_names[5] = {"Selling", "Prospecting",
                                               "Admin", "Ops work", "Idle"};
 
@@ -374,7 +437,7 @@ static void hours_header(FILE *f, const struct rundata *rd)
 static void hours_panel(FILE *f, const struct gp_set *set, int i,
                         const struct gp_axis *y)
 {
-    struct gp_frame fr = hours_frame(i, set->n);
+    struct gp_frame fr = grid_cell(i, set->n, 108.0);
     gp_house(f, &fr, 0);
     fprintf(f, "unset key\nset tmargin at screen %.4f\n",
             fr.y1 - 40.0 / GP_HEIGHT);
@@ -385,7 +448,7 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
     fprintf(f, " at graph 0, graph 1.06 left font 'DejaVu Sans Bold,11' "
                "textcolor rgb '%s'\n",
             set->scen[i] ? gp_colour(set->scen[i]) : "#111111");
-    gp_week_axis(f, set->rd, 0);
+    gp_week_axis(f, set->rd, NULL);
     gp_ticks(f, "y", y, GP_PLAIN);
     if (i % 3 == 0)
         fputs("set ylabel 'Rep hours per week'\n", f);

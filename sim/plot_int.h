@@ -77,13 +77,17 @@ void gp_ticks(FILE *f, const char *axis, const struct gp_axis *a,
  * margins, borders, grid, tics, key. y2 leaves room for a right axis. */
 void gp_house(FILE *f, const struct gp_frame *fr, int y2);
 
-/* The title (bold, left-aligned) and, unless compact, a grey subtitle. */
+/* The title (bold, left-aligned) and, unless compact, a grey subtitle
+ * (labels 1 and 2; a compact title is label 3). */
 void gp_title(FILE *f, const struct gp_frame *fr, const char *title,
               const char *subtitle);
 
 /* The week axis: x = week number (1 = first reported week), ticks at
- * quarter ends and, when labels is set, light quarter labels at the top. */
-void gp_week_axis(FILE *f, const struct rundata *rd, int labels);
+ * quarter ends (every other one, or fewer, when the frame is narrow) and,
+ * when there is room, light quarter labels at the top. fr NULL: a narrow
+ * panel without quarter labels. */
+void gp_week_axis(FILE *f, const struct rundata *rd,
+                  const struct gp_frame *fr);
 
 /* Marks the intervention window of each scenario of set: a tinted span,
  * or a dotted line at the start of one that lasts to the end (objects,

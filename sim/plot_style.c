@@ -112,21 +112,30 @@ void plot_fmt_money(char *buf, size_t n, double v, double step)
     } scales[] = {{1e9, "B"}, {1e6, "M"}, {1e3, "k"}, {1.0, ""}};
     if (step > 0.0 && fabs(v) < step * 1e-6)
         v = 0.0;
-    double av = fabs(v);
+    double av = fabs(v), x;
     size_t i = 0;
+    int d;
     while (i < 3 && av < scales[i].unit)
         i++;
-    double x = av / scales[i].unit;
-    int d;
-    if (step > 0.0)
-        d = decimals_for(step / scales[i].unit);
-    else
-        d = x >= 100.0 ? 0 : x >= 10.0 ? 1 : 2;
-    if (i == 3 && d > 0 && step >= 1.0)
-        d = 0;
+    for (;;) {
+        x = av / scales[i].unit;
+        if (step > 0.0)
+            d = decimals_for(step / scales[i].unit);
+        else
+            d = x >= 100.0 ? 0 : x >= 10.0 ? 1 : 2;
+        if (i == 3)
+            d = 0; /* no cents */
+        /* 999,999 rounds to "1000k": say "$1.00M" instead. */
+        if (i == 0 || round(x * pow(10.0, d)) < 1000.0 * pow(10.0, d))
+            break;
+        i--;
+    }
     char num[64];
     snprintf(num, sizeof num, "%.*f", d, x);
-    trim_zeros(num);
+    /* Tick labels drop zeros ("$1.5M"); three significant digits keep
+     * them, so table columns line up ("$2.20M" over "$2.32M"). */
+    if (step > 0.0)
+        trim_zeros(num);
     snprintf(buf, n, "%s$%s%s", v < 0.0 ? "-" : "", num, scales[i].suffix);
 }
 
@@ -215,7 +224,7 @@ static void frame_margins(const struct gp_frame *fr, int y2, double m[4])
 {
     double px = 1.0 / fr->width, py = 1.0 / fr->height;
     m[0] = fr->x0 + 90 * px;
-    m[1] = fr->x1 - (y2 ? 88 : 30) * px;
+    m[1] = fr->x1 - (y2 ? 100 : 30) * px;
     m[2] = fr->y0 + 62 * py;
     m[3] = fr->y1 - (fr->compact ? 84 : 140) * py;
 }
@@ -245,7 +254,7 @@ void gp_house(FILE *f, const struct gp_frame *fr, int y2)
           f);
     fprintf(f,
             "set key at screen %.4f, screen %.4f left top horizontal "
-            "Left reverse samplen 3 width 1 spacing 1.1 font ',%d' "
+            "Left reverse samplen 3 width -6 spacing 1.1 font ',%d' "
             "textcolor rgb '#333333'\n",
             m[0], key_top(fr), fr->compact ? 9 : 10);
 }
@@ -254,7 +263,8 @@ void gp_title(FILE *f, const struct gp_frame *fr, const char *title,
               const char *subtitle)
 {
     double x = fr->x0 + 14.0 / fr->width, py = 1.0 / fr->height;
-    fputs("set label 1 ", f);
+    /* A compact title (label 3) can share a page with a full one. */
+    fprintf(f, "set label %d ", fr->compact ? 3 : 1);
     gp_str(f, title);
     fprintf(f, " at screen %.4f, screen %.4f left font 'DejaVu Sans Bold,%d'"
                " textcolor rgb '#111111'\n",
@@ -276,14 +286,19 @@ static int weeks_per_quarter(const struct rundata *rd)
     return 13;
 }
 
-void gp_week_axis(FILE *f, const struct rundata *rd, int labels)
+void gp_week_axis(FILE *f, const struct rundata *rd,
+                  const struct gp_frame *fr)
 {
-    int wpq = weeks_per_quarter(rd), h = rd->weeks;
-    fprintf(f, "set xrange [0.5:%d.5]\nset xtics 0, %d\n", h, wpq);
+    int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
+    double px = fr ? (fr->x1 - fr->x0) * fr->width - 190.0 : 300.0;
+    /* Labels need about 40 pixels each; quarter names 45. */
+    int every = (int)ceil(nq * 40.0 / px);
+    every = every < 1 ? 1 : every;
+    fprintf(f, "set xrange [0.5:%d.5]\nset xtics 0, %d\n", h, wpq * every);
     fputs("set xlabel 'Week (ticks at quarter ends)'\n", f);
-    if (h <= 52)
-        fprintf(f, "set mxtics %d\n", wpq);
-    for (int q = 0; labels && q * wpq < h; q++) {
+    if (h <= 52 || every > 1)
+        fprintf(f, "set mxtics %d\n", every > 1 ? every : wpq);
+    for (int q = 0; fr && px / nq >= 45.0 && q < nq; q++) {
         double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 + 0.5;
         fprintf(f, "set label %d 'Q%d' at %.1f, graph 0.97 center "
                    "font ',9' textcolor rgb '#aaaaaa'\n",
@@ -291,17 +306,58 @@ void gp_week_axis(FILE *f, const struct rundata *rd, int labels)
     }
 }
 
+/* Scenarios of set, from position i on, whose window equals scenario
+ * at position i's; *first says whether i is the first such one. */
+static int same_window(const struct gp_set *set, int i, int *first)
+{
+    const struct rd_scenario *a = &set->rd->scen[set->scen[i]];
+    int n = 0;
+    *first = 1;
+    for (int j = 1; j < set->n; j++) {
+        const struct rd_scenario *b = &set->rd->scen[set->scen[j]];
+        if (set->scen[j] == 0 || b->start_week != a->start_week ||
+            b->end_week != a->end_week)
+            continue;
+        n++;
+        if (j < i)
+            *first = 0;
+    }
+    return n;
+}
+
+/* The label of window group k at x0: the scenario's title, or how many
+ * scenarios share the window; right-aligned near the right edge. */
+static void window_label(FILE *f, const struct gp_set *set, int i, int n,
+                         int k, double x0, const char *c)
+{
+    const struct rd_scenario *sc = &set->rd->scen[set->scen[i]];
+    char text[300];
+    if (n == 1)
+        snprintf(text, sizeof text, "%s", sc->title);
+    else
+        snprintf(text, sizeof text, "%d scenarios: %s", n,
+                 sc->end_week < 0 ? "from here on" : "this window");
+    int right = x0 > 0.6 * set->rd->weeks;
+    fprintf(f, "set label %d ", 100 + k);
+    gp_str(f, text);
+    fprintf(f, " at %.1f, graph %.3f %s offset %s, 0 font ',9' "
+               "textcolor rgb '%s' front\n",
+            x0, 0.9 - 0.07 * k, right ? "right" : "left",
+            right ? "-0.8" : "0.8", c);
+}
+
 void gp_windows(FILE *f, const struct gp_set *set)
 {
     const struct rundata *rd = set->rd;
-    int k = 0;
-    for (int i = 0; i < set->n; i++) {
+    int k = 0, first;
+    for (int i = 1; i < set->n; i++) {
         const struct rd_scenario *sc = &rd->scen[set->scen[i]];
-        if (set->scen[i] == 0 || sc->start_week < 0)
+        int n = same_window(set, i, &first);
+        if (set->scen[i] == 0 || sc->start_week < 0 || !first)
             continue;
         double x0 = sc->start_week + 0.5;
         double x1 = (sc->end_week < 0 ? rd->weeks : sc->end_week + 1) + 0.5;
-        const char *c = gp_colour(set->scen[i]);
+        const char *c = n == 1 ? gp_colour(set->scen[i]) : "#666666";
         if (sc->end_week >= 0)
             fprintf(f, "set object %d rect from %.1f, graph 0 to %.1f, "
                        "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
@@ -310,11 +366,7 @@ void gp_windows(FILE *f, const struct gp_set *set)
         fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 nohead "
                    "back lc rgb '%s' lw 1.5 dt 3\n",
                 100 + k, x0, x0, c);
-        fprintf(f, "set label %d ", 100 + k);
-        gp_str(f, sc->title);
-        fprintf(f, " at %.1f, graph %.3f left offset 0.6, 0 font ',9' "
-                   "textcolor rgb '%s' front\n",
-                x0, 0.04 + 0.05 * k, c);
+        window_label(f, set, i, n, k, x0, c);
         k++;
     }
 }

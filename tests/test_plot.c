@@ -319,6 +319,11 @@ static void test_format(void **state)
     expect_money(79903.4, 0, "$79.9k");
     expect_money(1270370, 0, "$1.27M");
     expect_money(4210.5, 0, "$4.21k");
+    expect_money(2.2e6, 0, "$2.20M");
+    expect_money(51.2, 0, "$51");
+    expect_money(1.96, 0, "$2");
+    expect_money(999999, 0, "$1.00M");
+    expect_money(999.7, 0, "$1.00k");
     expect_plain(12500, 2500, "12,500");
     expect_plain(1234567, 0, "1,234,567");
     expect_plain(-1500, 500, "-1,500");
