@@ -27,9 +27,9 @@ struct capacity {
     double opps;           /* team opportunities */
     double wins, bookings; /* team */
     double ops_avail;
-    double ops_start;      /* demanded with the initial clients */
-    double clients_ss;     /* steady-state clients; INFINITY if no churn */
-    double ops_ss;         /* demanded at the steady state */
+    double ops_start;  /* demanded with the initial clients */
+    double clients_ss; /* steady-state clients; INFINITY if no churn */
+    double ops_ss;     /* demanded at the steady state */
 };
 
 /* Assumption: a stage's odds are advance x mean effectiveness, capped at 1
@@ -48,8 +48,8 @@ static void sales_side(const struct params *p, struct capacity *c)
     double admin = hpw * s->admin_share;
     double absorbed = 0;
     if (reps > 0)
-        absorbed = p->support.role.count * p->support.absorb_hours_per_week /
-                   reps;
+        absorbed =
+            p->support.role.count * p->support.absorb_hours_per_week / reps;
     /* Support can take over admin hours, never more than there are. */
     c->sell_avail = hpw * (1 - s->prospecting_share - s->admin_share) +
                     (absorbed < admin ? absorbed : admin);
@@ -66,9 +66,8 @@ static void sales_side(const struct params *p, struct capacity *c)
     double all_work = 0;
     for (size_t i = 0; i < p->n_stages; i++)
         all_work += dist_mean(&p->stages[i].work_hours);
-    c->cycle_days = c->sell_avail > 0
-                        ? buyer + all_work / (c->sell_avail / 7)
-                        : INFINITY;
+    c->cycle_days =
+        c->sell_avail > 0 ? buyer + all_work / (c->sell_avail / 7) : INFINITY;
     c->opps = reps * s->opportunities_per_week;
     c->wins = c->opps * c->win_rate;
     c->bookings = c->wins * dist_mean(&s->deal_value);
@@ -82,7 +81,7 @@ static void ops_side(const struct params *p, struct capacity *c)
     c->ops_avail = p->ops.role.count * p->ops.role.hours_per_week;
     c->ops_start = onboard + cl->initial * per_client;
     double churn = 1 - cl->renewal_rate;
-    c->clients_ss = churn > 0 ? c->wins * cl->contract_weeks / churn
+    c->clients_ss = churn > 0     ? c->wins * cl->contract_weeks / churn
                     : c->wins > 0 ? INFINITY
                                   : cl->initial;
     c->ops_ss = onboard + c->clients_ss * per_client;
@@ -133,8 +132,7 @@ static void fmt_pct(double v, char *buf, size_t size)
 }
 
 /* One row: a label and up to three right-aligned cells (NULL: none). */
-static void row(const char *label, const char *a, const char *b,
-                const char *c)
+static void row(const char *label, const char *a, const char *b, const char *c)
 {
     printf("  %-38s", label);
     const char *cells[] = {a, b, c};
@@ -191,8 +189,9 @@ static void print_ops(const struct capacity *c)
     fmt_pct(c->ops_ss / c->ops_avail, u, sizeof u);
     row("at steady state", a, b, u);
     fmt_thousands(c->clients_ss, n, sizeof n);
-    printf("  (steady-state clients: %s = wins x contract_weeks / "
-           "(1 - renewal_rate))\n", n);
+    printf(
+        "  (steady-state clients: %s = wins x contract_weeks / (1 - renewal_rate))\n",
+        n);
 }
 
 static void warn(const char *what, double util)
@@ -201,8 +200,9 @@ static void warn(const char *what, double util)
     if (!(util >= 1))
         return;
     fmt_pct(util, u, sizeof u);
-    printf("WARNING: %s utilisation is %s (>= 100 %%): the queue is "
-           "unstable and its backlog grows without bound\n", what, u);
+    printf(
+        "WARNING: %s utilisation is %s (>= 100 %%): the queue is unstable and its backlog grows without bound\n",
+        what, u);
 }
 
 static void print_capacity(const struct params *p)
@@ -210,18 +210,20 @@ static void print_capacity(const struct params *p)
     struct capacity c = {0};
     sales_side(p, &c);
     ops_side(p, &c);
-    printf("\n; Steady-state capacity: an analytic approximation (means "
-           "only, full\n; ramp, no queueing or going cold), a spreadsheet's "
-           "view, not a simulation.\n; Win rate = product over stages of "
-           "min(1, advance x mean effectiveness).\n\n");
+    printf("\n"
+           "; Steady-state capacity: an analytic approximation (means only,\n"
+           "; full ramp, no queueing or going cold): a spreadsheet's view,\n"
+           "; not a simulation. Win rate = product over stages of\n"
+           "; min(1, advance x mean effectiveness).\n\n");
     print_sales(p, &c);
     print_ops(&c);
     printf("\n");
     warn("selling", c.sell_demand / c.sell_avail);
     warn("ops (at the start)", c.ops_start / c.ops_avail);
-    if (!isfinite(c.clients_ss) && c.wins > 0 && p->clients.tickets_per_week > 0)
-        printf("WARNING: ops demand grows without bound (no churn): the "
-               "queue is unstable in the long run\n");
+    if (!isfinite(c.clients_ss) && c.wins > 0 &&
+        p->clients.tickets_per_week > 0)
+        printf(
+            "WARNING: ops demand grows without bound (no churn): the queue is unstable in the long run\n");
     else
         warn("ops (at steady state)", c.ops_ss / c.ops_avail);
 }
@@ -243,7 +245,16 @@ static int load(struct config *cfg, const char *path, char **sets,
     return e.kind == ERR_RUNTIME ? EXIT_RUNTIME : EXIT_USAGE;
 }
 
-int cmd_check(int argc, char **argv)
+struct check_args {
+    char **sets; /* the --set assignments, borrowed from argv */
+    size_t n_sets;
+    int keys;
+    const char *file;
+};
+
+/* Parses argv into a (a->sets has room for argc entries). Returns -1 to
+ * go on, else the exit status to return now. */
+static int parse_args(int argc, char **argv, struct check_args *a)
 {
     static const struct option opts[] = {
         {"set", required_argument, NULL, 's'},
@@ -251,45 +262,54 @@ int cmd_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    size_t n_sets = 0;
-    int c, keys = 0;
-    if (!sets)
-        return cli_error("out of memory"), EXIT_RUNTIME;
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h' || c == '?') {
-            free(sets);
-            if (c == 'h')
-                return cli_help("check");
+        if (c == 'h')
+            return cli_help("check");
+        if (c == '?') {
             cli_error("check: bad option '%s' (try 'salescap help check')",
                       argv[optind - 1]);
             return EXIT_USAGE;
         }
         if (c == 'k')
-            keys = 1;
+            a->keys = 1;
         else
-            sets[n_sets++] = optarg;
+            a->sets[a->n_sets++] = optarg;
     }
-    if (keys) {
-        free(sets);
+    if (a->keys)
         return config_write_reference(stdout) ? EXIT_RUNTIME : 0;
-    }
     if (optind != argc - 1) {
-        free(sets);
         cli_error("check takes one FILE.ini (try 'salescap help check')");
         return EXIT_USAGE;
     }
+    a->file = argv[optind];
+    return -1;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_args a = {calloc((size_t)argc + 1, sizeof(char *)), 0, 0,
+                           NULL};
+    if (!a.sets) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0) {
+        free(a.sets);
+        return rc;
+    }
     struct config cfg = {0};
     struct params p = {0};
-    int rc = load(&cfg, argv[optind], sets, n_sets, &p);
+    rc = load(&cfg, a.file, a.sets, a.n_sets, &p);
     if (rc == 0) {
         config_write(stdout, &cfg, &p, 1);
         print_capacity(&p);
     }
     params_destroy(&p);
     config_destroy(&cfg);
-    free(sets);
+    free(a.sets);
     return rc;
 }

@@ -52,7 +52,7 @@ struct frame {
     dev_t dev;        /* the file's identity, for cycle detection */
     ino_t ino;
     FILE *f;
-    int line;         /* lines read so far */
+    int line; /* lines read so far */
     int depth;
     size_t own_start; /* this file's own entries start here */
     struct header *hdrs;
@@ -61,7 +61,10 @@ struct frame {
 
 static int load_frame(struct frame *fr);
 
-static int failed(const struct frame *fr) { return fr->ld->err.kind != 0; }
+static int failed(const struct frame *fr)
+{
+    return fr->ld->err.kind != 0;
+}
 
 /* Sets the load's error at the current line of fr. Returns -1. */
 static int frame_error(struct frame *fr, const char *fmt, ...)
@@ -133,8 +136,8 @@ static const struct config_section *section_find(const struct config *cfg,
 }
 
 /* Records the first appearance of a section; later ones change nothing. */
-static int section_note(struct config *cfg, const char *name,
-                        const char *file, int line)
+static int section_note(struct config *cfg, const char *name, const char *file,
+                        int line)
 {
     if (section_find(cfg, name))
         return 0;
@@ -176,7 +179,10 @@ static const char *find_chars_or_comment(const char *s, const char *chars)
     return s;
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Reads one line into buf (without its end of line) and its full length
  * into *len, storing at most size - 1 bytes. Returns 1, 0 at end of file,
@@ -195,8 +201,9 @@ static int fetch_line(struct frame *fr, char *buf, size_t size, size_t *len)
             return frame_error(fr, "NUL byte at column %zu: not a text file",
                                n);
         if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-            return frame_error(fr, "control character 0x%02x at column %zu: "
-                               "not a text file", (unsigned)c, n);
+            return frame_error(
+                fr, "control character 0x%02x at column %zu: not a text file",
+                (unsigned)c, n);
     }
     if (ferror(fr->f))
         return err_at(&fr->ld->err, ERR_RUNTIME, fr->path, fr->line,
@@ -207,8 +214,8 @@ static int fetch_line(struct frame *fr, char *buf, size_t size, size_t *len)
         n--; /* CRLF */
     buf[n < size ? n : size - 1] = '\0';
     if (n < size && memchr(buf, '\r', n))
-        return frame_error(fr, "carriage return inside the line: not a "
-                           "text file");
+        return frame_error(fr,
+                           "carriage return inside the line: not a text file");
     *len = n;
     return 1;
 }
@@ -229,15 +236,16 @@ static int check_header(struct frame *fr, const char *s)
     if (nlen == 0)
         return frame_error(fr, "empty section name");
     if (nlen > INIH_SECTION_MAX)
-        return frame_error(fr, "section name is %zu bytes long; inih keeps only %d",
-                      nlen, INIH_SECTION_MAX);
+        return frame_error(fr,
+                           "section name is %zu bytes long; inih keeps only %d",
+                           nlen, INIH_SECTION_MAX);
     char name[INIH_SECTION_MAX + 1];
     memcpy(name, s + 1, nlen);
     name[nlen] = '\0';
     for (size_t i = 0; i < fr->n_hdrs; i++)
         if (!strcmp(fr->hdrs[i].name, name))
-            return frame_error(fr, "duplicate section [%s] (first at line %d)", name,
-                          fr->hdrs[i].line);
+            return frame_error(fr, "duplicate section [%s] (first at line %d)",
+                               name, fr->hdrs[i].line);
     if (grow(&fr->hdrs, &fr->cap_hdrs, fr->n_hdrs, sizeof *fr->hdrs))
         return oom(e);
     struct header h = {strdup(name), fr->line};
@@ -257,8 +265,9 @@ static int check_line(struct frame *fr, const char *s)
         while (is_blank(*t))
             t++;
         if (*t && *t != ';' && *t != '#')
-            return frame_error(fr, "indented line: inih would join it to the "
-                          "previous key; remove the leading spaces");
+            return frame_error(
+                fr,
+                "indented line: inih would join it to the previous key; remove the leading spaces");
         return 0;
     }
     if (*s == '\0' || *s == ';' || *s == '#')
@@ -286,9 +295,10 @@ static char *read_line(char *str, int num, void *stream)
         len -= 3;
     }
     if (len > (size_t)num - 1) {
-        err_at(&fr->ld->err, ERR_CONFIG, fr->path, fr->line,
-               "line is %zu bytes long; inih reads at most %d (it would "
-               "split the line)", len, num - 1);
+        err_at(
+            &fr->ld->err, ERR_CONFIG, fr->path, fr->line,
+            "line is %zu bytes long; inih reads at most %d (it would split the line)",
+            len, num - 1);
         return NULL;
     }
     if (check_line(fr, s))
@@ -369,17 +379,17 @@ static int include_file(struct frame *fr, const char *value)
     if (!*value)
         return frame_error(fr, "include needs a file name");
     if (fr->depth >= INCLUDE_DEPTH_MAX)
-        return frame_error(fr, "includes nested deeper than %d", INCLUDE_DEPTH_MAX);
+        return frame_error(fr, "includes nested deeper than %d",
+                           INCLUDE_DEPTH_MAX);
     char *path = join_path(fr->path, value);
     if (!path)
         return oom(e);
-    struct frame child = {.ld = fr->ld, .parent = fr, .path = path,
-                          .depth = fr->depth + 1};
+    struct frame child = {
+        .ld = fr->ld, .parent = fr, .path = path, .depth = fr->depth + 1};
     const char *why;
     child.f = open_regular(path, &why);
     if (!child.f) {
-        frame_error(fr, "cannot include '%s': %s",
-               path, why);
+        frame_error(fr, "cannot include '%s': %s", path, why);
         free(path);
         return -1;
     }
@@ -399,8 +409,8 @@ static int take_entry(struct frame *fr, const char *section, const char *key,
     struct config *cfg = fr->ld->cfg;
     if (!strcmp(key, "include")) {
         if (*section)
-            return frame_error(fr, "include must come before the first "
-                               "section");
+            return frame_error(fr,
+                               "include must come before the first section");
         return include_file(fr, value);
     }
     if (!*section)
@@ -410,8 +420,8 @@ static int take_entry(struct frame *fr, const char *section, const char *key,
     for (size_t i = fr->own_start; i < cfg->n; i++) {
         const struct config_entry *en = &cfg->entries[i];
         if (!strcmp(en->section, section) && !strcmp(en->key, key))
-            return frame_error(fr, "duplicate key '%s' (first at line %d)",
-                               key, en->line);
+            return frame_error(fr, "duplicate key '%s' (first at line %d)", key,
+                               en->line);
     }
     if (entry_append(cfg, section, key, value, fr->path, fr->line))
         return oom(&fr->ld->err);
@@ -505,8 +515,8 @@ int config_put(struct config *cfg, const char *section, const char *key,
         return err_at(e, ERR_CONFIG, file, line, "bad section name '%s'",
                       section);
     if (!*key || strpbrk(key, "=:;[") || unwritable(key))
-        return err_at(e, ERR_CONFIG, file, line, "[%s]: bad key '%s'",
-                      section, key);
+        return err_at(e, ERR_CONFIG, file, line, "[%s]: bad key '%s'", section,
+                      key);
     if (section_note(cfg, section, file, line))
         return oom(e);
     for (size_t i = cfg->n; i-- > 0;) {
@@ -567,13 +577,16 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
 {
     const char *eq = strchr(assignment, '=');
     if (!eq)
-        return err_set(e, ERR_CONFIG, "--set '%s': expected SECTION.KEY=VALUE "
-                       "(no '=')", assignment);
+        return err_set(e, ERR_CONFIG,
+                       "--set '%s': expected SECTION.KEY=VALUE (no '=')",
+                       assignment);
     size_t n = (size_t)(eq - assignment);
     const char *dot = section_end(assignment, n);
     if (!dot)
-        return err_set(e, ERR_CONFIG, "--set '%s': expected SECTION.KEY=VALUE "
-                       "(no '.' between section and key)", assignment);
+        return err_set(
+            e, ERR_CONFIG,
+            "--set '%s': expected SECTION.KEY=VALUE (no '.' between section and key)",
+            assignment);
     char *section = strip_dup(assignment, (size_t)(dot - assignment));
     char *key = strip_dup(dot + 1, (size_t)(eq - dot - 1));
     char *value = strip_dup(eq + 1, strlen(eq + 1));

@@ -93,7 +93,7 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
                  size_t size);
 
 /* Formats a number so that reading it back gives the same double: %.10g
- * when that round-trips, else %.17g. */
+ * when that round-trips, else the fewest digits (up to 17) that do. */
 void cfgk_number(double v, char *buf, size_t size);
 
 /* Writes the range of k ("[0, 1]", ">= 0", "(0, 168]") into buf; "" when

@@ -19,8 +19,7 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, "
-    "hire_from_budget, expand_ops_on_delay";
+    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay";
 
 static int type_parse(const char *s, enum iv_type *t)
 {
@@ -44,7 +43,8 @@ static struct intervention *find_iv(struct scenario *sc, const char *name,
                                     size_t len)
 {
     for (size_t i = 0; i < sc->n_iv; i++)
-        if (strlen(sc->iv[i].name) == len && !strncmp(sc->iv[i].name, name, len))
+        if (strlen(sc->iv[i].name) == len &&
+            !strncmp(sc->iv[i].name, name, len))
             return &sc->iv[i];
     return NULL;
 }
@@ -74,14 +74,17 @@ static int bad_key(struct err *e, const struct config_entry *en)
 {
     const char *title = "title";
     if (strchr(en->key, '.'))
-        return cfgk_entry_error(e, en, "malformed key '%s' in [%s]: expected "
-                                "NAME.key", en->key, en->section);
+        return cfgk_entry_error(e, en,
+                                "malformed key '%s' in [%s]: expected NAME.key",
+                                en->key, en->section);
     if (cfgk_suggest(en->key, &title, 1))
-        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you "
-                                "mean 'title'?", en->key, en->section);
-    return cfgk_entry_error(e, en, "unknown key '%s' in [%s]: a scenario "
-                            "holds title and NAME.key (like pull.weeks)",
-                            en->key, en->section);
+        return cfgk_entry_error(
+            e, en, "unknown key '%s' in [%s]; did you mean 'title'?", en->key,
+            en->section);
+    return cfgk_entry_error(
+        e, en,
+        "unknown key '%s' in [%s]: a scenario holds title and NAME.key (like pull.weeks)",
+        en->key, en->section);
 }
 
 static int explicit_type(struct err *e, const struct config_entry *en,
@@ -91,12 +94,13 @@ static int explicit_type(struct err *e, const struct config_entry *en,
         return 0;
     const char *hint = type_hint(en->value);
     if (hint)
-        return cfgk_entry_error(e, en, "[%s] %s: unknown intervention type "
-                                "'%s'; did you mean '%s'?", en->section,
-                                en->key, en->value, hint);
-    return cfgk_entry_error(e, en, "[%s] %s: unknown intervention type '%s'; "
-                            "known: %s", en->section, en->key, en->value,
-                            type_list);
+        return cfgk_entry_error(
+            e, en,
+            "[%s] %s: unknown intervention type '%s'; did you mean '%s'?",
+            en->section, en->key, en->value, hint);
+    return cfgk_entry_error(
+        e, en, "[%s] %s: unknown intervention type '%s'; known: %s",
+        en->section, en->key, en->value, type_list);
 }
 
 /* Creates the interventions of sc in order of first appearance and reads
@@ -122,9 +126,8 @@ static int collect(const struct config *cfg, const char *section,
 }
 
 /* The first entry of intervention name in section. */
-static const struct config_entry *first_entry(const struct config *cfg,
-                                              const char *section,
-                                              const char *name)
+static const struct config_entry *
+first_entry(const struct config *cfg, const char *section, const char *name)
 {
     size_t len = strlen(name);
     for (size_t i = 0; i < cfg->n; i++) {
@@ -147,15 +150,14 @@ static int implicit_types(const struct config *cfg, const char *section,
             const char *hint = type_hint(iv->name);
             assert(en);
             if (hint)
-                return cfgk_entry_error(e, en, "[%s] %s: '%s' is not an "
-                                        "intervention type; did you mean "
-                                        "'%s'? (or give its type: %s.type "
-                                        "= TYPE)", section, en->key,
-                                        iv->name, hint, iv->name);
-            return cfgk_entry_error(e, en, "[%s] %s: '%s' is not an "
-                                    "intervention type; give its type: "
-                                    "%s.type = TYPE", section, en->key,
-                                    iv->name, iv->name);
+                return cfgk_entry_error(
+                    e, en,
+                    "[%s] %s: '%s' is not an intervention type; did you mean '%s'? (or give its type: %s.type = TYPE)",
+                    section, en->key, iv->name, hint, iv->name);
+            return cfgk_entry_error(
+                e, en,
+                "[%s] %s: '%s' is not an intervention type; give its type: %s.type = TYPE",
+                section, en->key, iv->name, iv->name);
         }
         cfgk_defaults(cfgk_iv(iv->type), &iv->u);
     }
@@ -184,9 +186,9 @@ static int apply_iv_entry(const struct params *p, struct scenario *sc,
     if (k->flags & CFGK_WEEK)
         memcpy(&week, (const char *)&iv->u + k->off, sizeof week);
     if (week >= p->sim.horizon_weeks)
-        return cfgk_entry_error(e, en, "[%s] %s = %s is past the horizon "
-                                "(%d weeks)", en->section, en->key, en->value,
-                                p->sim.horizon_weeks);
+        return cfgk_entry_error(
+            e, en, "[%s] %s = %s is past the horizon (%d weeks)", en->section,
+            en->key, en->value, p->sim.horizon_weeks);
     return 0;
 }
 
@@ -239,20 +241,20 @@ static int check_iv(const struct config *cfg, const char *section,
             iv_entry(cfg, section, iv->name, "prospecting_share");
         if (!en)
             en = first_entry(cfg, section, iv->name);
-        return cfgk_entry_error(e, en, "[%s] %s.prospecting_share + [sales] "
-                                "admin_share = %.10g + %.10g = %.10g is over "
-                                "1", section, iv->name,
-                                iv->u.focus.prospecting_share,
-                                p->sales.admin_share, sum);
+        return cfgk_entry_error(
+            e, en,
+            "[%s] %s.prospecting_share + [sales] admin_share = %.10g + %.10g = %.10g is over 1",
+            section, iv->name, iv->u.focus.prospecting_share,
+            p->sales.admin_share, sum);
     }
     const struct iv_policy *po = &iv->u.policy;
     if (iv->type == IV_POLICY && po->end_week >= 0 &&
         po->end_week <= po->start_week) {
         const struct config_entry *en =
             iv_entry(cfg, section, iv->name, "end_week");
-        return cfgk_entry_error(e, en, "[%s] %s.end_week = %d must be after "
-                                "%s.start_week = %d", section, iv->name,
-                                po->end_week, iv->name, po->start_week);
+        return cfgk_entry_error(
+            e, en, "[%s] %s.end_week = %d must be after %s.start_week = %d",
+            section, iv->name, po->end_week, iv->name, po->start_week);
     }
     return 0;
 }

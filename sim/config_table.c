@@ -285,8 +285,7 @@ static const struct cfgk support_iv_keys[] = {
     WEEK("week", "0", struct iv_support, week, "week of the decision"),
     ROLE_DEFAULT("absorb_hours_per_week", struct iv_support,
                  absorb_hours_per_week,
-                 "rep admin hours one person takes over (default: "
-                 "[support]'s)"),
+                 "rep admin hours one person takes over (default: [support]'s)"),
     ROLE_DEFAULT("lead_weeks", struct iv_support, lead_weeks,
                  "weeks to the first day (default: [support]'s)"),
 };
@@ -420,9 +419,11 @@ static enum num num_parse(const char *s, double *out)
 
 void cfgk_number(double v, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.10g", v);
-    if (strtod_c(buf, NULL) != v)
-        snprintf(buf, size, "%.17g", v);
+    for (int prec = 10; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod_c(buf, NULL) == v)
+            return;
+    }
 }
 
 static int has_max(const struct cfgk *k)
@@ -479,8 +480,7 @@ static int parse_double(const struct cfgk *k, const char *s, double *out,
         return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
     }
     if (k->flags & CFGK_DEFAULT)
-        return err_set(e, ERR_CONFIG, ": expected a number or default, got "
-                       "'%s'", s);
+        return err_set(e, ERR_CONFIG, ": expected a number or default, got '%s'", s);
     return err_set(e, ERR_CONFIG, ": expected a number, got '%s'", s);
 }
 
@@ -505,8 +505,7 @@ static int parse_seed(const char *s, uint64_t *out, struct err *e)
     errno = 0;
     unsigned long long v = strtoull(p, &end, 10);
     if (!isdigit((unsigned char)*p) || *end || errno == ERANGE)
-        return err_set(e, ERR_CONFIG, ": expected a whole number from 0 to "
-                       "%" PRIu64 ", got '%s'", UINT64_MAX, s);
+        return err_set(e, ERR_CONFIG, ": expected a whole number from 0 to %" PRIu64 ", got '%s'", UINT64_MAX, s);
     *out = (uint64_t)v;
     return 0;
 }
@@ -547,8 +546,7 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
     snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
     if (num_parse(num, &v) != NUM_OK || (!is_pct && v != floor(v)) ||
         (!is_pct && fabs(v) > INT_MAX))
-        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
-                       "(\"50%%\") or all, got '%s'", s);
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent (\"50%%\") or all, got '%s'", s);
     if (is_pct && (v < 0 || v > 100))
         return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
     if (check_range(is_pct ? &pct : &cnt, v, s, e))
@@ -741,8 +739,7 @@ int cfgk_unknown_key(struct err *e, const struct config_entry *en,
     }
     const char *hint = cfgk_suggest(en->key, cand, t->n);
     if (hint)
-        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you "
-                                "mean '%s'?", en->key, en->section, hint);
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key, en->section, hint);
     return cfgk_entry_error(e, en, "unknown key '%s' in [%s]", en->key,
                             en->section);
 }

@@ -16,13 +16,16 @@
 
 #define VALUE_MAX 1024
 #define SOURCE_COLUMN 40
+#define LINE_MAX_INIH 199 /* inih r55 reads lines up to this many bytes */
 
 struct writer {
     FILE *out;
     const struct config *cfg; /* NULL: no sources */
 };
 
-/* Writes "key = value", and with sources " ; default" or " ; FILE:LINE". */
+/* Writes "key = value", and with sources " ; default", " ; FILE:LINE" or
+ * " ; --set" aligned in a column; a source that would push the line past
+ * what inih reads goes on a comment line of its own, above. */
 static void put_line(const struct writer *w, const char *section,
                      const char *key, const char *value)
 {
@@ -31,15 +34,20 @@ static void put_line(const struct writer *w, const char *section,
         return;
     }
     const struct config_entry *en = config_find(w->cfg, section, key);
-    int n = fprintf(w->out, "%s = %s", key, value);
-    int pad = n < SOURCE_COLUMN ? SOURCE_COLUMN - n : 1;
-    fprintf(w->out, "%*s; ", pad, "");
+    char src[512];
     if (!en)
-        fputs("default\n", w->out);
+        snprintf(src, sizeof src, "default");
     else if (en->line > 0)
-        fprintf(w->out, "%s:%d\n", en->file, en->line);
+        snprintf(src, sizeof src, "%s:%d", en->file, en->line);
     else
-        fprintf(w->out, "%s\n", en->file);
+        snprintf(src, sizeof src, "%s", en->file);
+    size_t n = strlen(key) + 3 + strlen(value);
+    size_t pad = n < SOURCE_COLUMN ? SOURCE_COLUMN - n : 1;
+    if (n + pad + 2 + strlen(src) > LINE_MAX_INIH) {
+        fprintf(w->out, "; %s\n%s = %s\n", src, key, value);
+        return;
+    }
+    fprintf(w->out, "%s = %s%*s; %s\n", key, value, (int)pad, "", src);
 }
 
 /* Writes every key of table t from base, each named prefix + key. */
@@ -164,12 +172,13 @@ static void ref_table(FILE *out, const char *section,
 int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
-        &cfgk_simulation, &cfgk_sales, &cfgk_stage, &cfgk_operations,
-        &cfgk_support, &cfgk_clients, &cfgk_market, &cfgk_scenario,
+        &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
+        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_scenario,
     };
     char prefix[64];
     fputs("| section | key | default | values | meaning |\n"
-          "| --- | --- | --- | --- | --- |\n", out);
+          "| --- | --- | --- | --- | --- |\n",
+          out);
     for (size_t i = 0; i < sizeof model / sizeof model[0]; i++)
         ref_table(out, model[i]->name, model[i], "");
     for (int t = 0; t < IV_TYPE_COUNT; t++) {

@@ -28,8 +28,8 @@ struct resolve {
 };
 
 static const struct cfgk_table *const fixed_tables[] = {
-    &cfgk_simulation, &cfgk_sales, &cfgk_operations,
-    &cfgk_support, &cfgk_clients, &cfgk_market,
+    &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
+    &cfgk_support,    &cfgk_clients, &cfgk_market,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -55,8 +55,7 @@ static const struct cfgk_table *fixed_table(const char *section)
     return NULL;
 }
 
-static const struct cfgk *table_key(const struct cfgk_table *t,
-                                    const char *key)
+static const struct cfgk *table_key(const struct cfgk_table *t, const char *key)
 {
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->keys[i].key, key))
@@ -104,15 +103,18 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
     if (!strcmp(s->name, "stage") || !strcmp(s->name, "stage.") ||
         !strcmp(s->name, "scenario") || !strcmp(s->name, "scenario."))
         return cfgk_entry_error(r->e, &at, "section [%s] needs a name: [%s.%s]",
-                           s->name, s->name[1] == 't' ? "stage" : "scenario",
-                           s->name[1] == 't' ? "NAME" : "ID");
+                                s->name,
+                                s->name[1] == 't' ? "stage" : "scenario",
+                                s->name[1] == 't' ? "NAME" : "ID");
     const char *hint = section_hint(s->name, buf, sizeof buf);
     if (hint)
-        return cfgk_entry_error(r->e, &at, "unknown section [%s]; did you mean "
-                           "[%s]?", s->name, hint);
-    return cfgk_entry_error(r->e, &at, "unknown section [%s]; known: simulation, "
-                       "sales, stage.NAME, operations, support, clients, "
-                       "market, scenario.ID", s->name);
+        return cfgk_entry_error(r->e, &at,
+                                "unknown section [%s]; did you mean [%s]?",
+                                s->name, hint);
+    return cfgk_entry_error(
+        r->e, &at,
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, scenario.ID",
+        s->name);
 }
 
 static int add_stage(struct resolve *r, const struct config_section *s,
@@ -120,8 +122,10 @@ static int add_stage(struct resolve *r, const struct config_section *s,
 {
     const struct config_entry at = {.file = s->file, .line = s->line};
     if (!name_ok(name))
-        return cfgk_entry_error(r->e, &at, "[%s]: a stage name may hold only "
-                           "letters, digits, '_' and '-'", s->name);
+        return cfgk_entry_error(
+            r->e, &at,
+            "[%s]: a stage name may hold only letters, digits, '_' and '-'",
+            s->name);
     struct stage_params *st = &r->p->stages[r->p->n_stages];
     cfgk_defaults(&cfgk_stage, st);
     st->name = strdup(name);
@@ -136,11 +140,15 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
 {
     const struct config_entry at = {.file = s->file, .line = s->line};
     if (!name_ok(id))
-        return cfgk_entry_error(r->e, &at, "[%s]: a scenario ID may hold only "
-                           "letters, digits, '_' and '-'", s->name);
+        return cfgk_entry_error(
+            r->e, &at,
+            "[%s]: a scenario ID may hold only letters, digits, '_' and '-'",
+            s->name);
     if (!strcmp(id, "baseline"))
-        return cfgk_entry_error(r->e, &at, "[%s]: the ID 'baseline' is reserved "
-                           "for the run without interventions", s->name);
+        return cfgk_entry_error(
+            r->e, &at,
+            "[%s]: the ID 'baseline' is reserved for the run without interventions",
+            s->name);
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
     sc->title = strdup(id);
@@ -247,9 +255,10 @@ static int check_model(struct resolve *r)
         later(config_find(r->cfg, "sales", "prospecting_share"),
               config_find(r->cfg, "sales", "admin_share"));
     assert(en);
-    return cfgk_entry_error(r->e, en, "[sales] prospecting_share + "
-                            "admin_share = %.10g + %.10g = %.10g is over 1",
-                            s->prospecting_share, s->admin_share, sum);
+    return cfgk_entry_error(
+        r->e, en,
+        "[sales] prospecting_share + admin_share = %.10g + %.10g = %.10g is over 1",
+        s->prospecting_share, s->admin_share, sum);
 }
 
 static int apply_model(struct resolve *r)

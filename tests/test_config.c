@@ -31,8 +31,8 @@ static const struct bad_case bad_cases[] = {
      D "bad_cycle_b.ini:2: include cycle: " D "bad_cycle_a.ini -> " D
        "bad_cycle_b.ini -> " D "bad_cycle_a.ini"},
     {"bad_self_include.ini",
-     D "bad_self_include.ini:2: include cycle: " D "bad_self_include.ini -> "
-       D "bad_self_include.ini"},
+     D "bad_self_include.ini:2: include cycle: " D "bad_self_include.ini -> " D
+       "bad_self_include.ini"},
     {"bad_include_missing.ini",
      D "bad_include_missing.ini:3: cannot include '" D "no_such_model.ini': "
        "No such file or directory"},
@@ -285,11 +285,10 @@ static void test_include_precedence(void **state)
     struct config cfg;
     struct params p;
     struct err e;
-    assert_int_equal(load_resolve(D "good_include.ini", NULL, &cfg, &p, &e),
-                     0);
-    assert_int_equal(p.sales.role.count, 10);            /* includer */
-    assert_true(p.sales.role.hours_per_week == 38);      /* included */
-    assert_int_equal(p.ops.role.count, 3);               /* included */
+    assert_int_equal(load_resolve(D "good_include.ini", NULL, &cfg, &p, &e), 0);
+    assert_int_equal(p.sales.role.count, 10);       /* includer */
+    assert_true(p.sales.role.hours_per_week == 38); /* included */
+    assert_int_equal(p.ops.role.count, 3);          /* included */
     assert_int_equal(p.sim.horizon_weeks, 52);
     assert_source(&cfg, "sales", "reps", D "good_include.ini", 4);
     assert_source(&cfg, "sales", "hours_per_week", D "good_model.ini", 8);
@@ -298,8 +297,7 @@ static void test_include_precedence(void **state)
 
     const char *sets[] = {"sales.reps=12", "operations.staff = 7",
                           "scenario.hire_ops.hire.count=3", NULL};
-    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e),
-                     0);
+    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e), 0);
     assert_int_equal(p.sales.role.count, 12);
     assert_int_equal(p.ops.role.count, 7);
     assert_int_equal(p.scenarios[0].iv[0].u.hire.count, 3);
@@ -314,8 +312,8 @@ static void test_set_parsing(void **state)
     (void)state;
     struct config cfg = {0};
     struct err e = {0};
-    assert_int_equal(config_set(&cfg, "scenario.pull_two_weeks.pull.weeks=4",
-                                &e), 0);
+    assert_int_equal(
+        config_set(&cfg, "scenario.pull_two_weeks.pull.weeks=4", &e), 0);
     assert_int_equal(config_set(&cfg, "stage.qualify.advance = 0.5", &e), 0);
     assert_int_equal(config_set(&cfg, "sales.reps=9", &e), 0);
     assert_int_equal(config_set(&cfg, "sales.reps=10", &e), 0);
@@ -441,9 +439,22 @@ static void test_scenarios(void **state)
     assert_true(s->iv[1].u.hire.ramp_weeks == -1); /* the role's default */
     assert_int_equal(s->iv[2].u.pull.spec.select, REPS_ALL);
     assert_int_equal(s->iv[3].u.expand_ops.max_staff, 50);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
 
+static void test_scenario_types(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    assert_int_equal(load_resolve(D "good_scenarios.ini", NULL, &cfg, &p, &e),
+                     0);
+    assert_string_equal(p.scenarios[2].id, "empty");
     assert_int_equal(p.scenarios[2].n_iv, 0);
-    s = &p.scenarios[3];
+    const struct scenario *s = &p.scenarios[3];
+    assert_string_equal(s->title, "Habit, growth and support");
     assert_int_equal(s->n_iv, 7);
     assert_true(s->iv[0].u.policy.threshold_days == 20);
     assert_int_equal(s->iv[0].u.policy.end_week, 52);
@@ -464,8 +475,10 @@ static void test_zero_length_pull_and_negative_zero(void **state)
     struct config cfg;
     struct params p;
     struct err e;
-    const char *sets[] = {"scenario.z.pull.weeks=0", "market.delay_sensitivity"
-                          "=-0", "scenario.z.pull.start_week=103", NULL};
+    const char *sets[] = {"scenario.z.pull.weeks=0",
+                          "market.delay_sensitivity"
+                          "=-0",
+                          "scenario.z.pull.start_week=103", NULL};
     assert_int_equal(load_resolve(D "good_crlf.ini", sets, &cfg, &p, &e), 0);
     assert_int_equal(p.scenarios[0].iv[0].u.pull.weeks, 0);
     assert_int_equal(p.scenarios[0].iv[0].u.pull.start_week, 103);
@@ -608,6 +621,11 @@ static void test_round_trip(void **state)
     round_trip(D "good_scenarios.ini", NULL, 1);
     round_trip(D "good_include.ini", odd, 1);
     round_trip(D "good_crlf.ini", NULL, 0); /* built-in stages */
+    /* A 199-byte line: its source goes on a comment line of its own. */
+    char long_title[256];
+    snprintf(long_title, sizeof long_title, "scenario.long.title=%0191d", 7);
+    const char *longs[] = {long_title, NULL};
+    round_trip(D "good_crlf.ini", longs, 1);
 }
 
 static void test_write_sources(void **state)
@@ -617,14 +635,13 @@ static void test_write_sources(void **state)
     struct params p;
     struct err e;
     const char *sets[] = {"operations.staff=9", NULL};
-    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e),
-                     0);
+    assert_int_equal(load_resolve(D "good_include.ini", sets, &cfg, &p, &e), 0);
     char *t = written(&cfg, &p, 1);
     assert_non_null(strstr(t, "\n[simulation]\nwarmup_weeks = 26"));
-    assert_non_null(strstr(t, "\nreps = 10                               ; "
-                              D "good_include.ini:4\n"));
-    assert_non_null(strstr(t, "\nhorizon_weeks = 52                      ; "
-                              D "good_model.ini:3\n"));
+    assert_non_null(strstr(t, "\nreps = 10                               ; " D
+                              "good_include.ini:4\n"));
+    assert_non_null(strstr(t, "\nhorizon_weeks = 52                      ; " D
+                              "good_model.ini:3\n"));
     assert_non_null(strstr(t, "\nstaff = 9                               ; "
                               "--set\n"));
     assert_non_null(strstr(t, "\nhire.lead_weeks = default               ; "
@@ -659,9 +676,33 @@ static void test_reference_and_names(void **state)
     assert_string_equal(iv_type_name(IV_EXPAND_OPS_ON_DELAY),
                         "expand_ops_on_delay");
     assert_string_equal(iv_type_name(IV_PULL), "pull");
-    assert_string_equal(queue_order_name(QUEUE_TICKETS_FIRST),
-                        "tickets_first");
+    assert_string_equal(queue_order_name(QUEUE_TICKETS_FIRST), "tickets_first");
     assert_string_equal(rng_kind_name(RNG_MT19937), "mt19937");
+}
+
+/* docs/config.md ends with the key table: it must be the current one. */
+static void test_docs_key_table_current(void **state)
+{
+    (void)state;
+    char *ref = NULL, *doc = NULL;
+    size_t len = 0, dlen = 0;
+    FILE *f = open_memstream(&ref, &len);
+    assert_int_equal(config_write_reference(f), 0);
+    fclose(f);
+    FILE *d = fopen("docs/config.md", "r");
+    assert_non_null(d);
+    FILE *m = open_memstream(&doc, &dlen);
+    int c;
+    while ((c = getc(d)) != EOF)
+        putc(c, m);
+    fclose(d);
+    fclose(m);
+    if (!strstr(doc, ref))
+        print_error("docs/config.md: regenerate its key table with "
+                    "'salescap check --keys'\n");
+    assert_non_null(strstr(doc, ref));
+    free(ref);
+    free(doc);
 }
 
 static const struct CMUnitTest good_tests[] = {
@@ -673,10 +714,12 @@ static const struct CMUnitTest good_tests[] = {
     cmocka_unit_test(test_put_and_copy),
     cmocka_unit_test(test_missing_top_file),
     cmocka_unit_test(test_scenarios),
+    cmocka_unit_test(test_scenario_types),
     cmocka_unit_test(test_zero_length_pull_and_negative_zero),
     cmocka_unit_test(test_round_trip),
     cmocka_unit_test(test_write_sources),
     cmocka_unit_test(test_reference_and_names),
+    cmocka_unit_test(test_docs_key_table_current),
 };
 
 #define N_GOOD (sizeof good_tests / sizeof good_tests[0])
