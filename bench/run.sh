@@ -58,34 +58,37 @@ awk -F, '
           exit bad }
 ' "$tmp/raw" >"$tmp/best"
 
-echo "$RATIOS" | while read -r name num den; do
-    awk -F, -v name="$name" -v num="$num" -v den="$den" '
+# ratio NAME of rows NUM / DEN in file $1
+ratio() {
+    awk -F, -v name="$2" -v num="$3" -v den="$4" '
         $1 == num { a = $2 } $1 == den { b = $2 }
         END { if (a != "" && b > 0) printf "%s,%.3f,x\n", name, a / b }
-    ' "$tmp/best" >>"$tmp/best"
-done
+    ' "$1"
+}
+
+echo "$RATIOS" | while read -r name num den; do
+    ratio "$tmp/best" "$name" "$num" "$den"
+done >"$tmp/ratios"
 
 note=""
+: >"$tmp/cg"
 if command -v valgrind >/dev/null 2>&1; then
     echo "$CALLGRIND" | while read -r name prog args; do
         # shellcheck disable=SC2086
         valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-            "$dir/$prog" $args >/dev/null 2>"$tmp/cg" || true
-        ir=$(sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' "$tmp/cg")
+            "$dir/$prog" $args >/dev/null 2>"$tmp/cg.log" || true
+        ir=$(sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' "$tmp/cg.log")
         if [ -n "$ir" ]; then
-            echo "$name,$ir,instructions" >>"$tmp/best"
+            echo "$name,$ir,instructions"
         fi
-    done
-    awk -F, '$1 == "callgrind_mm1_engine" { a = $2 }
-             $1 == "callgrind_mm1_floor" { b = $2 }
-             END { if (a != "" && b > 0)
-                   printf "callgrind_mm1_engine_vs_floor,%.3f,x\n", a / b }' \
-        "$tmp/best" >>"$tmp/best"
+    done >"$tmp/cg"
+    ratio "$tmp/cg" callgrind_mm1_engine_vs_floor callgrind_mm1_engine \
+        callgrind_mm1_floor >>"$tmp/ratios"
 else
     note="valgrind not found: callgrind instruction counts skipped"
 fi
 
-{ echo "name,value,unit"; cat "$tmp/best"; } >"$tmp/csv"
+{ echo "name,value,unit"; cat "$tmp/best" "$tmp/cg" "$tmp/ratios"; } >"$tmp/csv"
 mv "$tmp/csv" "$out"
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
