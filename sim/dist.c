@@ -264,6 +264,23 @@ static int parse_arg(const struct dist_info *in, size_t i, struct tok t,
 
 static int dist_check(struct dist *x, const char *sig, struct err *e);
 
+/* The error for a name followed by '(' that is no distribution. */
+static int unknown_name(const char *name, size_t len, struct err *e)
+{
+    char nbuf[41];
+    snprintf(nbuf, sizeof nbuf, "%.*s", len > 40 ? 40 : (int)len, name);
+    const char *hint = dist_suggest(nbuf);
+    if (hint)
+        return err_set(e, ERR_CONFIG,
+                       "unknown distribution '%s'; did you mean '%s'?", nbuf,
+                       hint);
+    return err_set(e, ERR_CONFIG,
+                   "unknown distribution '%s'; known: fixed, exponential, "
+                   "uniform, triangular, normal, lognormal, gamma, beta, "
+                   "empirical",
+                   nbuf);
+}
+
 /* spec is the whole (left-trimmed) spec; s points at its first letter. */
 static int parse_named(struct dist *x, const char *spec, const char *s,
                        struct err *e)
@@ -272,7 +289,6 @@ static int parse_named(struct dist *x, const char *spec, const char *s,
     while (isalnum((unsigned char)*s) || *s == '_')
         s++;
     size_t nlen = (size_t)(s - name);
-    int nl = nlen > 40 ? 40 : (int)nlen;
     int whole = (int)trim_len(spec, strlen(spec));
     if (is_nonfinite_word(name, nlen))
         return err_set(e, ERR_CONFIG, "expected a finite number, got '%.*s'",
@@ -285,20 +301,8 @@ static int parse_named(struct dist *x, const char *spec, const char *s,
                            in->sig, in->name);
         return err_set(e, ERR_CONFIG, DIST_GENERIC ", got '%.*s'", whole, spec);
     }
-    if (!in) {
-        char nbuf[41];
-        snprintf(nbuf, sizeof nbuf, "%.*s", nl, name);
-        const char *hint = dist_suggest(nbuf);
-        if (hint)
-            return err_set(e, ERR_CONFIG,
-                           "unknown distribution '%s'; did you mean '%s'?",
-                           nbuf, hint);
-        return err_set(e, ERR_CONFIG,
-                       "unknown distribution '%s'; known: fixed, "
-                       "exponential, uniform, triangular, normal, lognormal, "
-                       "gamma, beta, empirical",
-                       nbuf);
-    }
+    if (!in)
+        return unknown_name(name, nlen, e);
     const char *rp = strchr(p, ')');
     if (!rp)
         return err_set(e, ERR_CONFIG, "%s: missing ')'", in->sig);
