@@ -35,6 +35,7 @@ struct config_section {
     char *name;    /* "sales", "stage.qualify", "scenario.pull" */
     char *file;
     int line;
+    int header;    /* 1: a [header] line of a file; 0: config_put/set */
 };
 
 /* Invariant: every entry's section is in sections[], which lists each

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,19 +84,18 @@ static int oom(struct err *e)
     return err_set(e, ERR_RUNTIME, "out of memory");
 }
 
-/* Grows *arr (of *cap elements of size sz) to hold n + 1. */
-static int grow(void *arr, size_t *cap, size_t n, size_t sz)
+/* Returns arr (of *cap elements of size sz) with room for n + 1, moved if
+ * it had to grow (the old pointer is then no longer valid), or NULL with
+ * arr untouched when out of memory. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t sz)
 {
-    void **pa = arr;
     if (n < *cap)
-        return 0;
+        return arr;
     size_t nc = *cap ? *cap * 2 : 16;
-    void *na = realloc(*pa, nc * sz);
-    if (!na)
-        return -1;
-    *pa = na;
-    *cap = nc;
-    return 0;
+    void *na = realloc(arr, nc * sz);
+    if (na)
+        *cap = nc;
+    return na;
 }
 
 /* ------------------------------------------------------------ entries */
@@ -114,8 +112,10 @@ static int entry_append(struct config *cfg, const char *section,
                         const char *key, const char *value, const char *file,
                         int line)
 {
-    if (grow(&cfg->entries, &cfg->cap, cfg->n, sizeof *cfg->entries))
+    void *na = grow(cfg->entries, &cfg->cap, cfg->n, sizeof *cfg->entries);
+    if (!na)
         return -1;
+    cfg->entries = na;
     struct config_entry en = {strdup(section), strdup(key), strdup(value),
                               strdup(file), line};
     if (!en.section || !en.key || !en.value || !en.file) {
@@ -137,14 +137,16 @@ static const struct config_section *section_find(const struct config *cfg,
 
 /* Records the first appearance of a section; later ones change nothing. */
 static int section_note(struct config *cfg, const char *name, const char *file,
-                        int line)
+                        int line, int header)
 {
     if (section_find(cfg, name))
         return 0;
-    if (grow(&cfg->sections, &cfg->cap_sections, cfg->n_sections,
-             sizeof *cfg->sections))
+    void *na = grow(cfg->sections, &cfg->cap_sections, cfg->n_sections,
+                    sizeof *cfg->sections);
+    if (!na)
         return -1;
-    struct config_section s = {strdup(name), strdup(file), line};
+    cfg->sections = na;
+    struct config_section s = {strdup(name), strdup(file), line, header};
     if (!s.name || !s.file) {
         free(s.name);
         free(s.file);
@@ -246,13 +248,15 @@ static int check_header(struct frame *fr, const char *s)
         if (!strcmp(fr->hdrs[i].name, name))
             return frame_error(fr, "duplicate section [%s] (first at line %d)",
                                name, fr->hdrs[i].line);
-    if (grow(&fr->hdrs, &fr->cap_hdrs, fr->n_hdrs, sizeof *fr->hdrs))
+    void *na = grow(fr->hdrs, &fr->cap_hdrs, fr->n_hdrs, sizeof *fr->hdrs);
+    if (!na)
         return oom(e);
+    fr->hdrs = na;
     struct header h = {strdup(name), fr->line};
     if (!h.name)
         return oom(e);
     fr->hdrs[fr->n_hdrs++] = h;
-    if (section_note(fr->ld->cfg, name, fr->path, fr->line))
+    if (section_note(fr->ld->cfg, name, fr->path, fr->line, 1))
         return oom(e);
     return 0;
 }
@@ -290,7 +294,7 @@ static char *read_line(char *str, int num, void *stream)
     if (failed(fr) || num < 3 || fetch_line(fr, buf, sizeof buf, &len) <= 0)
         return NULL;
     char *s = buf;
-    if (fr->line == 1 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+    if (fr->line == 1 && len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
         s += 3; /* a UTF-8 byte order mark */
         len -= 3;
     }
@@ -517,7 +521,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
     if (!*key || strpbrk(key, "=:;[") || unwritable(key))
         return err_at(e, ERR_CONFIG, file, line, "[%s]: bad key '%s'", section,
                       key);
-    if (section_note(cfg, section, file, line))
+    if (section_note(cfg, section, file, line, 0))
         return oom(e);
     for (size_t i = cfg->n; i-- > 0;) {
         struct config_entry *en = &cfg->entries[i];
@@ -609,7 +613,7 @@ int config_copy(struct config *dst, const struct config *src, struct err *e)
         goto fail;
     for (size_t i = 0; i < src->n_sections; i++) {
         const struct config_section *s = &src->sections[i];
-        if (section_note(dst, s->name, s->file, s->line))
+        if (section_note(dst, s->name, s->file, s->line, s->header))
             goto fail;
     }
     for (size_t i = 0; i < src->n; i++) {

@@ -117,6 +117,14 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
         s->name);
 }
 
+static struct stage_params *find_stage(struct params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (!strcmp(p->stages[i].name, name))
+            return &p->stages[i];
+    return NULL;
+}
+
 static int add_stage(struct resolve *r, const struct config_section *s,
                      const char *name)
 {
@@ -155,69 +163,77 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
     return sc->id && sc->title ? 0 : oom(r->e);
 }
 
-/* Checks every section name and creates the stages and scenarios. */
-static int make_sections(struct resolve *r)
-{
-    const struct config *cfg = r->cfg;
-    size_t n_st = 0, n_sc = 0;
-    for (size_t i = 0; i < cfg->n_sections; i++) {
-        n_st += after_prefix(cfg->sections[i].name, stage_prefix) != NULL;
-        n_sc += after_prefix(cfg->sections[i].name, scenario_prefix) != NULL;
-    }
-    r->p->stages = calloc(n_st ? n_st : 1, sizeof *r->p->stages);
-    r->p->scenarios = calloc(n_sc ? n_sc : 1, sizeof *r->p->scenarios);
-    if (!r->p->stages || !r->p->scenarios)
-        return oom(r->e);
-    for (size_t i = 0; i < cfg->n_sections; i++) {
-        const struct config_section *s = &cfg->sections[i];
-        const char *st = after_prefix(s->name, stage_prefix);
-        const char *sc = after_prefix(s->name, scenario_prefix);
-        int rc = fixed_table(s->name) ? 0
-                 : st && *st          ? add_stage(r, s, st)
-                 : sc && *sc          ? add_scenario(r, s, sc)
-                                      : unknown_section(r, s);
-        if (rc)
-            return -1;
-    }
-    return 0;
-}
-
-/* The built-in pipeline, when the files define no stage. */
+/* The built-in pipeline, into p->stages (which has room for it). */
 static int builtin_stages(struct resolve *r)
 {
     struct params *p = r->p;
-    struct stage_params *st = calloc(cfgk_n_builtin_stages, sizeof *st);
-    if (!st)
-        return oom(r->e);
-    free(p->stages);
-    p->stages = st;
     for (size_t i = 0; i < cfgk_n_builtin_stages; i++) {
         const struct cfgk_builtin_stage *b = &cfgk_builtin_stages[i];
         const char *vals[] = {b->work_hours, b->buyer_days, b->advance,
                               b->patience_days};
+        struct stage_params *st = &p->stages[p->n_stages];
         for (size_t k = 0; k < cfgk_stage.n; k++) {
             struct err te = {0};
-            int rc = cfgk_parse(&cfgk_stage.keys[k], vals[k], &st[i], &te);
+            int rc = cfgk_parse(&cfgk_stage.keys[k], vals[k], st, &te);
             assert(rc == 0 && "a built-in stage outside its range");
             (void)rc;
         }
-        st[i].name = strdup(b->name);
-        if (!st[i].name)
+        st->name = strdup(b->name);
+        if (!st->name)
             return oom(r->e);
         p->n_stages++;
     }
     return 0;
 }
 
-/* ------------------------------------------------------------ model keys */
-
-static struct stage_params *find_stage(struct params *p, const char *name)
+/* Whether any file has a [stage.NAME] header. Without one, the built-in
+ * pipeline is the base, and overrides (--set, sweeps) of stage.NAME change
+ * a built-in stage or add one after them: varying one stage must not
+ * silently drop the others. */
+static int file_stages(const struct config *cfg)
 {
-    for (size_t i = 0; i < p->n_stages; i++)
-        if (!strcmp(p->stages[i].name, name))
-            return &p->stages[i];
-    return NULL;
+    for (size_t i = 0; i < cfg->n_sections; i++)
+        if (cfg->sections[i].header &&
+            after_prefix(cfg->sections[i].name, stage_prefix))
+            return 1;
+    return 0;
 }
+
+static int make_section(struct resolve *r, const struct config_section *s)
+{
+    const char *st = after_prefix(s->name, stage_prefix);
+    const char *sc = after_prefix(s->name, scenario_prefix);
+    if (fixed_table(s->name))
+        return 0;
+    if (st && *st)
+        return find_stage(r->p, st) ? 0 : add_stage(r, s, st);
+    if (sc && *sc)
+        return add_scenario(r, s, sc);
+    return unknown_section(r, s);
+}
+
+/* Checks every section name and creates the stages and scenarios. */
+static int make_sections(struct resolve *r)
+{
+    const struct config *cfg = r->cfg;
+    size_t n_st = cfgk_n_builtin_stages, n_sc = 0;
+    for (size_t i = 0; i < cfg->n_sections; i++) {
+        n_st += after_prefix(cfg->sections[i].name, stage_prefix) != NULL;
+        n_sc += after_prefix(cfg->sections[i].name, scenario_prefix) != NULL;
+    }
+    r->p->stages = calloc(n_st, sizeof *r->p->stages);
+    r->p->scenarios = calloc(n_sc ? n_sc : 1, sizeof *r->p->scenarios);
+    if (!r->p->stages || !r->p->scenarios)
+        return oom(r->e);
+    if (!file_stages(cfg) && builtin_stages(r))
+        return -1;
+    for (size_t i = 0; i < cfg->n_sections; i++)
+        if (make_section(r, &cfg->sections[i]))
+            return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ model keys */
 
 /* Applies one entry of a model section ([sales], [stage.NAME] ...). */
 static int apply_model_entry(struct resolve *r, const struct config_entry *en)
@@ -303,8 +319,6 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
     for (size_t i = 0; i < N_FIXED; i++)
         cfgk_defaults(fixed_tables[i], cfgk_section_base(fixed_tables[i], p));
     int rc = make_sections(&r);
-    if (!rc && p->n_stages == 0)
-        rc = builtin_stages(&r);
     if (!rc)
         rc = apply_model(&r);
     if (!rc)

@@ -268,6 +268,35 @@ static void test_file_stages_replace_builtin(void **state)
     params_destroy(&p);
 }
 
+/* Overriding a built-in stage keeps the pipeline; a new name appends. */
+static void test_set_on_builtin_stages(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e;
+    const char *sets[] = {"stage.qualify.advance=0.5", "stage.demo.advance=0.3",
+                          NULL};
+    assert_int_equal(load_resolve(D "good_crlf.ini", sets, &cfg, &p, &e), 0);
+    assert_int_equal(p.n_stages, 5);
+    assert_string_equal(p.stages[0].name, "qualify");
+    assert_true(p.stages[0].advance == 0.5);
+    assert_true(p.stages[0].work_hours.p[0] == 1); /* built-in, kept */
+    assert_true(p.stages[1].advance == 0.7);
+    assert_string_equal(p.stages[4].name, "demo");
+    assert_true(p.stages[4].advance == 0.3);
+    assert_true(p.stages[4].work_hours.p[0] == 3); /* a stage's default */
+    config_destroy(&cfg);
+    params_destroy(&p);
+    /* With stages in the file, --set edits those only. */
+    const char *one[] = {"stage.qualify.advance=0.4", NULL};
+    assert_int_equal(load_resolve(D "good_full.ini", one, &cfg, &p, &e), 0);
+    assert_int_equal(p.n_stages, 2);
+    assert_true(p.stages[0].advance == 0.4);
+    config_destroy(&cfg);
+    params_destroy(&p);
+}
+
 /* ------------------------------------------------------------ overrides */
 
 static void assert_source(const struct config *cfg, const char *section,
@@ -621,6 +650,8 @@ static void test_round_trip(void **state)
     round_trip(D "good_scenarios.ini", NULL, 1);
     round_trip(D "good_include.ini", odd, 1);
     round_trip(D "good_crlf.ini", NULL, 0); /* built-in stages */
+    const char *stage[] = {"stage.proposal.advance=0.55", NULL};
+    round_trip(D "good_crlf.ini", stage, 1);
     /* A 199-byte line: its source goes on a comment line of its own. */
     char long_title[256];
     snprintf(long_title, sizeof long_title, "scenario.long.title=%0191d", 7);
@@ -708,6 +739,7 @@ static void test_docs_key_table_current(void **state)
 static const struct CMUnitTest good_tests[] = {
     cmocka_unit_test(test_defaults_and_builtin_stages),
     cmocka_unit_test(test_file_stages_replace_builtin),
+    cmocka_unit_test(test_set_on_builtin_stages),
     cmocka_unit_test(test_include_precedence),
     cmocka_unit_test(test_set_parsing),
     cmocka_unit_test(test_set_errors_are_located),
