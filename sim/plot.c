@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "afile.h"
@@ -73,8 +73,11 @@ static void write_terminal(FILE *f, unsigned fmt, int dash)
         fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
                    "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
     else
+        /* cairo's PDF type runs larger than its PNG type: the scales
+         * keep a page's proportions those of the PNG. */
         fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
-                   "font 'DejaVu Sans,9'\n", w / 120.0, h / 120.0);
+                   "font 'DejaVu Sans,11' fontscale 0.7 linewidth 1 "
+                   "pointscale 0.6\n", w / 120.0, h / 120.0);
 }
 
 static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
@@ -163,13 +166,16 @@ static const char *ext_of(unsigned fmt)
 static int install_image(const char *tmp, const char *dest, struct err *e)
 {
     size_t len = 0;
+    struct stat st;
+    if (stat(tmp, &st) != 0 || st.st_size == 0) {
+        unlink(tmp);
+        return err_set(e, ERR_RUNTIME, "%s: gnuplot wrote no image", dest);
+    }
     char *data = csv_slurp(tmp, &len, e);
     unlink(tmp);
     if (!data)
         return -1;
-    int rc = len > 0 ? afile_write(dest, data, len, e)
-                     : err_set(e, ERR_RUNTIME, "%s: gnuplot wrote nothing",
-                               dest);
+    int rc = afile_write(dest, data, len, e);
     free(data);
     return rc;
 }

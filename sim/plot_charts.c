@@ -174,20 +174,44 @@ static void lost_axes(FILE *f, const struct gp_set *set, const double *r)
             r[0] < 0.0 || r[2] < 0.0 ? " (below 0: gained)" : "");
 }
 
-void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
+/* True when some quarter of some scenario has a confidence interval (a
+ * run of one replication has none). */
+static int lost_has_ci(const struct gp_set *set)
 {
-    char title[512], sub[512], reps[128];
-    double r[4], w;
-    block_lost(f, set, r);
-    gp_house(f, fr, 1);
+    for (int i = 1; i < set->n; i++)
+        for (int q = 1; q <= set->rd->quarters; q++)
+            if (!isnan(rundata_comp(set->rd, set->scen[i], RD_LOST_REVENUE,
+                                    q, RD_DLOW)))
+                return 1;
+    return 0;
+}
+
+static void lost_title(FILE *f, const struct gp_set *set,
+                       const struct gp_frame *fr, int ci)
+{
+    char title[512], sub[512];
     snprintf(title, sizeof title, "Revenue lost to %s, by quarter",
              scenario_phrase(set));
-    reps_phrase(reps, sizeof reps, set->rd);
-    snprintf(sub, sizeof sub,
-             "Baseline revenue minus scenario revenue (%c%s, paired); "
-             "whiskers: 95%% confidence interval; below zero: revenue gained",
-             tolower((unsigned char)reps[0]), reps + 1);
+    if (ci)
+        snprintf(sub, sizeof sub,
+                 "Baseline revenue minus scenario revenue (mean of %d paired "
+                 "replications); whiskers: 95%% confidence interval; below "
+                 "zero: revenue gained",
+                 set->rd->replications);
+    else
+        snprintf(sub, sizeof sub,
+                 "Baseline revenue minus scenario revenue (no confidence "
+                 "interval: one replication); below zero: revenue gained");
     gp_title(f, fr, title, sub);
+}
+
+void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
+{
+    double r[4], w;
+    int ci = lost_has_ci(set);
+    block_lost(f, set, r);
+    gp_house(f, fr, 1);
+    lost_title(f, set, fr, ci);
     lost_axes(f, set, r);
     bar_x(1, 0, set->n - 1, &w);
     fprintf(f, "set boxwidth %.4f absolute\nplot ", w * 0.92);
@@ -198,19 +222,21 @@ void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
                 i > 1 ? ", \\\n     " : "", i - 1, gp_colour(s),
                 gp_colour(s));
         gp_str(f, set->rd->scen[s].title);
-        fprintf(f, ", \\\n     $lost index %d using 2:3:4:5 with yerrorbars "
-                   "lt 1 lc rgb '#333333' lw 1.5 dt 1 pt 7 ps 0.5 notitle",
-                i - 1);
+        if (ci)
+            fprintf(f, ", \\\n     $lost index %d using 2:3:4:5 with "
+                       "yerrorbars lt 1 lc rgb '#333333' lw 1.5 dt 1 pt 7 "
+                       "ps 0.5 notitle",
+                    i - 1);
     }
     for (int i = 1; i < set->n; i++)
         fprintf(f, ", \\\n     $lost index %d using 2:6 axes x1y2 with "
                    "linespoints lt %d dt 1 lw 2.5 notitle",
                 i - 1, gp_lt(set->scen[i]));
-    fputs(", \\\n     keyentry with yerrorbars lt 1 lc rgb '#333333' lw 1.5 "
-          "pt 7 ps 0.5 title '95% confidence interval', \\\n     keyentry "
-          "with linespoints lt 1 lc rgb '#555555' lw 2.5 pt 7 "
-          "title 'Running total (right axis)'\n",
-          f);
+    if (ci)
+        fputs(", \\\n     keyentry with yerrorbars lt 1 lc rgb '#333333' "
+              "lw 1.5 pt 7 ps 0.5 title '95% confidence interval'", f);
+    fputs(", \\\n     keyentry with linespoints lt 1 lc rgb '#555555' "
+          "lw 2.5 pt 7 title 'Running total (right axis)'\n", f);
 }
 
 /* A chart of two weekly metrics over time: the first (with bands and

@@ -147,7 +147,8 @@ static void test_csv_errors(void **state)
     expect_csv_error("a,b\n1,\"open\n", "t.csv:2: unterminated quoted field");
     expect_csv_error("a,b\n1,2\n3\n",
                      "t.csv:3: 1 fields, expected 2 as in the header");
-    expect_csv_error("a,b\n1,x\"y\n", "t.csv:2: quote inside an unquoted field");
+    expect_csv_error("a,b\n1,x\"y\n",
+                     "t.csv:2: quote inside an unquoted field");
     expect_csv_error("a,b\n\"q\"x,2\n",
                      "t.csv:2: unexpected character after a closing quote");
     expect_csv_error("\n\n", "t.csv: empty file, expected a header");
@@ -413,6 +414,58 @@ static void test_pipe_not_found(void **state)
     unsetenv(PLOT_ENV_GNUPLOT);
 }
 
+/* A stand-in gnuplot: a shell script that exits with status code. */
+static char *fake_gnuplot(const char *dir, int code, int executable)
+{
+    char text[64];
+    snprintf(text, sizeof text, "#!/bin/sh\ncat >/dev/null\nexit %d\n",
+             code);
+    write_text(dir, "fake-gnuplot", text);
+    char *p = rundata_path(dir, "fake-gnuplot");
+    assert_int_equal(chmod(p, executable ? 0755 : 0644), 0);
+    return p;
+}
+
+static void test_pipe_statuses(void **state)
+{
+    (void)state;
+    static const char s[] = "plot x\n";
+    char *d = tmp_dir();
+    struct err e = {0};
+    char *prog = fake_gnuplot(d, 124, 1);
+    setenv(PLOT_ENV_GNUPLOT, prog, 1);
+    assert_int_equal(plot_pipe(s, sizeof s - 1, "x.gp", &e), -1);
+    assert_string_equal(e.msg, "x.gp: gnuplot timed out after 60 s");
+    free(prog);
+    err_clear(&e);
+    prog = fake_gnuplot(d, 0, 0);
+    setenv(PLOT_ENV_GNUPLOT, prog, 1);
+    assert_int_equal(plot_pipe(s, sizeof s - 1, "x.gp", &e), -1);
+    assert_string_equal(e.msg, "x.gp: gnuplot cannot be executed");
+    unsetenv(PLOT_ENV_GNUPLOT);
+    free(prog);
+    rm_rf(d);
+}
+
+/* A gnuplot that succeeds but writes no image must not leave one. */
+static void test_empty_image(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *plots = rundata_path(d, "plots");
+    struct err e = {0};
+    char *prog = fake_gnuplot(d, 0, 1);
+    setenv(PLOT_ENV_GNUPLOT, prog, 1);
+    assert_int_equal(plot_run_dir(FIXTURE, plots, PLOT_PNG, &e), -1);
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_non_null(
+        strstr(e.msg, "/plots/revenue.png: gnuplot wrote no image"));
+    assert_int_equal(count_suffix(plots, ".png"), 0);
+    assert_true(file_exists(plots, "revenue.gp"));
+    free(prog);
+    free(plots);
+    rm_rf(d);
+}
+
 /* ---- charts ---- */
 
 /* Compares dir/NAME.svg with the golden copy (or writes the golden copy
@@ -621,6 +674,8 @@ int main(void)
         cmocka_unit_test(test_pipe_ok),
         cmocka_unit_test(test_pipe_gnuplot_error),
         cmocka_unit_test(test_pipe_not_found),
+        cmocka_unit_test(test_pipe_statuses),
+        cmocka_unit_test(test_empty_image),
         cmocka_unit_test(test_golden_svg),
         cmocka_unit_test(test_saved_script_reruns),
         cmocka_unit_test(test_all_formats),
