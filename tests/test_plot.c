@@ -660,6 +660,33 @@ static void test_cli_errors(void **state)
     rm_rf(d);
 }
 
+/* `salescap plot` on a saved run redraws exactly the run's own SVGs. */
+static void test_cli_run_then_plot(void **state)
+{
+    (void)state;
+    static const char *const ini = "scenarios/pull_two_weeks.ini";
+    if (access(ini, F_OK) != 0)
+        skip();
+    char *d = tmp_dir(), args[2048], *err;
+    snprintf(args, sizeof args,
+             "run %s -n 3 -j 2 -q -o '%s/run' --plots '%s/p1' --format svg",
+             ini, d, d);
+    int rc = run_salescap(args, &err);
+    if (rc != 0)
+        fail_msg("salescap %s: status %d: %s", args, rc, err);
+    free(err);
+    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p2' --format svg",
+             d, d);
+    assert_int_equal(run_salescap(args, &err), 0);
+    free(err);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && ls p1/*.svg >/dev/null && diff -r p1 p2 >/dev/null",
+             d);
+    assert_int_equal(system(cmd), 0);
+    rm_rf(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_cli_plot),
         cmocka_unit_test(test_cli_default_dir),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_run_then_plot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
