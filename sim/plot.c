@@ -61,11 +61,23 @@ int plot_format_parse(const char *s, unsigned *format)
     return -1;
 }
 
-/* The terminal line for a format; dashboards get a larger page. */
-static void write_terminal(FILE *f, unsigned fmt, int dash)
+/* Canvas size of chart k: dashboards get a larger page, grids of many
+ * panels a taller one. */
+static void canvas_size(const struct plot_job *job, enum chart_kind k,
+                        int size[2])
 {
-    int w = dash ? GP_DASH_WIDTH : GP_WIDTH;
-    int h = dash ? GP_DASH_HEIGHT : GP_HEIGHT;
+    int n = job->rd->nscen;
+    size[0] = k == CHART_DASHBOARD ? GP_DASH_WIDTH : GP_WIDTH;
+    size[1] = k == CHART_DASHBOARD ? GP_DASH_HEIGHT : GP_HEIGHT;
+    if (k == CHART_REP_HOURS)
+        size[1] = chart_grid_height(n);
+    if ((k == CHART_BACKLOG || k == CHART_PIPELINE) && n > 2)
+        size[1] = chart_grid_height(n - 1);
+}
+
+/* The terminal line for a format and a canvas of w x h pixels. */
+static void write_terminal(FILE *f, unsigned fmt, int w, int h)
+{
     if (fmt == PLOT_PNG)
         fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
                    "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
@@ -129,7 +141,7 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
 }
 
 /* The whole script for one format, with its output at out. */
-static char *build_script(const char *name, unsigned fmt, int dash,
+static char *build_script(const char *name, unsigned fmt, const int *size,
                           const char *out, const char *body, size_t blen,
                           size_t *len)
 {
@@ -142,7 +154,7 @@ static char *build_script(const char *name, unsigned fmt, int dash,
                "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
                " and the output's extension.\n",
             name, name);
-    write_terminal(f, fmt, dash);
+    write_terminal(f, fmt, size[0], size[1]);
     fputs("set output ", f);
     gp_str(f, out);
     fputc('\n', f);
@@ -183,11 +195,10 @@ static int install_image(const char *tmp, const char *dest, struct err *e)
 /* Draws one chart in one format: saves NAME.gp (with the first format
  * only), pipes the script, installs the image. */
 static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
-                       int save_gp, const char *body, size_t blen,
-                       struct err *e)
+                       const int *size, int save_gp, const char *body,
+                       size_t blen, struct err *e)
 {
     char final[4400], tmp[4400], gp[4400], out[320];
-    int dash = strncmp(name, "dashboard_", 10) == 0;
     snprintf(out, sizeof out, "%s.%s", name, ext_of(fmt));
     if ((size_t)snprintf(final, sizeof final, "%s/%s", job->plots_dir, out) >=
             sizeof final ||
@@ -196,8 +207,8 @@ static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
         return err_set(e, ERR_RUNTIME, "%s: path too long", job->plots_dir);
     snprintf(tmp, sizeof tmp, "%s/%s", job->tmpdir, out);
     size_t slen, tlen;
-    char *saved = build_script(name, fmt, dash, out, body, blen, &slen);
-    char *piped = build_script(name, fmt, dash, tmp, body, blen, &tlen);
+    char *saved = build_script(name, fmt, size, out, body, blen, &slen);
+    char *piped = build_script(name, fmt, size, tmp, body, blen, &tlen);
     int rc = (saved && piped) ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
     if (rc == 0 && save_gp)
         rc = afile_write(gp, saved, slen, e);
@@ -225,12 +236,14 @@ static int draw_chart(struct plot_job *job, enum chart_kind k, int s,
     char *body = build_body(job, k, s, &blen, e);
     if (!body)
         return -1;
-    int rc = 0, first = 1;
+    int rc = 0, first = 1, size[2];
+    canvas_size(job, k, size);
     for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0];
          i++) {
         if (!(job->formats & formats[i].bit))
             continue;
-        rc = draw_format(job, name, formats[i].bit, first, body, blen, e);
+        rc = draw_format(job, name, formats[i].bit, size, first, body, blen,
+                         e);
         first = 0;
     }
     free(body);

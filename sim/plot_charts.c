@@ -273,15 +273,30 @@ static int grid_cols(int n)
     return n <= 2 ? n : n == 4 ? 2 : 3;
 }
 
+int chart_grid_height(int panels)
+{
+    int cols = grid_cols(panels), rows = (panels + cols - 1) / cols;
+    return rows <= 2 ? GP_HEIGHT : 110 + 300 * rows;
+}
+
+/* The page of a grid chart of n panels, for its title. */
+static struct gp_frame grid_page(int n)
+{
+    struct gp_frame fr = {0.0, 0.0, 1.0, 1.0, 0, GP_WIDTH,
+                          chart_grid_height(n)};
+    return fr;
+}
+
 /* Cell i of a grid of n panels below a header of header_px pixels. */
 static struct gp_frame grid_cell(int i, int n, double header_px)
 {
     int cols = grid_cols(n), rows = (n + cols - 1) / cols;
-    double top = 1.0 - header_px / GP_HEIGHT, w = 1.0 / cols, h = top / rows;
+    int height = chart_grid_height(n);
+    double top = 1.0 - header_px / height, w = 1.0 / cols, h = top / rows;
     int r = i / cols, c = i % cols;
     struct gp_frame fr = {c * w,       top - (r + 1) * h, (c + 1) * w,
                           top - r * h, 1,                 GP_WIDTH,
-                          GP_HEIGHT};
+                          height};
     return fr;
 }
 
@@ -339,10 +354,12 @@ static void twin_grid(FILE *f, const struct gp_set *set,
         int pos[2] = {0, i + 1};
         char title[300];
         gp_house(f, &cell, 1);
+        struct gp_frame page = grid_page(n);
         if (i == 0)
-            gp_title(f, &gp_full, sp->title, sub);
-        snprintf(title, sizeof title, "%s vs the baseline",
-                 set->rd->scen[set->scen[i + 1]].title);
+            gp_title(f, &page, sp->title, sub);
+        snprintf(title, sizeof title, "%s%s",
+                 set->rd->scen[set->scen[i + 1]].title,
+                 n <= 2 ? " vs the baseline" : "");
         gp_title(f, &cell, title, NULL);
         twin_panel(f, set, pos, 2, sp, &cell);
     }
@@ -440,15 +457,16 @@ static const char *const activity_names[5] = {"Selling", "Prospecting",
 
 /* The page title and a legend of colour swatches, drawn with panel 0:
  * a gnuplot key would wrap to the width of one panel. */
-static void hours_header(FILE *f, const struct rundata *rd)
+static void hours_header(FILE *f, const struct rundata *rd, int n)
 {
     char sub[256], reps[128];
+    struct gp_frame page = grid_page(n);
     reps_phrase(reps, sizeof reps, rd);
     snprintf(sub, sizeof sub, "%s; hours of all reps, stacked by activity",
              reps);
-    gp_title(f, &gp_full, "Where the reps' hours go, week by week", sub);
-    double x = 14.0 / GP_WIDTH, y = 1.0 - 88.0 / GP_HEIGHT;
-    double sw = 16.0 / GP_WIDTH, sh = 12.0 / GP_HEIGHT;
+    gp_title(f, &page, "Where the reps' hours go, week by week", sub);
+    double x = 14.0 / GP_WIDTH, y = 1.0 - 88.0 / page.height;
+    double sw = 16.0 / GP_WIDTH, sh = 12.0 / page.height;
     for (int a = 0; a < 5; a++, x += 140.0 / GP_WIDTH) {
         fprintf(f, "set object %d rect from screen %.4f, screen %.4f to "
                    "screen %.4f, screen %.4f fc lt %d fs solid 1.0 border "
@@ -466,9 +484,9 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
     struct gp_frame fr = grid_cell(i, set->n, 108.0);
     gp_house(f, &fr, 0);
     fprintf(f, "unset key\nset tmargin at screen %.4f\n",
-            fr.y1 - 40.0 / GP_HEIGHT);
+            fr.y1 - 40.0 / fr.height);
     if (i == 0)
-        hours_header(f, set->rd);
+        hours_header(f, set->rd, set->n);
     fputs("set label 3 ", f);
     gp_str(f, set->rd->scen[set->scen[i]].title);
     fprintf(f, " at graph 0, graph 1.06 left font 'DejaVu Sans Bold,11' "

@@ -121,6 +121,9 @@ void chart_backlog(FILE *f, const struct gp_set *set,
 void chart_pipeline(FILE *f, const struct gp_set *set,
                     const struct gp_frame *fr);
 void chart_rep_hours(FILE *f, const struct gp_set *set);
+/* Canvas height in pixels of a grid chart of this many panels (the width
+ * stays GP_WIDTH): GP_HEIGHT up to two rows, taller beyond. */
+int chart_grid_height(int panels);
 /* The dashboard of scenario s (>= 1): four panels on one page. */
 void chart_dashboard(FILE *f, const struct rundata *rd, int s);
 

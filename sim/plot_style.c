@@ -259,13 +259,34 @@ void gp_house(FILE *f, const struct gp_frame *fr, int y2)
             m[0], key_top(fr), fr->compact ? 9 : 10);
 }
 
+/* Writes s as a gnuplot string of at most max bytes, cut at a character
+ * boundary and ended with an ellipsis when too long. */
+static void gp_str_fit(FILE *f, const char *s, size_t max)
+{
+    char buf[512];
+    size_t n = strlen(s);
+    if (n <= max || max < 8 || max >= sizeof buf) {
+        gp_str(f, s);
+        return;
+    }
+    n = max - 3;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* inside a UTF-8 sequence */
+    memcpy(buf, s, n);
+    memcpy(buf + n, "\xE2\x80\xA6", 4); /* U+2026, with its NUL */
+    gp_str(f, buf);
+}
+
 void gp_title(FILE *f, const struct gp_frame *fr, const char *title,
               const char *subtitle)
 {
     double x = fr->x0 + 14.0 / fr->width, py = 1.0 / fr->height;
+    /* Assumption: a bold 12 pt character is about 9 pixels wide on
+     * average, a 16 pt one 12. */
+    double chars = (fr->x1 - fr->x0) * fr->width / (fr->compact ? 9 : 12);
     /* A compact title (label 3) can share a page with a full one. */
     fprintf(f, "set label %d ", fr->compact ? 3 : 1);
-    gp_str(f, title);
+    gp_str_fit(f, title, (size_t)chars);
     fprintf(f, " at screen %.4f, screen %.4f left font 'DejaVu Sans Bold,%d'"
                " textcolor rgb '#111111'\n",
             x, fr->y1 - (fr->compact ? 22 : 34) * py, fr->compact ? 12 : 16);
