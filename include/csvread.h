@@ -4,7 +4,8 @@
  * A table is a rectangle of strings: row 0 is the header, every row has
  * as many fields as the header. Quoted fields may hold commas, doubled
  * quotes ("") and line breaks; CRLF and LF line ends are both accepted,
- * and a missing final line end is fine. Fields are stored unquoted.
+ * a missing final line end is fine, and a leading UTF-8 byte-order mark
+ * is skipped. Fields are stored unquoted.
  */
 #ifndef SALESCAP_CSVREAD_H
 #define SALESCAP_CSVREAD_H

@@ -200,6 +200,9 @@ int csv_parse(struct csv *c, const char *text, size_t len, const char *name,
     struct csv_parser ps = {.p = text, .end = text + len, .name = name,
                             .line = 1, .e = e};
     memset(c, 0, sizeof *c);
+    /* A spreadsheet's UTF-8 byte-order mark is not part of the header. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        ps.p += 3;
     size_t ncols;
     if (parse_all(&ps, &ncols) != 0) {
         free_cells(ps.cells, ps.ncells);

@@ -245,7 +245,6 @@ int plot_pipe(const char *script, size_t len, const char *name,
         unlink(errfile);
         return err_set(e, ERR_RUNTIME, "out of memory");
     }
-    fflush(NULL); /* popen's child must not repeat our buffered output */
     FILE *p = popen(cmd, "w");
     free(cmd);
     if (!p) {

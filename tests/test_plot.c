@@ -129,6 +129,11 @@ static void test_csv_quoting(void **state)
     assert_string_equal(csv_get(&c, 0, -1), "");
     csv_destroy(&c);
     csv_destroy(&c);
+    static const char bom[] = "\xEF\xBB\xBFscenario,week\nbaseline,0";
+    assert_int_equal(csv_parse(&c, bom, sizeof bom - 1, "b.csv", &e), 0);
+    assert_int_equal(csv_col(&c, "scenario"), 0);
+    assert_string_equal(csv_get(&c, 0, 1), "0");
+    csv_destroy(&c);
 }
 
 static void expect_csv_error(const char *text, const char *msg)
