@@ -1,10 +1,441 @@
-/* Placeholder until its owner lands the command. */
+/*
+ * cmd_sweep: `salescap sweep SWEEP.ini [options]` and
+ * `salescap sweep --merge OUT DIR...`.
+ *
+ * Loads and checks the whole grid first (a bad value stops the sweep
+ * before any simulation), runs it (sweep.h: threads, MPI ranks under
+ * mpirun, or one shard), then prints the table of results and draws the
+ * charts. Under MPI every rank runs this function; only rank 0 prints or
+ * writes, and a failure on any rank before the run stops all of them.
+ * SIGINT and SIGTERM stop the sweep after the journal line in progress.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
 #include "cli.h"
+#include "csvread.h"
+#include "output.h"
+#include "plot.h"
+#include "sweep.h"
+
+#define MAX_SETS 256
+#define TABLE_ROWS_MAX 40
+#define SWEEP_TABLE_COLS 24
+
+struct sweep_args {
+    const char *file, *out, *plots, *merge;
+    const char *sets[MAX_SETS];
+    int nsets;
+    long replications;
+    unsigned long long seed;
+    int has_seed, jobs, quiet, progress, no_plot, explicit_plots;
+    int resume, shard_k, shard_n;
+    unsigned formats;
+    char **srcs; /* --merge: the shard folders */
+    int nsrcs;
+};
+
+static volatile sig_atomic_t stop_signal;
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+    stop_flag = 1;
+}
+
+enum {
+    OPT_SEED = 256, OPT_PLOTS, OPT_FORMAT, OPT_NO_PLOT, OPT_SET, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_RESUME, OPT_SHARD, OPT_MERGE,
+};
+
+static const struct option long_opts[] = {
+    {"replications", required_argument, NULL, 'n'},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"jobs", required_argument, NULL, 'j'},
+    {"out", required_argument, NULL, 'o'},
+    {"plots", required_argument, NULL, OPT_PLOTS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+    {"set", required_argument, NULL, OPT_SET},
+    {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"merge", required_argument, NULL, OPT_MERGE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int bad_value(const char *opt, const char *v)
+{
+    cli_error("%s: invalid value '%s'", opt, v);
+    return EXIT_USAGE;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *s, int *k, int *n)
+{
+    char a[32];
+    const char *slash = strchr(s, '/');
+    long x, y;
+    if (!slash || (size_t)(slash - s) >= sizeof a)
+        return -1;
+    memcpy(a, s, (size_t)(slash - s));
+    a[slash - s] = '\0';
+    if (parse_long(a, 1, 1000000, &x) || parse_long(slash + 1, 1, 1000000,
+                                                    &y) || x > y)
+        return -1;
+    *k = (int)x;
+    *n = (int)y;
+    return 0;
+}
+
+static int take_seed(struct sweep_args *a, const char *s)
+{
+    char *end;
+    errno = 0;
+    a->seed = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return bad_value("--seed", s);
+    a->has_seed = 1;
+    return 0;
+}
+
+/* Options that only set a flag or keep a string; 1 for the others. */
+static int take_simple(struct sweep_args *a, int c)
+{
+    if (c == 'o')
+        a->out = optarg;
+    else if (c == OPT_PLOTS)
+        a->plots = optarg;
+    else if (c == OPT_NO_PLOT)
+        a->no_plot = 1;
+    else if (c == 'q')
+        a->quiet = 1;
+    else if (c == OPT_PROGRESS || c == OPT_NO_PROGRESS)
+        a->progress = c == OPT_PROGRESS;
+    else if (c == OPT_RESUME)
+        a->resume = 1;
+    else if (c == OPT_MERGE)
+        a->merge = optarg;
+    else
+        return 1;
+    a->explicit_plots |= c == OPT_PLOTS;
+    return 0;
+}
+
+/* Parses one option; returns 0, or an exit status (-1: help printed). */
+static int take_opt(struct sweep_args *a, int c)
+{
+    long v;
+    unsigned f;
+    if (take_simple(a, c) == 0)
+        return 0;
+    switch (c) {
+    case 'n':
+        if (parse_long(optarg, 1, 100000000, &a->replications))
+            return bad_value("--replications", optarg);
+        return 0;
+    case OPT_SEED:
+        return take_seed(a, optarg);
+    case 'j':
+        if (parse_long(optarg, 1, 4096, &v))
+            return bad_value("--jobs", optarg);
+        a->jobs = (int)v;
+        return 0;
+    case OPT_FORMAT:
+        if (plot_format_parse(optarg, &f) != 0)
+            return bad_value("--format (png, svg or pdf)", optarg);
+        a->formats |= f;
+        a->explicit_plots = 1;
+        return 0;
+    case OPT_SET:
+        if (a->nsets == MAX_SETS) {
+            cli_error("too many --set options (at most %d)", MAX_SETS);
+            return EXIT_USAGE;
+        }
+        a->sets[a->nsets++] = optarg;
+        return 0;
+    case OPT_SHARD:
+        if (parse_shard(optarg, &a->shard_k, &a->shard_n))
+            return bad_value("--shard (K/N, 1 <= K <= N)", optarg);
+        return 0;
+    case 'h':
+        cli_help("sweep");
+        return -1;
+    default:
+        fprintf(stderr, "(see 'salescap help sweep')\n");
+        return EXIT_USAGE;
+    }
+}
+
+static int parse_args(struct sweep_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->progress = -1;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "n:j:o:qh", long_opts, NULL)) != -1) {
+        int rc = take_opt(a, c);
+        if (rc)
+            return rc;
+    }
+    if (a->merge) {
+        a->srcs = argv + optind;
+        a->nsrcs = argc - optind;
+        if (a->nsrcs > 0)
+            return 0;
+        cli_error("--merge OUT: name the folders holding the shards");
+        return EXIT_USAGE;
+    }
+    if (optind != argc - 1) {
+        cli_error("sweep: expected one sweep file (see 'salescap help "
+                  "sweep')");
+        return EXIT_USAGE;
+    }
+    a->file = argv[optind];
+    return 0;
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* "results/<stem>" style folders from the file name. */
+static void default_dir(char *buf, size_t size, const char *top,
+                        const char *file)
+{
+    size_t len = strlen(file);
+    while (len > 1 && file[len - 1] == '/')
+        len--;
+    size_t b = len;
+    while (b > 0 && file[b - 1] != '/')
+        b--;
+    size_t n = strcspn(file + b, ".");
+    n = n < len - b ? n : len - b;
+    snprintf(buf, size, "%s/%.*s", top, (int)n, file + b);
+}
+
+/* Prints e (on rank 0) and returns the exit status of its kind. */
+static int fail(const struct err *e, int rank)
+{
+    if (rank == 0)
+        cli_error("%s", e->msg);
+    return e->kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* Loads the sweep, applies the options, checks every point. */
+static int load(const struct sweep_args *a, struct sweep *sw, int rank)
+{
+    struct err e = {0};
+    if (sweep_load(sw, a->file, &e) != 0)
+        return fail(&e, rank);
+    if (a->replications > 0) {
+        sw->replications = a->replications;
+        sw->line_reps = 0;
+    }
+    if (a->has_seed) {
+        sw->seed = a->seed;
+        sw->has_seed = 1;
+        sw->line_seed = 0;
+    }
+    for (int i = 0; i < a->nsets; i++)
+        if (config_set(&sw->base, a->sets[i], &e) != 0)
+            return fail(&e, rank);
+    if (sweep_prepare(sw, &e) != 0)
+        return fail(&e, rank);
+    return 0;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* ------------------------------------------------------------ output */
+
+/* Cell k of the printed table for data row r (r < 0: the header):
+ * the varied values, then the metric's mean, 95 % interval and n. */
+static void table_cell(const struct csv *c, const struct sweep *sw, long r,
+                       size_t k, char *buf, size_t n)
+{
+    static const char *const head[] = {"mean", "ci_low", "ci_high", "n"};
+    size_t np = sw->n_params;
+    if (r < 0) {
+        snprintf(buf, n, "%s", k < np ? sw->params[k].name : head[k - np]);
+        return;
+    }
+    const char *v = csv_get(c, (size_t)r, k < np ? (int)k
+                                          : csv_col(c, head[k - np]));
+    double x = strtod(v, NULL);
+    int money = sw->metrics[0] == SWEEP_LOST_REVENUE ||
+                !strcmp(metric_table[sw->metrics[0]].unit, "$");
+    if (k < np + 3 && k >= np && *v && money)
+        output_money(buf, n, x);
+    else if (k < np + 3 && k >= np && *v)
+        snprintf(buf, n, "%.4g", x);
+    else
+        snprintf(buf, n, "%s", v);
+}
+
+/* Prints the main columns of sweep.csv as an aligned table. */
+static void print_table(const char *csv, const struct sweep *sw)
+{
+    struct csv c = {0};
+    struct err e = {0};
+    size_t nc = sw->n_params + 4, w[SWEEP_TABLE_COLS] = {0};
+    char cell[256];
+    if (nc > SWEEP_TABLE_COLS || csv_read(&c, csv, &e) != 0 ||
+        c.nrows > TABLE_ROWS_MAX)
+        goto done;
+    for (long r = -1; r < (long)c.nrows; r++)
+        for (size_t k = 0; k < nc; k++) {
+            table_cell(&c, sw, r, k, cell, sizeof cell);
+            w[k] = strlen(cell) > w[k] ? strlen(cell) : w[k];
+        }
+    for (long r = -1; r < (long)c.nrows; r++) {
+        for (size_t k = 0; k < nc; k++) {
+            table_cell(&c, sw, r, k, cell, sizeof cell);
+            printf("%s%*s", k ? "  " : "", (int)w[k], cell);
+        }
+        putchar('\n');
+    }
+done:
+    csv_destroy(&c);
+}
+
+static void print_summary(const struct sweep_args *a, const struct sweep *sw,
+                          const struct sweep_report *rep)
+{
+    if (a->quiet)
+        return;
+    print_table(rep->csv, sw);
+    printf("%zu point%s of %ld replications (%zu from the journal); "
+           "%ld simulated in %.1f s: %.0f replications/s on %d worker%s\n",
+           rep->points, rep->points == 1 ? "" : "s", sw->replications,
+           rep->resumed, rep->replications, rep->seconds,
+           rep->seconds > 0 ? (double)rep->replications / rep->seconds : 0.0,
+           rep->workers, rep->workers == 1 ? "" : "s");
+    printf("Results: %s\n", rep->csv);
+}
+
+/* Draws the charts; a failure is a warning unless charts were asked for. */
+static int draw(const struct sweep_args *a, const char *out, const char *plots)
+{
+    struct err e = {0};
+    int n = sweep_plot_dir(out, plots, a->formats, &e);
+    if (n < 0) {
+        cli_error("%s%s", a->explicit_plots ? "" : "warning: ", e.msg);
+        return a->explicit_plots ? EXIT_RUNTIME : 0;
+    }
+    if (!a->quiet)
+        printf("Charts: %s/\n", plots);
+    return 0;
+}
+
+static int interrupted(const struct sweep_report *rep, const char *out)
+{
+    afile_cleanup_all();
+    cli_error("interrupted by %s: %zu of %zu points are done and kept in "
+              "%s/; run again with --resume to finish",
+              stop_signal == SIGINT ? "SIGINT" : "SIGTERM", rep->done,
+              rep->points, out);
+    return 128 + (int)stop_signal;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
+                     int rank, int size)
+{
+    char out[4096], plots[4096];
+    default_dir(out, sizeof out, "results", a->file);
+    default_dir(plots, sizeof plots, "plots", a->file);
+    if (a->out)
+        snprintf(out, sizeof out, "%s", a->out);
+    if (a->plots)
+        snprintf(plots, sizeof plots, "%s", a->plots);
+    int tty = isatty(STDERR_FILENO);
+    struct sweep_opts o = {
+        .jobs = a->jobs ? a->jobs : size > 1 ? 1 : cli_cores(),
+        .resume = a->resume, .shard_k = a->shard_k, .shard_n = a->shard_n,
+        .out_dir = out, .stop = &stop_flag,
+        .progress = rank || a->quiet || !a->progress ? 0
+                    : a->progress == 1 || tty ? 1 : 2,
+    };
+    struct sweep_report rep;
+    struct err e = {0};
+    install_signals();
+    if (sweep_run(sw, &o, &rep, &e) != 0) {
+        if (rep.stopped && rank == 0)
+            return interrupted(&rep, out);
+        return rank == 0 ? fail(&e, rank) : EXIT_RUNTIME;
+    }
+    if (rank > 0)
+        return 0;
+    print_summary(a, sw, &rep);
+    if (a->no_plot || a->shard_n > 0)
+        return 0;
+    return draw(a, out, plots);
+}
+
+static int merge(const struct sweep_args *a)
+{
+    struct err e = {0};
+    long n = sweep_merge(a->merge, a->srcs, a->nsrcs, &e);
+    if (n < 0)
+        return fail(&e, 0);
+    if (!a->quiet)
+        printf("Merged %ld points into %s/sweep.csv\n", n, a->merge);
+    if (a->no_plot)
+        return 0;
+    char plots[4096];
+    default_dir(plots, sizeof plots, "plots", a->merge);
+    return draw(a, a->merge, a->plots ? a->plots : plots);
+}
 
 int cmd_sweep(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'sweep' is not built yet");
-    return EXIT_RUNTIME;
+    struct sweep_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.merge)
+        return merge(&a);
+    int rank, size;
+    struct err e = {0};
+    if (sweep_mpi_init(&argc, &argv, &rank, &size, &e) != 0) {
+        rc = fail(&e, rank);
+        sweep_mpi_finalize();
+        return rc;
+    }
+    struct sweep sw = {0};
+    rc = load(&a, &sw, rank);
+    if (sweep_mpi_agree(rc != 0) == 0)
+        rc = run_sweep(&a, &sw, rank, size);
+    else if (rc == 0)
+        rc = EXIT_USAGE;
+    sweep_destroy(&sw);
+    sweep_mpi_finalize();
+    return rc;
 }

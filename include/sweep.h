@@ -1,0 +1,194 @@
+/*
+ * sweep: a grid of variants of one scenario file, each compared with its
+ * baseline over many replications, run on threads, MPI ranks or shards.
+ *
+ * A sweep file (docs/cluster.md, INTERFACE.md "Sweeps") names a model
+ * file, one scenario of it, the metric to summarise and, in [vary], the
+ * keys to vary with their values. A grid point is the model file with one
+ * value of each varied key put in (config_put), resolved (config_resolve).
+ * Its result, per replication r, is the paired difference scenario -
+ * baseline of the metric over the chosen quarters (for lost_revenue:
+ * baseline - scenario revenue), both runs on the streams of (seed, r).
+ *
+ * Work is split into tasks (grid point, run of replications) handed out
+ * dynamically; each point's values are summarised in replication order
+ * once all of them are in. Nothing a task computes depends on the thread,
+ * the MPI rank or the order of completion, so sweep.csv is byte-identical
+ * for any -j, any number of ranks, the serial build and merged shards.
+ *
+ * Finished points go to a journal (sweep.journal, or
+ * shard-K-of-N.journal), one fsynced line each, so an interrupted sweep
+ * resumes where it stopped (--resume) and ends with the same sweep.csv.
+ */
+#ifndef SALESCAP_SWEEP_H
+#define SALESCAP_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+
+/* Limits: values of one key, grid points, metrics summarised. */
+#define SWEEP_MAX_VALUES 100000
+#define SWEEP_MAX_POINTS 1000000
+#define SWEEP_MAX_METRICS 16
+
+/* The metric id of lost_revenue (baseline - scenario revenue): one past
+ * the metrics of metrics.h. */
+#define SWEEP_LOST_REVENUE M_COUNT
+
+/* One key of [vary]. */
+struct sweep_param {
+    char *name;     /* as written: "sales.reps", "pull.weeks" */
+    char *section;  /* what it sets: "sales", "scenario.pull_two_weeks" */
+    char *key;      /* inside the section: "reps", "pull.weeks" */
+    char *spec;     /* the values as written: "0:8:1", "4, 8, 16" */
+    int line;       /* of the entry in the sweep file */
+    size_t n;       /* values */
+    char **values;  /* expanded, as written into the model */
+};
+
+/* A loaded sweep. Invariant: n_points is the product of the params' n
+ * (zip: their common n), at most SWEEP_MAX_POINTS; base holds the model
+ * file, with the sweep's replications and seed put in once
+ * sweep_prepare() has run. */
+struct sweep {
+    char *path;           /* the sweep file */
+    char *model;          /* its file =, relative to the sweep file */
+    char *scenario;       /* the scenario ID compared with the baseline */
+    char *title;          /* [sweep] title, or NULL */
+    long replications;    /* per point; 0 until prepared: the file's */
+    int has_seed;
+    uint64_t seed;
+    int metrics[SWEEP_MAX_METRICS]; /* [0] is `metric`, then `metrics` */
+    int n_metrics;
+    int q0, q1;           /* quarters, 1-based, inclusive; q1 = 0: all */
+    int zip;
+    size_t n_params;
+    struct sweep_param *params;
+    size_t n_points;
+    struct config base;   /* the model file and overrides */
+    uint64_t *hash;       /* per point, after sweep_prepare() */
+    uint64_t sweep_hash;  /* of the whole grid, after sweep_prepare() */
+    int line_file, line_scenario, line_reps, line_seed, line_quarters;
+};
+
+/* Reads the sweep file at path and the model file it names into sw
+ * (zeroed). Returns 0, or -1 with e set to "FILE:LINE: message"
+ * (ERR_CONFIG; ERR_RUNTIME for no memory) and sw destroyed. */
+int sweep_load(struct sweep *sw, const char *path, struct err *e);
+
+/* Frees sw and zeroes it; safe on a zeroed struct. */
+void sweep_destroy(struct sweep *sw);
+
+/* Expands a value list as written in [vary] ("4, 8, 16", "0:8:1",
+ * "0:2:1, 5", "lognormal(1, 0.2), 2": commas inside parentheses do not
+ * split) into *values (n strings, malloc'd; free with
+ * sweep_values_free). Ranges START:STOP:STEP include STOP within a
+ * relative tolerance of 1e-9 steps; values are written with %.10g.
+ * Errors read "FILE:LINE: [vary] NAME: ..." (ERR_CONFIG). */
+int sweep_parse_values(const char *spec, const char *file, int line,
+                       const char *name, char ***values, size_t *n,
+                       struct err *e);
+
+/* Frees n strings and the array. */
+void sweep_values_free(char **values, size_t n);
+
+/* Index into params[k].values of point's value of key k. Points run in
+ * grid order: the last key of [vary] changes fastest (zip: point i takes
+ * value i of every key). */
+size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k);
+
+/* Writes "pull.weeks = 2, sales.reps = 8" for point into buf. */
+void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
+                       size_t size);
+
+/* Applies the sweep's replications and seed to the base, resolves every
+ * grid point (so a bad value stops the sweep before it starts) and
+ * computes the hashes. An error names the sweep file's line and the
+ * point: "FILE:LINE: message (at pull.weeks = 2, sales.reps = 8)". */
+int sweep_prepare(struct sweep *sw, struct err *e);
+
+/* The resolved parameters of point into p (zeroed; params_destroy it),
+ * with *scen the index of the sweep's scenario in p->scenarios and
+ * [*w0, *w1) the reported weeks of the quarter range. */
+int sweep_point_params(const struct sweep *sw, size_t point,
+                       struct params *p, int *scen, int *w0, int *w1,
+                       struct err *e);
+
+/* Header of sweep.csv (without line end): the varied keys, then mean,
+ * sd, ci_low, ci_high, n and, per extra metric, NAME_mean, NAME_ci_low,
+ * NAME_ci_high. Returns a malloc'd string, or NULL (no memory). */
+char *sweep_csv_header(const struct sweep *sw);
+
+/* The statistic fields of a point's row (without the varied values) from
+ * its per-replication values vals[r * n_metrics + k] (NaN: undefined,
+ * left out). Returns a malloc'd string, or NULL. */
+char *sweep_summary_row(const struct sweep *sw, const double *vals, long n);
+
+/* How to run. */
+struct sweep_opts {
+    int jobs;             /* worker threads on this process, >= 1 */
+    int resume;           /* skip the points in the journal */
+    int shard_k, shard_n; /* run points with index % n == k - 1; 0/0 all */
+    const char *out_dir;  /* sweep.csv, sweep.ini, the journal */
+    int progress;         /* 0 none, 1 a bar on stderr, 2 a log line a
+                             minute at most */
+    volatile int *stop;   /* set by a signal handler: stop soon */
+};
+
+/* What a run did, for the command's messages. */
+struct sweep_report {
+    int rank;             /* MPI rank (0 without MPI): only 0 prints */
+    int ranks, workers;   /* MPI ranks and worker threads in all */
+    size_t points;        /* this run's points (its shard) */
+    size_t resumed;       /* of them, taken from the journal */
+    size_t done;          /* finished, resumed ones included */
+    long replications;    /* simulated (point, replication) pairs */
+    double seconds;       /* wall time of the simulation */
+    int stopped;          /* stopped by o->stop */
+    char csv[4200];       /* the file written (sweep.csv or the shard) */
+};
+
+/* Runs the prepared sweep sw (on every MPI rank when built with MPI:
+ * rank 0 hands out tasks and alone writes files). Writes out_dir/sweep.csv
+ * (shard: shard-K-of-N.csv) and sweep.ini atomically. Returns 0, or -1
+ * with e set; when stopped by o->stop, -1 with rep->stopped set and the
+ * finished points in the journal. */
+int sweep_run(const struct sweep *sw, const struct sweep_opts *o,
+              struct sweep_report *rep, struct err *e);
+
+/* Combines the shard files (shard-K-of-N.csv) found in the folders (or
+ * named directly) of srcs into out_dir/sweep.csv and sweep.ini, exactly
+ * the files of an unsharded run. Every point must appear exactly once,
+ * from shards of the same sweep (sweep.ini's hash). Returns the number
+ * of points, or -1 with e set. */
+long sweep_merge(const char *out_dir, char *const *srcs, int n,
+                 struct err *e);
+
+/* Draws the charts of the sweep folder dir (sweep.csv, sweep.ini) into
+ * plots_dir, in each format of the plot.h bitmask formats (0: PNG):
+ * one varied key: the metric with its 95 % band; two: a heatmap with the
+ * values in the cells; more: a heatmap panel per value of the others;
+ * zip: a tornado chart. Returns the number of images, or -1 with e set
+ * (the errors of plot.h). */
+int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
+                   struct err *e);
+
+/* MPI: initialises MPI (funnelled threads) when built with it and
+ * started by mpirun; sets *rank and *size (0 and 1 without MPI).
+ * Returns 0, or -1 with e set. */
+int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
+                   struct err *e);
+
+/* Agrees on a status across MPI ranks (a collective call): returns the
+ * largest rc of all ranks, so a failure anywhere stops every rank. */
+int sweep_mpi_agree(int rc);
+
+/* Finalises MPI if sweep_mpi_init() started it. */
+void sweep_mpi_finalize(void);
+
+#endif

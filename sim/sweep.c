@@ -1,0 +1,626 @@
+/*
+ * sweep: reading a sweep file ([sweep] and [vary]) and its grid.
+ *
+ * The sweep file goes through config_load() like any scenario file, so
+ * it gets the same line reader and exact FILE:LINE errors; this file then
+ * checks its two sections and expands each [vary] list into value
+ * strings (sweep_values.c), which are later put into copies of the model
+ * file exactly as if the user had written them there.
+ *
+ * Invariant of a loaded sweep: every param has n >= 1 values, no two
+ * params set the same section and key, and n_points (the product of the
+ * n, or their common n with zip) is at most SWEEP_MAX_POINTS.
+ */
+#include "sweep_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Keys of [sweep], in the order the docs list them. */
+static const char *const sweep_keys[] = {
+    "file", "scenario", "replications", "seed", "metric", "metrics",
+    "quarters", "title",
+};
+#define N_SWEEP_KEYS (sizeof sweep_keys / sizeof sweep_keys[0])
+
+/* Model sections a [vary] key may start with (besides stage.NAME and
+ * scenario.ID); any other first component is an intervention key. */
+static const char *const model_sections[] = {
+    "simulation", "sales", "operations", "support", "clients", "market",
+};
+
+static int oom(struct err *e)
+{
+    return err_set(e, ERR_RUNTIME, "out of memory");
+}
+
+/* ------------------------------------------------------------ [sweep] */
+
+/* Optimal string alignment distance, capped at 9 (names are short). */
+static int distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 40 || nb > 40)
+        return 9;
+    int d[41][41];
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            int c = tolower((unsigned char)a[i - 1]) !=
+                    tolower((unsigned char)b[j - 1]);
+            int v = d[i - 1][j - 1] + c;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[na][nb] < 9 ? d[na][nb] : 9;
+}
+
+/* The closest candidate within a third of the name's length, or NULL. */
+static const char *suggest(const char *name, const char *const *cand,
+                           size_t n)
+{
+    const char *best = NULL;
+    int bd = (int)strlen(name) / 3 + 1;
+    for (size_t i = 0; i < n; i++) {
+        int d = distance(name, cand[i]);
+        if (d < bd) {
+            bd = d;
+            best = cand[i];
+        }
+    }
+    return best;
+}
+
+/* The metric id of a name: metrics.h's, or SWEEP_LOST_REVENUE. */
+static int metric_id(const char *name)
+{
+    if (!strcmp(name, "lost_revenue"))
+        return SWEEP_LOST_REVENUE;
+    return metric_find(name);
+}
+
+static int unknown_metric(const struct config_entry *en, const char *name,
+                          struct err *e)
+{
+    const char *cand[M_COUNT + 1];
+    for (int m = 0; m < M_COUNT; m++)
+        cand[m] = metric_table[m].name;
+    cand[M_COUNT] = "lost_revenue";
+    const char *s = suggest(name, cand, M_COUNT + 1);
+    return err_at(e, ERR_CONFIG, en->file, en->line,
+                  "[sweep] %s: unknown metric '%s'%s%s%s", en->key, name,
+                  s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+}
+
+/* Appends the metrics of a comma list to sw->metrics. */
+static int take_metrics(struct sweep *sw, const struct config_entry *en,
+                        struct err *e)
+{
+    char **names;
+    size_t n;
+    if (sweep_values_parse(en->value, en->file, en->line, "sweep",
+                           "metrics", &names, &n, e))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int m = metric_id(names[i]);
+        if (m < 0)
+            rc = unknown_metric(en, names[i], e);
+        else if (sw->n_metrics == SWEEP_MAX_METRICS)
+            rc = err_at(e, ERR_CONFIG, en->file, en->line, "[sweep] "
+                        "metrics: at most %d", SWEEP_MAX_METRICS - 1);
+        else
+            sw->metrics[sw->n_metrics++] = m;
+    }
+    sweep_values_free(names, n);
+    return rc;
+}
+
+static int parse_long_in(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "3" or "1-8": 1-based quarters, first <= last. */
+static int parse_quarters(const char *s, int *q0, int *q1)
+{
+    char a[32], b[32];
+    const char *dash = strchr(s, '-');
+    size_t n = dash ? (size_t)(dash - s) : strlen(s);
+    if (n >= sizeof a || (dash && strlen(dash + 1) >= sizeof b))
+        return -1;
+    memcpy(a, s, n);
+    a[n] = '\0';
+    snprintf(b, sizeof b, "%s", dash ? dash + 1 : a);
+    long x, y;
+    if (parse_long_in(a, 1, 10000, &x) || parse_long_in(b, 1, 10000, &y) ||
+        y < x)
+        return -1;
+    *q0 = (int)x;
+    *q1 = (int)y;
+    return 0;
+}
+
+/* The sweep file's folder joined with path (malloc'd). */
+static char *join_dir(const char *file, const char *path)
+{
+    const char *slash = strrchr(file, '/');
+    size_t d = path[0] == '/' || !slash ? 0 : (size_t)(slash - file) + 1;
+    size_t n = strlen(path);
+    char *out = malloc(d + n + 1);
+    if (out) {
+        memcpy(out, file, d);
+        memcpy(out + d, path, n + 1);
+    }
+    return out;
+}
+
+static int bad_value(const struct config_entry *en, const char *expected,
+                     struct err *e)
+{
+    return err_at(e, ERR_CONFIG, en->file, en->line,
+                  "[sweep] %s: expected %s, got '%s'", en->key, expected,
+                  en->value);
+}
+
+static int take_string(char **dst, const char *v, struct err *e)
+{
+    free(*dst);
+    *dst = strdup(v);
+    return *dst ? 0 : oom(e);
+}
+
+static int take_seed(struct sweep *sw, const struct config_entry *en,
+                     struct err *e)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(en->value, &end, 10);
+    if (errno || end == en->value || *end || en->value[0] == '-')
+        return bad_value(en, "a whole number from 0 to 2^64-1", e);
+    sw->seed = v;
+    sw->has_seed = 1;
+    sw->line_seed = en->line;
+    return 0;
+}
+
+/* One key of [sweep]; the main metric is sw->metrics[0]. */
+static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
+                          struct err *e)
+{
+    const char *k = en->key, *v = en->value;
+    if (!strcmp(k, "file")) {
+        sw->line_file = en->line;
+        free(sw->model);
+        sw->model = *v ? join_dir(sw->path, v) : NULL;
+        return sw->model || !*v ? 0 : oom(e);
+    }
+    if (!strcmp(k, "scenario")) {
+        sw->line_scenario = en->line;
+        return take_string(&sw->scenario, v, e);
+    }
+    if (!strcmp(k, "title"))
+        return take_string(&sw->title, v, e);
+    if (!strcmp(k, "replications")) {
+        sw->line_reps = en->line;
+        return parse_long_in(v, 1, 100000000, &sw->replications)
+                   ? bad_value(en, "a whole number from 1 to 100000000", e)
+                   : 0;
+    }
+    if (!strcmp(k, "seed"))
+        return take_seed(sw, en, e);
+    if (!strcmp(k, "metric")) {
+        int m = metric_id(v);
+        if (m < 0)
+            return unknown_metric(en, v, e);
+        sw->metrics[0] = m;
+        return 0;
+    }
+    if (!strcmp(k, "metrics"))
+        return take_metrics(sw, en, e);
+    if (!strcmp(k, "quarters")) {
+        sw->line_quarters = en->line;
+        return parse_quarters(v, &sw->q0, &sw->q1)
+                   ? bad_value(en, "Q or Q1-Q2 (1-based quarters, e.g. 1-8)",
+                               e)
+                   : 0;
+    }
+    const char *s = suggest(k, sweep_keys, N_SWEEP_KEYS);
+    return err_at(e, ERR_CONFIG, en->file, en->line,
+                  "unknown key '%s' in [sweep]%s%s%s", k,
+                  s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+}
+
+/* Each metric once. */
+static int check_metrics(const struct sweep *sw, const struct config *sc,
+                         struct err *e)
+{
+    for (int i = 1; i < sw->n_metrics; i++)
+        for (int j = 0; j < i; j++) {
+            if (sw->metrics[i] != sw->metrics[j])
+                continue;
+            const struct config_entry *en = config_find(sc, "sweep",
+                                                        "metrics");
+            int m = sw->metrics[i];
+            return err_at(e, ERR_CONFIG, sc->path, en ? en->line : 0,
+                          "[sweep] metrics: '%s' is listed twice (the "
+                          "metric is always the first column)",
+                          m == SWEEP_LOST_REVENUE ? "lost_revenue"
+                                                  : metric_table[m].name);
+        }
+    return 0;
+}
+
+/* ------------------------------------------------------------ [vary] */
+
+static int is_model_section(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof model_sections / sizeof *model_sections;
+         i++)
+        if (strlen(model_sections[i]) == n &&
+            !strncmp(name, model_sections[i], n))
+            return 1;
+    return 0;
+}
+
+static int vary_error(const struct config_entry *en, struct err *e,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "FILE:LINE: [vary] NAME: message". Returns -1. */
+static int vary_error(const struct config_entry *en, struct err *e,
+                      const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_at(e, ERR_CONFIG, en->file, en->line, "[vary] %s: %s",
+                  en->key, msg);
+}
+
+/* Splits a [vary] key into the section and key it sets. */
+static int split_key(const struct sweep *sw, const struct config_entry *en,
+                     struct sweep_param *pa, struct err *e)
+{
+    const char *name = en->key, *dot = strchr(name, '.');
+    if (!dot || dot == name || !dot[1])
+        return vary_error(en, e, "expected SECTION.KEY (sales.reps) or a "
+                          "key of [scenario.%s] (pull.weeks)", sw->scenario);
+    size_t head = (size_t)(dot - name);
+    const char *cut = dot;
+    int two = (head == 5 && !strncmp(name, "stage", 5)) ||
+              (head == 8 && !strncmp(name, "scenario", 8));
+    if (two) {
+        cut = strchr(dot + 1, '.');
+        if (!cut || cut == dot + 1 || !cut[1])
+            return vary_error(en, e, "expected %s.NAME.KEY",
+                              head == 5 ? "stage" : "scenario");
+    }
+    if (two || is_model_section(name, head)) {
+        pa->section = strndup(name, (size_t)(cut - name));
+        pa->key = strdup(cut + 1);
+    } else {
+        size_t n = strlen(sw->scenario) + 10;
+        pa->section = malloc(n);
+        if (pa->section)
+            snprintf(pa->section, n, "scenario.%s", sw->scenario);
+        pa->key = strdup(name);
+    }
+    return pa->section && pa->key ? 0 : oom(e);
+}
+
+/* Keys the grid may not vary. */
+static int check_target(const struct sweep *sw, const struct config_entry *en,
+                        const struct sweep_param *pa, struct err *e)
+{
+    if (!strcmp(pa->section, "simulation") &&
+        !strcmp(pa->key, "replications"))
+        return vary_error(en, e, "cannot be varied: every point runs the "
+                          "same replications (set replications in [sweep])");
+    if (!strncmp(pa->section, "scenario.", 9) &&
+        strcmp(pa->section + 9, sw->scenario))
+        return vary_error(en, e, "only [scenario.%s], the scenario of the "
+                          "sweep, is simulated: vary its keys",
+                          sw->scenario);
+    for (size_t i = 0; i < sw->n_params; i++) {
+        const struct sweep_param *q = &sw->params[i];
+        if (!strcmp(q->section, pa->section) && !strcmp(q->key, pa->key))
+            return vary_error(en, e, "sets the same key as %s (line %d)",
+                              q->name, q->line);
+    }
+    return 0;
+}
+
+/* Refuses a value listed twice (a cross product would repeat points). */
+static int check_unique(const struct config_entry *en,
+                        const struct sweep_param *pa, struct err *e)
+{
+    for (size_t i = 1; i < pa->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(pa->values[i], pa->values[j]))
+                return vary_error(en, e, "value '%s' is listed twice",
+                                  pa->values[i]);
+    return 0;
+}
+
+static void param_free(struct sweep_param *pa)
+{
+    free(pa->name);
+    free(pa->section);
+    free(pa->key);
+    free(pa->spec);
+    sweep_values_free(pa->values, pa->n);
+    memset(pa, 0, sizeof *pa);
+}
+
+/* Adds the [vary] entry en as a param. */
+static int take_param(struct sweep *sw, const struct config_entry *en,
+                      struct err *e)
+{
+    struct sweep_param pa = {.line = en->line};
+    int rc = split_key(sw, en, &pa, e);
+    if (rc == 0)
+        rc = check_target(sw, en, &pa, e);
+    if (rc == 0)
+        rc = sweep_values_parse(en->value, en->file, en->line, "vary",
+                                en->key, &pa.values, &pa.n, e);
+    if (rc == 0 && !sw->zip)
+        rc = check_unique(en, &pa, e);
+    pa.name = strdup(en->key);
+    pa.spec = strdup(en->value);
+    if (rc == 0 && (!pa.name || !pa.spec))
+        rc = oom(e);
+    struct sweep_param *np = NULL;
+    if (rc == 0) {
+        np = realloc(sw->params, (sw->n_params + 1) * sizeof *np);
+        rc = np ? 0 : oom(e);
+    }
+    if (rc) {
+        param_free(&pa);
+        return -1;
+    }
+    sw->params = np;
+    sw->params[sw->n_params++] = pa;
+    return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcmp(s, yes[i]))
+            return *out = 1, 0;
+        if (!strcmp(s, no[i]))
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+/* zip first (it changes how lists are checked), then every key. */
+static int take_vary(struct sweep *sw, const struct config *sc,
+                     struct err *e)
+{
+    const struct config_entry *z = config_find(sc, "vary", "zip");
+    if (z && parse_bool(z->value, &sw->zip))
+        return err_at(e, ERR_CONFIG, z->file, z->line,
+                      "[vary] zip: expected true or false, got '%s'",
+                      z->value);
+    for (size_t i = 0; i < sc->n; i++) {
+        const struct config_entry *en = &sc->entries[i];
+        if (!strcmp(en->section, "vary") && strcmp(en->key, "zip") &&
+            take_param(sw, en, e))
+            return -1;
+    }
+    return 0;
+}
+
+/* The grid's size; zip lists must have one length. */
+static int count_points(struct sweep *sw, const struct config *sc,
+                        struct err *e)
+{
+    const struct config_section *vs = NULL;
+    for (size_t i = 0; i < sc->n_sections; i++)
+        if (!strcmp(sc->sections[i].name, "vary"))
+            vs = &sc->sections[i];
+    if (sw->n_params == 0)
+        return err_at(e, ERR_CONFIG, sc->path, vs ? vs->line : 0,
+                      "%s: nothing to sweep (add e.g. sales.reps = 4, 8, 16)",
+                      vs ? "[vary] lists no key" : "no [vary] section");
+    size_t n = 1;
+    for (size_t k = 0; k < sw->n_params; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        if (sw->zip && pa->n != sw->params[0].n)
+            return err_at(e, ERR_CONFIG, sc->path, pa->line,
+                          "[vary] %s has %zu values, but %s (line %d) has "
+                          "%zu; with zip = true every list needs the same "
+                          "length", pa->name, pa->n, sw->params[0].name,
+                          sw->params[0].line, sw->params[0].n);
+        if (!sw->zip && n > SWEEP_MAX_POINTS / pa->n)
+            return err_at(e, ERR_CONFIG, sc->path, pa->line,
+                          "[vary] %s: the grid grows past %d points",
+                          pa->name, SWEEP_MAX_POINTS);
+        n = sw->zip ? pa->n : n * pa->n;
+    }
+    sw->n_points = n;
+    return 0;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Only [sweep] and [vary], and no includes. */
+static int check_sections(const struct config *sc, struct err *e)
+{
+    for (size_t i = 0; i < sc->n_sections; i++) {
+        const struct config_section *s = &sc->sections[i];
+        if (strcmp(s->name, "sweep") && strcmp(s->name, "vary"))
+            return err_at(e, ERR_CONFIG, s->file, s->line,
+                          "unknown section [%s] in a sweep file: expected "
+                          "[sweep] or [vary]", s->name);
+    }
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->entries[i].file, sc->path))
+            return err_at(e, ERR_CONFIG, sc->path, 0,
+                          "a sweep file cannot include other files; name "
+                          "the model with file = in [sweep]");
+    return 0;
+}
+
+/* The model file's scenario IDs, "a, b, c", into buf. */
+static void scenario_list(const struct config *cfg, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < cfg->n_sections && len < size; i++) {
+        const char *name = cfg->sections[i].name;
+        if (strncmp(name, "scenario.", 9))
+            continue;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                len ? ", " : "", name + 9);
+    }
+}
+
+/* Checks the scenario; picks the model's only one when none is named. */
+static int pick_scenario(struct sweep *sw, struct err *e)
+{
+    char list[600], want[300];
+    size_t count = 0;
+    const char *only = NULL;
+    scenario_list(&sw->base, list, sizeof list);
+    for (size_t i = 0; i < sw->base.n_sections; i++)
+        if (!strncmp(sw->base.sections[i].name, "scenario.", 9)) {
+            count++;
+            only = sw->base.sections[i].name + 9;
+        }
+    if (!sw->scenario && count == 1)
+        return take_string(&sw->scenario, only, e);
+    if (!sw->scenario)
+        return err_at(e, ERR_CONFIG, sw->path, 0, count
+                      ? "[sweep] needs scenario = ID; %s has: %s"
+                      : "[sweep]: %s has no [scenario.ID] to compare with "
+                        "the baseline%s", sw->model, list);
+    snprintf(want, sizeof want, "scenario.%s", sw->scenario);
+    for (size_t i = 0; i < sw->base.n_sections; i++)
+        if (!strcmp(sw->base.sections[i].name, want))
+            return 0;
+    return err_at(e, ERR_CONFIG, sw->path, sw->line_scenario,
+                  "[sweep] scenario: %s has no [scenario.%s]%s%s", sw->model,
+                  sw->scenario, count ? "; it has: " : "", list);
+}
+
+/* Reads the model file named by file =. */
+static int load_model(struct sweep *sw, struct err *e)
+{
+    if (!sw->model)
+        return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
+                      "[sweep] needs file = MODEL.ini (relative to the "
+                      "sweep file)");
+    int fd = open(sw->model, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
+                      "[sweep] file: cannot open '%s': %s", sw->model,
+                      strerror(errno));
+    close(fd);
+    return config_load(&sw->base, sw->model, e);
+}
+
+static int load_sweep(struct sweep *sw, const struct config *sc,
+                      struct err *e)
+{
+    int rc = check_sections(sc, e);
+    sw->metrics[0] = SWEEP_LOST_REVENUE;
+    sw->n_metrics = 1;
+    for (size_t i = 0; rc == 0 && i < sc->n; i++)
+        if (!strcmp(sc->entries[i].section, "sweep"))
+            rc = take_sweep_key(sw, &sc->entries[i], e);
+    if (rc == 0)
+        rc = check_metrics(sw, sc, e);
+    if (rc == 0)
+        rc = load_model(sw, e);
+    if (rc == 0)
+        rc = pick_scenario(sw, e);
+    if (rc == 0)
+        rc = take_vary(sw, sc, e);
+    if (rc == 0)
+        rc = count_points(sw, sc, e);
+    return rc;
+}
+
+int sweep_load(struct sweep *sw, const char *path, struct err *e)
+{
+    struct config sc = {0};
+    memset(sw, 0, sizeof *sw);
+    sw->path = strdup(path);
+    if (!sw->path)
+        return oom(e);
+    if (config_load(&sc, path, e) != 0) {
+        sweep_destroy(sw);
+        return -1;
+    }
+    int rc = load_sweep(sw, &sc, e);
+    config_destroy(&sc);
+    if (rc)
+        sweep_destroy(sw);
+    return rc;
+}
+
+void sweep_destroy(struct sweep *sw)
+{
+    for (size_t i = 0; i < sw->n_params; i++)
+        param_free(&sw->params[i]);
+    free(sw->params);
+    free(sw->path);
+    free(sw->model);
+    free(sw->scenario);
+    free(sw->title);
+    free(sw->hash);
+    config_destroy(&sw->base);
+    memset(sw, 0, sizeof *sw);
+}
+
+/* ------------------------------------------------------------ the grid */
+
+size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
+{
+    if (sw->zip)
+        return point;
+    for (size_t j = sw->n_params; j-- > k + 1;)
+        point /= sw->params[j].n;
+    return point % sw->params[k].n;
+}
+
+void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
+                       size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sw->n_params && len < size; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        len += (size_t)snprintf(buf + len, size - len, "%s%s = %s",
+                                k ? ", " : "", pa->name,
+                                pa->values[sweep_value_index(sw, point, k)]);
+    }
+}

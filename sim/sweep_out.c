@@ -1,0 +1,401 @@
+/*
+ * sweep_out: the files of a sweep: the journal, sweep.csv (or a shard's
+ * file), sweep.ini, and merging shards.
+ *
+ * The journal is the only file written while the sweep runs. Its first
+ * line names the grid ("salescap sweep journal 1 hash=H points=P"); each
+ * further line is one finished point, "POINT,POINTHASH,FIELDS\n", written
+ * with one write() and fsynced before the point counts as done. A crash
+ * can only leave the last line short of its "\n": reading ignores and
+ * truncates such a tail. Rows of sweep.csv are the varied values followed
+ * by the FIELDS text itself, so a resumed or merged sweep.csv is the same
+ * bytes as an uninterrupted one.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "csvread.h"
+#include "output.h"
+#include "sweep_int.h"
+
+#define JOURNAL_MAGIC "salescap sweep journal 1"
+
+struct sweep_journal {
+    int fd;
+    char *path;
+};
+
+static int oom(struct err *e)
+{
+    return err_set(e, ERR_RUNTIME, "out of memory");
+}
+
+/* DIR/NAME of o's shard: "sweep.EXT" or "shard-K-of-N.EXT" (malloc'd). */
+static char *out_path(const struct sweep_opts *o, const char *ext)
+{
+    size_t n = strlen(o->out_dir) + 64;
+    char *p = malloc(n);
+    if (!p)
+        return NULL;
+    if (o->shard_n > 0)
+        snprintf(p, n, "%s/shard-%d-of-%d.%s", o->out_dir, o->shard_k,
+                 o->shard_n, ext);
+    else
+        snprintf(p, n, "%s/sweep.%s", o->out_dir, ext);
+    return p;
+}
+
+static void journal_header(const struct sweep *sw, char *buf, size_t n)
+{
+    snprintf(buf, n, JOURNAL_MAGIC " hash=%016" PRIx64 " points=%zu\n",
+             sw->sweep_hash, sw->n_points);
+}
+
+/* Writes all of buf, through EINTR and short writes. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* Fields of a summary row: mean, sd, ci_low, ci_high, n, then three per
+ * extra metric. */
+static size_t row_fields(const struct sweep *sw)
+{
+    return 5 + 3 * (size_t)(sw->n_metrics - 1);
+}
+
+/* Checks one journal line "POINT,HASH,FIELDS" and keeps its FIELDS. */
+static int take_line(const struct sweep *sw, const struct sweep_opts *o,
+                     const char *path, int lineno, char *line, char **rows,
+                     size_t *resumed, struct err *e)
+{
+    char *end;
+    errno = 0;
+    unsigned long long p = strtoull(line, &end, 10);
+    if (errno || end == line || *end != ',' || p >= sw->n_points ||
+        !sweep_in_shard(o, (size_t)p))
+        return err_at(e, ERR_CONFIG, path, lineno, "not a point of this "
+                      "sweep; remove the journal or run without --resume");
+    char *hash = end + 1, *fields = strchr(hash, ',');
+    uint64_t h = strtoull(hash, &end, 16);
+    if (!fields || end != fields || h != sw->hash[p]) {
+        char label[600];
+        sweep_point_label(sw, (size_t)p, label, sizeof label);
+        return err_at(e, ERR_CONFIG, path, lineno, "point %llu (%s) was run "
+                      "with other parameters; remove the journal or run "
+                      "without --resume", p, label);
+    }
+    size_t commas = 0;
+    for (const char *s = fields + 1; *s; s++)
+        commas += *s == ',';
+    if (commas + 1 != row_fields(sw))
+        return err_at(e, ERR_CONFIG, path, lineno, "expected %zu summary "
+                      "fields", row_fields(sw));
+    if (rows[p])
+        return 0; /* a point journalled twice: the first line stands */
+    rows[p] = strdup(fields + 1);
+    if (!rows[p])
+        return oom(e);
+    (*resumed)++;
+    return 0;
+}
+
+/* Reads the journal text; *keep gets the length of its complete lines. */
+static int read_journal(const struct sweep *sw, const struct sweep_opts *o,
+                        const char *path, char *text, size_t len,
+                        char **rows, size_t *resumed, size_t *keep,
+                        struct err *e)
+{
+    char head[128];
+    journal_header(sw, head, sizeof head);
+    size_t hl = strlen(head);
+    if (len < hl || memcmp(text, head, hl))
+        return err_at(e, ERR_CONFIG, path, 1, "the journal is of another "
+                      "sweep (its grid, parameters or metrics changed); "
+                      "remove it, or run without --resume to start over");
+    char *s = text + hl;
+    int lineno = 2;
+    for (char *nl; (nl = memchr(s, '\n', len - (size_t)(s - text)));
+         lineno++) {
+        *nl = '\0';
+        if (take_line(sw, o, path, lineno, s, rows, resumed, e))
+            return -1;
+        s = nl + 1;
+    }
+    *keep = (size_t)(s - text);
+    return 0;
+}
+
+/* Takes an exclusive lock on fd so two sweeps cannot share a journal. */
+static int lock_journal(int fd, const char *path, struct err *e)
+{
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_SETLK, &fl) == 0)
+        return 0;
+    return err_set(e, ERR_RUNTIME, "%s: another salescap sweep is using "
+                   "this journal", path);
+}
+
+/* Opens an existing journal for --resume: reads it, truncates a torn last
+ * line. Returns 1 when there is none. */
+static int resume_journal(struct sweep_journal *jr, const struct sweep *sw,
+                          const struct sweep_opts *o, char **rows,
+                          size_t *resumed, struct err *e)
+{
+    jr->fd = open(jr->path, O_RDWR | O_CLOEXEC);
+    if (jr->fd < 0 && errno == ENOENT)
+        return 1;
+    if (jr->fd < 0)
+        return err_set(e, ERR_RUNTIME, "%s: %s", jr->path, strerror(errno));
+    if (lock_journal(jr->fd, jr->path, e))
+        return -1;
+    size_t len = 0, keep = 0;
+    char *text = csv_slurp(jr->path, &len, e);
+    if (!text)
+        return -1;
+    int rc = read_journal(sw, o, jr->path, text, len, rows, resumed, &keep,
+                          e);
+    free(text);
+    if (rc == 0 && keep < len && ftruncate(jr->fd, (off_t)keep) != 0)
+        rc = err_set(e, ERR_RUNTIME, "%s: %s", jr->path, strerror(errno));
+    if (rc == 0 && lseek(jr->fd, 0, SEEK_END) < 0)
+        rc = err_set(e, ERR_RUNTIME, "%s: %s", jr->path, strerror(errno));
+    return rc;
+}
+
+/* Starts an empty journal holding only its header. */
+static int new_journal(struct sweep_journal *jr, const struct sweep *sw,
+                       struct err *e)
+{
+    char head[128];
+    if (jr->fd < 0)
+        jr->fd = open(jr->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (jr->fd < 0)
+        return err_set(e, ERR_RUNTIME, "%s: %s", jr->path, strerror(errno));
+    if (lock_journal(jr->fd, jr->path, e))
+        return -1;
+    journal_header(sw, head, sizeof head);
+    if (ftruncate(jr->fd, 0) != 0 || lseek(jr->fd, 0, SEEK_SET) < 0 ||
+        write_all(jr->fd, head, strlen(head)) != 0 || fsync(jr->fd) != 0)
+        return err_set(e, ERR_RUNTIME, "%s: cannot write: %s", jr->path,
+                       strerror(errno));
+    return 0;
+}
+
+int sweep_journal_open(struct sweep_journal **out, const struct sweep *sw,
+                       const struct sweep_opts *o, char **rows,
+                       size_t *resumed, struct err *e)
+{
+    *out = NULL;
+    *resumed = 0;
+    if (mkdir_p(o->out_dir, e) != 0)
+        return -1;
+    struct sweep_journal *jr = calloc(1, sizeof *jr);
+    if (!jr)
+        return oom(e);
+    jr->fd = -1;
+    jr->path = out_path(o, "journal");
+    int rc = jr->path ? 0 : oom(e);
+    if (rc == 0 && o->resume)
+        rc = resume_journal(jr, sw, o, rows, resumed, e);
+    else if (rc == 0)
+        rc = 1;
+    if (rc == 1)
+        rc = new_journal(jr, sw, e);
+    if (rc) {
+        sweep_journal_close(jr);
+        return -1;
+    }
+    *out = jr;
+    return 0;
+}
+
+int sweep_journal_append(struct sweep_journal *jr, const struct sweep *sw,
+                         size_t point, const char *row, struct err *e)
+{
+    size_t n = strlen(row) + 64;
+    char *line = malloc(n);
+    if (!line)
+        return oom(e);
+    int len = snprintf(line, n, "%zu,%016" PRIx64 ",%s\n", point,
+                       sw->hash[point], row);
+    int rc = write_all(jr->fd, line, (size_t)len) != 0 || fsync(jr->fd) != 0
+                 ? err_set(e, ERR_RUNTIME, "%s: cannot write: %s", jr->path,
+                           strerror(errno))
+                 : 0;
+    free(line);
+    return rc;
+}
+
+void sweep_journal_close(struct sweep_journal *jr)
+{
+    if (!jr)
+        return;
+    if (jr->fd >= 0)
+        close(jr->fd);
+    free(jr->path);
+    free(jr);
+}
+
+/* ------------------------------------------------------------ results */
+
+/* Writes the varied values of point as CSV fields, each followed by ','. */
+static void value_fields(FILE *f, const struct sweep *sw, size_t point)
+{
+    for (size_t k = 0; k < sw->n_params; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        output_csv_field(f, pa->values[sweep_value_index(sw, point, k)]);
+        fputc(',', f);
+    }
+}
+
+static int write_csv(const struct sweep *sw, const struct sweep_opts *o,
+                     char *const *rows, const char *path, struct err *e)
+{
+    char *head = sweep_csv_header(sw);
+    if (!head)
+        return oom(e);
+    struct afile a;
+    if (afile_open(&a, path, e) != 0) {
+        free(head);
+        return -1;
+    }
+    fprintf(a.f, "%s%s\n", o->shard_n > 0 ? "point," : "", head);
+    free(head);
+    for (size_t p = 0; p < sw->n_points; p++) {
+        if (!sweep_in_shard(o, p))
+            continue;
+        assert(rows[p]);
+        if (o->shard_n > 0)
+            fprintf(a.f, "%zu,", p);
+        value_fields(a.f, sw, p);
+        fprintf(a.f, "%s\n", rows[p]);
+    }
+    if (ferror(a.f)) {
+        afile_abort(&a);
+        return err_set(e, ERR_RUNTIME, "%s: cannot write", path);
+    }
+    return afile_commit(&a, e);
+}
+
+/* Writes "key = value" when value can be read back by inih unchanged:
+ * one line under 200 bytes, without " ;". Long titles are cut. */
+static void ini_line(FILE *f, const char *key, const char *value)
+{
+    char v[160];
+    size_t n = strlen(value);
+    if (n >= sizeof v) {
+        n = sizeof v - 1;
+        while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+    }
+    memcpy(v, value, n);
+    v[n] = '\0';
+    for (const char *s = v; *s; s++)
+        if ((unsigned char)*s < 0x20 || (*s == ';' && s > v && s[-1] == ' '))
+            return;
+    fprintf(f, "%s = %s\n", key, v);
+}
+
+static const char *metric_name(int m)
+{
+    return m == SWEEP_LOST_REVENUE ? "lost_revenue" : metric_table[m].name;
+}
+
+/* The axis label of a metric and its unit. */
+static void metric_label(int m, char *buf, size_t n, const char **unit)
+{
+    if (m == SWEEP_LOST_REVENUE) {
+        snprintf(buf, n, "Revenue lost vs the baseline");
+        *unit = "$";
+        return;
+    }
+    snprintf(buf, n, "Change in %s vs the baseline", metric_table[m].label);
+    *unit = metric_table[m].unit;
+}
+
+static void write_ini_sweep(FILE *f, const struct sweep *sw,
+                            const struct params *p, int scen)
+{
+    char buf[256];
+    const char *unit;
+    ini_line(f, "source", sw->path);
+    ini_line(f, "file", sw->model);
+    ini_line(f, "scenario", sw->scenario);
+    ini_line(f, "scenario_title", p->scenarios[scen].title);
+    if (sw->title)
+        ini_line(f, "title", sw->title);
+    fprintf(f, "replications = %ld\n", sw->replications);
+    fprintf(f, "seed = %llu\n", (unsigned long long)p->sim.seed);
+    fprintf(f, "metric = %s\n", metric_name(sw->metrics[0]));
+    for (int k = 1; k < sw->n_metrics; k++)
+        fprintf(f, "%s%s%s", k == 1 ? "metrics = " : ", ",
+                metric_name(sw->metrics[k]),
+                k + 1 == sw->n_metrics ? "\n" : "");
+    metric_label(sw->metrics[0], buf, sizeof buf, &unit);
+    ini_line(f, "metric_label", buf);
+    ini_line(f, "metric_unit", unit);
+    if (sw->q0)
+        fprintf(f, "quarters = %d-%d\n", sw->q0, sw->q1);
+    else
+        fprintf(f, "quarters = all\n");
+    fprintf(f, "zip = %s\npoints = %zu\nhash = %016" PRIx64 "\n",
+            sw->zip ? "true" : "false", sw->n_points, sw->sweep_hash);
+}
+
+static int write_ini(const struct sweep *sw, const struct sweep_opts *o,
+                     struct err *e)
+{
+    struct params p;
+    int scen, w0, w1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.ini", o->out_dir);
+    if (sweep_point_params(sw, 0, &p, &scen, &w0, &w1, e) != 0)
+        return -1;
+    struct afile a;
+    if (afile_open(&a, path, e) != 0) {
+        params_destroy(&p);
+        return -1;
+    }
+    fputs("; What salescap sweep ran, for salescap plot and --merge. The\n"
+          "; rows of sweep.csv are the grid points; see docs/cluster.md.\n"
+          "[sweep]\n", a.f);
+    write_ini_sweep(a.f, sw, &p, scen);
+    fputs("\n[vary]\n", a.f);
+    for (size_t k = 0; k < sw->n_params; k++)
+        ini_line(a.f, sw->params[k].name, sw->params[k].spec);
+    params_destroy(&p);
+    return afile_commit(&a, e);
+}
+
+int sweep_write_results(const struct sweep *sw, const struct sweep_opts *o,
+                        char *const *rows, char *csv, size_t csv_size,
+                        struct err *e)
+{
+    char *path = out_path(o, "csv");
+    if (!path)
+        return oom(e);
+    snprintf(csv, csv_size, "%s", path);
+    int rc = write_csv(sw, o, rows, path, e);
+    free(path);
+    return rc == 0 ? write_ini(sw, o, e) : -1;
+}

@@ -1,0 +1,547 @@
+/*
+ * Tests of sweeps: value syntaxes and grid order through the library,
+ * every sweep-file error with its exact FILE:LINE message, and, through
+ * the binary ($SALESCAP), the promises of INTERFACE.md: the same
+ * sweep.csv for -j 1 and -j 2, for merged shards, and after a resume from
+ * SIGKILL or SIGINT, with no point run twice; progress only on stderr.
+ * The MPI build is checked by tests/mpi.sh (run by .ci/run).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_errno.h>
+
+#include "sweep.h"
+
+#define DATA "tests/data/"
+
+static char tmp[64]; /* this run's scratch folder */
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *bin(void)
+{
+    const char *b = getenv("SALESCAP");
+    if (!b)
+        fail_msg("SALESCAP is not set (run through make test)");
+    return b;
+}
+
+/* Runs a shell command built from fmt; returns its exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The whole file, or NULL when missing. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    for (size_t r; buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
+        n += r;
+        if (cap - n < 2)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* The file at TMP/a/b (b NULL: TMP/a); fails when missing. */
+static char *slurpf(const char *a, const char *b)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s%s%s", tmp, a, b ? "/" : "",
+             b ? b : "");
+    char *s = slurp(path);
+    if (!s)
+        fail_msg("%s: cannot read", path);
+    return s;
+}
+
+/* TMP/a + ext, e.g. the .err log of a run. */
+static char *slurpf_ext(const char *a, const char *ext)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s%s", a, ext);
+    return slurpf(name, NULL);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Runs a sweep into TMP/out with extra options; returns its status. */
+static int sweep(const char *file, const char *out, const char *opts)
+{
+    return sh("'%s' sweep " DATA "%s -o '%s/%s' --no-plot %s >'%s/%s.out' "
+              "2>'%s/%s.err'", bin(), file, tmp, out, opts, tmp, out, tmp,
+              out);
+}
+
+static void assert_same_csv(const char *a, const char *b)
+{
+    char *x = slurpf(a, "sweep.csv"), *y = slurpf(b, "sweep.csv");
+    if (strcmp(x, y))
+        fail_msg("%s/sweep.csv and %s/sweep.csv differ:\n%s\n---\n%s", a, b,
+                 x, y);
+    free(x);
+    free(y);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp, sizeof tmp, "/tmp/salescap-sweep-test.XXXXXX");
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return sh("rm -rf '%s'", tmp);
+}
+
+/* ------------------------------------------------------------ values */
+
+static void expect_values(const char *spec, size_t n, const char *const *v)
+{
+    char **got;
+    size_t m;
+    struct err e = {0};
+    if (sweep_parse_values(spec, "f.ini", 3, "k", &got, &m, &e) != 0)
+        fail_msg("'%s': %s", spec, e.msg);
+    assert_int_equal(m, n);
+    for (size_t i = 0; i < n && v; i++)
+        assert_string_equal(got[i], v[i]);
+    sweep_values_free(got, m);
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    expect_values("4, 8, 16", 3, (const char *[]){"4", "8", "16"});
+    expect_values("0:8:1", 9, (const char *[]){"0", "1", "2", "3", "4", "5",
+                                               "6", "7", "8"});
+    expect_values("0 : 1 : 0.25", 5,
+                  (const char *[]){"0", "0.25", "0.5", "0.75", "1"});
+    /* 0.1 * 3 is 0.30000000000000004: the stop is still included, and
+     * values print as written. */
+    expect_values("0:0.3:0.1", 4, (const char *[]){"0", "0.1", "0.2", "0.3"});
+    expect_values("0:1:0.1", 11, NULL);
+    expect_values("0:2:1, 5", 4, (const char *[]){"0", "1", "2", "5"});
+    expect_values("1.5:1.5:1", 1, (const char *[]){"1.5"});
+    expect_values("-1:1:1", 3, (const char *[]){"-1", "0", "1"});
+    expect_values("lognormal(1, 0.2), 2", 2,
+                  (const char *[]){"lognormal(1, 0.2)", "2"});
+    expect_values("0:99999:1", 100000, NULL);
+}
+
+static void expect_value_error(const char *spec, const char *msg)
+{
+    char **got;
+    size_t m;
+    struct err e = {0};
+    if (sweep_parse_values(spec, "f.ini", 3, "k", &got, &m, &e) == 0)
+        fail_msg("'%s' was accepted", spec);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, msg);
+}
+
+static void test_value_errors(void **state)
+{
+    (void)state;
+    expect_value_error("0:8:0",
+                       "f.ini:3: [vary] k: step must be positive, got '0'");
+    expect_value_error("0:8:-1",
+                       "f.ini:3: [vary] k: step must be positive, got '-1'");
+    expect_value_error("8:0:1", "f.ini:3: [vary] k: stop 0 is below start 8");
+    expect_value_error("0:8", "f.ini:3: [vary] k: expected START:STOP:STEP, "
+                       "got '0:8'");
+    expect_value_error("0:1:1:2", "f.ini:3: [vary] k: expected "
+                       "START:STOP:STEP, got '0:1:1:2'");
+    expect_value_error("0:x:1", "f.ini:3: [vary] k: stop 'x' of '0:x:1' is "
+                       "not a number");
+    expect_value_error("0:inf:1", "f.ini:3: [vary] k: stop 'inf' of "
+                       "'0:inf:1' is not a number");
+    expect_value_error("0:100000:1", "f.ini:3: [vary] k: '0:100000:1' makes "
+                       "100001 values; at most 100000");
+    expect_value_error("4,,8", "f.ini:3: [vary] k: empty value at position 2 "
+                       "of the list");
+    expect_value_error("", "f.ini:3: [vary] k: empty value at position 1 of "
+                       "the list");
+    expect_value_error("lognormal(1, 2", "f.ini:3: [vary] k: unbalanced "
+                       "parentheses in 'lognormal(1, 2'");
+    expect_value_error("a), b", "f.ini:3: [vary] k: unbalanced parentheses "
+                       "in 'a), b'");
+}
+
+/* ------------------------------------------------------------ grids */
+
+static void test_grid_order(void **state)
+{
+    (void)state;
+    struct sweep sw;
+    struct err e = {0};
+    char label[256];
+    if (sweep_load(&sw, DATA "sweep_grid3.ini", &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(sw.n_points, 8);
+    assert_string_equal(sw.params[0].section, "scenario.pull");
+    assert_string_equal(sw.params[0].key, "pull.weeks");
+    assert_string_equal(sw.params[1].section, "stage.qualify");
+    assert_string_equal(sw.params[1].key, "advance");
+    assert_string_equal(sw.params[2].section, "sales");
+    /* The last key changes fastest: point 5 = (1, 0, 1). */
+    sweep_point_label(&sw, 5, label, sizeof label);
+    assert_string_equal(label, "pull.weeks = 1, stage.qualify.advance = 0.5, "
+                        "sales.deal_value = fixed(20000)");
+    assert_int_equal(sweep_value_index(&sw, 6, 0), 1);
+    assert_int_equal(sweep_value_index(&sw, 6, 1), 1);
+    assert_int_equal(sweep_value_index(&sw, 6, 2), 0);
+    assert_int_equal(sw.q0, 2);
+    assert_int_equal(sw.q1, 2);
+    if (sweep_prepare(&sw, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(sw.replications, 3);
+    for (size_t i = 1; i < sw.n_points; i++)
+        assert_true(sw.hash[i] != sw.hash[i - 1]);
+    sweep_destroy(&sw);
+}
+
+static void test_zip(void **state)
+{
+    (void)state;
+    struct sweep sw;
+    struct err e = {0};
+    char label[256];
+    if (sweep_load(&sw, DATA "sweep_zip.ini", &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_true(sw.zip);
+    assert_int_equal(sw.n_points, 5);
+    sweep_point_label(&sw, 3, label, sizeof label);
+    assert_string_equal(label, "sales.reps = 8, pull.ops_efficiency = 0.48");
+    sweep_destroy(&sw);
+}
+
+static const struct {
+    const char *file, *msg;
+} bad[] = {
+    {"bad_sweep_step.ini", "tests/data/bad_sweep_step.ini:6: [vary] "
+     "pull.weeks: step must be positive, got '0'"},
+    {"bad_sweep_stop.ini", "tests/data/bad_sweep_stop.ini:6: [vary] "
+     "pull.weeks: stop 0 is below start 8"},
+    {"bad_sweep_many.ini", "tests/data/bad_sweep_many.ini:7: [vary] "
+     "clients.renewal_rate: '0:1:0.000001' makes 1000001 values; at most "
+     "100000"},
+    {"bad_sweep_zip.ini", "tests/data/bad_sweep_zip.ini:8: [vary] "
+     "pull.weeks has 3 values, but sales.reps (line 7) has 2; with zip = "
+     "true every list needs the same length"},
+    {"bad_sweep_value.ini", "tests/data/bad_sweep_value.ini:7: [sales] reps: "
+     "expected a whole number, got 'ten' (at pull.weeks = 1, sales.reps = "
+     "ten)"},
+    {"bad_sweep_key.ini", "tests/data/bad_sweep_key.ini:4: unknown key "
+     "'metirc' in [sweep]; did you mean 'metric'?"},
+    {"bad_sweep_metric.ini", "tests/data/bad_sweep_metric.ini:4: [sweep] "
+     "metric: unknown metric 'lost_revenu'; did you mean 'lost_revenue'?"},
+    {"bad_sweep_scenario.ini", "tests/data/bad_sweep_scenario.ini:3: [sweep] "
+     "scenario: tests/data/tiny.ini has no [scenario.nope]; it has: pull, "
+     "zero"},
+    {"bad_sweep_section.ini", "tests/data/bad_sweep_section.ini:5: unknown "
+     "section [varry] in a sweep file: expected [sweep] or [vary]"},
+    {"bad_sweep_file.ini", "tests/data/bad_sweep_file.ini:2: [sweep] file: "
+     "cannot open 'tests/data/missing.ini': No such file or directory"},
+    {"bad_sweep_quarters.ini", "tests/data/bad_sweep_quarters.ini:4: [sweep] "
+     "quarters = 3-4: the horizon has 26 weeks, which is 2 quarters (at "
+     "pull.weeks = 1)"},
+    {"bad_sweep_dup.ini", "tests/data/bad_sweep_dup.ini:6: [vary] "
+     "sales.reps: value '4' is listed twice"},
+    {"bad_sweep_empty.ini", "tests/data/bad_sweep_empty.ini:6: [vary] "
+     "sales.reps: empty value at position 2 of the list"},
+    {"bad_sweep_reps.ini", "tests/data/bad_sweep_reps.ini:6: [vary] "
+     "simulation.replications: cannot be varied: every point runs the same "
+     "replications (set replications in [sweep])"},
+    {"bad_sweep_same.ini", "tests/data/bad_sweep_same.ini:7: [vary] "
+     "scenario.pull.pull.weeks: sets the same key as pull.weeks (line 6)"},
+    {"bad_sweep_novary.ini", "tests/data/bad_sweep_novary.ini: no [vary] "
+     "section: nothing to sweep (add e.g. sales.reps = 4, 8, 16)"},
+};
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct sweep sw;
+        struct err e = {0};
+        char path[256];
+        snprintf(path, sizeof path, DATA "%s", bad[i].file);
+        int rc = sweep_load(&sw, path, &e);
+        if (rc == 0) {
+            rc = sweep_prepare(&sw, &e);
+            sweep_destroy(&sw);
+        }
+        if (rc == 0)
+            fail_msg("%s was accepted", path);
+        assert_int_equal(e.kind, ERR_CONFIG);
+        assert_string_equal(e.msg, bad[i].msg);
+    }
+}
+
+/* The binary prints the message after "salescap: " and exits 2. */
+static void test_bad_file_exit(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("bad_sweep_step.ini", "bad", ""), 2);
+    char *err = slurpf("bad.err", NULL);
+    assert_string_equal(err, "salescap: tests/data/bad_sweep_step.ini:6: "
+                        "[vary] pull.weeks: step must be positive, got '0'\n");
+    free(err);
+    char *out = slurpf("bad.out", NULL);
+    assert_string_equal(out, "");
+    free(out);
+}
+
+/* ------------------------------------------------------------ runs */
+
+static void test_jobs_identical(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_tiny.ini", "j1", "-j 1"), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "j2", "-j 2"), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "j3", "-j 3"), 0);
+    assert_same_csv("j1", "j2");
+    assert_same_csv("j1", "j3");
+    char *csv = slurpf("j1", "sweep.csv");
+    assert_int_equal(count_lines(csv), 1 + 6);
+    assert_non_null(strstr(csv, "pull.weeks,sales.reps,mean,sd,ci_low,"
+                           "ci_high,n,deals_won_mean,deals_won_ci_low,"
+                           "deals_won_ci_high,win_rate_mean,"));
+    /* A zero-week pull changes nothing: exactly zero, n = 6. */
+    assert_non_null(strstr(csv, "\n0,4,0,0,0,0,6,"));
+    free(csv);
+    assert_int_equal(sweep("sweep_grid3.ini", "g1", "-j 1"), 0);
+    assert_int_equal(sweep("sweep_grid3.ini", "g2", "-j 2"), 0);
+    assert_same_csv("g1", "g2");
+    csv = slurpf("g1", "sweep.csv");
+    assert_non_null(strstr(csv, "\n1,0.5,\"lognormal(30000, 15000)\","));
+    free(csv);
+}
+
+static void test_shards_merge(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_tiny.ini", "whole", "-j 2"), 0);
+    for (int k = 1; k <= 3; k++) {
+        char opt[32];
+        snprintf(opt, sizeof opt, "--shard %d/3 -j 1", k);
+        assert_int_equal(sweep("sweep_tiny.ini", "shards", opt), 0);
+    }
+    char *s2 = slurpf("shards", "shard-2-of-3.csv");
+    assert_int_equal(count_lines(s2), 1 + 2);
+    assert_int_equal(strncmp(s2, "point,pull.weeks,", 17), 0);
+    free(s2);
+    assert_int_equal(sh("'%s' sweep --merge '%s/merged' '%s/shards' --no-plot "
+                        ">/dev/null", bin(), tmp, tmp), 0);
+    assert_same_csv("whole", "merged");
+    /* Without shard 3, two points are missing. */
+    assert_int_equal(sh("rm '%s/shards/shard-3-of-3.csv' && '%s' sweep "
+                        "--merge '%s/m2' '%s/shards' --no-plot 2>'%s/m2.err'",
+                        tmp, bin(), tmp, tmp, tmp), 2);
+    char *err = slurpf("m2.err", NULL);
+    assert_string_equal(err, "salescap: 2 of 6 points are in no shard file "
+                        "(points 2, 5); is a shard missing or unfinished?\n");
+    free(err);
+}
+
+/* Starts the binary on sweep_slow.ini; returns its pid. */
+static pid_t start_slow(const char *out)
+{
+    char dir[256], log[300];
+    snprintf(dir, sizeof dir, "%s/%s", tmp, out);
+    snprintf(log, sizeof log, "%s/%s.err", tmp, out);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(fd, 2);
+        dup2(null, 1);
+        execl(bin(), bin(), "sweep", DATA "sweep_slow.ini", "-o", dir,
+              "--no-plot", "-j", "1", (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Waits until the journal holds a finished point; returns its lines. */
+static int wait_journal(const char *out, pid_t pid)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s/sweep.journal", tmp, out);
+    for (int i = 0; i < 60000; i++) {
+        char *j = slurp(path);
+        int n = count_lines(j);
+        free(j);
+        if (n >= 2)
+            return n;
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            fail_msg("the sweep ended before its journal had a point");
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("no journal line after a minute");
+    return 0;
+}
+
+/* Every point of an 8-point journal once, in any order. */
+static void assert_points_once(const char *journal, int points)
+{
+    int seen[64] = {0};
+    const char *s = strchr(journal, '\n');
+    assert_non_null(s);
+    for (s++; *s; s = strchr(s, '\n') + 1) {
+        int p = atoi(s);
+        assert_true(p >= 0 && p < points);
+        seen[p]++;
+    }
+    for (int p = 0; p < points; p++)
+        if (seen[p] != 1)
+            fail_msg("point %d is in the journal %d times", p, seen[p]);
+}
+
+/* Interrupts a sweep with sig after its first point, then resumes it. */
+static void interrupt_and_resume(int sig, const char *out)
+{
+    pid_t pid = start_slow(out);
+    int before = wait_journal(out, pid);
+    kill(pid, sig);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    char *j = slurpf(out, "sweep.journal");
+    int lines = count_lines(j);
+    free(j);
+    if (lines >= 1 + 8)
+        fail_msg("the sweep finished before it was killed; slow it down");
+    assert_true(lines >= before);
+    if (sig == SIGKILL) {
+        assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    } else {
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 128 + sig);
+        char *err = slurpf_ext(out, ".err");
+        assert_non_null(strstr(err, "salescap: interrupted by SIGINT: "));
+        assert_non_null(strstr(err, "run again with --resume to finish"));
+        free(err);
+    }
+    assert_int_equal(sweep("sweep_slow.ini", out, "-j 2 --resume"), 0);
+    char *log = slurpf_ext(out, ".out"), want[64];
+    snprintf(want, sizeof want, "(%d from the journal)", lines - 1);
+    assert_non_null(strstr(log, want));
+    free(log);
+    j = slurpf(out, "sweep.journal");
+    assert_int_equal(count_lines(j), 1 + 8);
+    assert_points_once(j, 8);
+    free(j);
+    assert_same_csv("straight", out);
+}
+
+static void test_resume_after_kill(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_slow.ini", "straight", "-j 2"), 0);
+    interrupt_and_resume(SIGKILL, "killed");
+}
+
+static void test_resume_after_sigint(void **state)
+{
+    (void)state;
+    interrupt_and_resume(SIGINT, "sigint");
+}
+
+/* A torn last line (a crash mid-write) is dropped; another sweep's
+ * journal is refused. */
+static void test_journal_checks(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_tiny.ini", "ref", "-j 1"), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "torn", "-j 2"), 0);
+    assert_int_equal(sh("cd '%s/torn' && head -n 3 sweep.journal >j && "
+                        "printf '4,0123' >>j && mv j sweep.journal", tmp), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "torn", "-j 2 --resume"), 0);
+    char *j = slurpf("torn", "sweep.journal");
+    assert_int_equal(count_lines(j), 1 + 6);
+    assert_points_once(j, 6);
+    free(j);
+    assert_same_csv("ref", "torn");
+    assert_int_equal(sweep("sweep_tiny.ini", "torn", "-n 5 --resume"), 2);
+    char *err = slurpf("torn.err", NULL);
+    assert_non_null(strstr(err, "/torn/sweep.journal:1: the journal is of "
+                           "another sweep"));
+    free(err);
+}
+
+static void test_progress_on_stderr(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_tiny.ini", "prog", "-j 2 --progress"), 0);
+    char *out = slurpf("prog.out", NULL), *err = slurpf("prog.err", NULL);
+    assert_null(strchr(out, '\r'));
+    assert_null(strstr(out, "points,"));
+    assert_non_null(strstr(out, "Results: "));
+    assert_non_null(strstr(err, "sweep: 6/6 points, "));
+    free(out);
+    free(err);
+    /* Not a terminal and no --progress: at most a line a minute. */
+    assert_int_equal(sweep("sweep_tiny.ini", "quiet", "-j 2"), 0);
+    err = slurpf("quiet.err", NULL);
+    assert_string_equal(err, "");
+    free(err);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_value_errors),
+        cmocka_unit_test(test_grid_order),
+        cmocka_unit_test(test_zip),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_bad_file_exit),
+        cmocka_unit_test(test_jobs_identical),
+        cmocka_unit_test(test_shards_merge),
+        cmocka_unit_test(test_resume_after_kill),
+        cmocka_unit_test(test_resume_after_sigint),
+        cmocka_unit_test(test_journal_checks),
+        cmocka_unit_test(test_progress_on_stderr),
+    };
+    return cmocka_run_group_tests_name("sweep", tests, setup, teardown);
+}
