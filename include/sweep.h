@@ -40,7 +40,8 @@
  * the metrics of metrics.h. */
 #define SWEEP_LOST_REVENUE M_COUNT
 
-/* One key of [vary]. */
+/* One key of [vary]. The key `scenario` varies the scenario compared
+ * with the baseline: its values are scenario IDs and its section is "". */
 struct sweep_param {
     char *name;     /* as written: "sales.reps", "pull.weeks" */
     char *section;  /* what it sets: "sales", "scenario.pull_two_weeks" */
@@ -69,6 +70,7 @@ struct sweep {
     int zip;
     size_t n_params;
     struct sweep_param *params;
+    int scen_param;       /* the [vary] scenario key's index, or -1 */
     size_t n_points;
     struct config base;   /* the model file and overrides */
     uint64_t *hash;       /* per point, after sweep_prepare() */
@@ -101,6 +103,9 @@ void sweep_values_free(char **values, size_t n);
  * grid order: the last key of [vary] changes fastest (zip: point i takes
  * value i of every key). */
 size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k);
+
+/* The ID of the scenario point compares with the baseline. */
+const char *sweep_point_scenario(const struct sweep *sw, size_t point);
 
 /* Writes "pull.weeks = 2, sales.reps = 8" for point into buf. */
 void sweep_point_label(const struct sweep *sw, size_t point, char *buf,

@@ -306,9 +306,14 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
                      struct sweep_param *pa, struct err *e)
 {
     const char *name = en->key, *dot = strchr(name, '.');
+    if (!strcmp(name, "scenario")) {
+        pa->section = strdup("");
+        pa->key = strdup(name);
+        return pa->section && pa->key ? 0 : oom(e);
+    }
     if (!dot || dot == name || !dot[1])
-        return vary_error(en, e, "expected SECTION.KEY (sales.reps) or a "
-                          "key of [scenario.%s] (pull.weeks)", sw->scenario);
+        return vary_error(en, e, "expected SECTION.KEY (sales.reps), "
+                          "scenario, or a key of the scenario (pull.weeks)");
     size_t head = (size_t)(dot - name);
     const char *cut = dot;
     int two = (head == 5 && !strncmp(name, "stage", 5)) ||
@@ -319,6 +324,9 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
             return vary_error(en, e, "expected %s.NAME.KEY",
                               head == 5 ? "stage" : "scenario");
     }
+    if (!two && !is_model_section(name, head) && sw->scen_param != -1)
+        return vary_error(en, e, "the scenario is varied too: name it, "
+                          "as in scenario.ID.%s", name);
     if (two || is_model_section(name, head)) {
         pa->section = strndup(name, (size_t)(cut - name));
         pa->key = strdup(cut + 1);
@@ -340,7 +348,7 @@ static int check_target(const struct sweep *sw, const struct config_entry *en,
         !strcmp(pa->key, "replications"))
         return vary_error(en, e, "cannot be varied: every point runs the "
                           "same replications (set replications in [sweep])");
-    if (!strncmp(pa->section, "scenario.", 9) &&
+    if (!strncmp(pa->section, "scenario.", 9) && sw->scen_param == -1 &&
         strcmp(pa->section + 9, sw->scenario))
         return vary_error(en, e, "only [scenario.%s], the scenario of the "
                           "sweep, is simulated: vary its keys",
@@ -363,6 +371,66 @@ static int check_unique(const struct config_entry *en,
             if (!strcmp(pa->values[i], pa->values[j]))
                 return vary_error(en, e, "value '%s' is listed twice",
                                   pa->values[i]);
+    return 0;
+}
+
+/* The model file's [scenario.ID] sections, "a, b, c", into buf. */
+static void scenario_list(const struct config *cfg, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < cfg->n_sections && len < size; i++) {
+        const char *name = cfg->sections[i].name;
+        if (strncmp(name, "scenario.", 9))
+            continue;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                len ? ", " : "", name + 9);
+    }
+}
+
+static int has_scenario(const struct config *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->n_sections; i++) {
+        const char *name = cfg->sections[i].name;
+        if (!strncmp(name, "scenario.", 9) && !strcmp(name + 9, id))
+            return 1;
+    }
+    return 0;
+}
+
+/* The values of [vary] scenario: IDs of the model's scenarios. */
+static int take_scenarios(struct sweep *sw, const struct config_entry *en,
+                          const struct sweep_param *pa, struct err *e)
+{
+    char list[600];
+    scenario_list(&sw->base, list, sizeof list);
+    for (size_t i = 0; i < pa->n; i++)
+        if (!has_scenario(&sw->base, pa->values[i]))
+            return vary_error(en, e, "%s has no [scenario.%s]; it has: %s",
+                              sw->model, pa->values[i], list);
+    sw->scen_param = (int)sw->n_params;
+    return sw->scenario ? 0 : take_string(&sw->scenario, pa->values[0], e);
+}
+
+/* Keys of [scenario.ID] must belong to a scenario the sweep compares. */
+static int check_scenario_keys(const struct sweep *sw, struct err *e)
+{
+    if (sw->scen_param < 0)
+        return 0;
+    const struct sweep_param *sp = &sw->params[sw->scen_param];
+    for (size_t k = 0; k < sw->n_params; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        size_t i = 0;
+        if (strncmp(pa->section, "scenario.", 9))
+            continue;
+        while (i < sp->n && strcmp(sp->values[i], pa->section + 9))
+            i++;
+        if (i == sp->n)
+            return err_at(e, ERR_CONFIG, sw->path, pa->line, "[vary] %s: "
+                          "[%s] is not among the scenarios of [vary] "
+                          "scenario (line %d)", pa->name, pa->section,
+                          sp->line);
+    }
     return 0;
 }
 
@@ -389,6 +457,8 @@ static int take_param(struct sweep *sw, const struct config_entry *en,
                                 en->key, &pa.values, &pa.n, e);
     if (rc == 0 && !sw->zip)
         rc = check_unique(en, &pa, e);
+    if (rc == 0 && !*pa.section)
+        rc = take_scenarios(sw, en, &pa, e);
     pa.name = strdup(en->key);
     pa.spec = strdup(en->value);
     if (rc == 0 && (!pa.name || !pa.spec))
@@ -429,13 +499,16 @@ static int take_vary(struct sweep *sw, const struct config *sc,
         return err_at(e, ERR_CONFIG, z->file, z->line,
                       "[vary] zip: expected true or false, got '%s'",
                       z->value);
+    /* -2: varied, its index not known yet (keys are taken in order). */
+    if (config_find(sc, "vary", "scenario"))
+        sw->scen_param = -2;
     for (size_t i = 0; i < sc->n; i++) {
         const struct config_entry *en = &sc->entries[i];
         if (!strcmp(en->section, "vary") && strcmp(en->key, "zip") &&
             take_param(sw, en, e))
             return -1;
     }
-    return 0;
+    return check_scenario_keys(sw, e);
 }
 
 /* The grid's size; zip lists must have one length. */
@@ -489,26 +562,20 @@ static int check_sections(const struct config *sc, struct err *e)
     return 0;
 }
 
-/* The model file's scenario IDs, "a, b, c", into buf. */
-static void scenario_list(const struct config *cfg, char *buf, size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < cfg->n_sections && len < size; i++) {
-        const char *name = cfg->sections[i].name;
-        if (strncmp(name, "scenario.", 9))
-            continue;
-        len += (size_t)snprintf(buf + len, size - len, "%s%s",
-                                len ? ", " : "", name + 9);
-    }
-}
-
 /* Checks the scenario; picks the model's only one when none is named. */
-static int pick_scenario(struct sweep *sw, struct err *e)
+static int pick_scenario(struct sweep *sw, const struct config *sc,
+                         struct err *e)
 {
-    char list[600], want[300];
+    char list[600];
     size_t count = 0;
     const char *only = NULL;
+    const struct config_entry *v = config_find(sc, "vary", "scenario");
+    if (v && sw->scenario)
+        return err_at(e, ERR_CONFIG, v->file, v->line, "[vary] scenario: "
+                      "[sweep] names the scenario too (line %d); keep one",
+                      sw->line_scenario);
+    if (v)
+        return 0; /* taken with [vary] */
     scenario_list(&sw->base, list, sizeof list);
     for (size_t i = 0; i < sw->base.n_sections; i++)
         if (!strncmp(sw->base.sections[i].name, "scenario.", 9)) {
@@ -522,10 +589,8 @@ static int pick_scenario(struct sweep *sw, struct err *e)
                       ? "[sweep] needs scenario = ID; %s has: %s"
                       : "[sweep]: %s has no [scenario.ID] to compare with "
                         "the baseline%s", sw->model, list);
-    snprintf(want, sizeof want, "scenario.%s", sw->scenario);
-    for (size_t i = 0; i < sw->base.n_sections; i++)
-        if (!strcmp(sw->base.sections[i].name, want))
-            return 0;
+    if (has_scenario(&sw->base, sw->scenario))
+        return 0;
     return err_at(e, ERR_CONFIG, sw->path, sw->line_scenario,
                   "[sweep] scenario: %s has no [scenario.%s]%s%s", sw->model,
                   sw->scenario, count ? "; it has: " : "", list);
@@ -561,7 +626,7 @@ static int load_sweep(struct sweep *sw, const struct config *sc,
     if (rc == 0)
         rc = load_model(sw, e);
     if (rc == 0)
-        rc = pick_scenario(sw, e);
+        rc = pick_scenario(sw, sc, e);
     if (rc == 0)
         rc = take_vary(sw, sc, e);
     if (rc == 0)
@@ -573,6 +638,7 @@ int sweep_load(struct sweep *sw, const char *path, struct err *e)
 {
     struct config sc = {0};
     memset(sw, 0, sizeof *sw);
+    sw->scen_param = -1;
     sw->path = strdup(path);
     if (!sw->path)
         return oom(e);
@@ -610,6 +676,14 @@ size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
     for (size_t j = sw->n_params; j-- > k + 1;)
         point /= sw->params[j].n;
     return point % sw->params[k].n;
+}
+
+const char *sweep_point_scenario(const struct sweep *sw, size_t point)
+{
+    if (sw->scen_param < 0)
+        return sw->scenario;
+    const struct sweep_param *pa = &sw->params[sw->scen_param];
+    return pa->values[sweep_value_index(sw, point, (size_t)sw->scen_param)];
 }
 
 void sweep_point_label(const struct sweep *sw, size_t point, char *buf,

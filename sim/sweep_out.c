@@ -340,8 +340,12 @@ static void write_ini_sweep(FILE *f, const struct sweep *sw,
     const char *unit;
     ini_line(f, "source", sw->path);
     ini_line(f, "file", sw->model);
-    ini_line(f, "scenario", sw->scenario);
-    ini_line(f, "scenario_title", p->scenarios[scen].title);
+    if (sw->scen_param < 0) {
+        ini_line(f, "scenario", sw->scenario);
+        ini_line(f, "scenario_title", p->scenarios[scen].title);
+    } else {
+        ini_line(f, "scenario_title", "Each scenario");
+    }
     if (sw->title)
         ini_line(f, "title", sw->title);
     fprintf(f, "replications = %ld\n", sw->replications);

@@ -1,13 +1,334 @@
 /*
- * sweep_plot: the charts of a sweep folder (being written).
+ * sweep_plot: the charts of a sweep folder, from sweep.csv and sweep.ini.
+ *
+ * This file loads the folder into a struct sweep_chart_data and writes
+ * the chart files; sweep_charts.c writes the gnuplot bodies. As for a
+ * run's charts (plot.c), each chart's body is built once, each format
+ * gets its own terminal line, NAME.gp is saved beside the image, gnuplot
+ * draws into a private temporary folder and only a complete image is
+ * copied into place (atomically). The house look (plot_int.h) is shared.
+ *
+ * Invariant of loaded data: every point has an index into each key's
+ * list of distinct values (in order of first appearance, which is grid
+ * order); means and bounds are NaN where the CSV field is empty, and a
+ * point without an interval has lo = hi = mean.
  */
-#include "sweep.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "csvread.h"
+#include "sweep_charts.h"
+
+static int oom(struct err *e)
+{
+    return err_set(e, ERR_RUNTIME, "out of memory");
+}
+
+/* ------------------------------------------------------------ loading */
+
+static double num_or_nan(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    return *s && !*end ? v : NAN;
+}
+
+/* Index of v among the axis's values, adding it when new. */
+static size_t axis_index(struct sc_axis *ax, const char *v)
+{
+    for (size_t i = 0; i < ax->n; i++)
+        if (!strcmp(ax->vals[i], v))
+            return i;
+    ax->vals[ax->n] = v;
+    ax->num[ax->n] = num_or_nan(v);
+    ax->numeric &= !isnan(ax->num[ax->n]);
+    return ax->n++;
+}
+
+static int load_points(struct sc_data *d, struct err *e)
+{
+    size_t n = d->npoints, np = (size_t)d->np; /* both >= 1 */
+    d->mean = malloc(3 * n * sizeof *d->mean);
+    d->idx = malloc(n * np * sizeof *d->idx);
+    d->ax = calloc(np, sizeof *d->ax);
+    if (!d->mean || !d->idx || !d->ax)
+        return oom(e);
+    d->lo = d->mean + n;
+    d->hi = d->lo + n;
+    for (size_t k = 0; k < np; k++) {
+        d->ax[k].vals = malloc(n * sizeof *d->ax[k].vals);
+        d->ax[k].num = malloc(n * sizeof *d->ax[k].num);
+        d->ax[k].numeric = 1;
+        if (!d->ax[k].vals || !d->ax[k].num)
+            return oom(e);
+        d->ax[k].name = d->csv.cells[k];
+    }
+    int cm = csv_col(&d->csv, "mean"), cl = csv_col(&d->csv, "ci_low"),
+        ch = csv_col(&d->csv, "ci_high");
+    for (size_t p = 0; p < n; p++) {
+        for (size_t k = 0; k < np; k++)
+            d->idx[p * np + k] = axis_index(&d->ax[k],
+                                            csv_get(&d->csv, p, (int)k));
+        d->mean[p] = num_or_nan(csv_get(&d->csv, p, cm));
+        d->lo[p] = num_or_nan(csv_get(&d->csv, p, cl));
+        d->hi[p] = num_or_nan(csv_get(&d->csv, p, ch));
+        if (isnan(d->lo[p]) || isnan(d->hi[p]))
+            d->lo[p] = d->hi[p] = d->mean[p];
+        if (fabs(d->mean[p]) >= 10000.0)
+            d->money_step = 1000.0;
+    }
+    return 0;
+}
+
+static const char *ini_get(const struct config *c, const char *key,
+                           const char *def)
+{
+    const struct config_entry *en = config_find(c, "sweep", key);
+    return en ? en->value : def;
+}
+
+/* Titles and units from sweep.ini; plain defaults without it. */
+static void load_ini(struct sc_data *d, const char *dir)
+{
+    char *path = malloc(strlen(dir) + 12);
+    struct config c = {0};
+    struct err e = {0};
+    if (path)
+        sprintf(path, "%s/sweep.ini", dir);
+    if (!path || access(path, F_OK) != 0 || config_load(&c, path, &e) != 0)
+        memset(&c, 0, sizeof c);
+    free(path);
+    const char *scen = ini_get(&c, "scenario_title",
+                               ini_get(&c, "scenario", "the scenario"));
+    const char *q = ini_get(&c, "quarters", "all");
+    const char *reps = ini_get(&c, "replications", "?");
+    d->zip = !strcmp(ini_get(&c, "zip", "false"), "true");
+    d->money = !strcmp(ini_get(&c, "metric_unit", ""), "$");
+    snprintf(d->label, sizeof d->label, "%s",
+             ini_get(&c, "metric_label", "Mean"));
+    snprintf(d->title, sizeof d->title, "%s", ini_get(&c, "title", ""));
+    const char *dash = strchr(q, '-');
+    char qs[64];
+    if (!strcmp(q, "all"))
+        snprintf(qs, sizeof qs, "all quarters");
+    else if (dash && !strncmp(q, dash + 1, (size_t)(dash - q)) &&
+             strlen(dash + 1) == (size_t)(dash - q))
+        snprintf(qs, sizeof qs, "quarter %s", dash + 1);
+    else
+        snprintf(qs, sizeof qs, "quarters %s", q);
+    snprintf(d->subtitle, sizeof d->subtitle,
+             "%s vs the baseline, %s; mean of %s paired replications per "
+             "point", scen, qs, reps);
+    config_destroy(&c);
+}
+
+static int load_data(struct sc_data *d, const char *dir, struct err *e)
+{
+    char *path = malloc(strlen(dir) + 12);
+    memset(d, 0, sizeof *d);
+    if (!path)
+        return oom(e);
+    sprintf(path, "%s/sweep.csv", dir);
+    int rc = csv_read(&d->csv, path, e);
+    int cm = rc == 0 ? csv_col(&d->csv, "mean") : -1;
+    if (rc == 0 && (cm < 1 || d->csv.nrows == 0))
+        rc = err_set(e, ERR_CONFIG, "%s: not a sweep result (no varied "
+                     "columns before 'mean', or no rows)", path);
+    free(path);
+    if (rc)
+        return -1;
+    d->np = cm;
+    d->npoints = d->csv.nrows;
+    load_ini(d, dir);
+    return load_points(d, e);
+}
+
+static void data_destroy(struct sc_data *d)
+{
+    for (int k = 0; d->ax && k < d->np; k++) {
+        free(d->ax[k].vals);
+        free(d->ax[k].num);
+    }
+    free(d->ax);
+    free(d->mean);
+    free(d->idx);
+    csv_destroy(&d->csv);
+}
+
+/* ------------------------------------------------------------ files */
+
+/* What one sweep_plot_dir call is drawing. */
+struct sc_job {
+    const char *plots_dir;
+    unsigned formats;
+    char tmpdir[64];
+    int written;
+};
+
+static const struct {
+    unsigned bit;
+    const char *ext;
+} fmts[] = {{PLOT_PNG, "png"}, {PLOT_SVG, "svg"}, {PLOT_PDF, "pdf"}};
+
+static void write_terminal(FILE *f, unsigned fmt, int w, int h)
+{
+    if (fmt == PLOT_PNG)
+        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
+                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+    else if (fmt == PLOT_SVG)
+        fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
+                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+    else
+        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
+                   "font 'DejaVu Sans,9'\n", w / 120.0, h / 120.0);
+}
+
+/* The script of one format with its output at out (malloc'd). */
+static char *build_script(const char *name, const struct sc_body *b,
+                          unsigned fmt, const char *out, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f)
+        return NULL;
+    fprintf(f, "# %s: drawn by salescap from the sweep's sweep.csv.\n"
+               "# Restyle here, then redraw from this folder: gnuplot "
+               "%s.gp\n", name, name);
+    write_terminal(f, fmt, b->width, b->height);
+    fputs("set output ", f);
+    gp_str(f, out);
+    fputc('\n', f);
+    fwrite(b->text, 1, b->len, f);
+    if (ferror(f) | fclose(f)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Copies gnuplot's image at tmp to dest atomically; tmp is removed. */
+static int install_image(const char *tmp, const char *dest, struct err *e)
+{
+    size_t len = 0;
+    char *data = csv_slurp(tmp, &len, e);
+    unlink(tmp);
+    if (!data)
+        return -1;
+    int rc = len > 0 ? afile_write(dest, data, len, e)
+                     : err_set(e, ERR_RUNTIME, "%s: gnuplot wrote nothing",
+                               dest);
+    free(data);
+    return rc;
+}
+
+static int draw_format(struct sc_job *job, const char *name,
+                       const struct sc_body *b, unsigned fmt, const char *ext,
+                       int save_gp, struct err *e)
+{
+    char final[4400], tmp[4400], gp[4400], out[320];
+    snprintf(out, sizeof out, "%s.%s", name, ext);
+    if ((size_t)snprintf(final, sizeof final, "%s/%s", job->plots_dir,
+                         out) >= sizeof final)
+        return err_set(e, ERR_RUNTIME, "%s: path too long", job->plots_dir);
+    snprintf(gp, sizeof gp, "%s/%s.gp", job->plots_dir, name);
+    snprintf(tmp, sizeof tmp, "%s/%s", job->tmpdir, out);
+    size_t slen, tlen;
+    char *saved = build_script(name, b, fmt, out, &slen);
+    char *piped = build_script(name, b, fmt, tmp, &tlen);
+    int rc = saved && piped ? 0 : oom(e);
+    if (rc == 0 && save_gp)
+        rc = afile_write(gp, saved, slen, e);
+    if (rc == 0)
+        rc = plot_pipe(piped, tlen, gp, e);
+    if (rc == 0)
+        rc = install_image(tmp, final, e);
+    unlink(tmp);
+    free(saved);
+    free(piped);
+    job->written += rc == 0;
+    return rc;
+}
+
+/* Draws body b as chart name in every format asked for. */
+static int draw_chart(struct sc_job *job, const char *name,
+                      const struct sc_body *b, struct err *e)
+{
+    int rc = 0, first = 1;
+    for (size_t i = 0; rc == 0 && i < sizeof fmts / sizeof fmts[0]; i++) {
+        if (!(job->formats & fmts[i].bit))
+            continue;
+        rc = draw_format(job, name, b, fmts[i].bit, fmts[i].ext, first, e);
+        first = 0;
+    }
+    return rc;
+}
+
+/* Builds chart `which` (page `page`) of d with fn and draws it. */
+static int draw_one(struct sc_job *job, const struct sc_data *d,
+                    const char *name, int page, struct err *e)
+{
+    struct sc_body b = {.width = GP_WIDTH, .height = GP_HEIGHT};
+    FILE *f = open_memstream(&b.text, &b.len);
+    if (!f)
+        return oom(e);
+    fputs("set encoding utf8\n", f);
+    gp_linetypes(f);
+    sc_chart(f, d, page, &b);
+    fputs("unset output\n", f);
+    int rc = ferror(f) | fclose(f) ? oom(e) : 0;
+    if (rc == 0)
+        rc = draw_chart(job, name, &b, e);
+    free(b.text);
+    return rc;
+}
+
+static int draw_all(struct sc_job *job, const struct sc_data *d,
+                    struct err *e)
+{
+    int pages = sc_pages(d), rc = 0;
+    for (int pg = 0; rc == 0 && pg < pages; pg++) {
+        char name[32];
+        if (pg == 0)
+            snprintf(name, sizeof name, "sweep");
+        else
+            snprintf(name, sizeof name, "sweep_%d", pg + 1);
+        rc = draw_one(job, d, name, pg, e);
+    }
+    return rc;
+}
+
+static int make_tmpdir(char *buf, size_t n, struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+    if (!t || !*t || strlen(t) > n - 32)
+        t = "/tmp";
+    snprintf(buf, n, "%s/salescap-sweep.XXXXXX", t);
+    if (!mkdtemp(buf))
+        return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
+                       strerror(errno));
+    return 0;
+}
 
 int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
                    struct err *e)
 {
-    (void)dir;
-    (void)plots_dir;
-    (void)formats;
-    return err_set(e, ERR_RUNTIME, "sweep charts: not drawn yet");
+    struct sc_data d;
+    struct sc_job job = {.plots_dir = plots_dir,
+                         .formats = formats & 7u ? formats : PLOT_PNG};
+    int rc = load_data(&d, dir, e);
+    if (rc == 0)
+        rc = mkdir_p(plots_dir, e);
+    if (rc == 0)
+        rc = make_tmpdir(job.tmpdir, sizeof job.tmpdir, e);
+    if (rc == 0) {
+        rc = draw_all(&job, &d, e);
+        rmdir(job.tmpdir);
+    }
+    data_destroy(&d);
+    return rc == 0 ? job.written : -1;
 }

@@ -47,6 +47,8 @@ static int point_config(const struct sweep *sw, size_t point,
     for (size_t k = 0; k < sw->n_params; k++) {
         const struct sweep_param *pa = &sw->params[k];
         const char *v = pa->values[sweep_value_index(sw, point, k)];
+        if (!*pa->section)
+            continue; /* the scenario key selects, it sets nothing */
         if (config_put(cfg, pa->section, pa->key, v, sw->path, pa->line,
                        e) != 0) {
             config_destroy(cfg);
@@ -67,10 +69,10 @@ static void name_point(const struct sweep *sw, size_t point, struct err *e)
     snprintf(e->msg + len, sizeof e->msg - len, " (at %s)", label);
 }
 
-static int find_scenario(const struct sweep *sw, const struct params *p)
+static int find_scenario(const char *id, const struct params *p)
 {
     for (size_t s = 0; s < p->n_scenarios; s++)
-        if (!strcmp(p->scenarios[s].id, sw->scenario))
+        if (!strcmp(p->scenarios[s].id, id))
             return (int)s;
     return -1;
 }
@@ -100,9 +102,9 @@ static int point_resolve(const struct sweep *sw, size_t point,
         return -1;
     }
     int rc = config_resolve(cfg, p, e);
-    if (rc == 0 && (*scen = find_scenario(sw, p)) < 0)
-        rc = err_set(e, ERR_CONFIG, "%s: no scenario '%s'", sw->model,
-                     sw->scenario);
+    const char *id = sweep_point_scenario(sw, point);
+    if (rc == 0 && (*scen = find_scenario(id, p)) < 0)
+        rc = err_set(e, ERR_CONFIG, "%s: no scenario '%s'", sw->model, id);
     if (rc == 0)
         rc = point_weeks(sw, p, w0, w1, e);
     if (rc) {
@@ -139,7 +141,8 @@ static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
     int rc = f ? 0 : oom(e);
     if (f) {
         config_write(f, &cfg, &p, 0);
-        fprintf(f, "\n;sweep %s %d %d", sw->scenario, w0, w1);
+        fprintf(f, "\n;sweep %s %d %d", sweep_point_scenario(sw, point),
+                w0, w1);
         for (int k = 0; k < sw->n_metrics; k++)
             fprintf(f, " %d", sw->metrics[k]);
         if ((ferror(f) | fclose(f)) != 0)

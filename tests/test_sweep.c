@@ -252,6 +252,30 @@ static void test_zip(void **state)
     sweep_destroy(&sw);
 }
 
+/* [vary] scenario: each point compares its own scenario; a zero-week
+ * pull ("zero") loses exactly nothing. */
+static void test_scenario_key(void **state)
+{
+    (void)state;
+    struct sweep sw;
+    struct err e = {0};
+    if (sweep_load(&sw, DATA "sweep_scen.ini", &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(sw.scen_param, 1);
+    assert_int_equal(sw.n_points, 8);
+    assert_string_equal(sweep_point_scenario(&sw, 0), "pull");
+    assert_string_equal(sweep_point_scenario(&sw, 3), "zero");
+    assert_string_equal(sweep_point_scenario(&sw, 5), "pull");
+    sweep_destroy(&sw);
+    assert_int_equal(sweep("sweep_scen.ini", "scen", "-j 2"), 0);
+    char *csv = slurpf("scen", "sweep.csv");
+    assert_non_null(strstr(csv, "sales.reps,scenario,"
+                           "scenario.pull.pull.weeks,mean,"));
+    assert_non_null(strstr(csv, "\n4,zero,1,0,0,0,0,3\n"));
+    assert_non_null(strstr(csv, "\n8,zero,3,0,0,0,0,3\n"));
+    free(csv);
+}
+
 static const struct {
     const char *file, *msg;
 } bad[] = {
@@ -291,6 +315,17 @@ static const struct {
      "replications (set replications in [sweep])"},
     {"bad_sweep_same.ini", "tests/data/bad_sweep_same.ini:7: [vary] "
      "scenario.pull.pull.weeks: sets the same key as pull.weeks (line 6)"},
+    {"bad_sweep_scen2.ini", "tests/data/bad_sweep_scen2.ini:6: [vary] "
+     "scenario: [sweep] names the scenario too (line 3); keep one"},
+    {"bad_sweep_scen3.ini", "tests/data/bad_sweep_scen3.ini:5: [vary] "
+     "scenario: tests/data/tiny.ini has no [scenario.nope]; it has: pull, "
+     "zero"},
+    {"bad_sweep_scen4.ini", "tests/data/bad_sweep_scen4.ini:5: [vary] "
+     "pull.weeks: the scenario is varied too: name it, as in "
+     "scenario.ID.pull.weeks"},
+    {"bad_sweep_scen5.ini", "tests/data/bad_sweep_scen5.ini:6: [vary] "
+     "scenario.pull.pull.weeks: [scenario.pull] is not among the scenarios "
+     "of [vary] scenario (line 5)"},
     {"bad_sweep_novary.ini", "tests/data/bad_sweep_novary.ini: no [vary] "
      "section: nothing to sweep (add e.g. sales.reps = 4, 8, 16)"},
 };
@@ -526,6 +561,46 @@ static void test_progress_on_stderr(void **state)
     free(err);
 }
 
+/* Charts: the kind follows the grid; a missing gnuplot is a warning
+ * unless charts were asked for. */
+static void test_charts(void **state)
+{
+    (void)state;
+    if (sh("command -v gnuplot >/dev/null") != 0)
+        skip();
+    static const struct {
+        const char *file, *want;
+    } kinds[] = {
+        {"sweep_tiny.ini", "with boxxyerror fs solid 1.0 border"},
+        {"sweep_grid3.ini", "set multiplot"},
+        {"sweep_zip.ini", "$tornado << EOD"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        assert_int_equal(sh("'%s' sweep " DATA "%s -q -j 2 -o '%s/c%zu' "
+                            "--plots '%s/p%zu' --format svg", bin(),
+                            kinds[i].file, tmp, i, tmp, i), 0);
+        char dir[32];
+        snprintf(dir, sizeof dir, "p%zu", i);
+        char *gp = slurpf(dir, "sweep.gp"), *svg = slurpf(dir, "sweep.svg");
+        assert_non_null(strstr(gp, kinds[i].want));
+        assert_non_null(strstr(svg, "</svg>"));
+        free(gp);
+        free(svg);
+    }
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    /* Default folders (plots/sweep_tiny/), so inside TMP. */
+    assert_int_equal(sh("cd '%s' && SALESCAP_GNUPLOT=/nonexistent '%s' sweep "
+                        "'%s/" DATA "sweep_tiny.ini' -q 2>p9.err", tmp, bin(),
+                        cwd), 0);
+    char *err = slurpf("p9.err", NULL);
+    assert_non_null(strstr(err, "salescap: warning: gnuplot not found"));
+    free(err);
+    assert_int_equal(sh("SALESCAP_GNUPLOT=/nonexistent '%s' sweep " DATA
+                        "sweep_tiny.ini -q -o '%s/c9' --format png "
+                        "--plots '%s/p9' 2>/dev/null", bin(), tmp, tmp), 1);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -534,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_grid_order),
         cmocka_unit_test(test_zip),
+        cmocka_unit_test(test_scenario_key),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_bad_file_exit),
         cmocka_unit_test(test_jobs_identical),
@@ -542,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_resume_after_sigint),
         cmocka_unit_test(test_journal_checks),
         cmocka_unit_test(test_progress_on_stderr),
+        cmocka_unit_test(test_charts),
     };
     return cmocka_run_group_tests_name("sweep", tests, setup, teardown);
 }

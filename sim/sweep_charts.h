@@ -1,0 +1,53 @@
+/*
+ * sweep_charts: what sweep_plot.c (data and files) and sweep_charts.c
+ * (gnuplot bodies) share. Internal to the sweep module; the house look
+ * comes from the plot module's plot_int.h.
+ */
+#ifndef SALESCAP_SWEEP_CHARTS_H
+#define SALESCAP_SWEEP_CHARTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "csvread.h"
+#include "plot_int.h"
+#include "sweep.h"
+
+/* One varied key: its distinct values, in order of first appearance. */
+struct sc_axis {
+    const char *name;  /* the CSV header cell */
+    size_t n;
+    const char **vals; /* strings of the CSV */
+    double *num;       /* as numbers; NaN when not one */
+    int numeric;       /* every value is a number */
+};
+
+/* A sweep folder, loaded. */
+struct sc_data {
+    struct csv csv;
+    int np;               /* varied keys: the columns before "mean" */
+    size_t npoints;
+    double *mean, *lo, *hi;
+    size_t *idx;          /* [point * np + k]: index into ax[k].vals */
+    struct sc_axis *ax;
+    int zip, money;
+    double money_step;    /* cells: $1k steps once values reach $10k */
+    char title[256], subtitle[512], label[256];
+};
+
+/* A chart body and its canvas size in pixels (set by sc_chart). */
+struct sc_body {
+    char *text;
+    size_t len;
+    int width, height;
+};
+
+/* Number of chart files d needs (heatmap panels beyond a page). */
+int sc_pages(const struct sc_data *d);
+
+/* Writes the body of page `page` of d's chart to f, and sets b's size:
+ * a line with its band for one key, a heatmap for two, panels for more,
+ * a tornado for zip sweeps. */
+void sc_chart(FILE *f, const struct sc_data *d, int page, struct sc_body *b);
+
+#endif
