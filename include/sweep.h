@@ -189,6 +189,10 @@ int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
 int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
                    struct err *e);
 
+/* 1 when sweep_mpi_init() started MPI (the process runs under mpirun
+ * or another launcher), else 0. */
+int sweep_mpi_started(void);
+
 /* Agrees on a status across MPI ranks (a collective call): returns the
  * largest rc of all ranks, so a failure anywhere stops every rank. */
 int sweep_mpi_agree(int rc);

@@ -366,7 +366,7 @@ static int interrupted(const struct sweep_report *rep, const char *out)
 /* ------------------------------------------------------------ commands */
 
 static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
-                     int rank, int size)
+                     int rank)
 {
     char out[4096], plots[4096];
     default_dir(out, sizeof out, "results", a->file);
@@ -377,7 +377,9 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
         snprintf(plots, sizeof plots, "%s", a->plots);
     int tty = isatty(STDERR_FILENO);
     struct sweep_opts o = {
-        .jobs = a->jobs ? a->jobs : size > 1 ? 1 : cli_cores(),
+        /* mpirun binds each rank to a core: one thread a rank, unless
+         * -j says otherwise (docs/cluster.md). */
+        .jobs = a->jobs ? a->jobs : sweep_mpi_started() ? 1 : cli_cores(),
         .resume = a->resume, .shard_k = a->shard_k, .shard_n = a->shard_n,
         .out_dir = out, .stop = &stop_flag,
         .progress = rank || a->quiet || !a->progress ? 0
@@ -432,7 +434,7 @@ int cmd_sweep(int argc, char **argv)
     struct sweep sw = {0};
     rc = load(&a, &sw, rank);
     if (sweep_mpi_agree(rc != 0) == 0)
-        rc = run_sweep(&a, &sw, rank, size);
+        rc = run_sweep(&a, &sw, rank);
     else if (rc == 0)
         rc = EXIT_USAGE;
     sweep_destroy(&sw);

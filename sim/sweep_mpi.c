@@ -72,6 +72,8 @@ void sweep_mpi_finalize(void)
 
 int sweep_mpi_rank(void) { return g_rank; }
 
+int sweep_mpi_started(void) { return g_started; }
+
 int sweep_mpi_size(void) { return g_size; }
 
 int sweep_mpi_agree(int rc)
@@ -384,6 +386,8 @@ int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
 void sweep_mpi_finalize(void) {}
 
 int sweep_mpi_rank(void) { return 0; }
+
+int sweep_mpi_started(void) { return 0; }
 
 int sweep_mpi_size(void) { return 1; }
 

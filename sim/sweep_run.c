@@ -25,7 +25,7 @@
 #include "sweep_int.h"
 
 #define CHUNK_MAX 64       /* replications per task, at most */
-#define TASKS_PER_WORKER 4 /* aim for this many tasks per worker */
+#define TASKS_PER_WORKER 16 /* aim for this many tasks per worker */
 #define BAR_INTERVAL_S 0.25
 #define LOG_INTERVAL_S 60.0
 
@@ -235,16 +235,17 @@ static void wait_local(struct sweep_engine *en)
 
 /* ------------------------------------------------------------ setup */
 
-/* Replications per task: about TASKS_PER_WORKER tasks per worker over
- * the whole run, within [min(R, 4), min(R, CHUNK_MAX)]. The results do
+/* Replications per task: enough tasks for about TASKS_PER_WORKER per
+ * worker over the run (a short tail when the last ones finish), at most
+ * CHUNK_MAX, and the point's replications split evenly. The results do
  * not depend on it. */
 static long pick_chunk(long reps, size_t points, int workers)
 {
     double want = ceil((double)reps * (double)points /
                        (TASKS_PER_WORKER * (double)workers));
-    long lo = reps < 4 ? reps : 4, hi = reps < CHUNK_MAX ? reps : CHUNK_MAX;
-    long c = want > (double)hi ? hi : (long)want;
-    return c < lo ? lo : c;
+    long c = want > CHUNK_MAX ? CHUNK_MAX : want < 4 ? 4 : (long)want;
+    long per_point = (reps + c - 1) / c;
+    return (reps + per_point - 1) / per_point;
 }
 
 static int engine_init(struct sweep_engine *en, const struct sweep *sw,
