@@ -7,6 +7,7 @@
 #   make bench      optimised build, benchmarks, bench/results.csv
 #   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page)
 #   make MPI=1      build with mpicc for sweeps over MPI ranks
+#   make test-mpi   the MPI build's sweeps against the serial build's
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -78,6 +79,13 @@ test: deps
 
 test-run: $(BIN) $(TEST_BIN)
 	@SALESCAP=$(abspath $(BIN)) sh tests/run.sh $(TEST_BIN)
+
+# sweep.csv of the MPI build under mpirun -n 1, 2, 3 against the serial
+# build's (tests/mpi.sh builds both; it skips without mpicc or mpirun).
+.PHONY: test-mpi
+test-mpi:
+	@MPI=1 sh .ci/deps
+	@sh tests/mpi.sh
 
 check:
 	@$(MAKE) --no-print-directory test-run BUILD=build/check OPT='-O1 -g' \

@@ -126,6 +126,21 @@ int sweep_point_params(const struct sweep *sw, size_t point,
     return 0;
 }
 
+/* FNV-1a of the text without its comment lines: they name files, which
+ * may be reached by another path from another folder or machine. */
+static uint64_t hash_lines(const char *text, size_t len)
+{
+    uint64_t h = SWEEP_FNV_INIT;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (text + i)) + 1 : len - i;
+        if (text[i] != ';')
+            h = sweep_fnv(h, text + i, n);
+        i += n;
+    }
+    return h;
+}
+
 /* The hash of point's resolved parameters and of what is summarised. */
 static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
                       struct err *e)
@@ -141,15 +156,15 @@ static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
     int rc = f ? 0 : oom(e);
     if (f) {
         config_write(f, &cfg, &p, 0);
-        fprintf(f, "\n;sweep %s %d %d", sweep_point_scenario(sw, point),
-                w0, w1);
+        fprintf(f, "\nsweep %s %d %d", sweep_point_scenario(sw, point), w0,
+                w1);
         for (int k = 0; k < sw->n_metrics; k++)
             fprintf(f, " %d", sw->metrics[k]);
         if ((ferror(f) | fclose(f)) != 0)
             rc = oom(e);
     }
     if (rc == 0)
-        *h = sweep_fnv(SWEEP_FNV_INIT, text, len);
+        *h = hash_lines(text, len);
     free(text);
     params_destroy(&p);
     config_destroy(&cfg);

@@ -536,6 +536,13 @@ static void test_journal_checks(void **state)
     assert_points_once(j, 6);
     free(j);
     assert_same_csv("ref", "torn");
+    /* The same sweep reached by another path resumes: nothing to redo. */
+    assert_int_equal(sh("cd " DATA " && '%s' sweep sweep_tiny.ini -o "
+                        "'%s/torn' --resume --no-plot >'%s/torn2.out'",
+                        bin(), tmp, tmp), 0);
+    char *out = slurpf("torn2.out", NULL);
+    assert_non_null(strstr(out, "(6 from the journal); 0 simulated"));
+    free(out);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "-n 5 --resume"), 2);
     char *err = slurpf("torn.err", NULL);
     assert_non_null(strstr(err, "/torn/sweep.journal:1: the journal is of "
