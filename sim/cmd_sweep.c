@@ -285,8 +285,9 @@ static void table_cell(const struct csv *c, const struct sweep *sw, long r,
         snprintf(buf, n, "%s", k < np ? sw->params[k].name : head[k - np]);
         return;
     }
-    const char *v = csv_get(c, (size_t)r, k < np ? (int)k
-                                          : csv_col(c, head[k - np]));
+    /* By name: a shard's file has a "point" column first. */
+    const char *col = k < np ? sw->params[k].name : head[k - np];
+    const char *v = csv_get(c, (size_t)r, csv_col(c, col));
     double x = strtod(v, NULL);
     int money = sw->metrics[0] == SWEEP_LOST_REVENUE ||
                 !strcmp(metric_table[sw->metrics[0]].unit, "$");

@@ -297,14 +297,18 @@ static int write_csv(const struct sweep *sw, const struct sweep_opts *o,
     return afile_commit(&a, e);
 }
 
-/* Writes "key = value" when value can be read back by inih unchanged:
- * one line under 200 bytes, without " ;". Long titles are cut. */
+/* Writes "key = value" when inih can read it back unchanged: no control
+ * character, no " ;", and a line under 200 bytes, a value being cut
+ * (at a character boundary) to fit. A [vary] line fits uncut: it was
+ * read from such a line. */
 static void ini_line(FILE *f, const char *key, const char *value)
 {
-    char v[160];
-    size_t n = strlen(value);
-    if (n >= sizeof v) {
-        n = sizeof v - 1;
+    char v[200];
+    size_t room = sizeof v - strlen(key) - 4, n = strlen(value);
+    if (strlen(key) > 150)
+        return;
+    if (n >= room) {
+        n = room - 1;
         while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
             n--; /* not inside a UTF-8 sequence */
     }
