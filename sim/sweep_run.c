@@ -155,15 +155,19 @@ void sweep_engine_progress(struct sweep_engine *en, int final)
     if (!due)
         return;
     double rate = reps / fmax(1e-9, t - en->t0);
-    char eta[32] = "?";
-    if (rate > 0.0)
-        fmt_duration(eta, sizeof eta, left / rate);
+    char d[32], when[48] = "time left unknown";
+    if (final || rate > 0.0)
+        fmt_duration(d, sizeof d, final ? t - en->t0 : left / rate);
+    if (final)
+        snprintf(when, sizeof when, "took %s", d);
+    else if (rate > 0.0)
+        snprintf(when, sizeof when, "about %s left", d);
     if (mode == 1)
-        fprintf(stderr, "\rsweep: %zu/%zu points, %.0f replications/s, %s "
-                "left   %s", done, all, rate, eta, final ? "\n" : "");
+        fprintf(stderr, "\rsweep: %zu/%zu points, %.0f replications/s, %s   "
+                "%s", done, all, rate, when, final ? "\n" : "");
     else
         fprintf(stderr, "salescap: sweep: %zu/%zu points done, %.0f "
-                "replications/s, about %s left\n", done, all, rate, eta);
+                "replications/s, %s\n", done, all, rate, when);
     fflush(stderr);
 }
 
