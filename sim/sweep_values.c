@@ -138,6 +138,9 @@ static int expand_range(const struct vsrc *src, const char *item,
     if (x[1] < x[0])
         return verr(src, "stop %s is below start %s", part[1], part[0]);
     double n = range_count(x[0], x[1], x[2]);
+    if (n + (double)l->n > 1e15)
+        return verr(src, "'%s' makes far too many values; at most %d", item,
+                    SWEEP_MAX_VALUES);
     if (n + (double)l->n > SWEEP_MAX_VALUES)
         return verr(src, "'%s' makes %.0f values; at most %d", item,
                     n + (double)l->n, SWEEP_MAX_VALUES);

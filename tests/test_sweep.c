@@ -194,6 +194,9 @@ static void test_value_errors(void **state)
                        "'0:inf:1' is not a number");
     expect_value_error("0:100000:1", "f.ini:3: [vary] k: '0:100000:1' makes "
                        "100001 values; at most 100000");
+    expect_value_error("0:1e300:1e-300", "f.ini:3: [vary] k: "
+                       "'0:1e300:1e-300' makes far too many values; at most "
+                       "100000");
     expect_value_error("4,,8", "f.ini:3: [vary] k: empty value at position 2 "
                        "of the list");
     expect_value_error("", "f.ini:3: [vary] k: empty value at position 1 of "
