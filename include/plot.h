@@ -64,8 +64,8 @@ extern const char *const plot_chart_names[PLOT_NCHARTS];
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
                  struct err *e);
 
-/* Hook for the charts of a sweep folder (sweep.csv). Not written yet:
- * returns -1 with "sweep charts: not supported yet" (ERR_RUNTIME). */
+/* Draws the charts of a sweep folder (sweep.csv, sweep.ini): the sweep
+ * module's sweep_plot_dir() (sweep.h), with the same return contract. */
 int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
                    unsigned formats, struct err *e);
 

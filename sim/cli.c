@@ -61,20 +61,34 @@ static const struct {
      "      --max-replications N   cap for --precision (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
-    {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]",
+    {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]\n"
+              "       salescap check --keys",
      "Validates FILE, prints every resolved parameter with its source\n"
      "(default, FILE:LINE or --set) and a steady-state capacity table\n"
-     "computed from the inputs alone. Runs no simulation.\n",
+     "computed from the inputs alone. Runs no simulation.\n\n"
+     "      --keys             print every key of a scenario file, with its\n"
+     "                         default and meaning, as a Markdown table\n",
      0},
-    {"sweep", "salescap sweep SWEEP.ini [options]",
+    {"sweep", "salescap sweep SWEEP.ini [options]\n"
+              "       salescap sweep --merge OUT DIR...",
      "Runs the scenario of SWEEP.ini's [sweep] over the grid of its [vary]\n"
-     "section and writes sweep.csv and its chart.\n\n"
-     "      --resume           skip grid points already finished\n"
-     "      --shard K/N        run only the K-th of N slices\n"
-     "      --merge DIR...     combine shard results into sweep.csv\n",
+     "section and writes sweep.csv, sweep.ini and the sweep's chart. Grid\n"
+     "points run on local threads or, in a build made with `make MPI=1`\n"
+     "and started under mpirun, on MPI ranks (one thread per rank unless\n"
+     "-j says otherwise). sweep.csv does not depend on either.\n\n"
+     "      --resume           skip grid points already finished (from the\n"
+     "                         journal in the output folder)\n"
+     "      --shard K/N        run only the K-th of N slices of the grid\n"
+     "      --merge OUT DIR... combine the shards in DIR... into OUT/sweep.csv\n"
+     "\nInterrupted by SIGINT or SIGTERM, a sweep keeps every finished point\n"
+     "and exits 130 or 143: run it again with --resume.\n",
      1},
-    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...]",
-     "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n",
+    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--report]",
+     "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n\n"
+     "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
+     "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+     "      --report           also rewrite DIR/report.html (runs only)\n"
+     "  -q, --quiet            print nothing but errors\n",
      0},
     {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]",
      "Writes the events of one replication as CSV to stdout (or -o FILE):\n"

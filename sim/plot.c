@@ -21,6 +21,7 @@
 #include "csvread.h"
 #include "plot_int.h"
 #include "rundata.h"
+#include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
     "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
@@ -316,10 +317,7 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
 int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
                    unsigned fmts, struct err *e)
 {
-    /* Hook: the sweep charts (a line with its band for one varied
-     * parameter, a heatmap for two) are drawn here from sweep.csv. */
-    (void)sweep_dir;
-    (void)plots_dir;
-    (void)fmts;
-    return err_set(e, ERR_RUNTIME, "sweep charts: not supported yet");
+    /* The sweep module owns its charts (a line with its band, heatmaps,
+     * a tornado); see sweep.h. */
+    return sweep_plot_dir(sweep_dir, plots_dir, fmts, e);
 }
