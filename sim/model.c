@@ -294,13 +294,15 @@ static int on_tick(struct model *m, int w)
     if (w == m->weeks_total)
         return 1;
     m->week = w;
-    if (iv_on_tick(m) != 0)
+    /* Order matters: who is employed, then what staff can do this week,
+     * then what the market and the interventions make of it, then what
+     * every rep does (pulls change reps' rates). */
+    if (iv_staffing(m) != 0 || ops_update_staff(m) != 0 ||
+        iv_on_tick(m) != 0)
         return -1;
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)
             return -1;
-    if (ops_update_staff(m) != 0)
-        return -1;
     week_rates(m);
     if (ops_dispatch(m) != 0)
         return -1;

@@ -273,6 +273,11 @@ double ops_expected_delay(const struct model *m);
 double ops_backlog_hours(const struct model *m);
 
 /* model_iv.c */
+/* Departures and arrivals of people due at this tick. */
+int iv_staffing(struct model *m);
+/* The market's reading of the delay, then the scenario's interventions.
+ * Called after staff rates are set, so the delay reflects this week's
+ * capacity. */
 int iv_on_tick(struct model *m);
 
 #endif

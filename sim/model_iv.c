@@ -342,10 +342,15 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     return -1;
 }
 
-int iv_on_tick(struct model *m)
+int iv_staffing(struct model *m)
 {
     if (departures(m) != 0 || start_hires(m) != 0)
         return -1;
+    return 0;
+}
+
+int iv_on_tick(struct model *m)
+{
     market(m);
     m->prosp_share = P(m)->sales.prospecting_share;
     m->adv_mult = m->opp_mult = 1.0;
