@@ -78,6 +78,8 @@ struct ops_params {
     double onboarding_sla_days;
     struct dist ticket_hours;
     double ticket_sla_days;
+    int incident_week;       /* reported week of an incident, -1: none */
+    int incident_tickets;    /* tickets it raises, spread over that week */
 };
 
 /* [support] */

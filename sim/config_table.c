@@ -129,6 +129,14 @@ static const struct cfgk operations_keys[] = {
            "ops hours to resolve a ticket"),
     K_DBL("ticket_sla_days", "5", 0, NOMAX, CFGK_MIN_OPEN, struct ops_params,
           ticket_sla_days, "service level of a ticket, days"),
+    K_INT("incident_week", "-1", -1, 5200, 0, struct ops_params,
+          incident_week,
+          "reported week of an incident that floods ops with tickets, in "
+          "the baseline and every scenario (-1: none)"),
+    K_INT("incident_tickets", "0", 0, 1000000, 0, struct ops_params,
+          incident_tickets,
+          "tickets the incident raises, from random live clients, spread "
+          "over its week"),
     ROLE_KEYS(struct ops_params, "6", "8", "0.5", "8"),
 };
 

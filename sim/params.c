@@ -261,8 +261,24 @@ static const struct config_entry *later(const struct config_entry *a,
 }
 
 /* Rules that span keys of the model sections. */
+static int check_incident(struct resolve *r)
+{
+    const struct params *p = r->p;
+    if (p->ops.incident_week < p->sim.horizon_weeks)
+        return 0;
+    const struct config_entry *en =
+        config_find(r->cfg, "operations", "incident_week");
+    assert(en);
+    return cfgk_entry_error(
+        r->e, en,
+        "[operations] incident_week = %d is past the horizon (%d weeks)",
+        p->ops.incident_week, p->sim.horizon_weeks);
+}
+
 static int check_model(struct resolve *r)
 {
+    if (check_incident(r))
+        return -1;
     const struct sales_params *s = &r->p->sales;
     double sum = s->prospecting_share + s->admin_share;
     if (sum <= 1 + SHARE_SLACK)

@@ -27,6 +27,9 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+    {"bad_incident_past_horizon.ini",
+     D "bad_incident_past_horizon.ini:6: [operations] incident_week = 52 is "
+       "past the horizon (52 weeks)"},
     {"bad_cycle_a.ini",
      D "bad_cycle_b.ini:2: include cycle: " D "bad_cycle_a.ini -> " D
        "bad_cycle_b.ini -> " D "bad_cycle_a.ini"},
