@@ -311,11 +311,12 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     }
     if (output_write_run(out, cfg, p, &r, text, &e) != 0)
         goto done;
+    warmup_check(p, &r);
     if (!a->quiet) {
+        fflush(stderr);
         fputs(text, stdout);
         printf("Results: %s/\n", out);
     }
-    warmup_check(p, &r);
     rc = 0;
 done:
     if (rc)

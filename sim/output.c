@@ -278,6 +278,11 @@ static void headline(FILE *out, const struct params *p,
     output_money(h, sizeof h, hw);
     int start, end;
     int q0 = output_window(sc, r->weeks, &start, &end) == 0 ? start / 13 : 0;
+    if (a->mean == 0.0 && a->m2 == 0.0 && r->replications > 0) {
+        fprintf(out, "Headline: %s makes no difference to revenue in any of "
+                "%ld paired replications.\n", what, r->replications);
+        return;
+    }
     fprintf(out, "Headline: %s %s %s", what,
             a->mean >= 0.0 ? "costs" : "gains", x);
     if (r->replications >= 2)
@@ -290,8 +295,15 @@ static void headline(FILE *out, const struct params *p,
         int w = end >= 0 ? end : r->weeks - 1;
         double d = run_weekly(r, 0, w, M_OPS_BACKLOG_HOURS)->mean -
                    run_weekly(r, s, w, M_OPS_BACKLOG_HOURS)->mean;
-        fprintf(out, "; the ops backlog is %.0f hours %s at the end of week "
-                "%d", fabs(d), d >= 0 ? "lower" : "higher", w);
+        long hrs = lround(fabs(d));
+        if (hrs == 0)
+            fprintf(out, "; the ops backlog is unchanged at the end of week "
+                    "%d", w);
+        else
+            fprintf(out, "; the ops backlog is %ld hour%s %s at the end of "
+                    "week %d", hrs, hrs == 1 ? "" : "s",
+                    d > 0 ? "lower" : "higher",
+                    w);
     }
     fputs(".\n", out);
 }

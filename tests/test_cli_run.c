@@ -1,0 +1,269 @@
+/*
+ * End-to-end tests of `salescap run` and `salescap trace` through the
+ * binary ($SALESCAP): the files a run writes, that they do not depend on
+ * the thread count, that run.ini reproduces the run, that --precision
+ * equals a fixed run of the same size, that one replication writes no
+ * nan, the errors users meet, and golden CSVs of a tiny fixed-seed file
+ * (regenerate with SALESCAP_REGEN_GOLDEN=1 after a deliberate change).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#define TINY "tests/data/tiny.ini"
+#define GOLDEN "tests/golden/tiny/"
+
+static const char *const csvs[] = {"weekly.csv", "quarterly.csv",
+                                   "comparison.csv", "scenarios.csv"};
+
+static char *tmp_dir(void)
+{
+    char *d = strdup("/tmp/salescap_run_XXXXXX");
+    assert_non_null(d);
+    assert_non_null(mkdtemp(d));
+    return d;
+}
+
+static void rm_rf(char *d)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    assert_int_equal(system(cmd), 0);
+    free(d);
+}
+
+/* Runs "$SALESCAP ARGS" with stdout and stderr captured; returns the exit
+ * status. out/err may be NULL. */
+static int sc(char **out, char **err, const char *fmt, ...)
+{
+    const char *bin = getenv("SALESCAP");
+    if (!bin)
+        skip();
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "'%s' %s >/tmp/sc_out.$$ 2>/tmp/sc_err.$$; "
+             "rc=$?; cat /tmp/sc_out.$$; echo '\x1f'; cat /tmp/sc_err.$$; "
+             "rm -f /tmp/sc_out.$$ /tmp/sc_err.$$; exit $rc", bin, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int c;
+    while ((c = getc(p)) != EOF)
+        putc(c, m);
+    fclose(m);
+    int st = pclose(p);
+    char *sep = strstr(buf, "\x1f\n");
+    assert_non_null(sep);
+    *sep = '\0';
+    if (out)
+        *out = strdup(buf);
+    if (err)
+        *err = strdup(sep + 2);
+    free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int c;
+    while ((c = getc(f)) != EOF)
+        putc(c, m);
+    fclose(m);
+    fclose(f);
+    return buf;
+}
+
+static void assert_same_csvs(const char *a, const char *b)
+{
+    for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
+        char *x = slurp(a, csvs[i]), *y = slurp(b, csvs[i]);
+        if (strcmp(x, y) != 0)
+            fail_msg("%s differs between %s and %s", csvs[i], a, b);
+        free(x);
+        free(y);
+    }
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void test_files_and_headers(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *out;
+    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -o '%s'", d), 0);
+    assert_non_null(strstr(out, "Headline: Pulling all 8 reps"));
+    assert_non_null(strstr(out, "makes no difference to revenue"));
+    free(out);
+    const char *head[] = {
+        "scenario,week,metric,mean,sd,ci_low,ci_high,n\n",
+        "scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n",
+        "scenario,quarter,metric,baseline_mean,scenario_mean,delta_mean,"
+        "delta_ci_low,delta_ci_high,n\n",
+        "scenario,title,start_week,end_week\n"};
+    for (int i = 0; i < 4; i++) {
+        char *s = slurp(d, csvs[i]);
+        assert_true(starts_with(s, head[i]));
+        assert_null(strstr(s, "nan"));
+        assert_null(strstr(s, "inf"));
+        free(s);
+    }
+    char *s = slurp(d, "comparison.csv");
+    assert_non_null(strstr(s, "\npull,total,lost_revenue,"));
+    assert_non_null(strstr(s, "\npull,2,lost_revenue_cumulative,"));
+    free(s);
+    s = slurp(d, "scenarios.csv");
+    assert_non_null(strstr(s, "pull,Pull all reps for two weeks,4,5\n"));
+    assert_non_null(strstr(s, "zero,A pull of zero weeks,,\n"));
+    free(s);
+    free(slurp(d, "summary.txt"));
+    free(slurp(d, "run.ini"));
+    rm_rf(d);
+}
+
+/* Same CSVs with 1 or 2 threads, and re-running run.ini reproduces them. */
+static void test_threads_and_run_ini(void **state)
+{
+    (void)state;
+    char *a = tmp_dir(), *b = tmp_dir(), *c = tmp_dir();
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 1 -o '%s'",
+                        a), 0);
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 2 -o '%s'",
+                        b), 0);
+    assert_same_csvs(a, b);
+    assert_int_equal(sc(NULL, NULL, "run '%s/run.ini' -q --no-plot -o '%s'",
+                        a, c), 0);
+    assert_same_csvs(a, c);
+    rm_rf(a);
+    rm_rf(b);
+    rm_rf(c);
+}
+
+/* --precision stops at a multiple of its batch and equals a fixed run of
+ * that many replications. */
+static void test_precision(void **state)
+{
+    (void)state;
+    char *a = tmp_dir(), *b = tmp_dir(), *out;
+    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot --precision 30%% "
+                        "--set scenario.zero.pull.weeks=1 -o '%s'", a), 0);
+    long n = 0;
+    char *at = strstr(out, "salescap: ");
+    assert_non_null(at);
+    assert_int_equal(sscanf(at, "salescap: %ld replications", &n), 1);
+    assert_true(n >= 20 && n % 20 == 0);
+    free(out);
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -n %ld "
+                        "--set scenario.zero.pull.weeks=1 -o '%s'", n, b), 0);
+    assert_same_csvs(a, b);
+    rm_rf(a);
+    rm_rf(b);
+}
+
+/* One replication: no interval, so empty fields, never nan. */
+static void test_one_replication(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *out;
+    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s'", d),
+                     0);
+    assert_non_null(strstr(out, "(no CI: n=1)"));
+    free(out);
+    char *s = slurp(d, "weekly.csv");
+    assert_null(strstr(s, "nan"));
+    assert_non_null(strstr(s, "\nbaseline,0,revenue,"));
+    assert_non_null(strstr(s, ",,,1\n"));
+    free(s);
+    rm_rf(d);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char *err;
+    assert_int_equal(sc(NULL, &err, "run tests/data/no_such.ini"), 2);
+    assert_non_null(strstr(err, "no_such.ini"));
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --jobs zero"), 2);
+    assert_string_equal(err, "salescap: --jobs: invalid value 'zero'\n");
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --precision 150%%"), 2);
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run"), 2);
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --set sales.reps=ten"), 2);
+    assert_string_equal(err, "salescap: --set: [sales] reps: expected a "
+                        "whole number, got 'ten'\n");
+    free(err);
+    assert_int_equal(sc(NULL, &err, "frobnicate"), 2);
+    free(err);
+}
+
+static void test_trace(void **state)
+{
+    (void)state;
+    char *out, *err;
+    assert_int_equal(sc(&out, NULL, "trace " TINY " --scenario pull "
+                        "--replication 2"), 0);
+    assert_true(starts_with(out, "time,week,event,entity,details\n"));
+    assert_non_null(strstr(out, ",won,"));
+    assert_non_null(strstr(out, ",pull_start,"));
+    free(out);
+    assert_int_equal(sc(NULL, &err, "trace " TINY " --scenario nope"), 2);
+    assert_string_equal(err, "salescap: " TINY ": no scenario 'nope'\n");
+    free(err);
+}
+
+/* Golden CSVs: any change to the model's numbers shows up here. */
+static void test_golden(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -o '%s'", d),
+                     0);
+    if (getenv("SALESCAP_REGEN_GOLDEN")) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "mkdir -p " GOLDEN " && cp '%s'/weekly.csv "
+                 "'%s'/quarterly.csv '%s'/comparison.csv '%s'/scenarios.csv "
+                 GOLDEN, d, d, d, d);
+        assert_int_equal(system(cmd), 0);
+    }
+    assert_same_csvs(d, GOLDEN);
+    rm_rf(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_files_and_headers),
+        cmocka_unit_test(test_threads_and_run_ini),
+        cmocka_unit_test(test_precision),
+        cmocka_unit_test(test_one_replication),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_golden),
+    };
+    return cmocka_run_group_tests_name("cli_run", tests, NULL, NULL);
+}
