@@ -57,8 +57,9 @@ int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e);
 /* One draw. */
 double dist_sample(const struct dist *d, gsl_rng *r);
 
-/* Writes the canonical spec of d into buf ("gamma(30, 10)"); returns the
- * length snprintf would have written. */
+/* Writes the canonical spec of d into buf ("gamma(30, 10)"), each number
+ * with %.10g or, when that would not read back exactly, as many digits as
+ * it takes; returns the length snprintf would have written. */
 int dist_format(const struct dist *d, char *buf, size_t size);
 
 /* The mean (d->mean). */

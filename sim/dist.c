@@ -33,6 +33,9 @@
 
 #define DIST_GENERIC "expected a number or a distribution like gamma(30, 10)"
 #define DIST_NUM_MAX 128 /* longest number token, bytes */
+/* std_normal() stays within about 8.3 sd: parameters whose draws could
+ * overflow that far out are refused at parse time. */
+#define SAMPLE_SD_MAX 9
 
 struct dist_info {
     const char *name;
@@ -413,6 +416,8 @@ static int check_lognormal(struct dist *x, const char *sig, struct err *e)
     x->a = log(x->p[0]) - sigma2 / 2;
     x->b = sqrt(sigma2);
     x->mean = x->p[0];
+    if (!isfinite(exp(x->a + SAMPLE_SD_MAX * x->b)))
+        return out_of_range(sig, e);
     return 0;
 }
 
@@ -427,6 +432,10 @@ static int check_gamma(struct dist *x, const char *sig, struct err *e)
     x->a = (m / s) * (m / s); /* shape k = m^2 / s^2 */
     x->b = s * (s / m);       /* scale = s^2 / m */
     if (!isfinite(x->a) || !(x->a > 0) || !isfinite(x->b) || !(x->b > 0))
+        return out_of_range(sig, e);
+    /* A draw is b times a standard gamma(a) draw, which stays below
+     * a + 40 sqrt(a) + 40 (far beyond any tail GSL reaches). */
+    if (!isfinite(x->b * (x->a + 40 * sqrt(x->a) + 40)))
         return out_of_range(sig, e);
     return 0;
 }
@@ -468,7 +477,8 @@ static int check_triangular(struct dist *x, const char *sig, struct err *e)
                        "%s: needs min <= mode <= max, got %.10g, %.10g, %.10g",
                        sig, lo, mode, hi);
     x->b = hi - lo;
-    if (!isfinite(x->b))
+    /* The sampler takes sqrt(u * b * (max - min)): b * b must be finite. */
+    if (!isfinite(x->b * x->b))
         return out_of_range(sig, e);
     x->a = x->b > 0 ? (mode - lo) / x->b : 0;
     x->mean = lo / 3 + mode / 3 + hi / 3;
@@ -506,6 +516,9 @@ static int dist_check(struct dist *x, const char *sig, struct err *e)
         if (!(p[0] > 0))
             return err_set(e, ERR_CONFIG, "%s: mean must be > 0, got %.10g",
                            sig, p[0]);
+        /* A draw is -mean log(1 - u), at most about 37 means. */
+        if (!isfinite(p[0] * 40))
+            return out_of_range(sig, e);
         x->mean = p[0];
         return 0;
     case DIST_UNIFORM:
@@ -526,7 +539,7 @@ static int dist_check(struct dist *x, const char *sig, struct err *e)
     case DIST_NORMAL:
         if (check_mean_sd(x, sig, 0, e) != 0)
             return -1;
-        if (!isfinite(fabs(p[0]) + 9 * p[1]))
+        if (!isfinite(fabs(p[0]) + SAMPLE_SD_MAX * p[1]))
             return out_of_range(sig, e);
         x->mean = x->nonneg && p[1] > 0 ? normal_clamped_mean(p[0], p[1])
                                         : p[0];
@@ -624,10 +637,17 @@ static void sb_str(struct sbuf *b, const char *s)
     b->len += n;
 }
 
+/* %.10g when that reads back as v, else the fewest digits (up to 17) that
+ * do: a written spec (run.ini) must reproduce the run exactly, and
+ * 1.7976931348623157e308 at %.10g reads back as out of range. */
 static void sb_num(struct sbuf *b, double v)
 {
     char tmp[32];
-    snprintf(tmp, sizeof tmp, "%.10g", v);
+    for (int prec = 10; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod_c(tmp, NULL) == v)
+            break;
+    }
     sb_str(b, tmp);
 }
 
