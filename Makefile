@@ -130,3 +130,24 @@ uninstall:
 # to the charts (look at them before committing).
 golden: $(BUILD)/tests/test_plot
 	SALESCAP_REGEN_GOLDEN=1 $(BUILD)/tests/test_plot
+
+# Fuzzing (docs/robustness.md): the libFuzzer harnesses fuzz/fuzz_*.c,
+# built with clang, ASan and UBSan against their own copy of the library
+# in build/fuzz, each run for FUZZ_SECONDS (FUZZ_JOBS processes) on a
+# corpus kept in build/fuzz/corpus/ and seeded from the scenario files.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build/fuzz
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+
+fuzz:
+	@FUZZ=1 sh .ci/deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT='-O1 -g' \
+	    CFLAGS_EXTRA='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libsalescap.a \
+	    $(ALL_LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $(LIBS)
