@@ -3,9 +3,10 @@
  *
  * Events are ordered by time, then priority (lower first), then insertion
  * sequence, so two runs with the same inputs pop events in the same order:
- * ties never depend on heap layout. The list is a 4-ary min-heap in one
- * contiguous array; pushing never allocates once the array has grown to the
- * peak number of pending events.
+ * ties never depend on the layout. Events due soon wait in a small 4-ary
+ * min-heap, later ones in the buckets of a calendar (see evq.c); pushing
+ * never allocates once the arrays have grown to the peak number of pending
+ * events.
  *
  * Cancellation is lazy: an event carries a generation tag that the model
  * compares with the entity's current generation when the event is popped;
@@ -27,11 +28,24 @@ struct evq_event {
     uint32_t aux;  /* a small payload the model may use */
 };
 
+/* The fields are evq.c's; callers read n (via evq_size) and cap, and may
+ * set max_n. */
 struct evq {
-    struct evq_event *heap;
-    size_t n, cap;
-    uint64_t seq; /* next insertion sequence number */
-    size_t max_n; /* cap on pending events; 0 = none */
+    struct evq_event *heap; /* near events, a 4-ary min-heap of nh */
+    size_t n, cap;          /* pending events in all tiers; room for cap */
+    uint64_t seq;           /* next insertion sequence number */
+    size_t max_n;           /* cap on pending events; 0 = none */
+    size_t nh;              /* events in the heap */
+    size_t switch_at;       /* heap size that rebuilds the calendar */
+    struct evq_event *pool; /* events in buckets and overflow */
+    uint32_t *next;         /* pool links; free list; high-water mark */
+    uint32_t free, top;
+    uint32_t *head;         /* bucket lists, nb of them (cap_b) */
+    size_t nb, cap_b, nextb;/* nextb: the next bucket to open */
+    uint32_t over;          /* events past the last bucket */
+    size_t n_over;
+    double start, inv;      /* bucket of t: (t - start) * inv */
+    double near_x;          /* = nextb: below it, an event is near */
 };
 
 #define EVQ_PRIO_MAX 255u
@@ -45,6 +59,13 @@ void evq_destroy(struct evq *q);
 
 /* Removes every event and restarts the sequence at 0; keeps the memory. */
 void evq_clear(struct evq *q);
+
+/* Makes dst (initialised) an exact copy of src: the same pending events
+ * with the same keys and the same next sequence number, so both pop the
+ * same events in the same order from now on. Keeps dst's memory where it
+ * is big enough. Returns 0, or -1 when out of memory (dst then unusable
+ * until cleared). */
+int evq_copy(struct evq *dst, const struct evq *src);
 
 /* Schedules an event. prio <= EVQ_PRIO_MAX. Returns 0, or -1 when the array
  * cannot grow (out of memory, or more than max_n pending events). */
