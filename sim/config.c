@@ -186,6 +186,39 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Length of the valid UTF-8 sequence at s (of n bytes), or 0 when it is
+ * invalid: truncated, overlong, a surrogate or past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xf4 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+/* The 1-based column of the first byte of s (n bytes) that is not valid
+ * UTF-8, or 0. Titles end up in SVG charts and HTML, which a stray
+ * Latin-1 byte would make unreadable. */
+static size_t utf8_bad_column(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_len(u + i, n - i);
+        if (len == 0)
+            return i + 1;
+        i += len;
+    }
+    return 0;
+}
+
 /* Reads one line into buf (without its end of line) and its full length
  * into *len, storing at most size - 1 bytes. Returns 1, 0 at end of file,
  * or -1 with the error set (a NUL or control byte, a read error). */
@@ -218,6 +251,10 @@ static int fetch_line(struct frame *fr, char *buf, size_t size, size_t *len)
     if (n < size && memchr(buf, '\r', n))
         return frame_error(fr,
                            "carriage return inside the line: not a text file");
+    size_t bad = n < size ? utf8_bad_column(buf, n) : 0;
+    if (bad)
+        return frame_error(
+            fr, "invalid UTF-8 at column %zu: not a UTF-8 text file", bad);
     *len = n;
     return 1;
 }
@@ -505,6 +542,8 @@ static const char *unwritable(const char *value)
         if (*s == ';' && s > value && is_blank(s[-1]))
             return "' ;', which starts a comment in an INI file";
     }
+    if (utf8_bad_column(value, strlen(value)))
+        return "bytes that are not UTF-8";
     return NULL;
 }
 
