@@ -109,6 +109,8 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libsalescap.a
 
 demo: deps salescap
 	./salescap run scenarios/pull_two_weeks.ini --report
+	@echo "Chart files:"
+	@ls -1 plots/pull_two_weeks/*.png
 
 clean:
 	rm -rf build salescap
@@ -151,3 +153,38 @@ fuzz:
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libsalescap.a \
 	    $(ALL_LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $(LIBS)
+
+# Charts of the documentation, committed under docs/img/ (look at them
+# before committing). docs-img: the flagship's charts that README.md shows.
+# guide: every scenario file of docs/guide.md, run at its own seed and
+# replications (results/ and plots/ as usual), the charts the guide shows
+# copied to docs/img/ (GUIDE_IMG: FILE:CHART), the growth chart drawn from
+# quarterly.csv, and each file's headline sentences printed at the end.
+DOCS_IMG_CHARTS := revenue lost_revenue pipeline
+GUIDE_FILES := return_ramp_and_leak habit better_levers \
+    activity_vs_effectiveness activity_vs_effectiveness_low_win \
+    stop_start_focus growth
+GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
+    better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
+    stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
+    growth:backlog
+
+.PHONY: guide
+docs-img: salescap
+	./salescap run scenarios/pull_two_weeks.ini -q
+	@mkdir -p docs/img
+	@for c in $(DOCS_IMG_CHARTS); do \
+	    cp plots/pull_two_weeks/$$c.png docs/img/pull_two_weeks_$$c.png || exit 1; \
+	    echo "docs/img/pull_two_weeks_$$c.png"; done
+
+guide: docs-img
+	@for f in $(GUIDE_FILES); do \
+	    echo "./salescap run scenarios/$$f.ini -q"; \
+	    ./salescap run scenarios/$$f.ini -q || exit 1; done
+	@for x in $(GUIDE_IMG); do f=$${x%%:*}; c=$${x#*:}; \
+	    cp plots/$$f/$$c.png docs/img/$${f}_$$c.png || exit 1; \
+	    echo "docs/img/$${f}_$$c.png"; done
+	gnuplot -d -e "csv='results/growth/quarterly.csv'; out='docs/img/growth_shape.png'" \
+	    docs/img/growth_shape.gp
+	@for f in pull_two_weeks $(GUIDE_FILES); do echo; echo "== $$f"; \
+	    grep -h '^Headline' results/$$f/summary.txt; done
