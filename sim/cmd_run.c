@@ -222,6 +222,11 @@ static int parse_args(struct run_args *a, int argc, char **argv,
         return EXIT_USAGE;
     }
     a->file = argv[optind];
+    if (strcmp(cmd, "trace") != 0 && (a->scenario || a->replication)) {
+        cli_error("%s: --scenario and --replication belong to 'salescap "
+                  "trace'", cmd);
+        return EXIT_USAGE;
+    }
     return 0;
 }
 

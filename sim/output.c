@@ -239,7 +239,8 @@ static void write_scenarios(FILE *f, const struct params *p)
 
 /* ---- summary ---------------------------------------------------------- */
 
-/* "Pulling all 8 reps into ops for 2 weeks", or the scenario's title. */
+/* "TITLE: pulling all 8 reps into ops for 2 weeks from week 13", or the
+ * scenario's title alone when it is not a single pull. */
 static void describe(char *buf, size_t size, const struct params *p,
                      const struct scenario *sc)
 {
@@ -261,8 +262,9 @@ static void describe(char *buf, size_t size, const struct params *p,
                  pu->spec.reps == 1 ? "" : "s");
         break;
     }
-    snprintf(buf, size, "Pulling %s into ops for %d week%s from week %d", who,
-             pu->weeks, pu->weeks == 1 ? "" : "s", pu->start_week);
+    snprintf(buf, size, "%s: pulling %s into ops for %d week%s from week %d",
+             sc->title, who, pu->weeks, pu->weeks == 1 ? "" : "s",
+             pu->start_week);
 }
 
 static void headline(FILE *out, const struct params *p,

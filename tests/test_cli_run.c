@@ -114,7 +114,8 @@ static void test_files_and_headers(void **state)
     (void)state;
     char *d = tmp_dir(), *out;
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -o '%s'", d), 0);
-    assert_non_null(strstr(out, "Headline: Pulling all 8 reps"));
+    assert_non_null(strstr(out, "Headline: Pull all reps for two weeks: "
+                               "pulling all 8 reps"));
     assert_non_null(strstr(out, "makes no difference to revenue"));
     free(out);
     const char *head[] = {
@@ -216,6 +217,10 @@ static void test_errors(void **state)
     assert_int_equal(sc(NULL, &err, "run " TINY " --set sales.reps=ten"), 2);
     assert_string_equal(err, "salescap: --set: [sales] reps: expected a "
                         "whole number, got 'ten'\n");
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --scenario pull"), 2);
+    assert_string_equal(err, "salescap: run: --scenario and --replication "
+                        "belong to 'salescap trace'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "frobnicate"), 2);
     free(err);
