@@ -32,6 +32,7 @@
 
 #define INCLUDE_DEPTH_MAX 16
 #define INIH_SECTION_MAX 49 /* inih r55 keeps this many bytes of a name */
+#define INIH_LINE_MAX 199    /* ... and reads lines of this many bytes */
 
 struct load {
     struct config *cfg;
@@ -560,6 +561,14 @@ int config_put(struct config *cfg, const char *section, const char *key,
     if (!*key || strpbrk(key, "=:;[") || unwritable(key))
         return err_at(e, ERR_CONFIG, file, line, "[%s]: bad key '%s'", section,
                       key);
+    /* What can be set must be writable to run.ini and read back. */
+    size_t len = strlen(key) + 3 + strlen(value);
+    if (len > INIH_LINE_MAX)
+        return err_at(e, ERR_CONFIG, file, line,
+                      "[%s] %.60s%s: 'KEY = VALUE' would be %zu bytes long; "
+                      "a line of a scenario file holds at most %d",
+                      section, key, strlen(key) > 60 ? "..." : "", len,
+                      INIH_LINE_MAX);
     if (section_note(cfg, section, file, line, 0))
         return oom(e);
     for (size_t i = cfg->n; i-- > 0;) {

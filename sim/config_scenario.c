@@ -103,6 +103,10 @@ static int explicit_type(struct err *e, const struct config_entry *en,
         en->section, en->key, en->value, type_list);
 }
 
+/* Longest NAME of NAME.key, like a section name: run.ini writes NAME's
+ * every key, and the lines must stay within what inih reads. */
+#define IV_NAME_MAX 49
+
 /* Creates the interventions of sc in order of first appearance and reads
  * their NAME.type keys. */
 static int collect(const struct config *cfg, const char *section,
@@ -116,6 +120,11 @@ static int collect(const struct config *cfg, const char *section,
         if (!dot || dot == en->key || !dot[1])
             return bad_key(e, en);
         size_t len = (size_t)(dot - en->key);
+        if (len > IV_NAME_MAX)
+            return cfgk_entry_error(
+                e, en, "[%s] %.*s...: intervention name is %zu bytes long; "
+                "at most %d", en->section, IV_NAME_MAX, en->key, len,
+                IV_NAME_MAX);
         struct intervention *iv = find_iv(sc, en->key, len);
         if (!iv && !(iv = add_iv(sc, en->key, len)))
             return err_set(e, ERR_RUNTIME, "out of memory");
