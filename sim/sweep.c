@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Keys of [sweep], in the order the docs list them. */
@@ -629,12 +630,19 @@ static int load_model(struct sweep *sw, struct err *e)
         return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
                       "[sweep] needs file = MODEL.ini (relative to the "
                       "sweep file)");
-    int fd = open(sw->model, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    /* Non-blocking: opening a FIFO must not hang the sweep. */
+    int fd = open(sw->model, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    const char *why = NULL;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+    if (fd >= 0)
+        close(fd);
+    if (why)
         return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
-                      "[sweep] file: cannot open '%s': %s", sw->model,
-                      strerror(errno));
-    close(fd);
+                      "[sweep] file: cannot open '%s': %s", sw->model, why);
     return config_load(&sw->base, sw->model, e);
 }
 
