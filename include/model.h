@@ -57,4 +57,43 @@ void model_set_trace(struct model *m, FILE *out);
 int model_run(struct model *m, int scenario, uint64_t replication,
               double *raw, struct model_totals *tot, struct err *e);
 
+/* ---- checkpoints ------------------------------------------------------
+ * A scenario executes exactly the baseline's events, on the same draws,
+ * until the tick at which its first intervention can act. So the baseline
+ * of a replication can run once, leave a copy of its whole state at that
+ * tick (a checkpoint), and every scenario can start from the copy instead
+ * of from week 0. Output is identical, bit for bit, to model_run's. */
+
+struct model_checkpoint;
+
+/* The tick (week of warm-up + horizon, 0-based) before which scenario
+ * `scenario` runs exactly as the baseline; warmup + horizon when it never
+ * differs (the baseline itself, -1, never does). */
+int model_divergence_tick(const struct params *p, int scenario);
+
+/* Allocates a checkpoint to be taken at tick `tick` (clamped to
+ * [0, warmup + horizon]) of runs of p, which it borrows. Returns NULL with
+ * e set when out of memory. */
+struct model_checkpoint *model_checkpoint_alloc(const struct params *p,
+                                                int tick, struct err *e);
+
+/* Frees c; NULL is fine. */
+void model_checkpoint_free(struct model_checkpoint *c);
+
+/* Runs the baseline of `replication` exactly as model_run(m, -1, ...) and
+ * fills cps[0..n) (ascending ticks) with its state at their ticks.
+ * Returns 0, or -1 with e set. */
+int model_run_baseline(struct model *m, uint64_t replication, double *raw,
+                       struct model_totals *tot,
+                       struct model_checkpoint *const *cps, size_t n,
+                       struct err *e);
+
+/* Runs scenario `scenario` of the replication c was filled for, from c,
+ * whose tick must not pass model_divergence_tick(p, scenario). Writes raw
+ * and tot exactly as model_run(m, scenario, replication, ...) would.
+ * Returns 0, or -1 with e set. */
+int model_run_from(struct model *m, const struct model_checkpoint *c,
+                   int scenario, double *raw, struct model_totals *tot,
+                   struct err *e);
+
 #endif

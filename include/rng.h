@@ -18,6 +18,7 @@
 #define SALESCAP_RNG_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 enum rng_kind {
@@ -53,10 +54,73 @@ static inline uint64_t rng_key(uint64_t parent, uint64_t component)
     return rng_mix64(parent ^ rng_mix64(component + UINT64_C(0x9e3779b97f4a7c15)));
 }
 
-/* Reseeds r from a key, in place. */
+/* ---- the hot path ---------------------------------------------------
+ * The model reseeds before almost every group of draws, so seeding and
+ * drawing are inlined here for xoshiro256++ (GSL would go through two
+ * calls and a function pointer each time); any other type takes GSL's
+ * path. Values are the same bits either way. */
+
+/* The state of rng_xoshiro256pp (its GSL state block). */
+struct rng_xoshiro {
+    uint64_t s[4];
+};
+
+static inline uint64_t rng_rotl64(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* Seeds from all 64 bits of key: four consecutive splitmix64 outputs. */
+static inline void rng_xoshiro_seed(struct rng_xoshiro *st, uint64_t key)
+{
+    for (int i = 0; i < 4; i++) {
+        key += UINT64_C(0x9e3779b97f4a7c15);
+        st->s[i] = rng_mix64(key);
+    }
+}
+
+static inline uint64_t rng_xoshiro_next(struct rng_xoshiro *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t result = rng_rotl64(s[0] + s[3], 23) + s[0];
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rng_rotl64(s[3], 45);
+    return result;
+}
+
+/* 53 random bits in [0, 1): gsl_rng_uniform() of rng_xoshiro256pp. */
+static inline double rng_xoshiro_double(struct rng_xoshiro *st)
+{
+    return (double)(rng_xoshiro_next(st) >> 11) * 0x1.0p-53;
+}
+
+/* Reseeds r from a key, in place: gsl_rng_set(r, key). */
 static inline void rng_reseed(gsl_rng *r, uint64_t key)
 {
-    gsl_rng_set(r, (unsigned long)key);
+    if (r->type == rng_xoshiro256pp)
+        rng_xoshiro_seed(r->state, key);
+    else
+        gsl_rng_set(r, (unsigned long)key);
+}
+
+/* A uniform in [0, 1): exactly gsl_rng_uniform(r). */
+static inline double rng_uniform(gsl_rng *r)
+{
+    if (r->type == rng_xoshiro256pp)
+        return rng_xoshiro_double(r->state);
+    return r->type->get_double(r->state);
+}
+
+/* An exponential of mean `mean`: exactly gsl_ran_exponential(r, mean)
+ * (GSL 2.7 computes -mean * log1p(-u) from one uniform). */
+static inline double rng_exponential(gsl_rng *r, double mean)
+{
+    return -mean * log1p(-rng_uniform(r));
 }
 
 #endif

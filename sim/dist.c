@@ -13,11 +13,12 @@
  * rejection samplers (Marsaglia-Tsang; Johnk or two gammas), which draw a
  * random number of uniforms. See docs/random.md.
  */
-/* GSL's documented switch: gsl_rng_uniform() becomes an inline call
- * through the generator's function pointer (the hot path of sampling). */
+/* GSL's documented switch: its inline functions become inline. Uniforms
+ * come from rng_uniform() (rng.h), inlined for xoshiro256++. */
 #define HAVE_INLINE 1
 
 #include "dist.h"
+#include "rng.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -563,7 +564,7 @@ static int dist_check(struct dist *x, const char *sig, struct err *e)
  * sd, instead of -infinity; the largest u gives about +8.2 sd. */
 static inline double std_normal(gsl_rng *r)
 {
-    double u = gsl_rng_uniform(r);
+    double u = rng_uniform(r);
     if (u <= 0)
         u = 0x1p-54;
     return gsl_cdf_ugaussian_Pinv(u);
@@ -575,20 +576,20 @@ double dist_sample(const struct dist *d, gsl_rng *r)
     /* The commonest kind first, ahead of the jump table. It is
      * gsl_ran_exponential(r, mean), inlined: same draw, same value. */
     if (d->kind == DIST_EXPONENTIAL)
-        return -p[0] * log1p(-gsl_rng_uniform(r));
+        return -p[0] * log1p(-rng_uniform(r));
     switch (d->kind) {
     case DIST_FIXED:
         return p[0];
     case DIST_EXPONENTIAL:
-        return -p[0] * log1p(-gsl_rng_uniform(r));
+        return -p[0] * log1p(-rng_uniform(r));
     case DIST_UNIFORM:
         if (d->b == 0)
             return p[0];
-        return p[0] + d->b * gsl_rng_uniform(r);
+        return p[0] + d->b * rng_uniform(r);
     case DIST_TRIANGULAR: {
         if (d->b == 0)
             return p[0];
-        double u = gsl_rng_uniform(r);
+        double u = rng_uniform(r);
         if (u < d->a)
             return p[0] + sqrt(u * d->b * (p[1] - p[0]));
         return p[2] - sqrt((1 - u) * d->b * (p[2] - p[1]));
@@ -614,7 +615,7 @@ double dist_sample(const struct dist *d, gsl_rng *r)
     case DIST_EMPIRICAL: {
         if (d->n <= 1)
             return d->v[0];
-        size_t i = (size_t)(gsl_rng_uniform(r) * (double)d->n);
+        size_t i = (size_t)(rng_uniform(r) * (double)d->n);
         return d->v[i < d->n ? i : d->n - 1];
     }
     }

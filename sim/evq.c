@@ -91,8 +91,8 @@ static inline size_t evq_min4(const struct evq_event *h, size_t c)
 /* Sift down: moves children up into the hole at i (heap of n) until ev
  * fits. Inlined into pop even though it has three callers: a call costs
  * as much as a sift through the two-event heap of an M/M/1. */
-__attribute__((always_inline)) static inline void heap_down(struct evq_event *h, size_t n, size_t i,
-                             struct evq_event ev)
+__attribute__((always_inline)) static inline void
+heap_down(struct evq_event *h, size_t n, size_t i, struct evq_event ev)
 {
     for (;;) {
         size_t c = 4 * i + 1, m;
@@ -240,7 +240,8 @@ static void distribute(struct evq *q)
  * events or times that cannot be spread. */
 static void rebuild(struct evq *q)
 {
-    double lo = 0.0, hi = 0.0, w = q->n_over >= EVQ_FEW ? bucket_width(q, &lo, &hi) : 0;
+    double lo = 0.0, hi = 0.0;
+    double w = q->n_over >= EVQ_FEW ? bucket_width(q, &lo, &hi) : 0.0;
     double inv = w > 0.0 ? 1.0 / w : 0.0;
     double span = (hi - lo) * inv + 1.0, most = EVQ_BUCKETS_PER_EVENT *
                                                  (double)q->n_over;

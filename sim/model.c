@@ -141,6 +141,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     evq_clear(&m->q);
     m->q.max_n = 0;
     m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
+    m->pause_tick = NONE;
     m->base_key = rng_key(rng_key(p->sim.seed, 0x5a1e5ca9), replication);
     m->t = 0.0;
     m->week = 0;
@@ -150,7 +151,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     memset(&m->tot, 0, sizeof m->tot);
     m->n_reps = m->n_opps = m->n_clients = m->n_items = 0;
     m->reps_filled = 0;
-    m->n_servers = m->n_staff_seats = m->n_hires = 0;
+    m->n_servers = m->n_staff_seats = m->n_hires = m->n_ready = 0;
     m->free_opp = m->free_item = NONE;
     m->open_opps = 0;
     m->open_value = m->arr_live = 0.0;
@@ -199,7 +200,7 @@ static int model_populate(struct model *m)
         double value = dist_sample(&p->sales.deal_value, m->rng);
         /* Assumption: the installed base is spread evenly over the
          * contract year, so renewals do not all fall on one day. */
-        double age = gsl_rng_uniform(m->rng) * contract;
+        double age = rng_uniform(m->rng) * contract;
         int32_t owner = p->sales.role.count > 0 ? i % p->sales.role.count
                                                 : NONE;
         if (ops_new_client(m, owner, key, value, 1, -age) != 0)
@@ -252,11 +253,17 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_BACKLOG_ITEMS] = m->backlog_items;
     row[M_EXPECTED_DELAY_DAYS] = ops_expected_delay(m);
     row[M_CLIENTS_ACTIVE] = m->clients_active;
-    int reps = 0, staff = 0;
+    int reps = 0, staff = 0, ready = 0;
     for (int32_t r = 0; r < m->n_reps; r++)
         reps += m->reps[r].filled;
-    for (int32_t s = 0; s < m->n_servers; s++)
-        staff += m->servers[s].rep == NONE && m->servers[s].filled;
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        const struct server *sv = &m->servers[s];
+        staff += sv->rep == NONE && sv->filled;
+        ready += sv->ready;
+        assert(sv->ready == (sv->item == NONE && sv->rate > 0.0));
+    }
+    assert(ready == m->n_ready);
+    (void)ready;
     row[M_REPS_ACTIVE] = reps;
     row[M_OPS_STAFF_ACTIVE] = staff;
     flush_hours(m, row);
@@ -289,6 +296,8 @@ static void week_rates(struct model *m)
 
 static int on_tick(struct model *m, int w)
 {
+    if (w == m->pause_tick)
+        return 2; /* paused just before the tick: see model_checkpoint.c */
     if (w > 0)
         flush_week(m, w - 1);
     if (w == m->weeks_total)
@@ -352,7 +361,7 @@ static int dispatch(struct model *m, const struct evq_event *ev)
     return -1;
 }
 
-static int model_loop(struct model *m, struct err *e)
+int model_loop(struct model *m, struct err *e)
 {
     struct evq_event ev;
     double max_events = m->p->sim.max_events;
@@ -372,22 +381,45 @@ static int model_loop(struct model *m, struct err *e)
         if (rc < 0)
             return err_set(e, ERR_RUNTIME, "out of memory");
         if (rc > 0)
-            return 0;
+            return rc - 1;
     }
     assert(!"the event list ran dry before the end");
     return -1;
 }
 
-int model_run(struct model *m, int scenario, uint64_t replication,
-              double *raw, struct model_totals *tot, struct err *e)
+int model_resume(struct model *m, int next_pause, struct err *e)
+{
+    int w = m->pause_tick;
+    assert(w >= 0 && m->t == w * DAYS_PER_WEEK && next_pause != w);
+    m->pause_tick = next_pause;
+    int rc = on_tick(m, w);
+    if (rc < 0)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    return rc > 0 ? 0 : model_loop(m, e);
+}
+
+int model_start(struct model *m, int scenario, uint64_t replication,
+                double *raw, struct err *e)
 {
     model_reset(m, scenario, replication, raw);
     if (model_populate(m) != 0 || model_schedule(m, 0.0, EV_TICK, 0, 0, 0))
         return err_set(e, ERR_RUNTIME, "out of memory");
-    if (model_loop(m, e) != 0)
-        return -1;
+    return 0;
+}
+
+void model_finish(struct model *m, struct model_totals *tot)
+{
     m->tot.opps_open = m->open_opps;
     if (tot)
         *tot = m->tot;
+}
+
+int model_run(struct model *m, int scenario, uint64_t replication,
+              double *raw, struct model_totals *tot, struct err *e)
+{
+    if (model_start(m, scenario, replication, raw, e) != 0 ||
+        model_loop(m, e) != 0)
+        return -1;
+    model_finish(m, tot);
     return 0;
 }

@@ -146,6 +146,7 @@ struct server {
     int32_t item;            /* in hand, or NONE */
     int32_t rep;             /* NONE for staff */
     int filled;
+    int ready;               /* item == NONE && rate > 0 (server_sync) */
     uint32_t gen, occupant;
     double rate;             /* effective hours per day */
     double clock;            /* clock hours per day */
@@ -200,6 +201,7 @@ struct model {
     struct server *servers;
     int32_t n_servers, cap_servers;
     int32_t n_staff_seats;       /* ops staff seats (servers with rep NONE) */
+    int32_t n_ready;             /* servers free to start an item */
     struct pending_hire *hires;
     int32_t n_hires, cap_hires;
     int n_support;               /* support staff employed */
@@ -228,7 +230,11 @@ struct model {
     int *busy_until, *cool_until; /* per intervention of the scenario */
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
+    int pause_tick;              /* stop the loop just before it, or NONE */
 };
+/* model_copy (model_checkpoint.c) copies every array above: a new array
+ * must be added there (tests/test_model.c compares runs from checkpoints
+ * with runs from scratch, byte for byte). */
 
 /* model.c */
 int model_schedule(struct model *m, double t, enum ev_kind kind, int32_t id,
@@ -241,6 +247,17 @@ void model_tracef(struct model *m, const char *event, int32_t id,
             model_tracef((m), __VA_ARGS__);                                  \
     } while (0)
 int model_grow(void **arr, int32_t *cap, int32_t need, size_t size);
+/* A run in steps: model_start sets up replication `replication` of
+ * `scenario` up to tick 0; model_loop processes events until the end (0)
+ * or until tick m->pause_tick is due (1: its event is taken, m->t is at
+ * it, nothing of it is done); model_resume does that tick and goes on to
+ * the end (0) or to tick next_pause (1, as model_loop; NONE: no pause);
+ * model_finish writes the totals. -1 with e set on error. */
+int model_start(struct model *m, int scenario, uint64_t replication,
+                double *raw, struct err *e);
+int model_loop(struct model *m, struct err *e);
+int model_resume(struct model *m, int next_pause, struct err *e);
+void model_finish(struct model *m, struct model_totals *tot);
 double model_ramp(double t, double start_t, double ramp_weeks,
                   double ramp_start);
 
@@ -279,5 +296,8 @@ int iv_staffing(struct model *m);
  * Called after staff rates are set, so the delay reflects this week's
  * capacity. */
 int iv_on_tick(struct model *m);
+/* The first reported week at which iv can change anything (INT_MAX if
+ * never): before it a scenario runs exactly as the baseline. */
+int iv_first_week(const struct intervention *iv);
 
 #endif

@@ -11,6 +11,7 @@
  * (rep.pulled_by); later pulls skip reps already pulled.
  */
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
 
 #include "model_internal.h"
@@ -361,5 +362,34 @@ int iv_on_tick(struct model *m)
     for (size_t i = 0; i < m->sc->n_iv; i++)
         if (apply(m, (int32_t)i, &m->sc->iv[i], w) != 0)
             return -1;
+    return 0;
+}
+
+int iv_first_week(const struct intervention *iv)
+{
+    switch (iv->type) {
+    case IV_PULL:
+        return iv->u.pull.weeks > 0 ? iv->u.pull.start_week : INT_MAX;
+    case IV_POLICY:
+        return iv->u.policy.weeks > 0 ? iv->u.policy.start_week : INT_MAX;
+    case IV_HIRE:
+        /* The decision itself changes the state (a pending hire). */
+        return iv->u.hire.count > 0 ? iv->u.hire.week : INT_MAX;
+    case IV_FOCUS:
+        return iv->u.focus.weeks > 0 ? iv->u.focus.start_week : INT_MAX;
+    case IV_SUPPORT:
+        return iv->u.support.count > 0 ? iv->u.support.week : INT_MAX;
+    case IV_EFFECTIVENESS:
+        return iv->u.effectiveness.week;
+    case IV_EXPECTATIONS:
+        return iv->u.expectations.start_week;
+    case IV_HIRE_FROM_BUDGET:
+        return iv->u.budget.start_week;
+    case IV_EXPAND_OPS_ON_DELAY:
+        return iv->u.expand_ops.start_week;
+    case IV_TYPE_COUNT:
+        break;
+    }
+    assert(!"unknown intervention type");
     return 0;
 }

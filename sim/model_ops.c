@@ -58,7 +58,7 @@ int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks)
         uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_STAFF),
                                        (uint64_t)s), sv->occupant);
         rng_reseed(m->rng, key);
-        sv->depart_t = t + gsl_ran_exponential(m->rng,
+        sv->depart_t = t + rng_exponential(m->rng,
                                                52.0 * DAYS_PER_WEEK /
                                                    role->attrition_per_year);
     }
@@ -86,6 +86,15 @@ int ops_rep_server(struct model *m, int32_t r)
     if (m->reps[r].server == NONE)
         m->reps[r].server = server_new(m, r);
     return m->reps[r].server;
+}
+
+/* Keeps sv->ready and m->n_ready in step with sv's item and rate; called
+ * after every change to either. */
+static void server_sync(struct model *m, struct server *sv)
+{
+    int ready = sv->item == NONE && sv->rate > 0.0;
+    m->n_ready += ready - sv->ready;
+    sv->ready = ready;
 }
 
 static struct integ *busy_integ(struct model *m, const struct server *sv)
@@ -197,6 +206,7 @@ static int start_item(struct model *m, int32_t s, int32_t i)
         }
     }
     sv->item = i;
+    server_sync(m, sv);
     sv->last_t = m->t;
     integ_add(idle_integ(m, sv), m->t, -sv->clock);
     integ_add(busy_integ(m, sv), m->t, sv->clock);
@@ -207,7 +217,11 @@ static int start_item(struct model *m, int32_t s, int32_t i)
 
 int ops_dispatch(struct model *m)
 {
-    for (int32_t s = 0; s < m->n_servers; s++) {
+    /* Most calls find every server busy or nothing waiting: the scan
+     * below would start nothing. */
+    if (m->n_ready == 0 || (m->q_onb.head == NONE && m->q_tkt.head == NONE))
+        return 0;
+    for (int32_t s = 0; s < m->n_servers && m->n_ready > 0; s++) {
         struct server *sv = &m->servers[s];
         if (sv->item != NONE || !(sv->rate > 0.0))
             continue;
@@ -226,6 +240,7 @@ static void preempt(struct model *m, int32_t s)
     struct server *sv = &m->servers[s];
     int32_t i = sv->item;
     sv->item = NONE;
+    server_sync(m, sv);
     integ_add(busy_integ(m, sv), m->t, -sv->clock);
     integ_add(idle_integ(m, sv), m->t, sv->clock);
     enqueue(m, i, 1);
@@ -249,6 +264,7 @@ int ops_set_server(struct model *m, int32_t s, double rate, double clock)
     if (rate == sv->rate)
         return 0;
     sv->rate = rate;
+    server_sync(m, sv);
     sv->gen++;
     if (sv->item == NONE)
         return 0;
@@ -305,6 +321,7 @@ int ops_on_done(struct model *m, int32_t s)
     m->cur[onb ? M_ONBOARDING_DAYS : M_TICKET_DAYS] += days;
     m->cur[onb ? D_ONBOARDING_DAYS : D_TICKET_DAYS] += 1.0;
     sv->item = NONE;
+    server_sync(m, sv);
     integ_add(busy_integ(m, sv), m->t, -sv->clock);
     integ_add(idle_integ(m, sv), m->t, sv->clock);
     it->next = m->free_item;
@@ -347,7 +364,7 @@ static int schedule_ticket(struct model *m, int32_t c, double gap)
 
 static double ticket_gap(struct model *m)
 {
-    return gsl_ran_exponential(m->rng, DAYS_PER_WEEK /
+    return rng_exponential(m->rng, DAYS_PER_WEEK /
                                            P(m)->clients.tickets_per_week);
 }
 
@@ -426,7 +443,7 @@ int ops_on_anniversary(struct model *m, int32_t c)
     rng_reseed(m->rng, rng_key(rng_key(cl->key, S_RENEW), cl->term));
     cl->term++;
     double p = k->renewal_rate * pow(1.0 - k->late_penalty, cl->late);
-    if (gsl_rng_uniform(m->rng) < p) {
+    if (rng_uniform(m->rng) < p) {
         TRACE(m, "renewed", c, "late=%.2f p=%.4f", cl->late, p);
         cl->late = 0.0;
         return start_term(m, c, cl->term_start +

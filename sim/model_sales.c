@@ -48,7 +48,7 @@ static void draw_need(struct model *m, int32_t r)
     uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_PROSPECT),
                                    (uint64_t)r), rp->k);
     rng_reseed(m->rng, key);
-    rp->need = gsl_ran_exponential(m->rng, base / s->opportunities_per_week);
+    rp->need = rng_exponential(m->rng, base / s->opportunities_per_week);
 }
 
 int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
@@ -70,7 +70,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
         rp->eff = 0.0;
     rp->depart_t = INFINITY;
     if (role->attrition_per_year > 0.0)
-        rp->depart_t = t + gsl_ran_exponential(
+        rp->depart_t = t + rng_exponential(
                                m->rng, 52.0 * DAYS_PER_WEEK /
                                            role->attrition_per_year);
     rp->return_t = rp->leak_t = -INFINITY;
@@ -308,7 +308,7 @@ static int stage_begin(struct model *m, int32_t o)
     op->work = dist_sample(&st->work_hours, m->rng);
     op->buyer_days = dist_sample(&st->buyer_days, m->rng);
     double patience = dist_sample(&st->patience_days, m->rng);
-    op->u_advance = gsl_rng_uniform(m->rng);
+    op->u_advance = rng_uniform(m->rng);
     op->state = OPP_WAITING;
     op->enq_t = m->t;
     op->gen++;

@@ -7,66 +7,39 @@
  * of splitmix64; splitmix64's finaliser is a bijection and its four inputs
  * are distinct, so at most one of the four words can be zero.
  *
- * The GSL state block is exactly struct xoshiro_state; tests rely on that
- * to load the published reference state {1, 2, 3, 4}.
+ * The GSL state block is exactly struct rng_xoshiro (rng.h, where the hot
+ * path is inlined); tests rely on that to load the published reference
+ * state {1, 2, 3, 4}.
  */
 #include "rng.h"
 
 #include <assert.h>
 #include <string.h>
 
-struct xoshiro_state {
-    uint64_t s[4];
-};
-
-static inline uint64_t rotl64(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t xoshiro_next(struct xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t result = rotl64(s[0] + s[3], 23) + s[0];
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl64(s[3], 45);
-    return result;
-}
-
 /* gsl_rng_set: all 64 bits of the seed count (unsigned long is 64 bits on
  * every platform we build for; on a 32-bit long the upper half is lost). */
 static void xoshiro_set(void *vstate, unsigned long seed)
 {
-    struct xoshiro_state *st = vstate;
-    uint64_t x = (uint64_t)seed;
-    for (int i = 0; i < 4; i++) {
-        x += UINT64_C(0x9e3779b97f4a7c15);
-        st->s[i] = rng_mix64(x);
-    }
+    rng_xoshiro_seed(vstate, (uint64_t)seed);
 }
 
 /* The upper 32 bits: xoshiro's low bits are its weakest. */
 static unsigned long xoshiro_get(void *vstate)
 {
-    return (unsigned long)(xoshiro_next(vstate) >> 32);
+    return (unsigned long)(rng_xoshiro_next(vstate) >> 32);
 }
 
 /* 53 random bits in [0, 1); 0 is possible (gsl_rng_uniform_pos retries). */
 static double xoshiro_get_double(void *vstate)
 {
-    return (double)(xoshiro_next(vstate) >> 11) * 0x1.0p-53;
+    return rng_xoshiro_double(vstate);
 }
 
 static const gsl_rng_type xoshiro256pp_type = {
     "xoshiro256pp",            /* name */
     UINT32_MAX,                /* max */
     0,                         /* min */
-    sizeof(struct xoshiro_state),
+    sizeof(struct rng_xoshiro),
     xoshiro_set,
     xoshiro_get,
     xoshiro_get_double,

@@ -6,11 +6,17 @@
  * of 2 * jobs slots. The slot whose replication is next in line is
  * committed (added to the accumulators) by whichever worker finds it
  * ready, under the lock, so accumulators always see replications 0, 1,
- * 2, ... in order. A worker waits when its slot is still taken: memory is
- * bounded by the ring, not by the number of replications.
+ * 2, ... in order. A worker holding replication r waits until r is
+ * within 2 * jobs of the next to commit (then its slot is free, and no
+ * other replication in flight maps to it): memory is bounded by the ring,
+ * not by the number of replications.
+ *
+ * The baseline of a replication runs once and leaves checkpoints (see
+ * model.h); each scenario starts from the one at its first intervention.
  */
 #include "run.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +38,9 @@ struct slot {
 
 struct pool {
     const struct params *p;
+    int n_cp;               /* distinct divergence ticks, ascending */
+    int *cp_tick;
+    int *cp_of;             /* per scenario: the checkpoint it starts from */
     const struct run_opts *o;
     struct run_result *res;
     pthread_mutex_t lock;
@@ -166,13 +175,48 @@ static void draw_progress(struct pool *pl, int final)
 
 /* ---- workers ---------------------------------------------------------- */
 
-static int simulate_rep(struct pool *pl, struct model *m, struct slot *sl,
-                        struct err *e)
+/* A worker's own model and checkpoints, reused for every replication. */
+struct worker_state {
+    struct model *m;
+    struct model_checkpoint **cps; /* pl->n_cp of them */
+};
+
+static void worker_state_free(struct worker_state *w, int n_cp)
+{
+    if (w->cps)
+        for (int i = 0; i < n_cp; i++)
+            model_checkpoint_free(w->cps[i]);
+    free(w->cps);
+    model_free(w->m);
+}
+
+static int worker_state_init(struct worker_state *w, const struct pool *pl,
+                             struct err *e)
+{
+    memset(w, 0, sizeof *w);
+    w->m = model_alloc(pl->p, e);
+    w->cps = calloc((size_t)pl->n_cp + 1, sizeof *w->cps);
+    if (!w->m || !w->cps)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    for (int i = 0; i < pl->n_cp; i++)
+        if (!(w->cps[i] = model_checkpoint_alloc(pl->p, pl->cp_tick[i], e)))
+            return -1;
+    return 0;
+}
+
+/* The baseline runs once and leaves a checkpoint at every tick where a
+ * scenario first differs from it; each scenario starts from its own. */
+static int simulate_rep(struct pool *pl, struct worker_state *w,
+                        struct slot *sl, struct err *e)
 {
     int nscen = pl->res->nscen;
-    for (int s = 0; s < nscen; s++)
-        if (model_run(m, s - 1, (uint64_t)sl->rep,
-                      sl->raw + (size_t)s * pl->raw_len, NULL, e) != 0)
+    uint64_t rep = (uint64_t)sl->rep;
+    if (model_run_baseline(w->m, rep, sl->raw, NULL, w->cps,
+                           (size_t)pl->n_cp, e) != 0)
+        return -1;
+    for (int s = 1; s < nscen; s++)
+        if (model_run_from(w->m, w->cps[pl->cp_of[s - 1]], s - 1,
+                           sl->raw + (size_t)s * pl->raw_len, NULL, e) != 0)
             return -1;
     return 0;
 }
@@ -198,9 +242,10 @@ static void *worker(void *arg)
 {
     struct pool *pl = arg;
     struct err e = {0};
-    struct model *m = model_alloc(pl->p, &e);
+    struct worker_state ws;
+    int ok = worker_state_init(&ws, pl, &e) == 0;
     pthread_mutex_lock(&pl->lock);
-    if (!m) {
+    if (!ok) {
         pl->failed = 1;
         pl->err = e;
     }
@@ -212,13 +257,17 @@ static void *worker(void *arg)
         }
         long rep = pl->next++;
         struct slot *sl = &pl->slots[rep % pl->nslots];
-        while (sl->rep != -1 && !pl->failed)
+        /* Wait for rep's turn, not just for a free slot: a slot freed
+         * while this worker sleeps could otherwise go to rep + nslots,
+         * claimed later by a faster worker, and rep would never commit. */
+        while (rep >= pl->commit + pl->nslots && !pl->failed)
             pthread_cond_wait(&pl->cond, &pl->lock);
         if (pl->failed)
             break;
+        assert(sl->rep == -1);
         sl->rep = rep;
         pthread_mutex_unlock(&pl->lock);
-        int rc = simulate_rep(pl, m, sl, &e);
+        int rc = simulate_rep(pl, &ws, sl, &e);
         pthread_mutex_lock(&pl->lock);
         if (rc != 0) {
             if (!pl->failed)
@@ -231,7 +280,7 @@ static void *worker(void *arg)
     }
     pthread_cond_broadcast(&pl->cond);
     pthread_mutex_unlock(&pl->lock);
-    model_free(m);
+    worker_state_free(&ws, pl->n_cp);
     return NULL;
 }
 
@@ -290,10 +339,41 @@ void run_result_destroy(struct run_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The distinct divergence ticks of the scenarios, ascending, and which
+ * one each scenario starts from. */
+static int pool_checkpoints(struct pool *pl, const struct params *p)
+{
+    size_t ns = p->n_scenarios;
+    pl->cp_tick = malloc((ns + 1) * sizeof *pl->cp_tick);
+    pl->cp_of = malloc((ns + 1) * sizeof *pl->cp_of);
+    if (!pl->cp_tick || !pl->cp_of)
+        return -1;
+    for (size_t s = 0; s < ns; s++) {
+        int t = model_divergence_tick(p, (int)s), i = pl->n_cp;
+        while (i > 0 && pl->cp_tick[i - 1] > t)
+            i--;
+        if (i > 0 && pl->cp_tick[i - 1] == t)
+            continue;
+        memmove(&pl->cp_tick[i + 1], &pl->cp_tick[i],
+                (size_t)(pl->n_cp - i) * sizeof *pl->cp_tick);
+        pl->cp_tick[i] = t;
+        pl->n_cp++;
+    }
+    for (size_t s = 0; s < ns; s++) {
+        int t = model_divergence_tick(p, (int)s), i = 0;
+        while (pl->cp_tick[i] != t)
+            i++;
+        pl->cp_of[s] = i;
+    }
+    return 0;
+}
+
 static int pool_init(struct pool *pl, const struct params *p,
                      const struct run_opts *o, struct run_result *res)
 {
     memset(pl, 0, sizeof *pl);
+    if (pool_checkpoints(pl, p) != 0)
+        return -1;
     pl->p = p;
     pl->o = o;
     pl->res = res;
@@ -317,6 +397,8 @@ static int pool_init(struct pool *pl, const struct params *p,
 
 static void pool_destroy(struct pool *pl)
 {
+    free(pl->cp_tick);
+    free(pl->cp_of);
     if (!pl->slots)
         return;
     for (int i = 0; i < pl->nslots; i++)

@@ -278,6 +278,66 @@ static void test_threads_identical(void **state)
     params_destroy(&p);
 }
 
+/* Runs from checkpoints are runs from scratch: for every scenario, the
+ * baseline's state at tick 0, halfway to the scenario's divergence tick
+ * and at it gives the same raw series and totals, byte for byte, and the
+ * baseline that leaves the checkpoints is the baseline. */
+static void check_checkpoints(const struct params *p)
+{
+    struct err e = {0};
+    struct model *m = model_alloc(p, &e), *ref = model_alloc(p, &e);
+    assert_non_null(m);
+    assert_non_null(ref);
+    double *raw = raw_alloc(p), *want = raw_alloc(p);
+    for (int s = 0; s < (int)p->n_scenarios; s++) {
+        int d = model_divergence_tick(p, s);
+        struct model_checkpoint *cps[3];
+        const int ticks[3] = {0, d / 2, d};
+        for (int i = 0; i < 3; i++)
+            assert_non_null(cps[i] = model_checkpoint_alloc(p, ticks[i], &e));
+        for (uint64_t r = 0; r < 2; r++) {
+            struct model_totals t, t_want;
+            assert_int_equal(model_run_baseline(m, r, raw, &t, cps, 3, &e), 0);
+            assert_int_equal(model_run(ref, -1, r, want, &t_want, &e), 0);
+            assert_memory_equal(raw, want, raw_bytes(p));
+            assert_memory_equal(&t, &t_want, sizeof t);
+            assert_int_equal(model_run(ref, s, r, want, &t_want, &e), 0);
+            for (int i = 0; i < 3; i++) {
+                memset(raw, 0xa5, raw_bytes(p)); /* no stale rows count */
+                assert_int_equal(model_run_from(m, cps[i], s, raw, &t, &e), 0);
+                if (memcmp(raw, want, raw_bytes(p)) != 0 ||
+                    memcmp(&t, &t_want, sizeof t) != 0)
+                    fail_msg("scenario %s, replication %d: the run from "
+                             "tick %d differs from the run from scratch",
+                             p->scenarios[s].id, (int)r, ticks[i]);
+            }
+        }
+        for (int i = 0; i < 3; i++)
+            model_checkpoint_free(cps[i]);
+    }
+    free(raw);
+    free(want);
+    model_free(m);
+    model_free(ref);
+}
+
+static void test_checkpoints(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, "scenarios/pull_two_weeks.ini", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
+    /* Departures and backfills too: hires pending at the checkpoint. */
+    load(&p, "scenarios/pull_two_weeks.ini", "sales.attrition_per_year=0.3",
+         "operations.attrition_per_year=0.3", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
+    load(&p, DATA "tiny.ini", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -290,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_binomial),
         cmocka_unit_test(test_zero_pull_and_determinism),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_checkpoints),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -1,0 +1,180 @@
+/*
+ * model_checkpoint: copies of a replication's whole state, so that every
+ * scenario can start where it first differs from the baseline instead of
+ * re-running the weeks they share.
+ *
+ * Why it is exact: until its first intervention can act (iv_first_week)
+ * a scenario's run reads nothing the baseline's does not, so it pushes the
+ * same events with the same sequence numbers, draws from the same keys
+ * and accumulates the same sums in the same order. A checkpoint is taken
+ * when the baseline's loop has just taken that tick's event and done
+ * nothing of it; a scenario copies the state, sets its scenario and does
+ * the tick. The random generator is reseeded from keys before every group
+ * of draws, so copying its state is enough; the event list is copied
+ * with its sequence counter (evq_copy).
+ *
+ * Invariant: model_copy copies every field and array of struct model but
+ * those that belong to the destination (its arrays' memory, its output
+ * buffer, its trace file). tests/test_model.c checks runs from checkpoints
+ * against runs from scratch, byte for byte, for every scenario of the
+ * flagship file and of tests/data/tiny.ini.
+ */
+#include <assert.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+struct model_checkpoint {
+    struct model *m; /* the baseline's state at tick, about to do it */
+    double *raw;     /* its weekly rows so far */
+    int tick;
+};
+
+int model_divergence_tick(const struct params *p, int scenario)
+{
+    int warmup = p->sim.warmup_weeks;
+    int total = warmup + p->sim.horizon_weeks;
+    if (scenario < 0)
+        return total;
+    const struct scenario *sc = &p->scenarios[scenario];
+    int first = INT_MAX;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        int w = iv_first_week(&sc->iv[i]);
+        first = w < first ? w : first;
+    }
+    if (first >= total - warmup)
+        return total;
+    return warmup + (first > 0 ? first : 0);
+}
+
+struct model_checkpoint *model_checkpoint_alloc(const struct params *p,
+                                                int tick, struct err *e)
+{
+    int total = p->sim.warmup_weeks + p->sim.horizon_weeks;
+    struct model_checkpoint *c = calloc(1, sizeof *c);
+    if (!c)
+        goto fail;
+    c->tick = tick < 0 ? 0 : tick > total ? total : tick;
+    c->raw = malloc((size_t)total * RAW_COUNT * sizeof *c->raw);
+    if (!c->raw || !(c->m = model_alloc(p, e)))
+        goto fail;
+    return c;
+fail:
+    model_checkpoint_free(c);
+    err_set(e, ERR_RUNTIME, "out of memory");
+    return NULL;
+}
+
+void model_checkpoint_free(struct model_checkpoint *c)
+{
+    if (!c)
+        return;
+    model_free(c->m);
+    free(c->raw);
+    free(c);
+}
+
+/* Copies n elements of size bytes into *dst, growing it (cap) first. */
+static int copy_array(void **dst, int32_t *cap, const void *src, int32_t n,
+                      size_t size)
+{
+    if (model_grow(dst, cap, n, size) != 0)
+        return -1;
+    if (n > 0)
+        memcpy(*dst, src, (size_t)n * size);
+    return 0;
+}
+
+/* Makes d the state of s, writing d's weekly rows to raw. d keeps its own
+ * memory and trace file. Returns 0, or -1 when out of memory (d is then
+ * valid but meaningless until its next reset). */
+static int model_copy(struct model *d, const struct model *s, double *raw)
+{
+    struct model own = *d;
+    *d = *s;
+    d->q = own.q;
+    d->rng = own.rng;
+    d->raw = raw;
+    d->trace = own.trace;
+    d->reps = own.reps;
+    d->cap_reps = own.cap_reps;
+    d->opps = own.opps;
+    d->cap_opps = own.cap_opps;
+    d->clients = own.clients;
+    d->cap_clients = own.cap_clients;
+    d->items = own.items;
+    d->cap_items = own.cap_items;
+    d->servers = own.servers;
+    d->cap_servers = own.cap_servers;
+    d->hires = own.hires;
+    d->cap_hires = own.cap_hires;
+    d->busy_until = own.busy_until;
+    d->cool_until = own.cool_until;
+    d->weekly_revenue = own.weekly_revenue;
+
+    size_t nraw = (size_t)s->weeks_total * RAW_COUNT;
+    memcpy(raw, s->raw, nraw * sizeof *raw);
+    memcpy(d->busy_until, s->busy_until, (s->max_iv + 1) * sizeof(int));
+    memcpy(d->cool_until, s->cool_until, (s->max_iv + 1) * sizeof(int));
+    memcpy(d->weekly_revenue, s->weekly_revenue,
+           ((size_t)s->weeks_total + 1) * sizeof *s->weekly_revenue);
+    gsl_rng_memcpy(d->rng, s->rng);
+    if (evq_copy(&d->q, &s->q) != 0 ||
+        copy_array((void **)&d->reps, &d->cap_reps, s->reps, s->n_reps,
+                   sizeof *s->reps) ||
+        copy_array((void **)&d->opps, &d->cap_opps, s->opps, s->n_opps,
+                   sizeof *s->opps) ||
+        copy_array((void **)&d->clients, &d->cap_clients, s->clients,
+                   s->n_clients, sizeof *s->clients) ||
+        copy_array((void **)&d->items, &d->cap_items, s->items, s->n_items,
+                   sizeof *s->items) ||
+        copy_array((void **)&d->servers, &d->cap_servers, s->servers,
+                   s->n_servers, sizeof *s->servers) ||
+        copy_array((void **)&d->hires, &d->cap_hires, s->hires, s->n_hires,
+                   sizeof *s->hires))
+        return -1;
+    return 0;
+}
+
+int model_run_baseline(struct model *m, uint64_t replication, double *raw,
+                       struct model_totals *tot,
+                       struct model_checkpoint *const *cps, size_t n,
+                       struct err *e)
+{
+    if (model_start(m, -1, replication, raw, e) != 0)
+        return -1;
+    size_t i = 0;
+    m->pause_tick = n > 0 ? cps[0]->tick : NONE;
+    int rc = model_loop(m, e);
+    while (rc == 1) {
+        /* Paused at tick w: every checkpoint of w takes a copy. */
+        int w = m->pause_tick;
+        for (; i < n && cps[i]->tick == w; i++)
+            if (model_copy(cps[i]->m, m, cps[i]->raw) != 0)
+                return err_set(e, ERR_RUNTIME, "out of memory");
+        assert(i == n || cps[i]->tick > w);
+        rc = model_resume(m, i < n ? cps[i]->tick : NONE, e);
+    }
+    if (rc < 0)
+        return -1;
+    assert(i == n && "a checkpoint tick was never reached");
+    model_finish(m, tot);
+    return 0;
+}
+
+int model_run_from(struct model *m, const struct model_checkpoint *c,
+                   int scenario, double *raw, struct model_totals *tot,
+                   struct err *e)
+{
+    assert(c->tick <= model_divergence_tick(m->p, scenario));
+    assert(c->m->pause_tick == c->tick);
+    if (model_copy(m, c->m, raw) != 0)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    m->sc = scenario >= 0 ? &m->p->scenarios[scenario] : NULL;
+    if (model_resume(m, NONE, e) != 0)
+        return -1;
+    model_finish(m, tot);
+    return 0;
+}
