@@ -45,6 +45,9 @@ struct evq {
     uint32_t over;          /* events past the last bucket */
     size_t n_over;
     double start, inv;      /* bucket of t: (t - start) * inv */
+    double nb_x;            /* = nb */
+    size_t opened, moved;   /* buckets opened, events they held */
+    size_t check_every;     /* openings between density checks */
     double near_x;          /* = nextb: below it, an event is near */
 };
 

@@ -47,6 +47,8 @@
 #define EVQ_PER_BUCKET 1 /* events per bucket at the front, when built */
 #define EVQ_SAMPLE 32    /* front events that set the bucket width */
 #define EVQ_BUCKETS_PER_EVENT 8 /* at most, when the calendar is built */
+#define EVQ_CHECK 64     /* bucket openings between density checks */
+#define EVQ_DENSE 4      /* times EVQ_PER_BUCKET: too dense, rebuild */
 
 /* Branch-free, so that choosing the least of four children compiles to
  * conditional moves: event times are random, and a mispredicted branch
@@ -138,14 +140,24 @@ static void pool_free(struct evq *q, uint32_t i)
     q->free = i;
 }
 
+/* The list for an event at x = x(t) >= near_x: its bucket, or the
+ * overflow. (x < nb_x < 2^32 here, so the signed conversion is exact and
+ * is one instruction, where size_t's is several.) */
+static inline uint32_t *list_of(struct evq *q, double x)
+{
+    if (x < q->nb_x)
+        return &q->head[(int64_t)x];
+    q->n_over++;
+    return &q->over;
+}
+
 /* Files ev, with x = x(ev->t) >= near_x, in its bucket or the overflow. */
 static inline void far_push(struct evq *q, double x,
                             const struct evq_event *ev)
 {
     uint32_t i = pool_alloc(q);
     q->pool[i] = *ev;
-    uint32_t *list = x < (double)q->nb ? &q->head[(size_t)x] : &q->over;
-    q->n_over += list == &q->over;
+    uint32_t *list = list_of(q, x);
     q->next[i] = *list;
     *list = i;
 }
@@ -153,6 +165,7 @@ static inline void far_push(struct evq *q, double x,
 static void set_heap_mode(struct evq *q)
 {
     q->nb = q->nextb = 0;
+    q->nb_x = 0.0;
     q->start = q->inv = 0.0;
     q->near_x = 1.0;
 }
@@ -224,9 +237,7 @@ static void distribute(struct evq *q)
     q->n_over = 0;
     while (i != EVQ_NONE) {
         uint32_t nx = q->next[i];
-        double x = (q->pool[i].t - q->start) * q->inv;
-        uint32_t *list = x < (double)q->nb ? &q->head[(size_t)x] : &q->over;
-        q->n_over += list == &q->over;
+        uint32_t *list = list_of(q, (q->pool[i].t - q->start) * q->inv);
         q->next[i] = *list;
         *list = i;
         i = nx;
@@ -259,39 +270,92 @@ static void rebuild(struct evq *q)
     q->start = lo;
     q->inv = inv;
     q->nb = nb;
+    q->nb_x = (double)nb;
     q->nextb = 0;
     q->near_x = 0.0;
     for (size_t b = 0; b < nb; b++)
         q->head[b] = EVQ_NONE;
     distribute(q);
     q->switch_at = q->n / 2 > EVQ_SWITCH ? q->n / 2 : EVQ_SWITCH;
+    q->opened = q->moved = 0;
+}
+
+static void evq_regather(struct evq *q);
+
+/* Called every check_every bucket openings. Far more events per bucket
+ * than the calendar was built for means the front got denser since the
+ * rebuild (a run's first calendar is built from its first events, mostly
+ * far off): rebuild from what is pending now. While rebuilding does not
+ * help (many equal times), the interval doubles, so the O(n) rebuilds
+ * cost O(1) per opening. */
+__attribute__((noinline, cold)) static void evq_check_density(struct evq *q)
+{
+    int dense = q->moved > EVQ_DENSE * EVQ_PER_BUCKET * q->opened;
+    q->opened = q->moved = 0;
+    if (!dense) {
+        q->check_every = EVQ_CHECK;
+        return;
+    }
+    q->check_every *= 2;
+    evq_regather(q);
+}
+
+/* Moves the events of bucket b (a non-empty list) into the empty heap. */
+static inline void open_bucket(struct evq *q, size_t b)
+{
+    uint32_t i = q->head[b];
+    q->head[b] = EVQ_NONE;
+    q->nextb = b + 1;
+    q->near_x = (double)(int64_t)(b + 1);
+    /* A bucket holds a handful of events: sifting each one up costs less
+     * than Floyd's construction would. */
+    do {
+        uint32_t nx = q->next[i];
+        heap_up(q->heap, q->nh++, &q->pool[i]);
+        pool_free(q, i);
+        i = nx;
+    } while (i != EVQ_NONE);
+    q->moved += q->nh;
+    if (__builtin_expect(++q->opened >= q->check_every, 0))
+        evq_check_density(q);
 }
 
 /* The heap ran dry with events still pending: opens the next non-empty
  * bucket, rebuilding the calendar when the buckets run out. */
 __attribute__((noinline)) static void evq_advance(struct evq *q)
 {
-    while (q->nh == 0) {
-        while (q->nextb < q->nb) {
-            size_t b = q->nextb++;
-            q->near_x = (double)q->nextb;
-            if (q->head[b] != EVQ_NONE) {
-                list_to_heap(q, q->head[b]);
-                q->head[b] = EVQ_NONE;
-                heap_make(q->heap, q->nh);
-                return;
-            }
+    for (;;) {
+        size_t b = q->nextb, nb = q->nb;
+        while (b < nb && q->head[b] == EVQ_NONE)
+            b++;
+        if (b < nb) {
+            open_bucket(q, b);
+            return;
         }
+        q->nextb = nb;
         assert(q->over != EVQ_NONE);
         rebuild(q);
+        if (q->nh > 0)
+            return;
     }
+}
+
+/* evq_advance's common case inline, for pop: the next bucket holds the
+ * next events. */
+static inline void evq_refill(struct evq *q)
+{
+    size_t b = q->nextb;
+    if (b < q->nb && q->head[b] != EVQ_NONE)
+        open_bucket(q, b);
+    else
+        evq_advance(q);
 }
 
 /* The heap has grown past switch_at: every event goes back to the
  * overflow list and the calendar is rebuilt around them. O(n), and
  * switch_at at least doubles the heap size it allows meanwhile, so the
  * cost per push stays bounded. */
-__attribute__((noinline, cold)) static void evq_regather(struct evq *q)
+static void evq_regather(struct evq *q)
 {
     for (size_t k = 0; k < q->nh; k++) {
         uint32_t i = pool_alloc(q);
@@ -311,6 +375,7 @@ __attribute__((noinline, cold)) static void evq_regather(struct evq *q)
         }
     }
     q->nb = q->nextb = 0;
+    q->nb_x = 0.0;
     rebuild(q);
     if (q->nh == 0)
         evq_advance(q);
@@ -368,6 +433,8 @@ void evq_clear(struct evq *q)
     q->free = q->over = EVQ_NONE;
     q->n_over = 0;
     q->switch_at = EVQ_SWITCH;
+    q->opened = q->moved = 0;
+    q->check_every = EVQ_CHECK;
     set_heap_mode(q);
 }
 
@@ -460,7 +527,7 @@ int evq_pop(struct evq *q, struct evq_event *ev)
     if (n > 0)
         heap_down(h, n, 0, h[n]);
     else if (q->n > 0)
-        evq_advance(q);
+        evq_refill(q);
     return 0;
 }
 

@@ -21,9 +21,6 @@
 
 #include "rng.h"
 
-#define PRIO_TICK 0u
-#define PRIO_EVENT 1u
-
 static const char *const ev_names[EV_KIND_COUNT] = {
     [EV_TICK] = "tick",           [EV_OPP_ARRIVE] = "opp_arrive",
     [EV_REP_DONE] = "rep_done",   [EV_BUYER_DONE] = "buyer_done",
@@ -59,14 +56,6 @@ double model_ramp(double t, double start_t, double ramp_weeks,
     if (x <= 0.0)
         return ramp_start;
     return ramp_start + (1.0 - ramp_start) * x;
-}
-
-int model_schedule(struct model *m, double t, enum ev_kind kind, int32_t id,
-                   uint32_t gen, uint32_t aux)
-{
-    assert(t >= m->t);
-    return evq_push(&m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
-                    (uint32_t)kind, (uint32_t)id, gen, aux);
 }
 
 void model_tracef(struct model *m, const char *event, int32_t id,
@@ -197,7 +186,7 @@ static int model_populate(struct model *m)
     for (int i = 0; i < p->clients.initial; i++) {
         uint64_t key = rng_key(rng_key(m->base_key, S_INITIAL), (uint64_t)i);
         rng_reseed(m->rng, key);
-        double value = dist_sample(&p->sales.deal_value, m->rng);
+        double value = model_draw(&p->sales.deal_value, m->rng);
         /* Assumption: the installed base is spread evenly over the
          * contract year, so renewals do not all fall on one day. */
         double age = rng_uniform(m->rng) * contract;
@@ -365,10 +354,12 @@ int model_loop(struct model *m, struct err *e)
 {
     struct evq_event ev;
     double max_events = m->p->sim.max_events;
+    /* The cap as an integer (max_events >= 1): no conversion per event. */
+    uint64_t cap = max_events < 0x1p63 ? (uint64_t)max_events : UINT64_MAX;
     while (evq_pop(&m->q, &ev) == 0) {
         assert(ev.t >= m->t);
         m->t = ev.t;
-        if (++m->tot.events > max_events)
+        if (++m->tot.events > cap)
             return err_set(e, ERR_RUNTIME,
                            "more than %.0f events in one replication: the "
                            "model runs away (an ops queue growing without "

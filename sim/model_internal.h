@@ -19,12 +19,16 @@
 #ifndef SALESCAP_MODEL_INTERNAL_H
 #define SALESCAP_MODEL_INTERNAL_H
 
+#include <assert.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dist.h"
 #include "evq.h"
 #include "model.h"
+#include "rng.h"
 
 #define DAYS_PER_WEEK 7.0
 #define NONE (-1)
@@ -125,6 +129,7 @@ struct client {
     int32_t owner;           /* the rep seat that sold it */
     uint32_t gen, tickets, term;
     uint64_t key;
+    uint64_t ticket_key;     /* rng_key(key, S_TICKET), drawn per ticket */
     double value;            /* annual contract value, $ */
     double term_start;       /* start of the current contract term */
     double late;             /* late items this term (may be fractional) */
@@ -236,9 +241,29 @@ struct model {
  * must be added there (tests/test_model.c compares runs from checkpoints
  * with runs from scratch, byte for byte). */
 
+#define PRIO_TICK 0u
+#define PRIO_EVENT 1u
+
 /* model.c */
-int model_schedule(struct model *m, double t, enum ev_kind kind, int32_t id,
-                   uint32_t gen, uint32_t aux);
+/* Schedules an event of `kind` for entity id at time t (days, not in the
+ * past). Inline: it is on the path of nearly every event. */
+static inline int model_schedule(struct model *m, double t,
+                                 enum ev_kind kind, int32_t id, uint32_t gen,
+                                 uint32_t aux)
+{
+    assert(t >= m->t);
+    return evq_push(&m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
+                    (uint32_t)kind, (uint32_t)id, gen, aux);
+}
+
+/* One draw of d: dist_sample, with the commonest kind inlined (the same
+ * expression as dist_sample's, so the same value). */
+static inline double model_draw(const struct dist *d, gsl_rng *r)
+{
+    if (d->kind == DIST_EXPONENTIAL)
+        return -d->p[0] * log1p(-rng_uniform(r));
+    return dist_sample(d, r);
+}
 void model_tracef(struct model *m, const char *event, int32_t id,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define TRACE(m, ...)                                                        \

@@ -387,7 +387,7 @@ static int go_live(struct model *m, int32_t c)
     }
     if (!(P(m)->clients.tickets_per_week > 0.0))
         return 0;
-    rng_reseed(m->rng, rng_key(rng_key(cl->key, S_TICKET), 0));
+    rng_reseed(m->rng, rng_key(cl->ticket_key, 0));
     return schedule_ticket(m, c, ticket_gap(m));
 }
 
@@ -400,6 +400,7 @@ int ops_new_client(struct model *m, int32_t owner, uint64_t key,
     int32_t c = m->n_clients++;
     struct client *cl = &m->clients[c];
     *cl = (struct client){.owner = owner, .key = key, .value = value,
+                          .ticket_key = rng_key(key, S_TICKET),
                           .state = CL_ONBOARDING};
     m->clients_active++;
     if (live) {
@@ -414,7 +415,7 @@ int ops_new_client(struct model *m, int32_t owner, uint64_t key,
             return -1;
     }
     rng_reseed(m->rng, rng_key(key, S_ONBOARD));
-    double hours = dist_sample(&P(m)->ops.onboarding_hours, m->rng);
+    double hours = model_draw(&P(m)->ops.onboarding_hours, m->rng);
     if (item_new(m, c, ITEM_ONBOARDING, hours) == NONE)
         return -1;
     TRACE(m, "onboarding", c, "hours=%.3f value=%.2f", hours, value);
@@ -426,8 +427,8 @@ int ops_on_ticket(struct model *m, int32_t c)
     struct client *cl = &m->clients[c];
     assert(cl->state == CL_LIVE);
     cl->tickets++;
-    rng_reseed(m->rng, rng_key(rng_key(cl->key, S_TICKET), cl->tickets));
-    double hours = dist_sample(&P(m)->ops.ticket_hours, m->rng);
+    rng_reseed(m->rng, rng_key(cl->ticket_key, cl->tickets));
+    double hours = model_draw(&P(m)->ops.ticket_hours, m->rng);
     double gap = ticket_gap(m);
     if (item_new(m, c, ITEM_TICKET, hours) == NONE)
         return -1;

@@ -65,7 +65,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_REP), (uint64_t)r),
                            rp->occupant);
     rng_reseed(m->rng, key);
-    rp->eff = dist_sample(&P(m)->sales.effectiveness, m->rng);
+    rp->eff = model_draw(&P(m)->sales.effectiveness, m->rng);
     if (rp->eff < 0.0)
         rp->eff = 0.0;
     rp->depart_t = INFINITY;
@@ -305,9 +305,9 @@ static int stage_begin(struct model *m, int32_t o)
     struct opp *op = &m->opps[o];
     const struct stage_params *st = &P(m)->stages[op->stage];
     rng_reseed(m->rng, rng_key(op->key, (uint64_t)op->stage + 1));
-    op->work = dist_sample(&st->work_hours, m->rng);
-    op->buyer_days = dist_sample(&st->buyer_days, m->rng);
-    double patience = dist_sample(&st->patience_days, m->rng);
+    op->work = model_draw(&st->work_hours, m->rng);
+    op->buyer_days = model_draw(&st->buyer_days, m->rng);
+    double patience = model_draw(&st->patience_days, m->rng);
     op->u_advance = rng_uniform(m->rng);
     op->state = OPP_WAITING;
     op->enq_t = m->t;
@@ -315,7 +315,15 @@ static int stage_begin(struct model *m, int32_t o)
     queue_push(m, op->rep, o);
     TRACE(m, "stage", o, "stage=%s rep=%d work=%.3f", st->name, op->rep,
           op->work);
-    if (model_schedule(m, m->t + patience, EV_PATIENCE, o, op->gen, 0))
+    /* An opp its rep takes at once (try_serve below) never waits: its
+     * patience event would only pop to be dropped. Not scheduling it
+     * changes nothing but the sequence numbers of later events, all by
+     * one, so their order stays. A trace lists every event scheduled, so
+     * tracing keeps it. */
+    const struct rep *rp = &m->reps[op->rep];
+    int at_once = rp->serving == NONE && rp->head == o && rp->sell_rate > 0.0;
+    if ((m->trace || !at_once) &&
+        model_schedule(m, m->t + patience, EV_PATIENCE, o, op->gen, 0))
         return -1;
     return try_serve(m, op->rep);
 }
@@ -331,7 +339,7 @@ int sales_on_arrive(struct model *m, int32_t r)
     op->key = rng_key(rng_key(rng_key(m->base_key, S_OPP), (uint64_t)r),
                       rp->k);
     rng_reseed(m->rng, op->key);
-    op->value = dist_sample(&P(m)->sales.deal_value, m->rng);
+    op->value = model_draw(&P(m)->sales.deal_value, m->rng);
     op->created_t = m->t;
     m->open_opps++;
     m->open_value += op->value;
