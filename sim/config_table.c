@@ -564,13 +564,28 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
     return 0;
 }
 
+/* Largest parameter of a distribution in a scenario file. Money, hours
+ * and days beyond it are no model of anything, and the statistics of
+ * such draws (sums of squares over weeks and replications) overflow to
+ * infinity and NaN in the CSVs: deal_value = 1e300 did. */
+#define CFGK_DIST_MAX 1e15
+
 static int parse_dist(const struct cfgk *k, const char *s, struct dist *d,
                       struct err *e)
 {
     struct err de = {0};
-    if (dist_parse(d, s, (k->flags & CFGK_NONNEG) != 0, &de) == 0)
-        return 0;
-    return err_set(e, de.kind, ": %s", de.msg);
+    struct dist x;
+    if (dist_parse(&x, s, (k->flags & CFGK_NONNEG) != 0, &de) != 0)
+        return err_set(e, de.kind, ": %s", de.msg);
+    const double *v = x.kind == DIST_EMPIRICAL ? x.v : x.p;
+    size_t n = x.kind == DIST_EMPIRICAL ? x.n : 3;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(v[i]) > CFGK_DIST_MAX)
+            return err_set(e, ERR_CONFIG,
+                           ": %.10g is out of range (a distribution's values "
+                           "are at most 1e15)", v[i]);
+    *d = x;
+    return 0;
 }
 
 static int parse_string(const char *s, char **out, struct err *e)

@@ -23,25 +23,49 @@ struct writer {
     const struct config *cfg; /* NULL: no sources */
 };
 
+/* Removes the blank after each comma of a distribution's value
+ * ("empirical(1, 2)" -> "empirical(1,2)"); text (a title) is left alone. */
+static void compact_value(const char *value, char *buf, size_t size)
+{
+    size_t n = 0;
+    int dist = strchr(value, '(') != NULL;
+    for (const char *s = value; *s && n + 1 < size; s++)
+        if (!(dist && *s == ' ' && s > value && s[-1] == ','))
+            buf[n++] = *s;
+    buf[n] = '\0';
+}
+
 /* Writes "key = value", and with sources " ; default", " ; FILE:LINE" or
  * " ; --set" aligned in a column; a source that would push the line past
- * what inih reads goes on a comment line of its own, above. */
+ * what inih reads goes on a comment line of its own, above. A line that
+ * would still be too long is written without blanks: "title =x..." of a
+ * 199-byte line, or a spec that dist_format() spreads out, must read
+ * back. */
 static void put_line(const struct writer *w, const char *section,
                      const char *key, const char *value)
 {
+    char src[512] = "";
+    if (w->cfg) {
+        const struct config_entry *en = config_find(w->cfg, section, key);
+        if (!en)
+            snprintf(src, sizeof src, "default");
+        else if (en->line > 0)
+            snprintf(src, sizeof src, "%s:%d", en->file, en->line);
+        else
+            snprintf(src, sizeof src, "%s", en->file);
+    }
+    size_t n = strlen(key) + 3 + strlen(value);
+    if (n > LINE_MAX_INIH) {
+        char compact[VALUE_MAX];
+        compact_value(value, compact, sizeof compact);
+        fprintf(w->out, "%s%s%s%s=%s\n", src[0] ? "; " : "", src,
+                src[0] ? "\n" : "", key, compact);
+        return;
+    }
     if (!w->cfg) {
         fprintf(w->out, "%s = %s\n", key, value);
         return;
     }
-    const struct config_entry *en = config_find(w->cfg, section, key);
-    char src[512];
-    if (!en)
-        snprintf(src, sizeof src, "default");
-    else if (en->line > 0)
-        snprintf(src, sizeof src, "%s:%d", en->file, en->line);
-    else
-        snprintf(src, sizeof src, "%s", en->file);
-    size_t n = strlen(key) + 3 + strlen(value);
     size_t pad = n < SOURCE_COLUMN ? SOURCE_COLUMN - n : 1;
     if (n + pad + 2 + strlen(src) > LINE_MAX_INIH) {
         fprintf(w->out, "; %s\n%s = %s\n", src, key, value);

@@ -156,6 +156,19 @@ static int run_too(const struct expect *c, const char *path)
         print_error("%s (run): %s\n", c->file, why);
         rc = -1;
     }
+    if (rc == 0 && c->status == 0) {
+        /* run.ini reproduces the run: it must read back. */
+        char run_ini[400];
+        ru_fmt(run_ini, sizeof run_ini, "%s/run.ini", dir);
+        const char *again[] = {"check", run_ini, NULL};
+        struct proc r2 = ru_run(again, TIME_LIMIT);
+        if (r2.status != 0) {
+            print_error("%s (run): run.ini does not read back: %s\n",
+                        c->file, r2.err);
+            rc = -1;
+        }
+        ru_proc_free(&r2);
+    }
     if (rc == 0 && c->status != 0 && access(dir, F_OK) == 0) {
         print_error("%s (run): failed but created %s\n", c->file, dir);
         rc = -1;
