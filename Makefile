@@ -53,7 +53,7 @@ all: salescap
 
 # The user-facing binary lives at the top; the build folder keeps its twin.
 salescap: $(BIN)
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@  # rename: works while it runs
 
 $(BIN): $(MAIN_OBJ) $(BUILD)/libsalescap.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -93,14 +93,15 @@ check:
 	    LDFLAGS_EXTRA='-fsanitize=address,undefined'
 
 # Benchmarks: every bench/NAME.c is a program linked against its own copy
-# of the library, built with -O2 -DNDEBUG in build/bench; bench/run.sh runs
-# them (best of 3), prints a table and writes bench/results.csv.
+# of the library, built with -O2 -DNDEBUG in build/bench, beside a salescap
+# built the same way; bench/run.sh runs them (best of 3), prints a table
+# and writes bench/results.csv.
 BENCH_BUILD := build/bench
 BENCH_BIN := $(patsubst bench/%.c,$(BENCH_BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) OPT='-O2 -DNDEBUG' \
-	    $(BENCH_BIN)
+	    $(BENCH_BIN) $(BENCH_BUILD)/salescap
 	@sh bench/run.sh $(BENCH_BUILD)/bench bench/results.csv
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsalescap.a

@@ -296,7 +296,7 @@ static int on_tick(struct model *m, int w)
      * then what the market and the interventions make of it, then what
      * every rep does (pulls change reps' rates). */
     if (iv_staffing(m) != 0 || ops_update_staff(m) != 0 ||
-        iv_on_tick(m) != 0)
+        ops_incident(m) != 0 || iv_on_tick(m) != 0)
         return -1;
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)
@@ -307,6 +307,30 @@ static int on_tick(struct model *m, int w)
     if (model_schedule(m, (w + 1) * DAYS_PER_WEEK, EV_TICK, w + 1, 0, 0))
         return -1;
     return 0;
+}
+
+/* Whether an event still stands (lazy cancellation), for the trace. */
+static int ev_live(const struct model *m, const struct evq_event *ev)
+{
+    uint32_t id = ev->id;
+    switch ((enum ev_kind)ev->kind) {
+    case EV_OPP_ARRIVE:
+        return ev->gen == m->reps[id].prosp_gen;
+    case EV_REP_DONE:
+        return ev->gen == m->reps[id].serve_gen;
+    case EV_BUYER_DONE:
+    case EV_PATIENCE:
+        return ev->gen == m->opps[id].gen;
+    case EV_OPS_DONE:
+        return ev->gen == m->servers[id].gen;
+    case EV_TICKET:
+    case EV_ANNIVERSARY:
+        return ev->gen == m->clients[id].gen;
+    case EV_TICK:
+    case EV_KIND_COUNT:
+        break;
+    }
+    return 1;
 }
 
 static int dispatch(struct model *m, const struct evq_event *ev)
@@ -366,8 +390,9 @@ int model_loop(struct model *m, struct err *e)
                            "bound?); raise [simulation] max_events if it "
                            "is meant to be this big",
                            max_events);
-        if (m->trace && ev.kind != EV_TICK)
-            TRACE(m, ev_names[ev.kind], (int32_t)ev.id, "gen=%u", ev.gen);
+        if (m->trace && ev.kind != EV_TICK && ev_live(m, &ev))
+            model_tracef(m, ev_names[ev.kind], (int32_t)ev.id, "gen=%u",
+                         ev.gen);
         int rc = dispatch(m, &ev);
         if (rc < 0)
             return err_set(e, ERR_RUNTIME, "out of memory");

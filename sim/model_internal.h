@@ -56,6 +56,7 @@ enum stream {
     S_RENEW,
     S_ONBOARD,
     S_STAFF,     /* (role, seat, occupant): departure of ops/support */
+    S_INCIDENT,  /* (j): the j-th ticket of the ops incident */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -104,6 +105,7 @@ struct rep {
     int32_t pulled_by;       /* intervention index, or NONE */
     double return_t, return_prod, return_ramp_weeks;
     double leak_t, leak_share, leak_weeks, leak_eff;
+    double pull_until_t;     /* when the current pull ends */
     int32_t server;          /* this rep's ops server, or NONE */
 };
 
@@ -157,6 +159,8 @@ struct server {
     double clock;            /* clock hours per day */
     double last_t;
     double start_t, ramp_weeks, ramp_start, depart_t;
+    double until_t;          /* a rep's ops assignment ends: INFINITY for
+                              * staff */
 };
 
 /* A person hired, starting at tick `week`. */
@@ -311,6 +315,7 @@ int ops_new_client(struct model *m, int32_t owner, uint64_t key,
 int ops_on_ticket(struct model *m, int32_t c);
 int ops_on_anniversary(struct model *m, int32_t c);
 int ops_dispatch(struct model *m);
+int ops_incident(struct model *m);
 double ops_expected_delay(const struct model *m);
 double ops_backlog_hours(const struct model *m);
 

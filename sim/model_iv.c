@@ -179,7 +179,7 @@ static int pull_count(const struct pull_spec *sp, int filled)
 }
 
 static void pull_start(struct model *m, int32_t idx,
-                       const struct pull_spec *sp)
+                       const struct pull_spec *sp, int weeks)
 {
     int n = pull_count(sp, sales_filled(m)), pulled = 0;
     for (int32_t r = 0; r < m->n_reps && pulled < n; r++) {
@@ -189,6 +189,7 @@ static void pull_start(struct model *m, int32_t idx,
         rp->pulled_by = idx;
         rp->pull_share = sp->share;
         rp->pull_eff = sp->ops_efficiency;
+        rp->pull_until_t = m->t + weeks * DAYS_PER_WEEK;
         rp->return_t = -INFINITY;
         rp->leak_weeks = 0.0;
         pulled++;
@@ -234,7 +235,7 @@ static void policy(struct model *m, int32_t idx, const struct iv_policy *pl,
     if (*busy > 0 || w < *cool || pl->weeks <= 0 ||
         !(m->delay > pl->threshold_days))
         return;
-    pull_start(m, idx, &pl->spec);
+    pull_start(m, idx, &pl->spec, pl->weeks);
     *busy = w + pl->weeks;
 }
 
@@ -285,7 +286,7 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     case IV_PULL: {
         const struct iv_pull *pu = &iv->u.pull;
         if (pu->weeks > 0 && w == pu->start_week)
-            pull_start(m, idx, &pu->spec);
+            pull_start(m, idx, &pu->spec, pu->weeks);
         if (pu->weeks > 0 && w == pu->start_week + pu->weeks)
             pull_end(m, idx, &pu->spec);
         return 0;

@@ -40,7 +40,7 @@ static int32_t server_new(struct model *m, int32_t rep)
         return NONE;
     int32_t s = m->n_servers++;
     m->servers[s] = (struct server){.item = NONE, .rep = rep,
-                                    .last_t = m->t};
+                                    .last_t = m->t, .until_t = INFINITY};
     return s;
 }
 
@@ -224,6 +224,15 @@ int ops_dispatch(struct model *m)
     for (int32_t s = 0; s < m->n_servers && m->n_ready > 0; s++) {
         struct server *sv = &m->servers[s];
         if (sv->item != NONE || !(sv->rate > 0.0))
+            continue;
+        struct fifo *q = next_queue(m);
+        if (!q)
+            return 0;
+        /* Assumption: a rep in ops does not start an item it cannot
+         * finish before going back to sales (the end of the pull, or of
+         * the leak); otherwise a rep leaking a few ops hours a week would
+         * sit on a whole onboarding for months. Staff have no end. */
+        if (m->t + m->items[q->head].hours / sv->rate > sv->until_t)
             continue;
         int32_t i = dequeue(m);
         if (i == NONE)
@@ -492,6 +501,39 @@ double ops_expected_delay(const struct model *m)
     double ahead = ops_backlog_hours(m);
     if (P(m)->ops.queue == QUEUE_ONBOARDING_FIRST)
         ahead -= m->wait_hours[ITEM_TICKET];
-    double own = dist_mean(&P(m)->ops.onboarding_hours) / (cap / n);
+    /* Its own onboarding at a full-time ops person's pace: slow rep
+     * servers must not make the market read a longer delay. */
+    (void)n;
+    double own = dist_mean(&P(m)->ops.onboarding_hours) /
+                 (P(m)->ops.role.hours_per_week / DAYS_PER_WEEK);
     return fmin(NO_CAPACITY_DELAY_DAYS, ahead / cap + own);
+}
+
+/* The incident of [operations]: incident_tickets tickets at once, each
+ * from a live client picked at random, drawn from stream (S_INCIDENT, j)
+ * so the baseline and every scenario meet the same incident. */
+int ops_incident(struct model *m)
+{
+    const struct ops_params *o = &P(m)->ops;
+    if (o->incident_tickets <= 0 ||
+        m->week != P(m)->sim.warmup_weeks + o->incident_week ||
+        m->n_clients == 0)
+        return 0;
+    TRACE(m, "incident", o->incident_tickets, "%s", "");
+    for (int j = 0; j < o->incident_tickets; j++) {
+        uint64_t key = rng_key(rng_key(m->base_key, S_INCIDENT), (uint64_t)j);
+        rng_reseed(m->rng, key);
+        int32_t c = (int32_t)(gsl_rng_uniform(m->rng) * m->n_clients);
+        int32_t k = 0;
+        while (k < m->n_clients && m->clients[c].state != CL_LIVE) {
+            c = (c + 1) % m->n_clients;
+            k++;
+        }
+        if (k == m->n_clients)
+            return 0; /* nobody live to raise a ticket */
+        double hours = dist_sample(&o->ticket_hours, m->rng);
+        if (item_new(m, c, ITEM_TICKET, hours) == NONE)
+            return -1;
+    }
+    return ops_dispatch(m);
 }

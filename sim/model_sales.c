@@ -281,6 +281,11 @@ int sales_update_rates(struct model *m, int32_t r)
         int32_t s = ops_rep_server(m, r);
         if (s == NONE)
             return -1;
+        rp = &m->reps[r];
+        m->servers[s].until_t =
+            rp->pulled_by != NONE
+                ? rp->pull_until_t
+                : rp->leak_t + rp->leak_weeks * DAYS_PER_WEEK;
         return ops_set_server(m, s, a.ops * a.prod * a.ops_eff, a.ops);
     }
     return 0;

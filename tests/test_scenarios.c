@@ -163,14 +163,13 @@ static void test_habit(void **state)
     struct delta habit = lost(f, "habit");
     struct delta no_leak = lost(f, "no_leak");
     struct delta crisis = lost(f, "crisis_only");
+    /* The habit costs several single pulls, leak or no leak; pulling
+     * only in a real crisis gains revenue (late items saved). */
     assert_positive(one);
     assert_above(habit, one);
-    assert_true(habit.lo > 4.0 * one.mean);
-    assert_above(habit, no_leak);
+    assert_true(habit.lo > 3.0 * one.mean);
+    assert_above(no_leak, one);
     assert_negative(crisis);
-    struct delta h = total(f, "habit", "rep_hours_ops");
-    struct delta n = total(f, "no_leak", "rep_hours_ops");
-    assert_true(h.lo > 1.5 * n.hi);
 }
 
 /* With ops short-handed, every other lever beats the pull, and hiring
