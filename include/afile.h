@@ -6,6 +6,10 @@
  * mode (0666 less the umask, not mkstemp's 0600) and renames it over the
  * target. afile_abort() removes the temporary. A reader never sees a half
  * file, and an interrupted run leaves the previous file in place.
+ * A target that exists and is not a plain file (a device such as
+ * /dev/null, a FIFO, a symbolic link such as /dev/stdout) is written in
+ * place instead, without a temporary: replacing it would replace the
+ * device node or the link.
  */
 #ifndef SALESCAP_AFILE_H
 #define SALESCAP_AFILE_H
@@ -23,8 +27,15 @@ struct afile {
 /* Opens a temporary for path. Returns 0, or -1 with e set (ERR_RUNTIME). */
 int afile_open(struct afile *a, const char *path, struct err *e);
 
-/* Makes the written content the file at path. Returns 0, or -1 with e set;
- * either way a is closed and its memory freed. */
+/* Flushes, fsyncs, gives the temporary its mode and closes it, without
+ * renaming: once every file of a set is finished, the renames cannot fail
+ * for a full disk. Returns 0, or -1 with e set, the temporary removed
+ * and a freed (afile_abort and afile_commit are then no-ops). */
+int afile_finish(struct afile *a, struct err *e);
+
+/* Makes the written content the file at path (finishing it first unless
+ * afile_finish did). Returns 0, or -1 with e set; either way a is closed
+ * and its memory freed; on a zeroed or freed struct, returns 0. */
 int afile_commit(struct afile *a, struct err *e);
 
 /* Discards the temporary; safe on a zeroed or committed struct. */

@@ -28,10 +28,13 @@ int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
 
 /* Writes all run files into dir (created if missing). summary is the text
- * of summary.txt. Returns 0, or -1 with e set. */
+ * of summary.txt. The files are written and synced as temporaries first,
+ * then renamed together: an error, or *stop (set by a signal handler;
+ * NULL: none) found set before the renames, leaves the previous files as
+ * they were. Returns 0, or -1 with e set ("interrupted" for *stop). */
 int output_write_run(const char *dir, const struct config *cfg,
                      const struct params *p, const struct run_result *r,
-                     const char *summary, struct err *e);
+                     const char *summary, volatile int *stop, struct err *e);
 
 /* Formats x for CSV: %.10g, with -0 written as 0. */
 void output_num(char *buf, size_t size, double x);

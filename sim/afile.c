@@ -60,9 +60,38 @@ static void afile_free(struct afile *a)
     a->f = NULL;
 }
 
+/* An existing target that is not a plain file (a device, a FIFO, a
+ * symbolic link such as /dev/stdout) is written in place: renaming a
+ * temporary over it would replace the device node or the link itself,
+ * and as root that means /dev/null becomes a file. Returns 1 when a is
+ * open that way, 0 for a plain or new file, -1 with e set. */
+static int open_in_place(struct afile *a, const char *path, struct err *e)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return 0;
+    if (S_ISDIR(st.st_mode))
+        return err_set(e, ERR_RUNTIME, "%s: cannot write: is a directory",
+                       path);
+    a->path = strdup(path);
+    if (!a->path)
+        return err_set(e, ERR_RUNTIME, "%s: out of memory", path);
+    a->f = fopen(path, "w");
+    if (!a->f) {
+        int saved = errno;
+        afile_free(a);
+        return err_set(e, ERR_RUNTIME, "%s: cannot open: %s", path,
+                       strerror(saved));
+    }
+    return 1;
+}
+
 int afile_open(struct afile *a, const char *path, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    int rc = open_in_place(a, path, e);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
     size_t n = strlen(path);
     a->path = strdup(path);
     a->tmp = malloc(n + 16);
@@ -91,14 +120,16 @@ int afile_open(struct afile *a, const char *path, struct err *e)
     return 0;
 }
 
-int afile_commit(struct afile *a, struct err *e)
+int afile_finish(struct afile *a, struct err *e)
 {
     int bad = 0, saved = 0;
+    if (!a->f)
+        return 0;
     if (fflush(a->f) != 0 || ferror(a->f))
         bad = 1, saved = errno;
-    if (!bad && fsync(fileno(a->f)) != 0)
+    if (!bad && a->tmp && fsync(fileno(a->f)) != 0)
         bad = 1, saved = errno;
-    if (!bad) {
+    if (!bad && a->tmp) {
         mode_t mask = umask(0);
         umask(mask);
         if (fchmod(fileno(a->f), 0666 & ~mask) != 0)
@@ -107,16 +138,35 @@ int afile_commit(struct afile *a, struct err *e)
     if (fclose(a->f) != 0 && !bad)
         bad = 1, saved = errno;
     a->f = NULL;
-    if (!bad && rename(a->tmp, a->path) != 0)
-        bad = 1, saved = errno;
-    if (bad) {
-        err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->path,
-                strerror(saved ? saved : EIO));
+    if (!bad)
+        return 0;
+    err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->path,
+            strerror(saved ? saved : EIO));
+    if (a->tmp) {
+        unlink(a->tmp);
+        tmps_remove(a->tmp);
+    }
+    afile_free(a);
+    return -1;
+}
+
+int afile_commit(struct afile *a, struct err *e)
+{
+    if (afile_finish(a, e) != 0)
+        return -1;
+    if (!a->tmp) { /* written in place, or a zeroed struct */
+        afile_free(a);
+        return 0;
+    }
+    int rc = 0;
+    if (rename(a->tmp, a->path) != 0) {
+        rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->path,
+                     strerror(errno));
         unlink(a->tmp);
     }
     tmps_remove(a->tmp);
     afile_free(a);
-    return bad ? -1 : 0;
+    return rc;
 }
 
 void afile_abort(struct afile *a)

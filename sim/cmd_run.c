@@ -292,8 +292,11 @@ static int draw(const struct run_args *a, const char *out, const char *plots)
     return 0;
 }
 
+/* Simulates and writes the results; sets *committed once they replaced
+ * the previous ones. An interruption is reported by the caller. */
 static int simulate_and_write(const struct run_args *a, struct config *cfg,
-                              struct params *p, const char *out)
+                              struct params *p, const char *out,
+                              int *committed)
 {
     struct run_opts o = {
         .jobs = a->jobs, .replications = p->sim.replications,
@@ -314,8 +317,9 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         err_set(&e, ERR_RUNTIME, "out of memory");
         goto done;
     }
-    if (output_write_run(out, cfg, p, &r, text, &e) != 0)
+    if (output_write_run(out, cfg, p, &r, text, &stop_flag, &e) != 0)
         goto done;
+    *committed = 1;
     warmup_check(p, &r);
     if (!a->quiet) {
         fflush(stderr);
@@ -324,18 +328,24 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     }
     rc = 0;
 done:
-    if (rc)
+    if (rc && !stop_signal)
         cli_error("%s", e.msg);
     free(text);
     run_result_destroy(&r);
     return rc;
 }
 
-static int interrupted(void)
+/* The message and status of a run stopped by SIGINT or SIGTERM: before
+ * its results replaced the previous ones, or after (while drawing). */
+static int interrupted(int committed, const char *out)
 {
     afile_cleanup_all();
-    cli_error("interrupted by %s; previous results are untouched",
-              stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    const char *sig = stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    if (committed)
+        cli_error("interrupted by %s; the results in %s/ are complete, the "
+                  "charts may not be", sig, out);
+    else
+        cli_error("interrupted by %s; previous results are untouched", sig);
     return 128 + (int)stop_signal;
 }
 
@@ -360,13 +370,12 @@ int cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    rc = simulate_and_write(&a, &cfg, &p, out);
-    if (stop_signal) {
-        rc = interrupted();
-        goto done;
-    }
-    if (rc == 0 && !a.no_plot)
+    int committed = 0;
+    rc = simulate_and_write(&a, &cfg, &p, out, &committed);
+    if (rc == 0 && !a.no_plot && !stop_signal)
         rc = draw(&a, out, plots);
+    if (stop_signal)
+        rc = interrupted(committed, out);
 done:
     params_destroy(&p);
     config_destroy(&cfg);
@@ -385,6 +394,33 @@ static int find_scenario(const struct params *p, const char *id)
     return -2;
 }
 
+/* SIGINT/SIGTERM during trace -o FILE: remove the temporary and go. */
+static void on_trace_signal(int sig)
+{
+    static const char msg[] = "salescap: interrupted; no trace written\n";
+    afile_cleanup_all();
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(128 + sig);
+}
+
+/* Opens trace -o FILE atomically (stdout without -o). */
+static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
+                      struct err *e)
+{
+    *f = stdout;
+    if (!a->out)
+        return 0;
+    if (afile_open(af, a->out, e) != 0)
+        return -1;
+    *f = af->f;
+    struct sigaction sa = {.sa_handler = on_trace_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
     struct run_args a;
@@ -394,7 +430,8 @@ int cmd_trace(int argc, char **argv)
     struct config cfg = {0};
     struct params p = {0};
     struct model *m = NULL;
-    FILE *f = stdout;
+    struct afile af = {0};
+    FILE *f;
     if ((rc = load(&a, &cfg, &p)) != 0)
         goto done;
     int s = find_scenario(&p, a.scenario);
@@ -406,8 +443,8 @@ int cmd_trace(int argc, char **argv)
     struct err e = {0};
     size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
     double *raw = malloc(n * sizeof *raw);
-    if (a.out && !(f = fopen(a.out, "w"))) {
-        cli_error("%s: %s", a.out, strerror(errno));
+    if (open_trace(&a, &af, &f, &e) != 0) {
+        cli_error("%s", e.msg);
         free(raw);
         rc = EXIT_RUNTIME;
         goto done;
@@ -419,14 +456,13 @@ int cmd_trace(int argc, char **argv)
     } else {
         rc = err_set(&e, ERR_RUNTIME, "out of memory") ? EXIT_RUNTIME : 0;
     }
+    free(raw);
+    if (rc == 0 && af.f && afile_commit(&af, &e) != 0)
+        rc = EXIT_RUNTIME;
     if (rc)
         cli_error("%s", e.msg);
-    free(raw);
-    if (f != stdout && fclose(f) != 0 && !rc) {
-        cli_error("%s: %s", a.out, strerror(errno));
-        rc = EXIT_RUNTIME;
-    }
 done:
+    afile_abort(&af);
     model_free(m);
     params_destroy(&p);
     config_destroy(&cfg);

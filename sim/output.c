@@ -391,7 +391,7 @@ static int fill(struct afile *af, const struct config *cfg,
 
 int output_write_run(const char *dir, const struct config *cfg,
                      const struct params *p, const struct run_result *r,
-                     const char *summary, struct err *e)
+                     const char *summary, volatile int *stop, struct err *e)
 {
     struct afile af[F_COUNT];
     memset(af, 0, sizeof af);
@@ -408,12 +408,23 @@ int output_write_run(const char *dir, const struct config *cfg,
         err_set(e, ERR_RUNTIME, "%s: cannot write", dir);
         goto abort;
     }
-    /* Hold SIGINT/SIGTERM back while the set is replaced. */
+    /* Every file on disk before any is renamed: a full disk fails the
+     * whole set, not the fourth file of it. */
+    for (i = 0; i < F_COUNT; i++)
+        if (afile_finish(&af[i], e) != 0)
+            goto abort;
+    /* Hold SIGINT/SIGTERM back while the set is replaced; one that came
+     * while the files were written keeps the previous set. */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old);
+    if (stop && *stop) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        err_set(e, ERR_RUNTIME, "interrupted");
+        goto abort;
+    }
     rc = 0;
     for (i = 0; i < F_COUNT; i++)
         if (afile_commit(&af[i], e) != 0)
