@@ -135,8 +135,8 @@ static const struct cfgk operations_keys[] = {
           "the baseline and every scenario (-1: none)"),
     K_INT("incident_tickets", "0", 0, 1000000, 0, struct ops_params,
           incident_tickets,
-          "tickets the incident raises, from random live clients, spread "
-          "over its week"),
+          "tickets the incident raises at the start of its week, each "
+          "from a random live client"),
     ROLE_KEYS(struct ops_params, "6", "8", "0.5", "8"),
 };
 
