@@ -320,35 +320,35 @@ static inline void open_bucket(struct evq *q, size_t b)
         evq_check_density(q);
 }
 
-/* The heap ran dry with events still pending: opens the next non-empty
- * bucket, rebuilding the calendar when the buckets run out. */
-__attribute__((noinline)) static void evq_advance(struct evq *q)
+/* The buckets ran out: a new calendar from the overflow, and its first
+ * bucket opened. */
+__attribute__((noinline, cold)) static void evq_next_calendar(struct evq *q)
 {
-    for (;;) {
-        size_t b = q->nextb, nb = q->nb;
-        while (b < nb && q->head[b] == EVQ_NONE)
-            b++;
-        if (b < nb) {
-            open_bucket(q, b);
-            return;
-        }
-        q->nextb = nb;
+    do {
+        q->nextb = q->nb;
         assert(q->over != EVQ_NONE);
         rebuild(q);
         if (q->nh > 0)
             return;
-    }
+        size_t b = 0;
+        while (b < q->nb && q->head[b] == EVQ_NONE)
+            b++;
+        if (b < q->nb)
+            open_bucket(q, b);
+    } while (q->nh == 0);
 }
 
-/* evq_advance's common case inline, for pop: the next bucket holds the
- * next events. */
-static inline void evq_refill(struct evq *q)
+/* The heap ran dry with events still pending: opens the next non-empty
+ * bucket, rebuilding the calendar when the buckets run out. */
+__attribute__((noinline)) static void evq_advance(struct evq *q)
 {
-    size_t b = q->nextb;
-    if (b < q->nb && q->head[b] != EVQ_NONE)
+    size_t b = q->nextb, nb = q->nb;
+    while (b < nb && q->head[b] == EVQ_NONE)
+        b++;
+    if (b < nb)
         open_bucket(q, b);
     else
-        evq_advance(q);
+        evq_next_calendar(q);
 }
 
 /* The heap has grown past switch_at: every event goes back to the
@@ -457,8 +457,11 @@ int evq_copy(struct evq *dst, const struct evq *src)
     memcpy(heap, src->heap, src->nh * sizeof *heap);
     memcpy(pool, src->pool, src->top * sizeof *pool);
     memcpy(next, src->next, src->top * sizeof *next);
-    if (src->nb)
-        memcpy(head, src->head, src->nb * sizeof *head);
+    /* Buckets below nextb are open (empty) and never read again before a
+     * rebuild sets them. */
+    if (src->nb > src->nextb)
+        memcpy(head + src->nextb, src->head + src->nextb,
+               (src->nb - src->nextb) * sizeof *head);
     return 0;
 }
 
@@ -527,7 +530,7 @@ int evq_pop(struct evq *q, struct evq_event *ev)
     if (n > 0)
         heap_down(h, n, 0, h[n]);
     else if (q->n > 0)
-        evq_refill(q);
+        evq_advance(q); /* out of line: pop itself then needs no frame */
     return 0;
 }
 

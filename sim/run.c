@@ -49,6 +49,8 @@ struct pool {
     int nslots;
     struct slot *slots;
     size_t raw_len;         /* doubles per scenario */
+    double *pv;             /* commit's period values, per scenario */
+    unsigned char *pok;
     struct err err;
     int failed;
     double t0, last_draw;
@@ -80,17 +82,30 @@ static void add_weekly(struct run_result *r, int s, const double *raw)
     }
 }
 
-static void add_quarterly(struct run_result *r, int s, const double *raw)
+/* A replication's value of every metric over each quarter and, at index
+ * `quarters`, over the whole horizon (ok: defined); computed once and
+ * shared by the quarterly summary and every comparison. */
+static void period_values(const struct run_result *r, const double *raw,
+                          double *v, unsigned char *ok)
 {
-    for (int q = 0; q < r->quarters; q++) {
-        int w0, w1;
-        run_quarter_weeks(q, r->weeks, &w0, &w1);
+    for (int q = 0; q <= r->quarters; q++) {
+        int w0 = 0, w1 = r->weeks;
+        if (q < r->quarters)
+            run_quarter_weeks(q, r->weeks, &w0, &w1);
         for (int m = 0; m < M_COUNT; m++) {
-            double v;
-            if (metric_combine(raw, w0, w1, m, &v) == 0)
-                acc_add(run_quarterly(r, s, q, m), v);
+            size_t i = (size_t)q * M_COUNT + (size_t)m;
+            ok[i] = metric_combine(raw, w0, w1, m, &v[i]) == 0;
         }
     }
+}
+
+static void add_quarterly(struct run_result *r, int s, const double *v,
+                          const unsigned char *ok)
+{
+    for (int q = 0; q < r->quarters; q++)
+        for (int m = 0; m < M_COUNT; m++)
+            if (ok[q * M_COUNT + m])
+                acc_add(run_quarterly(r, s, q, m), v[q * M_COUNT + m]);
 }
 
 static void add_pair(struct run_result *r, int s, int q, int m, double b,
@@ -103,24 +118,19 @@ static void add_pair(struct run_result *r, int s, int q, int m, double b,
 }
 
 /* Paired differences of scenario s against the baseline, per quarter and
- * for the whole horizon (period `quarters`). */
-static void add_comparison(struct run_result *r, int s, const double *base,
-                           const double *scen)
+ * for the whole horizon (period `quarters`), from both runs' period
+ * values (bv, bok: the baseline's; xv, xok: the scenario's). */
+static void add_comparison(struct run_result *r, int s, const double *bv,
+                           const unsigned char *bok, const double *xv,
+                           const unsigned char *xok)
 {
     double cum_b = 0.0, cum_s = 0.0;
     for (int q = 0; q <= r->quarters; q++) {
-        int w0 = 0, w1 = r->weeks;
-        if (q < r->quarters)
-            run_quarter_weeks(q, r->weeks, &w0, &w1);
-        for (int m = 0; m < M_COUNT; m++) {
-            double b, x;
-            if (metric_combine(base, w0, w1, m, &b) == 0 &&
-                metric_combine(scen, w0, w1, m, &x) == 0)
-                add_pair(r, s, q, m, b, x);
-        }
-        double b, x;
-        metric_combine(base, w0, w1, M_REVENUE, &b);
-        metric_combine(scen, w0, w1, M_REVENUE, &x);
+        size_t p = (size_t)q * M_COUNT;
+        for (int m = 0; m < M_COUNT; m++)
+            if (bok[p + m] && xok[p + m])
+                add_pair(r, s, q, m, bv[p + m], xv[p + m]);
+        double b = bv[p + M_REVENUE], x = xv[p + M_REVENUE];
         /* Lost revenue is baseline minus scenario: the pair is stored
          * with the scenario's loss as "scenario" and none as "baseline",
          * so delta_mean is the mean loss. */
@@ -137,13 +147,16 @@ static void commit(struct pool *pl, const struct slot *sl)
 {
     struct run_result *r = pl->res;
     size_t off = (size_t)pl->p->sim.warmup_weeks * RAW_COUNT;
-    const double *base = sl->raw + off;
+    size_t per = (size_t)(r->quarters + 1) * M_COUNT;
     for (int s = 0; s < r->nscen; s++) {
         const double *raw = sl->raw + (size_t)s * pl->raw_len + off;
+        double *v = pl->pv + (size_t)s * per;
+        unsigned char *ok = pl->pok + (size_t)s * per;
+        period_values(r, raw, v, ok);
         add_weekly(r, s, raw);
-        add_quarterly(r, s, raw);
+        add_quarterly(r, s, v, ok);
         if (s > 0)
-            add_comparison(r, s, base, raw);
+            add_comparison(r, s, pl->pv, pl->pok, v, ok);
     }
     for (int w = 0; w < r->weeks_total; w++) {
         acc_add(&r->warm_revenue[w], sl->raw[(size_t)w * RAW_COUNT +
@@ -379,8 +392,11 @@ static int pool_init(struct pool *pl, const struct params *p,
     pl->res = res;
     pl->nslots = 2 * (o->jobs > 0 ? o->jobs : 1);
     pl->raw_len = (size_t)res->weeks_total * RAW_COUNT;
+    size_t nper = (size_t)res->nscen * (res->quarters + 1) * M_COUNT;
+    pl->pv = malloc(nper * sizeof *pl->pv);
+    pl->pok = malloc(nper);
     pl->slots = calloc((size_t)pl->nslots, sizeof *pl->slots);
-    if (!pl->slots)
+    if (!pl->pv || !pl->pok || !pl->slots)
         return -1;
     for (int i = 0; i < pl->nslots; i++) {
         pl->slots[i].rep = -1;
@@ -399,6 +415,8 @@ static void pool_destroy(struct pool *pl)
 {
     free(pl->cp_tick);
     free(pl->cp_of);
+    free(pl->pv);
+    free(pl->pok);
     if (!pl->slots)
         return;
     for (int i = 0; i < pl->nslots; i++)
