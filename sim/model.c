@@ -109,6 +109,7 @@ void model_free(struct model *m)
     free(m->items);
     free(m->servers);
     free(m->hires);
+    free(m->supp);
     free(m->weekly_revenue);
     free(m->busy_until);
     free(m->cool_until);
@@ -149,8 +150,9 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->item_seq = 0;
     m->wait_hours[0] = m->wait_hours[1] = 0.0;
     m->backlog_items = 0;
-    m->n_support = p->support.role.count;
-    m->support_absorb = p->support.role.count * p->support.absorb_hours_per_week;
+    m->n_supp = 0;
+    m->n_support = 0;
+    m->support_absorb = 0.0;
     memset(&m->revenue, 0, sizeof m->revenue);
     memset(&m->pipeline, 0, sizeof m->pipeline);
     memset(&m->sell_busy, 0, sizeof m->sell_busy);
@@ -181,6 +183,9 @@ static int model_populate(struct model *m)
             return -1;
     for (int i = 0; i < p->ops.role.count; i++)
         if (ops_add_staff(m, 0.0, 0.0) != 0)
+            return -1;
+    for (int i = 0; i < p->support.role.count; i++)
+        if (iv_support_add(m, 0.0, 0.0, p->support.absorb_hours_per_week))
             return -1;
     double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
     for (int i = 0; i < p->clients.initial; i++) {

@@ -57,6 +57,7 @@ enum stream {
     S_ONBOARD,
     S_STAFF,     /* (role, seat, occupant): departure of ops/support */
     S_INCIDENT,  /* (j): the j-th ticket of the ops incident */
+    S_SUPPORT,   /* (i, occupant): departure of support person i */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -163,6 +164,14 @@ struct server {
                               * staff */
 };
 
+/* A sales support seat: it takes admin hours off the reps. */
+struct support_person {
+    int filled;
+    uint32_t occupant;
+    double start_t, ramp_weeks, depart_t;
+    double absorb_hours_per_week; /* at full productivity */
+};
+
 /* A person hired, starting at tick `week`. */
 struct pending_hire {
     int week;
@@ -213,6 +222,8 @@ struct model {
     int32_t n_ready;             /* servers free to start an item */
     struct pending_hire *hires;
     int32_t n_hires, cap_hires;
+    struct support_person *supp;
+    int32_t n_supp, cap_supp;
     int n_support;               /* support staff employed */
     double support_absorb;       /* admin hours per week they absorb */
 
@@ -322,6 +333,9 @@ double ops_backlog_hours(const struct model *m);
 /* model_iv.c */
 /* Departures and arrivals of people due at this tick. */
 int iv_staffing(struct model *m);
+/* Adds a support person starting at t (ramp_weeks 0: fully productive). */
+int iv_support_add(struct model *m, double t, double ramp_weeks,
+                   double absorb_hours_per_week);
 /* The market's reading of the delay, then the scenario's interventions.
  * Called after staff rates are set, so the delay reflects this week's
  * capacity. */

@@ -79,6 +79,59 @@ static int hire(struct model *m, enum role role, int count, double lead,
     return 0;
 }
 
+/* ---- support staff ---------------------------------------------------- */
+
+static void support_fill(struct model *m, int32_t i, double t, double ramp)
+{
+    const struct role_params *role = &P(m)->support.role;
+    struct support_person *sp = &m->supp[i];
+    sp->filled = 1;
+    sp->occupant++;
+    sp->start_t = t;
+    sp->ramp_weeks = ramp;
+    sp->depart_t = INFINITY;
+    if (role->attrition_per_year > 0.0) {
+        uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_SUPPORT),
+                                       (uint64_t)i), sp->occupant);
+        rng_reseed(m->rng, key);
+        sp->depart_t = t + rng_exponential(
+                               m->rng, 52.0 * DAYS_PER_WEEK /
+                                           role->attrition_per_year);
+    }
+}
+
+int iv_support_add(struct model *m, double t, double ramp_weeks,
+                   double absorb_hours_per_week)
+{
+    if (model_grow((void **)&m->supp, &m->cap_supp, m->n_supp + 1,
+                   sizeof *m->supp))
+        return -1;
+    int32_t i = m->n_supp++;
+    m->supp[i] = (struct support_person){
+        .absorb_hours_per_week = absorb_hours_per_week};
+    support_fill(m, i, t, ramp_weeks);
+    return 0;
+}
+
+/* This week's admin hours taken off the reps. Assumption: a support person
+ * absorbs at most the hours they work, scaled by their ramp. */
+static void support_update(struct model *m)
+{
+    const struct role_params *role = &P(m)->support.role;
+    m->n_support = 0;
+    m->support_absorb = 0.0;
+    for (int32_t i = 0; i < m->n_supp; i++) {
+        const struct support_person *sp = &m->supp[i];
+        if (!sp->filled)
+            continue;
+        double prod = model_ramp(m->t, sp->start_t, sp->ramp_weeks,
+                                 role->ramp_start);
+        m->n_support++;
+        m->support_absorb += prod * fmin(sp->absorb_hours_per_week,
+                                         role->hours_per_week);
+    }
+}
+
 static int start_one(struct model *m, const struct pending_hire *h)
 {
     switch (h->role) {
@@ -94,10 +147,11 @@ static int start_one(struct model *m, const struct pending_hire *h)
     case ROLE_COUNT:
         break;
     }
-    /* Assumption: support staff absorb their full share from day one. */
-    m->n_support++;
-    m->support_absorb += h->absorb_hours_per_week;
-    return 0;
+    if (h->seat != NONE) {
+        support_fill(m, h->seat, m->t, h->ramp_weeks);
+        return 0;
+    }
+    return iv_support_add(m, m->t, h->ramp_weeks, h->absorb_hours_per_week);
 }
 
 /* Starts this week's hires, keeping the others in order. */
@@ -128,6 +182,17 @@ static int departures(struct model *m)
         int wk = m->week + (int)ceil(P(m)->sales.role.backfill_weeks);
         struct pending_hire h = {.week = wk, .role = ROLE_SALES, .seat = r,
                                  .ramp_weeks = P(m)->sales.role.ramp_weeks};
+        if (add_pending(m, h) != 0)
+            return -1;
+    }
+    for (int32_t i = 0; i < m->n_supp; i++) {
+        struct support_person *sp = &m->supp[i];
+        if (!sp->filled || sp->depart_t > m->t)
+            continue;
+        sp->filled = 0;
+        int wk = m->week + (int)ceil(P(m)->support.role.backfill_weeks);
+        struct pending_hire h = {.week = wk, .role = ROLE_SUPPORT, .seat = i,
+                                 .ramp_weeks = P(m)->support.role.ramp_weeks};
         if (add_pending(m, h) != 0)
             return -1;
     }
@@ -348,6 +413,7 @@ int iv_staffing(struct model *m)
 {
     if (departures(m) != 0 || start_hires(m) != 0)
         return -1;
+    support_update(m);
     return 0;
 }
 

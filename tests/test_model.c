@@ -338,6 +338,49 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* Rep admin hours over the horizon of replication 0 of tiny.ini with
+ * these [support] overrides. */
+static double admin_hours(const char *a, const char *b, const char *c)
+{
+    struct params p;
+    load(&p, DATA "tiny.ini", "support.staff=2", a, b, c, NULL);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *raw = raw_alloc(&p);
+    assert_int_equal(model_run(m, -1, 0, raw, NULL, &e), 0);
+    double h = reported(&p, raw, M_REP_HOURS_ADMIN);
+    free(raw);
+    model_free(m);
+    params_destroy(&p);
+    return h;
+}
+
+/* Support staff are people: leaving (with a backfill delay), ramping when
+ * they start, and absorbing at most the hours they work all take admin
+ * hours back to the reps. The departures are the same draws in each run,
+ * so each comparison is strict. */
+static void test_support_staff(void **state)
+{
+    (void)state;
+    double stay = admin_hours("support.attrition_per_year=0",
+                              "support.ramp_weeks=0",
+                              "support.absorb_hours_per_week=20");
+    double leave = admin_hours("support.attrition_per_year=8",
+                               "support.ramp_weeks=0",
+                               "support.absorb_hours_per_week=20");
+    double ramp = admin_hours("support.attrition_per_year=8",
+                              "support.ramp_weeks=10",
+                              "support.absorb_hours_per_week=20");
+    double capped = admin_hours("support.attrition_per_year=0",
+                                "support.ramp_weeks=0",
+                                "support.hours_per_week=10");
+    print_message("admin hours: stay %.1f, leave %.1f, leave+ramp %.1f, "
+                  "10-hour week %.1f\n", stay, leave, ramp, capped);
+    assert_true(leave > stay);
+    assert_true(ramp > leave);
+    assert_true(capped > stay);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -350,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_binomial),
         cmocka_unit_test(test_zero_pull_and_determinism),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_support_staff),
         cmocka_unit_test(test_checkpoints),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
