@@ -215,6 +215,28 @@ static int start_item(struct model *m, int32_t s, int32_t i)
                           sv->gen, 0);
 }
 
+/* Offers the next waiting item to server s, free and able: 0 when it
+ * took it or may not (a rep who could not finish it in time), 1 when
+ * nothing waits, -1 on error. */
+static int offer(struct model *m, int32_t s)
+{
+    struct server *sv = &m->servers[s];
+    struct fifo *q = next_queue(m);
+    if (!q)
+        return 1;
+    /* Assumption: a rep in ops does not start an item it cannot finish
+     * before going back to sales (the end of the pull, or of the leak);
+     * otherwise a rep leaking a few ops hours a week would sit on a whole
+     * onboarding for months. Staff have no end (and skip the division). */
+    if (sv->until_t < INFINITY &&
+        m->t + m->items[q->head].hours / sv->rate > sv->until_t)
+        return 0;
+    int32_t i = dequeue(m);
+    if (i == NONE)
+        return 1;
+    return start_item(m, s, i) != 0 ? -1 : 0;
+}
+
 int ops_dispatch(struct model *m)
 {
     /* Most calls find every server busy or nothing waiting: the scan
@@ -222,23 +244,11 @@ int ops_dispatch(struct model *m)
     if (m->n_ready == 0 || (m->q_onb.head == NONE && m->q_tkt.head == NONE))
         return 0;
     for (int32_t s = 0; s < m->n_servers && m->n_ready > 0; s++) {
-        struct server *sv = &m->servers[s];
-        if (sv->item != NONE || !(sv->rate > 0.0))
+        if (!m->servers[s].ready)
             continue;
-        struct fifo *q = next_queue(m);
-        if (!q)
-            return 0;
-        /* Assumption: a rep in ops does not start an item it cannot
-         * finish before going back to sales (the end of the pull, or of
-         * the leak); otherwise a rep leaking a few ops hours a week would
-         * sit on a whole onboarding for months. Staff have no end. */
-        if (m->t + m->items[q->head].hours / sv->rate > sv->until_t)
-            continue;
-        int32_t i = dequeue(m);
-        if (i == NONE)
-            return 0;
-        if (start_item(m, s, i) != 0)
-            return -1;
+        int rc = offer(m, s);
+        if (rc != 0)
+            return rc > 0 ? 0 : -1;
     }
     return 0;
 }

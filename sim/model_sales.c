@@ -321,13 +321,13 @@ static int stage_begin(struct model *m, int32_t o)
     TRACE(m, "stage", o, "stage=%s rep=%d work=%.3f", st->name, op->rep,
           op->work);
     /* An opp its rep takes at once (try_serve below) never waits: its
-     * patience event would only pop to be dropped. Not scheduling it
-     * changes nothing but the sequence numbers of later events, all by
-     * one, so their order stays. A trace lists every event scheduled, so
-     * tracing keeps it. */
+     * patience event would only pop to be dropped (and the trace shows
+     * only live events). Not scheduling it changes nothing but the
+     * sequence numbers of later events, all by one, so their order
+     * stays. */
     const struct rep *rp = &m->reps[op->rep];
     int at_once = rp->serving == NONE && rp->head == o && rp->sell_rate > 0.0;
-    if ((m->trace || !at_once) &&
+    if (!at_once &&
         model_schedule(m, m->t + patience, EV_PATIENCE, o, op->gen, 0))
         return -1;
     return try_serve(m, op->rep);
