@@ -133,6 +133,7 @@ int main(void)
     }
     printf("mm1_floor_events_per_s,%.0f,events/s\n", (double)events / dt);
     printf("mm1_floor_ns_per_event,%.2f,ns\n", 1e9 * dt / (double)events);
+    printf("mm1_floor_ns_per_customer,%.2f,ns\n", 1e9 * dt / NCUST);
     printf("mm1_floor_mean_time_in_system,%.6f,days\n", total_time / NCUST);
     free(h.a);
     free(arrived_at);
