@@ -84,7 +84,8 @@ awk -F, -v reps="$reps" '
         j = substr($1, 10, 2)
         printf "flagship_%s_replications_per_s,%.1f,replications/s\n", j,
                reps / $2 }
-' "$tmp/best" >>"$tmp/best"
+' "$tmp/best" >"$tmp/rate"
+cat "$tmp/rate" >>"$tmp/best"
 
 # ratio NAME of rows NUM / DEN in file $1
 ratio() {
@@ -120,7 +121,8 @@ if command -v valgrind >/dev/null 2>&1; then
         FNR != NR && $1 == "callgrind_mm1_floor" {
             printf "callgrind_mm1_floor_per_customer,%.1f,instructions\n",
                    $2 / 1000000 }
-    ' "$tmp/best" "$tmp/cg" >>"$tmp/cg"
+    ' "$tmp/best" "$tmp/cg" >"$tmp/cg_unit"
+    cat "$tmp/cg_unit" >>"$tmp/cg"
     ratio "$tmp/cg" callgrind_mm1_engine_vs_floor callgrind_mm1_engine \
         callgrind_mm1_floor >>"$tmp/ratios"
     ratio "$tmp/cg" callgrind_model_pure_queue_vs_floor \
