@@ -1,0 +1,687 @@
+/*
+ * test_robust: what salescap promises beyond correct numbers, end to end
+ * on the binary named by SALESCAP (make test-run sets it; skipped
+ * without):
+ * - extreme but valid inputs (0 and 10,000 reps, 0 ops staff,
+ *   probabilities 0 and 1, horizons of 1 and 1,000 weeks, very long and
+ *   very short durations, 1 and 2 replications) run and write
+ *   well-formed CSVs of finite numbers;
+ * - a runaway model (an ops queue far overloaded) stops at the event cap
+ *   with a clear message and status 1, leaving earlier results as they
+ *   were;
+ * - a full stdout is an error;
+ * - SIGINT, SIGTERM and SIGKILL at random points of a run, a sweep and a
+ *   trace leave the previous outputs intact (SIGKILL: every file is the
+ *   old or the new one, whole), and after a clean exit no temporaries.
+ * The kill points come from a fixed seed (printed); whatever point a
+ * signal lands on, the checks hold, so the tests do not flake.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "robust_util.h"
+
+#define LIMIT 120.0 /* seconds for one process; a hang fails */
+#define TINY "tests/data/tiny.ini"
+
+static void need_binary(void)
+{
+    if (!getenv("SALESCAP"))
+        skip();
+}
+
+/* ---- the CSV checker can fail ----------------------------------------- */
+
+static long check_text(const char *text)
+{
+    char path[] = "/tmp/salescap_csv_XXXXXX", why[512];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    long rows = ru_csv_check(path, why, sizeof why);
+    unlink(path);
+    return rows;
+}
+
+static void test_csv_checker(void **state)
+{
+    (void)state;
+    assert_int_equal(check_text("scenario,week,mean\nbase,1,2.5\n"
+                                "\"a, \"\"b\"\"\",2,\n"), 2);
+    assert_int_equal(check_text("scenario,mean\nbase,nan\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,-inf\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,inf\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,1e999\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,0x10\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,1,2\n"), -1);
+    assert_int_equal(check_text("scenario,mean\n\"base,1\n"), -1);
+    assert_int_equal(check_text("scenario,mean\nbase,1"), -1);
+    assert_int_equal(check_text(""), -1);
+    assert_true(ru_has_nonfinite_word("revenue nan here"));
+    assert_true(ru_has_nonfinite_word("-inf"));
+    assert_false(ru_has_nonfinite_word("information, finance"));
+}
+
+/* ---- extreme but valid inputs ----------------------------------------- */
+
+struct extreme {
+    const char *name;
+    const char *n;          /* replications */
+    const char *sets[8];    /* --set overrides of the base file */
+};
+
+/* The base: short, with a pull scenario so comparison.csv has rows. */
+static const char base_ini[] =
+    "[simulation]\nwarmup_weeks = 4\nhorizon_weeks = 13\nseed = 7\n\n"
+    "[scenario.pull]\npull.start_week = 0\npull.weeks = 1\n";
+
+static const struct extreme extremes[] = {
+    {"0 reps", "2", {"sales.reps=0"}},
+    {"10,000 reps", "2", {"sales.reps=10000"}},
+    {"0 ops staff", "2", {"operations.staff=0"}},
+    {"0 ops staff, no clients", "2",
+     {"operations.staff=0", "clients.initial=0"}},
+    {"0 reps, 0 staff, 0 clients", "2",
+     {"sales.reps=0", "operations.staff=0", "clients.initial=0"}},
+    {"advance 0", "2",
+     {"stage.qualify.advance=0", "stage.discovery.advance=0"}},
+    {"advance 1", "2",
+     {"stage.qualify.advance=1", "stage.discovery.advance=1",
+      "stage.proposal.advance=1", "stage.negotiation.advance=1"}},
+    {"renewal 0, penalty 1", "2",
+     {"clients.renewal_rate=0", "clients.late_penalty=1"}},
+    {"renewal 1, penalty 0", "2",
+     {"clients.renewal_rate=1", "clients.late_penalty=0"}},
+    {"all prospecting", "2",
+     {"sales.prospecting_share=1", "sales.admin_share=0"}},
+    {"no prospecting", "2",
+     {"sales.prospecting_share=0", "sales.admin_share=1"}},
+    {"ramp from 0", "2", {"sales.ramp_start=0", "sales.attrition_per_year=12"}},
+    {"horizon 1 week", "2", {"simulation.horizon_weeks=1"}},
+    {"warm-up 1 week", "2", {"simulation.warmup_weeks=1"}},
+    {"horizon 1,000 weeks", "2", {"simulation.horizon_weeks=1000"}},
+    {"1 replication", "1", {NULL}},
+    {"2 replications", "2", {NULL}},
+    {"long durations", "2",
+     {"stage.qualify.work_hours=1e6", "stage.qualify.buyer_days=1e6",
+      "operations.onboarding_hours=1e6", "operations.ticket_hours=1e6",
+      "clients.contract_weeks=1e6"}},
+    {"short durations", "2",
+     {"stage.qualify.work_hours=1e-9", "stage.qualify.buyer_days=1e-9",
+      "stage.qualify.patience_days=1e-9", "operations.ticket_hours=1e-9",
+      "operations.onboarding_hours=exponential(1e-9)",
+      "clients.contract_weeks=1e-9"}},
+    {"largest values", "2",
+     {"sales.deal_value=1e15", "sales.effectiveness=lognormal(1, 1e15)",
+      "operations.ticket_hours=gamma(1, 1e15)"}},
+    {"tiny hours", "2",
+     {"sales.hours_per_week=1e-9", "operations.hours_per_week=1e-9"}},
+    {"168 hours", "2",
+     {"sales.hours_per_week=168", "operations.hours_per_week=168"}},
+    {"pull the whole horizon", "2",
+     {"scenario.pull.pull.weeks=13", "scenario.pull.pull.reps=all"}},
+};
+
+/* Runs the base file with the case's overrides into a fresh folder and
+ * checks the outputs; returns 0 or -1 (with the reason printed). */
+static int run_extreme(const struct extreme *x, const char *ini)
+{
+    char dir[256], out[300], why[512];
+    ru_mkdtemp(dir, sizeof dir, "extreme");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    const char *argv[32] = {"run", ini, "-n", x->n, "-j", "2", "--no-plot",
+                            "-q", "-o", out};
+    size_t n = 10;
+    for (size_t i = 0; i < 8 && x->sets[i]; i++) {
+        argv[n++] = "--set";
+        argv[n++] = x->sets[i];
+    }
+    argv[n] = NULL;
+    double t0 = ru_now();
+    struct proc r = ru_run(argv, LIMIT);
+    int rc = 0;
+    if (r.status != 0) {
+        print_error("%s: status %d%s: %s", x->name, r.status,
+                    r.timed_out ? " (timed out)" : "", r.err);
+        rc = -1;
+    } else if (ru_check_run_dir(out, why, sizeof why) != 0) {
+        print_error("%s: %s\n", x->name, why);
+        rc = -1;
+    }
+    if (rc == 0 && !strcmp(x->n, "1")) {
+        /* No interval from one replication: said, never nan. */
+        char p[400];
+        ru_fmt(p, sizeof p, "%s/summary.txt", out);
+        char *text = ru_read_file(p, NULL);
+        if (!text || !strstr(text, "no CI: n=1")) {
+            print_error("%s: summary.txt does not say 'no CI: n=1'\n",
+                        x->name);
+            rc = -1;
+        }
+        free(text);
+    }
+    print_message("  %-28s %5.2f s\n", x->name, ru_now() - t0);
+    ru_proc_free(&r);
+    ru_rmdir(dir);
+    return rc;
+}
+
+static void test_extreme_inputs(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], ini[300];
+    ru_mkdtemp(dir, sizeof dir, "extreme_base");
+    ru_fmt(ini, sizeof ini, "%s/base.ini", dir);
+    FILE *f = fopen(ini, "w");
+    assert_non_null(f);
+    fputs(base_ini, f);
+    assert_int_equal(fclose(f), 0);
+    int bad = 0;
+    for (size_t i = 0; i < sizeof extremes / sizeof extremes[0]; i++)
+        bad += run_extreme(&extremes[i], ini) != 0;
+    ru_rmdir(dir);
+    if (bad)
+        fail_msg("%d extreme inputs failed", bad);
+}
+
+/* ---- snapshots of output folders -------------------------------------- */
+
+#define SNAP_MAX 32
+
+struct snapshot {
+    size_t n;
+    char name[SNAP_MAX][64];
+    char *data[SNAP_MAX];
+    size_t len[SNAP_MAX];
+};
+
+static void snap_take(struct snapshot *s, const char *dir)
+{
+    memset(s, 0, sizeof *s);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
+            continue;
+        assert_true(s->n < SNAP_MAX);
+        char path[4200];
+        ru_fmt(path, sizeof path, "%s/%s", dir, de->d_name);
+        ru_fmt(s->name[s->n], sizeof s->name[s->n], "%s", de->d_name);
+        s->data[s->n] = ru_read_file(path, &s->len[s->n]);
+        assert_non_null(s->data[s->n]);
+        s->n++;
+    }
+    closedir(d);
+}
+
+static void snap_free(struct snapshot *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->data[i]);
+    s->n = 0;
+}
+
+/* Index of name in s, or -1. */
+static int snap_find(const struct snapshot *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->name[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* Length of a wall time "(1.46 s)" at p, or 0. */
+static size_t timing_at(const char *p, const char *end)
+{
+    const char *q = p + 1;
+    if (*p != '(')
+        return 0;
+    while (q < end && ((*q >= '0' && *q <= '9') || *q == '.'))
+        q++;
+    if (q == p + 1 || end - q < 3 || memcmp(q, " s)", 3))
+        return 0;
+    return (size_t)(q + 3 - p);
+}
+
+/* Equal, but for wall times (summary.txt says how long the run took). */
+static int same_but_timing(const char *a, size_t na, const char *b,
+                           size_t nb)
+{
+    size_t i = 0, j = 0;
+    while (i < na && j < nb) {
+        size_t ta = timing_at(a + i, a + na), tb = timing_at(b + j, b + nb);
+        if (ta && tb) {
+            i += ta;
+            j += tb;
+        } else if (a[i++] != b[j++]) {
+            return 0;
+        }
+    }
+    return i == na && j == nb;
+}
+
+static int snap_same_file(const struct snapshot *s, int i, const char *data,
+                          size_t len)
+{
+    return i >= 0 && same_but_timing(s->data[i], s->len[i], data, len);
+}
+
+/* Writes the files of s into dir (which must exist). */
+static void snap_restore(const struct snapshot *s, const char *dir)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        char path[4200];
+        ru_fmt(path, sizeof path, "%s/%s", dir, s->name[i]);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(s->data[i], 1, s->len[i], f), s->len[i]);
+        assert_int_equal(fclose(f), 0);
+    }
+}
+
+/* Compares dir with the files listed in only (NULL: all of old): each
+ * must equal old's (mode 0), new's (1), or either (2). Returns the number
+ * of files that differ, printing them. */
+static int snap_compare(const char *dir, const struct snapshot *old,
+                        const struct snapshot *new, int mode,
+                        const char *const *only)
+{
+    int bad = 0;
+    for (size_t i = 0; i < old->n; i++) {
+        if (only) {
+            const char *const *o = only;
+            while (*o && strcmp(*o, old->name[i]))
+                o++;
+            if (!*o)
+                continue;
+        }
+        char path[4200];
+        size_t len = 0;
+        ru_fmt(path, sizeof path, "%s/%s", dir, old->name[i]);
+        char *data = ru_read_file(path, &len);
+        int is_old = data && snap_same_file(old, (int)i, data, len);
+        int is_new = data && snap_same_file(new, snap_find(new, old->name[i]),
+                                            data, len);
+        int ok = mode == 0 ? is_old : mode == 1 ? is_new : is_old || is_new;
+        if (!ok) {
+            print_error("  %s: %s\n", path,
+                        !data ? "missing" : "neither the old nor the new file");
+            bad++;
+        }
+        free(data);
+    }
+    return bad;
+}
+
+/* ---- the event cap ---------------------------------------------------- */
+
+/* One ops person for 100,000 clients with 20 tickets a week each. */
+static const char unstable_ini[] =
+    "[simulation]\nwarmup_weeks = 4\nhorizon_weeks = 52\nmax_events = 1e6\n"
+    "\n[operations]\nstaff = 1\n\n[clients]\ninitial = 100000\n"
+    "tickets_per_week = 20\n";
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_event_cap(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], out[300], ini[300];
+    ru_mkdtemp(dir, sizeof dir, "event_cap");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    ru_fmt(ini, sizeof ini, "%s/unstable.ini", dir);
+    write_text(ini, unstable_ini);
+    /* Earlier results in the same folder. */
+    const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
+                           out, NULL};
+    struct proc r = ru_run(first, LIMIT);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    struct snapshot before, after;
+    snap_take(&before, out);
+    assert_true(before.n >= 5);
+
+    const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
+                          "-o", out, NULL};
+    double t0 = ru_now();
+    r = ru_run(argv, LIMIT);
+    double took = ru_now() - t0;
+    print_message("  stopped after %.2f s\n", took);
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err,
+                        "salescap: more than 1000000 events in one "
+                        "replication: the model runs away (an ops queue "
+                        "growing without bound?); raise [simulation] "
+                        "max_events if it is meant to be this big\n");
+    assert_string_equal(r.out, "");
+    ru_proc_free(&r);
+    /* The earlier results, untouched, and nothing half-written. */
+    assert_int_equal(snap_compare(out, &before, &before, 0, NULL), 0);
+    snap_take(&after, out);
+    assert_int_equal(after.n, before.n);
+    assert_int_equal(ru_count_files(out, ".tmp."), 0);
+    snap_free(&before);
+    snap_free(&after);
+    /* A first run into a new folder creates nothing. */
+    char fresh[300];
+    ru_fmt(fresh, sizeof fresh, "%s/fresh", dir);
+    const char *again[] = {"run", ini, "-n", "1", "--no-plot", "-o", fresh,
+                           NULL};
+    r = ru_run(again, LIMIT);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(access(fresh, F_OK), -1);
+    ru_proc_free(&r);
+    ru_rmdir(dir);
+}
+
+/* ---- stdout ----------------------------------------------------------- */
+
+/* Runs args with stdout on /dev/full: status 1 and the message. */
+static void full_stdout(const char *const *args, int want)
+{
+    int full = open("/dev/full", O_WRONLY);
+    if (full < 0)
+        skip();
+    int err = ru_temp_fd();
+    pid_t pid = ru_spawn(args, full, err);
+    int timed_out;
+    int status = ru_wait(pid, LIMIT, &timed_out);
+    char *text = ru_slurp_fd(err);
+    close(full);
+    close(err);
+    if (status != want ||
+        !strstr(text, "salescap: cannot write to standard output\n"))
+        fail_msg("%s %s > /dev/full: status %d, stderr: %s", args[0],
+                 args[1] ? args[1] : "", status, text);
+    free(text);
+}
+
+static void test_stdout_full(void **state)
+{
+    (void)state;
+    need_binary();
+    const char *help[] = {"--help", NULL};
+    const char *version[] = {"--version", NULL};
+    const char *help_run[] = {"help", "run", NULL};
+    const char *check[] = {"check", TINY, NULL};
+    const char *keys[] = {"check", "--keys", NULL};
+    const char *trace[] = {"trace", TINY, NULL};
+    full_stdout(help, 1);
+    full_stdout(version, 1);
+    full_stdout(help_run, 1);
+    full_stdout(check, 1);
+    full_stdout(keys, 1);
+    full_stdout(trace, 1);
+    /* A usage error keeps its own status. */
+    const char *none[] = {NULL};
+    full_stdout(none, 2);
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+static const int signals[] = {SIGINT, SIGTERM, SIGKILL};
+
+/* A uniform draw in [0, 1) from a seeded generator of our own, so the
+ * kill points repeat run to run. */
+static double unit(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* Starts args, sends sig after delay seconds, waits. */
+static struct proc kill_after(const char *const *args, double delay, int sig)
+{
+    int out = ru_temp_fd(), err = ru_temp_fd();
+    struct proc r = {0};
+    pid_t pid = ru_spawn(args, out, err);
+    double end = ru_now() + delay;
+    int st, done = 0;
+    while (!done && ru_now() < end) {
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        assert_true(w == 0 || w == pid);
+        done = w == pid;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    if (done) {
+        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    } else {
+        kill(pid, sig);
+        r.status = ru_wait(pid, LIMIT, &r.timed_out);
+    }
+    r.out = ru_slurp_fd(out);
+    r.err = ru_slurp_fd(err);
+    close(out);
+    close(err);
+    return r;
+}
+
+/* The run used by the interrupt tests: long enough to be hit. */
+#define INT_REPS "800"
+
+static void test_interrupt_run(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], out[300], ref[300];
+    ru_mkdtemp(dir, sizeof dir, "interrupt_run");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    ru_fmt(ref, sizeof ref, "%s/ref", dir);
+    /* The previous results, and what the interrupted run would write. */
+    const char *prev_args[] = {"run", TINY, "-n", "4", "--seed", "1",
+                               "--no-plot", "-q", "-o", out, NULL};
+    struct proc r = ru_run(prev_args, LIMIT);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    const char *new_args[] = {"run", TINY, "-n", INT_REPS, "--seed", "2",
+                              "-j", "2", "--no-plot", "-q", "-o", ref, NULL};
+    double t0 = ru_now();
+    r = ru_run(new_args, LIMIT);
+    double full = ru_now() - t0;
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    struct snapshot old, new;
+    snap_take(&old, out);
+    snap_take(&new, ref);
+    assert_int_equal(old.n, new.n);
+
+    uint64_t seed = 20260523;
+    print_message("  full run %.2f s; kill points from seed %llu\n", full,
+                  (unsigned long long)seed);
+    const char *args[] = {"run", TINY, "-n", INT_REPS, "--seed", "2", "-j",
+                          "2", "--no-plot", "-q", "-o", out, NULL};
+    int bad = 0, hit = 0;
+    for (int i = 0; i < 12; i++) {
+        int sig = signals[i % 3];
+        double delay = full * 1.1 * unit(&seed);
+        r = kill_after(args, delay, sig);
+        int mode; /* what out/ must hold: 0 old, 1 new, 2 each file either */
+        char want[600];
+        if (r.timed_out) {
+            print_error("  signal %d at %.3f s: still running\n", sig, delay);
+            bad++;
+            mode = 2;
+        } else if (r.status == 0) {
+            mode = 1; /* finished before the signal */
+        } else if (sig == SIGKILL) {
+            mode = 2;
+            hit++;
+        } else {
+            hit++;
+            const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+            int committed = strstr(r.err, "are complete") != NULL;
+            if (committed)
+                ru_fmt(want, sizeof want, "salescap: interrupted by %s; the "
+                       "results in %s/ are complete, the charts may not "
+                       "be\n", name, out);
+            else
+                ru_fmt(want, sizeof want, "salescap: interrupted by %s; "
+                       "previous results are untouched\n", name);
+            if (r.status != 128 + sig || strcmp(r.err, want)) {
+                print_error("  signal %d at %.3f s: status %d, stderr: %s",
+                            sig, delay, r.status, r.err);
+                bad++;
+            }
+            mode = committed;
+            if (ru_count_files(out, ".tmp.") != 0) {
+                print_error("  signal %d at %.3f s: temporaries left\n", sig,
+                            delay);
+                bad++;
+            }
+        }
+        int diff = snap_compare(out, &old, &new, mode, NULL);
+        if (diff)
+            print_error("  signal %d at %.3f s (status %d): %d files wrong\n",
+                        sig, delay, r.status, diff);
+        bad += diff;
+        ru_proc_free(&r);
+        /* The next round starts from the previous results again; a
+         * SIGKILL may leave temporaries, which it cannot clean. */
+        ru_rmdir(out);
+        assert_int_equal(mkdir(out, 0777), 0);
+        snap_restore(&old, out);
+    }
+    print_message("  %d of 12 signals landed during the run\n", hit);
+    snap_free(&old);
+    snap_free(&new);
+    ru_rmdir(dir);
+    if (bad)
+        fail_msg("%d problems", bad);
+}
+
+static void test_interrupt_sweep(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], out[300], ref[300];
+    ru_mkdtemp(dir, sizeof dir, "interrupt_sweep");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    ru_fmt(ref, sizeof ref, "%s/ref", dir);
+    const char *prev_args[] = {"sweep", "tests/data/sweep_tiny.ini",
+                               "--no-plot", "-q", "-o", out, NULL};
+    struct proc r = ru_run(prev_args, LIMIT);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    const char *new_args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
+                              "--no-plot", "-q", "-o", ref, NULL};
+    double t0 = ru_now();
+    r = ru_run(new_args, LIMIT);
+    double full = ru_now() - t0;
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    struct snapshot old, new;
+    snap_take(&old, out);
+    snap_take(&new, ref);
+    /* The journal is the sweep's work in progress; the results are these. */
+    static const char *const results[] = {"sweep.csv", "sweep.ini", NULL};
+
+    uint64_t seed = 4242;
+    print_message("  full sweep %.2f s; kill points from seed %llu\n", full,
+                  (unsigned long long)seed);
+    const char *args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
+                          "--no-plot", "-q", "-o", out, NULL};
+    int bad = 0;
+    for (int i = 0; i < 9; i++) {
+        int sig = signals[i % 3];
+        double delay = full * 1.1 * unit(&seed);
+        r = kill_after(args, delay, sig);
+        int mode = r.status == 0 ? 1 : sig == SIGKILL ? 2 : 0;
+        if (r.timed_out) {
+            print_error("  signal %d at %.3f s: still running\n", sig, delay);
+            bad++;
+        } else if (r.status != 0 && sig != SIGKILL) {
+            if (r.status != 128 + sig ||
+                !strstr(r.err, "points are done and kept in") ||
+                ru_count_files(out, ".tmp.") != 0) {
+                print_error("  signal %d at %.3f s: status %d, stderr: %s",
+                            sig, delay, r.status, r.err);
+                bad++;
+            }
+        }
+        int diff = snap_compare(out, &old, &new, mode, results);
+        if (diff)
+            print_error("  signal %d at %.3f s (status %d): %d files wrong\n",
+                        sig, delay, r.status, diff);
+        bad += diff;
+        if (r.status != 0 && sig != SIGKILL) {
+            /* --resume finishes it, to the very same sweep.csv. */
+            const char *resume[] = {"sweep", "tests/data/sweep_slow.ini",
+                                    "--resume", "-j", "2", "--no-plot", "-q",
+                                    "-o", out, NULL};
+            struct proc r2 = ru_run(resume, LIMIT);
+            assert_int_equal(r2.status, 0);
+            ru_proc_free(&r2);
+            bad += snap_compare(out, &new, &new, 1, results);
+        }
+        ru_proc_free(&r);
+        ru_rmdir(out);
+        assert_int_equal(mkdir(out, 0777), 0);
+        snap_restore(&old, out);
+    }
+    snap_free(&old);
+    snap_free(&new);
+    ru_rmdir(dir);
+    if (bad)
+        fail_msg("%d problems", bad);
+}
+
+static void test_interrupt_trace(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], file[300];
+    ru_mkdtemp(dir, sizeof dir, "interrupt_trace");
+    ru_fmt(file, sizeof file, "%s/trace.csv", dir);
+    write_text(file, "previous trace\n");
+    /* A long replication: many reps over many weeks. */
+    const char *args[] = {"trace", TINY, "--set", "sales.reps=400", "--set",
+                          "simulation.horizon_weeks=520", "-o", file, NULL};
+    double t0 = ru_now();
+    struct proc r = kill_after(args, 0.3, SIGINT);
+    print_message("  status %d after %.2f s\n", r.status, ru_now() - t0);
+    assert_false(r.timed_out);
+    char *text = ru_read_file(file, NULL);
+    assert_non_null(text);
+    if (r.status == 130) {
+        assert_string_equal(r.err, "salescap: interrupted; no trace "
+                                   "written\n");
+        assert_string_equal(text, "previous trace\n");
+    } else {
+        assert_int_equal(r.status, 0); /* it won the race */
+        assert_true(!strncmp(text, "time,week,event,entity,details\n", 31));
+    }
+    free(text);
+    assert_int_equal(ru_count_files(dir, ".tmp."), 0);
+    ru_proc_free(&r);
+    ru_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_checker),
+        cmocka_unit_test(test_extreme_inputs),
+        cmocka_unit_test(test_event_cap),
+        cmocka_unit_test(test_stdout_full),
+        cmocka_unit_test(test_interrupt_run),
+        cmocka_unit_test(test_interrupt_sweep),
+        cmocka_unit_test(test_interrupt_trace),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
