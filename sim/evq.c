@@ -527,8 +527,10 @@ int evq_pop(struct evq *q, struct evq_event *ev)
     *ev = h[0];
     q->n--;
     size_t n = --q->nh;
-    if (n > 0)
+    if (n > 1)
         heap_down(h, n, 0, h[n]);
+    else if (n == 1) /* the last event left: no comparison to make */
+        h[0] = h[1];
     else if (q->n > 0)
         evq_advance(q); /* out of line: pop itself then needs no frame */
     return 0;
