@@ -189,3 +189,17 @@ guide: docs-img
 	    docs/img/growth_shape.gp
 	@for f in pull_two_weeks $(GUIDE_FILES); do echo; echo "== $$f"; \
 	    grep -h '^Headline' results/$$f/summary.txt; done
+
+# The allocation-failure test: tests/test_failalloc.c with the shim
+# tests/failalloc.c, which the wrapped allocators below go through, so that
+# the N-th allocation of a small run fails (docs/robustness.md).
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
+    -Wl,--wrap=strdup,--wrap=strndup,--wrap=open_memstream \
+    -Wl,--wrap=gsl_rng_alloc,--wrap=pthread_create
+
+$(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
+    tests/failalloc.h $(BUILD)/libsalescap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/test_failalloc.c tests/failalloc.c \
+	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(FAILALLOC_WRAP) $(LIBS) \
+	    $(CMOCKA_LIBS)

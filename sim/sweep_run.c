@@ -290,9 +290,13 @@ static int engine_init(struct sweep_engine *en, const struct sweep *sw,
 static void engine_destroy(struct sweep_engine *en)
 {
     sweep_journal_close(en->jr);
-    for (size_t p = 0; en->rows && p < en->sw->n_points; p++) {
-        free(en->rows[p]);
-        free(en->vals[p]);
+    /* Either array may be missing: engine_init stops at the first
+     * allocation that fails. */
+    for (size_t p = 0; p < en->sw->n_points; p++) {
+        if (en->rows)
+            free(en->rows[p]);
+        if (en->vals)
+            free(en->vals[p]);
     }
     pthread_mutex_destroy(&en->lock);
     pthread_cond_destroy(&en->cond);
