@@ -276,8 +276,18 @@ static void rebuild(struct evq *q)
     for (size_t b = 0; b < nb; b++)
         q->head[b] = EVQ_NONE;
     distribute(q);
-    q->switch_at = q->n / 2 > EVQ_SWITCH ? q->n / 2 : EVQ_SWITCH;
     q->opened = q->moved = 0;
+}
+
+/* After a calendar is built and its first bucket opened: the heap may
+ * grow to twice its size now (and at least to half of all events) before
+ * a regather, so a bucket that holds most events (many equal times, one
+ * far outlier) cannot make every push rebuild: the O(n) rebuilds stay
+ * O(1) per push. */
+static void set_switch(struct evq *q)
+{
+    size_t s = 2 * q->nh > q->n / 2 ? 2 * q->nh : q->n / 2;
+    q->switch_at = s > EVQ_SWITCH ? s : EVQ_SWITCH;
 }
 
 static void evq_regather(struct evq *q);
@@ -329,13 +339,14 @@ __attribute__((noinline, cold)) static void evq_next_calendar(struct evq *q)
         assert(q->over != EVQ_NONE);
         rebuild(q);
         if (q->nh > 0)
-            return;
+            return; /* heap mode */
         size_t b = 0;
         while (b < q->nb && q->head[b] == EVQ_NONE)
             b++;
         if (b < q->nb)
             open_bucket(q, b);
     } while (q->nh == 0);
+    set_switch(q);
 }
 
 /* The heap ran dry with events still pending: opens the next non-empty
@@ -351,10 +362,10 @@ __attribute__((noinline)) static void evq_advance(struct evq *q)
         evq_next_calendar(q);
 }
 
-/* The heap has grown past switch_at: every event goes back to the
- * overflow list and the calendar is rebuilt around them. O(n), and
- * switch_at at least doubles the heap size it allows meanwhile, so the
- * cost per push stays bounded. */
+/* The heap has grown past switch_at, or the buckets run too dense: every
+ * event goes back to the overflow list and the calendar is rebuilt around
+ * them. O(n); see set_switch and evq_check_density for why it stays O(1)
+ * per operation. */
 static void evq_regather(struct evq *q)
 {
     for (size_t k = 0; k < q->nh; k++) {
@@ -377,8 +388,10 @@ static void evq_regather(struct evq *q)
     q->nb = q->nextb = 0;
     q->nb_x = 0.0;
     rebuild(q);
-    if (q->nh == 0)
+    if (q->nh == 0) {
         evq_advance(q);
+        set_switch(q);
+    }
 }
 
 /* ---- storage ---------------------------------------------------------- */
