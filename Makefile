@@ -94,7 +94,7 @@ check:
 
 # Benchmarks: every bench/NAME.c is a program linked against its own copy
 # of the library, built with -O2 -DNDEBUG in build/bench, beside a salescap
-# built the same way; bench/run.sh runs them (best of 3), prints a table
+# built the same way; bench/run.sh runs them (best of 5), prints a table
 # and writes bench/results.csv.
 BENCH_BUILD := build/bench
 BENCH_BIN := $(patsubst bench/%.c,$(BENCH_BUILD)/bench/%,$(sort $(wildcard bench/*.c)))

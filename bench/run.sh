@@ -3,7 +3,7 @@
 #
 # Runs the benchmark programs built in DIR (by `make bench`; the salescap
 # binary built with them is DIR/../salescap), keeps the best of RUNS runs
-# (default 3) of every timing, adds ratios and, when valgrind is
+# (default 5) of every timing, adds ratios and, when valgrind is
 # installed, callgrind instruction counts; prints one table and writes
 # OUT.csv with the columns name,value,unit. Every figure comes from this
 # one invocation.
@@ -18,7 +18,7 @@ set -eu
 
 dir=${1:?usage: bench/run.sh DIR OUT.csv}
 out=${2:?usage: bench/run.sh DIR OUT.csv}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 salescap=$dir/../salescap
 flagship=scenarios/pull_two_weeks.ini
 
@@ -49,7 +49,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 : >"$tmp/raw"
 
 # Round robin, so that programs compared in a ratio see the same machine
-# conditions (turbo, a busy neighbour core) as far as possible.
+# conditions (turbo, a busy neighbour core) as far as possible; five runs,
+# because on a shared machine the best of three is often still a busy one.
 i=0
 while [ "$i" -lt "$runs" ]; do
     echo "$BENCHES" | while read -r prog args; do
