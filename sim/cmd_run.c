@@ -355,6 +355,12 @@ int cmd_run(int argc, char **argv)
     int rc = parse_args(&a, argc, argv, "run");
     if (rc)
         return rc < 0 ? 0 : rc;
+    /* From the start: a signal while the file loads is still answered
+     * with the message and 130/143, not a silent death. */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     struct config cfg = {0};
     struct params p = {0};
     if ((rc = load(&a, &cfg, &p)) != 0)
@@ -366,10 +372,6 @@ int cmd_run(int argc, char **argv)
         snprintf(out, sizeof out, "%s", a.out);
     if (a.plots)
         snprintf(plots, sizeof plots, "%s", a.plots);
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     int committed = 0;
     rc = simulate_and_write(&a, &cfg, &p, out, &committed);
     if (rc == 0 && !a.no_plot && !stop_signal)
@@ -411,13 +413,14 @@ static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
     *f = stdout;
     if (!a->out)
         return 0;
-    if (afile_open(af, a->out, e) != 0)
-        return -1;
-    *f = af->f;
+    /* The handler first: the temporary must never outlive a signal. */
     struct sigaction sa = {.sa_handler = on_trace_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (afile_open(af, a->out, e) != 0)
+        return -1;
+    *f = af->f;
     return 0;
 }
 

@@ -26,12 +26,15 @@
 
 extern char **environ;
 
+/* Each test program uses some of these helpers. */
+#define RU_FN static __attribute__((unused))
+
 /* snprintf that may truncate (messages, paths of tests): a wrapper, so
  * that -Wformat-truncation does not flag every message buffer. */
-static void ru_fmt(char *buf, size_t size, const char *fmt, ...)
+RU_FN void ru_fmt(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void ru_fmt(char *buf, size_t size, const char *fmt, ...)
+RU_FN void ru_fmt(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -41,12 +44,20 @@ static void ru_fmt(char *buf, size_t size, const char *fmt, ...)
 
 struct proc {
     int status;    /* exit status; 128 + N when killed by signal N */
+    int signaled;  /* killed by a signal (not an exit with 128 + N) */
     int timed_out; /* killed by us after the time limit */
     char *out, *err;
 };
 
+/* The status as a shell shows it; sets *signaled. */
+RU_FN int ru_status(int st, int *signaled)
+{
+    *signaled = WIFSIGNALED(st);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* The whole content of fd from its start. Caller frees. */
-static char *ru_slurp_fd(int fd)
+RU_FN char *ru_slurp_fd(int fd)
 {
     size_t len = 0, cap = 4096;
     char *buf = malloc(cap);
@@ -66,7 +77,7 @@ static char *ru_slurp_fd(int fd)
 }
 
 /* The content of path, or NULL if it cannot be read; *len its size. */
-static char *ru_read_file(const char *path, size_t *len)
+RU_FN char *ru_read_file(const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -90,7 +101,7 @@ static char *ru_read_file(const char *path, size_t *len)
     return buf;
 }
 
-static int ru_temp_fd(void)
+RU_FN int ru_temp_fd(void)
 {
     char path[] = "/tmp/salescap_robust_XXXXXX";
     int fd = mkstemp(path);
@@ -99,7 +110,7 @@ static int ru_temp_fd(void)
     return fd;
 }
 
-static double ru_now(void)
+RU_FN double ru_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -108,7 +119,7 @@ static double ru_now(void)
 
 /* Starts $SALESCAP with args (NULL-terminated, without argv[0]), stdout
  * and stderr to out_fd and err_fd (-1: /dev/null). Returns the pid. */
-static pid_t ru_spawn(const char *const *args, int out_fd, int err_fd)
+RU_FN pid_t ru_spawn(const char *const *args, int out_fd, int err_fd)
 {
     const char *bin = getenv("SALESCAP");
     assert_non_null(bin);
@@ -135,8 +146,10 @@ static pid_t ru_spawn(const char *const *args, int out_fd, int err_fd)
 }
 
 /* Waits for pid at most timeout_s seconds, then kills it. Returns the
- * status as struct proc reads it; sets *timed_out. */
-static int ru_wait(pid_t pid, double timeout_s, int *timed_out)
+ * status as struct proc reads it; sets *timed_out and, if not NULL,
+ * *signaled. */
+RU_FN int ru_wait_sig(pid_t pid, double timeout_s, int *timed_out,
+                       int *signaled)
 {
     double end = ru_now() + timeout_s;
     int st;
@@ -155,16 +168,25 @@ static int ru_wait(pid_t pid, double timeout_s, int *timed_out)
         struct timespec ts = {0, 5000000};
         nanosleep(&ts, NULL);
     }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int sig;
+    int status = ru_status(st, &sig);
+    if (signaled)
+        *signaled = sig;
+    return status;
+}
+
+RU_FN int ru_wait(pid_t pid, double timeout_s, int *timed_out)
+{
+    return ru_wait_sig(pid, timeout_s, timed_out, NULL);
 }
 
 /* Runs $SALESCAP with args and a time limit; captures stdout, stderr. */
-static struct proc ru_run(const char *const *args, double timeout_s)
+RU_FN struct proc ru_run(const char *const *args, double timeout_s)
 {
     int out = ru_temp_fd(), err = ru_temp_fd();
     struct proc r = {0};
     pid_t pid = ru_spawn(args, out, err);
-    r.status = ru_wait(pid, timeout_s, &r.timed_out);
+    r.status = ru_wait_sig(pid, timeout_s, &r.timed_out, &r.signaled);
     r.out = ru_slurp_fd(out);
     r.err = ru_slurp_fd(err);
     close(out);
@@ -172,14 +194,14 @@ static struct proc ru_run(const char *const *args, double timeout_s)
     return r;
 }
 
-static void ru_proc_free(struct proc *r)
+RU_FN void ru_proc_free(struct proc *r)
 {
     free(r->out);
     free(r->err);
 }
 
 /* rm -rf of a folder of plain files (and one level of folders). */
-static void ru_rmdir(const char *dir)
+RU_FN void ru_rmdir(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -198,7 +220,7 @@ static void ru_rmdir(const char *dir)
 }
 
 /* A fresh empty folder under /tmp; returns it in buf. */
-static char *ru_mkdtemp(char *buf, size_t size, const char *name)
+RU_FN char *ru_mkdtemp(char *buf, size_t size, const char *name)
 {
     ru_fmt(buf, size, "/tmp/salescap_%s_XXXXXX", name);
     assert_non_null(mkdtemp(buf));
@@ -206,7 +228,7 @@ static char *ru_mkdtemp(char *buf, size_t size, const char *name)
 }
 
 /* Counts the entries of dir whose name contains needle (NULL: all). */
-static int ru_count_files(const char *dir, const char *needle)
+RU_FN int ru_count_files(const char *dir, const char *needle)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -224,7 +246,7 @@ static int ru_count_files(const char *dir, const char *needle)
 /* ------------------------------------------------------------ CSV */
 
 /* Columns that hold text; every other column holds numbers. */
-static int ru_text_column(const char *name)
+RU_FN int ru_text_column(const char *name)
 {
     static const char *const text[] = {"scenario", "metric", "title",
                                        "quarter"};
@@ -235,7 +257,7 @@ static int ru_text_column(const char *name)
 }
 
 /* A finite decimal number, the whole field (no nan, inf, hex). */
-static int ru_finite_number(const char *s)
+RU_FN int ru_finite_number(const char *s)
 {
     if (!*s)
         return 0;
@@ -251,7 +273,7 @@ static int ru_finite_number(const char *s)
 /* Splits one RFC 4180 record at *pos into fields (copied into f, at most
  * max); returns the number of fields, or -1 when the record is malformed
  * (an unterminated quote, text after a closing quote, no line end). */
-static int ru_csv_record(const char *s, size_t *pos, char f[][256], int max)
+RU_FN int ru_csv_record(const char *s, size_t *pos, char f[][256], int max)
 {
     size_t i = *pos;
     int n = 0;
@@ -309,7 +331,7 @@ static int ru_csv_record(const char *s, size_t *pos, char f[][256], int max)
 /* Checks a CSV file: a header, then rows with as many fields, each
  * field of a numeric column empty or a finite number. Returns the number
  * of data rows, or -1 with the reason in why. */
-static long ru_csv_check(const char *path, char *why, size_t size)
+RU_FN long ru_csv_check(const char *path, char *why, size_t size)
 {
     size_t len;
     char *s = ru_read_file(path, &len);
@@ -350,7 +372,7 @@ static long ru_csv_check(const char *path, char *why, size_t size)
 }
 
 /* Whether text holds nan or inf as a word (as printf writes them). */
-static int ru_has_nonfinite_word(const char *text)
+RU_FN int ru_has_nonfinite_word(const char *text)
 {
     static const char *const words[] = {"nan", "inf", "NaN", "Inf", "NAN",
                                         "INF"};
@@ -370,7 +392,7 @@ static int ru_has_nonfinite_word(const char *text)
 /* Checks the files of a finished run in dir: the four CSVs well formed
  * with finite numbers, summary.txt free of nan and inf, no temporaries.
  * Returns 0, or -1 with why set. */
-static int ru_check_run_dir(const char *dir, char *why, size_t size)
+RU_FN int ru_check_run_dir(const char *dir, char *why, size_t size)
 {
     static const char *const csvs[] = {"weekly.csv", "quarterly.csv",
                                        "comparison.csv", "scenarios.csv"};

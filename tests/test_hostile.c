@@ -211,7 +211,10 @@ static void test_corpus(void **state)
         struct proc r = ru_run(argv, TIME_LIMIT);
         bad += compare(c, "check", &r) != 0;
         ru_proc_free(&r);
-        bad += run_too(c, path) != 0;
+        /* Under valgrind (30 times slower), a failing file's run, which
+         * takes the very path of its check, is left out. */
+        if (c->status == 0 || !getenv("SALESCAP_VALGRIND"))
+            bad += run_too(c, path) != 0;
     }
     if (bad)
         fail_msg("%d of %zu hostile files misbehaved", bad, n_cases);
