@@ -40,7 +40,7 @@ static void compact_value(const char *value, char *buf, size_t size)
  * what inih reads goes on a comment line of its own, above. A line that
  * would still be too long is written without blanks: "title =x..." of a
  * 199-byte line, or a spec that dist_format() spreads out, must read
- * back. */
+ * back; so is a value that starts with ';'. */
 static void put_line(const struct writer *w, const char *section,
                      const char *key, const char *value)
 {
@@ -55,7 +55,9 @@ static void put_line(const struct writer *w, const char *section,
             snprintf(src, sizeof src, "%s", en->file);
     }
     size_t n = strlen(key) + 3 + strlen(value);
-    if (n > LINE_MAX_INIH) {
+    /* "title = ; x" reads back empty: inih takes a ';' after a blank for
+     * a comment, so such a value goes right after the '='. */
+    if (n > LINE_MAX_INIH || value[0] == ';') {
         char compact[VALUE_MAX];
         compact_value(value, compact, sizeof compact);
         fprintf(w->out, "%s%s%s%s=%s\n", src[0] ? "; " : "", src,

@@ -135,6 +135,60 @@ static int compare(const struct expect *c, const char *how,
     return 0;
 }
 
+/* check's listing without what may differ between a file and the
+ * run.ini of its run: comments (the sources), and the replications,
+ * which -n sets. */
+static void parameters_only(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *cut = line;
+        while (cut < line + len && !(cut[0] == ' ' && cut[1] == ';'))
+            cut++;
+        while (cut > line && cut[-1] == ' ')
+            cut--;
+        if (line[0] != ';' && strncmp(line, "replications = ", 15) &&
+            n + (size_t)(cut - line) + 2 < size) {
+            memcpy(out + n, line, (size_t)(cut - line));
+            n += (size_t)(cut - line);
+            out[n++] = '\n';
+        }
+        line += len + (end != NULL);
+    }
+    out[n] = '\0';
+}
+
+/* run.ini of the run in dir reproduces the file at path: it reads back,
+ * to the same parameters. Returns 0 or -1. */
+static int same_parameters(const struct expect *c, const char *path,
+                           const char *dir)
+{
+    char run_ini[400];
+    ru_fmt(run_ini, sizeof run_ini, "%s/run.ini", dir);
+    const char *first[] = {"check", path, NULL};
+    const char *again[] = {"check", run_ini, NULL};
+    struct proc r1 = ru_run(first, TIME_LIMIT);
+    struct proc r2 = ru_run(again, TIME_LIMIT);
+    int rc = 0;
+    static char a[1 << 16], b[1 << 16];
+    parameters_only(r1.out, a, sizeof a);
+    parameters_only(r2.out, b, sizeof b);
+    if (r2.status != 0) {
+        print_error("%s (run): run.ini does not read back: %s\n", c->file,
+                    r2.err);
+        rc = -1;
+    } else if (strcmp(a, b)) {
+        print_error("%s (run): run.ini reads back to other parameters\n",
+                    c->file);
+        rc = -1;
+    }
+    ru_proc_free(&r1);
+    ru_proc_free(&r2);
+    return rc;
+}
+
 /* `run -n 2 --no-plot` of a scenario file, with check's options: the
  * same failure and no output folder, or, on success, sound outputs. */
 static int run_too(const struct expect *c, const char *path)
@@ -156,19 +210,8 @@ static int run_too(const struct expect *c, const char *path)
         print_error("%s (run): %s\n", c->file, why);
         rc = -1;
     }
-    if (rc == 0 && c->status == 0) {
-        /* run.ini reproduces the run: it must read back. */
-        char run_ini[400];
-        ru_fmt(run_ini, sizeof run_ini, "%s/run.ini", dir);
-        const char *again[] = {"check", run_ini, NULL};
-        struct proc r2 = ru_run(again, TIME_LIMIT);
-        if (r2.status != 0) {
-            print_error("%s (run): run.ini does not read back: %s\n",
-                        c->file, r2.err);
-            rc = -1;
-        }
-        ru_proc_free(&r2);
-    }
+    if (rc == 0 && c->status == 0)
+        rc = same_parameters(c, path, dir);
     if (rc == 0 && c->status != 0 && access(dir, F_OK) == 0) {
         print_error("%s (run): failed but created %s\n", c->file, dir);
         rc = -1;
