@@ -153,11 +153,9 @@ static struct fifo *next_queue(struct model *m)
     return m->items[a->head].seq < m->items[b->head].seq ? a : b;
 }
 
-static int32_t dequeue(struct model *m)
+/* Takes the head of queue q (next_queue's choice, not empty). */
+static int32_t dequeue(struct model *m, struct fifo *q)
 {
-    struct fifo *q = next_queue(m);
-    if (!q)
-        return NONE;
     int32_t i = q->head;
     struct item *it = &m->items[i];
     q->head = it->next;
@@ -231,10 +229,7 @@ static int offer(struct model *m, int32_t s)
     if (sv->until_t < INFINITY &&
         m->t + m->items[q->head].hours / sv->rate > sv->until_t)
         return 0;
-    int32_t i = dequeue(m);
-    if (i == NONE)
-        return 1;
-    return start_item(m, s, i) != 0 ? -1 : 0;
+    return start_item(m, s, dequeue(m, q)) != 0 ? -1 : 0;
 }
 
 int ops_dispatch(struct model *m)
