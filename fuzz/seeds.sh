@@ -1,7 +1,8 @@
 #!/bin/sh
-# fuzz/seeds.sh NAME DIR: writes the seed corpus of harness NAME (fuzz_config,
-# fuzz_dist or fuzz_sweep) into DIR, from the repository's scenario files
-# (scenarios/, tests/data/ and tests/data/hostile/). Run from the root.
+# fuzz/seeds.sh NAME DIR: writes the seed corpus of harness NAME
+# (fuzz_config, fuzz_dist, fuzz_model or fuzz_sweep) into DIR, from the
+# repository's scenario files (scenarios/, tests/data/ and
+# tests/data/hostile/). Run from the root.
 # Multi-file inputs follow fuzz/fuzz_files.h: parts separated by "#@@"
 # lines, an include or a sweep's file = pointing at the next part.
 set -eu
@@ -36,6 +37,17 @@ fuzz_config)
     # Two files including each other, and sets.
     printf 'include = inc1.ini\n[sales]\nreps = 3\n\n%s\ninclude = main.ini\n\n%s\n\n%s\nsales.reps=4\nstage.qualify.advance=0.5\nscenario.x.pull.weeks=2\n' \
         "$sep" "$sep" "$sep" >"$dir/seed_sets"
+    ;;
+fuzz_model)
+    # Files that stand alone (no include), then a "#@@" part of --set lines.
+    for f in $files; do
+        grep -q '^include' "$f" && continue
+        grep -q '^\[sweep\]' "$f" && continue
+        i=$((i + 1))
+        cp "$f" "$dir/seed$i"
+    done
+    printf '[simulation]\nhorizon_weeks = 8\n\n[scenario.p]\npull.weeks = 2\n\n%s\nsales.reps=0\noperations.staff=0\n' \
+        "$sep" >"$dir/seed_sets"
     ;;
 fuzz_sweep)
     for f in $files; do

@@ -1,0 +1,188 @@
+/*
+ * fuzz_model: libFuzzer harness of a whole small run on fuzzed, valid
+ * parameters: the promise that any file that resolves gives finite
+ * results (docs/robustness.md).
+ *
+ * The input is a scenario file and, after a "#@@" line, --set lines (as
+ * in fuzz_config). A file that resolves is cut down to a run that takes
+ * milliseconds (at most 4 weeks of warm-up and 13 reported, 2
+ * replications, 30 reps, 10 ops staff, 5 support staff, 100 clients,
+ * 1e5 events; files with more than 6 stages, 3 scenarios or hires above
+ * 50 people are skipped), simulated on one thread, and written out. The
+ * run must end in success or an error with a message; every number of
+ * weekly.csv, quarterly.csv and comparison.csv must be finite or empty.
+ */
+#include <math.h>
+#include <gsl/gsl_errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fuzz_files.h"
+#include "output.h"
+#include "run.h"
+
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_model: %s\n%s\n", what, detail ? detail : "");
+    abort();
+}
+
+static int clamp_int(int *v, int max)
+{
+    if (*v > max)
+        *v = max;
+    return 0;
+}
+
+/* Cuts p down to a small run; returns -1 to skip the input. */
+static int cut_down(struct params *p)
+{
+    if (p->n_stages > 6 || p->n_scenarios > 3)
+        return -1;
+    clamp_int(&p->sim.warmup_weeks, 4);
+    clamp_int(&p->sim.horizon_weeks, 13);
+    p->sim.replications = 2;
+    if (p->sim.max_events > 1e5)
+        p->sim.max_events = 1e5;
+    clamp_int(&p->sales.role.count, 30);
+    clamp_int(&p->ops.role.count, 10);
+    clamp_int(&p->support.role.count, 5);
+    clamp_int(&p->clients.initial, 100);
+    for (size_t s = 0; s < p->n_scenarios; s++)
+        for (size_t i = 0; i < p->scenarios[s].n_iv; i++) {
+            const struct intervention *iv = &p->scenarios[s].iv[i];
+            int big = 0;
+            switch (iv->type) {
+            case IV_HIRE:
+                big = iv->u.hire.count > 50;
+                break;
+            case IV_SUPPORT:
+                big = iv->u.support.count > 50;
+                break;
+            case IV_HIRE_FROM_BUDGET:
+                big = iv->u.budget.max_reps > 50;
+                break;
+            case IV_EXPAND_OPS_ON_DELAY:
+                big = iv->u.expand_ops.count > 50 ||
+                      iv->u.expand_ops.max_staff > 50;
+                break;
+            case IV_PULL:
+            case IV_POLICY:
+            case IV_FOCUS:
+            case IV_EFFECTIVENESS:
+            case IV_EXPECTATIONS:
+            case IV_TYPE_COUNT:
+                break;
+            }
+            if (big)
+                return -1;
+        }
+    return 0;
+}
+
+/* Every field from the fourth on of each row of path: finite or empty. */
+static void check_csv(const char *path)
+{
+    size_t len;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail("an output file is missing", path);
+    char line[4096];
+    long row = 0;
+    while (fgets(line, sizeof line, f)) {
+        len = strlen(line);
+        if (row++ == 0 || len == 0)
+            continue;
+        /* The first three fields hold no quotes: IDs, weeks, names. */
+        char *s = line;
+        for (int k = 0; k < 3 && s; k++) {
+            s = strchr(s, ',');
+            if (s)
+                s++;
+        }
+        for (char *tok = s ? strtok(s, ",\n") : NULL; tok;
+             tok = strtok(NULL, ",\n")) {
+            char *end;
+            double v = strtod(tok, &end);
+            if (*end || !isfinite(v)) {
+                fclose(f);
+                fail("a CSV holds a number that is not finite", tok);
+            }
+        }
+    }
+    fclose(f);
+}
+
+static const char *const out_files[] = {
+    "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
+    "summary.txt", "run.ini",
+};
+
+/* Removes the output folder (before fuzz_files.h removes its own). */
+static void remove_out(void)
+{
+    char path[256];
+    for (size_t i = 0; i < sizeof out_files / sizeof out_files[0]; i++) {
+        snprintf(path, sizeof path, "%s/out/%s", fuzz_dir, out_files[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/out", fuzz_dir);
+    rmdir(path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    gsl_set_error_handler_off();
+    fuzz_dir_init();
+    atexit(remove_out);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_parts fp;
+    fuzz_split(data, size, &fp);
+    const char *ini = fuzz_write(&fp, 0, "main.ini");
+    struct config cfg = {0};
+    struct params p = {0};
+    struct run_result r = {0};
+    struct err e = {0};
+    if (config_load(&cfg, ini, &e) != 0)
+        return 0;
+    if (fp.n > 1) {
+        char *sets = fuzz_strndup(fp.p[1], fp.len[1]);
+        for (char *line = strtok(sets, "\n"); line && e.kind == ERR_NONE;
+             line = strtok(NULL, "\n"))
+            config_set(&cfg, line, &e);
+        free(sets);
+    }
+    if (e.kind != ERR_NONE || config_resolve(&cfg, &p, &e) != 0 ||
+        cut_down(&p) != 0)
+        goto done;
+    struct run_opts o = {.jobs = 1, .replications = 2};
+    if (run_simulate(&p, &o, &r, &e) != 0) {
+        if (e.kind == ERR_NONE || !e.msg[0])
+            fail("run_simulate failed without a message", NULL);
+        goto done;
+    }
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/out", fuzz_dir);
+    if (output_write_run(dir, &cfg, &p, &r, "", NULL, &e) != 0)
+        fail("cannot write the outputs", e.msg);
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, out_files[i]);
+        check_csv(path);
+    }
+done:
+    run_result_destroy(&r);
+    params_destroy(&p);
+    config_destroy(&cfg);
+    return 0;
+}
