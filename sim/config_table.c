@@ -35,6 +35,13 @@ _Static_assert(sizeof(enum revenue_start) == sizeof(int),
 #define NOMAX HUGE_VAL
 #define NOMIN (-HUGE_VAL)
 
+/* Bounds far beyond any sales organisation, which keep a model's memory
+ * and its week arithmetic finite: reps = 2000000000 used to allocate
+ * without end, and start_week + weeks near INT_MAX overflowed. */
+#define PEOPLE_MAX 100000   /* people of one role, or hired at once */
+#define CLIENTS_MAX 1000000 /* clients at the start */
+#define WEEKS_MAX 1000000   /* lengths and periods in weeks */
+
 #define K_INT(k, d, lo, hi, fl, st, m, doc)                                   \
     {k, CFGK_INT, d, lo, hi, fl, offsetof(st, m), NULL, doc}
 #define K_DBL(k, d, lo, hi, fl, st, m, doc)                                   \
@@ -83,7 +90,7 @@ static const struct cfgk simulation_keys[] = {
               role.backfill_weeks, "weeks a departure's seat stays empty")
 
 static const struct cfgk sales_keys[] = {
-    K_INT("reps", "8", 0, INT_MAX, 0, struct sales_params, role.count,
+    K_INT("reps", "8", 0, PEOPLE_MAX, 0, struct sales_params, role.count,
           "sales reps at the start of warm-up"),
     K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN, struct sales_params,
           role.hours_per_week, "working hours of a rep per week"),
@@ -114,7 +121,7 @@ static const struct cfgk stage_keys[] = {
 };
 
 static const struct cfgk operations_keys[] = {
-    K_INT("staff", "4", 0, INT_MAX, 0, struct ops_params, role.count,
+    K_INT("staff", "4", 0, PEOPLE_MAX, 0, struct ops_params, role.count,
           "ops staff at the start of warm-up"),
     K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN, struct ops_params,
           role.hours_per_week, "working hours of an ops person per week"),
@@ -141,7 +148,7 @@ static const struct cfgk operations_keys[] = {
 };
 
 static const struct cfgk support_keys[] = {
-    K_INT("staff", "0", 0, INT_MAX, 0, struct support_params, role.count,
+    K_INT("staff", "0", 0, PEOPLE_MAX, 0, struct support_params, role.count,
           "sales support staff at the start of warm-up"),
     K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN,
           struct support_params, role.hours_per_week,
@@ -153,7 +160,7 @@ static const struct cfgk support_keys[] = {
 };
 
 static const struct cfgk clients_keys[] = {
-    K_INT("initial", "120", 0, INT_MAX, 0, struct clients_params, initial,
+    K_INT("initial", "120", 0, CLIENTS_MAX, 0, struct clients_params, initial,
           "active clients at the start of warm-up"),
     K_DBL("tickets_per_week", "0.15", 0, NOMAX, 0, struct clients_params,
           tickets_per_week, "tickets per active client per week"),
@@ -222,7 +229,7 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
 /* ------------------------------------------------------------ interventions */
 
 #define WEEK(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, CFGK_WEEK, st, m, doc)
-#define WEEKS(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, 0, st, m, doc)
+#define WEEKS(k, d, st, m, doc) K_INT(k, d, 0, WEEKS_MAX, 0, st, m, doc)
 #define ROLE_DEFAULT(k, st, m, doc)                                           \
     K_DBL(k, "default", 0, NOMAX, CFGK_DEFAULT, st, m, doc)
 
@@ -261,7 +268,7 @@ static const struct cfgk policy_keys[] = {
           "weeks after a pull ends before the next may start"),
     WEEK("start_week", "0", struct iv_policy, start_week,
          "first week the policy is active"),
-    K_INT("end_week", "-1", -1, INT_MAX, 0, struct iv_policy, end_week,
+    K_INT("end_week", "-1", -1, WEEKS_MAX, 0, struct iv_policy, end_week,
           "week the policy stops (-1: runs to the end)"),
     PULL_SPEC_KEYS(struct iv_policy),
 };
@@ -269,7 +276,7 @@ static const struct cfgk policy_keys[] = {
 static const struct cfgk hire_keys[] = {
     K_ENUM("role", "ops", role_names, struct iv_hire, role,
            "role hired: sales, ops or support"),
-    K_INT("count", "1", 0, INT_MAX, 0, struct iv_hire, count,
+    K_INT("count", "1", 0, PEOPLE_MAX, 0, struct iv_hire, count,
           "people hired"),
     WEEK("week", "0", struct iv_hire, week, "week of the hiring decision"),
     ROLE_DEFAULT("lead_weeks", struct iv_hire, lead_weeks,
@@ -288,7 +295,7 @@ static const struct cfgk focus_keys[] = {
 };
 
 static const struct cfgk support_iv_keys[] = {
-    K_INT("count", "1", 0, INT_MAX, 0, struct iv_support, count,
+    K_INT("count", "1", 0, PEOPLE_MAX, 0, struct iv_support, count,
           "support staff added"),
     WEEK("week", "0", struct iv_support, week, "week of the decision"),
     ROLE_DEFAULT("absorb_hours_per_week", struct iv_support,
@@ -328,13 +335,13 @@ static const struct cfgk budget_keys[] = {
     K_DBL("cost_per_rep", "150000", 0, NOMAX, CFGK_MIN_OPEN,
           struct iv_hire_from_budget, cost_per_rep,
           "fully loaded cost of a rep, $ per year"),
-    K_INT("trailing_weeks", "13", 1, INT_MAX, 0, struct iv_hire_from_budget,
+    K_INT("trailing_weeks", "13", 1, WEEKS_MAX, 0, struct iv_hire_from_budget,
           trailing_weeks, "weeks of revenue in the budget, annualised"),
-    K_INT("review_weeks", "4", 1, INT_MAX, 0, struct iv_hire_from_budget,
+    K_INT("review_weeks", "4", 1, WEEKS_MAX, 0, struct iv_hire_from_budget,
           review_weeks, "weeks between budget reviews"),
     ROLE_DEFAULT("lead_weeks", struct iv_hire_from_budget, lead_weeks,
                  "weeks to a hire's first day (default: [sales]'s)"),
-    K_INT("max_reps", "100", 0, INT_MAX, 0, struct iv_hire_from_budget,
+    K_INT("max_reps", "100", 0, PEOPLE_MAX, 0, struct iv_hire_from_budget,
           max_reps, "most reps the policy will employ"),
 };
 
@@ -343,13 +350,13 @@ static const struct cfgk expand_ops_keys[] = {
          "first week of the policy"),
     K_DBL("goal_days", "30", 0, NOMAX, CFGK_MIN_OPEN, struct iv_expand_ops,
           goal_days, "hire when the recognised delay exceeds this, days"),
-    K_INT("count", "1", 1, INT_MAX, 0, struct iv_expand_ops, count,
+    K_INT("count", "1", 1, PEOPLE_MAX, 0, struct iv_expand_ops, count,
           "ops staff hired per decision"),
     WEEKS("cooldown_weeks", "13", struct iv_expand_ops, cooldown_weeks,
           "weeks between decisions"),
     ROLE_DEFAULT("lead_weeks", struct iv_expand_ops, lead_weeks,
                  "weeks to a hire's first day (default: [operations]'s)"),
-    K_INT("max_staff", "50", 0, INT_MAX, 0, struct iv_expand_ops, max_staff,
+    K_INT("max_staff", "50", 0, PEOPLE_MAX, 0, struct iv_expand_ops, max_staff,
           "most ops staff the policy will employ"),
 };
 

@@ -700,7 +700,7 @@ static void test_reference_and_names(void **state)
     FILE *f = open_memstream(&buf, &len);
     assert_int_equal(config_write_reference(f), 0);
     fclose(f);
-    assert_non_null(strstr(buf, "| [sales] | reps | 8 | whole, >= 0 |"));
+    assert_non_null(strstr(buf, "| [sales] | reps | 8 | whole, [0, 100000] |"));
     assert_non_null(strstr(buf, "| [scenario.ID] | pull.start_week | 0 | "
                                 "week in [0, horizon_weeks) |"));
     assert_non_null(strstr(buf, "| [operations] | queue | fifo | fifo, "
