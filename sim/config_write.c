@@ -23,12 +23,13 @@ struct writer {
     const struct config *cfg; /* NULL: no sources */
 };
 
-/* Removes the blank after each comma of a distribution's value
- * ("empirical(1, 2)" -> "empirical(1,2)"); text (a title) is left alone. */
-static void compact_value(const char *value, char *buf, size_t size)
+/* Copies value, without the blank after each comma when it is a
+ * distribution ("empirical(1, 2)" -> "empirical(1,2)"); text (a title,
+ * which may well hold "gamma(30, 10)") is left alone. */
+static void compact_value(const char *value, int dist, char *buf,
+                          size_t size)
 {
     size_t n = 0;
-    int dist = strchr(value, '(') != NULL;
     for (const char *s = value; *s && n + 1 < size; s++)
         if (!(dist && *s == ' ' && s > value && s[-1] == ','))
             buf[n++] = *s;
@@ -42,7 +43,7 @@ static void compact_value(const char *value, char *buf, size_t size)
  * 199-byte line, or a spec that dist_format() spreads out, must read
  * back; so is a value that starts with ';'. */
 static void put_line(const struct writer *w, const char *section,
-                     const char *key, const char *value)
+                     const char *key, const char *value, int dist)
 {
     char src[512] = "";
     if (w->cfg) {
@@ -59,7 +60,7 @@ static void put_line(const struct writer *w, const char *section,
      * a comment, so such a value goes right after the '='. */
     if (n > LINE_MAX_INIH || value[0] == ';') {
         char compact[VALUE_MAX];
-        compact_value(value, compact, sizeof compact);
+        compact_value(value, dist, compact, sizeof compact);
         fprintf(w->out, "%s%s%s%s=%s\n", src[0] ? "; " : "", src,
                 src[0] ? "\n" : "", key, compact);
         return;
@@ -85,7 +86,7 @@ static void put_table(const struct writer *w, const char *section,
     for (size_t i = 0; i < t->n; i++) {
         cfgk_format(&t->keys[i], base, value, sizeof value);
         snprintf(key, sizeof key, "%s%s", prefix, t->keys[i].key);
-        put_line(w, section, key, value);
+        put_line(w, section, key, value, t->keys[i].type == CFGK_DIST);
     }
 }
 
@@ -116,7 +117,7 @@ static void put_scenario(const struct writer *w, const struct scenario *sc)
         snprintf(prefix, sizeof prefix, "%s.", iv->name);
         snprintf(key, sizeof key, "%stype", prefix);
         if (strcmp(iv->name, type))
-            put_line(w, section, key, type);
+            put_line(w, section, key, type, 0);
         put_table(w, section, cfgk_iv(iv->type), &iv->u, prefix);
     }
 }
