@@ -208,7 +208,7 @@ $(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
 # start runs under valgrind (tests/valgrind.sh); any invalid access, use
 # of an uninitialised value or definite leak fails. test_sweep's long
 # kill-and-resume tests and test_scenarios are left out for time (about
-# 4 minutes as it is); name them in VALGRIND_TESTS to add them.
+# 5 minutes as it is); name them in VALGRIND_TESTS to add them.
 VALGRIND_TESTS ?= test_check test_cli_run test_hostile test_plot test_robust
 
 .PHONY: valgrind
