@@ -70,6 +70,14 @@ void evq_clear(struct evq *q);
  * until cleared). */
 int evq_copy(struct evq *dst, const struct evq *src);
 
+/* Bytes the list holds (its arrays, allocated, not only used). */
+size_t evq_bytes(const struct evq *q);
+
+/* An upper bound on the bytes per pending event of a list at its
+ * largest: the event in the heap and in the pool, its link, and up to
+ * eight buckets. */
+#define EVQ_BYTES_PER_EVENT (2 * sizeof(struct evq_event) + 36)
+
 /* Schedules an event. prio <= EVQ_PRIO_MAX. Returns 0, or -1 when the array
  * cannot grow (out of memory, or more than max_n pending events). */
 int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,

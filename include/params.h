@@ -38,6 +38,7 @@ struct sim_params {
     uint64_t seed;           /* 42 */
     enum rng_kind rng;       /* xoshiro256pp */
     double max_events;       /* per replication; a runaway model stops */
+    double max_memory_mb;    /* one replication's state, MB; likewise */
 };
 
 /* What every role shares: [sales], [operations] and [support]. */

@@ -74,6 +74,10 @@ static const struct cfgk simulation_keys[] = {
            "generator: xoshiro256pp or mt19937"),
     K_DBL("max_events", "5e7", 1, NOMAX, 0, struct sim_params, max_events,
           "events per replication before a runaway model is stopped"),
+    K_DBL("max_memory_mb", "2048", 1, 1e9, 0, struct sim_params,
+          max_memory_mb,
+          "memory of one replication's state (MB) before a runaway model "
+          "is stopped"),
 };
 
 /* The keys every role shares, at offset `role` of struct st. */

@@ -28,7 +28,30 @@ static const char *const ev_names[EV_KIND_COUNT] = {
     [EV_TICKET] = "ticket",       [EV_ANNIVERSARY] = "anniversary",
 };
 
-int model_grow(void **arr, int32_t *cap, int32_t need, size_t size)
+/* The bytes of m's arrays that grow with its state, event list aside. */
+static size_t model_bytes_but_events(const struct model *m)
+{
+    return (size_t)m->cap_reps * sizeof *m->reps +
+           (size_t)m->cap_opps * sizeof *m->opps +
+           (size_t)m->cap_clients * sizeof *m->clients +
+           (size_t)m->cap_items * sizeof *m->items +
+           (size_t)m->cap_servers * sizeof *m->servers +
+           (size_t)m->cap_hires * sizeof *m->hires +
+           (size_t)m->cap_supp * sizeof *m->supp;
+}
+
+/* Lets the event list hold what is left of the memory cap (at least one
+ * event: a model whose other arrays fill the cap fails at its next push). */
+static void model_fit_events(struct model *m)
+{
+    size_t other = model_bytes_but_events(m);
+    size_t left = other < m->max_bytes ? m->max_bytes - other : 0;
+    size_t n = left / EVQ_BYTES_PER_EVENT;
+    m->q.max_n = n > 0 ? n : 1;
+}
+
+int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
+               size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -37,12 +60,44 @@ int model_grow(void **arr, int32_t *cap, int32_t need, size_t size)
     int32_t n = *cap ? *cap : 16;
     while (n < need)
         n *= 2;
+    size_t more = ((size_t)n - (size_t)*cap) * size;
+    if (m && model_bytes_but_events(m) + evq_bytes(&m->q) + more >
+                 m->max_bytes) {
+        m->over_memory = 1;
+        return -1;
+    }
     void *p = realloc(*arr, (size_t)n * size);
     if (!p)
         return -1;
     *arr = p;
     *cap = n;
+    if (m)
+        model_fit_events(m);
     return 0;
+}
+
+/* The error of a step that failed for want of memory: the cap of
+ * [simulation] max_memory_mb, or the machine's. start: the step set up
+ * the starting state (people, clients and their first events). */
+static int model_nomem(struct model *m, int start, struct err *e)
+{
+    if (!m->over_memory && !(m->q.n >= m->q.max_n))
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (start)
+        return err_set(e, ERR_RUNTIME,
+                       "the starting state of a replication (%d reps, %d "
+                       "clients, %zu events) needs more than %g MB; raise "
+                       "[simulation] max_memory_mb",
+                       (int)m->n_reps, (int)m->n_clients, m->q.n,
+                       m->p->sim.max_memory_mb);
+    return err_set(e, ERR_RUNTIME,
+                   "one replication needs more than %g MB (%zu pending "
+                   "events, %d open opportunities, %d work items in "
+                   "operations): the model runs away (an ops queue growing "
+                   "without bound?); raise [simulation] max_memory_mb if it "
+                   "is meant to be this big",
+                   m->p->sim.max_memory_mb, m->q.n, (int)m->open_opps,
+                   (int)m->backlog_items);
 }
 
 double model_ramp(double t, double start_t, double ramp_weeks,
@@ -78,6 +133,9 @@ struct model *model_alloc(const struct params *p, struct err *e)
         goto fail;
     m->p = p;
     m->weeks_total = p->sim.warmup_weeks + p->sim.horizon_weeks;
+    m->max_bytes = p->sim.max_memory_mb * 1048576.0 < (double)SIZE_MAX
+                       ? (size_t)(p->sim.max_memory_mb * 1048576.0)
+                       : SIZE_MAX;
     if (evq_init(&m->q, 1024) != 0)
         goto fail;
     m->rng = gsl_rng_alloc(rng_type(p->sim.rng));
@@ -129,7 +187,8 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
 {
     const struct params *p = m->p;
     evq_clear(&m->q);
-    m->q.max_n = 0;
+    m->over_memory = 0;
+    model_fit_events(m);
     m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
     m->pause_tick = NONE;
     m->base_key = rng_key(rng_key(p->sim.seed, 0x5a1e5ca9), replication);
@@ -400,7 +459,7 @@ int model_loop(struct model *m, struct err *e)
                          ev.gen);
         int rc = dispatch(m, &ev);
         if (rc < 0)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return model_nomem(m, 0, e);
         if (rc > 0)
             return rc - 1;
     }
@@ -415,7 +474,7 @@ int model_resume(struct model *m, int next_pause, struct err *e)
     m->pause_tick = next_pause;
     int rc = on_tick(m, w);
     if (rc < 0)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return model_nomem(m, 0, e);
     return rc > 0 ? 0 : model_loop(m, e);
 }
 
@@ -424,7 +483,7 @@ int model_start(struct model *m, int scenario, uint64_t replication,
 {
     model_reset(m, scenario, replication, raw);
     if (model_populate(m) != 0 || model_schedule(m, 0.0, EV_TICK, 0, 0, 0))
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return model_nomem(m, 1, e);
     return 0;
 }
 

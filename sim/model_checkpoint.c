@@ -80,7 +80,7 @@ void model_checkpoint_free(struct model_checkpoint *c)
 static int copy_array(void **dst, int32_t *cap, const void *src, int32_t n,
                       size_t size)
 {
-    if (model_grow(dst, cap, n, size) != 0)
+    if (model_grow(NULL, dst, cap, n, size) != 0)
         return -1;
     if (n > 0)
         memcpy(*dst, src, (size_t)n * size);

@@ -251,6 +251,8 @@ struct model {
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
     int pause_tick;              /* stop the loop just before it, or NONE */
+    size_t max_bytes;            /* [simulation] max_memory_mb in bytes */
+    int over_memory;             /* an array could not grow past it */
 };
 /* model_copy (model_checkpoint.c) copies every array above: a new array
  * must be added there (tests/test_model.c compares runs from checkpoints
@@ -286,7 +288,12 @@ void model_tracef(struct model *m, const char *event, int32_t id,
         if ((m)->trace)                                                      \
             model_tracef((m), __VA_ARGS__);                                  \
     } while (0)
-int model_grow(void **arr, int32_t *cap, int32_t need, size_t size);
+/* Grows *arr, of *cap elements of size bytes, to at least need elements
+ * (doubling). m, when not NULL, is the model that holds the array: its
+ * arrays and event list must stay within m->max_bytes, or m->over_memory
+ * is set. Returns 0, or -1 (out of memory, or over the cap). */
+int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
+               size_t size);
 /* A run in steps: model_start sets up replication `replication` of
  * `scenario` up to tick 0; model_loop processes events until the end (0)
  * or until tick m->pause_tick is due (1: its event is taken, m->t is at

@@ -20,7 +20,7 @@ static const struct params *P(const struct model *m) { return m->p; }
 
 static int add_pending(struct model *m, struct pending_hire h)
 {
-    if (model_grow((void **)&m->hires, &m->cap_hires, m->n_hires + 1,
+    if (model_grow(m, (void **)&m->hires, &m->cap_hires, m->n_hires + 1,
                    sizeof *m->hires))
         return -1;
     m->hires[m->n_hires++] = h;
@@ -103,7 +103,7 @@ static void support_fill(struct model *m, int32_t i, double t, double ramp)
 int iv_support_add(struct model *m, double t, double ramp_weeks,
                    double absorb_hours_per_week)
 {
-    if (model_grow((void **)&m->supp, &m->cap_supp, m->n_supp + 1,
+    if (model_grow(m, (void **)&m->supp, &m->cap_supp, m->n_supp + 1,
                    sizeof *m->supp))
         return -1;
     int32_t i = m->n_supp++;

@@ -9,6 +9,8 @@
  * - a runaway model (an ops queue far overloaded) stops at the event cap
  *   with a clear message and status 1, leaving earlier results as they
  *   were;
+ * - so does one that outgrows [simulation] max_memory_mb, in about that
+ *   much memory;
  * - a full stdout is an error;
  * - SIGINT, SIGTERM and SIGKILL at random points of a run, a sweep and a
  *   trace leave the previous outputs intact (SIGKILL: every file is the
@@ -16,6 +18,7 @@
  * The kill points come from a fixed seed (printed); whatever point a
  * signal lands on, the checks hold, so the tests do not flake.
  */
+#define _DEFAULT_SOURCE /* wait4 */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +27,8 @@
 #include <cmocka.h>
 
 #include "robust_util.h"
+
+#include <sys/resource.h>
 
 #define LIMIT 120.0 /* seconds for one process; a hang fails */
 #define TINY "tests/data/tiny.ini"
@@ -398,6 +403,95 @@ static void test_event_cap(void **state)
     ru_rmdir(dir);
 }
 
+/* ---- the memory cap --------------------------------------------------- */
+
+/* Runs args like ru_run and sets *maxrss_kb to the child's peak resident
+ * memory. */
+static struct proc run_rss(const char *const *args, long *maxrss_kb)
+{
+    int out = ru_temp_fd(), err = ru_temp_fd();
+    struct proc r = {0};
+    pid_t pid = ru_spawn(args, out, err);
+    double end = ru_now() + LIMIT;
+    struct rusage ru;
+    int st;
+    for (;;) {
+        pid_t w = wait4(pid, &st, WNOHANG, &ru);
+        if (w == pid)
+            break;
+        assert_int_equal(w, 0);
+        if (ru_now() > end) {
+            kill(pid, SIGKILL);
+            assert_int_equal(wait4(pid, &st, 0, &ru), pid);
+            r.timed_out = 1;
+            break;
+        }
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    r.status = ru_status(st, &r.signaled);
+    *maxrss_kb = ru.ru_maxrss;
+    r.out = ru_slurp_fd(out);
+    r.err = ru_slurp_fd(err);
+    close(out);
+    close(err);
+    return r;
+}
+
+/* The unstable model with the event cap out of the way: without the
+ * memory cap it would hold gigabytes before 5e7 events. With a cap of
+ * 32 MB, two threads stop with the message holding well under 600 MB
+ * (two replications' 64 MB, the program, and under ASan its quarantine
+ * of freed blocks and shadow memory). */
+static void test_memory_cap(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], out[300], ini[300];
+    ru_mkdtemp(dir, sizeof dir, "memory_cap");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    ru_fmt(ini, sizeof ini, "%s/unstable.ini", dir);
+    write_text(ini, "[simulation]\nwarmup_weeks = 4\nhorizon_weeks = 52\n"
+                    "max_memory_mb = 32\n\n[operations]\nstaff = 1\n\n"
+                    "[clients]\ninitial = 100000\ntickets_per_week = 20\n");
+    const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
+                          "-o", out, NULL};
+    long rss_kb = 0;
+    double t0 = ru_now();
+    struct proc r = run_rss(argv, &rss_kb);
+    print_message("  stopped after %.2f s, peak RSS %ld KB\n",
+                  ru_now() - t0, rss_kb);
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 1);
+    const char *head = "salescap: one replication needs more than 32 MB (";
+    const char *tail = "): the model runs away (an ops queue growing "
+                       "without bound?); raise [simulation] max_memory_mb "
+                       "if it is meant to be this big\n";
+    if (strncmp(r.err, head, strlen(head)) != 0 ||
+        strlen(r.err) < strlen(tail) ||
+        strcmp(r.err + strlen(r.err) - strlen(tail), tail) != 0)
+        fail_msg("stderr: %s", r.err);
+    assert_string_equal(r.out, "");
+    if (!getenv("SALESCAP_VALGRIND"))
+        assert_true(rss_kb < 600 * 1024);
+    assert_int_equal(access(out, F_OK), -1);
+    ru_proc_free(&r);
+
+    /* A cap below the initial state: the first allocation of clients. */
+    write_text(ini, "[simulation]\nmax_memory_mb = 1\n\n[clients]\n"
+                    "initial = 100000\n");
+    const char *small[] = {"run", ini, "-n", "1", "--no-plot", "-o", out,
+                           NULL};
+    r = ru_run(small, LIMIT);
+    assert_int_equal(r.status, 1);
+    if (strncmp(r.err, "salescap: the starting state of a replication (", 47) ||
+        !strstr(r.err, " needs more than 1 MB; raise [simulation] "
+                       "max_memory_mb\n"))
+        fail_msg("stderr: %s", r.err);
+    ru_proc_free(&r);
+    ru_rmdir(dir);
+}
+
 /* ---- stdout ----------------------------------------------------------- */
 
 /* Runs args with stdout on /dev/full: status 1 and the message. */
@@ -711,6 +805,7 @@ int main(void)
         cmocka_unit_test(test_csv_checker),
         cmocka_unit_test(test_extreme_inputs),
         cmocka_unit_test(test_event_cap),
+        cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_stdout_full),
         cmocka_unit_test(test_interrupt_run),
         cmocka_unit_test(test_interrupt_sweep),
