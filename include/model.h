@@ -46,6 +46,10 @@ void model_free(struct model *m);
  * with the header "time,week,event,entity,details". out is borrowed. */
 void model_set_trace(struct model *m, FILE *out);
 
+/* Makes m check *stop at every weekly tick: set (by a signal handler),
+ * the replication ends with the error "interrupted". NULL: never. */
+void model_set_stop(struct model *m, volatile int *stop);
+
 /* Runs replication `replication` of scenario `scenario` (-1: the baseline)
  * from the start of warm-up to the end of the horizon. Writes
  * (warmup_weeks + horizon_weeks) * RAW_COUNT values to raw (week-major,

@@ -174,6 +174,11 @@ void model_free(struct model *m)
     free(m);
 }
 
+void model_set_stop(struct model *m, volatile int *stop)
+{
+    m->stop = stop;
+}
+
 void model_set_trace(struct model *m, FILE *out)
 {
     m->trace = out;
@@ -347,10 +352,23 @@ static void week_rates(struct model *m)
             m->w_staff_avail += m->servers[s].clock;
 }
 
+/* on_tick's return when m->stop is set. */
+#define STOPPED (-2)
+
+/* The error of a step that returned rc < 0. */
+static int model_fail(struct model *m, int rc, struct err *e)
+{
+    if (rc == STOPPED)
+        return err_set(e, ERR_RUNTIME, "interrupted");
+    return model_nomem(m, 0, e);
+}
+
 static int on_tick(struct model *m, int w)
 {
     if (w == m->pause_tick)
         return 2; /* paused just before the tick: see model_checkpoint.c */
+    if (m->stop && *m->stop)
+        return STOPPED;
     if (w > 0)
         flush_week(m, w - 1);
     if (w == m->weeks_total)
@@ -459,7 +477,7 @@ int model_loop(struct model *m, struct err *e)
                          ev.gen);
         int rc = dispatch(m, &ev);
         if (rc < 0)
-            return model_nomem(m, 0, e);
+            return model_fail(m, rc, e);
         if (rc > 0)
             return rc - 1;
     }
@@ -474,7 +492,7 @@ int model_resume(struct model *m, int next_pause, struct err *e)
     m->pause_tick = next_pause;
     int rc = on_tick(m, w);
     if (rc < 0)
-        return model_nomem(m, 0, e);
+        return model_fail(m, rc, e);
     return rc > 0 ? 0 : model_loop(m, e);
 }
 

@@ -253,6 +253,7 @@ struct model {
     int pause_tick;              /* stop the loop just before it, or NONE */
     size_t max_bytes;            /* [simulation] max_memory_mb in bytes */
     int over_memory;             /* an array could not grow past it */
+    volatile int *stop;          /* checked at each tick; may be NULL */
 };
 /* model_copy (model_checkpoint.c) copies every array above: a new array
  * must be added there (tests/test_model.c compares runs from checkpoints

@@ -211,6 +211,7 @@ static int worker_state_init(struct worker_state *w, const struct pool *pl,
     w->cps = calloc((size_t)pl->n_cp + 1, sizeof *w->cps);
     if (!w->m || !w->cps)
         return err_set(e, ERR_RUNTIME, "out of memory");
+    model_set_stop(w->m, pl->o->stop);
     for (int i = 0; i < pl->n_cp; i++)
         if (!(w->cps[i] = model_checkpoint_alloc(pl->p, pl->cp_tick[i], e)))
             return -1;

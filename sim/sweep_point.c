@@ -374,11 +374,14 @@ int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
 {
     if (cache_point(sw, c, point, e) != 0)
         return -1;
+    model_set_stop(c->m, stop); /* a long replication stops at a tick */
     for (long r = r0; r < r1; r++) {
         if (stop && *stop)
             return 1;
         if (model_run(c->m, -1, (uint64_t)r, c->raw_b, NULL, e) != 0 ||
             model_run(c->m, c->scen, (uint64_t)r, c->raw_s, NULL, e) != 0) {
+            if (stop && *stop)
+                return 1;
             name_point(sw, point, e);
             return -1;
         }

@@ -680,6 +680,44 @@ static void test_interrupt_run(void **state)
         fail_msg("%d problems", bad);
 }
 
+/* One long replication (5,000 reps over 1,026 weeks: seconds of work)
+ * stops within its current week: SIGINT a second in, the run is over
+ * well before the replication could have finished, with the message. */
+static void test_interrupt_long_replication(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], out[300], ini[300];
+    ru_mkdtemp(dir, sizeof dir, "interrupt_long");
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    ru_fmt(ini, sizeof ini, "%s/long.ini", dir);
+    write_text(ini, "[simulation]\nhorizon_weeks = 1000\n\n[sales]\n"
+                    "reps = 5000\n");
+    const char *argv[] = {"run", ini, "-n", "1", "-j", "1", "--no-plot",
+                          "-q", "-o", out, NULL};
+    int err = ru_temp_fd();
+    pid_t pid = ru_spawn(argv, -1, err);
+    struct timespec second = {1, 0};
+    nanosleep(&second, NULL);
+    double t0 = ru_now();
+    kill(pid, SIGINT);
+    int timed_out;
+    int status = ru_wait(pid, LIMIT, &timed_out);
+    double took = ru_now() - t0;
+    char *text = ru_slurp_fd(err);
+    close(err);
+    print_message("  stopped %.3f s after SIGINT\n", took);
+    assert_false(timed_out);
+    assert_int_equal(status, 130);
+    assert_string_equal(text, "salescap: interrupted by SIGINT; previous "
+                              "results are untouched\n");
+    if (!slow())
+        assert_true(took < 1.0);
+    assert_int_equal(access(out, F_OK), -1);
+    free(text);
+    ru_rmdir(dir);
+}
+
 static void test_interrupt_sweep(void **state)
 {
     (void)state;
@@ -806,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_extreme_inputs),
         cmocka_unit_test(test_event_cap),
         cmocka_unit_test(test_memory_cap),
+        cmocka_unit_test(test_interrupt_long_replication),
         cmocka_unit_test(test_stdout_full),
         cmocka_unit_test(test_interrupt_run),
         cmocka_unit_test(test_interrupt_sweep),
