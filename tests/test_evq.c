@@ -276,6 +276,137 @@ static void test_hold(void **state)
     gsl_rng_free(r);
 }
 
+/* ---- against a reference ---------------------------------------------- */
+
+/* The reference: a plain binary heap on (t, key), the order evq promises,
+ * with nothing else in it. */
+struct ref {
+    struct evq_event *e;
+    size_t n, cap;
+    uint64_t seq;
+};
+
+static void ref_push(struct ref *h, struct evq_event ev)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 64;
+        h->e = realloc(h->e, h->cap * sizeof *h->e);
+        assert_non_null(h->e);
+    }
+    size_t i = h->n++;
+    while (i > 0 && in_order(&ev, &h->e[(i - 1) / 2]) &&
+           !in_order(&h->e[(i - 1) / 2], &ev)) {
+        h->e[i] = h->e[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->e[i] = ev;
+}
+
+static struct evq_event ref_pop(struct ref *h)
+{
+    struct evq_event top = h->e[0], last = h->e[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && in_order(&h->e[c + 1], &h->e[c]))
+            c++;
+        if (!in_order(&h->e[c], &last))
+            break;
+        h->e[i] = h->e[c];
+        i = c;
+    }
+    if (h->n > 0)
+        h->e[i] = last;
+    return top;
+}
+
+/* A time offset of shape `shape` from generator r (see test_vs_reference). */
+static double draw_dt(gsl_rng *r, int shape)
+{
+    double u = gsl_rng_uniform(r);
+    switch (shape) {
+    case 0: /* exponential(1) */
+        return -log1p(-u);
+    case 1: /* whole days: many ties */
+        return (double)gsl_rng_uniform_int(r, 20);
+    case 2: /* the model's mix: tickets in days, anniversaries a year off */
+        return u < 0.7 ? -5.0 * log1p(-u / 0.7) : 365.0 + u;
+    case 3: /* a spread of 1e-300 */
+        return u * 1e-300;
+    case 4: /* a spread of 1e6 */
+        return u * 1e6;
+    case 5: /* now, or never */
+        return u < 0.5 ? 0.0 : INFINITY;
+    default: /* everything at once */
+        return draw_dt(r, (int)gsl_rng_uniform_int(r, 6));
+    }
+}
+
+/* evq against the reference on random interleavings of pushes and pops,
+ * from a few to 20,000 pending events (so the calendar is built, rebuilt
+ * and dropped again), with times of seven shapes, random priorities, and
+ * a copy taken part-way that must go on exactly like the original: the
+ * same events, payloads included, in the same order, every time. */
+static void test_vs_reference(void **state)
+{
+    (void)state;
+    gsl_rng *r = rng_at(rng_key(SEED, 4));
+    for (int round = 0; round < 140; round++) {
+        int shape = round % 7;
+        size_t target = (size_t)1 << (2 + round % 13); /* 4 .. 16,384 */
+        struct evq q, c;
+        struct ref h = {0};
+        assert_int_equal(evq_init(&q, 0), 0);
+        assert_int_equal(evq_init(&c, 0), 0);
+        double now = 0.0;
+        uint32_t id = 0;
+        int copied = 0;
+        for (int step = 0; step < 40000; step++) {
+            /* Push more than pop while filling up, then hover and drain. */
+            double p_push = step < 20000 ? (h.n < target ? 0.7 : 0.5) : 0.3;
+            if (h.n > 0 && step == 15000 && !copied) {
+                assert_int_equal(evq_copy(&c, &q), 0);
+                copied = 1;
+            }
+            if (h.n == 0 || gsl_rng_uniform(r) < p_push) {
+                double t = now + draw_dt(r, shape);
+                unsigned prio = (unsigned)gsl_rng_uniform_int(r, 3);
+                struct evq_event ev = {t, (uint64_t)prio << 56 | h.seq++,
+                                       id % 8, id, id * 3u, id ^ 0x5au};
+                assert_int_equal(evq_push(&q, t, prio, ev.kind, ev.id,
+                                          ev.gen, ev.aux), 0);
+                if (copied)
+                    assert_int_equal(evq_push(&c, t, prio, ev.kind, ev.id,
+                                              ev.gen, ev.aux), 0);
+                ref_push(&h, ev);
+                id++;
+            } else {
+                struct evq_event want = ref_pop(&h), got, gotc;
+                assert_int_equal(evq_pop(&q, &got), 0);
+                if (got.t != want.t || got.key != want.key ||
+                    got.id != want.id || got.kind != want.kind ||
+                    got.gen != want.gen || got.aux != want.aux)
+                    fail_msg("round %d step %d: popped id %u t %a, "
+                             "expected id %u t %a", round, step, got.id,
+                             got.t, want.id, want.t);
+                if (copied) {
+                    assert_int_equal(evq_pop(&c, &gotc), 0);
+                    assert_memory_equal(&gotc, &got, sizeof got);
+                }
+                if (isfinite(got.t))
+                    now = got.t;
+            }
+            assert_int_equal(evq_size(&q), h.n);
+        }
+        evq_destroy(&q);
+        evq_destroy(&c);
+        free(h.e);
+    }
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_clear),
         cmocka_unit_test(test_max_n),
         cmocka_unit_test(test_hold),
+        cmocka_unit_test(test_vs_reference),
     };
     return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }
