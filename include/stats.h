@@ -43,4 +43,8 @@ double acc_halfwidth(const struct acc *a);
  * 5 * d observations. */
 int stats_mser5(const double *x, size_t n);
 
+/* The largest truncation (in batches) stats_mser5 considers for n
+ * observations: returning it means the series never settles. */
+int stats_mser5_max(size_t n);
+
 #endif

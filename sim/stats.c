@@ -43,6 +43,12 @@ double acc_halfwidth(const struct acc *a)
     return s.has_ci ? s.hi - s.mean : 0.0;
 }
 
+int stats_mser5_max(size_t n)
+{
+    size_t k = n / 5;
+    return k < 4 ? 0 : (int)(k / 2);
+}
+
 int stats_mser5(const double *x, size_t n)
 {
     size_t k = n / 5;

@@ -226,6 +226,32 @@ static void test_errors(void **state)
     free(err);
 }
 
+/* The warm-up check: a run that starts empty settles late (warning with
+ * the warm-up MSER-5 found) while its revenue trends all along (a note);
+ * the flagship, whose incident is cut from the series, says nothing. */
+static void test_warmup_check(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *err = NULL;
+    assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
+                                    "clients.initial=0 --set "
+                                    "simulation.warmup_weeks=1 --no-plot "
+                                    "-q -o %s/a", d), 0);
+    if (!strstr(err, "salescap: warning: MSER-5 on the baseline's weekly "
+                     "ops backlog suggests a warm-up of 20 weeks; "
+                     "[simulation] warmup_weeks is 1\n") ||
+        !strstr(err, "salescap: note: the baseline's weekly revenue trends "
+                     "through the first 118 weeks (MSER-5 finds no settled "
+                     "state); "))
+        fail_msg("stderr: %s", err);
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run scenarios/pull_two_weeks.ini -n 40 "
+                                    "--no-plot -q -o %s/b", d), 0);
+    assert_string_equal(err, "");
+    free(err);
+    rm_rf(d);
+}
+
 static void test_trace(void **state)
 {
     (void)state;
@@ -267,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_one_replication),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_warmup_check),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_golden),
     };

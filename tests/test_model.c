@@ -359,6 +359,51 @@ static double admin_hours(const char *a, const char *b, const char *c)
  * they start, and absorbing at most the hours they work all take admin
  * hours back to the reps. The departures are the same draws in each run,
  * so each comparison is strict. */
+/* stats.c: the Student-t interval against tabulated quantiles (also
+ * after another n, since the quantile is kept between calls), and MSER-5
+ * on series whose answer is known: a level shift at batch 6 of 40 is cut
+ * there; a stationary sequence is not cut; a steady trend is cut as far
+ * as MSER-5 may go, half of the batches. */
+static void test_stats(void **state)
+{
+    (void)state;
+    static const double t975[][2] = {{1, 12.706204736}, {9, 2.262157163},
+                                     {199, 1.971956544}, {9, 2.262157163}};
+    for (size_t i = 0; i < sizeof t975 / sizeof t975[0]; i++) {
+        struct acc a = {0};
+        int n = (int)t975[i][0] + 1; /* even: -1, 1, -1, 1, ... */
+        for (int k = 0; k < n; k++)
+            acc_add(&a, k % 2 ? 1.0 : -1.0);
+        struct summary s;
+        acc_summary(&a, &s);
+        double sd = sqrt(n / (n - 1.0));
+        assert_true(s.has_ci);
+        assert_true(fabs(s.mean) < 1e-12);
+        assert_true(fabs(s.sd - sd) < 1e-12);
+        assert_true(fabs((s.hi - s.mean) - t975[i][1] * sd / sqrt(n)) <
+                    1e-8);
+    }
+    struct acc one = {0};
+    acc_add(&one, 3.0);
+    struct summary s1;
+    acc_summary(&one, &s1);
+    assert_false(s1.has_ci);
+
+    double x[200];
+    for (int i = 0; i < 200; i++) /* shift, then a period-5-free wobble */
+        x[i] = (i < 30 ? 10.0 : 0.0) + 0.1 * sin(0.7 * i);
+    assert_int_equal(stats_mser5(x, 200), 6);
+    for (int i = 0; i < 200; i++)
+        x[i] = 0.1 * sin(0.7 * i);
+    assert_int_equal(stats_mser5(x, 200), 0);
+    for (int i = 0; i < 200; i++)
+        x[i] = 0.01 * i;
+    assert_int_equal(stats_mser5_max(200), 20);
+    assert_int_equal(stats_mser5(x, 200), stats_mser5_max(200));
+    assert_int_equal(stats_mser5(x, 19), 0); /* fewer than 4 batches */
+    assert_int_equal(stats_mser5_max(19), 0);
+}
+
 static void test_support_staff(void **state)
 {
     (void)state;
@@ -393,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_binomial),
         cmocka_unit_test(test_zero_pull_and_determinism),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_stats),
         cmocka_unit_test(test_support_staff),
         cmocka_unit_test(test_checkpoints),
     };
