@@ -6,8 +6,9 @@
  *                one 24/7 server, load 0.9, about 1,000,000 tickets): ns per
  *                ticket, to compare with the floor's ns per customer.
  *   simulate F   run_simulate() on file F at its default replications on
- *                one thread: the simulation alone, without the output that
- *                `salescap run` writes after it.
+ *                one thread, then on two: the simulation alone, without
+ *                the loading and the output of `salescap run`, so that
+ *                how the replication pool scales shows apart from them.
  *
  * Output: rows "name,value,unit" on stdout (see bench/run.sh).
  * Usage: model pure_queue | model simulate FILE.ini
@@ -78,15 +79,18 @@ static int bench_simulate(const char *path)
     struct params p;
     if (load(&p, path) != 0)
         return 1;
-    struct run_opts o = {.jobs = 1, .replications = p.sim.replications};
-    struct run_result r = {0};
-    struct err e = {0};
-    if (run_simulate(&p, &o, &r, &e) != 0) {
-        fprintf(stderr, "model: %s\n", e.msg);
-        return 1;
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        struct run_opts o = {.jobs = jobs,
+                             .replications = p.sim.replications};
+        struct run_result r = {0};
+        struct err e = {0};
+        if (run_simulate(&p, &o, &r, &e) != 0) {
+            fprintf(stderr, "model: %s\n", e.msg);
+            return 1;
+        }
+        printf("flagship_simulate_j%d_s,%.4f,s\n", jobs, r.seconds);
+        run_result_destroy(&r);
     }
-    printf("flagship_simulate_j1_s,%.4f,s\n", r.seconds);
-    run_result_destroy(&r);
     params_destroy(&p);
     return 0;
 }

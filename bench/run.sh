@@ -37,6 +37,7 @@ runwall flagship_n1000 @SALESCAP@ run $flagship --no-plot -q -n 1000 -o @TMP@/n1
 RATIOS='mm1_engine_vs_floor mm1_engine_ns_per_event mm1_floor_ns_per_event
 model_pure_queue_vs_floor model_pure_queue_ns_per_ticket mm1_floor_ns_per_customer
 flagship_speedup_j2 flagship_j1_wall_s flagship_j2_wall_s
+flagship_simulate_speedup_j2 flagship_simulate_j1_s flagship_simulate_j2_s
 flagship_rss_n1000_vs_n10 flagship_n1000_peak_rss flagship_n10_peak_rss'
 
 # row name, program and arguments (run once under callgrind)
