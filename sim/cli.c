@@ -41,7 +41,7 @@ static const char common_opts[] =
     "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
     "      --no-plot          write no charts\n"
     "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
-    "  -q, --quiet            print nothing but errors\n"
+    "  -q, --quiet            print only errors and warnings\n"
     "      --progress, --no-progress\n"
     "                         progress bar on stderr (default: when stderr is\n"
     "                         a terminal)\n";
@@ -53,8 +53,8 @@ static const struct {
     {"run", "salescap run FILE.ini [options]",
      "Simulates the baseline and every [scenario.ID] of FILE on common random\n"
      "numbers and writes weekly.csv, quarterly.csv, comparison.csv,\n"
-     "summary.txt and run.ini to the output folder, and the charts to the\n"
-     "plots folder.\n\n"
+     "scenarios.csv, summary.txt and run.ini to the output folder, and the\n"
+     "charts to the plots folder.\n\n"
      "      --precision P      add replications in batches until the 95 %\n"
      "                         half-width of every scenario's total lost\n"
      "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
@@ -88,12 +88,18 @@ static const struct {
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"
-     "  -q, --quiet            print nothing but errors\n",
+     "  -q, --quiet            print only errors and warnings\n",
      0},
-    {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]",
+    {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
+              "       [--seed N] [--set S.KEY=VALUE ...] [-o FILE]",
      "Writes the events of one replication as CSV to stdout (or -o FILE):\n"
      "time,week,event,entity,details. The scenario defaults to the baseline\n"
-     "and the replication to 0.\n",
+     "and the replication to 0.\n\n"
+     "      --scenario NAME    the scenario to trace, or baseline\n"
+     "      --replication R    the replication to trace (default 0)\n"
+     "      --seed N           base seed (default: the file's)\n"
+     "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
+     "  -o, --out FILE         write the CSV to FILE instead of stdout\n",
      0},
 };
 
