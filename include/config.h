@@ -86,6 +86,15 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
  * Returns 0 or -1 on I/O error. */
 int config_write_reference(FILE *out);
 
+/* Whether an override (a --set, or a key of a sweep's [vary]) of
+ * section/key changes something cfg has rather than adding by mistake:
+ * a stage or scenario whose name is a near miss of one cfg has (or of a
+ * built-in stage), or an intervention that a scenario of the files does
+ * not have. Returns 0, or -1 with e's message (without a location: the
+ * caller says where). */
+int config_check_override(const struct config *cfg, const char *section,
+                          const char *key, struct err *e);
+
 /* The winning entry of section/key, or NULL. */
 const struct config_entry *config_find(const struct config *cfg,
                                        const char *section, const char *key);

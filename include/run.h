@@ -48,6 +48,10 @@ struct run_result {
     struct acc *warm_revenue; /* baseline, every week incl. warm-up */
     struct acc *warm_backlog;
     double seconds;         /* wall time of the simulation */
+    double precision;       /* precision mode: the target, else 0 */
+    double reached;         /* precision mode: the widest relative
+                             * half-width of total lost revenue (inf when
+                             * a mean is 0 but its interval is not) */
 };
 
 static inline struct acc *run_weekly(const struct run_result *r, int s,

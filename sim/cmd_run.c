@@ -339,6 +339,10 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     if (output_write_run(out, cfg, p, &r, text, &stop_flag, &e) != 0)
         goto done;
     *committed = 1;
+    if (r.precision > 0.0 && !(r.reached <= r.precision))
+        fprintf(stderr, "salescap: warning: --precision %g%% not reached "
+                "in %ld replications (the cap, --max-replications); see "
+                "summary.txt\n", 100.0 * r.precision, r.replications);
     warmup_check(p, &r);
     if (!a->quiet) {
         fflush(stderr);

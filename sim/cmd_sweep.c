@@ -259,6 +259,19 @@ static int load(const struct sweep_args *a, struct sweep *sw, int rank)
     for (int i = 0; i < a->nsets; i++)
         if (config_set(&sw->base, a->sets[i], &e) != 0)
             return fail(&e, rank);
+    /* Every point puts its own value of a varied key over a --set. */
+    for (size_t k = 0; k < sw->n_params; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        const struct config_entry *en =
+            *pa->section ? config_find(&sw->base, pa->section, pa->key)
+                         : NULL;
+        if (en && !strcmp(en->file, "--set")) {
+            err_set(&e, ERR_CONFIG, "--set %s.%s: the sweep varies it "
+                    "([vary] %s, line %d), so every point would override "
+                    "the --set", pa->section, pa->key, pa->name, pa->line);
+            return fail(&e, rank);
+        }
+    }
     if (sweep_prepare(sw, &e) != 0)
         return fail(&e, rank);
     return 0;

@@ -19,11 +19,13 @@
  * and keys before a section are errors.
  */
 #include "config.h"
+#include "config_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,6 +627,88 @@ static const char *section_end(const char *lhs, size_t n)
     return dot;
 }
 
+/* Names (after the prefix) of cfg's sections that start with prefix, into
+ * names[0, max); returns how many there are. */
+static size_t section_names(const struct config *cfg, const char *prefix,
+                            const char **names, size_t max)
+{
+    size_t n = 0, pl = strlen(prefix);
+    for (size_t i = 0; i < cfg->n_sections && n < max; i++)
+        if (!strncmp(cfg->sections[i].name, prefix, pl))
+            names[n++] = cfg->sections[i].name + pl;
+    return n;
+}
+
+/* names[0, n) joined by ", " into buf. */
+static const char *join(const char *const *names, size_t n, char *buf,
+                        size_t size)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "",
+                              names[i]);
+    return buf;
+}
+
+int config_check_override(const struct config *cfg, const char *section,
+                          const char *key, struct err *e)
+{
+    const char *names[64];
+    char list[512];
+    const struct config_section *s = section_find(cfg, section);
+    int stage = !strncmp(section, "stage.", 6);
+    if (!s && (stage || !strncmp(section, "scenario.", 9))) {
+        const char *name = section + (stage ? 6 : 9);
+        size_t n = section_names(cfg, stage ? "stage." : "scenario.", names,
+                                 64);
+        if (stage && n == 0)
+            for (; n < cfgk_n_builtin_stages; n++)
+                names[n] = cfgk_builtin_stages[n].name;
+        const char *hint = cfgk_suggest(name, names, n);
+        if (hint && strcmp(hint, name) != 0)
+            return err_set(e, ERR_CONFIG,
+                           "no %s '%s'; did you mean '%s'? (a new name adds "
+                           "a %s)", stage ? "stage" : "scenario", name, hint,
+                           stage ? "stage" : "scenario");
+        return 0;
+    }
+    /* An intervention of a scenario the files define: one they name. */
+    if (!s || !s->header || strncmp(section, "scenario.", 9) ||
+        !strcmp(key, "title"))
+        return 0;
+    const char *dot = strchr(key, '.');
+    if (!dot)
+        return 0; /* not NAME.key: resolving says what is wrong */
+    size_t len = (size_t)(dot - key), n = 0;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        const char *d = strchr(en->key, '.');
+        if (strcmp(en->section, section) || !d)
+            continue;
+        size_t l = (size_t)(d - en->key);
+        if (l == len && !strncmp(en->key, key, len))
+            return 0;
+        int seen = 0;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strchr(names[j], '.') - names[j] == (ptrdiff_t)l &&
+                   !strncmp(names[j], en->key, l);
+        if (!seen && n < 64)
+            names[n++] = en->key; /* NAME.key: joined up to the '.' below */
+    }
+    char buf[64][64];
+    for (size_t j = 0; j < n; j++) {
+        snprintf(buf[j], sizeof buf[j], "%.*s",
+                 (int)(strchr(names[j], '.') - names[j]), names[j]);
+        names[j] = buf[j];
+    }
+    return err_set(e, ERR_CONFIG,
+                   "[%s] has no intervention '%.*s' (it has: %s); an "
+                   "override changes the interventions a scenario file "
+                   "defines, it does not add one", section, (int)len, key,
+                   n ? join(names, n, list, sizeof list) : "none");
+}
+
 int config_set(struct config *cfg, const char *assignment, struct err *e)
 {
     const char *eq = strchr(assignment, '=');
@@ -642,9 +726,15 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
     char *section = strip_dup(assignment, (size_t)(dot - assignment));
     char *key = strip_dup(dot + 1, (size_t)(eq - dot - 1));
     char *value = strip_dup(eq + 1, strlen(eq + 1));
-    int rc = section && key && value
-                 ? config_put(cfg, section, key, value, "--set", 0, e)
-                 : oom(e);
+    struct err why = {0};
+    int rc;
+    if (!section || !key || !value) {
+        rc = oom(e);
+    } else if (config_check_override(cfg, section, key, &why) != 0) {
+        rc = err_set(e, ERR_CONFIG, "--set '%s': %s", assignment, why.msg);
+    } else {
+        rc = config_put(cfg, section, key, value, "--set", 0, e);
+    }
     free(section);
     free(key);
     free(value);

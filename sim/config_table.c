@@ -66,7 +66,7 @@ static const struct cfgk simulation_keys[] = {
           "weeks simulated before the reported horizon (not reported)"),
     K_INT("horizon_weeks", "104", 1, 5200, 0, struct sim_params,
           horizon_weeks, "reported weeks; week 0 is the first"),
-    K_INT("replications", "200", 1, INT_MAX, 0, struct sim_params,
+    K_INT("replications", "200", 1, 100000000, 0, struct sim_params,
           replications, "independent runs per scenario"),
     {"seed", CFGK_SEED, "42", 0, NOMAX, 0, offsetof(struct sim_params, seed),
      NULL, "base seed of every random stream (0 .. 2^64-1)"},
@@ -761,19 +761,59 @@ const char *cfgk_suggest(const char *name, const char *const *cand, size_t n)
     return best;
 }
 
+/* The key of t that a mistyped key (without its prefix) most likely
+ * meant, or NULL. In order: week and start_week, which interventions
+ * name differently (the spelling nearest to 'week' is 'weeks', a length:
+ * the very key not meant); the one key that the name begins or ends,
+ * word for word ('threshold' of 'threshold_days'); the nearest spelling. */
+static const char *key_hint(const char *key, const struct cfgk_table *t)
+{
+    static const char *const same[][2] = {{"week", "start_week"},
+                                          {"start_week", "week"},
+                                          {"start", "start_week"}};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        if (!strcmp(key, same[i][0]))
+            for (size_t j = 0; j < t->n; j++)
+                if (!strcmp(t->keys[j].key, same[i][1]))
+                    return t->keys[j].key;
+    const char *only = NULL;
+    int found = 0;
+    size_t len = strlen(key);
+    for (size_t j = 0; j < t->n && len > 0; j++) {
+        const char *k = t->keys[j].key;
+        size_t kl = strlen(k);
+        int starts = kl > len && !strncmp(k, key, len) && k[len] == '_';
+        int ends = kl > len && !strcmp(k + kl - len, key) &&
+                   k[kl - len - 1] == '_';
+        if (starts || ends) {
+            only = k;
+            found++;
+        }
+    }
+    if (found == 1)
+        return only;
+    const char *cand[32];
+    assert(t->n <= 32);
+    for (size_t i = 0; i < t->n; i++)
+        cand[i] = t->keys[i].key;
+    return cfgk_suggest(key, cand, t->n);
+}
+
 int cfgk_unknown_key(struct err *e, const struct config_entry *en,
                      const struct cfgk_table *t, const char *prefix)
 {
-    const char *cand[32];
-    char names[32][64];
-    assert(t->n <= 32);
-    for (size_t i = 0; i < t->n; i++) {
-        snprintf(names[i], sizeof names[i], "%s%s", prefix, t->keys[i].key);
-        cand[i] = names[i];
-    }
-    const char *hint = cfgk_suggest(en->key, cand, t->n);
+    size_t pl = strlen(prefix);
+    assert(!strncmp(en->key, prefix, pl));
+    const char *hint = key_hint(en->key + pl, t);
     if (hint)
-        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key, en->section, hint);
-    return cfgk_entry_error(e, en, "unknown key '%s' in [%s]", en->key,
-                            en->section);
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s%s'?", en->key, en->section, prefix, hint);
+    /* No likely key: all of them, as short as the section's are. */
+    char list[1024];
+    size_t n = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < t->n && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s%s",
+                              i ? ", " : "", prefix, t->keys[i].key);
+    return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; known: %s",
+                            en->key, en->section, list);
 }

@@ -258,8 +258,12 @@ static void describe(char *buf, size_t size, const struct params *p,
         snprintf(who, sizeof who, "%g%% of the reps", pu->spec.reps);
         break;
     case REPS_COUNT:
-        snprintf(who, sizeof who, "%g rep%s", pu->spec.reps,
-                 pu->spec.reps == 1 ? "" : "s");
+        if (pu->spec.reps > p->sales.role.count) /* all there are */
+            snprintf(who, sizeof who, "%g reps (of a team of %d)",
+                     pu->spec.reps, p->sales.role.count);
+        else
+            snprintf(who, sizeof who, "%g rep%s", pu->spec.reps,
+                     pu->spec.reps == 1 ? "" : "s");
         break;
     }
     snprintf(buf, size, "%s: pulling %s into ops for %d week%s from week %d",
@@ -281,16 +285,25 @@ static void headline(FILE *out, const struct params *p,
     int start, end;
     int q0 = output_window(sc, r->weeks, &start, &end) == 0 ? start / 13 : 0;
     if (a->mean == 0.0 && a->m2 == 0.0 && r->replications > 0) {
-        fprintf(out, "Headline: %s makes no difference to revenue in any of "
-                "%ld paired replications.\n", what, r->replications);
+        if (r->replications == 1)
+            fprintf(out, "Headline: %s makes no difference to revenue in "
+                    "its one replication.\n", what);
+        else
+            fprintf(out, "Headline: %s makes no difference to revenue in "
+                    "any of %ld paired replications.\n", what,
+                    r->replications);
         return;
     }
     fprintf(out, "Headline: %s %s %s", what,
             a->mean >= 0.0 ? "costs" : "gains", x);
     if (r->replications >= 2)
         fprintf(out, " ± %s", h);
-    fprintf(out, " of revenue over quarters %d-%d (95 %% CI, %ld paired "
-            "replications)", q0 + 1, r->quarters, r->replications);
+    if (r->replications >= 2)
+        fprintf(out, " of revenue over quarters %d-%d (95 %% CI, %ld paired "
+                "replications)", q0 + 1, r->quarters, r->replications);
+    else
+        fprintf(out, " of revenue over quarters %d-%d (one replication: no "
+                "interval)", q0 + 1, r->quarters);
     if (r->replications >= 2 && fabs(a->mean) <= hw)
         fputs(", not distinguishable from zero", out);
     if (q0 >= 0 && start >= 0) {
@@ -350,6 +363,19 @@ int output_summary(FILE *out, const struct params *p,
             "baseline, %d weeks after %d weeks of warm-up (%.2f s)\n",
             r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
             r->weeks, p->sim.warmup_weeks, r->seconds);
+    if (r->precision > 0.0) {
+        fprintf(out, "Precision: asked for intervals within ±%g %% of the "
+                "means of total lost revenue; ", 100.0 * r->precision);
+        if (isinf(r->reached))
+            fputs("not reached: a scenario's mean is 0 but its interval "
+                  "is not", out);
+        else
+            fprintf(out, "%s ±%.3g %%", r->reached <= r->precision
+                    ? "the widest is" : "not reached at the cap "
+                    "(--max-replications): the widest is",
+                    100.0 * r->reached);
+        fputs("\n", out);
+    }
     if (r->nscen == 1) {
         char b[48];
         double total = 0.0;

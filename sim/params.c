@@ -264,15 +264,27 @@ static const struct config_entry *later(const struct config_entry *a,
 static int check_incident(struct resolve *r)
 {
     const struct params *p = r->p;
+    if (p->ops.incident_week < 0 && p->ops.incident_tickets > 0) {
+        const struct config_entry *en =
+            config_find(r->cfg, "operations", "incident_tickets");
+        assert(en);
+        return cfgk_entry_error(
+            r->e, en,
+            "[operations] incident_tickets = %d needs incident_week, the "
+            "reported week the incident floods ops", p->ops.incident_tickets);
+    }
     if (p->ops.incident_week < p->sim.horizon_weeks)
         return 0;
     const struct config_entry *en =
         config_find(r->cfg, "operations", "incident_week");
+    const struct config_entry *h =
+        config_find(r->cfg, "simulation", "horizon_weeks");
     assert(en);
     return cfgk_entry_error(
         r->e, en,
-        "[operations] incident_week = %d is past the horizon (%d weeks)",
-        p->ops.incident_week, p->sim.horizon_weeks);
+        "[operations] incident_week = %d is past the horizon (%d weeks%s)",
+        p->ops.incident_week, p->sim.horizon_weeks,
+        h && !strcmp(h->file, "--set") ? ", set by --set" : "");
 }
 
 static int check_model(struct resolve *r)

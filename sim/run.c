@@ -429,17 +429,25 @@ static void pool_destroy(struct pool *pl)
 
 /* Precision mode: is every scenario's total lost revenue known to within
  * the relative half-width asked for? */
-static int precise_enough(const struct run_result *r, double precision)
+static double widest_relative(const struct run_result *r)
 {
     if (r->replications < 2)
-        return 0;
+        return INFINITY;
+    double worst = 0.0;
     for (int s = 1; s < r->nscen; s++) {
         const struct acc *a =
             &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_REVENUE)];
-        if (acc_halfwidth(a) > precision * fabs(a->mean))
-            return 0;
+        double hw = acc_halfwidth(a);
+        double rel = hw == 0.0 ? 0.0 : hw / fabs(a->mean);
+        if (rel > worst)
+            worst = rel;
     }
-    return 1;
+    return worst;
+}
+
+static int precise_enough(const struct run_result *r, double precision)
+{
+    return widest_relative(r) <= precision;
 }
 
 int run_simulate(const struct params *p, const struct run_opts *o,
@@ -462,6 +470,8 @@ int run_simulate(const struct params *p, const struct run_opts *o,
                 break;
         } while (target < o->max_replications &&
                  !precise_enough(res, o->precision));
+        res->precision = o->precision;
+        res->reached = widest_relative(res);
     } else {
         run_batch(&pl, o->replications);
     }

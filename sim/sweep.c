@@ -345,6 +345,10 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
 static int check_target(const struct sweep *sw, const struct config_entry *en,
                         const struct sweep_param *pa, struct err *e)
 {
+    struct err why = {0};
+    if (*pa->section &&
+        config_check_override(&sw->base, pa->section, pa->key, &why) != 0)
+        return vary_error(en, e, "%s", why.msg);
     if (!strcmp(pa->section, "simulation") &&
         !strcmp(pa->key, "replications"))
         return vary_error(en, e, "cannot be varied: every point runs the "

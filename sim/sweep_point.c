@@ -84,7 +84,9 @@ static int point_weeks(const struct sweep *sw, const struct params *p,
     int h = p->sim.horizon_weeks, q0 = sw->q0 ? sw->q0 : 1;
     *w0 = 13 * (q0 - 1);
     *w1 = sw->q1 && 13 * sw->q1 < h ? 13 * sw->q1 : h;
-    if (*w0 < h)
+    /* The last quarter may be short, but must begin within the horizon:
+     * the charts and sweep.ini name the quarters asked for. */
+    if (*w0 < h && 13 * (sw->q1 - 1) < h)
         return 0;
     return err_at(e, ERR_CONFIG, sw->path, sw->line_quarters,
                   "[sweep] quarters = %d-%d: the horizon has %d weeks, "

@@ -175,7 +175,22 @@ static void test_precision(void **state)
     assert_non_null(at);
     assert_int_equal(sscanf(at, "salescap: %ld replications", &n), 1);
     assert_true(n >= 20 && n % 20 == 0);
+    assert_non_null(strstr(out, "\nPrecision: asked for intervals within "
+                                "±30 % of the means of total lost revenue; "
+                                "the widest is ±"));
     free(out);
+    /* A target the cap does not let it reach: said on stderr and in the
+     * summary, status 0. */
+    char *err = NULL;
+    assert_int_equal(sc(&out, &err, "run " TINY " --no-plot --precision 1%% "
+                        "--max-replications 20 -o '%s'", b), 0);
+    assert_non_null(strstr(err, "salescap: warning: --precision 1% not "
+                                "reached in 20 replications (the cap, "
+                                "--max-replications); see summary.txt\n"));
+    assert_non_null(strstr(out, "; not reached at the cap "
+                                "(--max-replications): the widest is ±"));
+    free(out);
+    free(err);
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -n %ld "
                         "--set scenario.zero.pull.weeks=1 -o '%s'", n, b), 0);
     assert_same_csvs(a, b);
@@ -191,6 +206,17 @@ static void test_one_replication(void **state)
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s'", d),
                      0);
     assert_non_null(strstr(out, "(no CI: n=1)"));
+    /* The headlines claim no interval and count one replication. */
+    assert_non_null(strstr(out, " of revenue over quarters 1-2 (one "
+                                "replication: no interval)"));
+    assert_non_null(strstr(out, "from week 4 makes no difference to "
+                                "revenue in its one replication.\n"));
+    assert_null(strstr(out, "95 %"));
+    free(out);
+    /* A pull of more reps than the team says so. */
+    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s' "
+                        "--set scenario.pull.pull.reps=20", d), 0);
+    assert_non_null(strstr(out, "pulling 20 reps (of a team of 8) into ops"));
     free(out);
     char *s = slurp(d, "weekly.csv");
     assert_null(strstr(s, "nan"));

@@ -395,6 +395,40 @@ static void test_set_errors_are_located(void **state)
     assert_string_equal(e.msg, "--set: unknown section [salse]; did you "
                                "mean [sales]?");
     config_destroy(&cfg);
+
+    /* Overrides that would add by mistake: a near miss of a stage (here
+     * the built-in ones) or of a scenario, an intervention the scenario
+     * does not have. A new name, or a stage of its own, is fine. */
+    static const char *const wrong[][2] = {
+        {"stage.qualifiy.advance=0.5",
+         "--set 'stage.qualifiy.advance=0.5': no stage 'qualifiy'; did you "
+         "mean 'qualify'? (a new name adds a stage)"},
+        {"scenario.pul_two_weeks.pull.weeks=4",
+         "--set 'scenario.pul_two_weeks.pull.weeks=4': no scenario "
+         "'pul_two_weeks'; did you mean 'pull_two_weeks'? (a new name adds "
+         "a scenario)"},
+        {"scenario.hire_ops.pull.weeks=4",
+         "--set 'scenario.hire_ops.pull.weeks=4': [scenario.hire_ops] has "
+         "no intervention 'pull' (it has: hire); an override changes the "
+         "interventions a scenario file defines, it does not add one"},
+    };
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        const char *s[] = {wrong[i][0], NULL};
+        assert_int_equal(load_resolve("scenarios/pull_two_weeks.ini", s,
+                                      &cfg, &p, &e), -1);
+        assert_string_equal(e.msg, wrong[i][1]);
+        config_destroy(&cfg);
+    }
+    const char *right[] = {"stage.qualify.advance=0.5",
+                           "stage.demo.advance=0.3",
+                           "scenario.pull_two_weeks.pull.weeks=4",
+                           "scenario.later.pull.start_week=20",
+                           "scenario.later.pull.weeks=3", NULL};
+    assert_int_equal(load_resolve("scenarios/pull_two_weeks.ini", right,
+                                  &cfg, &p, &e), 0);
+    assert_int_equal(p.n_stages, 5);
+    params_destroy(&p);
+    config_destroy(&cfg);
 }
 
 static void test_put_and_copy(void **state)

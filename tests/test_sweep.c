@@ -295,6 +295,16 @@ static const struct {
     {"bad_sweep_value.ini", "tests/data/bad_sweep_value.ini:7: [sales] reps: "
      "expected a whole number, got 'ten' (at pull.weeks = 1, sales.reps = "
      "ten)"},
+    {"bad_sweep_quarters_end.ini", "tests/data/bad_sweep_quarters_end.ini:4: "
+     "[sweep] quarters = 1-20: the horizon has 26 weeks, which is 2 "
+     "quarters (at pull.weeks = 1)"},
+    {"bad_sweep_vary_adds.ini", "tests/data/bad_sweep_vary_adds.ini:7: "
+     "[vary] hire.count: [scenario.pull] has no intervention 'hire' (it "
+     "has: pull); an override changes the interventions a scenario file "
+     "defines, it does not add one"},
+    {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
+     "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
+     "'qualify'? (a new name adds a stage)"},
     {"bad_sweep_key.ini", "tests/data/bad_sweep_key.ini:4: unknown key "
      "'metirc' in [sweep]; did you mean 'metric'?"},
     {"bad_sweep_metric.ini", "tests/data/bad_sweep_metric.ini:4: [sweep] "
@@ -365,6 +375,15 @@ static void test_bad_file_exit(void **state)
     char *out = slurpf("bad.out", NULL);
     assert_string_equal(out, "");
     free(out);
+    /* A --set of a key the grid varies would be overridden at every
+     * point: refused. */
+    assert_int_equal(sweep("sweep_tiny.ini", "bad", "--set sales.reps=3"),
+                     2);
+    err = slurpf("bad.err", NULL);
+    assert_string_equal(err, "salescap: --set sales.reps: the sweep varies "
+                        "it ([vary] sales.reps, line 12), so every point "
+                        "would override the --set\n");
+    free(err);
 }
 
 /* ------------------------------------------------------------ runs */
