@@ -49,6 +49,12 @@ int afile_write(const char *path, const void *data, size_t len,
  * or -1 with e set. */
 int mkdir_p(const char *dir, struct err *e);
 
+/* Whether mkdir_p(dir) and writing files in dir would work, checked
+ * before hours of simulation rather than after, creating nothing: dir is
+ * a writable folder, or the nearest part of its path that exists is
+ * one. Returns 0, or -1 with e's message ("DIR: ..."). */
+int afile_check_dir(const char *dir, struct err *e);
+
 /* Removes the temporaries of every open afile (called from signal
  * handlers before exiting: async-signal-safe, uses only unlink()). */
 void afile_cleanup_all(void);

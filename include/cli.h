@@ -25,6 +25,11 @@ int cli_help(const char *command);
 /* Prints "salescap: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Checks the argument of a --set: SECTION.KEY=VALUE in one word. Returns
+ * 0, or EXIT_USAGE after the message (a '--set sales.reps 10' would
+ * otherwise surface as a stray file argument). */
+int cli_check_set(const char *arg);
+
 /* Flushes stdout and reports a write error (e.g. a full disk). Returns
  * status unchanged, or 1 if stdout could not be written. */
 int cli_finish(int status);

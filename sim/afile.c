@@ -193,6 +193,54 @@ int afile_write(const char *path, const void *data, size_t len,
     return afile_commit(&a, e);
 }
 
+int afile_check_dir(const char *dir, struct err *e)
+{
+    if (!*dir)
+        return err_set(e, ERR_CONFIG, "'': an empty folder name");
+    char *p = strdup(dir);
+    if (!p)
+        return err_set(e, ERR_RUNTIME, "%s: out of memory", dir);
+    int rc = 0;
+    for (;;) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            int self = !strcmp(p, dir);
+            if (!S_ISDIR(st.st_mode) && self)
+                rc = err_set(e, ERR_CONFIG, "%s: exists and is not a folder",
+                             dir);
+            else if (!S_ISDIR(st.st_mode))
+                rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s is not "
+                             "a folder", dir, p);
+            else if (access(p, W_OK | X_OK) != 0 && self)
+                rc = err_set(e, ERR_CONFIG, "%s: cannot write there: %s",
+                             dir, strerror(errno));
+            else if (access(p, W_OK | X_OK) != 0)
+                rc = err_set(e, ERR_CONFIG, "%s: cannot create it in %s: %s",
+                             dir, p, strerror(errno));
+            break;
+        }
+        if (errno != ENOENT && errno != ENOTDIR) {
+            rc = err_set(e, ERR_CONFIG, "%s: %s", dir, strerror(errno));
+            break;
+        }
+        /* Up one: drop the last component (and trailing slashes). */
+        char *s = p + strlen(p);
+        while (s > p && s[-1] == '/')
+            *--s = '\0';
+        while (s > p && s[-1] != '/')
+            s--;
+        if (s == p) { /* a relative name: the working folder */
+            strcpy(p, ".");
+            continue;
+        }
+        s[s - 1 == p ? 0 : -1] = '\0';
+        if (!*p)
+            strcpy(p, "/");
+    }
+    free(p);
+    return rc;
+}
+
 int mkdir_p(const char *dir, struct err *e)
 {
     char *p = strdup(dir);

@@ -146,3 +146,12 @@ int cli_cores(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }
+
+int cli_check_set(const char *arg)
+{
+    if (strchr(arg, '='))
+        return 0;
+    cli_error("--set '%s': expected SECTION.KEY=VALUE as one argument "
+              "(quote it if the value holds blanks)", arg);
+    return EXIT_USAGE;
+}

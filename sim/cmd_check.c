@@ -275,6 +275,8 @@ static int parse_args(int argc, char **argv, struct check_args *a)
         }
         if (c == 'k')
             a->keys = 1;
+        else if (cli_check_set(optarg) != 0)
+            return EXIT_USAGE;
         else
             a->sets[a->n_sets++] = optarg;
     }

@@ -164,7 +164,7 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
             return EXIT_USAGE;
         }
         a->sets[a->nsets++] = optarg;
-        return 0;
+        return cli_check_set(optarg);
     case 'q':
         a->quiet = 1;
         return 0;
@@ -258,7 +258,8 @@ fail:
  * A truncation short of the largest MSER-5 considers suggests a longer
  * warm-up; the largest means the series drifts all along, which no
  * warm-up removes: said once, as a note. */
-static void warmup_check(const struct params *p, const struct run_result *r)
+static void warmup_check(const struct params *p, const struct run_result *r,
+                         int quiet)
 {
     struct acc *series[2] = {r->warm_revenue, r->warm_backlog};
     const char *names[2] = {"revenue", "ops backlog"};
@@ -276,7 +277,7 @@ static void warmup_check(const struct params *p, const struct run_result *r)
         int d = stats_mser5(x, (size_t)n);
         if (5 * d <= p->sim.warmup_weeks)
             continue;
-        if (d == stats_mser5_max(n) && !drifts++)
+        if (d == stats_mser5_max(n) && !drifts++ && !quiet)
             fprintf(stderr, "salescap: note: the baseline's weekly %s "
                     "trends through the first %d weeks (MSER-5 finds no "
                     "settled state); a longer warm-up would not remove "
@@ -343,7 +344,7 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         fprintf(stderr, "salescap: warning: --precision %g%% not reached "
                 "in %ld replications (the cap, --max-replications); see "
                 "summary.txt\n", 100.0 * r.precision, r.replications);
-    warmup_check(p, &r);
+    warmup_check(p, &r, a->quiet);
     if (!a->quiet) {
         fflush(stderr);
         fputs(text, stdout);
@@ -395,6 +396,20 @@ int cmd_run(int argc, char **argv)
         snprintf(out, sizeof out, "%s", a.out);
     if (a.plots)
         snprintf(plots, sizeof plots, "%s", a.plots);
+    /* Before the simulation, which may take hours: folders that cannot
+     * be written. Default chart folders only warn later (the CSVs are
+     * what matters). */
+    struct err fe = {0};
+    if (afile_check_dir(out, &fe) != 0) {
+        cli_error("%s%s", a.out ? "-o " : "", fe.msg);
+        rc = a.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    if (!a.no_plot && a.plots && afile_check_dir(plots, &fe) != 0) {
+        cli_error("--plots %s", fe.msg);
+        rc = fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
     int committed = 0;
     rc = simulate_and_write(&a, &cfg, &p, out, &committed);
     if (rc == 0 && !a.no_plot && !stop_signal)

@@ -174,7 +174,7 @@ static int take_opt(struct sweep_args *a, int c)
             return EXIT_USAGE;
         }
         a->sets[a->nsets++] = optarg;
-        return 0;
+        return cli_check_set(optarg);
     case OPT_SHARD:
         if (parse_shard(optarg, &a->shard_k, &a->shard_n))
             return bad_value("--shard (K/N, 1 <= K <= N)", optarg);

@@ -718,6 +718,14 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
                        assignment);
     size_t n = (size_t)(eq - assignment);
     const char *dot = section_end(assignment, n);
+    if (!dot && !strncmp(assignment, "stage.", 6))
+        return err_set(e, ERR_CONFIG,
+                       "--set '%s': expected stage.NAME.KEY=VALUE "
+                       "(stage.qualify.advance=0.5)", assignment);
+    if (!dot && !strncmp(assignment, "scenario.", 9))
+        return err_set(e, ERR_CONFIG,
+                       "--set '%s': expected scenario.ID.KEY=VALUE "
+                       "(scenario.pull.pull.weeks=3)", assignment);
     if (!dot)
         return err_set(
             e, ERR_CONFIG,

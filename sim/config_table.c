@@ -648,14 +648,48 @@ void cfgk_defaults(const struct cfgk_table *t, void *base)
     }
 }
 
+/* What a value that does not parse most likely got wrong, as a clause
+ * for the message ("" when nothing stands out): habits from spreadsheets
+ * and other file formats. */
+static const char *value_hint(const struct cfgk *k, const char *v)
+{
+    const char *hash = strchr(v, '#');
+    if (hash && hash > v && (hash[-1] == ' ' || hash[-1] == '\t'))
+        return "; '#' starts a comment only at the start of a line (after "
+               "a value, write ' ; comment')";
+    if (*v == '"' || *v == '\'')
+        return "; values take no quotes";
+    if (k->type == CFGK_INT || k->type == CFGK_DOUBLE ||
+        k->type == CFGK_DIST) {
+        size_t n = strlen(v);
+        if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
+            return "; a share is a fraction: write 0.25 for 25%";
+        /* A number with a comma in it, not a distribution's list. */
+        const char *comma = strchr(v, '(') ? NULL : strrchr(v, ',');
+        if (comma && strspn(comma + 1, "0123456789") != strlen(comma + 1))
+            comma = NULL;
+        if (comma && strlen(comma + 1) != 3)
+            return "; write decimals with a point (40.5)";
+        if (*v == '$' || comma)
+            return "; write numbers without '$' or thousands separators "
+                   "(30000)";
+        if (n > 1 && strchr("kKmM", v[n - 1]) && isdigit((unsigned char)v[0]))
+            return "; write numbers in full (30000, not 30k)";
+        if (n > 1 && isalpha((unsigned char)v[n - 1]) &&
+            isdigit((unsigned char)v[0]))
+            return "; write the number alone: the key's name says its unit";
+    }
+    return "";
+}
+
 int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                      const struct config_entry *en, void *base)
 {
     struct err te = {0};
     if (cfgk_parse(k, en->value, base, &te) == 0)
         return 0;
-    return err_at(e, te.kind, en->file, en->line, "[%s] %s%s", en->section,
-                  en->key, te.msg);
+    return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
+                  en->key, te.msg, value_hint(k, en->value));
 }
 
 int cfgk_entry_error(struct err *e, const struct config_entry *en,

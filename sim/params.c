@@ -106,6 +106,10 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name,
                                 s->name[1] == 't' ? "stage" : "scenario",
                                 s->name[1] == 't' ? "NAME" : "ID");
+    if (!strcmp(s->name, "sweep") || !strcmp(s->name, "vary"))
+        return cfgk_entry_error(r->e, &at,
+                                "[%s] belongs to a sweep file: run it with "
+                                "'salescap sweep %s'", s->name, s->file);
     const char *hint = section_hint(s->name, buf, sizeof buf);
     if (hint)
         return cfgk_entry_error(r->e, &at,

@@ -578,6 +578,14 @@ static int count_points(struct sweep *sw, const struct config *sc,
 /* Only [sweep] and [vary], and no includes. */
 static int check_sections(const struct config *sc, struct err *e)
 {
+    int has_sweep = 0;
+    for (size_t i = 0; i < sc->n_sections; i++)
+        has_sweep |= !strcmp(sc->sections[i].name, "sweep") &&
+                     !strcmp(sc->sections[i].file, sc->path);
+    if (!has_sweep)
+        return err_at(e, ERR_CONFIG, sc->path, 0,
+                      "not a sweep file (it has no [sweep] section); a "
+                      "scenario file runs with 'salescap run %s'", sc->path);
     for (size_t i = 0; i < sc->n_sections; i++) {
         const struct config_section *s = &sc->sections[i];
         if (strcmp(s->name, "sweep") && strcmp(s->name, "vary"))

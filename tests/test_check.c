@@ -168,7 +168,8 @@ static void test_bad_set(void **state)
     struct result r = run(args);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "salescap: --set 'sales.reps': expected "
-                               "SECTION.KEY=VALUE (no '=')\n");
+                               "SECTION.KEY=VALUE as one argument (quote it "
+                               "if the value holds blanks)\n");
     result_free(&r);
 }
 

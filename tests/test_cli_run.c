@@ -244,12 +244,34 @@ static void test_errors(void **state)
     assert_string_equal(err, "salescap: --set: [sales] reps: expected a "
                         "whole number, got 'ten'\n");
     free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --set sales.reps 10"), 2);
+    assert_string_equal(err, "salescap: --set 'sales.reps': expected "
+                        "SECTION.KEY=VALUE as one argument (quote it if the "
+                        "value holds blanks)\n");
+    free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --scenario pull"), 2);
     assert_string_equal(err, "salescap: run: --scenario and --replication "
                         "belong to 'salescap trace'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "frobnicate"), 2);
     free(err);
+    /* Output folders that cannot be written are refused before the
+     * simulation (which -n 100000000 would make last for days), and
+     * nothing is created. */
+    static const char *const dirs[][2] = {
+        {"-o " TINY, "salescap: -o " TINY ": exists and is not a folder\n"},
+        {"-o " TINY "/sub/out", "salescap: -o " TINY "/sub/out: cannot "
+         "create it: " TINY " is not a folder\n"},
+        {"-o ''", "salescap: -o '': an empty folder name\n"},
+        {"-o /tmp --plots " TINY, "salescap: --plots " TINY ": exists and "
+         "is not a folder\n"},
+    };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        assert_int_equal(sc(NULL, &err, "run " TINY " -n 100000000 %s",
+                            dirs[i][0]), 2);
+        assert_string_equal(err, dirs[i][1]);
+        free(err);
+    }
 }
 
 /* The warm-up check: a run that starts empty settles late (warning with
@@ -262,7 +284,7 @@ static void test_warmup_check(void **state)
     assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
                                     "clients.initial=0 --set "
                                     "simulation.warmup_weeks=1 --no-plot "
-                                    "-q -o %s/a", d), 0);
+                                    "-o %s/a", d), 0);
     if (!strstr(err, "salescap: warning: MSER-5 on the baseline's weekly "
                      "ops backlog suggests a warm-up of 20 weeks; "
                      "[simulation] warmup_weeks is 1\n") ||
@@ -270,6 +292,14 @@ static void test_warmup_check(void **state)
                      "through the first 118 weeks (MSER-5 finds no settled "
                      "state); "))
         fail_msg("stderr: %s", err);
+    free(err);
+    /* -q keeps the warning, not the note. */
+    assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
+                                    "clients.initial=0 --set "
+                                    "simulation.warmup_weeks=1 --no-plot "
+                                    "-q -o %s/a", d), 0);
+    assert_non_null(strstr(err, "salescap: warning: MSER-5"));
+    assert_null(strstr(err, "note:"));
     free(err);
     assert_int_equal(sc(NULL, &err, "run scenarios/pull_two_weeks.ini -n 40 "
                                     "--no-plot -q -o %s/b", d), 0);

@@ -99,7 +99,8 @@ static const struct bad_case bad_cases[] = {
        "'2.5'"},
     {"bad_trailing_garbage.ini",
      D "bad_trailing_garbage.ini:2: [sales] hours_per_week: expected a "
-       "number, got '40h'"},
+       "number, got '40h'; write the number alone: the key's name says its "
+       "unit"},
     {"bad_huge.ini",
      D "bad_huge.ini:2: [operations] hours_per_week: number out of range, "
        "got '1e999'"},
@@ -370,6 +371,14 @@ static void test_set_parsing(void **state)
     err_clear(&e);
     assert_int_equal(config_set(&cfg, "scenario.x=1", &e), -1);
     assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, "--set 'scenario.x=1': expected "
+                               "scenario.ID.KEY=VALUE "
+                               "(scenario.pull.pull.weeks=3)");
+    err_clear(&e);
+    assert_int_equal(config_set(&cfg, "stage.qualify=0.5", &e), -1);
+    assert_string_equal(e.msg, "--set 'stage.qualify=0.5': expected "
+                               "stage.NAME.KEY=VALUE "
+                               "(stage.qualify.advance=0.5)");
     err_clear(&e);
     assert_int_equal(config_set(&cfg, "scenario.x.title=a ; b", &e), -1);
     assert_string_equal(e.msg, "--set: [scenario.x] title: the value holds "

@@ -305,6 +305,9 @@ static const struct {
     {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
      "'qualify'? (a new name adds a stage)"},
+    {"tiny.ini", "tests/data/tiny.ini: not a sweep file (it has no [sweep] "
+     "section); a scenario file runs with 'salescap run "
+     "tests/data/tiny.ini'"},
     {"bad_sweep_key.ini", "tests/data/bad_sweep_key.ini:4: unknown key "
      "'metirc' in [sweep]; did you mean 'metric'?"},
     {"bad_sweep_metric.ini", "tests/data/bad_sweep_metric.ini:4: [sweep] "
