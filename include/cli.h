@@ -30,6 +30,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * otherwise surface as a stray file argument). */
 int cli_check_set(const char *arg);
 
+struct option;
+
+/* The message for getopt_long's '?' (call it with opterr = 0): an unknown
+ * option, with the nearest long option as a hint, or an option missing
+ * its value. Returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, const struct option *opts,
+                   const char *shorts, char **argv);
+
 /* Flushes stdout and reports a write error (e.g. a full disk). Returns
  * status unchanged, or 1 if stdout could not be written. */
 int cli_finish(int status);

@@ -3,10 +3,14 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "config_int.h"
 
 static const char overview[] =
     "usage: salescap COMMAND [ARGS]\n"
@@ -153,5 +157,62 @@ int cli_check_set(const char *arg)
         return 0;
     cli_error("--set '%s': expected SECTION.KEY=VALUE as one argument "
               "(quote it if the value holds blanks)", arg);
+    return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, const struct option *opts,
+                   const char *shorts, char **argv)
+{
+    const char *tok = argv[optind - 1];
+    if (optopt != 0 && strncmp(tok, "--", 2) != 0) { /* -x */
+        const char *at = strchr(shorts, optopt);
+        if (at && at[1] == ':')
+            cli_error("%s: option '-%c' needs a value (see 'salescap help "
+                      "%s')", cmd, optopt, cmd);
+        else
+            cli_error("%s: unknown option '-%c' (see 'salescap help %s')",
+                      cmd, optopt, cmd);
+        return EXIT_USAGE;
+    }
+    size_t len = strcspn(tok, "=");
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), tok);
+    if (optopt != 0) { /* a known long option without its value */
+        cli_error("%s: option '%s' needs a value (see 'salescap help %s')",
+                  cmd, name, cmd);
+        return EXIT_USAGE;
+    }
+    const char *cand[64];
+    char names[64][40];
+    size_t n = 0;
+    for (; opts[n].name && n < 64; n++) {
+        snprintf(names[n], sizeof names[n], "--%s", opts[n].name);
+        cand[n] = names[n];
+    }
+    const char *hint = cfgk_suggest(name, cand, n);
+    /* --output for --out: an option the name begins with. */
+    for (size_t i = 0; i < n && !hint; i++)
+        if (strlen(cand[i]) >= 4 && !strncmp(name, cand[i], strlen(cand[i])))
+            hint = cand[i];
+    /* --noplot for --no-plot: the same letters without the dashes. */
+    for (size_t i = 0; i < n && !hint; i++) {
+        char a[64], b[64];
+        size_t k = 0, m = 0;
+        for (const char *s = name; *s && k < 63; s++)
+            if (*s != '-' && *s != '_')
+                a[k++] = *s;
+        for (const char *s = cand[i]; *s && m < 63; s++)
+            if (*s != '-' && *s != '_')
+                b[m++] = *s;
+        a[k] = b[m] = '\0';
+        if (!strcmp(a, b))
+            hint = cand[i];
+    }
+    if (hint)
+        cli_error("%s: unknown option '%s'; did you mean '%s'? (see "
+                  "'salescap help %s')", cmd, name, hint, cmd);
+    else
+        cli_error("%s: unknown option '%s' (see 'salescap help %s')", cmd,
+                  name, cmd);
     return EXIT_USAGE;
 }

@@ -268,11 +268,8 @@ static int parse_args(int argc, char **argv, struct check_args *a)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h')
             return cli_help("check");
-        if (c == '?') {
-            cli_error("check: bad option '%s' (try 'salescap help check')",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+        if (c == '?')
+            return cli_bad_option("check", opts, "h", argv);
         if (c == 'k')
             a->keys = 1;
         else if (cli_check_set(optarg) != 0)

@@ -3,10 +3,12 @@
  * redraws the charts of a finished run (weekly.csv) or sweep (sweep.csv)
  * from its CSVs, without simulating again.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -34,6 +36,7 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
     };
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         unsigned fmt;
         if (c == 'p') {
@@ -52,8 +55,7 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
         } else if (c == 'h') {
             return -1;
         } else {
-            cli_error("try 'salescap help plot'");
-            return EXIT_USAGE;
+            return cli_bad_option("plot", opts, "qh", argv);
         }
     }
     if (optind != argc - 1) {
@@ -102,8 +104,27 @@ static int draw(const struct plot_args *a, const char *plots)
 {
     struct err e = {0};
     int n;
-    int sweep = !has_file(a->dir, "weekly.csv") &&
-                has_file(a->dir, "sweep.csv");
+    struct stat st;
+    int found = stat(a->dir, &st) == 0;
+    if (!found || !S_ISDIR(st.st_mode)) {
+        cli_error("plot: %s: %s; give the results folder of a run or a "
+                  "sweep (results/NAME)", a->dir,
+                  found ? "not a folder" : strerror(errno));
+        return EXIT_USAGE;
+    }
+    int run = has_file(a->dir, "weekly.csv");
+    int sweep = !run && has_file(a->dir, "sweep.csv");
+    if (!run && !sweep) {
+        cli_error("plot: %s: not the results folder of a run (no "
+                  "weekly.csv) or of a sweep (no sweep.csv)", a->dir);
+        return EXIT_USAGE;
+    }
+    if (run && has_file(a->dir, "sweep.csv"))
+        cli_error("warning: %s holds a run and a sweep; the run's charts "
+                  "are drawn", a->dir);
+    if (sweep && a->report)
+        cli_error("warning: --report: a sweep has no report (its charts "
+                  "are the whole of it)");
     if (sweep)
         n = plot_sweep_dir(a->dir, plots, a->formats, &e);
     else

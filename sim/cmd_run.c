@@ -210,8 +210,11 @@ static int parse_args(struct run_args *a, int argc, char **argv,
     a->jobs = cli_cores();
     a->progress = isatty(STDERR_FILENO);
     optind = 1;
+    opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:j:o:qh", long_opts, NULL)) != -1) {
+        if (c == '?')
+            return cli_bad_option(cmd, long_opts, "n:j:o:qh", argv);
         int rc = take_opt(a, c, cmd);
         if (rc)
             return rc;

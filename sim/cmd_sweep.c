@@ -193,8 +193,11 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
     memset(a, 0, sizeof *a);
     a->progress = -1;
     optind = 1;
+    opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:j:o:qh", long_opts, NULL)) != -1) {
+        if (c == '?')
+            return cli_bad_option("sweep", long_opts, "n:j:o:qh", argv);
         int rc = take_opt(a, c);
         if (rc)
             return rc;

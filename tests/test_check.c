@@ -185,7 +185,7 @@ static void test_usage(void **state)
     const char *bad[] = {"check", "--bogus", "x.ini", NULL};
     r = run(bad);
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "bad option '--bogus'"));
+    assert_non_null(strstr(r.err, "check: unknown option '--bogus'"));
     result_free(&r);
     const char *help[] = {"check", "--help", NULL};
     r = run(help);

@@ -255,6 +255,33 @@ static void test_errors(void **state)
     free(err);
     assert_int_equal(sc(NULL, &err, "frobnicate"), 2);
     free(err);
+    /* Options: one format for every command, with the likely option. */
+    static const char *const opts[][2] = {
+        {"run " TINY " --output x", "salescap: run: unknown option "
+         "'--output'; did you mean '--out'? (see 'salescap help run')\n"},
+        {"run " TINY " --noplot", "salescap: run: unknown option '--noplot'; "
+         "did you mean '--no-plot'? (see 'salescap help run')\n"},
+        {"run " TINY " -n", "salescap: run: option '-n' needs a value (see "
+         "'salescap help run')\n"},
+        {"trace " TINY " --scenaro pull", "salescap: trace: unknown option "
+         "'--scenaro'; did you mean '--scenario'? (see 'salescap help "
+         "trace')\n"},
+        {"check " TINY " -n 3", "salescap: check: unknown option '-n' (see "
+         "'salescap help check')\n"},
+        {"sweep x.ini --shard", "salescap: sweep: option '--shard' needs a "
+         "value (see 'salescap help sweep')\n"},
+        {"plot tests/data -o x", "salescap: plot: unknown option '-o' (see "
+         "'salescap help plot')\n"},
+        {"plot tests/data", "salescap: plot: tests/data: not the results "
+         "folder of a run (no weekly.csv) or of a sweep (no sweep.csv)\n"},
+        {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
+         "results folder of a run or a sweep (results/NAME)\n"},
+    };
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        assert_int_equal(sc(NULL, &err, "%s", opts[i][0]), 2);
+        assert_string_equal(err, opts[i][1]);
+        free(err);
+    }
     /* Output folders that cannot be written are refused before the
      * simulation (which -n 100000000 would make last for days), and
      * nothing is created. */
