@@ -96,6 +96,10 @@ static void fmt_thousands(double v, char *buf, size_t size)
         snprintf(buf, size, "n/a");
         return;
     }
+    if (fabs(v) >= 1e12) { /* past a table's width: 1.2e+15 */
+        snprintf(buf, size, "%.3g", v);
+        return;
+    }
     char digits[64];
     snprintf(digits, sizeof digits, "%.0f", fabs(v));
     size_t n = strlen(digits), k = 0;
@@ -120,7 +124,9 @@ static void fmt_money(double v, char *buf, size_t size)
 static void fmt_num(double v, int decimals, const char *unit, char *buf,
                     size_t size)
 {
-    if (isfinite(v))
+    if (isfinite(v) && (fabs(v) >= 1e9 || (v != 0 && fabs(v) < 1e-3)))
+        snprintf(buf, size, "%.3g%s", v, unit); /* 6.14e+62, 1.2e-301 */
+    else if (isfinite(v))
         snprintf(buf, size, "%.*f%s", decimals, v, unit);
     else
         snprintf(buf, size, "n/a");
@@ -199,6 +205,11 @@ static void warn(const char *what, double util)
     char u[64];
     if (!(util >= 1))
         return;
+    if (isinf(util)) {
+        printf("WARNING: %s has work to do but no hours to do it in: its "
+               "backlog grows without bound\n", what);
+        return;
+    }
     fmt_pct(util, u, sizeof u);
     printf(
         "WARNING: %s utilisation is %s (>= 100 %%): the queue is unstable and its backlog grows without bound\n",

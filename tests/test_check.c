@@ -173,6 +173,33 @@ static void test_bad_set(void **state)
     result_free(&r);
 }
 
+/* Extreme values keep the capacity table a table (no 300-digit
+ * numbers), and no ops hours at all is said in words, not as n/a %. */
+static void test_extreme_table(void **state)
+{
+    (void)state;
+    need_binary();
+    const char *args[] = {"check", "tests/data/check_extreme.ini", NULL};
+    struct result r = run(args);
+    assert_int_equal(r.status, 0);
+    const char *table = strstr(r.out, "  Sales, per week");
+    assert_non_null(table);
+    for (const char *l = table; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        if (len > 120)
+            fail_msg("a line of %zu bytes: %.*s", len, (int)len, l);
+        l = nl ? nl + 1 : l + len;
+    }
+    assert_non_null(strstr(table, "selling hours demanded                      "
+                                  "6.14e+300      4.91e+301\n"));
+    assert_non_null(strstr(r.out, "WARNING: ops (at the start) has work to "
+                                  "do but no hours to do it in: its backlog "
+                                  "grows without bound\n"));
+    assert_null(strstr(r.out, "n/a %"));
+    result_free(&r);
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -207,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_set_override),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_bad_set),
+        cmocka_unit_test(test_extreme_table),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests_name("check", tests, NULL, NULL);
