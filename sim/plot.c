@@ -44,7 +44,16 @@ struct plot_job {
     char tmpdir[64];   /* private folder for gnuplot's images */
     int written;       /* images copied into plots_dir */
     int *all;          /* every scenario index, 0..nscen-1 */
+    FILE *manifest;    /* the names of the files written, one a line */
+    char *names;       /* its text */
+    size_t names_len;
 };
+
+/* The file in a plots folder that lists the charts the last run drew
+ * there, so that the next run into the folder removes those it does not
+ * draw again (a dashboard of a scenario since renamed or dropped), and
+ * never a file it did not write. */
+#define MANIFEST ".salescap-charts"
 
 static const struct {
     unsigned bit;
@@ -213,6 +222,10 @@ static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
     int rc = (saved && piped) ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
     if (rc == 0 && save_gp)
         rc = afile_write(gp, saved, slen, e);
+    if (rc == 0 && save_gp)
+        fprintf(job->manifest, "%s.gp\n", name);
+    if (rc == 0)
+        fprintf(job->manifest, "%s\n", out);
     if (rc == 0)
         rc = plot_pipe(piped, tlen, gp, e);
     if (rc == 0)
@@ -290,6 +303,74 @@ static int make_tmpdir(char *buf, size_t n, struct err *e)
     return 0;
 }
 
+/* The length of name[0, n) without its extension. */
+static size_t stem(const char *name, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (name[i] == '.')
+            return i;
+    return n;
+}
+
+/* Whether file name[0, n) is a line of manifest m; by_stem: whether a
+ * file of the same chart is (the same name up to the extension, so that
+ * redrawing in another format keeps the first format's images). */
+static int listed(const char *m, const char *name, size_t n, int by_stem)
+{
+    size_t s = by_stem ? stem(name, n) : n;
+    for (const char *l = m; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        if ((by_stem ? stem(l, len) : len) == s && !memcmp(l, name, s))
+            return 1;
+        l = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+/* After a drawing: removes the files of charts the previous manifest
+ * lists and this drawing did not draw, then installs the new manifest
+ * (with the files of the previous one that it kept). Best effort. */
+static int tidy(struct plot_job *job, struct err *e)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/" MANIFEST, job->plots_dir);
+    size_t len = 0;
+    struct err ignore = {0};
+    char *old = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
+                                        : NULL;
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *m = open_memstream(&text, &tlen);
+    if (!m) {
+        free(old);
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    fwrite(job->names, 1, job->names_len, m);
+    for (const char *l = old; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        /* Only plain names: a hand-edited manifest cannot reach out. */
+        int plain = n > 0 && n < 300 && l[0] != '.' && !memchr(l, '/', n);
+        char f[4400];
+        snprintf(f, sizeof f, "%s/%.*s", job->plots_dir, (int)n, l);
+        if (plain && !listed(job->names, l, n, 1))
+            unlink(f);
+        else if (plain && access(f, F_OK) == 0 &&
+                 !listed(job->names, l, n, 0))
+            fprintf(m, "%.*s\n", (int)n, l); /* kept: another format */
+        l = nl ? nl + 1 : NULL;
+    }
+    free(old);
+    if (fclose(m) != 0) {
+        free(text);
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    int rc = afile_write(path, text, tlen, e);
+    free(text);
+    return rc;
+}
+
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
                  struct err *e)
 {
@@ -303,12 +384,19 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
         rc = make_tmpdir(job.tmpdir, sizeof job.tmpdir, e);
     if (rc == 0) {
         job.all = malloc((size_t)rd.nscen * sizeof *job.all);
+        job.manifest = open_memstream(&job.names, &job.names_len);
         for (int s = 0; job.all && s < rd.nscen; s++)
             job.all[s] = s;
-        rc = job.all ? draw_all(&job, e)
-                     : err_set(e, ERR_RUNTIME, "out of memory");
+        rc = job.all && job.manifest
+                 ? draw_all(&job, e)
+                 : err_set(e, ERR_RUNTIME, "out of memory");
+        if (job.manifest && fclose(job.manifest) != 0 && rc == 0)
+            rc = err_set(e, ERR_RUNTIME, "out of memory");
+        if (rc == 0)
+            rc = tidy(&job, e);
         rmdir(job.tmpdir);
     }
+    free(job.names);
     free(job.all);
     rundata_destroy(&rd);
     return rc == 0 ? job.written : -1;

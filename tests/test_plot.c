@@ -565,6 +565,47 @@ static void test_all_formats(void **state)
     rm_rf(d);
 }
 
+/* A drawing removes the charts the previous one into the same folder
+ * drew and it does not (a dashboard of a scenario since dropped), keeps
+ * files it never wrote and the other formats of charts it draws, and
+ * follows no path a hand-edited list names. */
+static void test_stale_charts(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e),
+                     (int)NFIXTURE);
+    size_t len;
+    char *list = read_text(d, ".salescap-charts", &len);
+    assert_non_null(strstr(list, "revenue.png\nbacklog.gp\n"));
+    /* A chart of an earlier run, a file of the user's, a path out. */
+    char *outside = tmp_dir();
+    write_text(outside, "keep.png", "x");
+    char more[4096];
+    snprintf(more, sizeof more, "%sdashboard_gone.png\n../%s/keep.png\n",
+             list, strrchr(outside, '/') + 1);
+    write_text(d, ".salescap-charts", more);
+    write_text(d, "dashboard_gone.png", "x");
+    write_text(d, "mine.png", "x");
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_SVG, &e),
+                     (int)NFIXTURE);
+    assert_false(file_exists(d, "dashboard_gone.png"));
+    assert_true(file_exists(d, "mine.png"));
+    assert_true(file_exists(outside, "keep.png"));
+    assert_true(file_exists(d, "revenue.png")); /* the other format */
+    assert_true(file_exists(d, "revenue.svg"));
+    free(list);
+    list = read_text(d, ".salescap-charts", &len);
+    assert_non_null(strstr(list, "revenue.svg\n"));
+    assert_non_null(strstr(list, "revenue.png\n"));
+    assert_null(strstr(list, "gone"));
+    free(list);
+    rm_rf(outside);
+    rm_rf(d);
+}
+
 static void test_no_gnuplot(void **state)
 {
     (void)state;
@@ -713,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_golden_svg),
         cmocka_unit_test(test_saved_script_reruns),
         cmocka_unit_test(test_all_formats),
+        cmocka_unit_test(test_stale_charts),
         cmocka_unit_test(test_no_gnuplot),
         cmocka_unit_test(test_sweep_hook),
         cmocka_unit_test(test_cli_plot),
