@@ -639,16 +639,35 @@ static size_t section_names(const struct config *cfg, const char *prefix,
     return n;
 }
 
-/* names[0, n) joined by ", " into buf. */
-static const char *join(const char *const *names, size_t n, char *buf,
-                        size_t size)
+/* Joins the intervention names of [section] (the NAME of its NAME.key
+ * entries, each once, in order of appearance) into list; returns whether
+ * name[0, len) is one of them. */
+static int iv_names(const struct config *cfg, const char *section,
+                    const char *name, size_t len, char *list, size_t size)
 {
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "",
-                              names[i]);
-    return buf;
+    const char *seen[64];
+    size_t n = 0, k = 0;
+    int found = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < cfg->n; i++) {
+        const struct config_entry *en = &cfg->entries[i];
+        const char *d = strchr(en->key, '.');
+        if (strcmp(en->section, section) || !d)
+            continue;
+        size_t l = (size_t)(d - en->key);
+        found |= l == len && !strncmp(en->key, name, len);
+        size_t j = 0;
+        while (j < n && !(strlen(seen[j]) > l && seen[j][l] == '.' &&
+                          !strncmp(seen[j], en->key, l)))
+            j++;
+        if (j < n || n == 64)
+            continue;
+        seen[n++] = en->key;
+        if (k < size)
+            k += (size_t)snprintf(list + k, size - k, "%s%.*s",
+                                  k ? ", " : "", (int)l, en->key);
+    }
+    return found;
 }
 
 int config_check_override(const struct config *cfg, const char *section,
@@ -680,33 +699,13 @@ int config_check_override(const struct config *cfg, const char *section,
     const char *dot = strchr(key, '.');
     if (!dot)
         return 0; /* not NAME.key: resolving says what is wrong */
-    size_t len = (size_t)(dot - key), n = 0;
-    for (size_t i = 0; i < cfg->n; i++) {
-        const struct config_entry *en = &cfg->entries[i];
-        const char *d = strchr(en->key, '.');
-        if (strcmp(en->section, section) || !d)
-            continue;
-        size_t l = (size_t)(d - en->key);
-        if (l == len && !strncmp(en->key, key, len))
-            return 0;
-        int seen = 0;
-        for (size_t j = 0; j < n && !seen; j++)
-            seen = strchr(names[j], '.') - names[j] == (ptrdiff_t)l &&
-                   !strncmp(names[j], en->key, l);
-        if (!seen && n < 64)
-            names[n++] = en->key; /* NAME.key: joined up to the '.' below */
-    }
-    char buf[64][64];
-    for (size_t j = 0; j < n; j++) {
-        snprintf(buf[j], sizeof buf[j], "%.*s",
-                 (int)(strchr(names[j], '.') - names[j]), names[j]);
-        names[j] = buf[j];
-    }
+    if (iv_names(cfg, section, key, (size_t)(dot - key), list, sizeof list))
+        return 0;
     return err_set(e, ERR_CONFIG,
                    "[%s] has no intervention '%.*s' (it has: %s); an "
                    "override changes the interventions a scenario file "
-                   "defines, it does not add one", section, (int)len, key,
-                   n ? join(names, n, list, sizeof list) : "none");
+                   "defines, it does not add one", section,
+                   (int)(dot - key), key, *list ? list : "none");
 }
 
 int config_set(struct config *cfg, const char *assignment, struct err *e)
