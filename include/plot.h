@@ -50,6 +50,12 @@ enum plot_format {
     "gnuplot not found: install gnuplot-nox, or pass --no-plot"
 
 /* The single-chart names, in the order the report shows them. */
+/* The file in a plots folder that lists the charts the last drawing
+ * wrote there, so that the next drawing into the folder removes those it
+ * does not draw again (a dashboard of a scenario since renamed or
+ * dropped), and never a file it did not write. */
+#define PLOT_MANIFEST ".salescap-charts"
+
 #define PLOT_NCHARTS 5
 extern const char *const plot_chart_names[PLOT_NCHARTS];
 

@@ -201,6 +201,9 @@ int afile_check_dir(const char *dir, struct err *e)
     if (!p)
         return err_set(e, ERR_RUNTIME, "%s: out of memory", dir);
     int rc = 0;
+    /* Trailing slashes off first: "file/" must be found to be a file. */
+    for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+        p[n - 1] = '\0';
     for (;;) {
         struct stat st;
         if (stat(p, &st) == 0) {
@@ -223,19 +226,17 @@ int afile_check_dir(const char *dir, struct err *e)
             rc = err_set(e, ERR_CONFIG, "%s: %s", dir, strerror(errno));
             break;
         }
-        /* Up one: drop the last component (and trailing slashes). */
+        /* Up one: drop the last component, then the slashes before it. */
         char *s = p + strlen(p);
-        while (s > p && s[-1] == '/')
-            *--s = '\0';
         while (s > p && s[-1] != '/')
             s--;
         if (s == p) { /* a relative name: the working folder */
             strcpy(p, ".");
             continue;
         }
-        s[s - 1 == p ? 0 : -1] = '\0';
-        if (!*p)
-            strcpy(p, "/");
+        while (s > p + 1 && s[-1] == '/')
+            s--;
+        *s = '\0'; /* "/x" leaves "/" */
     }
     free(p);
     return rc;

@@ -163,23 +163,60 @@ int cli_check_set(const char *arg)
 int cli_bad_option(const char *cmd, const struct option *opts,
                    const char *shorts, char **argv)
 {
+    /* Which option failed. getopt_long leaves optopt 0 for an unknown or
+     * ambiguous long option, else the option's letter or value; and it
+     * keeps optind on a bundle of short options (-qx) until its last
+     * letter, so the token before optind may be an earlier argument. */
     const char *tok = argv[optind - 1];
-    if (optopt != 0 && strncmp(tok, "--", 2) != 0) { /* -x */
-        const char *at = strchr(shorts, optopt);
+    const struct option *lo = NULL;
+    int is_long = 0;
+    size_t len = 0;
+    if (!strncmp(tok, "--", 2)) {
+        len = strcspn(tok + 2, "=");
+        is_long = optopt == 0;
+        for (size_t i = 0; opts[i].name && optopt != 0 && !lo; i++)
+            if (opts[i].val == optopt && len > 0 &&
+                !strncmp(opts[i].name, tok + 2, len))
+                lo = &opts[i];
+        is_long |= lo != NULL;
+    }
+    if (!is_long) {
+        const char *at = optopt > 0 && optopt < 128 ? strchr(shorts, optopt)
+                                                    : NULL;
         if (at && at[1] == ':')
             cli_error("%s: option '-%c' needs a value (see 'salescap help "
                       "%s')", cmd, optopt, cmd);
-        else
+        else if (optopt > 32 && optopt < 127)
             cli_error("%s: unknown option '-%c' (see 'salescap help %s')",
                       cmd, optopt, cmd);
+        else
+            cli_error("%s: unknown option (see 'salescap help %s')", cmd,
+                      cmd);
         return EXIT_USAGE;
     }
-    size_t len = strcspn(tok, "=");
     char name[64];
-    snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), tok);
-    if (optopt != 0) { /* a known long option without its value */
-        cli_error("%s: option '%s' needs a value (see 'salescap help %s')",
-                  cmd, name, cmd);
+    snprintf(name, sizeof name, "--%.*s", (int)(len < 60 ? len : 60),
+             tok + 2);
+    if (lo) {
+        cli_error("%s: option '--%s' %s (see 'salescap help %s')", cmd,
+                  lo->name, lo->has_arg == no_argument ? "takes no value"
+                                                       : "needs a value",
+                  cmd);
+        return EXIT_USAGE;
+    }
+    /* An abbreviation of several options. */
+    char list[512];
+    size_t k = 0, matches = 0;
+    list[0] = '\0';
+    for (size_t i = 0; opts[i].name; i++)
+        if (len > 0 && !strncmp(opts[i].name, tok + 2, len) && k < 512) {
+            k += (size_t)snprintf(list + k, sizeof list - k, "%s--%s",
+                                  matches ? ", " : "", opts[i].name);
+            matches++;
+        }
+    if (matches > 1) {
+        cli_error("%s: option '%s' is ambiguous: %s (see 'salescap help "
+                  "%s')", cmd, name, list, cmd);
         return EXIT_USAGE;
     }
     const char *cand[64];
@@ -197,14 +234,14 @@ int cli_bad_option(const char *cmd, const struct option *opts,
     /* --noplot for --no-plot: the same letters without the dashes. */
     for (size_t i = 0; i < n && !hint; i++) {
         char a[64], b[64];
-        size_t k = 0, m = 0;
-        for (const char *s = name; *s && k < 63; s++)
-            if (*s != '-' && *s != '_')
-                a[k++] = *s;
-        for (const char *s = cand[i]; *s && m < 63; s++)
-            if (*s != '-' && *s != '_')
-                b[m++] = *s;
-        a[k] = b[m] = '\0';
+        size_t ka = 0, kb = 0;
+        for (const char *c = name; *c && ka < 63; c++)
+            if (*c != '-' && *c != '_')
+                a[ka++] = *c;
+        for (const char *c = cand[i]; *c && kb < 63; c++)
+            if (*c != '-' && *c != '_')
+                b[kb++] = *c;
+        a[ka] = b[kb] = '\0';
         if (!strcmp(a, b))
             hint = cand[i];
     }

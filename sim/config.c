@@ -627,16 +627,36 @@ static const char *section_end(const char *lhs, size_t n)
     return dot;
 }
 
-/* Names (after the prefix) of cfg's sections that start with prefix, into
- * names[0, max); returns how many there are. */
+/* Names (after the prefix) of the sections of cfg's files (not those an
+ * override made) that start with prefix, into names[0, max); returns how
+ * many there are. */
 static size_t section_names(const struct config *cfg, const char *prefix,
                             const char **names, size_t max)
 {
     size_t n = 0, pl = strlen(prefix);
     for (size_t i = 0; i < cfg->n_sections && n < max; i++)
-        if (!strncmp(cfg->sections[i].name, prefix, pl))
+        if (cfg->sections[i].header &&
+            !strncmp(cfg->sections[i].name, prefix, pl))
             names[n++] = cfg->sections[i].name + pl;
     return n;
+}
+
+/* Whether a and b differ only in their digits (q1 and q2, pull and
+ * pull2): numbered variants, named so on purpose. */
+static int numbered_variants(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a >= '0' && *a <= '9')
+            a++;
+        while (*b >= '0' && *b <= '9')
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++;
+        b++;
+    }
 }
 
 /* Joins the intervention names of [section] (the NAME of its NAME.key
@@ -685,10 +705,12 @@ int config_check_override(const struct config *cfg, const char *section,
             for (; n < cfgk_n_builtin_stages; n++)
                 names[n] = cfgk_builtin_stages[n].name;
         const char *hint = cfgk_suggest(name, names, n);
-        if (hint && strcmp(hint, name) != 0)
+        if (hint && strcmp(hint, name) != 0 &&
+            !numbered_variants(hint, name))
             return err_set(e, ERR_CONFIG,
-                           "no %s '%s'; did you mean '%s'? (a new name adds "
-                           "a %s)", stage ? "stage" : "scenario", name, hint,
+                           "no %s '%s'; did you mean '%s'? (a new %s needs "
+                           "a name not this close to an existing one)",
+                           stage ? "stage" : "scenario", name, hint,
                            stage ? "stage" : "scenario");
         return 0;
     }

@@ -28,23 +28,29 @@ static const char *const ev_names[EV_KIND_COUNT] = {
     [EV_TICKET] = "ticket",       [EV_ANNIVERSARY] = "anniversary",
 };
 
-/* The bytes of m's arrays that grow with its state, event list aside. */
-static size_t model_bytes_but_events(const struct model *m)
+/* The bytes of m's state in use, the event list aside: the elements of
+ * its arrays up to their high-water marks (free slots are reused). The
+ * memory cap counts these and the pending events, what the replication
+ * itself did, and not the arrays' capacities, which earlier replications
+ * of the same thread leave larger: so whether a run stops at the cap
+ * does not depend on -j. The allocation behind them can be up to twice
+ * as large, since arrays double. */
+static size_t model_bytes_in_use(const struct model *m)
 {
-    return (size_t)m->cap_reps * sizeof *m->reps +
-           (size_t)m->cap_opps * sizeof *m->opps +
-           (size_t)m->cap_clients * sizeof *m->clients +
-           (size_t)m->cap_items * sizeof *m->items +
-           (size_t)m->cap_servers * sizeof *m->servers +
-           (size_t)m->cap_hires * sizeof *m->hires +
-           (size_t)m->cap_supp * sizeof *m->supp;
+    return (size_t)m->n_reps * sizeof *m->reps +
+           (size_t)m->n_opps * sizeof *m->opps +
+           (size_t)m->n_clients * sizeof *m->clients +
+           (size_t)m->n_items * sizeof *m->items +
+           (size_t)m->n_servers * sizeof *m->servers +
+           (size_t)m->n_hires * sizeof *m->hires +
+           (size_t)m->n_supp * sizeof *m->supp;
 }
 
-/* Lets the event list hold what is left of the memory cap (at least one
- * event: a model whose other arrays fill the cap fails at its next push). */
-static void model_fit_events(struct model *m)
+/* Lets the event list hold what is left of the memory cap beside `other`
+ * bytes of arrays (at least one event: a model whose arrays fill the cap
+ * fails at its next push). */
+static void model_fit_events(struct model *m, size_t other)
 {
-    size_t other = model_bytes_but_events(m);
     size_t left = other < m->max_bytes ? m->max_bytes - other : 0;
     size_t n = left / EVQ_BYTES_PER_EVENT;
     m->q.max_n = n > 0 ? n : 1;
@@ -53,6 +59,15 @@ static void model_fit_events(struct model *m)
 int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
                size_t size)
 {
+    /* One element more in use (every caller appends one). */
+    if (m) {
+        size_t use = model_bytes_in_use(m) + size;
+        if (use + m->q.n * EVQ_BYTES_PER_EVENT > m->max_bytes) {
+            m->over_memory = 1;
+            return -1;
+        }
+        model_fit_events(m, use);
+    }
     if (need <= *cap)
         return 0;
     if (need > INT32_MAX / 2)
@@ -60,19 +75,11 @@ int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
     int32_t n = *cap ? *cap : 16;
     while (n < need)
         n *= 2;
-    size_t more = ((size_t)n - (size_t)*cap) * size;
-    if (m && model_bytes_but_events(m) + evq_bytes(&m->q) + more >
-                 m->max_bytes) {
-        m->over_memory = 1;
-        return -1;
-    }
     void *p = realloc(*arr, (size_t)n * size);
     if (!p)
         return -1;
     *arr = p;
     *cap = n;
-    if (m)
-        model_fit_events(m);
     return 0;
 }
 
@@ -193,7 +200,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     const struct params *p = m->p;
     evq_clear(&m->q);
     m->over_memory = 0;
-    model_fit_events(m);
+    model_fit_events(m, 0);
     m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
     m->pause_tick = NONE;
     m->base_key = rng_key(rng_key(p->sim.seed, 0x5a1e5ca9), replication);

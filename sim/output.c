@@ -363,7 +363,10 @@ int output_summary(FILE *out, const struct params *p,
             "baseline, %d weeks after %d weeks of warm-up (%.2f s)\n",
             r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
             r->weeks, p->sim.warmup_weeks, r->seconds);
-    if (r->precision > 0.0) {
+    if (r->precision > 0.0 && r->nscen == 1) {
+        fputs("Precision: a file without scenarios has no lost revenue to "
+              "measure: one batch of replications was run\n", out);
+    } else if (r->precision > 0.0) {
         fprintf(out, "Precision: asked for intervals within ±%g %% of the "
                 "means of total lost revenue; ", 100.0 * r->precision);
         if (isinf(r->reached))

@@ -49,11 +49,7 @@ struct plot_job {
     size_t names_len;
 };
 
-/* The file in a plots folder that lists the charts the last run drew
- * there, so that the next run into the folder removes those it does not
- * draw again (a dashboard of a scenario since renamed or dropped), and
- * never a file it did not write. */
-#define MANIFEST ".salescap-charts"
+#define MANIFEST PLOT_MANIFEST
 
 static const struct {
     unsigned bit;

@@ -319,6 +319,10 @@ static void remove_tmp_charts(const char *dir)
             free(p);
         }
     }
+    char *list = rundata_path(dir, PLOT_MANIFEST);
+    if (list)
+        unlink(list);
+    free(list);
     rmdir(dir);
 }
 

@@ -191,6 +191,13 @@ static void test_precision(void **state)
                                 "(--max-replications): the widest is ±"));
     free(out);
     free(err);
+    /* Without scenarios there is nothing to measure: said so. */
+    assert_int_equal(sc(&out, NULL, "run tests/data/one_stage.ini --no-plot "
+                        "--precision 2%% -o '%s'", b), 0);
+    assert_non_null(strstr(out, "\nPrecision: a file without scenarios has "
+                                "no lost revenue to measure: one batch of "
+                                "replications was run\n"));
+    free(out);
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -n %ld "
                         "--set scenario.zero.pull.weeks=1 -o '%s'", n, b), 0);
     assert_same_csvs(a, b);
@@ -263,6 +270,13 @@ static void test_errors(void **state)
          "did you mean '--no-plot'? (see 'salescap help run')\n"},
         {"run " TINY " -n", "salescap: run: option '-n' needs a value (see "
          "'salescap help run')\n"},
+        {"run " TINY " --no-plot=1", "salescap: run: option '--no-plot' "
+         "takes no value (see 'salescap help run')\n"},
+        {"run --no-plot -xq " TINY, "salescap: run: unknown option '-x' "
+         "(see 'salescap help run')\n"},
+        {"run " TINY " --rep 3", "salescap: run: option '--rep' is "
+         "ambiguous: --replications, --report, --replication (see "
+         "'salescap help run')\n"},
         {"trace " TINY " --scenaro pull", "salescap: trace: unknown option "
          "'--scenaro'; did you mean '--scenario'? (see 'salescap help "
          "trace')\n"},
@@ -290,6 +304,10 @@ static void test_errors(void **state)
         {"-o " TINY "/sub/out", "salescap: -o " TINY "/sub/out: cannot "
          "create it: " TINY " is not a folder\n"},
         {"-o ''", "salescap: -o '': an empty folder name\n"},
+        {"-o " TINY "/", "salescap: -o " TINY "/: cannot create it: " TINY
+         " is not a folder\n"},
+        {"-o " TINY "//x", "salescap: -o " TINY "//x: cannot create it: "
+         TINY " is not a folder\n"},
         {"-o /tmp --plots " TINY, "salescap: --plots " TINY ": exists and "
          "is not a folder\n"},
     };

@@ -411,11 +411,12 @@ static void test_set_errors_are_located(void **state)
     static const char *const wrong[][2] = {
         {"stage.qualifiy.advance=0.5",
          "--set 'stage.qualifiy.advance=0.5': no stage 'qualifiy'; did you "
-         "mean 'qualify'? (a new name adds a stage)"},
+         "mean 'qualify'? (a new stage needs a name not this close to an "
+         "existing one)"},
         {"scenario.pul_two_weeks.pull.weeks=4",
          "--set 'scenario.pul_two_weeks.pull.weeks=4': no scenario "
-         "'pul_two_weeks'; did you mean 'pull_two_weeks'? (a new name adds "
-         "a scenario)"},
+         "'pul_two_weeks'; did you mean 'pull_two_weeks'? (a new scenario "
+         "needs a name not this close to an existing one)"},
         {"scenario.hire_ops.pull.weeks=4",
          "--set 'scenario.hire_ops.pull.weeks=4': [scenario.hire_ops] has "
          "no intervention 'pull' (it has: hire); an override changes the "
@@ -436,6 +437,23 @@ static void test_set_errors_are_located(void **state)
     assert_int_equal(load_resolve("scenarios/pull_two_weeks.ini", right,
                                   &cfg, &p, &e), 0);
     assert_int_equal(p.n_stages, 5);
+    params_destroy(&p);
+    config_destroy(&cfg);
+    /* A stage an earlier --set touched does not hide the built-in names
+     * from the near-miss check; numbered variants are new names. */
+    const char *later[] = {"stage.qualify.advance=0.5",
+                           "stage.negotiatoin.advance=0.5", NULL};
+    assert_int_equal(load_resolve(D "good_include.ini", later, &cfg, &p, &e),
+                     -1);
+    assert_string_equal(e.msg, "--set 'stage.negotiatoin.advance=0.5': no "
+                               "stage 'negotiatoin'; did you mean "
+                               "'negotiation'? (a new stage needs a name "
+                               "not this close to an existing one)");
+    config_destroy(&cfg);
+    const char *numbered[] = {"scenario.pull2.pull.start_week=3", NULL};
+    assert_int_equal(load_resolve("tests/data/tiny.ini", numbered, &cfg, &p,
+                                  &e), 0);
+    assert_int_equal(p.n_scenarios, 3);
     params_destroy(&p);
     config_destroy(&cfg);
 }

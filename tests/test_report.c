@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,29 @@ static void test_report_reuses_plots(void **state)
     rm_rf(d);
 }
 
+/* The charts a report draws for itself go to a private folder under
+ * $TMPDIR, which is removed whole afterwards (the drawing's list of its
+ * files once stayed behind and kept it). */
+static void test_report_leaves_no_temporaries(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    char *tmp = rundata_path(d, "tmp");
+    assert_int_equal(mkdir(tmp, 0777), 0);
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    write_report(d, NULL);
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    assert_int_equal(rmdir(tmp), 0); /* fails unless empty */
+    free(tmp);
+    rm_rf(d);
+}
+
 static void test_report_no_gnuplot(void **state)
 {
     (void)state;
@@ -186,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_report_contents),
         cmocka_unit_test(test_report_built_headline),
         cmocka_unit_test(test_report_reuses_plots),
+        cmocka_unit_test(test_report_leaves_no_temporaries),
         cmocka_unit_test(test_report_no_gnuplot),
         cmocka_unit_test(test_report_bad_run),
     };

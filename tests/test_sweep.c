@@ -304,7 +304,8 @@ static const struct {
      "defines, it does not add one"},
     {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
-     "'qualify'? (a new name adds a stage)"},
+     "'qualify'? (a new stage needs a name not this close to an existing "
+     "one)"},
     {"tiny.ini", "tests/data/tiny.ini: not a sweep file (it has no [sweep] "
      "section); a scenario file runs with 'salescap run "
      "tests/data/tiny.ini'"},
