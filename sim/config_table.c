@@ -82,15 +82,15 @@ static const struct cfgk simulation_keys[] = {
 
 /* The keys every role shares, at offset `role` of struct st. */
 #define ROLE_KEYS(st, lead, ramp, start, backfill)                            \
-    K_DBL("lead_weeks", lead, 0, NOMAX, 0, st, role.lead_weeks,               \
+    K_DBL("lead_weeks", lead, 0, WEEKS_MAX, 0, st, role.lead_weeks,           \
           "weeks from a hiring decision to the first day"),                   \
-        K_DBL("ramp_weeks", ramp, 0, NOMAX, 0, st, role.ramp_weeks,           \
+        K_DBL("ramp_weeks", ramp, 0, WEEKS_MAX, 0, st, role.ramp_weeks,       \
               "weeks of linear ramp of a new hire to full speed"),            \
         K_DBL("ramp_start", start, 0, 1, 0, st, role.ramp_start,              \
               "a new hire's productivity on the first day (share)"),          \
         K_DBL("attrition_per_year", "0", 0, NOMAX, 0, st,                     \
               role.attrition_per_year, "departures per person-year"),         \
-        K_DBL("backfill_weeks", backfill, 0, NOMAX, 0, st,                    \
+        K_DBL("backfill_weeks", backfill, 0, WEEKS_MAX, 0, st,                \
               role.backfill_weeks, "weeks a departure's seat stays empty")
 
 static const struct cfgk sales_keys[] = {
@@ -174,7 +174,7 @@ static const struct cfgk clients_keys[] = {
           late_penalty, "share of the renewal odds lost per late item"),
     K_ENUM("revenue_start", "golive", revenue_names, struct clients_params,
            revenue_start, "recurring revenue starts at golive or signature"),
-    K_DBL("contract_weeks", "52", 0, NOMAX, CFGK_MIN_OPEN,
+    K_DBL("contract_weeks", "52", 0, WEEKS_MAX, CFGK_MIN_OPEN,
           struct clients_params, contract_weeks,
           "weeks between contract anniversaries"),
 };
@@ -183,7 +183,7 @@ static const struct cfgk market_keys[] = {
     K_DBL("delay_sensitivity", "0", 0, NOMAX, 0, struct market_params,
           delay_sensitivity,
           "fall of the last stage's odds per SLA of excess delay (0 = off)"),
-    K_DBL("reputation_smoothing_weeks", "12", 0, NOMAX, CFGK_MIN_OPEN,
+    K_DBL("reputation_smoothing_weeks", "12", 0, WEEKS_MAX, CFGK_MIN_OPEN,
           struct market_params, reputation_smoothing_weeks,
           "weeks over which the market notices delivery delay"),
 };
@@ -235,7 +235,7 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
 #define WEEK(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, CFGK_WEEK, st, m, doc)
 #define WEEKS(k, d, st, m, doc) K_INT(k, d, 0, WEEKS_MAX, 0, st, m, doc)
 #define ROLE_DEFAULT(k, st, m, doc)                                           \
-    K_DBL(k, "default", 0, NOMAX, CFGK_DEFAULT, st, m, doc)
+    K_DBL(k, "default", 0, WEEKS_MAX, CFGK_DEFAULT, st, m, doc)
 
 /* Which reps a pull or policy takes, and how (struct pull_spec at spec). */
 #define PULL_SPEC_KEYS(st)                                                    \
@@ -249,11 +249,11 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
         K_DBL("return_productivity", "0.8", 0, 1, 0, st,                      \
               spec.return_productivity,                                       \
               "a rep's selling productivity right after return (share)"),     \
-        K_DBL("return_ramp_weeks", "3", 0, NOMAX, 0, st,                      \
+        K_DBL("return_ramp_weeks", "3", 0, WEEKS_MAX, 0, st,                  \
               spec.return_ramp_weeks, "weeks to ramp back to full speed"),    \
         K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,             \
               "share of hours still leaking into ops work after return"),     \
-        K_DBL("leak_weeks", "6", 0, NOMAX, 0, st, spec.leak_weeks,            \
+        K_DBL("leak_weeks", "6", 0, WEEKS_MAX, 0, st, spec.leak_weeks,        \
               "weeks over which the leak fades to zero")
 
 static const struct cfgk pull_keys[] = {

@@ -316,7 +316,9 @@ static int budget(struct model *m, const struct iv_hire_from_budget *b,
     if (n == 0)
         return 0;
     double annual = rev * 52.0 / n;
-    int afford = (int)floor(b->revenue_share * annual / b->cost_per_rep);
+    /* In doubles, then capped: revenue can be up to 1e15 a deal. */
+    double can = floor(b->revenue_share * annual / b->cost_per_rep);
+    int afford = can < b->max_reps ? (int)can : b->max_reps;
     int have = sales_filled(m);
     for (int32_t i = 0; i < m->n_hires; i++)
         have += m->hires[i].role == ROLE_SALES;

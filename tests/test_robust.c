@@ -129,6 +129,13 @@ static const struct extreme extremes[] = {
       "stage.qualify.patience_days=1e-9", "operations.ticket_hours=1e-9",
       "operations.onboarding_hours=exponential(1e-9)",
       "clients.contract_weeks=1e-9"}, 0},
+    /* A budget policy that could afford 1e20 reps (once a float to int
+     * overflow, found by fuzz_model) and the longest backfill. */
+    {"budget past any count", "2",
+     {"sales.deal_value=1e15", "scenario.grow.budget.type=hire_from_budget",
+      "scenario.grow.budget.cost_per_rep=1e-9",
+      "scenario.grow.budget.revenue_share=1",
+      "sales.attrition_per_year=50", "sales.backfill_weeks=1000000"}, 0},
     {"largest values", "2",
      {"sales.deal_value=1e15", "sales.effectiveness=lognormal(1, 1e15)",
       "operations.ticket_hours=gamma(1, 1e15)"}, 0},
