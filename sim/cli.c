@@ -155,6 +155,11 @@ int cli_check_set(const char *arg)
 {
     if (strchr(arg, '='))
         return 0;
+    if (strchr(arg, ':')) {
+        cli_error("--set '%s': expected SECTION.KEY=VALUE, with '=' rather "
+                  "than ':'", arg);
+        return EXIT_USAGE;
+    }
     cli_error("--set '%s': expected SECTION.KEY=VALUE as one argument "
               "(quote it if the value holds blanks)", arg);
     return EXIT_USAGE;

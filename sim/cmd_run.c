@@ -215,6 +215,21 @@ static int parse_args(struct run_args *a, int argc, char **argv,
     while ((c = getopt_long(argc, argv, "n:j:o:qh", long_opts, NULL)) != -1) {
         if (c == '?')
             return cli_bad_option(cmd, long_opts, "n:j:o:qh", argv);
+        /* trace runs one replication and draws nothing. */
+        static const int run_only[] = {'n', 'j', OPT_PLOTS, OPT_FORMAT,
+                                       OPT_NO_PLOT, OPT_PROGRESS,
+                                       OPT_NO_PROGRESS, OPT_PRECISION,
+                                       OPT_MAX_REPS, OPT_REPORT};
+        for (size_t i = 0; !strcmp(cmd, "trace") &&
+                           i < sizeof run_only / sizeof run_only[0]; i++)
+            if (c == run_only[i]) {
+                const struct option *o = long_opts;
+                while (o->name && o->val != c)
+                    o++;
+                cli_error("trace: --%s belongs to 'salescap run' (see "
+                          "'salescap help trace')", o->name);
+                return EXIT_USAGE;
+            }
         int rc = take_opt(a, c, cmd);
         if (rc)
             return rc;
@@ -225,6 +240,11 @@ static int parse_args(struct run_args *a, int argc, char **argv,
         return EXIT_USAGE;
     }
     a->file = argv[optind];
+    if (a->max_replications != 10000 && !(a->precision > 0.0)) {
+        cli_error("%s: --max-replications goes with --precision (without "
+                  "it, -n sets the replications)", cmd);
+        return EXIT_USAGE;
+    }
     if (strcmp(cmd, "trace") != 0 && (a->scenario || a->replication)) {
         cli_error("%s: --scenario and --replication belong to 'salescap "
                   "trace'", cmd);
@@ -480,7 +500,13 @@ int cmd_trace(int argc, char **argv)
         goto done;
     int s = find_scenario(&p, a.scenario);
     if (s == -2) {
-        cli_error("%s: no scenario '%s'", a.file, a.scenario);
+        char list[512] = "baseline";
+        size_t k = strlen(list);
+        for (size_t i = 0; i < p.n_scenarios && k < sizeof list; i++)
+            k += (size_t)snprintf(list + k, sizeof list - k, ", %s",
+                                  p.scenarios[i].id);
+        cli_error("trace: %s has no scenario '%s'; it has: %s", a.file,
+                  a.scenario, list);
         rc = EXIT_USAGE;
         goto done;
     }

@@ -392,6 +392,17 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
         snprintf(out, sizeof out, "%s", a->out);
     if (a->plots)
         snprintf(plots, sizeof plots, "%s", a->plots);
+    /* Before the sweep, which may take hours (as for run). */
+    struct err fe = {0};
+    if (rank == 0 && afile_check_dir(out, &fe) != 0) {
+        cli_error("%s%s", a->out ? "-o " : "", fe.msg);
+        return a->out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (rank == 0 && !a->no_plot && a->plots &&
+        afile_check_dir(plots, &fe) != 0) {
+        cli_error("--plots %s", fe.msg);
+        return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
     int tty = isatty(STDERR_FILENO);
     struct sweep_opts o = {
         /* mpirun binds each rank to a core: one thread a rank, unless

@@ -659,11 +659,18 @@ static const char *value_hint(const struct cfgk *k, const char *v)
                "a value, write ' ; comment')";
     if (*v == '"' || *v == '\'')
         return "; values take no quotes";
+    if (strchr(v, ';'))
+        return "; a ';' starts a comment only after a blank (write "
+               "'10 ; comment')";
     if (k->type == CFGK_INT || k->type == CFGK_DOUBLE ||
         k->type == CFGK_DIST) {
         size_t n = strlen(v);
         if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
             return "; a share is a fraction: write 0.25 for 25%";
+        char *end;
+        double x = strtod(v, &end);
+        if (k->max == 1.0 && !*end && x >= 2.0 && x <= 100.0 && x == floor(x))
+            return "; it is a fraction: 0.25 means 25%";
         /* A number with a comma in it, not a distribution's list. */
         const char *comma = strchr(v, '(') ? NULL : strrchr(v, ',');
         if (comma && strspn(comma + 1, "0123456789") != strlen(comma + 1))

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "config_int.h"
@@ -106,10 +107,22 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name,
                                 s->name[1] == 't' ? "stage" : "scenario",
                                 s->name[1] == 't' ? "NAME" : "ID");
-    if (!strcmp(s->name, "sweep") || !strcmp(s->name, "vary"))
+    if ((!strcmp(s->name, "sweep") || !strcmp(s->name, "vary")) &&
+        !strcmp(s->file, "--set"))
         return cfgk_entry_error(r->e, &at,
-                                "[%s] belongs to a sweep file: run it with "
-                                "'salescap sweep %s'", s->name, s->file);
+                                "[%s] is a section of sweep files; --set "
+                                "changes the model (edit the sweep file, or "
+                                "use -n and --seed)", s->name);
+    if (!strcmp(s->name, "sweep"))
+        return cfgk_entry_error(r->e, &at,
+                                "[sweep] belongs to a sweep file: run it "
+                                "with 'salescap sweep %s'", s->file);
+    if (!strcmp(s->name, "vary"))
+        return cfgk_entry_error(r->e, &at,
+                                "[vary] belongs to a sweep file, which "
+                                "also needs a [sweep] section (file = "
+                                "MODEL.ini) and runs with 'salescap "
+                                "sweep'");
     const char *hint = section_hint(s->name, buf, sizeof buf);
     if (hint)
         return cfgk_entry_error(r->e, &at,
@@ -156,10 +169,10 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
             r->e, &at,
             "[%s]: a scenario ID may hold only letters, digits, '_' and '-'",
             s->name);
-    if (!strcmp(id, "baseline"))
+    if (!strcasecmp(id, "baseline"))
         return cfgk_entry_error(
             r->e, &at,
-            "[%s]: the ID 'baseline' is reserved for the run without interventions",
+            "[%s]: the ID 'baseline' (in any case) is reserved for the run without interventions",
             s->name);
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);

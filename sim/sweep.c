@@ -582,6 +582,13 @@ static int check_sections(const struct config *sc, struct err *e)
     for (size_t i = 0; i < sc->n_sections; i++)
         has_sweep |= !strcmp(sc->sections[i].name, "sweep") &&
                      !strcmp(sc->sections[i].file, sc->path);
+    int has_vary = 0;
+    for (size_t i = 0; i < sc->n_sections; i++)
+        has_vary |= !strcmp(sc->sections[i].name, "vary");
+    if (!has_sweep && has_vary)
+        return err_at(e, ERR_CONFIG, sc->path, 0,
+                      "a sweep file needs a [sweep] section naming its "
+                      "model (file = MODEL.ini) before [vary]");
     if (!has_sweep)
         return err_at(e, ERR_CONFIG, sc->path, 0,
                       "not a sweep file (it has no [sweep] section); a "

@@ -62,7 +62,8 @@ static int point_config(const struct sweep *sw, size_t point,
 static void name_point(const struct sweep *sw, size_t point, struct err *e)
 {
     char label[600];
-    if (!e || e->kind == ERR_NONE)
+    /* A --set is wrong at every point: naming one would mislead. */
+    if (!e || e->kind == ERR_NONE || !strncmp(e->msg, "--set", 5))
         return;
     sweep_point_label(sw, point, label, sizeof label);
     size_t len = strlen(e->msg);

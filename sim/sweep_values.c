@@ -203,6 +203,25 @@ static int parse_list(const struct vsrc *src, const char *spec,
     const char *s = spec;
     size_t pos = 1;
     int bad = 0;
+    /* "10,000": a thousands separator would split one value into two
+     * points, 10 and 0, and the sweep would run them. A comma between a
+     * digit and exactly three digits (not in parentheses) is refused. */
+    int depth = 0;
+    for (const char *c = spec; *c; c++) {
+        depth += (*c == '(') - (*c == ')');
+        if (*c != ',' || depth > 0 || c == spec ||
+            !isdigit((unsigned char)c[-1]))
+            continue;
+        size_t d = strspn(c + 1, "0123456789");
+        const char *after = c + 1 + d;
+        while (*after == ' ' || *after == '\t')
+            after++;
+        if (d == 3 && (*after == '\0' || *after == ','))
+            return verr(src, "'%s': a comma between digits would split a "
+                        "number into two values; write numbers without "
+                        "thousands separators, and separate values with "
+                        "', '", spec);
+    }
     for (;; pos++) {
         const char *end = item_end(s, &bad);
         if (bad || (*end && *end != ',')) {

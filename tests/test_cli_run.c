@@ -364,7 +364,19 @@ static void test_trace(void **state)
     assert_non_null(strstr(out, ",pull_start,"));
     free(out);
     assert_int_equal(sc(NULL, &err, "trace " TINY " --scenario nope"), 2);
-    assert_string_equal(err, "salescap: " TINY ": no scenario 'nope'\n");
+    assert_string_equal(err, "salescap: trace: " TINY " has no scenario "
+                        "'nope'; it has: baseline, pull, zero\n");
+    free(err);
+    /* Options of run that trace has no use for are refused. */
+    assert_int_equal(sc(NULL, &err, "trace " TINY " --precision 2%%"), 2);
+    assert_string_equal(err, "salescap: trace: --precision belongs to "
+                        "'salescap run' (see 'salescap help trace')\n");
+    free(err);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --max-replications 30"),
+                     2);
+    assert_string_equal(err, "salescap: run: --max-replications goes with "
+                        "--precision (without it, -n sets the "
+                        "replications)\n");
     free(err);
 }
 

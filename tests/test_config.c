@@ -168,8 +168,8 @@ static const struct bad_case bad_cases[] = {
      D "bad_stage_name.ini:1: [stage.first call]: a stage name may hold only "
        "letters, digits, '_' and '-'"},
     {"bad_baseline_id.ini",
-     D "bad_baseline_id.ini:1: [scenario.baseline]: the ID 'baseline' is "
-       "reserved for the run without interventions"},
+     D "bad_baseline_id.ini:1: [scenario.baseline]: the ID 'baseline' (in any "
+       "case) is reserved for the run without interventions"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -295,6 +295,13 @@ static const struct {
     {"bad_sweep_value.ini", "tests/data/bad_sweep_value.ini:7: [sales] reps: "
      "expected a whole number, got 'ten' (at pull.weeks = 1, sales.reps = "
      "ten)"},
+    {"bad_sweep_no_sweep.ini", "tests/data/bad_sweep_no_sweep.ini: a sweep "
+     "file needs a [sweep] section naming its model (file = MODEL.ini) "
+     "before [vary]"},
+    {"bad_sweep_thousands.ini", "tests/data/bad_sweep_thousands.ini:7: "
+     "[vary] sales.reps: '10,000': a comma between digits would split a "
+     "number into two values; write numbers without thousands separators, "
+     "and separate values with ', '"},
     {"bad_sweep_quarters_end.ini", "tests/data/bad_sweep_quarters_end.ini:4: "
      "[sweep] quarters = 1-20: the horizon has 26 weeks, which is 2 "
      "quarters (at pull.weeks = 1)"},
@@ -387,6 +394,13 @@ static void test_bad_file_exit(void **state)
     assert_string_equal(err, "salescap: --set sales.reps: the sweep varies "
                         "it ([vary] sales.reps, line 12), so every point "
                         "would override the --set\n");
+    free(err);
+    /* An output folder that cannot be made: before the sweep, status 2. */
+    assert_int_equal(sweep("sweep_tiny.ini", "bad",
+                           "-o tests/data/tiny.ini"), 2);
+    err = slurpf("bad.err", NULL);
+    assert_string_equal(err, "salescap: -o tests/data/tiny.ini: exists and "
+                        "is not a folder\n");
     free(err);
 }
 
