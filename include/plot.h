@@ -27,6 +27,7 @@
 #ifndef SALESCAP_PLOT_H
 #define SALESCAP_PLOT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -55,6 +56,10 @@ enum plot_format {
  * does not draw again (a dashboard of a scenario since renamed or
  * dropped), and never a file it did not write. */
 #define PLOT_MANIFEST ".salescap-charts"
+
+/* Makes the drawing functions check *stop before each chart (set by a
+ * signal handler): set, they stop with the error "interrupted". */
+void plot_set_stop(volatile sig_atomic_t *stop);
 
 #define PLOT_NCHARTS 5
 extern const char *const plot_chart_names[PLOT_NCHARTS];

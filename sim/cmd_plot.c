@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "cli.h"
 #include "plot.h"
 #include "report.h"
@@ -93,9 +95,18 @@ static int has_file(const char *dir, const char *name)
     return ok;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
 /* Prints e and returns the exit status its kind calls for. */
 static int fail(const struct err *e)
 {
+    if (stop_signal) /* the failure is the interruption: said by the caller */
+        return EXIT_RUNTIME;
     cli_error("%s", e->msg);
     return e->kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
 }
@@ -155,7 +166,22 @@ int cmd_plot(int argc, char **argv)
         cli_error("out of memory");
         return EXIT_RUNTIME;
     }
-    rc = draw(&a, plots);
+    /* SIGINT or SIGTERM: gnuplot, in the same process group, stops too;
+     * the drawing then fails, its temporaries are removed, and the
+     * charts already installed stay, each whole. */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    plot_set_stop(&stop_signal);
+    rc = stop_signal ? 1 : draw(&a, plots);
+    if (stop_signal && rc != 0) {
+        afile_cleanup_all();
+        fflush(stdout);
+        cli_error("interrupted by %s; the charts in %s/ may be incomplete",
+                  stop_signal == SIGINT ? "SIGINT" : "SIGTERM", plots);
+        rc = 128 + (int)stop_signal;
+    }
     free(plots);
     return rc;
 }

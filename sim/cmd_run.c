@@ -124,20 +124,20 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
     switch (c) {
     case 'n':
         if (parse_long(optarg, 1, 100000000, &a->replications))
-            return bad_value("--replications", optarg);
+            return bad_value("--replications (1 to 100000000)", optarg);
         return 0;
     case OPT_SEED: {
         char *end;
         errno = 0;
         a->seed = strtoull(optarg, &end, 10);
         if (errno || end == optarg || *end || optarg[0] == '-')
-            return bad_value("--seed", optarg);
+            return bad_value("--seed (0 to 18446744073709551615)", optarg);
         a->has_seed = 1;
         return 0;
     }
     case 'j':
         if (parse_long(optarg, 1, 4096, &v))
-            return bad_value("--jobs", optarg);
+            return bad_value("--jobs (1 to 4096)", optarg);
         a->jobs = (int)v;
         return 0;
     case 'o':
@@ -176,11 +176,11 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
         return 0;
     case OPT_PRECISION:
         if (parse_precision(optarg, &a->precision))
-            return bad_value("--precision (e.g. 2% or 0.02)", optarg);
+            return bad_value("--precision (a fraction below 1: 2% or 0.02)", optarg);
         return 0;
     case OPT_MAX_REPS:
         if (parse_long(optarg, 2, 100000000, &a->max_replications))
-            return bad_value("--max-replications", optarg);
+            return bad_value("--max-replications (2 to 100000000)", optarg);
         return 0;
     case OPT_REPORT:
         a->report = 1;
@@ -190,7 +190,7 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
         return 0;
     case OPT_REPLICATION:
         if (parse_long(optarg, 0, LONG_MAX, &a->replication))
-            return bad_value("--replication", optarg);
+            return bad_value("--replication (0 or more)", optarg);
         return 0;
     case 'h':
         cli_help(cmd);
@@ -435,6 +435,7 @@ int cmd_run(int argc, char **argv)
     }
     int committed = 0;
     rc = simulate_and_write(&a, &cfg, &p, out, &committed);
+    plot_set_stop(&stop_signal);
     if (rc == 0 && !a.no_plot && !stop_signal)
         rc = draw(&a, out, plots);
     if (stop_signal)

@@ -115,7 +115,7 @@ static int take_seed(struct sweep_args *a, const char *s)
     errno = 0;
     a->seed = strtoull(s, &end, 10);
     if (errno || end == s || *end || s[0] == '-')
-        return bad_value("--seed", s);
+        return bad_value("--seed (0 to 18446744073709551615)", s);
     a->has_seed = 1;
     return 0;
 }
@@ -153,13 +153,13 @@ static int take_opt(struct sweep_args *a, int c)
     switch (c) {
     case 'n':
         if (parse_long(optarg, 1, 100000000, &a->replications))
-            return bad_value("--replications", optarg);
+            return bad_value("--replications (1 to 100000000)", optarg);
         return 0;
     case OPT_SEED:
         return take_seed(a, optarg);
     case 'j':
         if (parse_long(optarg, 1, 4096, &v))
-            return bad_value("--jobs", optarg);
+            return bad_value("--jobs (1 to 4096)", optarg);
         a->jobs = (int)v;
         return 0;
     case OPT_FORMAT:

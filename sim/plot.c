@@ -234,9 +234,18 @@ static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
     return rc;
 }
 
+static volatile sig_atomic_t *plot_stop;
+
+void plot_set_stop(volatile sig_atomic_t *stop)
+{
+    plot_stop = stop;
+}
+
 static int draw_chart(struct plot_job *job, enum chart_kind k, int s,
                       struct err *e)
 {
+    if (plot_stop && *plot_stop)
+        return err_set(e, ERR_RUNTIME, "interrupted");
     char name[300];
     if (k == CHART_DASHBOARD)
         snprintf(name, sizeof name, "dashboard_%s", job->rd->scen[s].id);

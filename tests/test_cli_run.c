@@ -241,7 +241,7 @@ static void test_errors(void **state)
     assert_non_null(strstr(err, "no_such.ini"));
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --jobs zero"), 2);
-    assert_string_equal(err, "salescap: --jobs: invalid value 'zero'\n");
+    assert_string_equal(err, "salescap: --jobs (1 to 4096): invalid value 'zero'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --precision 150%%"), 2);
     free(err);

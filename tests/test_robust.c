@@ -755,6 +755,52 @@ static void test_interrupt_long_replication(void **state)
     ru_rmdir(dir);
 }
 
+/* SIGINT while `plot` draws: status 130 and the message, or (if the
+ * drawing was done first) status 0; either way no private folder of
+ * gnuplot's images is left in $TMPDIR. */
+static void test_interrupt_plot(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], run[300], plots[300], tmp[300];
+    ru_mkdtemp(dir, sizeof dir, "interrupt_plot");
+    ru_fmt(run, sizeof run, "%s/run", dir);
+    ru_fmt(plots, sizeof plots, "%s/plots", dir);
+    ru_fmt(tmp, sizeof tmp, "%s/tmp", dir);
+    assert_int_equal(mkdir(tmp, 0777), 0);
+    const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
+                           run, NULL};
+    struct proc r = ru_run(first, LIMIT);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    setenv("TMPDIR", tmp, 1);
+    const char *args[] = {"plot", run, "--plots", plots, "--format", "svg",
+                          "--format", "pdf", "--format", "png", "-q", NULL};
+    int err = ru_temp_fd();
+    pid_t pid = ru_spawn(args, -1, err);
+    unsetenv("TMPDIR");
+    struct timespec t = {0, 300000000};
+    nanosleep(&t, NULL);
+    kill(pid, SIGINT);
+    int timed_out;
+    int status = ru_wait(pid, LIMIT, &timed_out);
+    char *text = ru_slurp_fd(err);
+    close(err);
+    print_message("  plot: status %d\n", status);
+    assert_false(timed_out);
+    if (status == 130) {
+        char want[400];
+        ru_fmt(want, sizeof want, "salescap: interrupted by SIGINT; the "
+               "charts in %s/ may be incomplete\n", plots);
+        assert_string_equal(text, want);
+    } else {
+        assert_int_equal(status, 0);
+    }
+    assert_int_equal(ru_count_files(tmp, ""), 0);
+    free(text);
+    ru_rmdir(dir);
+}
+
 static void test_interrupt_sweep(void **state)
 {
     (void)state;
@@ -882,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_event_cap),
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_interrupt_long_replication),
+        cmocka_unit_test(test_interrupt_plot),
         cmocka_unit_test(test_stdout_full),
         cmocka_unit_test(test_interrupt_run),
         cmocka_unit_test(test_interrupt_sweep),
