@@ -70,12 +70,9 @@ void evq_clear(struct evq *q);
  * until cleared). */
 int evq_copy(struct evq *dst, const struct evq *src);
 
-/* Bytes the list holds (its arrays, allocated, not only used). */
-size_t evq_bytes(const struct evq *q);
-
 /* An upper bound on the bytes per pending event of a list at its
  * largest: the event in the heap and in the pool, its link, and up to
- * eight buckets. */
+ * eight buckets (the memory cap of the model counts events by it). */
 #define EVQ_BYTES_PER_EVENT (2 * sizeof(struct evq_event) + 36)
 
 /* Schedules an event. prio <= EVQ_PRIO_MAX. Returns 0, or -1 when the array

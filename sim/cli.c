@@ -62,7 +62,7 @@ static const struct {
      "      --precision P      add replications in batches until the 95 %\n"
      "                         half-width of every scenario's total lost\n"
      "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
-     "      --max-replications N   cap for --precision (default 10000)\n"
+     "      --max-replications N   cap for --precision, only with it (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
     {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]\n"
@@ -165,6 +165,17 @@ int cli_check_set(const char *arg)
     return EXIT_USAGE;
 }
 
+/* s without its '-' and '_', into out (64 bytes); returns out. */
+static const char *squash(const char *s, char *out)
+{
+    size_t k = 0;
+    for (; *s && k < 63; s++)
+        if (*s != '-' && *s != '_')
+            out[k++] = *s;
+    out[k] = '\0';
+    return out;
+}
+
 int cli_bad_option(const char *cmd, const struct option *opts,
                    const char *shorts, char **argv)
 {
@@ -237,19 +248,11 @@ int cli_bad_option(const char *cmd, const struct option *opts,
         if (strlen(cand[i]) >= 4 && !strncmp(name, cand[i], strlen(cand[i])))
             hint = cand[i];
     /* --noplot for --no-plot: the same letters without the dashes. */
-    for (size_t i = 0; i < n && !hint; i++) {
-        char a[64], b[64];
-        size_t ka = 0, kb = 0;
-        for (const char *c = name; *c && ka < 63; c++)
-            if (*c != '-' && *c != '_')
-                a[ka++] = *c;
-        for (const char *c = cand[i]; *c && kb < 63; c++)
-            if (*c != '-' && *c != '_')
-                b[kb++] = *c;
-        a[ka] = b[kb] = '\0';
-        if (!strcmp(a, b))
+    char a[64], b[64];
+    squash(name, a);
+    for (size_t i = 0; i < n && !hint; i++)
+        if (!strcmp(a, squash(cand[i], b)))
             hint = cand[i];
-    }
     if (hint)
         cli_error("%s: unknown option '%s'; did you mean '%s'? (see "
                   "'salescap help %s')", cmd, name, hint, cmd);

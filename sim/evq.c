@@ -418,12 +418,6 @@ static int evq_resize(struct evq *q, size_t cap)
     return 0;
 }
 
-size_t evq_bytes(const struct evq *q)
-{
-    return q->cap * (2 * sizeof(struct evq_event) + sizeof *q->next) +
-           q->cap_b * sizeof *q->head;
-}
-
 int evq_init(struct evq *q, size_t cap)
 {
     memset(q, 0, sizeof *q);

@@ -578,13 +578,12 @@ static int count_points(struct sweep *sw, const struct config *sc,
 /* Only [sweep] and [vary], and no includes. */
 static int check_sections(const struct config *sc, struct err *e)
 {
-    int has_sweep = 0;
-    for (size_t i = 0; i < sc->n_sections; i++)
-        has_sweep |= !strcmp(sc->sections[i].name, "sweep") &&
-                     !strcmp(sc->sections[i].file, sc->path);
-    int has_vary = 0;
-    for (size_t i = 0; i < sc->n_sections; i++)
-        has_vary |= !strcmp(sc->sections[i].name, "vary");
+    int has_sweep = 0, has_vary = 0;
+    for (size_t i = 0; i < sc->n_sections; i++) {
+        const struct config_section *s = &sc->sections[i];
+        has_sweep |= !strcmp(s->name, "sweep") && !strcmp(s->file, sc->path);
+        has_vary |= !strcmp(s->name, "vary");
+    }
     if (!has_sweep && has_vary)
         return err_at(e, ERR_CONFIG, sc->path, 0,
                       "a sweep file needs a [sweep] section naming its "
