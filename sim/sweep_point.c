@@ -62,8 +62,7 @@ static int point_config(const struct sweep *sw, size_t point,
 static void name_point(const struct sweep *sw, size_t point, struct err *e)
 {
     char label[600];
-    /* A --set is wrong at every point: naming one would mislead. */
-    if (!e || e->kind == ERR_NONE || !strncmp(e->msg, "--set", 5))
+    if (!e || e->kind == ERR_NONE)
         return;
     sweep_point_label(sw, point, label, sizeof label);
     size_t len = strlen(e->msg);
@@ -91,7 +90,8 @@ static int point_weeks(const struct sweep *sw, const struct params *p,
         return 0;
     return err_at(e, ERR_CONFIG, sw->path, sw->line_quarters,
                   "[sweep] quarters = %d-%d: the horizon has %d weeks, "
-                  "which is %d quarters", q0, sw->q1, h, (h + 12) / 13);
+                  "which is %d quarter%s", q0, sw->q1, h, (h + 12) / 13,
+                  h > 13 ? "s" : "");
 }
 
 /* Resolves point into p, keeping its configuration in cfg. */
@@ -100,10 +100,8 @@ static int point_resolve(const struct sweep *sw, size_t point,
                          int *w0, int *w1, struct err *e)
 {
     memset(p, 0, sizeof *p);
-    if (point_config(sw, point, cfg, e) != 0) {
-        name_point(sw, point, e);
+    if (point_config(sw, point, cfg, e) != 0)
         return -1;
-    }
     int rc = config_resolve(cfg, p, e);
     const char *id = sweep_point_scenario(sw, point);
     if (rc == 0 && (*scen = find_scenario(id, p)) < 0)
@@ -113,7 +111,6 @@ static int point_resolve(const struct sweep *sw, size_t point,
     if (rc) {
         params_destroy(p);
         config_destroy(cfg);
-        name_point(sw, point, e);
     }
     return rc;
 }
@@ -209,6 +206,26 @@ static int grid_hash(struct sweep *sw, struct err *e)
     return 0;
 }
 
+/* Point `bad` failed with e: names it, unless every point fails with
+ * the same message. That is a mistake in the base or in a --set, which
+ * no point is to blame for: naming the first would send the user to the
+ * [vary] lines. Only on an error, so resolving every point again costs
+ * the sweep nothing. */
+static void point_error(const struct sweep *sw, size_t bad, struct err *e)
+{
+    for (size_t j = 0; j < sw->n_points; j++) {
+        uint64_t h;
+        struct err other = {0};
+        if (j == bad)
+            continue;
+        if (point_hash(sw, j, &h, &other) == 0 ||
+            strcmp(other.msg, e->msg) != 0) {
+            name_point(sw, bad, e);
+            return;
+        }
+    }
+}
+
 int sweep_prepare(struct sweep *sw, struct err *e)
 {
     if (apply_run_keys(sw, e) != 0)
@@ -218,8 +235,10 @@ int sweep_prepare(struct sweep *sw, struct err *e)
     if (!sw->hash)
         return oom(e);
     for (size_t i = 0; i < sw->n_points; i++)
-        if (point_hash(sw, i, &sw->hash[i], e) != 0)
+        if (point_hash(sw, i, &sw->hash[i], e) != 0) {
+            point_error(sw, i, e);
             return -1;
+        }
     struct params p;
     int scen, w0, w1;
     if (sweep_point_params(sw, 0, &p, &scen, &w0, &w1, e) != 0)
