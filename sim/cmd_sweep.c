@@ -357,10 +357,24 @@ static void print_summary(const struct sweep_args *a, const struct sweep *sw,
 }
 
 /* Draws the charts; a failure is a warning unless charts were asked for. */
+/* The message and status of a sweep stopped by SIGINT or SIGTERM while
+ * its charts were drawn (sweep.csv is complete by then). */
+static int interrupted_drawing(const char *out)
+{
+    afile_cleanup_all();
+    cli_error("interrupted by %s; the results in %s/ are complete, the "
+              "charts may not be",
+              stop_signal == SIGINT ? "SIGINT" : "SIGTERM", out);
+    return 128 + (int)stop_signal;
+}
+
 static int draw(const struct sweep_args *a, const char *out, const char *plots)
 {
     struct err e = {0};
-    int n = sweep_plot_dir(out, plots, a->formats, &e);
+    plot_set_stop(&stop_signal);
+    int n = stop_signal ? -1 : sweep_plot_dir(out, plots, a->formats, &e);
+    if (stop_signal)
+        return interrupted_drawing(out);
     if (n < 0) {
         cli_error("%s%s", a->explicit_plots ? "" : "warning: ", e.msg);
         return a->explicit_plots ? EXIT_RUNTIME : 0;
@@ -439,6 +453,7 @@ static int merge(const struct sweep_args *a)
         printf("Merged %ld points into %s/sweep.csv\n", n, a->merge);
     if (a->no_plot)
         return 0;
+    install_signals();
     char plots[4096];
     default_dir(plots, sizeof plots, "plots", a->merge);
     return draw(a, a->merge, a->plots ? a->plots : plots);

@@ -39,14 +39,8 @@ enum chart_kind {
 /* What one plot_run_dir call is drawing. */
 struct plot_job {
     const struct rundata *rd;
-    const char *plots_dir;
-    unsigned formats;
-    char tmpdir[64];   /* private folder for gnuplot's images */
-    int written;       /* images copied into plots_dir */
-    int *all;          /* every scenario index, 0..nscen-1 */
-    FILE *manifest;    /* the names of the files written, one a line */
-    char *names;       /* its text */
-    size_t names_len;
+    int *all;             /* every scenario index, 0..nscen-1 */
+    struct plot_files f;  /* the folder, formats and manifest */
 };
 
 #define MANIFEST PLOT_MANIFEST
@@ -147,19 +141,19 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
 }
 
 /* The whole script for one format, with its output at out. */
-static char *build_script(const char *name, unsigned fmt, const int *size,
-                          const char *out, const char *body, size_t blen,
-                          size_t *len)
+static char *build_script(const struct plot_files *pf, const char *name,
+                          unsigned fmt, const int *size, const char *out,
+                          const char *body, size_t blen, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
     if (!f)
         return NULL;
-    fprintf(f, "# %s: drawn by salescap from the run's CSVs.\n"
+    fprintf(f, "# %s: drawn by salescap from %s.\n"
                "# Restyle here, then redraw from this folder: gnuplot %s.gp\n"
                "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
                " and the output's extension.\n",
-            name, name);
+            name, pf->source, name);
     write_terminal(f, fmt, size[0], size[1]);
     fputs("set output ", f);
     gp_str(f, out);
@@ -200,28 +194,28 @@ static int install_image(const char *tmp, const char *dest, struct err *e)
 
 /* Draws one chart in one format: saves NAME.gp (with the first format
  * only), pipes the script, installs the image. */
-static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
+static int draw_format(struct plot_files *pf, const char *name, unsigned fmt,
                        const int *size, int save_gp, const char *body,
                        size_t blen, struct err *e)
 {
     char final[4400], tmp[4400], gp[4400], out[320];
     snprintf(out, sizeof out, "%s.%s", name, ext_of(fmt));
-    if ((size_t)snprintf(final, sizeof final, "%s/%s", job->plots_dir, out) >=
+    if ((size_t)snprintf(final, sizeof final, "%s/%s", pf->plots_dir, out) >=
             sizeof final ||
-        (size_t)snprintf(gp, sizeof gp, "%s/%s.gp", job->plots_dir, name) >=
+        (size_t)snprintf(gp, sizeof gp, "%s/%s.gp", pf->plots_dir, name) >=
             sizeof gp)
-        return err_set(e, ERR_RUNTIME, "%s: path too long", job->plots_dir);
-    snprintf(tmp, sizeof tmp, "%s/%s", job->tmpdir, out);
+        return err_set(e, ERR_RUNTIME, "%s: path too long", pf->plots_dir);
+    snprintf(tmp, sizeof tmp, "%s/%s", pf->tmpdir, out);
     size_t slen, tlen;
-    char *saved = build_script(name, fmt, size, out, body, blen, &slen);
-    char *piped = build_script(name, fmt, size, tmp, body, blen, &tlen);
+    char *saved = build_script(pf, name, fmt, size, out, body, blen, &slen);
+    char *piped = build_script(pf, name, fmt, size, tmp, body, blen, &tlen);
     int rc = (saved && piped) ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
     if (rc == 0 && save_gp)
         rc = afile_write(gp, saved, slen, e);
     if (rc == 0 && save_gp)
-        fprintf(job->manifest, "%s.gp\n", name);
+        fprintf(pf->manifest, "%s.gp\n", name);
     if (rc == 0)
-        fprintf(job->manifest, "%s\n", out);
+        fprintf(pf->manifest, "%s\n", out);
     if (rc == 0)
         rc = plot_pipe(piped, tlen, gp, e);
     if (rc == 0)
@@ -230,7 +224,7 @@ static int draw_format(struct plot_job *job, const char *name, unsigned fmt,
     free(saved);
     free(piped);
     if (rc == 0)
-        job->written++;
+        pf->written++;
     return rc;
 }
 
@@ -241,11 +235,27 @@ void plot_set_stop(volatile sig_atomic_t *stop)
     plot_stop = stop;
 }
 
+int plot_files_chart(struct plot_files *pf, const char *name,
+                     const int size[2], const char *body, size_t blen,
+                     struct err *e)
+{
+    int rc = 0, first = 1;
+    for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0];
+         i++) {
+        if (!(pf->formats & formats[i].bit))
+            continue;
+        if (plot_stop && *plot_stop)
+            return err_set(e, ERR_RUNTIME, "interrupted");
+        rc = draw_format(pf, name, formats[i].bit, size, first, body, blen,
+                         e);
+        first = 0;
+    }
+    return rc;
+}
+
 static int draw_chart(struct plot_job *job, enum chart_kind k, int s,
                       struct err *e)
 {
-    if (plot_stop && *plot_stop)
-        return err_set(e, ERR_RUNTIME, "interrupted");
     char name[300];
     if (k == CHART_DASHBOARD)
         snprintf(name, sizeof name, "dashboard_%s", job->rd->scen[s].id);
@@ -255,16 +265,9 @@ static int draw_chart(struct plot_job *job, enum chart_kind k, int s,
     char *body = build_body(job, k, s, &blen, e);
     if (!body)
         return -1;
-    int rc = 0, first = 1, size[2];
+    int size[2];
     canvas_size(job, k, size);
-    for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0];
-         i++) {
-        if (!(job->formats & formats[i].bit))
-            continue;
-        rc = draw_format(job, name, formats[i].bit, size, first, body, blen,
-                         e);
-        first = 0;
-    }
+    int rc = plot_files_chart(&job->f, name, size, body, blen, e);
     free(body);
     return rc;
 }
@@ -289,7 +292,7 @@ static int draw_all(struct plot_job *job, struct err *e)
     for (int k = CHART_REVENUE; rc == 0 && k <= CHART_REP_HOURS; k++)
         if (k != CHART_LOST || compare)
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
-    int dash = compare && !(job->formats & PLOT_SKIP_DASHBOARDS);
+    int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);
     for (int s = 1; rc == 0 && dash && s < rd->nscen; s++)
         rc = draw_chart(job, CHART_DASHBOARD, s, e);
     return rc;
@@ -336,10 +339,10 @@ static int listed(const char *m, const char *name, size_t n, int by_stem)
 /* After a drawing: removes the files of charts the previous manifest
  * lists and this drawing did not draw, then installs the new manifest
  * (with the files of the previous one that it kept). Best effort. */
-static int tidy(struct plot_job *job, struct err *e)
+static int tidy(struct plot_files *pf, struct err *e)
 {
     char path[4400];
-    snprintf(path, sizeof path, "%s/" MANIFEST, job->plots_dir);
+    snprintf(path, sizeof path, "%s/" MANIFEST, pf->plots_dir);
     size_t len = 0;
     struct err ignore = {0};
     char *old = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
@@ -351,18 +354,18 @@ static int tidy(struct plot_job *job, struct err *e)
         free(old);
         return err_set(e, ERR_RUNTIME, "out of memory");
     }
-    fwrite(job->names, 1, job->names_len, m);
+    fwrite(pf->names, 1, pf->names_len, m);
     for (const char *l = old; l && *l;) {
         const char *nl = strchr(l, '\n');
         size_t n = nl ? (size_t)(nl - l) : strlen(l);
         /* Only plain names: a hand-edited manifest cannot reach out. */
         int plain = n > 0 && n < 300 && l[0] != '.' && !memchr(l, '/', n);
         char f[4400];
-        snprintf(f, sizeof f, "%s/%.*s", job->plots_dir, (int)n, l);
-        if (plain && !listed(job->names, l, n, 1))
+        snprintf(f, sizeof f, "%s/%.*s", pf->plots_dir, (int)n, l);
+        if (plain && !listed(pf->names, l, n, 1))
             unlink(f);
         else if (plain && access(f, F_OK) == 0 &&
-                 !listed(job->names, l, n, 0))
+                 !listed(pf->names, l, n, 0))
             fprintf(m, "%.*s\n", (int)n, l); /* kept: another format */
         l = nl ? nl + 1 : NULL;
     }
@@ -376,35 +379,56 @@ static int tidy(struct plot_job *job, struct err *e)
     return rc;
 }
 
+int plot_files_open(struct plot_files *pf, const char *plots_dir,
+                    unsigned fmts, const char *source, struct err *e)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->plots_dir = plots_dir;
+    pf->source = source;
+    pf->formats = fmts & (PLOT_PNG | PLOT_SVG | PLOT_PDF) ? fmts
+                                                         : fmts | PLOT_PNG;
+    if (mkdir_p(plots_dir, e) != 0 ||
+        make_tmpdir(pf->tmpdir, sizeof pf->tmpdir, e) != 0)
+        return -1;
+    pf->manifest = open_memstream(&pf->names, &pf->names_len);
+    if (!pf->manifest) {
+        rmdir(pf->tmpdir);
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    return 0;
+}
+
+int plot_files_close(struct plot_files *pf, int rc, struct err *e)
+{
+    if (fclose(pf->manifest) != 0 && rc == 0)
+        rc = err_set(e, ERR_RUNTIME, "out of memory");
+    if (rc == 0)
+        rc = tidy(pf, e);
+    rmdir(pf->tmpdir);
+    free(pf->names);
+    pf->names = NULL;
+    return rc == 0 ? pf->written : -1;
+}
+
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
                  struct err *e)
 {
     struct rundata rd;
-    struct plot_job job = {.rd = &rd, .plots_dir = plots_dir,
-                           .formats = fmts ? fmts : PLOT_PNG};
+    struct plot_job job = {.rd = &rd};
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
-    int rc = mkdir_p(plots_dir, e);
-    if (rc == 0)
-        rc = make_tmpdir(job.tmpdir, sizeof job.tmpdir, e);
-    if (rc == 0) {
+    int n = -1;
+    if (plot_files_open(&job.f, plots_dir, fmts, "the run's CSVs", e) == 0) {
         job.all = malloc((size_t)rd.nscen * sizeof *job.all);
-        job.manifest = open_memstream(&job.names, &job.names_len);
         for (int s = 0; job.all && s < rd.nscen; s++)
             job.all[s] = s;
-        rc = job.all && job.manifest
-                 ? draw_all(&job, e)
-                 : err_set(e, ERR_RUNTIME, "out of memory");
-        if (job.manifest && fclose(job.manifest) != 0 && rc == 0)
-            rc = err_set(e, ERR_RUNTIME, "out of memory");
-        if (rc == 0)
-            rc = tidy(&job, e);
-        rmdir(job.tmpdir);
+        int rc = job.all ? draw_all(&job, e)
+                         : err_set(e, ERR_RUNTIME, "out of memory");
+        n = plot_files_close(&job.f, rc, e);
     }
-    free(job.names);
     free(job.all);
     rundata_destroy(&rd);
-    return rc == 0 ? job.written : -1;
+    return n;
 }
 
 int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,

@@ -127,4 +127,41 @@ int chart_grid_height(int panels);
 /* The dashboard of scenario s (>= 1): four panels on one page. */
 void chart_dashboard(FILE *f, const struct rundata *rd, int s);
 
+/* --- plot.c: the chart files --- */
+
+/* One drawing into a plots folder: gnuplot's private folder for images
+ * in progress, and the manifest (PLOT_MANIFEST) of the files written.
+ * The run's charts and the sweep's share it. */
+struct plot_files {
+    const char *plots_dir;
+    const char *source;  /* what the charts are drawn from, for .gp heads */
+    unsigned formats;    /* PLOT_PNG | PLOT_SVG | PLOT_PDF, and flags */
+    char tmpdir[64];
+    int written;         /* images copied into plots_dir */
+    FILE *manifest;      /* the names of the files written, one a line */
+    char *names;         /* its text */
+    size_t names_len;
+};
+
+/* Starts a drawing into plots_dir (made with its parents). formats
+ * without a format bit means PNG. Returns 0, or -1 with e set (and
+ * nothing to close). */
+int plot_files_open(struct plot_files *pf, const char *plots_dir,
+                    unsigned formats, const char *source, struct err *e);
+
+/* Draws chart `name` from its body (blen bytes, everything after the
+ * terminal and output lines) on a size[0] x size[1] canvas in every
+ * format: NAME.gp saved with the first, each image copied into place
+ * only when complete. Before each image, stops with "interrupted" once
+ * the flag of plot_set_stop is set. Returns 0, or -1 with e set. */
+int plot_files_chart(struct plot_files *pf, const char *name,
+                     const int size[2], const char *body, size_t blen,
+                     struct err *e);
+
+/* Ends the drawing; rc is its status so far. When 0, the charts the
+ * previous manifest lists and this drawing did not draw are removed and
+ * the new manifest installed. Returns the images written, or -1 (rc was
+ * not 0, or the manifest could not be written: e set). */
+int plot_files_close(struct plot_files *pf, int rc, struct err *e);
+
 #endif

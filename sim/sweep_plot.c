@@ -2,11 +2,11 @@
  * sweep_plot: the charts of a sweep folder, from sweep.csv and sweep.ini.
  *
  * This file loads the folder into a struct sweep_chart_data and writes
- * the chart files; sweep_charts.c writes the gnuplot bodies. As for a
- * run's charts (plot.c), each chart's body is built once, each format
- * gets its own terminal line, NAME.gp is saved beside the image, gnuplot
- * draws into a private temporary folder and only a complete image is
- * copied into place (atomically). The house look (plot_int.h) is shared.
+ * the chart files through plot.c's plot_files, as a run's charts are
+ * (one body per chart, NAME.gp beside each image, images copied into
+ * place only when complete, a manifest, a stop on a signal);
+ * sweep_charts.c writes the gnuplot bodies. The house look (plot_int.h)
+ * is shared.
  *
  * Invariant of loaded data: every point has an index into each key's
  * list of distinct values (in order of first appearance, which is grid
@@ -162,114 +162,8 @@ static void data_destroy(struct sc_data *d)
 
 /* ------------------------------------------------------------ files */
 
-/* What one sweep_plot_dir call is drawing. */
-struct sc_job {
-    const char *plots_dir;
-    unsigned formats;
-    char tmpdir[64];
-    int written;
-};
-
-static const struct {
-    unsigned bit;
-    const char *ext;
-} fmts[] = {{PLOT_PNG, "png"}, {PLOT_SVG, "svg"}, {PLOT_PDF, "pdf"}};
-
-static void write_terminal(FILE *f, unsigned fmt, int w, int h)
-{
-    if (fmt == PLOT_PNG)
-        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
-                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
-    else if (fmt == PLOT_SVG)
-        fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
-                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
-    else
-        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
-                   "font 'DejaVu Sans,9'\n", w / 120.0, h / 120.0);
-}
-
-/* The script of one format with its output at out (malloc'd). */
-static char *build_script(const char *name, const struct sc_body *b,
-                          unsigned fmt, const char *out, size_t *len)
-{
-    char *buf = NULL;
-    FILE *f = open_memstream(&buf, len);
-    if (!f)
-        return NULL;
-    fprintf(f, "# %s: drawn by salescap from the sweep's sweep.csv.\n"
-               "# Restyle here, then redraw from this folder: gnuplot "
-               "%s.gp\n", name, name);
-    write_terminal(f, fmt, b->width, b->height);
-    fputs("set output ", f);
-    gp_str(f, out);
-    fputc('\n', f);
-    fwrite(b->text, 1, b->len, f);
-    if (ferror(f) | fclose(f)) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* Copies gnuplot's image at tmp to dest atomically; tmp is removed. */
-static int install_image(const char *tmp, const char *dest, struct err *e)
-{
-    size_t len = 0;
-    char *data = csv_slurp(tmp, &len, e);
-    unlink(tmp);
-    if (!data)
-        return -1;
-    int rc = len > 0 ? afile_write(dest, data, len, e)
-                     : err_set(e, ERR_RUNTIME, "%s: gnuplot wrote nothing",
-                               dest);
-    free(data);
-    return rc;
-}
-
-static int draw_format(struct sc_job *job, const char *name,
-                       const struct sc_body *b, unsigned fmt, const char *ext,
-                       int save_gp, struct err *e)
-{
-    char final[4400], tmp[4400], gp[4400], out[320];
-    snprintf(out, sizeof out, "%s.%s", name, ext);
-    if ((size_t)snprintf(final, sizeof final, "%s/%s", job->plots_dir,
-                         out) >= sizeof final)
-        return err_set(e, ERR_RUNTIME, "%s: path too long", job->plots_dir);
-    snprintf(gp, sizeof gp, "%s/%s.gp", job->plots_dir, name);
-    snprintf(tmp, sizeof tmp, "%s/%s", job->tmpdir, out);
-    size_t slen, tlen;
-    char *saved = build_script(name, b, fmt, out, &slen);
-    char *piped = build_script(name, b, fmt, tmp, &tlen);
-    int rc = saved && piped ? 0 : oom(e);
-    if (rc == 0 && save_gp)
-        rc = afile_write(gp, saved, slen, e);
-    if (rc == 0)
-        rc = plot_pipe(piped, tlen, gp, e);
-    if (rc == 0)
-        rc = install_image(tmp, final, e);
-    unlink(tmp);
-    free(saved);
-    free(piped);
-    job->written += rc == 0;
-    return rc;
-}
-
-/* Draws body b as chart name in every format asked for. */
-static int draw_chart(struct sc_job *job, const char *name,
-                      const struct sc_body *b, struct err *e)
-{
-    int rc = 0, first = 1;
-    for (size_t i = 0; rc == 0 && i < sizeof fmts / sizeof fmts[0]; i++) {
-        if (!(job->formats & fmts[i].bit))
-            continue;
-        rc = draw_format(job, name, b, fmts[i].bit, fmts[i].ext, first, e);
-        first = 0;
-    }
-    return rc;
-}
-
-/* Builds chart `which` (page `page`) of d with fn and draws it. */
-static int draw_one(struct sc_job *job, const struct sc_data *d,
+/* Builds page `page` of d's charts and draws it as chart `name`. */
+static int draw_one(struct plot_files *pf, const struct sc_data *d,
                     const char *name, int page, struct err *e)
 {
     struct sc_body b = {.width = GP_WIDTH, .height = GP_HEIGHT};
@@ -282,12 +176,13 @@ static int draw_one(struct sc_job *job, const struct sc_data *d,
     fputs("unset output\n", f);
     int rc = ferror(f) | fclose(f) ? oom(e) : 0;
     if (rc == 0)
-        rc = draw_chart(job, name, &b, e);
+        rc = plot_files_chart(pf, name, (int[2]){b.width, b.height}, b.text,
+                              b.len, e);
     free(b.text);
     return rc;
 }
 
-static int draw_all(struct sc_job *job, const struct sc_data *d,
+static int draw_all(struct plot_files *pf, const struct sc_data *d,
                     struct err *e)
 {
     int pages = sc_pages(d), rc = 0;
@@ -297,38 +192,22 @@ static int draw_all(struct sc_job *job, const struct sc_data *d,
             snprintf(name, sizeof name, "sweep");
         else
             snprintf(name, sizeof name, "sweep_%d", pg + 1);
-        rc = draw_one(job, d, name, pg, e);
+        rc = draw_one(pf, d, name, pg, e);
     }
     return rc;
-}
-
-static int make_tmpdir(char *buf, size_t n, struct err *e)
-{
-    const char *t = getenv("TMPDIR");
-    if (!t || !*t || strlen(t) > n - 32)
-        t = "/tmp";
-    snprintf(buf, n, "%s/salescap-sweep.XXXXXX", t);
-    if (!mkdtemp(buf))
-        return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
-                       strerror(errno));
-    return 0;
 }
 
 int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
                    struct err *e)
 {
     struct sc_data d;
-    struct sc_job job = {.plots_dir = plots_dir,
-                         .formats = formats & 7u ? formats : PLOT_PNG};
-    int rc = load_data(&d, dir, e);
-    if (rc == 0)
-        rc = mkdir_p(plots_dir, e);
-    if (rc == 0)
-        rc = make_tmpdir(job.tmpdir, sizeof job.tmpdir, e);
-    if (rc == 0) {
-        rc = draw_all(&job, &d, e);
-        rmdir(job.tmpdir);
-    }
+    struct plot_files pf;
+    int n = -1;
+    /* data_destroy also frees what a failed load_data holds. */
+    if (load_data(&d, dir, e) == 0 &&
+        plot_files_open(&pf, plots_dir, formats, "the sweep's sweep.csv",
+                        e) == 0)
+        n = plot_files_close(&pf, draw_all(&pf, &d, e), e);
     data_destroy(&d);
-    return rc == 0 ? job.written : -1;
+    return n;
 }

@@ -780,6 +780,39 @@ static void test_interrupt_long_replication(void **state)
     ru_rmdir(dir);
 }
 
+/* The folders of a drawing to interrupt: DIR/out for results,
+ * DIR/plots for charts, and DIR/tmp, passed as $TMPDIR, where gnuplot's
+ * private folder of images in progress goes. */
+struct drawing {
+    char dir[256], out[300], plots[300], tmp[300];
+};
+
+static void drawing_dirs(struct drawing *d, const char *name)
+{
+    ru_mkdtemp(d->dir, sizeof d->dir, name);
+    ru_fmt(d->out, sizeof d->out, "%s/out", d->dir);
+    ru_fmt(d->plots, sizeof d->plots, "%s/plots", d->dir);
+    ru_fmt(d->tmp, sizeof d->tmp, "%s/tmp", d->dir);
+    assert_int_equal(mkdir(d->tmp, 0777), 0);
+}
+
+/* Sends SIGINT as soon as the first chart file is written and checks
+ * status 130, the message `want` and an empty $TMPDIR; prints `what`. */
+static void interrupt_drawing(const struct drawing *d, const char *what,
+                              const char *const *args, const char *want)
+{
+    setenv("TMPDIR", d->tmp, 1); /* passed on at the spawn */
+    double took;
+    char *text;
+    int status = interrupt_after(args, 0, d->plots, &took, &text);
+    unsetenv("TMPDIR");
+    print_message("  %s: status %d\n", what, status);
+    assert_int_equal(status, 130);
+    assert_string_equal(text, want);
+    assert_int_equal(ru_count_files(d->tmp, ""), 0);
+    free(text);
+}
+
 /* SIGINT while `plot` draws (27 charts, each its own gnuplot: about a
  * second of work), as soon as its first chart is written: status 130
  * and the message, and no private folder of gnuplot's images left in
@@ -788,33 +821,42 @@ static void test_interrupt_plot(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], run[300], plots[300], tmp[300];
-    ru_mkdtemp(dir, sizeof dir, "interrupt_plot");
-    ru_fmt(run, sizeof run, "%s/run", dir);
-    ru_fmt(plots, sizeof plots, "%s/plots", dir);
-    ru_fmt(tmp, sizeof tmp, "%s/tmp", dir);
-    assert_int_equal(mkdir(tmp, 0777), 0);
+    struct drawing d;
+    drawing_dirs(&d, "interrupt_plot");
     const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
-                           run, NULL};
+                           d.out, NULL};
     struct proc r = ru_run(first, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
-    setenv("TMPDIR", tmp, 1); /* passed on at the spawn */
-    const char *args[] = {"plot", run, "--plots", plots, "--format", "svg",
-                          "--format", "pdf", "--format", "png", "-q", NULL};
-    double took;
-    char *text;
-    int status = interrupt_after(args, 0, plots, &took, &text);
-    unsetenv("TMPDIR");
-    print_message("  plot: status %d\n", status);
-    assert_int_equal(status, 130);
+    const char *args[] = {"plot", d.out, "--plots", d.plots, "--format",
+                          "svg", "--format", "pdf", "--format", "png", "-q",
+                          NULL};
     char want[400];
     ru_fmt(want, sizeof want, "salescap: interrupted by SIGINT; the charts "
-           "in %s/ may be incomplete\n", plots);
-    assert_string_equal(text, want);
-    assert_int_equal(ru_count_files(tmp, ""), 0);
-    free(text);
-    ru_rmdir(dir);
+           "in %s/ may be incomplete\n", d.plots);
+    interrupt_drawing(&d, "plot", args, want);
+    ru_rmdir(d.dir);
+}
+
+/* The same while a sweep draws its charts (one chart in three formats;
+ * the signal stops it before the next format): sweep.csv is complete,
+ * the charts may not be. */
+static void test_interrupt_sweep_charts(void **state)
+{
+    (void)state;
+    need_binary();
+    struct drawing d;
+    drawing_dirs(&d, "interrupt_sweep_charts");
+    const char *args[] = {"sweep", "tests/data/sweep_tiny.ini", "-q", "-o",
+                          d.out, "--plots", d.plots, "--format", "svg",
+                          "--format", "pdf", "--format", "png", NULL};
+    char want[400], csv[320];
+    ru_fmt(want, sizeof want, "salescap: interrupted by SIGINT; the results "
+           "in %s/ are complete, the charts may not be\n", d.out);
+    interrupt_drawing(&d, "sweep charts", args, want);
+    ru_fmt(csv, sizeof csv, "%s/sweep.csv", d.out);
+    assert_int_equal(ru_csv_check(csv, want, sizeof want), 6);
+    ru_rmdir(d.dir);
 }
 
 static void test_interrupt_sweep(void **state)
@@ -948,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_stdout_full),
         cmocka_unit_test(test_interrupt_run),
         cmocka_unit_test(test_interrupt_sweep),
+        cmocka_unit_test(test_interrupt_sweep_charts),
         cmocka_unit_test(test_interrupt_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -642,6 +642,19 @@ static void test_charts(void **state)
         free(gp);
         free(svg);
     }
+    /* The manifest: a redraw removes a chart of an earlier sweep that
+     * drew more pages (listed) and keeps the user's own file (not). */
+    char *list = slurpf("p0", ".salescap-charts");
+    assert_string_equal(list, "sweep.gp\nsweep.svg\n");
+    free(list);
+    assert_int_equal(sh("cd '%s/p0' && printf 'sweep_2.svg\\n' "
+                        ">>.salescap-charts && touch sweep_2.svg mine.svg",
+                        tmp), 0);
+    assert_int_equal(sh("'%s' plot '%s/c0' --plots '%s/p0' --format svg -q",
+                        bin(), tmp, tmp), 0);
+    assert_int_equal(sh("test ! -e '%s/p0/sweep_2.svg' && test -e "
+                        "'%s/p0/mine.svg' && test -s '%s/p0/sweep.svg'", tmp,
+                        tmp, tmp), 0);
     char cwd[512];
     assert_non_null(getcwd(cwd, sizeof cwd));
     /* Default folders (plots/sweep_tiny/), so inside TMP. */
