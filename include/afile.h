@@ -55,6 +55,11 @@ int mkdir_p(const char *dir, struct err *e);
  * one. Returns 0, or -1 with e's message ("DIR: ..."). */
 int afile_check_dir(const char *dir, struct err *e);
 
+/* The same for a file that afile_open(path) will write: path is not a
+ * folder, and the folder it goes in exists and is writable (afile_open
+ * makes no folders). Returns 0, or -1 with e's message ("PATH: ..."). */
+int afile_check_file(const char *path, struct err *e);
+
 /* Removes the temporaries of every open afile (called from signal
  * handlers before exiting: async-signal-safe, uses only unlink()). */
 void afile_cleanup_all(void);

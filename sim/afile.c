@@ -242,6 +242,34 @@ int afile_check_dir(const char *dir, struct err *e)
     return rc;
 }
 
+int afile_check_file(const char *path, struct err *e)
+{
+    struct stat st;
+    if (!*path)
+        return err_set(e, ERR_CONFIG, "'': an empty file name");
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return err_set(e, ERR_CONFIG, "%s: is a folder; give a file name",
+                       path);
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash -
+                                                                   path))
+                      : strdup(".");
+    if (!dir)
+        return err_set(e, ERR_RUNTIME, "%s: out of memory", path);
+    int rc = 0;
+    if (stat(dir, &st) != 0)
+        rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s: %s", path, dir,
+                     strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s is not a "
+                     "folder", path, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        rc = err_set(e, ERR_CONFIG, "%s: cannot create it in %s: %s", path,
+                     dir, strerror(errno));
+    free(dir);
+    return rc;
+}
+
 int mkdir_p(const char *dir, struct err *e)
 {
     char *p = strdup(dir);

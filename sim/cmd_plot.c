@@ -174,6 +174,12 @@ int cmd_plot(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     plot_set_stop(&stop_signal);
+    struct err fe = {0};
+    if (a.plots && afile_check_dir(plots, &fe) != 0) {
+        cli_error("--plots %s", fe.msg);
+        free(plots);
+        return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
     rc = stop_signal ? 1 : draw(&a, plots);
     if (stop_signal && rc != 0) {
         afile_cleanup_all();

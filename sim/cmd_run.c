@@ -512,6 +512,11 @@ int cmd_trace(int argc, char **argv)
         goto done;
     }
     struct err e = {0};
+    if (a.out && afile_check_file(a.out, &e) != 0) {
+        cli_error("-o %s", e.msg);
+        rc = e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
     size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
     double *raw = malloc(n * sizeof *raw);
     if (open_trace(&a, &af, &f, &e) != 0) {

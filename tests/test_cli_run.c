@@ -290,6 +290,16 @@ static void test_errors(void **state)
          "folder of a run (no weekly.csv) or of a sweep (no sweep.csv)\n"},
         {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
          "results folder of a run or a sweep (results/NAME)\n"},
+        /* Paths that cannot be written, before any work. */
+        {"trace " TINY " -o /nonexistent/x.csv", "salescap: -o "
+         "/nonexistent/x.csv: cannot create it: /nonexistent: No such file "
+         "or directory\n"},
+        {"trace " TINY " -o tests", "salescap: -o tests: is a folder; give "
+         "a file name\n"},
+        {"trace " TINY " -o " TINY "/t.csv", "salescap: -o " TINY "/t.csv: "
+         "cannot create it: " TINY " is not a folder\n"},
+        {"plot tests/golden/tiny --plots " TINY, "salescap: --plots " TINY
+         ": exists and is not a folder\n"},
     };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         assert_int_equal(sc(NULL, &err, "%s", opts[i][0]), 2);
