@@ -45,4 +45,60 @@ int cli_finish(int status);
 /* Number of online cores (at least 1). */
 int cli_cores(void);
 
+/* ---- the options run, trace and sweep share --------------------------- */
+
+#define CLI_MAX_SETS 256
+
+/* Their values; the command sets its defaults before parsing. */
+struct cli_opts {
+    const char *out, *plots;         /* -o, --plots */
+    const char *sets[CLI_MAX_SETS];  /* --set, in order */
+    int nsets;
+    long replications;               /* -n */
+    unsigned long long seed;         /* --seed, when has_seed */
+    int has_seed, jobs, quiet, progress, no_plot;
+    unsigned formats;                /* --format, a mask of PLOT_* */
+    int explicit_plots;              /* --plots or --format given */
+};
+
+/* getopt_long values of the shared long options; a command numbers its
+ * own from CLI_OPT_NEXT. */
+enum {
+    CLI_OPT_SEED = 256, CLI_OPT_PLOTS, CLI_OPT_FORMAT, CLI_OPT_NO_PLOT,
+    CLI_OPT_SET, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, CLI_OPT_NEXT
+};
+
+/* The shared entries of a struct option table (needs <getopt.h>); the
+ * order is the one ambiguity messages list them in. Short options:
+ * "n:j:o:q". */
+#define CLI_SHARED_OPTIONS                                                  \
+    {"replications", required_argument, NULL, 'n'},                         \
+    {"seed", required_argument, NULL, CLI_OPT_SEED},                        \
+    {"jobs", required_argument, NULL, 'j'},                                 \
+    {"out", required_argument, NULL, 'o'},                                  \
+    {"plots", required_argument, NULL, CLI_OPT_PLOTS},                      \
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},                    \
+    {"no-plot", no_argument, NULL, CLI_OPT_NO_PLOT},                        \
+    {"set", required_argument, NULL, CLI_OPT_SET},                          \
+    {"quiet", no_argument, NULL, 'q'},                                      \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},                      \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+
+/* Takes getopt_long's value c with its argument arg when c is a shared
+ * option. Returns 0 when taken, EXIT_USAGE after the message for a bad
+ * value, or 1 when c is not a shared option. */
+int cli_take_shared(struct cli_opts *o, int c, const char *arg);
+
+/* Parses a whole decimal number in [lo, hi]. Returns 0, or -1. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+
+/* Prints "OPT: invalid value 'V'" (OPT naming its range, as in "--jobs
+ * (1 to 4096)") and returns EXIT_USAGE. */
+int cli_bad_value(const char *opt, const char *v);
+
+/* "TOP/STEM" into buf: STEM is file's last path component up to its
+ * first '.' (results/pull_two_weeks for scenarios/pull_two_weeks.ini). */
+void cli_default_dir(char *buf, size_t size, const char *top,
+                     const char *file);
+
 #endif

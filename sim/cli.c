@@ -1,16 +1,19 @@
 /*
- * cli: help texts and the small helpers every command shares.
+ * cli: help texts, the options run, trace and sweep share, and the small
+ * helpers every command uses.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
-
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config_int.h"
+#include "plot.h"
 
 static const char overview[] =
     "usage: salescap COMMAND [ARGS]\n"
@@ -163,6 +166,99 @@ int cli_check_set(const char *arg)
     cli_error("--set '%s': expected SECTION.KEY=VALUE as one argument "
               "(quote it if the value holds blanks)", arg);
     return EXIT_USAGE;
+}
+
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_bad_value(const char *opt, const char *v)
+{
+    cli_error("%s: invalid value '%s'", opt, v);
+    return EXIT_USAGE;
+}
+
+static int take_seed(struct cli_opts *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    o->seed = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-')
+        return cli_bad_value("--seed (0 to 18446744073709551615)", arg);
+    o->has_seed = 1;
+    return 0;
+}
+
+int cli_take_shared(struct cli_opts *o, int c, const char *arg)
+{
+    long v;
+    unsigned f;
+    switch (c) {
+    case 'n':
+        if (cli_parse_long(arg, 1, 100000000, &o->replications))
+            return cli_bad_value("--replications (1 to 100000000)", arg);
+        return 0;
+    case CLI_OPT_SEED:
+        return take_seed(o, arg);
+    case 'j':
+        if (cli_parse_long(arg, 1, 4096, &v))
+            return cli_bad_value("--jobs (1 to 4096)", arg);
+        o->jobs = (int)v;
+        return 0;
+    case 'o':
+        o->out = arg;
+        return 0;
+    case CLI_OPT_PLOTS:
+        o->plots = arg;
+        o->explicit_plots = 1;
+        return 0;
+    case CLI_OPT_FORMAT:
+        if (plot_format_parse(arg, &f) != 0)
+            return cli_bad_value("--format (png, svg or pdf)", arg);
+        o->formats |= f;
+        o->explicit_plots = 1;
+        return 0;
+    case CLI_OPT_NO_PLOT:
+        o->no_plot = 1;
+        return 0;
+    case CLI_OPT_SET:
+        if (o->nsets == CLI_MAX_SETS) {
+            cli_error("too many --set options (at most %d)", CLI_MAX_SETS);
+            return EXIT_USAGE;
+        }
+        o->sets[o->nsets++] = arg;
+        return cli_check_set(arg);
+    case 'q':
+        o->quiet = 1;
+        return 0;
+    case CLI_OPT_PROGRESS:
+    case CLI_OPT_NO_PROGRESS:
+        o->progress = c == CLI_OPT_PROGRESS;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+void cli_default_dir(char *buf, size_t size, const char *top,
+                     const char *file)
+{
+    size_t len = strlen(file);
+    while (len > 1 && file[len - 1] == '/')
+        len--;
+    size_t b = len;
+    while (b > 0 && file[b - 1] != '/')
+        b--;
+    size_t n = strcspn(file + b, ".");
+    n = n < len - b ? n : len - b;
+    snprintf(buf, size, "%s/%.*s", top, (int)n, file + b);
 }
 
 /* s without its '-' and '_', into out (64 bytes); returns out. */

@@ -19,18 +19,17 @@
 #include "rundata.h"
 
 struct plot_args {
+    struct cli_opts o;    /* --plots (NULL: plots/<basename of dir>/),
+                           * --format and -q */
     const char *dir;
-    const char *plots;    /* NULL: plots/<basename of dir>/ */
-    unsigned formats;
-    int quiet;
     int report;           /* also write DIR/report.html */
 };
 
 static int parse_args(int argc, char **argv, struct plot_args *a)
 {
     static const struct option opts[] = {
-        {"plots", required_argument, NULL, 'p'},
-        {"format", required_argument, NULL, 'f'},
+        {"plots", required_argument, NULL, CLI_OPT_PLOTS},
+        {"format", required_argument, NULL, CLI_OPT_FORMAT},
         {"quiet", no_argument, NULL, 'q'},
         {"report", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
@@ -40,24 +39,14 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-        unsigned fmt;
-        if (c == 'p') {
-            a->plots = optarg;
-        } else if (c == 'f') {
-            if (plot_format_parse(optarg, &fmt) != 0) {
-                cli_error("--format: expected png, svg or pdf, got '%s'",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            a->formats |= fmt;
-        } else if (c == 'q') {
-            a->quiet = 1;
-        } else if (c == 'r') {
+        if (c == 'r') {
             a->report = 1;
         } else if (c == 'h') {
             return -1;
-        } else {
+        } else if (c == '?') {
             return cli_bad_option("plot", opts, "qh", argv);
+        } else if (cli_take_shared(&a->o, c, optarg) != 0) {
+            return EXIT_USAGE; /* a bad --format, said */
         }
     }
     if (optind != argc - 1) {
@@ -137,18 +126,18 @@ static int draw(const struct plot_args *a, const char *plots)
         cli_error("warning: --report: a sweep has no report (its charts "
                   "are the whole of it)");
     if (sweep)
-        n = plot_sweep_dir(a->dir, plots, a->formats, &e);
+        n = plot_sweep_dir(a->dir, plots, a->o.formats, &e);
     else
-        n = plot_run_dir(a->dir, plots, a->formats, &e);
+        n = plot_run_dir(a->dir, plots, a->o.formats, &e);
     if (n < 0)
         return fail(&e);
-    if (!a->quiet)
+    if (!a->o.quiet)
         printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
     if (!a->report || sweep)
         return 0;
     if (report_write(a->dir, plots, &e) != 0)
         return fail(&e);
-    if (!a->quiet)
+    if (!a->o.quiet)
         printf("report written to %s/report.html\n", a->dir);
     return 0;
 }
@@ -161,7 +150,7 @@ int cmd_plot(int argc, char **argv)
         return cli_help("plot");
     if (rc > 0)
         return rc;
-    char *plots = a.plots ? strdup(a.plots) : default_plots_dir(a.dir);
+    char *plots = a.o.plots ? strdup(a.o.plots) : default_plots_dir(a.dir);
     if (!plots) {
         cli_error("out of memory");
         return EXIT_RUNTIME;
@@ -175,7 +164,7 @@ int cmd_plot(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     plot_set_stop(&stop_signal);
     struct err fe = {0};
-    if (a.plots && afile_check_dir(plots, &fe) != 0) {
+    if (a.o.plots && afile_check_dir(plots, &fe) != 0) {
         cli_error("--plots %s", fe.msg);
         free(plots);
         return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;

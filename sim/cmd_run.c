@@ -24,17 +24,11 @@
 #include "report.h"
 #include "run.h"
 
-#define MAX_SETS 256
-
 struct run_args {
-    const char *file, *out, *plots, *scenario;
-    const char *sets[MAX_SETS];
-    int nsets;
-    long replications, replication, max_replications;
-    unsigned long long seed;
-    int has_seed, jobs, quiet, progress, no_plot, report;
-    unsigned formats;
-    int explicit_plots;
+    struct cli_opts o; /* the options run, trace and sweep share */
+    const char *file, *scenario;
+    long replication, max_replications;
+    int report;
     double precision;
 };
 
@@ -45,17 +39,6 @@ static void on_signal(int sig)
 {
     stop_signal = sig;
     stop_flag = 1;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int parse_precision(const char *s, double *out)
@@ -74,34 +57,13 @@ static int parse_precision(const char *s, double *out)
     return 0;
 }
 
-/* Derives "results/<stem>" style folders from the file name. */
-static void default_dir(char *buf, size_t size, const char *top,
-                        const char *file)
-{
-    const char *base = strrchr(file, '/');
-    base = base ? base + 1 : file;
-    size_t n = strcspn(base, ".");
-    snprintf(buf, size, "%s/%.*s", top, (int)n, base);
-}
-
 enum {
-    OPT_SEED = 256, OPT_PLOTS, OPT_FORMAT, OPT_NO_PLOT, OPT_SET, OPT_PROGRESS,
-    OPT_NO_PROGRESS, OPT_PRECISION, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
+    OPT_PRECISION = CLI_OPT_NEXT, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
     OPT_REPLICATION,
 };
 
 static const struct option long_opts[] = {
-    {"replications", required_argument, NULL, 'n'},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"jobs", required_argument, NULL, 'j'},
-    {"out", required_argument, NULL, 'o'},
-    {"plots", required_argument, NULL, OPT_PLOTS},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
-    {"set", required_argument, NULL, OPT_SET},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, OPT_PROGRESS},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    CLI_SHARED_OPTIONS,
     {"precision", required_argument, NULL, OPT_PRECISION},
     {"max-replications", required_argument, NULL, OPT_MAX_REPS},
     {"report", no_argument, NULL, OPT_REPORT},
@@ -111,76 +73,22 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int bad_value(const char *opt, const char *v)
-{
-    cli_error("%s: invalid value '%s'", opt, v);
-    return EXIT_USAGE;
-}
-
 /* Parses one option; returns 0, or an exit status (-1: help printed). */
 static int take_opt(struct run_args *a, int c, const char *cmd)
 {
-    long v;
+    int rc = cli_take_shared(&a->o, c, optarg);
+    if (rc != 1)
+        return rc;
     switch (c) {
-    case 'n':
-        if (parse_long(optarg, 1, 100000000, &a->replications))
-            return bad_value("--replications (1 to 100000000)", optarg);
-        return 0;
-    case OPT_SEED: {
-        char *end;
-        errno = 0;
-        a->seed = strtoull(optarg, &end, 10);
-        if (errno || end == optarg || *end || optarg[0] == '-')
-            return bad_value("--seed (0 to 18446744073709551615)", optarg);
-        a->has_seed = 1;
-        return 0;
-    }
-    case 'j':
-        if (parse_long(optarg, 1, 4096, &v))
-            return bad_value("--jobs (1 to 4096)", optarg);
-        a->jobs = (int)v;
-        return 0;
-    case 'o':
-        a->out = optarg;
-        return 0;
-    case OPT_PLOTS:
-        a->plots = optarg;
-        a->explicit_plots = 1;
-        return 0;
-    case OPT_FORMAT: {
-        unsigned f;
-        if (plot_format_parse(optarg, &f) != 0)
-            return bad_value("--format (png, svg or pdf)", optarg);
-        a->formats |= f;
-        a->explicit_plots = 1;
-        return 0;
-    }
-    case OPT_NO_PLOT:
-        a->no_plot = 1;
-        return 0;
-    case OPT_SET:
-        if (a->nsets == MAX_SETS) {
-            cli_error("too many --set options (at most %d)", MAX_SETS);
-            return EXIT_USAGE;
-        }
-        a->sets[a->nsets++] = optarg;
-        return cli_check_set(optarg);
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case OPT_PROGRESS:
-        a->progress = 1;
-        return 0;
-    case OPT_NO_PROGRESS:
-        a->progress = 0;
-        return 0;
     case OPT_PRECISION:
         if (parse_precision(optarg, &a->precision))
-            return bad_value("--precision (a fraction below 1: 2% or 0.02)", optarg);
+            return cli_bad_value("--precision (a fraction below 1: 2% or "
+                                 "0.02)", optarg);
         return 0;
     case OPT_MAX_REPS:
-        if (parse_long(optarg, 2, 100000000, &a->max_replications))
-            return bad_value("--max-replications (2 to 100000000)", optarg);
+        if (cli_parse_long(optarg, 2, 100000000, &a->max_replications))
+            return cli_bad_value("--max-replications (2 to 100000000)",
+                                 optarg);
         return 0;
     case OPT_REPORT:
         a->report = 1;
@@ -189,8 +97,8 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
         a->scenario = optarg;
         return 0;
     case OPT_REPLICATION:
-        if (parse_long(optarg, 0, LONG_MAX, &a->replication))
-            return bad_value("--replication (0 or more)", optarg);
+        if (cli_parse_long(optarg, 0, LONG_MAX, &a->replication))
+            return cli_bad_value("--replication (0 or more)", optarg);
         return 0;
     case 'h':
         cli_help(cmd);
@@ -205,10 +113,10 @@ static int parse_args(struct run_args *a, int argc, char **argv,
                       const char *cmd)
 {
     memset(a, 0, sizeof *a);
-    a->replications = -1;
+    a->o.replications = -1;
     a->max_replications = 10000;
-    a->jobs = cli_cores();
-    a->progress = isatty(STDERR_FILENO);
+    a->o.jobs = cli_cores();
+    a->o.progress = isatty(STDERR_FILENO);
     optind = 1;
     opterr = 0;
     int c;
@@ -216,10 +124,10 @@ static int parse_args(struct run_args *a, int argc, char **argv,
         if (c == '?')
             return cli_bad_option(cmd, long_opts, "n:j:o:qh", argv);
         /* trace runs one replication and draws nothing. */
-        static const int run_only[] = {'n', 'j', OPT_PLOTS, OPT_FORMAT,
-                                       OPT_NO_PLOT, OPT_PROGRESS,
-                                       OPT_NO_PROGRESS, OPT_PRECISION,
-                                       OPT_MAX_REPS, OPT_REPORT};
+        static const int run_only[] = {
+            'n', 'j', CLI_OPT_PLOTS, CLI_OPT_FORMAT, CLI_OPT_NO_PLOT,
+            CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, OPT_PRECISION,
+            OPT_MAX_REPS, OPT_REPORT};
         for (size_t i = 0; !strcmp(cmd, "trace") &&
                            i < sizeof run_only / sizeof run_only[0]; i++)
             if (c == run_only[i]) {
@@ -260,15 +168,15 @@ static int load(const struct run_args *a, struct config *cfg,
     struct err e = {0};
     if (config_load(cfg, a->file, &e) != 0)
         goto fail;
-    for (int i = 0; i < a->nsets; i++)
-        if (config_set(cfg, a->sets[i], &e) != 0)
+    for (int i = 0; i < a->o.nsets; i++)
+        if (config_set(cfg, a->o.sets[i], &e) != 0)
             goto fail;
     if (config_resolve(cfg, p, &e) != 0)
         goto fail;
-    if (a->replications > 0)
-        p->sim.replications = (int)a->replications;
-    if (a->has_seed)
-        p->sim.seed = a->seed;
+    if (a->o.replications > 0)
+        p->sim.replications = (int)a->o.replications;
+    if (a->o.has_seed)
+        p->sim.seed = a->o.seed;
     return 0;
 fail:
     cli_error("%s", e.msg);
@@ -319,18 +227,18 @@ static void warmup_check(const struct params *p, const struct run_result *r,
 static int draw(const struct run_args *a, const char *out, const char *plots)
 {
     struct err e = {0};
-    if (plot_run_dir(out, plots, a->formats, &e) < 0) {
-        cli_error("%s%s", a->explicit_plots ? "" : "warning: ", e.msg);
-        return a->explicit_plots ? EXIT_RUNTIME : 0;
+    if (plot_run_dir(out, plots, a->o.formats, &e) < 0) {
+        cli_error("%s%s", a->o.explicit_plots ? "" : "warning: ", e.msg);
+        return a->o.explicit_plots ? EXIT_RUNTIME : 0;
     }
     if (a->report && report_write(out, plots, &e) != 0) {
         cli_error("%s", e.msg);
         return EXIT_RUNTIME;
     }
-    if (!a->quiet)
+    if (!a->o.quiet)
         printf("Charts: %s/\n%s", plots,
                a->report ? "Report: " : "");
-    if (!a->quiet && a->report)
+    if (!a->o.quiet && a->report)
         printf("%s/report.html\n", out);
     return 0;
 }
@@ -342,9 +250,9 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
                               int *committed)
 {
     struct run_opts o = {
-        .jobs = a->jobs, .replications = p->sim.replications,
+        .jobs = a->o.jobs, .replications = p->sim.replications,
         .precision = a->precision, .max_replications = a->max_replications,
-        .progress = a->progress && !a->quiet, .stop = &stop_flag,
+        .progress = a->o.progress && !a->o.quiet, .stop = &stop_flag,
     };
     struct run_result r = {0};
     struct err e = {0};
@@ -367,8 +275,8 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         fprintf(stderr, "salescap: warning: --precision %g%% not reached "
                 "in %ld replications (the cap, --max-replications); see "
                 "summary.txt\n", 100.0 * r.precision, r.replications);
-    warmup_check(p, &r, a->quiet);
-    if (!a->quiet) {
+    warmup_check(p, &r, a->o.quiet);
+    if (!a->o.quiet) {
         fflush(stderr);
         fputs(text, stdout);
         printf("Results: %s/\n", out);
@@ -413,22 +321,22 @@ int cmd_run(int argc, char **argv)
     if ((rc = load(&a, &cfg, &p)) != 0)
         goto done;
     char out[4096], plots[4096];
-    default_dir(out, sizeof out, "results", a.file);
-    default_dir(plots, sizeof plots, "plots", a.file);
-    if (a.out)
-        snprintf(out, sizeof out, "%s", a.out);
-    if (a.plots)
-        snprintf(plots, sizeof plots, "%s", a.plots);
+    cli_default_dir(out, sizeof out, "results", a.file);
+    cli_default_dir(plots, sizeof plots, "plots", a.file);
+    if (a.o.out)
+        snprintf(out, sizeof out, "%s", a.o.out);
+    if (a.o.plots)
+        snprintf(plots, sizeof plots, "%s", a.o.plots);
     /* Before the simulation, which may take hours: folders that cannot
      * be written. Default chart folders only warn later (the CSVs are
      * what matters). */
     struct err fe = {0};
     if (afile_check_dir(out, &fe) != 0) {
-        cli_error("%s%s", a.out ? "-o " : "", fe.msg);
-        rc = a.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        cli_error("%s%s", a.o.out ? "-o " : "", fe.msg);
+        rc = a.o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
         goto done;
     }
-    if (!a.no_plot && a.plots && afile_check_dir(plots, &fe) != 0) {
+    if (!a.o.no_plot && a.o.plots && afile_check_dir(plots, &fe) != 0) {
         cli_error("--plots %s", fe.msg);
         rc = fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
         goto done;
@@ -436,7 +344,7 @@ int cmd_run(int argc, char **argv)
     int committed = 0;
     rc = simulate_and_write(&a, &cfg, &p, out, &committed);
     plot_set_stop(&stop_signal);
-    if (rc == 0 && !a.no_plot && !stop_signal)
+    if (rc == 0 && !a.o.no_plot && !stop_signal)
         rc = draw(&a, out, plots);
     if (stop_signal)
         rc = interrupted(committed, out);
@@ -473,14 +381,14 @@ static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
                       struct err *e)
 {
     *f = stdout;
-    if (!a->out)
+    if (!a->o.out)
         return 0;
     /* The handler first: the temporary must never outlive a signal. */
     struct sigaction sa = {.sa_handler = on_trace_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (afile_open(af, a->out, e) != 0)
+    if (afile_open(af, a->o.out, e) != 0)
         return -1;
     *f = af->f;
     return 0;
@@ -512,7 +420,7 @@ int cmd_trace(int argc, char **argv)
         goto done;
     }
     struct err e = {0};
-    if (a.out && afile_check_file(a.out, &e) != 0) {
+    if (a.o.out && afile_check_file(a.o.out, &e) != 0) {
         cli_error("-o %s", e.msg);
         rc = e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
         goto done;

@@ -24,19 +24,13 @@
 #include "plot.h"
 #include "sweep.h"
 
-#define MAX_SETS 256
 #define TABLE_ROWS_MAX 40
 #define SWEEP_TABLE_COLS 24
 
 struct sweep_args {
-    const char *file, *out, *plots, *merge;
-    const char *sets[MAX_SETS];
-    int nsets;
-    long replications;
-    unsigned long long seed;
-    int has_seed, jobs, quiet, progress, no_plot, explicit_plots;
+    struct cli_opts o; /* the options run, trace and sweep share */
+    const char *file, *merge;
     int resume, shard_k, shard_n;
-    unsigned formats;
     char **srcs; /* --merge: the shard folders */
     int nsrcs;
 };
@@ -50,46 +44,16 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-enum {
-    OPT_SEED = 256, OPT_PLOTS, OPT_FORMAT, OPT_NO_PLOT, OPT_SET, OPT_PROGRESS,
-    OPT_NO_PROGRESS, OPT_RESUME, OPT_SHARD, OPT_MERGE,
-};
+enum { OPT_RESUME = CLI_OPT_NEXT, OPT_SHARD, OPT_MERGE };
 
 static const struct option long_opts[] = {
-    {"replications", required_argument, NULL, 'n'},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"jobs", required_argument, NULL, 'j'},
-    {"out", required_argument, NULL, 'o'},
-    {"plots", required_argument, NULL, OPT_PLOTS},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
-    {"set", required_argument, NULL, OPT_SET},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, OPT_PROGRESS},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    CLI_SHARED_OPTIONS,
     {"resume", no_argument, NULL, OPT_RESUME},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"merge", required_argument, NULL, OPT_MERGE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-
-static int bad_value(const char *opt, const char *v)
-{
-    cli_error("%s: invalid value '%s'", opt, v);
-    return EXIT_USAGE;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 /* "K/N" with 1 <= K <= N. */
 static int parse_shard(const char *s, int *k, int *n)
@@ -101,83 +65,30 @@ static int parse_shard(const char *s, int *k, int *n)
         return -1;
     memcpy(a, s, (size_t)(slash - s));
     a[slash - s] = '\0';
-    if (parse_long(a, 1, 1000000, &x) || parse_long(slash + 1, 1, 1000000,
-                                                    &y) || x > y)
+    if (cli_parse_long(a, 1, 1000000, &x) ||
+        cli_parse_long(slash + 1, 1, 1000000, &y) || x > y)
         return -1;
     *k = (int)x;
     *n = (int)y;
     return 0;
 }
 
-static int take_seed(struct sweep_args *a, const char *s)
-{
-    char *end;
-    errno = 0;
-    a->seed = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-')
-        return bad_value("--seed (0 to 18446744073709551615)", s);
-    a->has_seed = 1;
-    return 0;
-}
-
-/* Options that only set a flag or keep a string; 1 for the others. */
-static int take_simple(struct sweep_args *a, int c)
-{
-    if (c == 'o')
-        a->out = optarg;
-    else if (c == OPT_PLOTS)
-        a->plots = optarg;
-    else if (c == OPT_NO_PLOT)
-        a->no_plot = 1;
-    else if (c == 'q')
-        a->quiet = 1;
-    else if (c == OPT_PROGRESS || c == OPT_NO_PROGRESS)
-        a->progress = c == OPT_PROGRESS;
-    else if (c == OPT_RESUME)
-        a->resume = 1;
-    else if (c == OPT_MERGE)
-        a->merge = optarg;
-    else
-        return 1;
-    a->explicit_plots |= c == OPT_PLOTS;
-    return 0;
-}
-
 /* Parses one option; returns 0, or an exit status (-1: help printed). */
 static int take_opt(struct sweep_args *a, int c)
 {
-    long v;
-    unsigned f;
-    if (take_simple(a, c) == 0)
-        return 0;
+    int rc = cli_take_shared(&a->o, c, optarg);
+    if (rc != 1)
+        return rc;
     switch (c) {
-    case 'n':
-        if (parse_long(optarg, 1, 100000000, &a->replications))
-            return bad_value("--replications (1 to 100000000)", optarg);
+    case OPT_RESUME:
+        a->resume = 1;
         return 0;
-    case OPT_SEED:
-        return take_seed(a, optarg);
-    case 'j':
-        if (parse_long(optarg, 1, 4096, &v))
-            return bad_value("--jobs (1 to 4096)", optarg);
-        a->jobs = (int)v;
+    case OPT_MERGE:
+        a->merge = optarg;
         return 0;
-    case OPT_FORMAT:
-        if (plot_format_parse(optarg, &f) != 0)
-            return bad_value("--format (png, svg or pdf)", optarg);
-        a->formats |= f;
-        a->explicit_plots = 1;
-        return 0;
-    case OPT_SET:
-        if (a->nsets == MAX_SETS) {
-            cli_error("too many --set options (at most %d)", MAX_SETS);
-            return EXIT_USAGE;
-        }
-        a->sets[a->nsets++] = optarg;
-        return cli_check_set(optarg);
     case OPT_SHARD:
         if (parse_shard(optarg, &a->shard_k, &a->shard_n))
-            return bad_value("--shard (K/N, 1 <= K <= N)", optarg);
+            return cli_bad_value("--shard (K/N, 1 <= K <= N)", optarg);
         return 0;
     case 'h':
         cli_help("sweep");
@@ -191,7 +102,7 @@ static int take_opt(struct sweep_args *a, int c)
 static int parse_args(struct sweep_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
-    a->progress = -1;
+    a->o.progress = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -221,21 +132,6 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 
 /* ------------------------------------------------------------ setup */
 
-/* "results/<stem>" style folders from the file name. */
-static void default_dir(char *buf, size_t size, const char *top,
-                        const char *file)
-{
-    size_t len = strlen(file);
-    while (len > 1 && file[len - 1] == '/')
-        len--;
-    size_t b = len;
-    while (b > 0 && file[b - 1] != '/')
-        b--;
-    size_t n = strcspn(file + b, ".");
-    n = n < len - b ? n : len - b;
-    snprintf(buf, size, "%s/%.*s", top, (int)n, file + b);
-}
-
 /* Prints e (on rank 0) and returns the exit status of its kind. */
 static int fail(const struct err *e, int rank)
 {
@@ -250,17 +146,17 @@ static int load(const struct sweep_args *a, struct sweep *sw, int rank)
     struct err e = {0};
     if (sweep_load(sw, a->file, &e) != 0)
         return fail(&e, rank);
-    if (a->replications > 0) {
-        sw->replications = a->replications;
+    if (a->o.replications > 0) {
+        sw->replications = a->o.replications;
         sw->line_reps = 0;
     }
-    if (a->has_seed) {
-        sw->seed = a->seed;
+    if (a->o.has_seed) {
+        sw->seed = a->o.seed;
         sw->has_seed = 1;
         sw->line_seed = 0;
     }
-    for (int i = 0; i < a->nsets; i++)
-        if (config_set(&sw->base, a->sets[i], &e) != 0)
+    for (int i = 0; i < a->o.nsets; i++)
+        if (config_set(&sw->base, a->o.sets[i], &e) != 0)
             return fail(&e, rank);
     /* Every point puts its own value of a varied key over a --set. */
     for (size_t k = 0; k < sw->n_params; k++) {
@@ -344,7 +240,7 @@ done:
 static void print_summary(const struct sweep_args *a, const struct sweep *sw,
                           const struct sweep_report *rep)
 {
-    if (a->quiet)
+    if (a->o.quiet)
         return;
     print_table(rep->csv, sw);
     printf("%zu point%s of %ld replications (%zu from the journal); "
@@ -372,14 +268,14 @@ static int draw(const struct sweep_args *a, const char *out, const char *plots)
 {
     struct err e = {0};
     plot_set_stop(&stop_signal);
-    int n = stop_signal ? -1 : sweep_plot_dir(out, plots, a->formats, &e);
+    int n = stop_signal ? -1 : sweep_plot_dir(out, plots, a->o.formats, &e);
     if (stop_signal)
         return interrupted_drawing(out);
     if (n < 0) {
-        cli_error("%s%s", a->explicit_plots ? "" : "warning: ", e.msg);
-        return a->explicit_plots ? EXIT_RUNTIME : 0;
+        cli_error("%s%s", a->o.explicit_plots ? "" : "warning: ", e.msg);
+        return a->o.explicit_plots ? EXIT_RUNTIME : 0;
     }
-    if (!a->quiet)
+    if (!a->o.quiet)
         printf("Charts: %s/\n", plots);
     return 0;
 }
@@ -400,19 +296,19 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
                      int rank)
 {
     char out[4096], plots[4096];
-    default_dir(out, sizeof out, "results", a->file);
-    default_dir(plots, sizeof plots, "plots", a->file);
-    if (a->out)
-        snprintf(out, sizeof out, "%s", a->out);
-    if (a->plots)
-        snprintf(plots, sizeof plots, "%s", a->plots);
+    cli_default_dir(out, sizeof out, "results", a->file);
+    cli_default_dir(plots, sizeof plots, "plots", a->file);
+    if (a->o.out)
+        snprintf(out, sizeof out, "%s", a->o.out);
+    if (a->o.plots)
+        snprintf(plots, sizeof plots, "%s", a->o.plots);
     /* Before the sweep, which may take hours (as for run). */
     struct err fe = {0};
     if (rank == 0 && afile_check_dir(out, &fe) != 0) {
-        cli_error("%s%s", a->out ? "-o " : "", fe.msg);
-        return a->out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        cli_error("%s%s", a->o.out ? "-o " : "", fe.msg);
+        return a->o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    if (rank == 0 && !a->no_plot && a->plots &&
+    if (rank == 0 && !a->o.no_plot && a->o.plots &&
         afile_check_dir(plots, &fe) != 0) {
         cli_error("--plots %s", fe.msg);
         return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
@@ -421,11 +317,11 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
     struct sweep_opts o = {
         /* mpirun binds each rank to a core: one thread a rank, unless
          * -j says otherwise (docs/cluster.md). */
-        .jobs = a->jobs ? a->jobs : sweep_mpi_started() ? 1 : cli_cores(),
+        .jobs = a->o.jobs ? a->o.jobs : sweep_mpi_started() ? 1 : cli_cores(),
         .resume = a->resume, .shard_k = a->shard_k, .shard_n = a->shard_n,
         .out_dir = out, .stop = &stop_flag,
-        .progress = rank || a->quiet || !a->progress ? 0
-                    : a->progress == 1 || tty ? 1 : 2,
+        .progress = rank || a->o.quiet || !a->o.progress ? 0
+                    : a->o.progress == 1 || tty ? 1 : 2,
     };
     struct sweep_report rep;
     struct err e = {0};
@@ -438,7 +334,7 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
     if (rank > 0)
         return 0;
     print_summary(a, sw, &rep);
-    if (a->no_plot || a->shard_n > 0)
+    if (a->o.no_plot || a->shard_n > 0)
         return 0;
     return draw(a, out, plots);
 }
@@ -449,14 +345,14 @@ static int merge(const struct sweep_args *a)
     long n = sweep_merge(a->merge, a->srcs, a->nsrcs, &e);
     if (n < 0)
         return fail(&e, 0);
-    if (!a->quiet)
+    if (!a->o.quiet)
         printf("Merged %ld points into %s/sweep.csv\n", n, a->merge);
-    if (a->no_plot)
+    if (a->o.no_plot)
         return 0;
     install_signals();
     char plots[4096];
-    default_dir(plots, sizeof plots, "plots", a->merge);
-    return draw(a, a->merge, a->plots ? a->plots : plots);
+    cli_default_dir(plots, sizeof plots, "plots", a->merge);
+    return draw(a, a->merge, a->o.plots ? a->o.plots : plots);
 }
 
 int cmd_sweep(int argc, char **argv)

@@ -688,8 +688,8 @@ static void test_cli_errors(void **state)
     char *d = tmp_dir(), args[2048], *err;
     snprintf(args, sizeof args, "plot %s --format gif", FIXTURE);
     assert_int_equal(run_salescap(args, &err), 2);
-    assert_string_equal(err, "salescap: --format: expected png, svg or pdf, "
-                             "got 'gif'\n");
+    assert_string_equal(err, "salescap: --format (png, svg or pdf): invalid "
+                             "value 'gif'\n");
     free(err);
     assert_int_equal(run_salescap("plot", &err), 2);
     free(err);
