@@ -494,13 +494,8 @@ double ops_expected_delay(const struct model *m)
      * onboarding only under onboarding_first) shared by the whole ops
      * capacity, plus its own onboarding at one server's pace. */
     double cap = 0.0;
-    int n = 0;
-    for (int32_t s = 0; s < m->n_servers; s++) {
-        if (m->servers[s].rate > 0.0) {
-            cap += m->servers[s].rate;
-            n++;
-        }
-    }
+    for (int32_t s = 0; s < m->n_servers; s++)
+        cap += m->servers[s].rate > 0.0 ? m->servers[s].rate : 0.0;
     if (!(cap > 0.0))
         return NO_CAPACITY_DELAY_DAYS;
     double ahead = ops_backlog_hours(m);
@@ -508,7 +503,6 @@ double ops_expected_delay(const struct model *m)
         ahead -= m->wait_hours[ITEM_TICKET];
     /* Its own onboarding at a full-time ops person's pace: slow rep
      * servers must not make the market read a longer delay. */
-    (void)n;
     double own = dist_mean(&P(m)->ops.onboarding_hours) /
                  (P(m)->ops.role.hours_per_week / DAYS_PER_WEEK);
     return fmin(NO_CAPACITY_DELAY_DAYS, ahead / cap + own);
