@@ -19,12 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 extern char **environ;
+/* Linux's wait with the child's resource use; <sys/wait.h> declares it
+ * only under _DEFAULT_SOURCE, which the tests need not define. */
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage);
 
 /* Each test program uses some of these helpers. */
 #define RU_FN static __attribute__((unused))
@@ -147,21 +151,23 @@ RU_FN pid_t ru_spawn(const char *const *args, int out_fd, int err_fd)
 
 /* Waits for pid at most timeout_s seconds, then kills it. Returns the
  * status as struct proc reads it; sets *timed_out and, if not NULL,
- * *signaled. */
+ * *signaled and the child's resource use *ru (peak memory: ru_maxrss). */
 RU_FN int ru_wait_sig(pid_t pid, double timeout_s, int *timed_out,
-                       int *signaled)
+                       int *signaled, struct rusage *ru)
 {
     double end = ru_now() + timeout_s;
+    struct rusage ignored;
     int st;
+    ru = ru ? ru : &ignored;
     *timed_out = 0;
     for (;;) {
-        pid_t r = waitpid(pid, &st, WNOHANG);
+        pid_t r = wait4(pid, &st, WNOHANG, ru);
         if (r == pid)
             break;
         assert_int_equal(r, 0);
         if (ru_now() > end) {
             kill(pid, SIGKILL);
-            assert_int_equal(waitpid(pid, &st, 0), pid);
+            assert_int_equal(wait4(pid, &st, 0, ru), pid);
             *timed_out = 1;
             break;
         }
@@ -177,21 +183,28 @@ RU_FN int ru_wait_sig(pid_t pid, double timeout_s, int *timed_out,
 
 RU_FN int ru_wait(pid_t pid, double timeout_s, int *timed_out)
 {
-    return ru_wait_sig(pid, timeout_s, timed_out, NULL);
+    return ru_wait_sig(pid, timeout_s, timed_out, NULL, NULL);
 }
 
-/* Runs $SALESCAP with args and a time limit; captures stdout, stderr. */
-RU_FN struct proc ru_run(const char *const *args, double timeout_s)
+/* Runs $SALESCAP with args and a time limit; captures stdout, stderr
+ * and, when ru is not NULL, the child's resource use. */
+RU_FN struct proc ru_run_usage(const char *const *args, double timeout_s,
+                               struct rusage *ru)
 {
     int out = ru_temp_fd(), err = ru_temp_fd();
     struct proc r = {0};
     pid_t pid = ru_spawn(args, out, err);
-    r.status = ru_wait_sig(pid, timeout_s, &r.timed_out, &r.signaled);
+    r.status = ru_wait_sig(pid, timeout_s, &r.timed_out, &r.signaled, ru);
     r.out = ru_slurp_fd(out);
     r.err = ru_slurp_fd(err);
     close(out);
     close(err);
     return r;
+}
+
+RU_FN struct proc ru_run(const char *const *args, double timeout_s)
+{
+    return ru_run_usage(args, timeout_s, NULL);
 }
 
 RU_FN void ru_proc_free(struct proc *r)

@@ -18,7 +18,6 @@
  * The kill points come from a fixed seed (printed); whatever point a
  * signal lands on, the checks hold, so the tests do not flake.
  */
-#define _DEFAULT_SOURCE /* wait4 */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,8 +26,6 @@
 #include <cmocka.h>
 
 #include "robust_util.h"
-
-#include <sys/resource.h>
 
 #define LIMIT 120.0 /* seconds for one process; a hang fails */
 #define TINY "tests/data/tiny.ini"
@@ -412,39 +409,6 @@ static void test_event_cap(void **state)
 
 /* ---- the memory cap --------------------------------------------------- */
 
-/* Runs args like ru_run and sets *maxrss_kb to the child's peak resident
- * memory. */
-static struct proc run_rss(const char *const *args, long *maxrss_kb)
-{
-    int out = ru_temp_fd(), err = ru_temp_fd();
-    struct proc r = {0};
-    pid_t pid = ru_spawn(args, out, err);
-    double end = ru_now() + LIMIT;
-    struct rusage ru;
-    int st;
-    for (;;) {
-        pid_t w = wait4(pid, &st, WNOHANG, &ru);
-        if (w == pid)
-            break;
-        assert_int_equal(w, 0);
-        if (ru_now() > end) {
-            kill(pid, SIGKILL);
-            assert_int_equal(wait4(pid, &st, 0, &ru), pid);
-            r.timed_out = 1;
-            break;
-        }
-        struct timespec ts = {0, 5000000};
-        nanosleep(&ts, NULL);
-    }
-    r.status = ru_status(st, &r.signaled);
-    *maxrss_kb = ru.ru_maxrss;
-    r.out = ru_slurp_fd(out);
-    r.err = ru_slurp_fd(err);
-    close(out);
-    close(err);
-    return r;
-}
-
 /* The unstable model with the event cap out of the way: without the
  * memory cap it would hold gigabytes before 5e7 events. With a cap of
  * 32 MB, two threads stop with the message holding well under 600 MB
@@ -463,9 +427,10 @@ static void test_memory_cap(void **state)
                     "[clients]\ninitial = 100000\ntickets_per_week = 20\n");
     const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
                           "-o", out, NULL};
-    long rss_kb = 0;
+    struct rusage ru;
     double t0 = ru_now();
-    struct proc r = run_rss(argv, &rss_kb);
+    struct proc r = ru_run_usage(argv, LIMIT, &ru);
+    long rss_kb = ru.ru_maxrss;
     print_message("  stopped after %.2f s, peak RSS %ld KB\n",
                   ru_now() - t0, rss_kb);
     assert_false(r.timed_out);
@@ -603,7 +568,7 @@ static struct proc kill_after(const char *const *args, double delay, int sig)
         r.status = ru_status(st, &r.signaled);
     } else {
         kill(pid, sig);
-        r.status = ru_wait_sig(pid, LIMIT, &r.timed_out, &r.signaled);
+        r.status = ru_wait_sig(pid, LIMIT, &r.timed_out, &r.signaled, NULL);
     }
     r.out = ru_slurp_fd(out);
     r.err = ru_slurp_fd(err);
