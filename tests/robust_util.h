@@ -1,7 +1,8 @@
 /*
- * robust_util: helpers of the end-to-end robustness tests (test_hostile,
- * test_robust): run the salescap binary with a time limit, read files,
- * and check that a CSV is well formed with finite numbers only.
+ * robust_util: helpers of the end-to-end tests that start the binary
+ * (test_hostile, test_robust, test_check): run salescap with a time
+ * limit, read files, and check that a CSV is well formed with finite
+ * numbers only.
  *
  * Header-only (static functions) so each test program stays one file
  * plus this; include it after <cmocka.h>.

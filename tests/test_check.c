@@ -3,86 +3,20 @@
  * SALESCAP environment variable (set by make test-run) on tests/data files
  * and checks its exit status, stdout and stderr. Skipped without SALESCAP.
  */
-#include <fcntl.h>
 #include <setjmp.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-extern char **environ;
+#include "robust_util.h"
 
-struct result {
-    int status; /* exit status, or -1 if it did not exit */
-    char *out, *err;
-};
-
-/* The whole content of fd from the start. Caller frees. */
-static char *slurp(int fd)
+/* Runs $SALESCAP with args (NULL-terminated, without argv[0]), with a
+ * time limit (a hang fails). */
+static struct proc run(const char *const *args)
 {
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    ssize_t n;
-    assert_non_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[len] = '\0';
-    close(fd);
-    return buf;
-}
-
-static int temp_fd(void)
-{
-    char path[] = "/tmp/salescap_check_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    unlink(path);
-    return fd;
-}
-
-/* Runs $SALESCAP with args (NULL-terminated, without argv[0]). */
-static struct result run(const char *const *args)
-{
-    const char *bin = getenv("SALESCAP");
-    char *argv[16];
-    size_t n = 0;
-    argv[n++] = (char *)bin;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = (char *)args[n - 1];
-    argv[n] = NULL;
-    int out = temp_fd(), err = temp_fd();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out, 1);
-    posix_spawn_file_actions_adddup2(&fa, err, 2);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    struct result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out),
-                       slurp(err)};
-    return r;
-}
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
+    return ru_run(args, 60.0);
 }
 
 static void need_binary(void)
@@ -96,7 +30,7 @@ static void test_good_file(void **state)
     (void)state;
     need_binary();
     const char *args[] = {"check", "tests/data/good_full.ini", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     if (r.status != 0)
         print_error("stderr: %s\n", r.err);
     assert_int_equal(r.status, 0);
@@ -111,7 +45,7 @@ static void test_good_file(void **state)
     assert_non_null(strstr(r.out, "selling utilisation"));
     assert_non_null(strstr(r.out, "at steady state"));
     assert_non_null(strstr(r.out, "$"));
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 /* One ops person for 120 clients and no churn: two warnings. */
@@ -120,7 +54,7 @@ static void test_overload_warns(void **state)
     (void)state;
     need_binary();
     const char *args[] = {"check", "tests/data/good_overload.ini", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\nWARNING: ops (at the start) utilisation "
                                   "is 253.8 % (>= 100 %): the queue is "
@@ -128,7 +62,7 @@ static void test_overload_warns(void **state)
     assert_non_null(strstr(r.out, "\nWARNING: ops demand grows without "
                                   "bound"));
     assert_non_null(strstr(r.out, "renewal_rate is 1"));
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 static void test_set_override(void **state)
@@ -137,12 +71,12 @@ static void test_set_override(void **state)
     need_binary();
     const char *args[] = {"check", "tests/data/good_include.ini", "--set",
                           "sales.reps=12", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\nreps = 12                               "
                                   "; --set\n"));
     assert_non_null(strstr(r.out, "team (12 reps)"));
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 static void test_bad_file(void **state)
@@ -150,13 +84,13 @@ static void test_bad_file(void **state)
     (void)state;
     need_binary();
     const char *args[] = {"check", "tests/data/bad_unknown_key.ini", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "salescap: tests/data/bad_unknown_key.ini:3: "
                                "unknown key 'rpes' in [sales]; did you mean "
                                "'reps'?\n");
     assert_string_equal(r.out, "");
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 static void test_bad_set(void **state)
@@ -165,12 +99,12 @@ static void test_bad_set(void **state)
     need_binary();
     const char *args[] = {"check", "tests/data/good_full.ini", "--set",
                           "sales.reps", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "salescap: --set 'sales.reps': expected "
                                "SECTION.KEY=VALUE as one argument (quote it "
                                "if the value holds blanks)\n");
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 /* Extreme values keep the capacity table a table (no 300-digit
@@ -180,7 +114,7 @@ static void test_extreme_table(void **state)
     (void)state;
     need_binary();
     const char *args[] = {"check", "tests/data/check_extreme.ini", NULL};
-    struct result r = run(args);
+    struct proc r = run(args);
     assert_int_equal(r.status, 0);
     const char *table = strstr(r.out, "  Sales, per week");
     assert_non_null(table);
@@ -197,7 +131,7 @@ static void test_extreme_table(void **state)
                                   "do but no hours to do it in: its backlog "
                                   "grows without bound\n"));
     assert_null(strstr(r.out, "n/a %"));
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 static void test_usage(void **state)
@@ -205,25 +139,25 @@ static void test_usage(void **state)
     (void)state;
     need_binary();
     const char *none[] = {"check", NULL};
-    struct result r = run(none);
+    struct proc r = run(none);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "check takes one FILE.ini"));
-    result_free(&r);
+    ru_proc_free(&r);
     const char *bad[] = {"check", "--bogus", "x.ini", NULL};
     r = run(bad);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "check: unknown option '--bogus'"));
-    result_free(&r);
+    ru_proc_free(&r);
     const char *help[] = {"check", "--help", NULL};
     r = run(help);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: salescap check"));
-    result_free(&r);
+    ru_proc_free(&r);
     const char *keys[] = {"check", "--keys", NULL};
     r = run(keys);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "| [sales] | reps | 8 |"));
-    result_free(&r);
+    ru_proc_free(&r);
 }
 
 int main(void)
