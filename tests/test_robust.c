@@ -354,15 +354,32 @@ static void write_text(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* A test's own folder: DIR/out for results, DIR/plots for charts,
+ * DIR/tmp for $TMPDIR (made by whoever needs it) and DIR/model.ini,
+ * written with ini_text unless that is NULL. */
+struct scratch {
+    char dir[256], out[300], plots[300], tmp[300], ini[300];
+};
+
+static void scratch_make(struct scratch *sc, const char *name,
+                         const char *ini_text)
+{
+    ru_mkdtemp(sc->dir, sizeof sc->dir, name);
+    ru_fmt(sc->out, sizeof sc->out, "%s/out", sc->dir);
+    ru_fmt(sc->plots, sizeof sc->plots, "%s/plots", sc->dir);
+    ru_fmt(sc->tmp, sizeof sc->tmp, "%s/tmp", sc->dir);
+    ru_fmt(sc->ini, sizeof sc->ini, "%s/model.ini", sc->dir);
+    if (ini_text)
+        write_text(sc->ini, ini_text);
+}
+
 static void test_event_cap(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], out[300], ini[300];
-    ru_mkdtemp(dir, sizeof dir, "event_cap");
-    ru_fmt(out, sizeof out, "%s/out", dir);
-    ru_fmt(ini, sizeof ini, "%s/unstable.ini", dir);
-    write_text(ini, unstable_ini);
+    struct scratch sc;
+    scratch_make(&sc, "event_cap", unstable_ini);
+    const char *out = sc.out, *ini = sc.ini;
     /* Earlier results in the same folder. */
     const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
                            out, NULL};
@@ -397,14 +414,14 @@ static void test_event_cap(void **state)
     snap_free(&after);
     /* A first run into a new folder creates nothing. */
     char fresh[300];
-    ru_fmt(fresh, sizeof fresh, "%s/fresh", dir);
+    ru_fmt(fresh, sizeof fresh, "%s/fresh", sc.dir);
     const char *again[] = {"run", ini, "-n", "1", "--no-plot", "-o", fresh,
                            NULL};
     r = ru_run(again, LIMIT);
     assert_int_equal(r.status, 1);
     assert_int_equal(access(fresh, F_OK), -1);
     ru_proc_free(&r);
-    ru_rmdir(dir);
+    ru_rmdir(sc.dir);
 }
 
 /* ---- the memory cap --------------------------------------------------- */
@@ -418,13 +435,12 @@ static void test_memory_cap(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], out[300], ini[300];
-    ru_mkdtemp(dir, sizeof dir, "memory_cap");
-    ru_fmt(out, sizeof out, "%s/out", dir);
-    ru_fmt(ini, sizeof ini, "%s/unstable.ini", dir);
-    write_text(ini, "[simulation]\nwarmup_weeks = 4\nhorizon_weeks = 52\n"
-                    "max_memory_mb = 32\n\n[operations]\nstaff = 1\n\n"
-                    "[clients]\ninitial = 100000\ntickets_per_week = 20\n");
+    struct scratch sc;
+    scratch_make(&sc, "memory_cap",
+                 "[simulation]\nwarmup_weeks = 4\nhorizon_weeks = 52\n"
+                 "max_memory_mb = 32\n\n[operations]\nstaff = 1\n\n"
+                 "[clients]\ninitial = 100000\ntickets_per_week = 20\n");
+    const char *out = sc.out, *ini = sc.ini;
     const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
                           "-o", out, NULL};
     struct rusage ru;
@@ -491,7 +507,7 @@ static void test_memory_cap(void **state)
                        "max_memory_mb\n"))
         fail_msg("stderr: %s", r.err);
     ru_proc_free(&r);
-    ru_rmdir(dir);
+    ru_rmdir(sc.dir);
 }
 
 /* ---- stdout ----------------------------------------------------------- */
@@ -722,12 +738,10 @@ static void test_interrupt_long_replication(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], out[300], ini[300];
-    ru_mkdtemp(dir, sizeof dir, "interrupt_long");
-    ru_fmt(out, sizeof out, "%s/out", dir);
-    ru_fmt(ini, sizeof ini, "%s/long.ini", dir);
-    write_text(ini, "[simulation]\nhorizon_weeks = 1000\n\n[sales]\n"
-                    "reps = 5000\n");
+    struct scratch sc;
+    scratch_make(&sc, "interrupt_long", "[simulation]\nhorizon_weeks = "
+                 "1000\n\n[sales]\nreps = 5000\n");
+    const char *out = sc.out, *ini = sc.ini;
     const char *argv[] = {"run", ini, "-n", "1", "-j", "1", "--no-plot",
                           "-q", "-o", out, NULL};
     double took;
@@ -742,28 +756,19 @@ static void test_interrupt_long_replication(void **state)
         assert_true(took < 1.0);
     assert_int_equal(access(out, F_OK), -1);
     free(text);
-    ru_rmdir(dir);
+    ru_rmdir(sc.dir);
 }
 
-/* The folders of a drawing to interrupt: DIR/out for results,
- * DIR/plots for charts, and DIR/tmp, passed as $TMPDIR, where gnuplot's
- * private folder of images in progress goes. */
-struct drawing {
-    char dir[256], out[300], plots[300], tmp[300];
-};
-
-static void drawing_dirs(struct drawing *d, const char *name)
+/* The folders of a drawing to interrupt, with DIR/tmp made. */
+static void drawing_dirs(struct scratch *d, const char *name)
 {
-    ru_mkdtemp(d->dir, sizeof d->dir, name);
-    ru_fmt(d->out, sizeof d->out, "%s/out", d->dir);
-    ru_fmt(d->plots, sizeof d->plots, "%s/plots", d->dir);
-    ru_fmt(d->tmp, sizeof d->tmp, "%s/tmp", d->dir);
+    scratch_make(d, name, NULL);
     assert_int_equal(mkdir(d->tmp, 0777), 0);
 }
 
 /* Sends SIGINT as soon as the first chart file is written and checks
  * status 130, the message `want` and an empty $TMPDIR; prints `what`. */
-static void interrupt_drawing(const struct drawing *d, const char *what,
+static void interrupt_drawing(const struct scratch *d, const char *what,
                               const char *const *args, const char *want)
 {
     setenv("TMPDIR", d->tmp, 1); /* passed on at the spawn */
@@ -786,7 +791,7 @@ static void test_interrupt_plot(void **state)
 {
     (void)state;
     need_binary();
-    struct drawing d;
+    struct scratch d;
     drawing_dirs(&d, "interrupt_plot");
     const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
                            d.out, NULL};
@@ -810,7 +815,7 @@ static void test_interrupt_sweep_charts(void **state)
 {
     (void)state;
     need_binary();
-    struct drawing d;
+    struct scratch d;
     drawing_dirs(&d, "interrupt_sweep_charts");
     const char *args[] = {"sweep", "tests/data/sweep_tiny.ini", "-q", "-o",
                           d.out, "--plots", d.plots, "--format", "svg",
