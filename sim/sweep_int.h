@@ -52,6 +52,10 @@ int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
 
 /* FNV-1a, 64 bits, continuing from h (start with SWEEP_FNV_INIT). */
 #define SWEEP_FNV_INIT 0xcbf29ce484222325ull
+
+/* The first words of a journal's first line, which goes on with
+ * " hash=H points=P" (H: the grid hash, 16 hex digits, as in sweep.ini). */
+#define SWEEP_JOURNAL_MAGIC "salescap sweep journal 1"
 uint64_t sweep_fnv(uint64_t h, const void *data, size_t len);
 
 /* --- sweep_run.c --- */

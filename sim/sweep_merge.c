@@ -127,12 +127,50 @@ static int read_ini(const char *shard, unsigned long long *points,
     return rc;
 }
 
-/* Checks that shard file f belongs to the same grid as the first one. */
+/* The grid hash in the journal beside shard file f (shard-K-of-N.journal,
+ * first line), into hash. Returns 0 when there is none to read (shard
+ * files may be gathered without their journals). */
+static int journal_hash(const char *f, char hash[17])
+{
+    size_t n = strlen(f);
+    char path[4200];
+    if (n < 4 || strcmp(f + n - 4, ".csv") ||
+        (size_t)snprintf(path, sizeof path, "%.*s.journal", (int)(n - 4),
+                         f) >= sizeof path)
+        return 0;
+    FILE *j = fopen(path, "r");
+    if (!j)
+        return 0;
+    char line[128];
+    unsigned long long points;
+    int ok = fgets(line, sizeof line, j) &&
+             sscanf(line, SWEEP_JOURNAL_MAGIC " hash=%16[0-9a-f] points=%llu",
+                    hash, &points) == 2;
+    fclose(j);
+    return ok;
+}
+
+/* Checks that shard file f belongs to the same grid as the first one:
+ * the sweep.ini beside it, and the journal it was run with. Shards that
+ * share a folder share one sweep.ini, the last one written: a shard run
+ * again with another --set, -n or edited file would pass that check,
+ * but not its journal's. */
 static int check_grid(struct merge *m, const char *f, struct err *e)
 {
     unsigned long long points = 0;
-    char *hash = NULL, *path = NULL;
+    char *hash = NULL, *path = NULL, jhash[17];
     int rc = read_ini(f, &points, &hash, &path, e);
+    if (rc == 0 && journal_hash(f, jhash) && strcmp(jhash, hash))
+        rc = err_set(e, ERR_CONFIG, "%s was run with other settings than "
+                     "%s records (the grid hash in its journal differs): "
+                     "the shards in that folder come from different "
+                     "sweeps; run them again with the same files and "
+                     "options", f, path);
+    if (rc != 0) {
+        free(hash);
+        free(path);
+        return -1;
+    }
     if (rc == 0 && !m->hash) {
         m->points = points;
         m->hash = hash;

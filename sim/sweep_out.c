@@ -26,7 +26,7 @@
 #include "output.h"
 #include "sweep_int.h"
 
-#define JOURNAL_MAGIC "salescap sweep journal 1"
+#define JOURNAL_MAGIC SWEEP_JOURNAL_MAGIC
 
 struct sweep_journal {
     int fd;

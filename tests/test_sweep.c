@@ -462,6 +462,21 @@ static void test_shards_merge(void **state)
     assert_string_equal(err, "salescap: 2 of 6 points are in no shard file "
                         "(points 2, 5); is a shard missing or unfinished?\n");
     free(err);
+    /* Shard 2 run again with another setting rewrites the sweep.ini the
+     * shards share: shard 1's journal tells it apart. */
+    assert_int_equal(sweep("sweep_tiny.ini", "shards",
+                           "--shard 2/3 --set sales.hours_per_week=30"), 0);
+    assert_int_equal(sh("'%s' sweep --merge '%s/m3' '%s/shards' --no-plot "
+                        "2>'%s/m3.err'", bin(), tmp, tmp, tmp), 2);
+    err = slurpf("m3.err", NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "salescap: %s/shards/shard-1-of-3.csv was "
+             "run with other settings than %s/shards/sweep.ini records (the "
+             "grid hash in its journal differs): the shards in that folder "
+             "come from different sweeps; run them again with the same files "
+             "and options\n", tmp, tmp);
+    assert_string_equal(err, want);
+    free(err);
 }
 
 /* Starts the binary on sweep_slow.ini; returns its pid. */
