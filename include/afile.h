@@ -60,6 +60,10 @@ int afile_check_dir(const char *dir, struct err *e);
  * makes no folders). Returns 0, or -1 with e's message ("PATH: ..."). */
 int afile_check_file(const char *path, struct err *e);
 
+/* Whether paths a and b name one existing file (device and inode), so
+ * that writing one would replace the other. */
+int afile_same(const char *a, const char *b);
+
 /* Removes the temporaries of every open afile (called from signal
  * handlers before exiting: async-signal-safe, uses only unlink()). */
 void afile_cleanup_all(void);

@@ -99,6 +99,11 @@ int config_check_override(const struct config *cfg, const char *section,
 const struct config_entry *config_find(const struct config *cfg,
                                        const char *section, const char *key);
 
+/* The file cfg was read from (the top file or an include with keys in
+ * it) that path names, by device and inode (afile_same); NULL when path
+ * is none of them. Outputs check it so as not to replace their input. */
+const char *config_file_at(const struct config *cfg, const char *path);
+
 /* Frees cfg and zeroes it; safe on a zeroed struct. */
 void config_destroy(struct config *cfg);
 

@@ -27,6 +27,10 @@ int output_window(const struct scenario *sc, int horizon_weeks, int *start,
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
 
+/* The names of the files a run writes into its folder. */
+#define OUTPUT_NFILES 6
+extern const char *const output_files[OUTPUT_NFILES];
+
 /* Writes all run files into dir (created if missing). summary is the text
  * of summary.txt. The files are written and synced as temporaries first,
  * then renamed together: an error, or *stop (set by a signal handler;

@@ -270,6 +270,13 @@ int afile_check_file(const char *path, struct err *e)
     return rc;
 }
 
+int afile_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int mkdir_p(const char *dir, struct err *e)
 {
     char *p = strdup(dir);

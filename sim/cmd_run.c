@@ -336,6 +336,18 @@ int cmd_run(int argc, char **argv)
         rc = a.o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
         goto done;
     }
+    for (int i = 0; i < OUTPUT_NFILES; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", out, output_files[i]);
+        const char *in = config_file_at(&cfg, path);
+        if (in) {
+            cli_error("%s%s: the run would replace %s, which it reads; "
+                      "write the results into another folder",
+                      a.o.out ? "-o " : "", out, in);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
     if (!a.o.no_plot && a.o.plots && afile_check_dir(plots, &fe) != 0) {
         cli_error("--plots %s", fe.msg);
         rc = fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
@@ -423,6 +435,13 @@ int cmd_trace(int argc, char **argv)
     if (a.o.out && afile_check_file(a.o.out, &e) != 0) {
         cli_error("-o %s", e.msg);
         rc = e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    const char *in = a.o.out ? config_file_at(&cfg, a.o.out) : NULL;
+    if (in) {
+        cli_error("-o %s: the trace would replace %s, which it reads",
+                  a.o.out, in);
+        rc = EXIT_USAGE;
         goto done;
     }
     size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;

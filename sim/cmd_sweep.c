@@ -292,27 +292,57 @@ static int interrupted(const struct sweep_report *rep, const char *out)
 
 /* ------------------------------------------------------------ commands */
 
+/* The folders of the results and of the charts, 4096 bytes each. */
+static void sweep_dirs(const struct sweep_args *a, char *out, char *plots)
+{
+    cli_default_dir(out, 4096, "results", a->file);
+    cli_default_dir(plots, 4096, "plots", a->file);
+    if (a->o.out)
+        snprintf(out, 4096, "%s", a->o.out);
+    if (a->o.plots)
+        snprintf(plots, 4096, "%s", a->o.plots);
+}
+
+/* Before the sweep, which may take hours (as for run): the folders can
+ * be written, and no file written would replace one the sweep reads.
+ * Called on rank 0 before the ranks agree to go on. Returns 0, or the
+ * exit status after the message. */
+static int check_outputs(const struct sweep_args *a, const struct sweep *sw)
+{
+    char out[4096], plots[4096];
+    sweep_dirs(a, out, plots);
+    struct err fe = {0};
+    if (afile_check_dir(out, &fe) != 0) {
+        cli_error("%s%s", a->o.out ? "-o " : "", fe.msg);
+        return a->o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    static const char *const written[] = {"sweep.ini", "sweep.csv",
+                                          "sweep.journal"};
+    for (size_t i = 0; i < sizeof written / sizeof *written; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", out, written[i]);
+        const char *in = afile_same(sw->path, path)
+                             ? sw->path
+                             : config_file_at(&sw->base, path);
+        if (in) {
+            cli_error("%s%s: the sweep would replace %s, which it reads; "
+                      "write the results into another folder",
+                      a->o.out ? "-o " : "", out, in);
+            return EXIT_USAGE;
+        }
+    }
+    if (!a->o.no_plot && a->o.plots && afile_check_dir(plots, &fe) != 0) {
+        cli_error("--plots %s", fe.msg);
+        return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
                      int rank)
 {
     char out[4096], plots[4096];
-    cli_default_dir(out, sizeof out, "results", a->file);
-    cli_default_dir(plots, sizeof plots, "plots", a->file);
-    if (a->o.out)
-        snprintf(out, sizeof out, "%s", a->o.out);
-    if (a->o.plots)
-        snprintf(plots, sizeof plots, "%s", a->o.plots);
-    /* Before the sweep, which may take hours (as for run). */
-    struct err fe = {0};
-    if (rank == 0 && afile_check_dir(out, &fe) != 0) {
-        cli_error("%s%s", a->o.out ? "-o " : "", fe.msg);
-        return a->o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    if (rank == 0 && !a->o.no_plot && a->o.plots &&
-        afile_check_dir(plots, &fe) != 0) {
-        cli_error("--plots %s", fe.msg);
-        return fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
-    }
+    sweep_dirs(a, out, plots);
     int tty = isatty(STDERR_FILENO);
     struct sweep_opts o = {
         /* mpirun binds each rank to a core: one thread a rank, unless
@@ -372,6 +402,8 @@ int cmd_sweep(int argc, char **argv)
     }
     struct sweep sw = {0};
     rc = load(&a, &sw, rank);
+    if (rc == 0 && rank == 0)
+        rc = check_outputs(&a, &sw);
     if (sweep_mpi_agree(rc != 0) == 0)
         rc = run_sweep(&a, &sw, rank);
     else if (rc == 0)

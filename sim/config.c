@@ -19,6 +19,7 @@
  * and keys before a section are errors.
  */
 #include "config.h"
+#include "afile.h"
 #include "config_int.h"
 
 #include <errno.h>
@@ -166,6 +167,24 @@ const struct config_entry *config_find(const struct config *cfg,
         const struct config_entry *en = &cfg->entries[i];
         if (!strcmp(en->section, section) && !strcmp(en->key, key))
             return en;
+    }
+    return NULL;
+}
+
+const char *config_file_at(const struct config *cfg, const char *path)
+{
+    if (cfg->path && afile_same(cfg->path, path))
+        return cfg->path;
+    /* Entries and sections of one file come in runs: stat each run once. */
+    const char *last = NULL;
+    for (size_t i = 0; i < cfg->n + cfg->n_sections; i++) {
+        const char *f = i < cfg->n ? cfg->entries[i].file
+                                   : cfg->sections[i - cfg->n].file;
+        if (!f || strcmp(f, "--set") == 0 || (last && !strcmp(f, last)))
+            continue;
+        last = f;
+        if (afile_same(f, path))
+            return f;
     }
     return NULL;
 }

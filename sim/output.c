@@ -397,8 +397,9 @@ int output_summary(FILE *out, const struct params *p,
 
 enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
        F_COUNT };
+_Static_assert(F_COUNT == OUTPUT_NFILES, "output_files");
 
-static const char *const file_names[F_COUNT] = {
+const char *const output_files[OUTPUT_NFILES] = {
     "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
     "summary.txt", "run.ini",
 };
@@ -429,7 +430,7 @@ int output_write_run(const char *dir, const struct config *cfg,
     int rc = -1, i;
     for (i = 0; i < F_COUNT; i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, file_names[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, output_files[i]);
         if (afile_open(&af[i], path, e) != 0)
             goto abort;
     }

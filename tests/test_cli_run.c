@@ -327,6 +327,32 @@ static void test_errors(void **state)
         assert_string_equal(err, dirs[i][1]);
         free(err);
     }
+    /* No output replaces an input: a scenario file named run.ini run
+     * into its own folder, a trace written over its model's include. */
+    char *d = tmp_dir(), want[1024];
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -n 2 --no-plot -o %s", d),
+                     0);
+    assert_int_equal(sc(NULL, &err, "run %s/run.ini -n 2 -o %s", d, d), 2);
+    snprintf(want, sizeof want, "salescap: -o %s: the run would replace "
+             "%s/run.ini, which it reads; write the results into another "
+             "folder\n", d, d);
+    assert_string_equal(err, want);
+    free(err);
+    /* Restored before any check, should the refusal fail. */
+    char save[600], restore[1400];
+    snprintf(save, sizeof save, "cp scenarios/model.ini %s/model.ini", d);
+    snprintf(restore, sizeof restore, "cmp -s scenarios/model.ini "
+             "%s/model.ini || cp %s/model.ini scenarios/model.ini", d, d);
+    assert_int_equal(system(save), 0);
+    int rc = sc(NULL, &err, "trace " TINY " -o "
+                "tests/data/../../scenarios/model.ini");
+    assert_int_equal(system(restore), 0);
+    assert_int_equal(rc, 2);
+    assert_string_equal(err, "salescap: -o tests/data/../../scenarios/"
+                        "model.ini: the trace would replace tests/data/"
+                        "../../scenarios/model.ini, which it reads\n");
+    free(err);
+    rm_rf(d);
 }
 
 /* The warm-up check: a run that starts empty settles late (warning with

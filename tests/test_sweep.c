@@ -403,6 +403,21 @@ static void test_bad_file_exit(void **state)
                         "quarters = 1-2: the horizon has 10 weeks, which is "
                         "1 quarter\n");
     free(err);
+    /* A sweep into the folder of its own sweep.ini would replace it. */
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(sh("mkdir '%s/self' && sed 's|^file = tiny.ini|file = "
+                        "%s/" DATA "tiny.ini|' " DATA "sweep_tiny.ini "
+                        ">'%s/self/sweep.ini'", tmp, cwd, tmp), 0);
+    assert_int_equal(sh("'%s' sweep '%s/self/sweep.ini' -o '%s/self' "
+                        "2>'%s/bad.err'", bin(), tmp, tmp, tmp), 2);
+    err = slurpf("bad.err", NULL);
+    char want[2048];
+    snprintf(want, sizeof want, "salescap: -o %s/self: the sweep would "
+             "replace %s/self/sweep.ini, which it reads; write the results "
+             "into another folder\n", tmp, tmp);
+    assert_string_equal(err, want);
+    free(err);
     /* An output folder that cannot be made: before the sweep, status 2. */
     assert_int_equal(sweep("sweep_tiny.ini", "bad",
                            "-o tests/data/tiny.ini"), 2);
