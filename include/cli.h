@@ -89,6 +89,11 @@ enum {
  * value, or 1 when c is not a shared option. */
 int cli_take_shared(struct cli_opts *o, int c, const char *arg);
 
+/* The value of an option that names a file or folder must not look like
+ * an option: `-o --no-plot` is a forgotten value far more often than a
+ * folder named "--no-plot". Returns 0, or EXIT_USAGE after the message. */
+int cli_path_value(const char *opt, const char *arg);
+
 /* Parses a whole decimal number in [lo, hi]. Returns 0, or -1. */
 int cli_parse_long(const char *s, long lo, long hi, long *out);
 

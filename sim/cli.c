@@ -196,10 +196,39 @@ static int take_seed(struct cli_opts *o, const char *arg)
     return 0;
 }
 
+int cli_path_value(const char *opt, const char *arg)
+{
+    if (arg[0] != '-' || arg[1] == '\0')
+        return 0;
+    cli_error("%s needs a value; the next argument, '%s', is an option "
+              "(write ./%s for a file or folder of that name)", opt, arg,
+              arg);
+    return EXIT_USAGE;
+}
+
+/* A short option glued to its value that reads as a long option with a
+ * dash missing ("-no-plot" is -n with the value "o-plot"): says so. */
+static int one_dash(int c, const char *arg)
+{
+    static const char *const names[] = {"no-plot", "no-progress", "jobs",
+                                        "out", "quiet"};
+    char word[64];
+    snprintf(word, sizeof word, "%c%s", c, arg);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(word, names[i])) {
+            cli_error("-%s: did you mean --%s? (a long option takes two "
+                      "dashes)", word, word);
+            return EXIT_USAGE;
+        }
+    return 0;
+}
+
 int cli_take_shared(struct cli_opts *o, int c, const char *arg)
 {
     long v;
     unsigned f;
+    if ((c == 'n' || c == 'j' || c == 'o') && one_dash(c, arg))
+        return EXIT_USAGE;
     switch (c) {
     case 'n':
         if (cli_parse_long(arg, 1, 100000000, &o->replications))
@@ -214,8 +243,10 @@ int cli_take_shared(struct cli_opts *o, int c, const char *arg)
         return 0;
     case 'o':
         o->out = arg;
-        return 0;
+        return cli_path_value("-o", arg);
     case CLI_OPT_PLOTS:
+        if (cli_path_value("--plots", arg))
+            return EXIT_USAGE;
         o->plots = arg;
         o->explicit_plots = 1;
         return 0;

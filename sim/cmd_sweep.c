@@ -85,7 +85,7 @@ static int take_opt(struct sweep_args *a, int c)
         return 0;
     case OPT_MERGE:
         a->merge = optarg;
-        return 0;
+        return cli_path_value("--merge", optarg);
     case OPT_SHARD:
         if (parse_shard(optarg, &a->shard_k, &a->shard_n))
             return cli_bad_value("--shard (K/N, 1 <= K <= N)", optarg);

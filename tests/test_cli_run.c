@@ -290,6 +290,18 @@ static void test_errors(void **state)
          "folder of a run (no weekly.csv) or of a sweep (no sweep.csv)\n"},
         {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
          "results folder of a run or a sweep (results/NAME)\n"},
+        /* A forgotten value, or a long option with one dash. */
+        {"run " TINY " -o --no-plot", "salescap: -o needs a value; the next "
+         "argument, '--no-plot', is an option (write ./--no-plot for a file "
+         "or folder of that name)\n"},
+        {"plot tests/golden/tiny --plots -q", "salescap: --plots needs a "
+         "value; the next argument, '-q', is an option (write ./-q for a "
+         "file or folder of that name)\n"},
+        {"sweep --merge --no-plot x", "salescap: --merge needs a value; the "
+         "next argument, '--no-plot', is an option (write ./--no-plot for a "
+         "file or folder of that name)\n"},
+        {"run " TINY " -no-plot", "salescap: -no-plot: did you mean "
+         "--no-plot? (a long option takes two dashes)\n"},
         /* Paths that cannot be written, before any work. */
         {"trace " TINY " -o /nonexistent/x.csv", "salescap: -o "
          "/nonexistent/x.csv: cannot create it: /nonexistent: No such file "
