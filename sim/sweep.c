@@ -12,6 +12,7 @@
  * n, or their common n with zip) is at most SWEEP_MAX_POINTS.
  */
 #include "sweep_int.h"
+#include "config_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -302,6 +303,52 @@ static int vary_error(const struct config_entry *en, struct err *e,
                   en->key, msg);
 }
 
+/* The [vary] names that read one way and were meant another. Returns 1
+ * with e set, or 0.
+ * - A model section's key that the scenario sets itself: support.* is
+ *   both [support] and the support intervention, and the scenario's own
+ *   value wins in the scenario, so the sweep would change nothing there.
+ * - A first component that is neither a model section nor one of the
+ *   scenario's interventions but near a section's name (Sales.reps,
+ *   operation.staff, stages.qualify.advance): a misspelt section, not a
+ *   missing intervention. */
+static int section_slip(const struct sweep *sw, const struct config_entry *en,
+                        const char *name, size_t head, struct err *e)
+{
+    char scen[300];
+    snprintf(scen, sizeof scen, "scenario.%s", sw->scenario);
+    if (is_model_section(name, head)) {
+        if (!config_find(&sw->base, scen, name))
+            return 0;
+        vary_error(en, e, "names [%.*s] %s, the model's, but [%s] sets its "
+                   "own %s, which wins in the scenario: write %s.%s to vary "
+                   "the scenario's", (int)head, name, name + head + 1, scen,
+                   name, scen, name);
+        return 1;
+    }
+    struct err why = {0};
+    if (config_check_override(&sw->base, scen, name, &why) == 0)
+        return 0; /* one of the scenario's interventions */
+    static const char *const sections[] = {
+        "simulation", "sales", "operations", "support", "clients", "market",
+        "stage", "scenario",
+    };
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);
+    const char *hint = cfgk_suggest(word, sections,
+                                    sizeof sections / sizeof *sections);
+    if (!hint)
+        return 0;
+    /* why: "[scenario.ID] has no intervention 'X' (it has: A, B); ..." */
+    const char *has = strstr(why.msg, "(it has: ");
+    const char *end = has ? strchr(has, ')') : NULL;
+    vary_error(en, e, "unknown section [%s]; did you mean [%s]? (nor is "
+               "'%s' an intervention of [%s], which has: %.*s)", word, hint,
+               word, scen, end ? (int)(end - has - 9) : 4,
+               end ? has + 9 : "none");
+    return 1;
+}
+
 /* Splits a [vary] key into the section and key it sets. */
 static int split_key(const struct sweep *sw, const struct config_entry *en,
                      struct sweep_param *pa, struct err *e)
@@ -328,6 +375,8 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
     if (!two && !is_model_section(name, head) && sw->scen_param != -1)
         return vary_error(en, e, "the scenario is varied too: name it, "
                           "as in scenario.ID.%s", name);
+    if (!two && sw->scen_param == -1 && section_slip(sw, en, name, head, e))
+        return -1;
     if (two || is_model_section(name, head)) {
         pa->section = strndup(name, (size_t)(cut - name));
         pa->key = strdup(cut + 1);
@@ -592,6 +641,13 @@ static int check_sections(const struct config *sc, struct err *e)
         return err_at(e, ERR_CONFIG, sc->path, 0,
                       "not a sweep file (it has no [sweep] section); a "
                       "scenario file runs with 'salescap run %s'", sc->path);
+    /* Includes first: an included model's sections are not the slip. */
+    for (size_t i = 0; i < sc->n + sc->n_sections; i++)
+        if (strcmp(i < sc->n ? sc->entries[i].file
+                             : sc->sections[i - sc->n].file, sc->path))
+            return err_at(e, ERR_CONFIG, sc->path, 0,
+                          "a sweep file cannot include other files; name "
+                          "the model with file = in [sweep]");
     for (size_t i = 0; i < sc->n_sections; i++) {
         const struct config_section *s = &sc->sections[i];
         if (strcmp(s->name, "sweep") && strcmp(s->name, "vary"))
@@ -599,11 +655,6 @@ static int check_sections(const struct config *sc, struct err *e)
                           "unknown section [%s] in a sweep file: expected "
                           "[sweep] or [vary]", s->name);
     }
-    for (size_t i = 0; i < sc->n; i++)
-        if (strcmp(sc->entries[i].file, sc->path))
-            return err_at(e, ERR_CONFIG, sc->path, 0,
-                          "a sweep file cannot include other files; name "
-                          "the model with file = in [sweep]");
     return 0;
 }
 
@@ -636,6 +687,11 @@ static int pick_scenario(struct sweep *sw, const struct config *sc,
                         "the baseline%s", sw->model, list);
     if (has_scenario(&sw->base, sw->scenario))
         return 0;
+    if (strchr(sw->scenario, ','))
+        return err_at(e, ERR_CONFIG, sw->path, sw->line_scenario,
+                      "[sweep] scenario names one scenario; to sweep "
+                      "several, list them in [vary] instead: scenario = %s",
+                      sw->scenario);
     return err_at(e, ERR_CONFIG, sw->path, sw->line_scenario,
                   "[sweep] scenario: %s has no [scenario.%s]%s%s", sw->model,
                   sw->scenario, count ? "; it has: " : "", list);
@@ -661,7 +717,14 @@ static int load_model(struct sweep *sw, struct err *e)
     if (why)
         return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
                       "[sweep] file: cannot open '%s': %s", sw->model, why);
-    return config_load(&sw->base, sw->model, e);
+    if (config_load(&sw->base, sw->model, e) != 0)
+        return -1;
+    for (size_t i = 0; i < sw->base.n_sections; i++)
+        if (!strcmp(sw->base.sections[i].name, "sweep"))
+            return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
+                          "[sweep] file: '%s' is a sweep file; name the "
+                          "scenario file to sweep", sw->model);
+    return 0;
 }
 
 static int load_sweep(struct sweep *sw, const struct config *sc,

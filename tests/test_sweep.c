@@ -309,6 +309,24 @@ static const struct {
      "[vary] hire.count: [scenario.pull] has no intervention 'hire' (it "
      "has: pull); an override changes the interventions a scenario file "
      "defines, it does not add one"},
+    {"bad_sweep_support_own.ini", "tests/data/bad_sweep_support_own.ini:7: "
+     "[vary] support.absorb_hours_per_week: names [support] "
+     "absorb_hours_per_week, the model's, but [scenario.more] sets its own "
+     "support.absorb_hours_per_week, which wins in the scenario: write "
+     "scenario.more.support.absorb_hours_per_week to vary the scenario's"},
+    {"bad_sweep_section_slip.ini", "tests/data/bad_sweep_section_slip.ini:7: "
+     "[vary] operation.staff: unknown section [operation]; did you mean "
+     "[operations]? (nor is 'operation' an intervention of [scenario.pull], "
+     "which has: pull)"},
+    {"bad_sweep_scenarios.ini", "tests/data/bad_sweep_scenarios.ini:3: "
+     "[sweep] scenario names one scenario; to sweep several, list them in "
+     "[vary] instead: scenario = pull, zero"},
+    {"bad_sweep_of_sweep.ini", "tests/data/bad_sweep_of_sweep.ini:2: "
+     "[sweep] file: 'tests/data/sweep_tiny.ini' is a sweep file; name the "
+     "scenario file to sweep"},
+    {"bad_sweep_include.ini", "tests/data/bad_sweep_include.ini: a sweep "
+     "file cannot include other files; name the model with file = in "
+     "[sweep]"},
     {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
      "'qualify'? (a new stage needs a name not this close to an existing "
