@@ -125,6 +125,11 @@ static int draw(const struct plot_args *a, const char *plots)
     if (sweep && a->report)
         cli_error("warning: --report: a sweep has no report (its charts "
                   "are the whole of it)");
+    /* report.html goes into the run's folder: writable, before drawing. */
+    if (run && a->report && afile_check_dir(a->dir, &e) != 0) {
+        cli_error("--report %s", e.msg);
+        return e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
     if (sweep)
         n = plot_sweep_dir(a->dir, plots, a->o.formats, &e);
     else

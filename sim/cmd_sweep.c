@@ -114,6 +114,20 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
             return rc;
     }
     if (a->merge) {
+        /* A merge gathers finished shards: what would change results
+         * has no place in it, and silently ignoring it would mislead. */
+        const char *no = a->o.replications ? "-n"
+                         : a->o.has_seed   ? "--seed"
+                         : a->o.nsets      ? "--set"
+                         : a->shard_n      ? "--shard"
+                         : a->resume       ? "--resume"
+                         : a->o.out        ? "-o"
+                                           : NULL;
+        if (no) {
+            cli_error("--merge gathers finished shards: %s has no effect on "
+                      "it (give it to the shards' runs)", no);
+            return EXIT_USAGE;
+        }
         a->srcs = argv + optind;
         a->nsrcs = argc - optind;
         if (a->nsrcs > 0)
@@ -372,6 +386,14 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
 static int merge(const struct sweep_args *a)
 {
     struct err e = {0};
+    if (afile_check_dir(a->merge, &e) != 0) {
+        cli_error("--merge %s", e.msg);
+        return e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (!a->o.no_plot && a->o.plots && afile_check_dir(a->o.plots, &e)) {
+        cli_error("--plots %s", e.msg);
+        return e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+    }
     long n = sweep_merge(a->merge, a->srcs, a->nsrcs, &e);
     if (n < 0)
         return fail(&e, 0);

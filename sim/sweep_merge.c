@@ -308,6 +308,13 @@ static int gather(struct merge *m, char *const *srcs, int n, struct err *e)
         if (stat(srcs[i], &st) != 0)
             return err_set(e, ERR_CONFIG, "%s: %s", srcs[i],
                            strerror(errno));
+        const char *base = strrchr(srcs[i], '/');
+        base = base ? base + 1 : srcs[i];
+        if (!S_ISDIR(st.st_mode) && !is_shard_name(base))
+            return err_set(e, ERR_CONFIG, "%s: not a shard file "
+                           "(shard-K-of-N.csv) or a folder of them; --merge "
+                           "OUT takes the shards' folders, not the sweep "
+                           "file", srcs[i]);
         int rc = S_ISDIR(st.st_mode) ? scan_dir(m, srcs[i], e)
                                      : push_file(m, "", srcs[i], e);
         if (rc)

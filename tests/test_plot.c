@@ -266,9 +266,9 @@ static void test_rundata_errors(void **state)
                                "scenario_mean,delta_mean,delta_ci_low,"
                                "delta_ci_high,n\n";
     char buf[512];
-    expect_load_error(NULL, NULL, "comparison.csv: cannot open: "
-                                  "No such file or directory",
-                      ERR_RUNTIME);
+    expect_load_error(NULL, NULL, "comparison.csv: missing; a run's folder "
+                      "holds weekly.csv, comparison.csv and scenarios.csv "
+                      "(run it again to write them)", ERR_CONFIG);
     snprintf(buf, sizeof buf, "%sghost,1,revenue,1,1,0,0,0,2\n", head);
     expect_load_error(buf, NULL, "comparison.csv:2: unknown scenario 'ghost'",
                       ERR_CONFIG);
@@ -700,6 +700,18 @@ static void test_cli_errors(void **state)
     assert_string_equal(err, "salescap: " PLOT_MSG_NOT_FOUND "\n");
     free(err);
     assert_int_equal(count_suffix(d, ".png"), 0);
+    /* A run's folder without comparison.csv: the folder is wrong. */
+    char cp[4096], want[4096];
+    snprintf(cp, sizeof cp, "mkdir '%s/run' && cp " FIXTURE "/weekly.csv "
+             FIXTURE "/scenarios.csv '%s/run'", d, d);
+    assert_int_equal(system(cp), 0);
+    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p'", d, d);
+    assert_int_equal(run_salescap(args, &err), 2);
+    snprintf(want, sizeof want, "salescap: %s/run/comparison.csv: missing; "
+             "a run's folder holds weekly.csv, comparison.csv and "
+             "scenarios.csv (run it again to write them)\n", d);
+    assert_string_equal(err, want);
+    free(err);
     write_text(d, "sweep.csv", "pull.weeks,mean,sd,ci_low,ci_high,n\n");
     snprintf(args, sizeof args, "plot '%s' --plots '%s/p'", d, d);
     assert_int_equal(run_salescap(args, &err), 2);

@@ -200,7 +200,7 @@ static void test_report_bad_run(void **state)
     (void)state;
     struct err e = {0};
     assert_int_equal(report_write("/nonexistent/run", NULL, &e), -1);
-    assert_int_equal(e.kind, ERR_RUNTIME);
+    assert_int_equal(e.kind, ERR_CONFIG);
     assert_non_null(strstr(e.msg, "/nonexistent/run/weekly.csv"));
 }
 

@@ -471,6 +471,16 @@ static void test_jobs_identical(void **state)
     free(csv);
 }
 
+/* `salescap sweep ARGS --no-plot` fails with status 2 and stderr want. */
+static void merge_refused(const char *args, const char *want)
+{
+    assert_int_equal(sh("'%s' sweep %s --no-plot 2>'%s/refused.err'", bin(),
+                        args, tmp), 2);
+    char *err = slurpf("refused.err", NULL);
+    assert_string_equal(err, want);
+    free(err);
+}
+
 static void test_shards_merge(void **state)
 {
     (void)state;
@@ -495,6 +505,21 @@ static void test_shards_merge(void **state)
     assert_string_equal(err, "salescap: 2 of 6 points are in no shard file "
                         "(points 2, 5); is a shard missing or unfinished?\n");
     free(err);
+    /* The sweep file given as a source, options that change results,
+     * an output that is a file: each refused before merging. */
+    char args[1024];
+    snprintf(args, sizeof args, "--merge '%s/m4' " DATA "sweep_tiny.ini "
+             "'%s/shards'", tmp, tmp);
+    merge_refused(args, "salescap: " DATA "sweep_tiny.ini: not a shard "
+                  "file (shard-K-of-N.csv) or a folder of them; --merge OUT "
+                  "takes the shards' folders, not the sweep file\n");
+    snprintf(args, sizeof args, "--merge '%s/m4' '%s/shards' -n 4", tmp,
+             tmp);
+    merge_refused(args, "salescap: --merge gathers finished shards: -n has "
+                  "no effect on it (give it to the shards' runs)\n");
+    snprintf(args, sizeof args, "--merge " DATA "tiny.ini '%s/shards'", tmp);
+    merge_refused(args, "salescap: --merge " DATA "tiny.ini: exists and is "
+                  "not a folder\n");
     /* Shard 2 run again with another setting rewrites the sweep.ini the
      * shards share: shard 1's journal tells it apart. */
     assert_int_equal(sweep("sweep_tiny.ini", "shards",
