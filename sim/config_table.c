@@ -689,9 +689,40 @@ static const char *value_hint(const struct cfgk *k, const char *v)
     return "";
 }
 
+/* The first number in v with exactly three decimals (NULL: none), in a
+ * key whose unit is $: money has two decimals at most, so "150.000" is a
+ * thousands separator, and reading it as 150 would be silently wrong. */
+static const char *money_slip(const struct cfgk *k, const char *v)
+{
+    if (!k->doc || !strchr(k->doc, '$'))
+        return NULL;
+    for (const char *p = v; *p; p++) {
+        if (!isdigit((unsigned char)*p) ||
+            (p > v && (isdigit((unsigned char)p[-1]) || p[-1] == '.')))
+            continue; /* not the start of a number */
+        const char *q = p;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (q[0] == '.' && isdigit((unsigned char)q[1]) &&
+            isdigit((unsigned char)q[2]) && isdigit((unsigned char)q[3]) &&
+            !isdigit((unsigned char)q[4]) && q[4] != '.' && q[4] != 'e' &&
+            q[4] != 'E')
+            return p;
+    }
+    return NULL;
+}
+
 int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                      const struct config_entry *en, void *base)
 {
+    const char *slip = money_slip(k, en->value);
+    if (slip)
+        return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s = %s: "
+                      "'%.*s' has three decimals, which in $ reads as a "
+                      "thousands separator; write numbers without one "
+                      "(30000), and money with two decimals at most",
+                      en->section, en->key, en->value,
+                      (int)strspn(slip, "0123456789."), slip);
     struct err te = {0};
     if (cfgk_parse(k, en->value, base, &te) == 0)
         return 0;

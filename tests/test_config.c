@@ -27,6 +27,11 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+    {"bad_money_decimals.ini",
+     D "bad_money_decimals.ini:3: [scenario.budget] "
+       "hire_from_budget.cost_per_rep = 150.000: '150.000' has three "
+       "decimals, which in $ reads as a thousands separator; write numbers "
+       "without one (30000), and money with two decimals at most"},
     {"bad_incident_past_horizon.ini",
      D "bad_incident_past_horizon.ini:6: [operations] incident_week = 52 is "
        "past the horizon (52 weeks)"},
