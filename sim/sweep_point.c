@@ -182,6 +182,19 @@ static int apply_run_keys(struct sweep *sw, struct err *e)
                        sw->line_reps, e))
             return -1;
     }
+    for (size_t k = 0; sw->has_seed && k < sw->n_params; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        if (strcmp(pa->section, "simulation") || strcmp(pa->key, "seed"))
+            continue;
+        /* Every point would put its own seed over it, silently. */
+        if (sw->line_seed)
+            return err_at(e, ERR_CONFIG, sw->path, sw->line_seed,
+                          "[sweep] seed: the sweep varies simulation.seed "
+                          "([vary] line %d); keep one", pa->line);
+        return err_set(e, ERR_CONFIG, "--seed: the sweep varies "
+                       "simulation.seed ([vary] %s, line %d), so every point "
+                       "would override it", sw->path, pa->line);
+    }
     if (sw->has_seed) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)sw->seed);
         if (config_put(&sw->base, "simulation", "seed", buf,

@@ -327,6 +327,9 @@ static const struct {
     {"bad_sweep_include.ini", "tests/data/bad_sweep_include.ini: a sweep "
      "file cannot include other files; name the model with file = in "
      "[sweep]"},
+    {"bad_sweep_seed_twice.ini", "tests/data/bad_sweep_seed_twice.ini:5: "
+     "[sweep] seed: the sweep varies simulation.seed ([vary] line 8); keep "
+     "one"},
     {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
      "'qualify'? (a new stage needs a name not this close to an existing "
@@ -411,6 +414,13 @@ static void test_bad_file_exit(void **state)
     assert_string_equal(err, "salescap: --set sales.reps: the sweep varies "
                         "it ([vary] sales.reps, line 12), so every point "
                         "would override the --set\n");
+    free(err);
+    /* --seed over a varied seed would be overridden at every point. */
+    assert_int_equal(sweep("sweep_seeds.ini", "bad", "--seed 3"), 2);
+    err = slurpf("bad.err", NULL);
+    assert_string_equal(err, "salescap: --seed: the sweep varies "
+                        "simulation.seed ([vary] tests/data/sweep_seeds.ini, "
+                        "line 7), so every point would override it\n");
     free(err);
     /* A --set that is wrong at every point names no point (naming the
      * first would send the user to the [vary] lines). */
