@@ -61,10 +61,18 @@ struct rundata {
     double *comp;               /* see rundata_comp() */
 };
 
-/* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: a missing
- * weekly.csv or comparison.csv is ERR_RUNTIME, a malformed one (missing
- * columns, bad numbers, unknown scenarios) ERR_CONFIG with FILE:LINE. */
+/* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: ERR_CONFIG
+ * for a missing CSV and for a malformed one (missing columns, bad
+ * numbers, unknown scenarios, with FILE:LINE); ERR_RUNTIME for a read
+ * error or no memory. */
 int rundata_load(struct rundata *rd, const char *run_dir, struct err *e);
+
+/* Checks that weekly.csv (of run_dir) held the mean of each of the n
+ * metrics for every scenario and week, as a run writes them: a file
+ * with rows cut out would draw empty or broken charts. Returns 0, or -1
+ * with e set (ERR_CONFIG) naming the first gap. */
+int rundata_check_weekly(const struct rundata *rd, const char *run_dir,
+                         const int *metrics, int n, struct err *e);
 
 /* Frees what rundata_load took; safe on a zeroed struct. */
 void rundata_destroy(struct rundata *rd);

@@ -415,8 +415,19 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
 {
     struct rundata rd;
     struct plot_job job = {.rd = &rd};
+    /* The metrics the charts draw (plot_charts.c). */
+    static const int drawn[] = {
+        M_REVENUE, M_OPS_BACKLOG_HOURS, M_EXPECTED_DELAY_DAYS,
+        M_PIPELINE_COUNT, M_PIPELINE_VALUE, M_REP_HOURS_SELLING,
+        M_REP_HOURS_PROSPECTING, M_REP_HOURS_ADMIN, M_REP_HOURS_OPS,
+        M_REP_HOURS_IDLE};
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
+    if (rundata_check_weekly(&rd, run_dir, drawn,
+                             (int)(sizeof drawn / sizeof *drawn), e) != 0) {
+        rundata_destroy(&rd);
+        return -1;
+    }
     int n = -1;
     if (plot_files_open(&job.f, plots_dir, fmts, "the run's CSVs", e) == 0) {
         job.all = malloc((size_t)rd.nscen * sizeof *job.all);

@@ -406,6 +406,24 @@ int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
     return rc;
 }
 
+int rundata_check_weekly(const struct rundata *rd, const char *run_dir,
+                         const int *metrics, int n, struct err *e)
+{
+    for (int i = 0; i < n; i++)
+        for (int s = 0; s < rd->nscen; s++)
+            for (int w = 0; w < rd->weeks; w++) {
+                if (!isnan(rundata_week(rd, s, metrics[i], w, RD_MEAN)))
+                    continue;
+                return err_set(e, ERR_CONFIG, "%s/weekly.csv: no %s of "
+                               "scenario '%s' in week %d; a run writes "
+                               "every metric of every scenario each week "
+                               "(was the file edited?)", run_dir,
+                               metric_table[metrics[i]].name,
+                               rd->scen[s].id, w);
+            }
+    return 0;
+}
+
 void rundata_destroy(struct rundata *rd)
 {
     for (int s = 0; s < rd->nscen; s++) {

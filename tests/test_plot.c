@@ -682,6 +682,21 @@ static void test_cli_default_dir(void **state)
     rm_rf(d);
 }
 
+/* A run folder, d/run, made by the shell command `make` (in which $R
+ * names it), is refused by plot with status 2 and "salescap: d/run/tail". */
+static void plot_refused(const char *d, const char *make, const char *tail)
+{
+    char cmd[4096], args[4096], want[4096], *err;
+    snprintf(cmd, sizeof cmd, "R='%s/run' && rm -rf \"$R\" && mkdir \"$R\" "
+             "&& %s", d, make);
+    assert_int_equal(system(cmd), 0);
+    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p'", d, d);
+    assert_int_equal(run_salescap(args, &err), 2);
+    snprintf(want, sizeof want, "salescap: %s/run/%s\n", d, tail);
+    assert_string_equal(err, want);
+    free(err);
+}
+
 static void test_cli_errors(void **state)
 {
     (void)state;
@@ -701,17 +716,16 @@ static void test_cli_errors(void **state)
     free(err);
     assert_int_equal(count_suffix(d, ".png"), 0);
     /* A run's folder without comparison.csv: the folder is wrong. */
-    char cp[4096], want[4096];
-    snprintf(cp, sizeof cp, "mkdir '%s/run' && cp " FIXTURE "/weekly.csv "
-             FIXTURE "/scenarios.csv '%s/run'", d, d);
-    assert_int_equal(system(cp), 0);
-    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p'", d, d);
-    assert_int_equal(run_salescap(args, &err), 2);
-    snprintf(want, sizeof want, "salescap: %s/run/comparison.csv: missing; "
-             "a run's folder holds weekly.csv, comparison.csv and "
-             "scenarios.csv (run it again to write them)\n", d);
-    assert_string_equal(err, want);
-    free(err);
+    plot_refused(d, "cp " FIXTURE "/weekly.csv " FIXTURE "/scenarios.csv "
+                 "\"$R\"", "comparison.csv: missing; a run's folder holds "
+                 "weekly.csv, comparison.csv and scenarios.csv (run it "
+                 "again to write them)");
+    /* Rows cut out of weekly.csv: no chart drawn with holes in it. */
+    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && grep -v ',revenue,' "
+                 FIXTURE "/weekly.csv >\"$R/weekly.csv\"", "weekly.csv: no "
+                 "revenue of scenario 'baseline' in week 0; a run writes "
+                 "every metric of every scenario each week (was the file "
+                 "edited?)");
     write_text(d, "sweep.csv", "pull.weeks,mean,sd,ci_low,ci_high,n\n");
     snprintf(args, sizeof args, "plot '%s' --plots '%s/p'", d, d);
     assert_int_equal(run_salescap(args, &err), 2);
