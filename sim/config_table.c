@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "config_int.h"
@@ -543,6 +544,11 @@ static int parse_enum(const struct cfgk *k, const char *s, int *out,
                                 i ? ", " : "", k->names[i]);
         assert(len < sizeof list);
     }
+    for (int i = 0; k->names[i]; i++)
+        if (!strcasecmp(s, k->names[i]))
+            return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'; "
+                           "names are lower case: '%s'", list, s,
+                           k->names[i]);
     return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'", list, s);
 }
 
@@ -563,9 +569,18 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
     char num[64];
     int is_pct = n > 1 && n < sizeof num && s[n - 1] == '%';
     snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
-    if (num_parse(num, &v) != NUM_OK || (!is_pct && v != floor(v)) ||
-        (!is_pct && fabs(v) > INT_MAX))
-        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent (\"50%%\") or all, got '%s'", s);
+    if (!strcasecmp(s, "all"))
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'; write 'all' in lower "
+                       "case", s);
+    int ok = num_parse(num, &v) == NUM_OK;
+    if (ok && !is_pct && v > 0 && v < 1)
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'; a share of the reps is "
+                       "written as a percent: '%g%%'", s, v * 100);
+    if (!ok || (!is_pct && v != floor(v)) || (!is_pct && fabs(v) > INT_MAX))
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'", s);
     if (is_pct && (v < 0 || v > 100))
         return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
     if (check_range(is_pct ? &pct : &cnt, v, s, e))
@@ -667,10 +682,19 @@ static const char *value_hint(const struct cfgk *k, const char *v)
         size_t n = strlen(v);
         if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
             return "; a share is a fraction: write 0.25 for 25%";
+        if (n > 1 && v[n - 1] == '%')
+            return "; write it as a number: 0.15 for 15%";
         char *end;
         double x = strtod(v, &end);
         if (k->max == 1.0 && !*end && x >= 2.0 && x <= 100.0 && x == floor(x))
             return "; it is a fraction: 0.25 means 25%";
+        if (k->type == CFGK_DIST && strchr(v, '(') && strchr(v, '$'))
+            return "; write numbers without '$' or thousands separators "
+                   "(lognormal(30000, 15000))";
+        for (const char *p = v; k->type == CFGK_DIST && *p; p++)
+            if (isdigit((unsigned char)p[0]) && p[1] && strchr("kKmM", p[1]) &&
+                !isalnum((unsigned char)p[2]))
+                return "; write numbers in full (30000, not 30k)";
         /* A number with a comma in it, not a distribution's list. */
         const char *comma = strchr(v, '(') ? NULL : strrchr(v, ',');
         if (comma && strspn(comma + 1, "0123456789") != strlen(comma + 1))
@@ -689,9 +713,12 @@ static const char *value_hint(const struct cfgk *k, const char *v)
     return "";
 }
 
-/* The first number in v with exactly three decimals (NULL: none), in a
- * key whose unit is $: money has two decimals at most, so "150.000" is a
- * thousands separator, and reading it as 150 would be silently wrong. */
+/* The first number in v written like a thousands separator (NULL: none)
+ * in a key whose unit is $: one to three digits, a point and three
+ * digits ending in 0 ("150.000", "1.500"). Money has two decimals at
+ * most, so this is $150,000 misread as $150, silently. The trailing 0
+ * keeps the rule off every number salescap writes itself (run.ini has
+ * no trailing zeros), so run.ini always reads back. */
 static const char *money_slip(const struct cfgk *k, const char *v)
 {
     if (!k->doc || !strchr(k->doc, '$'))
@@ -703,8 +730,8 @@ static const char *money_slip(const struct cfgk *k, const char *v)
         const char *q = p;
         while (isdigit((unsigned char)*q))
             q++;
-        if (q[0] == '.' && isdigit((unsigned char)q[1]) &&
-            isdigit((unsigned char)q[2]) && isdigit((unsigned char)q[3]) &&
+        if (q - p <= 3 && q[0] == '.' && isdigit((unsigned char)q[1]) &&
+            isdigit((unsigned char)q[2]) && q[3] == '0' &&
             !isdigit((unsigned char)q[4]) && q[4] != '.' && q[4] != 'e' &&
             q[4] != 'E')
             return p;
@@ -718,9 +745,9 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
     const char *slip = money_slip(k, en->value);
     if (slip)
         return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s = %s: "
-                      "'%.*s' has three decimals, which in $ reads as a "
-                      "thousands separator; write numbers without one "
-                      "(30000), and money with two decimals at most",
+                      "'%.*s' reads as a thousands separator (money has "
+                      "two decimals at most); write numbers without one "
+                      "(30000)",
                       en->section, en->key, en->value,
                       (int)strspn(slip, "0123456789."), slip);
     struct err te = {0};

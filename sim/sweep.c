@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -562,9 +563,9 @@ static int parse_bool(const char *s, int *out)
     static const char *const yes[] = {"true", "yes", "on", "1"};
     static const char *const no[] = {"false", "no", "off", "0"};
     for (size_t i = 0; i < 4; i++) {
-        if (!strcmp(s, yes[i]))
+        if (!strcasecmp(s, yes[i]))
             return *out = 1, 0;
-        if (!strcmp(s, no[i]))
+        if (!strcasecmp(s, no[i]))
             return *out = 0, 0;
     }
     return -1;

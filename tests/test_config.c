@@ -27,11 +27,25 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+    {"bad_enum_case.ini",
+     D "bad_enum_case.ini:3: [scenario.more] hire.role: expected one of "
+       "sales, ops, support, got 'Sales'; names are lower case: 'sales'"},
+    {"bad_reps_fraction.ini",
+     D "bad_reps_fraction.ini:3: [scenario.half] pull.reps: expected a whole "
+       "count, a percent (\"50%\") or all, got '0.5'; a share of the reps "
+       "is written as a percent: '50%'"},
+    {"bad_rate_percent.ini",
+     D "bad_rate_percent.ini:3: [sales] attrition_per_year: expected a "
+       "number, got '15%'; write it as a number: 0.15 for 15%"},
+    {"bad_dist_dollars.ini",
+     D "bad_dist_dollars.ini:3: [sales] deal_value: lognormal(mean, sd): "
+       "expected 2 arguments, got 4; write numbers without '$' or thousands "
+       "separators (lognormal(30000, 15000))"},
     {"bad_money_decimals.ini",
      D "bad_money_decimals.ini:3: [scenario.budget] "
-       "hire_from_budget.cost_per_rep = 150.000: '150.000' has three "
-       "decimals, which in $ reads as a thousands separator; write numbers "
-       "without one (30000), and money with two decimals at most"},
+       "hire_from_budget.cost_per_rep = 150.000: '150.000' reads as a "
+       "thousands separator (money has two decimals at most); write numbers "
+       "without one (30000)"},
     {"bad_incident_past_horizon.ini",
      D "bad_incident_past_horizon.ini:6: [operations] incident_week = 52 is "
        "past the horizon (52 weeks)"},
@@ -726,6 +740,12 @@ static void test_round_trip(void **state)
     snprintf(long_title, sizeof long_title, "scenario.long.title=%0191d", 7);
     const char *longs[] = {long_title, NULL};
     round_trip(D "good_crlf.ini", longs, 1);
+    /* fuzz_config: money written back with three decimals must read
+     * back, not be taken for a thousands separator ("150.000"). */
+    const char *money[] = {"sales.deal_value=11110111111111.1111111111111",
+                           "sales.deal_value=150.1250", NULL};
+    round_trip(D "good_crlf.ini", money, 1);
+    round_trip(D "good_crlf.ini", money + 1, 1);
 }
 
 static void test_write_sources(void **state)
