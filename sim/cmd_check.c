@@ -288,6 +288,11 @@ static int parse_args(int argc, char **argv, struct check_args *a)
         else
             a->sets[a->n_sets++] = optarg;
     }
+    if (a->keys && (optind < argc || a->n_sets > 0)) {
+        cli_error("check --keys prints every key and takes no file or "
+                  "--set; to check a file, leave out --keys");
+        return EXIT_USAGE;
+    }
     if (a->keys)
         return config_write_reference(stdout) ? EXIT_RUNTIME : 0;
     if (optind != argc - 1) {

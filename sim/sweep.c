@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,15 +418,29 @@ static int check_target(const struct sweep *sw, const struct config_entry *en,
     return 0;
 }
 
+/* A [vary] value with its position; num: it is a finite number x, so
+ * that 2, 02 and 2.0 (or 1e4 and 10000) are one value. */
 struct indexed_str {
     const char *s;
     size_t i;
+    int num;
+    double x;
 };
+
+/* Numbers by value, before other text, which goes by its bytes. */
+static int cmp_value(const struct indexed_str *x, const struct indexed_str *y)
+{
+    if (x->num && y->num)
+        return (x->x > y->x) - (x->x < y->x);
+    if (x->num != y->num)
+        return y->num - x->num;
+    return strcmp(x->s, y->s);
+}
 
 static int cmp_indexed(const void *a, const void *b)
 {
     const struct indexed_str *x = a, *y = b;
-    int c = strcmp(x->s, y->s);
+    int c = cmp_value(x, y);
     return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
@@ -441,17 +456,27 @@ static int check_unique(const struct config_entry *en,
     struct indexed_str *v = malloc(pa->n * sizeof *v);
     if (!v)
         return oom(e);
-    for (size_t i = 0; i < pa->n; i++)
-        v[i] = (struct indexed_str){pa->values[i], i};
+    for (size_t i = 0; i < pa->n; i++) {
+        char *end;
+        double x = strtod(pa->values[i], &end);
+        int num = end != pa->values[i] && !*end && isfinite(x);
+        v[i] = (struct indexed_str){pa->values[i], i, num, x};
+    }
     qsort(v, pa->n, sizeof *v, cmp_indexed);
     size_t first = pa->n; /* the smallest index of a second occurrence */
+    const char *same = NULL; /* the value it repeats, as written */
     for (size_t k = 1; k < pa->n; k++)
-        if (!strcmp(v[k].s, v[k - 1].s) &&
-            (k < 2 || strcmp(v[k - 1].s, v[k - 2].s)) && v[k].i < first)
+        if (!cmp_value(&v[k], &v[k - 1]) &&
+            (k < 2 || cmp_value(&v[k - 1], &v[k - 2])) && v[k].i < first) {
             first = v[k].i;
+            same = v[k - 1].s;
+        }
     free(v);
     if (first == pa->n)
         return 0;
+    if (strcmp(same, pa->values[first]) != 0)
+        return vary_error(en, e, "value '%s' is listed twice (as '%s': the "
+                          "same number)", pa->values[first], same);
     return vary_error(en, e, "value '%s' is listed twice", pa->values[first]);
 }
 

@@ -290,6 +290,8 @@ static void test_errors(void **state)
          "folder of a run (no weekly.csv) or of a sweep (no sweep.csv)\n"},
         {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
          "results folder of a run or a sweep (results/NAME)\n"},
+        {"check --keys " TINY, "salescap: check --keys prints every key "
+         "and takes no file or --set; to check a file, leave out --keys\n"},
         /* A forgotten value, or a long option with one dash. */
         {"run " TINY " -o --no-plot", "salescap: -o needs a value; the next "
          "argument, '--no-plot', is an option (write ./--no-plot for a file "

@@ -330,6 +330,9 @@ static const struct {
     {"bad_sweep_seed_twice.ini", "tests/data/bad_sweep_seed_twice.ini:5: "
      "[sweep] seed: the sweep varies simulation.seed ([vary] line 8); keep "
      "one"},
+    {"bad_sweep_dup_number.ini", "tests/data/bad_sweep_dup_number.ini:7: "
+     "[vary] pull.weeks: value '02' is listed twice (as '2': the same "
+     "number)"},
     {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
      "'qualify'? (a new stage needs a name not this close to an existing "
