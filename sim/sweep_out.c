@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,22 @@ static int take_line(const struct sweep *sw, const struct sweep_opts *o,
     if (commas + 1 != row_fields(sw))
         return err_at(e, ERR_CONFIG, path, lineno, "expected %zu summary "
                       "fields", row_fields(sw));
+    /* Each field a finite number (or empty: no interval), as written:
+     * the line goes into sweep.csv as it is. */
+    size_t k = 1;
+    for (const char *f = fields + 1;; k++) {
+        size_t n = strcspn(f, ",");
+        char *stop;
+        double x = n ? strtod(f, &stop) : 0.0;
+        if (n && (stop != f + n || !isfinite(x)))
+            return err_at(e, ERR_CONFIG, path, lineno, "summary field %zu "
+                          "is '%.*s', not a number: the journal was edited "
+                          "or damaged; remove it or run without --resume",
+                          k, (int)n, f);
+        if (!f[n])
+            break;
+        f += n + 1;
+    }
     if (rows[p])
         return 0; /* a point journalled twice: the first line stands */
     rows[p] = strdup(fields + 1);

@@ -50,7 +50,20 @@ static size_t axis_index(struct sc_axis *ax, const char *v)
     return ax->n++;
 }
 
-static int load_points(struct sc_data *d, struct err *e)
+/* Cell (p, c) of sweep.csv at path as a number into *x: NaN when empty
+ * (no interval), an error when it is anything but a finite number. */
+static int get_cell(const struct sc_data *d, const char *path, size_t p,
+                    int c, double *x, struct err *e)
+{
+    const char *s = csv_get(&d->csv, p, c);
+    *x = num_or_nan(s);
+    if (!*s || isfinite(*x))
+        return 0;
+    return err_at(e, ERR_CONFIG, path, (int)p + 2, "%s: '%s' is not a "
+                  "number (was the file edited?)", d->csv.cells[c], s);
+}
+
+static int load_points(struct sc_data *d, const char *path, struct err *e)
 {
     size_t n = d->npoints, np = (size_t)d->np; /* both >= 1 */
     d->mean = malloc(3 * n * sizeof *d->mean);
@@ -74,9 +87,10 @@ static int load_points(struct sc_data *d, struct err *e)
         for (size_t k = 0; k < np; k++)
             d->idx[p * np + k] = axis_index(&d->ax[k],
                                             csv_get(&d->csv, p, (int)k));
-        d->mean[p] = num_or_nan(csv_get(&d->csv, p, cm));
-        d->lo[p] = num_or_nan(csv_get(&d->csv, p, cl));
-        d->hi[p] = num_or_nan(csv_get(&d->csv, p, ch));
+        if (get_cell(d, path, p, cm, &d->mean[p], e) ||
+            get_cell(d, path, p, cl, &d->lo[p], e) ||
+            get_cell(d, path, p, ch, &d->hi[p], e))
+            return -1;
         if (isnan(d->lo[p]) || isnan(d->hi[p]))
             d->lo[p] = d->hi[p] = d->mean[p];
         if (fabs(d->mean[p]) >= 10000.0)
@@ -139,13 +153,14 @@ static int load_data(struct sc_data *d, const char *dir, struct err *e)
     if (rc == 0 && (cm < 1 || d->csv.nrows == 0))
         rc = err_set(e, ERR_CONFIG, "%s: not a sweep result (no varied "
                      "columns before 'mean', or no rows)", path);
+    if (rc == 0) {
+        d->np = cm;
+        d->npoints = d->csv.nrows;
+        load_ini(d, dir);
+        rc = load_points(d, path, e);
+    }
     free(path);
-    if (rc)
-        return -1;
-    d->np = cm;
-    d->npoints = d->csv.nrows;
-    load_ini(d, dir);
-    return load_points(d, e);
+    return rc;
 }
 
 static void data_destroy(struct sc_data *d)

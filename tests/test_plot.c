@@ -726,6 +726,10 @@ static void test_cli_errors(void **state)
                  "revenue of scenario 'baseline' in week 0; a run writes "
                  "every metric of every scenario each week (was the file "
                  "edited?)");
+    /* A sweep.csv cell that is no number: refused, not drawn as n/a. */
+    plot_refused(d, "printf 'pull.weeks,mean,sd,ci_low,ci_high,n\\n1,5,1,4,"
+                 "6,2\\n2,abc,1,4,6,2\\n' >\"$R/sweep.csv\"", "sweep.csv:3: "
+                 "mean: 'abc' is not a number (was the file edited?)");
     write_text(d, "sweep.csv", "pull.weeks,mean,sd,ci_low,ci_high,n\n");
     snprintf(args, sizeof args, "plot '%s' --plots '%s/p'", d, d);
     assert_int_equal(run_salescap(args, &err), 2);

@@ -682,6 +682,15 @@ static void test_journal_checks(void **state)
     assert_non_null(strstr(err, "/torn/sweep.journal:1: the journal is of "
                            "another sweep"));
     free(err);
+    /* An edited summary would go into sweep.csv as it is: refused. */
+    assert_int_equal(sh("cd '%s/torn' && sed '3s/,[^,]*$/,9e999/' "
+                        "sweep.journal >j && mv j sweep.journal", tmp), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "torn", "--resume"), 2);
+    err = slurpf("torn.err", NULL);
+    assert_non_null(strstr(err, "/torn/sweep.journal:3: summary field 11 is "
+                           "'9e999', not a number: the journal was edited or "
+                           "damaged; remove it or run without --resume"));
+    free(err);
 }
 
 static void test_progress_on_stderr(void **state)
