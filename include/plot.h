@@ -57,6 +57,10 @@ enum plot_format {
  * dropped), and never a file it did not write. */
 #define PLOT_MANIFEST ".salescap-charts"
 
+/* The same for a sweep's charts, kept apart: a run and a sweep of one
+ * file may share a plots folder, and neither may remove the other's. */
+#define PLOT_SWEEP_MANIFEST ".salescap-sweep-charts"
+
 /* Makes the drawing functions check *stop before each chart (set by a
  * signal handler): set, they stop with the error "interrupted". */
 void plot_set_stop(volatile sig_atomic_t *stop);

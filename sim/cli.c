@@ -206,12 +206,13 @@ int cli_path_value(const char *opt, const char *arg)
     return EXIT_USAGE;
 }
 
-/* A short option glued to its value that reads as a long option with a
- * dash missing ("-no-plot" is -n with the value "o-plot"): says so. */
+/* A number option's value that reads as a long option with a dash
+ * missing ("-no-plot" is -n with the value "o-plot"): says so. Only for
+ * -n and -j, whose values cannot be such words anyway; "-out" stays -o
+ * with "ut", since a folder may have any name. */
 static int one_dash(int c, const char *arg)
 {
-    static const char *const names[] = {"no-plot", "no-progress", "jobs",
-                                        "out", "quiet"};
+    static const char *const names[] = {"no-plot", "no-progress", "jobs"};
     char word[64];
     snprintf(word, sizeof word, "%c%s", c, arg);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -227,7 +228,7 @@ int cli_take_shared(struct cli_opts *o, int c, const char *arg)
 {
     long v;
     unsigned f;
-    if ((c == 'n' || c == 'j' || c == 'o') && one_dash(c, arg))
+    if ((c == 'n' || c == 'j') && one_dash(c, arg))
         return EXIT_USAGE;
     switch (c) {
     case 'n':

@@ -426,10 +426,10 @@ int cmd_sweep(int argc, char **argv)
     rc = load(&a, &sw, rank);
     if (rc == 0 && rank == 0)
         rc = check_outputs(&a, &sw);
-    if (sweep_mpi_agree(rc != 0) == 0)
-        rc = run_sweep(&a, &sw, rank);
-    else if (rc == 0)
-        rc = EXIT_USAGE;
+    /* Every rank ends with the status of the worst (rank 0's, in fact:
+     * only it checks the outputs), so mpirun reports the same one. */
+    int all = sweep_mpi_agree(rc);
+    rc = all == 0 ? run_sweep(&a, &sw, rank) : all;
     sweep_destroy(&sw);
     sweep_mpi_finalize();
     return rc;

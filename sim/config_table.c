@@ -682,8 +682,10 @@ static const char *value_hint(const struct cfgk *k, const char *v)
         size_t n = strlen(v);
         if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
             return "; a share is a fraction: write 0.25 for 25%";
-        if (n > 1 && v[n - 1] == '%')
+        if (n > 1 && v[n - 1] == '%' && k->type == CFGK_DOUBLE)
             return "; write it as a number: 0.15 for 15%";
+        if (n > 1 && v[n - 1] == '%')
+            return "; write the number alone: the key's name says its unit";
         char *end;
         double x = strtod(v, &end);
         if (k->max == 1.0 && !*end && x >= 2.0 && x <= 100.0 && x == floor(x))

@@ -43,8 +43,6 @@ struct plot_job {
     struct plot_files f;  /* the folder, formats and manifest */
 };
 
-#define MANIFEST PLOT_MANIFEST
-
 static const struct {
     unsigned bit;
     const char *ext;
@@ -342,7 +340,7 @@ static int listed(const char *m, const char *name, size_t n, int by_stem)
 static int tidy(struct plot_files *pf, struct err *e)
 {
     char path[4400];
-    snprintf(path, sizeof path, "%s/" MANIFEST, pf->plots_dir);
+    snprintf(path, sizeof path, "%s/%s", pf->plots_dir, pf->list);
     size_t len = 0;
     struct err ignore = {0};
     char *old = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
@@ -380,11 +378,13 @@ static int tidy(struct plot_files *pf, struct err *e)
 }
 
 int plot_files_open(struct plot_files *pf, const char *plots_dir,
-                    unsigned fmts, const char *source, struct err *e)
+                    unsigned fmts, const char *source, const char *list,
+                    struct err *e)
 {
     memset(pf, 0, sizeof *pf);
     pf->plots_dir = plots_dir;
     pf->source = source;
+    pf->list = list;
     pf->formats = fmts & (PLOT_PNG | PLOT_SVG | PLOT_PDF) ? fmts
                                                          : fmts | PLOT_PNG;
     if (mkdir_p(plots_dir, e) != 0 ||
@@ -429,7 +429,8 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
         return -1;
     }
     int n = -1;
-    if (plot_files_open(&job.f, plots_dir, fmts, "the run's CSVs", e) == 0) {
+    if (plot_files_open(&job.f, plots_dir, fmts, "the run's CSVs",
+                        PLOT_MANIFEST, e) == 0) {
         job.all = malloc((size_t)rd.nscen * sizeof *job.all);
         for (int s = 0; job.all && s < rd.nscen; s++)
             job.all[s] = s;

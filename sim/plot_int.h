@@ -130,11 +130,13 @@ void chart_dashboard(FILE *f, const struct rundata *rd, int s);
 /* --- plot.c: the chart files --- */
 
 /* One drawing into a plots folder: gnuplot's private folder for images
- * in progress, and the manifest (PLOT_MANIFEST) of the files written.
+ * in progress, and the manifest (list) of the files written.
  * The run's charts and the sweep's share it. */
 struct plot_files {
     const char *plots_dir;
     const char *source;  /* what the charts are drawn from, for .gp heads */
+    const char *list;    /* the manifest's name: PLOT_MANIFEST or
+                          * PLOT_SWEEP_MANIFEST */
     unsigned formats;    /* PLOT_PNG | PLOT_SVG | PLOT_PDF, and flags */
     char tmpdir[64];
     int written;         /* images copied into plots_dir */
@@ -147,7 +149,8 @@ struct plot_files {
  * without a format bit means PNG. Returns 0, or -1 with e set (and
  * nothing to close). */
 int plot_files_open(struct plot_files *pf, const char *plots_dir,
-                    unsigned formats, const char *source, struct err *e);
+                    unsigned formats, const char *source, const char *list,
+                    struct err *e);
 
 /* Draws chart `name` from its body (blen bytes, everything after the
  * terminal and output lines) on a size[0] x size[1] canvas in every

@@ -49,8 +49,8 @@ static int file_open(struct rd_file *f, char *path, const char *const *names,
      * the folder given is wrong (status 2), not the machine. */
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return err_set(e, ERR_CONFIG, "%s: missing; a run's folder holds "
-                       "weekly.csv, comparison.csv and scenarios.csv (run "
-                       "it again to write them)", path);
+                       "its weekly.csv and comparison.csv (run it again to "
+                       "write them)", path);
     if (csv_read(&f->csv, path, e) != 0)
         return -1;
     for (int i = 0; names[i]; i++) {

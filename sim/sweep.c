@@ -419,17 +419,25 @@ static int check_target(const struct sweep *sw, const struct config_entry *en,
 }
 
 /* A [vary] value with its position; num: it is a finite number x, so
- * that 2, 02 and 2.0 (or 1e4 and 10000) are one value. */
+ * that 2, 02 and 2.0 (or 1e4 and 10000) are one value; whole: every
+ * value of the list is a whole number, compared exactly as w (seeds
+ * past 2^53 differ in bits a double drops). */
 struct indexed_str {
     const char *s;
     size_t i;
-    int num;
+    int num, whole, neg;
     double x;
+    unsigned long long w; /* the magnitude; neg: below zero */
 };
 
 /* Numbers by value, before other text, which goes by its bytes. */
 static int cmp_value(const struct indexed_str *x, const struct indexed_str *y)
 {
+    if (x->whole && y->whole && x->neg != y->neg)
+        return y->neg - x->neg;
+    if (x->whole && y->whole)
+        return x->neg ? (x->w < y->w) - (x->w > y->w)
+                      : (x->w > y->w) - (x->w < y->w);
     if (x->num && y->num)
         return (x->x > y->x) - (x->x < y->x);
     if (x->num != y->num)
@@ -456,12 +464,23 @@ static int check_unique(const struct config_entry *en,
     struct indexed_str *v = malloc(pa->n * sizeof *v);
     if (!v)
         return oom(e);
+    int whole = 1;
     for (size_t i = 0; i < pa->n; i++) {
         char *end;
         double x = strtod(pa->values[i], &end);
         int num = end != pa->values[i] && !*end && isfinite(x);
-        v[i] = (struct indexed_str){pa->values[i], i, num, x};
+        const char *d = pa->values[i];
+        int neg = *d == '-';
+        d += neg || *d == '+';
+        errno = 0;
+        unsigned long long w = isdigit((unsigned char)*d)
+                                   ? strtoull(d, &end, 10) : 0;
+        whole &= isdigit((unsigned char)*d) && !*end && errno == 0;
+        v[i] = (struct indexed_str){pa->values[i], i, num, 0, neg && w,
+                                    x, w};
     }
+    for (size_t i = 0; i < pa->n; i++)
+        v[i].whole = whole;
     qsort(v, pa->n, sizeof *v, cmp_indexed);
     size_t first = pa->n; /* the smallest index of a second occurrence */
     const char *same = NULL; /* the value it repeats, as written */

@@ -221,7 +221,7 @@ int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
     /* data_destroy also frees what a failed load_data holds. */
     if (load_data(&d, dir, e) == 0 &&
         plot_files_open(&pf, plots_dir, formats, "the sweep's sweep.csv",
-                        e) == 0)
+                        PLOT_SWEEP_MANIFEST, e) == 0)
         n = plot_files_close(&pf, draw_all(&pf, &d, e), e);
     data_destroy(&d);
     return n;

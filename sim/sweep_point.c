@@ -191,9 +191,9 @@ static int apply_run_keys(struct sweep *sw, struct err *e)
             return err_at(e, ERR_CONFIG, sw->path, sw->line_seed,
                           "[sweep] seed: the sweep varies simulation.seed "
                           "([vary] line %d); keep one", pa->line);
-        return err_set(e, ERR_CONFIG, "--seed: the sweep varies "
-                       "simulation.seed ([vary] %s, line %d), so every point "
-                       "would override it", sw->path, pa->line);
+        return err_set(e, ERR_CONFIG, "--seed: the sweep varies it ([vary] "
+                       "%s, line %d), so every point would override the "
+                       "--seed", pa->name, pa->line);
     }
     if (sw->has_seed) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)sw->seed);

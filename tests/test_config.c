@@ -37,6 +37,9 @@ static const struct bad_case bad_cases[] = {
     {"bad_rate_percent.ini",
      D "bad_rate_percent.ini:3: [sales] attrition_per_year: expected a "
        "number, got '15%'; write it as a number: 0.15 for 15%"},
+    {"bad_count_percent.ini",
+     D "bad_count_percent.ini:3: [sales] reps: expected a whole number, got "
+       "'50%'; write the number alone: the key's name says its unit"},
     {"bad_dist_dollars.ini",
      D "bad_dist_dollars.ini:3: [sales] deal_value: lognormal(mean, sd): "
        "expected 2 arguments, got 4; write numbers without '$' or thousands "

@@ -267,8 +267,8 @@ static void test_rundata_errors(void **state)
                                "delta_ci_high,n\n";
     char buf[512];
     expect_load_error(NULL, NULL, "comparison.csv: missing; a run's folder "
-                      "holds weekly.csv, comparison.csv and scenarios.csv "
-                      "(run it again to write them)", ERR_CONFIG);
+                      "holds its weekly.csv and comparison.csv (run it again "
+                      "to write them)", ERR_CONFIG);
     snprintf(buf, sizeof buf, "%sghost,1,revenue,1,1,0,0,0,2\n", head);
     expect_load_error(buf, NULL, "comparison.csv:2: unknown scenario 'ghost'",
                       ERR_CONFIG);
@@ -718,8 +718,8 @@ static void test_cli_errors(void **state)
     /* A run's folder without comparison.csv: the folder is wrong. */
     plot_refused(d, "cp " FIXTURE "/weekly.csv " FIXTURE "/scenarios.csv "
                  "\"$R\"", "comparison.csv: missing; a run's folder holds "
-                 "weekly.csv, comparison.csv and scenarios.csv (run it "
-                 "again to write them)");
+                 "its weekly.csv and comparison.csv (run it again to write "
+                 "them)");
     /* Rows cut out of weekly.csv: no chart drawn with holes in it. */
     plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && grep -v ',revenue,' "
                  FIXTURE "/weekly.csv >\"$R/weekly.csv\"", "weekly.csv: no "

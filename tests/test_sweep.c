@@ -397,6 +397,20 @@ static void test_bad_files(void **state)
     }
 }
 
+/* Whole numbers are compared exactly: seeds past 2^53 that differ in
+ * their last bits are two points, not a value listed twice. */
+static void test_big_seeds(void **state)
+{
+    (void)state;
+    struct sweep sw;
+    struct err e = {0};
+    assert_int_equal(sweep_load(&sw, DATA "sweep_big_seeds.ini", &e), 0);
+    if (sweep_prepare(&sw, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(sw.n_points, 2);
+    sweep_destroy(&sw);
+}
+
 /* The binary prints the message after "salescap: " and exits 2. */
 static void test_bad_file_exit(void **state)
 {
@@ -421,9 +435,9 @@ static void test_bad_file_exit(void **state)
     /* --seed over a varied seed would be overridden at every point. */
     assert_int_equal(sweep("sweep_seeds.ini", "bad", "--seed 3"), 2);
     err = slurpf("bad.err", NULL);
-    assert_string_equal(err, "salescap: --seed: the sweep varies "
-                        "simulation.seed ([vary] tests/data/sweep_seeds.ini, "
-                        "line 7), so every point would override it\n");
+    assert_string_equal(err, "salescap: --seed: the sweep varies it ([vary] "
+                        "simulation.seed, line 7), so every point would "
+                        "override the --seed\n");
     free(err);
     /* A --set that is wrong at every point names no point (naming the
      * first would send the user to the [vary] lines). */
@@ -738,18 +752,21 @@ static void test_charts(void **state)
         free(svg);
     }
     /* The manifest: a redraw removes a chart of an earlier sweep that
-     * drew more pages (listed) and keeps the user's own file (not). */
-    char *list = slurpf("p0", ".salescap-charts");
+     * drew more pages (listed) and keeps the user's own file (not), and
+     * a run's chart in the same folder (the run's own manifest). */
+    char *list = slurpf("p0", ".salescap-sweep-charts");
     assert_string_equal(list, "sweep.gp\nsweep.svg\n");
     free(list);
     assert_int_equal(sh("cd '%s/p0' && printf 'sweep_2.svg\\n' "
-                        ">>.salescap-charts && touch sweep_2.svg mine.svg",
-                        tmp), 0);
+                        ">>.salescap-sweep-charts && touch sweep_2.svg "
+                        "mine.svg revenue.svg && printf 'revenue.svg\\n' "
+                        ">.salescap-charts", tmp), 0);
     assert_int_equal(sh("'%s' plot '%s/c0' --plots '%s/p0' --format svg -q",
                         bin(), tmp, tmp), 0);
     assert_int_equal(sh("test ! -e '%s/p0/sweep_2.svg' && test -e "
-                        "'%s/p0/mine.svg' && test -s '%s/p0/sweep.svg'", tmp,
-                        tmp, tmp), 0);
+                        "'%s/p0/mine.svg' && test -s '%s/p0/sweep.svg' && "
+                        "test -e '%s/p0/revenue.svg'", tmp, tmp, tmp, tmp),
+                     0);
     char cwd[512];
     assert_non_null(getcwd(cwd, sizeof cwd));
     /* Default folders (plots/sweep_tiny/), so inside TMP. */
@@ -774,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_zip),
         cmocka_unit_test(test_scenario_key),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_big_seeds),
         cmocka_unit_test(test_bad_file_exit),
         cmocka_unit_test(test_jobs_identical),
         cmocka_unit_test(test_shards_merge),
