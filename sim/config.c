@@ -343,6 +343,16 @@ static int check_line(struct frame *fr, const char *s)
     return 0;
 }
 
+/* Whether line s (len bytes, of which the first size are in memory)
+ * begins, after blanks, with a UTF-8 byte order mark. */
+static int starts_with_bom(const char *s, size_t len, size_t size)
+{
+    size_t n = len < size ? len : size, i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i + 3 <= n && !memcmp(s + i, "\xEF\xBB\xBF", 3);
+}
+
 /* The ini_reader: hands inih one checked line at a time. num is inih's
  * buffer size (200 in r55), so a line may hold num - 1 bytes. */
 static char *read_line(char *str, int num, void *stream)
@@ -356,6 +366,13 @@ static char *read_line(char *str, int num, void *stream)
     if (fr->line == 1 && len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
         s += 3; /* a UTF-8 byte order mark */
         len -= 3;
+    } else if (starts_with_bom(s, len, sizeof buf)) {
+        /* Invisible, so "unknown key 'reps'; known: reps, ..." would
+         * baffle: files joined with cat leave one at a line's start. */
+        frame_error(fr, "a byte order mark (U+FEFF, invisible) starts the "
+                    "line; it belongs only at the start of a file (were two "
+                    "files joined?): remove it");
+        return NULL;
     }
     if (len > (size_t)num - 1) {
         err_at(

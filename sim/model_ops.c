@@ -345,6 +345,8 @@ int ops_on_done(struct model *m, int32_t s)
           days, s);
     struct client *cl = &m->clients[c];
     if (cl->state != CL_CHURNED) {
+        /* Assumption: an item is late when it is finished late (MODEL.md);
+         * one still waiting counts against nobody (docs/model.md, 17). */
         if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days))
             count_late(m, cl);
         if (onb && go_live(m, c) != 0)
