@@ -38,7 +38,8 @@ struct option;
 int cli_bad_option(const char *cmd, const struct option *opts,
                    const char *shorts, char **argv);
 
-/* Flushes stdout and reports a write error (e.g. a full disk). Returns
+/* Flushes stdout and reports a write error (e.g. a full disk), but not
+ * a closed pipe (`| head`: the reader has what it wanted). Returns
  * status unchanged, or 1 if stdout could not be written. */
 int cli_finish(int status);
 

@@ -141,11 +141,15 @@ void cli_error(const char *fmt, ...)
 
 int cli_finish(int status)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "salescap: cannot write to standard output\n");
-        return status ? status : EXIT_RUNTIME;
-    }
-    return status;
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    /* The reader went away (`| head`): it has what it asked for, and a
+     * message about it would only be noise. */
+    if (errno == EPIPE)
+        return status;
+    fprintf(stderr, "salescap: cannot write to standard output\n");
+    return status ? status : EXIT_RUNTIME;
 }
 
 int cli_cores(void)

@@ -666,7 +666,8 @@ void cfgk_defaults(const struct cfgk_table *t, void *base)
 /* What a value that does not parse most likely got wrong, as a clause
  * for the message ("" when nothing stands out): habits from spreadsheets
  * and other file formats. */
-static const char *value_hint(const struct cfgk *k, const char *v)
+static const char *value_hint(const struct cfgk *k, const char *v,
+                              char *buf, size_t size)
 {
     const char *hash = strchr(v, '#');
     if (hash && hash > v && (hash[-1] == ' ' || hash[-1] == '\t'))
@@ -680,13 +681,21 @@ static const char *value_hint(const struct cfgk *k, const char *v)
     if (k->type == CFGK_INT || k->type == CFGK_DOUBLE ||
         k->type == CFGK_DIST) {
         size_t n = strlen(v);
+        char *end;
+        double pct = n > 1 && v[n - 1] == '%' ? strtod(v, &end) : NAN;
+        int whole_pct = !isnan(pct) && end == v + n - 1 && isfinite(pct);
+        if (whole_pct && k->type == CFGK_DOUBLE) {
+            snprintf(buf, size, "; %s %g for %s", k->max <= 1.0
+                     ? "a share is a fraction: write" : "write it as a number:",
+                     pct / 100.0, v);
+            return buf;
+        }
         if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
             return "; a share is a fraction: write 0.25 for 25%";
         if (n > 1 && v[n - 1] == '%' && k->type == CFGK_DOUBLE)
             return "; write it as a number: 0.15 for 15%";
         if (n > 1 && v[n - 1] == '%')
             return "; write the number alone: the key's name says its unit";
-        char *end;
         double x = strtod(v, &end);
         if (k->max == 1.0 && !*end && x >= 2.0 && x <= 100.0 && x == floor(x))
             return "; it is a fraction: 0.25 means 25%";
@@ -701,6 +710,12 @@ static const char *value_hint(const struct cfgk *k, const char *v)
         const char *comma = strchr(v, '(') ? NULL : strrchr(v, ',');
         if (comma && strspn(comma + 1, "0123456789") != strlen(comma + 1))
             comma = NULL;
+        if (comma && strlen(comma + 1) != 3 && strlen(v) < 60 &&
+            strchr(v, ',') == comma) {
+            snprintf(buf, size, "; write decimals with a point (%.*s.%s)",
+                     (int)(comma - v), v, comma + 1);
+            return buf;
+        }
         if (comma && strlen(comma + 1) != 3)
             return "; write decimals with a point (40.5)";
         if (*v == '$' || comma)
@@ -753,10 +768,12 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                       en->section, en->key, en->value,
                       (int)strspn(slip, "0123456789."), slip);
     struct err te = {0};
+    char hint[128];
     if (cfgk_parse(k, en->value, base, &te) == 0)
         return 0;
     return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
-                  en->key, te.msg, value_hint(k, en->value));
+                  en->key, te.msg,
+                  value_hint(k, en->value, hint, sizeof hint));
 }
 
 int cfgk_entry_error(struct err *e, const struct config_entry *en,

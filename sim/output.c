@@ -298,12 +298,17 @@ static void headline(FILE *out, const struct params *p,
             a->mean >= 0.0 ? "costs" : "gains", x);
     if (r->replications >= 2)
         fprintf(out, " ± %s", h);
-    if (r->replications >= 2)
-        fprintf(out, " of revenue over quarters %d-%d (95 %% CI, %ld paired "
-                "replications)", q0 + 1, r->quarters, r->replications);
+    char over[64];
+    if (q0 + 1 == r->quarters)
+        snprintf(over, sizeof over, "quarter %d", r->quarters);
     else
-        fprintf(out, " of revenue over quarters %d-%d (one replication: no "
-                "interval)", q0 + 1, r->quarters);
+        snprintf(over, sizeof over, "quarters %d-%d", q0 + 1, r->quarters);
+    if (r->replications >= 2)
+        fprintf(out, " of revenue over %s (95 %% CI, %ld paired "
+                "replications)", over, r->replications);
+    else
+        fprintf(out, " of revenue over %s (one replication: no interval)",
+                over);
     if (r->replications >= 2 && fabs(a->mean) <= hw)
         fputs(", not distinguishable from zero", out);
     if (q0 >= 0 && start >= 0) {

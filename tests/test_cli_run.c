@@ -225,6 +225,12 @@ static void test_one_replication(void **state)
                         "--set scenario.pull.pull.reps=20", d), 0);
     assert_non_null(strstr(out, "pulling 20 reps (of a team of 8) into ops"));
     free(out);
+    /* One quarter reported: "quarter 1", not "quarters 1-1". */
+    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s' "
+                        "--set simulation.horizon_weeks=13", d), 0);
+    assert_non_null(strstr(out, " of revenue over quarter 1 (one "
+                                "replication: no interval)"));
+    free(out);
     char *s = slurp(d, "weekly.csv");
     assert_null(strstr(s, "nan"));
     assert_non_null(strstr(s, "\nbaseline,0,revenue,"));

@@ -37,6 +37,13 @@ static const struct bad_case bad_cases[] = {
     {"bad_rate_percent.ini",
      D "bad_rate_percent.ini:3: [sales] attrition_per_year: expected a "
        "number, got '15%'; write it as a number: 0.15 for 15%"},
+    {"bad_decimal_comma.ini",
+     D "bad_decimal_comma.ini:3: [sales] opportunities_per_week: expected a "
+       "number, got '1,5'; write decimals with a point (1.5)"},
+    {"bad_multiplier_percent.ini",
+     D "bad_multiplier_percent.ini:4: [scenario.better] "
+       "effectiveness.advance_multiplier: expected a number, got '120%'; "
+       "write it as a number: 1.2 for 120%"},
     {"bad_count_percent.ini",
      D "bad_count_percent.ini:3: [sales] reps: expected a whole number, got "
        "'50%'; write the number alone: the key's name says its unit"},
