@@ -1,15 +1,17 @@
 /*
- * config_int: the key table shared by config_table.c (resolving) and
- * params.c (writing). Internal to the config module.
+ * config_int: the key table (config_table.c), the parsing of values by
+ * it (config_value.c) and the files that resolve and write parameters
+ * (params.c and the rest of the config module). Internal to it.
  *
  * Invariant: every key a scenario file may hold has exactly one row here,
  * with its default written as it would appear in a file; defaults go
  * through the same parser as user values, so a default can never be out
- * of its own range (config_table.c asserts it).
+ * of its own range (cfgk_defaults in config_value.c asserts it).
  */
 #ifndef SALESCAP_CONFIG_INT_H
 #define SALESCAP_CONFIG_INT_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -29,6 +31,11 @@ enum cfgk_type {
 #define CFGK_NONNEG 2u    /* distribution of a non-negative quantity */
 #define CFGK_WEEK 4u      /* a week of the horizon: [0, horizon_weeks) */
 #define CFGK_DEFAULT 8u   /* the word "default" stores -1 (a role default) */
+
+/* No bound (min, max of a key), and the length of a static array. */
+#define NOMAX HUGE_VAL
+#define NOMIN (-HUGE_VAL)
+#define N_KEYS(a) (sizeof a / sizeof a[0])
 
 /* One key: where it lives (off, from the start of its section's struct),
  * how it is parsed, and what it means. */

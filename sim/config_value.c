@@ -1,0 +1,472 @@
+/*
+ * config_value: one value of a scenario file into its field, by the key's
+ * type and range from config_table.c, and what a value that does not
+ * parse most likely got wrong (habits of spreadsheets and other formats).
+ *
+ * Numbers are read in the C locale whatever the program's: a scenario
+ * file means the same thing on every machine.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "config_int.h"
+
+/* ------------------------------------------------------------ numbers */
+
+enum num { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE };
+
+/* strtod in the C locale whatever the program's locale: a scenario file
+ * must mean the same thing on every machine. */
+static double strtod_c(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c == (locale_t)0)
+        return strtod(s, end);
+    locale_t old = uselocale(c);
+    double v = strtod(s, end);
+    uselocale(old);
+    freelocale(c);
+    return v;
+}
+
+/* nan, inf, infinity, in any case. */
+static int nonfinite_word(const char *p)
+{
+    static const char *const words[] = {"nan", "inf", "infinity"};
+    for (size_t i = 0; i < N_KEYS(words); i++) {
+        size_t j = 0;
+        while (words[i][j] && tolower((unsigned char)p[j]) == words[i][j])
+            j++;
+        if (!words[i][j] && !p[j])
+            return 1;
+    }
+    return 0;
+}
+
+/* A decimal number and nothing else: hexadecimal, nan and inf (which
+ * strtod takes) are refused. -0 reads as 0. */
+static enum num num_parse(const char *s, double *out)
+{
+    const char *p = s + (*s == '+' || *s == '-');
+    if (nonfinite_word(p))
+        return NUM_NONFINITE;
+    if (!isdigit((unsigned char)*p) && *p != '.')
+        return NUM_BAD;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return NUM_BAD;
+    char *end;
+    errno = 0;
+    double v = strtod_c(s, &end);
+    if (end == s || *end != '\0')
+        return NUM_BAD;
+    if (isinf(v))
+        return NUM_RANGE; /* overflow; underflow to 0 is accepted */
+    *out = v == 0 ? 0 : v;
+    return NUM_OK;
+}
+
+void cfgk_number(double v, char *buf, size_t size)
+{
+    for (int prec = 10; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod_c(buf, NULL) == v)
+            return;
+    }
+}
+
+static int has_max(const struct cfgk *k)
+{
+    return k->max != NOMAX && !(k->type == CFGK_INT && k->max == INT_MAX);
+}
+
+void cfgk_range(const struct cfgk *k, char *buf, size_t size)
+{
+    char lo[32], hi[32];
+    int open = (k->flags & CFGK_MIN_OPEN) != 0;
+    cfgk_number(k->min, lo, sizeof lo);
+    cfgk_number(k->max, hi, sizeof hi);
+    if (k->min != NOMIN && has_max(k))
+        snprintf(buf, size, "%c%s, %s]", open ? '(' : '[', lo, hi);
+    else if (k->min != NOMIN)
+        snprintf(buf, size, "%s %s", open ? ">" : ">=", lo);
+    else if (has_max(k))
+        snprintf(buf, size, "<= %s", hi);
+    else
+        snprintf(buf, size, "%s", "");
+}
+
+/* Checks v against k's range; the message names the value as written. */
+static int check_range(const struct cfgk *k, double v, const char *text,
+                       struct err *e)
+{
+    int below = k->flags & CFGK_MIN_OPEN ? v <= k->min : v < k->min;
+    if (!below && v <= k->max)
+        return 0;
+    char range[80];
+    cfgk_range(k, range, sizeof range);
+    if (k->min != NOMIN && has_max(k))
+        return err_set(e, ERR_CONFIG, " = %s must be in %s", text, range);
+    return err_set(e, ERR_CONFIG, " = %s must be %s", text, range);
+}
+
+static int parse_double(const struct cfgk *k, const char *s, double *out,
+                        struct err *e)
+{
+    if ((k->flags & CFGK_DEFAULT) && !strcmp(s, "default")) {
+        *out = -1;
+        return 0;
+    }
+    switch (num_parse(s, out)) {
+    case NUM_OK:
+        return check_range(k, *out, s, e);
+    case NUM_BAD:
+        break;
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG, ": expected a finite number, got '%s'",
+                       s);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
+    }
+    if (k->flags & CFGK_DEFAULT)
+        return err_set(e, ERR_CONFIG, ": expected a number or default, got '%s'", s);
+    return err_set(e, ERR_CONFIG, ": expected a number, got '%s'", s);
+}
+
+static int parse_int(const struct cfgk *k, const char *s, int *out,
+                     struct err *e)
+{
+    double v = 0;
+    enum num st = num_parse(s, &v);
+    if (st == NUM_RANGE || (st == NUM_OK && fabs(v) > INT_MAX))
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
+    if (st != NUM_OK || v != floor(v))
+        return err_set(e, ERR_CONFIG, ": expected a whole number, got '%s'",
+                       s);
+    *out = (int)v;
+    return check_range(k, v, s, e);
+}
+
+static int parse_seed(const char *s, uint64_t *out, struct err *e)
+{
+    const char *p = s + (*s == '+');
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (!isdigit((unsigned char)*p) || *end || errno == ERANGE)
+        return err_set(e, ERR_CONFIG, ": expected a whole number from 0 to %" PRIu64 ", got '%s'", UINT64_MAX, s);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int parse_enum(const struct cfgk *k, const char *s, int *out,
+                      struct err *e)
+{
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; k->names[i]; i++) {
+        if (!strcmp(s, k->names[i])) {
+            *out = i;
+            return 0;
+        }
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                                i ? ", " : "", k->names[i]);
+        assert(len < sizeof list);
+    }
+    for (int i = 0; k->names[i]; i++)
+        if (!strcasecmp(s, k->names[i]))
+            return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'; "
+                           "names are lower case: '%s'", list, s,
+                           k->names[i]);
+    return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'", list, s);
+}
+
+/* "all", "50%" or a whole count of reps. */
+static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
+{
+    static const struct cfgk pct = {"reps", CFGK_DOUBLE, "", 0, 100, 0, 0,
+                                     NULL, ""};
+    static const struct cfgk cnt = {"reps", CFGK_INT, "", 0, INT_MAX, 0, 0,
+                                    NULL, ""};
+    size_t n = strlen(s);
+    double v = 0;
+    if (!strcmp(s, "all")) {
+        ps->select = REPS_ALL;
+        ps->reps = 100;
+        return 0;
+    }
+    char num[64];
+    int is_pct = n > 1 && n < sizeof num && s[n - 1] == '%';
+    snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
+    if (!strcasecmp(s, "all"))
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'; write 'all' in lower "
+                       "case", s);
+    int ok = num_parse(num, &v) == NUM_OK;
+    if (ok && !is_pct && v > 0 && v < 1)
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'; a share of the reps is "
+                       "written as a percent: '%g%%'", s, v * 100);
+    if (!ok || (!is_pct && v != floor(v)) || (!is_pct && fabs(v) > INT_MAX))
+        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'", s);
+    if (is_pct && (v < 0 || v > 100))
+        return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
+    if (check_range(is_pct ? &pct : &cnt, v, s, e))
+        return -1;
+    ps->select = is_pct ? REPS_PERCENT : REPS_COUNT;
+    ps->reps = v;
+    return 0;
+}
+
+/* Largest parameter of a distribution in a scenario file. Money, hours
+ * and days beyond it are no model of anything, and the statistics of
+ * such draws (sums of squares over weeks and replications) overflow to
+ * infinity and NaN in the CSVs: deal_value = 1e300 did. */
+#define CFGK_DIST_MAX 1e15
+
+static int parse_dist(const struct cfgk *k, const char *s, struct dist *d,
+                      struct err *e)
+{
+    struct err de = {0};
+    struct dist x;
+    if (dist_parse(&x, s, (k->flags & CFGK_NONNEG) != 0, &de) != 0)
+        return err_set(e, de.kind, ": %s", de.msg);
+    const double *v = x.kind == DIST_EMPIRICAL ? x.v : x.p;
+    size_t n = x.kind == DIST_EMPIRICAL ? x.n : 3;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(v[i]) > CFGK_DIST_MAX)
+            return err_set(e, ERR_CONFIG,
+                           ": %.10g is out of range (a distribution's values "
+                           "are at most 1e15)", v[i]);
+    *d = x;
+    return 0;
+}
+
+static int parse_string(const char *s, char **out, struct err *e)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return err_set(e, ERR_RUNTIME, ": out of memory");
+    free(*out);
+    *out = copy;
+    return 0;
+}
+
+int cfgk_parse(const struct cfgk *k, const char *value, void *base,
+               struct err *e)
+{
+    char *at = (char *)base + k->off;
+    switch (k->type) {
+    case CFGK_INT:
+        return parse_int(k, value, (int *)(void *)at, e);
+    case CFGK_DOUBLE:
+        return parse_double(k, value, (double *)(void *)at, e);
+    case CFGK_SEED:
+        return parse_seed(value, (uint64_t *)(void *)at, e);
+    case CFGK_DIST:
+        return parse_dist(k, value, (struct dist *)(void *)at, e);
+    case CFGK_ENUM: {
+        int v = 0;
+        if (parse_enum(k, value, &v, e))
+            return -1;
+        memcpy(at, &v, sizeof v);
+        return 0;
+    }
+    case CFGK_STRING:
+        return parse_string(value, (char **)(void *)at, e);
+    case CFGK_REPS:
+        return parse_reps(value, (struct pull_spec *)(void *)at, e);
+    }
+    assert(0 && "unknown key type");
+    return -1;
+}
+
+void cfgk_defaults(const struct cfgk_table *t, void *base)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        struct err te = {0};
+        int rc = cfgk_parse(&t->keys[i], t->keys[i].def, base, &te);
+        assert(rc == 0 && "a default outside its own range");
+        (void)rc;
+    }
+}
+
+/* What a value that does not parse most likely got wrong, as a clause
+ * for the message ("" when nothing stands out): habits from spreadsheets
+ * and other file formats. */
+static const char *value_hint(const struct cfgk *k, const char *v,
+                              char *buf, size_t size)
+{
+    const char *hash = strchr(v, '#');
+    if (hash && hash > v && (hash[-1] == ' ' || hash[-1] == '\t'))
+        return "; '#' starts a comment only at the start of a line (after "
+               "a value, write ' ; comment')";
+    if (*v == '"' || *v == '\'')
+        return "; values take no quotes";
+    if (strchr(v, ';'))
+        return "; a ';' starts a comment only after a blank (write "
+               "'10 ; comment')";
+    if (k->type == CFGK_INT || k->type == CFGK_DOUBLE ||
+        k->type == CFGK_DIST) {
+        size_t n = strlen(v);
+        char *end;
+        double pct = n > 1 && v[n - 1] == '%' ? strtod(v, &end) : NAN;
+        int whole_pct = !isnan(pct) && end == v + n - 1 && isfinite(pct);
+        if (whole_pct && k->type == CFGK_DOUBLE) {
+            snprintf(buf, size, "; %s %g for %s", k->max <= 1.0
+                     ? "a share is a fraction: write" : "write it as a number:",
+                     pct / 100.0, v);
+            return buf;
+        }
+        if (n > 1 && v[n - 1] == '%' && k->max <= 1.0)
+            return "; a share is a fraction: write 0.25 for 25%";
+        if (n > 1 && v[n - 1] == '%' && k->type == CFGK_DOUBLE)
+            return "; write it as a number: 0.15 for 15%";
+        if (n > 1 && v[n - 1] == '%')
+            return "; write the number alone: the key's name says its unit";
+        double x = strtod(v, &end);
+        if (k->max == 1.0 && !*end && x >= 2.0 && x <= 100.0 && x == floor(x))
+            return "; it is a fraction: 0.25 means 25%";
+        if (k->type == CFGK_DIST && strchr(v, '(') && strchr(v, '$'))
+            return "; write numbers without '$' or thousands separators "
+                   "(lognormal(30000, 15000))";
+        for (const char *p = v; k->type == CFGK_DIST && *p; p++)
+            if (isdigit((unsigned char)p[0]) && p[1] && strchr("kKmM", p[1]) &&
+                !isalnum((unsigned char)p[2]))
+                return "; write numbers in full (30000, not 30k)";
+        /* A number with a comma in it, not a distribution's list. */
+        const char *comma = strchr(v, '(') ? NULL : strrchr(v, ',');
+        if (comma && strspn(comma + 1, "0123456789") != strlen(comma + 1))
+            comma = NULL;
+        if (comma && strlen(comma + 1) != 3 && strlen(v) < 60 &&
+            strchr(v, ',') == comma) {
+            snprintf(buf, size, "; write decimals with a point (%.*s.%s)",
+                     (int)(comma - v), v, comma + 1);
+            return buf;
+        }
+        if (comma && strlen(comma + 1) != 3)
+            return "; write decimals with a point (40.5)";
+        if (*v == '$' || comma)
+            return "; write numbers without '$' or thousands separators "
+                   "(30000)";
+        if (n > 1 && strchr("kKmM", v[n - 1]) && isdigit((unsigned char)v[0]))
+            return "; write numbers in full (30000, not 30k)";
+        if (n > 1 && isalpha((unsigned char)v[n - 1]) &&
+            isdigit((unsigned char)v[0]))
+            return "; write the number alone: the key's name says its unit";
+    }
+    return "";
+}
+
+/* The first number in v written like a thousands separator (NULL: none)
+ * in a key whose unit is $: one to three digits, a point and three
+ * digits ending in 0 ("150.000", "1.500"). Money has two decimals at
+ * most, so this is $150,000 misread as $150, silently. The trailing 0
+ * keeps the rule off every number salescap writes itself (run.ini has
+ * no trailing zeros), so run.ini always reads back. */
+static const char *money_slip(const struct cfgk *k, const char *v)
+{
+    if (!k->doc || !strchr(k->doc, '$'))
+        return NULL;
+    for (const char *p = v; *p; p++) {
+        if (!isdigit((unsigned char)*p) ||
+            (p > v && (isdigit((unsigned char)p[-1]) || p[-1] == '.')))
+            continue; /* not the start of a number */
+        const char *q = p;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (q - p <= 3 && q[0] == '.' && isdigit((unsigned char)q[1]) &&
+            isdigit((unsigned char)q[2]) && q[3] == '0' &&
+            !isdigit((unsigned char)q[4]) && q[4] != '.' && q[4] != 'e' &&
+            q[4] != 'E')
+            return p;
+    }
+    return NULL;
+}
+
+int cfgk_parse_entry(struct err *e, const struct cfgk *k,
+                     const struct config_entry *en, void *base)
+{
+    const char *slip = money_slip(k, en->value);
+    if (slip)
+        return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s = %s: "
+                      "'%.*s' reads as a thousands separator (money has "
+                      "two decimals at most); write numbers without one "
+                      "(30000)",
+                      en->section, en->key, en->value,
+                      (int)strspn(slip, "0123456789."), slip);
+    struct err te = {0};
+    char hint[128];
+    if (cfgk_parse(k, en->value, base, &te) == 0)
+        return 0;
+    return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
+                  en->key, te.msg,
+                  value_hint(k, en->value, hint, sizeof hint));
+}
+
+int cfgk_entry_error(struct err *e, const struct config_entry *en,
+                     const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_at(e, ERR_CONFIG, en->file, en->line, "%s", msg);
+}
+
+void cfgk_format(const struct cfgk *k, const void *base, char *buf,
+                 size_t size)
+{
+    const char *at = (const char *)base + k->off;
+    const double *dv = (const void *)at;
+    const struct pull_spec *ps = (const void *)at;
+    int iv = 0;
+    switch (k->type) {
+    case CFGK_INT:
+        snprintf(buf, size, "%d", *(const int *)(const void *)at);
+        return;
+    case CFGK_DOUBLE:
+        if ((k->flags & CFGK_DEFAULT) && *dv < 0)
+            snprintf(buf, size, "default");
+        else
+            cfgk_number(*dv, buf, size);
+        return;
+    case CFGK_SEED:
+        snprintf(buf, size, "%" PRIu64, *(const uint64_t *)(const void *)at);
+        return;
+    case CFGK_DIST:
+        dist_format((const struct dist *)(const void *)at, buf, size);
+        return;
+    case CFGK_ENUM:
+        memcpy(&iv, at, sizeof iv);
+        snprintf(buf, size, "%s", k->names[iv]);
+        return;
+    case CFGK_STRING:
+        snprintf(buf, size, "%s", *(char *const *)(const void *)at);
+        return;
+    case CFGK_REPS:
+        if (ps->select == REPS_ALL)
+            snprintf(buf, size, "all");
+        else if (ps->select == REPS_PERCENT)
+            snprintf(buf, size, "%.10g%%", ps->reps);
+        else
+            snprintf(buf, size, "%d", (int)ps->reps);
+        return;
+    }
+    assert(0 && "unknown key type");
+}
+
