@@ -8,6 +8,10 @@
 #   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page)
 #   make MPI=1      build with mpicc for sweeps over MPI ranks
 #   make test-mpi   the MPI build's sweeps against the serial build's
+#   make valgrind   the end-to-end tests with every salescap under memcheck
+#   make fresh      the README's commands on a fresh Debian root (as root;
+#                   tests/fresh.sh; FRESH_CI=1 also runs .ci/run there)
+#   make deps       install the Debian packages the build and tests need
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -23,20 +27,25 @@ MPI_CFLAGS := -DSALESCAP_MPI=1
 BUILD := $(BUILD)/mpi
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags gsl inih 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs gsl inih 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Asked of pkg-config when first used, not when make reads this file:
+# `make demo` and `make test` on a fresh machine install the packages
+# (.ci/deps) after make has read it, and the flags must be those of the
+# installed libraries. Each is computed once (the eval replaces the
+# recursive definition by its value on first expansion).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags gsl inih 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs gsl inih 2>/dev/null))$(PKG_LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null))$(CMOCKA_LIBS)
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wformat=2 -Wvla -Wswitch-enum
 OPT  ?= -O2 -g
 CFLAGS_EXTRA ?=
 LDFLAGS_EXTRA ?=
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DSALESCAP_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DSALESCAP_VERSION='"$(VERSION)"' \
               $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(MPI_CFLAGS) -pthread \
               -MMD -MP $(CFLAGS_EXTRA) $(CFLAGS)
-ALL_LDFLAGS := -pthread $(LDFLAGS_EXTRA) $(LDFLAGS)
-LIBS := $(PKG_LIBS) -lm
+ALL_LDFLAGS = -pthread $(LDFLAGS_EXTRA) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -45,7 +54,7 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/salescap
 
-.PHONY: all deps test test-run demo check bench install uninstall clean fuzz \
+.PHONY: all deps fresh test test-run demo check bench install uninstall clean fuzz \
         golden docs-img man-lint
 .DEFAULT_GOAL := all
 
@@ -62,7 +71,15 @@ $(BUILD)/libsalescap.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+# A plain `make` on a machine without the libraries says what to do
+# rather than failing at the link with undefined references.
+.PHONY: libs-present
+libs-present:
+	@pkg-config --exists gsl inih 2>/dev/null || { \
+	    echo "salescap: GSL and inih not found: 'make deps' installs them (make demo and make test do it themselves)" >&2; \
+	    exit 1; }
+
+$(BUILD)/%.o: %.c | libs-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -74,8 +91,15 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsalescap.a
 deps:
 	@sh .ci/deps
 
+# Not part of make test: it builds a Debian root and takes several minutes
+# (tests/fresh.sh, docs/robustness.md).
+fresh:
+	@sh tests/fresh.sh $(if $(filter 1,$(FRESH_CI)),--ci)
+
+# test and demo install what is missing first, then build in a second
+# make, which reads the flags of the libraries now installed.
 test: deps
-	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory salescap test-run
 
 test-run: $(BIN) $(TEST_BIN)
 	@SALESCAP=$(abspath $(BIN)) sh tests/run.sh $(TEST_BIN)
@@ -87,7 +111,7 @@ test-mpi:
 	@MPI=1 sh .ci/deps
 	@sh tests/mpi.sh
 
-check:
+check: deps
 	@$(MAKE) --no-print-directory test-run BUILD=build/check OPT='-O1 -g' \
 	    CFLAGS_EXTRA='-Werror -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    LDFLAGS_EXTRA='-fsanitize=address,undefined'
@@ -108,7 +132,8 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libsalescap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS)
 
-demo: deps salescap
+demo: deps
+	@$(MAKE) --no-print-directory salescap
 	./salescap run scenarios/pull_two_weeks.ini --report
 	@echo "Chart files:"
 	@ls -1 plots/pull_two_weeks/*.png
@@ -211,6 +236,10 @@ $(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
 # 5 minutes as it is); name them in VALGRIND_TESTS to add them.
 VALGRIND_TESTS ?= test_check test_cli_run test_hostile test_plot test_robust
 
-.PHONY: valgrind
-valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+.PHONY: valgrind valgrind-run
+valgrind:
+	@VALGRIND=1 sh .ci/deps
+	@$(MAKE) --no-print-directory valgrind-run
+
+valgrind-run: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	@sh tests/valgrind.sh $(abspath $(BIN)) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
