@@ -58,6 +58,7 @@ if [ ! -s "$dir/base.tar.gz" ]; then
         echo 'newcomer ALL=(ALL) NOPASSWD: ALL' >"$dir/base/etc/sudoers.d/newcomer" &&
         chmod 440 "$dir/base/etc/sudoers.d/newcomer" ||
         die "cannot add the user newcomer"
+    echo "127.0.1.1 $(cat /etc/hostname 2>/dev/null || hostname)" >>"$dir/base/etc/hosts"
     chroot "$dir/base" apt-get clean
     tar -C "$dir/base" -czf "$dir/base.tar.gz.tmp" . &&
         mv "$dir/base.tar.gz.tmp" "$dir/base.tar.gz" || die "cannot pack the base"
