@@ -138,6 +138,7 @@ golden: $(BUILD)/tests/test_plot
 # built with clang, ASan and UBSan against their own copy of the library
 # in build/fuzz, each run for FUZZ_SECONDS (FUZZ_JOBS processes) on a
 # corpus kept in build/fuzz/corpus/ and seeded from the scenario files.
+# -Werror: clang's warnings, which gcc does not all give, stay at zero.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
@@ -147,7 +148,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 fuzz:
 	@FUZZ=1 sh .ci/deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT='-O1 -g' \
-	    CFLAGS_EXTRA='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    CFLAGS_EXTRA='-Werror -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
 	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
