@@ -5,7 +5,8 @@
 #   make demo       run the flagship scenario and write its charts
 #   make check      the tests again, built with ASan + UBSan and -Werror
 #   make bench      optimised build, benchmarks, bench/results.csv
-#   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page,
+#                   docs in PREFIX/share/doc/salescap)
 #   make MPI=1      build with mpicc for sweeps over MPI ranks
 #   make test-mpi   the MPI build's sweeps against the serial build's
 
@@ -116,16 +117,27 @@ demo: deps salescap
 clean:
 	rm -rf build salescap
 
-install: salescap
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/salescap/scenarios \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+install: salescap install-doc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/salescap/scenarios
 	install -m 755 salescap $(DESTDIR)$(PREFIX)/bin/salescap
 	cp -R scenarios/. $(DESTDIR)$(PREFIX)/share/salescap/scenarios/
-	install -m 644 docs/salescap.1 $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
+
+# The man page and the documentation it names: docs/*.md, with the charts
+# they show, in $(DOCDIR). The man page says PREFIX/share/... where the
+# installed copies live; the installed one names the real folders.
+DOCDIR := $(PREFIX)/share/doc/salescap
+.PHONY: install-doc
+install-doc:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(DOCDIR)/img
+	install -m 644 $(sort $(wildcard docs/*.md)) $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(sort $(wildcard docs/img/*.png)) $(DESTDIR)$(DOCDIR)/img/
+	sed 's|PREFIX/share/|$(PREFIX)/share/|g' docs/salescap.1 \
+	    >$(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/salescap $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/salescap
+	rm -rf $(DESTDIR)$(PREFIX)/share/salescap $(DESTDIR)$(DOCDIR)
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 
