@@ -5,7 +5,8 @@
 #   make demo       run the flagship scenario and write its charts
 #   make check      the tests again, built with ASan + UBSan and -Werror
 #   make bench      optimised build, benchmarks, bench/results.csv
-#   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, scenarios, man page,
+#                   docs in PREFIX/share/doc/salescap)
 #   make MPI=1      build with mpicc for sweeps over MPI ranks
 #   make test-mpi   the MPI build's sweeps against the serial build's
 #   make valgrind   the end-to-end tests with every salescap under memcheck
@@ -141,16 +142,27 @@ demo: deps
 clean:
 	rm -rf build salescap
 
-install: salescap
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/salescap/scenarios \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+install: salescap install-doc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/salescap/scenarios
 	install -m 755 salescap $(DESTDIR)$(PREFIX)/bin/salescap
 	cp -R scenarios/. $(DESTDIR)$(PREFIX)/share/salescap/scenarios/
-	install -m 644 docs/salescap.1 $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
+
+# The man page and the documentation it names: docs/*.md, with the charts
+# they show, in $(DOCDIR). The man page says PREFIX/share/... where the
+# installed copies live; the installed one names the real folders.
+DOCDIR := $(PREFIX)/share/doc/salescap
+.PHONY: install-doc
+install-doc:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(DOCDIR)/img
+	install -m 644 $(sort $(wildcard docs/*.md)) $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(sort $(wildcard docs/img/*.png)) $(DESTDIR)$(DOCDIR)/img/
+	sed 's|PREFIX/share/|$(PREFIX)/share/|g' docs/salescap.1 \
+	    >$(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/salescap $(DESTDIR)$(PREFIX)/share/man/man1/salescap.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/salescap
+	rm -rf $(DESTDIR)$(PREFIX)/share/salescap $(DESTDIR)$(DOCDIR)
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 
@@ -163,6 +175,7 @@ golden: $(BUILD)/tests/test_plot
 # built with clang, ASan and UBSan against their own copy of the library
 # in build/fuzz, each run for FUZZ_SECONDS (FUZZ_JOBS processes) on a
 # corpus kept in build/fuzz/corpus/ and seeded from the scenario files.
+# -Werror: clang's warnings, which gcc does not all give, stay at zero.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
@@ -172,7 +185,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 fuzz:
 	@FUZZ=1 sh .ci/deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT='-O1 -g' \
-	    CFLAGS_EXTRA='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    CFLAGS_EXTRA='-Werror -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
 	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 

@@ -96,6 +96,7 @@ static void apply_sets(struct config *cfg, const char *p, size_t n,
     free(sets);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_parts fp;

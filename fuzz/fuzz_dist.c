@@ -35,6 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return rng ? 0 : -1;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)

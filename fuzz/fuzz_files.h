@@ -19,6 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Each harness uses some of these helpers. */
+#define FUZZ_FN static __attribute__((unused))
+
 #define FUZZ_MAX_PARTS 6
 #define FUZZ_SEP "\n#@@\n"
 
@@ -31,7 +34,7 @@ struct fuzz_parts {
 static char fuzz_dir[64];
 static char fuzz_path_buf[FUZZ_MAX_PARTS][128];
 
-static void fuzz_dir_remove(void)
+FUZZ_FN void fuzz_dir_remove(void)
 {
     for (int i = 0; i < FUZZ_MAX_PARTS; i++)
         if (fuzz_path_buf[i][0])
@@ -42,7 +45,7 @@ static void fuzz_dir_remove(void)
 
 /* Creates the private folder once. Aborts if it cannot (not an input's
  * fault: the harness cannot run). */
-static void fuzz_dir_init(void)
+FUZZ_FN void fuzz_dir_init(void)
 {
     if (fuzz_dir[0])
         return;
@@ -55,7 +58,8 @@ static void fuzz_dir_init(void)
 
 /* Splits data at FUZZ_SEP into at most FUZZ_MAX_PARTS parts (the last
  * part keeps any further separators). */
-static void fuzz_split(const uint8_t *data, size_t size, struct fuzz_parts *fp)
+FUZZ_FN void fuzz_split(const uint8_t *data, size_t size,
+                        struct fuzz_parts *fp)
 {
     const char *s = (const char *)data, *end = s + size;
     size_t seplen = strlen(FUZZ_SEP);
@@ -79,8 +83,8 @@ static void fuzz_split(const uint8_t *data, size_t size, struct fuzz_parts *fp)
 
 /* Writes part k (or an empty file when there is none) to the folder as
  * name; returns the path (static storage, slot k). */
-static const char *fuzz_write(const struct fuzz_parts *fp, size_t k,
-                              const char *name)
+FUZZ_FN const char *fuzz_write(const struct fuzz_parts *fp, size_t k,
+                               const char *name)
 {
     fuzz_dir_init();
     snprintf(fuzz_path_buf[k], sizeof fuzz_path_buf[k], "%s/%s", fuzz_dir,
@@ -97,7 +101,7 @@ static const char *fuzz_write(const struct fuzz_parts *fp, size_t k,
 }
 
 /* A copy of [p, p + n) as a NUL-terminated string. Caller frees. */
-static char *fuzz_strndup(const char *p, size_t n)
+FUZZ_FN char *fuzz_strndup(const char *p, size_t n)
 {
     char *s = malloc(n + 1);
     if (!s)

@@ -11,6 +11,10 @@
 
 static int err_vat(struct err *e, enum err_kind kind, const char *file,
                    int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static int err_vat(struct err *e, enum err_kind kind, const char *file,
+                   int line, const char *fmt, va_list ap)
 {
     if (!e || e->kind != ERR_NONE)
         return -1;

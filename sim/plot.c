@@ -126,7 +126,6 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
         err_set(e, ERR_RUNTIME, "out of memory");
         return NULL;
     }
-    fputs("set encoding utf8\n", f);
     gp_linetypes(f);
     body_of(f, job, k, s);
     fputs("unset output\n", f);
@@ -138,7 +137,22 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
     return buf;
 }
 
-/* The whole script for one format, with its output at out. */
+/* True when text holds a byte outside ASCII (UTF-8 in a title). */
+static int has_non_ascii(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* The whole script for one format, with its output at out. `set
+ * encoding utf8` only where the body holds UTF-8: gnuplot 5.4 then
+ * counts a key title's width in characters, not bytes (ASCII text is
+ * drawn the same either way), but every `set encoding` also converts a
+ * degree sign to the locale's character set and, where LANG is unset
+ * (ASCII), warns "iconv failed to convert degree sign" on each rerun of
+ * the saved script. */
 static char *build_script(const struct plot_files *pf, const char *name,
                           unsigned fmt, const int *size, const char *out,
                           const char *body, size_t blen, size_t *len)
@@ -156,6 +170,8 @@ static char *build_script(const struct plot_files *pf, const char *name,
     fputs("set output ", f);
     gp_str(f, out);
     fputc('\n', f);
+    if (has_non_ascii(body, blen))
+        fputs("set encoding utf8\n", f);
     fwrite(body, 1, blen, f);
     if (ferror(f) | fclose(f)) {
         free(buf);

@@ -185,7 +185,6 @@ static int draw_one(struct plot_files *pf, const struct sc_data *d,
     FILE *f = open_memstream(&b.text, &b.len);
     if (!f)
         return oom(e);
-    fputs("set encoding utf8\n", f);
     gp_linetypes(f);
     sc_chart(f, d, page, &b);
     fputs("unset output\n", f);

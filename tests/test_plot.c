@@ -545,6 +545,71 @@ static void test_saved_script_reruns(void **state)
     rm_rf(d);
 }
 
+/* Reruns d/NAME.gp with gnuplot -d in locale (C: as where LANG is
+ * unset) and returns its stderr, which a good script leaves empty. */
+static char *rerun_stderr(const char *d, const char *name, const char *locale)
+{
+    char cmd[1024], err[300];
+    snprintf(err, sizeof err, "%s.rerun-err", name);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && env -u LANG -u LANGUAGE -u LC_CTYPE LC_ALL=%s "
+             "gnuplot -d %s.gp 2>%s", d, locale, name, err);
+    assert_int_equal(system(cmd), 0);
+    size_t n;
+    char *text = read_text(d, err, &n);
+    assert_non_null(text);
+    return text;
+}
+
+/* Every saved script reruns silently where LANG is unset: a `set
+ * encoding utf8` there made gnuplot 5.4 warn "iconv failed to convert
+ * degree sign". A chart with a UTF-8 title keeps the line (gnuplot then
+ * sizes its key in characters) and draws the same in either locale. */
+static void test_saved_scripts_locale(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_SVG, &e), (int)NFIXTURE);
+    for (size_t i = 0; i < NFIXTURE; i++) {
+        char *err = rerun_stderr(d, fixture_charts[i], "C");
+        if (err[0])
+            fail_msg("%s.gp in the C locale: %s", fixture_charts[i], err);
+        free(err);
+    }
+    /* The fixture with a UTF-8 title for pull_two_weeks. */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cp -R %s '%s/run' && sed -i 's/^pull_two_weeks,Pull sales "
+             "into ops/pull_two_weeks,P\xc3\xbcll s\xc3\xa4les "
+             "\xe2\x80\x94 into ops/' '%s/run/scenarios.csv'",
+             FIXTURE, d, d);
+    assert_int_equal(system(cmd), 0);
+    char *run = rundata_path(d, "run"), *plots = rundata_path(d, "p");
+    assert_int_equal(plot_run_dir(run, plots, PLOT_SVG, &e), (int)NFIXTURE);
+    size_t n;
+    char *gp = read_text(plots, "revenue.gp", &n);
+    assert_non_null(strstr(gp, "P\xc3\xbcll s\xc3\xa4les \xe2\x80\x94"));
+    assert_non_null(strstr(gp, "\nset encoding utf8\n"));
+    free(gp);
+    gp = read_text(plots, "dashboard_hire_ops.gp", &n);
+    assert_null(strstr(gp, "set encoding"));
+    free(gp);
+    size_t n1, n2;
+    free(rerun_stderr(plots, "revenue", "C.UTF-8"));
+    char *first = read_text(plots, "revenue.svg", &n1);
+    free(rerun_stderr(plots, "revenue", "C"));
+    char *again = read_text(plots, "revenue.svg", &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(first, again, n1);
+    free(first);
+    free(again);
+    free(run);
+    free(plots);
+    rm_rf(d);
+}
+
 static void test_all_formats(void **state)
 {
     (void)state;
@@ -788,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_empty_image),
         cmocka_unit_test(test_golden_svg),
         cmocka_unit_test(test_saved_script_reruns),
+        cmocka_unit_test(test_saved_scripts_locale),
         cmocka_unit_test(test_all_formats),
         cmocka_unit_test(test_stale_charts),
         cmocka_unit_test(test_no_gnuplot),

@@ -12,11 +12,15 @@
  * - so does one that outgrows [simulation] max_memory_mb, in about that
  *   much memory;
  * - a full stdout is an error;
- * - SIGINT, SIGTERM and SIGKILL at random points of a run, a sweep and a
- *   trace leave the previous outputs intact (SIGKILL: every file is the
- *   old or the new one, whole), and after a clean exit no temporaries.
- * The kill points come from a fixed seed (printed); whatever point a
- * signal lands on, the checks hold, so the tests do not flake.
+ * - SIGINT, SIGTERM and SIGKILL at random points of the work of a run, a
+ *   sweep and a trace leave the previous outputs intact (SIGKILL: every
+ *   file is the old or the new one, whole), and after a clean exit no
+ *   temporaries.
+ * The kill points come from a fixed seed (printed), counted from a sign
+ * that the process is at its work (its progress bar, its journal, its
+ * temporary file), so that every signal lands during the work, under
+ * valgrind too; one that does not fails the test. A process that ends
+ * before its signal is run again with the signal sooner.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -572,6 +576,12 @@ static void test_stdout_full(void **state)
 
 /* ---- signals ---------------------------------------------------------- */
 
+/* Every interrupt test signals a process only once it shows that it is
+ * at the work to interrupt (which it starts after setting its handlers),
+ * and fails unless the signal landed there: one that came before the
+ * handlers (a slow start: under valgrind a start takes seconds) or after
+ * the work would leave the outputs as they should be and test nothing. */
+
 static const int signals[] = {SIGINT, SIGTERM, SIGKILL};
 
 /* A uniform draw in [0, 1) from a seeded generator of our own, so the
@@ -582,37 +592,164 @@ static double unit(uint64_t *s)
     return (double)(*s >> 11) / 9007199254740992.0;
 }
 
-/* Starts args, sends sig after delay seconds, waits. */
-static struct proc kill_after(const char *const *args, double delay, int sig)
+/* What shows that a process is at its work: its stderr holds err_text
+ * (the progress bar), or dir holds a file whose name holds name, or
+ * the file path begins with head. */
+struct at_work {
+    const char *err_text;
+    const char *dir, *name;
+    const char *path, *head;
+};
+
+/* Whether the first 64 KiB of fd hold text; pread leaves the offset,
+ * which the child writing to fd shares, where it is. */
+static int fd_holds(int fd, const char *text)
 {
+    static char buf[1 << 16];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+static int file_begins(const char *path, const char *head)
+{
+    char buf[256];
+    size_t n = strlen(head);
+    assert_true(n < sizeof buf);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t got = read(fd, buf, n);
+    close(fd);
+    return got == (ssize_t)n && memcmp(buf, head, n) == 0;
+}
+
+static int is_at_work(const struct at_work *w, int err_fd)
+{
+    if (w->err_text)
+        return fd_holds(err_fd, w->err_text);
+    if (w->dir)
+        return ru_count_files(w->dir, w->name) > 0;
+    return file_begins(w->path, w->head);
+}
+
+/* One process signalled at its work. */
+struct at_work_run {
+    struct proc r;
+    double to_work; /* seconds from its start to the sign of work */
+    double took;    /* seconds from the signal (none: the sign) to its end */
+};
+
+static void sleep_ms(void)
+{
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+}
+
+/* Starts $SALESCAP with args and waits until w shows it at work (the
+ * test fails if it ends before, or shows nothing for LIMIT seconds);
+ * then, delay seconds later, sends sig (0: none) unless it has ended,
+ * and waits for its end. Status 0: it ended before the signal could
+ * stop it. */
+static struct at_work_run signal_at_work(const char *const *args,
+                                         const struct at_work *w,
+                                         double delay, int sig)
+{
+    struct at_work_run k = {0};
     int out = ru_temp_fd(), err = ru_temp_fd();
-    struct proc r = {0};
+    double t0 = ru_now();
     pid_t pid = ru_spawn(args, out, err);
-    double end = ru_now() + delay;
-    int st, done = 0;
-    while (!done && ru_now() < end) {
-        pid_t w = waitpid(pid, &st, WNOHANG);
-        assert_true(w == 0 || w == pid);
-        done = w == pid;
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
+    int st = 0, done = 0;
+    while (!is_at_work(w, err)) {
+        pid_t got = waitpid(pid, &st, WNOHANG);
+        assert_true(got == 0 || got == pid);
+        if (got == pid)
+            fail_msg("salescap %s ended (status %d) before it showed it "
+                     "was at work; stderr: %s", args[0],
+                     ru_status(st, &done), ru_slurp_fd(err));
+        if (ru_now() - t0 > LIMIT) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            fail_msg("salescap %s: no sign of work after %.0f s", args[0],
+                     LIMIT);
+        }
+        sleep_ms();
     }
+    double t1 = ru_now();
+    k.to_work = t1 - t0;
+    while (sig && !done && ru_now() < t1 + delay) {
+        pid_t got = waitpid(pid, &st, WNOHANG);
+        assert_true(got == 0 || got == pid);
+        done = got == pid;
+        if (!done)
+            sleep_ms();
+    }
+    double t2 = ru_now();
     if (done) {
-        r.status = ru_status(st, &r.signaled);
+        k.r.status = ru_status(st, &k.r.signaled);
     } else {
-        kill(pid, sig);
-        r.status = ru_wait_sig(pid, LIMIT, &r.timed_out, &r.signaled, NULL);
+        if (sig)
+            kill(pid, sig);
+        k.r.status = ru_wait_sig(pid, LIMIT, &k.r.timed_out, &k.r.signaled,
+                                 NULL);
     }
-    r.out = ru_slurp_fd(out);
-    r.err = ru_slurp_fd(err);
+    k.took = ru_now() - (sig ? t2 : t1);
+    k.r.out = ru_slurp_fd(out);
+    k.r.err = ru_slurp_fd(err);
     close(out);
     close(err);
-    return r;
+    return k;
+}
+
+/* Empties dir and puts the files of s back. */
+static void restore_dir(const char *dir, const struct snapshot *s)
+{
+    ru_rmdir(dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snap_restore(s, dir);
+}
+
+/* signal_at_work; while the process ends before the signal (a machine
+ * faster now than when the work was timed), again with half the delay,
+ * from out/ restored to old, five times at most. */
+static struct at_work_run signal_landed(const char *const *args,
+                                        const struct at_work *w,
+                                        double delay, int sig,
+                                        const char *out,
+                                        const struct snapshot *old)
+{
+    for (int tries = 1;; tries++) {
+        struct at_work_run k = signal_at_work(args, w, delay, sig);
+        if (k.r.status != 0 || tries == 5)
+            return k;
+        print_message("  signal %d %.3f s into the work: it ended first; "
+                      "again, sooner\n", sig, delay);
+        ru_proc_free(&k.r);
+        restore_dir(out, old);
+        delay /= 2;
+    }
+}
+
+/* The last line of text: a message comes after the progress bar. */
+static const char *last_line(const char *text)
+{
+    size_t n = strlen(text);
+    if (n > 0 && text[n - 1] == '\n')
+        n--;
+    while (n > 0 && text[n - 1] != '\n')
+        n--;
+    return text + n;
 }
 
 /* The run used by the interrupt tests: long enough to be hit. */
 #define INT_REPS "800"
 
+/* SIGINT, SIGTERM and SIGKILL at seeded points of a run's work (from
+ * its progress bar's first replications to its end, as long as a run
+ * took to get there): each must land, and whatever the point, the
+ * results are the old ones or (SIGKILL) each file whole, old or new. */
 static void test_interrupt_run(void **state)
 {
     (void)state;
@@ -627,30 +764,35 @@ static void test_interrupt_run(void **state)
     struct proc r = ru_run(prev_args, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
-    const char *reps = slow() ? "40" : INT_REPS;
+    const char *reps = slow() ? "80" : INT_REPS;
     int rounds = slow() ? 3 : 12;
+    /* At work once the bar shows replications done (the handlers are
+     * set before the file is even read). */
+    const struct at_work w = {.err_text = " replications, "};
     const char *new_args[] = {"run", TINY, "-n", reps, "--seed", "2",
-                              "-j", "2", "--no-plot", "-q", "-o", ref, NULL};
-    double t0 = ru_now();
-    r = ru_run(new_args, LIMIT);
-    double full = ru_now() - t0;
-    assert_int_equal(r.status, 0);
-    ru_proc_free(&r);
+                              "-j", "2", "--no-plot", "--progress", "-o",
+                              ref, NULL};
+    struct at_work_run k = signal_at_work(new_args, &w, 0, 0);
+    assert_int_equal(k.r.status, 0);
+    ru_proc_free(&k.r);
+    double work = k.took;
     struct snapshot old, new;
     snap_take(&old, out);
     snap_take(&new, ref);
     assert_int_equal(old.n, new.n);
 
     uint64_t seed = 20260523;
-    print_message("  full run %.2f s; kill points from seed %llu\n", full,
+    print_message("  %.2f s of work after %.2f s of start; kill points "
+                  "from seed %llu\n", work, k.to_work,
                   (unsigned long long)seed);
     const char *args[] = {"run", TINY, "-n", reps, "--seed", "2", "-j",
-                          "2", "--no-plot", "-q", "-o", out, NULL};
+                          "2", "--no-plot", "--progress", "-o", out, NULL};
     int bad = 0, hit = 0;
     for (int i = 0; i < rounds; i++) {
         int sig = signals[i % 3];
-        double delay = full * 1.1 * unit(&seed);
-        r = kill_after(args, delay, sig);
+        double delay = work * 0.9 * unit(&seed);
+        k = signal_landed(args, &w, delay, sig, out, &old);
+        r = k.r;
         int mode; /* what out/ must hold: 0 old, 1 new, 2 each file either */
         char want[600];
         if (r.timed_out) {
@@ -658,19 +800,23 @@ static void test_interrupt_run(void **state)
             bad++;
             mode = 2;
         } else if (r.status == 0) {
-            mode = 1; /* finished before the signal */
+            print_error("  signal %d: the run ended before it, every time\n",
+                        sig);
+            bad++;
+            mode = 1;
         } else if (sig == SIGKILL) {
             mode = 2;
-            hit++;
-        } else if (r.signaled) {
-            /* Before main() set its handlers (a slow start, valgrind):
-             * nothing was written, nothing may be left. */
-            mode = 0;
-            if (ru_count_files(out, ".tmp.") != 0) {
-                print_error("  signal %d at %.3f s: temporaries left\n", sig,
-                            delay);
+            hit += r.signaled;
+            if (!r.signaled) {
+                print_error("  SIGKILL at %.3f s: status %d, stderr: %s",
+                            delay, r.status, r.err);
                 bad++;
             }
+        } else if (r.signaled) {
+            print_error("  signal %d at %.3f s: killed by it, though at "
+                        "work, so with its handlers set\n", sig, delay);
+            bad++;
+            mode = 0;
         } else {
             hit++;
             const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
@@ -682,7 +828,7 @@ static void test_interrupt_run(void **state)
             else
                 ru_fmt(want, sizeof want, "salescap: interrupted by %s; "
                        "previous results are untouched\n", name);
-            if (r.status != 128 + sig || strcmp(r.err, want)) {
+            if (r.status != 128 + sig || strcmp(last_line(r.err), want)) {
                 print_error("  signal %d at %.3f s: status %d, stderr: %s",
                             sig, delay, r.status, r.err);
                 bad++;
@@ -702,77 +848,50 @@ static void test_interrupt_run(void **state)
         ru_proc_free(&r);
         /* The next round starts from the previous results again; a
          * SIGKILL may leave temporaries, which it cannot clean. */
-        ru_rmdir(out);
-        assert_int_equal(mkdir(out, 0777), 0);
-        snap_restore(&old, out);
+        restore_dir(out, &old);
     }
     print_message("  %d of %d signals landed during the run\n", hit,
                   rounds);
     snap_free(&old);
     snap_free(&new);
     ru_rmdir(dir);
-    if (bad)
-        fail_msg("%d problems", bad);
+    if (bad || hit != rounds)
+        fail_msg("%d problems; %d of %d signals landed during the run", bad,
+                 hit, rounds);
 }
 
-/* Starts $SALESCAP with args and sends it SIGINT once it is at work:
- * after `delay` seconds, or, when `ready` names a folder, as soon as
- * something appears in it (a program under valgrind takes seconds to
- * reach its signal handler, and a fixed delay would kill it before);
- * then waits: returns the status, the seconds from the signal to the
- * exit in *took, and its stderr in *err (to free). */
-static int interrupt_after(const char *const *args, double delay,
-                           const char *ready, double *took, char **err)
-{
-    int fd = ru_temp_fd();
-    pid_t pid = ru_spawn(args, -1, fd);
-    if (ready) {
-        double t0 = ru_now();
-        while (ru_count_files(ready, "") <= 0 && ru_now() - t0 < LIMIT) {
-            struct timespec ms = {0, 1000000};
-            nanosleep(&ms, NULL);
-        }
-    } else {
-        struct timespec t = {(time_t)delay,
-                             (long)((delay - (double)(time_t)delay) * 1e9)};
-        nanosleep(&t, NULL);
-    }
-    double t0 = ru_now();
-    kill(pid, SIGINT);
-    int timed_out;
-    int status = ru_wait(pid, LIMIT, &timed_out);
-    *took = ru_now() - t0;
-    assert_false(timed_out);
-    *err = ru_slurp_fd(fd);
-    close(fd);
-    return status;
-}
-
-/* One long replication (5,000 reps over 1,026 weeks: seconds of work)
- * stops within its current week: SIGINT a second in, the run is over
- * well before the replication could have finished, with the message. */
+/* One long replication stops within its current week: two replications
+ * (about a second each; under valgrind several) on one thread, SIGINT
+ * as soon as the bar shows the first done, so during the second: status
+ * 130 and the message, the second never done, and the run over in less
+ * than half the time the first took. */
 static void test_interrupt_long_replication(void **state)
 {
     (void)state;
     need_binary();
     struct scratch sc;
-    scratch_make(&sc, "interrupt_long", "[simulation]\nhorizon_weeks = "
-                 "1000\n\n[sales]\nreps = 5000\n");
+    scratch_make(&sc, "interrupt_long", slow()
+                 ? "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
+                   "reps = 400\n"
+                 : "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
+                   "reps = 1500\n");
     const char *out = sc.out, *ini = sc.ini;
-    const char *argv[] = {"run", ini, "-n", "1", "-j", "1", "--no-plot",
-                          "-q", "-o", out, NULL};
-    double took;
-    char *text;
-    int status = interrupt_after(argv, slow() ? 5.0 : 1.0, NULL, &took,
-                                 &text);
-    print_message("  stopped %.3f s after SIGINT\n", took);
-    assert_int_equal(status, 130);
-    assert_string_equal(text, "salescap: interrupted by SIGINT; previous "
-                              "results are untouched\n");
+    const char *argv[] = {"run", ini, "-n", "2", "-j", "1", "--no-plot",
+                          "--progress", "-o", out, NULL};
+    const struct at_work w = {.err_text = " 1/2 replications"};
+    struct at_work_run k = signal_at_work(argv, &w, 0, SIGINT);
+    print_message("  first replication done at %.2f s; stopped %.3f s "
+                  "after SIGINT\n", k.to_work, k.took);
+    assert_false(k.r.timed_out);
+    assert_int_equal(k.r.status, 130);
+    assert_string_equal(last_line(k.r.err), "salescap: interrupted by "
+                        "SIGINT; previous results are untouched\n");
+    assert_null(strstr(k.r.err, "2/2 replications"));
+    assert_true(k.took < 0.5 * k.to_work);
     if (!slow())
-        assert_true(took < 1.0);
+        assert_true(k.took < 1.0);
     assert_int_equal(access(out, F_OK), -1);
-    free(text);
+    ru_proc_free(&k.r);
     ru_rmdir(sc.dir);
 }
 
@@ -784,20 +903,22 @@ static void drawing_dirs(struct scratch *d, const char *name)
 }
 
 /* Sends SIGINT as soon as the first chart file is written and checks
- * status 130, the message `want` and an empty $TMPDIR; prints `what`. */
+ * status 130 (0 if the drawing ended first), the message `want` and an
+ * empty $TMPDIR; prints `what`. */
 static void interrupt_drawing(const struct scratch *d, const char *what,
                               const char *const *args, const char *want)
 {
     setenv("TMPDIR", d->tmp, 1); /* passed on at the spawn */
-    double took;
-    char *text;
-    int status = interrupt_after(args, 0, d->plots, &took, &text);
+    const struct at_work w = {.dir = d->plots, .name = ""};
+    struct at_work_run k = signal_at_work(args, &w, 0, SIGINT);
     unsetenv("TMPDIR");
-    print_message("  %s: status %d\n", what, status);
-    assert_int_equal(status, 130);
-    assert_string_equal(text, want);
+    print_message("  %s: status %d, %.3f s after SIGINT\n", what,
+                  k.r.status, k.took);
+    assert_false(k.r.timed_out);
+    assert_int_equal(k.r.status, 130);
+    assert_string_equal(k.r.err, want);
     assert_int_equal(ru_count_files(d->tmp, ""), 0);
-    free(text);
+    ru_proc_free(&k.r);
 }
 
 /* SIGINT while `plot` draws (27 charts, each its own gnuplot: about a
@@ -846,26 +967,42 @@ static void test_interrupt_sweep_charts(void **state)
     ru_rmdir(d.dir);
 }
 
+/* SIGINT, SIGTERM and SIGKILL at seeded points of a sweep's work (from
+ * its journal's first line to its end): each must land; the results
+ * are the old ones or the new, and --resume finishes an interrupted
+ * sweep to the very same sweep.csv. */
 static void test_interrupt_sweep(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], out[300], ref[300];
+    char dir[256], out[300], ref[300], jout[320], jref[320];
     ru_mkdtemp(dir, sizeof dir, "interrupt_sweep");
     ru_fmt(out, sizeof out, "%s/out", dir);
     ru_fmt(ref, sizeof ref, "%s/ref", dir);
+    ru_fmt(jout, sizeof jout, "%s/sweep.journal", out);
+    ru_fmt(jref, sizeof jref, "%s/sweep.journal", ref);
     const char *prev_args[] = {"sweep", "tests/data/sweep_tiny.ini",
                                "--no-plot", "-q", "-o", out, NULL};
     struct proc r = ru_run(prev_args, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
+    /* At work once the journal has its first line, which the sweep
+     * writes after setting its handlers: in ref/ any journal's, in out/
+     * (which holds the previous sweep's) this sweep's. */
+    const struct at_work wref = {.path = jref,
+                                 .head = "salescap sweep journal "};
     const char *new_args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
                               "--no-plot", "-q", "-o", ref, NULL};
-    double t0 = ru_now();
-    r = ru_run(new_args, LIMIT);
-    double full = ru_now() - t0;
-    assert_int_equal(r.status, 0);
-    ru_proc_free(&r);
+    struct at_work_run k = signal_at_work(new_args, &wref, 0, 0);
+    assert_int_equal(k.r.status, 0);
+    ru_proc_free(&k.r);
+    double work = k.took;
+    char *journal = ru_read_file(jref, NULL), head[200];
+    assert_non_null(journal);
+    ru_fmt(head, sizeof head, "%.*s", (int)strcspn(journal, "\n") + 1,
+           journal);
+    free(journal);
+    const struct at_work w = {.path = jout, .head = head};
     struct snapshot old, new;
     snap_take(&old, out);
     snap_take(&new, ref);
@@ -873,34 +1010,48 @@ static void test_interrupt_sweep(void **state)
     static const char *const results[] = {"sweep.csv", "sweep.ini", NULL};
 
     uint64_t seed = 4242;
-    print_message("  full sweep %.2f s; kill points from seed %llu\n", full,
+    print_message("  %.2f s of work after %.2f s of start; kill points "
+                  "from seed %llu\n", work, k.to_work,
                   (unsigned long long)seed);
     const char *args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
                           "--no-plot", "-q", "-o", out, NULL};
-    int bad = 0, rounds = slow() ? 3 : 9;
+    int bad = 0, hit = 0, rounds = slow() ? 3 : 9;
     for (int i = 0; i < rounds; i++) {
         int sig = signals[i % 3];
-        double delay = full * 1.1 * unit(&seed);
-        r = kill_after(args, delay, sig);
-        int mode = r.status == 0 ? 1 : sig == SIGKILL ? 2 : 0;
+        double delay = work * 0.9 * unit(&seed);
+        k = signal_landed(args, &w, delay, sig, out, &old);
+        r = k.r;
+        int stopped = r.status != 0 && sig != SIGKILL && !r.signaled;
         if (r.timed_out) {
             print_error("  signal %d at %.3f s: still running\n", sig, delay);
             bad++;
-        } else if (r.status != 0 && sig != SIGKILL && !r.signaled) {
-            if (r.status != 128 + sig ||
-                !strstr(r.err, "points are done and kept in") ||
-                ru_count_files(out, ".tmp.") != 0) {
-                print_error("  signal %d at %.3f s: status %d, stderr: %s",
-                            sig, delay, r.status, r.err);
+        } else if (r.status == 0) {
+            print_error("  signal %d: the sweep ended before it, every "
+                        "time\n", sig);
+            bad++;
+        } else if (sig == SIGKILL) {
+            hit += r.signaled;
+            if (!r.signaled) {
+                print_error("  SIGKILL at %.3f s: status %d, stderr: %s",
+                            delay, r.status, r.err);
                 bad++;
             }
+        } else if (!stopped || r.status != 128 + sig ||
+                   !strstr(r.err, "points are done and kept in") ||
+                   ru_count_files(out, ".tmp.") != 0) {
+            print_error("  signal %d at %.3f s: status %d, stderr: %s", sig,
+                        delay, r.status, r.err);
+            bad++;
+        } else {
+            hit++;
         }
+        int mode = r.status == 0 ? 1 : sig == SIGKILL ? 2 : 0;
         int diff = snap_compare(out, &old, &new, mode, results);
         if (diff)
             print_error("  signal %d at %.3f s (status %d): %d files wrong\n",
                         sig, delay, r.status, diff);
         bad += diff;
-        if (r.status != 0 && sig != SIGKILL && !r.signaled) {
+        if (stopped) {
             /* --resume finishes it, to the very same sweep.csv. */
             const char *resume[] = {"sweep", "tests/data/sweep_slow.ini",
                                     "--resume", "-j", "2", "--no-plot", "-q",
@@ -911,57 +1062,64 @@ static void test_interrupt_sweep(void **state)
             bad += snap_compare(out, &new, &new, 1, results);
         }
         ru_proc_free(&r);
-        ru_rmdir(out);
-        assert_int_equal(mkdir(out, 0777), 0);
-        snap_restore(&old, out);
+        restore_dir(out, &old);
     }
+    print_message("  %d of %d signals landed during the sweep\n", hit,
+                  rounds);
     snap_free(&old);
     snap_free(&new);
     ru_rmdir(dir);
-    if (bad)
-        fail_msg("%d problems", bad);
+    if (bad || hit != rounds)
+        fail_msg("%d problems; %d of %d signals landed during the sweep",
+                 bad, hit, rounds);
 }
 
+/* SIGINT half-way through a trace's work (from its temporary file's
+ * appearance to its end): the message, status 130, the previous trace
+ * untouched and no temporary left. */
 static void test_interrupt_trace(void **state)
 {
     (void)state;
     need_binary();
-    char dir[256], file[300];
+    char dir[256], out[300], file[320], full[300];
     ru_mkdtemp(dir, sizeof dir, "interrupt_trace");
-    ru_fmt(file, sizeof file, "%s/trace.csv", dir);
+    ru_fmt(out, sizeof out, "%s/out", dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    ru_fmt(file, sizeof file, "%s/trace.csv", out);
     write_text(file, "previous trace\n");
-    /* A long replication: many reps over many weeks; the signal comes
-     * half-way through a full trace's time. */
-    char full[300];
+    struct snapshot old;
+    snap_take(&old, out);
+    /* A long replication: many reps over many weeks. At work once the
+     * temporary beside the output appears (made after the handlers). */
+    const char *reps = slow() ? "sales.reps=100" : "sales.reps=400";
+    const char *weeks = slow() ? "simulation.horizon_weeks=260"
+                               : "simulation.horizon_weeks=520";
     ru_fmt(full, sizeof full, "%s/full.csv", dir);
-    const char *ref[] = {"trace", TINY, "--set", "sales.reps=400", "--set",
-                         "simulation.horizon_weeks=520", "-o", full, NULL};
-    double t0 = ru_now();
-    struct proc r = ru_run(ref, LIMIT);
-    double took = ru_now() - t0;
-    assert_int_equal(r.status, 0);
-    ru_proc_free(&r);
-    const char *args[] = {"trace", TINY, "--set", "sales.reps=400", "--set",
-                          "simulation.horizon_weeks=520", "-o", file, NULL};
-    r = kill_after(args, took / 2, SIGINT);
-    print_message("  status %d at %.2f s of %.2f s\n", r.status, took / 2,
-                  took);
-    assert_false(r.timed_out);
+    const char *ref[] = {"trace", TINY, "--set", reps, "--set", weeks, "-o",
+                         full, NULL};
+    const struct at_work wref = {.dir = dir, .name = ".tmp."};
+    struct at_work_run k = signal_at_work(ref, &wref, 0, 0);
+    assert_int_equal(k.r.status, 0);
+    ru_proc_free(&k.r);
+    double work = k.took;
+    const char *args[] = {"trace", TINY, "--set", reps, "--set", weeks, "-o",
+                          file, NULL};
+    const struct at_work w = {.dir = out, .name = ".tmp."};
+    k = signal_landed(args, &w, work / 2, SIGINT, out, &old);
+    print_message("  status %d, %.3f s after SIGINT, %.2f s of work\n",
+                  k.r.status, k.took, work);
+    assert_false(k.r.timed_out);
+    assert_false(k.r.signaled);
+    assert_int_equal(k.r.status, 130);
+    assert_string_equal(k.r.err, "salescap: interrupted; no trace "
+                                 "written\n");
     char *text = ru_read_file(file, NULL);
     assert_non_null(text);
-    if (r.signaled) {
-        assert_string_equal(text, "previous trace\n"); /* before main() */
-    } else if (r.status == 130) {
-        assert_string_equal(r.err, "salescap: interrupted; no trace "
-                                   "written\n");
-        assert_string_equal(text, "previous trace\n");
-    } else {
-        assert_int_equal(r.status, 0); /* it won the race */
-        assert_true(!strncmp(text, "time,week,event,entity,details\n", 31));
-    }
+    assert_string_equal(text, "previous trace\n");
     free(text);
-    assert_int_equal(ru_count_files(dir, ".tmp."), 0);
-    ru_proc_free(&r);
+    assert_int_equal(ru_count_files(out, ".tmp."), 0);
+    ru_proc_free(&k.r);
+    snap_free(&old);
     ru_rmdir(dir);
 }
 

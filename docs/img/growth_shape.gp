@@ -6,7 +6,6 @@ if (!exists("csv")) csv = 'results/growth/quarterly.csv'
 if (!exists("out")) out = 'docs/img/growth_shape.png'
 set terminal pngcairo size 1200,700 noenhanced font 'DejaVu Sans,11' background rgb 'white'
 set output out
-set encoding utf8
 set datafile separator ','
 set linetype 1 lc rgb '#000000' lw 2 dt 1 pt 7 ps 1.1
 set linetype 2 lc rgb '#D55E00' lw 2 dt 2 pt 5 ps 1.1
