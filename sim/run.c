@@ -418,7 +418,12 @@ static int result_alloc_pairs(struct run_result *r, const struct params *p)
     assert(k == r->npairs);
     r->dec_metric = p->decision.metric_id;
     r->dec_q0 = p->decision.q0;
-    r->dec_q1 = p->decision.q1;
+    /* config_resolve keeps the quarters inside the horizon; a caller
+     * that shortens the horizon afterwards cuts them (or loses them). */
+    r->dec_q1 = p->decision.q1 < r->quarters ? p->decision.q1
+                                             : r->quarters - 1;
+    if (r->dec_q0 > r->dec_q1)
+        r->dec_metric = -1;
     r->dec_lower = p->decision.better == DECISION_LOWER;
     if (r->dec_metric < 0)
         return 0;

@@ -18,9 +18,11 @@
 
 #include "robust_util.h"
 
+#include "config.h"
 #include "csvread.h"
 #include "metrics.h"
 #include "params.h"
+#include "run.h"
 
 #define DECISION "tests/data/decision.ini"
 #define NSCEN 4 /* baseline, pull, zero, hire */
@@ -574,6 +576,41 @@ static void test_plot_redraw(void **state)
     ru_rmdir(d);
 }
 
+/* A caller that shortens the horizon after resolving (the fuzzer does)
+ * gets the decision's quarters cut to it, or no decision when none is
+ * left, never a decision over weeks the run does not have. */
+static void test_quarters_past_a_shortened_horizon(void **state)
+{
+    (void)state;
+    static const char *const ranges[] = {"1-2", "2-2"};
+    for (int i = 0; i < 2; i++) {
+        struct config cfg = {0};
+        struct params p = {0};
+        struct run_result r = {0};
+        struct err e = {0};
+        char set[64];
+        ru_fmt(set, sizeof set, "decision.quarters=%s", ranges[i]);
+        assert_int_equal(config_load(&cfg, DECISION, &e), 0);
+        assert_int_equal(config_set(&cfg, set, &e), 0);
+        assert_int_equal(config_resolve(&cfg, &p, &e), 0);
+        p.sim.horizon_weeks = 13;
+        struct run_opts o = {.jobs = 1, .replications = 2};
+        if (run_simulate(&p, &o, &r, &e) != 0)
+            fail_msg("%s", e.msg);
+        if (i == 0) {
+            assert_int_equal(r.dec_metric, M_REVENUE);
+            assert_int_equal(r.dec_q1, 0);
+            assert_true(fabs(r.dec_wins[0] + r.dec_wins[1] + r.dec_wins[2] +
+                             r.dec_wins[3] - 2.0) < 1e-12);
+        } else {
+            assert_int_equal(r.dec_metric, -1);
+        }
+        run_result_destroy(&r);
+        params_destroy(&p);
+        config_destroy(&cfg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_default_metric),
         cmocka_unit_test(test_bad_decision),
         cmocka_unit_test(test_plot_redraw),
+        cmocka_unit_test(test_quarters_past_a_shortened_horizon),
     };
     return cmocka_run_group_tests_name("decision", tests, setup, teardown);
 }
