@@ -10,7 +10,8 @@
  * 1e5 events; files with more than 6 stages, 3 scenarios or hires above
  * 50 people are skipped), simulated on one thread, and written out. The
  * run must end in success or an error with a message; every number of
- * weekly.csv, quarterly.csv and comparison.csv must be finite or empty.
+ * weekly.csv, quarterly.csv, comparison.csv and replications.csv must be
+ * finite or empty.
  */
 #include <math.h>
 #include <gsl/gsl_errno.h>
@@ -116,17 +117,17 @@ static void check_csv(const char *path)
     fclose(f);
 }
 
-static const char *const out_files[] = {
-    "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
-    "summary.txt", "run.ini",
+/* The CSVs whose fields from the fourth on are all numbers. */
+static const char *const checked[] = {
+    "weekly.csv", "quarterly.csv", "comparison.csv", "replications.csv",
 };
 
 /* Removes the output folder (before fuzz_files.h removes its own). */
 static void remove_out(void)
 {
     char path[256];
-    for (size_t i = 0; i < sizeof out_files / sizeof out_files[0]; i++) {
-        snprintf(path, sizeof path, "%s/out/%s", fuzz_dir, out_files[i]);
+    for (size_t i = 0; i < OUTPUT_NFILES; i++) {
+        snprintf(path, sizeof path, "%s/out/%s", fuzz_dir, output_files[i]);
         unlink(path);
     }
     snprintf(path, sizeof path, "%s/out", fuzz_dir);
@@ -166,19 +167,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (e.kind != ERR_NONE || config_resolve(&cfg, &p, &e) != 0 ||
         cut_down(&p) != 0)
         goto done;
-    struct run_opts o = {.jobs = 1, .replications = 2};
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/out", fuzz_dir);
+    struct output_reps reps = {0};
+    struct run_opts o = {.jobs = 1, .replications = 2,
+                         .on_commit = output_reps_commit,
+                         .on_commit_ctx = &reps};
+    if (output_reps_open(&reps, dir, &p, &e) != 0)
+        fail("cannot open replications.csv", e.msg);
     if (run_simulate(&p, &o, &r, &e) != 0) {
         if (e.kind == ERR_NONE || !e.msg[0])
             fail("run_simulate failed without a message", NULL);
+        output_reps_close(&reps, 1);
         goto done;
     }
-    char dir[128];
-    snprintf(dir, sizeof dir, "%s/out", fuzz_dir);
-    if (output_write_run(dir, &cfg, &p, &r, "", NULL, &e) != 0)
+    if (output_write_run(dir, &cfg, &p, &r, "", &reps, NULL, &e) != 0)
         fail("cannot write the outputs", e.msg);
-    for (size_t i = 0; i < 3; i++) {
+    output_reps_close(&reps, 0);
+    for (size_t i = 0; i < sizeof checked / sizeof checked[0]; i++) {
         char path[256];
-        snprintf(path, sizeof path, "%s/%s", dir, out_files[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, checked[i]);
         check_csv(path);
     }
 done:

@@ -1,9 +1,10 @@
 /*
  * output: the files of a finished run, and its summary table.
  *
- * weekly.csv, quarterly.csv, comparison.csv, scenarios.csv, summary.txt
- * and run.ini (see INTERFACE.md and docs/outputs.md) are all written to
- * temporaries first and renamed into place together, with SIGINT and
+ * weekly.csv, quarterly.csv, comparison.csv, scenarios.csv, summary.txt,
+ * run.ini, pairs.csv, ranking.csv and replications.csv (see INTERFACE.md
+ * and docs/outputs.md) are all written to temporaries first (the last
+ * while the run commits) and renamed into place together, with SIGINT and
  * SIGTERM held back during the renames: a run replaces the previous
  * results as a whole or not at all.
  */
@@ -12,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "afile.h"
 #include "config.h"
 #include "err.h"
 #include "params.h"
@@ -28,17 +30,70 @@ int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
 
 /* The names of the files a run writes into its folder. */
-#define OUTPUT_NFILES 6
+#define OUTPUT_NFILES 9
 extern const char *const output_files[OUTPUT_NFILES];
 
+/* replications.csv, streamed while the run commits (one row per
+ * scenario, replication and flow metric: its total over the horizon),
+ * into a temporary that output_write_run renames with the other files. */
+struct output_reps {
+    struct afile af;
+    const struct params *p; /* borrowed */
+    int quarters;
+    char *dir, *made;       /* the folder, and the outermost part of its
+                             * path that opening created (or NULL) */
+};
+
+/* Creates dir if missing and opens replications.csv's temporary in it,
+ * with its header. Returns 0, or -1 with e set; either way the caller
+ * ends with output_reps_close. */
+int output_reps_open(struct output_reps *o, const char *dir,
+                     const struct params *p, struct err *e);
+
+/* Ends o: removes the temporary unless output_write_run took it over,
+ * and with failed set, the folders output_reps_open created, if still
+ * empty (a failed run into a new folder leaves nothing behind). Safe on
+ * a zeroed struct. */
+void output_reps_close(struct output_reps *o, int failed);
+
+/* The run's commit hook (run_opts.on_commit, ctx an output_reps): writes
+ * replication rep's rows. Write errors show when the file is finished. */
+void output_reps_commit(void *ctx, long rep, const double *v,
+                        const unsigned char *ok);
+
 /* Writes all run files into dir (created if missing). summary is the text
- * of summary.txt. The files are written and synced as temporaries first,
- * then renamed together: an error, or *stop (set by a signal handler;
- * NULL: none) found set before the renames, leaves the previous files as
- * they were. Returns 0, or -1 with e set ("interrupted" for *stop). */
+ * of summary.txt; reps is replications.csv as the run streamed it, taken
+ * over (renamed with the set, or removed on failure; *reps is zeroed).
+ * The files are written and synced as temporaries first, then renamed
+ * together: an error, or *stop (set by a signal handler; NULL: none)
+ * found set before the renames, leaves the previous files as they were.
+ * Returns 0, or -1 with e set ("interrupted" for *stop). */
 int output_write_run(const char *dir, const struct config *cfg,
                      const struct params *p, const struct run_result *r,
-                     const char *summary, volatile int *stop, struct err *e);
+                     const char *summary, struct output_reps *reps,
+                     volatile int *stop, struct err *e);
+
+/* pairs.csv: every pair of scenarios, a - b, by quarter and in total for
+ * every comparison metric, then the decision metric over its quarters
+ * (quarter "A-B"). */
+void output_write_pairs(FILE *f, const struct params *p,
+                        const struct run_result *r);
+
+/* ranking.csv: the options in rank order (decision.h); only the header
+ * when the run made no decision. Returns 0, or -1 out of memory. */
+int output_write_ranking(FILE *f, const struct params *p,
+                         const struct run_result *r);
+
+/* The ranking table and its sentence that end the summary (nothing when
+ * the run made no decision or has no scenario). Returns 0, or -1 out of
+ * memory. */
+int output_summary_decision(FILE *out, const struct params *p,
+                            const struct run_result *r);
+
+/* The ID of scenario s of p in the CSVs ("baseline" for 0), and the name
+ * of comparison metric m (comparison.csv, pairs.csv). */
+const char *output_scenario_id(const struct params *p, int s);
+const char *output_cmp_name(int m);
 
 /* Formats x for CSV: %.10g, with -0 written as 0. */
 void output_num(char *buf, size_t size, double x);

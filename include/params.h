@@ -105,6 +105,22 @@ struct market_params {
     double reputation_smoothing_weeks; /* how slowly the market notices */
 };
 
+/* [decision]: the metric and the quarters on which the options (the
+ * baseline and every scenario) are ranked (ranking.csv). */
+#define DECISION_DEFAULT_METRIC "net_value"
+
+enum decision_better { DECISION_HIGHER = 0, DECISION_LOWER };
+
+struct decision_params {
+    char *metric;      /* a flow or level metric's name */
+    char *quarters;    /* "all" or "A-B", as written */
+    int better;        /* enum decision_better, stored as int */
+    /* Resolved by config_resolve: */
+    int metric_id;     /* metric_find(metric), or -1: no decision (the
+                        * default names a metric this build lacks) */
+    int q0, q1;        /* quarters, 0-based, inclusive */
+};
+
 /* Interventions. */
 enum iv_type {
     IV_PULL = 0,
@@ -229,6 +245,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct decision_params decision;
     size_t n_scenarios;
     struct scenario *scenarios;
 };

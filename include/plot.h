@@ -19,9 +19,13 @@
  *   backlog.EXT       ops backlog hours and expected onboarding delay (y2)
  *   pipeline.EXT      open opportunities and pipeline value (y2)
  *   rep_hours.EXT     rep hours by activity, stacked, one panel a scenario
+ *   impact.EXT        each option's cumulative impact against doing
+ *                     nothing by quarter, with its band (the decision's)
+ *   ranking.EXT       each option's paired difference from doing nothing
+ *                     over the decision's quarters, and its p_best
  *   dashboard_ID.EXT  four charts on one page, for each scenario ID
  * lost_revenue and the dashboards need at least one scenario besides the
- * baseline. SVG output is byte-for-byte reproducible; PDF is not (cairo
+ * baseline; impact and ranking also a ranking (ranking.csv with rows). SVG output is byte-for-byte reproducible; PDF is not (cairo
  * stamps a creation date).
  */
 #ifndef SALESCAP_PLOT_H
@@ -65,11 +69,11 @@ enum plot_format {
  * signal handler): set, they stop with the error "interrupted". */
 void plot_set_stop(volatile sig_atomic_t *stop);
 
-#define PLOT_NCHARTS 5
+#define PLOT_NCHARTS 7
 extern const char *const plot_chart_names[PLOT_NCHARTS];
 
 /* Draws every chart of the run in run_dir (weekly.csv, comparison.csv,
- * scenarios.csv) into plots_dir (created with its parents if missing), in
+ * scenarios.csv, ranking.csv and pairs.csv) into plots_dir (created with its parents if missing), in
  * each format of the bitmask formats (0 means PLOT_PNG), each with its .gp
  * script. Returns the number of images written, or -1 with e set:
  * ERR_CONFIG for unreadable CSVs, ERR_RUNTIME for I/O and gnuplot

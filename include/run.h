@@ -33,6 +33,14 @@ struct run_opts {
     long max_replications; /* cap for precision mode */
     int progress;          /* draw a progress bar on stderr */
     volatile int *stop;    /* set by a signal handler to stop early */
+    /* Called by the commit, under its lock and in replication order,
+     * with replication rep's values of every scenario s, metric m and
+     * period q (a quarter, or the whole horizon at q = quarters):
+     * v[(s * (quarters + 1) + q) * M_COUNT + m], defined where ok[the
+     * same index]. Borrowed for the call. NULL: no hook. */
+    void (*on_commit)(void *ctx, long rep, const double *v,
+                      const unsigned char *ok);
+    void *on_commit_ctx;
 };
 
 /* Accumulators, each indexed [scenario][period][metric], scenario 0 being
@@ -47,6 +55,31 @@ struct run_result {
     struct acc *cmp_delta;
     struct acc *warm_revenue; /* baseline, every week incl. warm-up */
     struct acc *warm_backlog;
+    /* Option against option: pair k is scenario pair_a[k] minus scenario
+     * pair_b[k] (0 is the baseline), for each a >= 1 the baseline first,
+     * then every later scenario: (1,0), (1,2), ..., (2,0), (2,3), ...
+     * pairs holds npairs * (quarters + 1) * CMP_COUNT accumulators of the
+     * paired difference a - b, in the periods and metrics of cmp_delta:
+     * a comparison metric of the baseline is 0, so pair (a, 0) is
+     * cmp_delta of a. */
+    int npairs;
+    int *pair_a, *pair_b;
+    struct acc *pairs;
+    /* The commit's scratch, not a result: the replication being
+     * committed's differences from the baseline, indexed as cmp_delta
+     * (rep_delta_ok: defined). */
+    double *rep_delta;
+    unsigned char *rep_delta_ok;
+    /* The decision ([decision] of params.h); dec_metric < 0: none. The
+     * value of an option in a replication is dec_metric combined over
+     * quarters dec_q0..dec_q1 (0-based). dec_value[s] accumulates it,
+     * dec_diff[a * nscen + b] the paired a - b, and dec_wins[s] counts
+     * the replications in which s was best (ties shared evenly, so the
+     * wins sum to the replications). dec_lower: lower is better. */
+    int dec_metric, dec_q0, dec_q1, dec_lower;
+    struct acc *dec_value;
+    struct acc *dec_diff;
+    double *dec_wins;
     double seconds;         /* wall time of the simulation */
     double precision;       /* precision mode: the target, else 0 */
     double reached;         /* precision mode: the widest relative
@@ -70,6 +103,12 @@ static inline size_t run_cmp_index(const struct run_result *r, int s, int q,
                                    int m)
 {
     return ((size_t)(s - 1) * (r->quarters + 1) + q) * CMP_COUNT + m;
+}
+
+static inline size_t run_pair_index(const struct run_result *r, int k,
+                                    int q, int m)
+{
+    return ((size_t)k * (r->quarters + 1) + q) * CMP_COUNT + m;
 }
 
 /* Simulates p with options o into res (zeroed). Returns 0, or -1 with e

@@ -15,6 +15,10 @@
  * scenarios.csv is missing, scenarios come from weekly.csv in order of
  * appearance, titled by their IDs, without windows.
  *
+ * ranking.csv and pairs.csv (the decision: which option is best) are
+ * read when ranking.csv is there and has rows: runs from before them
+ * have none, and their charts are drawn without the decision's.
+ *
  * Missing values are NaN. A weekly row with an empty CI (n < 2) gets a
  * zero-width band (ci_low = ci_high = mean).
  */
@@ -51,6 +55,18 @@ struct rd_scenario {
     int end_week;   /* last week, inclusive; -1: to the horizon's end */
 };
 
+/* One option of the decision: a row of ranking.csv, and from pairs.csv
+ * its paired difference from the baseline over the decision's quarters
+ * (0 for the baseline itself; NaN bounds without an interval). */
+struct rd_rank {
+    int s;                     /* scenario index */
+    double mean, lo, hi;       /* its decision value */
+    double p_best, p_lo, p_hi; /* share of replications it was best */
+    int rank;                  /* 1 = best */
+    int tied;                  /* tied with the best: 1, 0; -1 unknown */
+    double vs, vs_lo, vs_hi;   /* minus the baseline's, paired */
+};
+
 struct rundata {
     int nscen;                  /* scenarios, baseline first */
     struct rd_scenario *scen;
@@ -59,12 +75,19 @@ struct rundata {
     int replications;           /* the largest n in weekly.csv */
     double *weekly;             /* see rundata_week() */
     double *comp;               /* see rundata_comp() */
+    int ndec;                   /* options ranked, in rank order; 0: no
+                                 * decision (or no ranking.csv) */
+    struct rd_rank *dec;
+    char *dec_metric;           /* ranking.csv's metric */
+    int dec_q0, dec_q1;         /* its quarters, 1-based (pairs.csv) */
+    int dec_lower;              /* lower is better: the means rise with
+                                 * the rank */
 };
 
 /* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: ERR_CONFIG
  * for a missing CSV and for a malformed one (missing columns, bad
- * numbers, unknown scenarios, with FILE:LINE); ERR_RUNTIME for a read
- * error or no memory. */
+ * numbers, unknown scenarios, with FILE:LINE; a ranking without its
+ * rows in pairs.csv); ERR_RUNTIME for a read error or no memory. */
 int rundata_load(struct rundata *rd, const char *run_dir, struct err *e);
 
 /* Checks that weekly.csv (of run_dir) held the mean of each of the n

@@ -36,6 +36,14 @@ void acc_summary(const struct acc *a, struct summary *s);
 /* Half-width of the 95 % interval (0 when undefined). */
 double acc_halfwidth(const struct acc *a);
 
+/* The 95 % Wilson score interval of a binomial proportion: x successes
+ * (may be fractional: shared ties) in n > 0 trials, into [*lo, *hi],
+ * within [0, 1]. Wilson (1927), "Probable inference, the law of
+ * succession, and statistical inference", JASA 22:209-212: unlike the
+ * normal approximation it stays inside [0, 1] and is not empty at 0 or 1
+ * successes. */
+void stats_wilson(double x, double n, double *lo, double *hi);
+
 /* MSER-5 (White 1997): batches the series x[0..n) into means of 5 and
  * returns the truncation point d (in batches) minimising the standard
  * error of the mean of what is left; only truncations leaving at least

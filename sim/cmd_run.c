@@ -255,10 +255,17 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         .progress = a->o.progress && !a->o.quiet, .stop = &stop_flag,
     };
     struct run_result r = {0};
+    struct output_reps reps = {0};
     struct err e = {0};
     char *text = NULL;
     size_t len = 0;
     int rc = EXIT_RUNTIME;
+    /* replications.csv is streamed while the run commits, so its folder
+     * is made now; its temporary goes when the run fails. */
+    if (output_reps_open(&reps, out, p, &e) != 0)
+        goto done;
+    o.on_commit = output_reps_commit;
+    o.on_commit_ctx = &reps;
     if (run_simulate(p, &o, &r, &e) != 0)
         goto done;
     if (a->precision > 0.0)
@@ -268,7 +275,7 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         err_set(&e, ERR_RUNTIME, "out of memory");
         goto done;
     }
-    if (output_write_run(out, cfg, p, &r, text, &stop_flag, &e) != 0)
+    if (output_write_run(out, cfg, p, &r, text, &reps, &stop_flag, &e) != 0)
         goto done;
     *committed = 1;
     if (r.precision > 0.0 && !(r.reached <= r.precision))
@@ -285,6 +292,7 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
 done:
     if (rc && !stop_signal)
         cli_error("%s", e.msg);
+    output_reps_close(&reps, rc != 0);
     free(text);
     run_result_destroy(&r);
     return rc;

@@ -59,9 +59,10 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market), then the templates. */
+ * support, clients, market, decision), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
-    cfgk_support, cfgk_clients, cfgk_market, cfgk_stage, cfgk_scenario;
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_decision, cfgk_stage,
+    cfgk_scenario;
 
 /* The keys of intervention type t. */
 const struct cfgk_table *cfgk_iv(enum iv_type t);
@@ -75,7 +76,9 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p);
 int cfgk_parse(const struct cfgk *k, const char *value, void *base,
                struct err *e);
 
-/* Fills base with the defaults of table t (they cannot fail). */
+/* Fills base with the defaults of table t. They are in range; a text
+ * default (CFGK_STRING) is copied, and left NULL when memory runs out:
+ * whoever resolves the table checks. */
 void cfgk_defaults(const struct cfgk_table *t, void *base);
 
 struct config_entry;
@@ -117,6 +120,11 @@ const char *cfgk_suggest(const char *name, const char *const *cand, size_t n);
 struct config;
 int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
                            struct err *e);
+
+/* Checks [decision] metric and quarters and fills p->decision's resolved
+ * fields (config_decision.c); the horizon is resolved. */
+int cfgk_resolve_decision(const struct config *cfg, struct params *p,
+                          struct err *e);
 
 /* Built-in pipeline used when the files define no [stage.NAME]. */
 struct cfgk_builtin_stage {

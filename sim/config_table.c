@@ -186,6 +186,22 @@ static const struct cfgk market_keys[] = {
           "weeks over which the market notices delivery delay"),
 };
 
+static const char *const better_names[] = {"higher", "lower", NULL};
+
+/* The metric is a name checked by config_resolve against metrics.h (a
+ * flow or a level), and quarters a range checked against the horizon. */
+static const struct cfgk decision_keys[] = {
+    {"metric", CFGK_STRING, DECISION_DEFAULT_METRIC, NOMIN, NOMAX, 0,
+     offsetof(struct decision_params, metric), NULL,
+     "metric the options are ranked on: a flow (summed over the quarters) "
+     "or a level (at their end)"},
+    {"quarters", CFGK_STRING, "all", NOMIN, NOMAX, 0,
+     offsetof(struct decision_params, quarters), NULL,
+     "quarters of the decision: all, or A-B (1-based, inclusive: 1-6)"},
+    K_ENUM("better", "higher", better_names, struct decision_params, better,
+           "whether a higher or a lower value of the metric is better"),
+};
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
@@ -198,6 +214,7 @@ const struct cfgk_table cfgk_operations = TABLE("operations", operations_keys);
 const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
+const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
 
@@ -215,6 +232,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->clients;
     if (t == &cfgk_market)
         return &p->market;
+    if (t == &cfgk_decision)
+        return &p->decision;
     return NULL;
 }
 

@@ -138,6 +138,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
+    put_fixed(&w, &cfgk_decision, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
@@ -200,7 +201,8 @@ int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_scenario,
+        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_decision,
+        &cfgk_scenario,
     };
     char prefix[64];
     fputs("| section | key | default | values | meaning |\n"

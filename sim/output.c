@@ -111,6 +111,16 @@ static const char *cmp_name(int m)
     return metric_table[m].name;
 }
 
+const char *output_cmp_name(int m)
+{
+    return cmp_name(m);
+}
+
+const char *output_scenario_id(const struct params *p, int s)
+{
+    return scen_id(p, s);
+}
+
 static void write_cmp_row(FILE *f, const struct run_result *r, int s, int q,
                           int m)
 {
@@ -395,18 +405,21 @@ int output_summary(FILE *out, const struct params *p,
     }
     for (int s = 1; s < r->nscen; s++)
         scenario_table(out, p, r, s);
+    if (output_summary_decision(out, p, r) != 0)
+        return -1;
     return ferror(out) ? -1 : 0;
 }
 
 /* ---- the files -------------------------------------------------------- */
 
 enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
-       F_COUNT };
+       F_PAIRS, F_RANKING, F_REPLICATIONS, F_COUNT };
 _Static_assert(F_COUNT == OUTPUT_NFILES, "output_files");
 
 const char *const output_files[OUTPUT_NFILES] = {
     "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
-    "summary.txt", "run.ini",
+    "summary.txt", "run.ini", "pairs.csv", "ranking.csv",
+    "replications.csv",
 };
 
 static int fill(struct afile *af, const struct config *cfg,
@@ -417,6 +430,9 @@ static int fill(struct afile *af, const struct config *cfg,
     write_quarterly(af[F_QUARTERLY].f, p, r);
     write_comparison(af[F_COMPARISON].f, p, r);
     write_scenarios(af[F_SCENARIOS].f, p);
+    output_write_pairs(af[F_PAIRS].f, p, r);
+    if (output_write_ranking(af[F_RANKING].f, p, r) != 0)
+        return -1;
     fputs(summary, af[F_SUMMARY].f);
     fputs("; salescap " SALESCAP_VERSION ": every resolved parameter of this "
           "run.\n; `salescap run run.ini` reproduces it.\n",
@@ -426,15 +442,20 @@ static int fill(struct afile *af, const struct config *cfg,
 
 int output_write_run(const char *dir, const struct config *cfg,
                      const struct params *p, const struct run_result *r,
-                     const char *summary, volatile int *stop, struct err *e)
+                     const char *summary, struct output_reps *reps,
+                     volatile int *stop, struct err *e)
 {
     struct afile af[F_COUNT];
     memset(af, 0, sizeof af);
-    if (mkdir_p(dir, e) != 0)
-        return -1;
+    af[F_REPLICATIONS] = reps->af; /* written by the run: taken over */
+    memset(&reps->af, 0, sizeof reps->af);
     int rc = -1, i;
+    if (mkdir_p(dir, e) != 0)
+        goto abort;
     for (i = 0; i < F_COUNT; i++) {
         char path[4096];
+        if (i == F_REPLICATIONS)
+            continue;
         snprintf(path, sizeof path, "%s/%s", dir, output_files[i]);
         if (afile_open(&af[i], path, e) != 0)
             goto abort;

@@ -31,6 +31,7 @@ struct resolve {
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
     &cfgk_support,    &cfgk_clients, &cfgk_market,
+    &cfgk_decision,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -130,7 +131,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, decision, scenario.ID",
         s->name);
 }
 
@@ -354,6 +355,8 @@ void params_destroy(struct params *p)
     for (size_t i = 0; i < p->n_scenarios; i++)
         scenario_free(&p->scenarios[i]);
     free(p->scenarios);
+    free(p->decision.metric);
+    free(p->decision.quarters);
     memset(p, 0, sizeof *p);
 }
 
@@ -368,6 +371,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = apply_model(&r);
     if (!rc)
         rc = cfgk_resolve_scenarios(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_decision(cfg, p, e);
     if (rc)
         params_destroy(p);
     return rc;

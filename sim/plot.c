@@ -25,6 +25,7 @@
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
     "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
+    "impact",  "ranking",
 };
 
 enum chart_kind {
@@ -33,6 +34,8 @@ enum chart_kind {
     CHART_BACKLOG,
     CHART_PIPELINE,
     CHART_REP_HOURS,
+    CHART_IMPACT,
+    CHART_RANKING,
     CHART_DASHBOARD,
 };
 
@@ -69,6 +72,8 @@ static void canvas_size(const struct plot_job *job, enum chart_kind k,
     size[1] = k == CHART_DASHBOARD ? GP_DASH_HEIGHT : GP_HEIGHT;
     if (k == CHART_REP_HOURS)
         size[1] = chart_grid_height(n);
+    if (k == CHART_RANKING)
+        size[1] = chart_ranking_height(job->rd->ndec);
     if ((k == CHART_BACKLOG || k == CHART_PIPELINE) && n > 2)
         size[1] = chart_grid_height(n - 1);
 }
@@ -109,6 +114,12 @@ static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
         break;
     case CHART_REP_HOURS:
         chart_rep_hours(f, &set);
+        break;
+    case CHART_IMPACT:
+        chart_impact(f, &set, &gp_full);
+        break;
+    case CHART_RANKING:
+        chart_ranking(f, job->rd);
         break;
     case CHART_DASHBOARD:
         chart_dashboard(f, job->rd, s);
@@ -302,9 +313,11 @@ static int draw_all(struct plot_job *job, struct err *e)
 {
     const struct rundata *rd = job->rd;
     int compare = rd->nscen > 1 && rd->quarters > 0;
+    int decide = compare && rd->ndec > 1;
     int rc = check_ids(rd, e);
-    for (int k = CHART_REVENUE; rc == 0 && k <= CHART_REP_HOURS; k++)
-        if (k != CHART_LOST || compare)
+    for (int k = CHART_REVENUE; rc == 0 && k <= CHART_RANKING; k++)
+        if ((k != CHART_LOST || compare) &&
+            (k < CHART_IMPACT || decide))
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
     int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);
     for (int s = 1; rc == 0 && dash && s < rd->nscen; s++)

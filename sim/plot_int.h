@@ -55,6 +55,10 @@ struct gp_set {
  * characters as spaces). */
 void gp_str(FILE *f, const char *s);
 
+/* Writes s as a gnuplot string of at most max bytes, cut at a character
+ * boundary and ended with an ellipsis when too long. */
+void gp_str_fit(FILE *f, const char *s, size_t max);
+
 /* Writes v for a datablock: "NaN" when not a number. */
 void gp_num(FILE *f, double v);
 
@@ -126,6 +130,16 @@ void chart_rep_hours(FILE *f, const struct gp_set *set);
 int chart_grid_height(int panels);
 /* The dashboard of scenario s (>= 1): four panels on one page. */
 void chart_dashboard(FILE *f, const struct rundata *rd, int s);
+
+/* --- plot_decision.c: when the run ranked its options (rd->ndec) --- */
+
+/* Each option's cumulative impact against doing nothing, by quarter. */
+void chart_impact(FILE *f, const struct gp_set *set,
+                  const struct gp_frame *fr);
+/* Each option's difference from doing nothing, and its share of best. */
+void chart_ranking(FILE *f, const struct rundata *rd);
+/* Canvas height in pixels of the ranking of this many options. */
+int chart_ranking_height(int options);
 
 /* --- plot.c: the chart files --- */
 

@@ -259,9 +259,7 @@ void gp_house(FILE *f, const struct gp_frame *fr, int y2)
             m[0], key_top(fr), fr->compact ? 9 : 10);
 }
 
-/* Writes s as a gnuplot string of at most max bytes, cut at a character
- * boundary and ended with an ellipsis when too long. */
-static void gp_str_fit(FILE *f, const char *s, size_t max)
+void gp_str_fit(FILE *f, const char *s, size_t max)
 {
     char buf[512];
     size_t n = strlen(s);

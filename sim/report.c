@@ -23,6 +23,7 @@
 
 #include "afile.h"
 #include "csvread.h"
+#include "decision.h"
 #include "plot.h"
 #include "rundata.h"
 
@@ -37,7 +38,19 @@ static const char *const captions[PLOT_NCHARTS] = {
     "Open opportunities (solid) and the annual value of the pipeline "
     "(dashed).",
     "Where the reps' hours go each week, stacked by activity.",
+    "Each option's cumulative effect against doing nothing (the "
+    "baseline), quarter by quarter, on the same random numbers: the mean "
+    "with its 95% confidence band; above zero is better.",
+    "Left: each option minus doing nothing over the decision's quarters, "
+    "paired, with its 95% confidence interval. Right: the share of "
+    "replications in which the option came out best, with its 95% Wilson "
+    "interval.",
 };
+
+/* The decision's charts, shown at the top with the ranking rather than
+ * with the others. */
+enum { CHART_IMPACT = 5, CHART_RANKING = 6 };
+_Static_assert(PLOT_NCHARTS == 7, "captions and the decision's charts");
 
 static const char page_style[] =
     "body{margin:0;background:#f4f4f2;color:#222;"
@@ -81,33 +94,43 @@ static void html(FILE *f, const char *s)
     html_esc(f, s, strlen(s));
 }
 
-/* Writes the "Headline:" lines of summary.txt as list items; returns how
- * many there were (0 when the file is missing). */
-static int headlines_from_summary(FILE *f, const char *run_dir)
+/* Writes the lines of summary.txt that start with prefix, between open
+ * and close (the prefix left out unless keep); returns how many there
+ * were (0 when the file is missing). */
+static int lines_from_summary(FILE *f, const char *run_dir,
+                              const char *prefix, int keep, const char *open,
+                              const char *close)
 {
     char *path = rundata_path(run_dir, "summary.txt");
-    size_t len;
+    size_t len, plen = strlen(prefix);
     char *text = path ? csv_slurp(path, &len, NULL) : NULL;
     free(path);
     int n = 0;
     for (char *p = text; p && *p;) {
         size_t k = strcspn(p, "\n");
-        if (strncmp(p, "Headline:", 9) == 0) {
-            char *s = p + 9;
+        if (strncmp(p, prefix, plen) == 0) {
+            char *s = keep ? p : p + plen;
             while (*s == ' ')
                 s++;
             size_t m = (size_t)(p + k - s);
             while (m > 0 && isspace((unsigned char)s[m - 1]))
                 m--;
-            fputs("<li>", f);
+            fputs(open, f);
             html_esc(f, s, m);
-            fputs("</li>\n", f);
+            fputs(close, f);
             n++;
         }
         p += k + (p[k] == '\n');
     }
     free(text);
     return n;
+}
+
+/* The "Headline:" lines of summary.txt as list items. */
+static int headlines_from_summary(FILE *f, const char *run_dir)
+{
+    return lines_from_summary(f, run_dir, "Headline:", 0, "<li>",
+                              "</li>\n");
 }
 
 /* One sentence about scenario s from its total lost revenue. */
@@ -285,18 +308,32 @@ static time_t mtime_of(const char *dir, const char *name)
     return ok ? st.st_mtime : (time_t)-1;
 }
 
+/* Whether the run draws chart i (plot.c's rules): lost_revenue when it
+ * compares scenarios, impact and ranking when it also ranked them. */
+static int chart_drawn(int i, const struct rundata *rd)
+{
+    int compare = rd->nscen > 1 && rd->quarters > 0;
+    if (i == CHART_IMPACT || i == CHART_RANKING)
+        return compare && rd->ndec > 1;
+    return i != 1 || compare;
+}
+
 /* True when dir holds every chart as an SVG at least as new as the CSVs
- * (lost_revenue only when the run compares scenarios). */
+ * (those chart_drawn says the run has). */
 static int svgs_fresh(const char *dir, const char *run_dir,
                       const struct rundata *rd)
 {
-    time_t t0 = mtime_of(run_dir, "weekly.csv");
-    time_t t1 = mtime_of(run_dir, "comparison.csv");
-    if (t1 > t0)
-        t0 = t1;
+    static const char *const csvs[] = {"weekly.csv", "comparison.csv",
+                                       "ranking.csv", "pairs.csv"};
+    time_t t0 = (time_t)-1;
+    for (size_t k = 0; k < sizeof csvs / sizeof csvs[0]; k++) {
+        time_t t1 = mtime_of(run_dir, csvs[k]);
+        if (t1 > t0)
+            t0 = t1;
+    }
     for (int i = 0; i < PLOT_NCHARTS; i++) {
         char name[64];
-        if (i == 1 && !(rd->nscen > 1 && rd->quarters > 0))
+        if (!chart_drawn(i, rd))
             continue;
         snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
         time_t t = mtime_of(dir, name);
@@ -326,18 +363,26 @@ static void remove_tmp_charts(const char *dir)
     rmdir(dir);
 }
 
+/* Inlines dir's SVG of chart i, if it is there. */
+static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
+    char *p = rundata_path(dir, name);
+    if (!p)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, e) : 0;
+    free(p);
+    return rc;
+}
+
 static int write_charts(FILE *f, const char *dir, struct err *e)
 {
     fputs("<section>\n<h2>Charts</h2>\n", f);
     for (int i = 0; i < PLOT_NCHARTS; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
-        char *p = rundata_path(dir, name);
-        if (!p)
-            return err_set(e, ERR_RUNTIME, "out of memory");
-        int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, e) : 0;
-        free(p);
-        if (rc != 0)
+        if (i == CHART_IMPACT || i == CHART_RANKING)
+            continue; /* at the top, with the ranking */
+        if (chart_svg(f, dir, i, e) != 0)
             return -1;
     }
     fputs("</section>\n", f);
@@ -380,11 +425,77 @@ static void write_head(FILE *f, const struct rundata *rd,
             rd->quarters);
 }
 
+/* A value of the decision's metric: money, or a plain number. */
+static void value_cell(FILE *f, double v, int money, int sign)
+{
+    char buf[64];
+    if (isnan(v)) {
+        fputs("<td>n/a</td>", f);
+        return;
+    }
+    if (money)
+        plot_fmt_money(buf, sizeof buf, v, 0.0);
+    else
+        snprintf(buf, sizeof buf, "%.1f", v);
+    fprintf(f, "<td>%s%s</td>", sign && v > 0.0 ? "+" : "", buf);
+}
+
+static void ranking_row(FILE *f, const struct rundata *rd,
+                        const struct rd_rank *d, int money)
+{
+    fprintf(f, "<tr><td>%d</td><td>", d->rank);
+    html(f, d->s ? rd->scen[d->s].title : "Doing nothing (the baseline)");
+    fputs("</td>", f);
+    value_cell(f, d->mean, money, 0);
+    if (d->s == 0) {
+        fputs("<td>&mdash;</td><td></td>", f);
+    } else {
+        value_cell(f, d->vs, money, 1);
+        if (isnan(d->vs_lo) || isnan(d->vs_hi))
+            fputs("<td>n/a</td>", f);
+        else
+            value_cell(f, (d->vs_hi - d->vs_lo) / 2.0, money, 0);
+    }
+    fprintf(f, "<td>%.0f%%</td><td>%s</td></tr>\n", 100.0 * d->p_best,
+            d->rank == 1 ? "best"
+            : d->tied == 1 ? "statistically tied with the best" : "");
+}
+
+/* The decision: its sentence, the ranking table and its two charts. */
+static int write_decision(FILE *f, const struct rundata *rd,
+                          const char *run_dir, const char *svg_dir,
+                          struct err *e)
+{
+    int m = metric_find(rd->dec_metric);
+    int money = m < 0 || !strcmp(metric_table[m].unit, "$");
+    fputs("<section class=\"headline\">\n<h2>Which option is best</h2>\n",
+          f);
+    lines_from_summary(f, run_dir, "Best:", 1, "<p><strong>",
+                       "</strong></p>\n");
+    char over[64];
+    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    fprintf(f, "<table>\n<tr><th>Rank</th><th>Option</th><th>");
+    html(f, rd->dec_metric);
+    fprintf(f, " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
+               "</th><th>Best in</th><th></th></tr>\n", over);
+    for (int i = 0; i < rd->ndec; i++)
+        ranking_row(f, rd, &rd->dec[i], money);
+    fputs("</table>\n", f);
+    int rc = chart_svg(f, svg_dir, CHART_IMPACT, e);
+    if (rc == 0)
+        rc = chart_svg(f, svg_dir, CHART_RANKING, e);
+    fputs("</section>\n", f);
+    return rc;
+}
+
 /* The whole page, charts from svg_dir. */
 static int write_page(FILE *f, const struct rundata *rd, const char *run_dir,
                       const char *svg_dir, struct err *e)
 {
     write_head(f, rd, run_dir);
+    if (rd->nscen > 1 && rd->ndec > 1 &&
+        write_decision(f, rd, run_dir, svg_dir, e) != 0)
+        return -1;
     write_headline(f, rd, run_dir);
     if (rd->nscen > 1 && rd->quarters > 0)
         write_tables(f, rd);

@@ -51,6 +51,7 @@ struct pool {
     size_t raw_len;         /* doubles per scenario */
     double *pv;             /* commit's period values, per scenario */
     unsigned char *pok;
+    double *dec_scratch;    /* commit's decision values, per scenario */
     struct err err;
     int failed;
     double t0, last_draw;
@@ -115,6 +116,8 @@ static void add_pair(struct run_result *r, int s, int q, int m, double b,
     acc_add(&r->cmp_base[i], b);
     acc_add(&r->cmp_scen[i], x);
     acc_add(&r->cmp_delta[i], x - b);
+    r->rep_delta[i] = x - b;
+    r->rep_delta_ok[i] = 1;
 }
 
 /* Paired differences of scenario s against the baseline, per quarter and
@@ -143,11 +146,83 @@ static void add_comparison(struct run_result *r, int s, const double *bv,
     }
 }
 
+/* Scenario s's value of comparison metric m over period q in this
+ * replication, into *x: its period value for a metric of metrics.h, its
+ * difference from the baseline for the others (lost revenue; the
+ * baseline's own is 0). Returns whether it is defined. */
+static int pair_value(const struct pool *pl, int s, int q, int m, double *x)
+{
+    const struct run_result *r = pl->res;
+    if (m < M_COUNT) {
+        size_t i = ((size_t)s * (r->quarters + 1) + q) * M_COUNT + m;
+        *x = pl->pv[i];
+        return pl->pok[i];
+    }
+    if (s == 0) {
+        *x = 0.0;
+        return 1;
+    }
+    size_t i = run_cmp_index(r, s, q, m);
+    *x = r->rep_delta[i];
+    return r->rep_delta_ok[i];
+}
+
+/* Paired differences of every pair of scenarios, from the period values
+ * and differences add_comparison left for this replication. */
+static void add_pairs(struct pool *pl)
+{
+    struct run_result *r = pl->res;
+    for (int k = 0; k < r->npairs; k++)
+        for (int q = 0; q <= r->quarters; q++)
+            for (int m = 0; m < CMP_COUNT; m++) {
+                double a, b;
+                if (pair_value(pl, r->pair_a[k], q, m, &a) &&
+                    pair_value(pl, r->pair_b[k], q, m, &b))
+                    acc_add(&r->pairs[run_pair_index(r, k, q, m)], a - b);
+            }
+}
+
+/* Each option's decision value in this replication, their paired
+ * differences, and which option was best (ties share the replication
+ * evenly). */
+static void add_decision(struct pool *pl, const struct slot *sl,
+                         size_t off)
+{
+    struct run_result *r = pl->res;
+    int n = r->nscen, w0, w1, unused;
+    double *v = pl->dec_scratch, best = -INFINITY;
+    run_quarter_weeks(r->dec_q0, r->weeks, &w0, &unused);
+    run_quarter_weeks(r->dec_q1, r->weeks, &unused, &w1);
+    for (int s = 0; s < n; s++) {
+        const double *raw = sl->raw + (size_t)s * pl->raw_len + off;
+        /* A flow or a level (config_decision.c): always defined. */
+        int rc = metric_combine(raw, w0, w1, r->dec_metric, &v[s]);
+        assert(rc == 0);
+        (void)rc;
+        acc_add(&r->dec_value[s], v[s]);
+        double g = r->dec_lower ? -v[s] : v[s];
+        if (g > best)
+            best = g;
+    }
+    int ties = 0;
+    for (int a = 0; a < n; a++) {
+        for (int b = 0; b < n; b++)
+            if (a != b)
+                acc_add(&r->dec_diff[(size_t)a * n + b], v[a] - v[b]);
+        ties += (r->dec_lower ? -v[a] : v[a]) == best;
+    }
+    for (int a = 0; a < n; a++)
+        if ((r->dec_lower ? -v[a] : v[a]) == best)
+            r->dec_wins[a] += 1.0 / ties;
+}
+
 static void commit(struct pool *pl, const struct slot *sl)
 {
     struct run_result *r = pl->res;
     size_t off = (size_t)pl->p->sim.warmup_weeks * RAW_COUNT;
     size_t per = (size_t)(r->quarters + 1) * M_COUNT;
+    memset(r->rep_delta_ok, 0,
+           (size_t)(r->nscen - 1) * (r->quarters + 1) * CMP_COUNT + 1);
     for (int s = 0; s < r->nscen; s++) {
         const double *raw = sl->raw + (size_t)s * pl->raw_len + off;
         double *v = pl->pv + (size_t)s * per;
@@ -158,6 +233,11 @@ static void commit(struct pool *pl, const struct slot *sl)
         if (s > 0)
             add_comparison(r, s, pl->pv, pl->pok, v, ok);
     }
+    add_pairs(pl);
+    if (r->dec_metric >= 0)
+        add_decision(pl, sl, off);
+    if (pl->o->on_commit)
+        pl->o->on_commit(pl->o->on_commit_ctx, sl->rep, pl->pv, pl->pok);
     for (int w = 0; w < r->weeks_total; w++) {
         acc_add(&r->warm_revenue[w], sl->raw[(size_t)w * RAW_COUNT +
                                              M_REVENUE]);
@@ -319,6 +399,40 @@ static int run_batch(struct pool *pl, long target)
 
 /* ---- set-up ----------------------------------------------------------- */
 
+/* The pairs in run.h's order, and the decision's accumulators. */
+static int result_alloc_pairs(struct run_result *r, const struct params *p)
+{
+    int n = r->nscen, k = 0;
+    r->npairs = n * (n - 1) / 2;
+    r->pair_a = malloc(((size_t)r->npairs + 1) * sizeof *r->pair_a);
+    r->pair_b = malloc(((size_t)r->npairs + 1) * sizeof *r->pair_b);
+    r->pairs = calloc((size_t)r->npairs * (r->quarters + 1) * CMP_COUNT + 1,
+                      sizeof *r->pairs);
+    if (!r->pair_a || !r->pair_b || !r->pairs)
+        return -1;
+    for (int a = 1; a < n; a++)
+        for (int b = 0; b < n; b = b ? b + 1 : a + 1) {
+            r->pair_a[k] = a;
+            r->pair_b[k++] = b;
+        }
+    assert(k == r->npairs);
+    r->dec_metric = p->decision.metric_id;
+    r->dec_q0 = p->decision.q0;
+    /* config_resolve keeps the quarters inside the horizon; a caller
+     * that shortens the horizon afterwards cuts them (or loses them). */
+    r->dec_q1 = p->decision.q1 < r->quarters ? p->decision.q1
+                                             : r->quarters - 1;
+    if (r->dec_q0 > r->dec_q1)
+        r->dec_metric = -1;
+    r->dec_lower = p->decision.better == DECISION_LOWER;
+    if (r->dec_metric < 0)
+        return 0;
+    r->dec_value = calloc((size_t)n, sizeof *r->dec_value);
+    r->dec_diff = calloc((size_t)n * n, sizeof *r->dec_diff);
+    r->dec_wins = calloc((size_t)n, sizeof *r->dec_wins);
+    return r->dec_value && r->dec_diff && r->dec_wins ? 0 : -1;
+}
+
 static int result_alloc(struct run_result *r, const struct params *p)
 {
     memset(r, 0, sizeof *r);
@@ -335,10 +449,13 @@ static int result_alloc(struct run_result *r, const struct params *p)
     r->cmp_delta = calloc(ncmp + 1, sizeof(struct acc));
     r->warm_revenue = calloc((size_t)r->weeks_total, sizeof(struct acc));
     r->warm_backlog = calloc((size_t)r->weeks_total, sizeof(struct acc));
+    r->rep_delta = calloc(ncmp + 1, sizeof *r->rep_delta);
+    r->rep_delta_ok = calloc(ncmp + 1, 1);
     if (!r->weekly || !r->quarterly || !r->cmp_base || !r->cmp_scen ||
-        !r->cmp_delta || !r->warm_revenue || !r->warm_backlog)
+        !r->cmp_delta || !r->warm_revenue || !r->warm_backlog ||
+        !r->rep_delta || !r->rep_delta_ok)
         return -1;
-    return 0;
+    return result_alloc_pairs(r, p);
 }
 
 void run_result_destroy(struct run_result *r)
@@ -350,6 +467,14 @@ void run_result_destroy(struct run_result *r)
     free(r->cmp_delta);
     free(r->warm_revenue);
     free(r->warm_backlog);
+    free(r->pair_a);
+    free(r->pair_b);
+    free(r->pairs);
+    free(r->rep_delta);
+    free(r->rep_delta_ok);
+    free(r->dec_value);
+    free(r->dec_diff);
+    free(r->dec_wins);
     memset(r, 0, sizeof *r);
 }
 
@@ -396,8 +521,9 @@ static int pool_init(struct pool *pl, const struct params *p,
     size_t nper = (size_t)res->nscen * (res->quarters + 1) * M_COUNT;
     pl->pv = malloc(nper * sizeof *pl->pv);
     pl->pok = malloc(nper);
+    pl->dec_scratch = malloc((size_t)res->nscen * sizeof *pl->dec_scratch);
     pl->slots = calloc((size_t)pl->nslots, sizeof *pl->slots);
-    if (!pl->pv || !pl->pok || !pl->slots)
+    if (!pl->pv || !pl->pok || !pl->dec_scratch || !pl->slots)
         return -1;
     for (int i = 0; i < pl->nslots; i++) {
         pl->slots[i].rep = -1;
@@ -418,6 +544,7 @@ static void pool_destroy(struct pool *pl)
     free(pl->cp_of);
     free(pl->pv);
     free(pl->pok);
+    free(pl->dec_scratch);
     if (!pl->slots)
         return;
     for (int i = 0; i < pl->nslots; i++)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -391,6 +392,123 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
     return rc;
 }
 
+/* ---- the decision: ranking.csv and pairs.csv -------------------------- */
+
+static const char *const rank_cols[] = {
+    "scenario", "metric",        "mean",           "ci_low", "ci_high",
+    "p_best",   "p_best_ci_low", "p_best_ci_high", "rank",   "tied_with_best",
+    NULL};
+
+static int rank_row(struct rundata *rd, const struct rd_file *f, size_t r,
+                    struct rd_rank *d, struct err *e)
+{
+    const char *t = field(f, r, 9);
+    d->s = rundata_find(rd, field(f, r, 0));
+    if (d->s < 0)
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "unknown scenario '%s'", field(f, r, 0));
+    if (strcmp(field(f, r, 1), rd->dec_metric))
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "metric '%s', but the first row's is '%s'",
+                      field(f, r, 1), rd->dec_metric);
+    double *v[] = {&d->mean, &d->lo, &d->hi, &d->p_best, &d->p_lo, &d->p_hi};
+    for (int i = 0; i < 6; i++)
+        if (get_num(f, r, 2 + i, v[i], e) != 0)
+            return -1;
+    if (get_int(f, r, 8, 1, rd->nscen, &d->rank, e) != 0)
+        return -1;
+    d->tied = !strcmp(t, "true") ? 1 : !strcmp(t, "false") ? 0 : -1;
+    if (d->tied < 0 && *t)
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "column 10: expected true, false or nothing, got '%s'",
+                      t);
+    d->vs = d->vs_lo = d->vs_hi = d->s == 0 ? 0.0 : NAN;
+    return 0;
+}
+
+static int load_ranking(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    char *path = rundata_path(dir, "ranking.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (access(path, F_OK) != 0) {
+        free(path);
+        return 0; /* a run from before the decision */
+    }
+    int rc = file_open(&f, path, rank_cols, e);
+    if (rc == 0 && f.csv.nrows > 0) {
+        rd->dec = calloc(f.csv.nrows, sizeof *rd->dec);
+        rd->dec_metric = strdup(field(&f, 0, 1));
+        if (!rd->dec || !rd->dec_metric)
+            rc = err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++, rd->ndec++)
+        rc = rank_row(rd, &f, r, &rd->dec[r], e);
+    for (int i = 1; rc == 0 && i < rd->ndec; i++)
+        if (rd->dec[i].mean > rd->dec[i - 1].mean)
+            rd->dec_lower = 1;
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+static const char *const pair_cols[] = {"scenario_a", "scenario_b",
+                                        "quarter",    "metric",
+                                        "mean",       "ci_low",
+                                        "ci_high",    NULL};
+
+/* A decision row of pairs.csv against the baseline: quarter "A-B". */
+static int pair_row(struct rundata *rd, const struct rd_file *f, size_t r,
+                    struct err *e)
+{
+    const char *q = field(f, r, 2);
+    int a, b, n;
+    if (strcmp(field(f, r, 1), "baseline") ||
+        strcmp(field(f, r, 3), rd->dec_metric) || !strchr(q, '-'))
+        return 0;
+    if (sscanf(q, "%d-%d%n", &a, &b, &n) != 2 || q[n] || a < 1 || b < a ||
+        b > rd->quarters || (rd->dec_q0 && (a != rd->dec_q0 ||
+                                            b != rd->dec_q1)))
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "quarters '%s' of the decision do not fit the run", q);
+    rd->dec_q0 = a;
+    rd->dec_q1 = b;
+    for (int i = 0; i < rd->ndec; i++) {
+        struct rd_rank *d = &rd->dec[i];
+        if (strcmp(rd->scen[d->s].id, field(f, r, 0)))
+            continue;
+        double *v[] = {&d->vs, &d->vs_lo, &d->vs_hi};
+        for (int k = 0; k < 3; k++)
+            if (get_num(f, r, 4 + k, v[k], e) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+static int load_pairs(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    memset(&f.csv, 0, sizeof f.csv);
+    char *path = rundata_path(dir, "pairs.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    int rc = access(path, F_OK) == 0
+                 ? file_open(&f, path, pair_cols, e)
+                 : err_set(e, ERR_CONFIG, "%s: missing; ranking.csv needs "
+                           "it (run again to write both)", path);
+    for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++)
+        rc = pair_row(rd, &f, r, e);
+    for (int i = 0; rc == 0 && i < rd->ndec; i++)
+        if (isnan(rd->dec[i].vs))
+            rc = err_set(e, ERR_CONFIG, "%s: no row of '%s' against the "
+                         "baseline over the decision's quarters (was the "
+                         "file edited?)", path, rd->scen[rd->dec[i].s].id);
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
 int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
 {
     memset(rd, 0, sizeof *rd);
@@ -401,6 +519,10 @@ int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
         rc = load_weekly(rd, run_dir, e);
     if (rc == 0)
         rc = load_comparison(rd, run_dir, e);
+    if (rc == 0)
+        rc = load_ranking(rd, run_dir, e);
+    if (rc == 0 && rd->ndec > 0)
+        rc = load_pairs(rd, run_dir, e);
     if (rc != 0)
         rundata_destroy(rd);
     return rc;
@@ -433,6 +555,8 @@ void rundata_destroy(struct rundata *rd)
     free(rd->scen);
     free(rd->weekly);
     free(rd->comp);
+    free(rd->dec);
+    free(rd->dec_metric);
     memset(rd, 0, sizeof *rd);
 }
 

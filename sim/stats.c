@@ -43,6 +43,19 @@ double acc_halfwidth(const struct acc *a)
     return s.has_ci ? s.hi - s.mean : 0.0;
 }
 
+void stats_wilson(double x, double n, double *lo, double *hi)
+{
+    /* z, the 0.975 quantile of the standard normal. */
+    const double z = 1.959963984540054, z2 = z * z;
+    double p = x / n, d = 1.0 + z2 / n;
+    double c = (p + z2 / (2.0 * n)) / d;
+    double h = z * sqrt(fmax(0.0, p * (1.0 - p)) / n + z2 / (4.0 * n * n)) / d;
+    /* At 0 or n successes the bound is exactly 0 or 1, not a rounding
+     * error away from it. */
+    *lo = x <= 0.0 ? 0.0 : fmax(0.0, c - h);
+    *hi = x >= n ? 1.0 : fmin(1.0, c + h);
+}
+
 int stats_mser5_max(size_t n)
 {
     size_t k = n / 5;

@@ -263,7 +263,8 @@ RU_FN int ru_count_files(const char *dir, const char *needle)
 RU_FN int ru_text_column(const char *name)
 {
     static const char *const text[] = {"scenario", "metric", "title",
-                                       "quarter"};
+                                       "quarter", "scenario_a",
+                                       "scenario_b", "tied_with_best"};
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (!strcmp(name, text[i]))
             return 1;
@@ -403,20 +404,24 @@ RU_FN int ru_has_nonfinite_word(const char *text)
     return 0;
 }
 
-/* Checks the files of a finished run in dir: the four CSVs well formed
- * with finite numbers, summary.txt free of nan and inf, no temporaries.
+/* Checks the files of a finished run in dir: the CSVs well formed with
+ * finite numbers, summary.txt free of nan and inf, no temporaries.
  * Returns 0, or -1 with why set. */
 RU_FN int ru_check_run_dir(const char *dir, char *why, size_t size)
 {
-    static const char *const csvs[] = {"weekly.csv", "quarterly.csv",
-                                       "comparison.csv", "scenarios.csv"};
+    static const char *const csvs[] = {
+        "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
+        "pairs.csv", "ranking.csv", "replications.csv"};
+    /* Without scenarios, or without a decision, these have no rows. */
+    static const char *const may_be_empty = "comparison.csv pairs.csv "
+                                            "ranking.csv";
     char path[4096];
     for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
         ru_fmt(path, sizeof path, "%s/%s", dir, csvs[i]);
         long rows = ru_csv_check(path, why, size);
         if (rows < 0)
             return -1;
-        if (rows == 0 && strcmp(csvs[i], "comparison.csv")) {
+        if (rows == 0 && !strstr(may_be_empty, csvs[i])) {
             ru_fmt(why, size, "%s: no rows", path);
             return -1;
         }

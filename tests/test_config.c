@@ -98,7 +98,7 @@ static const struct bad_case bad_cases[] = {
     {"bad_unknown_section_far.ini",
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
-       "scenario.ID"},
+       "decision, scenario.ID"},
     {"bad_section_no_name.ini",
      D "bad_section_no_name.ini:1: section [stage] needs a name: "
        "[stage.NAME]"},

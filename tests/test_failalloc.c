@@ -11,7 +11,8 @@
  * the same results; and it must leak nothing: the shim counts the blocks
  * still handed out, and `make check` runs the same loop under ASan/LSan.
  *
- * The small run: a file with an include, two --set overrides, resolve,
+ * The small run: a file with an include, three --set overrides (one
+ * makes a ranking on revenue), resolve,
  * simulate (2 replications, 1 thread), the summary, the run files, the
  * run read back (rundata), run.ini; a sweep of 2 points; and the run and
  * check commands as main() calls them (out of memory must exit 1).
@@ -95,16 +96,20 @@ static int small_run(struct err *e)
     struct config cfg = {0};
     struct params p = {0};
     struct run_result r = {0};
+    struct output_reps reps = {0};
     struct rundata rd = {0};
     char *text = NULL, *ini = NULL;
     size_t len = 0, ini_len = 0;
     int rc = -1;
     if (config_load(&cfg, path, e) || config_set(&cfg, "sales.reps=4", e) ||
         config_set(&cfg, "scenario.pull.pull.reps=50%", e) ||
+        config_set(&cfg, "decision.metric=revenue", e) ||
         config_resolve(&cfg, &p, e))
         goto done;
-    struct run_opts o = {.jobs = 1, .replications = 2};
-    if (run_simulate(&p, &o, &r, e))
+    struct run_opts o = {.jobs = 1, .replications = 2,
+                         .on_commit = output_reps_commit,
+                         .on_commit_ctx = &reps};
+    if (output_reps_open(&reps, out, &p, e) || run_simulate(&p, &o, &r, e))
         goto done;
     FILE *mem = open_memstream(&text, &len);
     if (!mem) {
@@ -116,7 +121,7 @@ static int small_run(struct err *e)
         err_set(e, ERR_RUNTIME, "out of memory");
         goto done;
     }
-    if (output_write_run(out, &cfg, &p, &r, text, NULL, e))
+    if (output_write_run(out, &cfg, &p, &r, text, &reps, NULL, e))
         goto done;
     if (rundata_load(&rd, out, e))
         goto done;
@@ -132,6 +137,7 @@ static int small_run(struct err *e)
     }
     rc = 0;
 done:
+    output_reps_close(&reps, rc != 0);
     rundata_destroy(&rd);
     free(text);
     free(ini);

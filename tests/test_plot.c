@@ -32,10 +32,11 @@
 #define FIXTURE "tests/data/run_fixture"
 #define GOLDEN "tests/golden"
 
-/* The charts the fixture gives (baseline + 2 scenarios). */
+/* The charts the fixture gives (baseline + 2 scenarios, ranked). */
 static const char *const fixture_charts[] = {
     "revenue",   "lost_revenue", "backlog",
-    "pipeline",  "rep_hours",    "dashboard_pull_two_weeks",
+    "pipeline",  "rep_hours",    "impact",
+    "ranking",   "dashboard_pull_two_weeks",
     "dashboard_hire_ops",
 };
 #define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
@@ -196,6 +197,22 @@ static void test_rundata_fixture(void **state)
                        1.27037e6, 1e-3);
     assert_true(isnan(rundata_comp(&rd, 0, M_REVENUE, 1, RD_BASE)));
     assert_int_equal(rundata_find(&rd, "hire_ops"), 2);
+    /* The decision: ranking.csv in rank order, each option's difference
+     * from doing nothing from pairs.csv's rows of quarters 1-2. */
+    assert_int_equal(rd.ndec, 3);
+    assert_string_equal(rd.dec_metric, "revenue");
+    assert_int_equal(rd.dec_q0, 1);
+    assert_int_equal(rd.dec_q1, 2);
+    assert_int_equal(rd.dec_lower, 0);
+    assert_int_equal(rd.dec[0].s, 2);
+    assert_int_equal(rd.dec[0].rank, 1);
+    assert_int_equal(rd.dec[0].tied, 1);
+    assert_float_equal(rd.dec[0].p_best, 0.85, 1e-12);
+    assert_float_equal(rd.dec[0].vs, 27121.0, 1e-9);
+    assert_float_equal(rd.dec[2].vs_lo, -90126.7, 1e-9);
+    assert_int_equal(rd.dec[1].s, 0);
+    assert_float_equal(rd.dec[1].vs, 0.0, 0.0);
+    assert_int_equal(rd.dec[2].tied, 0);
     rundata_destroy(&rd);
     rundata_destroy(&rd);
 }
@@ -792,6 +809,22 @@ static void test_cli_errors(void **state)
                  "revenue of scenario 'baseline' in week 0; a run writes "
                  "every metric of every scenario each week (was the file "
                  "edited?)");
+    /* A ranking without the decision's rows in pairs.csv, or without
+     * pairs.csv: refused, not drawn without its intervals. */
+    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && rm \"$R/pairs.csv\"",
+                 "pairs.csv: missing; ranking.csv needs it (run again to "
+                 "write both)");
+    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && grep -v '^hire_ops,"
+                 "baseline,' " FIXTURE "/pairs.csv >\"$R/pairs.csv\"",
+                 "pairs.csv: no row of 'hire_ops' against the baseline over "
+                 "the decision's quarters (was the file edited?)");
+    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && sed 's/^hire_ops,/"
+                 "ghost,/' " FIXTURE "/ranking.csv >\"$R/ranking.csv\"",
+                 "ranking.csv:2: unknown scenario 'ghost'");
+    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && sed 's/,1-2,/,1-7,/' "
+                 FIXTURE "/pairs.csv >\"$R/pairs.csv\"",
+                 "pairs.csv:2: quarters '1-7' of the decision do not fit the "
+                 "run");
     /* A sweep.csv cell that is no number: refused, not drawn as n/a. */
     plot_refused(d, "printf 'pull.weeks,mean,sd,ci_low,ci_high,n\\n1,5,1,4,"
                  "6,2\\n2,abc,1,4,6,2\\n' >\"$R/sweep.csv\"", "sweep.csv:3: "

@@ -25,8 +25,8 @@
 #define FIXTURE "tests/data/run_fixture"
 
 static const char *const fixture_files[] = {
-    "weekly.csv",  "quarterly.csv", "comparison.csv",
-    "scenarios.csv", "summary.txt", "run.ini",
+    "weekly.csv",  "quarterly.csv", "comparison.csv", "scenarios.csv",
+    "summary.txt", "run.ini",       "ranking.csv",    "pairs.csv",
 };
 
 /* A temporary copy of the fixture run; the caller frees the name. */
@@ -89,8 +89,22 @@ static void test_report_contents(void **state)
     assert_int_equal(count(html, "<svg"), PLOT_NCHARTS);
     assert_int_equal(count(html, "</svg>"), PLOT_NCHARTS);
     assert_int_equal(count(html, "<figcaption>"), PLOT_NCHARTS);
-    assert_int_equal(count(html, "<table>"), 2);
+    assert_int_equal(count(html, "<table>"), 3);
     assert_non_null(strstr(html, "<td>Q1</td>"));
+    /* The decision first: its sentence from summary.txt, the ranking,
+     * then the impact and ranking charts, before the headlines. */
+    const char *dec = strstr(html, "<h2>Which option is best</h2>");
+    assert_non_null(dec);
+    assert_true(dec < strstr(html, "<h2>Headline</h2>"));
+    assert_true(strstr(html, "<p><strong>Best: Hire two ops staff, "
+                             "&quot;plan B&quot;, revenue +$27k") > dec);
+    assert_non_null(strstr(html, "<tr><td>1</td><td>Hire two ops staff, "
+                                 "&quot;plan B&quot;</td><td>$2.62M</td>"
+                                 "<td>+$27.1k</td>"));
+    assert_true(strstr(html, "id=\"c5-gnuplot_canvas\"") <
+                strstr(html, "id=\"c6-gnuplot_canvas\""));
+    assert_true(strstr(html, "id=\"c6-gnuplot_canvas\"") <
+                strstr(html, "id=\"c0-gnuplot_canvas\""));
     assert_non_null(strstr(html, "<td>Total</td><td>$2.59M</td>"
                                  "<td>$2.51M</td><td>$79.9k</td>"));
     /* Headline lines from summary.txt, escaped. */
@@ -116,6 +130,26 @@ static void test_report_contents(void **state)
     char *p = rundata_path(d, "revenue.svg");
     assert_int_not_equal(access(p, F_OK), 0);
     free(p);
+    rm_rf(d);
+}
+
+/* A run from before the decision (no ranking.csv, no pairs.csv): the
+ * report has the other charts and no decision section. */
+static void test_report_without_decision(void **state)
+{
+    (void)state;
+    char *d = copy_fixture();
+    for (int i = 0; i < 2; i++) {
+        char *p = rundata_path(d, i ? "pairs.csv" : "ranking.csv");
+        assert_int_equal(unlink(p), 0);
+        free(p);
+    }
+    write_report(d, NULL);
+    char *html = read_report(d);
+    assert_int_equal(count(html, "<svg"), PLOT_NCHARTS - 2);
+    assert_null(strstr(html, "Which option is best"));
+    assert_int_equal(count(html, "<table>"), 2);
+    free(html);
     rm_rf(d);
 }
 
@@ -213,6 +247,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_contents),
+        cmocka_unit_test(test_report_without_decision),
         cmocka_unit_test(test_report_built_headline),
         cmocka_unit_test(test_report_reuses_plots),
         cmocka_unit_test(test_report_leaves_no_temporaries),

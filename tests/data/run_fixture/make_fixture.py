@@ -4,7 +4,8 @@
 Not a simulation: smooth, deterministic curves shaped like salescap's
 flagship story (a two-week pull of the sales team into operations dips
 revenue a quarter later; hiring ops instead costs little). Baseline plus
-two scenarios, 26 weekly rows, 2 quarters, 40 replications. The second
+two scenarios, 26 weekly rows, 2 quarters, 40 replications, ranked on
+revenue over both quarters (ranking.csv and pairs.csv). The second
 title holds a comma and quotes, to exercise RFC 4180 quoting, gnuplot
 string escaping and HTML escaping. Run it from this folder:
     python3 make_fixture.py
@@ -139,6 +140,58 @@ def write_comparison():
                          sd * 1.2)
 
 
+def wilson(p):
+    z = 1.959963984540054
+    d = 1 + z * z / N
+    c = (p + z * z / (2 * N)) / d
+    h = z * math.sqrt(p * (1 - p) / N + z * z / (4 * N * N)) / d
+    return (0.0 if p == 0 else max(0.0, c - h),
+            1.0 if p == 1 else min(1.0, c + h))
+
+
+def total_revenue(s):
+    return sum(quarter_revenue(s, q) for q in range(1, Q + 1))
+
+
+# The decision: revenue over quarters 1-2, who wins how often.
+P_BEST = {"hire_ops": 0.85, "baseline": 0.15, "pull_two_weeks": 0.0}
+
+
+def diff_sd(a, b):
+    return 0.35 * abs(total_revenue(a) - total_revenue(b)) + 4000
+
+
+def write_decision():
+    """ranking.csv, and the decision's rows of pairs.csv (a run writes
+    every quarter's too; the charts read only these)."""
+    ids = [s for s, _, _, _ in SCEN]
+    rank = sorted(ids, key=lambda s: -total_revenue(s))
+    best = rank[0]
+    with open("ranking.csv", "w", newline="") as f:
+        f.write("scenario,metric,mean,ci_low,ci_high,p_best,p_best_ci_low,"
+                "p_best_ci_high,rank,tied_with_best\r\n")
+        for i, s in enumerate(rank):
+            mean = total_revenue(s)
+            lo, hi = ci(mean, 0.05 * mean)
+            p = P_BEST[s]
+            plo, phi = wilson(p)
+            d = total_revenue(s) - total_revenue(best)
+            h = T * diff_sd(s, best) / math.sqrt(N)
+            tied = s == best or abs(d) <= h
+            f.write(",".join([s, "revenue", fmt(mean), lo, hi, fmt(p),
+                              fmt(plo), fmt(phi), str(i + 1),
+                              "true" if tied else "false"]) + "\r\n")
+    with open("pairs.csv", "w", newline="") as f:
+        f.write("scenario_a,scenario_b,quarter,metric,mean,ci_low,ci_high,"
+                "n\r\n")
+        for i, a in enumerate(ids[1:], 1):
+            for b in ["baseline"] + ids[i + 1:]:
+                d = total_revenue(a) - total_revenue(b)
+                lo, hi = ci(d, diff_sd(a, b))
+                f.write(",".join([a, b, "1-%d" % Q, "revenue", fmt(d), lo,
+                                  hi, str(N)]) + "\r\n")
+
+
 def write_scenarios():
     with open("scenarios.csv", "w", newline="") as f:
         f.write("scenario,title,start_week,end_week\r\n")
@@ -155,6 +208,10 @@ def write_text():
             verb = "loses" if lost >= 0 else "gains"
             f.write("Headline: %s %s $%.0fk of revenue over %d quarters "
                     "against the baseline.\n" % (t, verb, abs(lost) / 1e3, Q))
+        gain = total_revenue("hire_ops") - total_revenue("baseline")
+        f.write("Best: %s, revenue +$%.0fk over quarters 1-%d, best in "
+                "%.0f %% of replications.\n"
+                % (SCEN[2][1], gain / 1e3, Q, 100 * P_BEST["hire_ops"]))
     with open("run.ini", "w") as f:
         f.write("; every resolved parameter (fixture) & <escaping> test\n"
                 "[simulation]\nwarmup_weeks = 26\nhorizon_weeks = 26\n"
@@ -171,4 +228,5 @@ write_weekly()
 write_quarterly()
 write_comparison()
 write_scenarios()
+write_decision()
 write_text()
