@@ -152,8 +152,9 @@ int crm_parse_date(const char *s, enum crm_datefmt f, double *out)
 
 /* ----------------------------------------------------------- amounts */
 
-/* Bytes of a currency sign or code at s (0: none): $ € £ ¥ ₹, or up to
- * three letters (USD, EUR, US$ ...). */
+/* Bytes of a currency sign or code at s (0: none): $ € £ ¥ ₹, a code of
+ * three capitals (USD, EUR, CHF) or one or two before a '$' (US$, C$).
+ * Lower case is no currency: "30k" must not read as 30. */
 static size_t currency_len(const char *s)
 {
     static const char *const signs[] = {"$", "\xE2\x82\xAC", "\xC2\xA3",
@@ -162,9 +163,11 @@ static size_t currency_len(const char *s)
         if (!strncmp(s, signs[i], strlen(signs[i])))
             return strlen(signs[i]);
     size_t n = 0;
-    while (n < 3 && isalpha((unsigned char)s[n]))
+    while (n < 3 && isupper((unsigned char)s[n]))
         n++;
-    return n;
+    if (n == 3 && !isalpha((unsigned char)s[3]))
+        return 3;
+    return n > 0 && n < 3 && s[n] == '$' ? n + 1 : 0;
 }
 
 /* Bytes of a blank at s: space, tab, no-break space, narrow no-break
