@@ -44,6 +44,11 @@ int csv_read(struct csv *c, const char *path, struct err *e);
 /* Index of the header column called name, or -1. */
 int csv_col(const struct csv *c, const char *name);
 
+/* The header's names into buf, separated by ", ", each in quote (a
+ * string put before and after it: "" or "'"), for messages. */
+void csv_header_list(const struct csv *c, const char *quote, char *buf,
+                     size_t size);
+
 /* Field of data row r (0-based) in column col; "" when col < 0. The string
  * belongs to c. */
 const char *csv_get(const struct csv *c, size_t r, int col);

@@ -373,20 +373,11 @@ static int find_header(const struct csv *c, const char *name, size_t len)
     return -1;
 }
 
-static void header_list(const struct csv *c, char *buf, size_t size)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < c->ncols && n < size; i++)
-        n += (size_t)snprintf(buf + n, size - n, "%s'%s'", i ? ", " : "",
-                              c->cells[i]);
-}
-
 /* --columns id=COL,owner=COL,... */
 static int take_columns(struct crm_export *x, const char *spec, struct err *e)
 {
     char cols[512];
-    header_list(&x->csv, cols, sizeof cols);
+    csv_header_list(&x->csv, "'", cols, sizeof cols);
     for (const char *p = spec; *p;) {
         const char *comma = strchr(p, ',');
         const char *end = comma ? comma : p + strlen(p);
@@ -430,7 +421,7 @@ static int find_columns(struct crm_export *x, const struct crm_opts *o,
         if (x->col[r] >= 0)
             continue;
         char cols[512];
-        header_list(&x->csv, cols, sizeof cols);
+        csv_header_list(&x->csv, "'", cols, sizeof cols);
         return err_at(e, ERR_CONFIG, x->path, 1,
                       "no %s column (the header has: %s); name it with "
                       "--columns %s=COLUMN", role_key[r], cols, role_key[r]);

@@ -300,6 +300,16 @@ int csv_col(const struct csv *c, const char *name)
     return -1;
 }
 
+void csv_header_list(const struct csv *c, const char *quote, char *buf,
+                     size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->ncols && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s%s%s", i ? ", " : "",
+                              quote, c->cells[i], quote);
+}
+
 const char *csv_get(const struct csv *c, size_t r, int col)
 {
     if (col < 0 || (size_t)col >= c->ncols || r >= c->nrows)

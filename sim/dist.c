@@ -18,6 +18,7 @@
 #define HAVE_INLINE 1
 
 #include "dist.h"
+#include "afile.h"
 #include "csvread.h"
 #include "rng.h"
 
@@ -734,21 +735,6 @@ struct vfile {
                           numbers without a header) */
 };
 
-/* path relative to the folder of file (malloc'd); absolute paths and a
- * NULL file leave it as it is. */
-static char *vfile_join(const char *file, const char *path)
-{
-    const char *slash = file ? strrchr(file, '/') : NULL;
-    size_t dlen = path[0] == '/' || !slash ? 0 : (size_t)(slash - file) + 1;
-    size_t plen = strlen(path);
-    char *out = malloc(dlen + plen + 1);
-    if (!out)
-        return NULL;
-    memcpy(out, file, dlen);
-    memcpy(out + dlen, path, plen + 1);
-    return out;
-}
-
 /* Reads and parses the CSV at vf->path. */
 static int vfile_read(struct vfile *vf, struct err *e)
 {
@@ -774,22 +760,12 @@ static int vfile_read(struct vfile *vf, struct err *e)
     return 0;
 }
 
-/* "a, b, c": the header's names, for messages. */
-static void vfile_columns(const struct csv *c, char *buf, size_t size)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < c->ncols && n < size; i++)
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "",
-                              c->cells[i]);
-}
-
 /* Picks the column: the named one, or the only one. */
 static int vfile_column(struct vfile *vf, const char *name, struct err *e)
 {
     const struct csv *c = &vf->csv;
     char cols[256];
-    vfile_columns(c, cols, sizeof cols);
+    csv_header_list(c, "", cols, sizeof cols);
     if (name) {
         vf->col = csv_col(c, name);
         for (size_t i = 0; vf->col < 0 && i < c->ncols; i++)
@@ -907,7 +883,7 @@ static int parse_file_spec(struct dist *x, const struct dist_info *in,
     snprintf(col, sizeof col, "%.*s", n == 2 ? (int)t[1].len : 0,
              n == 2 ? t[1].s : "");
     struct vfile vf = {.sig = in->sig};
-    char *joined = vfile_join(file, path);
+    char *joined = afile_join(file, path);
     if (!joined)
         return err_set(e, ERR_RUNTIME, "out of memory");
     vf.path = joined;

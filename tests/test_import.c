@@ -520,6 +520,35 @@ static void test_written_ini(void **state)
     ru_rmdir(dir);
 }
 
+/* scenarios/data/client_export.csv is what make_export.sh writes: the
+ * walk-through's export is generated, not typed, and stays so. */
+static void test_client_export_current(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], csv[300];
+    ru_mkdtemp(dir, sizeof dir, "client");
+    ru_fmt(csv, sizeof csv, "%s/client_export.csv", dir);
+    const char *args[] = {"trace", "scenarios/data/client.ini", "--crm",
+                          "salesforce", "--window", "26:78", "--date",
+                          "2024-01-01", "-o", csv, NULL};
+    struct proc r = ru_run(args, 120.0);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    size_t n1, n2;
+    char *fresh = ru_read_file(csv, &n1);
+    char *kept = ru_read_file("scenarios/data/client_export.csv", &n2);
+    assert_non_null(fresh);
+    assert_non_null(kept);
+    if (n1 != n2 || memcmp(fresh, kept, n1))
+        print_error("scenarios/data/client_export.csv is stale: run sh "
+                    "scenarios/data/make_export.sh\n");
+    assert_true(n1 == n2 && !memcmp(fresh, kept, n1));
+    free(fresh);
+    free(kept);
+    ru_rmdir(dir);
+}
+
 /* trace --crm's own errors. */
 static void test_trace_crm_options(void **state)
 {
@@ -564,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_written_ini),
         cmocka_unit_test(test_trace_crm_options),
+        cmocka_unit_test(test_client_export_current),
     };
 #define N_UNITS (sizeof units / sizeof units[0])
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
