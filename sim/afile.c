@@ -314,7 +314,8 @@ char *afile_join(const char *file, const char *path)
     char *out = malloc(dlen + plen + 1);
     if (!out)
         return NULL;
-    memcpy(out, file, dlen);
+    if (dlen)
+        memcpy(out, file, dlen);
     memcpy(out + dlen, path, plen + 1);
     return out;
 }
