@@ -64,6 +64,12 @@ int afile_check_file(const char *path, struct err *e);
  * that writing one would replace the other. */
 int afile_same(const char *a, const char *b);
 
+/* path relative to the folder of file, as an include's or an
+ * empirical_file's path is (malloc'd; NULL when out of memory): an
+ * absolute path, or a file without a folder (or NULL), leaves it as it
+ * is. */
+char *afile_join(const char *file, const char *path);
+
 /* Removes the temporaries of every open afile (called from signal
  * handlers before exiting: async-signal-safe, uses only unlink()). */
 void afile_cleanup_all(void);

@@ -29,12 +29,25 @@ struct csv {
 int csv_parse(struct csv *c, const char *text, size_t len, const char *name,
               struct err *e);
 
+/* csv_parse with another field separator (';' or '\t'). */
+int csv_parse_sep(struct csv *c, const char *text, size_t len, char sep,
+                  const char *name, struct err *e);
+
+/* The field separator the header line (the first line, outside quotes)
+ * uses most: ',', ';' or '\t'; ',' when it holds none. */
+char csv_sniff_sep(const char *text, size_t len);
+
 /* Reads and parses the file at path. Returns 0, or -1 with e set
  * (ERR_RUNTIME when the file cannot be read). */
 int csv_read(struct csv *c, const char *path, struct err *e);
 
 /* Index of the header column called name, or -1. */
 int csv_col(const struct csv *c, const char *name);
+
+/* The header's names into buf, separated by ", ", each in quote (a
+ * string put before and after it: "" or "'"), for messages. */
+void csv_header_list(const struct csv *c, const char *quote, char *buf,
+                     size_t size);
 
 /* Field of data row r (0-based) in column col; "" when col < 0. The string
  * belongs to c. */

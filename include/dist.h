@@ -13,7 +13,14 @@
  *   gamma(mean, sd)      by arithmetic mean and sd
  *   beta(mean, sd)       on [0, 1], by mean and sd
  *   empirical(v1, v2, ...)  each value equally likely
+ *   empirical_file(PATH[, COLUMN])  each value of a CSV column equally
+ *                        likely; PATH is relative to the folder of the
+ *                        file the spec was written in (dist_parse_in)
  * Parameters are validated at parse time (GSL's samplers validate nothing).
+ *
+ * Ownership: an empirical_file dist owns its values and its path (ext,
+ * src); dist_destroy() frees them. Every other kind owns nothing, and
+ * dist_destroy() on it (or on a zeroed struct) does nothing.
  */
 #ifndef SALESCAP_DIST_H
 #define SALESCAP_DIST_H
@@ -33,6 +40,7 @@ enum dist_kind {
     DIST_GAMMA,
     DIST_BETA,
     DIST_EMPIRICAL,
+    DIST_EMPIRICAL_FILE,
 };
 
 #define DIST_EMPIRICAL_MAX 64
@@ -43,8 +51,10 @@ struct dist {
     double a, b;  /* derived sampler parameters (e.g. gamma shape, scale) */
     double mean;  /* the distribution's mean (after clamping, see nonneg) */
     int nonneg;   /* draws are clamped at 0 (durations, hours, money) */
-    size_t n;     /* empirical: number of values */
+    size_t n;     /* empirical, empirical_file: number of values */
     double v[DIST_EMPIRICAL_MAX]; /* empirical values */
+    double *ext;  /* empirical_file: its n values (owned) */
+    char *src;    /* empirical_file: "ABSOLUTE_PATH[, COLUMN]" (owned) */
 };
 
 /* Parses spec into d. nonneg: the quantity cannot be negative (hours, days,
@@ -53,6 +63,22 @@ struct dist {
  * e to a message without location, e.g. "gamma(mean, sd): sd must be > 0,
  * got -1" (the caller prefixes FILE:LINE and the key). */
 int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e);
+
+/* dist_parse for a spec written in file (a scenario file's path): the
+ * PATH of empirical_file is relative to file's folder, as an include's
+ * is (file NULL: the current folder). The CSV's errors name it and the
+ * line: "empirical_file(PATH[, COLUMN]): data/v.csv:7: expected a number
+ * in column 'amount', got '$30,000'". A file that cannot be read is an
+ * ERR_CONFIG error, like a missing include. */
+int dist_parse_in(struct dist *d, const char *spec, int nonneg,
+                  const char *file, struct err *e);
+
+/* The values of an empirical or empirical_file dist (d->n of them). */
+const double *dist_values(const struct dist *d);
+
+/* Frees what an empirical_file dist owns and zeroes d; safe on any dist
+ * and on a zeroed struct. */
+void dist_destroy(struct dist *d);
 
 /* One draw. */
 double dist_sample(const struct dist *d, gsl_rng *r);

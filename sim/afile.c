@@ -305,3 +305,17 @@ int mkdir_p(const char *dir, struct err *e)
         return err_set(e, ERR_RUNTIME, "%s: not a folder", dir);
     return 0;
 }
+
+char *afile_join(const char *file, const char *path)
+{
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    size_t dlen = path[0] == '/' || !slash ? 0 : (size_t)(slash - file) + 1;
+    size_t plen = strlen(path);
+    char *out = malloc(dlen + plen + 1);
+    if (!out)
+        return NULL;
+    if (dlen)
+        memcpy(out, file, dlen);
+    memcpy(out + dlen, path, plen + 1);
+    return out;
+}

@@ -29,6 +29,8 @@ static const char overview[] =
     "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
     "  plot DIR           redraw the charts of a finished run or sweep\n"
     "  trace FILE.ini     one replication's events as CSV\n"
+    "  import EXPORT.csv  a CRM's opportunity export in, an includable\n"
+    "                     company.ini (fitted keys and targets) out\n"
     "  help COMMAND       the options of one command\n"
     "\n"
     "  --help, --version\n"
@@ -98,7 +100,8 @@ static const struct {
      "  -q, --quiet            print only errors and warnings\n",
      0},
     {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
-              "       [--seed N] [--set S.KEY=VALUE ...] [-o FILE]",
+              "       [--seed N] [--set S.KEY=VALUE ...] [-o FILE]\n"
+              "       [--crm STYLE [--window W0:W1] [--date YYYY-MM-DD]]",
      "Writes the events of one replication as CSV to stdout (or -o FILE):\n"
      "time,week,event,entity,details. The scenario defaults to the baseline\n"
      "and the replication to 0.\n\n"
@@ -106,7 +109,42 @@ static const struct {
      "      --replication R    the replication to trace (default 0)\n"
      "      --seed N           base seed (default: the file's)\n"
      "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
-     "  -o, --out FILE         write the CSV to FILE instead of stdout\n",
+     "  -o, --out FILE         write the CSV to FILE instead of stdout\n"
+     "      --crm STYLE        write the opportunities instead, as a CRM\n"
+     "                         export: salesforce, hubspot, pipedrive or\n"
+     "                         plain (what 'salescap import' reads)\n"
+     "      --window W0:W1     reported weeks the export covers (default:\n"
+     "                         the horizon); deals closed before W0 are left\n"
+     "                         out, deals open at W1 are open\n"
+     "      --date YYYY-MM-DD  the calendar date of reported week 0\n"
+     "                         (default 2024-01-01)\n",
+     0},
+    {"import", "salescap import EXPORT.csv -o FILE.ini [--columns "
+               "ROLE=COL,...]\n"
+               "       [--won WORD,...] [--lost WORD,...] [--date-format "
+               "mdy|dmy]\n"
+               "       [--as-of YYYY-MM-DD] [--since YYYY-MM-DD] [-q]",
+     "Reads a CRM's opportunity export (one row per opportunity: id, owner,\n"
+     "created, closed, stage, amount; Salesforce, HubSpot, Pipedrive or\n"
+     "snake_case headers), estimates the win rate, the won and lost cycles\n"
+     "(censoring-aware), the deal value, opportunities per rep per week and\n"
+     "the spread of the reps' win rates, and writes FILE.ini: the model's\n"
+     "keys with their sources as comments, [targets], the open pipeline\n"
+     "and the rows set aside. A file that cannot be used writes nothing.\n\n"
+     "  -o, --out FILE.ini     the INI to write\n"
+     "      --columns ROLE=COL,...  the column of a role (id, owner,\n"
+     "                         created, closed, stage, amount) by header\n"
+     "      --won WORD,...     stage values that mean won (default: won,\n"
+     "                         closed won, any case)\n"
+     "      --lost WORD,...    stage values that mean lost (default: lost,\n"
+     "                         closed lost); every other stage is open\n"
+     "      --date-format F    mdy or dmy, for a file whose dates could be\n"
+     "                         either (every day 12 or less)\n"
+     "      --as-of DATE       the export date (default: the last date in\n"
+     "                         the file that is not after today)\n"
+     "      --since DATE       the window's start (default: the first\n"
+     "                         closed date)\n"
+     "  -q, --quiet            print only errors\n",
      0},
 };
 

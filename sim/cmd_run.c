@@ -18,6 +18,7 @@
 #include "afile.h"
 #include "cli.h"
 #include "config.h"
+#include "crm.h"
 #include "model.h"
 #include "output.h"
 #include "plot.h"
@@ -30,6 +31,10 @@ struct run_args {
     long replication, max_replications;
     int report;
     double precision;
+    int crm;                /* trace --crm: style + 1, 0 for none */
+    long w0, w1;            /* trace --window; w1 0: the horizon */
+    int has_window, has_date;
+    double week0;           /* trace --date, days */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -59,7 +64,7 @@ static int parse_precision(const char *s, double *out)
 
 enum {
     OPT_PRECISION = CLI_OPT_NEXT, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
-    OPT_REPLICATION,
+    OPT_REPLICATION, OPT_CRM, OPT_WINDOW, OPT_DATE,
 };
 
 static const struct option long_opts[] = {
@@ -69,9 +74,40 @@ static const struct option long_opts[] = {
     {"report", no_argument, NULL, OPT_REPORT},
     {"scenario", required_argument, NULL, OPT_SCENARIO},
     {"replication", required_argument, NULL, OPT_REPLICATION},
+    {"crm", required_argument, NULL, OPT_CRM},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"date", required_argument, NULL, OPT_DATE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* trace's --crm, --window W0:W1 and --date YYYY-MM-DD. */
+static int take_crm_opt(struct run_args *a, int c)
+{
+    if (c == OPT_CRM) {
+        a->crm = crm_style_parse(optarg) + 1;
+        return a->crm ? 0 : cli_bad_value("--crm (salesforce, hubspot, "
+                                          "pipedrive or plain)", optarg);
+    }
+    if (c == OPT_DATE) {
+        a->has_date = 1;
+        return crm_parse_date(optarg, CRM_DATE_AUTO, &a->week0)
+                   ? cli_bad_value("--date (YYYY-MM-DD)", optarg)
+                   : 0;
+    }
+    char w0[32], w1[32];
+    const char *colon = strchr(optarg, ':');
+    a->has_window = 1;
+    if (!colon || colon - optarg >= 31 || strlen(colon + 1) >= 31)
+        return cli_bad_value("--window (W0:W1, reported weeks)", optarg);
+    snprintf(w0, sizeof w0, "%.*s", (int)(colon - optarg), optarg);
+    snprintf(w1, sizeof w1, "%s", colon + 1);
+    if (cli_parse_long(w0, 0, 5200, &a->w0) ||
+        cli_parse_long(w1, 1, 5200, &a->w1) || a->w1 <= a->w0)
+        return cli_bad_value("--window (W0:W1, reported weeks, W0 < W1)",
+                             optarg);
+    return 0;
+}
 
 /* Parses one option; returns 0, or an exit status (-1: help printed). */
 static int take_opt(struct run_args *a, int c, const char *cmd)
@@ -100,6 +136,10 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
         if (cli_parse_long(optarg, 0, LONG_MAX, &a->replication))
             return cli_bad_value("--replication (0 or more)", optarg);
         return 0;
+    case OPT_CRM:
+    case OPT_WINDOW:
+    case OPT_DATE:
+        return take_crm_opt(a, c);
     case 'h':
         cli_help(cmd);
         return -1;
@@ -151,6 +191,16 @@ static int parse_args(struct run_args *a, int argc, char **argv,
     if (a->max_replications != 10000 && !(a->precision > 0.0)) {
         cli_error("%s: --max-replications goes with --precision (without "
                   "it, -n sets the replications)", cmd);
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "trace") != 0 && (a->crm || a->has_window ||
+                                      a->has_date)) {
+        cli_error("%s: --crm, --window and --date belong to 'salescap "
+                  "trace'", cmd);
+        return EXIT_USAGE;
+    }
+    if (!a->crm && (a->has_window || a->has_date)) {
+        cli_error("trace: --window and --date go with --crm STYLE");
         return EXIT_USAGE;
     }
     if (strcmp(cmd, "trace") != 0 && (a->scenario || a->replication)) {
@@ -414,6 +464,34 @@ static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
     return 0;
 }
 
+/* Runs the traced replication into f: the trace itself, or with --crm
+ * the trace through a temporary file, written as a CRM export. */
+static int trace_run(const struct run_args *a, const struct params *p,
+                     struct model *m, int s, double *raw, FILE *f,
+                     struct err *e)
+{
+    if (!a->crm) {
+        model_set_trace(m, f);
+        return model_run(m, s, (uint64_t)a->replication, raw, NULL, e) ? 1
+                                                                         : 0;
+    }
+    FILE *tmp = tmpfile();
+    if (!tmp)
+        return err_set(e, ERR_RUNTIME, "trace --crm: cannot create a "
+                       "temporary file") ? EXIT_RUNTIME : 0;
+    model_set_trace(m, tmp);
+    int rc = model_run(m, s, (uint64_t)a->replication, raw, NULL, e) ? 1 : 0;
+    rewind(tmp);
+    if (rc == 0 &&
+        crm_export_trace(tmp, f, (enum crm_style)(a->crm - 1),
+                         p->sim.warmup_weeks, (int)a->w0,
+                         (int)(a->w1 ? a->w1 : p->sim.horizon_weeks),
+                         a->has_date ? a->week0 : crm_days(2024, 1, 1), e))
+        rc = EXIT_RUNTIME;
+    fclose(tmp);
+    return rc;
+}
+
 int cmd_trace(int argc, char **argv)
 {
     struct run_args a;
@@ -452,6 +530,12 @@ int cmd_trace(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (a.w1 > p.sim.horizon_weeks) {
+        cli_error("trace: --window %ld:%ld ends past the horizon (%d weeks)",
+                  a.w0, a.w1, p.sim.horizon_weeks);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
     double *raw = malloc(n * sizeof *raw);
     if (open_trace(&a, &af, &f, &e) != 0) {
@@ -462,8 +546,7 @@ int cmd_trace(int argc, char **argv)
     }
     m = model_alloc(&p, &e);
     if (m && raw) {
-        model_set_trace(m, f);
-        rc = model_run(m, s, (uint64_t)a.replication, raw, NULL, &e) ? 1 : 0;
+        rc = trace_run(&a, &p, m, s, raw, f, &e);
     } else {
         rc = err_set(&e, ERR_RUNTIME, "out of memory") ? EXIT_RUNTIME : 0;
     }

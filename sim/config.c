@@ -420,20 +420,6 @@ static FILE *open_regular(const char *path, const char **why)
     return f;
 }
 
-/* The include's path relative to the includer's folder (malloc'd). */
-static char *join_path(const char *includer, const char *path)
-{
-    const char *slash = strrchr(includer, '/');
-    size_t dlen = path[0] == '/' || !slash ? 0 : (size_t)(slash - includer) + 1;
-    size_t plen = strlen(path);
-    char *out = malloc(dlen + plen + 1);
-    if (!out)
-        return NULL;
-    memcpy(out, includer, dlen);
-    memcpy(out + dlen, path, plen + 1);
-    return out;
-}
-
 /* "a.ini -> b.ini -> a.ini": the chain from the top file to path. */
 static void cycle_error(struct frame *fr, const char *path)
 {
@@ -461,7 +447,7 @@ static int include_file(struct frame *fr, const char *value)
     if (fr->depth >= INCLUDE_DEPTH_MAX)
         return frame_error(fr, "includes nested deeper than %d",
                            INCLUDE_DEPTH_MAX);
-    char *path = join_path(fr->path, value);
+    char *path = afile_join(fr->path, value); /* relative to the includer */
     if (!path)
         return oom(e);
     struct frame child = {

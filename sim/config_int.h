@@ -76,6 +76,15 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p);
 int cfgk_parse(const struct cfgk *k, const char *value, void *base,
                struct err *e);
 
+/* cfgk_parse of a value written in file: a distribution's
+ * empirical_file(PATH) is relative to file's folder (NULL: the current
+ * folder). */
+int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
+                  const char *file, struct err *e);
+
+/* Frees what the values of table t at base own (empirical_file data). */
+void cfgk_free(const struct cfgk_table *t, void *base);
+
 /* Fills base with the defaults of table t. They are in range; a text
  * default (CFGK_STRING) is copied, and left NULL when memory runs out:
  * whoever resolves the table checks. */

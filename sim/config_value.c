@@ -237,20 +237,27 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
  * infinity and NaN in the CSVs: deal_value = 1e300 did. */
 #define CFGK_DIST_MAX 1e15
 
-static int parse_dist(const struct cfgk *k, const char *s, struct dist *d,
-                      struct err *e)
+/* Parses s into *d, which may own the values of an earlier
+ * empirical_file: they are freed once s is known to be good. */
+static int parse_dist(const struct cfgk *k, const char *s, const char *file,
+                      struct dist *d, struct err *e)
 {
     struct err de = {0};
     struct dist x;
-    if (dist_parse(&x, s, (k->flags & CFGK_NONNEG) != 0, &de) != 0)
+    if (dist_parse_in(&x, s, (k->flags & CFGK_NONNEG) != 0, file, &de) != 0)
         return err_set(e, de.kind, ": %s", de.msg);
-    const double *v = x.kind == DIST_EMPIRICAL ? x.v : x.p;
-    size_t n = x.kind == DIST_EMPIRICAL ? x.n : 3;
+    int list = x.kind == DIST_EMPIRICAL || x.kind == DIST_EMPIRICAL_FILE;
+    const double *v = list ? dist_values(&x) : x.p;
+    size_t n = list ? x.n : 3;
     for (size_t i = 0; i < n; i++)
-        if (fabs(v[i]) > CFGK_DIST_MAX)
+        if (fabs(v[i]) > CFGK_DIST_MAX) {
+            double bad = v[i];
+            dist_destroy(&x);
             return err_set(e, ERR_CONFIG,
                            ": %.10g is out of range (a distribution's values "
-                           "are at most 1e15)", v[i]);
+                           "are at most 1e15)", bad);
+        }
+    dist_destroy(d);
     *d = x;
     return 0;
 }
@@ -268,6 +275,12 @@ static int parse_string(const char *s, char **out, struct err *e)
 int cfgk_parse(const struct cfgk *k, const char *value, void *base,
                struct err *e)
 {
+    return cfgk_parse_in(k, value, base, NULL, e);
+}
+
+int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
+                  const char *file, struct err *e)
+{
     char *at = (char *)base + k->off;
     switch (k->type) {
     case CFGK_INT:
@@ -277,7 +290,7 @@ int cfgk_parse(const struct cfgk *k, const char *value, void *base,
     case CFGK_SEED:
         return parse_seed(value, (uint64_t *)(void *)at, e);
     case CFGK_DIST:
-        return parse_dist(k, value, (struct dist *)(void *)at, e);
+        return parse_dist(k, value, file, (struct dist *)(void *)at, e);
     case CFGK_ENUM: {
         int v = 0;
         if (parse_enum(k, value, &v, e))
@@ -304,6 +317,14 @@ void cfgk_defaults(const struct cfgk_table *t, void *base)
                "a default outside its own range");
         (void)rc;
     }
+}
+
+void cfgk_free(const struct cfgk_table *t, void *base)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->keys[i].type == CFGK_DIST)
+            dist_destroy((struct dist *)(void *)((char *)base +
+                                                 t->keys[i].off));
 }
 
 /* What a value that does not parse most likely got wrong, as a clause
@@ -412,7 +433,10 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                       (int)strspn(slip, "0123456789."), slip);
     struct err te = {0};
     char hint[128];
-    if (cfgk_parse(k, en->value, base, &te) == 0)
+    /* empirical_file's path is relative to the file the key is in; an
+     * override's, to the current folder. */
+    const char *file = en->line > 0 ? en->file : NULL;
+    if (cfgk_parse_in(k, en->value, base, file, &te) == 0)
         return 0;
     return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
                   en->key, te.msg,

@@ -1,5 +1,7 @@
 /*
- * csvread: an RFC 4180 reader (see include/csvread.h).
+ * csvread: an RFC 4180 reader (see include/csvread.h), with the field
+ * separator as a parameter (',' by default; ';' or tab for the files
+ * spreadsheets write in locales whose decimal mark is a comma).
  *
  * The parser walks the text once, field by field, appending each unquoted
  * field to a growing array of strings. Invariant: after each complete row
@@ -25,6 +27,7 @@ struct csv_parser {
     int *lines;        /* start line of each row, header included */
     size_t nlines, lines_cap;
     struct err *e;
+    char sep;          /* the field separator: ',', ';' or tab */
 };
 
 static int push_cell(struct csv_parser *ps, const char *s, size_t n)
@@ -105,7 +108,7 @@ static int parse_quoted(struct csv_parser *ps)
     }
     int rc = push_cell(ps, buf, n);
     free(buf);
-    if (rc == 0 && !at_row_end(ps) && *ps->p != ',')
+    if (rc == 0 && !at_row_end(ps) && *ps->p != ps->sep)
         return err_at(ps->e, ERR_CONFIG, ps->name, ps->line,
                       "unexpected character after a closing quote");
     return rc;
@@ -114,7 +117,7 @@ static int parse_quoted(struct csv_parser *ps)
 static int parse_plain(struct csv_parser *ps)
 {
     const char *s = ps->p;
-    while (!at_row_end(ps) && *ps->p != ',') {
+    while (!at_row_end(ps) && *ps->p != ps->sep) {
         if (*ps->p == '"')
             return err_at(ps->e, ERR_CONFIG, ps->name, ps->line,
                           "quote inside an unquoted field");
@@ -134,7 +137,7 @@ static long parse_row(struct csv_parser *ps)
         if (rc != 0)
             return -1;
         fields++;
-        if (ps->p < ps->end && *ps->p == ',') {
+        if (ps->p < ps->end && *ps->p == ps->sep) {
             ps->p++;
             continue;
         }
@@ -197,8 +200,14 @@ static int parse_all(struct csv_parser *ps, size_t *ncols)
 int csv_parse(struct csv *c, const char *text, size_t len, const char *name,
               struct err *e)
 {
+    return csv_parse_sep(c, text, len, ',', name, e);
+}
+
+int csv_parse_sep(struct csv *c, const char *text, size_t len, char sep,
+                  const char *name, struct err *e)
+{
     struct csv_parser ps = {.p = text, .end = text + len, .name = name,
-                            .line = 1, .e = e};
+                            .line = 1, .e = e, .sep = sep};
     memset(c, 0, sizeof *c);
     /* A spreadsheet's UTF-8 byte-order mark is not part of the header. */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -216,6 +225,29 @@ int csv_parse(struct csv *c, const char *text, size_t len, const char *name,
     memmove(ps.lines, ps.lines + 1, (ps.nlines - 1) * sizeof *ps.lines);
     c->lines = ps.lines;
     return 0;
+}
+
+char csv_sniff_sep(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    size_t n[3] = {0, 0, 0};
+    static const char seps[3] = {',', ';', '\t'};
+    int quoted = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    /* The header line, outside quotes: a quoted header may hold any of
+     * them, and a quoted line break does not end the line. */
+    for (; p < end && (quoted || (*p != '\n' && *p != '\r')); p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        for (int i = 0; i < 3 && !quoted; i++)
+            n[i] += *p == seps[i];
+    }
+    int best = 0;
+    for (int i = 1; i < 3; i++)
+        if (n[i] > n[best])
+            best = i;
+    return seps[best];
 }
 
 char *csv_slurp(const char *path, size_t *len, struct err *e)
@@ -266,6 +298,16 @@ int csv_col(const struct csv *c, const char *name)
         if (strcmp(c->cells[i], name) == 0)
             return (int)i;
     return -1;
+}
+
+void csv_header_list(const struct csv *c, const char *quote, char *buf,
+                     size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->ncols && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s%s%s", i ? ", " : "",
+                              quote, c->cells[i], quote);
 }
 
 const char *csv_get(const struct csv *c, size_t r, int col)

@@ -18,6 +18,8 @@
 #define HAVE_INLINE 1
 
 #include "dist.h"
+#include "afile.h"
+#include "csvread.h"
 #include "rng.h"
 
 #include <assert.h>
@@ -31,12 +33,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DIST_GENERIC "expected a number or a distribution like gamma(30, 10)"
 #define DIST_NUM_MAX 128 /* longest number token, bytes */
 /* std_normal() stays within about 8.3 sd: parameters whose draws could
  * overflow that far out are refused at parse time. */
 #define SAMPLE_SD_MAX 9
+#define PATH_MAX_SPEC 200 /* a spec fits on a 199-byte line */
 
 struct dist_info {
     const char *name;
@@ -57,6 +62,8 @@ static const struct dist_info dist_table[] = {
     {"gamma", "gamma(mean, sd)", DIST_GAMMA, 2, {"mean", "sd"}},
     {"beta", "beta(mean, sd)", DIST_BETA, 2, {"mean", "sd"}},
     {"empirical", "empirical()", DIST_EMPIRICAL, 0, {NULL}},
+    {"empirical_file", "empirical_file(PATH[, COLUMN])", DIST_EMPIRICAL_FILE,
+     0, {NULL}},
 };
 
 #define DIST_NTABLE (sizeof dist_table / sizeof dist_table[0])
@@ -281,13 +288,19 @@ static int unknown_name(const char *name, size_t len, struct err *e)
     return err_set(e, ERR_CONFIG,
                    "unknown distribution '%s'; known: fixed, exponential, "
                    "uniform, triangular, normal, lognormal, gamma, beta, "
-                   "empirical",
+                   "empirical, empirical_file",
                    nbuf);
 }
 
-/* spec is the whole (left-trimmed) spec; s points at its first letter. */
+static int parse_file_spec(struct dist *x, const struct dist_info *in,
+                           const char *args, const char *rp, const char *file,
+                           struct err *e);
+
+/* spec is the whole (left-trimmed) spec; s points at its first letter;
+ * file is where it was written (empirical_file's paths are relative to
+ * its folder). */
 static int parse_named(struct dist *x, const char *spec, const char *s,
-                       struct err *e)
+                       const char *file, struct err *e)
 {
     const char *name = s;
     while (isalnum((unsigned char)*s) || *s == '_')
@@ -310,6 +323,8 @@ static int parse_named(struct dist *x, const char *spec, const char *s,
     const char *rp = strchr(p, ')');
     if (!rp)
         return err_set(e, ERR_CONFIG, "%s: missing ')'", in->sig);
+    if (in->kind == DIST_EMPIRICAL_FILE)
+        return parse_file_spec(x, in, p + 1, rp, file, e);
     struct tok t[DIST_EMPIRICAL_MAX];
     size_t n = split_args(p + 1, rp, t, DIST_EMPIRICAL_MAX);
     if (in->nargs > 0 && n != (size_t)in->nargs)
@@ -359,6 +374,12 @@ static int parse_number(struct dist *x, const char *s, struct err *e)
 
 int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e)
 {
+    return dist_parse_in(d, spec, nonneg, NULL, e);
+}
+
+int dist_parse_in(struct dist *d, const char *spec, int nonneg,
+                  const char *file, struct err *e)
+{
     struct dist x;
     memset(&x, 0, sizeof x);
     x.nonneg = nonneg != 0;
@@ -366,7 +387,7 @@ int dist_parse(struct dist *d, const char *spec, int nonneg, struct err *e)
     if (*s == '\0')
         return err_set(e, ERR_CONFIG, DIST_GENERIC ", got an empty value");
     int rc = isalpha((unsigned char)*s) || *s == '_'
-                 ? parse_named(&x, s, s, e)
+                 ? parse_named(&x, s, s, file, e)
                  : parse_number(&x, s, e);
     if (rc != 0)
         return -1;
@@ -489,12 +510,13 @@ static int check_triangular(struct dist *x, const char *sig, struct err *e)
 static int check_empirical(struct dist *x, const char *sig, struct err *e)
 {
     double mean = 0;
+    const double *v = dist_values(x);
     for (size_t i = 0; i < x->n; i++) {
-        if (x->nonneg && x->v[i] < 0)
+        if (x->nonneg && v[i] < 0)
             return err_set(e, ERR_CONFIG,
                            "%s: value %zu must be >= 0, got %.10g", sig, i + 1,
-                           x->v[i]);
-        mean += (x->v[i] - mean) / (double)(i + 1); /* cannot overflow */
+                           v[i]);
+        mean += (v[i] - mean) / (double)(i + 1); /* cannot overflow */
     }
     x->mean = mean;
     return 0;
@@ -552,6 +574,7 @@ static int dist_check(struct dist *x, const char *sig, struct err *e)
     case DIST_BETA:
         return check_beta(x, sig, e);
     case DIST_EMPIRICAL:
+    case DIST_EMPIRICAL_FILE:
         return check_empirical(x, sig, e);
     }
     return err_set(e, ERR_CONFIG, "%s: unknown distribution kind", sig);
@@ -612,11 +635,13 @@ double dist_sample(const struct dist *d, gsl_rng *r)
         if (p[1] == 0)
             return p[0];
         return gsl_ran_beta(r, d->a, d->b);
-    case DIST_EMPIRICAL: {
+    case DIST_EMPIRICAL:
+    case DIST_EMPIRICAL_FILE: {
+        const double *v = dist_values(d);
         if (d->n <= 1)
-            return d->v[0];
+            return v[0];
         size_t i = (size_t)(rng_uniform(r) * (double)d->n);
-        return d->v[i < d->n ? i : d->n - 1];
+        return v[i < d->n ? i : d->n - 1];
     }
     }
     assert(0 && "unknown distribution kind");
@@ -665,6 +690,12 @@ int dist_format(const struct dist *d, char *buf, size_t size)
         sb_num(&b, d->p[0]);
         return (int)b.len;
     }
+    if (d->kind == DIST_EMPIRICAL_FILE) {
+        sb_str(&b, "empirical_file(");
+        sb_str(&b, d->src ? d->src : "");
+        sb_str(&b, ")");
+        return (int)b.len;
+    }
     const double *v = d->kind == DIST_EMPIRICAL ? d->v : d->p;
     size_t n = d->kind == DIST_EMPIRICAL ? d->n : (size_t)in->nargs;
     sb_str(&b, in->name);
@@ -676,6 +707,201 @@ int dist_format(const struct dist *d, char *buf, size_t size)
     }
     sb_str(&b, ")");
     return (int)b.len;
+}
+
+const double *dist_values(const struct dist *d)
+{
+    return d->kind == DIST_EMPIRICAL_FILE ? d->ext : d->v;
+}
+
+void dist_destroy(struct dist *d)
+{
+    if (d->kind != DIST_EMPIRICAL_FILE)
+        return;
+    free(d->ext);
+    free(d->src);
+    memset(d, 0, sizeof *d);
+}
+
+/* ------------------------------------------------------ empirical_file */
+
+/* The data of a file being read by empirical_file(). */
+struct vfile {
+    const char *path;  /* as joined: relative to the current folder */
+    const char *sig;
+    struct csv csv;
+    int col;           /* the column read */
+    int header_value;  /* the header row is a value (a one-column file of
+                          numbers without a header) */
+};
+
+/* Reads and parses the CSV at vf->path. */
+static int vfile_read(struct vfile *vf, struct err *e)
+{
+    struct stat st;
+    if (stat(vf->path, &st) != 0)
+        return err_set(e, ERR_CONFIG, "%s: cannot open '%s': %s", vf->sig,
+                       vf->path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return err_set(e, ERR_CONFIG, "%s: cannot open '%s': %s", vf->sig,
+                       vf->path,
+                       S_ISDIR(st.st_mode) ? "is a directory"
+                                           : "not a regular file");
+    struct err ce = {0};
+    size_t len;
+    char *text = csv_slurp(vf->path, &len, &ce);
+    if (!text)
+        return err_set(e, ERR_CONFIG, "%s: %s", vf->sig, ce.msg);
+    int rc = csv_parse_sep(&vf->csv, text, len, csv_sniff_sep(text, len),
+                           vf->path, &ce);
+    free(text);
+    if (rc != 0)
+        return err_set(e, ce.kind, "%s: %s", vf->sig, ce.msg);
+    return 0;
+}
+
+/* Picks the column: the named one, or the only one. */
+static int vfile_column(struct vfile *vf, const char *name, struct err *e)
+{
+    const struct csv *c = &vf->csv;
+    char cols[256];
+    csv_header_list(c, "", cols, sizeof cols);
+    if (name) {
+        vf->col = csv_col(c, name);
+        for (size_t i = 0; vf->col < 0 && i < c->ncols; i++)
+            if (!strcasecmp(c->cells[i], name))
+                vf->col = (int)i;
+        if (vf->col < 0)
+            return err_set(e, ERR_CONFIG, "%s: no column '%s' in %s; it has: "
+                           "%s", vf->sig, name, vf->path, cols);
+        return 0;
+    }
+    if (c->ncols != 1)
+        return err_set(e, ERR_CONFIG, "%s: %s has %zu columns (%s): name one, "
+                       "as in empirical_file(PATH, %s)", vf->sig, vf->path,
+                       c->ncols, cols, c->cells[0]);
+    double v;
+    const char *h = c->cells[0];
+    vf->col = 0;
+    vf->header_value = num_parse(h, trim_len(h, strlen(h)), &v) == NUM_OK;
+    return 0;
+}
+
+/* Cell s of line as a value of the column. */
+static int vfile_value(const struct vfile *vf, const char *s, int line,
+                       int nonneg, double *out, struct err *e)
+{
+    const char *col = vf->csv.cells[vf->col];
+    const char *b = skip_ws(s);
+    size_t len = trim_len(b, strlen(b));
+    if (len == 0)
+        return err_set(e, ERR_CONFIG, "%s: %s:%d: missing a number in column "
+                       "'%s'", vf->sig, vf->path, line, col);
+    switch (num_parse(b, len, out)) {
+    case NUM_OK:
+        break;
+    case NUM_BAD:
+        return err_set(e, ERR_CONFIG, "%s: %s:%d: expected a number in "
+                       "column '%s', got '%.*s'", vf->sig, vf->path, line, col,
+                       (int)len, b);
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG, "%s: %s:%d: expected a finite number, "
+                       "got '%.*s'", vf->sig, vf->path, line, (int)len, b);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, "%s: %s:%d: number out of range, got "
+                       "'%.*s'", vf->sig, vf->path, line, (int)len, b);
+    }
+    if (nonneg && *out < 0)
+        return err_set(e, ERR_CONFIG, "%s: %s:%d: value must be >= 0, got "
+                       "%.10g", vf->sig, vf->path, line, *out);
+    return 0;
+}
+
+/* Reads the values of the chosen column into x->ext. */
+static int vfile_values(struct vfile *vf, struct dist *x, struct err *e)
+{
+    const struct csv *c = &vf->csv;
+    size_t n = c->nrows + (size_t)vf->header_value;
+    if (n == 0)
+        return err_set(e, ERR_CONFIG, "%s: %s: needs at least one value",
+                       vf->sig, vf->path);
+    x->ext = malloc(n * sizeof *x->ext);
+    if (!x->ext)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    x->n = 0;
+    if (vf->header_value &&
+        vfile_value(vf, c->cells[vf->col], 1, x->nonneg, &x->ext[x->n++], e))
+        return -1;
+    for (size_t r = 0; r < c->nrows; r++)
+        if (vfile_value(vf, csv_get(c, r, vf->col), c->lines[r], x->nonneg,
+                        &x->ext[x->n++], e))
+            return -1;
+    return 0;
+}
+
+/* The canonical spec's arguments: the absolute path (so run.ini reads
+ * the same file from any folder) and the column, if one was named. */
+static int vfile_src(const struct vfile *vf, const char *col, struct dist *x,
+                     struct err *e)
+{
+    char cwd[4096] = "";
+    const char *p = vf->path;
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    if (p[0] != '/' && !getcwd(cwd, sizeof cwd))
+        cwd[0] = '\0';
+    size_t n = strlen(cwd) + 1 + strlen(p) + (col ? strlen(col) + 2 : 0) + 1;
+    x->src = malloc(n);
+    if (x->src)
+        snprintf(x->src, n, "%s%s%s%s%s", cwd, cwd[0] ? "/" : "", p,
+                 col ? ", " : "", col ? col : "");
+    return x->src ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
+}
+
+/* empirical_file(PATH[, COLUMN]); args is after '(' and rp at ')'. */
+static int parse_file_spec(struct dist *x, const struct dist_info *in,
+                           const char *args, const char *rp, const char *file,
+                           struct err *e)
+{
+    struct tok t[3];
+    size_t n = split_args(args, rp, t, 3);
+    if (n == 0 || t[0].len == 0)
+        return err_set(e, ERR_CONFIG, "%s: needs the path of a CSV file",
+                       in->sig);
+    if (n > 2 || (n == 2 && t[1].len == 0))
+        return err_set(e, ERR_CONFIG, "%s: expected a path and an optional "
+                       "column name, got %zu arguments", in->sig, n);
+    const char *after = skip_ws(rp + 1);
+    if (*after)
+        return err_set(e, ERR_CONFIG, "%s: unexpected '%.*s' after ')'",
+                       in->sig, (int)trim_len(after, strlen(after)), after);
+    char path[PATH_MAX_SPEC], col[PATH_MAX_SPEC];
+    if (t[0].len >= sizeof path || (n == 2 && t[1].len >= sizeof col))
+        return err_set(e, ERR_CONFIG, "%s: path or column name too long",
+                       in->sig);
+    snprintf(path, sizeof path, "%.*s", (int)t[0].len, t[0].s);
+    snprintf(col, sizeof col, "%.*s", n == 2 ? (int)t[1].len : 0,
+             n == 2 ? t[1].s : "");
+    struct vfile vf = {.sig = in->sig};
+    char *joined = afile_join(file, path);
+    if (!joined)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    vf.path = joined;
+    x->kind = DIST_EMPIRICAL_FILE;
+    int rc = vfile_read(&vf, e);
+    if (!rc)
+        rc = vfile_column(&vf, n == 2 ? col : NULL, e);
+    if (!rc)
+        rc = vfile_values(&vf, x, e);
+    if (!rc)
+        rc = vfile_src(&vf, n == 2 ? col : NULL, x, e);
+    if (!rc)
+        rc = dist_check(x, in->sig, e);
+    csv_destroy(&vf.csv);
+    free(joined);
+    if (rc)
+        dist_destroy(x);
+    return rc;
 }
 
 void dist_fixed(struct dist *d, double x)

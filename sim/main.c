@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
     {"run", cmd_run},     {"check", cmd_check}, {"sweep", cmd_sweep},
     {"plot", cmd_plot},   {"trace", cmd_trace},
+    {"import", cmd_import},
 };
 
 int main(int argc, char **argv)

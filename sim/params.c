@@ -349,8 +349,12 @@ static void scenario_free(struct scenario *sc)
 
 void params_destroy(struct params *p)
 {
-    for (size_t i = 0; i < p->n_stages; i++)
+    for (size_t i = 0; i < N_FIXED; i++)
+        cfgk_free(fixed_tables[i], cfgk_section_base(fixed_tables[i], p));
+    for (size_t i = 0; i < p->n_stages; i++) {
+        cfgk_free(&cfgk_stage, &p->stages[i]);
         free(p->stages[i].name);
+    }
     free(p->stages);
     for (size_t i = 0; i < p->n_scenarios; i++)
         scenario_free(&p->scenarios[i]);

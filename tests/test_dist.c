@@ -347,7 +347,7 @@ static const struct bad_case bad_cases[] = {
                           "'normal'?"},
     {"weibull(1, 2)", 0, "unknown distribution 'weibull'; known: fixed, "
                          "exponential, uniform, triangular, normal, "
-                         "lognormal, gamma, beta, empirical"},
+                         "lognormal, gamma, beta, empirical, empirical_file"},
     {"gamma", 0, "gamma(mean, sd): expected '(' after 'gamma'"},
     {"gamma 30, 10", 0, "gamma(mean, sd): expected '(' after 'gamma'"},
     /* structure */
