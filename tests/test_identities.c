@@ -495,16 +495,20 @@ static int flagship_setup(void **state)
         return -1;
     *state = f;
     load(&f->cfg, &f->p, FLAGSHIP, NULL);
-    struct run_opts o = {.jobs = 2, .replications = REPS};
+    struct output_reps reps = {0};
+    struct run_opts o = {.jobs = 2, .replications = REPS,
+                         .on_commit = output_reps_commit,
+                         .on_commit_ctx = &reps};
     struct err e = {0};
-    if (run_simulate(&f->p, &o, &f->res, &e) != 0)
-        fail_msg("%s", e.msg);
     snprintf(f->dir, sizeof f->dir, "/tmp/salescap_identities_XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    if (output_write_run(f->dir, &f->cfg, &f->p, &f->res, "summary\n", NULL,
-                         &e) != 0)
+    if (output_reps_open(&reps, f->dir, &f->p, &e) != 0 ||
+        run_simulate(&f->p, &o, &f->res, &e) != 0 ||
+        output_write_run(f->dir, &f->cfg, &f->p, &f->res, "summary\n", &reps,
+                         NULL, &e) != 0)
         fail_msg("%s", e.msg);
+    output_reps_close(&reps, 0);
     return 0;
 }
 
@@ -864,13 +868,17 @@ static void run_into(char *dir, size_t size, const char *const *sets)
     struct run_result r = {0};
     struct err e = {0};
     load(&cfg, &p, FLAGSHIP, sets);
-    struct run_opts o = {.jobs = 1, .replications = 3};
-    if (run_simulate(&p, &o, &r, &e) != 0)
-        fail_msg("%s", e.msg);
+    struct output_reps reps = {0};
+    struct run_opts o = {.jobs = 1, .replications = 3,
+                         .on_commit = output_reps_commit,
+                         .on_commit_ctx = &reps};
     snprintf(dir, size, "/tmp/salescap_identities_XXXXXX");
     assert_non_null(mkdtemp(dir));
-    if (output_write_run(dir, &cfg, &p, &r, "summary\n", NULL, &e) != 0)
+    if (output_reps_open(&reps, dir, &p, &e) != 0 ||
+        run_simulate(&p, &o, &r, &e) != 0 ||
+        output_write_run(dir, &cfg, &p, &r, "summary\n", &reps, NULL, &e) != 0)
         fail_msg("%s", e.msg);
+    output_reps_close(&reps, 0);
     run_result_destroy(&r);
     params_destroy(&p);
     config_destroy(&cfg);
