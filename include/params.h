@@ -105,6 +105,25 @@ struct market_params {
     double reputation_smoothing_weeks; /* how slowly the market notices */
 };
 
+/* A one-off amount: money, or a share of a role's annual cost. */
+struct fee {
+    int is_share;  /* value is a percent of the role's annual cost */
+    double value;  /* $, or percent (0-100) */
+};
+
+/* [costs]: what people and deals cost, for the economic metrics
+ * (staff_cost, lever_cost, commission, gross_profit, net_value). Money is
+ * fully loaded, per person; a year is 52 weeks. */
+struct cost_params {
+    double rep_per_year;     /* $ per person-year */
+    double ops_per_year;
+    double support_per_year;
+    struct fee hiring_fee;   /* per person hired (not per contractor) */
+    double commission_rate;  /* share of bookings */
+    double gross_margin;     /* share of revenue, before the staff modelled */
+    double discount_rate;    /* annual, for net_value_npv; 0: none */
+};
+
 /* Interventions. */
 enum iv_type {
     IV_PULL = 0,
@@ -229,6 +248,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct cost_params costs;
     size_t n_scenarios;
     struct scenario *scenarios;
 };

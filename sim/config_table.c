@@ -186,6 +186,28 @@ static const struct cfgk market_keys[] = {
           "weeks over which the market notices delivery delay"),
 };
 
+/* Defaults: docs/calibration.md, "Costs", gives the source of each. */
+static const struct cfgk costs_keys[] = {
+    K_DBL("rep_per_year", "110000", 0, NOMAX, 0, struct cost_params,
+          rep_per_year,
+          "fully loaded cost of a rep without commission, $ per year"),
+    K_DBL("ops_per_year", "85000", 0, NOMAX, 0, struct cost_params,
+          ops_per_year, "fully loaded cost of an ops person, $ per year"),
+    K_DBL("support_per_year", "65000", 0, NOMAX, 0, struct cost_params,
+          support_per_year,
+          "fully loaded cost of a sales support person, $ per year"),
+    {"hiring_fee", CFGK_FEE, "20%", 0, NOMAX, 0,
+     offsetof(struct cost_params, hiring_fee), NULL,
+     "one-off cost of a hire, $ or a percent of the role's annual cost"},
+    K_DBL("commission_rate", "0.10", 0, 1, 0, struct cost_params,
+          commission_rate, "share of bookings paid as commission"),
+    K_DBL("gross_margin", "0.80", 0, 1, 0, struct cost_params, gross_margin,
+          "share of revenue left after serving clients, before the staff "
+          "modelled"),
+    K_DBL("discount_rate", "0.10", 0, 1, 0, struct cost_params,
+          discount_rate, "annual rate of net_value_npv (0: no discounting)"),
+};
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
@@ -198,6 +220,7 @@ const struct cfgk_table cfgk_operations = TABLE("operations", operations_keys);
 const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
+const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
 
@@ -215,6 +238,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->clients;
     if (t == &cfgk_market)
         return &p->market;
+    if (t == &cfgk_costs)
+        return &p->costs;
     return NULL;
 }
 

@@ -108,6 +108,8 @@ struct rep {
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
     int32_t server;          /* this rep's ops server, or NONE */
+    uint8_t lever;           /* who pays: an intervention hired the seat
+                              * (1), or the staff's payroll (0) */
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -162,6 +164,7 @@ struct server {
     double start_t, ramp_weeks, ramp_start, depart_t;
     double until_t;          /* a rep's ops assignment ends: INFINITY for
                               * staff */
+    uint8_t lever;           /* as struct rep's */
 };
 
 /* A sales support seat: it takes admin hours off the reps. */
@@ -170,6 +173,7 @@ struct support_person {
     uint32_t occupant;
     double start_t, ramp_weeks, depart_t;
     double absorb_hours_per_week; /* at full productivity */
+    uint8_t lever;                /* as struct rep's */
 };
 
 /* A person hired, starting at tick `week`. */
@@ -179,6 +183,7 @@ struct pending_hire {
     int32_t seat;                 /* a vacant seat to refill, or NONE */
     double ramp_weeks;
     double absorb_hours_per_week; /* support */
+    uint8_t lever;                /* decided by an intervention */
 };
 
 struct fifo {
@@ -247,6 +252,8 @@ struct model {
     double forgive, reset_hours;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double rep_mult;             /* reputation multiplier on the last stage */
+    double net_value;            /* gross profit since reported week 0 */
+    double net_value_npv;        /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
@@ -351,5 +358,7 @@ int iv_on_tick(struct model *m);
 /* The first reported week at which iv can change anything (INT_MAX if
  * never): before it a scenario runs exactly as the baseline. */
 int iv_first_week(const struct intervention *iv);
+/* The fully loaded annual cost of one person of role ([costs]), $. */
+double iv_role_cost(const struct model *m, enum role role);
 
 #endif

@@ -70,7 +70,8 @@ static int hire(struct model *m, enum role role, int count, double lead,
     for (int i = 0; i < count; i++) {
         struct pending_hire h = {.week = start, .role = role, .seat = NONE,
                                  .ramp_weeks = role_ramp(m, role, ramp),
-                                 .absorb_hours_per_week = absorb};
+                                 .absorb_hours_per_week = absorb,
+                                 .lever = 1};
         if (add_pending(m, h) != 0)
             return -1;
     }
@@ -132,7 +133,7 @@ static void support_update(struct model *m)
     }
 }
 
-static int start_one(struct model *m, const struct pending_hire *h)
+static int start_person(struct model *m, const struct pending_hire *h)
 {
     switch (h->role) {
     case ROLE_SALES:
@@ -152,6 +153,58 @@ static int start_one(struct model *m, const struct pending_hire *h)
         return 0;
     }
     return iv_support_add(m, m->t, h->ramp_weeks, h->absorb_hours_per_week);
+}
+
+/* Who pays for seat `seat` of role: the lever (1) or the staff (0). */
+static uint8_t *seat_lever(struct model *m, enum role role, int32_t seat)
+{
+    switch (role) {
+    case ROLE_SALES:
+        return &m->reps[seat].lever;
+    case ROLE_OPS:
+        return &m->servers[seat].lever;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return &m->supp[seat].lever;
+}
+
+double iv_role_cost(const struct model *m, enum role role)
+{
+    const struct cost_params *c = &P(m)->costs;
+    switch (role) {
+    case ROLE_SALES:
+        return c->rep_per_year;
+    case ROLE_OPS:
+        return c->ops_per_year;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return c->support_per_year;
+}
+
+/* A person starts in a new seat (hired by an intervention: the lever pays)
+ * or refills one (a backfill: whoever paid for the seat pays). The hiring
+ * fee is due on the first day, from the same payer. */
+static int start_one(struct model *m, const struct pending_hire *h)
+{
+    if (start_person(m, h) != 0)
+        return -1;
+    int32_t seat = h->seat;
+    if (seat == NONE) {
+        seat = h->role == ROLE_SALES ? m->n_reps - 1
+               : h->role == ROLE_OPS ? m->n_servers - 1
+                                     : m->n_supp - 1;
+        *seat_lever(m, h->role, seat) = h->lever;
+    }
+    const struct fee *f = &P(m)->costs.hiring_fee;
+    double fee = f->is_share ? f->value / 100.0 * iv_role_cost(m, h->role)
+                             : f->value;
+    m->cur[*seat_lever(m, h->role, seat) ? M_LEVER_COST : M_STAFF_COST] +=
+        fee;
+    return 0;
 }
 
 /* Starts this week's hires, keeping the others in order. */

@@ -30,7 +30,7 @@ struct resolve {
 
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
-    &cfgk_support,    &cfgk_clients, &cfgk_market,
+    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -130,7 +130,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, costs, scenario.ID",
         s->name);
 }
 

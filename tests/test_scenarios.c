@@ -357,7 +357,7 @@ static int is_type(const char *s)
 
 static const char *const model_sections[] = {
     "simulation", "sales", "operations", "support", "clients", "market",
-    NULL};
+    "costs", NULL};
 
 /* Whether docs/model.md documents NAME: as `NAME` or in a table cell. */
 static int documented(const char *doc, const char *name)
