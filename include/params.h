@@ -135,6 +135,7 @@ enum iv_type {
     IV_EXPECTATIONS,
     IV_HIRE_FROM_BUDGET,
     IV_EXPAND_OPS_ON_DELAY,
+    IV_CONTRACT,
     IV_TYPE_COUNT,
 };
 
@@ -215,6 +216,17 @@ struct iv_expand_ops {
     int max_staff;
 };
 
+/* Temporary staff: count people of role from start_week for weeks weeks,
+ * paid cost_per_week each, then gone. */
+struct iv_contract {
+    enum role role;
+    int count;
+    int start_week, weeks;   /* weeks 0: no contract */
+    double cost_per_week;    /* $ per contractor per week */
+    double productivity;     /* share of a trained employee's output */
+    double ramp_weeks;       /* linear ramp from the role's ramp_start */
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -228,6 +240,7 @@ struct intervention {
         struct iv_expectations expectations;
         struct iv_hire_from_budget budget;
         struct iv_expand_ops expand_ops;
+        struct iv_contract contract;
     } u;
 };
 

@@ -387,6 +387,23 @@ static const struct cfgk expand_ops_keys[] = {
           "most ops staff the policy will employ"),
 };
 
+static const struct cfgk contract_keys[] = {
+    K_ENUM("role", "ops", role_names, struct iv_contract, role,
+           "role of the contractors: sales, ops or support"),
+    K_INT("count", "1", 0, PEOPLE_MAX, 0, struct iv_contract, count,
+          "contractors"),
+    WEEK("start_week", "0", struct iv_contract, start_week,
+         "first week of the contract"),
+    WEEKS("weeks", "13", struct iv_contract, weeks,
+          "length of the contract, weeks (0: no contract)"),
+    K_DBL("cost_per_week", "4000", 0, NOMAX, 0, struct iv_contract,
+          cost_per_week, "cost of one contractor, $ per week"),
+    K_DBL("productivity", "1", 0, 1, 0, struct iv_contract, productivity,
+          "a contractor's output as a share of a trained employee's"),
+    K_DBL("ramp_weeks", "0", 0, WEEKS_MAX, 0, struct iv_contract, ramp_weeks,
+          "weeks of linear ramp from the role's ramp_start"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -397,6 +414,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_EXPECTATIONS] = TABLE("expectations", expectations_keys),
     [IV_HIRE_FROM_BUDGET] = TABLE("hire_from_budget", budget_keys),
     [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
+    [IV_CONTRACT] = TABLE("contract", contract_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)
@@ -493,11 +511,46 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
     return cfgk_suggest(key, cand, t->n);
 }
 
+/* The contract key that a key of a permanent hire (hire, support) most
+ * likely meant when it speaks of temporary staff (a length, an end, a
+ * rate), or NULL. Such a key must never get the nearest spelling:
+ * 'hire.weeks' is one letter from 'hire.week', the week of the decision,
+ * and taking that hint would build a permanent hire silently. */
+static const char *temporary_hint(const char *key, const struct cfgk_table *t)
+{
+    static const char *const words[][2] = {
+        {"weeks", "weeks"},          {"duration", "weeks"},
+        {"duration_weeks", "weeks"}, {"length", "weeks"},
+        {"length_weeks", "weeks"},   {"months", "weeks"},
+        {"term", "weeks"},           {"term_weeks", "weeks"},
+        {"end_week", "weeks"},       {"end", "weeks"},
+        {"until", "weeks"},          {"until_week", "weeks"},
+        {"stop_week", "weeks"},      {"last_week", "weeks"},
+        {"leave_week", "weeks"},     {"end_month", "weeks"},
+        {"cost_per_week", "cost_per_week"},
+        {"cost_per_month", "cost_per_week"},
+        {"cost_per_day", "cost_per_week"},
+        {"weekly_cost", "cost_per_week"},
+        {"monthly_cost", "cost_per_week"},
+        {"day_rate", "cost_per_week"},
+        {"rate_per_week", "cost_per_week"},
+    };
+    if (t != &iv_tables[IV_HIRE] && t != &iv_tables[IV_SUPPORT])
+        return NULL;
+    for (size_t i = 0; i < N_KEYS(words); i++)
+        if (!strcasecmp(key, words[i][0]))
+            return words[i][1];
+    return NULL;
+}
+
 int cfgk_unknown_key(struct err *e, const struct config_entry *en,
                      const struct cfgk_table *t, const char *prefix)
 {
     size_t pl = strlen(prefix);
     assert(!strncmp(en->key, prefix, pl));
+    const char *temp = temporary_hint(en->key + pl, t);
+    if (temp)
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean 'contract.%s'? %s is permanent: temporary staff are a contract (contract.role, contract.count, contract.start_week, contract.weeks, contract.cost_per_week)", en->key, en->section, temp, t->name);
     const char *hint = key_hint(en->key + pl, t);
     if (hint)
         return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s%s'?", en->key, en->section, prefix, hint);

@@ -300,9 +300,9 @@ static void flush_hours(struct model *m, double *row)
 }
 
 /* The week's money (row holds its other metrics, and the hiring fees of
- * people who started this week): payroll by who pays it, the commission
- * on its bookings, what is left, and the running net values, from
- * reported week 0 on. Assumption: people start and
+ * people who started this week): payroll by who pays it, the contracts
+ * running, the commission on its bookings, what is left, and the running
+ * net values, from reported week 0 on. Assumption: people start and
  * leave at ticks, so a week's payroll is the headcount times a week's
  * cost, the annual cost / 52: a daily rate (annual / 364) times 7 days
  * employed. */
@@ -317,7 +317,7 @@ static void flush_money(struct model *m, int w, double *row,
             pay[k] += head[k][role] * (iv_role_cost(m, (enum role)role) /
                                        52.0);
     row[M_STAFF_COST] += pay[0];
-    row[M_LEVER_COST] += pay[1];
+    row[M_LEVER_COST] += pay[1] + iv_contract_cost(m, rw);
     row[M_COMMISSION] = c->commission_rate * row[M_BOOKINGS];
     double gp = row[M_REVENUE] * c->gross_margin - row[M_COMMISSION] -
                 row[M_STAFF_COST] - row[M_LEVER_COST];
@@ -352,21 +352,23 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_BACKLOG_ITEMS] = m->backlog_items;
     row[M_EXPECTED_DELAY_DAYS] = ops_expected_delay(m);
     row[M_CLIENTS_ACTIVE] = m->clients_active;
-    /* Employees by who pays (0: staff, 1: a lever) and role. */
+    /* Employees by who pays (0: staff, 1: a lever) and role; contractors
+     * are their contract's. */
     int head[2][ROLE_COUNT] = {{0}}, ready = 0;
     for (int32_t r = 0; r < m->n_reps; r++) {
         const struct rep *rp = &m->reps[r];
-        head[rp->lever][ROLE_SALES] += rp->filled;
+        head[rp->lever][ROLE_SALES] += rp->filled && rp->contract == NONE;
     }
     for (int32_t s = 0; s < m->n_servers; s++) {
         const struct server *sv = &m->servers[s];
-        head[sv->lever][ROLE_OPS] += sv->rep == NONE && sv->filled;
+        head[sv->lever][ROLE_OPS] +=
+            sv->rep == NONE && sv->filled && sv->contract == NONE;
         ready += sv->ready;
         assert(sv->ready == (sv->item == NONE && sv->rate > 0.0));
     }
     for (int32_t i = 0; i < m->n_supp; i++) {
         const struct support_person *sp = &m->supp[i];
-        head[sp->lever][ROLE_SUPPORT] += sp->filled;
+        head[sp->lever][ROLE_SUPPORT] += sp->filled && sp->contract == NONE;
     }
     assert(ready == m->n_ready);
     (void)ready;
@@ -557,6 +559,7 @@ int model_start(struct model *m, int scenario, uint64_t replication,
 void model_finish(struct model *m, struct model_totals *tot)
 {
     m->tot.opps_open = m->open_opps;
+    ops_finish(m);
     if (tot)
         *tot = m->tot;
 }

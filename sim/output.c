@@ -195,6 +195,12 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
     case IV_EXPAND_OPS_ON_DELAY:
         *a = iv->u.expand_ops.start_week, *b = -1;
         return;
+    case IV_CONTRACT: /* no contractors, or none for a week: no window */
+        *a = iv->u.contract.count > 0 && iv->u.contract.weeks > 0
+                 ? iv->u.contract.start_week
+                 : -1;
+        *b = iv->u.contract.start_week + iv->u.contract.weeks - 1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

@@ -179,6 +179,29 @@ static const struct bad_case bad_cases[] = {
     {"bad_hiring_fee.ini",
      D "bad_hiring_fee.ini:3: [costs] hiring_fee = 150% must be in "
        "[0%, 100%]"},
+    {"bad_contract_horizon.ini",
+     D "bad_contract_horizon.ini:4: [scenario.temp] contract.start_week + "
+       "contract.weeks = 100 + 13 runs past the horizon (104 weeks): a "
+       "contract must end by then"},
+    {"bad_contract_role.ini",
+     D "bad_contract_role.ini:2: [scenario.temp] contract.role: expected one "
+       "of sales, ops, support, got 'marketing'"},
+    {"bad_hire_weeks.ini",
+     D "bad_hire_weeks.ini:4: unknown key 'hire.weeks' in [scenario.temp]; "
+       "did you mean 'contract.weeks'? hire is permanent: temporary staff "
+       "are a contract (contract.role, contract.count, contract.start_week, "
+       "contract.weeks, contract.cost_per_week)"},
+    {"bad_hire_end_week.ini",
+     D "bad_hire_end_week.ini:3: unknown key 'h.end_week' in "
+       "[scenario.temp]; did you mean 'contract.weeks'? hire is permanent: "
+       "temporary staff are a contract (contract.role, contract.count, "
+       "contract.start_week, contract.weeks, contract.cost_per_week)"},
+    {"bad_support_weeks.ini",
+     D "bad_support_weeks.ini:3: unknown key 'support.weeks' in "
+       "[scenario.temp]; did you mean 'contract.weeks'? support is "
+       "permanent: temporary staff are a contract (contract.role, "
+       "contract.count, contract.start_week, contract.weeks, "
+       "contract.cost_per_week)"},
     {"bad_reps_percent.ini",
      D "bad_reps_percent.ini:2: [scenario.pull] pull.reps = 150% must be in "
        "[0%, 100%]"},

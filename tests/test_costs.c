@@ -1,11 +1,13 @@
 /*
  * Tests of the economic layer: [costs] and the metrics it feeds
  * (staff_cost, lever_cost, commission, gross_profit, net_value,
- * net_value_npv, lost_net_value).
+ * net_value_npv, lost_net_value), and the contract intervention.
  *
  * Money in tests/data/costs.ini is exact in binary (an ops person costs
- * $1,400 a week), so cost accounting is checked with ==, not within a
- * tolerance: a hire paid for a week too many or a day too few fails.
+ * $1,400 a week, a contractor $3,000), so cost accounting is checked with
+ * ==, not within a tolerance: a contractor charged for a week too many or
+ * a day too few fails. Conservation (deals, ops work) and the identity
+ * of a zero-length contract with the baseline are checked bit for bit.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -74,6 +76,11 @@ static double sum(const struct series *x, int m)
     return v;
 }
 
+static size_t raw_bytes(const struct series *x)
+{
+    return (size_t)(x->warmup + x->weeks) * RAW_COUNT * sizeof(double);
+}
+
 /* Replication r of the baseline (b) and of scenario id (x) of COSTS, with
  * one override (or NULL). */
 struct pair {
@@ -108,6 +115,43 @@ static void simulate(struct params *p, struct run_result *res, int jobs,
 }
 
 /* ---- cost accounting -------------------------------------------------- */
+
+/* Two contractors for 12 weeks at $3,000 a week: $6,000 in each week of
+ * the contract, nothing outside it, $72,000 in all, in every replication;
+ * the staff's payroll is untouched. */
+static void test_contract_cost_exact(void **state)
+{
+    (void)state;
+    for (uint64_t r = 0; r < 3; r++) {
+        struct pair pr;
+        pair_run(&pr, "contract_ops", r, NULL);
+        for (int w = 0; w < pr.x.weeks; w++) {
+            double want = w >= 4 && w < 16 ? 6000.0 : 0.0;
+            if (at(&pr.x, w, M_LEVER_COST) != want)
+                fail_msg("week %d: lever_cost %.17g, want %g", w,
+                         at(&pr.x, w, M_LEVER_COST), want);
+            assert_true(at(&pr.x, w, M_STAFF_COST) ==
+                        at(&pr.b, w, M_STAFF_COST));
+            assert_true(at(&pr.b, w, M_LEVER_COST) == 0.0);
+        }
+        assert_true(sum(&pr.x, M_LEVER_COST) == 72000.0);
+        /* Contractors are nobody's staff. */
+        assert_true(at(&pr.x, 10, M_OPS_STAFF_ACTIVE) ==
+                    at(&pr.b, 10, M_OPS_STAFF_ACTIVE));
+        pair_free(&pr);
+    }
+    /* And in the summaries, the same $72,000 with no spread at all. */
+    struct params p;
+    struct run_result res;
+    load(&p, COSTS, NULL);
+    simulate(&p, &res, 2, 4);
+    size_t i = run_cmp_index(&res, 1 + scenario(&p, "contract_ops"),
+                             res.quarters, M_LEVER_COST);
+    assert_true(res.cmp_delta[i].mean == 72000.0);
+    assert_true(res.cmp_delta[i].m2 == 0.0);
+    run_result_destroy(&res);
+    params_destroy(&p);
+}
 
 /* Two ops hires decided in week 4 start after the 6-week lead time, in
  * week 10, and are paid $200 a day for every one of the 112 days to the
@@ -188,6 +232,41 @@ static void test_pull_adds_no_cost(void **state)
     pair_free(&pr);
 }
 
+/* ---- zero-length contracts -------------------------------------------- */
+
+/* A contract of zero weeks, or for nobody, is the baseline: the same raw
+ * series bit for bit, and a paired difference of exactly zero, with no
+ * spread, in every metric, quarter and total. */
+static void test_zero_contract(void **state)
+{
+    (void)state;
+    const char *ids[] = {"contract_zero", "contract_nobody"};
+    for (uint64_t r = 0; r < 3; r++)
+        for (int i = 0; i < 2; i++) {
+            struct pair pr;
+            pair_run(&pr, ids[i], r, NULL);
+            assert_memory_equal(pr.b.raw, pr.x.raw, raw_bytes(&pr.b));
+            pair_free(&pr);
+        }
+    struct params p;
+    struct run_result res;
+    load(&p, COSTS, NULL);
+    simulate(&p, &res, 2, 5);
+    for (int i = 0; i < 2; i++) {
+        int s = 1 + scenario(&p, ids[i]);
+        for (int q = 0; q <= res.quarters; q++)
+            for (int m = 0; m < CMP_COUNT; m++) {
+                const struct acc *a = &res.cmp_delta[run_cmp_index(&res, s,
+                                                                   q, m)];
+                if (a->n > 0 && (a->mean != 0.0 || a->m2 != 0.0))
+                    fail_msg("%s, quarter %d, metric %d: delta %g", ids[i],
+                             q, m, a->mean);
+            }
+    }
+    run_result_destroy(&res);
+    params_destroy(&p);
+}
+
 /* ---- net value -------------------------------------------------------- */
 
 /* net_value is gross profit summed from week 0; at a discount rate of 0
@@ -196,7 +275,7 @@ static void test_pull_adds_no_cost(void **state)
 static void test_npv(void **state)
 {
     (void)state;
-    const char *ids[] = {"pull", "hire_ops"};
+    const char *ids[] = {"contract_ops", "hire_ops"};
     for (int i = 0; i < 2; i++) {
         struct pair pr;
         pair_run(&pr, ids[i], 0, "costs.discount_rate=0");
@@ -210,7 +289,7 @@ static void test_npv(void **state)
         pair_free(&pr);
     }
     struct pair pr;
-    pair_run(&pr, "hire_ops", 0, "costs.discount_rate=0.1");
+    pair_run(&pr, "contract_ops", 0, "costs.discount_rate=0.1");
     double pv = 0.0;
     for (int w = 0; w < pr.x.weeks; w++) {
         pv += at(&pr.x, w, M_GROSS_PROFIT) / pow(1.1, w / 52.0);
@@ -247,6 +326,100 @@ static void test_lost_net_value(void **state)
     params_destroy(&p);
 }
 
+/* ---- contracts at work ------------------------------------------------ */
+
+/* Ops contractors who leave in the middle of a flood of tickets hand the
+ * items in their hands back to the queue: every item that arrived is
+ * done or still in the backlog, and every hour of work that arrived was
+ * worked or is still in the backlog; none is lost or done twice. */
+static void test_contract_ops_conservation(void **state)
+{
+    (void)state;
+    for (uint64_t r = 0; r < 3; r++) {
+        struct pair pr;
+        pair_run(&pr, "contract_ops", r, NULL);
+        const struct series *xs[] = {&pr.b, &pr.x};
+        for (int i = 0; i < 2; i++) {
+            const struct model_totals *t = &xs[i]->tot;
+            int last = xs[i]->weeks - 1;
+            double items = at(xs[i], last, M_OPS_BACKLOG_ITEMS);
+            double hours = at(xs[i], last, M_OPS_BACKLOG_HOURS);
+            assert_true(t->ops_items_arrived == t->ops_items_done + items);
+            assert_true(fabs(t->ops_hours_arrived -
+                             (t->ops_hours_done + hours)) <=
+                        1e-9 * t->ops_hours_arrived);
+        }
+        print_message("replication %d: items returned, baseline %.0f, "
+                      "contract %.0f\n", (int)r, pr.b.tot.ops_items_returned,
+                      pr.x.tot.ops_items_returned);
+        /* The contractors did leave with work in hand. */
+        assert_true(pr.x.tot.ops_items_returned >=
+                    pr.b.tot.ops_items_returned + 1);
+        pair_free(&pr);
+    }
+}
+
+/* The clock hours and deals of a run with sales contractors add up, and
+ * the deals of a contractor who leaves pass to the employees: no stage
+ * of any deal is worked from a contractor's seat after it empties. */
+static void test_contract_sales_handover(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, COSTS, NULL);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *raw = calloc((size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) *
+                             RAW_COUNT, sizeof *raw);
+    char *trace = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&trace, &len);
+    assert_non_null(f);
+    model_set_trace(m, f);
+    struct model_totals t;
+    assert_int_equal(model_run(m, scenario(&p, "contract_sales"), 0, raw, &t,
+                               &e), 0);
+    fclose(f);
+    assert_true(t.opps_created > 0);
+    assert_true(t.opps_created ==
+                t.opps_won + t.opps_lost + t.opps_cold + t.opps_open);
+    double worked = 0.0;
+    for (int i = 0; i < 5; i++)
+        worked += t.rep_hours[i];
+    assert_true(fabs(worked - t.rep_hours_available) <=
+                1e-9 * t.rep_hours_available);
+    /* Seats 8 and 9 are the contractors'; after contract_end, no line
+     * may name them as the rep of a stage or a new opportunity. */
+    char *end = strstr(trace, ",contract_end,8,");
+    assert_non_null(end);
+    assert_non_null(strstr(trace, ",contract_end,9,"));
+    int before = 0;
+    for (char *s = trace; (s = strstr(s, "rep=8 ")) && s < end; s++)
+        before++;
+    assert_true(before > 0); /* the contractor did work deals */
+    assert_null(strstr(end, "rep=8 "));
+    assert_null(strstr(end, "rep=9 "));
+    free(trace);
+    free(raw);
+    model_free(m);
+    params_destroy(&p);
+}
+
+/* A support contractor takes admin hours off the reps for the contract's
+ * weeks only, at $4,000 a week. */
+static void test_contract_support(void **state)
+{
+    (void)state;
+    struct pair pr;
+    pair_run(&pr, "contract_support", 0, NULL);
+    assert_true(at(&pr.x, 3, M_REP_HOURS_ADMIN) ==
+                at(&pr.b, 3, M_REP_HOURS_ADMIN));
+    assert_true(at(&pr.x, 6, M_REP_HOURS_ADMIN) <
+                at(&pr.b, 6, M_REP_HOURS_ADMIN));
+    assert_true(sum(&pr.x, M_LEVER_COST) == 8 * 4000.0);
+    pair_free(&pr);
+}
+
 /* ---- threads, and the file format ------------------------------------- */
 
 static int same_accs(const struct acc *a, const struct acc *b, size_t n)
@@ -277,8 +450,8 @@ static void test_threads_identical(void **state)
     params_destroy(&p);
 }
 
-/* [costs] is written back to run.ini and read again to the same values;
- * a fee is money or a percent. */
+/* [costs] and a contract are written back to run.ini and read again to
+ * the same values; a fee is money or a percent. */
 static void test_round_trip(void **state)
 {
     (void)state;
@@ -301,6 +474,10 @@ static void test_round_trip(void **state)
             fail_msg("%s", e.msg);
         remove(path);
         assert_memory_equal(&p.costs, &q.costs, sizeof p.costs);
+        int s = scenario(&p, "contract_sales");
+        assert_memory_equal(&p.scenarios[s].iv[0].u.contract,
+                            &q.scenarios[s].iv[0].u.contract,
+                            sizeof(struct iv_contract));
         assert_int_equal(p.costs.hiring_fee.is_share, i == 0);
         config_destroy(&cfg);
         config_destroy(&back);
@@ -309,7 +486,7 @@ static void test_round_trip(void **state)
     }
 }
 
-/* Bad costs stop the binary with FILE:LINE and status 2
+/* Bad costs and contracts stop the binary with FILE:LINE and status 2
  * (test_config.c holds each file's exact message). */
 static void test_bad_input_status(void **state)
 {
@@ -319,7 +496,8 @@ static void test_bad_input_status(void **state)
         skip();
     static const char *const files[] = {
         "bad_cost_negative",  "bad_margin",          "bad_commission_percent",
-        "bad_hiring_fee",
+        "bad_hiring_fee",     "bad_contract_horizon", "bad_contract_role",
+        "bad_hire_weeks",     "bad_hire_end_week",   "bad_support_weeks",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char cmd[512], want[128], err[512] = "";
@@ -343,11 +521,16 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contract_cost_exact),
         cmocka_unit_test(test_hire_cost_exact),
         cmocka_unit_test(test_staff_cost_follows_headcount),
         cmocka_unit_test(test_pull_adds_no_cost),
+        cmocka_unit_test(test_zero_contract),
         cmocka_unit_test(test_npv),
         cmocka_unit_test(test_lost_net_value),
+        cmocka_unit_test(test_contract_ops_conservation),
+        cmocka_unit_test(test_contract_sales_handover),
+        cmocka_unit_test(test_contract_support),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_bad_input_status),

@@ -318,6 +318,10 @@ static void test_checkpoints(void **state)
     load(&p, DATA "tiny.ini", NULL);
     check_checkpoints(&p);
     params_destroy(&p);
+    /* Contracts of every role, hires paid by the lever, costs. */
+    load(&p, DATA "costs.ini", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
 }
 
 /* Rep admin hours over the horizon of replication 0 of tiny.ini with
