@@ -196,7 +196,7 @@ static const struct cfgk costs_keys[] = {
     K_DBL("support_per_year", "65000", 0, NOMAX, 0, struct cost_params,
           support_per_year,
           "fully loaded cost of a sales support person, $ per year"),
-    {"hiring_fee", CFGK_FEE, "20%", 0, NOMAX, 0,
+    {"hiring_fee", CFGK_FEE, "15%", 0, NOMAX, 0,
      offsetof(struct cost_params, hiring_fee), NULL,
      "one-off cost of a hire, $ or a percent of the role's annual cost"},
     K_DBL("commission_rate", "0.10", 0, 1, 0, struct cost_params,
