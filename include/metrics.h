@@ -43,6 +43,12 @@ enum metric {
     M_OPS_UTILIZATION,       /* ratio: busy / available, staff and pulled reps */
     M_REPS_ACTIVE,           /* level: rep seats filled */
     M_OPS_STAFF_ACTIVE,      /* level: ops staff employed */
+    M_STAFF_COST,            /* flow: payroll and hiring fees of staff, $ */
+    M_LEVER_COST,            /* flow: the interventions' own costs, $ */
+    M_COMMISSION,            /* flow: commission_rate * bookings, $ */
+    M_GROSS_PROFIT,          /* flow: revenue * margin - the three above */
+    M_NET_VALUE,             /* level: gross profit since week 0, $ */
+    M_NET_VALUE_NPV,         /* level: the same, discounted to week 0 */
     M_COUNT,
 };
 

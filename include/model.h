@@ -30,6 +30,11 @@ struct model_totals {
     double ops_hours_idle;     /* ops staff only */
     double tickets_started;
     double ticket_wait_sum;    /* days, over tickets_started */
+    /* the ops backlog's work: items and effective hours that arrived,
+     * were finished (hours: worked) and were put back in the queue by a
+     * server that stopped (a pull or a contract ending, a departure) */
+    double ops_items_arrived, ops_items_done, ops_items_returned;
+    double ops_hours_arrived, ops_hours_done;
     uint64_t events;           /* events processed */
 };
 

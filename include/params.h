@@ -105,6 +105,25 @@ struct market_params {
     double reputation_smoothing_weeks; /* how slowly the market notices */
 };
 
+/* A one-off amount: money, or a share of a role's annual cost. */
+struct fee {
+    int is_share;  /* value is a percent of the role's annual cost */
+    double value;  /* $, or percent (0-100) */
+};
+
+/* [costs]: what people and deals cost, for the economic metrics
+ * (staff_cost, lever_cost, commission, gross_profit, net_value). Money is
+ * fully loaded, per person; a year is 52 weeks. */
+struct cost_params {
+    double rep_per_year;     /* $ per person-year */
+    double ops_per_year;
+    double support_per_year;
+    struct fee hiring_fee;   /* per person hired (not per contractor) */
+    double commission_rate;  /* share of bookings */
+    double gross_margin;     /* share of revenue, before the staff modelled */
+    double discount_rate;    /* annual, for net_value_npv; 0: none */
+};
+
 /* [decision]: the metric and the quarters on which the options (the
  * baseline and every scenario) are ranked (ranking.csv). */
 #define DECISION_DEFAULT_METRIC "net_value"
@@ -132,6 +151,7 @@ enum iv_type {
     IV_EXPECTATIONS,
     IV_HIRE_FROM_BUDGET,
     IV_EXPAND_OPS_ON_DELAY,
+    IV_CONTRACT,
     IV_TYPE_COUNT,
 };
 
@@ -212,6 +232,17 @@ struct iv_expand_ops {
     int max_staff;
 };
 
+/* Temporary staff: count people of role from start_week for weeks weeks,
+ * paid cost_per_week each, then gone. */
+struct iv_contract {
+    enum role role;
+    int count;
+    int start_week, weeks;   /* weeks 0: no contract */
+    double cost_per_week;    /* $ per contractor per week */
+    double productivity;     /* share of a trained employee's output */
+    double ramp_weeks;       /* linear ramp from the role's ramp_start */
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -225,6 +256,7 @@ struct intervention {
         struct iv_expectations expectations;
         struct iv_hire_from_budget budget;
         struct iv_expand_ops expand_ops;
+        struct iv_contract contract;
     } u;
 };
 
@@ -245,6 +277,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct cost_params costs;
     struct decision_params decision;
     size_t n_scenarios;
     struct scenario *scenarios;

@@ -19,10 +19,12 @@
 #include "params.h"
 #include "stats.h"
 
-/* Comparison metrics: every metric of metrics.h, then these two. */
+/* Comparison metrics: every metric of metrics.h, then these. */
 enum cmp_metric {
     CMP_LOST_REVENUE = M_COUNT, /* baseline - scenario revenue, $ */
     CMP_LOST_REVENUE_CUMULATIVE,
+    CMP_LOST_NET_VALUE,         /* baseline - scenario gross profit, $: over
+                                 * the total, the net value lost */
     CMP_COUNT,
 };
 

@@ -3,9 +3,7 @@
  * the options of a file (the baseline and every scenario) are ranked.
  *
  * Invariant after resolving: metric_id is a flow or level metric of
- * metrics.h, or -1 when the metric is the default and this build has no
- * metric of that name (then no ranking is made: the default is meant
- * for the build that has it); q0 <= q1 are 0-based quarters that begin
+ * metrics.h; q0 <= q1 are 0-based quarters that begin
  * inside the horizon (the last one may be short, as quarterly.csv's).
  */
 #include <assert.h>
@@ -36,10 +34,6 @@ static int resolve_metric(const struct config *cfg, struct decision_params *d,
     char choices[1024];
     d->metric_id = metric_find(d->metric);
     if (d->metric_id >= 0 && metric_table[d->metric_id].kind != METRIC_RATIO)
-        return 0;
-    /* The default (also as run.ini writes it back) names a metric that
-     * this build may lack: then there is no decision to make. */
-    if (d->metric_id < 0 && !strcmp(d->metric, DECISION_DEFAULT_METRIC))
         return 0;
     assert(en && "a default metric outside the choices");
     decision_choices(choices, sizeof choices);

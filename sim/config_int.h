@@ -25,6 +25,7 @@ enum cfgk_type {
     CFGK_ENUM,   /* an enum stored as int; names[] in enum order */
     CFGK_STRING, /* char *, owned by the struct */
     CFGK_REPS,   /* struct pull_spec's select + reps: 3, 50%, all */
+    CFGK_FEE,    /* struct fee: money (min..max) or a percent: 20% */
 };
 
 #define CFGK_MIN_OPEN 1u  /* min is exclusive */
@@ -59,10 +60,10 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, decision), then the templates. */
+ * support, clients, market, costs, decision), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
-    cfgk_support, cfgk_clients, cfgk_market, cfgk_decision, cfgk_stage,
-    cfgk_scenario;
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_costs, cfgk_decision,
+    cfgk_stage, cfgk_scenario;
 
 /* The keys of intervention type t. */
 const struct cfgk_table *cfgk_iv(enum iv_type t);

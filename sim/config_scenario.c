@@ -19,7 +19,7 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay";
+    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract";
 
 static int type_parse(const char *s, enum iv_type *t)
 {
@@ -236,12 +236,37 @@ static const struct config_entry *iv_entry(const struct config *cfg,
     return config_find(cfg, section, key);
 }
 
+/* A contract ends by the horizon: its cost and its people would
+ * otherwise run on past what the run reports, unseen. The error names
+ * the later of the two keys that set the window. */
+static int check_contract(const struct config *cfg, const char *section,
+                          const struct params *p,
+                          const struct intervention *iv, struct err *e)
+{
+    const struct iv_contract *c = &iv->u.contract;
+    if ((long)c->start_week + c->weeks <= p->sim.horizon_weeks)
+        return 0;
+    const struct config_entry *a =
+        iv_entry(cfg, section, iv->name, "start_week");
+    const struct config_entry *b = iv_entry(cfg, section, iv->name, "weeks");
+    const struct config_entry *en = !a ? b : !b ? a : a > b ? a : b;
+    if (!en)
+        en = first_entry(cfg, section, iv->name);
+    return cfgk_entry_error(
+        e, en,
+        "[%s] %s.start_week + %s.weeks = %d + %d runs past the horizon (%d weeks): a contract must end by then",
+        section, iv->name, iv->name, c->start_week, c->weeks,
+        p->sim.horizon_weeks);
+}
+
 /* Rules that span keys: a focus share beside the admin share, a policy's
- * end after its start. */
+ * end after its start, a contract's end by the horizon. */
 static int check_iv(const struct config *cfg, const char *section,
                     const struct params *p, const struct intervention *iv,
                     struct err *e)
 {
+    if (iv->type == IV_CONTRACT)
+        return check_contract(cfg, section, p, iv, e);
     if (iv->type == IV_FOCUS) {
         double sum = iv->u.focus.prospecting_share + p->sales.admin_share;
         if (sum <= 1 + SHARE_SLACK)

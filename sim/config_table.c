@@ -186,6 +186,28 @@ static const struct cfgk market_keys[] = {
           "weeks over which the market notices delivery delay"),
 };
 
+/* Defaults: docs/calibration.md, "Costs", gives the source of each. */
+static const struct cfgk costs_keys[] = {
+    K_DBL("rep_per_year", "110000", 0, NOMAX, 0, struct cost_params,
+          rep_per_year,
+          "fully loaded cost of a rep without commission, $ per year"),
+    K_DBL("ops_per_year", "85000", 0, NOMAX, 0, struct cost_params,
+          ops_per_year, "fully loaded cost of an ops person, $ per year"),
+    K_DBL("support_per_year", "65000", 0, NOMAX, 0, struct cost_params,
+          support_per_year,
+          "fully loaded cost of a sales support person, $ per year"),
+    {"hiring_fee", CFGK_FEE, "15%", 0, NOMAX, 0,
+     offsetof(struct cost_params, hiring_fee), NULL,
+     "one-off cost of a hire, $ or a percent of the role's annual cost"},
+    K_DBL("commission_rate", "0.10", 0, 1, 0, struct cost_params,
+          commission_rate, "share of bookings paid as commission"),
+    K_DBL("gross_margin", "0.80", 0, 1, 0, struct cost_params, gross_margin,
+          "share of revenue left after serving clients, before the staff "
+          "modelled"),
+    K_DBL("discount_rate", "0.10", 0, 1, 0, struct cost_params,
+          discount_rate, "annual rate of net_value_npv (0: no discounting)"),
+};
+
 static const char *const better_names[] = {"higher", "lower", NULL};
 
 /* The metric is a name checked by config_resolve against metrics.h (a
@@ -214,6 +236,7 @@ const struct cfgk_table cfgk_operations = TABLE("operations", operations_keys);
 const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
+const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
@@ -232,6 +255,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->clients;
     if (t == &cfgk_market)
         return &p->market;
+    if (t == &cfgk_costs)
+        return &p->costs;
     if (t == &cfgk_decision)
         return &p->decision;
     return NULL;
@@ -381,6 +406,23 @@ static const struct cfgk expand_ops_keys[] = {
           "most ops staff the policy will employ"),
 };
 
+static const struct cfgk contract_keys[] = {
+    K_ENUM("role", "ops", role_names, struct iv_contract, role,
+           "role of the contractors: sales, ops or support"),
+    K_INT("count", "1", 0, PEOPLE_MAX, 0, struct iv_contract, count,
+          "contractors"),
+    WEEK("start_week", "0", struct iv_contract, start_week,
+         "first week of the contract"),
+    WEEKS("weeks", "13", struct iv_contract, weeks,
+          "length of the contract, weeks (0: no contract)"),
+    K_DBL("cost_per_week", "4000", 0, NOMAX, 0, struct iv_contract,
+          cost_per_week, "cost of one contractor, $ per week"),
+    K_DBL("productivity", "1", 0, 1, 0, struct iv_contract, productivity,
+          "a contractor's output as a share of a trained employee's"),
+    K_DBL("ramp_weeks", "0", 0, WEEKS_MAX, 0, struct iv_contract, ramp_weeks,
+          "weeks of linear ramp from the role's ramp_start"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -391,6 +433,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_EXPECTATIONS] = TABLE("expectations", expectations_keys),
     [IV_HIRE_FROM_BUDGET] = TABLE("hire_from_budget", budget_keys),
     [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
+    [IV_CONTRACT] = TABLE("contract", contract_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)
@@ -487,11 +530,46 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
     return cfgk_suggest(key, cand, t->n);
 }
 
+/* The contract key that a key of a permanent hire (hire, support) most
+ * likely meant when it speaks of temporary staff (a length, an end, a
+ * rate), or NULL. Such a key must never get the nearest spelling:
+ * 'hire.weeks' is one letter from 'hire.week', the week of the decision,
+ * and taking that hint would build a permanent hire silently. */
+static const char *temporary_hint(const char *key, const struct cfgk_table *t)
+{
+    static const char *const words[][2] = {
+        {"weeks", "weeks"},          {"duration", "weeks"},
+        {"duration_weeks", "weeks"}, {"length", "weeks"},
+        {"length_weeks", "weeks"},   {"months", "weeks"},
+        {"term", "weeks"},           {"term_weeks", "weeks"},
+        {"end_week", "weeks"},       {"end", "weeks"},
+        {"until", "weeks"},          {"until_week", "weeks"},
+        {"stop_week", "weeks"},      {"last_week", "weeks"},
+        {"leave_week", "weeks"},     {"end_month", "weeks"},
+        {"cost_per_week", "cost_per_week"},
+        {"cost_per_month", "cost_per_week"},
+        {"cost_per_day", "cost_per_week"},
+        {"weekly_cost", "cost_per_week"},
+        {"monthly_cost", "cost_per_week"},
+        {"day_rate", "cost_per_week"},
+        {"rate_per_week", "cost_per_week"},
+    };
+    if (t != &iv_tables[IV_HIRE] && t != &iv_tables[IV_SUPPORT])
+        return NULL;
+    for (size_t i = 0; i < N_KEYS(words); i++)
+        if (!strcasecmp(key, words[i][0]))
+            return words[i][1];
+    return NULL;
+}
+
 int cfgk_unknown_key(struct err *e, const struct config_entry *en,
                      const struct cfgk_table *t, const char *prefix)
 {
     size_t pl = strlen(prefix);
     assert(!strncmp(en->key, prefix, pl));
+    const char *temp = temporary_hint(en->key + pl, t);
+    if (temp)
+        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean 'contract.%s'? %s is permanent: temporary staff are a contract (contract.role, contract.count, contract.start_week, contract.weeks, contract.cost_per_week)", en->key, en->section, temp, t->name);
     const char *hint = key_hint(en->key + pl, t);
     if (hint)
         return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s%s'?", en->key, en->section, prefix, hint);

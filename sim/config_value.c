@@ -231,6 +231,35 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
     return 0;
 }
 
+/* An amount in $ within k's range, or a percent of a role's annual cost
+ * ("20%") in [0%, 100%]. */
+static int parse_fee(const struct cfgk *k, const char *s, struct fee *f,
+                     struct err *e)
+{
+    size_t n = strlen(s);
+    char num[64];
+    double v = 0;
+    int is_pct = n > 1 && n < sizeof num && s[n - 1] == '%';
+    snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
+    enum num st = num_parse(num, &v);
+    if (st == NUM_NONFINITE)
+        return err_set(e, ERR_CONFIG, ": expected a finite number, got '%s'",
+                       s);
+    if (st == NUM_RANGE)
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
+    if (st != NUM_OK)
+        return err_set(e, ERR_CONFIG, ": expected an amount in $ or a "
+                       "percent of the role's annual cost (\"20%%\"), got "
+                       "'%s'", s);
+    if (is_pct && (v < 0 || v > 100))
+        return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
+    if (!is_pct && check_range(k, v, s, e))
+        return -1;
+    f->is_share = is_pct;
+    f->value = v;
+    return 0;
+}
+
 /* Largest parameter of a distribution in a scenario file. Money, hours
  * and days beyond it are no model of anything, and the statistics of
  * such draws (sums of squares over weeks and replications) overflow to
@@ -302,6 +331,8 @@ int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
         return parse_string(value, (char **)(void *)at, e);
     case CFGK_REPS:
         return parse_reps(value, (struct pull_spec *)(void *)at, e);
+    case CFGK_FEE:
+        return parse_fee(k, value, (struct fee *)(void *)at, e);
     }
     assert(0 && "unknown key type");
     return -1;
@@ -492,6 +523,13 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
         else
             snprintf(buf, size, "%d", (int)ps->reps);
         return;
+    case CFGK_FEE: {
+        const struct fee *f = (const void *)at;
+        cfgk_number(f->value, buf, size);
+        if (f->is_share && strlen(buf) + 1 < size)
+            strcat(buf, "%");
+        return;
+    }
     }
     assert(0 && "unknown key type");
 }

@@ -138,6 +138,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
+    put_fixed(&w, &cfgk_costs, mp);
     put_fixed(&w, &cfgk_decision, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
@@ -165,6 +166,9 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
         return;
     case CFGK_REPS:
         snprintf(buf, size, "count, percent or all");
+        return;
+    case CFGK_FEE:
+        snprintf(buf, size, "$ %s, or a percent in [0%%, 100%%]", r);
         return;
     case CFGK_STRING:
         snprintf(buf, size, "text");
@@ -201,7 +205,8 @@ int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_decision,
+        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
+        &cfgk_decision,
         &cfgk_scenario,
     };
     char prefix[64];

@@ -60,6 +60,15 @@ const struct metric_info metric_table[M_COUNT] = {
                        "Reps employed"},
     [M_OPS_STAFF_ACTIVE] = {"ops_staff_active", METRIC_LEVEL, -1, "count",
                             "Ops staff employed"},
+    [M_STAFF_COST] = {"staff_cost", METRIC_FLOW, -1, "$", "Staff cost"},
+    [M_LEVER_COST] = {"lever_cost", METRIC_FLOW, -1, "$", "Cost of the levers"},
+    [M_COMMISSION] = {"commission", METRIC_FLOW, -1, "$", "Commission"},
+    [M_GROSS_PROFIT] = {"gross_profit", METRIC_FLOW, -1, "$",
+                        "Gross profit after staff"},
+    [M_NET_VALUE] = {"net_value", METRIC_LEVEL, -1, "$",
+                     "Net value (cumulative gross profit)"},
+    [M_NET_VALUE_NPV] = {"net_value_npv", METRIC_LEVEL, -1, "$",
+                         "Net value, present value"},
 };
 
 int metric_find(const char *name)

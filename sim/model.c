@@ -239,6 +239,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->forgive = m->reset_hours = 0.0;
     m->delay = m->delay_smooth = 0.0;
     m->rep_mult = 1.0;
+    m->net_value = m->net_value_npv = 0.0;
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->weekly_revenue, 0,
@@ -298,6 +299,39 @@ static void flush_hours(struct model *m, double *row)
     t->ops_hours_idle += m->staff_idle.area;
 }
 
+/* The week's money (row holds its other metrics, and the hiring fees of
+ * people who started this week): payroll by who pays it, the contracts
+ * running, the commission on its bookings, what is left, and the running
+ * net values, from reported week 0 on. Assumption: people start and
+ * leave at ticks, so a week's payroll is the headcount times a week's
+ * cost, the annual cost / 52: a daily rate (annual / 364) times 7 days
+ * employed. */
+static void flush_money(struct model *m, int w, double *row,
+                        int head[2][ROLE_COUNT])
+{
+    const struct cost_params *c = &m->p->costs;
+    int rw = w - m->p->sim.warmup_weeks;
+    double pay[2] = {0.0, 0.0};
+    for (int k = 0; k < 2; k++)
+        for (int role = 0; role < ROLE_COUNT; role++)
+            pay[k] += head[k][role] * (iv_role_cost(m, (enum role)role) /
+                                       52.0);
+    row[M_STAFF_COST] += pay[0];
+    row[M_LEVER_COST] += pay[1] + iv_contract_cost(m, rw);
+    row[M_COMMISSION] = c->commission_rate * row[M_BOOKINGS];
+    double gp = row[M_REVENUE] * c->gross_margin - row[M_COMMISSION] -
+                row[M_STAFF_COST] - row[M_LEVER_COST];
+    row[M_GROSS_PROFIT] = gp;
+    if (rw >= 0) {
+        /* Week rw's flows discounted by (1 + r)^(rw / 52): week 0 is the
+         * present; at r = 0 the divisor is exactly 1. */
+        m->net_value += gp;
+        m->net_value_npv += gp / pow(1.0 + c->discount_rate, rw / 52.0);
+    }
+    row[M_NET_VALUE] = m->net_value;
+    row[M_NET_VALUE_NPV] = m->net_value_npv;
+}
+
 /* Closes week w: flows from this week's counters and integrals, levels as
  * they stand now. Then restarts the counters. */
 static void flush_week(struct model *m, int w)
@@ -318,20 +352,30 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_BACKLOG_ITEMS] = m->backlog_items;
     row[M_EXPECTED_DELAY_DAYS] = ops_expected_delay(m);
     row[M_CLIENTS_ACTIVE] = m->clients_active;
-    int reps = 0, staff = 0, ready = 0;
-    for (int32_t r = 0; r < m->n_reps; r++)
-        reps += m->reps[r].filled;
+    /* Employees by who pays (0: staff, 1: a lever) and role; contractors
+     * are their contract's. */
+    int head[2][ROLE_COUNT] = {{0}}, ready = 0;
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        const struct rep *rp = &m->reps[r];
+        head[rp->lever][ROLE_SALES] += rp->filled && rp->contract == NONE;
+    }
     for (int32_t s = 0; s < m->n_servers; s++) {
         const struct server *sv = &m->servers[s];
-        staff += sv->rep == NONE && sv->filled;
+        head[sv->lever][ROLE_OPS] +=
+            sv->rep == NONE && sv->filled && sv->contract == NONE;
         ready += sv->ready;
         assert(sv->ready == (sv->item == NONE && sv->rate > 0.0));
     }
+    for (int32_t i = 0; i < m->n_supp; i++) {
+        const struct support_person *sp = &m->supp[i];
+        head[sp->lever][ROLE_SUPPORT] += sp->filled && sp->contract == NONE;
+    }
     assert(ready == m->n_ready);
     (void)ready;
-    row[M_REPS_ACTIVE] = reps;
-    row[M_OPS_STAFF_ACTIVE] = staff;
+    row[M_REPS_ACTIVE] = head[0][ROLE_SALES] + head[1][ROLE_SALES];
+    row[M_OPS_STAFF_ACTIVE] = head[0][ROLE_OPS] + head[1][ROLE_OPS];
     flush_hours(m, row);
+    flush_money(m, w, row, head);
     m->weekly_revenue[w] = row[M_REVENUE];
     m->tot.pipeline_area += m->pipeline.area;
 
@@ -515,6 +559,7 @@ int model_start(struct model *m, int scenario, uint64_t replication,
 void model_finish(struct model *m, struct model_totals *tot)
 {
     m->tot.opps_open = m->open_opps;
+    ops_finish(m);
     if (tot)
         *tot = m->tot;
 }

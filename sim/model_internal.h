@@ -108,6 +108,11 @@ struct rep {
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
     int32_t server;          /* this rep's ops server, or NONE */
+    /* who pays: a contract (its intervention's index), else the payroll,
+     * as staff or, for a seat an intervention hired, as the lever's */
+    int32_t contract;        /* NONE: an employee */
+    uint8_t lever;
+    double productivity;     /* a contractor's; 1 for employees */
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -162,6 +167,9 @@ struct server {
     double start_t, ramp_weeks, ramp_start, depart_t;
     double until_t;          /* a rep's ops assignment ends: INFINITY for
                               * staff */
+    int32_t contract;        /* as struct rep's */
+    uint8_t lever;
+    double productivity;
 };
 
 /* A sales support seat: it takes admin hours off the reps. */
@@ -170,6 +178,8 @@ struct support_person {
     uint32_t occupant;
     double start_t, ramp_weeks, depart_t;
     double absorb_hours_per_week; /* at full productivity */
+    int32_t contract;             /* as struct rep's */
+    uint8_t lever;
 };
 
 /* A person hired, starting at tick `week`. */
@@ -179,6 +189,7 @@ struct pending_hire {
     int32_t seat;                 /* a vacant seat to refill, or NONE */
     double ramp_weeks;
     double absorb_hours_per_week; /* support */
+    uint8_t lever;                /* decided by an intervention */
 };
 
 struct fifo {
@@ -247,6 +258,8 @@ struct model {
     double forgive, reset_hours;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double rep_mult;             /* reputation multiplier on the last stage */
+    double net_value;            /* gross profit since reported week 0 */
+    double net_value_npv;        /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
@@ -320,9 +333,22 @@ int sales_on_buyer_done(struct model *m, int32_t o);
 int sales_on_patience(struct model *m, int32_t o);
 int sales_add_task(struct model *m, int32_t r, double hours);
 int32_t sales_filled(const struct model *m);
+/* A contractor's seat (contract: the intervention's index) starting now;
+ * a contractor does not leave before the contract ends. */
+int sales_add_contractor(struct model *m, int32_t contract,
+                         double ramp_weeks, double productivity);
+/* Seat r's contractor leaves: the deal in hand (with its work left), the
+ * queue and the deals with their buyers pass to the employees' seats in
+ * turn, so no deal is lost or counted twice; then the seat is empty. */
+void sales_release(struct model *m, int32_t r);
 
 /* model_ops.c */
 int ops_add_staff(struct model *m, double t, double ramp_weeks);
+/* An ops contractor's server starting now (see sales_add_contractor). At
+ * the contract's end the caller empties it (filled = 0); the next
+ * ops_update_staff puts the item in hand back at the head of its queue. */
+int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
+                       double productivity);
 int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks);
 void ops_vacate(struct model *m, int32_t s);
 int ops_set_server(struct model *m, int32_t s, double rate, double clock);
@@ -337,6 +363,10 @@ int ops_dispatch(struct model *m);
 int ops_incident(struct model *m);
 double ops_expected_delay(const struct model *m);
 double ops_backlog_hours(const struct model *m);
+/* At the end of a run: the work done on the items in hand since their
+ * server's last rate change joins tot.ops_hours_done, so that the hours
+ * arrived are the hours done plus ops_backlog_hours(). */
+void ops_finish(struct model *m);
 
 /* model_iv.c */
 /* Departures and arrivals of people due at this tick. */
@@ -351,5 +381,9 @@ int iv_on_tick(struct model *m);
 /* The first reported week at which iv can change anything (INT_MAX if
  * never): before it a scenario runs exactly as the baseline. */
 int iv_first_week(const struct intervention *iv);
+/* The fully loaded annual cost of one person of role ([costs]), $. */
+double iv_role_cost(const struct model *m, enum role role);
+/* What the scenario's contracts cost in reported week `week`, $. */
+double iv_contract_cost(const struct model *m, int week);
 
 #endif

@@ -70,7 +70,8 @@ static int hire(struct model *m, enum role role, int count, double lead,
     for (int i = 0; i < count; i++) {
         struct pending_hire h = {.week = start, .role = role, .seat = NONE,
                                  .ramp_weeks = role_ramp(m, role, ramp),
-                                 .absorb_hours_per_week = absorb};
+                                 .absorb_hours_per_week = absorb,
+                                 .lever = 1};
         if (add_pending(m, h) != 0)
             return -1;
     }
@@ -108,7 +109,7 @@ int iv_support_add(struct model *m, double t, double ramp_weeks,
         return -1;
     int32_t i = m->n_supp++;
     m->supp[i] = (struct support_person){
-        .absorb_hours_per_week = absorb_hours_per_week};
+        .absorb_hours_per_week = absorb_hours_per_week, .contract = NONE};
     support_fill(m, i, t, ramp_weeks);
     return 0;
 }
@@ -132,7 +133,7 @@ static void support_update(struct model *m)
     }
 }
 
-static int start_one(struct model *m, const struct pending_hire *h)
+static int start_person(struct model *m, const struct pending_hire *h)
 {
     switch (h->role) {
     case ROLE_SALES:
@@ -152,6 +153,58 @@ static int start_one(struct model *m, const struct pending_hire *h)
         return 0;
     }
     return iv_support_add(m, m->t, h->ramp_weeks, h->absorb_hours_per_week);
+}
+
+/* Who pays for seat `seat` of role: the lever (1) or the staff (0). */
+static uint8_t *seat_lever(struct model *m, enum role role, int32_t seat)
+{
+    switch (role) {
+    case ROLE_SALES:
+        return &m->reps[seat].lever;
+    case ROLE_OPS:
+        return &m->servers[seat].lever;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return &m->supp[seat].lever;
+}
+
+double iv_role_cost(const struct model *m, enum role role)
+{
+    const struct cost_params *c = &P(m)->costs;
+    switch (role) {
+    case ROLE_SALES:
+        return c->rep_per_year;
+    case ROLE_OPS:
+        return c->ops_per_year;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return c->support_per_year;
+}
+
+/* A person starts in a new seat (hired by an intervention: the lever pays)
+ * or refills one (a backfill: whoever paid for the seat pays). The hiring
+ * fee is due on the first day, from the same payer. */
+static int start_one(struct model *m, const struct pending_hire *h)
+{
+    if (start_person(m, h) != 0)
+        return -1;
+    int32_t seat = h->seat;
+    if (seat == NONE) {
+        seat = h->role == ROLE_SALES ? m->n_reps - 1
+               : h->role == ROLE_OPS ? m->n_servers - 1
+                                     : m->n_supp - 1;
+        *seat_lever(m, h->role, seat) = h->lever;
+    }
+    const struct fee *f = &P(m)->costs.hiring_fee;
+    double fee = f->is_share ? f->value / 100.0 * iv_role_cost(m, h->role)
+                             : f->value;
+    m->cur[*seat_lever(m, h->role, seat) ? M_LEVER_COST : M_STAFF_COST] +=
+        fee;
+    return 0;
 }
 
 /* Starts this week's hires, keeping the others in order. */
@@ -336,7 +389,8 @@ static int expand_ops(struct model *m, int32_t idx,
         return 0;
     int have = 0;
     for (int32_t s = 0; s < m->n_servers; s++)
-        have += m->servers[s].rep == NONE && m->servers[s].filled;
+        have += m->servers[s].rep == NONE && m->servers[s].filled &&
+                m->servers[s].contract == NONE;
     for (int32_t i = 0; i < m->n_hires; i++)
         have += m->hires[i].role == ROLE_OPS;
     int n = x->count < x->max_staff - have ? x->count : x->max_staff - have;
@@ -404,6 +458,8 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return budget(m, &iv->u.budget, w);
     case IV_EXPAND_OPS_ON_DELAY:
         return expand_ops(m, idx, &iv->u.expand_ops, w);
+    case IV_CONTRACT:
+        return 0; /* at the staffing step: contracts() */
     case IV_TYPE_COUNT:
         break;
     }
@@ -411,9 +467,97 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     return -1;
 }
 
+/* ---- contracts -------------------------------------------------------- */
+
+static int contract_start(struct model *m, int32_t idx,
+                          const struct iv_contract *c)
+{
+    for (int i = 0; i < c->count; i++) {
+        int rc = 0;
+        switch (c->role) {
+        case ROLE_SALES:
+            rc = sales_add_contractor(m, idx, c->ramp_weeks, c->productivity);
+            break;
+        case ROLE_OPS:
+            rc = ops_add_contractor(m, idx, c->ramp_weeks, c->productivity);
+            break;
+        case ROLE_SUPPORT:
+        case ROLE_COUNT:
+            rc = iv_support_add(m, m->t, c->ramp_weeks,
+                                P(m)->support.absorb_hours_per_week *
+                                    c->productivity);
+            if (rc == 0) {
+                m->supp[m->n_supp - 1].contract = idx;
+                m->supp[m->n_supp - 1].depart_t = INFINITY;
+                TRACE(m, "contract_start", m->n_supp - 1, "role=support "
+                      "productivity=%.3f", c->productivity);
+            }
+            break;
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The contractors of intervention idx leave. Ops work in hand goes back
+ * to the head of its queue (ops_update_staff, next); a rep's pipeline
+ * passes to the employees (sales_release). */
+static void contract_end(struct model *m, int32_t idx)
+{
+    for (int32_t r = 0; r < m->n_reps; r++)
+        if (m->reps[r].filled && m->reps[r].contract == idx)
+            sales_release(m, r);
+    for (int32_t s = 0; s < m->n_servers; s++)
+        if (m->servers[s].filled && m->servers[s].contract == idx) {
+            m->servers[s].filled = 0;
+            TRACE(m, "contract_end", s, "role=ops");
+        }
+    for (int32_t i = 0; i < m->n_supp; i++)
+        if (m->supp[i].filled && m->supp[i].contract == idx) {
+            m->supp[i].filled = 0;
+            TRACE(m, "contract_end", i, "role=support");
+        }
+}
+
+/* Contracts start at the tick of their first week and end at the tick
+ * after their last, like people hired and leaving. */
+static int contracts(struct model *m)
+{
+    int w = m->week - P(m)->sim.warmup_weeks;
+    if (!m->sc || w < 0)
+        return 0;
+    for (size_t i = 0; i < m->sc->n_iv; i++) {
+        const struct intervention *iv = &m->sc->iv[i];
+        const struct iv_contract *c = &iv->u.contract;
+        if (iv->type != IV_CONTRACT || c->count <= 0 || c->weeks <= 0)
+            continue;
+        if (w == c->start_week && contract_start(m, (int32_t)i, c) != 0)
+            return -1;
+        if (w == c->start_week + c->weeks)
+            contract_end(m, (int32_t)i);
+    }
+    return 0;
+}
+
+double iv_contract_cost(const struct model *m, int week)
+{
+    double cost = 0.0;
+    if (!m->sc)
+        return 0.0;
+    for (size_t i = 0; i < m->sc->n_iv; i++) {
+        const struct intervention *iv = &m->sc->iv[i];
+        const struct iv_contract *c = &iv->u.contract;
+        if (iv->type == IV_CONTRACT && c->weeks > 0 &&
+            week >= c->start_week && week < c->start_week + c->weeks)
+            cost += c->count * c->cost_per_week;
+    }
+    return cost;
+}
+
 int iv_staffing(struct model *m)
 {
-    if (departures(m) != 0 || start_hires(m) != 0)
+    if (departures(m) != 0 || start_hires(m) != 0 || contracts(m) != 0)
         return -1;
     support_update(m);
     return 0;
@@ -456,6 +600,10 @@ int iv_first_week(const struct intervention *iv)
         return iv->u.budget.start_week;
     case IV_EXPAND_OPS_ON_DELAY:
         return iv->u.expand_ops.start_week;
+    case IV_CONTRACT:
+        return iv->u.contract.count > 0 && iv->u.contract.weeks > 0
+                   ? iv->u.contract.start_week
+                   : INT_MAX;
     case IV_TYPE_COUNT:
         break;
     }

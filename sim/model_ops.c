@@ -40,7 +40,8 @@ static int32_t server_new(struct model *m, int32_t rep)
         return NONE;
     int32_t s = m->n_servers++;
     m->servers[s] = (struct server){.item = NONE, .rep = rep,
-                                    .last_t = m->t, .until_t = INFINITY};
+                                    .last_t = m->t, .until_t = INFINITY,
+                                    .contract = NONE, .productivity = 1.0};
     return s;
 }
 
@@ -73,6 +74,26 @@ int ops_add_staff(struct model *m, double t, double ramp_weeks)
         return -1;
     m->n_staff_seats++;
     return ops_fill_seat(m, s, t, ramp_weeks);
+}
+
+int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
+                       double productivity)
+{
+    int32_t s = server_new(m, NONE);
+    if (s == NONE)
+        return -1;
+    struct server *sv = &m->servers[s];
+    sv->filled = 1;
+    sv->occupant = 1;
+    sv->start_t = m->t;
+    sv->ramp_weeks = ramp_weeks;
+    sv->ramp_start = P(m)->ops.role.ramp_start;
+    sv->depart_t = INFINITY;
+    sv->contract = contract;
+    sv->productivity = productivity;
+    TRACE(m, "contract_start", s, "role=ops productivity=%.3f",
+          productivity);
+    return 0;
 }
 
 void ops_vacate(struct model *m, int32_t s)
@@ -182,6 +203,8 @@ static int32_t item_new(struct model *m, int32_t c, int kind, double hours)
                                 .kind = (uint8_t)kind, .hours = hours,
                                 .arrive_t = m->t, .seq = m->item_seq++};
     m->backlog_items++;
+    m->tot.ops_items_arrived += 1.0;
+    m->tot.ops_hours_arrived += hours;
     enqueue(m, i, 0);
     return i;
 }
@@ -257,6 +280,7 @@ static void preempt(struct model *m, int32_t s)
     server_sync(m, sv);
     integ_add(busy_integ(m, sv), m->t, -sv->clock);
     integ_add(idle_integ(m, sv), m->t, sv->clock);
+    m->tot.ops_items_returned += 1.0;
     enqueue(m, i, 1);
     TRACE(m, "ops_preempt", s, "item=%d hours_left=%.3f", i,
           m->items[i].hours);
@@ -268,7 +292,9 @@ int ops_set_server(struct model *m, int32_t s, double rate, double clock)
     double dclock = clock - sv->clock;
     if (sv->item != NONE) {
         struct item *it = &m->items[sv->item];
-        it->hours = fmax(0.0, it->hours - sv->rate * (m->t - sv->last_t));
+        double left = fmax(0.0, it->hours - sv->rate * (m->t - sv->last_t));
+        m->tot.ops_hours_done += it->hours - left;
+        it->hours = left;
         integ_add(busy_integ(m, sv), m->t, dclock);
     } else {
         integ_add(idle_integ(m, sv), m->t, dclock);
@@ -300,7 +326,8 @@ int ops_update_staff(struct model *m)
         double clock = sv->filled ? hpd : 0.0;
         double prod = model_ramp(m->t, sv->start_t, sv->ramp_weeks,
                                  sv->ramp_start);
-        if (ops_set_server(m, s, clock * prod, clock) != 0)
+        /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
+        if (ops_set_server(m, s, clock * prod * sv->productivity, clock) != 0)
             return -1;
     }
     return 0;
@@ -341,6 +368,8 @@ int ops_on_done(struct model *m, int32_t s)
     it->next = m->free_item;
     m->free_item = i;
     m->backlog_items--;
+    m->tot.ops_items_done += 1.0;
+    m->tot.ops_hours_done += it->hours; /* what was left at last_t */
     TRACE(m, onb ? "onboarded" : "ticket_done", c, "days=%.3f server=%d",
           days, s);
     struct client *cl = &m->clients[c];
@@ -487,6 +516,18 @@ double ops_backlog_hours(const struct model *m)
                                sv->rate * (m->t - sv->last_t));
     }
     return h;
+}
+
+void ops_finish(struct model *m)
+{
+    for (int32_t s = 0; s < m->n_servers; s++) {
+        const struct server *sv = &m->servers[s];
+        if (sv->item == NONE)
+            continue;
+        double h = m->items[sv->item].hours;
+        m->tot.ops_hours_done += h - fmax(0.0, h - sv->rate *
+                                                      (m->t - sv->last_t));
+    }
 }
 
 double ops_expected_delay(const struct model *m)

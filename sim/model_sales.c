@@ -89,7 +89,8 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
     struct rep *rp = &m->reps[r];
     *rp = (struct rep){.head = NONE, .tail = NONE, .serving = NONE,
                        .server = NONE, .pulled_by = NONE,
-                       .prosp_last_t = t, .serve_last_t = t};
+                       .prosp_last_t = t, .serve_last_t = t,
+                       .contract = NONE, .productivity = 1.0};
     draw_need(m, r);
     return sales_fill_seat(m, r, t, ramp_weeks);
 }
@@ -195,7 +196,9 @@ static struct alloc rep_alloc(const struct model *m, const struct rep *rp,
         return a;
     const struct sales_params *s = &P(m)->sales;
     double t = m->t, hpd = s->role.hours_per_week / DAYS_PER_WEEK;
-    a.prod = model_ramp(t, rp->start_t, rp->ramp_weeks, rp->ramp_start);
+    /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
+    a.prod = model_ramp(t, rp->start_t, rp->ramp_weeks, rp->ramp_start) *
+             rp->productivity;
     if (rp->return_t > -INFINITY)
         a.prod *= model_ramp(t, rp->return_t, rp->return_ramp_weeks,
                              rp->return_prod);
@@ -454,4 +457,84 @@ int sales_add_task(struct model *m, int32_t r, double hours)
     queue_push(m, r, o);
     TRACE(m, "reset_task", o, "rep=%d hours=%.3f", r, hours);
     return try_serve(m, r);
+}
+
+/* ---- contractors ------------------------------------------------------ */
+
+int sales_add_contractor(struct model *m, int32_t contract,
+                         double ramp_weeks, double productivity)
+{
+    if (sales_add_rep(m, m->t, ramp_weeks) != 0)
+        return -1;
+    struct rep *rp = &m->reps[m->n_reps - 1];
+    rp->contract = contract;
+    rp->productivity = productivity;
+    rp->depart_t = INFINITY;
+    TRACE(m, "contract_start", m->n_reps - 1, "role=sales productivity=%.3f",
+          productivity);
+    return 0;
+}
+
+/* The employee's seat that takes the next piece of a leaving contractor's
+ * pipeline: filled seats without a contract in turn, from *next; NONE
+ * when there is none. */
+static int32_t next_owner(const struct model *m, int32_t *next)
+{
+    for (int32_t k = 0; k < m->n_reps; k++) {
+        int32_t r = (*next + k) % m->n_reps;
+        const struct rep *rp = &m->reps[r];
+        if (rp->filled && rp->contract == NONE) {
+            *next = (r + 1) % m->n_reps;
+            return r;
+        }
+    }
+    return NONE;
+}
+
+/* Takes the deal in seat r's hands back, with the work done so far
+ * subtracted, and puts it at the head of seat to's queue. Assumption: a
+ * deal in hand cannot go cold, and that holds on at the new seat: it
+ * waits without a patience clock. */
+static void hand_over_serving(struct model *m, int32_t r, int32_t to)
+{
+    struct rep *rp = &m->reps[r];
+    int32_t o = rp->serving;
+    struct opp *op = &m->opps[o];
+    op->work = fmax(0.0, op->work - rp->sell_rate * (m->t - rp->serve_last_t));
+    rp->serving = NONE;
+    rp->serve_gen++;
+    integ_add(&m->sell_busy, m->t, -rp->sell_clock);
+    integ_add(&m->sell_idle, m->t, rp->sell_clock);
+    op->state = OPP_WAITING;
+    op->enq_t = m->t;
+    op->rep = to;
+    struct rep *tp = &m->reps[to];
+    op->prev = NONE;
+    op->next = tp->head;
+    if (tp->head != NONE)
+        m->opps[tp->head].prev = o;
+    else
+        tp->tail = o;
+    tp->head = o;
+}
+
+void sales_release(struct model *m, int32_t r)
+{
+    int32_t next = 0, to;
+    if (m->reps[r].serving != NONE && (to = next_owner(m, &next)) != NONE)
+        hand_over_serving(m, r, to);
+    /* The queue, in order; each deal keeps its patience. */
+    while (m->reps[r].head != NONE && (to = next_owner(m, &next)) != NONE) {
+        int32_t o = m->reps[r].head;
+        queue_unlink(m, r, o);
+        m->opps[o].rep = to;
+        queue_push(m, to, o);
+    }
+    /* Deals with their buyers come back to their new rep. */
+    for (int32_t o = 0; o < m->n_opps; o++)
+        if (m->opps[o].state == OPP_BUYER && m->opps[o].rep == r &&
+            (to = next_owner(m, &next)) != NONE)
+            m->opps[o].rep = to;
+    TRACE(m, "contract_end", r, "role=sales");
+    sales_vacate(m, r);
 }

@@ -108,6 +108,8 @@ static const char *cmp_name(int m)
         return "lost_revenue";
     if (m == CMP_LOST_REVENUE_CUMULATIVE)
         return "lost_revenue_cumulative";
+    if (m == CMP_LOST_NET_VALUE)
+        return "lost_net_value";
     return metric_table[m].name;
 }
 
@@ -129,9 +131,10 @@ static void write_cmp_row(FILE *f, const struct run_result *r, int s, int q,
     char b[5][40];
     acc_summary(&r->cmp_delta[i], &d);
     int lost = m >= M_COUNT;
-    /* For lost revenue, "scenario" holds the loss: report baseline and
-     * scenario revenue beside it instead. */
-    size_t rv = run_cmp_index(r, s, q, M_REVENUE);
+    /* For a loss, "scenario" holds the loss: report baseline and scenario
+     * revenue (lost_net_value: gross profit) beside it instead. */
+    size_t rv = run_cmp_index(
+        r, s, q, m == CMP_LOST_NET_VALUE ? M_GROSS_PROFIT : M_REVENUE);
     output_num(b[0], sizeof b[0],
                lost ? r->cmp_base[rv].mean : r->cmp_base[i].mean);
     output_num(b[1], sizeof b[1],
@@ -201,6 +204,12 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
         return;
     case IV_EXPAND_OPS_ON_DELAY:
         *a = iv->u.expand_ops.start_week, *b = -1;
+        return;
+    case IV_CONTRACT: /* no contractors, or none for a week: no window */
+        *a = iv->u.contract.count > 0 && iv->u.contract.weeks > 0
+                 ? iv->u.contract.start_week
+                 : -1;
+        *b = iv->u.contract.start_week + iv->u.contract.weeks - 1;
         return;
     case IV_TYPE_COUNT:
         break;
@@ -281,46 +290,126 @@ static void describe(char *buf, size_t size, const struct params *p,
              pu->start_week);
 }
 
+/* "$X ± $H" of a paired mean (sign: the caller's), or "$X" alone from
+ * one replication. With plus, a gain is written "+$X". */
+static void money_ci(char *buf, size_t size, double x, double hw, long n,
+                     int plus)
+{
+    char v[48], h[48];
+    output_money(v, sizeof v, x);
+    output_money(h, sizeof h, hw);
+    snprintf(buf, size, "%s%s%s%s", plus && v[0] != '-' ? "+" : "", v,
+             n >= 2 ? " ± " : "", n >= 2 ? h : "");
+}
+
+/* The lever's cost over the horizon: the paired mean of scenario minus
+ * baseline staff and lever costs (0 for a lever that costs nothing). */
+static double lever_cost(const struct run_result *r, int s)
+{
+    return r->cmp_delta[run_cmp_index(r, s, r->quarters, M_STAFF_COST)].mean +
+           r->cmp_delta[run_cmp_index(r, s, r->quarters, M_LEVER_COST)].mean;
+}
+
+/* ", for $Z of cost: net -$W ± $V" of a lever that costs (or saves)
+ * money, after its revenue: the net value gained, scenario minus
+ * baseline. */
+static void net_of_cost(FILE *out, const struct run_result *r, double cost,
+                        const struct acc *net)
+{
+    char z[48], w[128];
+    output_money(z, sizeof z, fabs(cost));
+    money_ci(w, sizeof w, -net->mean, acc_halfwidth(net), r->replications,
+             1);
+    fprintf(out, " %s %s of cost: net %s", cost > 0.0 ? "for" : "saving", z,
+            w);
+}
+
+/* "; net of costs, $A ± $B" of a lever that costs nothing, in the sense
+ * of its revenue verb (lost, or gained); "a gain of" or "a loss of" when
+ * the net goes the other way. */
+static void net_of_costs(FILE *out, const struct run_result *r,
+                         const struct acc *lost, const struct acc *net)
+{
+    char w[128];
+    int against = (lost->mean >= 0.0) != (net->mean >= 0.0) &&
+                  net->mean != 0.0;
+    money_ci(w, sizeof w, fabs(net->mean), acc_halfwidth(net),
+             r->replications, 0);
+    fprintf(out, "; net of costs, %s%s", against ? lost->mean >= 0.0
+                                                      ? "a gain of "
+                                                      : "a loss of "
+                                                : "",
+            w);
+    if (r->replications >= 2 && fabs(net->mean) <= acc_halfwidth(net))
+        fputs(", not distinguishable from zero", out);
+}
+
+/* "quarters 2-9", or "quarter 9". */
+static void headline_over(char *buf, size_t size, int q0, int quarters)
+{
+    if (q0 + 1 == quarters)
+        snprintf(buf, size, "quarter %d", quarters);
+    else
+        snprintf(buf, size, "quarters %d-%d", q0 + 1, quarters);
+}
+
+/* The revenue a scenario costs or gains and, net of what the lever costs
+ * (its own costs and the margin and commission on the revenue), what it
+ * costs or gains in net value, with the paired 95 % intervals. */
 static void headline(FILE *out, const struct params *p,
                      const struct run_result *r, int s)
 {
     const struct scenario *sc = &p->scenarios[s - 1];
     const struct acc *a =
         &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_REVENUE)];
-    char what[256], x[48], h[48];
+    const struct acc *net =
+        &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_NET_VALUE)];
+    double cost = lever_cost(r, s);
+    int costly = fabs(cost) >= 0.5; /* a cent is no cost */
+    char what[256], x[128], over[64];
     describe(what, sizeof what, p, sc);
     double hw = acc_halfwidth(a);
-    output_money(x, sizeof x, fabs(a->mean));
-    output_money(h, sizeof h, hw);
     int start, end;
     int q0 = output_window(sc, r->weeks, &start, &end) == 0 ? start / 13 : 0;
+    headline_over(over, sizeof over, q0, r->quarters);
     if (a->mean == 0.0 && a->m2 == 0.0 && r->replications > 0) {
         if (r->replications == 1)
             fprintf(out, "Headline: %s makes no difference to revenue in "
-                    "its one replication.\n", what);
+                    "its one replication", what);
         else
             fprintf(out, "Headline: %s makes no difference to revenue in "
-                    "any of %ld paired replications.\n", what,
+                    "any of %ld paired replications", what,
                     r->replications);
+        if (costly || net->mean != 0.0 || net->m2 != 0.0) {
+            fputc(',', out);
+            net_of_cost(out, r, cost, net);
+            fprintf(out, " over %s", over);
+        }
+        fputs(".\n", out);
         return;
     }
-    fprintf(out, "Headline: %s %s %s", what,
+    money_ci(x, sizeof x, fabs(a->mean), hw, r->replications, 0);
+    fprintf(out, "Headline: %s %s %s of revenue", what,
             a->mean >= 0.0 ? "costs" : "gains", x);
+    if (costly)
+        net_of_cost(out, r, cost, net);
     if (r->replications >= 2)
-        fprintf(out, " ± %s", h);
-    char over[64];
-    if (q0 + 1 == r->quarters)
-        snprintf(over, sizeof over, "quarter %d", r->quarters);
+        fprintf(out, " over %s (95 %% CI, %ld paired replications)", over,
+                r->replications);
     else
-        snprintf(over, sizeof over, "quarters %d-%d", q0 + 1, r->quarters);
-    if (r->replications >= 2)
-        fprintf(out, " of revenue over %s (95 %% CI, %ld paired "
-                "replications)", over, r->replications);
-    else
-        fprintf(out, " of revenue over %s (one replication: no interval)",
-                over);
-    if (r->replications >= 2 && fabs(a->mean) <= hw)
-        fputs(", not distinguishable from zero", out);
+        fprintf(out, " over %s (one replication: no interval)", over);
+    int flat = r->replications >= 2 && fabs(a->mean) <= hw;
+    int net_flat = r->replications >= 2 &&
+                   fabs(net->mean) <= acc_halfwidth(net);
+    if (!costly) {
+        if (flat)
+            fputs(", not distinguishable from zero", out);
+        net_of_costs(out, r, a, net);
+    } else if (flat || net_flat) {
+        fprintf(out, "; %s%s%s %s not distinguishable from zero",
+                flat ? "the revenue" : "", flat && net_flat ? " and " : "",
+                net_flat ? "the net" : "", flat && net_flat ? "are" : "is");
+    }
     if (q0 >= 0 && start >= 0) {
         int w = end >= 0 ? end : r->weeks - 1;
         double d = run_weekly(r, 0, w, M_OPS_BACKLOG_HOURS)->mean -

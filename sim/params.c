@@ -30,7 +30,7 @@ struct resolve {
 
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
-    &cfgk_support,    &cfgk_clients, &cfgk_market,
+    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
     &cfgk_decision,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
@@ -131,7 +131,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, decision, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, costs, decision, scenario.ID",
         s->name);
 }
 

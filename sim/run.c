@@ -143,6 +143,8 @@ static void add_comparison(struct run_result *r, int s, const double *bv,
             cum_s += x;
         }
         add_pair(r, s, q, CMP_LOST_REVENUE_CUMULATIVE, 0.0, cum_b - cum_s);
+        add_pair(r, s, q, CMP_LOST_NET_VALUE, 0.0,
+                 bv[p + M_GROSS_PROFIT] - xv[p + M_GROSS_PROFIT]);
     }
 }
 

@@ -37,6 +37,7 @@ static const char *const sweep_keys[] = {
  * scenario.ID); any other first component is an intervention key. */
 static const char *const model_sections[] = {
     "simulation", "sales", "operations", "support", "clients", "market",
+    "costs",
 };
 
 static int oom(struct err *e)
@@ -333,7 +334,7 @@ static int section_slip(const struct sweep *sw, const struct config_entry *en,
         return 0; /* one of the scenario's interventions */
     static const char *const sections[] = {
         "simulation", "sales", "operations", "support", "clients", "market",
-        "stage", "scenario",
+        "costs", "stage", "scenario",
     };
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);

@@ -124,7 +124,7 @@ static const struct bad_case bad_cases[] = {
     {"bad_unknown_section_far.ini",
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
-       "decision, scenario.ID"},
+       "costs, decision, scenario.ID"},
     {"bad_section_no_name.ini",
      D "bad_section_no_name.ini:1: section [stage] needs a name: "
        "[stage.NAME]"},
@@ -195,6 +195,39 @@ static const struct bad_case bad_cases[] = {
     {"bad_policy_end.ini",
      D "bad_policy_end.ini:3: [scenario.habit] policy.end_week = 5 must be "
        "after policy.start_week = 10"},
+    {"bad_cost_negative.ini",
+     D "bad_cost_negative.ini:3: [costs] ops_per_year = -85000 must be >= 0"},
+    {"bad_margin.ini",
+     D "bad_margin.ini:3: [costs] gross_margin = 1.2 must be in [0, 1]"},
+    {"bad_commission_percent.ini",
+     D "bad_commission_percent.ini:3: [costs] commission_rate: expected a "
+       "number, got '10%'; a share is a fraction: write 0.1 for 10%"},
+    {"bad_hiring_fee.ini",
+     D "bad_hiring_fee.ini:3: [costs] hiring_fee = 150% must be in "
+       "[0%, 100%]"},
+    {"bad_contract_horizon.ini",
+     D "bad_contract_horizon.ini:4: [scenario.temp] contract.start_week + "
+       "contract.weeks = 100 + 13 runs past the horizon (104 weeks): a "
+       "contract must end by then"},
+    {"bad_contract_role.ini",
+     D "bad_contract_role.ini:2: [scenario.temp] contract.role: expected one "
+       "of sales, ops, support, got 'marketing'"},
+    {"bad_hire_weeks.ini",
+     D "bad_hire_weeks.ini:4: unknown key 'hire.weeks' in [scenario.temp]; "
+       "did you mean 'contract.weeks'? hire is permanent: temporary staff "
+       "are a contract (contract.role, contract.count, contract.start_week, "
+       "contract.weeks, contract.cost_per_week)"},
+    {"bad_hire_end_week.ini",
+     D "bad_hire_end_week.ini:3: unknown key 'h.end_week' in "
+       "[scenario.temp]; did you mean 'contract.weeks'? hire is permanent: "
+       "temporary staff are a contract (contract.role, contract.count, "
+       "contract.start_week, contract.weeks, contract.cost_per_week)"},
+    {"bad_support_weeks.ini",
+     D "bad_support_weeks.ini:3: unknown key 'support.weeks' in "
+       "[scenario.temp]; did you mean 'contract.weeks'? support is "
+       "permanent: temporary staff are a contract (contract.role, "
+       "contract.count, contract.start_week, contract.weeks, "
+       "contract.cost_per_week)"},
     {"bad_reps_percent.ini",
      D "bad_reps_percent.ini:2: [scenario.pull] pull.reps = 150% must be in "
        "[0%, 100%]"},

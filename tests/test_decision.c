@@ -464,9 +464,8 @@ static void test_lower_and_quarters(void **state)
     ru_rmdir(d);
 }
 
-/* Without [decision], the metric is DECISION_DEFAULT_METRIC: a build
- * that has it ranks on it; one that lacks it makes no ranking (the
- * header of ranking.csv alone, no ranking in the summary). */
+/* Without [decision], the options are ranked on DECISION_DEFAULT_METRIC
+ * (net_value). */
 static void test_default_metric(void **state)
 {
     (void)state;
@@ -483,14 +482,9 @@ static void test_default_metric(void **state)
     ru_fmt(path, sizeof path, "%s/summary.txt", d);
     char *text = ru_read_file(path, NULL);
     assert_non_null(text);
-    if (metric_find(DECISION_DEFAULT_METRIC) < 0) {
-        assert_int_equal(rk.nrows, 0);
-        assert_null(strstr(text, "Which option is best"));
-    } else {
-        assert_int_equal(rk.nrows, 3);
-        assert_string_equal(str(&rk, 0, "metric"), DECISION_DEFAULT_METRIC);
-        assert_non_null(strstr(text, "Which option is best"));
-    }
+    assert_int_equal(rk.nrows, 3);
+    assert_string_equal(str(&rk, 0, "metric"), "net_value");
+    assert_non_null(strstr(text, "Which option is best"));
     free(text);
     csv_destroy(&rk);
     ru_rmdir(d);

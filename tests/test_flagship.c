@@ -150,7 +150,9 @@ static void test_pull_drains_backlog(void **state)
 }
 
 /* The habit loses more than one pull; hiring ops or adding support loses
- * nothing: both gain revenue over the horizon. */
+ * nothing: both gain revenue over the horizon. Net of what they cost,
+ * every option loses (docs/guide.md, section 1): the hires most, by
+ * more than the pull. */
 static void test_levers(void **state)
 {
     struct fixture *f = *state;
@@ -165,6 +167,15 @@ static void test_levers(void **state)
                       "revenue lost by hiring ops");
     assert_below_zero(delta(f, f->support, Q, CMP_LOST_REVENUE),
                       "revenue lost by adding support");
+    struct summary net_pull = delta(f, f->pull, Q, CMP_LOST_NET_VALUE);
+    struct summary net_hire = delta(f, f->hire, Q, CMP_LOST_NET_VALUE);
+    assert_above_zero(net_pull, "net value lost by the pull");
+    assert_above_zero(net_hire, "net value lost by hiring ops");
+    assert_above_zero(delta(f, f->support, Q, CMP_LOST_NET_VALUE),
+                      "net value lost by adding support");
+    assert_above_zero(delta(f, f->habit, Q, CMP_LOST_NET_VALUE),
+                      "net value lost by the habit");
+    assert_true(net_hire.lo > net_pull.hi);
 }
 
 /* Common random numbers: the paired difference of total revenue varies

@@ -98,8 +98,8 @@ static const char *scen_id(const struct params *p, int s)
 /* The comparison metrics' names, stated here: they are the interface. */
 static const char *cmp_name(int m)
 {
-    static const char *const lost[] = {"lost_revenue",
-                                       "lost_revenue_cumulative"};
+    static const char *const lost[] = {
+        "lost_revenue", "lost_revenue_cumulative", "lost_net_value"};
     return m < M_COUNT ? metric_table[m].name : lost[m - M_COUNT];
 }
 
@@ -320,7 +320,10 @@ static void cmp_means(const struct run_result *r, int s, int q, int m,
                       double out[K_COUNT])
 {
     size_t i = run_cmp_index(r, s, q, m);
-    size_t b = m >= M_COUNT ? run_cmp_index(r, s, q, M_REVENUE) : i;
+    /* A loss row reports the quantity lost beside it: revenue, or gross
+     * profit for lost_net_value. */
+    int lost_of = m == CMP_LOST_NET_VALUE ? M_GROSS_PROFIT : M_REVENUE;
+    size_t b = m >= M_COUNT ? run_cmp_index(r, s, q, lost_of) : i;
     out[K_BASE] = r->cmp_base[b].mean;
     out[K_SCEN] = r->cmp_scen[b].mean;
     out[K_DELTA] = r->cmp_delta[i].mean;
@@ -395,10 +398,10 @@ static void check_pairs(const struct view *v, const struct params *p, int s,
             fail_msg("%s: %s, %s, %s: delta %.17g, scenario - baseline = "
                      "%.17g - %.17g", src, scen_id(p, s), qn, cmp_name(m),
                      d, x, b);
-        if (m == CMP_LOST_REVENUE && !near(d, b - x, scale, rel))
-            fail_msg("%s: %s, %s: lost revenue %.17g, baseline - scenario "
-                     "revenue = %.17g - %.17g", src, scen_id(p, s), qn, d,
-                     b, x);
+        if ((m == CMP_LOST_REVENUE || m == CMP_LOST_NET_VALUE) &&
+            !near(d, b - x, scale, rel))
+            fail_msg("%s: %s, %s: %s %.17g, baseline - scenario = %.17g - "
+                     "%.17g", src, scen_id(p, s), qn, cmp_name(m), d, b, x);
         if (start >= 0 && q < v->quarters && 13 * (q + 1) <= start &&
             d != 0.0)
             fail_msg("%s: %s, %s, %s: delta %.17g before the scenario's "

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "model.h"
+#include "params_util.h"
 #include "run.h"
 #include "stats.h"
 
@@ -32,25 +33,6 @@
             fail_msg("%s = %.17g, %s = %.17g, tolerance %g", #a, a_, #b, b_, \
                      (double)(tol));                                         \
     } while (0)
-
-/* Loads path with "section.key=value" overrides (NULL-terminated). */
-static void load(struct params *p, const char *path, ...)
-{
-    struct config cfg = {0};
-    struct err e = {0};
-    if (config_load(&cfg, path, &e) != 0)
-        fail_msg("%s", e.msg);
-    va_list ap;
-    va_start(ap, path);
-    for (const char *s; (s = va_arg(ap, const char *));)
-        if (config_set(&cfg, s, &e) != 0)
-            fail_msg("%s", e.msg);
-    va_end(ap);
-    memset(p, 0, sizeof *p);
-    if (config_resolve(&cfg, p, &e) != 0)
-        fail_msg("%s", e.msg);
-    config_destroy(&cfg);
-}
 
 static double *raw_alloc(const struct params *p)
 {
@@ -334,6 +316,10 @@ static void test_checkpoints(void **state)
     check_checkpoints(&p);
     params_destroy(&p);
     load(&p, DATA "tiny.ini", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
+    /* Contracts of every role, hires paid by the lever, costs. */
+    load(&p, DATA "costs.ini", NULL);
     check_checkpoints(&p);
     params_destroy(&p);
 }

@@ -115,6 +115,12 @@ static struct delta lost(const char *stem, const char *scenario)
     return total(stem, scenario, "lost_revenue");
 }
 
+/* Net value lost over the horizon, the levers' costs counted. */
+static struct delta net(const char *stem, const char *scenario)
+{
+    return total(stem, scenario, "lost_net_value");
+}
+
 static void assert_positive(struct delta d)
 {
     assert_true(d.lo > 0.0);
@@ -150,6 +156,9 @@ static void test_return_ramp_and_leak(void **state)
     assert_true(both.mean > ramp.mean && both.mean > leak.mean);
     /* The after-effects cost less than a third week of clean pull. */
     assert_true(three.mean > both.mean);
+    /* Net of costs too (a pull costs no money of its own). */
+    assert_positive(net(f, "clean_return"));
+    assert_above(net(f, "ramp_and_leak"), net(f, "clean_return"));
 }
 
 /* The habit loses far more than one pull; most of its pulls are set off
@@ -170,6 +179,8 @@ static void test_habit(void **state)
     assert_true(habit.lo > 3.0 * one.mean);
     assert_above(no_leak, one);
     assert_negative(crisis);
+    assert_above(net(f, "habit"), net(f, "one_pull"));
+    assert_negative(net(f, "crisis_only"));
 }
 
 /* With ops short-handed, every other lever beats the pull, and hiring
@@ -197,6 +208,15 @@ static void test_better_levers(void **state)
     /* Resetting dates keeps clients, and costs deals. */
     assert_negative(total(f, "expectations", "clients_churned"));
     assert_positive(total(f, "expectations", "deals_went_cold"));
+    /* Net of what they cost, only resetting dates still wins: the hires
+     * and the support person cost more than the margin on the revenue
+     * they keep within two years, and the pull nets about nothing. */
+    struct delta net_expect = net(f, "expectations");
+    assert_negative(net_expect);
+    assert_positive(net(f, "hire_ops"));
+    assert_positive(net(f, "support"));
+    assert_above(net(f, "pull"), net_expect);
+    assert_above(net(f, "support"), net(f, "pull"));
 }
 
 /* A 25 % step in win rate gains more than 25 % more opportunities, in
@@ -225,6 +245,10 @@ static void test_activity_vs_effectiveness(void **state)
     assert_true(lw25.mean / la25.mean > w25.mean / a25.mean);
     /* More activity, more deals gone cold. */
     assert_positive(total(g, "activity_25", "deals_went_cold"));
+    /* Neither lever's own cost is modelled: both gain net of the
+     * commission on what they sell, in the same order. */
+    assert_negative(net(f, "activity_25"));
+    assert_above(net(g, "activity_25"), net(g, "win_rate_25"));
 }
 
 /* Stop-start creates more opportunities than the steady cadence and
@@ -244,6 +268,7 @@ static void test_stop_start_focus(void **state)
     assert_positive(total(f, "stop_start", "deals_went_cold"));
     /* The "close" quarter closes fewer deals, not more. */
     assert_true(cmp_row(f, "close_only", "2", "deals_won").hi < 0.0);
+    assert_above(net(f, "stop_start"), net(f, "close_only"));
 }
 
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
@@ -318,6 +343,10 @@ static void test_growth(void **state)
     assert_true(xlast > 1.5 * last);
     assert_negative(lost(f, "growth"));
     assert_above(lost(f, "growth"), lost(f, "growth_expand_ops"));
+    /* Net of the people it hires, reinvesting in reps with ops fixed
+     * loses money; hiring ops as well pays for itself. */
+    assert_positive(net(f, "growth"));
+    assert_negative(net(f, "growth_expand_ops"));
 }
 
 /* ---- every key documented --------------------------------------------- */
@@ -357,7 +386,7 @@ static int is_type(const char *s)
 
 static const char *const model_sections[] = {
     "simulation", "sales", "operations", "support", "clients", "market",
-    NULL};
+    "costs", NULL};
 
 /* Whether docs/model.md documents NAME: as `NAME` or in a table cell. */
 static int documented(const char *doc, const char *name)
