@@ -230,7 +230,7 @@ void chart_impact(FILE *f, const struct gp_set *set,
 #define RANK_HEAD_PX 190
 #define RANK_ROW_PX 70
 /* Where the names end and the second panel begins, in pixels. */
-#define RANK_NAMES_PX 340
+#define RANK_NAMES_PX 372
 #define RANK_SPLIT 0.70
 
 int chart_ranking_height(int options)
@@ -284,6 +284,16 @@ static void rank_names(FILE *f, const struct rundata *rd, double x)
     }
 }
 
+/* The decision metric as a reader names it: its label, lower case
+ * ("net value (cumulative gross profit)"), or its name if unknown. */
+static void metric_words(char *buf, size_t size, const char *name)
+{
+    int m = metric_find(name);
+    snprintf(buf, size, "%s", m >= 0 ? metric_table[m].label : name);
+    if (m >= 0 && buf[0] >= 'A' && buf[0] <= 'Z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
 static void rank_left(FILE *f, const struct rundata *rd, int money,
                       const struct gp_frame *page)
 {
@@ -292,10 +302,11 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
     struct gp_frame fr = *page;
     fr.x1 = RANK_SPLIT;
     gp_house(f, &fr, 0);
-    char title[256], over[64];
+    char title[256], over[64], what[128];
     decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    metric_words(what, sizeof what, rd->dec_metric);
     snprintf(title, sizeof title, "Which option is best: %s over %s%s",
-             rd->dec_metric, over, rd->dec_lower ? " (lower is better)" : "");
+             what, over, rd->dec_lower ? " (lower is better)" : "");
     char sub[400];
     snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
              "paired over the same %d replications%s. Right: how often "
@@ -309,11 +320,13 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
     gp_ticks(f, "x", &x, money ? GP_MONEY : GP_PLAIN);
     fprintf(f, "set yrange [0.4:%.1f]\n", rd->ndec + 0.6);
     rank_names(f, rd, (RANK_NAMES_PX - 12) * px);
-    fprintf(f, "set xlabel 'Difference from doing nothing, %s over %s'\n"
-               "set grid xtics noytics\n"
-               "set arrow 1 from 0, graph 0 to 0, graph 1 nohead back "
-               "lc rgb '#444444' lw 1.5\n",
-            rd->dec_metric, over);
+    /* The title names the metric and quarters: the label stays short,
+     * clear of the right panel's. */
+    fputs("set xlabel 'Difference from doing nothing'\n"
+          "set grid xtics noytics\n"
+          "set arrow 1 from 0, graph 0 to 0, graph 1 nohead back "
+          "lc rgb '#444444' lw 1.5\n",
+          f);
     for (int i = 0; i < rd->ndec; i++) {
         const struct rd_rank *d = &rd->dec[i];
         char text[128], v[64];
