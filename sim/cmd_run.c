@@ -321,7 +321,9 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     if (a->precision > 0.0)
         p->sim.replications = (int)r.replications;
     FILE *mem = open_memstream(&text, &len);
-    if (!mem || output_summary(mem, p, &r) != 0 || fclose(mem) != 0) {
+    /* The stream is closed whether or not the summary fits in memory. */
+    int summary_rc = mem ? output_summary(mem, p, &r) : -1;
+    if (!mem || fclose(mem) != 0 || summary_rc != 0) {
         err_set(&e, ERR_RUNTIME, "out of memory");
         goto done;
     }
