@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "kpi.h"
 #include "metrics.h"
 #include "params.h"
 #include "stats.h"
@@ -47,6 +48,7 @@ struct run_result {
     struct acc *cmp_delta;
     struct acc *warm_revenue; /* baseline, every week incl. warm-up */
     struct acc *warm_backlog;
+    struct acc kpi[KPI_COUNT]; /* the baseline's KPIs (kpi.h) */
     double seconds;         /* wall time of the simulation */
     double precision;       /* precision mode: the target, else 0 */
     double reached;         /* precision mode: the widest relative

@@ -97,6 +97,22 @@ static void put_fixed(const struct writer *w, const struct cfgk_table *t,
     put_table(w, t->name, t, cfgk_section_base(t, p), "");
 }
 
+/* [targets]: only the keys that hold a target, and only if one does. */
+static void put_targets(const struct writer *w, struct params *p)
+{
+    char value[VALUE_MAX];
+    int any = 0;
+    for (size_t i = 0; i < cfgk_targets.n; i++) {
+        const struct cfgk *k = &cfgk_targets.keys[i];
+        if (!p->targets.kpi[i].set)
+            continue;
+        if (!any++)
+            fprintf(w->out, "\n[%s]\n", cfgk_targets.name);
+        cfgk_format(k, &p->targets, value, sizeof value);
+        put_line(w, cfgk_targets.name, k->key, value, 0);
+    }
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -138,6 +154,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
+    put_targets(&w, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
@@ -171,6 +188,10 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
         return;
+    case CFGK_TARGET:
+        snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,
+                 TARGET_DEFAULT_TOL_PCT);
+        return;
     case CFGK_INT:
     case CFGK_DOUBLE:
         break;
@@ -199,8 +220,9 @@ static void ref_table(FILE *out, const char *section,
 int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
-        &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_scenario,
+        &cfgk_simulation, &cfgk_sales,   &cfgk_stage,   &cfgk_operations,
+        &cfgk_support,    &cfgk_clients, &cfgk_market,  &cfgk_targets,
+        &cfgk_scenario,
     };
     char prefix[64];
     fputs("| section | key | default | values | meaning |\n"
