@@ -24,8 +24,9 @@ static const char overview[] =
     "Commands:\n"
     "  run FILE.ini       simulate the baseline and every scenario, write CSVs\n"
     "                     and charts\n"
-    "  check FILE.ini     validate, print every resolved parameter and a\n"
-    "                     steady-state capacity table; no simulation\n"
+    "  check FILE.ini     validate, print every resolved parameter and the\n"
+    "                     analytic model's table (and the KPI table against\n"
+    "                     [targets], from a short simulation)\n"
     "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
     "  plot DIR           redraw the charts of a finished run or sweep\n"
     "  trace FILE.ini     one replication's events as CSV\n"
@@ -68,11 +69,16 @@ static const struct {
      "      --max-replications N   cap for --precision, only with it (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
-    {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]\n"
+    {"check", "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
               "       salescap check --keys",
      "Validates FILE, prints every resolved parameter with its source\n"
-     "(default, FILE:LINE or --set) and a steady-state capacity table\n"
-     "computed from the inputs alone. Runs no simulation.\n\n"
+     "(default, FILE:LINE or --set) and the analytic model's table:\n"
+     "the reps' and ops' queues, win rate, cycle, waits and clients,\n"
+     "computed from the inputs alone. With a [targets] section, it also\n"
+     "simulates the baseline briefly and prints the KPI table beside\n"
+     "the targets.\n\n"
+     "  -n, --replications N   replications of that simulation (default 20;\n"
+     "                         0: none)\n"
      "      --keys             print every key of a scenario file, with its\n"
      "                         default and meaning, as a Markdown table\n",
      0},
