@@ -180,16 +180,24 @@ static double gamma_fit_sf(const struct dist *d, double scale, double x)
     return gsl_cdf_gamma_Q(x, m * m / v, v / m);
 }
 
-#define GRID_N 400 /* points of a rep's workload grid */
+/* Points of a rep's workload grid: GRID_N, fewer when there are many
+ * kinds of stage (the work grows with kinds x points^2). */
+#define GRID_N 400
+#define GRID_MIN 48
+#define GRID_BUDGET (4.0 * GRID_N * GRID_N)
 
 /* What a rep's queue needs of its stages, on a grid of waits (days):
- * the survival of each stage's service time and patience, and the
- * integral of the patience's survival (E[min(v, patience)]). Shared by
- * every effectiveness quantile of a week. */
+ * for each kind of stage (stages with the same work and patience
+ * distributions are one kind), the survival of its service time and of
+ * its patience, and the integral of the latter (E[min(v, patience)]).
+ * Shared by every effectiveness quantile of a week. */
 struct rep_grid {
-    size_t n;                 /* stages */
-    double h;                 /* grid step, days */
-    double *serve, *stay, *stay_int; /* [stage][GRID_N] */
+    size_t n;       /* stages */
+    size_t kinds;   /* distinct (work, patience) pairs */
+    size_t kind[64]; /* of each stage */
+    int m;          /* grid points */
+    double h;       /* grid step, days */
+    double *serve, *stay, *stay_int; /* [kind][m] */
 };
 
 static void rep_grid_free(struct rep_grid *g)
@@ -200,14 +208,47 @@ static void rep_grid_free(struct rep_grid *g)
     *g = (struct rep_grid){0};
 }
 
+static int same_dist(const struct dist *a, const struct dist *b)
+{
+    if (a->kind != b->kind || a->n != b->n || a->nonneg != b->nonneg)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        if (a->p[i] != b->p[i])
+            return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i] != b->v[i])
+            return 0;
+    return 1;
+}
+
+/* Sorts the stages into kinds; the first stage of each kind stands for
+ * it. */
+static void rep_kinds(struct rep_grid *g, const struct params *p,
+                      size_t *first)
+{
+    for (size_t s = 0; s < g->n; s++) {
+        const struct stage_params *st = &p->stages[s];
+        size_t k = 0;
+        while (k < g->kinds &&
+               !(same_dist(&st->work_hours, &p->stages[first[k]].work_hours) &&
+                 same_dist(&st->patience_days,
+                           &p->stages[first[k]].patience_days)))
+            k++;
+        if (k == g->kinds)
+            first[g->kinds++] = s;
+        g->kind[s] = k;
+    }
+}
+
 /* The grid for work served at r hours a day: up to where nobody waits
  * any longer (every patience has run out) plus the longest service. */
 static int rep_grid_init(struct rep_grid *g, const struct params *p, double r)
 {
-    size_t n = p->n_stages;
+    size_t first[64];
     double patience = 0, service = 0;
-    *g = (struct rep_grid){.n = n};
-    for (size_t s = 0; s < n; s++) {
+    *g = (struct rep_grid){.n = p->n_stages};
+    rep_kinds(g, p, first);
+    for (size_t s = 0; s < g->n; s++) {
         const struct stage_params *st = &p->stages[s];
         double pm = dist_mean(&st->patience_days);
         double pv = dist_variance(&st->patience_days);
@@ -217,18 +258,21 @@ static int rep_grid_init(struct rep_grid *g, const struct params *p, double r)
         service = fmax(service, wm + 8 * sqrt(wv));
     }
     double top = patience + service;
-    g->h = top > 0 ? top / (GRID_N - 1) : 1;
-    g->serve = malloc(n * GRID_N * sizeof *g->serve);
-    g->stay = malloc(n * GRID_N * sizeof *g->stay);
-    g->stay_int = malloc(n * GRID_N * sizeof *g->stay_int);
+    g->m = (int)fmax(GRID_MIN, fmin(GRID_N, sqrt(GRID_BUDGET / g->kinds)));
+    g->h = top > 0 ? top / (g->m - 1) : 1;
+    size_t cells = g->kinds * (size_t)g->m;
+    g->serve = malloc(cells * sizeof *g->serve);
+    g->stay = malloc(cells * sizeof *g->stay);
+    g->stay_int = malloc(cells * sizeof *g->stay_int);
     if (!g->serve || !g->stay || !g->stay_int)
         return -1;
-    for (size_t s = 0; s < n; s++) {
-        double *sv = g->serve + s * GRID_N, *sy = g->stay + s * GRID_N;
-        double *si = g->stay_int + s * GRID_N;
-        for (int i = 0; i < GRID_N; i++) {
-            sv[i] = gamma_fit_sf(&p->stages[s].work_hours, r, i * g->h);
-            sy[i] = gamma_fit_sf(&p->stages[s].patience_days, 1, i * g->h);
+    for (size_t k = 0; k < g->kinds; k++) {
+        const struct stage_params *st = &p->stages[first[k]];
+        double *sv = g->serve + k * g->m, *sy = g->stay + k * g->m;
+        double *si = g->stay_int + k * g->m;
+        for (int i = 0; i < g->m; i++) {
+            sv[i] = gamma_fit_sf(&st->work_hours, r, i * g->h);
+            sy[i] = gamma_fit_sf(&st->patience_days, 1, i * g->h);
             si[i] = i ? si[i - 1] + 0.5 * g->h * (sy[i - 1] + sy[i]) : 0;
         }
         sy[0] = 1; /* nobody goes cold without waiting */
@@ -236,53 +280,62 @@ static int rep_grid_init(struct rep_grid *g, const struct params *p, double r)
     return 0;
 }
 
+/* The trapezoid rule's weight of point i of m. */
+static double trap(int i, int m)
+{
+    return i == 0 || i == m - 1 ? 0.5 : 1;
+}
+
 /* The stationary workload of an M/G/1 queue whose arrivals join only if
  * their patience exceeds the wait they find (for first come first served
  * that is going cold while waiting, exactly): its density f on the grid
  * solves the level-crossing equation
- *   f(v) = P0 sum_s lam_s S_s(v)
- *          + int_0^v f(u) sum_s lam_s G_s(u) S_s(v - u) du
- * (S_s: survival of stage s's service time, G_s: of its patience,
- * lam_s: deals a day reaching stage s), by the trapezoid rule; P0, the
- * chance of an idle rep, makes it a distribution. b is scratch of
- * n * GRID_N. Returns P0 (f scaled by it), or -1 when the numbers
+ *   f(v) = P0 sum_k lam_k S_k(v)
+ *          + int_0^v f(u) sum_k lam_k G_k(u) S_k(v - u) du
+ * (S_k: survival of kind k's service time, G_k: of its patience, lam_k:
+ * deals a day reaching a stage of kind k), by the trapezoid rule; P0,
+ * the chance of an idle rep, makes it a distribution. b is scratch of
+ * kinds * m. Returns P0 (f scaled by it), or -1 when the numbers
  * overflow. */
 static double rep_workload(const struct rep_grid *g, const double *lam,
                            double *f, double *b)
 {
+    int m = g->m;
     double h = g->h, sum = 0;
-    for (int i = 0; i < GRID_N; i++) {
+    for (int i = 0; i < m; i++) {
         double acc = 0, kii = 0;
-        for (size_t s = 0; s < g->n; s++) {
-            const double *sv = g->serve + s * GRID_N, *bs = b + s * GRID_N;
-            double conv = i ? 0.5 * bs[0] * sv[i] : 0;
+        for (size_t k = 0; k < g->kinds; k++) {
+            const double *sv = g->serve + k * m, *bk = b + k * m;
+            double conv = i ? 0.5 * bk[0] * sv[i] : 0;
             for (int j = 1; j < i; j++)
-                conv += bs[j] * sv[i - j];
-            acc += lam[s] * sv[i] + h * conv;
-            kii += lam[s] * g->stay[s * GRID_N + i] * sv[0];
+                conv += bk[j] * sv[i - j];
+            acc += lam[k] * sv[i] + h * conv;
+            kii += lam[k] * g->stay[k * m + i] * sv[0];
         }
         f[i] = i ? acc / fmax(0.5, 1 - 0.5 * h * kii) : acc;
-        for (size_t s = 0; s < g->n; s++)
-            b[s * GRID_N + i] = lam[s] * g->stay[s * GRID_N + i] * f[i];
-        sum += f[i] * (i == 0 || i == GRID_N - 1 ? 0.5 : 1);
+        for (size_t k = 0; k < g->kinds; k++)
+            b[k * m + i] = lam[k] * g->stay[k * m + i] * f[i];
+        sum += f[i] * trap(i, m);
     }
     double p0 = 1 / (1 + h * sum);
     if (!isfinite(sum) || !(p0 > 0))
         return -1;
-    for (int i = 0; i < GRID_N; i++)
+    for (int i = 0; i < m; i++)
         f[i] *= p0;
     return p0;
 }
 
-/* The expectations of stage s over the workload f: going cold, the wait
- * of those served (E[W; W < patience]) and E[min(W, patience)]. */
+/* The expectations of a stage of kind k over the workload f: going cold,
+ * the wait of those served (E[W; W < patience]) and E[min(W,
+ * patience)]. */
 static double stage_wait(const struct rep_grid *g, const double *f,
-                         size_t s, double *w_served, double *w_min)
+                         size_t k, double *w_served, double *w_min)
 {
-    const double *sy = g->stay + s * GRID_N, *si = g->stay_int + s * GRID_N;
+    int m = g->m;
+    const double *sy = g->stay + k * m, *si = g->stay_int + k * m;
     double cold = 0, ws = 0, wm = 0;
-    for (int i = 0; i < GRID_N; i++) {
-        double w = g->h * f[i] * (i == 0 || i == GRID_N - 1 ? 0.5 : 1);
+    for (int i = 0; i < m; i++) {
+        double w = g->h * f[i] * trap(i, m);
         cold += w * (1 - sy[i]);
         ws += w * i * g->h * sy[i];
         wm += w * si[i];
@@ -292,11 +345,14 @@ static double stage_wait(const struct rep_grid *g, const double *f,
     return fmin(1, cold);
 }
 
-/* Scratch and state of one rep's fixed point. */
+/* One rep's queue: the fixed point's state and its outcome per kind of
+ * stage. */
 struct rep_solve {
-    double c[64], q[64], lam[64];
+    double q[64];                    /* odds of passing each stage */
+    double c[64], ws[64], wm[64];    /* per kind: cold, waits */
+    double lam[64], busy;
     double f[GRID_N], *b;
-    double p0;
+    int failed;                      /* beyond any workload */
 };
 
 /* The flows cold shares c imply, the workload they make, and the cold
@@ -304,57 +360,74 @@ struct rep_solve {
 static double rep_round(const struct rep_grid *g, struct rep_solve *rs,
                         double lam)
 {
-    double reach = 1, change = 0, ws, wm;
+    double reach = 1, change = 0;
+    memset(rs->lam, 0, g->kinds * sizeof rs->lam[0]);
     for (size_t s = 0; s < g->n; s++) {
-        rs->lam[s] = lam * reach;
-        reach *= (1 - rs->c[s]) * rs->q[s];
+        rs->lam[g->kind[s]] += lam * reach;
+        reach *= (1 - rs->c[g->kind[s]]) * rs->q[s];
     }
-    rs->p0 = rep_workload(g, rs->lam, rs->f, rs->b);
-    if (rs->p0 < 0)
+    double p0 = rep_workload(g, rs->lam, rs->f, rs->b);
+    if (p0 < 0)
         return -1;
+    rs->busy = 1 - p0;
     /* Damped: an overloaded rep would swing between "nobody waits" and
      * "everybody goes cold". */
-    for (size_t s = 0; s < g->n; s++) {
-        double next = stage_wait(g, rs->f, s, &ws, &wm);
-        change = fmax(change, fabs(next - rs->c[s]));
-        rs->c[s] = 0.5 * rs->c[s] + 0.5 * next;
+    for (size_t k = 0; k < g->kinds; k++) {
+        double next = stage_wait(g, rs->f, k, &rs->ws[k], &rs->wm[k]);
+        change = fmax(change, fabs(next - rs->c[k]));
+        rs->c[k] = 0.5 * rs->c[k] + 0.5 * next;
     }
     return change;
 }
 
-/* One rep of effectiveness eff, given the grid of its week and the cold
- * shares of a neighbour as a start (rs->c). */
-static void rep_solve(const struct params *p, const struct rep_grid *g,
-                      struct rep_solve *rs, double lam, double r, double eff,
-                      double last_mult, struct capacity_rep *o)
+/* Solves the queue of a rep whose stages pass with odds rs->q, starting
+ * from the cold shares in rs->c (a neighbour's). */
+static void rep_fixed_point(const struct rep_grid *g, struct rep_solve *rs,
+                            double lam)
 {
-    size_t n = g->n;
-    for (size_t s = 0; s < n; s++)
-        rs->q[s] = fmin(1, p->stages[s].advance * eff *
-                               (s + 1 == n ? last_mult : 1));
     double ch = 1;
-    for (int it = 0; it < 500 && ch > 1e-10; it++)
+    for (int it = 0; it < 300 && ch > 1e-8; it++)
         ch = rep_round(g, rs, lam);
-    if (ch < 0) { /* beyond any workload: every deal goes cold */
-        *o = (struct capacity_rep){.cold = 1, .busy = 1,
-                                   .cycle_days = NAN,
-                                   .pipe_days = dist_mean(
-                                       &p->stages[0].patience_days)};
+    rs->failed = ch < 0;
+    if (rs->failed)
+        return;
+    for (size_t k = 0; k < g->kinds; k++)
+        rs->c[k] = stage_wait(g, rs->f, k, &rs->ws[k], &rs->wm[k]);
+}
+
+/* The rep's outcome from its queue's per-kind results and its odds. */
+static void rep_outcome(const struct params *p, const struct rep_grid *g,
+                        const struct rep_solve *rs, double r,
+                        struct capacity_rep *o)
+{
+    if (rs->failed) { /* beyond any workload: every deal goes cold */
+        *o = (struct capacity_rep){
+            .cold = 1, .busy = 1, .cycle_days = NAN,
+            .pipe_days = dist_mean(&p->stages[0].patience_days)};
         return;
     }
-    double reach = 1, cold = 0, work = 0, cycle = 0, pipe = 0, ws, wm;
-    for (size_t s = 0; s < n; s++) {
+    double reach = 1, cold = 0, work = 0, cycle = 0, pipe = 0;
+    for (size_t s = 0; s < g->n; s++) {
         const struct stage_params *st = &p->stages[s];
-        double c = stage_wait(g, rs->f, s, &ws, &wm);
-        double m1 = dist_mean(&st->work_hours);
+        size_t k = g->kind[s];
+        double c = rs->c[k], m1 = dist_mean(&st->work_hours);
         double after = m1 / r + dist_mean(&st->buyer_days);
         cold += reach * c;
         work += reach * (1 - c) * m1;
-        cycle += (1 - c > 0 ? ws / (1 - c) : 0) + after;
-        pipe += reach * (wm + (1 - c) * after);
+        cycle += (1 - c > 0 ? rs->ws[k] / (1 - c) : 0) + after;
+        pipe += reach * (rs->wm[k] + (1 - c) * after);
         reach *= (1 - c) * rs->q[s];
     }
-    *o = (struct capacity_rep){reach, cold, 1 - rs->p0, work, cycle, pipe};
+    *o = (struct capacity_rep){reach, cold, rs->busy, work, cycle, pipe};
+}
+
+static void rep_odds(const struct params *p, double eff, double last_mult,
+                     double *q)
+{
+    size_t n = p->n_stages;
+    for (size_t s = 0; s < n; s++)
+        q[s] = fmin(1, p->stages[s].advance * eff *
+                           (s + 1 == n ? last_mult : 1));
 }
 
 /* Assumption: each rep's deal work is an M/G/1 queue, first come first
@@ -377,12 +450,14 @@ void capacity_rep(const struct params *p, double lam, double r, double eff,
         }
         return;
     }
-    rs.b = malloc(n * GRID_N * sizeof *rs.b);
-    if (!rs.b || rep_grid_init(&g, p, r) != 0) {
+    if (rep_grid_init(&g, p, r) != 0 ||
+        !(rs.b = malloc(g.kinds * (size_t)g.m * sizeof *rs.b))) {
         /* Out of memory: the queue as if nobody waited. */
         rep_trivial(p, r, eff, last_mult, o);
     } else {
-        rep_solve(p, &g, &rs, lam, r, eff, last_mult, o);
+        rep_odds(p, eff, last_mult, rs.q);
+        rep_fixed_point(&g, &rs, lam);
+        rep_outcome(p, &g, &rs, r, o);
     }
     rep_grid_free(&g);
     free(rs.b);
@@ -414,6 +489,67 @@ struct sales_queue {
 
 /* The queue of a rep at productivity prod whose admin support takes
  * `absorbed` hours a week. Returns 0, or -1 when out of memory. */
+/* Solves one rep's queue for every EFF_STEP-th effectiveness quantile
+ * (from the best down, each starting from its neighbour's cold shares)
+ * and interpolates the per-kind results between them: cold shares and
+ * waits change slowly with effectiveness, the odds of each quantile are
+ * its own. */
+#define EFF_STEP 3
+
+static void rep_interpolate(const struct rep_grid *g, const struct rep_solve *a,
+                            const struct rep_solve *b, double t,
+                            struct rep_solve *out)
+{
+    for (size_t k = 0; k < g->kinds; k++) {
+        out->c[k] = a->c[k] + t * (b->c[k] - a->c[k]);
+        out->ws[k] = a->ws[k] + t * (b->ws[k] - a->ws[k]);
+        out->wm[k] = a->wm[k] + t * (b->wm[k] - a->wm[k]);
+    }
+    out->busy = a->busy + t * (b->busy - a->busy);
+    out->failed = a->failed || b->failed;
+}
+
+static int rep_quantiles(const struct params *p, const double *effs,
+                         double lam, double r, struct capacity_rep *o)
+{
+    struct rep_grid g = {0};
+    struct rep_solve *rs = calloc(N_EFF, sizeof *rs);
+    int rc = -1;
+    if (!rs || rep_grid_init(&g, p, r) != 0 ||
+        !(rs[0].b = malloc(g.kinds * (size_t)g.m * sizeof *rs[0].b)))
+        goto out;
+    int solved[N_EFF] = {0}, prev = -1;
+    for (int i = N_EFF - 1; i >= 0; i--) {
+        if (i % EFF_STEP && i != N_EFF - 1)
+            continue;
+        if (prev >= 0)
+            memcpy(rs[i].c, rs[prev].c, sizeof rs[i].c);
+        rs[i].b = rs[0].b;
+        rep_odds(p, effs[i], 1, rs[i].q);
+        rep_fixed_point(&g, &rs[i], lam);
+        solved[i] = 1;
+        prev = i;
+    }
+    for (int i = 0; i < N_EFF; i++) {
+        if (!solved[i]) {
+            int lo = i - i % EFF_STEP, hi = lo + EFF_STEP;
+            if (hi >= N_EFF)
+                hi = N_EFF - 1;
+            rep_interpolate(&g, &rs[lo], &rs[hi],
+                            (double)(i - lo) / (hi - lo), &rs[i]);
+            rep_odds(p, effs[i], 1, rs[i].q);
+        }
+        rep_outcome(p, &g, &rs[i], r, &o[i]);
+    }
+    rc = 0;
+out:
+    if (rs)
+        free(rs[0].b);
+    free(rs);
+    rep_grid_free(&g);
+    return rc;
+}
+
 static int sales_queue(const struct params *p, const double *effs,
                        double prod, double absorbed, struct sales_queue *sq)
 {
@@ -428,43 +564,30 @@ static int sales_queue(const struct params *p, const double *effs,
                      : 0;
     double r = clock / DPW * prod;
     size_t n = p->n_stages;
+    struct capacity_rep o[N_EFF];
     *sq = (struct sales_queue){.opps = lam * DPW, .sell_clock = clock};
-    struct rep_grid g = {0};
-    struct rep_solve rs = {0};
-    int queue = lam > 0 && r > 0 && n > 0 && n <= 64;
-    if (queue && (!(rs.b = malloc(n * GRID_N * sizeof *rs.b)) ||
-                  rep_grid_init(&g, p, r) != 0)) {
-        rep_grid_free(&g);
-        free(rs.b);
-        return -1;
+    if (lam > 0 && r > 0 && n > 0 && n <= 64) {
+        if (rep_quantiles(p, effs, lam, r, o) != 0)
+            return -1;
+    } else {
+        for (int i = 0; i < N_EFF; i++)
+            capacity_rep(p, lam, r, effs[i], 1, &o[i]);
     }
     double a = n ? p->stages[n - 1].advance : 1;
     for (int i = 0; i < N_EFF; i++) {
-        double reach = 1;
+        double reach = 1, q1 = fmin(1, a * effs[i]);
         for (size_t k = 0; k < n; k++) {
             sq->offered += reach * dist_mean(&p->stages[k].work_hours) / N_EFF;
             reach *= fmin(1, p->stages[k].advance * effs[i]);
         }
-    }
-    /* From the best rep down, each starting from the last one's cold
-     * shares: neighbours differ little. */
-    for (int i = N_EFF - 1; i >= 0; i--) {
-        struct capacity_rep o;
-        if (queue)
-            rep_solve(p, &g, &rs, lam, r, effs[i], 1, &o);
-        else
-            capacity_rep(p, lam, r, effs[i], 1, &o);
-        double q1 = fmin(1, a * effs[i]);
-        sq->pre[i] = q1 > 0 ? o.win / q1 : 0;
+        sq->pre[i] = q1 > 0 ? o[i].win / q1 : 0;
         sq->qlast[i] = a * effs[i];
-        sq->cycle[i] = o.cycle_days;
-        sq->cold += o.cold / N_EFF;
-        sq->busy += o.busy / N_EFF;
-        sq->work_hours += o.work_hours / N_EFF;
-        sq->pipe_days += o.pipe_days / N_EFF;
+        sq->cycle[i] = o[i].cycle_days;
+        sq->cold += o[i].cold / N_EFF;
+        sq->busy += o[i].busy / N_EFF;
+        sq->work_hours += o[i].work_hours / N_EFF;
+        sq->pipe_days += o[i].pipe_days / N_EFF;
     }
-    rep_grid_free(&g);
-    free(rs.b);
     return 0;
 }
 
@@ -493,57 +616,82 @@ static void sales_apply(const struct sales_queue *sq, double mult,
         .offered = sq->offered};
 }
 
-/* sales_queue on a grid of productivities, interpolated between its
- * points: attrition moves the mean productivity a little every week. */
-#define PROD_STEPS 64
+/* sales_queue on a grid of productivities and of admin hours support
+ * takes off a rep, interpolated between its points: attrition moves both
+ * a little every week. Points are solved when first needed. */
+#define PROD_STEPS 32
+#define ABSORB_STEPS 16
 
 struct sales_cache {
-    double absorbed;
-    unsigned char have[PROD_STEPS + 1];
-    struct sales_queue at[PROD_STEPS + 1];
+    double admin; /* a rep's admin hours: the top of the absorbed axis */
+    struct sales_queue *at[PROD_STEPS + 1][ABSORB_STEPS + 1];
 };
+
+static void sales_cache_free(struct sales_cache *sc)
+{
+    if (!sc)
+        return;
+    for (int i = 0; i <= PROD_STEPS; i++)
+        for (int j = 0; j <= ABSORB_STEPS; j++)
+            free(sc->at[i][j]);
+    free(sc);
+}
 
 static const struct sales_queue *sales_at(const struct params *p,
                                           const double *effs,
-                                          struct sales_cache *sc, int k)
+                                          struct sales_cache *sc, int i,
+                                          int j)
 {
-    if (!sc->have[k]) {
-        double prod = fmax(k, 1) / (double)PROD_STEPS;
-        if (sales_queue(p, effs, prod, sc->absorbed, &sc->at[k]) != 0)
+    if (!sc->at[i][j]) {
+        struct sales_queue *q = malloc(sizeof *q);
+        double prod = fmax(i, 1) / (double)PROD_STEPS;
+        if (!q || sales_queue(p, effs, prod, sc->admin * j / ABSORB_STEPS,
+                              q) != 0) {
+            free(q);
             return NULL;
-        sc->have[k] = 1;
+        }
+        sc->at[i][j] = q;
     }
-    return &sc->at[k];
+    return sc->at[i][j];
+}
+
+/* Position on an axis of `steps` steps over [0, top]: the point below
+ * and the fraction towards the next. */
+static int axis(double x, double top, int steps, double *frac)
+{
+    double v = top > 0 ? fmin(1, fmax(0, x / top)) * steps : 0;
+    int k = (int)floor(v);
+    if (k >= steps) {
+        *frac = 0;
+        return steps;
+    }
+    *frac = v - k;
+    return k;
 }
 
 static int sales_lookup(const struct params *p, const double *effs,
                         struct sales_cache *sc, double prod, double absorbed,
                         double mult, struct sales_week *w)
 {
-    if (sc->absorbed != absorbed) {
-        memset(sc->have, 0, sizeof sc->have);
-        sc->absorbed = absorbed;
-    }
-    double x = fmin(1, fmax(0, prod)) * PROD_STEPS;
-    int k = (int)floor(x);
-    double f = x - k;
-    const struct sales_queue *lo = sales_at(p, effs, sc, k);
-    if (!lo)
-        return -1;
-    if (f == 0 || k == PROD_STEPS) {
-        sales_apply(lo, mult, w);
-        return 0;
-    }
-    const struct sales_queue *hi = sales_at(p, effs, sc, k + 1);
-    if (!hi)
-        return -1;
-    struct sales_week a, b;
-    sales_apply(lo, mult, &a);
-    sales_apply(hi, mult, &b);
-    double *pa = &a.opps, *pb = &b.opps;
-    for (size_t i = 0; i < sizeof a / sizeof a.opps; i++)
-        pa[i] += f * (pb[i] - pa[i]);
-    *w = a;
+    double fp, fa, acc[sizeof *w / sizeof w->opps] = {0};
+    int i = axis(prod, 1, PROD_STEPS, &fp);
+    int j = axis(absorbed, sc->admin, ABSORB_STEPS, &fa);
+    for (int di = 0; di < 2; di++)
+        for (int dj = 0; dj < 2; dj++) {
+            double wgt = (di ? fp : 1 - fp) * (dj ? fa : 1 - fa);
+            if (wgt == 0)
+                continue;
+            const struct sales_queue *q = sales_at(p, effs, sc, i + di,
+                                                   j + dj);
+            if (!q)
+                return -1;
+            struct sales_week one;
+            sales_apply(q, mult, &one);
+            const double *v = &one.opps;
+            for (size_t k = 0; k < sizeof acc / sizeof acc[0]; k++)
+                acc[k] += wgt * v[k];
+        }
+    memcpy(w, acc, sizeof *w);
     return 0;
 }
 
@@ -1221,6 +1369,7 @@ int capacity_compute(const struct params *p, struct capacity *c,
     struct sales_cache *sc = calloc(1, sizeof *sc);
     if (!sc)
         return err_set(e, ERR_RUNTIME, "out of memory");
+    sc->admin = p->sales.role.hours_per_week * p->sales.admin_share;
     struct path ph = {.p = p, .sales = sc};
     eff_points(p, ph.effs);
     c->eff = dist_mean(&p->sales.effectiveness);
@@ -1239,6 +1388,6 @@ int capacity_compute(const struct params *p, struct capacity *c,
         if (ss.failed)
             rc = err_set(e, ERR_RUNTIME, "out of memory");
     }
-    free(sc);
+    sales_cache_free(sc);
     return rc;
 }
