@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,9 @@ static const char overview[] =
     "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
     "  plot DIR           redraw the charts of a finished run or sweep\n"
     "  trace FILE.ini     one replication's events as CSV\n"
+    "  calibrate FILE.ini --free KEY[=LO:HI],... -o FITTED.ini\n"
+    "                     fit keys so the simulated baseline meets the\n"
+    "                     file's [targets]\n"
     "  help COMMAND       the options of one command\n"
     "\n"
     "  --help, --version\n"
@@ -114,6 +118,31 @@ static const struct {
      "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
      "  -o, --out FILE         write the CSV to FILE instead of stdout\n",
      0},
+    {"calibrate", "salescap calibrate FILE.ini --free KEY[=LO:HI],... "
+                  "-o FITTED.ini [options]",
+     "Fits the free keys so that the simulated baseline meets FILE's\n"
+     "[targets]: GSL's Nelder-Mead simplex within the bounds, every\n"
+     "simulation on the same random numbers. Writes FITTED.ini, which\n"
+     "includes FILE and overrides the fitted keys (each with a comment),\n"
+     "and prints the fit table. Targets that contradict each other are\n"
+     "refused before any simulation.\n\n"
+     "      --free KEY[=LO:HI],...  keys to fit, SECTION.KEY as for --set\n"
+     "                         (stage.NAME.KEY for a stage); repeatable.\n"
+     "                         Bounds default to the key's range, within a\n"
+     "                         factor of 4 of its value\n"
+     "  -o, --out FITTED.ini   the fitted model (required)\n"
+     "  -n, --replications N   replications per simulation (default: the\n"
+     "                         file's, at most 50)\n"
+     "      --max-iter N       simplex iterations at most (default 100)\n"
+     "      --seed N           base seed (default: the file's)\n"
+     "  -j, --jobs N           threads (default: all cores)\n"
+     "      --set S.KEY=VALUE  override a key of the file (kept in\n"
+     "                         FITTED.ini); repeatable\n"
+     "  -q, --quiet            print only errors and warnings\n"
+     "      --progress, --no-progress\n"
+     "                         progress bar on stderr (default: when stderr\n"
+     "                         is a terminal)\n",
+     0},
 };
 
 int cli_help(const char *command)
@@ -156,6 +185,24 @@ int cli_finish(int status)
         return status;
     fprintf(stderr, "salescap: cannot write to standard output\n");
     return status ? status : EXIT_RUNTIME;
+}
+
+static volatile int *stop_flag, *stop_sig;
+
+static void on_stop(int sig)
+{
+    *stop_sig = sig;
+    *stop_flag = 1;
+}
+
+void cli_catch_stop(volatile int *flag, volatile int *sig)
+{
+    stop_flag = flag;
+    stop_sig = sig;
+    struct sigaction sa = {.sa_handler = on_stop};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 int cli_cores(void)

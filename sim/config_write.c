@@ -160,6 +160,28 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     return ferror(out) ? -1 : 0;
 }
 
+int config_write_section(FILE *out, const struct params *p,
+                         const char *section)
+{
+    struct writer w = {out, NULL};
+    struct params *mp = (struct params *)(void *)p;
+    const struct cfgk_table *fixed[] = {&cfgk_simulation, &cfgk_sales,
+                                        &cfgk_operations, &cfgk_support,
+                                        &cfgk_clients,    &cfgk_market};
+    for (size_t i = 0; i < N_KEYS(fixed); i++)
+        if (!strcmp(section, fixed[i]->name)) {
+            put_fixed(&w, fixed[i], mp);
+            return ferror(out) ? -1 : 0;
+        }
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (!strncmp(section, "stage.", 6) &&
+            !strcmp(section + 6, p->stages[i].name)) {
+            put_stage(&w, &p->stages[i]);
+            return ferror(out) ? -1 : 0;
+        }
+    return -1;
+}
+
 /* ------------------------------------------------------------ reference */
 
 /* What values a key takes, for the reference table. */

@@ -14,7 +14,7 @@ static const struct {
     int (*fn)(int, char **);
 } commands[] = {
     {"run", cmd_run},     {"check", cmd_check}, {"sweep", cmd_sweep},
-    {"plot", cmd_plot},   {"trace", cmd_trace},
+    {"plot", cmd_plot},   {"trace", cmd_trace}, {"calibrate", cmd_calibrate},
 };
 
 int main(int argc, char **argv)
