@@ -18,6 +18,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* Prints the help of a command (NULL: the overview) to stdout. Returns 0,
  * or 2 for an unknown command. */
@@ -43,6 +44,11 @@ int cli_bad_option(const char *cmd, const struct option *opts,
  * a closed pipe (`| head`: the reader has what it wanted). Returns
  * status unchanged, or 1 if stdout could not be written. */
 int cli_finish(int status);
+
+/* Catches SIGINT and SIGTERM from now on: each sets *flag to 1 and
+ * *sig to the signal (both must outlive the handler; the last call wins).
+ * A command checks them to stop early and exit 128 + signal. */
+void cli_catch_stop(volatile int *flag, volatile int *sig);
 
 /* Number of online cores (at least 1). */
 int cli_cores(void);

@@ -95,6 +95,21 @@ int config_write_reference(FILE *out);
 int config_check_override(const struct config *cfg, const char *section,
                           const char *key, struct err *e);
 
+/* A key calibrate may fit: a number of the model (not a count, a name, a
+ * distribution, nor a key of [simulation], [targets] or a scenario).
+ * Fills its value in p and its range ([min, max]; min excluded when
+ * *min_open). Returns 0, or -1 with e's message (without a location)
+ * saying why the key cannot be fitted (ERR_CONFIG). */
+int config_number_key(const struct params *p, const char *section,
+                      const char *key, double *value, double *min,
+                      double *max, int *min_open, struct err *e);
+
+/* Writes one section of p as run.ini would ("[section]" and every key);
+ * stage.NAME for a stage. Returns 0, or -1 (no such section, or an I/O
+ * error). */
+int config_write_section(FILE *out, const struct params *p,
+                         const char *section);
+
 /* The winning entry of section/key, or NULL. */
 const struct config_entry *config_find(const struct config *cfg,
                                        const char *section, const char *key);

@@ -91,6 +91,13 @@ int dist_format(const struct dist *d, char *buf, size_t size);
 /* The mean (d->mean). */
 static inline double dist_mean(const struct dist *d) { return d->mean; }
 
+/* The variance (of the clamped values for a non-negative normal). */
+double dist_variance(const struct dist *d);
+
+/* The u-quantile, u in [0, 1] (clamped): the smallest x with
+ * P(X <= x) >= u for a discrete spec. An empirical spec costs O(n^2). */
+double dist_quantile(const struct dist *d, double u);
+
 /* A fixed distribution with value x. */
 void dist_fixed(struct dist *d, double x);
 

@@ -29,6 +29,20 @@ int output_window(const struct scenario *sc, int horizon_weeks, int *start,
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
 
+/* Writes the baseline's KPI table (kpi.h): each KPI's mean over
+ * replications with its 95 % interval (kpi: KPI_COUNT accumulators), the
+ * target of p's [targets] and whether the mean is within its tolerance;
+ * then a line counting the targets met. title heads the table. Returns
+ * the number of targets missed (a KPI with no replication defining it
+ * misses its target). */
+int output_kpi_table(FILE *out, const struct params *p, const struct acc *kpi,
+                     const char *title);
+
+/* One KPI value (with its half-width hw when hw >= 0) in the KPI's unit:
+ * "19.2 %", "$30,123 ± $1,234", "58.9 days". */
+void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
+                      double hw);
+
 /* The names of the files a run writes into its folder. */
 #define OUTPUT_NFILES 9
 extern const char *const output_files[OUTPUT_NFILES];

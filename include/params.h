@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dist.h"
+#include "kpi.h"
 #include "rng.h"
 
 enum role { ROLE_SALES = 0, ROLE_OPS, ROLE_SUPPORT, ROLE_COUNT };
@@ -138,6 +139,24 @@ struct decision_params {
     int metric_id;     /* metric_find(metric), or -1: no decision (the
                         * default names a metric this build lacks) */
     int q0, q1;        /* quarters, 0-based, inclusive */
+};
+
+/* [targets]: what the client observes, one per KPI (kpi.h). They change
+ * nothing in the simulation: the KPI table compares with them and
+ * calibrate fits to them. */
+struct target {
+    int set;        /* 0: no target ("none", the default) */
+    double value;
+    double tol;     /* absolute tolerance, > 0 */
+    double tol_pct; /* as written in percent of the value, or 0 when
+                     * written as a number */
+    int tol_given;  /* 0: the default tolerance (TARGET_DEFAULT_TOL_PCT) */
+};
+
+#define TARGET_DEFAULT_TOL_PCT 10.0
+
+struct targets_params {
+    struct target kpi[KPI_COUNT];
 };
 
 /* Interventions. */
@@ -279,6 +298,7 @@ struct params {
     struct market_params market;
     struct cost_params costs;
     struct decision_params decision;
+    struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;
 };

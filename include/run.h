@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "kpi.h"
 #include "metrics.h"
 #include "params.h"
 #include "stats.h"
@@ -82,6 +83,7 @@ struct run_result {
     struct acc *dec_value;
     struct acc *dec_diff;
     double *dec_wins;
+    struct acc kpi[KPI_COUNT]; /* the baseline's KPIs (kpi.h) */
     double seconds;         /* wall time of the simulation */
     double precision;       /* precision mode: the target, else 0 */
     double reached;         /* precision mode: the widest relative

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +25,17 @@ static const char overview[] =
     "Commands:\n"
     "  run FILE.ini       simulate the baseline and every scenario, write CSVs\n"
     "                     and charts\n"
-    "  check FILE.ini     validate, print every resolved parameter and a\n"
-    "                     steady-state capacity table; no simulation\n"
+    "  check FILE.ini     validate, print every resolved parameter and the\n"
+    "                     analytic model's table (and the KPI table against\n"
+    "                     [targets], from a short simulation)\n"
     "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
     "  plot DIR           redraw the charts of a finished run or sweep\n"
     "  trace FILE.ini     one replication's events as CSV\n"
     "  import EXPORT.csv  a CRM's opportunity export in, an includable\n"
     "                     company.ini (fitted keys and targets) out\n"
+    "  calibrate FILE.ini --free KEY[=LO:HI],... -o FITTED.ini\n"
+    "                     fit keys so the simulated baseline meets the\n"
+    "                     file's [targets]\n"
     "  help COMMAND       the options of one command\n"
     "\n"
     "  --help, --version\n"
@@ -70,11 +75,16 @@ static const struct {
      "      --max-replications N   cap for --precision, only with it (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
-    {"check", "salescap check FILE.ini [--set S.KEY=VALUE ...]\n"
+    {"check", "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
               "       salescap check --keys",
      "Validates FILE, prints every resolved parameter with its source\n"
-     "(default, FILE:LINE or --set) and a steady-state capacity table\n"
-     "computed from the inputs alone. Runs no simulation.\n\n"
+     "(default, FILE:LINE or --set) and the analytic model's table:\n"
+     "the reps' and ops' queues, win rate, cycle, waits and clients,\n"
+     "computed from the inputs alone. With a [targets] section, it also\n"
+     "simulates the baseline briefly and prints the KPI table beside\n"
+     "the targets.\n\n"
+     "  -n, --replications N   replications of that simulation (default 20;\n"
+     "                         0: none)\n"
      "      --keys             print every key of a scenario file, with its\n"
      "                         default and meaning, as a Markdown table\n",
      0},
@@ -146,6 +156,31 @@ static const struct {
      "                         closed date)\n"
      "  -q, --quiet            print only errors\n",
      0},
+    {"calibrate", "salescap calibrate FILE.ini --free KEY[=LO:HI],... "
+                  "-o FITTED.ini [options]",
+     "Fits the free keys so that the simulated baseline meets FILE's\n"
+     "[targets]: GSL's Nelder-Mead simplex within the bounds, every\n"
+     "simulation on the same random numbers. Writes FITTED.ini, which\n"
+     "includes FILE and overrides the fitted keys (each with a comment),\n"
+     "and prints the fit table. Targets that contradict each other are\n"
+     "refused before any simulation.\n\n"
+     "      --free KEY[=LO:HI],...  keys to fit, SECTION.KEY as for --set\n"
+     "                         (stage.NAME.KEY for a stage); repeatable.\n"
+     "                         Bounds default to the key's range, within a\n"
+     "                         factor of 4 of its value\n"
+     "  -o, --out FITTED.ini   the fitted model (required)\n"
+     "  -n, --replications N   replications per simulation (default: the\n"
+     "                         file's, at most 50)\n"
+     "      --max-iter N       simplex iterations at most (default 100)\n"
+     "      --seed N           base seed (default: the file's)\n"
+     "  -j, --jobs N           threads (default: all cores)\n"
+     "      --set S.KEY=VALUE  override a key of the file (kept in\n"
+     "                         FITTED.ini); repeatable\n"
+     "  -q, --quiet            print only errors and warnings\n"
+     "      --progress, --no-progress\n"
+     "                         progress bar on stderr (default: when stderr\n"
+     "                         is a terminal)\n",
+     0},
 };
 
 int cli_help(const char *command)
@@ -188,6 +223,24 @@ int cli_finish(int status)
         return status;
     fprintf(stderr, "salescap: cannot write to standard output\n");
     return status ? status : EXIT_RUNTIME;
+}
+
+static volatile int *stop_flag, *stop_sig;
+
+static void on_stop(int sig)
+{
+    *stop_sig = sig;
+    *stop_flag = 1;
+}
+
+void cli_catch_stop(volatile int *flag, volatile int *sig)
+{
+    stop_flag = flag;
+    stop_sig = sig;
+    struct sigaction sa = {.sa_handler = on_stop};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 int cli_cores(void)

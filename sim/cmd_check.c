@@ -2,11 +2,9 @@
  * cmd_check: `salescap check FILE.ini [--set S.K=V]... [--keys]`.
  *
  * Validates a scenario file, prints every resolved parameter with its
- * source, then a steady-state capacity table computed from the inputs
- * alone: the spreadsheet a sales-operations analyst would build before
- * simulating. It ignores queueing delays, going cold, ramps, attrition and
- * the variability of every distribution (only means enter), so it is a
- * first check of whether the numbers can work at all, not a forecast.
+ * source, then the analytic model's table (capacity.h): what the
+ * baseline's queues, pipeline and client base come to, from the
+ * parameters alone, before any simulation.
  */
 #include <getopt.h>
 #include <math.h>
@@ -14,78 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "cli.h"
 #include "config.h"
-
-/* The analytic steady state; per week unless named otherwise. */
-struct capacity {
-    double eff;            /* mean rep effectiveness */
-    double win_rate;       /* P(win | opportunity), approximated */
-    double cycle_days;     /* buyer days + work at the selling pace */
-    double sell_avail;     /* selling hours per rep */
-    double sell_demand;    /* selling hours demanded per rep */
-    double opps;           /* team opportunities */
-    double wins, bookings; /* team */
-    double ops_avail;
-    double ops_start;  /* demanded with the initial clients */
-    double clients_ss; /* steady-state clients; INFINITY if no churn */
-    double ops_ss;     /* demanded at the steady state */
-};
-
-/* Assumption: a stage's odds are advance x mean effectiveness, capped at 1
- * (the model caps each rep's own product; with a spread of effectiveness
- * the true mean differs slightly). */
-static double stage_odds(const struct stage_params *st, double eff)
-{
-    double q = st->advance * eff;
-    return q < 1 ? q : 1;
-}
-
-static void sales_side(const struct params *p, struct capacity *c)
-{
-    const struct sales_params *s = &p->sales;
-    double reps = s->role.count, hpw = s->role.hours_per_week;
-    double admin = hpw * s->admin_share;
-    double absorbed = 0;
-    if (reps > 0)
-        absorbed =
-            p->support.role.count * p->support.absorb_hours_per_week / reps;
-    /* Support can take over admin hours, never more than there are. */
-    c->sell_avail = hpw * (1 - s->prospecting_share - s->admin_share) +
-                    (absorbed < admin ? absorbed : admin);
-    c->eff = dist_mean(&s->effectiveness);
-    double reach = 1, work = 0, buyer = 0;
-    for (size_t i = 0; i < p->n_stages; i++) {
-        const struct stage_params *st = &p->stages[i];
-        work += reach * dist_mean(&st->work_hours);
-        buyer += dist_mean(&st->buyer_days);
-        reach *= stage_odds(st, c->eff);
-    }
-    c->win_rate = reach;
-    c->sell_demand = s->opportunities_per_week * work;
-    double all_work = 0;
-    for (size_t i = 0; i < p->n_stages; i++)
-        all_work += dist_mean(&p->stages[i].work_hours);
-    c->cycle_days =
-        c->sell_avail > 0 ? buyer + all_work / (c->sell_avail / 7) : INFINITY;
-    c->opps = reps * s->opportunities_per_week;
-    c->wins = c->opps * c->win_rate;
-    c->bookings = c->wins * dist_mean(&s->deal_value);
-}
-
-static void ops_side(const struct params *p, struct capacity *c)
-{
-    const struct clients_params *cl = &p->clients;
-    double onboard = c->wins * dist_mean(&p->ops.onboarding_hours);
-    double per_client = cl->tickets_per_week * dist_mean(&p->ops.ticket_hours);
-    c->ops_avail = p->ops.role.count * p->ops.role.hours_per_week;
-    c->ops_start = onboard + cl->initial * per_client;
-    double churn = 1 - cl->renewal_rate;
-    c->clients_ss = churn > 0     ? c->wins * cl->contract_weeks / churn
-                    : c->wins > 0 ? INFINITY
-                                  : cl->initial;
-    c->ops_ss = onboard + c->clients_ss * per_client;
-}
+#include "output.h"
+#include "run.h"
 
 /* ------------------------------------------------------------ printing */
 
@@ -134,6 +65,8 @@ static void fmt_num(double v, int decimals, const char *unit, char *buf,
 
 static void fmt_pct(double v, char *buf, size_t size)
 {
+    if (fabs(v) < 5e-4) /* a share too small to show: 0.0 % */
+        v = 0;
     fmt_num(100 * v, 1, " %", buf, size);
 }
 
@@ -150,8 +83,7 @@ static void row(const char *label, const char *a, const char *b, const char *c)
 static void print_sales(const struct params *p, const struct capacity *c)
 {
     char a[64], b[64], team[64];
-    double reps = p->sales.role.count;
-    double util = c->sell_demand / c->sell_avail;
+    double reps = c->reps;
     snprintf(team, sizeof team, "team (%d reps)", p->sales.role.count);
     row("Sales, per week", "per rep", team, NULL);
     fmt_num(c->sell_avail, 1, "", a, sizeof a);
@@ -160,9 +92,9 @@ static void print_sales(const struct params *p, const struct capacity *c)
     fmt_num(c->sell_demand, 1, "", a, sizeof a);
     fmt_num(c->sell_demand * reps, 1, "", b, sizeof b);
     row("selling hours demanded", a, b, NULL);
-    fmt_pct(util, a, sizeof a);
+    fmt_pct(c->sell_util, a, sizeof a);
     row("selling utilisation", a, NULL, NULL);
-    fmt_num(p->sales.opportunities_per_week, 2, "", a, sizeof a);
+    fmt_num(c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK], 2, "", a, sizeof a);
     fmt_num(c->opps, 2, "", b, sizeof b);
     row("opportunities", a, b, NULL);
     fmt_num(reps > 0 ? c->wins / reps : 0, 2, "", a, sizeof a);
@@ -171,10 +103,23 @@ static void print_sales(const struct params *p, const struct capacity *c)
     fmt_money(reps > 0 ? c->bookings / reps : 0, a, sizeof a);
     fmt_money(c->bookings, b, sizeof b);
     row("expected bookings (annual value)", a, b, NULL);
-    fmt_pct(c->win_rate, a, sizeof a);
-    row("expected win rate (approximation)", a, NULL, NULL);
-    fmt_num(c->cycle_days, 1, " days", a, sizeof a);
+    fmt_num(c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP], 1, "", a, sizeof a);
+    fmt_num(c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP] * reps, 1, "", b,
+            sizeof b);
+    row("open opportunities", a, b, NULL);
+    fmt_pct(c->kpi[KPI_WIN_RATE], a, sizeof a);
+    fmt_pct(c->odds_win_rate, b, sizeof b);
+    row("expected win rate", a, NULL, NULL);
+    printf("  %-38s %14s\n", "  (stage odds alone, nobody waiting)", b);
+    fmt_pct(c->cold_share, a, sizeof a);
+    row("closed deals gone cold", a, NULL, NULL);
+    fmt_num(c->kpi[KPI_WON_CYCLE_DAYS], 1, " days", a, sizeof a);
     row("expected cycle of a won deal", a, NULL, NULL);
+    if (c->reps < p->sales.role.count || c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK]
+                                             < p->sales.opportunities_per_week)
+        printf("  (%.1f reps employed on average, at %.0f %% of full "
+               "productivity: attrition, vacancies and ramps)\n", c->reps,
+               100 * c->rep_prod);
 }
 
 static void print_ops(const struct capacity *c)
@@ -184,59 +129,100 @@ static void print_ops(const struct capacity *c)
     row("Operations, hours per week", "available", "demanded", "utilisation");
     fmt_thousands(c->ops_avail, a, sizeof a);
     fmt_thousands(c->ops_start, b, sizeof b);
-    fmt_pct(c->ops_start / c->ops_avail, u, sizeof u);
-    row("at the start", a, b, u);
+    fmt_pct(c->ops_avail > 0 ? c->ops_start / c->ops_avail : INFINITY, u,
+            sizeof u);
+    row("in the first week", a, b, u);
+    fmt_thousands(c->ops_demand, b, sizeof b);
+    fmt_pct(c->ops_util, u, sizeof u);
+    row("over the horizon", a, b, u);
     if (!isfinite(c->clients_ss)) {
         row("at steady state", a, "unbounded", "unbounded");
         printf("  (renewal_rate is 1: the client base grows without bound)\n");
         return;
     }
     fmt_thousands(c->ops_ss, b, sizeof b);
-    fmt_pct(c->ops_ss / c->ops_avail, u, sizeof u);
+    fmt_pct(c->ops_ss_util, u, sizeof u);
     row("at steady state", a, b, u);
+    fmt_num(c->kpi[KPI_ONBOARDING_WAIT_DAYS], 1, " days", a, sizeof a);
+    fmt_num(c->kpi[KPI_ONBOARDING_DAYS], 1, " days", b, sizeof b);
+    row("onboarding: wait, and signature to live", a, b, NULL);
+    fmt_num(c->kpi[KPI_OPS_BACKLOG_HOURS], 0, " h", a, sizeof a);
+    fmt_pct(c->late_share, b, sizeof b);
+    row("backlog, and items finished late", a, b, NULL);
+    fmt_thousands(c->kpi[KPI_CLIENTS], a, sizeof a);
     fmt_thousands(c->clients_ss, n, sizeof n);
-    printf(
-        "  (steady-state clients: %s = wins x contract_weeks / (1 - renewal_rate))\n",
-        n);
+    row("clients, over the horizon and at steady state", a, n, NULL);
 }
 
-static void warn(const char *what, double util)
+static void print_warnings(const struct params *p, const struct capacity *c)
 {
-    char u[64];
-    if (!(util >= 1))
-        return;
-    if (isinf(util)) {
-        printf("WARNING: %s has work to do but no hours to do it in: its "
-               "backlog grows without bound\n", what);
+    char u[64], v[64];
+    if (c->sell_demand > c->sell_avail) {
+        fmt_pct(c->sell_demand / c->sell_avail, u, sizeof u);
+        fmt_pct(c->cold_share, v, sizeof v);
+        printf("note: reps are asked for %s of their selling hours;\n"
+               "      deals go cold instead (%s of closed deals)\n", u, v);
+    }
+    if (!(c->ops_avail > 0) && c->ops_start > 0) {
+        printf("WARNING: ops has work to do but no hours to do it in: its "
+               "backlog grows without bound\n");
         return;
     }
-    fmt_pct(util, u, sizeof u);
-    printf(
-        "WARNING: %s utilisation is %s (>= 100 %%): the queue is unstable and its backlog grows without bound\n",
-        what, u);
+    if (!isfinite(c->clients_ss) && c->wins > 0 &&
+        p->clients.tickets_per_week > 0) {
+        printf("WARNING: ops demand grows without bound (no churn): the queue "
+               "is unstable in the long run\n");
+        return;
+    }
+    if (c->ops_util >= CAPACITY_WAIT_UTIL_MAX) {
+        fmt_pct(c->ops_util, v, sizeof v);
+        printf("note: ops runs at %s over the horizon: near saturation the "
+               "mean wait and backlog\n      are those of the busiest weeks "
+               "and replications; the table's are a lower bound\n", v);
+    }
+    fmt_pct(c->ops_ss_util, u, sizeof u);
+    if (!c->ops_ss_stable) {
+        printf("WARNING: ops demand at steady state is %s of its hours (>= "
+               "100 %%): the queue is unstable and its backlog grows without "
+               "bound\n", u);
+        return;
+    }
+    if (c->start_overload) {
+        fmt_pct(c->ops_start / c->ops_avail, v, sizeof v);
+        printf("note: ops demand in the first week is %s of its hours: the "
+               "backlog grows at first,\n      then settles at %s "
+               "utilisation (%s)\n", v, u,
+               p->market.delay_sensitivity > 0
+                   ? "the market wins fewer deals as the delay grows"
+                   : "late items cost renewals, the initial base churns");
+    }
 }
 
-static void print_capacity(const struct params *p)
+static int print_capacity(const struct params *p)
 {
-    struct capacity c = {0};
-    sales_side(p, &c);
-    ops_side(p, &c);
+    struct capacity c;
+    struct err e = {0};
+    if (capacity_compute(p, &c, &e) != 0) {
+        cli_error("%s", e.msg);
+        return EXIT_RUNTIME;
+    }
     printf("\n"
-           "; Steady-state capacity: an analytic approximation (means only,\n"
-           "; full ramp, no queueing or going cold): a spreadsheet's view,\n"
-           "; not a simulation. Win rate = product over stages of\n"
-           "; min(1, advance x mean effectiveness).\n\n");
+           "; The analytic model of the baseline, from the parameters alone\n"
+           "; (docs/model.md, \"The analytic model\"): each rep's queue with\n"
+           "; deals going cold, ops as an M/G/c queue (Allen-Cunneen), ramps,\n"
+           "; attrition, the market and the client base week by week. Over\n"
+           "; the reported weeks it holds to the simulation within %.0f %%\n"
+           "; (rates, values, counts), %.0f points (shares) and %.0f %% or\n"
+           "; %.0f day (waits, backlog hours, below %.0f %% ops utilisation)\n"
+           "; on every file of scenarios/.\n\n",
+           100 * CAPACITY_TOL_REL, 100 * CAPACITY_TOL_SHARE,
+           100 * CAPACITY_TOL_WAIT, CAPACITY_TOL_WAIT_ABS,
+           100 * CAPACITY_WAIT_UTIL_MAX);
     print_sales(p, &c);
     print_ops(&c);
     printf("\n");
-    warn("selling", c.sell_demand / c.sell_avail);
-    warn("ops (at the start)", c.ops_start / c.ops_avail);
-    if (!isfinite(c.clients_ss) && c.wins > 0 &&
-        p->clients.tickets_per_week > 0)
-        printf(
-            "WARNING: ops demand grows without bound (no churn): the queue is unstable in the long run\n");
-    else
-        warn("ops (at steady state)", c.ops_ss / c.ops_avail);
+    print_warnings(p, &c);
+    return 0;
 }
 
 /* ------------------------------------------------------------ command */
@@ -260,8 +246,42 @@ struct check_args {
     char **sets; /* the --set assignments, borrowed from argv */
     size_t n_sets;
     int keys;
+    long replications; /* of the KPI table's simulation; 0: none */
     const char *file;
 };
+
+#define CHECK_KPI_REPLICATIONS 20
+
+/* With [targets]: the KPI table of a short simulation of the baseline,
+ * beside them. */
+static int print_kpis(struct params *p, long n)
+{
+    int any = 0;
+    for (int k = 0; k < KPI_COUNT; k++)
+        any |= p->targets.kpi[k].set;
+    if (!any || n <= 0)
+        return 0;
+    size_t ns = p->n_scenarios;
+    p->n_scenarios = 0; /* the baseline alone */
+    struct run_opts o = {.jobs = cli_cores(), .replications = n};
+    struct run_result r = {0};
+    struct err e = {0};
+    int rc = run_simulate(p, &o, &r, &e);
+    p->n_scenarios = ns;
+    if (rc != 0) {
+        cli_error("%s", e.msg);
+        run_result_destroy(&r);
+        return EXIT_RUNTIME;
+    }
+    char title[200];
+    snprintf(title, sizeof title, "Baseline KPIs over the %d reported "
+             "weeks: a short simulation, mean ± 95 %% CI of %ld "
+             "replications\n(-n sets them; 'salescap run' for the file's)",
+             r.weeks, r.replications);
+    output_kpi_table(stdout, p, r.kpi, title);
+    run_result_destroy(&r);
+    return 0;
+}
 
 /* Parses argv into a (a->sets has room for argc entries). Returns -1 to
  * go on, else the exit status to return now. */
@@ -270,19 +290,25 @@ static int parse_args(int argc, char **argv, struct check_args *a)
     static const struct option opts[] = {
         {"set", required_argument, NULL, 's'},
         {"keys", no_argument, NULL, 'k'},
+        {"replications", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hn:", opts, NULL)) != -1) {
         if (c == 'h')
             return cli_help("check");
         if (c == '?')
-            return cli_bad_option("check", opts, "h", argv);
+            return cli_bad_option("check", opts, "hn:", argv);
         if (c == 'k')
             a->keys = 1;
+        else if (c == 'n' &&
+                 cli_parse_long(optarg, 0, 100000000, &a->replications))
+            return cli_bad_value("-n (0 to 100000000)", optarg);
+        else if (c == 'n')
+            continue;
         else if (cli_check_set(optarg) != 0)
             return EXIT_USAGE;
         else
@@ -306,7 +332,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 int cmd_check(int argc, char **argv)
 {
     struct check_args a = {calloc((size_t)argc + 1, sizeof(char *)), 0, 0,
-                           NULL};
+                           CHECK_KPI_REPLICATIONS, NULL};
     if (!a.sets) {
         cli_error("out of memory");
         return EXIT_RUNTIME;
@@ -321,7 +347,9 @@ int cmd_check(int argc, char **argv)
     rc = load(&cfg, a.file, a.sets, a.n_sets, &p);
     if (rc == 0) {
         config_write(stdout, &cfg, &p, 1);
-        print_capacity(&p);
+        rc = print_capacity(&p);
+        if (rc == 0)
+            rc = print_kpis(&p, a.replications);
     }
     params_destroy(&p);
     config_destroy(&cfg);

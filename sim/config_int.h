@@ -26,6 +26,8 @@ enum cfgk_type {
     CFGK_STRING, /* char *, owned by the struct */
     CFGK_REPS,   /* struct pull_spec's select + reps: 3, 50%, all */
     CFGK_FEE,    /* struct fee: money (min..max) or a percent: 20% */
+    CFGK_TARGET, /* struct target: "0.22", "0.22 +- 0.02", "48000 +- 10%",
+                  * "none" */
 };
 
 #define CFGK_MIN_OPEN 1u  /* min is exclusive */
@@ -62,8 +64,8 @@ struct cfgk_table {
 /* The fixed sections in canonical order (simulation, sales, operations,
  * support, clients, market, costs, decision), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
-    cfgk_support, cfgk_clients, cfgk_market, cfgk_costs, cfgk_decision,
-    cfgk_stage, cfgk_scenario;
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_costs, cfgk_targets,
+    cfgk_decision, cfgk_stage, cfgk_scenario;
 
 /* The keys of intervention type t. */
 const struct cfgk_table *cfgk_iv(enum iv_type t);
@@ -135,6 +137,11 @@ int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
  * fields (config_decision.c); the horizon is resolved. */
 int cfgk_resolve_decision(const struct config *cfg, struct params *p,
                           struct err *e);
+/* Refuses [targets] that no model can meet together: each identity they
+ * break (config_targets.c) is reported at the line of one of them, naming
+ * the others. Returns 0, or -1 with e set (ERR_CONFIG). */
+int cfgk_check_targets(const struct config *cfg, const struct params *p,
+                       struct err *e);
 
 /* Built-in pipeline used when the files define no [stage.NAME]. */
 struct cfgk_builtin_stage {

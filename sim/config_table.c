@@ -224,6 +224,40 @@ static const struct cfgk decision_keys[] = {
            "whether a higher or a lower value of the metric is better"),
 };
 
+/* [targets]: one key per KPI (kpi.h), in its order; a test checks the
+ * names against kpi_table. */
+#define K_TARGET(k, i, hi, doc)                                               \
+    {k, CFGK_TARGET, "none", 0, hi, 0,                                        \
+     offsetof(struct targets_params, kpi) + (i) * sizeof(struct target),      \
+     NULL, doc}
+
+static const struct cfgk targets_keys[] = {
+    K_TARGET("win_rate", KPI_WIN_RATE, 1, "observed won / closed deals"),
+    K_TARGET("won_cycle_days", KPI_WON_CYCLE_DAYS, NOMAX,
+             "observed days from creation to win of a won deal"),
+    K_TARGET("open_opportunities_per_rep", KPI_OPEN_OPPORTUNITIES_PER_REP,
+             NOMAX, "observed open opportunities per rep employed"),
+    K_TARGET("opportunities_per_rep_week", KPI_OPPORTUNITIES_PER_REP_WEEK,
+             NOMAX, "observed new opportunities per rep per week"),
+    K_TARGET("deal_value", KPI_DEAL_VALUE, NOMAX,
+             "observed mean annual value of a won deal, $"),
+    K_TARGET("bookings_per_quarter", KPI_BOOKINGS_PER_QUARTER, NOMAX,
+             "observed annual value of the deals won per quarter, $"),
+    K_TARGET("onboarding_wait_days", KPI_ONBOARDING_WAIT_DAYS, NOMAX,
+             "observed days from signature to the start of onboarding"),
+    K_TARGET("ops_backlog_hours", KPI_OPS_BACKLOG_HOURS, NOMAX,
+             "observed ops work waiting or in service, hours"),
+    K_TARGET("clients", KPI_CLIENTS, NOMAX,
+             "observed clients under contract"),
+    K_TARGET("churn_rate", KPI_CHURN_RATE, 1,
+             "observed clients lost per year / clients"),
+    K_TARGET("onboarding_days", KPI_ONBOARDING_DAYS, NOMAX,
+             "observed days from signature to go-live"),
+    K_TARGET("ops_utilization", KPI_OPS_UTILIZATION, 1,
+             "observed busy / available hours of the ops staff"),
+};
+_Static_assert(N_KEYS(targets_keys) == KPI_COUNT, "a target per KPI");
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
@@ -237,6 +271,7 @@ const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
 const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
+const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
@@ -259,6 +294,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->costs;
     if (t == &cfgk_decision)
         return &p->decision;
+    if (t == &cfgk_targets)
+        return &p->targets;
     return NULL;
 }
 

@@ -291,6 +291,112 @@ static int parse_dist(const struct cfgk *k, const char *s, const char *file,
     return 0;
 }
 
+static const char *value_hint(const struct cfgk *k, const char *v,
+                              char *buf, size_t size);
+
+/* s[0..n) without the blanks around it, into buf. */
+static void trimmed(const char *s, size_t n, char *buf, size_t size)
+{
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    snprintf(buf, size, "%.*s", (int)n, s);
+}
+
+/* Where the tolerance of a target starts (after "+-", "+/-" or the
+ * UTF-8 "±"), with *sep at its separator; NULL when it has none. */
+static const char *target_tolerance(const char *s, const char **sep)
+{
+    static const char *const seps[] = {"\xc2\xb1", "+/-", "+-"};
+    for (size_t i = 0; i < N_KEYS(seps); i++) {
+        const char *at = strstr(s, seps[i]);
+        if (at) {
+            *sep = at;
+            return at + strlen(seps[i]);
+        }
+    }
+    return NULL;
+}
+
+static int target_syntax(const char *s, const char *hint, struct err *e)
+{
+    return err_set(e, ERR_CONFIG, ": expected a number with an optional "
+                   "tolerance (0.22 +- 0.02, or 48000 +- 10%%), got "
+                   "'%s'%s", s, hint);
+}
+
+/* The tolerance tt of a target of value v: a number, or a percent of v. */
+static int parse_tolerance(const char *s, const char *tt, double v,
+                           struct target *t, struct err *e)
+{
+    size_t n = strlen(tt);
+    int pct = n > 1 && tt[n - 1] == '%';
+    char num[64];
+    double x = 0;
+    snprintf(num, sizeof num, "%.*s", (int)(pct ? n - 1 : n), tt);
+    if (n >= sizeof num || num_parse(num, &x) != NUM_OK)
+        return target_syntax(s, "", e);
+    if (!(x > 0))
+        return err_set(e, ERR_CONFIG, ": the tolerance must be above 0, "
+                       "got '%s'", tt);
+    if (pct && v == 0)
+        return err_set(e, ERR_CONFIG, ": a target of 0 takes its "
+                       "tolerance as a number (0 +- 0.5), not as a percent "
+                       "of 0");
+    t->tol_given = 1;
+    t->tol_pct = pct ? x : 0;
+    t->tol = pct ? x / 100.0 * fabs(v) : x;
+    return 0;
+}
+
+/* "V", "V +- T" (also "V ± T", "V +/- T"; T a number or "P%" of V), or
+ * "none". */
+static int parse_target(const struct cfgk *k, const char *s,
+                        struct target *out, struct err *e)
+{
+    if (!strcmp(s, "none")) {
+        *out = (struct target){0};
+        return 0;
+    }
+    const char *sep = NULL, *tail = target_tolerance(s, &sep);
+    char vt[128], tt[128], hint[128];
+    trimmed(s, tail ? (size_t)(sep - s) : strlen(s), vt, sizeof vt);
+    trimmed(tail ? tail : "", tail ? strlen(tail) : 0, tt, sizeof tt);
+    struct target t = {.set = 1};
+    switch (num_parse(vt, &t.value)) {
+    case NUM_OK:
+        break;
+    case NUM_NONFINITE:
+        return err_set(e, ERR_CONFIG, ": expected a finite number, got "
+                       "'%s'", vt);
+    case NUM_RANGE:
+        return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", vt);
+    case NUM_BAD: {
+        const struct cfgk as_number = {k->key, CFGK_DOUBLE, "", k->min,
+                                       k->max, 0, 0, NULL, k->doc};
+        return target_syntax(s, value_hint(&as_number, vt, hint,
+                                           sizeof hint), e);
+    }
+    }
+    if (check_range(k, t.value, vt, e) != 0)
+        return -1;
+    if (tail && parse_tolerance(s, tt, t.value, &t, e) != 0)
+        return -1;
+    if (!tail && t.value == 0)
+        return err_set(e, ERR_CONFIG, ": a target of 0 needs a tolerance "
+                       "as a number (0 +- 0.5): the default, %g %% of the "
+                       "target, is 0", TARGET_DEFAULT_TOL_PCT);
+    if (!tail) {
+        t.tol_pct = TARGET_DEFAULT_TOL_PCT;
+        t.tol = TARGET_DEFAULT_TOL_PCT / 100.0 * fabs(t.value);
+    }
+    *out = t;
+    return 0;
+}
+
 static int parse_string(const char *s, char **out, struct err *e)
 {
     char *copy = strdup(s);
@@ -333,6 +439,8 @@ int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
         return parse_reps(value, (struct pull_spec *)(void *)at, e);
     case CFGK_FEE:
         return parse_fee(k, value, (struct fee *)(void *)at, e);
+    case CFGK_TARGET:
+        return parse_target(k, value, (struct target *)(void *)at, e);
     }
     assert(0 && "unknown key type");
     return -1;
@@ -485,6 +593,23 @@ int cfgk_entry_error(struct err *e, const struct config_entry *en,
     return err_at(e, ERR_CONFIG, en->file, en->line, "%s", msg);
 }
 
+/* A target as parse_target reads it back. */
+static void format_target(const struct target *t, char *buf, size_t size)
+{
+    char v[40], tol[40];
+    if (!t->set) {
+        snprintf(buf, size, "none");
+        return;
+    }
+    cfgk_number(t->value, v, sizeof v);
+    if (!t->tol_given) {
+        snprintf(buf, size, "%s", v);
+        return;
+    }
+    cfgk_number(t->tol_pct > 0 ? t->tol_pct : t->tol, tol, sizeof tol);
+    snprintf(buf, size, "%s +- %s%s", v, tol, t->tol_pct > 0 ? "%" : "");
+}
+
 void cfgk_format(const struct cfgk *k, const void *base, char *buf,
                  size_t size)
 {
@@ -530,6 +655,9 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
             strcat(buf, "%");
         return;
     }
+    case CFGK_TARGET:
+        format_target((const struct target *)(const void *)at, buf, size);
+        return;
     }
     assert(0 && "unknown key type");
 }

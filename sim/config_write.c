@@ -97,6 +97,22 @@ static void put_fixed(const struct writer *w, const struct cfgk_table *t,
     put_table(w, t->name, t, cfgk_section_base(t, p), "");
 }
 
+/* [targets]: only the keys that hold a target, and only if one does. */
+static void put_targets(const struct writer *w, struct params *p)
+{
+    char value[VALUE_MAX];
+    int any = 0;
+    for (size_t i = 0; i < cfgk_targets.n; i++) {
+        const struct cfgk *k = &cfgk_targets.keys[i];
+        if (!p->targets.kpi[i].set)
+            continue;
+        if (!any++)
+            fprintf(w->out, "\n[%s]\n", cfgk_targets.name);
+        cfgk_format(k, &p->targets, value, sizeof value);
+        put_line(w, cfgk_targets.name, k->key, value, 0);
+    }
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -139,10 +155,33 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
     put_fixed(&w, &cfgk_costs, mp);
+    put_targets(&w, mp);
     put_fixed(&w, &cfgk_decision, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
+}
+
+int config_write_section(FILE *out, const struct params *p,
+                         const char *section)
+{
+    struct writer w = {out, NULL};
+    struct params *mp = (struct params *)(void *)p;
+    const struct cfgk_table *fixed[] = {&cfgk_simulation, &cfgk_sales,
+                                        &cfgk_operations, &cfgk_support,
+                                        &cfgk_clients,    &cfgk_market};
+    for (size_t i = 0; i < N_KEYS(fixed); i++)
+        if (!strcmp(section, fixed[i]->name)) {
+            put_fixed(&w, fixed[i], mp);
+            return ferror(out) ? -1 : 0;
+        }
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (!strncmp(section, "stage.", 6) &&
+            !strcmp(section + 6, p->stages[i].name)) {
+            put_stage(&w, &p->stages[i]);
+            return ferror(out) ? -1 : 0;
+        }
+    return -1;
 }
 
 /* ------------------------------------------------------------ reference */
@@ -176,6 +215,10 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
         return;
+    case CFGK_TARGET:
+        snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,
+                 TARGET_DEFAULT_TOL_PCT);
+        return;
     case CFGK_INT:
     case CFGK_DOUBLE:
         break;
@@ -206,7 +249,7 @@ int config_write_reference(FILE *out)
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
         &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
-        &cfgk_decision,
+        &cfgk_targets,    &cfgk_decision,
         &cfgk_scenario,
     };
     char prefix[64];

@@ -858,6 +858,13 @@ static int vfile_src(const struct vfile *vf, const char *col, struct dist *x,
     return x->src ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
 }
 
+/* Ascending order of doubles, for qsort. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* empirical_file(PATH[, COLUMN]); args is after '(' and rp at ')'. */
 static int parse_file_spec(struct dist *x, const struct dist_info *in,
                            const char *args, const char *rp, const char *file,
@@ -897,6 +904,11 @@ static int parse_file_spec(struct dist *x, const struct dist_info *in,
         rc = vfile_src(&vf, n == 2 ? col : NULL, x, e);
     if (!rc)
         rc = dist_check(x, in->sig, e);
+    /* Held in ascending order: a draw picks an index uniformly, so the
+     * order changes no distribution, and a quantile is then one look-up
+     * however many values the file has. */
+    if (!rc)
+        qsort(x->ext, x->n, sizeof *x->ext, cmp_double);
     csv_destroy(&vf.csv);
     free(joined);
     if (rc)
@@ -910,4 +922,122 @@ void dist_fixed(struct dist *d, double x)
     d->kind = DIST_FIXED;
     d->p[0] = x;
     d->mean = x;
+}
+
+/* ------------------------------------------------------------ moments */
+
+/* E[max(X, 0)^2] for X ~ normal(mu, sd), sd > 0. */
+static double normal_clamped_m2(double mu, double sd)
+{
+    double z = mu / sd;
+    double cdf = 0.5 * erfc(-z / sqrt(2.0));
+    double pdf = exp(-0.5 * z * z) * 0.39894228040143267794;
+    return (mu * mu + sd * sd) * cdf + mu * sd * pdf;
+}
+
+double dist_variance(const struct dist *d)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case DIST_FIXED:
+        return 0;
+    case DIST_EXPONENTIAL:
+        return p[0] * p[0];
+    case DIST_UNIFORM:
+        return d->b * d->b / 12;
+    case DIST_TRIANGULAR:
+        return (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - p[0] * p[1] -
+                p[0] * p[2] - p[1] * p[2]) / 18;
+    case DIST_NORMAL:
+        if (d->nonneg && p[1] > 0)
+            return fmax(0, normal_clamped_m2(p[0], p[1]) - d->mean * d->mean);
+        return p[1] * p[1];
+    case DIST_LOGNORMAL:
+    case DIST_GAMMA:
+    case DIST_BETA:
+        return p[1] * p[1];
+    case DIST_EMPIRICAL:
+    case DIST_EMPIRICAL_FILE: {
+        const double *v = dist_values(d);
+        double s = 0;
+        for (size_t i = 0; i < d->n; i++)
+            s += (v[i] - d->mean) * (v[i] - d->mean);
+        return d->n ? s / (double)d->n : 0;
+    }
+    }
+    return 0;
+}
+
+/* The value of rank k (0-based, ascending) among v[0..n), without
+ * sorting or allocating: n is small. */
+static double rank_value(const double *v, size_t n, size_t k)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t below = 0, equal = 0;
+        for (size_t j = 0; j < n; j++) {
+            below += v[j] < v[i];
+            equal += v[j] == v[i];
+        }
+        if (below <= k && k < below + equal)
+            return v[i];
+    }
+    return v[n - 1];
+}
+
+/* The u-quantile of a continuous CDF on [lo, hi] by bisection: GSL's
+ * gamma and beta inverses fail to converge for small shapes (and abort
+ * under its default error handler). */
+static double invert(double (*cdf)(double, double, double), double a,
+                     double b, double u, double lo, double hi)
+{
+    while (isfinite(hi) && cdf(hi, a, b) < u && hi < 1e300)
+        hi *= 2;
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (cdf(mid, a, b) < u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+double dist_quantile(const struct dist *d, double u)
+{
+    const double *p = d->p;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    switch (d->kind) {
+    case DIST_FIXED:
+        return p[0];
+    case DIST_EXPONENTIAL:
+        return -p[0] * log1p(-u);
+    case DIST_UNIFORM:
+        return p[0] + d->b * u;
+    case DIST_TRIANGULAR:
+        if (d->b == 0)
+            return p[0];
+        return u < d->a ? p[0] + sqrt(u * d->b * (p[1] - p[0]))
+                        : p[2] - sqrt((1 - u) * d->b * (p[2] - p[1]));
+    case DIST_NORMAL: {
+        double x = p[1] > 0 ? p[0] + p[1] * gsl_cdf_ugaussian_Pinv(u) : p[0];
+        return d->nonneg && x < 0 ? 0 : x;
+    }
+    case DIST_LOGNORMAL:
+        return p[1] > 0 ? exp(d->a + d->b * gsl_cdf_ugaussian_Pinv(u)) : p[0];
+    case DIST_GAMMA:
+        return p[1] > 0 ? invert(gsl_cdf_gamma_P, d->a, d->b, u, 0,
+                                 d->mean + 10 * p[1])
+                        : p[0];
+    case DIST_BETA:
+        return p[1] > 0 ? invert(gsl_cdf_beta_P, d->a, d->b, u, 0, 1) : p[0];
+    case DIST_EMPIRICAL: {
+        size_t k = (size_t)(u * (double)d->n);
+        return rank_value(d->v, d->n, k < d->n ? k : d->n - 1);
+    }
+    case DIST_EMPIRICAL_FILE: { /* sorted when read */
+        size_t k = (size_t)(u * (double)d->n);
+        return d->ext[k < d->n ? k : d->n - 1];
+    }
+    }
+    return d->mean;
 }

@@ -16,6 +16,7 @@ static const struct {
     {"run", cmd_run},     {"check", cmd_check}, {"sweep", cmd_sweep},
     {"plot", cmd_plot},   {"trace", cmd_trace},
     {"import", cmd_import},
+    {"calibrate", cmd_calibrate},
 };
 
 int main(int argc, char **argv)

@@ -483,13 +483,22 @@ int output_summary(FILE *out, const struct params *p,
                     100.0 * r->reached);
         fputs("\n", out);
     }
+    char title[160];
+    if (r->replications > 1)
+        snprintf(title, sizeof title, "\nBaseline KPIs over the %d reported "
+                 "weeks (mean ± 95 %% CI of %ld replications)", r->weeks,
+                 r->replications);
+    else
+        snprintf(title, sizeof title, "\nBaseline KPIs over the %d reported "
+                 "weeks (one replication: no interval)", r->weeks);
+    output_kpi_table(out, p, r->kpi, title);
     if (r->nscen == 1) {
         char b[48];
         double total = 0.0;
         for (int q = 0; q < r->quarters; q++)
             total += run_quarterly(r, 0, q, M_REVENUE)->mean;
         output_money(b, sizeof b, total);
-        fprintf(out, "Baseline revenue over the horizon: %s (no scenarios "
+        fprintf(out, "\nBaseline revenue over the horizon: %s (no scenarios "
                 "to compare)\n", b);
     }
     for (int s = 1; s < r->nscen; s++)

@@ -109,6 +109,17 @@ static void add_quarterly(struct run_result *r, int s, const double *v,
                 acc_add(run_quarterly(r, s, q, m), v[q * M_COUNT + m]);
 }
 
+/* The baseline's KPIs of one replication (raw: its reported weeks). */
+static void add_kpis(struct run_result *r, const double *raw)
+{
+    double v[KPI_COUNT];
+    unsigned char ok[KPI_COUNT];
+    kpi_compute(raw, r->weeks, v, ok);
+    for (int k = 0; k < KPI_COUNT; k++)
+        if (ok[k])
+            acc_add(&r->kpi[k], v[k]);
+}
+
 static void add_pair(struct run_result *r, int s, int q, int m, double b,
                      double x)
 {
@@ -230,6 +241,8 @@ static void commit(struct pool *pl, const struct slot *sl)
         double *v = pl->pv + (size_t)s * per;
         unsigned char *ok = pl->pok + (size_t)s * per;
         period_values(r, raw, v, ok);
+        if (s == 0)
+            add_kpis(r, raw);
         add_weekly(r, s, raw);
         add_quarterly(r, s, v, ok);
         if (s > 0)

@@ -40,7 +40,9 @@ static void test_good_file(void **state)
                                   "; tests/data/good_full.ini:11\n"));
     assert_non_null(strstr(r.out, "\npull.share = 1                          "
                                   "; default\n"));
-    assert_non_null(strstr(r.out, "expected win rate (approximation)"));
+    assert_non_null(strstr(r.out, "expected win rate"));
+    assert_non_null(strstr(r.out, "(stage odds alone, nobody waiting)"));
+    assert_non_null(strstr(r.out, "closed deals gone cold"));
     assert_non_null(strstr(r.out, "expected cycle of a won deal"));
     assert_non_null(strstr(r.out, "selling utilisation"));
     assert_non_null(strstr(r.out, "at steady state"));
@@ -48,7 +50,8 @@ static void test_good_file(void **state)
     ru_proc_free(&r);
 }
 
-/* One ops person for 120 clients and no churn: two warnings. */
+/* One ops person for 120 clients and no churn but late items: the
+ * steady state the late items allow is still beyond the one person. */
 static void test_overload_warns(void **state)
 {
     (void)state;
@@ -56,12 +59,72 @@ static void test_overload_warns(void **state)
     const char *args[] = {"check", "tests/data/good_overload.ini", NULL};
     struct proc r = run(args);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "\nWARNING: ops (at the start) utilisation "
-                                  "is 253.8 % (>= 100 %): the queue is "
+    assert_non_null(strstr(r.out, "\nWARNING: ops demand at steady state is "
+                                  "4"));
+    assert_non_null(strstr(r.out, " % of its hours (>= 100 %): the queue is "
                                   "unstable"));
+    ru_proc_free(&r);
+    /* Without late items nothing ever churns: the base grows for ever. */
+    const char *none[] = {"check", "tests/data/good_overload.ini", "--set",
+                          "clients.late_penalty=0", NULL};
+    r = run(none);
+    assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\nWARNING: ops demand grows without "
                                   "bound"));
     assert_non_null(strstr(r.out, "renewal_rate is 1"));
+    ru_proc_free(&r);
+}
+
+/* The brief of issue #14: ops demand above its hours in the first week,
+ * settling below them; the old table called it unstable. */
+static void test_overloaded_start_settles(void **state)
+{
+    (void)state;
+    need_binary();
+    const char *args[] = {"check", "tests/data/brief.ini", NULL};
+    struct proc r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "WARNING"));
+    assert_non_null(strstr(r.out, "\nnote: ops demand in the first week is "));
+    assert_non_null(strstr(r.out, "the backlog grows at first,\n      then "
+                                  "settles at "));
+    ru_proc_free(&r);
+}
+
+/* With [targets], check simulates the baseline briefly and prints the
+ * KPI table beside them; -n 0 leaves it out; without targets, none. */
+static void test_targets_table(void **state)
+{
+    (void)state;
+    need_binary();
+    const char *args[] = {"check", "tests/data/targets.ini", "-n", "3", NULL};
+    struct proc r = run(args);
+    if (r.status != 0)
+        print_error("stderr: %s\n", r.err);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\nBaseline KPIs over the 26 reported "
+                                  "weeks: a short simulation, mean ± 95 % "
+                                  "CI of 3 replications\n"));
+    assert_non_null(strstr(r.out, "\n win_rate "));
+    assert_non_null(strstr(r.out, "20.0 ± 5.0 %"));
+    assert_non_null(strstr(r.out, "\nTargets: "));
+    assert_non_null(strstr(r.out, " of 5 within tolerance.\n"));
+    ru_proc_free(&r);
+    const char *none[] = {"check", "tests/data/targets.ini", "-n", "0", NULL};
+    r = run(none);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "Baseline KPIs"));
+    ru_proc_free(&r);
+    const char *plain[] = {"check", "tests/data/tiny.ini", NULL};
+    r = run(plain);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "Baseline KPIs"));
+    ru_proc_free(&r);
+    const char *bad[] = {"check", "tests/data/targets.ini", "-n", "x", NULL};
+    r = run(bad);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "salescap: -n (0 to 100000000): invalid value "
+                               "'x'\n");
     ru_proc_free(&r);
 }
 
@@ -126,10 +189,10 @@ static void test_extreme_table(void **state)
         l = nl ? nl + 1 : l + len;
     }
     assert_non_null(strstr(table, "selling hours demanded                      "
-                                  "6.14e+300      4.91e+301\n"));
-    assert_non_null(strstr(r.out, "WARNING: ops (at the start) has work to "
-                                  "do but no hours to do it in: its backlog "
-                                  "grows without bound\n"));
+                                  "6.24e+300      4.99e+301\n"));
+    assert_non_null(strstr(r.out, "WARNING: ops has work to do but no hours "
+                                  "to do it in: its backlog grows without "
+                                  "bound\n"));
     assert_null(strstr(r.out, "n/a %"));
     ru_proc_free(&r);
 }
@@ -165,6 +228,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_overload_warns),
+        cmocka_unit_test(test_overloaded_start_settles),
+        cmocka_unit_test(test_targets_table),
         cmocka_unit_test(test_set_override),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_bad_set),

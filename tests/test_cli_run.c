@@ -286,7 +286,7 @@ static void test_errors(void **state)
         {"trace " TINY " --scenaro pull", "salescap: trace: unknown option "
          "'--scenaro'; did you mean '--scenario'? (see 'salescap help "
          "trace')\n"},
-        {"check " TINY " -n 3", "salescap: check: unknown option '-n' (see "
+        {"check " TINY " -j 3", "salescap: check: unknown option '-j' (see "
          "'salescap help check')\n"},
         {"sweep x.ini --shard", "salescap: sweep: option '--shard' needs a "
          "value (see 'salescap help sweep')\n"},

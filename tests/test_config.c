@@ -124,7 +124,41 @@ static const struct bad_case bad_cases[] = {
     {"bad_unknown_section_far.ini",
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
-       "costs, decision, scenario.ID"},
+       "costs, targets, decision, scenario.ID"},
+    {"bad_targets_percent.ini",
+     D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
+       "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got "
+       "'22%'; a share is a fraction: write 0.22 for 22%"},
+    {"bad_targets_unit.ini",
+     D "bad_targets_unit.ini:3: [targets] won_cycle_days: expected a number "
+       "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got '95 "
+       "days +- 10'; write the number alone: the key's name says its unit"},
+    {"bad_targets_zero_tolerance.ini",
+     D "bad_targets_zero_tolerance.ini:3: [targets] clients: the tolerance "
+       "must be above 0, got '0'"},
+    {"bad_targets_unknown.ini",
+     D "bad_targets_unknown.ini:3: unknown key 'win_rat' in [targets]; did "
+       "you mean 'win_rate'?"},
+    {"bad_targets_range.ini",
+     D "bad_targets_range.ini:3: [targets] churn_rate = 1.5 must be in "
+       "[0, 1]"},
+    {"bad_targets_little.ini",
+     D "bad_targets_little.ini:7: [targets] open_opportunities_per_rep = 22 "
+       "contradicts Little's law (open = new per week x weeks in the "
+       "pipeline): with opportunities_per_rep_week = 0.6 "
+       "(" D "bad_targets_little.ini:6), won_cycle_days = 95 "
+       "(" D "bad_targets_little.ini:5) and win_rate = 0.22 "
+       "(" D "bad_targets_little.ini:4), a deal spends between win_rate x "
+       "won_cycle_days and won_cycle_days in the pipeline, so a rep holds "
+       "1.34 to 9.7 open opportunities, tolerances included; change a "
+       "target or widen its tolerance"},
+    {"bad_targets_onboarding.ini",
+     D "bad_targets_onboarding.ini:4: [targets] onboarding_days = 5 "
+       "contradicts onboarding_wait_days = 10 "
+       "(" D "bad_targets_onboarding.ini:3): a client goes live after its "
+       "onboarding starts, so onboarding_days (signature to go-live) is at "
+       "least onboarding_wait_days (signature to the start of work), "
+       "tolerances included"},
     {"bad_section_no_name.ini",
      D "bad_section_no_name.ini:1: section [stage] needs a name: "
        "[stage.NAME]"},
@@ -900,7 +934,9 @@ static void check_values(const struct params *p)
     const struct dist *dv = &p->sales.deal_value;
     assert_int_equal(dv->kind, DIST_EMPIRICAL_FILE);
     assert_int_equal(dv->n, 4);
-    const double want[] = {12000, 30000.5, 45000, 8000};
+    /* The file's 12000, 30000.5, 45000, 8000, held in ascending order
+     * (a quantile is then a look-up). */
+    const double want[] = {8000, 12000, 30000.5, 45000};
     for (size_t i = 0; i < 4; i++)
         assert_true(dist_values(dv)[i] == want[i]);
     assert_true(dist_mean(dv) == (12000 + 30000.5 + 45000 + 8000) / 4);

@@ -97,6 +97,24 @@ static void check_moments(const struct moment_case *c, uint64_t key)
     if (!(fabs(sd - c->sd) < 5 * se_sd))
         fail_msg("%s: sample sd %.10g, want %.10g +- %.3g (seed key %llu)",
                  c->spec, sd, c->sd, 5 * se_sd, (unsigned long long)key);
+    /* dist_variance is the definition's; dist_quantile(u) has a share u
+     * of the draws at or below it (at least u for a discrete spec), to
+     * within 5 binomial standard errors. */
+    if (!(fabs(dist_variance(&d) - c->sd * c->sd) <= 1e-9 * c->sd * c->sd))
+        fail_msg("%s: dist_variance %.17g, want %.17g", c->spec,
+                 dist_variance(&d), c->sd * c->sd);
+    for (double u = 0.1; u < 0.95; u += 0.2) {
+        double q = dist_quantile(&d, u), below = 0, at = 0;
+        for (int i = 0; i < NSAMPLES; i++) {
+            below += x[i] < q;
+            at += x[i] == q;
+        }
+        double se = 5 * sqrt(u * (1 - u) / NSAMPLES);
+        if (!(below / NSAMPLES <= u + se && (below + at) / NSAMPLES >= u - se))
+            fail_msg("%s: dist_quantile(%.1f) = %.10g has %.4f of draws "
+                     "below, %.4f at it", c->spec, u, q, below / NSAMPLES,
+                     at / NSAMPLES);
+    }
 }
 
 static void test_moments(void **state)
