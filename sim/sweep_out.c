@@ -107,7 +107,9 @@ static void lines_init(struct lines *l, int fd)
 static int lines_next(struct lines *l, char **line, off_t *off)
 {
     for (;;) {
-        char *nl = memchr(l->buf + l->pos, '\n', l->len - l->pos);
+        char *nl = l->len > l->pos
+                       ? memchr(l->buf + l->pos, '\n', l->len - l->pos)
+                       : NULL;
         if (nl) {
             *nl = '\0';
             *line = l->buf + l->pos;
@@ -119,7 +121,8 @@ static int lines_next(struct lines *l, char **line, off_t *off)
             *off = l->base + (off_t)l->pos;
             return 0;
         }
-        memmove(l->buf, l->buf + l->pos, l->len - l->pos);
+        if (l->pos > 0)
+            memmove(l->buf, l->buf + l->pos, l->len - l->pos);
         l->base += (off_t)l->pos;
         l->len -= l->pos;
         l->pos = 0;
@@ -216,7 +219,8 @@ static int read_journal(const struct sweep *sw, const struct sweep_opts *o,
     head[strlen(head) - 1] = '\0';
     lines_init(&l, jr->fd);
     int rc = lines_next(&l, &line, &off);
-    if (rc == 0 && l.len <= strlen(head) && !memcmp(l.buf, head, l.len))
+    if (rc == 0 && l.len <= strlen(head) &&
+        (l.len == 0 || !memcmp(l.buf, head, l.len)))
         rc = 1; /* empty, or a header cut short */
     else if (rc >= 0 && (rc == 0 || strcmp(line, head) != 0))
         rc = err_at(e, ERR_CONFIG, jr->path, 1, "the journal is of another "

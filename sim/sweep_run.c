@@ -22,6 +22,7 @@
  * [0, r0). A point is in order[] before cursor exactly when its block was
  * opened.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@
 
 #include "sweep_int.h"
 
-#define CHUNK_MAX 64       /* replications per task, at most */
+#define TASK_VALUES_MIN 4  /* point-replications per task, at least */
 #define TASKS_PER_WORKER 16 /* aim for this many tasks per worker */
 #define PRECISION_BATCH 20 /* replications between checks, as in run.c */
 #define ROUND_MAX 500      /* replications in a round without --precision */
@@ -93,15 +94,16 @@ static int block_len(const struct sweep_engine *en, size_t i)
 }
 
 /* Replications per task: enough tasks for about TASKS_PER_WORKER per
- * worker over the run (a short tail when the last ones finish), at most
- * CHUNK_MAX point-replications, and the round split evenly. The results
- * do not depend on it. */
+ * worker over the run (a short tail when the last ones finish), at least
+ * TASK_VALUES_MIN and at most SWEEP_TASK_VALUES point-replications, and
+ * the round split evenly. The results do not depend on it. */
 static long round_chunk(const struct sweep_engine *en,
                         const struct sweep_block *b)
 {
     long len = b->r1 - b->r0;
     long most = SWEEP_TASK_VALUES / b->n > 1 ? SWEEP_TASK_VALUES / b->n : 1;
-    long least = most < 4 ? most : 4;
+    long least = (TASK_VALUES_MIN + b->n - 1) / b->n;
+    least = least < most ? least : most;
     double blocks = ceil((double)en->n_todo / (double)b->n);
     double want = ceil((double)len * blocks /
                        (TASKS_PER_WORKER * (double)en->workers));
@@ -118,6 +120,7 @@ static int open_round(struct sweep_engine *en, struct sweep_block *b)
     long end = sw->precision > 0.0 ? sw->max_replications : sw->replications;
     long step = sw->precision > 0.0 ? PRECISION_BATCH : ROUND_MAX;
     b->r1 = end - b->r0 > step ? b->r0 + step : end;
+    assert(b->r1 > b->r0); /* a point is finished once at the end */
     b->next = b->r0;
     b->chunk = round_chunk(en, b);
     b->left = (b->r1 - b->r0 + b->chunk - 1) / b->chunk;
