@@ -119,14 +119,19 @@ check: deps
 
 # Benchmarks: every bench/NAME.c is a program linked against its own copy
 # of the library, built with -O2 -DNDEBUG in build/bench, beside a salescap
-# built the same way; bench/run.sh runs them (best of 5), prints a table
-# and writes bench/results.csv.
+# built the same way (and, where mpicc and mpirun are installed, its MPI
+# build in build/bench/mpi, for the scaling over ranks); bench/run.sh runs
+# them (best of 5) and bench/scaling.sh the scaling and sweep benchmarks,
+# prints the tables and writes bench/results.csv.
 BENCH_BUILD := build/bench
 BENCH_BIN := $(patsubst bench/%.c,$(BENCH_BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) OPT='-O2 -DNDEBUG' \
 	    $(BENCH_BIN) $(BENCH_BUILD)/salescap
+	@if command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; \
+	then $(MAKE) --no-print-directory MPI=1 BUILD=$(BENCH_BUILD)/mpi \
+	    OPT='-O2 -DNDEBUG' $(BENCH_BUILD)/mpi/salescap; fi
 	@sh bench/run.sh $(BENCH_BUILD)/bench bench/results.csv
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsalescap.a

@@ -4,9 +4,10 @@
 # Runs the benchmark programs built in DIR (by `make bench`; the salescap
 # binary built with them is DIR/../salescap), keeps the best of RUNS runs
 # (default 5) of every timing, adds ratios and, when valgrind is
-# installed, callgrind instruction counts; prints one table and writes
-# OUT.csv with the columns name,value,unit. Every figure comes from this
-# one invocation.
+# installed, callgrind instruction counts; then bench/scaling.sh (threads,
+# MPI ranks, shared baselines, a 10,000-point sweep; SCALING=0 skips it);
+# prints the tables and writes OUT.csv with the columns name,value,unit.
+# Every figure comes from this one invocation.
 #
 # Every program prints rows "name,value,unit" on stdout. A unit says what
 # "best" means: ns, s, ms and KB are minimised, events/s maximised; any
@@ -134,13 +135,22 @@ else
     note="valgrind not found: callgrind instruction counts skipped"
 fi
 
-{ echo "name,value,unit"; cat "$tmp/best" "$tmp/cg" "$tmp/ratios"; } >"$tmp/csv"
+: >"$tmp/scaling"
+: >"$tmp/scaling.txt"
+if [ "${SCALING:-1}" != 0 ]; then
+    sh bench/scaling.sh "$dir" "$tmp/scaling" "$tmp/scaling.txt"
+fi
+
+{ echo "name,value,unit"; cat "$tmp/best" "$tmp/cg" "$tmp/ratios" \
+    "$tmp/scaling"; } >"$tmp/csv"
 mv "$tmp/csv" "$out"
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 echo "salescap benchmarks, best of $runs (${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo ?) cores)"
-awk -F, 'NR > 1 { printf "  %-44s %16s  %s\n", $1, $2, $3 }' "$out"
+awk -F, 'NR > 1 && $1 !~ /^(scaling|sweep)/ {
+    printf "  %-44s %16s  %s\n", $1, $2, $3 }' "$out"
 if [ -n "$note" ]; then
     echo "  ($note)"
 fi
+cat "$tmp/scaling.txt"
 echo "wrote $out"

@@ -105,6 +105,12 @@ int cli_path_value(const char *opt, const char *arg);
 /* Parses a whole decimal number in [lo, hi]. Returns 0, or -1. */
 int cli_parse_long(const char *s, long lo, long hi, long *out);
 
+/* The values of --precision (a relative half-width: "2%" or 0.02, above
+ * 0 and below 1) and --max-replications (2 to 100000000), for run and
+ * sweep. Return 0, or EXIT_USAGE after the message. */
+int cli_precision_value(const char *arg, double *out);
+int cli_max_reps_value(const char *arg, long *out);
+
 /* Prints "OPT: invalid value 'V'" (OPT naming its range, as in "--jobs
  * (1 to 4096)") and returns EXIT_USAGE. */
 int cli_bad_value(const char *opt, const char *v);

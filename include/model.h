@@ -105,4 +105,16 @@ int model_run_from(struct model *m, const struct model_checkpoint *c,
                    int scenario, double *raw, struct model_totals *tot,
                    struct err *e);
 
+/* As model_run_from, but the scenario runs with parameters p (borrowed
+ * for the call) in place of the checkpoint's: `scenario` of p. p must
+ * agree with c's parameters on everything the baseline reads, and its
+ * scenario may have no more interventions than m's parameters allow; it
+ * may differ in its scenarios and in model keys that only interventions
+ * read. A sweep runs the baseline once for every point that shares it
+ * this way; the output is that of model_run(m', scenario, replication)
+ * with m' a model of p, bit for bit. */
+int model_run_from_params(struct model *m, const struct model_checkpoint *c,
+                          const struct params *p, int scenario, double *raw,
+                          struct model_totals *tot, struct err *e);
+
 #endif

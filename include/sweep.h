@@ -10,15 +10,25 @@
  * baseline of the metric over the chosen quarters (for lost_revenue:
  * baseline - scenario revenue), both runs on the streams of (seed, r).
  *
- * Work is split into tasks (grid point, run of replications) handed out
- * dynamically; each point's values are summarised in replication order
- * once all of them are in. Nothing a task computes depends on the thread,
- * the MPI rank or the order of completion, so sweep.csv is byte-identical
- * for any -j, any number of ranks, the serial build and merged shards.
+ * Points whose baselines would be the same (sweep_baseline_note) share
+ * it: each replication's baseline runs once for a block of them, and
+ * each point's scenario runs on from its checkpoint. With --precision a
+ * point stops at the first batch of 20 replications whose interval is
+ * within the precision, or at its cap.
+ *
+ * Work is split into tasks (a block of points, a run of replications)
+ * handed out dynamically; each point's values are summarised in
+ * replication order once they are in. Nothing a task computes depends on
+ * the thread, the MPI rank, the order of completion or whether the
+ * baseline was shared, so sweep.csv is byte-identical for any -j, any
+ * number of ranks, the serial build, merged shards and separate
+ * baselines.
  *
  * Finished points go to a journal (sweep.journal, or
- * shard-K-of-N.journal), one fsynced line each, so an interrupted sweep
- * resumes where it stopped (--resume) and ends with the same sweep.csv.
+ * shard-K-of-N.journal), one line each, so an interrupted sweep resumes
+ * where it stopped (--resume) and ends with the same sweep.csv, which is
+ * written from the journal at the end: memory does not grow with the
+ * number of points' results.
  */
 #ifndef SALESCAP_SWEEP_H
 #define SALESCAP_SWEEP_H
@@ -73,7 +83,12 @@ struct sweep {
     int scen_param;       /* the [vary] scenario key's index, or -1 */
     size_t n_points;
     struct config base;   /* the model file and overrides */
+    double precision;     /* --precision: relative half-width, or 0 */
+    long max_replications;/* its cap per point (--max-replications) */
+    int separate;         /* --separate-baselines: a baseline per point */
     uint64_t *hash;       /* per point, after sweep_prepare() */
+    uint64_t *base_hash;  /* per point: what its baseline reads (below) */
+    size_t n_baselines;   /* distinct baselines, after sweep_prepare() */
     uint64_t sweep_hash;  /* of the whole grid, after sweep_prepare() */
     int line_file, line_scenario, line_reps, line_seed, line_quarters;
 };
@@ -117,6 +132,18 @@ void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
  * point: "FILE:LINE: message (at pull.weeks = 2, sales.reps = 8)". */
 int sweep_prepare(struct sweep *sw, struct err *e);
 
+/* Points share a baseline when everything their baseline reads is the
+ * same: the model's sections, without the keys that only interventions
+ * read (a role's lead_weeks; every [support] key but staff when there
+ * are no support staff). Each replication's baseline is then simulated
+ * once for all of them, and each point's scenario runs on from it with
+ * its own parameters (model_run_from_params): the results are those of
+ * separate baselines, bit for bit. Writes the note a sweep prints once
+ * when it needs several: "sales.reps changes the baseline: 12
+ * baselines" (the keys to blame: those that alone change it); "" when
+ * every point shares one, or with sw->separate. */
+void sweep_baseline_note(const struct sweep *sw, char *buf, size_t size);
+
 /* The resolved parameters of point into p (zeroed; params_destroy it),
  * with *scen the index of the sweep's scenario in p->scenarios and
  * [*w0, *w1) the reported weeks of the quarter range. */
@@ -125,14 +152,11 @@ int sweep_point_params(const struct sweep *sw, size_t point,
                        struct err *e);
 
 /* Header of sweep.csv (without line end): the varied keys, then mean,
- * sd, ci_low, ci_high, n and, per extra metric, NAME_mean, NAME_ci_low,
- * NAME_ci_high. Returns a malloc'd string, or NULL (no memory). */
+ * sd, ci_low, ci_high, n, per extra metric NAME_mean, NAME_ci_low,
+ * NAME_ci_high, and last `replications`, the replications the point ran
+ * (all of them: n leaves out those where the metric is undefined).
+ * Returns a malloc'd string, or NULL (no memory). */
 char *sweep_csv_header(const struct sweep *sw);
-
-/* The statistic fields of a point's row (without the varied values) from
- * its per-replication values vals[r * n_metrics + k] (NaN: undefined,
- * left out). Returns a malloc'd string, or NULL. */
-char *sweep_summary_row(const struct sweep *sw, const double *vals, long n);
 
 /* How to run. */
 struct sweep_opts {
@@ -143,6 +167,15 @@ struct sweep_opts {
     int progress;         /* 0 none, 1 a bar on stderr, 2 a log line a
                              minute at most */
     volatile int *stop;   /* set by a signal handler: stop soon */
+};
+
+/* A point of the results, for the table of the highest and lowest
+ * means that a sweep too large to print whole prints instead. */
+#define SWEEP_TOP_N 10
+struct sweep_top {
+    size_t point;
+    double mean, lo, hi;  /* lo, hi: NaN without an interval */
+    long n;
 };
 
 /* What a run did, for the command's messages. */
@@ -156,6 +189,10 @@ struct sweep_report {
     double seconds;       /* wall time of the simulation */
     int stopped;          /* stopped by o->stop */
     char csv[4200];       /* the file written (sweep.csv or the shard) */
+    long reps_min, reps_max; /* replications per point in that file */
+    size_t n_top;         /* entries of top and bottom (the same count) */
+    struct sweep_top top[SWEEP_TOP_N];    /* highest means, highest first */
+    struct sweep_top bottom[SWEEP_TOP_N]; /* lowest means, lowest first */
 };
 
 /* Runs the prepared sweep sw (on every MPI rank when built with MPI:

@@ -95,6 +95,13 @@ static const struct {
      "points run on local threads or, in a build made with `make MPI=1`\n"
      "and started under mpirun, on MPI ranks (one thread per rank unless\n"
      "-j says otherwise). sweep.csv does not depend on either.\n\n"
+     "      --precision P      run each point in batches of 20 replications\n"
+     "                         until the 95 % half-width of its metric is\n"
+     "                         within P of its mean (\"2%\" or 0.02)\n"
+     "      --max-replications N   cap per point for --precision, only with\n"
+     "                         it (default 10000)\n"
+     "      --separate-baselines   simulate each point's own baseline, even\n"
+     "                         where points share one (same results, slower)\n"
      "      --resume           skip grid points already finished (from the\n"
      "                         journal in the output folder)\n"
      "      --shard K/N        run only the K-th of N slices of the grid\n"
@@ -274,10 +281,41 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+static int parse_precision(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s)
+        return -1;
+    if (*end == '%') {
+        v /= 100.0;
+        end++;
+    }
+    if (*end || !(v > 0.0) || !(v < 1.0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int cli_bad_value(const char *opt, const char *v)
 {
     cli_error("%s: invalid value '%s'", opt, v);
     return EXIT_USAGE;
+}
+
+int cli_precision_value(const char *arg, double *out)
+{
+    if (parse_precision(arg, out))
+        return cli_bad_value("--precision (a fraction below 1: 2% or 0.02)",
+                             arg);
+    return 0;
+}
+
+int cli_max_reps_value(const char *arg, long *out)
+{
+    if (cli_parse_long(arg, 2, 100000000, out))
+        return cli_bad_value("--max-replications (2 to 100000000)", arg);
+    return 0;
 }
 
 static int take_seed(struct cli_opts *o, const char *arg)

@@ -46,22 +46,6 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static int parse_precision(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        return -1;
-    if (*end == '%') {
-        v /= 100.0;
-        end++;
-    }
-    if (*end || !(v > 0.0) || !(v < 1.0))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 enum {
     OPT_PRECISION = CLI_OPT_NEXT, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
     OPT_REPLICATION, OPT_CRM, OPT_WINDOW, OPT_DATE,
@@ -117,15 +101,9 @@ static int take_opt(struct run_args *a, int c, const char *cmd)
         return rc;
     switch (c) {
     case OPT_PRECISION:
-        if (parse_precision(optarg, &a->precision))
-            return cli_bad_value("--precision (a fraction below 1: 2% or "
-                                 "0.02)", optarg);
-        return 0;
+        return cli_precision_value(optarg, &a->precision);
     case OPT_MAX_REPS:
-        if (cli_parse_long(optarg, 2, 100000000, &a->max_replications))
-            return cli_bad_value("--max-replications (2 to 100000000)",
-                                 optarg);
-        return 0;
+        return cli_max_reps_value(optarg, &a->max_replications);
     case OPT_REPORT:
         a->report = 1;
         return 0;

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,9 @@
 struct sweep_args {
     struct cli_opts o; /* the options run, trace and sweep share */
     const char *file, *merge;
-    int resume, shard_k, shard_n;
+    int resume, shard_k, shard_n, separate;
+    double precision;
+    long max_replications; /* 0: not given */
     char **srcs; /* --merge: the shard folders */
     int nsrcs;
 };
@@ -44,10 +47,16 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-enum { OPT_RESUME = CLI_OPT_NEXT, OPT_SHARD, OPT_MERGE };
+enum {
+    OPT_RESUME = CLI_OPT_NEXT, OPT_SHARD, OPT_MERGE, OPT_PRECISION,
+    OPT_MAX_REPS, OPT_SEPARATE,
+};
 
 static const struct option long_opts[] = {
     CLI_SHARED_OPTIONS,
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"max-replications", required_argument, NULL, OPT_MAX_REPS},
+    {"separate-baselines", no_argument, NULL, OPT_SEPARATE},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"merge", required_argument, NULL, OPT_MERGE},
@@ -82,6 +91,13 @@ static int take_opt(struct sweep_args *a, int c)
     switch (c) {
     case OPT_RESUME:
         a->resume = 1;
+        return 0;
+    case OPT_PRECISION:
+        return cli_precision_value(optarg, &a->precision);
+    case OPT_MAX_REPS:
+        return cli_max_reps_value(optarg, &a->max_replications);
+    case OPT_SEPARATE:
+        a->separate = 1;
         return 0;
     case OPT_MERGE:
         a->merge = optarg;
@@ -122,6 +138,9 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
                          : a->shard_n      ? "--shard"
                          : a->resume       ? "--resume"
                          : a->o.out        ? "-o"
+                         : a->precision > 0.0 ? "--precision"
+                         : a->max_replications ? "--max-replications"
+                         : a->separate     ? "--separate-baselines"
                                            : NULL;
         if (no) {
             cli_error("--merge gathers finished shards: %s has no effect on "
@@ -141,6 +160,11 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
         return EXIT_USAGE;
     }
     a->file = argv[optind];
+    if (a->max_replications && !(a->precision > 0.0)) {
+        cli_error("sweep: --max-replications goes with --precision (without "
+                  "it, -n sets the replications)");
+        return EXIT_USAGE;
+    }
     return 0;
 }
 
@@ -169,6 +193,9 @@ static int load(const struct sweep_args *a, struct sweep *sw, int rank)
         sw->has_seed = 1;
         sw->line_seed = 0;
     }
+    sw->precision = a->precision;
+    sw->max_replications = a->max_replications ? a->max_replications : 10000;
+    sw->separate = a->separate;
     for (int i = 0; i < a->o.nsets; i++)
         if (config_set(&sw->base, a->o.sets[i], &e) != 0)
             return fail(&e, rank);
@@ -200,6 +227,23 @@ static void install_signals(void)
 
 /* ------------------------------------------------------------ output */
 
+/* Cell k of a printed table whose text in sweep.csv is v: the mean and
+ * the interval (k - n_params < 3) in the metric's unit. */
+static void stat_cell(const struct sweep *sw, size_t k, const char *v,
+                      char *buf, size_t n)
+{
+    size_t np = sw->n_params;
+    double x = strtod(v, NULL);
+    int money = sw->metrics[0] == SWEEP_LOST_REVENUE ||
+                !strcmp(metric_table[sw->metrics[0]].unit, "$");
+    if (k < np + 3 && k >= np && *v && money)
+        output_money(buf, n, x);
+    else if (k < np + 3 && k >= np && *v)
+        snprintf(buf, n, "%.4g", x);
+    else
+        snprintf(buf, n, "%s", v);
+}
+
 /* Cell k of the printed table for data row r (r < 0: the header):
  * the varied values, then the metric's mean, 95 % interval and n. */
 static void table_cell(const struct csv *c, const struct sweep *sw, long r,
@@ -213,16 +257,7 @@ static void table_cell(const struct csv *c, const struct sweep *sw, long r,
     }
     /* By name: a shard's file has a "point" column first. */
     const char *col = k < np ? sw->params[k].name : head[k - np];
-    const char *v = csv_get(c, (size_t)r, csv_col(c, col));
-    double x = strtod(v, NULL);
-    int money = sw->metrics[0] == SWEEP_LOST_REVENUE ||
-                !strcmp(metric_table[sw->metrics[0]].unit, "$");
-    if (k < np + 3 && k >= np && *v && money)
-        output_money(buf, n, x);
-    else if (k < np + 3 && k >= np && *v)
-        snprintf(buf, n, "%.4g", x);
-    else
-        snprintf(buf, n, "%s", v);
+    stat_cell(sw, k, csv_get(c, (size_t)r, csv_col(c, col)), buf, n);
 }
 
 /* Prints the main columns of sweep.csv as an aligned table. */
@@ -251,15 +286,78 @@ done:
     csv_destroy(&c);
 }
 
+/* Cell k of the table of ranked points for t (NULL: the header). */
+static void top_cell(const struct sweep *sw, const struct sweep_top *t,
+                     size_t k, char *buf, size_t n)
+{
+    static const char *const head[] = {"mean", "ci_low", "ci_high", "n"};
+    size_t np = sw->n_params;
+    char v[64] = "";
+    if (!t) {
+        snprintf(buf, n, "%s", k < np ? sw->params[k].name : head[k - np]);
+        return;
+    }
+    if (k < np) {
+        const struct sweep_param *pa = &sw->params[k];
+        snprintf(buf, n, "%s", pa->values[sweep_value_index(sw, t->point, k)]);
+        return;
+    }
+    double x = k == np ? t->mean : k == np + 1 ? t->lo : t->hi;
+    if (k == np + 3)
+        snprintf(v, sizeof v, "%ld", t->n);
+    else if (!isnan(x))
+        snprintf(v, sizeof v, "%.17g", x);
+    stat_cell(sw, k, v, buf, n);
+}
+
+/* A sweep too large to print whole: its highest and lowest means. */
+static void print_top(const struct sweep *sw, const struct sweep_report *rep)
+{
+    size_t nc = sw->n_params + 4, w[SWEEP_TABLE_COLS] = {0};
+    char cell[256];
+    if (nc > SWEEP_TABLE_COLS || rep->n_top == 0)
+        return;
+    for (int side = 0; side < 2; side++)
+        for (long r = -1; r < (long)rep->n_top; r++)
+            for (size_t k = 0; k < nc; k++) {
+                const struct sweep_top *a = side ? rep->bottom : rep->top;
+                top_cell(sw, r < 0 ? NULL : &a[r], k, cell, sizeof cell);
+                w[k] = strlen(cell) > w[k] ? strlen(cell) : w[k];
+            }
+    for (int side = 0; side < 2; side++) {
+        const struct sweep_top *a = side ? rep->bottom : rep->top;
+        printf("%sThe %zu %s means of %zu points:\n", side ? "\n" : "",
+               rep->n_top, side ? "lowest" : "highest", rep->points);
+        for (long r = -1; r < (long)rep->n_top; r++) {
+            for (size_t k = 0; k < nc; k++) {
+                top_cell(sw, r < 0 ? NULL : &a[r], k, cell, sizeof cell);
+                printf("%s%*s", k ? "  " : "", (int)w[k], cell);
+            }
+            putchar('\n');
+        }
+    }
+}
+
 static void print_summary(const struct sweep_args *a, const struct sweep *sw,
                           const struct sweep_report *rep)
 {
+    char reps[64], how[96] = "";
     if (a->o.quiet)
         return;
-    print_table(rep->csv, sw);
-    printf("%zu point%s of %ld replications (%zu from the journal); "
+    if (rep->points <= TABLE_ROWS_MAX)
+        print_table(rep->csv, sw);
+    else
+        print_top(sw, rep);
+    if (rep->reps_min == rep->reps_max)
+        snprintf(reps, sizeof reps, "%ld", rep->reps_min);
+    else
+        snprintf(reps, sizeof reps, "%ld-%ld", rep->reps_min, rep->reps_max);
+    if (sw->precision > 0.0)
+        snprintf(how, sizeof how, "--precision %g%%, at most %ld; ",
+                 100.0 * sw->precision, sw->max_replications);
+    printf("%zu point%s of %s replications (%s%zu from the journal); "
            "%ld simulated in %.1f s: %.0f replications/s on %d worker%s\n",
-           rep->points, rep->points == 1 ? "" : "s", sw->replications,
+           rep->points, rep->points == 1 ? "" : "s", reps, how,
            rep->resumed, rep->replications, rep->seconds,
            rep->seconds > 0 ? (double)rep->replications / rep->seconds : 0.0,
            rep->workers, rep->workers == 1 ? "" : "s");
@@ -369,6 +467,11 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
     };
     struct sweep_report rep;
     struct err e = {0};
+    char note[1024] = "";
+    if (rank == 0 && !a->o.quiet)
+        sweep_baseline_note(sw, note, sizeof note);
+    if (note[0])
+        fprintf(stderr, "salescap: %s\n", note);
     install_signals();
     if (sweep_run(sw, &o, &rep, &e) != 0) {
         if (rep.stopped && rank == 0)

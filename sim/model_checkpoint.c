@@ -172,13 +172,26 @@ int model_run_from(struct model *m, const struct model_checkpoint *c,
                    int scenario, double *raw, struct model_totals *tot,
                    struct err *e)
 {
-    assert(c->tick <= model_divergence_tick(m->p, scenario));
+    return model_run_from_params(m, c, c->m->p, scenario, raw, tot, e);
+}
+
+int model_run_from_params(struct model *m, const struct model_checkpoint *c,
+                          const struct params *p, int scenario, double *raw,
+                          struct model_totals *tot, struct err *e)
+{
+    assert(c->tick <= model_divergence_tick(p, scenario));
     assert(c->m->pause_tick == c->tick);
+    assert(scenario < 0 || p->scenarios[scenario].n_iv <= m->max_iv);
     if (model_copy(m, c->m, raw) != 0)
         return err_set(e, ERR_RUNTIME, "out of memory");
-    m->sc = scenario >= 0 ? &m->p->scenarios[scenario] : NULL;
-    if (model_resume(m, NONE, e) != 0)
-        return -1;
-    model_finish(m, tot);
-    return 0;
+    /* The copy runs on with p; m then holds c's parameters again, so it
+     * never keeps a pointer into p past this call. */
+    m->p = p;
+    m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
+    int rc = model_resume(m, NONE, e);
+    if (rc == 0)
+        model_finish(m, tot);
+    m->p = c->m->p;
+    m->sc = NULL;
+    return rc != 0 ? -1 : 0;
 }

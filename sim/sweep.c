@@ -824,6 +824,7 @@ void sweep_destroy(struct sweep *sw)
     free(sw->scenario);
     free(sw->title);
     free(sw->hash);
+    free(sw->base_hash);
     config_destroy(&sw->base);
     memset(sw, 0, sizeof *sw);
 }

@@ -22,6 +22,9 @@
 #include "sweep_charts.h"
 
 #define PANELS_PER_PAGE 9
+#define TICS_MAX 25  /* category tick labels, all of them up to this */
+#define TICS_THIN 20 /* beyond, about this many */
+#define LINE_POINTS_MAX 60 /* a line chart marks its points up to this */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -73,12 +76,20 @@ static void title_of(const struct sc_data *d, char *buf, size_t n)
                                 d->ax[k].name);
 }
 
+/* Every how many categories of n a tick label goes: all up to TICS_MAX,
+ * then about TICS_THIN, so that labels never run into each other. */
+static size_t tic_step(size_t n)
+{
+    return n <= TICS_MAX ? 1 : (n + TICS_THIN - 1) / TICS_THIN;
+}
+
 /* Tick labels of an axis: its values at 0, 1, ... (categories). */
 static void category_tics(FILE *f, const char *axis, const struct sc_axis *ax)
 {
+    size_t step = tic_step(ax->n);
     fprintf(f, "set %srange [-0.5:%zu.5]\nset %stics (", axis, ax->n - 1,
             axis);
-    for (size_t i = 0; i < ax->n; i++) {
+    for (size_t i = 0; i < ax->n; i += step) {
         fputs(i ? ", " : "", f);
         gp_str(f, ax->vals[i]);
         fprintf(f, " %zu", i);
@@ -180,10 +191,11 @@ static void chart_line(FILE *f, const struct sc_data *d)
     gp_str(f, d->ax[0].name);
     fputs("\nset ylabel ", f);
     gp_str(f, d->label);
-    fputs("\nset key width 3\nplot $sweep using 1:3:4 with filledcurves "
-          "lt 2 fs transparent solid 0.18 title '95% confidence interval', "
-          "\\\n     $sweep using 1:2 with linespoints lt 2 dt 1 "
-          "title 'Mean'\n", f);
+    fprintf(f, "\nset key width 3\nplot $sweep using 1:3:4 with "
+            "filledcurves lt 2 fs transparent solid 0.18 title '95%% "
+            "confidence interval', \\\n     $sweep using 1:2 with %s lt 2 "
+            "dt 1 title 'Mean'\n",
+            d->npoints > LINE_POINTS_MAX ? "lines" : "linespoints");
 }
 
 /* ------------------------------------------------------------ heatmaps */
@@ -254,6 +266,22 @@ static void panel_label(const struct sc_data *d, size_t id, char *buf,
         len += (size_t)snprintf(buf + len, n - len, "%s%s = %s",
                                 k > 2 ? ", " : "", d->ax[k].name,
                                 d->ax[k].vals[v[k % 64]]);
+}
+
+/* Whether the cells of a heatmap in a frame (compact: a panel) are
+ * large enough to show their values: a grid denser than that is read by
+ * its colours, and the table of the highest and lowest means that
+ * salescap sweep prints gives the numbers. */
+static int cells_labelled(const struct sc_data *d, int compact)
+{
+    return compact ? d->ax[0].n <= 10 && d->ax[1].n <= 12
+                   : d->ax[0].n <= 16 && d->ax[1].n <= 25;
+}
+
+/* Whether cells are too small for the white lines between them. */
+static int cells_dense(const struct sc_data *d)
+{
+    return d->ax[0].n > 40 || d->ax[1].n > 40;
 }
 
 /* The cells of panel id: x, y, value, text colour, label. */
@@ -334,14 +362,18 @@ static void heat_setup(FILE *f, const struct sc_data *d,
     fputc('\n', f);
 }
 
-/* Draws the cells of panel id, each with its value. */
-static void heat_plot(FILE *f, size_t id, const struct gp_frame *fr)
+/* Draws the cells of panel id, each with its value if there is room. */
+static void heat_plot(FILE *f, const struct sc_data *d, size_t id,
+                      const struct gp_frame *fr)
 {
     fprintf(f, "plot $heat%zu using 1:2:(0.5):(0.5):3 with boxxyerror "
-               "fs solid 1.0 border lc rgb 'white' fc palette notitle, \\\n"
-               "     $heat%zu using 1:2:5:4 with labels tc rgb variable "
-               "font ',%d' notitle\n",
-            id, id, fr->compact ? 9 : 11);
+               "fs solid 1.0 %s fc palette notitle",
+            id, cells_dense(d) ? "noborder" : "border lc rgb 'white'");
+    if (cells_labelled(d, fr->compact))
+        fprintf(f, ", \\\n     $heat%zu using 1:2:5:4 with labels tc rgb "
+                "variable font ',%d' notitle",
+                id, fr->compact ? 9 : 11);
+    fputc('\n', f);
 }
 
 static void chart_heatmap(FILE *f, const struct sc_data *d)
@@ -352,7 +384,7 @@ static void chart_heatmap(FILE *f, const struct sc_data *d)
     heat_setup(f, d, &gp_full, &hs);
     title_of(d, title, sizeof title);
     gp_title(f, &gp_full, title, d->subtitle);
-    heat_plot(f, 0, &gp_full);
+    heat_plot(f, d, 0, &gp_full);
 }
 
 /* Panel i of m on a page, in a grid below the page title. */
@@ -395,7 +427,7 @@ static void chart_panels(FILE *f, const struct sc_data *d, int page,
             fputs(" at screen 0.01, screen 0.94 left font ',10' "
                   "textcolor rgb '#666666'\n", f);
         }
-        heat_plot(f, first + (size_t)i, &fr);
+        heat_plot(f, d, first + (size_t)i, &fr);
     }
     fputs("unset multiplot\n", f);
 }
@@ -592,7 +624,7 @@ static void chart_points(FILE *f, const struct sc_data *d)
     gp_ticks(f, "y", &y, unit_of(d));
     fprintf(f, "set xrange [-0.5:%zu.5]\nset xtics rotate by 30 right (",
             d->npoints - 1);
-    for (size_t p = 0; p < d->npoints; p++) {
+    for (size_t p = 0; p < d->npoints; p += tic_step(d->npoints)) {
         size_t len = 0;
         for (int k = 0; k < d->np && len < sizeof label; k++)
             len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",

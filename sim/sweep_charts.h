@@ -32,6 +32,7 @@ struct sc_data {
     struct sc_axis *ax;
     int zip, money;
     double money_step;    /* cells: $1k steps once values reach $10k */
+    long reps_min, reps_max; /* replications per point; 0: not known */
     char title[256], subtitle[512], label[256];
 };
 

@@ -10,9 +10,14 @@
  * they poll with MPI_Iprobe and nap 1 ms when idle, so a coordinating
  * rank does not spin a core.
  *
- * Messages (tag: payload): REQ: one int. TASK: three longs (point, r0,
- * r1), point -1 for none. RES: doubles (point, r0, r1, then the values).
- * ERR: a struct err, as bytes. BYE: one int.
+ * Rank 0 answers a request as soon as a task is there: a request it
+ * cannot answer yet (the rounds in progress will open more tasks) waits
+ * in its queue.
+ *
+ * Messages (tag: payload): REQ: one int. TASK: longs (block, r0, r1, n,
+ * then the n points), block -1 for none. RES: doubles (block, r0, r1, n,
+ * the n points, then the values as sweep_task_run writes them). ERR: a
+ * struct err, as bytes. BYE: one int.
  *
  * Invariant of a worker rank: requests outstanding + tasks queued or
  * running + results not yet sent + retired slots = jobs.
@@ -100,56 +105,115 @@ static int local_running(struct sweep_engine *en)
     return n;
 }
 
-/* Answers a request with a task, or with none. */
-static void answer(struct sweep_engine *en, int src)
+#define HEAD 4 /* block, r0, r1, n */
+#define TASK_LONGS (HEAD + SWEEP_BLOCK_MAX)
+
+/* Requests not answered yet: their ranks, in arrival order. */
+struct pending {
+    int *src;
+    int n, cap;
+};
+
+/* Takes a request from src into the queue. */
+static void take_request(struct sweep_engine *en, struct pending *q, int src)
 {
     int dummy;
-    struct sweep_task t;
     MPI_Recv(&dummy, 1, MPI_INT, src, TAG_REQ, MPI_COMM_WORLD,
              MPI_STATUS_IGNORE);
-    long msg[3] = {-1, 0, 0};
-    if (sweep_engine_claim(en, &t)) {
-        msg[0] = t.point;
-        msg[1] = t.r0;
-        msg[2] = t.r1;
+    if (q->n == q->cap) {
+        int cap = q->cap ? 2 * q->cap : 16;
+        int *p = realloc(q->src, (size_t)cap * sizeof *p);
+        if (!p) {
+            struct err e = {0};
+            err_set(&e, ERR_RUNTIME, "out of memory");
+            sweep_engine_fail(en, &e);
+            /* Answered at once: a failed engine hands out nothing. */
+            long none[TASK_LONGS] = {-1};
+            MPI_Send(none, HEAD, MPI_LONG, src, TAG_TASK, MPI_COMM_WORLD);
+            return;
+        }
+        q->src = p;
+        q->cap = cap;
     }
-    MPI_Send(msg, 3, MPI_LONG, src, TAG_TASK, MPI_COMM_WORLD);
+    q->src[q->n++] = src;
 }
 
-/* Takes a task's values from src into the point's buffer. */
+/* Answers the waiting requests that can be: with a task, or with none
+ * when there will be no more. */
+static void answer(struct sweep_engine *en, struct pending *q)
+{
+    while (q->n > 0) {
+        struct sweep_task t;
+        long msg[TASK_LONGS] = {-1};
+        int rc = sweep_engine_claim(en, &t, 0), len = HEAD;
+        if (rc < 0)
+            return;
+        if (rc == 1) {
+            msg[0] = t.block;
+            msg[1] = t.r0;
+            msg[2] = t.r1;
+            msg[3] = t.n;
+            memcpy(msg + HEAD, t.points, (size_t)t.n * sizeof *t.points);
+            len += t.n;
+        }
+        MPI_Send(msg, len, MPI_LONG, q->src[0], TAG_TASK, MPI_COMM_WORLD);
+        memmove(q->src, q->src + 1, (size_t)--q->n * sizeof *q->src);
+    }
+}
+
+/* The task a result message describes: 0, or -1 when it is malformed. */
+static int result_task(const struct sweep_engine *en, const double *buf,
+                       int count, struct sweep_task *t)
+{
+    if (count < HEAD)
+        return -1;
+    t->block = (long)buf[0];
+    t->r0 = (long)buf[1];
+    t->r1 = (long)buf[2];
+    t->n = (int)buf[3];
+    if (t->n < 1 || t->n > SWEEP_BLOCK_MAX || t->r1 <= t->r0 ||
+        count != HEAD + t->n + t->n * (int)(t->r1 - t->r0) *
+                                   en->sw->n_metrics)
+        return -1;
+    for (int i = 0; i < t->n; i++)
+        t->points[i] = (long)buf[HEAD + i];
+    return 0;
+}
+
+/* Takes a task's values from src to the engine. */
 static void receive_result(struct sweep_engine *en, const MPI_Status *st,
                            double *buf, int cap)
 {
     int count = 0;
+    struct sweep_task t;
     MPI_Get_count(st, MPI_DOUBLE, &count);
-    if (count < 3 || count > cap) {
+    if (count > cap) {
+        MPI_Recv(NULL, 0, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        count = -1;
+    } else {
+        MPI_Recv(buf, count, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+    if (count < 0 || result_task(en, buf, count, &t) != 0) {
         struct err e = {0};
         err_set(&e, ERR_RUNTIME, "MPI: a result of %d values from rank %d",
                 count, st->MPI_SOURCE);
-        MPI_Recv(NULL, 0, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES,
-                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         sweep_engine_fail(en, &e);
         return;
     }
-    MPI_Recv(buf, count, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-    struct sweep_task t = {(long)buf[0], (long)buf[1], (long)buf[2]};
-    size_t n = (size_t)(t.r1 - t.r0) * (size_t)en->sw->n_metrics;
-    if (n + 3 != (size_t)count)
-        return;
-    memcpy(sweep_engine_values(en, &t), buf + 3, n * sizeof *buf);
-    sweep_engine_complete(en, &t);
+    sweep_engine_complete(en, &t, buf + HEAD + t.n);
 }
 
 /* Handles one message; counts goodbyes. */
 static void handle(struct sweep_engine *en, const MPI_Status *st,
-                   double *buf, int cap, int *byes)
+                   double *buf, int cap, struct pending *q, int *byes)
 {
     int src = st->MPI_SOURCE, dummy;
     struct err e;
     switch (st->MPI_TAG) {
     case TAG_REQ:
-        answer(en, src);
+        take_request(en, q, src);
         break;
     case TAG_RES:
         receive_result(en, st, buf, cap);
@@ -170,7 +234,9 @@ static void handle(struct sweep_engine *en, const MPI_Status *st,
 
 void sweep_mpi_coordinate(struct sweep_engine *en)
 {
-    int cap = 3 + (int)en->chunk * en->sw->n_metrics, byes = 0;
+    int cap = HEAD + SWEEP_BLOCK_MAX + SWEEP_TASK_VALUES * en->sw->n_metrics;
+    int byes = 0;
+    struct pending q = {0};
     double *buf = malloc((size_t)cap * sizeof *buf);
     if (!buf) {
         struct err e = {0};
@@ -181,14 +247,16 @@ void sweep_mpi_coordinate(struct sweep_engine *en)
     while (byes < g_size - 1 || local_running(en) > 0) {
         int flag = 0;
         MPI_Status st;
+        answer(en, &q);
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
         if (flag) {
-            handle(en, &st, buf, cap, &byes);
+            handle(en, &st, buf, cap, &q, &byes);
             continue;
         }
         sweep_engine_progress(en, 0);
         nap();
     }
+    free(q.src);
     free(buf);
 }
 
@@ -236,26 +304,33 @@ static void proxy_put(struct proxy *px, const struct outcome *oc)
     pthread_mutex_unlock(&px->lock);
 }
 
+/* The length of t's result message. */
+static int result_len(const struct proxy *px, const struct sweep_task *t)
+{
+    return HEAD + t->n + t->n * (int)(t->r1 - t->r0) * px->sw->n_metrics;
+}
+
 static void *proxy_worker(void *arg)
 {
     struct proxy *px = arg;
     struct sweep_cache c;
     struct sweep_task t;
-    size_t nm = (size_t)px->sw->n_metrics;
     sweep_cache_init(&c);
     while (proxy_take(px, &t)) {
         struct outcome oc = {.t = t};
-        oc.vals = malloc((3 + (size_t)(t.r1 - t.r0) * nm) * sizeof(double));
+        oc.vals = malloc((size_t)result_len(px, &t) * sizeof(double));
         if (!oc.vals) {
             oc.status = -1;
             err_set(&oc.err, ERR_RUNTIME, "out of memory");
         } else {
-            oc.vals[0] = (double)t.point;
+            oc.vals[0] = (double)t.block;
             oc.vals[1] = (double)t.r0;
             oc.vals[2] = (double)t.r1;
-            oc.status = sweep_task_run(px->sw, &c, (size_t)t.point, t.r0,
-                                       t.r1, oc.vals + 3, px->o->stop,
-                                       &oc.err);
+            oc.vals[3] = (double)t.n;
+            for (int i = 0; i < t.n; i++)
+                oc.vals[HEAD + i] = (double)t.points[i];
+            oc.status = sweep_task_run(px->sw, &c, &t, oc.vals + HEAD + t.n,
+                                       px->o->stop, &oc.err);
         }
         proxy_put(px, &oc);
     }
@@ -287,7 +362,7 @@ static int flush_results(struct proxy *px, int *failed)
     pthread_mutex_unlock(&px->lock);
     for (int i = 0; i < n; i++) {
         struct outcome *oc = &batch[i];
-        int len = 3 + (int)(oc->t.r1 - oc->t.r0) * px->sw->n_metrics;
+        int len = result_len(px, &oc->t);
         if (oc->status == 0)
             MPI_Send(oc->vals, len, MPI_DOUBLE, 0, TAG_RES, MPI_COMM_WORLD);
         if (oc->status < 0 && !*failed)
@@ -306,13 +381,16 @@ static int flush_results(struct proxy *px, int *failed)
 /* Receives one task or "none"; returns slots retired. */
 static int receive_task(struct proxy *px, int failed)
 {
-    long msg[3];
-    MPI_Recv(msg, 3, MPI_LONG, 0, TAG_TASK, MPI_COMM_WORLD,
+    long msg[TASK_LONGS];
+    MPI_Recv(msg, TASK_LONGS, MPI_LONG, 0, TAG_TASK, MPI_COMM_WORLD,
              MPI_STATUS_IGNORE);
     if (msg[0] < 0 || stopping(px) || failed)
         return 1;
+    struct sweep_task t = {.block = msg[0], .r0 = msg[1], .r1 = msg[2],
+                           .n = (int)msg[3]};
+    memcpy(t.points, msg + HEAD, (size_t)t.n * sizeof *t.points);
     pthread_mutex_lock(&px->lock);
-    px->queue[px->nq++] = (struct sweep_task){msg[0], msg[1], msg[2]};
+    px->queue[px->nq++] = t;
     pthread_cond_broadcast(&px->cond);
     pthread_mutex_unlock(&px->lock);
     return 0;

@@ -135,10 +135,32 @@ static void load_ini(struct sc_data *d, const char *dir)
         snprintf(qs, sizeof qs, "quarter %s", dash + 1);
     else
         snprintf(qs, sizeof qs, "quarters %s", q);
+    char rs[64];
+    if (d->reps_max > 0 && d->reps_min < d->reps_max)
+        snprintf(rs, sizeof rs, "%ld-%ld", d->reps_min, d->reps_max);
+    else if (d->reps_max > 0)
+        snprintf(rs, sizeof rs, "%ld", d->reps_max);
+    else
+        snprintf(rs, sizeof rs, "%s", reps);
     snprintf(d->subtitle, sizeof d->subtitle,
              "%s vs the baseline, %s; mean of %s paired replications per "
-             "point", scen, qs, reps);
+             "point", scen, qs, rs);
     config_destroy(&c);
+}
+
+/* The range of the replications column (absent from files written
+ * before it: then 0, and sweep.ini's count is used). */
+static void load_reps(struct sc_data *d)
+{
+    int c = csv_col(&d->csv, "replications");
+    d->reps_min = d->reps_max = 0;
+    for (size_t p = 0; c >= 0 && p < d->npoints; p++) {
+        long r = strtol(csv_get(&d->csv, p, c), NULL, 10);
+        if (p == 0 || r < d->reps_min)
+            d->reps_min = r;
+        if (p == 0 || r > d->reps_max)
+            d->reps_max = r;
+    }
 }
 
 static int load_data(struct sc_data *d, const char *dir, struct err *e)
@@ -156,6 +178,7 @@ static int load_data(struct sc_data *d, const char *dir, struct err *e)
     if (rc == 0) {
         d->np = cm;
         d->npoints = d->csv.nrows;
+        load_reps(d);
         load_ini(d, dir);
         rc = load_points(d, path, e);
     }

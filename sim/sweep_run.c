@@ -1,21 +1,28 @@
 /*
- * sweep_run: the tasks of a sweep on local threads, with an in-order
- * summary per point and the journal.
+ * sweep_run: the tasks of a sweep on local threads, in blocks of points
+ * that share a baseline, with in-order summaries and the journal.
  *
- * Tasks are numbered in grid order (the points still to run, each split
- * into per_point runs of `chunk` replications) and handed out by one
- * counter, to local workers and, under MPI, through rank 0's main thread
- * to the other ranks (sweep_mpi.c). A task writes its values into its
- * point's buffer at the replications' own offsets, so the buffer is the
- * same whoever ran which part; the task completing a point summarises the
- * buffer in replication order, appends the row to the journal and frees
- * the buffer. The main thread only waits, draws progress and, under MPI,
- * talks to the other ranks.
+ * The points to run are ordered by the baseline they share (grid order
+ * within it) and cut into blocks (sweep_int.h: struct sweep_engine). A
+ * block runs in rounds of replications, each split into tasks that are
+ * handed out in order, to local workers and, under MPI, through rank 0's
+ * main thread to the other ranks (sweep_mpi.c); a task carries its
+ * block's points. A task computes every point of its block for its
+ * replications, each baseline once, and its values go to the block's
+ * round buffer at their own places, so the buffer is the same whoever
+ * ran which part. The task completing a round adds the buffer to the
+ * points' accumulators in replication order and journals the points
+ * that are finished. The main thread only waits, draws progress and,
+ * under MPI, talks to the other ranks.
  *
- * Invariant (under the lock): left[p] counts the tasks of point p not yet
- * complete; vals[p] is non-NULL from p's first claim until it finishes;
- * rows[p] is set exactly for finished points (resumed ones included).
+ * Invariant (under the lock): live[] holds the blocks in flight,
+ * ascending by number; a live block's round [r0, r1) has its replications
+ * below `next` handed out and `left` tasks not yet complete; its points
+ * are the ones not yet finished, and their accumulators hold replications
+ * [0, r0). A point is in order[] before cursor exactly when its block was
+ * opened.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +31,24 @@
 
 #include "sweep_int.h"
 
-#define CHUNK_MAX 64       /* replications per task, at most */
+#define TASK_VALUES_MIN 4  /* point-replications per task, at least */
 #define TASKS_PER_WORKER 16 /* aim for this many tasks per worker */
+#define PRECISION_BATCH 20 /* replications between checks, as in run.c */
+#define ROUND_MAX 500      /* replications in a round without --precision */
 #define BAR_INTERVAL_S 0.25
 #define LOG_INTERVAL_S 60.0
+
+struct sweep_block {
+    long id;
+    int n;                 /* points still running */
+    long points[SWEEP_BLOCK_MAX];
+    struct acc acc[SWEEP_BLOCK_MAX * SWEEP_MAX_METRICS]; /* [i * nm + k] */
+    long r0, r1, next;     /* the round, and its next replication */
+    long chunk;            /* replications per task in this round */
+    long left;             /* tasks of the round not complete */
+    double *vals;          /* [(i * (r1 - r0) + r - r0) * nm + k] */
+    size_t cap;            /* doubles vals holds */
+};
 
 double sweep_now(void)
 {
@@ -42,84 +63,286 @@ int sweep_in_shard(const struct sweep_opts *o, size_t point)
            point % (size_t)o->shard_n == (size_t)(o->shard_k - 1);
 }
 
-/* ------------------------------------------------------------ tasks */
+/* ------------------------------------------------------------ blocks */
 
 static int stopping(const struct sweep_engine *en)
 {
     return en->o->stop && *en->o->stop;
 }
 
-int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t)
+static void engine_failed(struct sweep_engine *en, const struct err *e)
 {
-    pthread_mutex_lock(&en->lock);
-    int ok = !en->failed && !stopping(en) && en->next < en->n_tasks;
-    if (ok) {
-        size_t i = en->next++;
-        long c = (long)(i % (size_t)en->per_point);
-        size_t p = en->todo[i / (size_t)en->per_point];
-        t->point = (long)p;
-        t->r0 = c * en->chunk;
-        t->r1 = t->r0 + en->chunk < en->sw->replications
-                    ? t->r0 + en->chunk
-                    : en->sw->replications;
-        if (!en->vals[p])
-            en->vals[p] = malloc((size_t)en->sw->replications *
-                                 (size_t)en->sw->n_metrics * sizeof(double));
-        if (!en->vals[p]) {
-            err_set(&en->err, ERR_RUNTIME, "out of memory");
-            en->failed = 1;
-            ok = 0;
-        }
-    }
-    pthread_mutex_unlock(&en->lock);
-    return ok;
+    if (!en->failed)
+        en->err = *e;
+    en->failed = 1;
 }
 
-double *sweep_engine_values(struct sweep_engine *en,
-                            const struct sweep_task *t)
+/* Points of the block that starts at order[i]: the rest of its
+ * baseline's run in order[], cut evenly into blocks of at most
+ * SWEEP_BLOCK_MAX. */
+static int block_len(const struct sweep_engine *en, size_t i)
 {
-    return en->vals[t->point] + (size_t)t->r0 * (size_t)en->sw->n_metrics;
+    if (en->sw->separate)
+        return 1;
+    const uint64_t *h = en->sw->base_hash;
+    uint64_t b = h[en->order[i]];
+    size_t j = i;
+    while (j < en->n_todo && h[en->order[j]] == b)
+        j++;
+    size_t g = j - i, parts = (g + SWEEP_BLOCK_MAX - 1) / SWEEP_BLOCK_MAX;
+    return (int)((g + parts - 1) / parts);
+}
+
+/* Replications per task: enough tasks for about TASKS_PER_WORKER per
+ * worker over the run (a short tail when the last ones finish), at least
+ * TASK_VALUES_MIN and at most SWEEP_TASK_VALUES point-replications, and
+ * the round split evenly. The results do not depend on it. */
+static long round_chunk(const struct sweep_engine *en,
+                        const struct sweep_block *b)
+{
+    long len = b->r1 - b->r0;
+    long most = SWEEP_TASK_VALUES / b->n > 1 ? SWEEP_TASK_VALUES / b->n : 1;
+    long least = (TASK_VALUES_MIN + b->n - 1) / b->n;
+    least = least < most ? least : most;
+    double blocks = ceil((double)en->n_todo / (double)b->n);
+    double want = ceil((double)len * blocks /
+                       (TASKS_PER_WORKER * (double)en->workers));
+    long c = want > (double)most ? most : want < (double)least ? least
+                                                               : (long)want;
+    long per = (len + c - 1) / c;
+    return (len + per - 1) / per;
+}
+
+/* Opens b's next round, from r0. */
+static int open_round(struct sweep_engine *en, struct sweep_block *b)
+{
+    const struct sweep *sw = en->sw;
+    long end = sw->precision > 0.0 ? sw->max_replications : sw->replications;
+    long step = sw->precision > 0.0 ? PRECISION_BATCH : ROUND_MAX;
+    b->r1 = end - b->r0 > step ? b->r0 + step : end;
+    assert(b->r1 > b->r0); /* a point is finished once at the end */
+    b->next = b->r0;
+    b->chunk = round_chunk(en, b);
+    b->left = (b->r1 - b->r0 + b->chunk - 1) / b->chunk;
+    size_t need = (size_t)b->n * (size_t)(b->r1 - b->r0) *
+                  (size_t)sw->n_metrics;
+    if (need > b->cap) {
+        free(b->vals);
+        b->vals = malloc(need * sizeof *b->vals);
+        b->cap = b->vals ? need : 0;
+        if (!b->vals)
+            return -1;
+    }
+    return 0;
+}
+
+static void block_free(struct sweep_block *b)
+{
+    if (b)
+        free(b->vals);
+    free(b);
+}
+
+/* Opens the block of the next points of order[]. Holds the lock. */
+static struct sweep_block *open_block(struct sweep_engine *en)
+{
+    struct sweep_block *b = calloc(1, sizeof *b);
+    if (en->n_live == en->cap_live) {
+        int cap = en->cap_live ? 2 * en->cap_live : 8;
+        void *p = realloc(en->live, (size_t)cap * sizeof *en->live);
+        if (p) {
+            en->live = p;
+            en->cap_live = cap;
+        }
+    }
+    if (!b || en->n_live == en->cap_live) {
+        block_free(b);
+        return NULL;
+    }
+    b->id = en->next_block++;
+    b->n = block_len(en, en->cursor);
+    for (int i = 0; i < b->n; i++)
+        b->points[i] = (long)en->order[en->cursor++];
+    if (open_round(en, b) != 0) {
+        block_free(b);
+        return NULL;
+    }
+    en->live[en->n_live++] = b;
+    return b;
+}
+
+/* The live block with a task to hand out, opening one if need be; NULL
+ * when there is none now. */
+static struct sweep_block *claimable(struct sweep_engine *en)
+{
+    for (int i = 0; i < en->n_live; i++)
+        if (en->live[i]->next < en->live[i]->r1)
+            return en->live[i];
+    if (en->cursor == en->n_todo)
+        return NULL;
+    struct sweep_block *b = open_block(en);
+    if (!b) {
+        struct err e = {0};
+        err_set(&e, ERR_RUNTIME, "out of memory");
+        engine_failed(en, &e);
+    }
+    return b;
+}
+
+/* Waits on the condition for at most ns nanoseconds (< 1 s). Holds the
+ * lock. */
+static void wait_for(struct sweep_engine *en, long ns)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ns;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&en->cond, &en->lock, &ts);
+}
+
+int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t,
+                       int wait)
+{
+    int rc;
+    pthread_mutex_lock(&en->lock);
+    for (;;) {
+        struct sweep_block *b = NULL;
+        if (en->failed || stopping(en) ||
+            (!(b = claimable(en)) && en->n_live == 0)) {
+            rc = 0;
+            break;
+        }
+        if (b) {
+            t->block = b->id;
+            t->r0 = b->next;
+            t->r1 = b->next + b->chunk < b->r1 ? b->next + b->chunk : b->r1;
+            t->n = b->n;
+            memcpy(t->points, b->points, (size_t)b->n * sizeof *t->points);
+            b->next = t->r1;
+            rc = 1;
+            break;
+        }
+        if (!wait) {
+            rc = -1;
+            break;
+        }
+        wait_for(en, 100000000L); /* a stop by a signal broadcasts nothing */
+    }
+    pthread_mutex_unlock(&en->lock);
+    return rc;
 }
 
 void sweep_engine_fail(struct sweep_engine *en, const struct err *e)
 {
     pthread_mutex_lock(&en->lock);
-    if (!en->failed)
-        en->err = *e;
-    en->failed = 1;
+    engine_failed(en, e);
     pthread_cond_broadcast(&en->cond);
     pthread_mutex_unlock(&en->lock);
 }
 
-/* Summarises a complete point and journals it. Holds the lock. */
-static void finish_point(struct sweep_engine *en, size_t p)
+/* Whether point i of b is finished at the end of its round. */
+static int point_finished(const struct sweep *sw, const struct sweep_block *b,
+                          int i)
+{
+    if (!(sw->precision > 0.0))
+        return b->r1 >= sw->replications;
+    if (b->r1 >= sw->max_replications)
+        return 1;
+    const struct acc *a = &b->acc[(size_t)i * (size_t)sw->n_metrics];
+    if (a->n < 2.0)
+        return 0;
+    double hw = acc_halfwidth(a);
+    return (hw == 0.0 ? 0.0 : hw / fabs(a->mean)) <= sw->precision;
+}
+
+/* Journals point i of b, finished. Holds the lock. */
+static void finish_point(struct sweep_engine *en, struct sweep_block *b,
+                         int i)
 {
     struct err e = {0};
-    char *row = sweep_summary_row(en->sw, en->vals[p], en->sw->replications);
-    free(en->vals[p]);
-    en->vals[p] = NULL;
+    const struct sweep *sw = en->sw;
+    char *row = sweep_summary_fields(
+        sw, &b->acc[(size_t)i * (size_t)sw->n_metrics], b->r1);
     if (!row)
         err_set(&e, ERR_RUNTIME, "out of memory");
     else
-        sweep_journal_append(en->jr, en->sw, p, row, &e);
-    if (e.kind != ERR_NONE) {
-        free(row);
-        if (!en->failed)
-            en->err = e;
-        en->failed = 1;
-        return;
+        sweep_journal_append(en->jr, sw, (size_t)b->points[i], row, &e);
+    free(row);
+    if (e.kind != ERR_NONE)
+        engine_failed(en, &e);
+    else
+        en->done++;
+}
+
+/* Removes b from the live blocks and frees it. Holds the lock. */
+static void retire(struct sweep_engine *en, struct sweep_block *b)
+{
+    int i = 0;
+    while (en->live[i] != b)
+        i++;
+    memmove(&en->live[i], &en->live[i + 1],
+            (size_t)(en->n_live - i - 1) * sizeof *en->live);
+    en->n_live--;
+    block_free(b);
+}
+
+/* b's round is complete: its values into the accumulators in
+ * replication order, the finished points out, the next round. Holds the
+ * lock. */
+static void end_round(struct sweep_engine *en, struct sweep_block *b)
+{
+    size_t nm = (size_t)en->sw->n_metrics, len = (size_t)(b->r1 - b->r0);
+    int keep = 0;
+    for (int i = 0; i < b->n; i++)
+        for (size_t r = 0; r < len; r++)
+            for (size_t k = 0; k < nm; k++) {
+                double v = b->vals[((size_t)i * len + r) * nm + k];
+                if (!isnan(v))
+                    acc_add(&b->acc[(size_t)i * nm + k], v);
+            }
+    for (int i = 0; i < b->n && !en->failed; i++) {
+        if (point_finished(en->sw, b, i)) {
+            finish_point(en, b, i);
+            continue;
+        }
+        b->points[keep] = b->points[i];
+        memmove(&b->acc[(size_t)keep * nm], &b->acc[(size_t)i * nm],
+                nm * sizeof *b->acc);
+        keep++;
     }
-    en->rows[p] = row;
-    en->done++;
+    b->n = keep;
+    b->r0 = b->r1;
+    if (en->failed || keep == 0) {
+        retire(en, b);
+    } else if (open_round(en, b) != 0) {
+        struct err e = {0};
+        err_set(&e, ERR_RUNTIME, "out of memory");
+        engine_failed(en, &e);
+    }
 }
 
 void sweep_engine_complete(struct sweep_engine *en,
-                           const struct sweep_task *t)
+                           const struct sweep_task *t, const double *vals)
 {
     pthread_mutex_lock(&en->lock);
-    en->reps_done += t->r1 - t->r0;
-    if (--en->left[t->point] == 0 && !en->failed)
-        finish_point(en, (size_t)t->point);
+    struct sweep_block *b = NULL;
+    for (int i = 0; i < en->n_live && !b; i++)
+        if (en->live[i]->id == t->block)
+            b = en->live[i];
+    size_t nm = (size_t)en->sw->n_metrics, len = (size_t)(t->r1 - t->r0);
+    en->reps_done += (long)len * t->n;
+    if (b && !en->failed && b->n == t->n && t->r0 >= b->r0 &&
+        t->r1 <= b->r1) {
+        size_t rlen = (size_t)(b->r1 - b->r0), off = (size_t)(t->r0 - b->r0);
+        for (int i = 0; i < t->n; i++)
+            memcpy(&b->vals[((size_t)i * rlen + off) * nm],
+                   &vals[(size_t)i * len * nm], len * nm * sizeof *vals);
+        if (--b->left == 0)
+            end_round(en, b);
+    }
     pthread_cond_broadcast(&en->cond);
     pthread_mutex_unlock(&en->lock);
 }
@@ -154,13 +377,19 @@ void sweep_engine_progress(struct sweep_engine *en, int final)
     pthread_mutex_unlock(&en->lock);
     if (!due)
         return;
-    double rate = reps / fmax(1e-9, t - en->t0);
+    double el = fmax(1e-9, t - en->t0), rate = reps / el, eta = -1.0;
+    /* With --precision the replications a point takes are not known in
+     * advance: the time left is estimated from the points done. */
+    if (en->sw->precision > 0.0 && done > 0)
+        eta = (double)(all - done) * el / (double)done;
+    else if (!(en->sw->precision > 0.0) && rate > 0.0)
+        eta = left / rate;
     char d[32], when[48] = "time left unknown";
-    if (final || rate > 0.0)
-        fmt_duration(d, sizeof d, final ? t - en->t0 : left / rate);
+    if (final || eta >= 0.0)
+        fmt_duration(d, sizeof d, final ? t - en->t0 : eta);
     if (final)
         snprintf(when, sizeof when, "took %s", d);
-    else if (rate > 0.0)
+    else if (eta >= 0.0)
         snprintf(when, sizeof when, "about %s left", d);
     if (mode == 1)
         fprintf(stderr, "\rsweep: %zu/%zu points, %.0f replications/s, %s   "
@@ -179,17 +408,23 @@ static void *worker(void *arg)
     struct sweep_cache c;
     struct sweep_task t;
     struct err e = {0};
+    double *out = malloc(SWEEP_TASK_VALUES * (size_t)en->sw->n_metrics *
+                         sizeof *out);
     sweep_cache_init(&c);
-    while (sweep_engine_claim(en, &t)) {
-        int rc = sweep_task_run(en->sw, &c, (size_t)t.point, t.r0, t.r1,
-                                sweep_engine_values(en, &t), en->o->stop, &e);
+    if (!out) {
+        err_set(&e, ERR_RUNTIME, "out of memory");
+        sweep_engine_fail(en, &e);
+    }
+    while (out && sweep_engine_claim(en, &t, 1) == 1) {
+        int rc = sweep_task_run(en->sw, &c, &t, out, en->o->stop, &e);
         if (rc < 0)
             sweep_engine_fail(en, &e);
         if (rc != 0)
             break;
-        sweep_engine_complete(en, &t);
+        sweep_engine_complete(en, &t, out);
     }
     sweep_cache_destroy(&c);
+    free(out);
     pthread_mutex_lock(&en->lock);
     en->running--;
     pthread_cond_broadcast(&en->cond);
@@ -222,14 +457,7 @@ static void wait_local(struct sweep_engine *en)
 {
     pthread_mutex_lock(&en->lock);
     while (en->running > 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&en->cond, &en->lock, &ts);
+        wait_for(en, 250000000L);
         pthread_mutex_unlock(&en->lock);
         sweep_engine_progress(en, 0);
         pthread_mutex_lock(&en->lock);
@@ -239,17 +467,44 @@ static void wait_local(struct sweep_engine *en)
 
 /* ------------------------------------------------------------ setup */
 
-/* Replications per task: enough tasks for about TASKS_PER_WORKER per
- * worker over the run (a short tail when the last ones finish), at most
- * CHUNK_MAX, and the point's replications split evenly. The results do
- * not depend on it. */
-static long pick_chunk(long reps, size_t points, int workers)
+struct keyed {
+    uint64_t key;
+    size_t point;
+};
+
+static int by_key(const void *a, const void *b)
 {
-    double want = ceil((double)reps * (double)points /
-                       (TASKS_PER_WORKER * (double)workers));
-    long c = want > CHUNK_MAX ? CHUNK_MAX : want < 4 ? 4 : (long)want;
-    long per_point = (reps + c - 1) / c;
-    return (reps + per_point - 1) / per_point;
+    const struct keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    return (x->point > y->point) - (x->point < y->point);
+}
+
+/* Orders the points to run by the baseline they share, the baselines by
+ * their first point, grid order within each. */
+static int order_by_baseline(struct sweep_engine *en)
+{
+    size_t n = en->n_todo;
+    struct keyed *k = malloc(n * sizeof *k + 1);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        k[i] = (struct keyed){en->sw->base_hash[en->order[i]], en->order[i]};
+    qsort(k, n, sizeof *k, by_key);
+    /* Each baseline's run now starts with its first point: key the
+     * points by that, and sort again. */
+    uint64_t prev = 0;
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (i == 0 || k[i].key != prev)
+            first = k[i].point;
+        prev = k[i].key;
+        k[i].key = first;
+    }
+    qsort(k, n, sizeof *k, by_key);
+    for (size_t i = 0; i < n; i++)
+        en->order[i] = k[i].point;
+    free(k);
+    return 0;
 }
 
 static int engine_init(struct sweep_engine *en, const struct sweep *sw,
@@ -260,29 +515,29 @@ static int engine_init(struct sweep_engine *en, const struct sweep *sw,
     memset(en, 0, sizeof *en);
     en->sw = sw;
     en->o = o;
+    en->workers = o->jobs * sweep_mpi_size();
     pthread_mutex_init(&en->lock, NULL);
     pthread_cond_init(&en->cond, NULL);
-    en->todo = malloc(np * sizeof *en->todo);
-    en->vals = calloc(np, sizeof *en->vals);
-    en->left = calloc(np, sizeof *en->left);
-    en->rows = calloc(np, sizeof *en->rows);
-    if (!en->todo || !en->vals || !en->left || !en->rows)
+    unsigned char *done = calloc(np, 1);
+    en->order = malloc(np * sizeof *en->order);
+    if (!done || !en->order) {
+        free(done);
         return err_set(e, ERR_RUNTIME, "out of memory");
-    if (sweep_journal_open(&en->jr, sw, o, en->rows, &rep->resumed, e))
+    }
+    if (sweep_journal_open(&en->jr, sw, o, done, &rep->resumed, e)) {
+        free(done);
         return -1;
+    }
     for (size_t p = 0; p < np; p++) {
         if (!sweep_in_shard(o, p))
             continue;
         rep->points++;
-        if (!en->rows[p])
-            en->todo[en->n_todo++] = p;
+        if (!done[p])
+            en->order[en->n_todo++] = p;
     }
-    en->chunk = pick_chunk(sw->replications, en->n_todo,
-                           o->jobs * sweep_mpi_size());
-    en->per_point = (sw->replications + en->chunk - 1) / en->chunk;
-    en->n_tasks = en->n_todo * (size_t)en->per_point;
-    for (size_t i = 0; i < en->n_todo; i++)
-        en->left[en->todo[i]] = en->per_point;
+    free(done);
+    if (!sw->separate && order_by_baseline(en) != 0)
+        return err_set(e, ERR_RUNTIME, "out of memory");
     en->t0 = en->last_log = sweep_now();
     return 0;
 }
@@ -290,20 +545,12 @@ static int engine_init(struct sweep_engine *en, const struct sweep *sw,
 static void engine_destroy(struct sweep_engine *en)
 {
     sweep_journal_close(en->jr);
-    /* Either array may be missing: engine_init stops at the first
-     * allocation that fails. */
-    for (size_t p = 0; p < en->sw->n_points; p++) {
-        if (en->rows)
-            free(en->rows[p]);
-        if (en->vals)
-            free(en->vals[p]);
-    }
+    for (int i = 0; i < en->n_live; i++)
+        block_free(en->live[i]);
     pthread_mutex_destroy(&en->lock);
     pthread_cond_destroy(&en->cond);
-    free(en->todo);
-    free(en->vals);
-    free(en->left);
-    free(en->rows);
+    free(en->order);
+    free(en->live);
 }
 
 /* Runs the tasks: local workers, and the other ranks under MPI. */
@@ -325,6 +572,10 @@ static int engine_run(struct sweep_engine *en, struct sweep_report *rep,
     rep->seconds = sweep_now() - en->t0;
     rep->replications = en->reps_done;
     rep->done = rep->resumed + en->done;
+    /* What is in the journal is kept, whatever happened. */
+    struct err se = {0};
+    if (sweep_journal_sync(en->jr, &se) != 0)
+        engine_failed(en, &se);
     if (rc == 0 && en->failed) {
         *e = en->err;
         rc = -1;
@@ -360,8 +611,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_opts *o,
         return sweep_mpi_work(sw, o);
     rc = engine_run(&en, rep, e);
     if (rc == 0)
-        rc = sweep_write_results(sw, o, en.rows, rep->csv, sizeof rep->csv,
-                                 e);
+        rc = sweep_write_results(sw, o, en.jr, rep, e);
     engine_destroy(&en);
     return rc;
 }

@@ -324,6 +324,55 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* A scenario with other parameters from the baseline's checkpoint (as a
+ * sweep runs points that share a baseline): another scenario setting
+ * and model keys the baseline never reads (the hire's lead weeks, the
+ * [support] hours of a model without support staff) give the run from
+ * scratch of those parameters, byte for byte. */
+static void test_checkpoint_other_params(void **state)
+{
+    (void)state;
+    struct params p, q;
+    struct err e = {0};
+    load(&p, DATA "tiny_levers.ini", NULL);
+    load(&q, DATA "tiny_levers.ini", "scenario.levers.hire.week=6",
+         "sales.lead_weeks=1", "support.absorb_hours_per_week=35",
+         "scenario.pull.pull.weeks=3", NULL);
+    struct model *m = model_alloc(&p, &e), *ref = model_alloc(&q, &e);
+    double *raw = raw_alloc(&p), *want = raw_alloc(&p);
+    for (int s = 0; s < (int)q.n_scenarios; s++) {
+        struct model_checkpoint *cp =
+            model_checkpoint_alloc(&p, model_divergence_tick(&q, s), &e);
+        assert_non_null(cp);
+        for (uint64_t r = 0; r < 2; r++) {
+            struct model_totals t, t_want;
+            assert_int_equal(model_run_baseline(m, r, raw, NULL, &cp, 1, &e),
+                             0);
+            assert_int_equal(model_run(ref, s, r, want, &t_want, &e), 0);
+            memset(raw, 0xa5, raw_bytes(&q));
+            assert_int_equal(model_run_from_params(m, cp, &q, s, raw, &t, &e),
+                             0);
+            if (memcmp(raw, want, raw_bytes(&q)) != 0 ||
+                memcmp(&t, &t_want, sizeof t) != 0)
+                fail_msg("scenario %s, replication %d: differs from the run "
+                         "from scratch", q.scenarios[s].id, (int)r);
+        }
+        model_checkpoint_free(cp);
+    }
+    /* m keeps no pointer into q (make check's ASan would see it). */
+    model_free(ref);
+    params_destroy(&q);
+    ref = model_alloc(&p, &e);
+    assert_int_equal(model_run(m, 0, 0, raw, NULL, &e), 0);
+    assert_int_equal(model_run(ref, 0, 0, want, NULL, &e), 0);
+    assert_memory_equal(raw, want, raw_bytes(&p));
+    free(raw);
+    free(want);
+    model_free(m);
+    model_free(ref);
+    params_destroy(&p);
+}
+
 /* Rep admin hours over the horizon of replication 0 of tiny.ini with
  * these [support] overrides. */
 static double admin_hours(const char *a, const char *b, const char *c)
@@ -427,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_support_staff),
         cmocka_unit_test(test_checkpoints),
+        cmocka_unit_test(test_checkpoint_other_params),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

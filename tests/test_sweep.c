@@ -21,7 +21,10 @@
 
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 
+#include "csvread.h"
+#include "output.h"
 #include "sweep.h"
 
 #define DATA "tests/data/"
@@ -274,8 +277,8 @@ static void test_scenario_key(void **state)
     char *csv = slurpf("scen", "sweep.csv");
     assert_non_null(strstr(csv, "sales.reps,scenario,"
                            "scenario.pull.pull.weeks,mean,"));
-    assert_non_null(strstr(csv, "\n4,zero,1,0,0,0,0,3\n"));
-    assert_non_null(strstr(csv, "\n8,zero,3,0,0,0,0,3\n"));
+    assert_non_null(strstr(csv, "\n4,zero,1,0,0,0,0,3,3\n"));
+    assert_non_null(strstr(csv, "\n8,zero,3,0,0,0,0,3,3\n"));
     free(csv);
 }
 
@@ -498,6 +501,142 @@ static void test_jobs_identical(void **state)
     free(csv);
 }
 
+/* Points that share a baseline run it once per replication, and give
+ * sweep.csv byte for byte as with a baseline per point
+ * (--separate-baselines, the path before sharing): scenario keys that
+ * start from different checkpoints, model keys only the scenario reads,
+ * the scenario itself varied, model keys that change the baseline,
+ * a zip sweep, and rounds of more than 500 replications. */
+static void test_shared_baselines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *opts;
+        size_t baselines;
+        const char *note;
+    } cases[] = {
+        {"sweep_shared.ini", "-j 2", 1, ""},
+        {"sweep_shared.ini", "-j 2 --set support.staff=1", 2,
+         "support.absorb_hours_per_week changes the baseline: 2 baselines"},
+        {"sweep_tiny.ini", "-j 3", 2,
+         "sales.reps changes the baseline: 2 baselines"},
+        {"sweep_scen.ini", "-j 2", 2,
+         "sales.reps changes the baseline: 2 baselines"},
+        {"sweep_grid3.ini", "-j 2", 4, "stage.qualify.advance and "
+         "sales.deal_value change the baseline: 4 baselines"},
+        {"sweep_zip.ini", "-j 2", 3,
+         "sales.reps changes the baseline: 3 baselines"},
+        {"sweep_rounds.ini", "-j 2", 1, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char a[32], b[32], opts[256];
+        snprintf(a, sizeof a, "shared%zu", i);
+        snprintf(b, sizeof b, "separate%zu", i);
+        snprintf(opts, sizeof opts, "%s --separate-baselines", cases[i].opts);
+        assert_int_equal(sweep(cases[i].file, a, cases[i].opts), 0);
+        assert_int_equal(sweep(cases[i].file, b, opts), 0);
+        assert_same_csv(a, b);
+        /* The note: once, on stderr, naming the key to blame. */
+        char *err = slurpf_ext(a, ".err"), want[256] = "";
+        if (cases[i].note[0])
+            snprintf(want, sizeof want, "salescap: %s\n", cases[i].note);
+        assert_string_equal(err, want);
+        free(err);
+        err = slurpf_ext(b, ".err");
+        assert_string_equal(err, "");
+        free(err);
+    }
+    /* How the points are grouped. */
+    struct sweep sw;
+    struct err e = {0};
+    for (size_t i = 0; i < 2; i++) {
+        if (sweep_load(&sw, DATA "sweep_shared.ini", &e) != 0 ||
+            (i && config_set(&sw.base, "support.staff=1", &e) != 0) ||
+            sweep_prepare(&sw, &e) != 0)
+            fail_msg("%s", e.msg);
+        assert_int_equal(sw.n_baselines, cases[i].baselines);
+        for (size_t p = 1; p < sw.n_points; p++)
+            assert_int_equal(sw.base_hash[p] == sw.base_hash[0],
+                             !i || p % 2 == 0);
+        sweep_destroy(&sw);
+    }
+}
+
+/* --precision: each point stops at the first batch of 20 where its
+ * interval is within P of its mean, or at --max-replications; sweep.csv
+ * says how many each ran, and does not depend on -j, on shared
+ * baselines or on a resume. */
+static void test_precision(void **state)
+{
+    (void)state;
+    const char *p = "--precision 10% --max-replications 200";
+    char opts[256];
+    snprintf(opts, sizeof opts, "%s -j 1", p);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec1", opts), 0);
+    snprintf(opts, sizeof opts, "%s -j 3", p);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec3", opts), 0);
+    snprintf(opts, sizeof opts, "%s -j 2 --separate-baselines", p);
+    assert_int_equal(sweep("sweep_tiny.ini", "precs", opts), 0);
+    assert_same_csv("prec1", "prec3");
+    assert_same_csv("prec1", "precs");
+    struct csv c = {0};
+    struct err e = {0};
+    char path[256];
+    snprintf(path, sizeof path, "%s/prec1/sweep.csv", tmp);
+    if (csv_read(&c, path, &e) != 0)
+        fail_msg("%s", e.msg);
+    int cm = csv_col(&c, "mean"), cl = csv_col(&c, "ci_low"),
+        ch = csv_col(&c, "ci_high"), cr = csv_col(&c, "replications");
+    assert_int_equal(cr, (int)c.ncols - 1);
+    long seen_cap = 0, seen_less = 0;
+    for (size_t r = 0; r < c.nrows; r++) {
+        long reps = atol(csv_get(&c, r, cr));
+        double mean = atof(csv_get(&c, r, cm));
+        double hw = (atof(csv_get(&c, r, ch)) - atof(csv_get(&c, r, cl))) / 2;
+        double rel = hw == 0.0 ? 0.0 : hw / fabs(mean);
+        assert_true(reps % 20 == 0 && reps >= 20 && reps <= 200);
+        if (reps < 200)
+            assert_true(rel <= 0.10);
+        seen_cap += reps == 200;
+        seen_less += reps < 200;
+    }
+    /* A pull of zero weeks changes nothing: precise after one batch. */
+    assert_string_equal(csv_get(&c, 0, cr), "20");
+    assert_true(seen_cap > 0 && seen_less > 1);
+    csv_destroy(&c);
+    char *out = slurpf("prec1.out", NULL);
+    assert_non_null(strstr(out, "6 points of 20-200 replications "
+                           "(--precision 10%, at most 200; 0 from the "
+                           "journal)"));
+    free(out);
+    char *ini = slurpf("prec1", "sweep.ini");
+    assert_non_null(strstr(ini, "\nprecision = 0.10000000000000001\n"
+                           "max_replications = 200\n"));
+    free(ini);
+    /* Resumed with three points kept: the same rows. */
+    assert_int_equal(sh("cd '%s/prec3' && head -n 4 sweep.journal >j && "
+                        "mv j sweep.journal && rm sweep.csv", tmp), 0);
+    snprintf(opts, sizeof opts, "%s -j 2 --resume", p);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec3", opts), 0);
+    assert_same_csv("prec1", "prec3");
+    /* Another precision is another sweep; the cap needs --precision. */
+    assert_int_equal(sweep("sweep_tiny.ini", "prec3",
+                           "--precision 5% --max-replications 200 --resume"),
+                     2);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec4",
+                           "--max-replications 200"), 2);
+    char *err = slurpf("prec4.err", NULL);
+    assert_string_equal(err, "salescap: sweep: --max-replications goes with "
+                        "--precision (without it, -n sets the "
+                        "replications)\n");
+    free(err);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec4", "--precision 1.5"), 2);
+    err = slurpf("prec4.err", NULL);
+    assert_string_equal(err, "salescap: --precision (a fraction below 1: 2% "
+                        "or 0.02): invalid value '1.5'\n");
+    free(err);
+}
+
 /* `salescap sweep ARGS --no-plot` fails with status 2 and stderr want. */
 static void merge_refused(const char *args, const char *want)
 {
@@ -669,6 +808,40 @@ static void test_resume_after_sigint(void **state)
     interrupt_and_resume(SIGINT, "sigint");
 }
 
+/* SIGKILL at any moment (before the journal exists, as it starts,
+ * part-way, near the end) and --resume: the same sweep.csv, every point
+ * in the journal once. A journal cut inside its first line counts as
+ * empty. */
+static void test_kill_anywhere(void **state)
+{
+    (void)state;
+    static const long delay_ms[] = {0, 3, 15, 60, 200, 450};
+    assert_int_equal(sweep("sweep_slow.ini", "straight2", "-j 1"), 0);
+    for (size_t i = 0; i < sizeof delay_ms / sizeof delay_ms[0]; i++) {
+        char out[32];
+        snprintf(out, sizeof out, "anywhere%zu", i);
+        pid_t pid = start_slow(out);
+        struct timespec ts = {0, delay_ms[i] * 1000000L};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        assert_int_equal(waitpid(pid, NULL, 0), pid);
+        assert_int_equal(sweep("sweep_slow.ini", out, "-j 2 --resume"), 0);
+        char *j = slurpf(out, "sweep.journal");
+        assert_int_equal(count_lines(j), 1 + 8);
+        assert_points_once(j, 8);
+        free(j);
+        assert_same_csv("straight2", out);
+    }
+    assert_int_equal(sh("cd '%s/anywhere0' && head -c 20 sweep.journal >j "
+                        "&& mv j sweep.journal && rm sweep.csv", tmp), 0);
+    assert_int_equal(sweep("sweep_slow.ini", "anywhere0", "-j 2 --resume"),
+                     0);
+    assert_same_csv("straight2", "anywhere0");
+    char *log = slurpf_ext("anywhere0", ".out");
+    assert_non_null(strstr(log, "(0 from the journal)"));
+    free(log);
+}
+
 /* A torn last line (a crash mid-write) is dropped; another sweep's
  * journal is refused. */
 static void test_journal_checks(void **state)
@@ -686,8 +859,8 @@ static void test_journal_checks(void **state)
     assert_same_csv("ref", "torn");
     /* The same sweep reached by another path resumes: nothing to redo. */
     assert_int_equal(sh("cd " DATA " && '%s' sweep sweep_tiny.ini -o "
-                        "'%s/torn' --resume --no-plot >'%s/torn2.out'",
-                        bin(), tmp, tmp), 0);
+                        "'%s/torn' --resume --no-plot >'%s/torn2.out' "
+                        "2>/dev/null", bin(), tmp, tmp), 0);
     char *out = slurpf("torn2.out", NULL);
     assert_non_null(strstr(out, "(6 from the journal); 0 simulated"));
     free(out);
@@ -697,8 +870,9 @@ static void test_journal_checks(void **state)
                            "another sweep"));
     free(err);
     /* An edited summary would go into sweep.csv as it is: refused. */
-    assert_int_equal(sh("cd '%s/torn' && sed '3s/,[^,]*$/,9e999/' "
-                        "sweep.journal >j && mv j sweep.journal", tmp), 0);
+    assert_int_equal(sh("cd '%s/torn' && sed '3s/,[^,]*,\\([^,]*\\)$/,9e999,"
+                        "\\1/' sweep.journal >j && mv j sweep.journal", tmp),
+                     0);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "--resume"), 2);
     err = slurpf("torn.err", NULL);
     assert_non_null(strstr(err, "/torn/sweep.journal:3: summary field 11 is "
@@ -718,10 +892,12 @@ static void test_progress_on_stderr(void **state)
     assert_non_null(strstr(err, "sweep: 6/6 points, "));
     free(out);
     free(err);
-    /* Not a terminal and no --progress: at most a line a minute. */
+    /* Not a terminal and no --progress: at most a line a minute, after
+     * the note on baselines, once. */
     assert_int_equal(sweep("sweep_tiny.ini", "quiet", "-j 2"), 0);
     err = slurpf("quiet.err", NULL);
-    assert_string_equal(err, "");
+    assert_string_equal(err, "salescap: sales.reps changes the baseline: 2 "
+                        "baselines\n");
     free(err);
 }
 
@@ -781,6 +957,51 @@ static void test_charts(void **state)
                         "--plots '%s/p9' 2>/dev/null", bin(), tmp, tmp), 1);
 }
 
+/* A sweep larger than the printed table: the ten highest and lowest
+ * means instead, as in sweep.csv; a heatmap too dense for numbers in
+ * its cells draws colours alone, with every other tick label. */
+static void test_large_sweep(void **state)
+{
+    (void)state;
+    int plot = sh("command -v gnuplot >/dev/null") == 0;
+    char opts[256];
+    snprintf(opts, sizeof opts, "-j 2 --plots '%s/widep' --format svg%s",
+             tmp, plot ? "" : " --no-plot");
+    assert_int_equal(sh("'%s' sweep " DATA "sweep_wide.ini -o '%s/wide' %s "
+                        ">'%s/wide.out' 2>/dev/null", bin(), tmp, opts, tmp),
+                     0);
+    char *out = slurpf("wide.out", NULL);
+    assert_non_null(strstr(out, "The 10 highest means of 259 points:\n"
+                           "pull.ops_efficiency  pull.weeks     mean"));
+    assert_non_null(strstr(out, "\n\nThe 10 lowest means of 259 points:"));
+    /* The highest mean is the largest of sweep.csv's, with its keys. */
+    struct csv c = {0};
+    struct err e = {0};
+    char path[256], want[256], money[64];
+    snprintf(path, sizeof path, "%s/wide/sweep.csv", tmp);
+    if (csv_read(&c, path, &e) != 0)
+        fail_msg("%s", e.msg);
+    size_t best = 0;
+    int cm = csv_col(&c, "mean");
+    for (size_t r = 1; r < c.nrows; r++)
+        if (atof(csv_get(&c, r, cm)) > atof(csv_get(&c, best, cm)))
+            best = r;
+    output_money(money, sizeof money, atof(csv_get(&c, best, cm)));
+    snprintf(want, sizeof want, "%19s  %10s  %7s", csv_get(&c, best, 0),
+             csv_get(&c, best, 1), money);
+    char *first = strchr(strchr(out, '\n') + 1, '\n') + 1;
+    assert_int_equal(strncmp(first, want, strlen(want)), 0);
+    csv_destroy(&c);
+    free(out);
+    if (!plot)
+        return;
+    char *gp = slurpf("widep", "sweep.gp");
+    assert_null(strstr(gp, "with labels"));
+    assert_non_null(strstr(gp, "set xtics ('0.1' 0, '0.15' 2, '0.2' 4,"));
+    assert_non_null(strstr(gp, "set ytics ('0' 0, '1' 1, '2' 2,"));
+    free(gp);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -794,12 +1015,16 @@ int main(void)
         cmocka_unit_test(test_big_seeds),
         cmocka_unit_test(test_bad_file_exit),
         cmocka_unit_test(test_jobs_identical),
+        cmocka_unit_test(test_shared_baselines),
+        cmocka_unit_test(test_precision),
         cmocka_unit_test(test_shards_merge),
         cmocka_unit_test(test_resume_after_kill),
         cmocka_unit_test(test_resume_after_sigint),
+        cmocka_unit_test(test_kill_anywhere),
         cmocka_unit_test(test_journal_checks),
         cmocka_unit_test(test_progress_on_stderr),
         cmocka_unit_test(test_charts),
+        cmocka_unit_test(test_large_sweep),
     };
     return cmocka_run_group_tests_name("sweep", tests, setup, teardown);
 }
