@@ -133,7 +133,7 @@ for case in $cases; do
     rm -rf "$r" && mkdir -p "$r" && tar -C "$r" -xzf "$dir/base.tar.gz" ||
         die "cannot unpack the base into $r"
     cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
-    case $case in root) u=root ;; *) u=newcomer ;; esac
+    case $case in user) u=newcomer ;; *) u=root ;; esac
     if [ "$u" = root ]; then home=$r/root; else home=$r/home/$u; fi
     cp "$dir/salescap.bundle" "$r/tmp/salescap.bundle"
     chroot "$r" su -s /bin/sh "$u" -c 'cd && git -c advice.detachedHead=false clone -q /tmp/salescap.bundle salescap' ||
