@@ -101,10 +101,10 @@ static void test_conservation(void **state)
 
 /* The [start] of these tests: ops work waiting and in hand (of both
  * kinds), and open deals in two stages, aged. */
-#define START_OVERRIDES                                                      \
-    "start.onboardings_waiting=19", "start.onboardings_in_progress=3",      \
-        "start.tickets_waiting=25", "start.tickets_in_progress=1",           \
-        "start.open.discovery=60", "start.open.negotiation=17",             \
+#define START_OVERRIDES                                                     \
+    "start.onboardings_waiting=19", "start.onboardings_in_progress=3",     \
+        "start.tickets_waiting=25", "start.tickets_in_progress=1",          \
+        "start.open.discovery=60", "start.open.negotiation=17",            \
         "start.open_age_days=52"
 
 /* Work placed at the start is finished, waiting or in hand at the end,
@@ -116,7 +116,8 @@ static void test_start_conservation(void **state)
     (void)state;
     for (int v = 0; v < 2; v++) {
         struct params p;
-        load(&p, "scenarios/pull_two_weeks.ini", "simulation.horizon_weeks=52",
+        load(&p, "scenarios/pull_two_weeks.ini",
+             "simulation.horizon_weeks=52",
              v ? "simulation.warmup_weeks=0" : "simulation.warmup_weeks=4",
              "sales.attrition_per_year=0.3",
              "operations.attrition_per_year=0.3", START_OVERRIDES, NULL);
