@@ -21,6 +21,8 @@
  * Little's-law tests check. Hours are clock hours. */
 struct model_totals {
     double opps_created, opps_won, opps_lost, opps_cold, opps_open;
+    double opps_start;         /* open at time 0 ([start]): opps_start +
+                                * opps_created = won + lost + cold + open */
     double pipeline_area;      /* integral of open opportunities, opp-days */
     double pipeline_days;      /* summed time in pipeline of closed opps */
     double rep_hours_available;

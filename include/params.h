@@ -33,7 +33,7 @@ enum revenue_start {
 
 /* [simulation] */
 struct sim_params {
-    int warmup_weeks;        /* 26; >= 1 */
+    int warmup_weeks;        /* 26; >= 0 */
     int horizon_weeks;       /* 104; >= 1 */
     int replications;        /* 200; >= 1 */
     uint64_t seed;           /* 42 */
@@ -70,6 +70,7 @@ struct stage_params {
     struct dist buyer_days;    /* calendar time with the buyer */
     struct dist patience_days; /* longest wait for the rep before going cold */
     double advance;            /* probability of passing, before effectiveness */
+    int open_start;            /* [start] open.NAME: open deals at time 0 */
 };
 
 /* [operations] */
@@ -104,6 +105,18 @@ struct clients_params {
 struct market_params {
     double delay_sensitivity;          /* 0 turns the loop off */
     double reputation_smoothing_weeks; /* how slowly the market notices */
+};
+
+/* [start]: the work in progress and waiting at time 0 (the start of
+ * warm-up; with warmup_weeks = 0, reported week 0: "today"). The open
+ * pipeline per stage is struct stage_params' open_start. */
+struct start_params {
+    int onboardings_waiting;     /* won deals whose onboarding waits */
+    int onboardings_in_progress; /* ... in an ops person's hands */
+    int tickets_waiting;         /* tickets of the initial clients */
+    int tickets_in_progress;
+    double open_age_days;        /* mean age of the open deals (0: new) */
+    int given;                   /* a [start] section or key exists */
 };
 
 /* A one-off amount: money, or a share of a role's annual cost. */
@@ -296,6 +309,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct start_params start;
     struct cost_params costs;
     struct decision_params decision;
     struct targets_params targets;

@@ -216,12 +216,16 @@ fail:
  * file schedules is part of the experiment, not a start-up transient).
  * A truncation short of the largest MSER-5 considers suggests a longer
  * warm-up; the largest means the series drifts all along, which no
- * warm-up removes: said once, as a note. */
+ * warm-up removes: said once, as a note. A run that starts from a
+ * [start] with no warm-up begins at "today" on purpose: how it moves
+ * from there is the forecast, not a transient to cut. */
 static void warmup_check(const struct params *p, const struct run_result *r,
                          int quiet)
 {
     struct acc *series[2] = {r->warm_revenue, r->warm_backlog};
     const char *names[2] = {"revenue", "ops backlog"};
+    if (p->start.given && p->sim.warmup_weeks == 0)
+        return;
     int n = r->weeks_total;
     if (p->ops.incident_week >= 0 && p->ops.incident_tickets > 0 &&
         p->sim.warmup_weeks + p->ops.incident_week < n)

@@ -62,10 +62,15 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, costs, decision), then the templates. */
+ * support, clients, market, start, costs, targets, decision), then the
+ * templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
-    cfgk_support, cfgk_clients, cfgk_market, cfgk_costs, cfgk_targets,
-    cfgk_decision, cfgk_stage, cfgk_scenario;
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_start, cfgk_costs,
+    cfgk_targets, cfgk_decision, cfgk_stage, cfgk_scenario;
+
+/* [start] open.STAGE: its offset is in struct stage_params; its key, as
+ * written, is "open." and a stage's name. */
+extern const struct cfgk cfgk_start_open;
 
 /* The keys of intervention type t. */
 const struct cfgk_table *cfgk_iv(enum iv_type t);

@@ -60,7 +60,7 @@ static const char *const role_names[] = {"sales", "ops", "support", NULL};
 /* ------------------------------------------------------------ sections */
 
 static const struct cfgk simulation_keys[] = {
-    K_INT("warmup_weeks", "26", 1, 5200, 0, struct sim_params, warmup_weeks,
+    K_INT("warmup_weeks", "26", 0, 5200, 0, struct sim_params, warmup_weeks,
           "weeks simulated before the reported horizon (not reported)"),
     K_INT("horizon_weeks", "104", 1, 5200, 0, struct sim_params,
           horizon_weeks, "reported weeks; week 0 is the first"),
@@ -186,6 +186,33 @@ static const struct cfgk market_keys[] = {
           "weeks over which the market notices delivery delay"),
 };
 
+/* [start]: work placed at time 0 (docs/model.md, "Starting state"). The
+ * open pipeline is one key per stage, open.STAGE, parsed by
+ * cfgk_start_open into struct stage_params. */
+static const struct cfgk start_keys[] = {
+    K_INT("onboardings_waiting", "0", 0, CLIENTS_MAX, 0, struct start_params,
+          onboardings_waiting,
+          "won deals whose onboarding waits in the ops backlog at the start"),
+    K_INT("onboardings_in_progress", "0", 0, PEOPLE_MAX, 0,
+          struct start_params, onboardings_in_progress,
+          "onboardings in an ops person's hands at the start (at most "
+          "[operations] staff, with tickets_in_progress)"),
+    K_INT("tickets_waiting", "0", 0, CLIENTS_MAX, 0, struct start_params,
+          tickets_waiting,
+          "tickets of the initial clients waiting at the start"),
+    K_INT("tickets_in_progress", "0", 0, PEOPLE_MAX, 0, struct start_params,
+          tickets_in_progress,
+          "tickets in an ops person's hands at the start"),
+    K_DBL("open_age_days", "0", 0, NOMAX, 0, struct start_params,
+          open_age_days,
+          "mean age of the open deals at the start, days (0: created then)"),
+};
+
+const struct cfgk cfgk_start_open = K_INT(
+    "open.STAGE", "0", 0, CLIENTS_MAX, 0, struct stage_params, open_start,
+    "open deals in stage STAGE at the start, with their buyer, spread over "
+    "the reps");
+
 /* Defaults: docs/calibration.md, "Costs", gives the source of each. */
 static const struct cfgk costs_keys[] = {
     K_DBL("rep_per_year", "110000", 0, NOMAX, 0, struct cost_params,
@@ -270,6 +297,7 @@ const struct cfgk_table cfgk_operations = TABLE("operations", operations_keys);
 const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
+const struct cfgk_table cfgk_start = TABLE("start", start_keys);
 const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
@@ -292,6 +320,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->market;
     if (t == &cfgk_costs)
         return &p->costs;
+    if (t == &cfgk_start)
+        return &p->start;
     if (t == &cfgk_decision)
         return &p->decision;
     if (t == &cfgk_targets)

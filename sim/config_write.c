@@ -113,6 +113,23 @@ static void put_targets(const struct writer *w, struct params *p)
     }
 }
 
+/* [start]: only when the files have one, so a file without it writes
+ * what it wrote before; open.STAGE for each stage with open deals. */
+static void put_start(const struct writer *w, struct params *p)
+{
+    char value[VALUE_MAX], key[160];
+    if (!p->start.given)
+        return;
+    put_fixed(w, &cfgk_start, p);
+    for (size_t i = 0; i < p->n_stages; i++) {
+        if (!p->stages[i].open_start)
+            continue;
+        cfgk_format(&cfgk_start_open, &p->stages[i], value, sizeof value);
+        snprintf(key, sizeof key, "open.%s", p->stages[i].name);
+        put_line(w, cfgk_start.name, key, value, 0);
+    }
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -154,6 +171,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
+    put_start(&w, mp);
     put_fixed(&w, &cfgk_costs, mp);
     put_targets(&w, mp);
     put_fixed(&w, &cfgk_decision, mp);
@@ -248,16 +266,20 @@ int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
-        &cfgk_targets,    &cfgk_decision,
+        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
+        &cfgk_costs,      &cfgk_targets, &cfgk_decision,
         &cfgk_scenario,
     };
+    const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};
     char prefix[64];
     fputs("| section | key | default | values | meaning |\n"
           "| --- | --- | --- | --- | --- |\n",
           out);
-    for (size_t i = 0; i < sizeof model / sizeof model[0]; i++)
+    for (size_t i = 0; i < sizeof model / sizeof model[0]; i++) {
         ref_table(out, model[i]->name, model[i], "");
+        if (model[i] == &cfgk_start)
+            ref_table(out, open.name, &open, "");
+    }
     for (int t = 0; t < IV_TYPE_COUNT; t++) {
         const struct cfgk_table *tt = cfgk_iv((enum iv_type)t);
         snprintf(prefix, sizeof prefix, "%s.", tt->name);

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define WRAP 76
 #define NAME_MAX_BYTES 40
@@ -261,14 +262,30 @@ static void write_stages(FILE *out, const struct crm_estimates *est)
                 spec(&est->close, sp, sizeof sp));
 }
 
+/* The model stage an open deal of the export is placed in: the one its
+ * stage is named after (a round trip of salescap's own trace, whose
+ * stages these are), else 'pursue': a client's stage names are not the
+ * model's, and the model's 'close' holds only deals that will be won. */
+static int model_stage(const struct crm_estimates *est, const char *stage)
+{
+    return !est->one_stage && !strcasecmp(stage, "close");
+}
+
 static void write_start(FILE *out, const struct crm_export *x,
                         const struct crm_estimates *est)
 {
     char nm[NAME_MAX_BYTES + 8], a[32], b[32];
+    size_t n[2] = {0, 0};
+    for (size_t i = 0; i < x->n_deals; i++)
+        if (x->deals[i].outcome == CRM_OPEN)
+            n[model_stage(est, x->deals[i].stage)]++;
     fprintf(out, "\n");
     comment(out, "The open pipeline at the export date, as the starting "
-            "state a run could begin from (comments until the model has "
-            "one): %s deals, $%s, mean age %.1f days.",
+            "state: %s deals, $%s, mean age %.1f days. With "
+            "[simulation] warmup_weeks = 0 a run begins at the export "
+            "date. Each deal is placed with its buyer in the stage below, "
+            "spread over the reps in turn, its age drawn around the mean "
+            "(docs/model.md, \"Starting state\").",
             count((double)est->n_open, a, sizeof a),
             count(est->open_value, b, sizeof b), est->open_age_days);
     comment(out, "  rep: open deals, value, mean age in days");
@@ -280,7 +297,7 @@ static void write_start(FILE *out, const struct crm_export *x,
                     count(r->open_value, a, sizeof a), r->open_age_days);
     }
     /* By stage: the distinct stage names of the open deals. */
-    comment(out, "  stage: open deals");
+    comment(out, "  export stage: open deals, and the model's stage");
     for (size_t i = 0; i < x->n_deals; i++) {
         const struct crm_deal *d = &x->deals[i];
         size_t k = 0, seen = 0;
@@ -294,8 +311,19 @@ static void write_start(FILE *out, const struct crm_export *x,
         for (size_t j = i; j < x->n_deals; j++)
             k += x->deals[j].outcome == CRM_OPEN &&
                  !strcmp(x->deals[j].stage, d->stage);
-        comment(out, "  %s: %zu", clean(d->stage, nm, NAME_MAX_BYTES), k);
+        comment(out, "  %s: %zu, %s", clean(d->stage, nm, NAME_MAX_BYTES), k,
+                model_stage(est, d->stage) ? "close" : "pursue");
     }
+    comment(out, "The export's own stages are not the model's: a deal goes "
+            "to the model's stage of its name, else to 'pursue' ('close' "
+            "holds only deals that will be won). An opportunity export "
+            "holds no ops work: add onboardings_waiting, "
+            "onboardings_in_progress, tickets_waiting and "
+            "tickets_in_progress by hand.");
+    fprintf(out, "[start]\nopen_age_days = %s\nopen.pursue = %zu\n",
+            num(est->open_age_days, a, sizeof a), n[0]);
+    if (!est->one_stage)
+        fprintf(out, "open.close = %zu\n", n[1]);
 }
 
 static void write_quality(FILE *out, const struct crm_export *x)

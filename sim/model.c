@@ -272,7 +272,10 @@ static int model_populate(struct model *m)
         if (ops_new_client(m, owner, key, value, 1, -age) != 0)
             return -1;
     }
-    return 0;
+    /* [start]'s work, after the people and clients it belongs to. With
+     * no [start] it draws nothing and pushes no event: a file without
+     * one runs as before, bit for bit. */
+    return ops_start(m) != 0 || sales_start(m) != 0 ? -1 : 0;
 }
 
 static void flush_hours(struct model *m, double *row)

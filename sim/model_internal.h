@@ -58,6 +58,9 @@ enum stream {
     S_STAFF,     /* (role, seat, occupant): departure of ops/support */
     S_INCIDENT,  /* (j): the j-th ticket of the ops incident */
     S_SUPPORT,   /* (i, occupant): departure of support person i */
+    S_START,     /* [start]: (0, j) the j-th open deal, (1, j) onboarding,
+                  * (2, j) ticket: the same in the baseline and every
+                  * scenario */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -332,6 +335,9 @@ int sales_on_rep_done(struct model *m, int32_t r);
 int sales_on_buyer_done(struct model *m, int32_t o);
 int sales_on_patience(struct model *m, int32_t o);
 int sales_add_task(struct model *m, int32_t r, double hours);
+/* Places [start]'s open pipeline at time 0, deal j of all stages (in
+ * stage order) with seat j mod reps, each with its buyer. */
+int sales_start(struct model *m);
 int32_t sales_filled(const struct model *m);
 /* A contractor's seat (contract: the intervention's index) starting now;
  * a contractor does not leave before the contract ends. */
@@ -354,6 +360,11 @@ void ops_vacate(struct model *m, int32_t s);
 int ops_set_server(struct model *m, int32_t s, double rate, double clock);
 int ops_update_staff(struct model *m);
 int ops_rep_server(struct model *m, int32_t r);
+/* Places [start]'s onboardings and tickets at time 0, before tick 0:
+ * the ones in progress in the staff's hands (their work goes on when
+ * tick 0 sets the staff's rates), then the waiting ones in the queues.
+ * The initial clients exist already. */
+int ops_start(struct model *m);
 int ops_on_done(struct model *m, int32_t s);
 int ops_new_client(struct model *m, int32_t owner, uint64_t key,
                    double value, int live, double term_start);

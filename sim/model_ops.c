@@ -504,6 +504,85 @@ int ops_on_anniversary(struct model *m, int32_t c)
     return 0;
 }
 
+/* ---- the starting backlog ([start]) ---------------------------------- */
+
+/* Puts item i, alone in its queue, in the hands of staff seat s at time
+ * 0 with the share `left` of its work still to do. The seat's rate is 0
+ * until tick 0, which schedules the item's end (ops_set_server); the
+ * work done before time 0 is not the model's, so it leaves the hours
+ * that arrived. */
+static void start_in_hand(struct model *m, int32_t s, int32_t i, double left)
+{
+    struct item *it = &m->items[i];
+    struct server *sv = &m->servers[s];
+    assert(queue_of(m, it->kind)->head == i && sv->item == NONE &&
+           sv->rep == NONE && !(sv->rate > 0.0));
+    dequeue(m, queue_of(m, it->kind));
+    m->tot.ops_hours_arrived -= it->hours * (1.0 - left);
+    it->hours *= left;
+    it->started = 1; /* it waited before time 0: no wait is measured */
+    sv->item = i;
+    sv->last_t = m->t;
+    server_sync(m, sv);
+}
+
+/* Onboarding j: a client won before time 0 (value from the deal value,
+ * owner seat j mod reps), its onboarding drawn as any other's, from its
+ * key (S_START, 1, j). */
+static int start_onboarding(struct model *m, uint64_t j, int32_t seat)
+{
+    int reps = P(m)->sales.role.count;
+    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_START), 1), j);
+    rng_reseed(m->rng, key);
+    double value = model_draw(&P(m)->sales.deal_value, m->rng);
+    double left = rng_uniform(m->rng);
+    int32_t owner = reps > 0 ? (int32_t)(j % (uint64_t)reps) : NONE;
+    if (ops_new_client(m, owner, key, value, 0, m->t) != 0)
+        return -1;
+    if (seat != NONE)
+        start_in_hand(m, seat, m->q_onb.tail, left);
+    return 0;
+}
+
+/* Ticket j, of an initial client drawn at random, from (S_START, 2, j). */
+static int start_ticket(struct model *m, uint64_t j, int32_t seat)
+{
+    const struct params *p = P(m);
+    rng_reseed(m->rng, rng_key(rng_key(rng_key(m->base_key, S_START), 2), j));
+    int32_t c = (int32_t)(rng_uniform(m->rng) * p->clients.initial);
+    double hours = model_draw(&p->ops.ticket_hours, m->rng);
+    double left = rng_uniform(m->rng);
+    assert(c < m->n_clients && m->clients[c].state == CL_LIVE);
+    int32_t i = item_new(m, c, ITEM_TICKET, hours);
+    if (i == NONE)
+        return -1;
+    if (seat != NONE)
+        start_in_hand(m, seat, i, left);
+    return 0;
+}
+
+int ops_start(struct model *m)
+{
+    const struct start_params *st = &P(m)->start;
+    uint64_t onb = 0, tkt = 0;
+    int32_t seat = 0; /* staff seats are servers 0 .. staff - 1 here */
+    /* Assumption: an item in hand has a uniform share of its drawn work
+     * left (met at a random point of its service). */
+    for (int k = 0; k < st->onboardings_in_progress; k++)
+        if (start_onboarding(m, onb++, seat++) != 0)
+            return -1;
+    for (int k = 0; k < st->tickets_in_progress; k++)
+        if (start_ticket(m, tkt++, seat++) != 0)
+            return -1;
+    for (int k = 0; k < st->onboardings_waiting; k++)
+        if (start_onboarding(m, onb++, NONE) != 0)
+            return -1;
+    for (int k = 0; k < st->tickets_waiting; k++)
+        if (start_ticket(m, tkt++, NONE) != 0)
+            return -1;
+    return 0;
+}
+
 /* ---- backlog measures ------------------------------------------------- */
 
 double ops_backlog_hours(const struct model *m)

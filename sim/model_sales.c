@@ -459,6 +459,62 @@ int sales_add_task(struct model *m, int32_t r, double hours)
     return try_serve(m, r);
 }
 
+/* ---- the starting pipeline ([start]) --------------------------------- */
+
+/* Deal j, open in stage st at time 0, with seat j mod reps. Its stream
+ * is (S_START, 0, j): its value, its age and its stage's draws are the
+ * same in the baseline and every scenario. Assumption (docs/model.md,
+ * "Starting state"): the deal is with its buyer, the rep's work of the
+ * stage done, and the buyer's time left is a uniform share of a draw of
+ * the stage's buyer_days, as if the deal were met at a random point of
+ * its stage (length bias and its age are ignored); its age, exponential
+ * of mean open_age_days, dates its creation before time 0. */
+static int start_opp(struct model *m, uint16_t st, uint64_t j)
+{
+    const struct params *p = P(m);
+    int32_t o = opp_alloc(m);
+    if (o == NONE)
+        return -1;
+    struct opp *op = &m->opps[o];
+    op->rep = (int32_t)(j % (uint64_t)p->sales.role.count);
+    op->key = rng_key(rng_key(rng_key(m->base_key, S_START), 0), j);
+    rng_reseed(m->rng, op->key);
+    op->value = model_draw(&p->sales.deal_value, m->rng);
+    double age = p->start.open_age_days > 0.0
+                     ? rng_exponential(m->rng, p->start.open_age_days)
+                     : 0.0;
+    op->created_t = m->t - age;
+    op->stage = st;
+    const struct stage_params *sp = &p->stages[st];
+    /* The stage's draws in stage_begin's order, then the share left. */
+    rng_reseed(m->rng, rng_key(op->key, (uint64_t)st + 1));
+    (void)model_draw(&sp->work_hours, m->rng);
+    double buyer = model_draw(&sp->buyer_days, m->rng);
+    (void)model_draw(&sp->patience_days, m->rng);
+    op->u_advance = rng_uniform(m->rng);
+    double left = rng_uniform(m->rng) * buyer;
+    m->open_opps++;
+    m->open_value += op->value;
+    integ_add(&m->pipeline, m->t, 1.0);
+    m->tot.opps_start += 1.0;
+    op->state = OPP_BUYER;
+    op->gen++;
+    TRACE(m, "opp_start", o, "rep=%d stage=%s age=%.3f buyer_left=%.3f "
+          "value=%.2f", op->rep, sp->name, age, left, op->value);
+    return model_schedule(m, m->t + left, EV_BUYER_DONE, o, op->gen, 0);
+}
+
+int sales_start(struct model *m)
+{
+    const struct params *p = P(m);
+    uint64_t j = 0;
+    for (size_t st = 0; st < p->n_stages; st++)
+        for (int i = 0; i < p->stages[st].open_start; i++)
+            if (start_opp(m, (uint16_t)st, j++) != 0)
+                return -1;
+    return 0;
+}
+
 /* ---- contractors ------------------------------------------------------ */
 
 int sales_add_contractor(struct model *m, int32_t contract,

@@ -30,8 +30,8 @@ struct resolve {
 
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
-    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_costs,
-    &cfgk_targets,    &cfgk_decision,
+    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
+    &cfgk_costs,      &cfgk_targets, &cfgk_decision,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -131,7 +131,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, costs, targets, decision, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, scenario.ID",
         s->name);
 }
 
@@ -253,9 +253,39 @@ static int make_sections(struct resolve *r)
 
 /* ------------------------------------------------------------ model keys */
 
+/* [start] open.STAGE = N: the count goes to the stage it names. */
+static int apply_start_open(struct resolve *r, const struct config_entry *en)
+{
+    const char *name = en->key + 5;
+    struct stage_params *st = find_stage(r->p, name);
+    if (!st) {
+        char list[256];
+        const char *cand[64];
+        size_t k = 0, n = 0;
+        list[0] = '\0';
+        for (size_t i = 0; i < r->p->n_stages && k < sizeof list; i++) {
+            k += (size_t)snprintf(list + k, sizeof list - k, "%s%s",
+                                  i ? ", " : "", r->p->stages[i].name);
+            if (n < 64)
+                cand[n++] = r->p->stages[i].name;
+        }
+        const char *hint = cfgk_suggest(name, cand, n);
+        if (hint)
+            return cfgk_entry_error(r->e, en,
+                                    "[start] %s: no stage '%s'; did you "
+                                    "mean 'open.%s'?", en->key, name, hint);
+        return cfgk_entry_error(r->e, en,
+                                "[start] %s: no stage '%s' (the stages: %s)",
+                                en->key, name, list);
+    }
+    return cfgk_parse_entry(r->e, &cfgk_start_open, en, st);
+}
+
 /* Applies one entry of a model section ([sales], [stage.NAME] ...). */
 static int apply_model_entry(struct resolve *r, const struct config_entry *en)
 {
+    if (!strcmp(en->section, "start") && !strncmp(en->key, "open.", 5))
+        return apply_start_open(r, en);
     const struct cfgk_table *t = fixed_table(en->section);
     void *base = t ? cfgk_section_base(t, r->p) : NULL;
     if (!t) {
@@ -305,9 +335,55 @@ static int check_incident(struct resolve *r)
         h && !strcmp(h->file, "--set") ? ", set by --set" : "");
 }
 
+/* [start]: work in hand needs hands; tickets and deals need someone to
+ * belong to. */
+static int check_start(struct resolve *r)
+{
+    struct params *p = r->p;
+    const struct start_params *s = &p->start;
+    for (size_t i = 0; i < r->cfg->n_sections; i++)
+        p->start.given |= !strcmp(r->cfg->sections[i].name, "start");
+    int hands = s->onboardings_in_progress + s->tickets_in_progress;
+    if (hands > p->ops.role.count) {
+        const struct config_entry *en =
+            later(config_find(r->cfg, "start", "onboardings_in_progress"),
+                  config_find(r->cfg, "start", "tickets_in_progress"));
+        assert(en);
+        return cfgk_entry_error(
+            r->e, en,
+            "[start] onboardings_in_progress + tickets_in_progress = %d + "
+            "%d = %d is more than the %d [operations] staff can hold (one "
+            "item each)", s->onboardings_in_progress, s->tickets_in_progress,
+            hands, p->ops.role.count);
+    }
+    if (s->tickets_waiting + s->tickets_in_progress > 0 &&
+        p->clients.initial == 0) {
+        const struct config_entry *en =
+            later(config_find(r->cfg, "start", "tickets_waiting"),
+                  config_find(r->cfg, "start", "tickets_in_progress"));
+        assert(en);
+        return cfgk_entry_error(r->e, en,
+                                "[start] tickets need clients to raise them, "
+                                "and [clients] initial is 0");
+    }
+    for (size_t i = 0; i < p->n_stages; i++) {
+        if (p->stages[i].open_start == 0 || p->sales.role.count > 0)
+            continue;
+        char key[128];
+        snprintf(key, sizeof key, "open.%s", p->stages[i].name);
+        const struct config_entry *en = config_find(r->cfg, "start", key);
+        assert(en);
+        return cfgk_entry_error(r->e, en,
+                                "[start] %s = %d needs reps to hold the "
+                                "deals, and [sales] reps is 0", key,
+                                p->stages[i].open_start);
+    }
+    return 0;
+}
+
 static int check_model(struct resolve *r)
 {
-    if (check_incident(r))
+    if (check_incident(r) || check_start(r))
         return -1;
     const struct sales_params *s = &r->p->sales;
     double sum = s->prospecting_share + s->admin_share;

@@ -124,6 +124,7 @@ static const struct bad_case bad_cases[] = {
     {"bad_unknown_section_far.ini",
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
+       "start, "
        "costs, targets, decision, scenario.ID"},
     {"bad_targets_percent.ini",
      D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
@@ -292,6 +293,28 @@ static const struct bad_case bad_cases[] = {
     {"bad_baseline_id.ini",
      D "bad_baseline_id.ini:1: [scenario.baseline]: the ID 'baseline' (in any "
        "case) is reserved for the run without interventions"},
+    {"bad_start_negative.ini",
+     D "bad_start_negative.ini:3: [start] tickets_waiting = -3 must be in "
+       "[0, 1000000]"},
+    {"bad_start_open_fraction.ini",
+     D "bad_start_open_fraction.ini:3: [start] open.qualify: expected a "
+       "whole number, got '1.5'"},
+    {"bad_start_stage.ini",
+     D "bad_start_stage.ini:4: [start] open.proposl: no stage 'proposl'; "
+       "did you mean 'open.proposal'?"},
+    {"bad_start_stage_far.ini",
+     D "bad_start_stage_far.ini:2: [start] open.pitch: no stage 'pitch' "
+       "(the stages: qualify, discovery, proposal, negotiation)"},
+    {"bad_start_in_progress.ini",
+     D "bad_start_in_progress.ini:6: [start] onboardings_in_progress + "
+       "tickets_in_progress = 2 + 1 = 3 is more than the 2 [operations] "
+       "staff can hold (one item each)"},
+    {"bad_start_tickets.ini",
+     D "bad_start_tickets.ini:5: [start] tickets need clients to raise "
+       "them, and [clients] initial is 0"},
+    {"bad_start_reps.ini",
+     D "bad_start_reps.ini:5: [start] open.proposal = 5 needs reps to hold "
+       "the deals, and [sales] reps is 0"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

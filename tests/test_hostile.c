@@ -445,7 +445,8 @@ static void test_hostile_sets(void **state)
          "range for sampling"},
         {"nosuchsection.key=1",
          "--set: unknown section [nosuchsection]; known: simulation, sales, "
-         "stage.NAME, operations, support, clients, market, costs, targets, "
+         "stage.NAME, operations, support, clients, market, start, costs, "
+         "targets, "
          "decision, "
          "scenario.ID"},
         {"=1", "--set '=1': expected SECTION.KEY=VALUE (no '.' between "

@@ -185,7 +185,10 @@ static void check_totals(const struct params *p, const double *raw,
                          const struct model_totals *t, const char *what)
 {
     int weeks = p->sim.warmup_weeks + p->sim.horizon_weeks;
-    double sum[M_COUNT] = {0}, pipe = 0.0, clients = p->clients.initial;
+    /* [start]'s open deals and onboarding clients are there at time 0. */
+    double sum[M_COUNT] = {0}, pipe = t->opps_start,
+           clients = p->clients.initial + p->start.onboardings_waiting +
+                     p->start.onboardings_in_progress;
     for (int w = 0; w < weeks; w++) {
         const double *row = raw + (size_t)w * RAW_COUNT;
         check_row(p, row, w, &pipe, &clients, what);
@@ -225,16 +228,23 @@ static void check_totals(const struct params *p, const double *raw,
                  "hours available", what, t->rep_hours_available);
 }
 
-/* Every scenario of the flagship, as it is and with attrition (seats
- * empty and refilled, new reps ramping). */
+/* Every scenario of the flagship, as it is, with attrition (seats
+ * empty and refilled, new reps ramping) and starting from a [start] at
+ * "today" (its deals and clients counted like any others). */
 static void test_rows_match_totals(void **state)
 {
     (void)state;
     const char *const attrition[] = {"sales.attrition_per_year=0.4",
                                      "operations.attrition_per_year=0.3",
                                      NULL};
-    const char *const *variants[] = {NULL, attrition};
-    for (int v = 0; v < 2; v++) {
+    const char *const start[] = {
+        "simulation.warmup_weeks=0", "start.onboardings_waiting=19",
+        "start.onboardings_in_progress=4", "start.tickets_waiting=12",
+        "start.tickets_in_progress=0", "start.open.proposal=50",
+        "start.open.qualify=20", "start.open_age_days=52", NULL};
+    const char *const *variants[] = {NULL, attrition, start};
+    static const char *const names[] = {"", " (attrition)", " ([start])"};
+    for (int v = 0; v < 3; v++) {
         struct config cfg;
         struct params p;
         struct err e = {0};
@@ -250,11 +260,13 @@ static void test_rows_match_totals(void **state)
                 struct model_totals t;
                 char what[128];
                 snprintf(what, sizeof what, "%s%s, replication %d",
-                         scen_id(&p, s + 1), v ? " (attrition)" : "",
-                         (int)r);
+                         scen_id(&p, s + 1), names[v], (int)r);
                 if (model_run(m, s, r, raw, &t, &e) != 0)
                     fail_msg("%s: %s", what, e.msg);
                 check_totals(&p, raw, &t, what);
+                if (v == 2 && t.opps_start != 70.0)
+                    fail_msg("%s: %g deals open at the start, not 70", what,
+                             t.opps_start);
             }
         free(raw);
         model_free(m);

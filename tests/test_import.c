@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "crm.h"
 #include "robust_util.h"
 
@@ -481,7 +482,8 @@ static void test_written_ini(void **state)
         "\nwon_cycle_days = ", "\nopen_opportunities_per_rep = ",
         "\nopportunities_per_rep_week = ", "\nbookings_per_quarter = ",
         " won of ", "What the window biases", "Data quality: ",
-        "open pipeline at the export date"};
+        "open pipeline at the export date", "\n[start]\nopen_age_days = ",
+        "\nopen.pursue = "};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         if (!strstr(text, want[i]))
             print_error("missing '%s'\n", want[i]);
@@ -516,6 +518,107 @@ static void test_written_ini(void **state)
         print_error("%s", r.err);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
+    free(text);
+    ru_rmdir(dir);
+}
+
+/* The open deals of a plain export (id,owner,created,closed,stage,amount,
+ * no quoted commas) in stage `stage`, or in any stage when NULL. */
+static size_t open_in_export(const char *text, const char *stage)
+{
+    size_t n = 0;
+    for (const char *p = strchr(text, '\n'); p && p[1];
+         p = strchr(p + 1, '\n')) {
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(p + 1, "\n"),
+                 p + 1);
+        char *f[6] = {line};
+        for (int i = 1; i < 6 && f[i - 1]; i++) {
+            char *c = strchr(f[i - 1], ',');
+            f[i] = c ? (*c = '\0', c + 1) : NULL;
+        }
+        if (f[5] && !*f[3] && (!stage || !strcmp(f[4], stage)))
+            n++;
+    }
+    return n;
+}
+
+/* The [start] open.NAME of the written model's stage NAME. */
+static int written_open(const struct params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (!strcmp(p->stages[i].name, name))
+            return p->stages[i].open_start;
+    fail_msg("no stage %s in the written model", name);
+    return -1;
+}
+
+/* Import writes the open pipeline as a [start] that check accepts and
+ * that holds every open deal of the export: with the export's stage
+ * names, which are not the model's, all in 'pursue'; with the open deals
+ * of one stage renamed 'Close' (any case), those in 'close'. */
+static void test_import_start(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256], csv[300], ini[300];
+    ru_mkdtemp(dir, sizeof dir, "start");
+    ru_fmt(csv, sizeof csv, "%s/export.csv", dir);
+    ru_fmt(ini, sizeof ini, "%s/company.ini", dir);
+    const char *targs[] = {"trace", D "roundtrip.ini", "--seed", "1", "--crm",
+                           "plain", "-o", csv, NULL};
+    struct proc r = ru_run(targs, 120.0);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    size_t len;
+    char *text = ru_read_file(csv, &len);
+    assert_non_null(text);
+    size_t n_open = open_in_export(text, NULL);
+    size_t n_b = open_in_export(text, "b");
+    assert_true(n_open > 100 && n_b > 50 && n_b < n_open);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            /* The open deals of stage b (closed blank) go to "Close". */
+            FILE *f = fopen(csv, "w");
+            assert_non_null(f);
+            for (char *p = text, *nl; *p; p = nl + 1) {
+                nl = strchr(p, '\n');
+                char *b = strstr(p, ",,b,");
+                if (b && b < nl) {
+                    fprintf(f, "%.*s,,Close,%.*s\n", (int)(b - p), p,
+                            (int)(nl - b - 4), b + 4);
+                } else {
+                    fprintf(f, "%.*s\n", (int)(nl - p), p);
+                }
+            }
+            fclose(f);
+        }
+        const char *iargs[] = {csv, NULL};
+        r = import(iargs, ini);
+        assert_int_equal(r.status, 0);
+        ru_proc_free(&r);
+        const char *cargs[] = {"check", ini, NULL};
+        r = ru_run(cargs, 60.0);
+        if (r.status != 0)
+            print_error("%s", r.err);
+        assert_int_equal(r.status, 0);
+        ru_proc_free(&r);
+        struct config cfg = {0};
+        struct params p;
+        struct err e = {0};
+        assert_int_equal(config_load(&cfg, ini, &e), 0);
+        if (config_resolve(&cfg, &p, &e) != 0)
+            fail_msg("%s", e.msg);
+        assert_true(p.start.given && p.start.open_age_days > 0);
+        int n_pursue = written_open(&p, "pursue");
+        int n_close = written_open(&p, "close");
+        print_message("export: %zu open (%zu in b); [start]: pursue %d, "
+                      "close %d\n", n_open, n_b, n_pursue, n_close);
+        assert_int_equal(n_pursue + n_close, (int)n_open);
+        assert_int_equal(n_close, pass ? (int)n_b : 0);
+        params_destroy(&p);
+        config_destroy(&cfg);
+    }
     free(text);
     ru_rmdir(dir);
 }
@@ -594,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_written_ini),
         cmocka_unit_test(test_trace_crm_options),
         cmocka_unit_test(test_client_export_current),
+        cmocka_unit_test(test_import_start),
     };
 #define N_UNITS (sizeof units / sizeof units[0])
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])

@@ -61,7 +61,7 @@ static double reported(const struct params *p, const double *raw, int m)
 static void check_conservation(const struct model_totals *t)
 {
     assert_true(t->opps_created > 0);
-    assert_close(t->opps_created,
+    assert_close(t->opps_start + t->opps_created,
                         t->opps_won + t->opps_lost + t->opps_cold +
                             t->opps_open,
                         1e-9);
@@ -97,6 +97,160 @@ static void test_conservation(void **state)
     free(raw);
     model_free(m);
     params_destroy(&p);
+}
+
+/* The [start] of these tests: ops work waiting and in hand (of both
+ * kinds), and open deals in two stages, aged. */
+#define START_OVERRIDES                                                     \
+    "start.onboardings_waiting=19", "start.onboardings_in_progress=3",     \
+        "start.tickets_waiting=25", "start.tickets_in_progress=1",          \
+        "start.open.discovery=60", "start.open.negotiation=17",            \
+        "start.open_age_days=52"
+
+/* Work placed at the start is finished, waiting or in hand at the end,
+ * never lost or counted twice: deals (every one closes or stays open) and
+ * the ops backlog's items and hours, in the baseline and every scenario,
+ * with and without a warm-up, people leaving and coming back. */
+static void test_start_conservation(void **state)
+{
+    (void)state;
+    for (int v = 0; v < 2; v++) {
+        struct params p;
+        load(&p, "scenarios/pull_two_weeks.ini",
+             "simulation.horizon_weeks=52",
+             v ? "simulation.warmup_weeks=0" : "simulation.warmup_weeks=4",
+             "sales.attrition_per_year=0.3",
+             "operations.attrition_per_year=0.3", START_OVERRIDES, NULL);
+        struct err e = {0};
+        struct model *m = model_alloc(&p, &e);
+        double *raw = raw_alloc(&p);
+        int last = p.sim.warmup_weeks + p.sim.horizon_weeks - 1;
+        for (int s = -1; s < (int)p.n_scenarios; s++) {
+            for (uint64_t r = 0; r < 3; r++) {
+                struct model_totals t;
+                assert_int_equal(model_run(m, s, r, raw, &t, &e), 0);
+                check_conservation(&t);
+                assert_true(t.opps_start == 77.0);
+                /* At least the start's 48 items arrived. */
+                assert_true(t.ops_items_arrived >= 48.0);
+                const double *row = raw + (size_t)last * RAW_COUNT;
+                assert_true(t.ops_items_arrived ==
+                            t.ops_items_done + row[M_OPS_BACKLOG_ITEMS]);
+                assert_close(t.ops_hours_arrived,
+                             t.ops_hours_done + row[M_OPS_BACKLOG_HOURS],
+                             1e-9 * t.ops_hours_arrived);
+            }
+        }
+        free(raw);
+        model_free(m);
+        params_destroy(&p);
+    }
+}
+
+/* A [start] backlog with nothing else to do drains at the rate the
+ * staff's hours allow: 600 hours at 120 a week (tests/data/
+ * start_drain.ini), so the backlog at the end of week w is 480 - 120 w
+ * hours until it is empty. */
+static void test_start_drain(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "start_drain.ini", NULL);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *raw = raw_alloc(&p);
+    struct model_totals t;
+    assert_int_equal(model_run(m, -1, 0, raw, &t, &e), 0);
+    for (int w = 0; w < p.sim.horizon_weeks; w++) {
+        const double *row = raw + (size_t)w * RAW_COUNT;
+        double want = fmax(0.0, 480.0 - 120.0 * w);
+        assert_close(row[M_OPS_BACKLOG_HOURS], want, 1e-6);
+        /* Each server ends an item exactly at each tick, and the tick
+         * comes first (PRIO_TICK): 3 items in hand with nothing left. */
+        assert_close(row[M_OPS_BACKLOG_ITEMS], w < 5 ? want / 20.0 + 3 : 0,
+                     1e-9);
+        /* Busy the whole week while work lasts, then idle. */
+        assert_close(row[M_OPS_UTILIZATION],
+                     w < 5 ? row[D_OPS_UTILIZATION] : 0.0, 1e-6);
+    }
+    assert_true(t.ops_items_done == 30.0 && t.ops_items_arrived == 30.0);
+    assert_close(t.ops_hours_done, 600.0, 1e-9);
+    free(raw);
+    model_free(m);
+    params_destroy(&p);
+}
+
+/* The trace lines of time 0 (the people, the clients and the start's
+ * work) of scenario s, replication r. */
+static char *time0_trace(struct model *m, int s, uint64_t r, double *raw)
+{
+    char *buf = NULL, *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct err e = {0};
+    model_set_trace(m, f);
+    assert_int_equal(model_run(m, s, r, raw, NULL, &e), 0);
+    model_set_trace(m, NULL);
+    fclose(f);
+    out = calloc(len + 1, 1);
+    assert_non_null(out);
+    size_t n = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+        if (!strncmp(line, "0.000000,", 9)) {
+            n += (size_t)sprintf(out + n, "%s\n", line);
+        }
+    free(buf);
+    return out;
+}
+
+/* Common random numbers: the baseline and every scenario start from the
+ * same state in a replication (its own streams), another replication
+ * from another; and with every [start] count at 0 nothing is drawn, so
+ * the run is the run without [start], bit for bit. */
+static void test_start_common(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "tiny.ini", "simulation.warmup_weeks=0", START_OVERRIDES,
+         NULL);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *raw = raw_alloc(&p);
+    char *base = time0_trace(m, -1, 0, raw);
+    assert_non_null(strstr(base, "opp_start"));
+    assert_non_null(strstr(base, "onboarding"));
+    for (int s = 0; s < (int)p.n_scenarios; s++) {
+        char *sc = time0_trace(m, s, 0, raw);
+        assert_string_equal(sc, base);
+        free(sc);
+    }
+    char *other = time0_trace(m, -1, 1, raw);
+    assert_true(strcmp(other, base) != 0);
+    free(other);
+    free(base);
+    free(raw);
+    model_free(m);
+    params_destroy(&p);
+
+    struct params a, b;
+    load(&a, DATA "tiny.ini", NULL);
+    load(&b, DATA "tiny.ini", "start.open_age_days=30",
+         "start.tickets_waiting=0", NULL);
+    assert_true(b.start.given && !a.start.given);
+    struct model *ma = model_alloc(&a, &e), *mb = model_alloc(&b, &e);
+    double *ra = raw_alloc(&a), *rb = raw_alloc(&b);
+    struct model_totals ta, tb;
+    assert_int_equal(model_run(ma, 0, 2, ra, &ta, &e), 0);
+    assert_int_equal(model_run(mb, 0, 2, rb, &tb, &e), 0);
+    assert_memory_equal(ra, rb, raw_bytes(&a));
+    assert_memory_equal(&ta, &tb, sizeof ta);
+    free(ra);
+    free(rb);
+    model_free(ma);
+    model_free(mb);
+    params_destroy(&a);
+    params_destroy(&b);
 }
 
 /* Erlang C: probability that an arrival waits in M/M/c. */
@@ -322,6 +476,12 @@ static void test_checkpoints(void **state)
     load(&p, DATA "costs.ini", NULL);
     check_checkpoints(&p);
     params_destroy(&p);
+    /* A start at "today": the state placed before tick 0, a scenario
+     * that acts from week 0 (a checkpoint at tick 0). */
+    load(&p, DATA "tiny.ini", "simulation.warmup_weeks=0",
+         "scenario.pull.pull.start_week=0", START_OVERRIDES, NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
 }
 
 /* A scenario with other parameters from the baseline's checkpoint (as a
@@ -466,6 +626,9 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_start_conservation),
+        cmocka_unit_test(test_start_drain),
+        cmocka_unit_test(test_start_common),
         cmocka_unit_test(test_erlang_c_1_090),
         cmocka_unit_test(test_erlang_c_2_090),
         cmocka_unit_test(test_erlang_c_3_070),
