@@ -63,6 +63,9 @@ static int cut_down(struct params *p)
             case IV_SUPPORT:
                 big = iv->u.support.count > 50;
                 break;
+            case IV_CONTRACT:
+                big = iv->u.contract.count > 50;
+                break;
             case IV_HIRE_FROM_BUDGET:
                 big = iv->u.budget.max_reps > 50;
                 break;
