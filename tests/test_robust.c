@@ -886,10 +886,15 @@ static void test_interrupt_long_replication(void **state)
     assert_int_equal(k.r.status, 130);
     assert_string_equal(last_line(k.r.err), "salescap: interrupted by "
                         "SIGINT; previous results are untouched\n");
-    assert_null(strstr(k.r.err, "2/2 replications"));
-    assert_true(k.took < 0.5 * k.to_work);
-    if (!slow())
+    /* Under valgrind a signal reaches a thread only at its next system
+     * call: when the kernel picks the worker busy computing, the handler
+     * runs once its replication ends. There the signal must still land
+     * (status 130, the message, no results), but how soon is not tested. */
+    if (!slow()) {
+        assert_null(strstr(k.r.err, "2/2 replications"));
+        assert_true(k.took < 0.5 * k.to_work);
         assert_true(k.took < 1.0);
+    }
     assert_int_equal(access(out, F_OK), -1);
     ru_proc_free(&k.r);
     ru_rmdir(sc.dir);
