@@ -11,7 +11,7 @@
  * Events at the same time run in priority order (the tick first), then in
  * the order they were scheduled: runs never depend on heap layout.
  */
-#include "model_internal.h"
+#include "model_int.h"
 
 #include <assert.h>
 #include <math.h>

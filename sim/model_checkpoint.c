@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model_internal.h"
+#include "model_int.h"
 
 struct model_checkpoint {
     struct model *m; /* the baseline's state at tick, about to do it */

@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <math.h>
 
-#include "model_internal.h"
+#include "model_int.h"
 
 static const struct params *P(const struct model *m) { return m->p; }
 

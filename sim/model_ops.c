@@ -24,7 +24,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "model_internal.h"
+#include "model_int.h"
 #include "rng.h"
 
 #define NO_CAPACITY_DELAY_DAYS 3650.0

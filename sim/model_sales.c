@@ -23,7 +23,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "model_internal.h"
+#include "model_int.h"
 #include "rng.h"
 
 static const struct params *P(const struct model *m) { return m->p; }

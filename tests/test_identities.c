@@ -54,7 +54,7 @@
 /* White box for the pull tests only: the rep's rates as the model set
  * them at each tick, reached by stepping the run a tick at a time as
  * checkpoints do (model_start, model_loop, model_resume). */
-#include "../sim/model_internal.h"
+#include "../sim/model_int.h"
 
 #define FLAGSHIP "scenarios/pull_two_weeks.ini"
 /* Enough replications that every weekly win rate of the flagship is

@@ -1,5 +1,5 @@
 /*
- * model_internal: the state of one replication, shared by the model's
+ * model_int: the state of one replication, shared by the model's
  * modules (model.c: engine, clock and metrics; model_sales.c: reps,
  * prospecting, opportunities; model_ops.c: the ops backlog, its servers and
  * clients; model_iv.c: interventions and policies).
@@ -16,8 +16,8 @@
  * cancellation: an event carries its entity's generation (gen); bumping
  * the generation invalidates every pending event of that entity.
  */
-#ifndef SALESCAP_MODEL_INTERNAL_H
-#define SALESCAP_MODEL_INTERNAL_H
+#ifndef SALESCAP_MODEL_INT_H
+#define SALESCAP_MODEL_INT_H
 
 #include <assert.h>
 #include <gsl/gsl_rng.h>
