@@ -43,7 +43,7 @@ static size_t model_bytes_in_use(const struct model *m)
            (size_t)m->n_items * sizeof *m->items +
            (size_t)m->n_servers * sizeof *m->servers +
            (size_t)m->n_hires * sizeof *m->hires +
-           (size_t)m->n_supp * sizeof *m->supp;
+           (size_t)m->n_support_seats * sizeof *m->support_seats;
 }
 
 /* Lets the event list hold what is left of the memory cap beside `other`
@@ -174,7 +174,7 @@ void model_free(struct model *m)
     free(m->items);
     free(m->servers);
     free(m->hires);
-    free(m->supp);
+    free(m->support_seats);
     free(m->weekly_revenue);
     free(m->busy_until);
     free(m->cool_until);
@@ -221,7 +221,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->item_seq = 0;
     m->wait_hours[0] = m->wait_hours[1] = 0.0;
     m->backlog_items = 0;
-    m->n_supp = 0;
+    m->n_support_seats = 0;
     m->n_support = 0;
     m->support_absorb = 0.0;
     memset(&m->revenue, 0, sizeof m->revenue);
@@ -238,7 +238,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->expectations_on = 0;
     m->forgive = m->reset_hours = 0.0;
     m->delay = m->delay_smooth = 0.0;
-    m->rep_mult = 1.0;
+    m->market_mult = 1.0;
     m->net_value = m->net_value_npv = 0.0;
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
@@ -369,8 +369,8 @@ static void flush_week(struct model *m, int w)
         ready += sv->ready;
         assert(sv->ready == (sv->item == NONE && sv->rate > 0.0));
     }
-    for (int32_t i = 0; i < m->n_supp; i++) {
-        const struct support_person *sp = &m->supp[i];
+    for (int32_t i = 0; i < m->n_support_seats; i++) {
+        const struct support_seat *sp = &m->support_seats[i];
         head[sp->lever][ROLE_SUPPORT] += sp->filled && sp->contract == NONE;
     }
     assert(ready == m->n_ready);

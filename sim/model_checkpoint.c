@@ -110,8 +110,8 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     d->cap_servers = own.cap_servers;
     d->hires = own.hires;
     d->cap_hires = own.cap_hires;
-    d->supp = own.supp;
-    d->cap_supp = own.cap_supp;
+    d->support_seats = own.support_seats;
+    d->cap_support_seats = own.cap_support_seats;
     d->busy_until = own.busy_until;
     d->cool_until = own.cool_until;
     d->weekly_revenue = own.weekly_revenue;
@@ -136,8 +136,9 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
                    s->n_servers, sizeof *s->servers) ||
         copy_array((void **)&d->hires, &d->cap_hires, s->hires, s->n_hires,
                    sizeof *s->hires) ||
-        copy_array((void **)&d->supp, &d->cap_supp, s->supp, s->n_supp,
-                   sizeof *s->supp))
+        copy_array((void **)&d->support_seats, &d->cap_support_seats,
+                   s->support_seats, s->n_support_seats,
+                   sizeof *s->support_seats))
         return -1;
     return 0;
 }

@@ -55,9 +55,9 @@ enum stream {
     S_TICKET,
     S_RENEW,
     S_ONBOARD,
-    S_STAFF,     /* (role, seat, occupant): departure of ops/support */
+    S_STAFF,     /* (server, occupant): departure of ops staff */
     S_INCIDENT,  /* (j): the j-th ticket of the ops incident */
-    S_SUPPORT,   /* (i, occupant): departure of support person i */
+    S_SUPPORT,   /* (seat, occupant): departure of support staff */
     S_START,     /* [start]: (0, j) the j-th open deal, (1, j) onboarding,
                   * (2, j) ticket: the same in the baseline and every
                   * scenario */
@@ -176,7 +176,7 @@ struct server {
 };
 
 /* A sales support seat: it takes admin hours off the reps. */
-struct support_person {
+struct support_seat {
     int filled;
     uint32_t occupant;
     double start_t, ramp_weeks, depart_t;
@@ -236,8 +236,8 @@ struct model {
     int32_t n_ready;             /* servers free to start an item */
     struct pending_hire *hires;
     int32_t n_hires, cap_hires;
-    struct support_person *supp;
-    int32_t n_supp, cap_supp;
+    struct support_seat *support_seats;
+    int32_t n_support_seats, cap_support_seats; /* slots, filled or not */
     int n_support;               /* support staff employed */
     double support_absorb;       /* admin hours per week they absorb */
 
@@ -260,7 +260,8 @@ struct model {
     int expectations_on;
     double forgive, reset_hours;
     double delay, delay_smooth;  /* expected onboarding delay, days */
-    double rep_mult;             /* reputation multiplier on the last stage */
+    double market_mult;          /* the market's multiplier on the last
+                                  * stage's odds (reputation) */
     double net_value;            /* gross profit since reported week 0 */
     double net_value_npv;        /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */

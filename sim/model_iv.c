@@ -85,7 +85,7 @@ static int hire(struct model *m, enum role role, int count, double lead,
 static void support_fill(struct model *m, int32_t i, double t, double ramp)
 {
     const struct role_params *role = &P(m)->support.role;
-    struct support_person *sp = &m->supp[i];
+    struct support_seat *sp = &m->support_seats[i];
     sp->filled = 1;
     sp->occupant++;
     sp->start_t = t;
@@ -104,11 +104,11 @@ static void support_fill(struct model *m, int32_t i, double t, double ramp)
 int iv_support_add(struct model *m, double t, double ramp_weeks,
                    double absorb_hours_per_week)
 {
-    if (model_grow(m, (void **)&m->supp, &m->cap_supp, m->n_supp + 1,
-                   sizeof *m->supp))
+    if (model_grow(m, (void **)&m->support_seats, &m->cap_support_seats,
+                   m->n_support_seats + 1, sizeof *m->support_seats))
         return -1;
-    int32_t i = m->n_supp++;
-    m->supp[i] = (struct support_person){
+    int32_t i = m->n_support_seats++;
+    m->support_seats[i] = (struct support_seat){
         .absorb_hours_per_week = absorb_hours_per_week, .contract = NONE};
     support_fill(m, i, t, ramp_weeks);
     return 0;
@@ -121,8 +121,8 @@ static void support_update(struct model *m)
     const struct role_params *role = &P(m)->support.role;
     m->n_support = 0;
     m->support_absorb = 0.0;
-    for (int32_t i = 0; i < m->n_supp; i++) {
-        const struct support_person *sp = &m->supp[i];
+    for (int32_t i = 0; i < m->n_support_seats; i++) {
+        const struct support_seat *sp = &m->support_seats[i];
         if (!sp->filled)
             continue;
         double prod = model_ramp(m->t, sp->start_t, sp->ramp_weeks,
@@ -167,7 +167,7 @@ static uint8_t *seat_lever(struct model *m, enum role role, int32_t seat)
     case ROLE_COUNT:
         break;
     }
-    return &m->supp[seat].lever;
+    return &m->support_seats[seat].lever;
 }
 
 double iv_role_cost(const struct model *m, enum role role)
@@ -196,7 +196,7 @@ static int start_one(struct model *m, const struct pending_hire *h)
     if (seat == NONE) {
         seat = h->role == ROLE_SALES ? m->n_reps - 1
                : h->role == ROLE_OPS ? m->n_servers - 1
-                                     : m->n_supp - 1;
+                                     : m->n_support_seats - 1;
         *seat_lever(m, h->role, seat) = h->lever;
     }
     const struct fee *f = &P(m)->costs.hiring_fee;
@@ -238,8 +238,8 @@ static int departures(struct model *m)
         if (add_pending(m, h) != 0)
             return -1;
     }
-    for (int32_t i = 0; i < m->n_supp; i++) {
-        struct support_person *sp = &m->supp[i];
+    for (int32_t i = 0; i < m->n_support_seats; i++) {
+        struct support_seat *sp = &m->support_seats[i];
         if (!sp->filled || sp->depart_t > m->t)
             continue;
         sp->filled = 0;
@@ -276,9 +276,9 @@ static void market(struct model *m)
                            -expm1(-1.0 / mk->reputation_smoothing_weeks);
     double sla = P(m)->ops.onboarding_sla_days;
     double over = fmax(0.0, m->delay_smooth - sla) / sla;
-    m->rep_mult = mk->delay_sensitivity > 0.0 && sla > 0.0
-                      ? exp(-mk->delay_sensitivity * over)
-                      : 1.0;
+    m->market_mult = mk->delay_sensitivity > 0.0 && sla > 0.0
+                         ? exp(-mk->delay_sensitivity * over)
+                         : 1.0;
 }
 
 /* ---- pulls ------------------------------------------------------------ */
@@ -487,10 +487,10 @@ static int contract_start(struct model *m, int32_t idx,
                                 P(m)->support.absorb_hours_per_week *
                                     c->productivity);
             if (rc == 0) {
-                m->supp[m->n_supp - 1].contract = idx;
-                m->supp[m->n_supp - 1].depart_t = INFINITY;
-                TRACE(m, "contract_start", m->n_supp - 1, "role=support "
-                      "productivity=%.3f", c->productivity);
+                m->support_seats[m->n_support_seats - 1].contract = idx;
+                m->support_seats[m->n_support_seats - 1].depart_t = INFINITY;
+                TRACE(m, "contract_start", m->n_support_seats - 1,
+                      "role=support productivity=%.3f", c->productivity);
             }
             break;
         }
@@ -513,9 +513,9 @@ static void contract_end(struct model *m, int32_t idx)
             m->servers[s].filled = 0;
             TRACE(m, "contract_end", s, "role=ops");
         }
-    for (int32_t i = 0; i < m->n_supp; i++)
-        if (m->supp[i].filled && m->supp[i].contract == idx) {
-            m->supp[i].filled = 0;
+    for (int32_t i = 0; i < m->n_support_seats; i++)
+        if (m->support_seats[i].filled && m->support_seats[i].contract == idx) {
+            m->support_seats[i].filled = 0;
             TRACE(m, "contract_end", i, "role=support");
         }
 }

@@ -181,17 +181,17 @@ static int try_serve(struct model *m, int32_t r)
 
 /* ---- rates ------------------------------------------------------------ */
 
-struct alloc {
+struct hours_split {
     double prosp, sell, admin, ops; /* clock hours per day */
     double prod;                    /* productivity multiplier */
     double ops_eff;
 };
 
 /* How seat r splits its hours this week. */
-static struct alloc rep_alloc(const struct model *m, const struct rep *rp,
-                              int32_t filled)
+static struct hours_split rep_split(const struct model *m, const struct rep *rp,
+                                    int32_t filled)
 {
-    struct alloc a = {0};
+    struct hours_split a = {0};
     if (!rp->filled)
         return a;
     const struct sales_params *s = &P(m)->sales;
@@ -271,7 +271,7 @@ static int update_selling(struct model *m, int32_t r, double clock,
  * day, times are days: a job of h hours at rate x ends h / x days later. */
 int sales_update_rates(struct model *m, int32_t r)
 {
-    struct alloc a = rep_alloc(m, &m->reps[r], sales_filled(m));
+    struct hours_split a = rep_split(m, &m->reps[r], sales_filled(m));
     struct rep *rp = &m->reps[r];
     rp->h_prosp = a.prosp;
     rp->h_admin = a.admin;
@@ -416,7 +416,7 @@ int sales_on_buyer_done(struct model *m, int32_t o)
                  m->adv_mult;
     int last = op->stage + 1 == (int)p->n_stages;
     if (last)
-        adv *= m->rep_mult;
+        adv *= m->market_mult;
     if (op->u_advance < fmin(1.0, adv)) {
         if (last)
             return win(m, o);
