@@ -257,7 +257,8 @@ static int model_populate(struct model *m)
         if (ops_add_staff(m, 0.0, 0.0) != 0)
             return -1;
     for (int i = 0; i < p->support.role.count; i++)
-        if (iv_support_add(m, 0.0, 0.0, p->support.absorb_hours_per_week))
+        if (staff_add_support(m, 0.0, 0.0,
+                              p->support.absorb_hours_per_week))
             return -1;
     double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
     for (int i = 0; i < p->clients.initial; i++) {
@@ -317,7 +318,7 @@ static void flush_money(struct model *m, int w, double *row,
     double pay[2] = {0.0, 0.0};
     for (int k = 0; k < 2; k++)
         for (int role = 0; role < ROLE_COUNT; role++)
-            pay[k] += head[k][role] * (iv_role_cost(m, (enum role)role) /
+            pay[k] += head[k][role] * (staff_role_cost(m, (enum role)role) /
                                        52.0);
     row[M_STAFF_COST] += pay[0];
     row[M_LEVER_COST] += pay[1] + iv_contract_cost(m, rw);
@@ -428,11 +429,15 @@ static int on_tick(struct model *m, int w)
     if (w == m->weeks_total)
         return 1;
     m->week = w;
-    /* Order matters: who is employed, then what staff can do this week,
-     * then what the market and the interventions make of it, then what
-     * every rep does (pulls change reps' rates). */
-    if (iv_staffing(m) != 0 || ops_update_staff(m) != 0 ||
-        ops_incident(m) != 0 || iv_on_tick(m) != 0)
+    /* Order matters: who is employed (departures, hires, contracts),
+     * then what support and staff can do this week, then what the market
+     * and the interventions make of it, then what every rep does (pulls
+     * change reps' rates). */
+    if (staff_turnover(m) != 0 || iv_contracts(m) != 0)
+        return -1;
+    staff_update_support(m);
+    if (ops_update_staff(m) != 0 || ops_incident(m) != 0 ||
+        iv_on_tick(m) != 0)
         return -1;
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)

@@ -2,7 +2,8 @@
  * model_int: the state of one replication, shared by the model's
  * modules (model.c: engine, clock and metrics; model_sales.c: reps,
  * prospecting, opportunities; model_ops.c: the ops backlog, its servers and
- * clients; model_iv.c: interventions and policies).
+ * clients; model_staff.c: departures, hires, support staff, costs of
+ * people; model_iv.c: the market and the scenario's interventions).
  *
  * Time is in days from the start of warm-up; tick w happens at 7w and
  * opens week w. Every rate (hours a person works at each activity, how
@@ -380,12 +381,31 @@ double ops_backlog_hours(const struct model *m);
  * arrived are the hours done plus ops_backlog_hours(). */
 void ops_finish(struct model *m);
 
-/* model_iv.c */
-/* Departures and arrivals of people due at this tick. */
-int iv_staffing(struct model *m);
+/* model_staff.c */
+/* Attrition and hiring at this tick: people whose departure is due leave
+ * (their seat is queued for a backfill), then the people hired for this
+ * week start. */
+int staff_turnover(struct model *m);
+/* Decides now to hire `count` people of role, who start after lead weeks
+ * (< 0: the role's lead_weeks), rounded up to a whole week and at least
+ * one, with a ramp of ramp weeks (< 0: the role's); absorb is a support
+ * person's admin hours per week. The lever pays for them. */
+int staff_hire(struct model *m, enum role role, int count, double lead,
+               double ramp, double absorb);
 /* Adds a support person starting at t (ramp_weeks 0: fully productive). */
-int iv_support_add(struct model *m, double t, double ramp_weeks,
-                   double absorb_hours_per_week);
+int staff_add_support(struct model *m, double t, double ramp_weeks,
+                      double absorb_hours_per_week);
+/* This week's admin hours the support staff take off the reps
+ * (m->support_absorb), from who is employed now. */
+void staff_update_support(struct model *m);
+/* The fully loaded annual cost of one person of role ([costs]), $. */
+double staff_role_cost(const struct model *m, enum role role);
+
+/* model_iv.c */
+/* The scenario's contracts: they start at the tick of their first week
+ * and end at the tick after their last, like people hired and leaving.
+ * Called at the staffing step, before staff rates are set. */
+int iv_contracts(struct model *m);
 /* The market's reading of the delay, then the scenario's interventions.
  * Called after staff rates are set, so the delay reflects this week's
  * capacity. */
@@ -393,8 +413,6 @@ int iv_on_tick(struct model *m);
 /* The first reported week at which iv can change anything (INT_MAX if
  * never): before it a scenario runs exactly as the baseline. */
 int iv_first_week(const struct intervention *iv);
-/* The fully loaded annual cost of one person of role ([costs]), $. */
-double iv_role_cost(const struct model *m, enum role role);
 /* What the scenario's contracts cost in reported week `week`, $. */
 double iv_contract_cost(const struct model *m, int week);
 
