@@ -212,7 +212,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     memset(&m->tot, 0, sizeof m->tot);
     m->n_reps = m->n_opps = m->n_clients = m->n_items = 0;
     m->reps_filled = 0;
-    m->n_servers = m->n_staff_seats = m->n_hires = m->n_ready = 0;
+    m->n_servers = m->n_hires = m->n_ready = 0;
     m->free_opp = m->free_item = NONE;
     m->open_opps = 0;
     m->open_value = m->arr_live = 0.0;
@@ -222,7 +222,6 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->wait_hours[0] = m->wait_hours[1] = 0.0;
     m->backlog_items = 0;
     m->n_support_seats = 0;
-    m->n_support = 0;
     m->support_absorb = 0.0;
     memset(&m->revenue, 0, sizeof m->revenue);
     memset(&m->pipeline, 0, sizeof m->pipeline);

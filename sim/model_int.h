@@ -233,13 +233,11 @@ struct model {
     int32_t backlog_items;       /* waiting + in service */
     struct server *servers;
     int32_t n_servers, cap_servers;
-    int32_t n_staff_seats;       /* ops staff seats (servers with rep NONE) */
     int32_t n_ready;             /* servers free to start an item */
     struct pending_hire *hires;
     int32_t n_hires, cap_hires;
     struct support_seat *support_seats;
     int32_t n_support_seats, cap_support_seats; /* slots, filled or not */
-    int n_support;               /* support staff employed */
     double support_absorb;       /* admin hours per week they absorb */
 
     /* integrals over time */

@@ -72,7 +72,6 @@ int ops_add_staff(struct model *m, double t, double ramp_weeks)
     int32_t s = server_new(m, NONE);
     if (s == NONE)
         return -1;
-    m->n_staff_seats++;
     return ops_fill_seat(m, s, t, ramp_weeks);
 }
 

@@ -118,7 +118,6 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
 void staff_update_support(struct model *m)
 {
     const struct role_params *role = &P(m)->support.role;
-    m->n_support = 0;
     m->support_absorb = 0.0;
     for (int32_t i = 0; i < m->n_support_seats; i++) {
         const struct support_seat *sp = &m->support_seats[i];
@@ -126,7 +125,6 @@ void staff_update_support(struct model *m)
             continue;
         double prod = model_ramp(m->t, sp->start_t, sp->ramp_weeks,
                                  role->ramp_start);
-        m->n_support++;
         m->support_absorb += prod * fmin(sp->absorb_hours_per_week,
                                          role->hours_per_week);
     }
