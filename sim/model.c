@@ -37,13 +37,11 @@ static const char *const ev_names[EV_KIND_COUNT] = {
  * as large, since arrays double. */
 static size_t model_bytes_in_use(const struct model *m)
 {
-    return (size_t)m->n_reps * sizeof *m->reps +
-           (size_t)m->n_opps * sizeof *m->opps +
-           (size_t)m->n_clients * sizeof *m->clients +
-           (size_t)m->n_items * sizeof *m->items +
-           (size_t)m->n_servers * sizeof *m->servers +
-           (size_t)m->n_hires * sizeof *m->hires +
-           (size_t)m->n_support_seats * sizeof *m->support_seats;
+    size_t bytes = 0;
+#define ARRAY_BYTES(type, name) bytes += (size_t)m->n_##name * sizeof(type);
+    MODEL_ARRAYS(ARRAY_BYTES)
+#undef ARRAY_BYTES
+    return bytes;
 }
 
 /* Lets the event list hold what is left of the memory cap beside `other`
@@ -168,13 +166,9 @@ void model_free(struct model *m)
     evq_destroy(&m->q);
     if (m->rng)
         gsl_rng_free(m->rng);
-    free(m->reps);
-    free(m->opps);
-    free(m->clients);
-    free(m->items);
-    free(m->servers);
-    free(m->hires);
-    free(m->support_seats);
+#define ARRAY_FREE(type, name) free(m->name);
+    MODEL_ARRAYS(ARRAY_FREE)
+#undef ARRAY_FREE
     free(m->weekly_revenue);
     free(m->busy_until);
     free(m->cool_until);
@@ -210,9 +204,11 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     memset(raw, 0, (size_t)m->weeks_total * RAW_COUNT * sizeof *raw);
     memset(m->cur, 0, sizeof m->cur);
     memset(&m->tot, 0, sizeof m->tot);
-    m->n_reps = m->n_opps = m->n_clients = m->n_items = 0;
+#define ARRAY_EMPTY(type, name) m->n_##name = 0;
+    MODEL_ARRAYS(ARRAY_EMPTY)
+#undef ARRAY_EMPTY
     m->reps_filled = 0;
-    m->n_servers = m->n_hires = m->n_ready = 0;
+    m->n_ready = 0;
     m->free_opp = m->free_item = NONE;
     m->open_opps = 0;
     m->open_value = m->arr_live = 0.0;
@@ -221,7 +217,6 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->item_seq = 0;
     m->wait_hours[0] = m->wait_hours[1] = 0.0;
     m->backlog_items = 0;
-    m->n_support_seats = 0;
     m->support_absorb = 0.0;
     memset(&m->revenue, 0, sizeof m->revenue);
     memset(&m->pipeline, 0, sizeof m->pipeline);

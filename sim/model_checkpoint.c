@@ -98,20 +98,11 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     d->rng = own.rng;
     d->raw = raw;
     d->trace = own.trace;
-    d->reps = own.reps;
-    d->cap_reps = own.cap_reps;
-    d->opps = own.opps;
-    d->cap_opps = own.cap_opps;
-    d->clients = own.clients;
-    d->cap_clients = own.cap_clients;
-    d->items = own.items;
-    d->cap_items = own.cap_items;
-    d->servers = own.servers;
-    d->cap_servers = own.cap_servers;
-    d->hires = own.hires;
-    d->cap_hires = own.cap_hires;
-    d->support_seats = own.support_seats;
-    d->cap_support_seats = own.cap_support_seats;
+#define ARRAY_KEEP(type, name)                                               \
+    d->name = own.name;                                                      \
+    d->cap_##name = own.cap_##name;
+    MODEL_ARRAYS(ARRAY_KEEP)
+#undef ARRAY_KEEP
     d->busy_until = own.busy_until;
     d->cool_until = own.cool_until;
     d->weekly_revenue = own.weekly_revenue;
@@ -123,23 +114,14 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     memcpy(d->weekly_revenue, s->weekly_revenue,
            ((size_t)s->weeks_total + 1) * sizeof *s->weekly_revenue);
     gsl_rng_memcpy(d->rng, s->rng);
-    if (evq_copy(&d->q, &s->q) != 0 ||
-        copy_array((void **)&d->reps, &d->cap_reps, s->reps, s->n_reps,
-                   sizeof *s->reps) ||
-        copy_array((void **)&d->opps, &d->cap_opps, s->opps, s->n_opps,
-                   sizeof *s->opps) ||
-        copy_array((void **)&d->clients, &d->cap_clients, s->clients,
-                   s->n_clients, sizeof *s->clients) ||
-        copy_array((void **)&d->items, &d->cap_items, s->items, s->n_items,
-                   sizeof *s->items) ||
-        copy_array((void **)&d->servers, &d->cap_servers, s->servers,
-                   s->n_servers, sizeof *s->servers) ||
-        copy_array((void **)&d->hires, &d->cap_hires, s->hires, s->n_hires,
-                   sizeof *s->hires) ||
-        copy_array((void **)&d->support_seats, &d->cap_support_seats,
-                   s->support_seats, s->n_support_seats,
-                   sizeof *s->support_seats))
+    if (evq_copy(&d->q, &s->q) != 0)
         return -1;
+#define ARRAY_COPY(type, name)                                               \
+    if (copy_array((void **)&d->name, &d->cap_##name, s->name, s->n_##name,  \
+                   sizeof(type)) != 0)                                       \
+        return -1;
+    MODEL_ARRAYS(ARRAY_COPY)
+#undef ARRAY_COPY
     return 0;
 }
 

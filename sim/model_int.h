@@ -200,6 +200,28 @@ struct fifo {
     int32_t head, tail;
 };
 
+/* The model's growable arrays, one X(type, name) each: `type *name`
+ * holds n_name elements in use (a high-water mark: freed opps and items
+ * are reused through free lists, seats are never removed) in room for
+ * cap_name. The table declares them in struct model and drives what must
+ * see every one of them: the bytes counted against max_memory_mb
+ * (model.c), reset, release, and the checkpoint copy
+ * (model_checkpoint.c). A new array is one line here; tests/test_model.c
+ * (test_arrays_grow) then checks that a run grows it and that runs from
+ * checkpoints still equal runs from scratch. */
+#define MODEL_ARRAYS(X)                                                      \
+    X(struct rep, reps)                   /* rep seats */                    \
+    X(struct opp, opps)                   /* opportunities and tasks */      \
+    X(struct client, clients)                                                \
+    X(struct item, items)                 /* ops work items */               \
+    X(struct server, servers)             /* ops staff seats, reps' shares */\
+    X(struct pending_hire, hires)         /* decided, not yet started */     \
+    X(struct support_seat, support_seats) /* support seats */
+
+#define MODEL_ARRAY_FIELDS(type, name)                                       \
+    type *name;                                                              \
+    int32_t n_##name, cap_##name;
+
 struct model {
     const struct params *p;
     const struct scenario *sc;   /* NULL for the baseline */
@@ -214,31 +236,20 @@ struct model {
     struct model_totals tot;
     FILE *trace;
 
-    struct rep *reps;
-    int32_t n_reps, cap_reps;
-    int32_t reps_filled;         /* seats with someone in them */
-    struct opp *opps;
-    int32_t n_opps, cap_opps, free_opp;
+    MODEL_ARRAYS(MODEL_ARRAY_FIELDS)
+    int32_t reps_filled;         /* rep seats with someone in them */
+    int32_t free_opp;            /* free list of opps (through next) */
     int32_t open_opps;
     double open_value;
-    struct client *clients;
-    int32_t n_clients, cap_clients;
     double arr_live;             /* annual value of live clients, $ */
     int32_t clients_active;
-    struct item *items;
-    int32_t n_items, cap_items, free_item;
+    int32_t free_item;           /* free list of items (through next) */
     struct fifo q_onb, q_tkt;
     uint64_t item_seq;
     double wait_hours[2];        /* waiting items' hours, by item kind */
     int32_t backlog_items;       /* waiting + in service */
-    struct server *servers;
-    int32_t n_servers, cap_servers;
     int32_t n_ready;             /* servers free to start an item */
-    struct pending_hire *hires;
-    int32_t n_hires, cap_hires;
-    struct support_seat *support_seats;
-    int32_t n_support_seats, cap_support_seats; /* slots, filled or not */
-    double support_absorb;       /* admin hours per week they absorb */
+    double support_absorb;       /* admin hours per week support absorbs */
 
     /* integrals over time */
     struct integ revenue;        /* $ per day */
@@ -271,8 +282,9 @@ struct model {
     int over_memory;             /* an array could not grow past it */
     volatile int *stop;          /* checked at each tick; may be NULL */
 };
-/* model_copy (model_checkpoint.c) copies every array above: a new array
- * must be added there (tests/test_model.c compares runs from checkpoints
+/* model_copy (model_checkpoint.c) copies every field above; a new array
+ * goes in MODEL_ARRAYS, a new array of another kind (like busy_until) in
+ * model_copy by hand (tests/test_model.c compares runs from checkpoints
  * with runs from scratch, byte for byte). */
 
 #define PRIO_TICK 0u
@@ -311,6 +323,11 @@ void model_tracef(struct model *m, const char *event, int32_t id,
  * is set. Returns 0, or -1 (out of memory, or over the cap). */
 int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
                size_t size);
+/* Room in array `name` of MODEL_ARRAYS for one element more, at index
+ * m->n_name (which the caller then increments). 0, or -1. */
+#define MODEL_GROW(m, name)                                                  \
+    model_grow((m), (void **)&(m)->name, &(m)->cap_##name,                   \
+               (m)->n_##name + 1, sizeof *(m)->name)
 /* A run in steps: model_start sets up replication `replication` of
  * `scenario` up to tick 0; model_loop processes events until the end (0)
  * or until tick m->pause_tick is due (1: its event is taken, m->t is at

@@ -35,8 +35,7 @@ static const struct params *P(const struct model *m) { return m->p; }
 
 static int32_t server_new(struct model *m, int32_t rep)
 {
-    if (model_grow(m, (void **)&m->servers, &m->cap_servers, m->n_servers + 1,
-                   sizeof *m->servers))
+    if (MODEL_GROW(m, servers))
         return NONE;
     int32_t s = m->n_servers++;
     m->servers[s] = (struct server){.item = NONE, .rep = rep,
@@ -193,8 +192,7 @@ static int32_t item_new(struct model *m, int32_t c, int kind, double hours)
     if (i != NONE) {
         m->free_item = m->items[i].next;
     } else {
-        if (model_grow(m, (void **)&m->items, &m->cap_items, m->n_items + 1,
-                       sizeof *m->items))
+        if (MODEL_GROW(m, items))
             return NONE;
         i = m->n_items++;
     }
@@ -438,8 +436,7 @@ static int go_live(struct model *m, int32_t c)
 int ops_new_client(struct model *m, int32_t owner, uint64_t key,
                    double value, int live, double term_start)
 {
-    if (model_grow(m, (void **)&m->clients, &m->cap_clients, m->n_clients + 1,
-                   sizeof *m->clients))
+    if (MODEL_GROW(m, clients))
         return -1;
     int32_t c = m->n_clients++;
     struct client *cl = &m->clients[c];

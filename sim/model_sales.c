@@ -82,8 +82,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
 
 int sales_add_rep(struct model *m, double t, double ramp_weeks)
 {
-    if (model_grow(m, (void **)&m->reps, &m->cap_reps, m->n_reps + 1,
-                   sizeof *m->reps))
+    if (MODEL_GROW(m, reps))
         return -1;
     int32_t r = m->n_reps++;
     struct rep *rp = &m->reps[r];
@@ -138,8 +137,7 @@ static int32_t opp_alloc(struct model *m)
     if (o != NONE) {
         m->free_opp = m->opps[o].next;
     } else {
-        if (model_grow(m, (void **)&m->opps, &m->cap_opps, m->n_opps + 1,
-                       sizeof *m->opps))
+        if (MODEL_GROW(m, opps))
             return NONE;
         o = m->n_opps++;
         m->opps[o].gen = 0;

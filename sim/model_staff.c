@@ -21,8 +21,7 @@ static const struct params *P(const struct model *m) { return m->p; }
 
 static int add_pending(struct model *m, struct pending_hire h)
 {
-    if (model_grow(m, (void **)&m->hires, &m->cap_hires, m->n_hires + 1,
-                   sizeof *m->hires))
+    if (MODEL_GROW(m, hires))
         return -1;
     m->hires[m->n_hires++] = h;
     return 0;
@@ -103,8 +102,7 @@ static void support_fill(struct model *m, int32_t i, double t, double ramp)
 int staff_add_support(struct model *m, double t, double ramp_weeks,
                       double absorb_hours_per_week)
 {
-    if (model_grow(m, (void **)&m->support_seats, &m->cap_support_seats,
-                   m->n_support_seats + 1, sizeof *m->support_seats))
+    if (MODEL_GROW(m, support_seats))
         return -1;
     int32_t i = m->n_support_seats++;
     m->support_seats[i] = (struct support_seat){

@@ -23,6 +23,8 @@
 #include "run.h"
 #include "stats.h"
 
+#include "../sim/model_int.h" /* MODEL_ARRAYS */
+
 #define DATA "tests/data/"
 
 /* cmocka 1.1.5 (Debian 12) has no assert_double_equal. */
@@ -484,6 +486,38 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* Every array of MODEL_ARRAYS outgrows its first allocation (16) in a
+ * run of this file (people of every role leaving, so that backfills
+ * queue), and runs from checkpoints, whose copies grow each array from
+ * nothing, equal runs from scratch: the table drives the growth, the
+ * memory count, the copy and the release of each. The loop goes over
+ * the table itself: an array added to it that this file does not grow
+ * fails here until the file grows it. */
+static void test_arrays_grow(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "tiny.ini", "sales.reps=24", "operations.staff=2",
+         "support.staff=20", "clients.initial=40",
+         "sales.attrition_per_year=3", "operations.attrition_per_year=3",
+         "support.attrition_per_year=3", NULL);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    assert_non_null(m);
+    double *raw = raw_alloc(&p);
+    assert_int_equal(model_run(m, 0, 0, raw, NULL, &e), 0);
+#define ARRAY_GREW(type, name)                                               \
+    if (!(m->cap_##name > 16 && m->n_##name <= m->cap_##name))               \
+        fail_msg("%s: %d in use, room for %d", #name, (int)m->n_##name,     \
+                 (int)m->cap_##name);
+    MODEL_ARRAYS(ARRAY_GREW)
+#undef ARRAY_GREW
+    free(raw);
+    model_free(m);
+    check_checkpoints(&p);
+    params_destroy(&p);
+}
+
 /* A scenario with other parameters from the baseline's checkpoint (as a
  * sweep runs points that share a baseline): another scenario setting
  * and model keys the baseline never reads (the hire's lead weeks, the
@@ -639,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_support_staff),
         cmocka_unit_test(test_checkpoints),
+        cmocka_unit_test(test_arrays_grow),
         cmocka_unit_test(test_checkpoint_other_params),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
