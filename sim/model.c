@@ -28,6 +28,11 @@ static const char *const ev_names[EV_KIND_COUNT] = {
     [EV_TICKET] = "ticket",       [EV_ANNIVERSARY] = "anniversary",
 };
 
+/* The first component of every key of the model, below the seed: with
+ * replication, the second, it makes base_key. A constant of the keys'
+ * contract (docs/random.md). */
+#define MODEL_KEY_SALT 0x5a1e5ca9u
+
 /* The bytes of m's state in use, the event list aside: the elements of
  * its arrays up to their high-water marks (free slots are reused). The
  * memory cap counts these and the pending events, what the replication
@@ -197,7 +202,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     model_fit_events(m, 0);
     m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
     m->pause_tick = NONE;
-    m->base_key = rng_key(rng_key(p->sim.seed, 0x5a1e5ca9), replication);
+    m->base_key = rng_key(rng_key(p->sim.seed, MODEL_KEY_SALT), replication);
     m->t = 0.0;
     m->week = 0;
     m->raw = raw;
@@ -256,7 +261,7 @@ static int model_populate(struct model *m)
             return -1;
     double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
     for (int i = 0; i < p->clients.initial; i++) {
-        uint64_t key = rng_key(rng_key(m->base_key, S_INITIAL), (uint64_t)i);
+        uint64_t key = model_key(m, S_INITIAL, i);
         rng_reseed(m->rng, key);
         double value = model_draw(&p->sales.deal_value, m->rng);
         /* Assumption: the installed base is spread evenly over the

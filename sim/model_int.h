@@ -302,6 +302,23 @@ static inline int model_schedule(struct model *m, double t,
                     (uint32_t)kind, (uint32_t)id, gen, aux);
 }
 
+/* Every stream of a replication hangs below base_key (docs/random.md):
+ * model_key is stream kind's key for entity a; model_key2 adds a second
+ * component b (an occupant, the k-th opportunity). The keys are the
+ * contract of common random numbers: these compute what the nested
+ * rng_key calls they replaced did, bit for bit. */
+static inline uint64_t model_key(const struct model *m, enum stream kind,
+                                 uint64_t a)
+{
+    return rng_key(rng_key(m->base_key, (uint64_t)kind), a);
+}
+
+static inline uint64_t model_key2(const struct model *m, enum stream kind,
+                                  uint64_t a, uint64_t b)
+{
+    return rng_key(model_key(m, kind, a), b);
+}
+
 /* One draw of d: dist_sample, with the commonest kind inlined (the same
  * expression as dist_sample's, so the same value). */
 static inline double model_draw(const struct dist *d, gsl_rng *r)

@@ -55,8 +55,7 @@ int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks)
     sv->ramp_start = role->ramp_start;
     sv->depart_t = INFINITY;
     if (role->attrition_per_year > 0.0) {
-        uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_STAFF),
-                                       (uint64_t)s), sv->occupant);
+        uint64_t key = model_key2(m, S_STAFF, s, sv->occupant);
         rng_reseed(m->rng, key);
         sv->depart_t = t + rng_exponential(m->rng,
                                                52.0 * DAYS_PER_WEEK /
@@ -528,7 +527,7 @@ static void start_in_hand(struct model *m, int32_t s, int32_t i, double left)
 static int start_onboarding(struct model *m, uint64_t j, int32_t seat)
 {
     int reps = P(m)->sales.role.count;
-    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_START), 1), j);
+    uint64_t key = model_key2(m, S_START, 1, j);
     rng_reseed(m->rng, key);
     double value = model_draw(&P(m)->sales.deal_value, m->rng);
     double left = rng_uniform(m->rng);
@@ -544,7 +543,7 @@ static int start_onboarding(struct model *m, uint64_t j, int32_t seat)
 static int start_ticket(struct model *m, uint64_t j, int32_t seat)
 {
     const struct params *p = P(m);
-    rng_reseed(m->rng, rng_key(rng_key(rng_key(m->base_key, S_START), 2), j));
+    rng_reseed(m->rng, model_key2(m, S_START, 2, j));
     int32_t c = (int32_t)(rng_uniform(m->rng) * p->clients.initial);
     double hours = model_draw(&p->ops.ticket_hours, m->rng);
     double left = rng_uniform(m->rng);
@@ -638,7 +637,7 @@ int ops_incident(struct model *m)
         return 0;
     TRACE(m, "incident", o->incident_tickets, "%s", "");
     for (int j = 0; j < o->incident_tickets; j++) {
-        uint64_t key = rng_key(rng_key(m->base_key, S_INCIDENT), (uint64_t)j);
+        uint64_t key = model_key(m, S_INCIDENT, j);
         rng_reseed(m->rng, key);
         int32_t c = (int32_t)(gsl_rng_uniform(m->rng) * m->n_clients);
         int32_t k = 0;

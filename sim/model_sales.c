@@ -45,8 +45,7 @@ static void draw_need(struct model *m, int32_t r)
         rp->need = INFINITY;
         return;
     }
-    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_PROSPECT),
-                                   (uint64_t)r), rp->k);
+    uint64_t key = model_key2(m, S_PROSPECT, r, rp->k);
     rng_reseed(m->rng, key);
     rp->need = rng_exponential(m->rng, base / s->opportunities_per_week);
 }
@@ -62,8 +61,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     rp->start_t = t;
     rp->ramp_weeks = ramp_weeks;
     rp->ramp_start = role->ramp_start;
-    uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_REP), (uint64_t)r),
-                           rp->occupant);
+    uint64_t key = model_key2(m, S_REP, r, rp->occupant);
     rng_reseed(m->rng, key);
     rp->eff = model_draw(&P(m)->sales.effectiveness, m->rng);
     if (rp->eff < 0.0)
@@ -342,8 +340,7 @@ int sales_on_arrive(struct model *m, int32_t r)
     struct rep *rp = &m->reps[r];
     struct opp *op = &m->opps[o];
     op->rep = r;
-    op->key = rng_key(rng_key(rng_key(m->base_key, S_OPP), (uint64_t)r),
-                      rp->k);
+    op->key = model_key2(m, S_OPP, r, rp->k);
     rng_reseed(m->rng, op->key);
     op->value = model_draw(&P(m)->sales.deal_value, m->rng);
     op->created_t = m->t;
@@ -475,7 +472,7 @@ static int start_opp(struct model *m, uint16_t st, uint64_t j)
         return -1;
     struct opp *op = &m->opps[o];
     op->rep = (int32_t)(j % (uint64_t)p->sales.role.count);
-    op->key = rng_key(rng_key(rng_key(m->base_key, S_START), 0), j);
+    op->key = model_key2(m, S_START, 0, j);
     rng_reseed(m->rng, op->key);
     op->value = model_draw(&p->sales.deal_value, m->rng);
     double age = p->start.open_age_days > 0.0

@@ -90,8 +90,7 @@ static void support_fill(struct model *m, int32_t i, double t, double ramp)
     sp->ramp_weeks = ramp;
     sp->depart_t = INFINITY;
     if (role->attrition_per_year > 0.0) {
-        uint64_t key = rng_key(rng_key(rng_key(m->base_key, S_SUPPORT),
-                                       (uint64_t)i), sp->occupant);
+        uint64_t key = model_key2(m, S_SUPPORT, i, sp->occupant);
         rng_reseed(m->rng, key);
         sp->depart_t = t + rng_exponential(
                                m->rng, 52.0 * DAYS_PER_WEEK /

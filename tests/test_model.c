@@ -486,6 +486,22 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* model_key and model_key2 are the nested rng_key calls they replaced,
+ * for every stream kind, and one key is frozen: the streams are the
+ * contract of common random numbers (docs/random.md). */
+static void test_keys(void **state)
+{
+    (void)state;
+    struct model m = {.base_key = 42};
+    for (uint64_t k = S_REP; k <= S_START; k++) {
+        enum stream s = (enum stream)k;
+        assert_true(model_key(&m, s, 7) == rng_key(rng_key(42, k), 7));
+        assert_true(model_key2(&m, s, 3, 5) ==
+                    rng_key(rng_key(rng_key(42, k), 3), 5));
+    }
+    assert_true(model_key2(&m, S_OPP, 3, 5) == 0x419eb6843173b38full);
+}
+
 /* Every array of MODEL_ARRAYS outgrows its first allocation (16) in a
  * run of this file (people of every role leaving, so that backfills
  * queue), and runs from checkpoints, whose copies grow each array from
@@ -674,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_support_staff),
         cmocka_unit_test(test_checkpoints),
         cmocka_unit_test(test_arrays_grow),
+        cmocka_unit_test(test_keys),
         cmocka_unit_test(test_checkpoint_other_params),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
