@@ -358,20 +358,15 @@ static void flush_week(struct model *m, int w)
     /* Employees by who pays (0: staff, 1: a lever) and role; contractors
      * are their contract's. */
     int head[2][ROLE_COUNT] = {{0}}, ready = 0;
-    for (int32_t r = 0; r < m->n_reps; r++) {
-        const struct rep *rp = &m->reps[r];
-        head[rp->lever][ROLE_SALES] += rp->filled && rp->contract == NONE;
-    }
+    for (int k = 0; k < ROLE_COUNT; k++)
+        for (int32_t i = 0; i < staff_seats(m, (enum role)k); i++) {
+            const struct seat *st = staff_seat(m, (enum role)k, i);
+            head[st->lever][k] += st->filled && st->contract == NONE;
+        }
     for (int32_t s = 0; s < m->n_servers; s++) {
         const struct server *sv = &m->servers[s];
-        head[sv->lever][ROLE_OPS] +=
-            sv->rep == NONE && sv->filled && sv->contract == NONE;
         ready += sv->ready;
         assert(sv->ready == (sv->item == NONE && sv->rate > 0.0));
-    }
-    for (int32_t i = 0; i < m->n_support_seats; i++) {
-        const struct support_seat *sp = &m->support_seats[i];
-        head[sp->lever][ROLE_SUPPORT] += sp->filled && sp->contract == NONE;
     }
     assert(ready == m->n_ready);
     (void)ready;
@@ -394,7 +389,7 @@ static void week_rates(struct model *m)
     m->w_prosp = m->w_admin = m->w_avail = 0.0;
     for (int32_t r = 0; r < m->n_reps; r++) {
         const struct rep *rp = &m->reps[r];
-        if (!rp->filled)
+        if (!rp->seat.filled)
             continue;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
@@ -402,7 +397,7 @@ static void week_rates(struct model *m)
     }
     m->w_staff_avail = 0.0;
     for (int32_t s = 0; s < m->n_servers; s++)
-        if (m->servers[s].rep == NONE && m->servers[s].filled)
+        if (m->servers[s].rep == NONE && m->servers[s].seat.filled)
             m->w_staff_avail += m->servers[s].clock;
 }
 

@@ -81,14 +81,27 @@ static inline void integ_add(struct integ *g, double t, double drate)
     g->rate += drate;
 }
 
-/* A rep's seat. A seat is vacant between a departure and its backfill;
- * its pipeline waits (and goes cold) meanwhile. */
-struct rep {
+/* A seat of any role (a rep's, an ops staff member's, a support
+ * person's): who sits in it, since when, how fast they ramp, when they
+ * leave, and who pays. A seat is vacant (filled 0) between a departure
+ * and its backfill; it is never removed. model_staff.c fills it
+ * (staff_fill_seat) and empties it at departures. */
+struct seat {
     int filled;
     uint32_t occupant;       /* how many people have held the seat */
     double start_t;          /* the occupant's first day */
     double ramp_weeks, ramp_start;
     double depart_t;         /* attrition: when the occupant leaves */
+    /* who pays: a contract (its intervention's index), else the payroll,
+     * as staff or, for a seat an intervention hired, as the lever's */
+    int32_t contract;        /* NONE: an employee */
+    uint8_t lever;
+    double productivity;     /* a contractor's; 1 for employees */
+};
+
+/* A rep's seat. Its pipeline waits (and goes cold) while it is vacant. */
+struct rep {
+    struct seat seat;
     double eff;              /* effectiveness of the occupant */
     uint64_t k;              /* opportunities found from this seat */
     /* prospecting in operational time */
@@ -112,11 +125,6 @@ struct rep {
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
     int32_t server;          /* this rep's ops server, or NONE */
-    /* who pays: a contract (its intervention's index), else the payroll,
-     * as staff or, for a seat an intervention hired, as the lever's */
-    int32_t contract;        /* NONE: an employee */
-    uint8_t lever;
-    double productivity;     /* a contractor's; 1 for employees */
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -158,32 +166,25 @@ struct item {
     uint64_t seq;            /* arrival order, for fifo across kinds */
 };
 
-/* An ops server: a staff seat, or a rep's share of ops work. */
+/* An ops server: a staff seat, or a rep's share of ops work (whose seat
+ * is never filled: the rep's is in struct rep). */
 struct server {
+    struct seat seat;
     int32_t item;            /* in hand, or NONE */
     int32_t rep;             /* NONE for staff */
-    int filled;
     int ready;               /* item == NONE && rate > 0 (server_sync) */
-    uint32_t gen, occupant;
+    uint32_t gen;
     double rate;             /* effective hours per day */
     double clock;            /* clock hours per day */
     double last_t;
-    double start_t, ramp_weeks, ramp_start, depart_t;
     double until_t;          /* a rep's ops assignment ends: INFINITY for
                               * staff */
-    int32_t contract;        /* as struct rep's */
-    uint8_t lever;
-    double productivity;
 };
 
 /* A sales support seat: it takes admin hours off the reps. */
 struct support_seat {
-    int filled;
-    uint32_t occupant;
-    double start_t, ramp_weeks, depart_t;
+    struct seat seat;
     double absorb_hours_per_week; /* at full productivity */
-    int32_t contract;             /* as struct rep's */
-    uint8_t lever;
 };
 
 /* A person hired, starting at tick `week`. */
@@ -414,6 +415,27 @@ double ops_backlog_hours(const struct model *m);
 void ops_finish(struct model *m);
 
 /* model_staff.c */
+/* The parameters of role ([sales], [operations], [support]). */
+const struct role_params *staff_role(const struct model *m, enum role role);
+/* How many seats role has, filled or not: the length of m->reps,
+ * m->servers (a rep's ops share included) or m->support_seats. */
+int32_t staff_seats(const struct model *m, enum role role);
+/* Seat i of role (i < staff_seats): the pointer is valid until the
+ * role's array next grows. A rep's ops server has a seat never filled. */
+struct seat *staff_seat(struct model *m, enum role role, int32_t i);
+/* Seat i of role, vacant, gets its next occupant: filled from t, ramping
+ * over ramp_weeks from the role's ramp_start, staying for good (depart_t
+ * INFINITY). Draws nothing: a contractor starts so. Returns the seat. */
+struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
+                              double t, double ramp_weeks);
+/* staff_start_seat for an employee, then the occupant's draws, from
+ * stream (S_REP, S_STAFF or S_SUPPORT, i, occupant): a rep's
+ * effectiveness first (m->reps[i].eff, at least 0), then the departure,
+ * exponential at the role's attrition_per_year. The stream is reseeded
+ * only when something is drawn. The one place a person takes a seat:
+ * sales_fill_seat and ops_fill_seat add only their own bookkeeping. */
+void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
+                     double ramp_weeks);
 /* Attrition and hiring at this tick: people whose departure is due leave
  * (their seat is queued for a backfill), then the people hired for this
  * week start. */

@@ -60,7 +60,7 @@ static void pull_start(struct model *m, int32_t idx,
     int n = pull_count(sp, sales_filled(m)), pulled = 0;
     for (int32_t r = 0; r < m->n_reps && pulled < n; r++) {
         struct rep *rp = &m->reps[r];
-        if (!rp->filled || rp->pulled_by != NONE)
+        if (!rp->seat.filled || rp->pulled_by != NONE)
             continue;
         rp->pulled_by = idx;
         rp->pull_share = sp->share;
@@ -147,8 +147,8 @@ static int expand_ops(struct model *m, int32_t idx,
         return 0;
     int have = 0;
     for (int32_t s = 0; s < m->n_servers; s++)
-        have += m->servers[s].rep == NONE && m->servers[s].filled &&
-                m->servers[s].contract == NONE;
+        have += m->servers[s].rep == NONE && m->servers[s].seat.filled &&
+                m->servers[s].seat.contract == NONE;
     for (int32_t i = 0; i < m->n_hires; i++)
         have += m->hires[i].role == ROLE_OPS;
     int n = x->count < x->max_staff - have ? x->count : x->max_staff - have;
@@ -243,13 +243,15 @@ static int contract_start(struct model *m, int32_t idx,
         case ROLE_SUPPORT:
         case ROLE_COUNT:
             rc = staff_add_support(m, m->t, c->ramp_weeks,
-                                P(m)->support.absorb_hours_per_week *
-                                    c->productivity);
+                                   P(m)->support.absorb_hours_per_week *
+                                       c->productivity);
             if (rc == 0) {
-                m->support_seats[m->n_support_seats - 1].contract = idx;
-                m->support_seats[m->n_support_seats - 1].depart_t = INFINITY;
-                TRACE(m, "contract_start", m->n_support_seats - 1,
-                      "role=support productivity=%.3f", c->productivity);
+                int32_t k = m->n_support_seats - 1;
+                struct seat *st = staff_seat(m, ROLE_SUPPORT, k);
+                st->contract = idx;
+                st->depart_t = INFINITY;
+                TRACE(m, "contract_start", k, "role=support productivity=%.3f",
+                      c->productivity);
             }
             break;
         }
@@ -264,19 +266,20 @@ static int contract_start(struct model *m, int32_t idx,
  * passes to the employees (sales_release). */
 static void contract_end(struct model *m, int32_t idx)
 {
-    for (int32_t r = 0; r < m->n_reps; r++)
-        if (m->reps[r].filled && m->reps[r].contract == idx)
-            sales_release(m, r);
-    for (int32_t s = 0; s < m->n_servers; s++)
-        if (m->servers[s].filled && m->servers[s].contract == idx) {
-            m->servers[s].filled = 0;
-            TRACE(m, "contract_end", s, "role=ops");
+    for (int k = 0; k < ROLE_COUNT; k++) {
+        enum role role = (enum role)k;
+        for (int32_t i = 0; i < staff_seats(m, role); i++) {
+            struct seat *st = staff_seat(m, role, i);
+            if (!st->filled || st->contract != idx)
+                continue;
+            if (role == ROLE_SALES) {
+                sales_release(m, i);
+                continue;
+            }
+            st->filled = 0;
+            TRACE(m, "contract_end", i, "role=%s", role_name(role));
         }
-    for (int32_t i = 0; i < m->n_support_seats; i++)
-        if (m->support_seats[i].filled && m->support_seats[i].contract == idx) {
-            m->support_seats[i].filled = 0;
-            TRACE(m, "contract_end", i, "role=support");
-        }
+    }
 }
 
 int iv_contracts(struct model *m)

@@ -40,28 +40,15 @@ static int32_t server_new(struct model *m, int32_t rep)
     int32_t s = m->n_servers++;
     m->servers[s] = (struct server){.item = NONE, .rep = rep,
                                     .last_t = m->t, .until_t = INFINITY,
-                                    .contract = NONE, .productivity = 1.0};
+                                    .seat = {.contract = NONE,
+                                             .productivity = 1.0}};
     return s;
 }
 
 int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks)
 {
-    const struct role_params *role = &P(m)->ops.role;
-    struct server *sv = &m->servers[s];
-    sv->filled = 1;
-    sv->occupant++;
-    sv->start_t = t;
-    sv->ramp_weeks = ramp_weeks;
-    sv->ramp_start = role->ramp_start;
-    sv->depart_t = INFINITY;
-    if (role->attrition_per_year > 0.0) {
-        uint64_t key = model_key2(m, S_STAFF, s, sv->occupant);
-        rng_reseed(m->rng, key);
-        sv->depart_t = t + rng_exponential(m->rng,
-                                               52.0 * DAYS_PER_WEEK /
-                                                   role->attrition_per_year);
-    }
-    TRACE(m, "staff_start", s, "occupant=%u", sv->occupant);
+    staff_fill_seat(m, ROLE_OPS, s, t, ramp_weeks);
+    TRACE(m, "staff_start", s, "occupant=%u", m->servers[s].seat.occupant);
     return 0;
 }
 
@@ -79,15 +66,9 @@ int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
     int32_t s = server_new(m, NONE);
     if (s == NONE)
         return -1;
-    struct server *sv = &m->servers[s];
-    sv->filled = 1;
-    sv->occupant = 1;
-    sv->start_t = m->t;
-    sv->ramp_weeks = ramp_weeks;
-    sv->ramp_start = P(m)->ops.role.ramp_start;
-    sv->depart_t = INFINITY;
-    sv->contract = contract;
-    sv->productivity = productivity;
+    struct seat *st = staff_start_seat(m, ROLE_OPS, s, m->t, ramp_weeks);
+    st->contract = contract;
+    st->productivity = productivity;
     TRACE(m, "contract_start", s, "role=ops productivity=%.3f",
           productivity);
     return 0;
@@ -95,8 +76,8 @@ int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
 
 void ops_vacate(struct model *m, int32_t s)
 {
-    m->servers[s].filled = 0;
-    TRACE(m, "staff_leave", s, "occupant=%u", m->servers[s].occupant);
+    m->servers[s].seat.filled = 0;
+    TRACE(m, "staff_leave", s, "occupant=%u", m->servers[s].seat.occupant);
 }
 
 int ops_rep_server(struct model *m, int32_t r)
@@ -319,11 +300,12 @@ int ops_update_staff(struct model *m)
         struct server *sv = &m->servers[s];
         if (sv->rep != NONE)
             continue;
-        double clock = sv->filled ? hpd : 0.0;
-        double prod = model_ramp(m->t, sv->start_t, sv->ramp_weeks,
-                                 sv->ramp_start);
+        double clock = sv->seat.filled ? hpd : 0.0;
+        double prod = model_ramp(m->t, sv->seat.start_t, sv->seat.ramp_weeks,
+                                 sv->seat.ramp_start);
         /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
-        if (ops_set_server(m, s, clock * prod * sv->productivity, clock) != 0)
+        double rate = clock * prod * sv->seat.productivity;
+        if (ops_set_server(m, s, rate, clock) != 0)
             return -1;
     }
     return 0;
@@ -341,7 +323,7 @@ static void count_late(struct model *m, struct client *cl)
     /* The rep who sold the client resets expectations instead: the late
      * item weighs less at renewal, at the cost of the rep's time. */
     cl->late += 1.0 - m->forgive;
-    if (cl->owner != NONE && m->reps[cl->owner].filled &&
+    if (cl->owner != NONE && m->reps[cl->owner].seat.filled &&
         m->reset_hours > 0.0)
         sales_add_task(m, cl->owner, m->reset_hours);
 }

@@ -52,29 +52,14 @@ static void draw_need(struct model *m, int32_t r)
 
 int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
 {
-    const struct role_params *role = &P(m)->sales.role;
-    struct rep *rp = &m->reps[r];
-    assert(!rp->filled);
-    rp->filled = 1;
+    staff_fill_seat(m, ROLE_SALES, r, t, ramp_weeks);
     m->reps_filled++;
-    rp->occupant++;
-    rp->start_t = t;
-    rp->ramp_weeks = ramp_weeks;
-    rp->ramp_start = role->ramp_start;
-    uint64_t key = model_key2(m, S_REP, r, rp->occupant);
-    rng_reseed(m->rng, key);
-    rp->eff = model_draw(&P(m)->sales.effectiveness, m->rng);
-    if (rp->eff < 0.0)
-        rp->eff = 0.0;
-    rp->depart_t = INFINITY;
-    if (role->attrition_per_year > 0.0)
-        rp->depart_t = t + rng_exponential(
-                               m->rng, 52.0 * DAYS_PER_WEEK /
-                                           role->attrition_per_year);
+    struct rep *rp = &m->reps[r];
     rp->return_t = rp->leak_t = -INFINITY;
     rp->pull_share = 0.0;
     rp->pulled_by = NONE;
-    TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->occupant, rp->eff);
+    TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->seat.occupant,
+          rp->eff);
     return 0;
 }
 
@@ -87,16 +72,16 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
     *rp = (struct rep){.head = NONE, .tail = NONE, .serving = NONE,
                        .server = NONE, .pulled_by = NONE,
                        .prosp_last_t = t, .serve_last_t = t,
-                       .contract = NONE, .productivity = 1.0};
+                       .seat = {.contract = NONE, .productivity = 1.0}};
     draw_need(m, r);
     return sales_fill_seat(m, r, t, ramp_weeks);
 }
 
 void sales_vacate(struct model *m, int32_t r)
 {
-    m->reps[r].filled = 0;
+    m->reps[r].seat.filled = 0;
     m->reps_filled--;
-    TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].occupant);
+    TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].seat.occupant);
 }
 
 /* ---- the rep's queue -------------------------------------------------- */
@@ -188,13 +173,14 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
                                     int32_t filled)
 {
     struct hours_split a = {0};
-    if (!rp->filled)
+    if (!rp->seat.filled)
         return a;
     const struct sales_params *s = &P(m)->sales;
     double t = m->t, hpd = s->role.hours_per_week / DAYS_PER_WEEK;
     /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
-    a.prod = model_ramp(t, rp->start_t, rp->ramp_weeks, rp->ramp_start) *
-             rp->productivity;
+    a.prod = model_ramp(t, rp->seat.start_t, rp->seat.ramp_weeks,
+                        rp->seat.ramp_start) *
+             rp->seat.productivity;
     if (rp->return_t > -INFINITY)
         a.prod *= model_ramp(t, rp->return_t, rp->return_ramp_weeks,
                              rp->return_prod);
@@ -518,9 +504,9 @@ int sales_add_contractor(struct model *m, int32_t contract,
     if (sales_add_rep(m, m->t, ramp_weeks) != 0)
         return -1;
     struct rep *rp = &m->reps[m->n_reps - 1];
-    rp->contract = contract;
-    rp->productivity = productivity;
-    rp->depart_t = INFINITY;
+    rp->seat.contract = contract;
+    rp->seat.productivity = productivity;
+    rp->seat.depart_t = INFINITY;
     TRACE(m, "contract_start", m->n_reps - 1, "role=sales productivity=%.3f",
           productivity);
     return 0;
@@ -534,7 +520,7 @@ static int32_t next_owner(const struct model *m, int32_t *next)
     for (int32_t k = 0; k < m->n_reps; k++) {
         int32_t r = (*next + k) % m->n_reps;
         const struct rep *rp = &m->reps[r];
-        if (rp->filled && rp->contract == NONE) {
+        if (rp->seat.filled && rp->seat.contract == NONE) {
             *next = (r + 1) % m->n_reps;
             return r;
         }

@@ -13,6 +13,7 @@
  * NONE), and no seat is named by two of them: a seat is vacated once per
  * occupant.
  */
+#include <assert.h>
 #include <math.h>
 
 #include "model_int.h"
@@ -27,47 +28,96 @@ static int add_pending(struct model *m, struct pending_hire h)
     return 0;
 }
 
-static double role_ramp(const struct model *m, enum role role, double ramp)
+/* ---- seats ----------------------------------------------------------- */
+
+const struct role_params *staff_role(const struct model *m, enum role role)
 {
-    if (ramp >= 0.0)
-        return ramp;
     switch (role) {
     case ROLE_SALES:
-        return P(m)->sales.role.ramp_weeks;
+        return &P(m)->sales.role;
     case ROLE_OPS:
-        return P(m)->ops.role.ramp_weeks;
+        return &P(m)->ops.role;
     case ROLE_SUPPORT:
     case ROLE_COUNT:
         break;
     }
-    return P(m)->support.role.ramp_weeks;
+    return &P(m)->support.role;
 }
 
-static double role_lead(const struct model *m, enum role role, double lead)
+int32_t staff_seats(const struct model *m, enum role role)
 {
-    if (lead >= 0.0)
-        return lead;
     switch (role) {
     case ROLE_SALES:
-        return P(m)->sales.role.lead_weeks;
+        return m->n_reps;
     case ROLE_OPS:
-        return P(m)->ops.role.lead_weeks;
+        return m->n_servers;
     case ROLE_SUPPORT:
     case ROLE_COUNT:
         break;
     }
-    return P(m)->support.role.lead_weeks;
+    return m->n_support_seats;
 }
+
+struct seat *staff_seat(struct model *m, enum role role, int32_t i)
+{
+    switch (role) {
+    case ROLE_SALES:
+        return &m->reps[i].seat;
+    case ROLE_OPS:
+        return &m->servers[i].seat;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return &m->support_seats[i].seat;
+}
+
+struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
+                              double t, double ramp_weeks)
+{
+    struct seat *st = staff_seat(m, role, i);
+    assert(!st->filled);
+    st->filled = 1;
+    st->occupant++;
+    st->start_t = t;
+    st->ramp_weeks = ramp_weeks;
+    st->ramp_start = staff_role(m, role)->ramp_start;
+    st->depart_t = INFINITY;
+    return st;
+}
+
+void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
+                     double ramp_weeks)
+{
+    static const enum stream kind[ROLE_COUNT] = {
+        [ROLE_SALES] = S_REP, [ROLE_OPS] = S_STAFF, [ROLE_SUPPORT] = S_SUPPORT};
+    const struct role_params *rp = staff_role(m, role);
+    struct seat *st = staff_start_seat(m, role, i, t, ramp_weeks);
+    int rep = role == ROLE_SALES;
+    if (rep || rp->attrition_per_year > 0.0)
+        rng_reseed(m->rng, model_key2(m, kind[role], i, st->occupant));
+    if (rep) {
+        double eff = model_draw(&P(m)->sales.effectiveness, m->rng);
+        m->reps[i].eff = eff < 0.0 ? 0.0 : eff;
+    }
+    if (rp->attrition_per_year > 0.0)
+        st->depart_t = t + rng_exponential(m->rng, 52.0 * DAYS_PER_WEEK /
+                                                       rp->attrition_per_year);
+}
+
+/* ---- hiring ----------------------------------------------------------- */
 
 int staff_hire(struct model *m, enum role role, int count, double lead,
                double ramp, double absorb)
 {
-    int start = m->week + (int)ceil(role_lead(m, role, lead));
+    const struct role_params *rp = staff_role(m, role);
+    int start = m->week + (int)ceil(lead >= 0.0 ? lead : rp->lead_weeks);
     if (start == m->week)
         start++; /* Assumption: nobody starts the week they are hired */
     for (int i = 0; i < count; i++) {
         struct pending_hire h = {.week = start, .role = role, .seat = NONE,
-                                 .ramp_weeks = role_ramp(m, role, ramp),
+                                 .ramp_weeks = ramp >= 0.0 ? ramp
+                                                           : rp->ramp_weeks,
                                  .absorb_hours_per_week = absorb,
                                  .lever = 1};
         if (add_pending(m, h) != 0)
@@ -80,24 +130,6 @@ int staff_hire(struct model *m, enum role role, int count, double lead,
 
 /* ---- support staff ---------------------------------------------------- */
 
-static void support_fill(struct model *m, int32_t i, double t, double ramp)
-{
-    const struct role_params *role = &P(m)->support.role;
-    struct support_seat *sp = &m->support_seats[i];
-    sp->filled = 1;
-    sp->occupant++;
-    sp->start_t = t;
-    sp->ramp_weeks = ramp;
-    sp->depart_t = INFINITY;
-    if (role->attrition_per_year > 0.0) {
-        uint64_t key = model_key2(m, S_SUPPORT, i, sp->occupant);
-        rng_reseed(m->rng, key);
-        sp->depart_t = t + rng_exponential(
-                               m->rng, 52.0 * DAYS_PER_WEEK /
-                                           role->attrition_per_year);
-    }
-}
-
 int staff_add_support(struct model *m, double t, double ramp_weeks,
                       double absorb_hours_per_week)
 {
@@ -105,8 +137,9 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
         return -1;
     int32_t i = m->n_support_seats++;
     m->support_seats[i] = (struct support_seat){
-        .absorb_hours_per_week = absorb_hours_per_week, .contract = NONE};
-    support_fill(m, i, t, ramp_weeks);
+        .seat = {.contract = NONE, .productivity = 1.0},
+        .absorb_hours_per_week = absorb_hours_per_week};
+    staff_fill_seat(m, ROLE_SUPPORT, i, t, ramp_weeks);
     return 0;
 }
 
@@ -118,9 +151,9 @@ void staff_update_support(struct model *m)
     m->support_absorb = 0.0;
     for (int32_t i = 0; i < m->n_support_seats; i++) {
         const struct support_seat *sp = &m->support_seats[i];
-        if (!sp->filled)
+        if (!sp->seat.filled)
             continue;
-        double prod = model_ramp(m->t, sp->start_t, sp->ramp_weeks,
+        double prod = model_ramp(m->t, sp->seat.start_t, sp->seat.ramp_weeks,
                                  role->ramp_start);
         m->support_absorb += prod * fmin(sp->absorb_hours_per_week,
                                          role->hours_per_week);
@@ -143,25 +176,10 @@ static int start_person(struct model *m, const struct pending_hire *h)
         break;
     }
     if (h->seat != NONE) {
-        support_fill(m, h->seat, m->t, h->ramp_weeks);
+        staff_fill_seat(m, ROLE_SUPPORT, h->seat, m->t, h->ramp_weeks);
         return 0;
     }
     return staff_add_support(m, m->t, h->ramp_weeks, h->absorb_hours_per_week);
-}
-
-/* Who pays for seat `seat` of role: the lever (1) or the staff (0). */
-static uint8_t *seat_lever(struct model *m, enum role role, int32_t seat)
-{
-    switch (role) {
-    case ROLE_SALES:
-        return &m->reps[seat].lever;
-    case ROLE_OPS:
-        return &m->servers[seat].lever;
-    case ROLE_SUPPORT:
-    case ROLE_COUNT:
-        break;
-    }
-    return &m->support_seats[seat].lever;
 }
 
 double staff_role_cost(const struct model *m, enum role role)
@@ -186,18 +204,14 @@ static int start_one(struct model *m, const struct pending_hire *h)
 {
     if (start_person(m, h) != 0)
         return -1;
-    int32_t seat = h->seat;
-    if (seat == NONE) {
-        seat = h->role == ROLE_SALES ? m->n_reps - 1
-               : h->role == ROLE_OPS ? m->n_servers - 1
-                                     : m->n_support_seats - 1;
-        *seat_lever(m, h->role, seat) = h->lever;
-    }
+    int32_t i = h->seat != NONE ? h->seat : staff_seats(m, h->role) - 1;
+    struct seat *st = staff_seat(m, h->role, i);
+    if (h->seat == NONE)
+        st->lever = h->lever;
     const struct fee *f = &P(m)->costs.hiring_fee;
     double fee = f->is_share ? f->value / 100.0 * staff_role_cost(m, h->role)
                              : f->value;
-    m->cur[*seat_lever(m, h->role, seat) ? M_LEVER_COST : M_STAFF_COST] +=
-        fee;
+    m->cur[st->lever ? M_LEVER_COST : M_STAFF_COST] += fee;
     return 0;
 }
 
@@ -217,42 +231,44 @@ static int start_hires(struct model *m)
     return 0;
 }
 
+/* Seat i of role is vacated by its occupant's departure. */
+static void vacate(struct model *m, enum role role, int32_t i)
+{
+    switch (role) {
+    case ROLE_SALES:
+        sales_vacate(m, i);
+        return;
+    case ROLE_OPS:
+        ops_vacate(m, i);
+        return;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    m->support_seats[i].seat.filled = 0;
+}
+
 /* Attrition: people whose time has come leave; their seat is refilled
- * after the backfill delay. */
+ * after the backfill delay. The seats of reps first, then support, then
+ * ops (the order of their backfills in m->hires). A rep's ops server is
+ * never filled, so never left. */
 static int departures(struct model *m)
 {
-    for (int32_t r = 0; r < m->n_reps; r++) {
-        struct rep *rp = &m->reps[r];
-        if (!rp->filled || rp->depart_t > m->t)
-            continue;
-        sales_vacate(m, r);
-        int wk = m->week + (int)ceil(P(m)->sales.role.backfill_weeks);
-        struct pending_hire h = {.week = wk, .role = ROLE_SALES, .seat = r,
-                                 .ramp_weeks = P(m)->sales.role.ramp_weeks};
-        if (add_pending(m, h) != 0)
-            return -1;
-    }
-    for (int32_t i = 0; i < m->n_support_seats; i++) {
-        struct support_seat *sp = &m->support_seats[i];
-        if (!sp->filled || sp->depart_t > m->t)
-            continue;
-        sp->filled = 0;
-        int wk = m->week + (int)ceil(P(m)->support.role.backfill_weeks);
-        struct pending_hire h = {.week = wk, .role = ROLE_SUPPORT, .seat = i,
-                                 .ramp_weeks = P(m)->support.role.ramp_weeks};
-        if (add_pending(m, h) != 0)
-            return -1;
-    }
-    for (int32_t s = 0; s < m->n_servers; s++) {
-        struct server *sv = &m->servers[s];
-        if (sv->rep != NONE || !sv->filled || sv->depart_t > m->t)
-            continue;
-        ops_vacate(m, s);
-        int wk = m->week + (int)ceil(P(m)->ops.role.backfill_weeks);
-        struct pending_hire h = {.week = wk, .role = ROLE_OPS, .seat = s,
-                                 .ramp_weeks = P(m)->ops.role.ramp_weeks};
-        if (add_pending(m, h) != 0)
-            return -1;
+    static const enum role order[] = {ROLE_SALES, ROLE_SUPPORT, ROLE_OPS};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        enum role role = order[k];
+        const struct role_params *rp = staff_role(m, role);
+        for (int32_t i = 0; i < staff_seats(m, role); i++) {
+            const struct seat *st = staff_seat(m, role, i);
+            if (!st->filled || st->depart_t > m->t)
+                continue;
+            vacate(m, role, i);
+            struct pending_hire h = {
+                .week = m->week + (int)ceil(rp->backfill_weeks),
+                .role = role, .seat = i, .ramp_weeks = rp->ramp_weeks};
+            if (add_pending(m, h) != 0)
+                return -1;
+        }
     }
     return 0;
 }

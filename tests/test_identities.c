@@ -837,7 +837,7 @@ static void check_return(const struct params *p, int scen)
         /* Tick k done and the week it opens run: its rates stand. */
         assert_int_equal(model_resume(m, k + 1, &e), 1);
         for (int32_t r = 0; r < m->n_reps; r++)
-            if (m->reps[r].filled)
+            if (m->reps[r].seat.filled)
                 check_rep_week(&m->reps[r], r, k - back, pu, hpd);
     }
     free(raw);
