@@ -392,9 +392,13 @@ int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
                        double productivity);
 int ops_fill_seat(struct model *m, int32_t s, double t, double ramp_weeks);
 void ops_vacate(struct model *m, int32_t s);
-int ops_set_server(struct model *m, int32_t s, double rate, double clock);
 int ops_update_staff(struct model *m);
-int ops_rep_server(struct model *m, int32_t r);
+/* Rep r's share of ops work this week: rate effective and clock hours
+ * per day, until until_t (the rep takes no item it cannot finish by
+ * then). Creates the rep's server the first time. The only way sales
+ * reaches ops' servers. Returns 0, or -1 (out of memory). */
+int ops_set_rep_hours(struct model *m, int32_t r, double rate, double clock,
+                      double until_t);
 /* Places [start]'s onboardings and tickets at time 0, before tick 0:
  * the ones in progress in the staff's hands (their work goes on when
  * tick 0 sets the staff's rates), then the waiting ones in the queues.

@@ -80,13 +80,6 @@ void ops_vacate(struct model *m, int32_t s)
     TRACE(m, "staff_leave", s, "occupant=%u", m->servers[s].seat.occupant);
 }
 
-int ops_rep_server(struct model *m, int32_t r)
-{
-    if (m->reps[r].server == NONE)
-        m->reps[r].server = server_new(m, r);
-    return m->reps[r].server;
-}
-
 /* Keeps sv->ready and m->n_ready in step with sv's item and rate; called
  * after every change to either. */
 static void server_sync(struct model *m, struct server *sv)
@@ -263,7 +256,11 @@ static void preempt(struct model *m, int32_t s)
           m->items[i].hours);
 }
 
-int ops_set_server(struct model *m, int32_t s, double rate, double clock)
+/* Server s works at rate effective and clock hours per day from now:
+ * the work done at the old rate is booked, the item in hand rescheduled,
+ * or put back at the head of its queue when the rate falls to 0. */
+static int ops_set_server(struct model *m, int32_t s, double rate,
+                          double clock)
 {
     struct server *sv = &m->servers[s];
     double dclock = clock - sv->clock;
@@ -293,6 +290,20 @@ int ops_set_server(struct model *m, int32_t s, double rate, double clock)
                           EV_OPS_DONE, s, sv->gen, 0);
 }
 
+int ops_set_rep_hours(struct model *m, int32_t r, double rate, double clock,
+                      double until_t)
+{
+    if (m->reps[r].server == NONE) {
+        int32_t s = server_new(m, r);
+        if (s == NONE)
+            return -1;
+        m->reps[r].server = s;
+    }
+    int32_t s = m->reps[r].server;
+    m->servers[s].until_t = until_t;
+    return ops_set_server(m, s, rate, clock);
+}
+
 int ops_update_staff(struct model *m)
 {
     double hpd = P(m)->ops.role.hours_per_week / DAYS_PER_WEEK;
@@ -313,19 +324,21 @@ int ops_update_staff(struct model *m)
 
 static int go_live(struct model *m, int32_t c);
 
-static void count_late(struct model *m, struct client *cl)
+/* A late item of client cl. Returns 0, or -1 (out of memory). */
+static int count_late(struct model *m, struct client *cl)
 {
     m->cur[M_LATE_ITEMS] += 1.0;
     if (!m->expectations_on) {
         cl->late += 1.0;
-        return;
+        return 0;
     }
     /* The rep who sold the client resets expectations instead: the late
      * item weighs less at renewal, at the cost of the rep's time. */
     cl->late += 1.0 - m->forgive;
     if (cl->owner != NONE && m->reps[cl->owner].seat.filled &&
         m->reset_hours > 0.0)
-        sales_add_task(m, cl->owner, m->reset_hours);
+        return sales_add_task(m, cl->owner, m->reset_hours);
+    return 0;
 }
 
 int ops_on_done(struct model *m, int32_t s)
@@ -354,8 +367,9 @@ int ops_on_done(struct model *m, int32_t s)
     if (cl->state != CL_CHURNED) {
         /* Assumption: an item is late when it is finished late (MODEL.md);
          * one still waiting counts against nobody (docs/model.md, 17). */
-        if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days))
-            count_late(m, cl);
+        if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days) &&
+            count_late(m, cl) != 0)
+            return -1;
         if (onb && go_live(m, c) != 0)
             return -1;
     }

@@ -262,18 +262,13 @@ int sales_update_rates(struct model *m, int32_t r)
         return -1;
     if (update_selling(m, r, a.sell, a.sell * a.prod) != 0)
         return -1;
-    if (a.ops > 0.0 || rp->server != NONE) {
-        int32_t s = ops_rep_server(m, r);
-        if (s == NONE)
-            return -1;
-        rp = &m->reps[r];
-        m->servers[s].until_t =
-            rp->pulled_by != NONE
-                ? rp->pull_until_t
-                : rp->leak_t + rp->leak_weeks * DAYS_PER_WEEK;
-        return ops_set_server(m, s, a.ops * a.prod * a.ops_eff, a.ops);
-    }
-    return 0;
+    if (!(a.ops > 0.0) && rp->server == NONE)
+        return 0;
+    /* The ops hours end with the pull, or with the leak after it. */
+    double until = rp->pulled_by != NONE
+                       ? rp->pull_until_t
+                       : rp->leak_t + rp->leak_weeks * DAYS_PER_WEEK;
+    return ops_set_rep_hours(m, r, a.ops * a.prod * a.ops_eff, a.ops, until);
 }
 
 /* ---- opportunities ---------------------------------------------------- */
