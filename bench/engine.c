@@ -54,8 +54,8 @@ static int bench_mm1(void)
     gsl_rng *ra = gsl_rng_alloc(rng_xoshiro256pp);
     gsl_rng *rs = gsl_rng_alloc(rng_xoshiro256pp);
     double *arrived_at = malloc(NCUST * sizeof *arrived_at);
-    struct evq q;
-    if (!ra || !rs || !arrived_at || evq_init(&q, 0) != 0)
+    struct evq *q;
+    if (!ra || !rs || !arrived_at || !(q = evq_alloc(0)))
         return 1;
     rng_reseed(ra, rng_key(SEED, 1));
     rng_reseed(rs, rng_key(SEED, 2));
@@ -67,27 +67,27 @@ static int bench_mm1(void)
     struct evq_event e;
 
     double t0 = now_s();
-    evq_push(&q, dist_sample(&gap, ra), 0, ARRIVAL, 0, 0, 0);
+    evq_push(q, dist_sample(&gap, ra), 0, ARRIVAL, 0, 0, 0);
     scheduled = 1;
-    while (evq_pop(&q, &e) == 0) {
+    while (evq_pop(q, &e) == 0) {
         events++;
         switch (e.kind) {
         case ARRIVAL:
             arrived_at[arrived++] = e.t;
             if (scheduled < NCUST) {
-                evq_push(&q, e.t + dist_sample(&gap, ra), 0, ARRIVAL,
+                evq_push(q, e.t + dist_sample(&gap, ra), 0, ARRIVAL,
                          scheduled++, 0, 0);
             }
             if (!busy) {
                 busy = 1;
-                evq_push(&q, e.t + dist_sample(&service, rs), 0, DEPARTURE,
+                evq_push(q, e.t + dist_sample(&service, rs), 0, DEPARTURE,
                          served, 0, 0);
             }
             break;
         case DEPARTURE:
             total_time += e.t - arrived_at[served++];
             if (served < arrived)
-                evq_push(&q, e.t + dist_sample(&service, rs), 0, DEPARTURE,
+                evq_push(q, e.t + dist_sample(&service, rs), 0, DEPARTURE,
                          served, 0, 0);
             else
                 busy = 0;
@@ -103,7 +103,7 @@ static int bench_mm1(void)
     printf("mm1_engine_events_per_s,%.0f,events/s\n", (double)events / dt);
     printf("mm1_engine_ns_per_event,%.2f,ns\n", 1e9 * dt / (double)events);
     printf("mm1_engine_mean_time_in_system,%.6f,days\n", total_time / NCUST);
-    evq_destroy(&q);
+    evq_free(q);
     free(arrived_at);
     gsl_rng_free(ra);
     gsl_rng_free(rs);
@@ -115,29 +115,29 @@ static int bench_hold(size_t n)
     struct dist inc;
     parse_or_die(&inc, "exponential(1)");
     gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
-    struct evq q;
-    if (!r || evq_init(&q, n) != 0)
+    struct evq *q;
+    if (!r || !(q = evq_alloc(n)))
         return 1;
     rng_reseed(r, rng_key(SEED, n));
     for (size_t i = 0; i < n; i++)
-        evq_push(&q, dist_sample(&inc, r), 0, 0, (uint32_t)i, 0, 0);
+        evq_push(q, dist_sample(&inc, r), 0, 0, (uint32_t)i, 0, 0);
     /* Warm-up: after a few times n holds the pending times no longer
      * remember their initial layout. */
     const long warm = (long)(8 * n) > 1000000 ? (long)(8 * n) : 1000000;
     const long holds = 10000000;
     struct evq_event e;
     for (long k = 0; k < warm; k++) {
-        evq_pop(&q, &e);
-        evq_push(&q, e.t + dist_sample(&inc, r), 0, 0, e.id, 0, 0);
+        evq_pop(q, &e);
+        evq_push(q, e.t + dist_sample(&inc, r), 0, 0, e.id, 0, 0);
     }
     double t0 = now_s();
     for (long k = 0; k < holds; k++) {
-        evq_pop(&q, &e);
-        evq_push(&q, e.t + dist_sample(&inc, r), 0, 0, e.id, 0, 0);
+        evq_pop(q, &e);
+        evq_push(q, e.t + dist_sample(&inc, r), 0, 0, e.id, 0, 0);
     }
     double dt = now_s() - t0;
     printf("hold_%zu_ns_per_event,%.2f,ns\n", n, 1e9 * dt / (double)holds);
-    evq_destroy(&q);
+    evq_free(q);
     gsl_rng_free(r);
     return 0;
 }

@@ -28,42 +28,23 @@ struct evq_event {
     uint32_t aux;  /* a small payload the model may use */
 };
 
-/* The fields are evq.c's; callers read n (via evq_size) and cap, and may
- * set max_n. */
-struct evq {
-    struct evq_event *heap; /* near events, a 4-ary min-heap of nh */
-    size_t n, cap;          /* pending events in all tiers; room for cap */
-    uint64_t seq;           /* next insertion sequence number */
-    size_t max_n;           /* cap on pending events; 0 = none */
-    size_t nh;              /* events in the heap */
-    size_t switch_at;       /* heap size that rebuilds the calendar */
-    struct evq_event *pool; /* events in buckets and overflow */
-    uint32_t *next;         /* pool links; free list; high-water mark */
-    uint32_t free, top;
-    uint32_t *head;         /* bucket lists, nb of them (cap_b) */
-    size_t nb, cap_b, nextb;/* nextb: the next bucket to open */
-    uint32_t over;          /* events past the last bucket */
-    size_t n_over;
-    double start, inv;      /* bucket of t: (t - start) * inv */
-    double nb_x;            /* = nb */
-    size_t opened, moved;   /* buckets opened, events they held */
-    size_t check_every;     /* openings between density checks */
-    double near_x;          /* = nextb: below it, an event is near */
-};
+/* The list itself: opaque (its layout is sim/evq_int.h's, private to
+ * evq.c and its tests). */
+struct evq;
 
 #define EVQ_PRIO_MAX 255u
 
-/* Initialises an empty list with room for cap events (0 picks a default).
- * Returns 0, or -1 when out of memory. */
-int evq_init(struct evq *q, size_t cap);
+/* A new empty list with room for cap events (0 picks a default), with
+ * no cap on pending events. Returns NULL when out of memory. */
+struct evq *evq_alloc(size_t cap);
 
-/* Frees the array; safe on a zeroed struct. */
-void evq_destroy(struct evq *q);
+/* Frees q and its memory; safe on NULL. */
+void evq_free(struct evq *q);
 
 /* Removes every event and restarts the sequence at 0; keeps the memory. */
 void evq_clear(struct evq *q);
 
-/* Makes dst (initialised) an exact copy of src: the same pending events
+/* Makes dst an exact copy of src: the same pending events
  * with the same keys and the same next sequence number, so both pop the
  * same events in the same order from now on. Keeps dst's memory where it
  * is big enough. Returns 0, or -1 when out of memory (dst then unusable
@@ -87,6 +68,15 @@ int evq_pop(struct evq *q, struct evq_event *ev);
  * next push or pop. */
 const struct evq_event *evq_peek(const struct evq *q);
 
-static inline size_t evq_size(const struct evq *q) { return q->n; }
+/* The number of pending events. */
+size_t evq_size(const struct evq *q);
+
+/* Caps the pending events at max_n (0: no cap): a push beyond fails, and
+ * the arrays never grow past it. Pending events above a lowered cap
+ * stay; pushes fail until pops bring them under. */
+void evq_set_max(struct evq *q, size_t max_n);
+
+/* The cap set by evq_set_max (0: none). */
+size_t evq_max(const struct evq *q);
 
 #endif

@@ -30,7 +30,7 @@
  * heap. The calendar is (re)built from the events themselves when the
  * heap grows past switch_at, and again whenever its buckets run out.
  */
-#include "evq.h"
+#include "evq_int.h"
 
 #include <assert.h>
 #include <math.h>
@@ -418,24 +418,43 @@ static int evq_resize(struct evq *q, size_t cap)
     return 0;
 }
 
-int evq_init(struct evq *q, size_t cap)
+struct evq *evq_alloc(size_t cap)
 {
-    memset(q, 0, sizeof *q);
+    struct evq *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
     evq_clear(q);
     if (evq_resize(q, cap ? cap : EVQ_DEFAULT_CAP) != 0) {
-        evq_destroy(q);
-        return -1;
+        evq_free(q);
+        return NULL;
     }
-    return 0;
+    return q;
 }
 
-void evq_destroy(struct evq *q)
+void evq_free(struct evq *q)
 {
+    if (!q)
+        return;
     free(q->heap);
     free(q->pool);
     free(q->next);
     free(q->head);
-    memset(q, 0, sizeof *q);
+    free(q);
+}
+
+size_t evq_size(const struct evq *q)
+{
+    return q->n;
+}
+
+void evq_set_max(struct evq *q, size_t max_n)
+{
+    q->max_n = max_n;
+}
+
+size_t evq_max(const struct evq *q)
+{
+    return q->max_n;
 }
 
 void evq_clear(struct evq *q)

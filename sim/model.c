@@ -56,7 +56,7 @@ static void model_fit_events(struct model *m, size_t other)
 {
     size_t left = other < m->max_bytes ? m->max_bytes - other : 0;
     size_t n = left / EVQ_BYTES_PER_EVENT;
-    m->q.max_n = n > 0 ? n : 1;
+    evq_set_max(m->q, n > 0 ? n : 1);
 }
 
 int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
@@ -65,7 +65,7 @@ int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
     /* One element more in use (every caller appends one). */
     if (m) {
         size_t use = model_bytes_in_use(m) + size;
-        if (use + m->q.n * EVQ_BYTES_PER_EVENT > m->max_bytes) {
+        if (use + evq_size(m->q) * EVQ_BYTES_PER_EVENT > m->max_bytes) {
             m->over_memory = 1;
             return -1;
         }
@@ -91,14 +91,14 @@ int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
  * the starting state (people, clients and their first events). */
 static int model_nomem(struct model *m, int start, struct err *e)
 {
-    if (!m->over_memory && !(m->q.n >= m->q.max_n))
+    if (!m->over_memory && !(evq_size(m->q) >= evq_max(m->q)))
         return err_set(e, ERR_RUNTIME, "out of memory");
     if (start)
         return err_set(e, ERR_RUNTIME,
                        "the starting state of a replication (%d reps, %d "
                        "clients, %zu events) needs more than %g MB; raise "
                        "[simulation] max_memory_mb",
-                       (int)m->n_reps, (int)m->n_clients, m->q.n,
+                       (int)m->n_reps, (int)m->n_clients, evq_size(m->q),
                        m->p->sim.max_memory_mb);
     return err_set(e, ERR_RUNTIME,
                    "one replication needs more than %g MB (%zu pending "
@@ -106,7 +106,7 @@ static int model_nomem(struct model *m, int start, struct err *e)
                    "operations): the model runs away (an ops queue growing "
                    "without bound?); raise [simulation] max_memory_mb if it "
                    "is meant to be this big",
-                   m->p->sim.max_memory_mb, m->q.n, (int)m->open_opps,
+                   m->p->sim.max_memory_mb, evq_size(m->q), (int)m->open_opps,
                    (int)m->backlog_items);
 }
 
@@ -146,7 +146,7 @@ struct model *model_alloc(const struct params *p, struct err *e)
     m->max_bytes = p->sim.max_memory_mb * 1048576.0 < (double)SIZE_MAX
                        ? (size_t)(p->sim.max_memory_mb * 1048576.0)
                        : SIZE_MAX;
-    if (evq_init(&m->q, 1024) != 0)
+    if (!(m->q = evq_alloc(1024)))
         goto fail;
     m->rng = gsl_rng_alloc(rng_type(p->sim.rng));
     m->weekly_revenue = calloc((size_t)m->weeks_total + 1, sizeof(double));
@@ -168,7 +168,7 @@ void model_free(struct model *m)
 {
     if (!m)
         return;
-    evq_destroy(&m->q);
+    evq_free(m->q);
     if (m->rng)
         gsl_rng_free(m->rng);
 #define ARRAY_FREE(type, name) free(m->name);
@@ -197,7 +197,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
                         double *raw)
 {
     const struct params *p = m->p;
-    evq_clear(&m->q);
+    evq_clear(m->q);
     m->over_memory = 0;
     model_fit_events(m, 0);
     m->sc = scenario >= 0 ? &p->scenarios[scenario] : NULL;
@@ -515,7 +515,7 @@ int model_loop(struct model *m, struct err *e)
     double max_events = m->p->sim.max_events;
     /* The cap as an integer (max_events >= 1): no conversion per event. */
     uint64_t cap = max_events < 0x1p63 ? (uint64_t)max_events : UINT64_MAX;
-    while (evq_pop(&m->q, &ev) == 0) {
+    while (evq_pop(m->q, &ev) == 0) {
         assert(ev.t >= m->t);
         m->t = ev.t;
         if (++m->tot.events > cap)

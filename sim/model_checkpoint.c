@@ -114,7 +114,7 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     memcpy(d->weekly_revenue, s->weekly_revenue,
            ((size_t)s->weeks_total + 1) * sizeof *s->weekly_revenue);
     gsl_rng_memcpy(d->rng, s->rng);
-    if (evq_copy(&d->q, &s->q) != 0)
+    if (evq_copy(d->q, s->q) != 0)
         return -1;
 #define ARRAY_COPY(type, name)                                               \
     if (copy_array((void **)&d->name, &d->cap_##name, s->name, s->n_##name,  \

@@ -226,7 +226,7 @@ struct fifo {
 struct model {
     const struct params *p;
     const struct scenario *sc;   /* NULL for the baseline */
-    struct evq q;
+    struct evq *q;               /* the future event list */
     gsl_rng *rng;
     uint64_t base_key;           /* (seed, replication) */
     double t;
@@ -299,7 +299,7 @@ static inline int model_schedule(struct model *m, double t,
                                  uint32_t aux)
 {
     assert(t >= m->t);
-    return evq_push(&m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
+    return evq_push(m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
                     (uint32_t)kind, (uint32_t)id, gen, aux);
 }
 

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "../sim/evq_int.h" /* the layout: cap in test_max_n */
 #include "evq.h"
 #include "rng.h"
 
@@ -34,16 +35,14 @@ static int in_order(const struct evq_event *a, const struct evq_event *b)
 static void test_empty(void **state)
 {
     (void)state;
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
-    assert_int_equal(evq_size(&q), 0);
-    assert_null(evq_peek(&q));
-    assert_int_equal(evq_pop(&q, &ev), -1);
-    evq_destroy(&q);
-    evq_destroy(&q); /* idempotent */
-    struct evq z = {0};
-    evq_destroy(&z); /* safe on a zeroed struct */
+    assert_non_null(q = evq_alloc(0));
+    assert_int_equal(evq_size(q), 0);
+    assert_null(evq_peek(q));
+    assert_int_equal(evq_pop(q, &ev), -1);
+    evq_free(q);
+    evq_free(NULL); /* safe on NULL */
 }
 
 /* Random times, random priorities, with many exact ties: every pop is in
@@ -52,19 +51,19 @@ static void test_random_order(void **state)
 {
     (void)state;
     gsl_rng *r = rng_at(rng_key(SEED, 1));
-    struct evq q;
-    assert_int_equal(evq_init(&q, 4), 0);
+    struct evq *q;
+    assert_non_null(q = evq_alloc(4));
     for (int round = 0; round < 3; round++) {
         for (uint32_t i = 0; i < 5000; i++) {
             double t = (double)gsl_rng_uniform_int(r, 300); /* ties */
             unsigned prio = (unsigned)gsl_rng_uniform_int(r, 4);
-            assert_int_equal(evq_push(&q, t, prio, i % 7, i, 0, (uint32_t)t),
+            assert_int_equal(evq_push(q, t, prio, i % 7, i, 0, (uint32_t)t),
                              0);
         }
         struct evq_event prev, ev;
-        assert_int_equal(evq_pop(&q, &prev), 0);
+        assert_int_equal(evq_pop(q, &prev), 0);
         size_t popped = 1;
-        while (evq_pop(&q, &ev) == 0) {
+        while (evq_pop(q, &ev) == 0) {
             assert_true(in_order(&prev, &ev));
             assert_int_equal(ev.aux, (uint32_t)ev.t);
             assert_int_equal(ev.kind, ev.id % 7);
@@ -73,7 +72,7 @@ static void test_random_order(void **state)
         }
         assert_int_equal(popped, 5000);
     }
-    evq_destroy(&q);
+    evq_free(q);
     gsl_rng_free(r);
 }
 
@@ -81,24 +80,24 @@ static void test_random_order(void **state)
 static void test_ties(void **state)
 {
     (void)state;
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, 2, 0, 0, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, 1, 0, 1, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, 2, 0, 2, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, EVQ_PRIO_MAX, 0, 3, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, 0, 0, 4, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 4.0, EVQ_PRIO_MAX, 0, 5, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 5.0, 1, 0, 6, 0, 0), 0);
+    assert_non_null(q = evq_alloc(0));
+    assert_int_equal(evq_push(q, 5.0, 2, 0, 0, 0, 0), 0);
+    assert_int_equal(evq_push(q, 5.0, 1, 0, 1, 0, 0), 0);
+    assert_int_equal(evq_push(q, 5.0, 2, 0, 2, 0, 0), 0);
+    assert_int_equal(evq_push(q, 5.0, EVQ_PRIO_MAX, 0, 3, 0, 0), 0);
+    assert_int_equal(evq_push(q, 5.0, 0, 0, 4, 0, 0), 0);
+    assert_int_equal(evq_push(q, 4.0, EVQ_PRIO_MAX, 0, 5, 0, 0), 0);
+    assert_int_equal(evq_push(q, 5.0, 1, 0, 6, 0, 0), 0);
     const uint32_t want[] = {5, 4, 1, 6, 0, 2, 3};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        assert_int_equal(evq_peek(&q)->id, want[i]);
-        assert_int_equal(evq_pop(&q, &ev), 0);
+        assert_int_equal(evq_peek(q)->id, want[i]);
+        assert_int_equal(evq_pop(q, &ev), 0);
         assert_int_equal(ev.id, want[i]);
     }
-    assert_int_equal(evq_pop(&q, &ev), -1);
-    evq_destroy(&q);
+    assert_int_equal(evq_pop(q, &ev), -1);
+    evq_free(q);
 }
 
 /* Many events at one time pop in insertion order, however the heap is
@@ -106,20 +105,20 @@ static void test_ties(void **state)
 static void test_fifo_at_equal_times(void **state)
 {
     (void)state;
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
+    assert_non_null(q = evq_alloc(0));
     uint32_t next_in = 0, next_out = 0;
     for (int k = 0; k < 1000; k++) {
         for (int j = 0; j < 3; j++)
-            assert_int_equal(evq_push(&q, 1.0, 3, 0, next_in++, 0, 0), 0);
-        assert_int_equal(evq_pop(&q, &ev), 0);
+            assert_int_equal(evq_push(q, 1.0, 3, 0, next_in++, 0, 0), 0);
+        assert_int_equal(evq_pop(q, &ev), 0);
         assert_int_equal(ev.id, next_out++);
     }
-    while (evq_pop(&q, &ev) == 0)
+    while (evq_pop(q, &ev) == 0)
         assert_int_equal(ev.id, next_out++);
     assert_int_equal(next_out, next_in);
-    evq_destroy(&q);
+    evq_free(q);
 }
 
 /*
@@ -137,20 +136,20 @@ static void test_lazy_cancellation(void **state)
 {
     (void)state;
     struct entity ent[3] = {{0, 0}, {0, 0}, {0, 0}};
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
+    assert_non_null(q = evq_alloc(0));
     for (uint32_t i = 0; i < 3; i++)
-        assert_int_equal(evq_push(&q, 10.0 + i, 0, 0, i, ent[i].gen, 0), 0);
+        assert_int_equal(evq_push(q, 10.0 + i, 0, 0, i, ent[i].gen, 0), 0);
     /* Reschedule entity 0 earlier, entity 1 later; cancel entity 2. */
     ent[0].gen++;
-    assert_int_equal(evq_push(&q, 3.0, 0, 0, 0, ent[0].gen, 0), 0);
+    assert_int_equal(evq_push(q, 3.0, 0, 0, 0, ent[0].gen, 0), 0);
     ent[1].gen++;
-    assert_int_equal(evq_push(&q, 30.0, 0, 0, 1, ent[1].gen, 0), 0);
+    assert_int_equal(evq_push(q, 30.0, 0, 0, 1, ent[1].gen, 0), 0);
     ent[2].gen++;
     double when[3] = {0};
     int stale = 0;
-    while (evq_pop(&q, &ev) == 0) {
+    while (evq_pop(q, &ev) == 0) {
         if (ev.gen != ent[ev.id].gen) {
             stale++;
             continue;
@@ -164,7 +163,7 @@ static void test_lazy_cancellation(void **state)
     assert_int_equal(ent[2].fired, 0);
     assert_true(when[0] == 3.0);
     assert_true(when[1] == 30.0);
-    evq_destroy(&q);
+    evq_free(q);
 }
 
 /* Growth from a tiny array to 1,000,000 pending events, then a full drain
@@ -174,18 +173,18 @@ static void test_growth_million(void **state)
     (void)state;
     enum { N = 1000000 };
     gsl_rng *r = rng_at(rng_key(SEED, 2));
-    struct evq q;
-    assert_int_equal(evq_init(&q, 1), 0);
+    struct evq *q;
+    assert_non_null(q = evq_alloc(1));
     for (uint32_t i = 0; i < N; i++)
-        assert_int_equal(evq_push(&q, 1e3 * gsl_rng_uniform(r), i & 1, 0, i,
+        assert_int_equal(evq_push(q, 1e3 * gsl_rng_uniform(r), i & 1, 0, i,
                                   0, 0),
                          0);
-    assert_int_equal(evq_size(&q), N);
-    assert_true(q.cap >= N);
+    assert_int_equal(evq_size(q), N);
+    assert_true(q->cap >= N);
     struct evq_event prev, ev;
-    assert_int_equal(evq_pop(&q, &prev), 0);
+    assert_int_equal(evq_pop(q, &prev), 0);
     size_t n = 1;
-    while (evq_pop(&q, &ev) == 0) {
+    while (evq_pop(q, &ev) == 0) {
         if (!in_order(&prev, &ev))
             fail_msg("out of order at pop %zu: %.17g after %.17g", n, ev.t,
                      prev.t);
@@ -193,7 +192,7 @@ static void test_growth_million(void **state)
         n++;
     }
     assert_int_equal(n, N);
-    evq_destroy(&q);
+    evq_free(q);
     gsl_rng_free(r);
 }
 
@@ -202,24 +201,24 @@ static void test_growth_million(void **state)
 static void test_clear(void **state)
 {
     (void)state;
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
+    assert_non_null(q = evq_alloc(0));
     for (uint32_t i = 0; i < 100; i++)
-        assert_int_equal(evq_push(&q, (double)(i % 10), 0, 0, i, 0, 0), 0);
-    size_t cap = q.cap;
-    evq_clear(&q);
-    assert_int_equal(evq_size(&q), 0);
-    assert_null(evq_peek(&q));
-    assert_int_equal(q.cap, cap);
-    assert_int_equal(evq_push(&q, 2.0, 0, 0, 7, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 2.0, 0, 0, 8, 0, 0), 0);
-    assert_int_equal(evq_pop(&q, &ev), 0);
+        assert_int_equal(evq_push(q, (double)(i % 10), 0, 0, i, 0, 0), 0);
+    size_t cap = q->cap;
+    evq_clear(q);
+    assert_int_equal(evq_size(q), 0);
+    assert_null(evq_peek(q));
+    assert_int_equal(q->cap, cap);
+    assert_int_equal(evq_push(q, 2.0, 0, 0, 7, 0, 0), 0);
+    assert_int_equal(evq_push(q, 2.0, 0, 0, 8, 0, 0), 0);
+    assert_int_equal(evq_pop(q, &ev), 0);
     assert_int_equal(ev.id, 7);
     assert_int_equal(ev.key, 0); /* priority 0, sequence 0 */
-    assert_int_equal(evq_pop(&q, &ev), 0);
+    assert_int_equal(evq_pop(q, &ev), 0);
     assert_int_equal(ev.key, 1);
-    evq_destroy(&q);
+    evq_free(q);
 }
 
 /* max_n: the push after max_n pending events fails and changes nothing;
@@ -227,29 +226,29 @@ static void test_clear(void **state)
 static void test_max_n(void **state)
 {
     (void)state;
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 2), 0);
-    q.max_n = 5;
+    assert_non_null(q = evq_alloc(2));
+    evq_set_max(q, 5);
     for (uint32_t i = 0; i < 5; i++)
-        assert_int_equal(evq_push(&q, 10.0 - i, 0, 0, i, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 0.5, 0, 0, 99, 0, 0), -1);
-    assert_int_equal(evq_size(&q), 5);
-    assert_true(q.cap <= 5);
-    assert_int_equal(evq_peek(&q)->id, 4);
-    assert_int_equal(evq_pop(&q, &ev), 0);
-    assert_int_equal(evq_push(&q, 0.5, 0, 0, 99, 0, 0), 0);
-    assert_int_equal(evq_pop(&q, &ev), 0);
+        assert_int_equal(evq_push(q, 10.0 - i, 0, 0, i, 0, 0), 0);
+    assert_int_equal(evq_push(q, 0.5, 0, 0, 99, 0, 0), -1);
+    assert_int_equal(evq_size(q), 5);
+    assert_true(q->cap <= 5);
+    assert_int_equal(evq_peek(q)->id, 4);
+    assert_int_equal(evq_pop(q, &ev), 0);
+    assert_int_equal(evq_push(q, 0.5, 0, 0, 99, 0, 0), 0);
+    assert_int_equal(evq_pop(q, &ev), 0);
     assert_int_equal(ev.id, 99);
-    evq_destroy(&q);
+    evq_free(q);
 
     /* A cap below the initial capacity also holds. */
-    assert_int_equal(evq_init(&q, 64), 0);
-    q.max_n = 3;
+    assert_non_null(q = evq_alloc(64));
+    evq_set_max(q, 3);
     for (uint32_t i = 0; i < 3; i++)
-        assert_int_equal(evq_push(&q, 1.0, 0, 0, i, 0, 0), 0);
-    assert_int_equal(evq_push(&q, 1.0, 0, 0, 3, 0, 0), -1);
-    evq_destroy(&q);
+        assert_int_equal(evq_push(q, 1.0, 0, 0, i, 0, 0), 0);
+    assert_int_equal(evq_push(q, 1.0, 0, 0, 3, 0, 0), -1);
+    evq_free(q);
 }
 
 /* The hold model (pop one, push one later) keeps the order invariant while
@@ -258,21 +257,21 @@ static void test_hold(void **state)
 {
     (void)state;
     gsl_rng *r = rng_at(rng_key(SEED, 3));
-    struct evq q;
+    struct evq *q;
     struct evq_event ev;
-    assert_int_equal(evq_init(&q, 0), 0);
+    assert_non_null(q = evq_alloc(0));
     for (uint32_t i = 0; i < 1000; i++)
-        assert_int_equal(evq_push(&q, gsl_rng_uniform(r), 0, 0, i, 0, 0), 0);
+        assert_int_equal(evq_push(q, gsl_rng_uniform(r), 0, 0, i, 0, 0), 0);
     double now = 0;
     for (int k = 0; k < 100000; k++) {
-        assert_int_equal(evq_pop(&q, &ev), 0);
+        assert_int_equal(evq_pop(q, &ev), 0);
         assert_true(ev.t >= now);
         now = ev.t;
         double dt = -log1p(-gsl_rng_uniform(r));
-        assert_int_equal(evq_push(&q, now + dt, 0, 0, ev.id, 0, 0), 0);
+        assert_int_equal(evq_push(q, now + dt, 0, 0, ev.id, 0, 0), 0);
     }
-    assert_int_equal(evq_size(&q), 1000);
-    evq_destroy(&q);
+    assert_int_equal(evq_size(q), 1000);
+    evq_free(q);
     gsl_rng_free(r);
 }
 
@@ -356,10 +355,10 @@ static void test_vs_reference(void **state)
     for (int round = 0; round < 140; round++) {
         int shape = round % 7;
         size_t target = (size_t)1 << (2 + round % 13); /* 4 .. 16,384 */
-        struct evq q, c;
+        struct evq *q, *c;
         struct ref h = {0};
-        assert_int_equal(evq_init(&q, 0), 0);
-        assert_int_equal(evq_init(&c, 0), 0);
+        assert_non_null(q = evq_alloc(0));
+        assert_non_null(c = evq_alloc(0));
         double now = 0.0;
         uint32_t id = 0;
         int copied = 0;
@@ -367,7 +366,7 @@ static void test_vs_reference(void **state)
             /* Push more than pop while filling up, then hover and drain. */
             double p_push = step < 20000 ? (h.n < target ? 0.7 : 0.5) : 0.3;
             if (h.n > 0 && step == 15000 && !copied) {
-                assert_int_equal(evq_copy(&c, &q), 0);
+                assert_int_equal(evq_copy(c, q), 0);
                 copied = 1;
             }
             if (h.n == 0 || gsl_rng_uniform(r) < p_push) {
@@ -375,16 +374,16 @@ static void test_vs_reference(void **state)
                 unsigned prio = (unsigned)gsl_rng_uniform_int(r, 3);
                 struct evq_event ev = {t, (uint64_t)prio << 56 | h.seq++,
                                        id % 8, id, id * 3u, id ^ 0x5au};
-                assert_int_equal(evq_push(&q, t, prio, ev.kind, ev.id,
+                assert_int_equal(evq_push(q, t, prio, ev.kind, ev.id,
                                           ev.gen, ev.aux), 0);
                 if (copied)
-                    assert_int_equal(evq_push(&c, t, prio, ev.kind, ev.id,
+                    assert_int_equal(evq_push(c, t, prio, ev.kind, ev.id,
                                               ev.gen, ev.aux), 0);
                 ref_push(&h, ev);
                 id++;
             } else {
                 struct evq_event want = ref_pop(&h), got, gotc;
-                assert_int_equal(evq_pop(&q, &got), 0);
+                assert_int_equal(evq_pop(q, &got), 0);
                 if (got.t != want.t || got.key != want.key ||
                     got.id != want.id || got.kind != want.kind ||
                     got.gen != want.gen || got.aux != want.aux)
@@ -392,16 +391,16 @@ static void test_vs_reference(void **state)
                              "expected id %u t %a", round, step, got.id,
                              got.t, want.id, want.t);
                 if (copied) {
-                    assert_int_equal(evq_pop(&c, &gotc), 0);
+                    assert_int_equal(evq_pop(c, &gotc), 0);
                     assert_memory_equal(&gotc, &got, sizeof got);
                 }
                 if (isfinite(got.t))
                     now = got.t;
             }
-            assert_int_equal(evq_size(&q), h.n);
+            assert_int_equal(evq_size(q), h.n);
         }
-        evq_destroy(&q);
-        evq_destroy(&c);
+        evq_free(q);
+        evq_free(c);
         free(h.e);
     }
     gsl_rng_free(r);
