@@ -63,7 +63,7 @@ struct capacity {
     double clients_ss;     /* INFINITY when the base grows without end */
     double ops_ss;         /* demanded hours per week */
     double ops_ss_util;    /* busy share; >= 1: unstable */
-    double rep_mult_ss;    /* the market's last-stage multiplier */
+    double market_mult_ss; /* the market's last-stage multiplier */
     int ops_ss_stable;     /* a steady state with utilisation < 1 */
     int start_overload;    /* demand above capacity in the first week */
     /* Every KPI of kpi.h over the reported horizon (NAN: undefined). */
