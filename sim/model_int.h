@@ -2,8 +2,11 @@
  * model_int: the state of one replication, shared by the model's
  * modules (model.c: engine, clock and metrics; model_sales.c: reps,
  * prospecting, opportunities; model_ops.c: the ops backlog, its servers and
- * clients; model_staff.c: departures, hires, support staff, costs of
- * people; model_iv.c: the market and the scenario's interventions).
+ * clients; model_staff.c: seats of every role, departures, hires,
+ * support staff, costs of people; model_iv.c: the market and the
+ * scenario's interventions; model_checkpoint.c: copies of the state).
+ * include/model.h is the contract with the rest of the program; this
+ * header is the contract between those files (docs/contributing.md).
  *
  * Time is in days from the start of warm-up; tick w happens at 7w and
  * opens week w. Every rate (hours a person works at each activity, how
