@@ -425,11 +425,38 @@ void ops_finish(struct model *m);
 /* The parameters of role ([sales], [operations], [support]). */
 const struct role_params *staff_role(const struct model *m, enum role role);
 /* How many seats role has, filled or not: the length of m->reps,
- * m->servers (a rep's ops share included) or m->support_seats. */
-int32_t staff_seats(const struct model *m, enum role role);
+ * m->servers (a rep's ops share included) or m->support_seats. Inline,
+ * like staff_seat: every tick walks every seat. */
+static inline int32_t staff_seats(const struct model *m, enum role role)
+{
+    switch (role) {
+    case ROLE_SALES:
+        return m->n_reps;
+    case ROLE_OPS:
+        return m->n_servers;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return m->n_support_seats;
+}
+
 /* Seat i of role (i < staff_seats): the pointer is valid until the
  * role's array next grows. A rep's ops server has a seat never filled. */
-struct seat *staff_seat(struct model *m, enum role role, int32_t i);
+static inline struct seat *staff_seat(struct model *m, enum role role,
+                                      int32_t i)
+{
+    switch (role) {
+    case ROLE_SALES:
+        return &m->reps[i].seat;
+    case ROLE_OPS:
+        return &m->servers[i].seat;
+    case ROLE_SUPPORT:
+    case ROLE_COUNT:
+        break;
+    }
+    return &m->support_seats[i].seat;
+}
 /* Seat i of role, vacant, gets its next occupant: filled from t, ramping
  * over ramp_weeks from the role's ramp_start, staying for good (depart_t
  * INFINITY). Draws nothing: a contractor starts so. Returns the seat. */

@@ -44,34 +44,6 @@ const struct role_params *staff_role(const struct model *m, enum role role)
     return &P(m)->support.role;
 }
 
-int32_t staff_seats(const struct model *m, enum role role)
-{
-    switch (role) {
-    case ROLE_SALES:
-        return m->n_reps;
-    case ROLE_OPS:
-        return m->n_servers;
-    case ROLE_SUPPORT:
-    case ROLE_COUNT:
-        break;
-    }
-    return m->n_support_seats;
-}
-
-struct seat *staff_seat(struct model *m, enum role role, int32_t i)
-{
-    switch (role) {
-    case ROLE_SALES:
-        return &m->reps[i].seat;
-    case ROLE_OPS:
-        return &m->servers[i].seat;
-    case ROLE_SUPPORT:
-    case ROLE_COUNT:
-        break;
-    }
-    return &m->support_seats[i].seat;
-}
-
 struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
                               double t, double ramp_weeks)
 {
