@@ -37,6 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* With the model's handlers in .text.hot (MODEL_HOT, sim/model_int.h):
+ * push, pop and the calendar's advance run on every event. */
+#define EVQ_HOT __attribute__((hot))
 #define EVQ_DEFAULT_CAP 64 /* events */
 #define EVQ_SEQ_BITS 56
 #define EVQ_NONE UINT32_MAX
@@ -351,7 +354,7 @@ __attribute__((noinline, cold)) static void evq_next_calendar(struct evq *q)
 
 /* The heap ran dry with events still pending: opens the next non-empty
  * bucket, rebuilding the calendar when the buckets run out. */
-__attribute__((noinline)) static void evq_advance(struct evq *q)
+__attribute__((noinline)) EVQ_HOT static void evq_advance(struct evq *q)
 {
     size_t b = q->nextb, nb = q->nb;
     while (b < nb && q->head[b] == EVQ_NONE)
@@ -525,8 +528,8 @@ evq_push_slow(struct evq *q, double t, unsigned prio, uint32_t kind,
     return evq_push(q, t, prio, kind, id, gen, aux);
 }
 
-int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
-             uint32_t id, uint32_t gen, uint32_t aux)
+EVQ_HOT int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
+                     uint32_t id, uint32_t gen, uint32_t aux)
 {
     assert(t == t && "event time is NaN");
     assert(prio <= EVQ_PRIO_MAX);
@@ -551,7 +554,7 @@ int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
     return 0;
 }
 
-int evq_pop(struct evq *q, struct evq_event *ev)
+EVQ_HOT int evq_pop(struct evq *q, struct evq_event *ev)
 {
     if (q->n == 0)
         return -1;

@@ -468,7 +468,7 @@ static int ev_live(const struct model *m, const struct evq_event *ev)
     return 1;
 }
 
-static int dispatch(struct model *m, const struct evq_event *ev)
+MODEL_HOT static int dispatch(struct model *m, const struct evq_event *ev)
 {
     int32_t id = (int32_t)ev->id;
     switch ((enum ev_kind)ev->kind) {
@@ -509,7 +509,7 @@ static int dispatch(struct model *m, const struct evq_event *ev)
     return -1;
 }
 
-int model_loop(struct model *m, struct err *e)
+MODEL_HOT int model_loop(struct model *m, struct err *e)
 {
     struct evq_event ev;
     double max_events = m->p->sim.max_events;

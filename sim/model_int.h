@@ -35,6 +35,14 @@
 #include "rng.h"
 
 #define DAYS_PER_WEEK 7.0
+
+/* Marks what runs on nearly every event (the handlers and what they call
+ * each time): GCC puts such functions together (.text.hot), so the
+ * instruction cache holds the event loop whatever the files between
+ * them. Without it, moving code between files changed the flagship's
+ * first-level instruction misses threefold (cachegrind) and its time by
+ * a few percent. Nothing but placement changes. */
+#define MODEL_HOT __attribute__((hot))
 #define NONE (-1)
 
 enum ev_kind {

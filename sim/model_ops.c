@@ -106,7 +106,7 @@ static struct fifo *queue_of(struct model *m, int kind)
     return kind == ITEM_ONBOARDING ? &m->q_onb : &m->q_tkt;
 }
 
-static void enqueue(struct model *m, int32_t i, int at_head)
+MODEL_HOT static void enqueue(struct model *m, int32_t i, int at_head)
 {
     struct item *it = &m->items[i];
     struct fifo *q = queue_of(m, it->kind);
@@ -127,7 +127,7 @@ static void enqueue(struct model *m, int32_t i, int at_head)
 }
 
 /* The queue to serve next under the configured discipline, or NULL. */
-static struct fifo *next_queue(struct model *m)
+MODEL_HOT static struct fifo *next_queue(struct model *m)
 {
     struct fifo *a = &m->q_onb, *b = &m->q_tkt;
     if (a->head == NONE)
@@ -146,7 +146,7 @@ static struct fifo *next_queue(struct model *m)
 }
 
 /* Takes the head of queue q (next_queue's choice, not empty). */
-static int32_t dequeue(struct model *m, struct fifo *q)
+MODEL_HOT static int32_t dequeue(struct model *m, struct fifo *q)
 {
     int32_t i = q->head;
     struct item *it = &m->items[i];
@@ -159,7 +159,8 @@ static int32_t dequeue(struct model *m, struct fifo *q)
     return i;
 }
 
-static int32_t item_new(struct model *m, int32_t c, int kind, double hours)
+MODEL_HOT static int32_t item_new(struct model *m, int32_t c, int kind,
+                                  double hours)
 {
     int32_t i = m->free_item;
     if (i != NONE) {
@@ -181,7 +182,7 @@ static int32_t item_new(struct model *m, int32_t c, int kind, double hours)
 
 /* ---- service ---------------------------------------------------------- */
 
-static int start_item(struct model *m, int32_t s, int32_t i)
+MODEL_HOT static int start_item(struct model *m, int32_t s, int32_t i)
 {
     struct server *sv = &m->servers[s];
     struct item *it = &m->items[i];
@@ -209,7 +210,7 @@ static int start_item(struct model *m, int32_t s, int32_t i)
 /* Offers the next waiting item to server s, free and able: 0 when it
  * took it or may not (a rep who could not finish it in time), 1 when
  * nothing waits, -1 on error. */
-static int offer(struct model *m, int32_t s)
+MODEL_HOT static int offer(struct model *m, int32_t s)
 {
     struct server *sv = &m->servers[s];
     struct fifo *q = next_queue(m);
@@ -225,7 +226,7 @@ static int offer(struct model *m, int32_t s)
     return start_item(m, s, dequeue(m, q)) != 0 ? -1 : 0;
 }
 
-int ops_dispatch(struct model *m)
+MODEL_HOT int ops_dispatch(struct model *m)
 {
     /* Most calls find every server busy or nothing waiting: the scan
      * below would start nothing. */
@@ -341,7 +342,7 @@ static int count_late(struct model *m, struct client *cl)
     return 0;
 }
 
-int ops_on_done(struct model *m, int32_t s)
+MODEL_HOT int ops_on_done(struct model *m, int32_t s)
 {
     struct server *sv = &m->servers[s];
     int32_t i = sv->item;
@@ -394,18 +395,18 @@ static void stop_paying(struct model *m, struct client *cl)
     integ_add(&m->revenue, m->t, -cl->value / (52.0 * DAYS_PER_WEEK));
 }
 
-static int schedule_ticket(struct model *m, int32_t c, double gap)
+MODEL_HOT static int schedule_ticket(struct model *m, int32_t c, double gap)
 {
     return model_schedule(m, m->t + gap, EV_TICKET, c, m->clients[c].gen, 0);
 }
 
-static double ticket_gap(struct model *m)
+MODEL_HOT static double ticket_gap(struct model *m)
 {
     return rng_exponential(m->rng, DAYS_PER_WEEK /
                                            P(m)->clients.tickets_per_week);
 }
 
-static int start_term(struct model *m, int32_t c, double term_start)
+MODEL_HOT static int start_term(struct model *m, int32_t c, double term_start)
 {
     struct client *cl = &m->clients[c];
     cl->term_start = term_start;
@@ -413,7 +414,7 @@ static int start_term(struct model *m, int32_t c, double term_start)
     return model_schedule(m, when, EV_ANNIVERSARY, c, cl->gen, 0);
 }
 
-static int go_live(struct model *m, int32_t c)
+MODEL_HOT static int go_live(struct model *m, int32_t c)
 {
     struct client *cl = &m->clients[c];
     cl->state = CL_LIVE;
@@ -428,8 +429,8 @@ static int go_live(struct model *m, int32_t c)
     return schedule_ticket(m, c, ticket_gap(m));
 }
 
-int ops_new_client(struct model *m, int32_t owner, uint64_t key,
-                   double value, int live, double term_start)
+MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
+                             double value, int live, double term_start)
 {
     if (MODEL_GROW(m, clients))
         return -1;
@@ -458,7 +459,7 @@ int ops_new_client(struct model *m, int32_t owner, uint64_t key,
     return ops_dispatch(m);
 }
 
-int ops_on_ticket(struct model *m, int32_t c)
+MODEL_HOT int ops_on_ticket(struct model *m, int32_t c)
 {
     struct client *cl = &m->clients[c];
     assert(cl->state == CL_LIVE);
@@ -473,7 +474,7 @@ int ops_on_ticket(struct model *m, int32_t c)
     return ops_dispatch(m);
 }
 
-int ops_on_anniversary(struct model *m, int32_t c)
+MODEL_HOT int ops_on_anniversary(struct model *m, int32_t c)
 {
     struct client *cl = &m->clients[c];
     const struct clients_params *k = &P(m)->clients;

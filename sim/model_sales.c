@@ -34,7 +34,7 @@ int32_t sales_filled(const struct model *m)
 }
 
 /* Draws the effective prospecting hours to seat r's next opportunity. */
-static void draw_need(struct model *m, int32_t r)
+MODEL_HOT static void draw_need(struct model *m, int32_t r)
 {
     const struct sales_params *s = &P(m)->sales;
     struct rep *rp = &m->reps[r];
@@ -114,7 +114,7 @@ static void queue_unlink(struct model *m, int32_t r, int32_t o)
     op->prev = op->next = NONE;
 }
 
-static int32_t opp_alloc(struct model *m)
+MODEL_HOT static int32_t opp_alloc(struct model *m)
 {
     int32_t o = m->free_opp;
     if (o != NONE) {
@@ -141,7 +141,7 @@ static void opp_free(struct model *m, int32_t o)
 }
 
 /* Starts the work in the queue's head if the rep is free and able. */
-static int try_serve(struct model *m, int32_t r)
+MODEL_HOT static int try_serve(struct model *m, int32_t r)
 {
     struct rep *rp = &m->reps[r];
     if (rp->serving != NONE || rp->head == NONE || !(rp->sell_rate > 0.0))
@@ -273,7 +273,7 @@ int sales_update_rates(struct model *m, int32_t r)
 
 /* ---- opportunities ---------------------------------------------------- */
 
-static void close_opp(struct model *m, int32_t o)
+MODEL_HOT static void close_opp(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     m->open_opps--;
@@ -285,7 +285,7 @@ static void close_opp(struct model *m, int32_t o)
 }
 
 /* Draws stage op->stage of the deal and puts it in its rep's queue. */
-static int stage_begin(struct model *m, int32_t o)
+MODEL_HOT static int stage_begin(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     const struct stage_params *st = &P(m)->stages[op->stage];
@@ -313,7 +313,7 @@ static int stage_begin(struct model *m, int32_t o)
     return try_serve(m, op->rep);
 }
 
-int sales_on_arrive(struct model *m, int32_t r)
+MODEL_HOT int sales_on_arrive(struct model *m, int32_t r)
 {
     int32_t o = opp_alloc(m);
     if (o == NONE)
@@ -345,7 +345,7 @@ int sales_on_arrive(struct model *m, int32_t r)
     return stage_begin(m, o);
 }
 
-int sales_on_rep_done(struct model *m, int32_t r)
+MODEL_HOT int sales_on_rep_done(struct model *m, int32_t r)
 {
     struct rep *rp = &m->reps[r];
     int32_t o = rp->serving;
@@ -366,7 +366,7 @@ int sales_on_rep_done(struct model *m, int32_t r)
     return try_serve(m, r);
 }
 
-static int win(struct model *m, int32_t o)
+MODEL_HOT static int win(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     m->cur[M_DEALS_WON] += 1.0;
@@ -384,7 +384,7 @@ static int win(struct model *m, int32_t o)
     return ops_new_client(m, owner, key, value, 0, m->t);
 }
 
-int sales_on_buyer_done(struct model *m, int32_t o)
+MODEL_HOT int sales_on_buyer_done(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     const struct params *p = P(m);
@@ -406,7 +406,7 @@ int sales_on_buyer_done(struct model *m, int32_t o)
     return 0;
 }
 
-int sales_on_patience(struct model *m, int32_t o)
+MODEL_HOT int sales_on_patience(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     assert(op->state == OPP_WAITING);
