@@ -460,6 +460,57 @@ static void test_rows(void **state)
     params_destroy(&p);
 }
 
+/* plan.EXT is drawn from quarterly.csv when the run has a plan (its
+ * datablock holds each option's chance, in percent, as the CSV has it),
+ * and not when it has none. */
+static void test_chart(void **state)
+{
+    (void)state;
+    char dir[128], plots[160], path[256];
+    ru_mkdtemp(dir, sizeof dir, "plan_chart");
+    ru_fmt(plots, sizeof plots, "%s/plots", dir);
+    const char *argv[] = {"run", DATA "quota.ini", "-q", "--format", "svg",
+                          "-o", dir, "--plots", plots, NULL};
+    struct proc pr = ru_run(argv, 120.0);
+    assert_int_equal(pr.status, 0);
+    ru_proc_free(&pr);
+    ru_fmt(path, sizeof path, "%s/revenue.svg", plots);
+    if (access(path, F_OK) != 0) { /* no gnuplot here: nothing drawn */
+        ru_rmdir(dir);
+        skip();
+    }
+    ru_fmt(path, sizeof path, "%s/plan.svg", plots);
+    assert_int_equal(access(path, F_OK), 0);
+    ru_fmt(path, sizeof path, "%s/plan.gp", plots);
+    char *gp = ru_read_file(path, NULL);
+    ru_fmt(path, sizeof path, "%s/quarterly.csv", dir);
+    char *csv = ru_read_file(path, NULL);
+    assert_non_null(gp);
+    assert_non_null(csv);
+    assert_non_null(strstr(gp, "Chance of making plan"));
+    /* The pull (the third option, x spread by +0.15) in quarter 2. */
+    double mean = csv_field(csv, "pull,2,plan_met,", 3);
+    const char *row = strstr(gp, "# pull: ");
+    assert_non_null(row);
+    row = strstr(row, "\n2.1500 ");
+    assert_non_null(row);
+    assert_close(strtod(row + 8, NULL), 100.0 * mean, 1e-6);
+    free(gp);
+    free(csv);
+
+    /* The same file without a plan: no plan chart, and the one of the
+     * run before is gone. */
+    const char *again[] = {"run", DATA "quota.ini", "-q", "--format", "svg",
+                           "--set", "plan.bookings_per_quarter=none", "-o",
+                           dir, "--plots", plots, NULL};
+    pr = ru_run(again, 120.0);
+    assert_int_equal(pr.status, 0);
+    ru_proc_free(&pr);
+    ru_fmt(path, sizeof path, "%s/plan.svg", plots);
+    assert_int_not_equal(access(path, F_OK), 0);
+    ru_rmdir(dir);
+}
+
 /* Bad input stops the command with status 2 and FILE:LINE. */
 static void test_bad_status(void **state)
 {
@@ -488,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_trace_proration),
         cmocka_unit_test(test_plan_chance),
         cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_chart),
         cmocka_unit_test(test_bad_status),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
