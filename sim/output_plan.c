@@ -233,7 +233,9 @@ void output_plan_headline(FILE *out, const struct params *p,
     }
     char what[320];
     plan_what(what, sizeof what, p, r, s);
-    if (best < 0 || most == 0.0) {
+    if (best < 0)
+        return; /* no rep had a quota in any quarter */
+    if (most == 0.0) {
         fprintf(out, "Headline: %s makes no difference to %s in any "
                 "quarter.\n", what, thing);
         return;
