@@ -61,6 +61,13 @@ enum raw_den {
     D_ONBOARDING_DAYS,
     D_TICKET_DAYS,
     D_OPS_UTILIZATION,
+    /* Quotas (docs/model.md, "Quotas and plan"; 0 without them): not
+     * metrics of their own but the sums plan.c makes a quarter's
+     * attainment of, written in the week a rep's quota period closes
+     * (the quarter's last week, or the week the rep leaves). */
+    R_QUOTA_ATTAINMENT, /* sum of the closing reps' bookings / quota */
+    R_QUOTA_REPS,       /* reps closing with a prorated quota above 0 */
+    R_QUOTA_AT,         /* those whose bookings reached their quota */
     RAW_COUNT,
 };
 

@@ -73,7 +73,8 @@ void output_reps_close(struct output_reps *o, int failed);
 /* The run's commit hook (run_opts.on_commit, ctx an output_reps): writes
  * replication rep's rows. Write errors show when the file is finished. */
 void output_reps_commit(void *ctx, long rep, const double *v,
-                        const unsigned char *ok);
+                        const unsigned char *ok, const double *pv,
+                        const unsigned char *pok);
 
 /* Writes all run files into dir (created if missing). summary is the text
  * of summary.txt; reps is replications.csv as the run streamed it, taken
@@ -108,6 +109,48 @@ int output_summary_decision(FILE *out, const struct params *p,
  * of comparison metric m (comparison.csv, pairs.csv). */
 const char *output_scenario_id(const struct params *p, int s);
 const char *output_cmp_name(int m);
+
+/* "TITLE: pulling all 8 reps into ops for 2 weeks from week 13" of a
+ * single pull, or the scenario's title, as the headlines name it. */
+void output_describe(char *buf, size_t size, const struct params *p,
+                     const struct scenario *sc);
+
+/* A share as the summary writes it: "97 %", "100 %" only when it is 1,
+ * "99.6 %" near it, "0.4 %" near 0. */
+void output_share(char *buf, size_t size, double p);
+
+/* ---- quotas and plan (output_plan.c; plan.h) ------------------------
+ * Each writes nothing when the run reports no plan metric (r->plan_q is
+ * NULL), so a file without quotas or plan writes what it wrote before. */
+
+/* quarterly.csv's rows of scenario s in quarter q (0-based): one per
+ * metric reported; plan_met's interval is the 95 % Wilson interval of a
+ * share, the others' Student's. */
+void output_plan_quarterly(FILE *f, const struct params *p,
+                           const struct run_result *r, int s, int q);
+
+/* comparison.csv's rows of scenario s (>= 1) in quarter q: the paired
+ * difference from the baseline of each metric reported (no total row:
+ * a plan is per quarter). */
+void output_plan_comparison(FILE *f, const struct params *p,
+                            const struct run_result *r, int s, int q);
+
+/* replications.csv's rows of scenario s in one replication: each metric
+ * reported, per quarter, named METRIC_qN (quota_attainment_q3). pv, pok
+ * as run_opts.on_commit gives them. */
+void output_plan_reps(FILE *f, const struct params *p, int quarters, int s,
+                      long rep, const double *pv, const unsigned char *pok);
+
+/* The summary's table of the plan metrics by quarter, every option
+ * (nothing without them). */
+void output_plan_table(FILE *out, const struct params *p,
+                       const struct run_result *r);
+
+/* Scenario s's "Headline:" line about the plan: the quarter whose chance
+ * of making plan (without a plan: whose mean quota attainment) it
+ * changes most, from what to what, with the paired interval. */
+void output_plan_headline(FILE *out, const struct params *p,
+                          const struct run_result *r, int s);
 
 /* Formats x for CSV: %.10g, with -0 written as 0. */
 void output_num(char *buf, size_t size, double x);

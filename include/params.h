@@ -61,6 +61,9 @@ struct sales_params {
     double opportunities_per_week; /* per rep at the base prospecting share */
     struct dist deal_value;        /* annual contract value, $ */
     struct dist effectiveness;     /* per-rep multiplier of advance odds */
+    double quota_per_rep;          /* bookings a rep is to win per quarter,
+                                    * $, before proration; 0: no quotas
+                                    * (docs/model.md, "Quotas and plan") */
 };
 
 /* [stage.NAME], in file order */
@@ -152,6 +155,20 @@ struct decision_params {
     int metric_id;     /* metric_find(metric), or -1: no decision (the
                         * default names a metric this build lacks) */
     int q0, q1;        /* quarters, 0-based, inclusive */
+};
+
+/* [plan]: the company's target for each reported quarter, in bookings
+ * or in revenue (one of them; the reps' quotas are [sales]
+ * quota_per_rep). A list shorter than the quarters repeats its last
+ * value; a short last quarter's target is prorated to its weeks. */
+struct plan_params {
+    char *bookings_per_quarter; /* "none", or the list as written */
+    char *revenue_per_quarter;  /* the same */
+    /* Resolved by config_resolve: */
+    int metric;                 /* M_BOOKINGS or M_REVENUE (metrics.h);
+                                 * -1: no plan */
+    int n;                      /* values in per_quarter */
+    double *per_quarter;        /* $ per quarter, n of them; NULL: none */
 };
 
 /* [targets]: what the client observes, one per KPI (kpi.h). They change
@@ -312,6 +329,7 @@ struct params {
     struct start_params start;
     struct cost_params costs;
     struct decision_params decision;
+    struct plan_params plan;
     struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;

@@ -18,6 +18,7 @@
 #include "kpi.h"
 #include "metrics.h"
 #include "params.h"
+#include "plan.h"
 #include "stats.h"
 
 /* Comparison metrics: every metric of metrics.h, then these. */
@@ -40,9 +41,13 @@ struct run_opts {
      * with replication rep's values of every scenario s, metric m and
      * period q (a quarter, or the whole horizon at q = quarters):
      * v[(s * (quarters + 1) + q) * M_COUNT + m], defined where ok[the
-     * same index]. Borrowed for the call. NULL: no hook. */
+     * same index]; and its plan metrics (plan.h) of every scenario s,
+     * quarter q and plan metric k, pv[run_plan_index(r, s, q, k)],
+     * defined where pok[the same index] (both NULL when the file
+     * reports none). Borrowed for the call. NULL: no hook. */
     void (*on_commit)(void *ctx, long rep, const double *v,
-                      const unsigned char *ok);
+                      const unsigned char *ok, const double *pv,
+                      const unsigned char *pok);
     void *on_commit_ctx;
 };
 
@@ -84,6 +89,16 @@ struct run_result {
     struct acc *dec_diff;
     double *dec_wins;
     struct acc kpi[KPI_COUNT]; /* the baseline's KPIs (kpi.h) */
+    /* Quotas and plan (plan.h), when the file reports any (plan_any;
+     * else all NULL), by scenario, quarter and plan metric
+     * (run_plan_index): plan_q summarises each scenario's values as
+     * quarterly does; plan_base, plan_scen and plan_delta pair scenario
+     * s >= 1 with the baseline as cmp_* do (at the index of s; the
+     * baseline's rows stay empty). plan_v and plan_ok are the commit's
+     * scratch: the replication's values, and where they are defined. */
+    struct acc *plan_q, *plan_base, *plan_scen, *plan_delta;
+    double *plan_v;
+    unsigned char *plan_ok;
     double seconds;         /* wall time of the simulation */
     double precision;       /* precision mode: the target, else 0 */
     double reached;         /* precision mode: the widest relative
@@ -107,6 +122,12 @@ static inline size_t run_cmp_index(const struct run_result *r, int s, int q,
                                    int m)
 {
     return ((size_t)(s - 1) * (r->quarters + 1) + q) * CMP_COUNT + m;
+}
+
+static inline size_t run_plan_index(const struct run_result *r, int s,
+                                    int q, int k)
+{
+    return ((size_t)s * r->quarters + q) * PLAN_COUNT + k;
 }
 
 static inline size_t run_pair_index(const struct run_result *r, int k,

@@ -34,6 +34,8 @@ enum cfgk_type {
 #define CFGK_NONNEG 2u    /* distribution of a non-negative quantity */
 #define CFGK_WEEK 4u      /* a week of the horizon: [0, horizon_weeks) */
 #define CFGK_DEFAULT 8u   /* the word "default" stores -1 (a role default) */
+#define CFGK_AMOUNTS 16u  /* CFGK_STRING: none, or amounts in $ separated
+                           * by commas, read when resolving ([plan]) */
 
 /* No bound (min, max of a key), and the length of a static array. */
 #define NOMAX HUGE_VAL
@@ -62,11 +64,11 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, start, costs, targets, decision), then the
- * templates. */
+ * support, clients, market, start, costs, targets, decision, plan), then
+ * the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
     cfgk_support, cfgk_clients, cfgk_market, cfgk_start, cfgk_costs,
-    cfgk_targets, cfgk_decision, cfgk_stage, cfgk_scenario;
+    cfgk_targets, cfgk_decision, cfgk_plan, cfgk_stage, cfgk_scenario;
 
 /* [start] open.STAGE: its offset is in struct stage_params; its key, as
  * written, is "open." and a stage's name. */
@@ -142,6 +144,11 @@ int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
  * fields (config_decision.c); the horizon is resolved. */
 int cfgk_resolve_decision(const struct config *cfg, struct params *p,
                           struct err *e);
+/* Reads [plan]'s lists into p->plan's resolved fields
+ * (config_plan.c); the horizon is resolved. Returns 0, or -1 with e set:
+ * both keys set, a value that is no amount, more values than quarters. */
+int cfgk_resolve_plan(const struct config *cfg, struct params *p,
+                      struct err *e);
 /* Refuses [targets] that no model can meet together: each identity they
  * break (config_targets.c) is reported at the line of one of them, naming
  * the others. Returns 0, or -1 with e set (ERR_CONFIG). */

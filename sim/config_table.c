@@ -108,6 +108,12 @@ static const struct cfgk sales_keys[] = {
     K_DIST("effectiveness", "lognormal(1.0, 0.15)", struct sales_params,
            effectiveness, "a rep's multiplier of stage advance odds"),
     ROLE_KEYS(struct sales_params, "8", "20", "0.25", "10"),
+    /* Last, so that a later [team.NAME] can take it like any [sales] key
+     * (issue 16). */
+    K_DBL("quota_per_rep", "0", 0, NOMAX, 0, struct sales_params,
+          quota_per_rep,
+          "bookings a rep is to win per quarter, $, prorated for ramp and "
+          "weeks employed (0: no quotas)"),
 };
 
 static const struct cfgk stage_keys[] = {
@@ -251,6 +257,17 @@ static const struct cfgk decision_keys[] = {
            "whether a higher or a lower value of the metric is better"),
 };
 
+/* [plan]: lists checked against the horizon by config_plan.c. */
+static const struct cfgk plan_keys[] = {
+    {"bookings_per_quarter", CFGK_STRING, "none", 0, NOMAX, CFGK_AMOUNTS,
+     offsetof(struct plan_params, bookings_per_quarter), NULL,
+     "the company's bookings target per quarter, $: one value, or one per "
+     "quarter (the last repeats); none: no plan"},
+    {"revenue_per_quarter", CFGK_STRING, "none", 0, NOMAX, CFGK_AMOUNTS,
+     offsetof(struct plan_params, revenue_per_quarter), NULL,
+     "the same in revenue, $, instead of bookings"},
+};
+
 /* [targets]: one key per KPI (kpi.h), in its order; a test checks the
  * names against kpi_table. */
 #define K_TARGET(k, i, hi, doc)                                               \
@@ -301,6 +318,7 @@ const struct cfgk_table cfgk_start = TABLE("start", start_keys);
 const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
+const struct cfgk_table cfgk_plan = TABLE("plan", plan_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
 
@@ -324,6 +342,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->start;
     if (t == &cfgk_decision)
         return &p->decision;
+    if (t == &cfgk_plan)
+        return &p->plan;
     if (t == &cfgk_targets)
         return &p->targets;
     return NULL;

@@ -130,6 +130,15 @@ static void put_start(const struct writer *w, struct params *p)
     }
 }
 
+/* [plan]: only when it sets a plan, so a file without one writes what it
+ * wrote before. */
+static void put_plan(const struct writer *w, struct params *p)
+{
+    if (p->plan.metric < 0)
+        return;
+    put_fixed(w, &cfgk_plan, p);
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -175,6 +184,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_costs, mp);
     put_targets(&w, mp);
     put_fixed(&w, &cfgk_decision, mp);
+    put_plan(&w, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
@@ -228,7 +238,8 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
         snprintf(buf, size, "$ %s, or a percent in [0%%, 100%%]", r);
         return;
     case CFGK_STRING:
-        snprintf(buf, size, "text");
+        snprintf(buf, size, "%s", k->flags & CFGK_AMOUNTS
+                 ? "none, or $ >= 0: one, or a list (A, B, ...)" : "text");
         return;
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
@@ -267,7 +278,7 @@ int config_write_reference(FILE *out)
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
         &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
-        &cfgk_costs,      &cfgk_targets, &cfgk_decision,
+        &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_plan,
         &cfgk_scenario,
     };
     const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};

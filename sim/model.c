@@ -374,6 +374,13 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_STAFF_ACTIVE] = head[0][ROLE_OPS] + head[1][ROLE_OPS];
     flush_hours(m, row);
     flush_money(m, w, row, head);
+    /* The last week of a reported quarter (13 weeks, the last one maybe
+     * fewer) closes every rep's quota period. */
+    int rw = w - m->p->sim.warmup_weeks;
+    if (m->p->sales.quota_per_rep > 0.0 && rw >= 0 &&
+        ((rw + 1) % 13 == 0 || w + 1 == m->weeks_total))
+        for (int32_t r = 0; r < m->n_reps; r++)
+            sales_quota_close(m, r, row);
     m->weekly_revenue[w] = row[M_REVENUE];
     m->tot.pipeline_area += m->pipeline.area;
 
@@ -436,6 +443,8 @@ static int on_tick(struct model *m, int w)
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)
             return -1;
+    if (m->p->sales.quota_per_rep > 0.0 && w >= m->p->sim.warmup_weeks)
+        sales_quota_week(m);
     week_rates(m);
     if (ops_dispatch(m) != 0)
         return -1;

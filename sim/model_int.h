@@ -136,6 +136,10 @@ struct rep {
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
     int32_t server;          /* this rep's ops server, or NONE */
+    /* quotas (only with [sales] quota_per_rep > 0; model_sales.c): the
+     * occupant's bookings and quota weeks (hire-ramp productivity summed
+     * over the reported weeks in the seat) in the current quarter */
+    double quota_bookings, quota_weeks;
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -389,6 +393,14 @@ int32_t sales_filled(const struct model *m);
  * a contractor does not leave before the contract ends. */
 int sales_add_contractor(struct model *m, int32_t contract,
                          double ramp_weeks, double productivity);
+/* Quotas (only with [sales] quota_per_rep > 0). sales_quota_week: each
+ * employee in a seat this reported week adds the productivity of their
+ * hire ramp to their quota weeks. sales_quota_close: the quota period of
+ * seat r's occupant ends (the quarter ends, or they leave); an employee
+ * with a prorated quota above 0 adds their attainment to row's
+ * R_QUOTA_* slots, and the period restarts at zero. */
+void sales_quota_week(struct model *m);
+void sales_quota_close(struct model *m, int32_t r, double *row);
 /* Seat r's contractor leaves: the deal in hand (with its work left), the
  * queue and the deals with their buyers pass to the employees' seats in
  * turn, so no deal is lost or counted twice; then the seat is empty. */

@@ -79,6 +79,8 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
 
 void sales_vacate(struct model *m, int32_t r)
 {
+    if (P(m)->sales.quota_per_rep > 0.0)
+        sales_quota_close(m, r, m->cur);
     m->reps[r].seat.filled = 0;
     m->reps_filled--;
     TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].seat.occupant);
@@ -372,6 +374,12 @@ MODEL_HOT static int win(struct model *m, int32_t o)
     m->cur[M_DEALS_WON] += 1.0;
     m->cur[M_WIN_RATE] += 1.0;
     m->cur[M_BOOKINGS] += op->value;
+    struct rep *rp = &m->reps[op->rep];
+    /* The seat's occupant books it; a vacant seat's win counts for the
+     * company (the plan) but for no rep, and a contractor has no quota. */
+    if (P(m)->sales.quota_per_rep > 0.0 && rp->seat.filled &&
+        rp->seat.contract == NONE && m->week >= P(m)->sim.warmup_weeks)
+        rp->quota_bookings += op->value;
     m->cur[M_CYCLE_DAYS] += m->t - op->created_t;
     m->cur[D_CYCLE_DAYS] += 1.0;
     m->tot.opps_won += 1.0;
@@ -489,6 +497,36 @@ int sales_start(struct model *m)
             if (start_opp(m, (uint16_t)st, j++) != 0)
                 return -1;
     return 0;
+}
+
+/* ---- quotas ----------------------------------------------------------- */
+
+/* Assumption (docs/model.md, "Quotas and plan"): a week's quota share is
+ * the hire ramp's productivity at its tick, the same the model works at
+ * that week; a return ramp after a pull takes none of it (a pull costs
+ * attainment, not quota), nor does a contractor carry a quota. */
+void sales_quota_week(struct model *m)
+{
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        struct rep *rp = &m->reps[r];
+        if (rp->seat.filled && rp->seat.contract == NONE)
+            rp->quota_weeks += model_ramp(m->t, rp->seat.start_t, rp->seat.ramp_weeks,
+                                          rp->seat.ramp_start);
+    }
+}
+
+void sales_quota_close(struct model *m, int32_t r, double *row)
+{
+    struct rep *rp = &m->reps[r];
+    double quota = P(m)->sales.quota_per_rep * rp->quota_weeks / 13.0;
+    if (rp->seat.filled && rp->seat.contract == NONE && quota > 0.0) {
+        row[R_QUOTA_ATTAINMENT] += rp->quota_bookings / quota;
+        row[R_QUOTA_REPS] += 1.0;
+        row[R_QUOTA_AT] += rp->quota_bookings >= quota;
+        TRACE(m, "quota", r, "occupant=%u bookings=%.2f quota=%.2f",
+              rp->seat.occupant, rp->quota_bookings, quota);
+    }
+    rp->quota_bookings = rp->quota_weeks = 0.0;
 }
 
 /* ---- contractors ------------------------------------------------------ */

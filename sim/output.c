@@ -94,12 +94,14 @@ static void write_quarterly(FILE *f, const struct params *p,
 {
     fputs("scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n", f);
     for (int s = 0; s < r->nscen; s++)
-        for (int q = 0; q < r->quarters; q++)
+        for (int q = 0; q < r->quarters; q++) {
             for (int m = 0; m < M_COUNT; m++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
                 put_summary(f, run_quarterly(r, s, q, m));
             }
+            output_plan_quarterly(f, p, r, s, q);
+        }
 }
 
 static const char *cmp_name(int m)
@@ -155,7 +157,7 @@ static void write_comparison(FILE *f, const struct params *p,
           "delta_ci_low,delta_ci_high,n\n",
           f);
     for (int s = 1; s < r->nscen; s++)
-        for (int q = 0; q <= r->quarters; q++)
+        for (int q = 0; q <= r->quarters; q++) {
             for (int m = 0; m < CMP_COUNT; m++) {
                 if (m == CMP_LOST_REVENUE_CUMULATIVE && q == r->quarters)
                     continue; /* the total is lost_revenue's total */
@@ -166,6 +168,9 @@ static void write_comparison(FILE *f, const struct params *p,
                     fprintf(f, ",total,%s,", cmp_name(m));
                 write_cmp_row(f, r, s, q, m);
             }
+            if (q < r->quarters)
+                output_plan_comparison(f, p, r, s, q);
+        }
 }
 
 static void iv_window(const struct intervention *iv, int *a, int *b)
@@ -288,6 +293,12 @@ static void describe(char *buf, size_t size, const struct params *p,
     snprintf(buf, size, "%s: pulling %s into ops for %d week%s from week %d",
              sc->title, who, pu->weeks, pu->weeks == 1 ? "" : "s",
              pu->start_week);
+}
+
+void output_describe(char *buf, size_t size, const struct params *p,
+                     const struct scenario *sc)
+{
+    describe(buf, size, p, sc);
 }
 
 /* "$X ± $H" of a paired mean (sign: the caller's), or "$X" alone from
@@ -458,6 +469,7 @@ static void scenario_table(FILE *out, const struct params *p,
                 q < r->quarters ? b[4] : "");
     }
     headline(out, p, r, s);
+    output_plan_headline(out, p, r, s);
 }
 
 int output_summary(FILE *out, const struct params *p,
@@ -503,6 +515,7 @@ int output_summary(FILE *out, const struct params *p,
     }
     for (int s = 1; s < r->nscen; s++)
         scenario_table(out, p, r, s);
+    output_plan_table(out, p, r);
     if (output_summary_decision(out, p, r) != 0)
         return -1;
     return ferror(out) ? -1 : 0;

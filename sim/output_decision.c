@@ -159,7 +159,8 @@ void output_reps_close(struct output_reps *o, int failed)
 }
 
 void output_reps_commit(void *ctx, long rep, const double *v,
-                        const unsigned char *ok)
+                        const unsigned char *ok, const double *pv,
+                        const unsigned char *pok)
 {
     struct output_reps *o = ctx;
     int nscen = 1 + (int)o->p->n_scenarios;
@@ -173,6 +174,7 @@ void output_reps_commit(void *ctx, long rep, const double *v,
             output_csv_field(o->af.f, output_scenario_id(o->p, s));
             fprintf(o->af.f, ",%ld,%s,%s\n", rep, metric_table[m].name, b);
         }
+        output_plan_reps(o->af.f, o->p, o->quarters, s, rep, pv, pok);
     }
 }
 
@@ -207,8 +209,7 @@ static void short_value(char *buf, size_t size, double x, double h, int m,
              strcmp(v, "$0") ? "+" : "", v);
 }
 
-/* "97 %", "100 %" only when every replication, "99.6 %" near it. */
-static void share_text(char *buf, size_t size, double p)
+void output_share(char *buf, size_t size, double p)
 {
     if (p > 0.995 && p < 1.0)
         snprintf(buf, size, "%.1f %%", floor(1000.0 * p) / 10.0);
@@ -249,7 +250,7 @@ static void ranking_table(FILE *out, const struct params *p,
             snprintf(vs, sizeof vs, "%s ± %s", x, h);
         else
             snprintf(vs, sizeof vs, "%s", x);
-        share_text(sh, sizeof sh, d->p_best);
+        output_share(sh, sizeof sh, d->p_best);
         /* "±" is two bytes and one column: one more byte of width. */
         fprintf(out, "%4d %18s %*s %8s  %s%s\n", d->rank, v,
                 d->s && d->vs_base.has_ci ? 31 : 30, vs, sh,
@@ -314,7 +315,7 @@ static void ranking_sentence(FILE *out, const struct params *p,
     else
         fprintf(out, "Best: %s, %s %s over %s", option_title(p, b->s),
                 word, x, over);
-    share_text(sh, sizeof sh, b->p_best);
+    output_share(sh, sizeof sh, b->p_best);
     if (b->p_best >= 1.0)
         fprintf(out, ", best in every replication");
     else

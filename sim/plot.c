@@ -465,6 +465,8 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
             job.all[s] = s;
         int rc = job.all ? draw_all(&job, e)
                          : err_set(e, ERR_RUNTIME, "out of memory");
+        if (rc == 0) /* quotas and plan: issue 16 */
+            rc = chart_plan_draw(&job.f, &rd, run_dir, e);
         n = plot_files_close(&job.f, rc, e);
     }
     free(job.all);

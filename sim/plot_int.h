@@ -143,6 +143,7 @@ int chart_ranking_height(int options);
 
 /* --- plot.c: the chart files --- */
 
+
 /* One drawing into a plots folder: gnuplot's private folder for images
  * in progress, and the manifest (list) of the files written.
  * The run's charts and the sweep's share it. */
@@ -180,5 +181,14 @@ int plot_files_chart(struct plot_files *pf, const char *name,
  * the new manifest installed. Returns the images written, or -1 (rc was
  * not 0, or the manifest could not be written: e set). */
 int plot_files_close(struct plot_files *pf, int rc, struct err *e);
+
+/* --- plot_plan.c: when the run had a plan (quarterly.csv's plan_met) --- */
+
+/* Draws plan.EXT (the chance of making plan by quarter, every option of
+ * rd, with Wilson intervals) into pf from run_dir's quarterly.csv; draws
+ * nothing when it has no plan_met rows or is missing. Returns 0, or -1
+ * with e set (ERR_CONFIG for a malformed row, with FILE:LINE). */
+int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
+                    const char *run_dir, struct err *e);
 
 #endif

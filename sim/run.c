@@ -229,6 +229,29 @@ static void add_decision(struct pool *pl, const struct slot *sl,
             r->dec_wins[a] += 1.0 / ties;
 }
 
+/* The plan metrics of scenario s in this replication (raw: its reported
+ * weeks), and for s >= 1 their pairs with the baseline's, computed
+ * first. */
+static void add_plan(struct pool *pl, int s, const double *raw)
+{
+    struct run_result *r = pl->res;
+    for (int q = 0; q < r->quarters; q++)
+        for (int k = 0; k < PLAN_COUNT; k++) {
+            size_t i = run_plan_index(r, s, q, k);
+            size_t b = run_plan_index(r, 0, q, k);
+            r->plan_ok[i] = plan_value(pl->p, raw, r->weeks, q, k,
+                                       &r->plan_v[i]) == 0;
+            if (!r->plan_ok[i])
+                continue;
+            acc_add(&r->plan_q[i], r->plan_v[i]);
+            if (s == 0 || !r->plan_ok[b])
+                continue;
+            acc_add(&r->plan_base[i], r->plan_v[b]);
+            acc_add(&r->plan_scen[i], r->plan_v[i]);
+            acc_add(&r->plan_delta[i], r->plan_v[i] - r->plan_v[b]);
+        }
+}
+
 static void commit(struct pool *pl, const struct slot *sl)
 {
     struct run_result *r = pl->res;
@@ -247,12 +270,15 @@ static void commit(struct pool *pl, const struct slot *sl)
         add_quarterly(r, s, v, ok);
         if (s > 0)
             add_comparison(r, s, pl->pv, pl->pok, v, ok);
+        if (r->plan_q)
+            add_plan(pl, s, raw);
     }
     add_pairs(pl);
     if (r->dec_metric >= 0)
         add_decision(pl, sl, off);
     if (pl->o->on_commit)
-        pl->o->on_commit(pl->o->on_commit_ctx, sl->rep, pl->pv, pl->pok);
+        pl->o->on_commit(pl->o->on_commit_ctx, sl->rep, pl->pv, pl->pok,
+                         r->plan_v, r->plan_ok);
     for (int w = 0; w < r->weeks_total; w++) {
         acc_add(&r->warm_revenue[w], sl->raw[(size_t)w * RAW_COUNT +
                                              M_REVENUE]);
@@ -470,6 +496,18 @@ static int result_alloc(struct run_result *r, const struct params *p)
         !r->cmp_delta || !r->warm_revenue || !r->warm_backlog ||
         !r->rep_delta || !r->rep_delta_ok)
         return -1;
+    if (plan_any(p)) {
+        size_t n = (size_t)r->nscen * r->quarters * PLAN_COUNT + 1;
+        r->plan_q = calloc(n, sizeof *r->plan_q);
+        r->plan_base = calloc(n, sizeof *r->plan_base);
+        r->plan_scen = calloc(n, sizeof *r->plan_scen);
+        r->plan_delta = calloc(n, sizeof *r->plan_delta);
+        r->plan_v = calloc(n, sizeof *r->plan_v);
+        r->plan_ok = calloc(n, sizeof *r->plan_ok);
+        if (!r->plan_q || !r->plan_base || !r->plan_scen ||
+            !r->plan_delta || !r->plan_v || !r->plan_ok)
+            return -1;
+    }
     return result_alloc_pairs(r, p);
 }
 
@@ -490,6 +528,12 @@ void run_result_destroy(struct run_result *r)
     free(r->dec_value);
     free(r->dec_diff);
     free(r->dec_wins);
+    free(r->plan_q);
+    free(r->plan_base);
+    free(r->plan_scen);
+    free(r->plan_delta);
+    free(r->plan_v);
+    free(r->plan_ok);
     memset(r, 0, sizeof *r);
 }
 

@@ -145,8 +145,8 @@ static uint64_t hash_lines(const char *text, size_t len)
 
 /* What the baseline of p reads: p without its scenarios, and without
  * the model keys that only interventions read, zeroed.
- * Assumption (sim/model_iv.c, sim/model.c): a role's lead_weeks is read
- * only by hire(), which only interventions call; [support] is read only
+ * Assumption (sim/model_staff.c, sim/model.c): a role's lead_weeks is read
+ * only by staff_hire(), which only interventions call; [support] is read only
  * for support staff, whom the baseline has only when support.staff > 0
  * (backfills replace them, and interventions hire them). */
 static void baseline_view(const struct params *p, struct params *v)

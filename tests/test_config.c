@@ -125,7 +125,7 @@ static const struct bad_case bad_cases[] = {
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
        "start, "
-       "costs, targets, decision, scenario.ID"},
+       "costs, targets, decision, plan, scenario.ID"},
     {"bad_targets_percent.ini",
      D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
        "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got "
@@ -232,6 +232,26 @@ static const struct bad_case bad_cases[] = {
        "after policy.start_week = 10"},
     {"bad_cost_negative.ini",
      D "bad_cost_negative.ini:3: [costs] ops_per_year = -85000 must be >= 0"},
+    {"bad_quota_negative.ini",
+     D "bad_quota_negative.ini:3: [sales] quota_per_rep = -40000 must be "
+       ">= 0"},
+    {"bad_plan_too_many.ini",
+     D "bad_plan_too_many.ini:6: [plan] bookings_per_quarter has 9 values, "
+       "but the horizon has 104 weeks, which is 8 quarters; give at most 8 "
+       "(a shorter list repeats its last value)"},
+    {"bad_plan_number.ini",
+     D "bad_plan_number.ini:3: [plan] bookings_per_quarter (value 2): "
+       "expected a number, got '300k'; write numbers in full (30000, not "
+       "30k)"},
+    {"bad_plan_both.ini",
+     D "bad_plan_both.ini:4: [plan] bookings_per_quarter and "
+       "revenue_per_quarter are both set; a plan is one or the other (set "
+       "the other to none)"},
+    {"bad_plan_thousands.ini",
+     D "bad_plan_thousands.ini:3: [plan] bookings_per_quarter = 1,200,000 "
+       "reads as thousands separators; write amounts without them "
+       "(1200000), and separate the quarters' values with a comma and a "
+       "blank (1200000, 1300000)"},
     {"bad_margin.ini",
      D "bad_margin.ini:3: [costs] gross_margin = 1.2 must be in [0, 1]"},
     {"bad_commission_percent.ini",
