@@ -11,6 +11,7 @@
 #ifndef SALESCAP_OUTPUT_H
 #define SALESCAP_OUTPUT_H
 
+#include <gsl/gsl_rng.h>
 #include <stdio.h>
 
 #include "afile.h"
@@ -49,13 +50,17 @@ extern const char *const output_files[OUTPUT_NFILES];
 
 /* replications.csv, streamed while the run commits (one row per
  * scenario, replication and flow metric: its total over the horizon),
- * into a temporary that output_write_run renames with the other files. */
+ * into a temporary that output_write_run renames with the other files.
+ * With uncertain inputs, each row also has the replication's draw of
+ * each, in a column uncertain.NAME per input. */
 struct output_reps {
     struct afile af;
     const struct params *p; /* borrowed */
     int quarters;
     char *dir, *made;       /* the folder, and the outermost part of its
                              * path that opening created (or NULL) */
+    gsl_rng *ur;            /* with uncertain inputs: for their draws */
+    double *draws;
 };
 
 /* Creates dir if missing and opens replications.csv's temporary in it,

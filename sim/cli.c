@@ -36,6 +36,9 @@ static const char overview[] =
     "  calibrate FILE.ini --free KEY[=LO:HI],... -o FITTED.ini\n"
     "                     fit keys so the simulated baseline meets the\n"
     "                     file's [targets]\n"
+    "  sensitivity FILE.ini\n"
+    "                     what each uncertain input does to the decision\n"
+    "                     metric: a tornado and variance shares\n"
     "  help COMMAND       the options of one command\n"
     "\n"
     "  --help, --version\n"
@@ -74,6 +77,17 @@ static const struct {
      "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
      "      --max-replications N   cap for --precision, only with it (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
+     1},
+    {"sensitivity", "salescap sensitivity FILE.ini [options]",
+     "For every uncertain input of FILE (a key written uncertain(DIST)),\n"
+     "runs the file with the input at its 10th and at its 90th percentile,\n"
+     "every other input at its median, all on the same replications; and\n"
+     "once with every input drawn, to fit the outcome on the draws. The\n"
+     "outcome is the [decision] metric over its quarters: the baseline's\n"
+     "value, and each scenario's difference from the baseline. Writes\n"
+     "sensitivity.csv and sensitivity.txt to the output folder and the\n"
+     "chart tornado.png (the inputs ordered by their swing) to the plots\n"
+     "folder. 2 + 2 x inputs runs of -n replications each.\n",
      1},
     {"check", "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
               "       salescap check --keys",

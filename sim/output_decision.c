@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "plot.h"
+#include "uncertain.h"
 
 /* ",mean,ci_low,ci_high,n" of a's summary. */
 static void put_interval(FILE *f, const struct acc *a)
@@ -135,9 +136,22 @@ int output_reps_open(struct output_reps *o, const char *dir,
     if (!o->dir)
         return err_set(e, ERR_RUNTIME, "out of memory");
     o->made = first_missing(dir);
+    if (p->n_uncertain > 0) {
+        o->ur = gsl_rng_alloc(rng_type(p->sim.rng));
+        o->draws = malloc(p->n_uncertain * sizeof *o->draws);
+        if (!o->ur || !o->draws)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+    }
     if (mkdir_p(dir, e) != 0 || afile_open(&o->af, path, e) != 0)
         return -1;
-    fputs("scenario,replication,metric,value\n", o->af.f);
+    fputs("scenario,replication,metric,value", o->af.f);
+    for (size_t i = 0; i < p->n_uncertain; i++) {
+        char name[200];
+        snprintf(name, sizeof name, "uncertain.%s", p->uncertain[i].name);
+        fputc(',', o->af.f);
+        output_csv_field(o->af.f, name);
+    }
+    fputc('\n', o->af.f);
     return 0;
 }
 
@@ -156,6 +170,11 @@ void output_reps_close(struct output_reps *o, int failed)
     free(o->dir);
     free(o->made);
     o->dir = o->made = NULL;
+    if (o->ur)
+        gsl_rng_free(o->ur);
+    free(o->draws);
+    o->ur = NULL;
+    o->draws = NULL;
 }
 
 void output_reps_commit(void *ctx, long rep, const double *v,
@@ -163,6 +182,10 @@ void output_reps_commit(void *ctx, long rep, const double *v,
 {
     struct output_reps *o = ctx;
     int nscen = 1 + (int)o->p->n_scenarios;
+    /* The draws the run's workers made: a function of the seed, the
+     * replication and the input alone. */
+    if (o->draws)
+        uncertain_draw(o->p, (uint64_t)rep, o->ur, o->draws);
     for (int s = 0; s < nscen; s++) {
         size_t at = ((size_t)s * (o->quarters + 1) + o->quarters) * M_COUNT;
         for (int m = 0; m < M_COUNT; m++) {
@@ -171,7 +194,12 @@ void output_reps_commit(void *ctx, long rep, const double *v,
                 continue;
             output_num(b, sizeof b, v[at + m]);
             output_csv_field(o->af.f, output_scenario_id(o->p, s));
-            fprintf(o->af.f, ",%ld,%s,%s\n", rep, metric_table[m].name, b);
+            fprintf(o->af.f, ",%ld,%s,%s", rep, metric_table[m].name, b);
+            for (size_t i = 0; o->draws && i < o->p->n_uncertain; i++) {
+                output_num(b, sizeof b, o->draws[i]);
+                fprintf(o->af.f, ",%s", b);
+            }
+            fputc('\n', o->af.f);
         }
     }
 }

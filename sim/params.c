@@ -437,6 +437,7 @@ void params_destroy(struct params *p)
     free(p->scenarios);
     free(p->decision.metric);
     free(p->decision.quarters);
+    cfgk_free_uncertain(p);
     memset(p, 0, sizeof *p);
 }
 
@@ -455,6 +456,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = cfgk_resolve_scenarios(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_decision(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_uncertain(cfg, p, e);
     if (rc)
         params_destroy(p);
     return rc;
