@@ -124,7 +124,8 @@ static const struct {
      "and exits 130 or 143: run it again with --resume.\n",
      1},
     {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--report]",
-     "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n\n"
+     "Redraws every chart of a finished run or sweep from the CSVs in DIR,\n"
+     "and the tornado of a sensitivity analysis (sensitivity.csv).\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"

@@ -100,6 +100,32 @@ static int fail(const struct err *e)
     return e->kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
+/* The tornado of a sensitivity analysis, after the n charts of the run
+ * drawn before it; then the run's report when asked for. */
+static int draw_sensitivity(const struct plot_args *a, const char *plots,
+                            int n)
+{
+    struct err e = {0};
+    int k = plot_sensitivity_dir(a->dir, plots, a->o.formats, &e);
+    if (k < 0)
+        return fail(&e);
+    n += k;
+    if (!a->o.quiet)
+        printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
+    if (!a->report)
+        return 0;
+    if (!has_file(a->dir, "weekly.csv")) {
+        cli_error("warning: --report: a sensitivity analysis has no report "
+                  "(its chart is the whole of it)");
+        return 0;
+    }
+    if (report_write(a->dir, plots, &e) != 0)
+        return fail(&e);
+    if (!a->o.quiet)
+        printf("report written to %s/report.html\n", a->dir);
+    return 0;
+}
+
 static int draw(const struct plot_args *a, const char *plots)
 {
     struct err e = {0};
@@ -114,9 +140,15 @@ static int draw(const struct plot_args *a, const char *plots)
     }
     int run = has_file(a->dir, "weekly.csv");
     int sweep = !run && has_file(a->dir, "sweep.csv");
+    /* `salescap sensitivity` writes into the run's folder by default:
+     * its chart is redrawn beside the run's, or alone. */
+    int sens = has_file(a->dir, "sensitivity.csv");
+    if (!run && !sweep && sens)
+        return draw_sensitivity(a, plots, 0);
     if (!run && !sweep) {
         cli_error("plot: %s: not the results folder of a run (no "
-                  "weekly.csv) or of a sweep (no sweep.csv)", a->dir);
+                  "weekly.csv), of a sweep (no sweep.csv) or of a "
+                  "sensitivity analysis (no sensitivity.csv)", a->dir);
         return EXIT_USAGE;
     }
     if (run && has_file(a->dir, "sweep.csv"))
@@ -136,6 +168,8 @@ static int draw(const struct plot_args *a, const char *plots)
         n = plot_run_dir(a->dir, plots, a->o.formats, &e);
     if (n < 0)
         return fail(&e);
+    if (sens && run)
+        return draw_sensitivity(a, plots, n);
     if (!a->o.quiet)
         printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
     if (!a->report || sweep)

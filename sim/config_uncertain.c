@@ -69,14 +69,21 @@ static int inner_spec(const char *value, char *buf, size_t size,
     const char *open, *in;
     if (!call_of(value, "uncertain", &open))
         return 0;
-    size_t n = strlen(open);
-    while (n > 0 && (open[n - 1] == ' ' || open[n - 1] == '\t'))
-        n--;
-    if (n < 2 || open[n - 1] != ')')
+    /* The ')' that closes uncertain( must end the value. */
+    const char *close = open;
+    for (int depth = 0; *close; close++) {
+        depth += (*close == '(') - (*close == ')');
+        if (depth == 0)
+            break;
+    }
+    if (!*close)
         return err_set(e, ERR_CONFIG, ": uncertain(DIST) needs its closing "
                        "')', got '%s'", value);
+    if (*skip_blanks(close + 1))
+        return err_set(e, ERR_CONFIG, ": unexpected '%s' after "
+                       "uncertain(DIST)", skip_blanks(close + 1));
     in = skip_blanks(open + 1);
-    n = (size_t)(open + n - 1 - in);
+    size_t n = (size_t)(close - in);
     while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '\t'))
         n--;
     if (n == 0)

@@ -118,10 +118,12 @@ int sens_variance_shares(const double *x, size_t n, size_t k,
         return -1;
     double my = 0, ty = 0;
     for (size_t r = 0; r < n; r++)
-        my += y[r] / (double)n;
+        my += y[r];
+    my /= (double)n;
     for (size_t r = 0; r < n; r++)
         ty += (y[r] - my) * (y[r] - my);
-    if (!(ty > 0))
+    /* An outcome that does not vary but for rounding explains nothing. */
+    if (!(ty > 1e-24 * (double)n * my * my))
         return -1;
     gsl_matrix *X = gsl_matrix_alloc(n, k + 1);
     gsl_matrix *cov = gsl_matrix_alloc(k + 1, k + 1);
