@@ -114,6 +114,10 @@ int output_summary_decision(FILE *out, const struct params *p,
 const char *output_scenario_id(const struct params *p, int s);
 const char *output_cmp_name(int m);
 
+/* Writes ",MEAN,CI_LOW,CI_HIGH" of a's summary (empty interval fields
+ * with fewer than two observations). */
+void output_acc(FILE *f, const struct acc *a);
+
 /* Formats x for CSV: %.10g, with -0 written as 0. */
 void output_num(char *buf, size_t size, double x);
 

@@ -100,32 +100,6 @@ static int fail(const struct err *e)
     return e->kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
-/* The tornado of a sensitivity analysis, after the n charts of the run
- * drawn before it; then the run's report when asked for. */
-static int draw_sensitivity(const struct plot_args *a, const char *plots,
-                            int n)
-{
-    struct err e = {0};
-    int k = plot_sensitivity_dir(a->dir, plots, a->o.formats, &e);
-    if (k < 0)
-        return fail(&e);
-    n += k;
-    if (!a->o.quiet)
-        printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
-    if (!a->report)
-        return 0;
-    if (!has_file(a->dir, "weekly.csv")) {
-        cli_error("warning: --report: a sensitivity analysis has no report "
-                  "(its chart is the whole of it)");
-        return 0;
-    }
-    if (report_write(a->dir, plots, &e) != 0)
-        return fail(&e);
-    if (!a->o.quiet)
-        printf("report written to %s/report.html\n", a->dir);
-    return 0;
-}
-
 static int draw(const struct plot_args *a, const char *plots)
 {
     struct err e = {0};
@@ -143,9 +117,7 @@ static int draw(const struct plot_args *a, const char *plots)
     /* `salescap sensitivity` writes into the run's folder by default:
      * its chart is redrawn beside the run's, or alone. */
     int sens = has_file(a->dir, "sensitivity.csv");
-    if (!run && !sweep && sens)
-        return draw_sensitivity(a, plots, 0);
-    if (!run && !sweep) {
+    if (!run && !sweep && !sens) {
         cli_error("plot: %s: not the results folder of a run (no "
                   "weekly.csv), of a sweep (no sweep.csv) or of a "
                   "sensitivity analysis (no sensitivity.csv)", a->dir);
@@ -154,9 +126,10 @@ static int draw(const struct plot_args *a, const char *plots)
     if (run && has_file(a->dir, "sweep.csv"))
         cli_error("warning: %s holds a run and a sweep; the run's charts "
                   "are drawn", a->dir);
-    if (sweep && a->report)
-        cli_error("warning: --report: a sweep has no report (its charts "
-                  "are the whole of it)");
+    if (!run && a->report)
+        cli_error("warning: --report: a %s has no report (its charts are "
+                  "the whole of it)", sweep ? "sweep" : "sensitivity "
+                  "analysis");
     /* report.html goes into the run's folder: writable, before drawing. */
     if (run && a->report && afile_check_dir(a->dir, &e) != 0) {
         cli_error("--report %s", e.msg);
@@ -165,14 +138,16 @@ static int draw(const struct plot_args *a, const char *plots)
     if (sweep)
         n = plot_sweep_dir(a->dir, plots, a->o.formats, &e);
     else
-        n = plot_run_dir(a->dir, plots, a->o.formats, &e);
-    if (n < 0)
+        n = run ? plot_run_dir(a->dir, plots, a->o.formats, &e) : 0;
+    int k = n >= 0 && sens ? plot_sensitivity_dir(a->dir, plots,
+                                                  a->o.formats, &e)
+                           : 0;
+    if (n < 0 || k < 0)
         return fail(&e);
-    if (sens && run)
-        return draw_sensitivity(a, plots, n);
+    n += k;
     if (!a->o.quiet)
         printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
-    if (!a->report || sweep)
+    if (!a->report || !run)
         return 0;
     if (report_write(a->dir, plots, &e) != 0)
         return fail(&e);

@@ -17,8 +17,7 @@
 #include "plot.h"
 #include "uncertain.h"
 
-/* ",mean,ci_low,ci_high,n" of a's summary. */
-static void put_interval(FILE *f, const struct acc *a)
+void output_acc(FILE *f, const struct acc *a)
 {
     struct summary s;
     char b[3][40];
@@ -29,7 +28,14 @@ static void put_interval(FILE *f, const struct acc *a)
         output_num(b[1], sizeof b[1], s.lo);
         output_num(b[2], sizeof b[2], s.hi);
     }
-    fprintf(f, ",%s,%s,%s,%ld\n", b[0], b[1], b[2], s.n);
+    fprintf(f, ",%s,%s,%s", b[0], b[1], b[2]);
+}
+
+/* ",mean,ci_low,ci_high,n" of a's summary. */
+static void put_interval(FILE *f, const struct acc *a)
+{
+    output_acc(f, a);
+    fprintf(f, ",%ld\n", (long)a->n);
 }
 
 static void put_ids(FILE *f, const struct params *p, int a, int b)

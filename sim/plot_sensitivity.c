@@ -211,17 +211,6 @@ static struct gp_axis x_range(const struct tn_data *d)
     return gp_nice(lo, hi, zero);
 }
 
-/* v as the right column writes it: "+$21k", "-3.5". */
-static void signed_value(char *buf, size_t n, double v, int money)
-{
-    char t[40];
-    if (money)
-        plot_fmt_money(t, sizeof t, v, 0.0);
-    else
-        gp_fmt_plain(t, sizeof t, v, 0.0);
-    snprintf(buf, n, "%s%s", v > 0.0 ? "+" : "", t);
-}
-
 static void block(FILE *f, int p, const struct tn_panel *pn)
 {
     fprintf(f, "$tornado%d << EOD\n# y central at_10th low high at_90th "
@@ -264,7 +253,7 @@ static void row_labels(FILE *f, const struct tn_panel *pn,
         fprintf(f, " at screen %.4f, first %d right offset 0, -0.65 "
                    "font ',10' textcolor rgb '#666666'\n",
                 (TN_NAMES_PX - 14) * px, y);
-        signed_value(sw, sizeof sw, w->swing, money);
+        gp_value_text(sw, sizeof sw, w->swing, money);
         if (isnan(w->share))
             snprintf(text, sizeof text, "%s", sw);
         else

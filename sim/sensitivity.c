@@ -346,21 +346,6 @@ void sens_order(const struct sens_result *r, int opt, size_t *order)
     }
 }
 
-/* ",mean,ci_low,ci_high" of a (empty fields without an interval). */
-static void put_acc(FILE *f, const struct acc *a)
-{
-    struct summary s;
-    char b[3][40];
-    acc_summary(a, &s);
-    output_num(b[0], sizeof b[0], s.mean);
-    b[1][0] = b[2][0] = '\0';
-    if (s.has_ci) {
-        output_num(b[1], sizeof b[1], s.lo);
-        output_num(b[2], sizeof b[2], s.hi);
-    }
-    fprintf(f, ",%s,%s,%s", b[0], b[1], b[2]);
-}
-
 /* ",x", or "," when x is NaN. */
 static void put_num(FILE *f, double x)
 {
@@ -400,13 +385,13 @@ int sens_write_csv(FILE *f, const struct params *p,
             put_num(f, r->high[i]);
             fprintf(f, ",%s,%d-%d", metric, p->decision.q0 + 1,
                     p->decision.q1 + 1);
-            put_acc(f, &r->at_central[s]);
-            put_acc(f, &r->drawn[s]);
-            put_acc(f, &c->at_low);
-            put_acc(f, &c->at_high);
-            put_acc(f, &c->d_low);
-            put_acc(f, &c->d_high);
-            put_acc(f, &c->swing);
+            output_acc(f, &r->at_central[s]);
+            output_acc(f, &r->drawn[s]);
+            output_acc(f, &c->at_low);
+            output_acc(f, &c->at_high);
+            output_acc(f, &c->d_low);
+            output_acc(f, &c->d_high);
+            output_acc(f, &c->swing);
             put_num(f, c->share);
             put_num(f, r->r2[s]);
             fprintf(f, ",%ld\n", r->replications);
