@@ -59,7 +59,9 @@ void uncertain_draw(const struct params *p, uint64_t replication,
 
 /* Writes x[i] into every field of input i of src (src's list of inputs)
  * in dst: src itself or a shadow of it. A value is kept inside its key's
- * range (it always is but for rounding at an open end). */
+ * range (it always is but for rounding at an open end). Fields of
+ * scenarios past dst->n_scenarios (a caller that runs the baseline alone
+ * sets it to 0) are left alone. */
 void uncertain_set(struct params *dst, const struct params *src,
                    const double *x);
 

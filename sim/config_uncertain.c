@@ -441,6 +441,8 @@ const struct uncertain_input *cfgk_uncertain_at(const struct params *p,
         for (size_t j = 0; j < p->uncertain[i].n_places; j++) {
             const struct uncertain_place *pl = &p->uncertain[i].places[j];
             const char *b = (const char *)p;
+            if (pl->scenario >= (int)p->n_scenarios)
+                continue;
             if (pl->scenario >= 0)
                 b = (const char *)&p->scenarios[pl->scenario].iv[pl->iv];
             else if (pl->stage >= 0)

@@ -73,6 +73,11 @@ void uncertain_set(struct params *dst, const struct params *src,
         for (size_t j = 0; j < in->n_places; j++) {
             const struct uncertain_place *pl = &in->places[j];
             double v = x[i];
+            /* A caller that runs the baseline alone sets n_scenarios to
+             * 0: the scenarios' fields are then not dst's to write. */
+            if (pl->scenario >= (int)dst->n_scenarios ||
+                pl->stage >= (int)dst->n_stages)
+                continue;
             if (v > pl->max)
                 v = pl->max;
             if (pl->min_open ? !(v > pl->min) : !(v >= pl->min))

@@ -329,6 +329,18 @@ static void test_paired_and_zero(void **state)
         &r.cmp_delta[run_cmp_index(&r, 2, r.quarters, CMP_LOST_REVENUE)];
     assert_true(z->mean == 0.0 && z->m2 == 0.0);
     run_result_destroy(&r);
+    /* The baseline alone (as check and calibrate run it, with the
+     * scenarios cut off): the same draws, the same baseline. */
+    static struct per_rep b;
+    double base[12];
+    for (int rep = 0; rep < 12; rep++)
+        base[rep] = k.v[rep][0];
+    p.n_scenarios = 0;
+    run_keep(&p, 12, &b, &r);
+    p.n_scenarios = 3;
+    for (int rep = 0; rep < 12; rep++)
+        assert_true(b.v[rep][0] == base[rep]);
+    run_result_destroy(&r);
     params_destroy(&p);
 }
 
