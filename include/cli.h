@@ -19,6 +19,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 /* Prints the help of a command (NULL: the overview) to stdout. Returns 0,
  * or 2 for an unknown command. */

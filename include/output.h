@@ -11,6 +11,7 @@
 #ifndef SALESCAP_OUTPUT_H
 #define SALESCAP_OUTPUT_H
 
+#include <gsl/gsl_rng.h>
 #include <stdio.h>
 
 #include "afile.h"
@@ -49,13 +50,17 @@ extern const char *const output_files[OUTPUT_NFILES];
 
 /* replications.csv, streamed while the run commits (one row per
  * scenario, replication and flow metric: its total over the horizon),
- * into a temporary that output_write_run renames with the other files. */
+ * into a temporary that output_write_run renames with the other files.
+ * With uncertain inputs, each row also has the replication's draw of
+ * each, in a column uncertain.NAME per input. */
 struct output_reps {
     struct afile af;
     const struct params *p; /* borrowed */
     int quarters;
     char *dir, *made;       /* the folder, and the outermost part of its
                              * path that opening created (or NULL) */
+    gsl_rng *ur;            /* with uncertain inputs: for their draws */
+    double *draws;
 };
 
 /* Creates dir if missing and opens replications.csv's temporary in it,
@@ -137,9 +142,15 @@ void output_plan_comparison(FILE *f, const struct params *p,
 
 /* replications.csv's rows of scenario s in one replication: each metric
  * reported, per quarter, named METRIC_qN (quota_attainment_q3). pv, pok
- * as run_opts.on_commit gives them. */
+ * as run_opts.on_commit gives them; draws as output_reps_draws. */
 void output_plan_reps(FILE *f, const struct params *p, int quarters, int s,
-                      long rep, const double *pv, const unsigned char *pok);
+                      long rep, const double *pv, const unsigned char *pok,
+                      const double *draws);
+
+/* Ends a replications.csv row: ",DRAW" for each of p's uncertain inputs
+ * (the replication's draws, n_uncertain of them; nothing when draws is
+ * NULL), then the newline. */
+void output_reps_draws(FILE *f, const struct params *p, const double *draws);
 
 /* The summary's table of the plan metrics by quarter, every option
  * (nothing without them). */
@@ -151,6 +162,9 @@ void output_plan_table(FILE *out, const struct params *p,
  * changes most, from what to what, with the paired interval. */
 void output_plan_headline(FILE *out, const struct params *p,
                           const struct run_result *r, int s);
+/* Writes ",MEAN,CI_LOW,CI_HIGH" of a's summary (empty interval fields
+ * with fewer than two observations). */
+void output_acc(FILE *f, const struct acc *a);
 
 /* Formats x for CSV: %.10g, with -0 written as 0. */
 void output_num(char *buf, size_t size, double x);

@@ -317,6 +317,36 @@ struct scenario {
     struct intervention *iv;
 };
 
+/* Uncertain inputs (docs/config.md, "Uncertain inputs"): number keys
+ * written uncertain(DIST), each drawn once per replication from a stream
+ * of its own (uncertain.h) and the same in the baseline and every
+ * scenario of the replication. Resolving keeps each key's median in its
+ * field (what `check`'s analytic model and a run with the input fixed
+ * use); the run writes each replication's draw over it. */
+
+/* One field an input sets: a double inside struct params (stage < 0 and
+ * scenario < 0), inside stage `stage`'s struct stage_params, or inside
+ * intervention `iv` of scenario `scenario` (its struct intervention). */
+struct uncertain_place {
+    int stage, scenario, iv;
+    size_t off;       /* bytes from the start of that struct */
+    double min, max;  /* the key's range, as config_table.c gives it */
+    int min_open;     /* min is excluded */
+};
+
+/* Invariant: dist has a spread (a degenerate uncertain(fixed(x)) is the
+ * number x and no input), its support lies inside the range of every
+ * place, and every place is a double key of the model or a scenario. */
+struct uncertain_input {
+    char *name;       /* "stage.qualify.advance" for a model key
+                       * (SECTION.KEY), "pull.ops_efficiency" for a
+                       * scenario's (NAME.key): the stream's name; one
+                       * name is one input, whatever the scenario */
+    struct dist dist; /* as written inside uncertain(), never nonneg */
+    size_t n_places;
+    struct uncertain_place *places;
+};
+
 struct params {
     struct sim_params sim;
     struct sales_params sales;
@@ -333,6 +363,8 @@ struct params {
     struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;
+    size_t n_uncertain;                  /* in order of first appearance */
+    struct uncertain_input *uncertain;
 };
 
 /* Frees what config_resolve() allocated; safe on a zeroed struct. */

@@ -65,6 +65,10 @@ enum plot_format {
  * file may share a plots folder, and neither may remove the other's. */
 #define PLOT_SWEEP_MANIFEST ".salescap-sweep-charts"
 
+/* The same for the chart of `salescap sensitivity` (tornado.EXT), which
+ * may share a plots folder with the run of its file. */
+#define PLOT_SENSITIVITY_MANIFEST ".salescap-sensitivity-charts"
+
 /* Makes the drawing functions check *stop before each chart (set by a
  * signal handler): set, they stop with the error "interrupted". */
 void plot_set_stop(volatile sig_atomic_t *stop);
@@ -87,6 +91,11 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
  * module's sweep_plot_dir() (sweep.h), with the same return contract. */
 int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
                    unsigned formats, struct err *e);
+
+/* Draws tornado.EXT (plot_sensitivity.c) from dir/sensitivity.csv into
+ * plots_dir, with the same return contract as plot_run_dir. */
+int plot_sensitivity_dir(const char *dir, const char *plots_dir,
+                         unsigned formats, struct err *e);
 
 /* Pipes len bytes of a gnuplot script to gnuplot and waits for it. name
  * says in messages which script failed. Returns 0, or -1 with e set

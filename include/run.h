@@ -88,6 +88,9 @@ struct run_result {
     struct acc *dec_value;
     struct acc *dec_diff;
     double *dec_wins;
+    /* The commit's scratch, not a result: each option's decision value
+     * in the replication being committed (what on_commit may read). */
+    double *dec_rep;
     struct acc kpi[KPI_COUNT]; /* the baseline's KPIs (kpi.h) */
     /* Quotas and plan (plan.h), when the file reports any (plan_any;
      * else all NULL), by scenario, quarter and plan metric

@@ -29,13 +29,17 @@ static const char overview[] =
     "                     analytic model's table (and the KPI table against\n"
     "                     [targets], from a short simulation)\n"
     "  sweep SWEEP.ini    run a parameter grid in parallel (resumable)\n"
-    "  plot DIR           redraw the charts of a finished run or sweep\n"
+    "  plot DIR           redraw the charts of a finished run, sweep or\n"
+    "                     sensitivity analysis\n"
     "  trace FILE.ini     one replication's events as CSV\n"
     "  import EXPORT.csv  a CRM's opportunity export in, an includable\n"
     "                     company.ini (fitted keys and targets) out\n"
     "  calibrate FILE.ini --free KEY[=LO:HI],... -o FITTED.ini\n"
     "                     fit keys so the simulated baseline meets the\n"
     "                     file's [targets]\n"
+    "  sensitivity FILE.ini\n"
+    "                     what each uncertain input does to the decision\n"
+    "                     metric: a tornado and variance shares\n"
     "  help COMMAND       the options of one command\n"
     "\n"
     "  --help, --version\n"
@@ -75,6 +79,17 @@ static const struct {
      "      --max-replications N   cap for --precision, only with it (default 10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
+    {"sensitivity", "salescap sensitivity FILE.ini [options]",
+     "For every uncertain input of FILE (a key written uncertain(DIST)),\n"
+     "runs the file with the input at its 10th and at its 90th percentile,\n"
+     "every other input at its median, all on the same replications; and\n"
+     "once with every input drawn, to fit the outcome on the draws. The\n"
+     "outcome is the [decision] metric over its quarters: the baseline's\n"
+     "value, and each scenario's difference from the baseline. Writes\n"
+     "sensitivity.csv and sensitivity.txt to the output folder and the\n"
+     "chart tornado.png (the inputs ordered by their swing) to the plots\n"
+     "folder. 2 + 2 x inputs runs of -n replications each.\n",
+     1},
     {"check", "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
               "       salescap check --keys",
      "Validates FILE, prints every resolved parameter with its source\n"
@@ -110,7 +125,8 @@ static const struct {
      "and exits 130 or 143: run it again with --resume.\n",
      1},
     {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--report]",
-     "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n\n"
+     "Redraws every chart of a finished run or sweep from the CSVs in DIR,\n"
+     "and the tornado of a sensitivity analysis (sensitivity.csv).\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"

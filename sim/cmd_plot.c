@@ -114,17 +114,22 @@ static int draw(const struct plot_args *a, const char *plots)
     }
     int run = has_file(a->dir, "weekly.csv");
     int sweep = !run && has_file(a->dir, "sweep.csv");
-    if (!run && !sweep) {
+    /* `salescap sensitivity` writes into the run's folder by default:
+     * its chart is redrawn beside the run's, or alone. */
+    int sens = has_file(a->dir, "sensitivity.csv");
+    if (!run && !sweep && !sens) {
         cli_error("plot: %s: not the results folder of a run (no "
-                  "weekly.csv) or of a sweep (no sweep.csv)", a->dir);
+                  "weekly.csv), of a sweep (no sweep.csv) or of a "
+                  "sensitivity analysis (no sensitivity.csv)", a->dir);
         return EXIT_USAGE;
     }
     if (run && has_file(a->dir, "sweep.csv"))
         cli_error("warning: %s holds a run and a sweep; the run's charts "
                   "are drawn", a->dir);
-    if (sweep && a->report)
-        cli_error("warning: --report: a sweep has no report (its charts "
-                  "are the whole of it)");
+    if (!run && a->report)
+        cli_error("warning: --report: a %s has no report (its charts are "
+                  "the whole of it)", sweep ? "sweep" : "sensitivity "
+                  "analysis");
     /* report.html goes into the run's folder: writable, before drawing. */
     if (run && a->report && afile_check_dir(a->dir, &e) != 0) {
         cli_error("--report %s", e.msg);
@@ -133,12 +138,16 @@ static int draw(const struct plot_args *a, const char *plots)
     if (sweep)
         n = plot_sweep_dir(a->dir, plots, a->o.formats, &e);
     else
-        n = plot_run_dir(a->dir, plots, a->o.formats, &e);
-    if (n < 0)
+        n = run ? plot_run_dir(a->dir, plots, a->o.formats, &e) : 0;
+    int k = n >= 0 && sens ? plot_sensitivity_dir(a->dir, plots,
+                                                  a->o.formats, &e)
+                           : 0;
+    if (n < 0 || k < 0)
         return fail(&e);
+    n += k;
     if (!a->o.quiet)
         printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
-    if (!a->report || sweep)
+    if (!a->report || !run)
         return 0;
     if (report_write(a->dir, plots, &e) != 0)
         return fail(&e);

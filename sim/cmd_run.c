@@ -24,6 +24,7 @@
 #include "plot.h"
 #include "report.h"
 #include "run.h"
+#include "uncertain.h"
 
 struct run_args {
     struct cli_opts o; /* the options run, trace and sweep share */
@@ -420,6 +421,23 @@ static int find_scenario(const struct params *p, const char *id)
     return -2;
 }
 
+/* Writes replication rep's draws of p's uncertain inputs into p.
+ * Returns 0, or -1 out of memory. */
+static int draw_uncertain(struct params *p, uint64_t rep)
+{
+    gsl_rng *r = gsl_rng_alloc(rng_type(p->sim.rng));
+    double *x = malloc(p->n_uncertain * sizeof *x);
+    int rc = r && x ? 0 : -1;
+    if (rc == 0) {
+        uncertain_draw(p, rep, r, x);
+        uncertain_set(p, p, x);
+    }
+    free(x);
+    if (r)
+        gsl_rng_free(r);
+    return rc;
+}
+
 /* SIGINT/SIGTERM during trace -o FILE: remove the temporary and go. */
 static void on_trace_signal(int sig)
 {
@@ -527,6 +545,12 @@ int cmd_trace(int argc, char **argv)
         free(raw);
         rc = EXIT_RUNTIME;
         goto done;
+    }
+    /* The traced replication's draws of the uncertain inputs, as a run
+     * makes them. */
+    if (p.n_uncertain > 0 && draw_uncertain(&p, (uint64_t)a.replication)) {
+        free(raw);
+        raw = NULL;
     }
     m = model_alloc(&p, &e);
     if (m && raw) {

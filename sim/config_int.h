@@ -155,6 +155,40 @@ int cfgk_resolve_plan(const struct config *cfg, struct params *p,
 int cfgk_check_targets(const struct config *cfg, const struct params *p,
                        struct err *e);
 
+/* ---- uncertain inputs (config_uncertain.c) ---- */
+
+/* Whether value is written uncertain(...) (not checked further). */
+int cfgk_is_uncertain(const char *value);
+
+/* Parses value when it is written uncertain(DIST): a double key gets the
+ * median of DIST, once every value DIST can draw is known to lie in k's
+ * range (file: as for cfgk_parse_in). Returns 1 when value is not
+ * written so (the caller parses it as usual), 0 when parsed, or -1 with
+ * e set to a tail as cfgk_parse's (any key that is not a double is
+ * refused, saying what it takes). */
+int cfgk_parse_uncertain(const struct cfgk *k, const char *value,
+                         void *base, const char *file, struct err *e);
+
+/* Whether a key of section may be uncertain: not those of [simulation],
+ * [targets] or [decision], which say how to run and judge. */
+int cfgk_uncertain_section(const char *section);
+
+/* Fills p->uncertain from the winning entries of cfg written
+ * uncertain(DIST) (p resolved from cfg otherwise), then resolves copies
+ * of cfg with every input at the top and at the bottom of its support,
+ * so the rules that span keys hold for every draw. Returns 0, or -1 with
+ * e set ("FILE:LINE: ..."; ERR_CONFIG, or ERR_RUNTIME out of memory). */
+int cfgk_resolve_uncertain(const struct config *cfg, struct params *p,
+                           struct err *e);
+
+/* The input that sets the double at field (an address inside p), or
+ * NULL. */
+const struct uncertain_input *cfgk_uncertain_at(const struct params *p,
+                                                const void *field);
+
+/* Frees p's inputs and empties the list; safe when it has none. */
+void cfgk_free_uncertain(struct params *p);
+
 /* Built-in pipeline used when the files define no [stage.NAME]. */
 struct cfgk_builtin_stage {
     const char *name, *work_hours, *buyer_days, *advance, *patience_days;

@@ -52,7 +52,12 @@ int config_number_key(const struct params *p, const char *section,
     if (k->type != CFGK_DOUBLE)
         return err_set(e, ERR_CONFIG, "[%s] %s is not a number", section,
                        key);
-    *value = *(const double *)(const void *)((const char *)base + k->off);
+    const char *field = (const char *)base + k->off;
+    if (cfgk_uncertain_at(p, field))
+        return err_set(e, ERR_CONFIG, "[%s] %s is uncertain(); calibrate "
+                       "fits keys that hold one number (write it as a "
+                       "number to fit it)", section, key);
+    *value = *(const double *)(const void *)field;
     *min = k->min;
     *max = k->max;
     *min_open = (k->flags & CFGK_MIN_OPEN) != 0;

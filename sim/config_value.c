@@ -417,6 +417,9 @@ int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
                   const char *file, struct err *e)
 {
     char *at = (char *)base + k->off;
+    int u = cfgk_parse_uncertain(k, value, base, file, e);
+    if (u <= 0)
+        return u;
     switch (k->type) {
     case CFGK_INT:
         return parse_int(k, value, (int *)(void *)at, e);
@@ -472,6 +475,8 @@ void cfgk_free(const struct cfgk_table *t, void *base)
 static const char *value_hint(const struct cfgk *k, const char *v,
                               char *buf, size_t size)
 {
+    if (cfgk_is_uncertain(v))
+        return "";
     const char *hash = strchr(v, '#');
     if (hash && hash > v && (hash[-1] == ' ' || hash[-1] == '\t'))
         return "; '#' starts a comment only at the start of a line (after "
@@ -559,6 +564,28 @@ static const char *money_slip(const struct cfgk *k, const char *v)
     return NULL;
 }
 
+/* The hint for a distribution written where a number goes: how to make
+ * it an uncertain input. NULL when v is no distribution (or a number). */
+static const char *uncertain_hint(const struct cfgk *k, const char *v,
+                                  char *buf, size_t size)
+{
+    struct dist d;
+    struct err de = {0};
+    if (k->type != CFGK_DOUBLE || strlen(v) > 200 ||
+        !strchr(v, '(') || dist_parse(&d, v, 0, &de) != 0)
+        return NULL;
+    double x = dist_quantile(&d, 0.5), var = dist_variance(&d);
+    dist_destroy(&d);
+    char num[40];
+    cfgk_number(x, num, sizeof num);
+    if (var == 0.0)
+        snprintf(buf, size, "; write the number alone: %s", num);
+    else
+        snprintf(buf, size, "; write uncertain(%s) to make it an uncertain "
+                 "input, drawn once per replication", v);
+    return buf;
+}
+
 int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                      const struct config_entry *en, void *base)
 {
@@ -571,15 +598,24 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
                       en->section, en->key, en->value,
                       (int)strspn(slip, "0123456789."), slip);
     struct err te = {0};
-    char hint[128];
+    char hint[320];
+    int may_vary = cfgk_uncertain_section(en->section);
+    if (!may_vary && cfgk_is_uncertain(en->value))
+        return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s: "
+                      "uncertain() belongs to the keys of the model and of "
+                      "scenarios; [%s] says how to run them", en->section,
+                      en->key, en->section);
     /* empirical_file's path is relative to the file the key is in; an
      * override's, to the current folder. */
     const char *file = en->line > 0 ? en->file : NULL;
     if (cfgk_parse_in(k, en->value, base, file, &te) == 0)
         return 0;
+    const char *h = may_vary ? uncertain_hint(k, en->value, hint,
+                                              sizeof hint)
+                             : NULL;
     return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
                   en->key, te.msg,
-                  value_hint(k, en->value, hint, sizeof hint));
+                  h ? h : value_hint(k, en->value, hint, sizeof hint));
 }
 
 int cfgk_entry_error(struct err *e, const struct config_entry *en,

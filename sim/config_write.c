@@ -21,6 +21,7 @@
 struct writer {
     FILE *out;
     const struct config *cfg; /* NULL: no sources */
+    const struct params *p;   /* its uncertain inputs are written so */
 };
 
 /* Copies value, without the blank after each comma when it is a
@@ -84,7 +85,14 @@ static void put_table(const struct writer *w, const char *section,
 {
     char value[VALUE_MAX], key[128];
     for (size_t i = 0; i < t->n; i++) {
+        const struct uncertain_input *u =
+            cfgk_uncertain_at(w->p, (const char *)base + t->keys[i].off);
         cfgk_format(&t->keys[i], base, value, sizeof value);
+        if (u) {
+            char spec[VALUE_MAX - 16];
+            dist_format(&u->dist, spec, sizeof spec);
+            snprintf(value, sizeof value, "uncertain(%s)", spec);
+        }
         snprintf(key, sizeof key, "%s%s", prefix, t->keys[i].key);
         put_line(w, section, key, value, t->keys[i].type == CFGK_DIST);
     }
@@ -167,7 +175,7 @@ static void put_scenario(const struct writer *w, const struct scenario *sc)
 int config_write(FILE *out, const struct config *cfg, const struct params *p,
                  int sources)
 {
-    struct writer w = {out, sources ? cfg : NULL};
+    struct writer w = {out, sources ? cfg : NULL, p};
     /* The tables take a mutable base; nothing here writes through it. */
     struct params *mp = (struct params *)(void *)p;
     fprintf(out, "; every parameter of %s, resolved by salescap\n",
@@ -193,7 +201,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
 int config_write_section(FILE *out, const struct params *p,
                          const char *section)
 {
-    struct writer w = {out, NULL};
+    struct writer w = {out, NULL, p};
     struct params *mp = (struct params *)(void *)p;
     const struct cfgk_table *fixed[] = {&cfgk_simulation, &cfgk_sales,
                                         &cfgk_operations, &cfgk_support,

@@ -17,6 +17,7 @@ static const struct {
     {"plot", cmd_plot},   {"trace", cmd_trace},
     {"import", cmd_import},
     {"calibrate", cmd_calibrate},
+    {"sensitivity", cmd_sensitivity},
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 
 #include "afile.h"
 #include "metrics.h"
+#include "uncertain.h"
 
 void output_num(char *buf, size_t size, double x)
 {
@@ -479,6 +480,7 @@ int output_summary(FILE *out, const struct params *p,
             "baseline, %d weeks after %d weeks of warm-up (%.2f s)\n",
             r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
             r->weeks, p->sim.warmup_weeks, r->seconds);
+    uncertain_summary(out, p);
     if (r->precision > 0.0 && r->nscen == 1) {
         fputs("Precision: a file without scenarios has no lost revenue to "
               "measure: one batch of replications was run\n", out);

@@ -15,9 +15,9 @@
 #include "metrics.h"
 #include "output.h"
 #include "plot.h"
+#include "uncertain.h"
 
-/* ",mean,ci_low,ci_high,n" of a's summary. */
-static void put_interval(FILE *f, const struct acc *a)
+void output_acc(FILE *f, const struct acc *a)
 {
     struct summary s;
     char b[3][40];
@@ -28,7 +28,14 @@ static void put_interval(FILE *f, const struct acc *a)
         output_num(b[1], sizeof b[1], s.lo);
         output_num(b[2], sizeof b[2], s.hi);
     }
-    fprintf(f, ",%s,%s,%s,%ld\n", b[0], b[1], b[2], s.n);
+    fprintf(f, ",%s,%s,%s", b[0], b[1], b[2]);
+}
+
+/* ",mean,ci_low,ci_high,n" of a's summary. */
+static void put_interval(FILE *f, const struct acc *a)
+{
+    output_acc(f, a);
+    fprintf(f, ",%ld\n", (long)a->n);
 }
 
 static void put_ids(FILE *f, const struct params *p, int a, int b)
@@ -135,9 +142,22 @@ int output_reps_open(struct output_reps *o, const char *dir,
     if (!o->dir)
         return err_set(e, ERR_RUNTIME, "out of memory");
     o->made = first_missing(dir);
+    if (p->n_uncertain > 0) {
+        o->ur = gsl_rng_alloc(rng_type(p->sim.rng));
+        o->draws = malloc(p->n_uncertain * sizeof *o->draws);
+        if (!o->ur || !o->draws)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+    }
     if (mkdir_p(dir, e) != 0 || afile_open(&o->af, path, e) != 0)
         return -1;
-    fputs("scenario,replication,metric,value\n", o->af.f);
+    fputs("scenario,replication,metric,value", o->af.f);
+    for (size_t i = 0; i < p->n_uncertain; i++) {
+        char name[200];
+        snprintf(name, sizeof name, "uncertain.%s", p->uncertain[i].name);
+        fputc(',', o->af.f);
+        output_csv_field(o->af.f, name);
+    }
+    fputc('\n', o->af.f);
     return 0;
 }
 
@@ -156,6 +176,21 @@ void output_reps_close(struct output_reps *o, int failed)
     free(o->dir);
     free(o->made);
     o->dir = o->made = NULL;
+    if (o->ur)
+        gsl_rng_free(o->ur);
+    free(o->draws);
+    o->ur = NULL;
+    o->draws = NULL;
+}
+
+void output_reps_draws(FILE *f, const struct params *p, const double *draws)
+{
+    char b[40];
+    for (size_t i = 0; draws && i < p->n_uncertain; i++) {
+        output_num(b, sizeof b, draws[i]);
+        fprintf(f, ",%s", b);
+    }
+    fputc('\n', f);
 }
 
 void output_reps_commit(void *ctx, long rep, const double *v,
@@ -164,6 +199,10 @@ void output_reps_commit(void *ctx, long rep, const double *v,
 {
     struct output_reps *o = ctx;
     int nscen = 1 + (int)o->p->n_scenarios;
+    /* The draws the run's workers made: a function of the seed, the
+     * replication and the input alone. */
+    if (o->draws)
+        uncertain_draw(o->p, (uint64_t)rep, o->ur, o->draws);
     for (int s = 0; s < nscen; s++) {
         size_t at = ((size_t)s * (o->quarters + 1) + o->quarters) * M_COUNT;
         for (int m = 0; m < M_COUNT; m++) {
@@ -172,9 +211,11 @@ void output_reps_commit(void *ctx, long rep, const double *v,
                 continue;
             output_num(b, sizeof b, v[at + m]);
             output_csv_field(o->af.f, output_scenario_id(o->p, s));
-            fprintf(o->af.f, ",%ld,%s,%s\n", rep, metric_table[m].name, b);
+            fprintf(o->af.f, ",%ld,%s,%s", rep, metric_table[m].name, b);
+            output_reps_draws(o->af.f, o->p, o->draws);
         }
-        output_plan_reps(o->af.f, o->p, o->quarters, s, rep, pv, pok);
+        output_plan_reps(o->af.f, o->p, o->quarters, s, rep, pv, pok,
+                         o->draws);
     }
 }
 

@@ -78,7 +78,8 @@ void output_plan_comparison(FILE *f, const struct params *p,
 }
 
 void output_plan_reps(FILE *f, const struct params *p, int quarters, int s,
-                      long rep, const double *pv, const unsigned char *pok)
+                      long rep, const double *pv, const unsigned char *pok,
+                      const double *draws)
 {
     for (int q = 0; pv && q < quarters; q++)
         for (int k = 0; k < PLAN_COUNT; k++) {
@@ -88,8 +89,9 @@ void output_plan_reps(FILE *f, const struct params *p, int quarters, int s,
             char b[40];
             output_num(b, sizeof b, pv[i]);
             output_csv_field(f, output_scenario_id(p, s));
-            fprintf(f, ",%ld,%s_q%d,%s\n", rep, plan_metric_names[k], q + 1,
+            fprintf(f, ",%ld,%s_q%d,%s", rep, plan_metric_names[k], q + 1,
                     b);
+            output_reps_draws(f, p, draws);
         }
 }
 

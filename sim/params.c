@@ -440,6 +440,7 @@ void params_destroy(struct params *p)
     free(p->plan.bookings_per_quarter);
     free(p->plan.revenue_per_quarter);
     free(p->plan.per_quarter);
+    cfgk_free_uncertain(p);
     memset(p, 0, sizeof *p);
 }
 
@@ -460,6 +461,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = cfgk_resolve_decision(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_plan(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_uncertain(cfg, p, e);
     if (rc)
         params_destroy(p);
     return rc;

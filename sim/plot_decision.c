@@ -97,7 +97,7 @@ static void block_impact(FILE *f, const struct gp_set *set,
 }
 
 /* A value as the line ends and the ranking write it: "+$219k", "-12.5". */
-static void value_text(char *buf, size_t n, double v, int money)
+void gp_value_text(char *buf, size_t n, double v, int money)
 {
     char t[48];
     if (money)
@@ -147,7 +147,7 @@ static void impact_labels(FILE *f, const struct gp_set *set,
         double v[3];
         char text[64];
         impact_at(rd, is, set->scen[i + 1], rd->dec_q1, v);
-        value_text(text, sizeof text, v[0], money);
+        gp_value_text(text, sizeof text, v[0], money);
         fprintf(f, "set label %d ", 60 + i);
         gp_str(f, text);
         fprintf(f, " at %d, %.9g left offset 0.8, 0 font 'DejaVu Sans "
@@ -330,7 +330,7 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
     for (int i = 0; i < rd->ndec; i++) {
         const struct rd_rank *d = &rd->dec[i];
         char text[128], v[64];
-        value_text(v, sizeof v, d->vs, money);
+        gp_value_text(v, sizeof v, d->vs, money);
         snprintf(text, sizeof text, "%s%s", d->s ? v : "reference",
                  i > 0 && d->tied == 1 ? "   statistically tied with the "
                                          "best" : "");

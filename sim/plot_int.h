@@ -133,6 +133,8 @@ void chart_dashboard(FILE *f, const struct rundata *rd, int s);
 
 /* --- plot_decision.c: when the run ranked its options (rd->ndec) --- */
 
+/* v as end labels write it: "+$219k" (money), "-12.5" (plain). */
+void gp_value_text(char *buf, size_t n, double v, int money);
 /* Each option's cumulative impact against doing nothing, by quarter. */
 void chart_impact(FILE *f, const struct gp_set *set,
                   const struct gp_frame *fr);

@@ -13,6 +13,12 @@
  *
  * The baseline of a replication runs once and leaves checkpoints (see
  * model.h); each scenario starts from the one at its first intervention.
+ *
+ * Uncertain inputs (uncertain.h): a worker of a file that has them runs
+ * its model on a shadow of the parameters and writes the replication's
+ * draws into it before the baseline, so the baseline, the checkpoints
+ * and every scenario of the replication see the same values. Without
+ * them the model runs on the parameters themselves, as it always did.
  */
 #include "run.h"
 
@@ -27,6 +33,7 @@
 
 #include "metrics.h"
 #include "model.h"
+#include "uncertain.h"
 
 #define PRECISION_BATCH 20
 
@@ -51,7 +58,6 @@ struct pool {
     size_t raw_len;         /* doubles per scenario */
     double *pv;             /* commit's period values, per scenario */
     unsigned char *pok;
-    double *dec_scratch;    /* commit's decision values, per scenario */
     struct err err;
     int failed;
     double t0, last_draw;
@@ -203,7 +209,7 @@ static void add_decision(struct pool *pl, const struct slot *sl,
 {
     struct run_result *r = pl->res;
     int n = r->nscen, w0, w1, unused;
-    double *v = pl->dec_scratch, best = -INFINITY;
+    double *v = r->dec_rep, best = -INFINITY;
     run_quarter_weeks(r->dec_q0, r->weeks, &w0, &unused);
     run_quarter_weeks(r->dec_q1, r->weeks, &unused, &w1);
     for (int s = 0; s < n; s++) {
@@ -309,10 +315,16 @@ static void draw_progress(struct pool *pl, int final)
 
 /* ---- workers ---------------------------------------------------------- */
 
-/* A worker's own model and checkpoints, reused for every replication. */
+/* A worker's own model and checkpoints, reused for every replication,
+ * and with uncertain inputs the parameters they run on (a shadow of the
+ * pool's), a generator for the draws and the draws. */
 struct worker_state {
     struct model *m;
     struct model_checkpoint **cps; /* pl->n_cp of them */
+    struct params shadow;
+    const struct params *run_p;   /* &shadow, or the pool's params */
+    gsl_rng *ur;
+    double *draws;                /* p->n_uncertain */
 };
 
 static void worker_state_free(struct worker_state *w, int n_cp)
@@ -322,19 +334,33 @@ static void worker_state_free(struct worker_state *w, int n_cp)
             model_checkpoint_free(w->cps[i]);
     free(w->cps);
     model_free(w->m);
+    uncertain_shadow_free(&w->shadow);
+    if (w->ur)
+        gsl_rng_free(w->ur);
+    free(w->draws);
 }
 
 static int worker_state_init(struct worker_state *w, const struct pool *pl,
                              struct err *e)
 {
+    const struct params *p = pl->p;
     memset(w, 0, sizeof *w);
-    w->m = model_alloc(pl->p, e);
+    w->run_p = p;
+    if (p->n_uncertain > 0) {
+        w->ur = gsl_rng_alloc(rng_type(p->sim.rng));
+        w->draws = malloc(p->n_uncertain * sizeof *w->draws);
+        if (!w->ur || !w->draws || uncertain_shadow(&w->shadow, p) != 0)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        w->run_p = &w->shadow;
+    }
+    w->m = model_alloc(w->run_p, e);
     w->cps = calloc((size_t)pl->n_cp + 1, sizeof *w->cps);
     if (!w->m || !w->cps)
         return err_set(e, ERR_RUNTIME, "out of memory");
     model_set_stop(w->m, pl->o->stop);
     for (int i = 0; i < pl->n_cp; i++)
-        if (!(w->cps[i] = model_checkpoint_alloc(pl->p, pl->cp_tick[i], e)))
+        if (!(w->cps[i] = model_checkpoint_alloc(w->run_p, pl->cp_tick[i],
+                                                 e)))
             return -1;
     return 0;
 }
@@ -346,6 +372,10 @@ static int simulate_rep(struct pool *pl, struct worker_state *w,
 {
     int nscen = pl->res->nscen;
     uint64_t rep = (uint64_t)sl->rep;
+    if (w->draws) {
+        uncertain_draw(pl->p, rep, w->ur, w->draws);
+        uncertain_set(&w->shadow, pl->p, w->draws);
+    }
     if (model_run_baseline(w->m, rep, sl->raw, NULL, w->cps,
                            (size_t)pl->n_cp, e) != 0)
         return -1;
@@ -471,7 +501,9 @@ static int result_alloc_pairs(struct run_result *r, const struct params *p)
     r->dec_value = calloc((size_t)n, sizeof *r->dec_value);
     r->dec_diff = calloc((size_t)n * n, sizeof *r->dec_diff);
     r->dec_wins = calloc((size_t)n, sizeof *r->dec_wins);
-    return r->dec_value && r->dec_diff && r->dec_wins ? 0 : -1;
+    r->dec_rep = calloc((size_t)n, sizeof *r->dec_rep);
+    return r->dec_value && r->dec_diff && r->dec_wins && r->dec_rep ? 0
+                                                                   : -1;
 }
 
 static int result_alloc(struct run_result *r, const struct params *p)
@@ -534,6 +566,7 @@ void run_result_destroy(struct run_result *r)
     free(r->plan_delta);
     free(r->plan_v);
     free(r->plan_ok);
+    free(r->dec_rep);
     memset(r, 0, sizeof *r);
 }
 
@@ -580,9 +613,8 @@ static int pool_init(struct pool *pl, const struct params *p,
     size_t nper = (size_t)res->nscen * (res->quarters + 1) * M_COUNT;
     pl->pv = malloc(nper * sizeof *pl->pv);
     pl->pok = malloc(nper);
-    pl->dec_scratch = malloc((size_t)res->nscen * sizeof *pl->dec_scratch);
     pl->slots = calloc((size_t)pl->nslots, sizeof *pl->slots);
-    if (!pl->pv || !pl->pok || !pl->dec_scratch || !pl->slots)
+    if (!pl->pv || !pl->pok || !pl->slots)
         return -1;
     for (int i = 0; i < pl->nslots; i++) {
         pl->slots[i].rep = -1;
@@ -603,7 +635,6 @@ static void pool_destroy(struct pool *pl)
     free(pl->cp_of);
     free(pl->pv);
     free(pl->pok);
-    free(pl->dec_scratch);
     if (!pl->slots)
         return;
     for (int i = 0; i < pl->nslots; i++)

@@ -105,6 +105,14 @@ static int point_resolve(const struct sweep *sw, size_t point,
     if (point_config(sw, point, cfg, e) != 0)
         return -1;
     int rc = config_resolve(cfg, p, e);
+    /* A point is one set of numbers: its baseline is shared with other
+     * points on the same draws (sweep_run.c), which per-replication
+     * draws would break. */
+    if (rc == 0 && p->n_uncertain > 0)
+        rc = err_set(e, ERR_CONFIG, "%s: %s is uncertain(); a sweep runs "
+                     "each point with numbers: write it as one (or vary "
+                     "it), or study it with 'salescap sensitivity'",
+                     sw->model, p->uncertain[0].name);
     const char *id = sweep_point_scenario(sw, point);
     if (rc == 0 && (*scen = find_scenario(id, p)) < 0)
         rc = err_set(e, ERR_CONFIG, "%s: no scenario '%s'", sw->model, id);

@@ -293,7 +293,8 @@ static void test_errors(void **state)
         {"plot tests/data -o x", "salescap: plot: unknown option '-o' (see "
          "'salescap help plot')\n"},
         {"plot tests/data", "salescap: plot: tests/data: not the results "
-         "folder of a run (no weekly.csv) or of a sweep (no sweep.csv)\n"},
+         "folder of a run (no weekly.csv), of a sweep (no sweep.csv) or of "
+         "a sensitivity analysis (no sensitivity.csv)\n"},
         {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
          "results folder of a run or a sweep (results/NAME)\n"},
         {"check --keys " TINY, "salescap: check --keys prints every key "

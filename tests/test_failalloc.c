@@ -14,8 +14,9 @@
  * The small run: a file with an include, three --set overrides (one
  * makes a ranking on revenue), resolve,
  * simulate (2 replications, 1 thread), the summary, the run files, the
- * run read back (rundata), run.ini; a sweep of 2 points; and the run and
- * check commands as main() calls them (out of memory must exit 1).
+ * run read back (rundata), run.ini; a file with uncertain inputs run and
+ * analysed by sensitivity; a sweep of 2 points; and the run and check
+ * commands as main() calls them (out of memory must exit 1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +38,7 @@
 #include "output.h"
 #include "run.h"
 #include "rundata.h"
+#include "sensitivity.h"
 #include "sweep.h"
 
 static char dir[64];
@@ -68,6 +70,10 @@ static int setup(void **state)
                             "\n[scenario.pull]\ntitle = Pull\n"
                             "pull.start_week = 1\npull.weeks = 1\n\n"
                             "[scenario.hire]\nhire.role = ops\n");
+    write_file("uncertain.ini", "include = small.ini\n\n[clients]\n"
+                                "late_penalty = uncertain(uniform(0, 0.05))"
+                                "\n\n[scenario.pull]\npull.ops_efficiency = "
+                                "uncertain(triangular(0.4, 0.6, 0.8))\n");
     write_file("sweep.ini", "[sweep]\nfile = small.ini\nscenario = pull\n"
                             "replications = 2\nmetrics = win_rate\n\n"
                             "[vary]\npull.weeks = 1, 2\n");
@@ -141,6 +147,52 @@ done:
     rundata_destroy(&rd);
     free(text);
     free(ini);
+    run_result_destroy(&r);
+    params_destroy(&p);
+    config_destroy(&cfg);
+    return rc;
+}
+
+/* A file with uncertain inputs: resolved (with the checks at the ends
+ * of their ranges), run with replications.csv's draws, and analysed by
+ * sensitivity (4 replications: enough for the fit). */
+static int small_uncertain(struct err *e)
+{
+    char path[128], out[128];
+    snprintf(path, sizeof path, "%s/uncertain.ini", dir);
+    snprintf(out, sizeof out, "%s/unc", dir);
+    struct config cfg = {0};
+    struct params p = {0};
+    struct run_result r = {0};
+    struct sens_result sr = {0};
+    struct output_reps reps = {0};
+    char *text = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (config_load(&cfg, path, e) || config_resolve(&cfg, &p, e))
+        goto done;
+    struct run_opts o = {.jobs = 1, .replications = 2,
+                         .on_commit = output_reps_commit,
+                         .on_commit_ctx = &reps};
+    struct sens_opts so = {.jobs = 1, .replications = 4};
+    if (output_reps_open(&reps, out, &p, e) || run_simulate(&p, &o, &r, e) ||
+        sens_run(&p, &so, &sr, e))
+        goto done;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        err_set(e, ERR_RUNTIME, "out of memory");
+        goto done;
+    }
+    int bad = sens_write_csv(mem, &p, &sr) | sens_write_summary(mem, &p, &sr);
+    if ((fclose(mem) != 0) | bad) {
+        err_set(e, ERR_RUNTIME, "out of memory");
+        goto done;
+    }
+    rc = 0;
+done:
+    output_reps_close(&reps, 1);
+    free(text);
+    sens_result_destroy(&sr);
     run_result_destroy(&r);
     params_destroy(&p);
     config_destroy(&cfg);
@@ -246,6 +298,12 @@ static void test_run_allocations(void **state)
     assert_true(fail_each("run", small_run) > 100);
 }
 
+static void test_uncertain_allocations(void **state)
+{
+    (void)state;
+    assert_true(fail_each("uncertain inputs", small_uncertain) > 100);
+}
+
 static void test_sweep_allocations(void **state)
 {
     (void)state;
@@ -291,6 +349,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shim),
         cmocka_unit_test(test_run_allocations),
+        cmocka_unit_test(test_uncertain_allocations),
         cmocka_unit_test(test_sweep_allocations),
         cmocka_unit_test(test_command_allocations),
     };
