@@ -68,6 +68,12 @@ enum raw_den {
     R_QUOTA_ATTAINMENT, /* sum of the closing reps' bookings / quota */
     R_QUOTA_REPS,       /* reps closing with a prorated quota above 0 */
     R_QUOTA_AT,         /* those whose bookings reached their quota */
+    /* The finite market (docs/model.md, "A finite market"; 0 without
+     * one): levels at the week's end, written as the accounts_* rows of
+     * weekly.csv and quarterly.csv (market_table below). */
+    R_ACCOUNTS_AVAILABLE, /* free to approach */
+    R_ACCOUNTS_UNTOUCHED, /* of those, never approached */
+    R_ACCOUNTS_COOLING,   /* lost, gone cold or churned, not yet back */
     RAW_COUNT,
 };
 
@@ -86,6 +92,21 @@ struct metric_info {
 };
 
 extern const struct metric_info metric_table[M_COUNT];
+
+/* The finite market's rows of weekly.csv and quarterly.csv: levels read
+ * from raw slot `slot` at a week's or a quarter's end, written only with
+ * [market] accounts > 0, so a file without a market writes exactly what
+ * it wrote before. Not metrics of metric_table: comparisons, sweeps and
+ * the decision do not know them. */
+enum { MARKET_COUNT = 3 };
+
+struct market_info {
+    const char *name;  /* as in the CSVs */
+    int slot;          /* R_ACCOUNTS_* */
+    const char *label;
+};
+
+extern const struct market_info market_table[MARKET_COUNT];
 
 /* The metric with this name, or -1. */
 int metric_find(const char *name);

@@ -104,10 +104,15 @@ struct clients_params {
     double contract_weeks;       /* 52: time between anniversaries */
 };
 
-/* [market]: Forrester's delivery-delay loop. */
+/* [market]: Forrester's delivery-delay loop, and the finite market of
+ * accounts (docs/model.md, "A finite market"). */
 struct market_params {
     double delay_sensitivity;          /* 0 turns the loop off */
     double reputation_smoothing_weeks; /* how slowly the market notices */
+    int accounts;                      /* addressable accounts; 0: no limit */
+    double cooling_days;               /* a lost, cold or churned account
+                                        * waits this long to be approached
+                                        * again (needs accounts) */
 };
 
 /* [start]: the work in progress and waiting at time 0 (the start of

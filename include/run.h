@@ -102,6 +102,11 @@ struct run_result {
     struct acc *plan_q, *plan_base, *plan_scen, *plan_delta;
     double *plan_v;
     unsigned char *plan_ok;
+    /* The finite market (metrics.h, market_table), when the file has
+     * one ([market] accounts > 0; else both NULL): each scenario's
+     * levels at each week's end, [s][w][k], and at each quarter's end,
+     * [s][q][k]. */
+    struct acc *market_w, *market_q;
     double seconds;         /* wall time of the simulation */
     double precision;       /* precision mode: the target, else 0 */
     double reached;         /* precision mode: the widest relative

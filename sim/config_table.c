@@ -40,6 +40,7 @@ _Static_assert(sizeof(enum revenue_start) == sizeof(int),
 #define PEOPLE_MAX 100000   /* people of one role, or hired at once */
 #define CLIENTS_MAX 1000000 /* clients at the start */
 #define WEEKS_MAX 1000000   /* lengths and periods in weeks */
+#define ACCOUNTS_MAX 1000000000 /* accounts of a finite market */
 
 #define K_INT(k, d, lo, hi, fl, st, m, doc)                                   \
     {k, CFGK_INT, d, lo, hi, fl, offsetof(st, m), NULL, doc}
@@ -190,6 +191,15 @@ static const struct cfgk market_keys[] = {
     K_DBL("reputation_smoothing_weeks", "12", 0, WEEKS_MAX, CFGK_MIN_OPEN,
           struct market_params, reputation_smoothing_weeks,
           "weeks over which the market notices delivery delay"),
+    /* The finite market: 0 keeps today's unlimited one, bit for bit. */
+    K_INT("accounts", "0", 0, ACCOUNTS_MAX, 0, struct market_params,
+          accounts,
+          "addressable accounts: prospects, open deals, clients and "
+          "cooling accounts together (0: unlimited)"),
+    K_DBL("cooling_days", "0", 0, NOMAX, 0, struct market_params,
+          cooling_days,
+          "days before an account whose deal was lost or went cold, or "
+          "that churned, may be approached again (needs accounts)"),
 };
 
 /* [start]: work placed at time 0 (docs/model.md, "Starting state"). The

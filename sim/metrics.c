@@ -71,6 +71,12 @@ const struct metric_info metric_table[M_COUNT] = {
                          "Net value, present value"},
 };
 
+const struct market_info market_table[MARKET_COUNT] = {
+    {"accounts_available", R_ACCOUNTS_AVAILABLE, "Accounts available"},
+    {"accounts_untouched", R_ACCOUNTS_UNTOUCHED, "Accounts never approached"},
+    {"accounts_cooling", R_ACCOUNTS_COOLING, "Accounts cooling"},
+};
+
 int metric_find(const char *name)
 {
     for (int m = 0; m < M_COUNT; m++)

@@ -223,6 +223,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->wait_hours[0] = m->wait_hours[1] = 0.0;
     m->backlog_items = 0;
     m->support_absorb = 0.0;
+    m->acct_available = m->acct_untouched = m->cool_head = 0;
     memset(&m->revenue, 0, sizeof m->revenue);
     memset(&m->pipeline, 0, sizeof m->pipeline);
     memset(&m->sell_busy, 0, sizeof m->sell_busy);
@@ -275,7 +276,11 @@ static int model_populate(struct model *m)
     /* [start]'s work, after the people and clients it belongs to. With
      * no [start] it draws nothing and pushes no event: a file without
      * one runs as before, bit for bit. */
-    return ops_start(m) != 0 || sales_start(m) != 0 ? -1 : 0;
+    if (ops_start(m) != 0 || sales_start(m) != 0)
+        return -1;
+    if (p->market.accounts > 0)
+        market_start(m);
+    return 0;
 }
 
 static void flush_hours(struct model *m, double *row)
@@ -355,6 +360,14 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_BACKLOG_ITEMS] = m->backlog_items;
     row[M_EXPECTED_DELAY_DAYS] = ops_expected_delay(m);
     row[M_CLIENTS_ACTIVE] = m->clients_active;
+    if (m->p->market.accounts > 0) {
+        market_release(m);
+        assert(m->acct_available + m->open_opps + m->clients_active +
+                   market_cooling(m) == m->p->market.accounts);
+        row[R_ACCOUNTS_AVAILABLE] = m->acct_available;
+        row[R_ACCOUNTS_UNTOUCHED] = m->acct_untouched;
+        row[R_ACCOUNTS_COOLING] = market_cooling(m);
+    }
     /* Employees by who pays (0: staff, 1: a lever) and role; contractors
      * are their contract's. */
     int head[2][ROLE_COUNT] = {{0}}, ready = 0;

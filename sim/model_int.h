@@ -4,7 +4,8 @@
  * prospecting, opportunities; model_ops.c: the ops backlog, its servers and
  * clients; model_staff.c: seats of every role, departures, hires,
  * support staff, costs of people; model_iv.c: the market and the
- * scenario's interventions; model_checkpoint.c: copies of the state).
+ * scenario's interventions; model_market.c: the finite market's
+ * accounts; model_checkpoint.c: copies of the state).
  * include/model.h is the contract with the rest of the program; this
  * header is the contract between those files (docs/contributing.md).
  *
@@ -73,6 +74,8 @@ enum stream {
     S_START,     /* [start]: (0, j) the j-th open deal, (1, j) onboarding,
                   * (2, j) ticket: the same in the baseline and every
                   * scenario */
+    S_MARKET,    /* (seat, k): whether the k-th approach finds an account
+                  * (only with [market] accounts) */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -232,7 +235,8 @@ struct fifo {
     X(struct item, items)                 /* ops work items */               \
     X(struct server, servers)             /* ops staff seats, reps' shares */\
     X(struct pending_hire, hires)         /* decided, not yet started */     \
-    X(struct support_seat, support_seats) /* support seats */
+    X(struct support_seat, support_seats) /* support seats */          \
+    X(double, cooling)                    /* cooling accounts' returns */
 
 #define MODEL_ARRAY_FIELDS(type, name)                                       \
     type *name;                                                              \
@@ -266,6 +270,12 @@ struct model {
     int32_t backlog_items;       /* waiting + in service */
     int32_t n_ready;             /* servers free to start an item */
     double support_absorb;       /* admin hours per week support absorbs */
+    /* The finite market ([market] accounts > 0; model_market.c):
+     * accounts free to approach, of which acct_untouched were never
+     * approached; the cooling ones are m->cooling[cool_head ..
+     * n_cooling), their return times, in order. Invariant: available +
+     * open_opps + clients_active + cooling = accounts. */
+    int32_t acct_available, acct_untouched, cool_head;
 
     /* integrals over time */
     struct integ revenue;        /* $ per day */
@@ -508,6 +518,31 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
 void staff_update_support(struct model *m);
 /* The fully loaded annual cost of one person of role ([costs]), $. */
 double staff_role_cost(const struct model *m, enum role role);
+
+/* model_market.c: the finite market (docs/model.md, "A finite market").
+ * With [market] accounts = 0 none of these is called: the model draws
+ * and schedules exactly what it did before the market had a size. */
+/* The accounts at the start, once its clients and open deals exist:
+ * the others are available and untouched. */
+void market_start(struct model *m);
+/* The k-th approach of seat r, now: draws its uniform from stream
+ * (S_MARKET, r, k) and finds an available account with probability
+ * available / accounts (cooling accounts due by now are back first).
+ * Returns 1 and takes the account (it is the caller's to open a deal
+ * on), or 0 when the approach finds none. */
+int market_approach(struct model *m, int32_t r, uint64_t k);
+/* An account leaves a deal lost or gone cold, or a client churns (id:
+ * the opp or the client, for the trace): it cools for cooling_days,
+ * available again at once when that is 0. Returns 0, or -1 (out of
+ * memory). */
+int market_cool(struct model *m, int32_t id);
+/* The cooling accounts whose time is up by now become available. */
+void market_release(struct model *m);
+/* How many accounts cool now. */
+static inline int32_t market_cooling(const struct model *m)
+{
+    return m->n_cooling - m->cool_head;
+}
 
 /* model_iv.c */
 /* The scenario's contracts: they start at the tick of their first week

@@ -493,7 +493,9 @@ MODEL_HOT int ops_on_anniversary(struct model *m, int32_t c)
     cl->gen++;
     m->clients_active--;
     m->cur[M_CLIENTS_CHURNED] += 1.0;
-    return 0;
+    /* Assumption (docs/model.md, "A finite market"): a client that
+     * leaves has just said no, like a lost deal: it cools first. */
+    return P(m)->market.accounts > 0 ? market_cool(m, c) : 0;
 }
 
 /* ---- the starting backlog ([start]) ---------------------------------- */

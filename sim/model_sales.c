@@ -315,8 +315,26 @@ MODEL_HOT static int stage_begin(struct model *m, int32_t o)
     return try_serve(m, op->rep);
 }
 
+/* Seat r's next approach: its need is drawn and its arrival scheduled
+ * at the current prospecting rate. */
+MODEL_HOT static int next_approach(struct model *m, int32_t r)
+{
+    struct rep *rp = &m->reps[r];
+    rp->k++;
+    draw_need(m, r);
+    rp->prosp_last_t = m->t;
+    rp->prosp_gen++;
+    if (rp->prosp_rate > 0.0 && isfinite(rp->need))
+        return model_schedule(m, m->t + rp->need / rp->prosp_rate,
+                              EV_OPP_ARRIVE, r, rp->prosp_gen, 0);
+    return 0;
+}
+
 MODEL_HOT int sales_on_arrive(struct model *m, int32_t r)
 {
+    /* A finite market: the approach may find no account free. */
+    if (P(m)->market.accounts > 0 && !market_approach(m, r, m->reps[r].k))
+        return next_approach(m, r);
     int32_t o = opp_alloc(m);
     if (o == NONE)
         return -1;
@@ -334,15 +352,8 @@ MODEL_HOT int sales_on_arrive(struct model *m, int32_t r)
     m->tot.opps_created += 1.0;
     TRACE(m, "opp_created", o, "rep=%d k=%llu value=%.2f", r,
           (unsigned long long)rp->k, op->value);
-    rp->k++;
-    draw_need(m, r);
-    rp->prosp_last_t = m->t;
-    rp->prosp_gen++;
-    if (rp->prosp_rate > 0.0 && isfinite(rp->need)) {
-        if (model_schedule(m, m->t + rp->need / rp->prosp_rate, EV_OPP_ARRIVE,
-                           r, rp->prosp_gen, 0))
-            return -1;
-    }
+    if (next_approach(m, r) != 0)
+        return -1;
     assert(P(m)->n_stages > 0);
     return stage_begin(m, o);
 }
@@ -411,7 +422,7 @@ MODEL_HOT int sales_on_buyer_done(struct model *m, int32_t o)
     m->tot.opps_lost += 1.0;
     TRACE(m, "lost", o, "stage=%s", p->stages[op->stage].name);
     close_opp(m, o);
-    return 0;
+    return p->market.accounts > 0 ? market_cool(m, o) : 0;
 }
 
 MODEL_HOT int sales_on_patience(struct model *m, int32_t o)
@@ -424,7 +435,7 @@ MODEL_HOT int sales_on_patience(struct model *m, int32_t o)
     TRACE(m, "went_cold", o, "stage=%s waited=%.3f",
           P(m)->stages[op->stage].name, m->t - op->enq_t);
     close_opp(m, o);
-    return 0;
+    return P(m)->market.accounts > 0 ? market_cool(m, o) : 0;
 }
 
 int sales_add_task(struct model *m, int32_t r, double hours)

@@ -82,12 +82,19 @@ static void write_weekly(FILE *f, const struct params *p,
 {
     fputs("scenario,week,metric,mean,sd,ci_low,ci_high,n\n", f);
     for (int s = 0; s < r->nscen; s++)
-        for (int w = 0; w < r->weeks; w++)
+        for (int w = 0; w < r->weeks; w++) {
             for (int m = 0; m < M_COUNT; m++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", w, metric_table[m].name);
                 put_summary(f, run_weekly(r, s, w, m));
             }
+            for (int k = 0; r->market_w && k < MARKET_COUNT; k++) {
+                output_csv_field(f, scen_id(p, s));
+                fprintf(f, ",%d,%s,", w, market_table[k].name);
+                put_summary(f, &r->market_w[((size_t)s * r->weeks + w) *
+                                                MARKET_COUNT + k]);
+            }
+        }
 }
 
 static void write_quarterly(FILE *f, const struct params *p,
@@ -100,6 +107,12 @@ static void write_quarterly(FILE *f, const struct params *p,
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
                 put_summary(f, run_quarterly(r, s, q, m));
+            }
+            for (int k = 0; r->market_q && k < MARKET_COUNT; k++) {
+                output_csv_field(f, scen_id(p, s));
+                fprintf(f, ",%d,%s,", q + 1, market_table[k].name);
+                put_summary(f, &r->market_q[((size_t)s * r->quarters + q) *
+                                                MARKET_COUNT + k]);
             }
             output_plan_quarterly(f, p, r, s, q);
         }

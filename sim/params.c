@@ -381,9 +381,43 @@ static int check_start(struct resolve *r)
     return 0;
 }
 
+/* [market]: cooling needs a finite market, and the market must hold the
+ * accounts the start already takes (clients, onboardings, open deals). */
+static int check_market(struct resolve *r)
+{
+    const struct params *p = r->p;
+    const struct market_params *mk = &p->market;
+    if (mk->accounts == 0 && mk->cooling_days > 0) {
+        const struct config_entry *en =
+            config_find(r->cfg, "market", "cooling_days");
+        assert(en);
+        return cfgk_entry_error(
+            r->e, en,
+            "[market] cooling_days = %.10g needs accounts, the size of the "
+            "market (without it the market is unlimited and no account "
+            "cools)", mk->cooling_days);
+    }
+    if (mk->accounts == 0)
+        return 0;
+    long clients = (long)p->clients.initial + p->start.onboardings_waiting +
+                   p->start.onboardings_in_progress;
+    long open = 0;
+    for (size_t i = 0; i < p->n_stages; i++)
+        open += p->stages[i].open_start;
+    if (clients + open <= mk->accounts)
+        return 0;
+    const struct config_entry *en = config_find(r->cfg, "market", "accounts");
+    assert(en);
+    return cfgk_entry_error(
+        r->e, en,
+        "[market] accounts = %d is fewer than the accounts taken at the "
+        "start: %ld clients ([clients] initial and [start]'s onboardings) "
+        "and %ld open deals ([start])", mk->accounts, clients, open);
+}
+
 static int check_model(struct resolve *r)
 {
-    if (check_incident(r) || check_start(r))
+    if (check_incident(r) || check_start(r) || check_market(r))
         return -1;
     const struct sales_params *s = &r->p->sales;
     double sum = s->prospecting_share + s->admin_share;

@@ -115,6 +115,23 @@ static void add_quarterly(struct run_result *r, int s, const double *v,
                 acc_add(run_quarterly(r, s, q, m), v[q * M_COUNT + m]);
 }
 
+/* The finite market's levels of scenario s in one replication (raw: its
+ * reported weeks), at each week's end and at each quarter's. */
+static void add_market(struct run_result *r, int s, const double *raw)
+{
+    for (int w = 0; w < r->weeks; w++) {
+        int q = w / 13, last = w + 1 == r->weeks || (w + 1) % 13 == 0;
+        for (int k = 0; k < MARKET_COUNT; k++) {
+            double v = raw[(size_t)w * RAW_COUNT + market_table[k].slot];
+            acc_add(&r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
+                                 k], v);
+            if (last)
+                acc_add(&r->market_q[((size_t)s * r->quarters + q) *
+                                         MARKET_COUNT + k], v);
+        }
+    }
+}
+
 /* The baseline's KPIs of one replication (raw: its reported weeks). */
 static void add_kpis(struct run_result *r, const double *raw)
 {
@@ -278,6 +295,8 @@ static void commit(struct pool *pl, const struct slot *sl)
             add_comparison(r, s, pl->pv, pl->pok, v, ok);
         if (r->plan_q)
             add_plan(pl, s, raw);
+        if (r->market_w)
+            add_market(r, s, raw);
     }
     add_pairs(pl);
     if (r->dec_metric >= 0)
@@ -540,6 +559,14 @@ static int result_alloc(struct run_result *r, const struct params *p)
             !r->plan_delta || !r->plan_v || !r->plan_ok)
             return -1;
     }
+    if (p->market.accounts > 0) {
+        r->market_w = calloc((size_t)r->nscen * r->weeks * MARKET_COUNT,
+                             sizeof *r->market_w);
+        r->market_q = calloc((size_t)r->nscen * r->quarters * MARKET_COUNT,
+                             sizeof *r->market_q);
+        if (!r->market_w || !r->market_q)
+            return -1;
+    }
     return result_alloc_pairs(r, p);
 }
 
@@ -567,6 +594,8 @@ void run_result_destroy(struct run_result *r)
     free(r->plan_v);
     free(r->plan_ok);
     free(r->dec_rep);
+    free(r->market_w);
+    free(r->market_q);
     memset(r, 0, sizeof *r);
 }
 

@@ -516,7 +516,8 @@ static void test_arrays_grow(void **state)
     load(&p, DATA "tiny.ini", "sales.reps=24", "operations.staff=2",
          "support.staff=20", "clients.initial=40",
          "sales.attrition_per_year=3", "operations.attrition_per_year=3",
-         "support.attrition_per_year=3", NULL);
+         "support.attrition_per_year=3", "market.accounts=3000",
+         "market.cooling_days=120", NULL);
     struct err e = {0};
     struct model *m = model_alloc(&p, &e);
     assert_non_null(m);
