@@ -232,6 +232,20 @@ static const struct bad_case bad_cases[] = {
        "after policy.start_week = 10"},
     {"bad_cost_negative.ini",
      D "bad_cost_negative.ini:3: [costs] ops_per_year = -85000 must be >= 0"},
+    {"bad_accounts_negative.ini",
+     D "bad_accounts_negative.ini:3: [market] accounts = -5 must be in [0, "
+       "1000000000]"},
+    {"bad_accounts_fraction.ini",
+     D "bad_accounts_fraction.ini:3: [market] accounts: expected a whole "
+       "number, got '250.5'"},
+    {"bad_cooling_alone.ini",
+     D "bad_cooling_alone.ini:3: [market] cooling_days = 30 needs accounts, "
+       "the size of the market (without it the market is unlimited and no "
+       "account cools)"},
+    {"bad_accounts_start.ini",
+     D "bad_accounts_start.ini:6: [market] accounts = 100 is fewer than the "
+       "accounts taken at the start: 120 clients ([clients] initial and "
+       "[start]'s onboardings) and 0 open deals ([start])"},
     {"bad_quota_negative.ini",
      D "bad_quota_negative.ini:3: [sales] quota_per_rep = -40000 must be "
        ">= 0"},
