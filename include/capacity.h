@@ -64,6 +64,17 @@ struct capacity {
     double ops_ss;         /* demanded hours per week */
     double ops_ss_util;    /* busy share; >= 1: unstable */
     double market_mult_ss; /* the market's last-stage multiplier */
+    double client_weeks_ss; /* weeks a won client stays under contract
+                             * (INFINITY: for good) */
+    /* The finite market's long run ([market] accounts = N > 0; else 0).
+     * Every opportunity holds an account for market_hold_weeks: while
+     * open, then as a client if won, then cooling (if lost, cold or
+     * churned). Creation settles where the rate the accounts free to
+     * approach allow is the rate that holds them: rate = unlimited x N
+     * / (N + unlimited x hold), at opportunities per week. The table's
+     * other figures, and everything else here, assume an unlimited
+     * market (docs/model.md, "A finite market"). */
+    double market_hold_weeks, market_opps_ss, market_share_ss;
     int ops_ss_stable;     /* a steady state with utilisation < 1 */
     int start_overload;    /* demand above capacity in the first week */
     /* Every KPI of kpi.h over the reported horizon (NAN: undefined). */

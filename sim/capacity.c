@@ -309,6 +309,9 @@ static double long_run(struct path *ph, const struct seats *st, double rho,
         c->clients_ss = under;
     }
     c->market_mult_ss = mult;
+    c->client_weeks_ss = r_later < 1 ? terms * cw : INFINITY;
+    if (k->revenue_start == REVENUE_AT_GOLIVE)
+        c->client_weeks_ss += onb / DPW;
     q->lam_o = w.wins / DPW;
     q->lam_t = live * k->tickets_per_week / DPW;
     double demand = q->lam_o * dist_mean(&o->onboarding_hours) +
@@ -358,6 +361,30 @@ static void steady_state(struct path *ph, struct capacity *c)
     long_run(ph, &st, lo, &q, c);
 }
 
+/* ------------------------------------------------------------ the market */
+
+/* The finite market's long run (capacity.h) from the unlimited table:
+ * an opportunity is open for the pipeline's weeks (Little: open deals
+ * over the rate), a client for client_weeks_ss if won, then cools.
+ * Assumption: fewer opportunities leave the reps' queues as they are
+ * (a market-limited team is less busy, so a little more wins). */
+static void market_long_run(const struct params *p, struct capacity *c)
+{
+    double n = p->market.accounts, lam = c->opps;
+    if (!(n > 0))
+        return;
+    double open = c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP] * c->reps;
+    double win = isfinite(c->kpi[KPI_WIN_RATE]) ? c->kpi[KPI_WIN_RATE] : 0;
+    double cool = p->market.cooling_days / DPW;
+    double hold = lam > 0 ? open / lam : 0;
+    if (win > 0)
+        hold += win * (c->client_weeks_ss + cool);
+    hold += (1 - win) * cool;
+    c->market_hold_weeks = hold;
+    c->market_opps_ss = isfinite(hold) ? lam * n / (n + lam * hold) : 0;
+    c->market_share_ss = isfinite(hold) ? n / (n + lam * hold) : 0;
+}
+
 /* ------------------------------------------------------------ all */
 
 int capacity_compute(const struct params *p, struct capacity *c,
@@ -382,6 +409,7 @@ int capacity_compute(const struct params *p, struct capacity *c,
         struct path ss = {.p = p, .sales = sc};
         memcpy(ss.effs, ph.effs, sizeof ss.effs);
         steady_state(&ss, c);
+        market_long_run(p, c);
         if (ss.failed)
             rc = err_set(e, ERR_RUNTIME, "out of memory");
     }

@@ -154,6 +154,31 @@ static void print_ops(const struct capacity *c)
     row("clients, over the horizon and at steady state", a, n, NULL);
 }
 
+/* The finite market's long run, beside the unlimited table. */
+static void print_market(const struct params *p, const struct capacity *c)
+{
+    char a[64], b[64], n[64];
+    if (p->market.accounts <= 0)
+        return;
+    printf("\n");
+    snprintf(n, sizeof n, "%d accounts", p->market.accounts);
+    row("Market, long run", "unlimited", n, NULL);
+    fmt_num(c->opps, 2, "", a, sizeof a);
+    fmt_num(c->market_opps_ss, 2, "", b, sizeof b);
+    row("opportunities per week", a, b, NULL);
+    fmt_pct(c->market_share_ss, b, sizeof b);
+    row("accounts free to approach", "100 %", b, NULL);
+    if (!isfinite(c->market_hold_weeks)) {
+        printf("  (clients never leave: in the long run they hold the "
+               "whole market)\n");
+        return;
+    }
+    printf("  (an opportunity holds its account %.1f weeks on average: "
+           "open, then as a\n   client if won, then cooling; the rest of "
+           "the table assumes an unlimited\n   market)\n",
+           c->market_hold_weeks);
+}
+
 static void print_warnings(const struct params *p, const struct capacity *c)
 {
     char u[64], v[64];
@@ -214,12 +239,13 @@ static int print_capacity(const struct params *p)
            "; the reported weeks it holds to the simulation within %.0f %%\n"
            "; (rates, values, counts), %.0f points (shares) and %.0f %% or\n"
            "; %.0f day (waits, backlog hours, below %.0f %% ops utilisation)\n"
-           "; on every file of scenarios/.\n\n",
+           "; on every file of scenarios/ with an unlimited market.\n\n",
            100 * CAPACITY_TOL_REL, 100 * CAPACITY_TOL_SHARE,
            100 * CAPACITY_TOL_WAIT, CAPACITY_TOL_WAIT_ABS,
            100 * CAPACITY_WAIT_UTIL_MAX);
     print_sales(p, &c);
     print_ops(&c);
+    print_market(p, &c);
     printf("\n");
     print_warnings(p, &c);
     return 0;
