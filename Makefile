@@ -247,6 +247,14 @@ $(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
 	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(FAILALLOC_WRAP) $(LIBS) \
 	    $(CMOCKA_LIBS)
 
+# The layout test reads the SVG charts' texts and the font's metrics
+# with tests/svgtext.c.
+$(BUILD)/tests/test_layout: tests/test_layout.c tests/svgtext.c \
+    tests/svgtext.h $(BUILD)/libsalescap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/test_layout.c tests/svgtext.c \
+	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
+
 # valgrind memcheck of the end-to-end tests: every salescap process they
 # start runs under valgrind (tests/valgrind.sh); any invalid access, use
 # of an uninitialised value or definite leak fails. test_sweep's long

@@ -42,6 +42,8 @@ enum plot_format {
     PLOT_SVG = 2u,
     PLOT_PDF = 4u,
     PLOT_SKIP_DASHBOARDS = 0x100u, /* option: the single charts only */
+    PLOT_SIZE_SLIDE = 0x200u,      /* size: 1920 x 1080, larger type */
+    PLOT_SIZE_DOC = 0x400u,        /* size: a page's width, 6.5 inches */
 };
 
 /* The environment variable naming the gnuplot program. */
@@ -99,6 +101,17 @@ int plot_pipe(const char *script, size_t len, const char *name,
 /* Parses "png", "svg" or "pdf" into *format. Returns 0, or -1 for
  * anything else. */
 int plot_format_parse(const char *s, unsigned *format);
+
+/* Parses a --size preset, "screen" (the default: 0), "slide" or "doc",
+ * into its PLOT_SIZE_* bits. Returns 0, or -1 for anything else. */
+int plot_size_parse(const char *s, unsigned *bits);
+
+/* The pixels an image of format fmt (PLOT_PNG, PLOT_SVG) has for a
+ * chart laid out on w x h logical pixels, under the size bits of
+ * formats: the preset's scale, and for PNG its density (slide: 1024 x
+ * 576 -> 1920 x 1080, 3840 x 2160 as PNG). */
+void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
+                      int out[2]);
 
 /* Formats v as money the way the charts do ("$1.25M", "-$350k", "$0"):
  * precise enough to tell apart values step apart (trailing zeros

@@ -53,6 +53,9 @@ static const char common_opts[] =
     "  -o, --out DIR          output folder (default: results/<file stem>/)\n"
     "      --plots DIR        chart folder (default: plots/<file stem>/)\n"
     "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+    "      --size SIZE        screen (default: PNG 1200x700), slide\n"
+    "                         (1920x1080, larger type; PNG 3840x2160) or doc\n"
+    "                         (6.5 in wide for a page; PNG 1950x1200)\n"
     "      --no-plot          write no charts\n"
     "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
     "  -q, --quiet            print only errors and warnings\n"
@@ -109,10 +112,13 @@ static const struct {
      "\nInterrupted by SIGINT or SIGTERM, a sweep keeps every finished point\n"
      "and exits 130 or 143: run it again with --resume.\n",
      1},
-    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--report]",
+    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--size SIZE]"
+             "\n       [--report]",
      "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+     "      --size SIZE        screen (default), slide or doc (see 'salescap\n"
+     "                         help run')\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"
      "  -q, --quiet            print only errors and warnings\n",
      0},
@@ -388,6 +394,12 @@ int cli_take_shared(struct cli_opts *o, int c, const char *arg)
         if (plot_format_parse(arg, &f) != 0)
             return cli_bad_value("--format (png, svg or pdf)", arg);
         o->formats |= f;
+        o->explicit_plots = 1;
+        return 0;
+    case CLI_OPT_SIZE:
+        if (plot_size_parse(arg, &f) != 0)
+            return cli_bad_value("--size (screen, slide or doc)", arg);
+        o->formats = (o->formats & ~(PLOT_SIZE_SLIDE | PLOT_SIZE_DOC)) | f;
         o->explicit_plots = 1;
         return 0;
     case CLI_OPT_NO_PLOT:

@@ -30,6 +30,7 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
     static const struct option opts[] = {
         {"plots", required_argument, NULL, CLI_OPT_PLOTS},
         {"format", required_argument, NULL, CLI_OPT_FORMAT},
+        {"size", required_argument, NULL, CLI_OPT_SIZE},
         {"quiet", no_argument, NULL, 'q'},
         {"report", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
