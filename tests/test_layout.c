@@ -3,8 +3,8 @@
  * canvas, measured on the SVGs gnuplot writes (tests/svgtext.h) with the
  * installed DejaVu Sans' own metrics, for every chart of every file in
  * scenarios/, for tests/data/layout_stress.ini (eight scenarios with
- * 80-character titles) and the 60-point sweep tests/data/layout_sweep.ini,
- * at every --size. Also: the checker itself finds what it must find, and
+ * 80-character titles) and the sweeps tests/data/layout_sweep*.ini (60
+ * points; one key; three keys), at every --size. Also: the checker itself finds what it must find, and
  * the width table the charts lay their texts out with (plot_text.c) is
  * the installed font's.
  *
@@ -293,74 +293,129 @@ static void test_width_table(void **state)
 
 static const char *const sizes[] = {"screen", "slide", "doc"};
 
-/* Runs FILE into tmp/NAME (results) and tmp/NAME-p (SVG charts). */
-static void run_svg(const char *file, const char *name, const char *size,
-                    const char *extra)
+/* Chart drawings run side by side (xargs -P, a process a core): each a
+ * salescap command that writes SVGs into a folder of its own under tmp,
+ * checked once all have run. */
+#define BATCH_MAX 64
+
+struct batch {
+    char list[300];         /* the commands, one a line */
+    FILE *f;
+    char dir[BATCH_MAX][64]; /* the plots folders, under tmp */
+    int n;
+};
+
+static void batch_open(struct batch *b)
 {
-    if (sh("%s run '%s' -n 2 -j 2 -q --format svg --size %s -o '%s/%s' "
-           "--plots '%s/%s-p' %s 2>'%s/%s.err'",
-           bin(), file, size, tmp, name, tmp, name, extra, tmp, name) != 0) {
-        sh("cat '%s/%s.err'", tmp, name);
-        fail_msg("salescap run %s failed", file);
-    }
+    memset(b, 0, sizeof *b);
+    snprintf(b->list, sizeof b->list, "%s/commands", tmp);
+    b->f = fopen(b->list, "w");
+    assert_non_null(b->f);
 }
 
+/* Adds `salescap ARGS --format svg -o tmp/NAME --plots tmp/NAME-p`. */
+static void batch_add(struct batch *b, const char *name, const char *fmt, ...)
+{
+    char args[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    assert_true(b->n < BATCH_MAX);
+    snprintf(b->dir[b->n++], sizeof b->dir[0], "%s-p", name);
+    fprintf(b->f, "%s %s -q -j 1 --format svg -o '%s/%s' --plots '%s/%s-p' "
+                  "2>'%s/%s.err'\n",
+            bin(), args, tmp, name, tmp, name, tmp, name);
+}
+
+/* Runs the batch, then checks every folder; returns the files checked. */
+static int batch_run(struct batch *b, struct report *r)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int files = 0;
+    assert_int_equal(fclose(b->f), 0);
+    if (sh("xargs -d '\\n' -n 1 -P %ld sh -c <'%s'", cores > 1 ? cores : 2,
+           b->list) != 0) {
+        sh("cat '%s'/*.err", tmp);
+        fail_msg("a salescap command of the batch failed:\n%s", b->list);
+    }
+    for (int i = 0; i < b->n; i++) {
+        char plots[600];
+        snprintf(plots, sizeof plots, "%s/%s", tmp, b->dir[i]);
+        files += check_dir(plots, r);
+    }
+    return files;
+}
+
+/* Adds a sweep of every file of dir (-n 2). */
+static void sweep_dir_files(struct batch *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    assert_non_null(d);
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n >= 5 && !strcmp(de->d_name + n - 4, ".ini"))
+            batch_add(b, de->d_name, "sweep '%s/%s' -n 2", dir, de->d_name);
+    }
+    closedir(d);
+}
+
+/* Every file of scenarios/ run (-n 2), every sweep of scenarios/sweeps. */
 static void test_scenario_files(void **state)
 {
     (void)state;
     DIR *d = opendir("scenarios");
     struct dirent *de;
     struct report r = {0};
-    int files = 0, runs = 0;
+    struct batch b;
+    int runs = 0;
     assert_non_null(d);
+    batch_open(&b);
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
         if (n < 5 || strcmp(de->d_name + n - 4, ".ini"))
             continue;
-        char file[512], name[300], plots[600];
-        snprintf(file, sizeof file, "scenarios/%s", de->d_name);
-        snprintf(name, sizeof name, "%.*s", (int)(n - 4), de->d_name);
-        run_svg(file, name, "screen", "");
-        snprintf(plots, sizeof plots, "%s/%s-p", tmp, name);
-        files += check_dir(plots, &r);
+        batch_add(&b, de->d_name, "run 'scenarios/%s' -n 2", de->d_name);
         runs++;
     }
     closedir(d);
     assert_true(runs >= 10);
-    expect_clean(&r, files, 60);
+    sweep_dir_files(&b, "scenarios/sweeps");
+    expect_clean(&r, batch_run(&b, &r), 64);
 }
 
+/* The stress file at every size: eight charts and eight dashboards. */
 static void test_stress(void **state)
 {
     (void)state;
     struct report r = {0};
-    int files = 0;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
-        char name[64], plots[600];
-        snprintf(name, sizeof name, "stress-%s", sizes[i]);
-        run_svg("tests/data/layout_stress.ini", name, sizes[i], "");
-        snprintf(plots, sizeof plots, "%s/%s-p", tmp, name);
-        files += check_dir(plots, &r);
-    }
-    /* Eight charts and eight dashboards at each size. */
-    expect_clean(&r, files, 3 * 15);
+    struct batch b;
+    batch_open(&b);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        batch_add(&b, sizes[i], "run tests/data/layout_stress.ini -n 2 "
+                  "--size %s", sizes[i]);
+    expect_clean(&r, batch_run(&b, &r), 3 * 15);
 }
 
+/* The sweeps of tests/data at every size: a heatmap of 60 points, a
+ * line, panels. */
 static void test_sweep(void **state)
 {
     (void)state;
+    static const char *const files[] = {"layout_sweep", "layout_sweep_line",
+                                        "layout_sweep_panels"};
     struct report r = {0};
-    int files = 0;
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
-        char plots[600];
-        snprintf(plots, sizeof plots, "%s/sweep-%s-p", tmp, sizes[i]);
-        if (sh("%s sweep tests/data/layout_sweep.ini -q -j 2 --format svg "
-               "--size %s -o '%s/sweep' --plots '%s'",
-               bin(), sizes[i], tmp, plots) != 0)
-            fail_msg("salescap sweep tests/data/layout_sweep.ini failed");
-        files += check_dir(plots, &r);
-    }
-    expect_clean(&r, files, 3);
+    struct batch b;
+    batch_open(&b);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s-%s", files[k], sizes[i]);
+            batch_add(&b, name, "sweep tests/data/%s.ini --size %s",
+                      files[k], sizes[i]);
+        }
+    expect_clean(&r, batch_run(&b, &r), 9);
 }
 
 int main(void)
