@@ -88,8 +88,7 @@ static void canvas_size(const struct plot_job *job, enum chart_kind k,
 static void write_terminal(FILE *f, unsigned fmts, unsigned fmt, int w,
                            int h)
 {
-    const struct gp_size *sz = gp_size_of(fmts);
-    double k = sz->scale * sz->density;
+    double k = gp_scale(gp_size_of(fmts), w, 1);
     if (fmt == PLOT_PNG && k == 1.0)
         fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
                    "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
@@ -251,7 +250,7 @@ static int install_image(const char *tmp, const char *dest, unsigned fmt,
     unlink(tmp);
     if (!data)
         return -1;
-    if (fmt == PLOT_SVG && gp_size_of(fmts)->scale != 1.0) {
+    if (fmt == PLOT_SVG && gp_size_of(fmts)->out_width > 0) {
         char *more = realloc(data, len + 32);
         if (more) {
             data = more;

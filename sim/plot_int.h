@@ -36,12 +36,17 @@ struct gp_size {
     int dash_width, dash_height; /* a dashboard, a page of sweep panels */
     int grid_cols;               /* most columns of a grid of panels */
     int row_px;                  /* height of a grid's row of panels */
-    double scale;                /* output pixels per logical pixel */
+    int out_width;               /* every chart drawn this wide, in
+                                  * output pixels (0: the logical width) */
     int density;                 /* PNG pixels per output pixel */
 };
 
 /* The preset of a formats bitmask (PLOT_SIZE_* bits; none: screen). */
 const struct gp_size *gp_size_of(unsigned formats);
+
+/* Output pixels per logical pixel of a chart w logical pixels wide
+ * (times the density for a PNG when png is set). */
+double gp_scale(const struct gp_size *size, int w, int png);
 
 /* Where a chart goes on the canvas, in screen coordinates (0..1), and
  * its layout so far. The helpers below fill the layout in as the chart

@@ -17,17 +17,24 @@
 #include "plot_int.h"
 
 /* The --size presets (docs/charts.md). screen: today's charts, PNG
- * 1200 x 700. slide: a 16:9 canvas of 1024 x 576 drawn 1.875 times as
- * large, 1920 x 1080, with PNGs at twice that (3840 x 2160); the canvas
- * is smaller than screen's, so the same type is larger against it. doc:
- * 6.5 x 4 inches, a page's text width, at 120 logical pixels an inch
- * (10-point type prints at 8 points), drawn 1.25 times as large, 975 x
- * 600, with PNGs at twice that (1950 x 1200: 300 dots an inch). */
+ * 1200 x 700 (dashboards 1600 x 1000). slide: a 16:9 canvas of 1024 x
+ * 576 (dashboards and sweep panels 1280 x 720) drawn 1920 wide: 1920 x
+ * 1080, PNGs at twice that (3840 x 2160); the canvas is smaller than
+ * screen's, so the same type is larger against it. doc: 6.5 x 4 inches,
+ * a page's text width, at 120 logical pixels an inch (10-point type
+ * prints at 8 points), drawn 975 wide (150 dots an inch), PNGs at twice
+ * that (1950 x 1200: 300 dots an inch). */
 static const struct gp_size sizes[] = {
-    {"screen", 1200, 700, 1600, 1000, 3, 300, 1.0, 1},
-    {"slide", 1024, 576, 1280, 720, 2, 280, 1.875, 2},
-    {"doc", 780, 480, 780, 720, 2, 250, 1.25, 2},
+    {"screen", 1200, 700, 1600, 1000, 3, 300, 0, 1},
+    {"slide", 1024, 576, 1280, 720, 2, 280, 1920, 2},
+    {"doc", 780, 480, 780, 720, 2, 250, 975, 2},
 };
+
+double gp_scale(const struct gp_size *size, int w, int png)
+{
+    double k = size->out_width > 0 ? (double)size->out_width / w : 1.0;
+    return png ? k * size->density : k;
+}
 
 const struct gp_size *gp_size_of(unsigned formats)
 {
@@ -52,8 +59,7 @@ int plot_size_parse(const char *s, unsigned *bits)
 void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
                       int out[2])
 {
-    const struct gp_size *sz = gp_size_of(formats);
-    double k = fmt == PLOT_PNG ? sz->scale * sz->density : sz->scale;
+    double k = gp_scale(gp_size_of(formats), w, fmt == PLOT_PNG);
     out[0] = (int)lround(w * k);
     out[1] = (int)lround(h * k);
 }

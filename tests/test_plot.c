@@ -780,6 +780,64 @@ static void plot_refused(const char *d, const char *make, const char *tail)
     free(err);
 }
 
+/* Width and height from a PNG's header (IHDR), or 0 x 0. */
+static void png_size(const char *dir, const char *name, long wh[2])
+{
+    size_t n;
+    unsigned char *p = (unsigned char *)read_text(dir, name, &n);
+    wh[0] = wh[1] = 0;
+    if (p && n > 24 && !memcmp(p + 12, "IHDR", 4)) {
+        wh[0] = (long)p[16] << 24 | (long)p[17] << 16 | p[18] << 8 | p[19];
+        wh[1] = (long)p[20] << 24 | (long)p[21] << 16 | p[22] << 8 | p[23];
+    }
+    free(p);
+}
+
+/* --size: the pixels of each preset's PNGs (twice the slide's and the
+ * doc's size) and SVGs (shown at the preset's size, laid out on the
+ * logical canvas), for a chart of its own and a dashboard. */
+static void test_cli_sizes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *size;
+        long png[2], dash[2];
+        const char *svg;
+    } want[] = {
+        {"screen", {1200, 700}, {1600, 1000},
+         "width=\"1200\" height=\"700\"\n viewBox=\"0 0 1200 700\""},
+        {"slide", {3840, 2160}, {3840, 2160},
+         "width=\"1920\" height=\"1080\"\n viewBox=\"0 0 1024 576\""},
+        {"doc", {1950, 1200}, {1950, 1800},
+         "width=\"975\" height=\"600\"\n viewBox=\"0 0 780 480\""},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char *d = tmp_dir(), args[2048], *err;
+        long wh[2];
+        size_t n;
+        snprintf(args, sizeof args, "plot %s --plots '%s' --format png "
+                 "--format svg --size %s", FIXTURE, d, want[i].size);
+        assert_int_equal(run_salescap(args, &err), 0);
+        assert_string_equal(err, "");
+        free(err);
+        png_size(d, "revenue.png", wh);
+        if (wh[0] != want[i].png[0] || wh[1] != want[i].png[1])
+            fail_msg("--size %s: revenue.png is %ld x %ld", want[i].size,
+                     wh[0], wh[1]);
+        png_size(d, "dashboard_hire_ops.png", wh);
+        if (wh[0] != want[i].dash[0] || wh[1] != want[i].dash[1])
+            fail_msg("--size %s: a dashboard is %ld x %ld", want[i].size,
+                     wh[0], wh[1]);
+        char *svg = read_text(d, "revenue.svg", &n);
+        assert_non_null(svg);
+        if (!strstr(svg, want[i].svg))
+            fail_msg("--size %s: revenue.svg's head:\n%.200s", want[i].size,
+                     svg);
+        free(svg);
+        rm_rf(d);
+    }
+}
+
 static void test_cli_errors(void **state)
 {
     (void)state;
@@ -788,6 +846,11 @@ static void test_cli_errors(void **state)
     assert_int_equal(run_salescap(args, &err), 2);
     assert_string_equal(err, "salescap: --format (png, svg or pdf): invalid "
                              "value 'gif'\n");
+    free(err);
+    snprintf(args, sizeof args, "plot %s --size poster", FIXTURE);
+    assert_int_equal(run_salescap(args, &err), 2);
+    assert_string_equal(err, "salescap: --size (screen, slide or doc): "
+                             "invalid value 'poster'\n");
     free(err);
     assert_int_equal(run_salescap("plot", &err), 2);
     free(err);
@@ -894,6 +957,7 @@ int main(void)
         cmocka_unit_test(test_cli_plot),
         cmocka_unit_test(test_cli_default_dir),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_sizes),
         cmocka_unit_test(test_cli_run_then_plot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
