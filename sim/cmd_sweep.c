@@ -483,7 +483,7 @@ static int check_outputs(const struct sweep_args *a, const struct sweep *sw)
         return a->o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
     }
     static const char *const written[] = {"sweep.ini", "sweep.csv",
-                                          "sweep.journal"};
+                                          "sweep.journal", "sweep_table.txt"};
     for (size_t i = 0; i < sizeof written / sizeof *written; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", out, written[i]);
