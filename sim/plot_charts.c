@@ -190,6 +190,8 @@ static void lost_axes(FILE *f, struct gp_frame *fr, const struct gp_set *set,
 {
     struct gp_axis y = gp_nice(r[0], r[1], 1);
     struct gp_axis y2 = gp_nice(r[2], r[3], 1);
+    gp_headroom(&y, r[0], r[1]);
+    gp_headroom(&y2, r[2], r[3]);
     gp_align_zero(&y, &y2);
     gp_ticks(f, fr, "y", &y, GP_MONEY);
     gp_ticks(f, fr, "y2", &y2, GP_MONEY);

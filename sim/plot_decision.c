@@ -246,6 +246,7 @@ void chart_impact(FILE *f, const struct gp_set *set,
     impact_title(f, set, &is, &fr);
     impact_legend(f, &fr, set);
     struct gp_axis y = gp_nice(r[0], r[1], 1);
+    gp_headroom(&y, r[0], r[1]);
     gp_ticks(f, &fr, "y", &y, money ? GP_MONEY : GP_PLAIN);
     /* No right axis: the margin holds the end labels. */
     fr.tick_px[1] = impact_label_px(set, &is, money) - 4.0;

@@ -301,10 +301,22 @@ void gp_align_zero(struct gp_axis *a, struct gp_axis *b)
         a->lo = -fb * a->hi / (1.0 - fb);
 }
 
+/* The plot's height in fr's layout so far, in pixels. */
+static double plot_height(const struct gp_frame *fr);
+
 void gp_ticks(FILE *f, struct gp_frame *fr, const char *axis,
-              const struct gp_axis *a, enum gp_unit unit)
+              const struct gp_axis *axis_range, enum gp_unit unit)
 {
     double widest = 0.0;
+    struct gp_axis thin = *axis_range, *a = &thin;
+    /* Upright axes: labels a line and a quarter apart at least, by a
+     * wider step over the same range (two axes may share their zero). */
+    int up = fr && axis[0] != 'x';
+    double need = 1.25 * GP_TICK_PT * GP_PX_PER_PT;
+    for (int i = 0; up && i < 30 && a->hi > a->lo &&
+                    plot_height(fr) * a->step / (a->hi - a->lo) < need;
+         i++)
+        a->step = next_step(a->step);
     fprintf(f, "set %srange [%.9g:%.9g]\nset %stics (", axis, a->lo, a->hi,
             axis);
     long k0 = lround(ceil(a->lo / a->step - 1e-9));
@@ -344,7 +356,7 @@ void gp_ticks(FILE *f, struct gp_frame *fr, const char *axis,
 #define KEY_PT 10.0
 #define KEY_COMPACT_PT 9.0
 #define LINE_EM 1.28
-#define SAMPLE_PX 32.0     /* a legend sample and the gap after it */
+#define SAMPLE_PX 42.0     /* a legend sample and the gap after it */
 #define KEY_GAP_PX 22.0    /* between legend columns */
 #define KEY_MIN_TEXT_PX 300.0 /* a legend text is cut no shorter */
 #define KEY_MIN_COMPACT_PX 190.0
@@ -388,10 +400,15 @@ static double side_px(const struct gp_frame *fr, int i, double h)
            TICK_GAP_PX;
 }
 
+static double plot_height(const struct gp_frame *fr)
+{
+    return (fr->y1 - fr->y0) * fr->height - fr->top - TOP_GAP_PX -
+           fr->bottom;
+}
+
 void gp_box(const struct gp_frame *fr, double box[4])
 {
-    double h = (fr->y1 - fr->y0) * fr->height - fr->top - TOP_GAP_PX -
-               fr->bottom;
+    double h = plot_height(fr);
     box[0] = fr->x0 + side_px(fr, 0, h) / fr->width;
     box[1] = fr->x1 - side_px(fr, 1, h) / fr->width;
     box[2] = fr->y0 + fr->bottom / fr->height;
