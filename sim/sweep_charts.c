@@ -664,19 +664,25 @@ static int find_bars(const struct sc_data *d, const size_t *base, size_t c,
     return n;
 }
 
-/* "Sales reps: 6 / 10" for a bar. */
+/* "Sales reps: 6 / 10" for a bar, the key's words cut so that the
+ * whole fits in most pixels (the values always whole). */
 static void bar_label(const struct sc_data *d, const struct bar *b,
-                      char *buf, size_t n)
+                      double most, char *buf, size_t n)
 {
     size_t np = (size_t)d->np, k = (size_t)b->k;
     const struct sc_axis *ax = &d->ax[k];
+    char values[256], words[GP_LINE_MAX - 256];
     if (b->lo == b->hi)
-        snprintf(buf, n, "%s: %s", ax->words,
+        snprintf(values, sizeof values, ": %s",
                  ax->vals[d->idx[b->lo * np + k]]);
     else
-        snprintf(buf, n, "%s: %s / %s", ax->words,
+        snprintf(values, sizeof values, ": %s / %s",
                  ax->vals[d->idx[b->lo * np + k]],
                  ax->vals[d->idx[b->hi * np + k]]);
+    double room = most - gp_text_width(values, GP_TICK_PT, 0);
+    gp_fit(words, sizeof words, ax->words, room > 40.0 ? room : 40.0,
+           GP_TICK_PT, 0);
+    snprintf(buf, n, "%s%s", words, values);
 }
 
 /* The bars' labels as y tick labels, cut to 40 % of the canvas. */
@@ -685,7 +691,7 @@ static void tornado_axes(FILE *f, struct gp_frame *fr,
                          int n, double centre)
 {
     double min = centre, max = centre, most = 0.4 * fr->width, box[4];
-    char label[300], fit[GP_LINE_MAX];
+    char label[GP_LINE_MAX + 300], fit[GP_LINE_MAX];
     for (int i = 0; i < n; i++) {
         min = fmin(min, fmin(d->mean[bars[i].lo], d->mean[bars[i].hi]));
         max = fmax(max, fmax(d->mean[bars[i].lo], d->mean[bars[i].hi]));
@@ -693,7 +699,7 @@ static void tornado_axes(FILE *f, struct gp_frame *fr,
     fprintf(f, "set yrange [-0.7:%d.7]\nset ytics (", n - 1);
     fr->tick_px[0] = 0.0;
     for (int i = 0; i < n; i++) {
-        bar_label(d, &bars[i], label, sizeof label);
+        bar_label(d, &bars[i], most, label, sizeof label);
         gp_fit(fit, sizeof fit, label, most, GP_TICK_PT, 0);
         fr->tick_px[0] = fmax(fr->tick_px[0],
                               gp_text_width(fit, GP_TICK_PT, 0));
