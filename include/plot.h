@@ -25,8 +25,16 @@
  *                     over the decision's quarters, and its p_best
  *   dashboard_ID.EXT  four charts on one page, for each scenario ID
  * lost_revenue and the dashboards need at least one scenario besides the
- * baseline; impact and ranking also a ranking (ranking.csv with rows). SVG output is byte-for-byte reproducible; PDF is not (cairo
- * stamps a creation date).
+ * baseline; impact and ranking also a ranking (ranking.csv with rows).
+ * SVG output is byte-for-byte reproducible; PDF is not (cairo stamps a
+ * creation date).
+ *
+ * Sizes (the PLOT_SIZE_* bits of formats; docs/charts.md): screen, the
+ * default, 1200 x 700; slide 1920 x 1080 with larger type, its PNGs at
+ * twice that; doc 6.5 inches wide (975 pixels, PNGs 1950). Every text is
+ * measured in DejaVu Sans and fitted (cut, wrapped, thinned), so that no
+ * two texts of a chart overlap and none leaves the canvas, whatever the
+ * titles and however many scenarios (tests/test_layout.c).
  */
 #ifndef SALESCAP_PLOT_H
 #define SALESCAP_PLOT_H
