@@ -40,6 +40,9 @@ struct sim_params {
     enum rng_kind rng;       /* xoshiro256pp */
     double max_events;       /* per replication; a runaway model stops */
     double max_memory_mb;    /* one replication's state, MB; likewise */
+    int start_date;          /* first day of week 0, days since
+                              * 1970-01-01; CAL_NO_DATE (calendar.h):
+                              * none, weeks and quarters by number */
 };
 
 /* What every role shares: [sales], [operations] and [support]. */

@@ -134,7 +134,8 @@ static const struct {
      "                         the horizon); deals closed before W0 are left\n"
      "                         out, deals open at W1 are open\n"
      "      --date YYYY-MM-DD  the calendar date of reported week 0\n"
-     "                         (default 2024-01-01)\n",
+     "                         (default: [simulation] start_date, else\n"
+     "                         2024-01-01)\n",
      0},
     {"import", "salescap import EXPORT.csv -o FILE.ini [--columns "
                "ROLE=COL,...]\n"

@@ -76,6 +76,10 @@ static const struct cfgk simulation_keys[] = {
           max_memory_mb,
           "memory of one replication's state (MB) before a runaway model "
           "is stopped"),
+    {"start_date", CFGK_DATE, "none", NOMIN, NOMAX, 0,
+     offsetof(struct sim_params, start_date), NULL,
+     "first day of week 0 (YYYY-MM-DD): charts, tables and headlines name "
+     "dates and calendar quarters; none: week 14, quarter 3"},
 };
 
 /* The keys every role shares, at offset `role` of struct st. */

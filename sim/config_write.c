@@ -233,6 +233,9 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
         return;
+    case CFGK_DATE:
+        snprintf(buf, size, "YYYY-MM-DD, or none");
+        return;
     case CFGK_TARGET:
         snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,
                  TARGET_DEFAULT_TOL_PCT);
