@@ -83,6 +83,14 @@ extern const char *const plot_chart_names[PLOT_NCHARTS];
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
                  struct err *e);
 
+/* plot_run_dir() of the scenarios sel shows (rundata.h's rundata_select;
+ * NULL: those without chart = no). An ID sel names that the run does not
+ * have is ERR_CONFIG, and nothing is drawn. */
+struct rd_select;
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned formats, const struct rd_select *sel,
+                     struct err *e);
+
 /* Draws the charts of a sweep folder (sweep.csv, sweep.ini): the sweep
  * module's sweep_plot_dir() (sweep.h), with the same return contract. */
 int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,

@@ -289,10 +289,18 @@ static const struct cfgk targets_keys[] = {
 };
 _Static_assert(N_KEYS(targets_keys) == KPI_COUNT, "a target per KPI");
 
+static const char *const yes_no_names[] = {"no", "yes", NULL};
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
      "the scenario's name in charts and tables (default: its ID)"},
+    {"label", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct scenario, label), NULL,
+     "a short name for chart legends and panels (default: the title)"},
+    K_ENUM("chart", "yes", yes_no_names, struct scenario, chart,
+           "no: simulated and written to every CSV, but left out of the "
+           "charts and report.html (a helper scenario)"),
 };
 
 const struct cfgk_table cfgk_simulation = TABLE("simulation", simulation_keys);

@@ -238,21 +238,52 @@ int output_window(const struct scenario *sc, int horizon_weeks, int *start,
     return lo < 0 ? -1 : 0;
 }
 
+/* The first week any intervention of sc acts: a hire's (or a support
+ * person's) first day, the first week of anything else; -1: none. */
+static int acts_week(const struct params *p, const struct scenario *sc)
+{
+    int first = -1;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        const struct intervention *iv = &sc->iv[i];
+        int a, b;
+        iv_window(iv, &a, &b);
+        if (a < 0 || (b >= 0 && b < a))
+            continue;
+        if (iv->type == IV_HIRE)
+            a += params_hire_delay(p, iv->u.hire.role, iv->u.hire.lead_weeks);
+        else if (iv->type == IV_SUPPORT)
+            a += params_hire_delay(p, ROLE_SUPPORT,
+                                   iv->u.support.lead_weeks);
+        if (first < 0 || a < first)
+            first = a;
+    }
+    return first;
+}
+
+/* Columns label, chart and acts_from_week came after the first four:
+ * a reader of the first four reads the file as before. */
 static void write_scenarios(FILE *f, const struct params *p)
 {
-    fputs("scenario,title,start_week,end_week\nbaseline,Baseline,,\n", f);
+    fputs("scenario,title,start_week,end_week,label,chart,acts_from_week\n"
+          "baseline,Baseline,,,,yes,\n", f);
     for (size_t s = 0; s < p->n_scenarios; s++) {
         const struct scenario *sc = &p->scenarios[s];
-        int a, b;
+        int a, b, w = output_window(sc, p->sim.horizon_weeks, &a, &b);
         output_csv_field(f, sc->id);
         fputc(',', f);
         output_csv_field(f, sc->title);
-        if (output_window(sc, p->sim.horizon_weeks, &a, &b) != 0)
-            fputs(",,\n", f);
+        if (w != 0)
+            fputs(",,", f);
         else if (b < 0)
-            fprintf(f, ",%d,\n", a);
+            fprintf(f, ",%d,", a);
         else
-            fprintf(f, ",%d,%d\n", a, b);
+            fprintf(f, ",%d,%d", a, b);
+        fputc(',', f);
+        output_csv_field(f, sc->label);
+        fprintf(f, ",%s,", sc->chart ? "yes" : "no");
+        if (w == 0)
+            fprintf(f, "%d", acts_week(p, sc));
+        fputc('\n', f);
     }
 }
 

@@ -442,6 +442,13 @@ int plot_files_close(struct plot_files *pf, int rc, struct err *e)
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
                  struct err *e)
 {
+    return plot_run_dir_sel(run_dir, plots_dir, fmts, NULL, e);
+}
+
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned fmts, const struct rd_select *sel,
+                     struct err *e)
+{
     struct rundata rd;
     struct plot_job job = {.rd = &rd};
     /* The metrics the charts draw (plot_charts.c). */
@@ -453,7 +460,8 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
     if (rundata_check_weekly(&rd, run_dir, drawn,
-                             (int)(sizeof drawn / sizeof *drawn), e) != 0) {
+                             (int)(sizeof drawn / sizeof *drawn), e) != 0 ||
+        rundata_select(&rd, sel, e) != 0) {
         rundata_destroy(&rd);
         return -1;
     }

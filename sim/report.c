@@ -94,12 +94,36 @@ static void html(FILE *f, const char *s)
     html_esc(f, s, strlen(s));
 }
 
+/* Whether a line s of summary.txt (after its prefix) is about a
+ * scenario rundata_select left out: a headline whose subject (the
+ * longest title it starts with, then a blank or a colon) is one, or with
+ * anywhere, a sentence that names one (the decision's, naming options). */
+static int about_hidden(const struct rundata *rd, const char *s, int anywhere)
+{
+    size_t best = 0;
+    int hidden = 0;
+    for (int i = 0; i < rd->nscen + rd->nhidden; i++) {
+        const char *t = i < rd->nscen ? rd->scen[i].title
+                                      : rd->hidden[i - rd->nscen];
+        size_t n = strlen(t);
+        if (anywhere && i >= rd->nscen && strstr(s, t))
+            return 1;
+        if (n > best && !strncmp(s, t, n) && (s[n] == ' ' || s[n] == ':')) {
+            best = n;
+            hidden = i >= rd->nscen;
+        }
+    }
+    return !anywhere && hidden;
+}
+
 /* Writes the lines of summary.txt that start with prefix, between open
- * and close (the prefix left out unless keep); returns how many there
- * were (0 when the file is missing). */
+ * and close (the prefix left out unless keep), but those about_hidden()
+ * says are about a scenario left out; returns how many there were (0
+ * when the file is missing). keep also makes a line that names one
+ * anywhere left out. */
 static int lines_from_summary(FILE *f, const char *run_dir,
-                              const char *prefix, int keep, const char *open,
-                              const char *close)
+                              const struct rundata *rd, const char *prefix,
+                              int keep, const char *open, const char *close)
 {
     char *path = rundata_path(run_dir, "summary.txt");
     size_t len, plen = strlen(prefix);
@@ -113,6 +137,15 @@ static int lines_from_summary(FILE *f, const char *run_dir,
             while (*s == ' ')
                 s++;
             size_t m = (size_t)(p + k - s);
+            /* The line after its prefix, as a string of its own. */
+            char *subject = strndup(p + plen, k - plen);
+            int skip = !subject ||
+                       about_hidden(rd, subject + strspn(subject, " "), keep);
+            free(subject);
+            if (skip) {
+                p += k + (p[k] == '\n');
+                continue;
+            }
             while (m > 0 && isspace((unsigned char)s[m - 1]))
                 m--;
             fputs(open, f);
@@ -127,9 +160,10 @@ static int lines_from_summary(FILE *f, const char *run_dir,
 }
 
 /* The "Headline:" lines of summary.txt as list items. */
-static int headlines_from_summary(FILE *f, const char *run_dir)
+static int headlines_from_summary(FILE *f, const char *run_dir,
+                                  const struct rundata *rd)
 {
-    return lines_from_summary(f, run_dir, "Headline:", 0, "<li>",
+    return lines_from_summary(f, run_dir, rd, "Headline:", 0, "<li>",
                               "</li>\n");
 }
 
@@ -165,7 +199,7 @@ static void write_headline(FILE *f, const struct rundata *rd,
                            const char *run_dir)
 {
     fputs("<section class=\"headline\">\n<h2>Headline</h2>\n<ul>\n", f);
-    if (headlines_from_summary(f, run_dir) == 0) {
+    if (headlines_from_summary(f, run_dir, rd) == 0) {
         for (int s = 1; s < rd->nscen; s++)
             headline_built(f, rd, s);
         if (rd->nscen < 2)
@@ -470,7 +504,7 @@ static int write_decision(FILE *f, const struct rundata *rd,
     int money = m < 0 || !strcmp(metric_table[m].unit, "$");
     fputs("<section class=\"headline\">\n<h2>Which option is best</h2>\n",
           f);
-    lines_from_summary(f, run_dir, "Best:", 1, "<p><strong>",
+    lines_from_summary(f, run_dir, rd, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
     char over[64];
     decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
@@ -508,8 +542,8 @@ static int write_page(FILE *f, const struct rundata *rd, const char *run_dir,
 }
 
 /* Draws the SVGs into a new temporary folder, whose name goes in buf. */
-static int render_tmp(const char *run_dir, char *buf, size_t n,
-                      struct err *e)
+static int render_tmp(const char *run_dir, const struct rd_select *sel,
+                      char *buf, size_t n, struct err *e)
 {
     const char *t = getenv("TMPDIR");
     if (!t || !*t || strlen(t) > n - 32)
@@ -518,7 +552,8 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
     if (!mkdtemp(buf))
         return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
                        strerror(errno));
-    if (plot_run_dir(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, e) < 0) {
+    if (plot_run_dir_sel(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, sel,
+                         e) < 0) {
         remove_tmp_charts(buf);
         return -1;
     }
@@ -527,14 +562,24 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
 
 int report_write(const char *run_dir, const char *plots_dir, struct err *e)
 {
+    return report_write_sel(run_dir, plots_dir, NULL, e);
+}
+
+int report_write_sel(const char *run_dir, const char *plots_dir,
+                     const struct rd_select *sel, struct err *e)
+{
     struct rundata rd;
     char tmp[128] = "";
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
+    if (rundata_select(&rd, sel, e) != 0) {
+        rundata_destroy(&rd);
+        return -1;
+    }
     const char *svg_dir = plots_dir;
     int rc = 0;
     if (!plots_dir || !svgs_fresh(plots_dir, run_dir, &rd)) {
-        rc = render_tmp(run_dir, tmp, sizeof tmp, e);
+        rc = render_tmp(run_dir, sel, tmp, sizeof tmp, e);
         svg_dir = tmp;
     }
     char *path = rundata_path(run_dir, "report.html");

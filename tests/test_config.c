@@ -179,7 +179,7 @@ static const struct bad_case bad_cases[] = {
        "you mean 'pull.weeks'?"},
     {"bad_scenario_key.ini",
      D "bad_scenario_key.ini:2: unknown key 'weeks' in [scenario.pull]: a "
-       "scenario holds title and NAME.key (like pull.weeks)"},
+       "scenario holds title, label, chart and NAME.key (like pull.weeks)"},
     {"bad_malformed_iv_key.ini",
      D "bad_malformed_iv_key.ini:2: malformed key 'pull.' in [scenario.x]: "
        "expected NAME.key"},
