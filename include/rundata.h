@@ -24,6 +24,10 @@
  * run.ini's [simulation] start_date, when there, dates the weeks and
  * names the quarters (calendar.h); without it they are numbered.
  *
+ * weekly_comparison.csv (each week's paired revenue difference of each
+ * scenario from the baseline) is read when it is there: runs from before
+ * it have none, and no revenue_difference chart.
+ *
  * ranking.csv and pairs.csv (the decision: which option is best) are
  * read when ranking.csv is there and has rows: runs from before them
  * have none, and their charts are drawn without the decision's.
@@ -88,6 +92,8 @@ struct rundata {
     int replications;           /* the largest n in weekly.csv */
     double *weekly;             /* see rundata_week() */
     double *comp;               /* see rundata_comp() */
+    double *wdiff;              /* see rundata_week_diff(); NULL: no
+                                 * weekly_comparison.csv */
     int ndec;                   /* options ranked, in rank order; 0: no
                                  * decision (or no ranking.csv) */
     struct rd_rank *dec;
@@ -143,6 +149,11 @@ double rundata_week(const struct rundata *rd, int s, int m, int w, int st);
  * enum rd_comp_metric) for scenario s (>= 1) in quarter q (1..Q; 0 is the
  * total), or NaN. */
 double rundata_comp(const struct rundata *rd, int s, int m, int q, int st);
+
+/* Comparison statistic st (enum rd_comp_stat) of scenario s's (>= 1)
+ * revenue in week w against the baseline's, paired; NaN when the run did
+ * not report it (or has no weekly_comparison.csv). */
+double rundata_week_diff(const struct rundata *rd, int s, int w, int st);
 
 /* Index of the scenario with this ID, or -1. */
 int rundata_find(const struct rundata *rd, const char *id);

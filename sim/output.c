@@ -168,6 +168,35 @@ static void write_comparison(FILE *f, const struct params *p,
             }
 }
 
+/* weekly_comparison.csv: comparison.csv's columns by week, for revenue:
+ * each week's scenario minus baseline revenue with its paired interval
+ * (the band revenue_difference draws). */
+static void write_week_comparison(FILE *f, const struct params *p,
+                                  const struct run_result *r)
+{
+    fputs("scenario,week,metric,baseline_mean,scenario_mean,delta_mean,"
+          "delta_ci_low,delta_ci_high,n\n", f);
+    for (int s = 1; s < r->nscen; s++)
+        for (int w = 0; w < r->weeks; w++) {
+            struct summary d;
+            char b[5][40];
+            acc_summary(run_week_delta(r, s, w), &d);
+            output_num(b[0], sizeof b[0],
+                       run_weekly(r, 0, w, M_REVENUE)->mean);
+            output_num(b[1], sizeof b[1],
+                       run_weekly(r, s, w, M_REVENUE)->mean);
+            output_num(b[2], sizeof b[2], d.mean);
+            b[3][0] = b[4][0] = '\0';
+            if (d.has_ci) {
+                output_num(b[3], sizeof b[3], d.lo);
+                output_num(b[4], sizeof b[4], d.hi);
+            }
+            output_csv_field(f, scen_id(p, s));
+            fprintf(f, ",%d,revenue,%s,%s,%s,%s,%s,%ld\n", w, b[0], b[1],
+                    b[2], b[3], b[4], d.n);
+        }
+}
+
 static void iv_window(const struct intervention *iv, int *a, int *b)
 {
     switch (iv->type) {
@@ -542,13 +571,13 @@ int output_summary(FILE *out, const struct params *p,
 /* ---- the files -------------------------------------------------------- */
 
 enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
-       F_PAIRS, F_RANKING, F_REPLICATIONS, F_COUNT };
+       F_PAIRS, F_RANKING, F_REPLICATIONS, F_WEEK_COMPARISON, F_COUNT };
 _Static_assert(F_COUNT == OUTPUT_NFILES, "output_files");
 
 const char *const output_files[OUTPUT_NFILES] = {
     "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
     "summary.txt", "run.ini", "pairs.csv", "ranking.csv",
-    "replications.csv",
+    "replications.csv", "weekly_comparison.csv",
 };
 
 static int fill(struct afile *af, const struct config *cfg,
@@ -559,6 +588,7 @@ static int fill(struct afile *af, const struct config *cfg,
     write_quarterly(af[F_QUARTERLY].f, p, r);
     write_comparison(af[F_COMPARISON].f, p, r);
     write_scenarios(af[F_SCENARIOS].f, p);
+    write_week_comparison(af[F_WEEK_COMPARISON].f, p, r);
     output_write_pairs(af[F_PAIRS].f, p, r);
     if (output_write_ranking(af[F_RANKING].f, p, r) != 0)
         return -1;

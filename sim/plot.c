@@ -24,12 +24,13 @@
 #include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
-    "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
-    "impact",  "ranking",
+    "revenue",   "revenue_difference", "lost_revenue", "backlog",
+    "pipeline",  "rep_hours",          "impact",       "ranking",
 };
 
 enum chart_kind {
     CHART_REVENUE = 0,
+    CHART_REVENUE_DIFF,
     CHART_LOST,
     CHART_BACKLOG,
     CHART_PIPELINE,
@@ -102,6 +103,9 @@ static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
     switch (k) {
     case CHART_REVENUE:
         chart_revenue(f, &set, &gp_full);
+        break;
+    case CHART_REVENUE_DIFF:
+        chart_revenue_diff(f, &set, &gp_full);
         break;
     case CHART_LOST:
         chart_lost(f, &set, &gp_full);
@@ -315,8 +319,10 @@ static int draw_all(struct plot_job *job, struct err *e)
     int compare = rd->nscen > 1 && rd->quarters > 0;
     int decide = compare && rd->ndec > 1;
     int rc = check_ids(rd, e);
+    int diff = rd->nscen > 1 && rd->wdiff;
     for (int k = CHART_REVENUE; rc == 0 && k <= CHART_RANKING; k++)
         if ((k != CHART_LOST || compare) &&
+            (k != CHART_REVENUE_DIFF || diff) &&
             (k < CHART_IMPACT || decide))
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
     int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);

@@ -3,8 +3,8 @@
  *
  * Every chart writes its data as a datablock, then one panel per frame
  * (gp_house resets all settings first), so charts can be composed into a
- * multiplot page. Weeks are drawn at x = week + 1: week 0 of weekly.csv is
- * "week 1" on the axis, and quarter q ends at week 13q.
+ * multiplot page. Weeks are drawn at x = week, numbered as in weekly.csv
+ * (from 0), and quarter q (from 1) starts at week 13(q - 1).
  * Invariant: a chart's datablock names are its own ($revenue, $lost, ...),
  * so the dashboard can hold four charts in one script.
  */
@@ -28,7 +28,7 @@ static void block_weekly(FILE *f, const char *name, const struct gp_set *set,
                     metric_table[metrics[j]].name);
     fputc('\n', f);
     for (int w = 0; w < set->rd->weeks; w++) {
-        fprintf(f, "%d", w + 1);
+        fprintf(f, "%d", w);
         for (int i = 0; i < set->n; i++)
             for (int j = 0; j < nm; j++)
                 for (int st = 0; st < RD_WSTATS; st++) {
@@ -63,6 +63,36 @@ static const char *scenario_phrase(const struct gp_set *set)
                        : "each scenario";
 }
 
+/* "WHAT by each scenario against doing nothing", or for one scenario
+ * "TITLE: what against doing nothing" (what: WHAT in lower case). */
+static void gain_title(char *buf, size_t n, const struct gp_set *set,
+                       const char *what)
+{
+    if (set->n == 2)
+        snprintf(buf, n, "%s: %c%s against doing nothing",
+                 set->rd->scen[set->scen[1]].title,
+                 (char)(what[0] >= 'A' && what[0] <= 'Z' ? what[0] + 32
+                                                         : what[0]),
+                 what + 1);
+    else
+        snprintf(buf, n, "%s by each scenario against doing nothing", what);
+}
+
+/* A legend's text for scenario position i of set: its label. */
+static const char *legend(const struct gp_set *set, int i)
+{
+    return set->rd->scen[set->scen[i]].label;
+}
+
+/* What the tinted spans (and a decision's arrow) of gp_windows mean. */
+static const char *windows_phrase(const struct gp_set *set)
+{
+    return gp_windows_lead(set)
+               ? "tinted: when interventions act (arrow: from the "
+                 "decision to the first day)"
+               : "tinted: when interventions act";
+}
+
 /* Band opacity: lighter as more bands overlap. */
 static double band_alpha(int n)
 {
@@ -84,31 +114,112 @@ void chart_revenue(FILE *f, const struct gp_set *set,
                    const struct gp_frame *fr)
 {
     static const int metrics[] = {M_REVENUE};
-    char title[512], sub[512], reps[128];
+    char title[512], sub[512], reps[128], from[64] = "", at[32];
     double lo, hi;
     block_weekly(f, "revenue", set, metrics, 1);
     gp_house(f, fr, 0);
+    gp_week_range(set, M_REVENUE, RD_LOW, RD_HIGH, &lo, &hi);
+    /* Revenue moves by a few percent: from zero its lines would lie on
+     * one another. The axis is cut, and says so; revenue_difference
+     * shows the differences themselves, with their paired band. */
+    struct gp_axis y = gp_nice(lo, hi, 0);
+    if (y.lo > 0.0) {
+        plot_fmt_money(at, sizeof at, y.lo, y.step);
+        snprintf(from, sizeof from, "; the axis starts at %s, not zero", at);
+    }
     snprintf(title, sizeof title, "Weekly revenue: %s vs the baseline",
              scenario_phrase(set));
     reps_phrase(reps, sizeof reps, set->rd);
-    snprintf(sub, sizeof sub,
-             "%s; bands: 95%% confidence interval; tinted spans: "
-             "intervention windows",
-             reps);
+    snprintf(sub, sizeof sub, "%s; bands: 95%% confidence interval; %s%s",
+             reps, windows_phrase(set), from);
     gp_title(f, fr, title, sub);
     gp_week_axis(f, set->rd, fr);
     gp_windows(f, set);
-    gp_week_range(set, M_REVENUE, RD_LOW, RD_HIGH, &lo, &hi);
-    struct gp_axis y = gp_nice(lo, hi, 0);
     gp_ticks(f, "y", &y, GP_MONEY);
-    fputs("set ylabel 'Revenue per week'\nplot ", f);
+    /* A compact panel has no subtitle: its axis label says it. */
+    fprintf(f, "set ylabel 'Revenue per week%s'\nplot ",
+            fr->compact && y.lo > 0.0 ? " (axis not from $0)" : "");
     plot_bands(f, "revenue", set, 1, 0, "x1y1");
     for (int i = 0; i < set->n; i++) {
         fprintf(f, ", \\\n     $revenue using 1:%d with linespoints lt %d "
                    "pi %d title ",
                 col(i, 1, 0, RD_MEAN), gp_lt(set->scen[i]),
                 gp_pointinterval(set->rd));
-        gp_str(f, set->rd->scen[set->scen[i]].title);
+        gp_str(f, legend(set, i));
+    }
+    fputc('\n', f);
+}
+
+/* Each week's paired revenue difference of each scenario of set (from
+ * position 1) from the baseline: week, then delta, low, high per
+ * scenario (a zero-width band without an interval). r gets the range. */
+static void block_difference(FILE *f, const struct gp_set *set, double r[2])
+{
+    const struct rundata *rd = set->rd;
+    r[0] = r[1] = 0.0;
+    fputs("$difference << EOD\n# week", f);
+    for (int i = 1; i < set->n; i++)
+        fprintf(f, " %s(minus baseline,low,high)", rd->scen[set->scen[i]].id);
+    fputc('\n', f);
+    for (int w = 0; w < rd->weeks; w++) {
+        fprintf(f, "%d", w);
+        for (int i = 1; i < set->n; i++) {
+            double v[3];
+            for (int k = 0; k < 3; k++)
+                v[k] = rundata_week_diff(rd, set->scen[i], w, RD_DELTA + k);
+            if (isnan(v[1]) || isnan(v[2]))
+                v[1] = v[2] = v[0];
+            for (int k = 0; k < 3; k++) {
+                fputc(' ', f);
+                gp_num(f, v[k]);
+                if (!isnan(v[k]))
+                    r[0] = fmin(r[0], v[k]), r[1] = fmax(r[1], v[k]);
+            }
+        }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
+void chart_revenue_diff(FILE *f, const struct gp_set *set,
+                        const struct gp_frame *fr)
+{
+    char title[512], sub[512];
+    double r[2];
+    block_difference(f, set, r);
+    gp_house(f, fr, 0);
+    /* The key's entries as wide as their titles need (the baseline's
+     * is long), as impact's. */
+    fputs("set key width 0\n", f);
+    gain_title(title, sizeof title, set,
+               "Weekly revenue gained (+) or lost (-)");
+    if (set->rd->replications > 1)
+        snprintf(sub, sizeof sub, "Scenario minus baseline, paired over %d "
+                 "replications; above zero: more revenue; bands: 95%% "
+                 "interval; %s",
+                 set->rd->replications, windows_phrase(set));
+    else
+        snprintf(sub, sizeof sub, "Scenario minus baseline (one "
+                 "replication: no bands); above zero: more revenue; %s",
+                 windows_phrase(set));
+    gp_title(f, fr, title, sub);
+    gp_week_axis(f, set->rd, fr);
+    gp_windows(f, set);
+    struct gp_axis y = gp_nice(r[0], r[1], 1);
+    gp_ticks(f, "y", &y, GP_MONEY);
+    fputs("set ylabel 'Gained (+) or lost (-) per week'\nplot ", f);
+    for (int i = 1; i < set->n; i++)
+        fprintf(f, "%s$difference using 1:%d:%d with filledcurves lt %d "
+                   "fs transparent solid %.2f notitle",
+                i > 1 ? ", \\\n     " : "", 3 * i, 3 * i + 1,
+                gp_lt(set->scen[i]), band_alpha(set->n));
+    fprintf(f, "%s0 with lines lt 1 lw 2 title 'Doing nothing (the "
+               "baseline)'", set->n > 1 ? ", \\\n     " : "");
+    for (int i = 1; i < set->n; i++) {
+        fprintf(f, ", \\\n     $difference using 1:%d with linespoints "
+                   "lt %d pi %d title ",
+                3 * i - 1, gp_lt(set->scen[i]), gp_pointinterval(set->rd));
+        gp_str(f, legend(set, i));
     }
     fputc('\n', f);
 }
@@ -120,8 +231,9 @@ static double bar_x(int q, int i, int k, double *width)
     return q + (i - (k - 1) / 2.0) * *width;
 }
 
-/* Lost revenue blocks, one index per scenario:
- * quarter, bar x, lost, low, high, cumulative. */
+/* Revenue gained (scenario minus baseline: comparison.csv's lost revenue
+ * with its sign turned, so gains are drawn upward), one index per
+ * scenario: quarter, bar x, gained, low, high, gained so far. */
 static void block_lost(FILE *f, const struct gp_set *set, double *r)
 {
     const struct rundata *rd = set->rd;
@@ -131,14 +243,14 @@ static void block_lost(FILE *f, const struct gp_set *set, double *r)
     fputs("$lost << EOD\n", f);
     for (int i = 1; i < set->n; i++) {
         int s = set->scen[i];
-        fprintf(f, "%s# %s: quarter x lost low high cumulative\n",
+        fprintf(f, "%s# %s: quarter x gained low high gained_so_far\n",
                 i > 1 ? "\n\n" : "", rd->scen[s].id);
         for (int q = 1; q <= rd->quarters; q++) {
             double v[4] = {
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA),
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW),
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH),
-                rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q, RD_DELTA),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW),
+                -rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q, RD_DELTA),
             };
             fprintf(f, "%d %.4f", q, bar_x(q, i - 1, set->n - 1, &w));
             for (int j = 0; j < 4; j++) {
@@ -163,15 +275,10 @@ static void lost_axes(FILE *f, const struct gp_set *set, const double *r)
     gp_align_zero(&y, &y2);
     gp_ticks(f, "y", &y, GP_MONEY);
     gp_ticks(f, "y2", &y2, GP_MONEY);
-    fprintf(f, "set xrange [0.5:%d.5]\nset xtics (", set->rd->quarters);
-    for (int q = 1; q <= set->rd->quarters; q++)
-        fprintf(f, "%s'Q%d' %d", q > 1 ? ", " : "", q, q);
-    fputs(")\nset grid noxtics\nset xzeroaxis lt 1 lw 1 lc rgb '#666666'\n"
-          "set xlabel 'Quarter after the warm-up'\n",
-          f);
-    fprintf(f, "set ylabel 'Revenue lost in the quarter%s'\n"
-               "set y2label 'Revenue lost so far'\n",
-            r[0] < 0.0 || r[2] < 0.0 ? " (below 0: gained)" : "");
+    gp_quarter_ticks(f, set->rd, set->rd->quarters, 0);
+    fputs("set grid noxtics\nset xzeroaxis lt 1 lw 1 lc rgb '#666666'\n"
+          "set ylabel 'Gained (+) or lost (-) in the quarter'\n"
+          "set y2label 'Gained (+) or lost (-) so far (line)'\n", f);
 }
 
 /* True when some quarter of some scenario has a confidence interval (a
@@ -190,18 +297,18 @@ static void lost_title(FILE *f, const struct gp_set *set,
                        const struct gp_frame *fr, int ci)
 {
     char title[512], sub[512];
-    snprintf(title, sizeof title, "Revenue lost to %s, by quarter",
-             scenario_phrase(set));
+    gain_title(title, sizeof title, set, "Revenue gained (+) or lost (-)");
     if (ci)
         snprintf(sub, sizeof sub,
-                 "Baseline revenue minus scenario revenue (mean of %d paired "
-                 "replications); whiskers: 95%% confidence interval; below "
-                 "zero: revenue gained",
+                 "Scenario revenue minus baseline revenue in each quarter, "
+                 "paired over %d replications: above zero, the scenario "
+                 "earns more; whiskers: 95%% confidence interval",
                  set->rd->replications);
     else
         snprintf(sub, sizeof sub,
-                 "Baseline revenue minus scenario revenue (no confidence "
-                 "interval: one replication); below zero: revenue gained");
+                 "Scenario revenue minus baseline revenue in each quarter "
+                 "(one replication: no confidence interval): above zero, "
+                 "the scenario earns more");
     gp_title(f, fr, title, sub);
 }
 
@@ -221,7 +328,7 @@ void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
                    "lc rgb '%s' dt 1 fs solid 0.5 border lc rgb '%s' title ",
                 i > 1 ? ", \\\n     " : "", i - 1, gp_colour(s),
                 gp_colour(s));
-        gp_str(f, set->rd->scen[s].title);
+        gp_str(f, legend(set, i));
         if (ci)
             fprintf(f, ", \\\n     $lost index %d using 2:3:4:5 with "
                        "yerrorbars lt 1 lc rgb '#333333' lw 1.5 dt 1 pt 7 "
@@ -328,7 +435,7 @@ static void twin_panel(FILE *f, const struct gp_set *set, const int *pos,
                    "pi %d title ",
                 sp->block, col(pos[i], 2, 0, RD_MEAN), lt,
                 gp_pointinterval(set->rd));
-        gp_str(f, set->rd->scen[set->scen[pos[i]]].title);
+        gp_str(f, legend(set, pos[i]));
         fprintf(f, ", \\\n     $%s using 1:%d axes x1y2 with lines lt %d "
                    "dt 2 notitle",
                 sp->block, col(pos[i], 2, 1, RD_MEAN), lt);
@@ -357,8 +464,7 @@ static void twin_grid(FILE *f, const struct gp_set *set,
         struct gp_frame page = grid_page(n);
         if (i == 0)
             gp_title(f, &page, sp->title, sub);
-        snprintf(title, sizeof title, "%s%s",
-                 set->rd->scen[set->scen[i + 1]].title,
+        snprintf(title, sizeof title, "%s%s", legend(set, i + 1),
                  n <= 2 ? " vs the baseline" : "");
         gp_title(f, &cell, title, NULL);
         twin_panel(f, set, pos, 2, sp, &cell);
@@ -421,7 +527,7 @@ static const int activities[5] = {
 };
 
 /* One block per scenario: x, then the running sums of the stack. Each
- * week is a step from x = week + 0.5 to week + 1.5 (hours are weekly
+ * week is a step from x = week - 0.5 to week + 0.5 (hours are weekly
  * totals, not a continuous rate). Returns the tallest stack. */
 static double block_hours(FILE *f, const struct gp_set *set)
 {
@@ -438,7 +544,7 @@ static double block_hours(FILE *f, const struct gp_set *set)
                 sum[a] = acc += isnan(v) ? 0.0 : v;
             }
             for (int edge = 0; edge < 2; edge++) {
-                fprintf(f, "%.1f", w + 0.5 + edge);
+                fprintf(f, "%.1f", w - 0.5 + edge);
                 for (int a = 0; a < 5; a++) {
                     fputc(' ', f);
                     gp_num(f, sum[a]);
@@ -488,7 +594,7 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
     if (i == 0)
         hours_header(f, set->rd, set->n);
     fputs("set label 3 ", f);
-    gp_str(f, set->rd->scen[set->scen[i]].title);
+    gp_str(f, legend(set, i));
     fprintf(f, " at graph 0, graph 1.06 left font 'DejaVu Sans Bold,11' "
                "textcolor rgb '%s'\n",
             set->scen[i] ? gp_colour(set->scen[i]) : "#111111");

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decision.h"
 #include "plot_int.h"
 
 /* What impact draws: comparison metric m of rundata (metrics.h or enum
@@ -162,21 +161,27 @@ static void impact_title(FILE *f, const struct gp_set *set,
                          const struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
-    char title[256], sub[512], over[64] = "";
+    char title[256], sub[512], over[160] = "", from[80] = "", q1[64];
     if (is->level)
         snprintf(title, sizeof title, "%s: each option against doing "
                  "nothing, at each quarter's end",
                  metric_table[is->m].label);
     else
-        snprintf(title, sizeof title, "Cumulative revenue impact of each "
-                 "option against doing nothing");
-    if (rd->dec_q0 > 1)
-        snprintf(over, sizeof over, "; the ranking counts quarters %d-%d",
-                 rd->dec_q0, rd->dec_q1);
+        snprintf(title, sizeof title, "Revenue gained (+) or lost (-) so "
+                 "far by each option against doing nothing");
+    if (rd->dec_q0 > 1) {
+        char qs[128];
+        cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, qs, sizeof qs);
+        snprintf(over, sizeof over, "; the ranking counts %s", qs);
+    }
+    if (!is->level) {
+        cal_quarter(&rd->cal, 1, CAL_TEXT, q1, sizeof q1);
+        snprintf(from, sizeof from, ", summed from %s", q1);
+    }
     snprintf(sub, sizeof sub, "Paired difference from the baseline%s "
              "(mean of %d replications); %sabove zero: better than doing "
              "nothing%s",
-             is->level ? "" : ", summed from quarter 1", rd->replications,
+             from, rd->replications,
              rd->replications > 1 ? "bands: 95% confidence interval; " : "",
              over);
     gp_title(f, fr, title, sub);
@@ -198,12 +203,9 @@ void chart_impact(FILE *f, const struct gp_set *set,
     impact_title(f, set, &is, fr);
     struct gp_axis y = gp_nice(r[0], r[1], 1);
     gp_ticks(f, "y", &y, money ? GP_MONEY : GP_PLAIN);
-    fprintf(f, "set xrange [0:%d]\nset xtics (", rd->dec_q1);
-    fputs("'Start' 0", f);
-    for (int q = 1; q <= rd->dec_q1; q++)
-        fprintf(f, ", 'Q%d' %d", q, q);
-    fprintf(f, ")\nset xlabel 'End of quarter'\nset ylabel '%s'\n",
-            !is.level ? "Revenue gained so far (below 0: lost)"
+    gp_quarter_ticks(f, rd, rd->dec_q1, 1);
+    fprintf(f, "set ylabel '%s'\n",
+            !is.level ? "Gained (+) or lost (-) so far"
             : is.sign < 0 ? "Reduction against doing nothing"
                           : "Difference from doing nothing");
     impact_labels(f, set, &is, &y, money);
@@ -218,7 +220,7 @@ void chart_impact(FILE *f, const struct gp_set *set,
         fprintf(f, ", \\\n     $impact index %d using 1:2 with linespoints "
                    "lt %d lw 2.5 title ",
                 i - 1, gp_lt(set->scen[i]));
-        gp_str(f, rd->scen[set->scen[i]].title);
+        gp_str(f, rd->scen[set->scen[i]].label);
     }
     fputc('\n', f);
 }
@@ -241,7 +243,7 @@ int chart_ranking_height(int options)
 
 static const char *rank_title(const struct rundata *rd, int s)
 {
-    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].title;
+    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].label;
 }
 
 /* Row i (rank order) at y = n - i: the best on top. Columns: y, vs, low,
@@ -302,17 +304,20 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
     struct gp_frame fr = *page;
     fr.x1 = RANK_SPLIT;
     gp_house(f, &fr, 0);
-    char title[256], over[64], what[128];
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    char title[256], over[128], what[128];
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     metric_words(what, sizeof what, rd->dec_metric);
     snprintf(title, sizeof title, "Which option is best: %s over %s%s",
              what, over, rd->dec_lower ? " (lower is better)" : "");
-    char sub[400];
+    char sub[400], hidden[64] = "";
+    if (rd->nhidden > 0)
+        snprintf(hidden, sizeof hidden, " %d option%s not shown.",
+                 rd->nhidden, rd->nhidden == 1 ? "" : "s");
     snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
              "paired over the same %d replications%s. Right: how often "
-             "it came out best%s.", rd->replications,
+             "it came out best%s.%s", rd->replications,
              rd->replications > 1 ? ", with its 95% interval" : "",
-             rd->replications > 1 ? " (95% Wilson interval)" : "");
+             rd->replications > 1 ? " (95% Wilson interval)" : "", hidden);
     gp_title(f, page, title, sub);
     fprintf(f, "unset key\nset lmargin at screen %.4f\n", RANK_NAMES_PX * px);
     /* Room on the right of each interval for its value. */

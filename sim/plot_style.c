@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "plot_int.h"
 
 const struct gp_frame gp_full = {0.0, 0.0, 1.0, 1.0, 0, GP_WIDTH, GP_HEIGHT};
@@ -305,24 +306,76 @@ static int weeks_per_quarter(const struct rundata *rd)
     return 13;
 }
 
+/* Ticks at the first week of every `every`-th quarter: numbered weeks,
+ * or with a start date, the dates those weeks start. */
+static void week_ticks(FILE *f, const struct rundata *rd, int wpq,
+                       int every)
+{
+    if (!cal_dated(&rd->cal)) {
+        fprintf(f, "set xtics 0, %d\nset xlabel 'Week'\n", wpq * every);
+        if (rd->weeks <= 52 || every > 1)
+            fprintf(f, "set mxtics %d\n", every > 1 ? every : wpq);
+        return;
+    }
+    fputs("set xtics (", f);
+    for (int w = 0; w < rd->weeks; w += wpq * every) {
+        char day[32];
+        cal_week(&rd->cal, w, day, sizeof day);
+        fputs(w ? ", " : "", f);
+        gp_str(f, day);
+        fprintf(f, " %d", w);
+    }
+    fputs(")\nset xlabel 'Week starting'\n", f);
+}
+
 void gp_week_axis(FILE *f, const struct rundata *rd,
                   const struct gp_frame *fr)
 {
     int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
+    int dated = cal_dated(&rd->cal), named = !dated || rd->cal.calq1 >= 0;
     double px = fr ? (fr->x1 - fr->x0) * fr->width - 190.0 : 300.0;
-    /* Labels need about 40 pixels each; quarter names 45. */
-    int every = (int)ceil(nq * 40.0 / px);
+    /* Labels need about 40 pixels each (a date 85); quarter names 45
+     * (with a year 65). Quarters named by their first day have their
+     * names on the ticks already. */
+    int every = (int)ceil(nq * (dated ? 85.0 : 40.0) / px);
     every = every < 1 ? 1 : every;
-    fprintf(f, "set xrange [0.5:%d.5]\nset xtics 0, %d\n", h, wpq * every);
-    fputs("set xlabel 'Week (ticks at quarter ends)'\n", f);
-    if (h <= 52 || every > 1)
-        fprintf(f, "set mxtics %d\n", every > 1 ? every : wpq);
-    for (int q = 0; fr && px / nq >= 45.0 && q < nq; q++) {
-        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 + 0.5;
-        fprintf(f, "set label %d 'Q%d' at %.1f, graph 0.97 center "
+    /* x = week: week w is drawn from w - 0.5 to w + 0.5. */
+    fprintf(f, "set xrange [-0.5:%d.5]\n", h - 1);
+    week_ticks(f, rd, wpq, every);
+    for (int q = 0; fr && named && px / nq >= (dated ? 65.0 : 45.0) &&
+                    q < nq; q++) {
+        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 - 0.5;
+        char name[48];
+        cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
+        fprintf(f, "set label %d '%s' at %.1f, graph 0.97 center "
                    "font ',9' textcolor rgb '#aaaaaa'\n",
-                20 + q, q + 1, mid);
+                20 + q, name, mid);
     }
+}
+
+void gp_quarter_ticks(FILE *f, const struct rundata *rd, int nq, int ends)
+{
+    int by_day = cal_dated(&rd->cal) && rd->cal.calq1 < 0;
+    if (ends)
+        fprintf(f, "set xrange [0:%d]\nset xtics ('Start' 0", nq);
+    else
+        fprintf(f, "set xrange [0.5:%d.5]\nset xtics (", nq);
+    for (int q = 1; q <= nq; q++) {
+        char name[48];
+        cal_quarter(&rd->cal, q, CAL_SHORT, name, sizeof name);
+        fputs(q > 1 || ends ? ", " : "", f);
+        gp_str(f, name);
+        fprintf(f, " %d", q);
+    }
+    fprintf(f, ")\nset xlabel '%s'\n",
+            ends ? by_day ? "End of the quarter starting" : "End of quarter"
+                 : by_day ? "Quarter starting" : "Quarter");
+}
+
+/* The first week scenario sc acts: its acts_week, else its start. */
+static int acts_from(const struct rd_scenario *sc)
+{
+    return sc->acts_week >= sc->start_week ? sc->acts_week : sc->start_week;
 }
 
 /* Scenarios of set, from position i on, whose window equals scenario
@@ -335,7 +388,7 @@ static int same_window(const struct gp_set *set, int i, int *first)
     for (int j = 1; j < set->n; j++) {
         const struct rd_scenario *b = &set->rd->scen[set->scen[j]];
         if (set->scen[j] == 0 || b->start_week != a->start_week ||
-            b->end_week != a->end_week)
+            b->end_week != a->end_week || acts_from(b) != acts_from(a))
             continue;
         n++;
         if (j < i)
@@ -344,7 +397,13 @@ static int same_window(const struct gp_set *set, int i, int *first)
     return n;
 }
 
-/* The label of window group k at x0: the scenario's title, or how many
+/* Height (graph units) of window group k's label. */
+static double window_row(int k)
+{
+    return 0.9 - 0.07 * k;
+}
+
+/* The label of window group k at x0: the scenario's label, or how many
  * scenarios share the window; right-aligned near the right edge. */
 static void window_label(FILE *f, const struct gp_set *set, int i, int n,
                          int k, double x0, const char *c)
@@ -352,7 +411,7 @@ static void window_label(FILE *f, const struct gp_set *set, int i, int n,
     const struct rd_scenario *sc = &set->rd->scen[set->scen[i]];
     char text[300];
     if (n == 1)
-        snprintf(text, sizeof text, "%s", sc->title);
+        snprintf(text, sizeof text, "%s", sc->label);
     else
         snprintf(text, sizeof text, "%d scenarios: %s", n,
                  sc->end_week < 0 ? "from here on" : "this window");
@@ -361,8 +420,35 @@ static void window_label(FILE *f, const struct gp_set *set, int i, int n,
     gp_str(f, text);
     fprintf(f, " at %.1f, graph %.3f %s offset %s, 0 font ',9' "
                "textcolor rgb '%s' front\n",
-            x0, 0.9 - 0.07 * k, right ? "right" : "left",
+            x0, window_row(k), right ? "right" : "left",
             right ? "-0.8" : "0.8", c);
+}
+
+/* A decision taken before its intervention acts (a hire: its lead
+ * time): a short mark at the decision's week and an arrow from it to
+ * the first day, on the row of the window's label (arrows 130 + k and
+ * 160 + k). */
+static void decision_mark(FILE *f, int k, double x_dec, double x_act,
+                          const char *c)
+{
+    double y = window_row(k);
+    fprintf(f, "set arrow %d from %.1f, graph %.3f to %.1f, graph %.3f "
+               "nohead front lc rgb '%s' lw 1.5 dt 1\n",
+            130 + k, x_dec, y - 0.025, x_dec, y + 0.025, c);
+    fprintf(f, "set arrow %d from %.1f, graph %.3f to %.1f, graph %.3f "
+               "head size screen 0.008,25 front lc rgb '%s' lw 1 dt 1\n",
+            160 + k, x_dec, y, x_act, y, c);
+}
+
+int gp_windows_lead(const struct gp_set *set)
+{
+    for (int i = 1; i < set->n; i++) {
+        const struct rd_scenario *sc = &set->rd->scen[set->scen[i]];
+        if (set->scen[i] != 0 && sc->start_week >= 0 &&
+            acts_from(sc) > sc->start_week)
+            return 1;
+    }
+    return 0;
 }
 
 void gp_windows(FILE *f, const struct gp_set *set)
@@ -374,18 +460,24 @@ void gp_windows(FILE *f, const struct gp_set *set)
         int n = same_window(set, i, &first);
         if (set->scen[i] == 0 || sc->start_week < 0 || !first)
             continue;
-        double x0 = sc->start_week + 0.5;
-        double x1 = (sc->end_week < 0 ? rd->weeks : sc->end_week + 1) + 0.5;
+        /* x = week; the window acts from the left edge of its first week
+         * to the right edge of its last (or of the horizon). */
+        double x_dec = sc->start_week - 0.5;
+        double x0 = acts_from(sc) - 0.5, h = rd->weeks - 0.5;
+        double x1 = sc->end_week < 0 ? h : sc->end_week + 0.5;
         const char *c = n == 1 ? gp_colour(set->scen[i]) : "#666666";
-        if (sc->end_week >= 0)
+        if (x0 > x_dec)
+            decision_mark(f, k, x_dec, fmin(x0, h), c);
+        if (sc->end_week >= 0 && x0 < h)
             fprintf(f, "set object %d rect from %.1f, graph 0 to %.1f, "
                        "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
                        "noborder\n",
                     100 + k, x0, x1, c);
-        fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 nohead "
-                   "back lc rgb '%s' lw 1.5 dt 3\n",
-                100 + k, x0, x0, c);
-        window_label(f, set, i, n, k, x0, c);
+        if (x0 < h)
+            fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 "
+                       "nohead back lc rgb '%s' lw 1.5 dt 3\n",
+                    100 + k, x0, x0, c);
+        window_label(f, set, i, n, k, x0 < h ? x0 : x_dec, c);
         k++;
     }
 }

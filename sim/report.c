@@ -30,9 +30,13 @@
 /* What each chart of plot_chart_names shows, for its caption. */
 static const char *const captions[PLOT_NCHARTS] = {
     "Weekly revenue of the baseline and each scenario: the mean with its "
-    "95% confidence band; tinted spans mark intervention windows.",
-    "Revenue lost to each scenario by quarter (baseline minus scenario, "
-    "paired), with 95% confidence whiskers and the running total.",
+    "95% confidence band; tinted spans mark the weeks interventions act.",
+    "Each scenario's weekly revenue minus the baseline's, on the same "
+    "random numbers, with the 95% confidence band of the difference: "
+    "above zero, the scenario earns more.",
+    "Revenue gained (+) or lost (-) by each scenario against doing "
+    "nothing, by quarter (scenario minus baseline, paired), with 95% "
+    "confidence whiskers and the running total.",
     "Ops backlog in hours (solid) and the onboarding delay a new client "
     "can expect, in days (dashed).",
     "Open opportunities (solid) and the annual value of the pipeline "
@@ -49,8 +53,8 @@ static const char *const captions[PLOT_NCHARTS] = {
 
 /* The decision's charts, shown at the top with the ranking rather than
  * with the others. */
-enum { CHART_IMPACT = 5, CHART_RANKING = 6 };
-_Static_assert(PLOT_NCHARTS == 7, "captions and the decision's charts");
+enum { CHART_DIFF = 1, CHART_LOST = 2, CHART_IMPACT = 6, CHART_RANKING = 7 };
+_Static_assert(PLOT_NCHARTS == 8, "captions and the decision's charts");
 
 static const char page_style[] =
     "body{margin:0;background:#f4f4f2;color:#222;"
@@ -343,13 +347,16 @@ static time_t mtime_of(const char *dir, const char *name)
 }
 
 /* Whether the run draws chart i (plot.c's rules): lost_revenue when it
- * compares scenarios, impact and ranking when it also ranked them. */
+ * compares scenarios, revenue_difference when it also has their weekly
+ * differences, impact and ranking when it also ranked them. */
 static int chart_drawn(int i, const struct rundata *rd)
 {
     int compare = rd->nscen > 1 && rd->quarters > 0;
     if (i == CHART_IMPACT || i == CHART_RANKING)
         return compare && rd->ndec > 1;
-    return i != 1 || compare;
+    if (i == CHART_DIFF)
+        return rd->nscen > 1 && rd->wdiff;
+    return i != CHART_LOST || compare;
 }
 
 /* True when dir holds every chart as an SVG at least as new as the CSVs
@@ -358,7 +365,8 @@ static int svgs_fresh(const char *dir, const char *run_dir,
                       const struct rundata *rd)
 {
     static const char *const csvs[] = {"weekly.csv", "comparison.csv",
-                                       "ranking.csv", "pairs.csv"};
+                                       "ranking.csv", "pairs.csv",
+                                       "weekly_comparison.csv"};
     time_t t0 = (time_t)-1;
     for (size_t k = 0; k < sizeof csvs / sizeof csvs[0]; k++) {
         time_t t1 = mtime_of(run_dir, csvs[k]);

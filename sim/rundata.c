@@ -2,9 +2,10 @@
  * rundata: a run folder's CSVs loaded into dense arrays (see
  * include/rundata.h).
  *
- * Invariant: weekly holds nscen * M_COUNT * weeks * RD_WSTATS doubles and
+ * Invariant: weekly holds nscen * M_COUNT * weeks * RD_WSTATS doubles,
  * comp holds nscen * RD_COMP_COUNT * (quarters + 1) * RD_CSTATS doubles
- * (quarter slot 0 is the total); every slot the CSVs did not fill is NaN.
+ * (quarter slot 0 is the total) and wdiff, when there, nscen * weeks *
+ * RD_CSTATS; every slot the CSVs did not fill is NaN.
  * The arrays are sized by a first pass over the rows (largest week,
  * largest quarter) and filled by a second.
  */
@@ -466,6 +467,65 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
     return rc;
 }
 
+/* ---- weekly_comparison.csv -------------------------------------------- */
+
+static const char *const wdiff_cols[] = {
+    "scenario",      "week",       "metric",       "baseline_mean",
+    "scenario_mean", "delta_mean", "delta_ci_low", "delta_ci_high",
+    NULL};
+
+static int wdiff_fill(struct rundata *rd, struct rd_file *f, struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        int s = rundata_find(rd, field(f, r, 0)), w;
+        if (s < 1)
+            return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                          "unknown scenario '%s'", field(f, r, 0));
+        if (strcmp(field(f, r, 2), "revenue"))
+            continue; /* a metric charts do not use */
+        if (get_int(f, r, 1, 0, rd->weeks - 1, &w, e) != 0)
+            return -1;
+        double *v = &rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
+                               RD_CSTATS];
+        for (int i = 0; i < RD_CSTATS; i++)
+            if (get_num(f, r, 3 + i, &v[i], e) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* weekly_comparison.csv when there (a run from before it has none). */
+static int load_wdiff(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    char *path = rundata_path(dir, "weekly_comparison.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (access(path, F_OK) != 0) {
+        free(path);
+        return 0;
+    }
+    int rc = file_open(&f, path, wdiff_cols, e);
+    if (rc == 0) {
+        rd->wdiff = nan_array((size_t)rd->nscen * (size_t)rd->weeks *
+                              RD_CSTATS);
+        rc = rd->wdiff ? wdiff_fill(rd, &f, e)
+                       : err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+double rundata_week_diff(const struct rundata *rd, int s, int w, int st)
+{
+    if (!rd->wdiff || s < 1 || s >= rd->nscen || w < 0 || w >= rd->weeks ||
+        st < 0 || st >= RD_CSTATS)
+        return NAN;
+    return rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
+                         RD_CSTATS + (size_t)st];
+}
+
 /* ---- the decision: ranking.csv and pairs.csv -------------------------- */
 
 static const char *const rank_cols[] = {
@@ -595,6 +655,8 @@ int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
     if (rc == 0)
         rc = load_comparison(rd, run_dir, e);
     if (rc == 0)
+        rc = load_wdiff(rd, run_dir, e);
+    if (rc == 0)
         rc = load_ranking(rd, run_dir, e);
     if (rc == 0 && rd->ndec > 0)
         rc = load_pairs(rd, run_dir, e);
@@ -637,6 +699,7 @@ void rundata_destroy(struct rundata *rd)
     free(rd->scen);
     free(rd->weekly);
     free(rd->comp);
+    free(rd->wdiff);
     free(rd->dec);
     free(rd->dec_metric);
     memset(rd, 0, sizeof *rd);
@@ -722,21 +785,28 @@ static int drop_scenarios(struct rundata *rd, const int *keep,
     size_t wblock = (size_t)M_COUNT * (size_t)rd->weeks * RD_WSTATS;
     size_t cblock = (size_t)RD_COMP_COUNT * (size_t)(rd->quarters + 1) *
                     RD_CSTATS;
+    size_t dblock = (size_t)rd->weeks * RD_CSTATS;
     double *w = keep_blocks(rd->weekly, rd->nscen, wblock, keep, kept);
     double *c = keep_blocks(rd->comp, rd->nscen, cblock, keep, kept);
+    double *d = rd->wdiff ? keep_blocks(rd->wdiff, rd->nscen, dblock, keep,
+                                        kept)
+                          : NULL;
     char **hidden = realloc(rd->hidden, (size_t)(rd->nhidden + rd->nscen) *
                                             sizeof *hidden);
     if (hidden)
         rd->hidden = hidden;
-    if (!w || !c || !hidden) {
+    if (!w || !c || (rd->wdiff && !d) || !hidden) {
         free(w);
         free(c);
+        free(d);
         return err_set(e, ERR_RUNTIME, "out of memory");
     }
     free(rd->weekly);
     free(rd->comp);
+    free(rd->wdiff);
     rd->weekly = w;
     rd->comp = c;
+    rd->wdiff = d;
     int n = 0;
     for (int i = 0; i < rd->ndec; i++)
         if (keep[rd->dec[i].s]) {

@@ -34,9 +34,9 @@
 
 /* The charts the fixture gives (baseline + 2 scenarios, ranked). */
 static const char *const fixture_charts[] = {
-    "revenue",   "lost_revenue", "backlog",
-    "pipeline",  "rep_hours",    "impact",
-    "ranking",   "dashboard_pull_two_weeks",
+    "revenue",   "revenue_difference", "lost_revenue",
+    "backlog",   "pipeline",           "rep_hours",
+    "impact",    "ranking",            "dashboard_pull_two_weeks",
     "dashboard_hire_ops",
 };
 #define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
@@ -182,6 +182,19 @@ static void test_rundata_fixture(void **state)
     assert_int_equal(rd.scen[1].start_week, 4);
     assert_int_equal(rd.scen[1].end_week, 5);
     assert_int_equal(rd.scen[2].end_week, -1);
+    /* scenarios.csv's later columns: a label, the hire's first day. */
+    assert_string_equal(rd.scen[1].label, "Pull two weeks");
+    assert_string_equal(rd.scen[2].label, rd.scen[2].title);
+    assert_int_equal(rd.scen[1].acts_week, 4);
+    assert_int_equal(rd.scen[2].acts_week, 8);
+    assert_int_equal(rd.scen[2].chart, 1);
+    assert_false(cal_dated(&rd.cal));
+    /* weekly_comparison.csv: each week's paired revenue difference. */
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DELTA), -10.1208,
+                       1e-9);
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DLOW), -75.0552,
+                       1e-9);
+    assert_true(isnan(rundata_week_diff(&rd, 0, 1, RD_DELTA)));
     assert_int_equal(rd.weeks, 26);
     assert_int_equal(rd.quarters, 2);
     assert_int_equal(rd.replications, 40);
@@ -595,12 +608,11 @@ static void test_saved_scripts_locale(void **state)
             fail_msg("%s.gp in the C locale: %s", fixture_charts[i], err);
         free(err);
     }
-    /* The fixture with a UTF-8 title for pull_two_weeks. */
+    /* The fixture with a UTF-8 label (the legends') for pull_two_weeks. */
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "cp -R %s '%s/run' && sed -i 's/^pull_two_weeks,Pull sales "
-             "into ops/pull_two_weeks,P\xc3\xbcll s\xc3\xa4les "
-             "\xe2\x80\x94 into ops/' '%s/run/scenarios.csv'",
+             "cp -R %s '%s/run' && sed -i 's/,Pull two weeks,/,P\xc3\xbcll "
+             "s\xc3\xa4les \xe2\x80\x94 into ops,/' '%s/run/scenarios.csv'",
              FIXTURE, d, d);
     assert_int_equal(system(cmd), 0);
     char *run = rundata_path(d, "run"), *plots = rundata_path(d, "p");
