@@ -26,6 +26,11 @@
 int output_window(const struct scenario *sc, int horizon_weeks, int *start,
                   int *end);
 
+/* How the run of p names its weeks and quarters: by number, or from
+ * [simulation] start_date by dates and calendar quarters (calendar.h). */
+struct cal;
+void output_calendar(const struct params *p, struct cal *c);
+
 /* Writes the summary table of every scenario, with its headline, to out. */
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);

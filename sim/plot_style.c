@@ -334,10 +334,10 @@ void gp_week_axis(FILE *f, const struct rundata *rd,
     int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
     int dated = cal_dated(&rd->cal), named = !dated || rd->cal.calq1 >= 0;
     double px = fr ? (fr->x1 - fr->x0) * fr->width - 190.0 : 300.0;
-    /* Labels need about 40 pixels each (a date 85); quarter names 45
+    /* Labels need about 40 pixels each (a date 110); quarter names 45
      * (with a year 65). Quarters named by their first day have their
      * names on the ticks already. */
-    int every = (int)ceil(nq * (dated ? 85.0 : 40.0) / px);
+    int every = (int)ceil(nq * (dated ? 110.0 : 40.0) / px);
     every = every < 1 ? 1 : every;
     /* x = week: week w is drawn from w - 0.5 to w + 0.5. */
     fprintf(f, "set xrange [-0.5:%d.5]\n", h - 1);

@@ -23,7 +23,6 @@
 
 #include "afile.h"
 #include "csvread.h"
-#include "decision.h"
 #include "plot.h"
 #include "rundata.h"
 
@@ -229,10 +228,12 @@ static void table_row(FILE *f, const struct rundata *rd, int s, int q)
 {
     double lo = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW);
     double hi = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH);
+    char name[48];
+    cal_quarter(&rd->cal, q > 0 ? q : 1, CAL_SHORT, name, sizeof name);
     if (q == 0)
         fputs("<tr class=\"total\"><td>Total</td>", f);
     else
-        fprintf(f, "<tr><td>Q%d</td>", q);
+        fprintf(f, "<tr><td>%s</td>", name);
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_BASE));
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_SCEN));
     money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA));
@@ -514,8 +515,8 @@ static int write_decision(FILE *f, const struct rundata *rd,
           f);
     lines_from_summary(f, run_dir, rd, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
-    char over[64];
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    char over[128];
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     fprintf(f, "<table>\n<tr><th>Rank</th><th>Option</th><th>");
     html(f, rd->dec_metric);
     fprintf(f, " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
