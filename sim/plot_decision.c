@@ -304,7 +304,7 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
     struct gp_frame fr = *page;
     fr.x1 = RANK_SPLIT;
     gp_house(f, &fr, 0);
-    char title[256], over[128], what[128];
+    char title[320], over[128], what[128];
     cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     metric_words(what, sizeof what, rd->dec_metric);
     snprintf(title, sizeof title, "Which option is best: %s over %s%s",
