@@ -204,7 +204,8 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
 # replications (results/ and plots/ as usual), the charts the guide shows
 # copied to docs/img/ (GUIDE_IMG: FILE:CHART), the growth chart drawn from
 # quarterly.csv, and each file's headline sentences printed at the end.
-DOCS_IMG_CHARTS := revenue lost_revenue pipeline impact ranking
+DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
+    ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
     stop_start_focus growth

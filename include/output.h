@@ -2,7 +2,8 @@
  * output: the files of a finished run, and its summary table.
  *
  * weekly.csv, quarterly.csv, comparison.csv, scenarios.csv, summary.txt,
- * run.ini, pairs.csv, ranking.csv and replications.csv (see INTERFACE.md
+ * run.ini, pairs.csv, ranking.csv, replications.csv and
+ * weekly_comparison.csv (see INTERFACE.md
  * and docs/outputs.md) are all written to temporaries first (the last
  * while the run commits) and renamed into place together, with SIGINT and
  * SIGTERM held back during the renames: a run replaces the previous
@@ -25,6 +26,11 @@
 int output_window(const struct scenario *sc, int horizon_weeks, int *start,
                   int *end);
 
+/* How the run of p names its weeks and quarters: by number, or from
+ * [simulation] start_date by dates and calendar quarters (calendar.h). */
+struct cal;
+void output_calendar(const struct params *p, struct cal *c);
+
 /* Writes the summary table of every scenario, with its headline, to out. */
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
@@ -44,7 +50,7 @@ void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
                       double hw);
 
 /* The names of the files a run writes into its folder. */
-#define OUTPUT_NFILES 9
+#define OUTPUT_NFILES 10
 extern const char *const output_files[OUTPUT_NFILES];
 
 /* replications.csv, streamed while the run commits (one row per

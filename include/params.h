@@ -40,6 +40,9 @@ struct sim_params {
     enum rng_kind rng;       /* xoshiro256pp */
     double max_events;       /* per replication; a runaway model stops */
     double max_memory_mb;    /* one replication's state, MB; likewise */
+    int start_date;          /* first day of week 0, days since
+                              * 1970-01-01; CAL_NO_DATE (calendar.h):
+                              * none, weeks and quarters by number */
 };
 
 /* What every role shares: [sales], [operations] and [support]. */
@@ -296,6 +299,9 @@ struct intervention {
 struct scenario {
     char *id;
     char *title;       /* defaults to the id */
+    char *label;       /* short name for chart legends; "": the title */
+    int chart;         /* 1: drawn; 0 (chart = no): simulated and written
+                        * to the CSVs, left out of charts and the report */
     size_t n_iv;
     struct intervention *iv;
 };
@@ -319,6 +325,12 @@ struct params {
 
 /* Frees what config_resolve() allocated; safe on a zeroed struct. */
 void params_destroy(struct params *p);
+
+/* Weeks from a decision to hire into role to the new person's first
+ * day: lead_weeks (-1: the role's own), rounded up to whole weeks, and
+ * at least 1 (Assumption: nobody starts the week they are hired). The
+ * model and the charts' intervention windows both count by it. */
+int params_hire_delay(const struct params *p, enum role role, double lead);
 
 /* Names as written in INI files. */
 const char *role_name(enum role r);

@@ -15,6 +15,9 @@
  *
  * Charts of a run (EXT is png, svg or pdf):
  *   revenue.EXT       revenue by week, each scenario with its 95 % band
+ *   revenue_difference.EXT  each scenario's weekly revenue minus the
+ *                     baseline's, with its paired 95 % band (runs with
+ *                     weekly_comparison.csv)
  *   lost_revenue.EXT  revenue lost by quarter, CI whiskers, cumulative (y2)
  *   backlog.EXT       ops backlog hours and expected onboarding delay (y2)
  *   pipeline.EXT      open opportunities and pipeline value (y2)
@@ -79,7 +82,7 @@ enum plot_format {
  * signal handler): set, they stop with the error "interrupted". */
 void plot_set_stop(volatile sig_atomic_t *stop);
 
-#define PLOT_NCHARTS 7
+#define PLOT_NCHARTS 8
 extern const char *const plot_chart_names[PLOT_NCHARTS];
 
 /* Draws every chart of the run in run_dir (weekly.csv, comparison.csv,
@@ -92,6 +95,14 @@ extern const char *const plot_chart_names[PLOT_NCHARTS];
  * failing chart; the images written before it stay. */
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
                  struct err *e);
+
+/* plot_run_dir() of the scenarios sel shows (rundata.h's rundata_select;
+ * NULL: those without chart = no). An ID sel names that the run does not
+ * have is ERR_CONFIG, and nothing is drawn. */
+struct rd_select;
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned formats, const struct rd_select *sel,
+                     struct err *e);
 
 /* Draws the charts of a sweep folder (sweep.csv, sweep.ini): the sweep
  * module's sweep_plot_dir() (sweep.h), with the same return contract. */

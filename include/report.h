@@ -25,4 +25,10 @@
  * Returns 0, or -1 with e set. */
 int report_write(const char *run_dir, const char *plots_dir, struct err *e);
 
+/* report_write() of the scenarios sel shows (rundata.h; NULL: those
+ * without chart = no): the others are in no table, chart or headline. */
+struct rd_select;
+int report_write_sel(const char *run_dir, const char *plots_dir,
+                     const struct rd_select *sel, struct err *e);
+
 #endif

@@ -70,8 +70,9 @@ static const struct {
     {"run", "salescap run FILE.ini [options]",
      "Simulates the baseline and every [scenario.ID] of FILE on common random\n"
      "numbers and writes weekly.csv, quarterly.csv, comparison.csv,\n"
-     "scenarios.csv, summary.txt and run.ini to the output folder, and the\n"
-     "charts to the plots folder.\n\n"
+     "weekly_comparison.csv, scenarios.csv, summary.txt, run.ini and the\n"
+     "decision's CSVs to the output folder, and the charts to the plots\n"
+     "folder.\n\n"
      "      --precision P      add replications in batches until the 95 %\n"
      "                         half-width of every scenario's total lost\n"
      "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
@@ -113,13 +114,16 @@ static const struct {
      "and exits 130 or 143: run it again with --resume.\n",
      1},
     {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--size SIZE]"
-             "\n       [--report]",
+             "\n       [--report] [--only ID,...] [--exclude ID,...]",
      "Redraws every chart of a finished run or sweep from the CSVs in DIR.\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
      "      --size SIZE        screen (default), slide or doc (see 'salescap\n"
      "                         help run')\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"
+     "      --only ID,...      draw only these scenarios and the baseline\n"
+     "                         (even one whose file says chart = no)\n"
+     "      --exclude ID,...   leave these scenarios out\n"
      "  -q, --quiet            print only errors and warnings\n",
      0},
     {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
@@ -140,7 +144,8 @@ static const struct {
      "                         the horizon); deals closed before W0 are left\n"
      "                         out, deals open at W1 are open\n"
      "      --date YYYY-MM-DD  the calendar date of reported week 0\n"
-     "                         (default 2024-01-01)\n",
+     "                         (default: [simulation] start_date, else\n"
+     "                         2024-01-01)\n",
      0},
     {"import", "salescap import EXPORT.csv -o FILE.ini [--columns "
                "ROLE=COL,...]\n"

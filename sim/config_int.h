@@ -28,6 +28,8 @@ enum cfgk_type {
     CFGK_FEE,    /* struct fee: money (min..max) or a percent: 20% */
     CFGK_TARGET, /* struct target: "0.22", "0.22 +- 0.02", "48000 +- 10%",
                   * "none" */
+    CFGK_DATE,   /* int, days since 1970-01-01 (calendar.h): "2027-07-01",
+                  * or "none" (CAL_NO_DATE) */
 };
 
 #define CFGK_MIN_OPEN 1u  /* min is exclusive */

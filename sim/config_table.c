@@ -76,6 +76,10 @@ static const struct cfgk simulation_keys[] = {
           max_memory_mb,
           "memory of one replication's state (MB) before a runaway model "
           "is stopped"),
+    {"start_date", CFGK_DATE, "none", NOMIN, NOMAX, 0,
+     offsetof(struct sim_params, start_date), NULL,
+     "first day of week 0 (YYYY-MM-DD): charts, tables and headlines name "
+     "dates and calendar quarters; none: week 14, quarter 3"},
 };
 
 /* The keys every role shares, at offset `role` of struct st. */
@@ -285,10 +289,18 @@ static const struct cfgk targets_keys[] = {
 };
 _Static_assert(N_KEYS(targets_keys) == KPI_COUNT, "a target per KPI");
 
+static const char *const yes_no_names[] = {"no", "yes", NULL};
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
      "the scenario's name in charts and tables (default: its ID)"},
+    {"label", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct scenario, label), NULL,
+     "a short name for chart legends and panels (default: the title)"},
+    K_ENUM("chart", "yes", yes_no_names, struct scenario, chart,
+           "no: simulated and written to every CSV, but left out of the "
+           "charts and report.html (a helper scenario)"),
 };
 
 const struct cfgk_table cfgk_simulation = TABLE("simulation", simulation_keys);

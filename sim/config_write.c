@@ -233,6 +233,9 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
         return;
+    case CFGK_DATE:
+        snprintf(buf, size, "YYYY-MM-DD, or none");
+        return;
     case CFGK_TARGET:
         snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,
                  TARGET_DEFAULT_TOL_PCT);
@@ -250,6 +253,13 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
                  r[0] ? r : "any");
 }
 
+/* What an empty text default stands for: a scenario's title is its ID,
+ * its label its title. */
+static const char *empty_default(const struct cfgk *k)
+{
+    return strcmp(k->key, "label") ? "(the ID)" : "(the title)";
+}
+
 static void ref_table(FILE *out, const char *section,
                       const struct cfgk_table *t, const char *prefix)
 {
@@ -258,7 +268,8 @@ static void ref_table(FILE *out, const char *section,
         const struct cfgk *k = &t->keys[i];
         describe_range(k, range, sizeof range);
         fprintf(out, "| [%s] | %s%s | %s | %s | %s |\n", section, prefix,
-                k->key, k->def[0] ? k->def : "(the ID)", range, k->doc);
+                k->key, k->def[0] ? k->def : empty_default(k), range,
+                k->doc);
     }
 }
 

@@ -43,30 +43,12 @@ static double role_ramp(const struct model *m, enum role role, double ramp)
     return P(m)->support.role.ramp_weeks;
 }
 
-static double role_lead(const struct model *m, enum role role, double lead)
-{
-    if (lead >= 0.0)
-        return lead;
-    switch (role) {
-    case ROLE_SALES:
-        return P(m)->sales.role.lead_weeks;
-    case ROLE_OPS:
-        return P(m)->ops.role.lead_weeks;
-    case ROLE_SUPPORT:
-    case ROLE_COUNT:
-        break;
-    }
-    return P(m)->support.role.lead_weeks;
-}
-
 /* Decides to hire `count` people now; they start after the lead time,
- * rounded up to a whole week. */
+ * rounded up to a whole week, at least a week later (params.h). */
 static int hire(struct model *m, enum role role, int count, double lead,
                 double ramp, double absorb)
 {
-    int start = m->week + (int)ceil(role_lead(m, role, lead));
-    if (start == m->week)
-        start++; /* Assumption: nobody starts the week they are hired */
+    int start = m->week + params_hire_delay(P(m), role, lead);
     for (int i = 0; i < count; i++) {
         struct pending_hire h = {.week = start, .role = role, .seat = NONE,
                                  .ramp_weeks = role_ramp(m, role, ramp),

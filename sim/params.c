@@ -11,6 +11,7 @@
  * and the cross-key rules below, so the model never validates input.
  */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +178,8 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
             s->name);
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
-    sc->title = strdup(id);
-    return sc->id && sc->title ? 0 : oom(r->e);
+    cfgk_defaults(&cfgk_scenario, sc); /* the title "" is the ID's, later */
+    return sc->id && sc->title && sc->label ? 0 : oom(r->e);
 }
 
 /* The built-in pipeline, into p->stages (which has room for it). */
@@ -421,6 +422,7 @@ static void scenario_free(struct scenario *sc)
     free(sc->iv);
     free(sc->id);
     free(sc->title);
+    free(sc->label);
 }
 
 void params_destroy(struct params *p)
@@ -458,6 +460,18 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
     if (rc)
         params_destroy(p);
     return rc;
+}
+
+/* ------------------------------------------------------------ hiring */
+
+int params_hire_delay(const struct params *p, enum role role, double lead)
+{
+    if (lead < 0.0)
+        lead = role == ROLE_SALES ? p->sales.role.lead_weeks
+               : role == ROLE_OPS ? p->ops.role.lead_weeks
+                                  : p->support.role.lead_weeks;
+    int weeks = (int)ceil(lead);
+    return weeks < 1 ? 1 : weeks;
 }
 
 /* ------------------------------------------------------------ names */

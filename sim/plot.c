@@ -25,12 +25,13 @@
 #include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
-    "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
-    "impact",  "ranking",
+    "revenue",   "revenue_difference", "lost_revenue", "backlog",
+    "pipeline",  "rep_hours",          "impact",       "ranking",
 };
 
 enum chart_kind {
     CHART_REVENUE = 0,
+    CHART_REVENUE_DIFF,
     CHART_LOST,
     CHART_BACKLOG,
     CHART_PIPELINE,
@@ -118,6 +119,9 @@ static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
     switch (k) {
     case CHART_REVENUE:
         chart_revenue(f, &set, &full);
+        break;
+    case CHART_REVENUE_DIFF:
+        chart_revenue_diff(f, &set, &full);
         break;
     case CHART_LOST:
         chart_lost(f, &set, &full);
@@ -360,8 +364,10 @@ static int draw_all(struct plot_job *job, struct err *e)
     int compare = rd->nscen > 1 && rd->quarters > 0;
     int decide = compare && rd->ndec > 1;
     int rc = check_ids(rd, e);
+    int diff = rd->nscen > 1 && rd->wdiff;
     for (int k = CHART_REVENUE; rc == 0 && k <= CHART_RANKING; k++)
         if ((k != CHART_LOST || compare) &&
+            (k != CHART_REVENUE_DIFF || diff) &&
             (k < CHART_IMPACT || decide))
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
     int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);
@@ -487,6 +493,13 @@ int plot_files_close(struct plot_files *pf, int rc, struct err *e)
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
                  struct err *e)
 {
+    return plot_run_dir_sel(run_dir, plots_dir, fmts, NULL, e);
+}
+
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned fmts, const struct rd_select *sel,
+                     struct err *e)
+{
     struct rundata rd;
     struct plot_job job = {.rd = &rd};
     /* The metrics the charts draw (plot_charts.c). */
@@ -498,7 +511,8 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
     if (rundata_check_weekly(&rd, run_dir, drawn,
-                             (int)(sizeof drawn / sizeof *drawn), e) != 0) {
+                             (int)(sizeof drawn / sizeof *drawn), e) != 0 ||
+        rundata_select(&rd, sel, e) != 0) {
         rundata_destroy(&rd);
         return -1;
     }

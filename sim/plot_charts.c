@@ -3,8 +3,8 @@
  *
  * Every chart writes its data as a datablock, then one panel per frame
  * (gp_house resets all settings first), so charts can be composed into a
- * multiplot page. Weeks are drawn at x = week + 1: week 0 of weekly.csv is
- * "week 1" on the axis, and quarter q ends at week 13q.
+ * multiplot page. Weeks are drawn at x = week, numbered as in weekly.csv
+ * (from 0), and quarter q (from 1) starts at week 13(q - 1).
  * Invariant: a chart's datablock names are its own ($revenue, $lost, ...),
  * so the dashboard can hold four charts in one script.
  */
@@ -29,7 +29,7 @@ static void block_weekly(FILE *f, const char *name, const struct gp_set *set,
                     metric_table[metrics[j]].name);
     fputc('\n', f);
     for (int w = 0; w < set->rd->weeks; w++) {
-        fprintf(f, "%d", w + 1);
+        fprintf(f, "%d", w);
         for (int i = 0; i < set->n; i++)
             for (int j = 0; j < nm; j++)
                 for (int st = 0; st < RD_WSTATS; st++) {
@@ -62,6 +62,36 @@ static const char *scenario_phrase(const struct gp_set *set)
 {
     return set->n == 2 ? set->rd->scen[set->scen[1]].title
                        : "each scenario";
+}
+
+/* "WHAT by each scenario against doing nothing", or for one scenario
+ * "TITLE: what against doing nothing" (what: WHAT in lower case). */
+static void gain_title(char *buf, size_t n, const struct gp_set *set,
+                       const char *what)
+{
+    if (set->n == 2)
+        snprintf(buf, n, "%s: %c%s against doing nothing",
+                 set->rd->scen[set->scen[1]].title,
+                 (char)(what[0] >= 'A' && what[0] <= 'Z' ? what[0] + 32
+                                                         : what[0]),
+                 what + 1);
+    else
+        snprintf(buf, n, "%s by each scenario against doing nothing", what);
+}
+
+/* A legend's text for scenario position i of set: its label. */
+static const char *legend(const struct gp_set *set, int i)
+{
+    return set->rd->scen[set->scen[i]].label;
+}
+
+/* What the tinted spans (and a decision's arrow) of gp_windows mean. */
+static const char *windows_phrase(const struct gp_set *set)
+{
+    return gp_windows_lead(set)
+               ? "tinted: when interventions act (arrow: from the "
+                 "decision to the first day)"
+               : "tinted: when interventions act";
 }
 
 /* Band opacity: lighter as more bands overlap. */
@@ -97,7 +127,7 @@ static void scenario_legend(FILE *f, struct gp_frame *fr,
             int s = set->scen[from + i];
             snprintf(st[i], sizeof st[i], "lt %d %s", gp_lt(s), style);
             k[i] = (struct gp_key){GP_SAMPLE_LINE, st[i], st[i],
-                                   set->rd->scen[s].title};
+                                   set->rd->scen[s].label};
         }
         for (int i = 0; i < n; i++)
             k[m + i] = extra[i];
@@ -112,23 +142,31 @@ void chart_revenue(FILE *f, const struct gp_set *set,
 {
     static const int metrics[] = {M_REVENUE};
     struct gp_frame fr = *frame;
-    char title[512], sub[512], reps[128];
+    char title[512], sub[512], reps[128], from[64] = "", at[32];
     double lo, hi;
     block_weekly(f, "revenue", set, metrics, 1);
     gp_house(f, &fr, 0);
+    gp_week_range(set, M_REVENUE, RD_LOW, RD_HIGH, &lo, &hi);
+    /* Revenue moves by a few percent: from zero its lines would lie on
+     * one another. The axis is cut, and says so; revenue_difference
+     * shows the differences themselves, with their paired band. */
+    struct gp_axis y = gp_nice(lo, hi, 0);
+    if (y.lo > 0.0) {
+        plot_fmt_money(at, sizeof at, y.lo, y.step);
+        snprintf(from, sizeof from, "; the axis starts at %s, not zero", at);
+    }
     snprintf(title, sizeof title, "Weekly revenue: %s vs the baseline",
              scenario_phrase(set));
     reps_phrase(reps, sizeof reps, set->rd);
-    snprintf(sub, sizeof sub,
-             "%s; bands: 95%% confidence interval; tinted spans: "
-             "intervention windows",
-             reps);
+    snprintf(sub, sizeof sub, "%s; bands: 95%% confidence interval; %s%s",
+             reps, windows_phrase(set), from);
     gp_title(f, &fr, title, sub);
     scenario_legend(f, &fr, set, 0, "", NULL, 0);
-    gp_week_range(set, M_REVENUE, RD_LOW, RD_HIGH, &lo, &hi);
-    struct gp_axis y = gp_nice(lo, hi, 0);
     gp_ticks(f, &fr, "y", &y, GP_MONEY);
-    gp_axis_label(&fr, 0, "Revenue per week");
+    /* A compact panel has no subtitle: its axis label says it. */
+    gp_axis_label(&fr, 0, fr.compact && y.lo > 0.0
+                              ? "Revenue per week (axis not from $0)"
+                              : "Revenue per week");
     gp_week_axis(f, set->rd, &fr, 1);
     gp_windows(f, set, &fr);
     gp_plot_area(f, &fr);
@@ -142,6 +180,82 @@ void chart_revenue(FILE *f, const struct gp_set *set,
     fputc('\n', f);
 }
 
+/* Each week's paired revenue difference of each scenario of set (from
+ * position 1) from the baseline: week, then delta, low, high per
+ * scenario (a zero-width band without an interval). r gets the range. */
+static void block_difference(FILE *f, const struct gp_set *set, double r[2])
+{
+    const struct rundata *rd = set->rd;
+    r[0] = r[1] = 0.0;
+    fputs("$difference << EOD\n# week", f);
+    for (int i = 1; i < set->n; i++)
+        fprintf(f, " %s(minus baseline,low,high)", rd->scen[set->scen[i]].id);
+    fputc('\n', f);
+    for (int w = 0; w < rd->weeks; w++) {
+        fprintf(f, "%d", w);
+        for (int i = 1; i < set->n; i++) {
+            double v[3];
+            for (int k = 0; k < 3; k++)
+                v[k] = rundata_week_diff(rd, set->scen[i], w, RD_DELTA + k);
+            if (isnan(v[1]) || isnan(v[2]))
+                v[1] = v[2] = v[0];
+            for (int k = 0; k < 3; k++) {
+                fputc(' ', f);
+                gp_num(f, v[k]);
+                if (!isnan(v[k]))
+                    r[0] = fmin(r[0], v[k]), r[1] = fmax(r[1], v[k]);
+            }
+        }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
+void chart_revenue_diff(FILE *f, const struct gp_set *set,
+                        const struct gp_frame *frame)
+{
+    static const struct gp_key baseline = {
+        GP_SAMPLE_LINE, "lt 1 lw 2", NULL, "Doing nothing (the baseline)"};
+    struct gp_frame fr = *frame;
+    char title[512], sub[512];
+    double r[2];
+    block_difference(f, set, r);
+    gp_house(f, &fr, 0);
+    gain_title(title, sizeof title, set,
+               "Weekly revenue gained (+) or lost (-)");
+    if (set->rd->replications > 1)
+        snprintf(sub, sizeof sub, "Scenario minus baseline, paired over %d "
+                 "replications; above zero: more revenue; bands: 95%% "
+                 "interval; %s",
+                 set->rd->replications, windows_phrase(set));
+    else
+        snprintf(sub, sizeof sub, "Scenario minus baseline (one "
+                 "replication: no bands); above zero: more revenue; %s",
+                 windows_phrase(set));
+    gp_title(f, &fr, title, sub);
+    scenario_legend(f, &fr, set, 1, "", &baseline, 1);
+    struct gp_axis y = gp_nice(r[0], r[1], 1);
+    gp_headroom(&y, r[0], r[1]);
+    gp_ticks(f, &fr, "y", &y, GP_MONEY);
+    gp_axis_label(&fr, 0, "Gained (+) or lost (-) per week");
+    gp_week_axis(f, set->rd, &fr, 1);
+    gp_windows(f, set, &fr);
+    gp_plot_area(f, &fr);
+    fputs("plot ", f);
+    for (int i = 1; i < set->n; i++)
+        fprintf(f, "%s$difference using 1:%d:%d with filledcurves lt %d "
+                   "fs transparent solid %.2f notitle",
+                i > 1 ? ", \\\n     " : "", 3 * i, 3 * i + 1,
+                gp_lt(set->scen[i]), band_alpha(set->n));
+    fprintf(f, "%s0 with lines lt 1 lw 2 notitle",
+            set->n > 1 ? ", \\\n     " : "");
+    for (int i = 1; i < set->n; i++)
+        fprintf(f, ", \\\n     $difference using 1:%d with linespoints "
+                   "lt %d pi %d notitle",
+                3 * i - 1, gp_lt(set->scen[i]), gp_pointinterval(set->rd));
+    fputc('\n', f);
+}
+
 /* Bar centre of the i-th of k scenarios in quarter q, and bar width. */
 static double bar_x(int q, int i, int k, double *width)
 {
@@ -149,8 +263,9 @@ static double bar_x(int q, int i, int k, double *width)
     return q + (i - (k - 1) / 2.0) * *width;
 }
 
-/* Lost revenue blocks, one index per scenario:
- * quarter, bar x, lost, low, high, cumulative. */
+/* Revenue gained (scenario minus baseline: comparison.csv's lost revenue
+ * with its sign turned, so gains are drawn upward), one index per
+ * scenario: quarter, bar x, gained, low, high, gained so far. */
 static void block_lost(FILE *f, const struct gp_set *set, double *r)
 {
     const struct rundata *rd = set->rd;
@@ -160,14 +275,14 @@ static void block_lost(FILE *f, const struct gp_set *set, double *r)
     fputs("$lost << EOD\n", f);
     for (int i = 1; i < set->n; i++) {
         int s = set->scen[i];
-        fprintf(f, "%s# %s: quarter x lost low high cumulative\n",
+        fprintf(f, "%s# %s: quarter x gained low high gained_so_far\n",
                 i > 1 ? "\n\n" : "", rd->scen[s].id);
         for (int q = 1; q <= rd->quarters; q++) {
             double v[4] = {
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA),
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW),
-                rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH),
-                rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q, RD_DELTA),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH),
+                -rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW),
+                -rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q, RD_DELTA),
             };
             fprintf(f, "%d %.4f", q, bar_x(q, i - 1, set->n - 1, &w));
             for (int j = 0; j < 4; j++) {
@@ -195,19 +310,10 @@ static void lost_axes(FILE *f, struct gp_frame *fr, const struct gp_set *set,
     gp_align_zero(&y, &y2);
     gp_ticks(f, fr, "y", &y, GP_MONEY);
     gp_ticks(f, fr, "y2", &y2, GP_MONEY);
-    gp_axis_label(fr, 0, r[0] < 0.0 || r[2] < 0.0
-                             ? "Revenue lost in the quarter (below 0: gained)"
-                             : "Revenue lost in the quarter");
-    gp_axis_label(fr, 1, "Revenue lost so far");
-    char widest[16];
-    snprintf(widest, sizeof widest, "Q%d", set->rd->quarters);
-    int every = gp_label_every(fr, set->rd->quarters, widest);
-    fprintf(f, "set xrange [0.5:%d.5]\nset xtics (", set->rd->quarters);
-    for (int q = every; q <= set->rd->quarters; q += every)
-        fprintf(f, "%s'Q%d' %d", q > every ? ", " : "", q, q);
-    fputs(")\nset grid noxtics\nset xzeroaxis lt 1 lw 1 lc rgb '#666666'\n"
-          "set xlabel 'Quarter after the warm-up'\n",
-          f);
+    gp_axis_label(fr, 0, "Gained (+) or lost (-) in the quarter");
+    gp_axis_label(fr, 1, "Gained (+) or lost (-) so far (line)");
+    gp_quarter_ticks(f, fr, set->rd, set->rd->quarters, 0);
+    fputs("set grid noxtics\nset xzeroaxis lt 1 lw 1 lc rgb '#666666'\n", f);
 }
 
 /* True when some quarter of some scenario has a confidence interval (a
@@ -226,18 +332,18 @@ static void lost_title(FILE *f, const struct gp_set *set,
                        struct gp_frame *fr, int ci)
 {
     char title[512], sub[512];
-    snprintf(title, sizeof title, "Revenue lost to %s, by quarter",
-             scenario_phrase(set));
+    gain_title(title, sizeof title, set, "Revenue gained (+) or lost (-)");
     if (ci)
         snprintf(sub, sizeof sub,
-                 "Baseline revenue minus scenario revenue (mean of %d paired "
-                 "replications); whiskers: 95%% confidence interval; below "
-                 "zero: revenue gained",
+                 "Scenario revenue minus baseline revenue in each quarter, "
+                 "paired over %d replications: above zero, the scenario "
+                 "earns more; whiskers: 95%% confidence interval",
                  set->rd->replications);
     else
         snprintf(sub, sizeof sub,
-                 "Baseline revenue minus scenario revenue (no confidence "
-                 "interval: one replication); below zero: revenue gained");
+                 "Scenario revenue minus baseline revenue in each quarter "
+                 "(one replication: no confidence interval): above zero, "
+                 "the scenario earns more");
     gp_title(f, fr, title, sub);
 }
 
@@ -254,7 +360,7 @@ static void lost_legend(FILE *f, struct gp_frame *fr, const struct gp_set *set,
             snprintf(st[i - 1], sizeof st[i - 1],
                      "fc rgb '%s' fs solid 0.5 border lc rgb '%s'", c, c);
             k[n++] = (struct gp_key){GP_SAMPLE_BOX, st[i - 1], NULL,
-                                     set->rd->scen[set->scen[i]].title};
+                                     legend(set, i)};
         }
         if (ci)
             k[n++] = (struct gp_key){
@@ -425,7 +531,7 @@ static void twin_grid(FILE *f, const struct gp_set *set,
     int n = set->n - 1;
     struct gp_key k[3];
     k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 dt 1", "lt 1",
-                           set->rd->scen[set->scen[0]].title};
+                           legend(set, 0)};
     twin_keys(sp, k + 1);
     fputs("set multiplot\n", f);
     double head = gp_page_header(f, grid_page(sz, n), sp->title, sub, k, 3);
@@ -433,7 +539,7 @@ static void twin_grid(FILE *f, const struct gp_set *set,
         struct gp_frame cell = grid_cell(sz, i, n, head);
         int pos[2] = {0, i + 1}, s = set->scen[i + 1];
         gp_house(f, &cell, 1);
-        gp_title_in(f, &cell, set->rd->scen[s].title, NULL, gp_colour(s));
+        gp_title_in(f, &cell, legend(set, i + 1), NULL, gp_colour(s));
         twin_panel(f, set, pos, 2, sp, &cell);
     }
     fputs("unset multiplot\n", f);
@@ -502,7 +608,7 @@ static const int activities[5] = {
 };
 
 /* One block per scenario: x, then the running sums of the stack. Each
- * week is a step from x = week + 0.5 to week + 1.5 (hours are weekly
+ * week is a step from x = week - 0.5 to week + 0.5 (hours are weekly
  * totals, not a continuous rate). Returns the tallest stack. */
 static double block_hours(FILE *f, const struct gp_set *set)
 {
@@ -519,7 +625,7 @@ static double block_hours(FILE *f, const struct gp_set *set)
                 sum[a] = acc += isnan(v) ? 0.0 : v;
             }
             for (int edge = 0; edge < 2; edge++) {
-                fprintf(f, "%.1f", w + 0.5 + edge);
+                fprintf(f, "%.1f", w - 0.5 + edge);
                 for (int a = 0; a < 5; a++) {
                     fputc(' ', f);
                     gp_num(f, sum[a]);
@@ -562,7 +668,7 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
     struct gp_frame fr = grid_cell(sz, i, set->n, head);
     int s = set->scen[i];
     gp_house(f, &fr, 0);
-    gp_title_in(f, &fr, set->rd->scen[s].title, NULL,
+    gp_title_in(f, &fr, legend(set, i), NULL,
                 s ? gp_colour(s) : "#111111");
     gp_ticks(f, &fr, "y", y, GP_PLAIN);
     gp_axis_label(&fr, 0, "Rep hours per week");

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decision.h"
 #include "plot_int.h"
 
 /* What impact draws: comparison metric m of rundata (metrics.h or enum
@@ -190,21 +189,27 @@ static void impact_title(FILE *f, const struct gp_set *set,
                          struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
-    char title[256], sub[512], over[64] = "";
+    char title[256], sub[512], over[160] = "", from[80] = "", q1[64];
     if (is->level)
         snprintf(title, sizeof title, "%s: each option against doing "
                  "nothing, at each quarter's end",
                  metric_table[is->m].label);
     else
-        snprintf(title, sizeof title, "Cumulative revenue impact of each "
-                 "option against doing nothing");
-    if (rd->dec_q0 > 1)
-        snprintf(over, sizeof over, "; the ranking counts quarters %d-%d",
-                 rd->dec_q0, rd->dec_q1);
+        snprintf(title, sizeof title, "Revenue gained (+) or lost (-) so "
+                 "far by each option against doing nothing");
+    if (rd->dec_q0 > 1) {
+        char qs[128];
+        cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, qs, sizeof qs);
+        snprintf(over, sizeof over, "; the ranking counts %s", qs);
+    }
+    if (!is->level) {
+        cal_quarter(&rd->cal, 1, CAL_TEXT, q1, sizeof q1);
+        snprintf(from, sizeof from, ", summed from %s", q1);
+    }
     snprintf(sub, sizeof sub, "Paired difference from the baseline%s "
              "(mean of %d replications); %sabove zero: better than doing "
              "nothing%s",
-             is->level ? "" : ", summed from quarter 1", rd->replications,
+             from, rd->replications,
              rd->replications > 1 ? "bands: 95% confidence interval; " : "",
              over);
     gp_title(f, fr, title, sub);
@@ -224,7 +229,7 @@ static void impact_legend(FILE *f, struct gp_frame *fr,
             snprintf(st[i - 1], sizeof st[i - 1], "lt %d lw 2.5",
                      gp_lt(set->scen[i]));
             k[i] = (struct gp_key){GP_SAMPLE_LINE, st[i - 1], st[i - 1],
-                                   set->rd->scen[set->scen[i]].title};
+                                   set->rd->scen[set->scen[i]].label};
         }
         gp_legend(f, fr, k, m + 1);
     }
@@ -250,16 +255,11 @@ void chart_impact(FILE *f, const struct gp_set *set,
     gp_ticks(f, &fr, "y", &y, money ? GP_MONEY : GP_PLAIN);
     /* No right axis: the margin holds the end labels. */
     fr.tick_px[1] = impact_label_px(set, &is, money) - 4.0;
-    gp_axis_label(&fr, 0, !is.level ? "Revenue gained so far (below 0: lost)"
+    gp_axis_label(&fr, 0, !is.level ? "Gained (+) or lost (-) so far"
                           : is.sign < 0 ? "Reduction against doing nothing"
                                         : "Difference from doing nothing");
     /* Labels sit on the quarters' ends, 'Start' on the left edge. */
-    int every = gp_label_every(&fr, rd->dec_q1, "Start");
-    fprintf(f, "set xrange [0:%d]\nset xtics (", rd->dec_q1);
-    fputs("'Start' 0", f);
-    for (int q = every; q <= rd->dec_q1; q += every)
-        fprintf(f, ", 'Q%d' %d", q, q);
-    fputs(")\nset xlabel 'End of quarter'\n", f);
+    gp_quarter_ticks(f, &fr, rd, rd->dec_q1, 1);
     impact_labels(f, set, &is, &y, money, &fr);
     gp_plot_area(f, &fr);
     fputs("plot ", f);
@@ -299,7 +299,7 @@ static double names_px(const struct gp_frame *page)
 
 static const char *rank_title(const struct rundata *rd, int s)
 {
-    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].title;
+    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].label;
 }
 
 /* Row i (rank order) at y = n - i: the best on top. Columns: y, vs, low,
@@ -361,17 +361,20 @@ static void rank_title_block(FILE *f, const struct rundata *rd,
                              const struct gp_frame *page,
                              struct gp_frame *fr)
 {
-    char title[256], over[64], what[128], sub[400];
+    char title[320], over[128], what[128], sub[400], hidden[64] = "";
     struct gp_frame pg = *page;
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     metric_words(what, sizeof what, rd->dec_metric);
     snprintf(title, sizeof title, "Which option is best: %s over %s%s",
              what, over, rd->dec_lower ? " (lower is better)" : "");
+    if (rd->nhidden > 0)
+        snprintf(hidden, sizeof hidden, " %d option%s not shown.",
+                 rd->nhidden, rd->nhidden == 1 ? "" : "s");
     snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
              "paired over the same %d replications%s. Right: how often "
-             "it came out best%s.", rd->replications,
+             "it came out best%s.%s", rd->replications,
              rd->replications > 1 ? ", with its 95% interval" : "",
-             rd->replications > 1 ? " (95% Wilson interval)" : "");
+             rd->replications > 1 ? " (95% Wilson interval)" : "", hidden);
     pg.top = fr->top;
     gp_title(f, &pg, title, sub);
     fr->top = pg.top;

@@ -208,18 +208,35 @@ void gp_label_fit(FILE *f, int id, const char *text, double px, double pt,
  * Call after gp_ticks and gp_axis_label. */
 int gp_label_every(const struct gp_frame *fr, int n, const char *widest);
 
-/* The week axis: x = week number (1 = first reported week), ticks at
- * quarter ends (every other one, or fewer, when the labels would touch)
- * and, when quarters is set and there is room, light quarter labels at
- * the top. Call after gp_ticks and gp_axis_label. */
+/* The week axis: x = week number (0 = first reported week), ticks at
+ * the first week of each quarter (every other one, or fewer, when the
+ * labels would touch), labelled with the week's number or, with a start
+ * date, the day it starts; when quarters is set and there is room, light
+ * quarter names at the top ("Q3", "Q3 2027"; none for quarters named by
+ * their first day). Call after gp_ticks and gp_axis_label. */
 void gp_week_axis(FILE *f, const struct rundata *rd,
                   const struct gp_frame *fr, int quarters);
 
-/* Marks the intervention window of each scenario of set: a tinted span,
- * or a dotted line at the start of one that lasts to the end (objects,
- * arrows and labels numbered from 100), the labels cut to the room
- * beside the line and spaced down from the top of the plot. */
+/* The quarter axis: x = quarter (from 1) up to nq, each named as
+ * calendar.h's CAL_SHORT ("Q3", "Q3 2027", "15 Feb 2027"), every other
+ * one or fewer when the names would touch in fr's plot; with ends, x = 0
+ * is the start and quarter q is drawn at its end. Call after gp_ticks
+ * and gp_axis_label. */
+void gp_quarter_ticks(FILE *f, const struct gp_frame *fr,
+                      const struct rundata *rd, int nq, int ends);
+
+/* Marks the intervention window of each scenario of set over the weeks
+ * it acts: a tinted span, or a dotted line at the start of one that
+ * lasts to the end; when it is decided earlier (a hire, before the
+ * person's first day), a mark at the decision and an arrow from it to
+ * the first day (objects, arrows and labels numbered from 100). The
+ * labels are cut to the room beside the line and spaced down from the
+ * top of fr's plot, each decision's arrow on its label's row. */
 void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr);
+
+/* Whether gp_windows draws a decision's arrow for some scenario of set
+ * (a subtitle then says what the arrow means). */
+int gp_windows_lead(const struct gp_set *set);
 
 /* Linetype (1-based) of scenario s: colour, dash and marker. */
 int gp_lt(int s);
@@ -242,6 +259,10 @@ void gp_week_range(const struct gp_set *set, int m, int st_lo, int st_hi,
 
 void chart_revenue(FILE *f, const struct gp_set *set,
                    const struct gp_frame *fr);
+/* Each scenario's weekly revenue minus the baseline's, with the paired
+ * band (rd->wdiff; set holds the baseline and at least one scenario). */
+void chart_revenue_diff(FILE *f, const struct gp_set *set,
+                        const struct gp_frame *fr);
 void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *fr);
 void chart_backlog(FILE *f, const struct gp_set *set,
                    const struct gp_frame *fr);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "plot_int.h"
 
 /* The --size presets (docs/charts.md). screen: today's charts, PNG
@@ -640,33 +641,105 @@ int gp_label_every(const struct gp_frame *fr, int n, const char *widest)
     return every < 1 ? 1 : every;
 }
 
+/* Ticks at the first week of every `every`-th quarter: numbered weeks,
+ * or with a start date, the dates those weeks start. */
+static void week_ticks(FILE *f, const struct rundata *rd, int wpq,
+                       int every)
+{
+    if (!cal_dated(&rd->cal)) {
+        fprintf(f, "set xtics 0, %d\nset xlabel 'Week'\n", wpq * every);
+        if (rd->weeks <= 52 || every > 1)
+            fprintf(f, "set mxtics %d\n", every > 1 ? every : wpq);
+        return;
+    }
+    fputs("set xtics (", f);
+    for (int w = 0; w < rd->weeks; w += wpq * every) {
+        char day[32];
+        cal_week(&rd->cal, w, day, sizeof day);
+        fputs(w ? ", " : "", f);
+        gp_str(f, day);
+        fprintf(f, " %d", w);
+    }
+    fputs(")\nset xlabel 'Week starting'\n", f);
+}
+
 void gp_week_axis(FILE *f, const struct rundata *rd,
                   const struct gp_frame *fr, int quarters)
 {
     int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
+    int dated = cal_dated(&rd->cal), named = !dated || rd->cal.calq1 >= 0;
     double box[4];
-    char last[32];
+    char name[48];
     gp_box(fr, box);
     double px = (box[1] - box[0]) * fr->width, ph = (box[3] - box[2]) *
                                                     fr->height;
-    /* A tick label every `every` quarters, so that labels keep apart. */
-    snprintf(last, sizeof last, "%d", h);
-    double label = gp_text_width(last, GP_TICK_PT, 0) + 12.0;
+    /* A tick label every `every` quarters, so that labels keep apart:
+     * the widest is the last week's number, or a date's. */
+    double label = 0.0;
+    for (int w = 0; w < h; w += wpq) {
+        if (dated)
+            cal_week(&rd->cal, w, name, sizeof name);
+        else
+            snprintf(name, sizeof name, "%d", w);
+        label = fmax(label, gp_text_width(name, GP_TICK_PT, 0) + 12.0);
+    }
     int every = (int)ceil(label / (px * wpq / h));
     every = every < 1 ? 1 : every;
-    fprintf(f, "set xrange [0.5:%d.5]\nset xtics 0, %d\n", h, wpq * every);
-    fputs("set xlabel 'Week (ticks at quarter ends)'\n", f);
-    if (h <= 52 || every > 1)
-        fprintf(f, "set mxtics %d\n", every > 1 ? every : wpq);
-    snprintf(last, sizeof last, "Q%d", nq);
-    if (!quarters || px / nq < gp_text_width(last, 9.0, 0) + 8.0)
+    /* x = week: week w is drawn from w - 0.5 to w + 0.5. */
+    fprintf(f, "set xrange [-0.5:%d.5]\n", h - 1);
+    week_ticks(f, rd, wpq, every);
+    /* Quarter names at the top, when each fits its quarter; quarters
+     * named by their first day have their names on the ticks already. */
+    double room = 0.0;
+    for (int q = 0; q < nq; q++) {
+        cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
+        room = fmax(room, gp_text_width(name, 9.0, 0) + 8.0);
+    }
+    if (!quarters || !named || px / nq < room)
         return;
     for (int q = 0; q < nq; q++) {
-        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 + 0.5;
-        fprintf(f, "set label %d 'Q%d' at %.1f, graph %.4f center "
+        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 - 0.5;
+        cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
+        fprintf(f, "set label %d ", 20 + q);
+        gp_str(f, name);
+        fprintf(f, " at %.1f, graph %.4f center "
                    "font ',9' textcolor rgb '#aaaaaa'\n",
-                20 + q, q + 1, mid, 1.0 - 10.0 / ph);
+                mid, 1.0 - 10.0 / ph);
     }
+}
+
+void gp_quarter_ticks(FILE *f, const struct gp_frame *fr,
+                      const struct rundata *rd, int nq, int ends)
+{
+    int by_day = cal_dated(&rd->cal) && rd->cal.calq1 < 0;
+    char name[48], widest[48] = "Start";
+    for (int q = 1; q <= nq; q++) {
+        cal_quarter(&rd->cal, q, CAL_SHORT, name, sizeof name);
+        if (gp_text_width(name, GP_TICK_PT, 0) >
+            gp_text_width(widest, GP_TICK_PT, 0))
+            snprintf(widest, sizeof widest, "%s", name);
+    }
+    /* Every `every`-th quarter named, so that the names keep apart. */
+    int every = gp_label_every(fr, nq, widest);
+    if (ends)
+        fprintf(f, "set xrange [0:%d]\nset xtics ('Start' 0", nq);
+    else
+        fprintf(f, "set xrange [0.5:%d.5]\nset xtics (", nq);
+    for (int q = every; q <= nq; q += every) {
+        cal_quarter(&rd->cal, q, CAL_SHORT, name, sizeof name);
+        fputs(q > every || ends ? ", " : "", f);
+        gp_str(f, name);
+        fprintf(f, " %d", q);
+    }
+    fprintf(f, ")\nset xlabel '%s'\n",
+            ends ? by_day ? "End of the quarter starting" : "End of quarter"
+                 : by_day ? "Quarter starting" : "Quarter");
+}
+
+/* The first week scenario sc acts: its acts_week, else its start. */
+static int acts_from(const struct rd_scenario *sc)
+{
+    return sc->acts_week >= sc->start_week ? sc->acts_week : sc->start_week;
 }
 
 /* Scenarios of set, from position i on, whose window equals scenario
@@ -679,7 +752,7 @@ static int same_window(const struct gp_set *set, int i, int *first)
     for (int j = 1; j < set->n; j++) {
         const struct rd_scenario *b = &set->rd->scen[set->scen[j]];
         if (set->scen[j] == 0 || b->start_week != a->start_week ||
-            b->end_week != a->end_week)
+            b->end_week != a->end_week || acts_from(b) != acts_from(a))
             continue;
         n++;
         if (j < i)
@@ -688,7 +761,14 @@ static int same_window(const struct gp_set *set, int i, int *first)
     return n;
 }
 
-/* The label of window group k at x0: the scenario's title, or how many
+/* Where window group k's label and decision mark go: pixels down from
+ * the top of fr's plot (below the quarter names). */
+static double window_down(int k)
+{
+    return 30.0 + 16.0 * k;
+}
+
+/* The label of window group k at x0: the scenario's label, or how many
  * scenarios share the window; right-aligned near the right edge; cut to
  * the room on its side of the line, spaced down from the plot's top
  * (below the quarter labels), left out where the plot has no room. */
@@ -702,14 +782,15 @@ static void window_label(FILE *f, const struct gp_set *set,
     gp_box(fr, box);
     double pw = (box[1] - box[0]) * fr->width;
     double ph = (box[3] - box[2]) * fr->height;
-    double at = (x0 - 0.5) / set->rd->weeks * pw; /* pixels from the left */
-    double down = 30.0 + 16.0 * k;
+    /* x runs from -0.5 to weeks - 0.5: pixels from the left. */
+    double at = (x0 + 0.5) / set->rd->weeks * pw;
+    double down = window_down(k);
     int right = x0 > 0.6 * set->rd->weeks;
     double room = (right ? at : pw - at) - 14.0;
     if (down > ph - 24.0 || room < 30.0)
         return;
     if (n == 1)
-        snprintf(text, sizeof text, "%s", sc->title);
+        snprintf(text, sizeof text, "%s", sc->label);
     else
         snprintf(text, sizeof text, "%d scenarios: %s", n,
                  sc->end_week < 0 ? "from here on" : "this window");
@@ -722,6 +803,38 @@ static void window_label(FILE *f, const struct gp_set *set,
             right ? "-0.8" : "0.8", c);
 }
 
+/* A decision taken before its intervention acts (a hire: its lead
+ * time): a short mark at the decision's week and an arrow from it to
+ * the first day, on the row of the window's label (arrows 130 + k and
+ * 160 + k); left out where the plot has no room for the row. */
+static void decision_mark(FILE *f, const struct gp_frame *fr, int k,
+                          double x_dec, double x_act, const char *c)
+{
+    double box[4];
+    gp_box(fr, box);
+    double ph = (box[3] - box[2]) * fr->height, down = window_down(k);
+    if (down > ph - 24.0)
+        return;
+    double y = 1.0 - down / ph, tick = 6.0 / ph;
+    fprintf(f, "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
+               "nohead front lc rgb '%s' lw 1.5 dt 1\n",
+            130 + k, x_dec, y - tick, x_dec, y + tick, c);
+    fprintf(f, "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
+               "head size screen 0.008,25 front lc rgb '%s' lw 1 dt 1\n",
+            160 + k, x_dec, y, x_act, y, c);
+}
+
+int gp_windows_lead(const struct gp_set *set)
+{
+    for (int i = 1; i < set->n; i++) {
+        const struct rd_scenario *sc = &set->rd->scen[set->scen[i]];
+        if (set->scen[i] != 0 && sc->start_week >= 0 &&
+            acts_from(sc) > sc->start_week)
+            return 1;
+    }
+    return 0;
+}
+
 void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
@@ -731,18 +844,24 @@ void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
         int n = same_window(set, i, &first);
         if (set->scen[i] == 0 || sc->start_week < 0 || !first)
             continue;
-        double x0 = sc->start_week + 0.5;
-        double x1 = (sc->end_week < 0 ? rd->weeks : sc->end_week + 1) + 0.5;
+        /* x = week; the window acts from the left edge of its first week
+         * to the right edge of its last (or of the horizon). */
+        double x_dec = sc->start_week - 0.5;
+        double x0 = acts_from(sc) - 0.5, h = rd->weeks - 0.5;
+        double x1 = sc->end_week < 0 ? h : sc->end_week + 0.5;
         const char *c = n == 1 ? gp_colour(set->scen[i]) : "#666666";
-        if (sc->end_week >= 0)
+        if (x0 > x_dec)
+            decision_mark(f, fr, k, x_dec, fmin(x0, h), c);
+        if (sc->end_week >= 0 && x0 < h)
             fprintf(f, "set object %d rect from %.1f, graph 0 to %.1f, "
                        "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
                        "noborder\n",
                     100 + k, x0, x1, c);
-        fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 nohead "
-                   "back lc rgb '%s' lw 1.5 dt 3\n",
-                100 + k, x0, x0, c);
-        window_label(f, set, fr, i, n, k, x0, c);
+        if (x0 < h)
+            fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 "
+                       "nohead back lc rgb '%s' lw 1.5 dt 3\n",
+                    100 + k, x0, x0, c);
+        window_label(f, set, fr, i, n, k, x0 < h ? x0 : x_dec, c);
         k++;
     }
 }

@@ -23,16 +23,19 @@
 
 #include "afile.h"
 #include "csvread.h"
-#include "decision.h"
 #include "plot.h"
 #include "rundata.h"
 
 /* What each chart of plot_chart_names shows, for its caption. */
 static const char *const captions[PLOT_NCHARTS] = {
     "Weekly revenue of the baseline and each scenario: the mean with its "
-    "95% confidence band; tinted spans mark intervention windows.",
-    "Revenue lost to each scenario by quarter (baseline minus scenario, "
-    "paired), with 95% confidence whiskers and the running total.",
+    "95% confidence band; tinted spans mark the weeks interventions act.",
+    "Each scenario's weekly revenue minus the baseline's, on the same "
+    "random numbers, with the 95% confidence band of the difference: "
+    "above zero, the scenario earns more.",
+    "Revenue gained (+) or lost (-) by each scenario against doing "
+    "nothing, by quarter (scenario minus baseline, paired), with 95% "
+    "confidence whiskers and the running total.",
     "Ops backlog in hours (solid) and the onboarding delay a new client "
     "can expect, in days (dashed).",
     "Open opportunities (solid) and the annual value of the pipeline "
@@ -49,8 +52,8 @@ static const char *const captions[PLOT_NCHARTS] = {
 
 /* The decision's charts, shown at the top with the ranking rather than
  * with the others. */
-enum { CHART_IMPACT = 5, CHART_RANKING = 6 };
-_Static_assert(PLOT_NCHARTS == 7, "captions and the decision's charts");
+enum { CHART_DIFF = 1, CHART_LOST = 2, CHART_IMPACT = 6, CHART_RANKING = 7 };
+_Static_assert(PLOT_NCHARTS == 8, "captions and the decision's charts");
 
 static const char page_style[] =
     "body{margin:0;background:#f4f4f2;color:#222;"
@@ -94,12 +97,36 @@ static void html(FILE *f, const char *s)
     html_esc(f, s, strlen(s));
 }
 
+/* Whether a line s of summary.txt (after its prefix) is about a
+ * scenario rundata_select left out: a headline whose subject (the
+ * longest title it starts with, then a blank or a colon) is one, or with
+ * anywhere, a sentence that names one (the decision's, naming options). */
+static int about_hidden(const struct rundata *rd, const char *s, int anywhere)
+{
+    size_t best = 0;
+    int hidden = 0;
+    for (int i = 0; i < rd->nscen + rd->nhidden; i++) {
+        const char *t = i < rd->nscen ? rd->scen[i].title
+                                      : rd->hidden[i - rd->nscen];
+        size_t n = strlen(t);
+        if (anywhere && i >= rd->nscen && strstr(s, t))
+            return 1;
+        if (n > best && !strncmp(s, t, n) && (s[n] == ' ' || s[n] == ':')) {
+            best = n;
+            hidden = i >= rd->nscen;
+        }
+    }
+    return !anywhere && hidden;
+}
+
 /* Writes the lines of summary.txt that start with prefix, between open
- * and close (the prefix left out unless keep); returns how many there
- * were (0 when the file is missing). */
+ * and close (the prefix left out unless keep), but those about_hidden()
+ * says are about a scenario left out; returns how many there were (0
+ * when the file is missing). keep also makes a line that names one
+ * anywhere left out. */
 static int lines_from_summary(FILE *f, const char *run_dir,
-                              const char *prefix, int keep, const char *open,
-                              const char *close)
+                              const struct rundata *rd, const char *prefix,
+                              int keep, const char *open, const char *close)
 {
     char *path = rundata_path(run_dir, "summary.txt");
     size_t len, plen = strlen(prefix);
@@ -113,6 +140,15 @@ static int lines_from_summary(FILE *f, const char *run_dir,
             while (*s == ' ')
                 s++;
             size_t m = (size_t)(p + k - s);
+            /* The line after its prefix, as a string of its own. */
+            char *subject = strndup(p + plen, k - plen);
+            int skip = !subject ||
+                       about_hidden(rd, subject + strspn(subject, " "), keep);
+            free(subject);
+            if (skip) {
+                p += k + (p[k] == '\n');
+                continue;
+            }
             while (m > 0 && isspace((unsigned char)s[m - 1]))
                 m--;
             fputs(open, f);
@@ -127,9 +163,10 @@ static int lines_from_summary(FILE *f, const char *run_dir,
 }
 
 /* The "Headline:" lines of summary.txt as list items. */
-static int headlines_from_summary(FILE *f, const char *run_dir)
+static int headlines_from_summary(FILE *f, const char *run_dir,
+                                  const struct rundata *rd)
 {
-    return lines_from_summary(f, run_dir, "Headline:", 0, "<li>",
+    return lines_from_summary(f, run_dir, rd, "Headline:", 0, "<li>",
                               "</li>\n");
 }
 
@@ -165,7 +202,7 @@ static void write_headline(FILE *f, const struct rundata *rd,
                            const char *run_dir)
 {
     fputs("<section class=\"headline\">\n<h2>Headline</h2>\n<ul>\n", f);
-    if (headlines_from_summary(f, run_dir) == 0) {
+    if (headlines_from_summary(f, run_dir, rd) == 0) {
         for (int s = 1; s < rd->nscen; s++)
             headline_built(f, rd, s);
         if (rd->nscen < 2)
@@ -191,10 +228,12 @@ static void table_row(FILE *f, const struct rundata *rd, int s, int q)
 {
     double lo = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW);
     double hi = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH);
+    char name[48];
+    cal_quarter(&rd->cal, q > 0 ? q : 1, CAL_SHORT, name, sizeof name);
     if (q == 0)
         fputs("<tr class=\"total\"><td>Total</td>", f);
     else
-        fprintf(f, "<tr><td>Q%d</td>", q);
+        fprintf(f, "<tr><td>%s</td>", name);
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_BASE));
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_SCEN));
     money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA));
@@ -309,13 +348,16 @@ static time_t mtime_of(const char *dir, const char *name)
 }
 
 /* Whether the run draws chart i (plot.c's rules): lost_revenue when it
- * compares scenarios, impact and ranking when it also ranked them. */
+ * compares scenarios, revenue_difference when it also has their weekly
+ * differences, impact and ranking when it also ranked them. */
 static int chart_drawn(int i, const struct rundata *rd)
 {
     int compare = rd->nscen > 1 && rd->quarters > 0;
     if (i == CHART_IMPACT || i == CHART_RANKING)
         return compare && rd->ndec > 1;
-    return i != 1 || compare;
+    if (i == CHART_DIFF)
+        return rd->nscen > 1 && rd->wdiff;
+    return i != CHART_LOST || compare;
 }
 
 /* True when dir holds every chart as an SVG at least as new as the CSVs
@@ -324,7 +366,8 @@ static int svgs_fresh(const char *dir, const char *run_dir,
                       const struct rundata *rd)
 {
     static const char *const csvs[] = {"weekly.csv", "comparison.csv",
-                                       "ranking.csv", "pairs.csv"};
+                                       "ranking.csv", "pairs.csv",
+                                       "weekly_comparison.csv"};
     time_t t0 = (time_t)-1;
     for (size_t k = 0; k < sizeof csvs / sizeof csvs[0]; k++) {
         time_t t1 = mtime_of(run_dir, csvs[k]);
@@ -470,10 +513,10 @@ static int write_decision(FILE *f, const struct rundata *rd,
     int money = m < 0 || !strcmp(metric_table[m].unit, "$");
     fputs("<section class=\"headline\">\n<h2>Which option is best</h2>\n",
           f);
-    lines_from_summary(f, run_dir, "Best:", 1, "<p><strong>",
+    lines_from_summary(f, run_dir, rd, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
-    char over[64];
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
+    char over[128];
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     fprintf(f, "<table>\n<tr><th>Rank</th><th>Option</th><th>");
     html(f, rd->dec_metric);
     fprintf(f, " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
@@ -508,8 +551,8 @@ static int write_page(FILE *f, const struct rundata *rd, const char *run_dir,
 }
 
 /* Draws the SVGs into a new temporary folder, whose name goes in buf. */
-static int render_tmp(const char *run_dir, char *buf, size_t n,
-                      struct err *e)
+static int render_tmp(const char *run_dir, const struct rd_select *sel,
+                      char *buf, size_t n, struct err *e)
 {
     const char *t = getenv("TMPDIR");
     if (!t || !*t || strlen(t) > n - 32)
@@ -518,7 +561,8 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
     if (!mkdtemp(buf))
         return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
                        strerror(errno));
-    if (plot_run_dir(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, e) < 0) {
+    if (plot_run_dir_sel(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, sel,
+                         e) < 0) {
         remove_tmp_charts(buf);
         return -1;
     }
@@ -527,14 +571,24 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
 
 int report_write(const char *run_dir, const char *plots_dir, struct err *e)
 {
+    return report_write_sel(run_dir, plots_dir, NULL, e);
+}
+
+int report_write_sel(const char *run_dir, const char *plots_dir,
+                     const struct rd_select *sel, struct err *e)
+{
     struct rundata rd;
     char tmp[128] = "";
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
+    if (rundata_select(&rd, sel, e) != 0) {
+        rundata_destroy(&rd);
+        return -1;
+    }
     const char *svg_dir = plots_dir;
     int rc = 0;
     if (!plots_dir || !svgs_fresh(plots_dir, run_dir, &rd)) {
-        rc = render_tmp(run_dir, tmp, sizeof tmp, e);
+        rc = render_tmp(run_dir, sel, tmp, sizeof tmp, e);
         svg_dir = tmp;
     }
     char *path = rundata_path(run_dir, "report.html");

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "rng.h"
 
@@ -178,7 +179,7 @@ static const struct bad_case bad_cases[] = {
        "you mean 'pull.weeks'?"},
     {"bad_scenario_key.ini",
      D "bad_scenario_key.ini:2: unknown key 'weeks' in [scenario.pull]: a "
-       "scenario holds title and NAME.key (like pull.weeks)"},
+       "scenario holds title, label, chart and NAME.key (like pull.weeks)"},
     {"bad_malformed_iv_key.ini",
      D "bad_malformed_iv_key.ini:2: malformed key 'pull.' in [scenario.x]: "
        "expected NAME.key"},
@@ -197,6 +198,18 @@ static const struct bad_case bad_cases[] = {
     {"bad_nan.ini",
      D "bad_nan.ini:2: [clients] renewal_rate: expected a finite number, got "
        "'nan'"},
+    {"bad_scenario_chart.ini",
+     D "bad_scenario_chart.ini:3: [scenario.twin] chart: expected one of no, "
+       "yes, got 'false'"},
+    {"bad_scenario_own_key.ini",
+     D "bad_scenario_own_key.ini:2: unknown key 'lable' in [scenario.twin]; "
+       "did you mean 'label'?"},
+    {"bad_start_date_day.ini",
+     D "bad_start_date_day.ini:3: [simulation] start_date: '2027-02-29' is "
+       "no day of the calendar (YYYY-MM-DD, like 2027-07-01)"},
+    {"bad_start_date_form.ini",
+     D "bad_start_date_form.ini:2: [simulation] start_date: expected a date "
+       "as YYYY-MM-DD (like 2027-07-01) or none, got '1/7/2027'"},
     {"bad_seed.ini",
      D "bad_seed.ini:2: [simulation] seed: expected a whole number from 0 to "
        "18446744073709551615, got '-1'"},
@@ -411,6 +424,11 @@ static void test_file_stages_replace_builtin(void **state)
     assert_int_equal(p.stages[1].buyer_days.n, 3);
     assert_true(p.sim.seed == UINT64_MAX);
     assert_int_equal(p.sim.rng, RNG_MT19937);
+    assert_int_equal(p.sim.start_date, cal_days(2028, 2, 29));
+    assert_string_equal(p.scenarios[0].label, "");
+    assert_int_equal(p.scenarios[0].chart, 1);
+    assert_string_equal(p.scenarios[1].label, "Hire two");
+    assert_int_equal(p.scenarios[1].chart, 0);
     assert_int_equal(p.ops.queue, QUEUE_ONBOARDING_FIRST);
     assert_int_equal(p.clients.revenue_start, REVENUE_AT_SIGNATURE);
     config_destroy(&cfg);

@@ -3,7 +3,7 @@
  * canvas, measured on the SVGs gnuplot writes (tests/svgtext.h) with the
  * installed DejaVu Sans' own metrics, for every chart of every file in
  * scenarios/, for tests/data/layout_stress.ini (eight scenarios with
- * 80-character titles) and the sweeps tests/data/layout_sweep*.ini (60
+ * 80-character titles; undated at every size, and dated) and the sweeps tests/data/layout_sweep*.ini (60
  * points; one key; three keys), at every --size. Also: the checker itself finds what it must find, and
  * the width table the charts lay their texts out with (plot_text.c) is
  * the installed font's.
@@ -398,17 +398,33 @@ static void test_scenario_files(void **state)
     expect_clean(&r, batch_run(&b, &r), 64);
 }
 
-/* The stress file at every size: eight charts and eight dashboards. */
+/* The stress file at every size: eight charts (revenue_difference
+ * among them) and eight dashboards; and dated, at the narrowest size,
+ * with calendar quarters and with quarters named by their first day
+ * (the widest tick labels). */
 static void test_stress(void **state)
 {
     (void)state;
+    static const char *const dated[][2] = {{"dated-q", "2027-07-01"},
+                                           {"dated-day", "2027-02-15"}};
     struct report r = {0};
     struct batch b;
     batch_open(&b);
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
         batch_add(&b, sizes[i], "run tests/data/layout_stress.ini -n 2 "
                   "--size %s", sizes[i]);
-    expect_clean(&r, batch_run(&b, &r), 3 * 15);
+    for (size_t i = 0; i < sizeof dated / sizeof *dated; i++)
+        batch_add(&b, dated[i][0], "run tests/data/layout_stress.ini -n 2 "
+                  "--size doc --set simulation.start_date=%s", dated[i][1]);
+    int files = batch_run(&b, &r);
+    for (int i = 0; i < b.n; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s/revenue_difference.svg", tmp,
+                 b.dir[i]);
+        if (access(path, R_OK) != 0)
+            say(&r, "%s: not drawn", path);
+    }
+    expect_clean(&r, files, 5 * 16);
 }
 
 /* The sweeps of tests/data at every size: a heatmap of 60 points, a

@@ -27,6 +27,7 @@
 static const char *const fixture_files[] = {
     "weekly.csv",  "quarterly.csv", "comparison.csv", "scenarios.csv",
     "summary.txt", "run.ini",       "ranking.csv",    "pairs.csv",
+    "weekly_comparison.csv",
 };
 
 /* A temporary copy of the fixture run; the caller frees the name. */
@@ -101,9 +102,9 @@ static void test_report_contents(void **state)
     assert_non_null(strstr(html, "<tr><td>1</td><td>Hire two ops staff, "
                                  "&quot;plan B&quot;</td><td>$2.62M</td>"
                                  "<td>+$27.1k</td>"));
-    assert_true(strstr(html, "id=\"c5-gnuplot_canvas\"") <
-                strstr(html, "id=\"c6-gnuplot_canvas\""));
     assert_true(strstr(html, "id=\"c6-gnuplot_canvas\"") <
+                strstr(html, "id=\"c7-gnuplot_canvas\""));
+    assert_true(strstr(html, "id=\"c7-gnuplot_canvas\"") <
                 strstr(html, "id=\"c0-gnuplot_canvas\""));
     assert_non_null(strstr(html, "<td>Total</td><td>$2.59M</td>"
                                  "<td>$2.51M</td><td>$79.9k</td>"));
