@@ -1,8 +1,11 @@
 /*
  * test_report: report.html from the fixture run: every chart inlined,
  * the tables, the headline (from summary.txt or built), run.ini escaped,
- * and nothing fetched from outside the file. Runs from the repository
- * root; the fixture is copied so its folder stays clean.
+ * and nothing fetched from outside the file; the [report] words and
+ * notes (escaped, in the Markdown subset), the appendix's list of
+ * parameters that differ from the defaults, and the print style. Runs
+ * from the repository root; the fixture is copied so its folder stays
+ * clean.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sim/report_int.h"
 #include "csvread.h"
 #include "plot.h"
 #include "report.h"
@@ -89,7 +93,8 @@ static void test_report_contents(void **state)
     assert_int_equal(count(html, "<svg"), PLOT_NCHARTS);
     assert_int_equal(count(html, "</svg>"), PLOT_NCHARTS);
     assert_int_equal(count(html, "<figcaption>"), PLOT_NCHARTS);
-    assert_int_equal(count(html, "<table>"), 3);
+    assert_int_equal(count(html, "<table>"), 2);
+    assert_int_equal(count(html, "<table class=\"ranking\">"), 1);
     assert_non_null(strstr(html, "<td>Q1</td>"));
     /* The decision first: its sentence from summary.txt, the ranking,
      * then the impact and ranking charts, before the headlines. */
@@ -105,14 +110,34 @@ static void test_report_contents(void **state)
                 strstr(html, "id=\"c6-gnuplot_canvas\""));
     assert_true(strstr(html, "id=\"c6-gnuplot_canvas\"") <
                 strstr(html, "id=\"c0-gnuplot_canvas\""));
+    /* Then the headlines, the charts, the tables and the appendix. */
+    assert_true(strstr(html, "<h2>Headline</h2>") <
+                strstr(html, "<h2>Charts</h2>"));
+    assert_true(strstr(html, "id=\"c4-gnuplot_canvas\"") <
+                strstr(html, "<h2>Revenue lost, by quarter</h2>"));
+    assert_true(strstr(html, "<td>Q1</td>") <
+                strstr(html, "<h2>Appendix: how these numbers were made"));
+    /* This run.ini does not resolve (a week past the fixture's horizon):
+     * the appendix says so instead of listing the changes. */
+    assert_non_null(strstr(html, "could not be compared with the "
+                                 "defaults: "));
+    assert_non_null(strstr(html, "run.ini:14: [scenario.pull_two_weeks] "
+                                 "pull.start_week = 30 is past the "
+                                 "horizon"));
+    assert_non_null(strstr(html, "40 replications"));
+    assert_non_null(strstr(html, "Seed 42"));
+    /* No [report]: salescap's heading, no notes. */
+    assert_non_null(strstr(html, "<h1>What the options cost</h1>"));
+    assert_null(strstr(html, "class=\"notes\""));
     assert_non_null(strstr(html, "<td>Total</td><td>$2.59M</td>"
                                  "<td>$2.51M</td><td>$79.9k</td>"));
     /* Headline lines from summary.txt, escaped. */
     assert_non_null(strstr(html, "<li>Hire two ops staff, &quot;plan B&quot; "
                                  "gains $27k of revenue"));
-    /* run.ini, escaped, in a <pre>. */
+    /* run.ini, escaped, in a <pre> folded away (and not printed). */
     assert_non_null(strstr(html, "&amp; &lt;escaping&gt; test"));
-    assert_non_null(strstr(html, "<pre>"));
+    assert_true(strstr(html, "<details class=\"screen\">") <
+                strstr(html, "<pre>"));
     /* Self-contained: no external reference of any kind. */
     assert_null(strstr(html, "http://"));
     assert_null(strstr(html, "https://"));
