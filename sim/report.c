@@ -72,7 +72,8 @@ static const char page_style[] =
     "margin:36px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}\n"
     "h3{font-size:16px;margin:20px 0 6px}h4{font-size:15px;"
     "margin:16px 0 4px}.meta{color:#555;margin:0}\n"
-    ".notes{font-size:17px}.notes p,.notes li{max-width:48em}\n"
+    ".notes{font-size:17px;overflow-wrap:break-word}"
+    ".notes p,.notes li{max-width:48em}\n"
     ".headline li{font-size:17px;margin:6px 0}\n"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums;"
     "margin:4px 0 12px}\n"
@@ -104,7 +105,8 @@ static const char page_style[] =
     "h1{font-size:20pt;margin:0 0 4pt}h2{font-size:14pt;"
     "margin:16pt 0 6pt}h3{font-size:11.5pt;margin:12pt 0 4pt}"
     "h4{font-size:10.5pt}\n"
-    "h1,h2,h3,h4,.meta{break-after:avoid;page-break-after:avoid}\n"
+    "h1,h2,h3,h4,.meta,.lead{break-after:avoid;page-break-after:avoid}"
+    "footer{break-before:avoid}\n"
     "figure,tr,li,thead,.quarters{break-inside:avoid;"
     "page-break-inside:avoid}"
     "p{orphans:3;widows:3}\n"
@@ -252,7 +254,8 @@ static void table_row(FILE *f, const struct rundata *rd, int s, int q)
 
 static void write_tables(FILE *f, const struct rundata *rd)
 {
-    fputs("<section>\n<h2>Revenue lost, by quarter</h2>\n<p>Lost revenue "
+    fputs("<section>\n<h2>Revenue lost, by quarter</h2>\n<p class=\"lead\">"
+          "Lost revenue "
           "is baseline revenue minus scenario revenue on the same random "
           "numbers (paired); &plusmn; is the half-width of its 95% "
           "confidence interval. A figure below zero means the scenario "

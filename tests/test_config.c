@@ -1173,6 +1173,48 @@ static void test_report_section(void **state)
     free(want);
 }
 
+/* Notes that are no text, or far too long for notes: FILE:LINE. */
+static void test_report_notes_not_text(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/salescap-test-notes.XXXXXX", ini[128], md[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(ini, sizeof ini, "%s/r.ini", dir);
+    snprintf(md, sizeof md, "%s/n.md", dir);
+    FILE *f = fopen(ini, "w");
+    assert_non_null(f);
+    fputs("[report]\nnotes = n.md\n", f);
+    fclose(f);
+    for (int k = 0; k < 2; k++) {
+        f = fopen(md, "w");
+        assert_non_null(f);
+        if (k == 0)
+            fwrite("# Notes\nline\0two\n", 1, 17, f);
+        else
+            for (int i = 0; i < 1024 * 1024 + 1; i++)
+                putc('a', f);
+        fclose(f);
+        struct config cfg;
+        struct params p;
+        struct err e = {0};
+        char want[512];
+        assert_int_equal(load_resolve(ini, NULL, &cfg, &p, &e), -1);
+        if (k == 0)
+            snprintf(want, sizeof want, "%s:2: [report] notes: %s: NUL "
+                     "byte: not a text file", ini, md);
+        else
+            snprintf(want, sizeof want, "%s:2: [report] notes: %s is "
+                     "1048577 bytes long; notes hold at most 1048576", ini,
+                     md);
+        assert_int_equal(e.kind, ERR_CONFIG);
+        assert_string_equal(e.msg, want);
+        config_destroy(&cfg);
+    }
+    remove(md);
+    remove(ini);
+    rmdir(dir);
+}
+
 /* config_resolve_report reads [report] of a file whose rest does not
  * resolve (a report redrawn from an old run.ini). */
 static void test_report_alone(void **state)
@@ -1289,6 +1331,7 @@ static const struct CMUnitTest good_tests[] = {
     cmocka_unit_test(test_docs_key_table_current),
     cmocka_unit_test(test_report_section),
     cmocka_unit_test(test_report_alone),
+    cmocka_unit_test(test_report_notes_not_text),
     cmocka_unit_test(test_changes),
 };
 

@@ -397,7 +397,8 @@ static void test_report_print_style(void **state)
     assert_non_null(strstr(html, "@page{margin:"));
     assert_non_null(strstr(print, "figure,tr,li,thead,.quarters"
                                   "{break-inside:avoid;"));
-    assert_non_null(strstr(print, "h1,h2,h3,h4,.meta{break-after:avoid;"));
+    assert_non_null(strstr(print, "h1,h2,h3,h4,.meta,.lead{break-after:"
+                                  "avoid;"));
     assert_non_null(strstr(print, ".screen,details,nav{display:none}"));
     assert_non_null(strstr(print, "body{background:#fff;color:#000;"));
     assert_true(strstr(html, "</style>") > print);
