@@ -209,7 +209,8 @@ static void headline_built(FILE *f, const struct rundata *rd, int s)
 static void write_headline(FILE *f, const struct rundata *rd,
                            const char *run_dir)
 {
-    fputs("<section class=\"headline\">\n<h2>Headline</h2>\n<ul>\n", f);
+    fputs("<section id=\"headline\" class=\"headline\">\n<h2>Headline"
+          "</h2>\n<ul>\n", f);
     if (headlines_from_summary(f, run_dir) == 0) {
         for (int s = 1; s < rd->nscen; s++)
             headline_built(f, rd, s);
@@ -254,8 +255,8 @@ static void table_row(FILE *f, const struct rundata *rd, int s, int q)
 
 static void write_tables(FILE *f, const struct rundata *rd)
 {
-    fputs("<section>\n<h2>Revenue lost, by quarter</h2>\n<p class=\"lead\">"
-          "Lost revenue "
+    fputs("<section id=\"quarters\">\n<h2>Revenue lost, by quarter</h2>\n"
+          "<p class=\"lead\">Lost revenue "
           "is baseline revenue minus scenario revenue on the same random "
           "numbers (paired); &plusmn; is the half-width of its 95% "
           "confidence interval. A figure below zero means the scenario "
@@ -426,7 +427,7 @@ static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
 
 static int write_charts(FILE *f, const char *dir, struct err *e)
 {
-    fputs("<section>\n<h2>Charts</h2>\n", f);
+    fputs("<section id=\"charts\">\n<h2>Charts</h2>\n", f);
     for (int i = 0; i < PLOT_NCHARTS; i++) {
         if (i == CHART_IMPACT || i == CHART_RANKING)
             continue; /* at the top, with the ranking */
@@ -504,7 +505,7 @@ static int write_notes(FILE *f, const struct report_run *run, struct err *e)
     const char *text = run->words.notes_text;
     if (!text || !*text)
         return 0;
-    fputs("<section class=\"notes\">\n", f);
+    fputs("<section id=\"notes\" class=\"notes\">\n", f);
     if (report_notes_html(f, text) != 0)
         return err_set(e, ERR_RUNTIME, "out of memory");
     fputs("</section>\n", f);
@@ -554,8 +555,8 @@ static int write_decision(FILE *f, const struct rundata *rd,
 {
     int m = metric_find(rd->dec_metric);
     int money = m < 0 || !strcmp(metric_table[m].unit, "$");
-    fputs("<section class=\"headline\">\n<h2>Which option is best</h2>\n",
-          f);
+    fputs("<section id=\"decision\" class=\"headline\">\n<h2>Which "
+          "option is best</h2>\n", f);
     lines_from_summary(f, run_dir, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
     char over[64];

@@ -84,8 +84,9 @@ static void write_run_facts(FILE *f, const struct rundata *rd,
                "(the baseline) and %d scenario%s.</li>\n",
             rd->nscen, rd->nscen == 1 ? "" : "s", rd->nscen - 1,
             rd->nscen == 2 ? "" : "s");
-    fprintf(f, "<li>%d replication%s: independent runs of every option, "
-               "each on its own random numbers.</li>\n",
+    fprintf(f, "<li>%d replication%s: the comparison run %d time%s, each "
+               "time on new random numbers that every option shares.</li>\n",
+            rd->replications, rd->replications == 1 ? "" : "s",
             rd->replications, rd->replications == 1 ? "" : "s");
     fputs("<li>Seed ", f);
     html(f, s ? s : run->have_ini ? "unknown (not in run.ini)"
@@ -246,8 +247,8 @@ int report_appendix(FILE *f, const struct rundata *rd,
                     const struct report_run *run, const char *run_dir,
                     struct err *e)
 {
-    fputs("<section class=\"appendix\">\n<h2>Appendix: how these numbers "
-          "were made</h2>\n", f);
+    fputs("<section id=\"appendix\" class=\"appendix\">\n<h2>Appendix: "
+          "how these numbers were made</h2>\n", f);
     write_run_facts(f, rd, run);
     write_intervals(f, rd);
     write_assumptions(f);

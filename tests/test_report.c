@@ -310,7 +310,7 @@ static char *copy_fixture_with_words(void)
 /* The notes of tests/data/report_notes.md as the report writes them:
  * every tag, attribute and link of the file shown as text. */
 static const char notes_html[] =
-    "<section class=\"notes\">\n"
+    "<section id=\"notes\" class=\"notes\">\n"
     "<h2>Recommendation</h2>\n"
     "<p>Do <strong>not</strong> lend the reps to operations: the pull "
     "costs\n<strong>more than it saves</strong>, a quarter later.</p>\n"
@@ -498,7 +498,8 @@ static void test_report_run_keeps_notes(void **state)
     free(copy);
     write_report(run, NULL);
     char *html = read_report(run);
-    assert_non_null(strstr(html, "<section class=\"notes\">\n<p>Keep "
+    assert_non_null(strstr(html, "<section id=\"notes\" class=\"notes\">\n"
+                                 "<p>Keep "
                                  "<strong>this</strong> &lt;b&gt;</p>\n"));
     free(html);
     free(run);
