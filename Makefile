@@ -13,6 +13,9 @@
 #   make fresh      the README's commands on a fresh Debian root (as root;
 #                   tests/fresh.sh; FRESH_CI=1 also runs .ci/run there)
 #   make deps       install the Debian packages the build and tests need
+#   make report-check  print report.html to PDF in headless Chromium (A4,
+#                   Letter) and check the handout (tests/report_print.sh;
+#                   needs chromium and poppler-utils, not in make deps)
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -104,6 +107,13 @@ test: deps
 
 test-run: $(BIN) $(TEST_BIN)
 	@SALESCAP=$(abspath $(BIN)) sh tests/run.sh $(TEST_BIN)
+
+# report.html printed by headless Chromium: nothing fetched, cut or split
+# (tests/report_print.sh). Not part of make test: Chromium is no
+# dependency of salescap (apt-get install chromium poppler-utils).
+.PHONY: report-check
+report-check: salescap
+	@SALESCAP=$(abspath salescap) sh tests/report_print.sh
 
 # sweep.csv of the MPI build under mpirun -n 1, 2, 3 against the serial
 # build's (tests/mpi.sh builds both; it skips without mpicc or mpirun).

@@ -3,8 +3,8 @@
  *
  * weekly.csv, quarterly.csv, comparison.csv, scenarios.csv, summary.txt,
  * run.ini, pairs.csv, ranking.csv, replications.csv and
- * weekly_comparison.csv (see INTERFACE.md
- * and docs/outputs.md) are all written to temporaries first (the last
+ * weekly_comparison.csv (see INTERFACE.md and docs/outputs.md), and
+ * notes.md with [report] notes, are all written to temporaries first (the last
  * while the run commits) and renamed into place together, with SIGINT and
  * SIGTERM held back during the renames: a run replaces the previous
  * results as a whole or not at all.
@@ -52,6 +52,11 @@ void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
 /* The names of the files a run writes into its folder. */
 #define OUTPUT_NFILES 10
 extern const char *const output_files[OUTPUT_NFILES];
+
+/* Also written, when the file has [report] notes: their text, which
+ * run.ini's [report] notes names. A run without notes leaves a notes.md
+ * it finds alone (it may be the user's); its run.ini names none. */
+#define OUTPUT_NOTES "notes.md"
 
 /* replications.csv, streamed while the run commits (one row per
  * scenario, replication and flow metric: its total over the horizon),

@@ -157,6 +157,18 @@ struct decision_params {
     int q0, q1;        /* quarters, 0-based, inclusive */
 };
 
+/* [report]: the consultant's words on report.html (docs/charts.md). They
+ * change nothing in the simulation. */
+struct report_params {
+    char *title;      /* the report's heading; "": salescap's own */
+    char *author;     /* "": none */
+    char *notes;      /* a Markdown file, as written: relative to the file
+                       * the key is in; "": none */
+    /* Resolved by config_resolve: */
+    char *notes_text; /* the notes file's text (NUL-terminated), or NULL
+                       * without notes */
+};
+
 /* [targets]: what the client observes, one per KPI (kpi.h). They change
  * nothing in the simulation: the KPI table compares with them and
  * calibrate fits to them. */
@@ -318,6 +330,7 @@ struct params {
     struct start_params start;
     struct cost_params costs;
     struct decision_params decision;
+    struct report_params report;
     struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;

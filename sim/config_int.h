@@ -64,11 +64,11 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, start, costs, targets, decision), then the
- * templates. */
+ * support, clients, market, start, costs, targets, decision, report),
+ * then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
     cfgk_support, cfgk_clients, cfgk_market, cfgk_start, cfgk_costs,
-    cfgk_targets, cfgk_decision, cfgk_stage, cfgk_scenario;
+    cfgk_targets, cfgk_decision, cfgk_report, cfgk_stage, cfgk_scenario;
 
 /* [start] open.STAGE: its offset is in struct stage_params; its key, as
  * written, is "open." and a stage's name. */
@@ -144,6 +144,17 @@ int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
  * fields (config_decision.c); the horizon is resolved. */
 int cfgk_resolve_decision(const struct config *cfg, struct params *p,
                           struct err *e);
+/* Reads the file of [report] notes into p->report.notes_text
+ * (config_report.c); the entries of [report] are parsed. Returns 0, or
+ * -1 with e set: "FILE:LINE: [report] notes: ..." (ERR_CONFIG) for a
+ * notes file that is missing, not a file, too long or not UTF-8 text. */
+int cfgk_resolve_report(const struct config *cfg, struct report_params *r,
+                        struct err *e);
+
+/* The 1-based column of the first byte of s (n bytes) that is not valid
+ * UTF-8, or 0 (config.c). */
+size_t cfgk_utf8_bad_column(const char *s, size_t n);
+
 /* Refuses [targets] that no model can meet together: each identity they
  * break (config_targets.c) is reported at the line of one of them, naming
  * the others. Returns 0, or -1 with e set (ERR_CONFIG). */

@@ -255,6 +255,21 @@ static const struct cfgk decision_keys[] = {
            "whether a higher or a lower value of the metric is better"),
 };
 
+/* [report]: text for report.html; notes names a file, read by
+ * config_report.c. */
+static const struct cfgk report_keys[] = {
+    {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, title), NULL,
+     "the report's heading (default: salescap's own)"},
+    {"author", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, author), NULL,
+     "who wrote the report, under its heading"},
+    {"notes", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, notes), NULL,
+     "a Markdown file (relative to this file) of notes and the "
+     "recommendation, at the report's top"},
+};
+
 /* [targets]: one key per KPI (kpi.h), in its order; a test checks the
  * names against kpi_table. */
 #define K_TARGET(k, i, hi, doc)                                               \
@@ -313,6 +328,7 @@ const struct cfgk_table cfgk_start = TABLE("start", start_keys);
 const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
+const struct cfgk_table cfgk_report = TABLE("report", report_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
 
@@ -336,6 +352,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->start;
     if (t == &cfgk_decision)
         return &p->decision;
+    if (t == &cfgk_report)
+        return &p->report;
     if (t == &cfgk_targets)
         return &p->targets;
     return NULL;

@@ -130,6 +130,15 @@ static void put_start(const struct writer *w, struct params *p)
     }
 }
 
+/* [report]: only when a key is set, so a file without it writes what it
+ * wrote before. */
+static void put_report(const struct writer *w, struct params *p)
+{
+    const struct report_params *r = &p->report;
+    if (r->title[0] || r->author[0] || r->notes[0])
+        put_fixed(w, &cfgk_report, p);
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -175,6 +184,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_costs, mp);
     put_targets(&w, mp);
     put_fixed(&w, &cfgk_decision, mp);
+    put_report(&w, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
@@ -254,9 +264,12 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
 }
 
 /* What an empty text default stands for: a scenario's title is its ID,
- * its label its title. */
-static const char *empty_default(const struct cfgk *k)
+ * its label its title; text elsewhere is simply absent. */
+static const char *empty_default(const struct cfgk_table *t,
+                                 const struct cfgk *k)
 {
+    if (t != &cfgk_scenario)
+        return "(none)";
     return strcmp(k->key, "label") ? "(the ID)" : "(the title)";
 }
 
@@ -268,7 +281,7 @@ static void ref_table(FILE *out, const char *section,
         const struct cfgk *k = &t->keys[i];
         describe_range(k, range, sizeof range);
         fprintf(out, "| [%s] | %s%s | %s | %s | %s |\n", section, prefix,
-                k->key, k->def[0] ? k->def : empty_default(k), range,
+                k->key, k->def[0] ? k->def : empty_default(t, k), range,
                 k->doc);
     }
 }
@@ -278,7 +291,7 @@ int config_write_reference(FILE *out)
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
         &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
-        &cfgk_costs,      &cfgk_targets, &cfgk_decision,
+        &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_report,
         &cfgk_scenario,
     };
     const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};

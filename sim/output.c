@@ -590,9 +590,12 @@ int output_summary(FILE *out, const struct params *p,
 
 /* ---- the files -------------------------------------------------------- */
 
+/* F_NOTES, the copy of the [report] notes, is written only when the file
+ * has notes; it is not among output_files. */
 enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
-       F_PAIRS, F_RANKING, F_REPLICATIONS, F_WEEK_COMPARISON, F_COUNT };
-_Static_assert(F_COUNT == OUTPUT_NFILES, "output_files");
+       F_PAIRS, F_RANKING, F_REPLICATIONS, F_WEEK_COMPARISON, F_NOTES,
+       F_COUNT };
+_Static_assert(F_NOTES == OUTPUT_NFILES, "output_files");
 
 const char *const output_files[OUTPUT_NFILES] = {
     "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
@@ -616,7 +619,16 @@ static int fill(struct afile *af, const struct config *cfg,
     fputs("; salescap " SALESCAP_VERSION ": every resolved parameter of this "
           "run.\n; `salescap run run.ini` reproduces it.\n",
           af[F_RUNINI].f);
-    return config_write(af[F_RUNINI].f, cfg, p, 0);
+    if (!p->report.notes_text)
+        return config_write(af[F_RUNINI].f, cfg, p, 0);
+    /* The notes travel with the run: run.ini names the copy beside it,
+     * so the report can be redrawn, and the run repeated, without the
+     * original file. */
+    char name[] = OUTPUT_NOTES;
+    struct params q = *p;
+    q.report.notes = name;
+    fputs(p->report.notes_text, af[F_NOTES].f);
+    return config_write(af[F_RUNINI].f, cfg, &q, 0);
 }
 
 int output_write_run(const char *dir, const struct config *cfg,
@@ -633,9 +645,10 @@ int output_write_run(const char *dir, const struct config *cfg,
         goto abort;
     for (i = 0; i < F_COUNT; i++) {
         char path[4096];
-        if (i == F_REPLICATIONS)
+        if (i == F_REPLICATIONS || (i == F_NOTES && !p->report.notes_text))
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, output_files[i]);
+        snprintf(path, sizeof path, "%s/%s", dir,
+                 i == F_NOTES ? OUTPUT_NOTES : output_files[i]);
         if (afile_open(&af[i], path, e) != 0)
             goto abort;
     }

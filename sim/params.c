@@ -32,7 +32,7 @@ struct resolve {
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
     &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
-    &cfgk_costs,      &cfgk_targets, &cfgk_decision,
+    &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_report,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -132,7 +132,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, report, scenario.ID",
         s->name);
 }
 
@@ -439,6 +439,7 @@ void params_destroy(struct params *p)
     free(p->scenarios);
     free(p->decision.metric);
     free(p->decision.quarters);
+    config_destroy_report(&p->report);
     memset(p, 0, sizeof *p);
 }
 
@@ -457,6 +458,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = cfgk_resolve_scenarios(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_decision(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_report(cfg, &p->report, e);
     if (rc)
         params_destroy(p);
     return rc;

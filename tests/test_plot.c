@@ -1284,12 +1284,15 @@ static void test_cli_only_exclude(void **state)
         assert_non_null(strstr(subtitle_of(gp, sub, sizeof sub),
                                "1 option not shown."));
         free(gp);
-        /* The report, but for run.ini's text, knows nothing of it. */
+        /* The report, but for run.ini's text (folded away at its end),
+         * knows nothing of it; its appendix says one was left out. */
         char *html = read_text(run, "report.html", &n);
-        char *params = strstr(html, "<h2>Parameters</h2>");
+        char *params = strstr(html, "<details class=\"screen\">");
         assert_non_null(params);
         *params = '\0';
         assert_null(strstr(html, "Pull"));
+        assert_non_null(strstr(html, "1 more was simulated and left out "
+                                     "of this report"));
         assert_non_null(strstr(html, "Hire two ops staff"));
         free(html);
     }
@@ -1345,8 +1348,15 @@ static void test_cli_run_hidden_and_weeks(void **state)
     assert_non_null(strstr(gp, "set label 201 'Pull' at screen"));
     free(gp);
     text = read_text(run, "report.html", &n);
-    *strstr(text, "<h2>Parameters</h2>") = '\0';
+    char *ini = strstr(text, "<details class=\"screen\">");
+    assert_non_null(ini);
+    /* run.ini's text names the twin; nothing before it does, the
+     * appendix's table of changed parameters included. */
+    assert_non_null(strstr(ini, "[scenario.twin]"));
+    *ini = '\0';
     assert_null(strstr(text, "twin"));
+    assert_non_null(strstr(text, "[scenario.pull] Pull all reps"));
+    assert_non_null(strstr(text, "1 more was simulated and left out"));
     free(text);
     /* One way of counting: the pull of weeks 4-5, in the headline. */
     text = read_text(run, "summary.txt", &n);
