@@ -13,6 +13,9 @@
 #   make fresh      the README's commands on a fresh Debian root (as root;
 #                   tests/fresh.sh; FRESH_CI=1 also runs .ci/run there)
 #   make deps       install the Debian packages the build and tests need
+#   make report-check  print report.html to PDF in headless Chromium (A4,
+#                   Letter) and check the handout (tests/report_print.sh;
+#                   needs chromium and poppler-utils, not in make deps)
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -104,6 +107,13 @@ test: deps
 
 test-run: $(BIN) $(TEST_BIN)
 	@SALESCAP=$(abspath $(BIN)) sh tests/run.sh $(TEST_BIN)
+
+# report.html printed by headless Chromium: nothing fetched, cut or split
+# (tests/report_print.sh). Not part of make test: Chromium is no
+# dependency of salescap (apt-get install chromium poppler-utils).
+.PHONY: report-check
+report-check: salescap
+	@SALESCAP=$(abspath salescap) sh tests/report_print.sh
 
 # sweep.csv of the MPI build under mpirun -n 1, 2, 3 against the serial
 # build's (tests/mpi.sh builds both; it skips without mpicc or mpirun).
@@ -205,7 +215,8 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
 # copied to docs/img/ (GUIDE_IMG: FILE:CHART), the growth chart drawn from
 # quarterly.csv, the tornado of uncertain.ini's sensitivity analysis, and
 # each file's headline sentences printed at the end.
-DOCS_IMG_CHARTS := revenue lost_revenue pipeline impact ranking
+DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
+    ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
     stop_start_focus growth plan uncertain market
@@ -249,6 +260,14 @@ $(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
 	$(CC) $(ALL_CFLAGS) -o $@ tests/test_failalloc.c tests/failalloc.c \
 	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(FAILALLOC_WRAP) $(LIBS) \
 	    $(CMOCKA_LIBS)
+
+# The layout test reads the SVG charts' texts and the font's metrics
+# with tests/svgtext.c.
+$(BUILD)/tests/test_layout: tests/test_layout.c tests/svgtext.c \
+    tests/svgtext.h $(BUILD)/libsalescap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/test_layout.c tests/svgtext.c \
+	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
 
 # valgrind memcheck of the end-to-end tests: every salescap process they
 # start runs under valgrind (tests/valgrind.sh); any invalid access, use

@@ -66,7 +66,7 @@ struct cli_opts {
     long replications;               /* -n */
     unsigned long long seed;         /* --seed, when has_seed */
     int has_seed, jobs, quiet, progress, no_plot;
-    unsigned formats;                /* --format, a mask of PLOT_* */
+    unsigned formats;                /* --format and --size: PLOT_* bits */
     int explicit_plots;              /* --plots or --format given */
 };
 
@@ -74,7 +74,8 @@ struct cli_opts {
  * own from CLI_OPT_NEXT. */
 enum {
     CLI_OPT_SEED = 256, CLI_OPT_PLOTS, CLI_OPT_FORMAT, CLI_OPT_NO_PLOT,
-    CLI_OPT_SET, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, CLI_OPT_NEXT
+    CLI_OPT_SET, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, CLI_OPT_SIZE,
+    CLI_OPT_NEXT
 };
 
 /* The shared entries of a struct option table (needs <getopt.h>); the
@@ -87,6 +88,7 @@ enum {
     {"out", required_argument, NULL, 'o'},                                  \
     {"plots", required_argument, NULL, CLI_OPT_PLOTS},                      \
     {"format", required_argument, NULL, CLI_OPT_FORMAT},                    \
+    {"size", required_argument, NULL, CLI_OPT_SIZE},                        \
     {"no-plot", no_argument, NULL, CLI_OPT_NO_PLOT},                        \
     {"set", required_argument, NULL, CLI_OPT_SET},                          \
     {"quiet", no_argument, NULL, 'q'},                                      \

@@ -75,11 +75,46 @@ int config_copy(struct config *dst, const struct config *src, struct err *e);
 /* Validates and fills p (zeroed). Returns 0, or -1 with e set. */
 int config_resolve(const struct config *cfg, struct params *p, struct err *e);
 
+/* Resolves [report] of cfg alone into r (zeroed): its keys, and the
+ * notes file's text. The report reads a finished run's run.ini this way,
+ * so that its words do not depend on the rest still resolving (a data
+ * file that has moved). Returns 0, or -1 with e set as config_resolve
+ * sets it (r then holds nothing). */
+int config_resolve_report(const struct config *cfg, struct report_params *r,
+                          struct err *e);
+
+/* Frees what r holds and zeroes it; safe on a zeroed struct. */
+void config_destroy_report(struct report_params *r);
+
 /* Writes every resolved parameter as an INI file that reproduces the run
  * (run.ini). With sources != 0, each line ends with "; <source>" where the
  * source is "default", "FILE:LINE" or "--set". Returns 0 or -1 on I/O error. */
 int config_write(FILE *out, const struct config *cfg, const struct params *p,
                  int sources);
+
+/* One parameter of a run that differs from salescap's default. */
+struct config_change {
+    const char *section; /* "sales", "stage.qualify", "scenario.pull";
+                          * "stage.NAME" for the list of stages */
+    const char *key;     /* "reps", "open.proposal", "pull.weeks" */
+    const char *value;   /* as run.ini writes it */
+    const char *def;     /* the default, written the same way; "" when
+                          * there is none (an intervention's type) */
+    const char *doc;     /* what the key means, one line */
+};
+
+/* Calls fn(ctx, ...) for every parameter of p that differs from what an
+ * empty file resolves to, in run.ini's order: the model's keys, the list
+ * of stages when it is not the built-in one, each stage against the
+ * built-in stage of its name (else the stage defaults), [start]'s open
+ * deals, [targets], [decision], then each scenario's interventions (a
+ * row for each one's type, then its keys that differ from the type's
+ * defaults). [report] and scenario titles are words, not parameters, and
+ * are left out. The strings live for the call only. Returns 0, or -1
+ * with e set (out of memory). */
+int config_changes(const struct params *p,
+                   void (*fn)(void *ctx, const struct config_change *c),
+                   void *ctx, struct err *e);
 
 /* Writes the reference of every key (section, key, default, range, doc)
  * as a Markdown table, for `salescap check --keys` and docs/config.md.

@@ -2,8 +2,9 @@
  * output: the files of a finished run, and its summary table.
  *
  * weekly.csv, quarterly.csv, comparison.csv, scenarios.csv, summary.txt,
- * run.ini, pairs.csv, ranking.csv and replications.csv (see INTERFACE.md
- * and docs/outputs.md) are all written to temporaries first (the last
+ * run.ini, pairs.csv, ranking.csv, replications.csv and
+ * weekly_comparison.csv (see INTERFACE.md and docs/outputs.md), and
+ * notes.md with [report] notes, are all written to temporaries first (the last
  * while the run commits) and renamed into place together, with SIGINT and
  * SIGTERM held back during the renames: a run replaces the previous
  * results as a whole or not at all.
@@ -26,6 +27,11 @@
 int output_window(const struct scenario *sc, int horizon_weeks, int *start,
                   int *end);
 
+/* How the run of p names its weeks and quarters: by number, or from
+ * [simulation] start_date by dates and calendar quarters (calendar.h). */
+struct cal;
+void output_calendar(const struct params *p, struct cal *c);
+
 /* Writes the summary table of every scenario, with its headline, to out. */
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r);
@@ -45,8 +51,13 @@ void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
                       double hw);
 
 /* The names of the files a run writes into its folder. */
-#define OUTPUT_NFILES 9
+#define OUTPUT_NFILES 10
 extern const char *const output_files[OUTPUT_NFILES];
+
+/* Also written, when the file has [report] notes: their text, which
+ * run.ini's [report] notes names. A run without notes leaves a notes.md
+ * it finds alone (it may be the user's); its run.ini names none. */
+#define OUTPUT_NOTES "notes.md"
 
 /* replications.csv, streamed while the run commits (one row per
  * scenario, replication and flow metric: its total over the horizon),

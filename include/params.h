@@ -40,6 +40,9 @@ struct sim_params {
     enum rng_kind rng;       /* xoshiro256pp */
     double max_events;       /* per replication; a runaway model stops */
     double max_memory_mb;    /* one replication's state, MB; likewise */
+    int start_date;          /* first day of week 0, days since
+                              * 1970-01-01; CAL_NO_DATE (calendar.h):
+                              * none, weeks and quarters by number */
 };
 
 /* What every role shares: [sales], [operations] and [support]. */
@@ -174,6 +177,18 @@ struct plan_params {
                                  * -1: no plan */
     int n;                      /* values in per_quarter */
     double *per_quarter;        /* $ per quarter, n of them; NULL: none */
+};
+
+/* [report]: the consultant's words on report.html (docs/charts.md). They
+ * change nothing in the simulation. */
+struct report_params {
+    char *title;      /* the report's heading; "": salescap's own */
+    char *author;     /* "": none */
+    char *notes;      /* a Markdown file, as written: relative to the file
+                       * the key is in; "": none */
+    /* Resolved by config_resolve: */
+    char *notes_text; /* the notes file's text (NUL-terminated), or NULL
+                       * without notes */
 };
 
 /* [targets]: what the client observes, one per KPI (kpi.h). They change
@@ -318,6 +333,9 @@ struct intervention {
 struct scenario {
     char *id;
     char *title;       /* defaults to the id */
+    char *label;       /* short name for chart legends; "": the title */
+    int chart;         /* 1: drawn; 0 (chart = no): simulated and written
+                        * to the CSVs, left out of charts and the report */
     size_t n_iv;
     struct intervention *iv;
 };
@@ -365,6 +383,7 @@ struct params {
     struct cost_params costs;
     struct decision_params decision;
     struct plan_params plan;
+    struct report_params report;
     struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;
@@ -374,6 +393,12 @@ struct params {
 
 /* Frees what config_resolve() allocated; safe on a zeroed struct. */
 void params_destroy(struct params *p);
+
+/* Weeks from a decision to hire into role to the new person's first
+ * day: lead_weeks (-1: the role's own), rounded up to whole weeks, and
+ * at least 1 (Assumption: nobody starts the week they are hired). The
+ * model and the charts' intervention windows both count by it. */
+int params_hire_delay(const struct params *p, enum role role, double lead);
 
 /* Names as written in INI files. */
 const char *role_name(enum role r);

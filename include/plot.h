@@ -15,6 +15,9 @@
  *
  * Charts of a run (EXT is png, svg or pdf):
  *   revenue.EXT       revenue by week, each scenario with its 95 % band
+ *   revenue_difference.EXT  each scenario's weekly revenue minus the
+ *                     baseline's, with its paired 95 % band (runs with
+ *                     weekly_comparison.csv)
  *   lost_revenue.EXT  revenue lost by quarter, CI whiskers, cumulative (y2)
  *   backlog.EXT       ops backlog hours and expected onboarding delay (y2)
  *   pipeline.EXT      open opportunities and pipeline value (y2)
@@ -25,8 +28,16 @@
  *                     over the decision's quarters, and its p_best
  *   dashboard_ID.EXT  four charts on one page, for each scenario ID
  * lost_revenue and the dashboards need at least one scenario besides the
- * baseline; impact and ranking also a ranking (ranking.csv with rows). SVG output is byte-for-byte reproducible; PDF is not (cairo
- * stamps a creation date).
+ * baseline; impact and ranking also a ranking (ranking.csv with rows).
+ * SVG output is byte-for-byte reproducible; PDF is not (cairo stamps a
+ * creation date).
+ *
+ * Sizes (the PLOT_SIZE_* bits of formats; docs/charts.md): screen, the
+ * default, 1200 x 700; slide 1920 x 1080 with larger type, its PNGs at
+ * twice that; doc 6.5 inches wide (975 pixels, PNGs 1950). Every text is
+ * measured in DejaVu Sans and fitted (cut, wrapped, thinned), so that no
+ * two texts of a chart overlap and none leaves the canvas, whatever the
+ * titles and however many scenarios (tests/test_layout.c).
  */
 #ifndef SALESCAP_PLOT_H
 #define SALESCAP_PLOT_H
@@ -42,6 +53,8 @@ enum plot_format {
     PLOT_SVG = 2u,
     PLOT_PDF = 4u,
     PLOT_SKIP_DASHBOARDS = 0x100u, /* option: the single charts only */
+    PLOT_SIZE_SLIDE = 0x200u,      /* size: 1920 x 1080, larger type */
+    PLOT_SIZE_DOC = 0x400u,        /* size: a page's width, 6.5 inches */
 };
 
 /* The environment variable naming the gnuplot program. */
@@ -73,7 +86,7 @@ enum plot_format {
  * signal handler): set, they stop with the error "interrupted". */
 void plot_set_stop(volatile sig_atomic_t *stop);
 
-#define PLOT_NCHARTS 7
+#define PLOT_NCHARTS 8
 extern const char *const plot_chart_names[PLOT_NCHARTS];
 
 /* Draws every chart of the run in run_dir (weekly.csv, comparison.csv,
@@ -86,6 +99,14 @@ extern const char *const plot_chart_names[PLOT_NCHARTS];
  * failing chart; the images written before it stay. */
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
                  struct err *e);
+
+/* plot_run_dir() of the scenarios sel shows (rundata.h's rundata_select;
+ * NULL: those without chart = no). An ID sel names that the run does not
+ * have is ERR_CONFIG, and nothing is drawn. */
+struct rd_select;
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned formats, const struct rd_select *sel,
+                     struct err *e);
 
 /* Draws the charts of a sweep folder (sweep.csv, sweep.ini): the sweep
  * module's sweep_plot_dir() (sweep.h), with the same return contract. */
@@ -108,6 +129,17 @@ int plot_pipe(const char *script, size_t len, const char *name,
 /* Parses "png", "svg" or "pdf" into *format. Returns 0, or -1 for
  * anything else. */
 int plot_format_parse(const char *s, unsigned *format);
+
+/* Parses a --size preset, "screen" (the default: 0), "slide" or "doc",
+ * into its PLOT_SIZE_* bits. Returns 0, or -1 for anything else. */
+int plot_size_parse(const char *s, unsigned *bits);
+
+/* The pixels an image of format fmt (PLOT_PNG, PLOT_SVG) has for a
+ * chart laid out on w x h logical pixels, under the size bits of
+ * formats: the preset's scale, and for PNG its density (slide: 1024 x
+ * 576 -> 1920 x 1080, 3840 x 2160 as PNG). */
+void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
+                      int out[2]);
 
 /* Formats v as money the way the charts do ("$1.25M", "-$350k", "$0"):
  * precise enough to tell apart values step apart (trailing zeros

@@ -61,6 +61,9 @@ struct run_result {
     struct acc *cmp_base;   /* (nscen-1) * (quarters+1) * CMP_COUNT */
     struct acc *cmp_scen;
     struct acc *cmp_delta;
+    /* Each week's revenue of scenario s minus the baseline's, paired
+     * (replication by replication): (nscen-1) * weeks, run_week_delta. */
+    struct acc *week_delta;
     struct acc *warm_revenue; /* baseline, every week incl. warm-up */
     struct acc *warm_backlog;
     /* Option against option: pair k is scenario pair_a[k] minus scenario
@@ -124,6 +127,12 @@ static inline struct acc *run_quarterly(const struct run_result *r, int s,
                                         int q, int m)
 {
     return &r->quarterly[((size_t)s * r->quarters + q) * M_COUNT + m];
+}
+
+static inline struct acc *run_week_delta(const struct run_result *r, int s,
+                                         int w)
+{
+    return &r->week_delta[(size_t)(s - 1) * r->weeks + w];
 }
 
 static inline size_t run_cmp_index(const struct run_result *r, int s, int q,

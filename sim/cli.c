@@ -57,6 +57,9 @@ static const char common_opts[] =
     "  -o, --out DIR          output folder (default: results/<file stem>/)\n"
     "      --plots DIR        chart folder (default: plots/<file stem>/)\n"
     "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+    "      --size SIZE        screen (default: PNG 1200x700), slide\n"
+    "                         (1920x1080, larger type; PNG 3840x2160) or doc\n"
+    "                         (6.5 in wide for a page; PNG 1950x1200)\n"
     "      --no-plot          write no charts\n"
     "      --set S.KEY=VALUE  override a key of the file; repeatable\n"
     "  -q, --quiet            print only errors and warnings\n"
@@ -71,8 +74,9 @@ static const struct {
     {"run", "salescap run FILE.ini [options]",
      "Simulates the baseline and every [scenario.ID] of FILE on common random\n"
      "numbers and writes weekly.csv, quarterly.csv, comparison.csv,\n"
-     "scenarios.csv, summary.txt and run.ini to the output folder, and the\n"
-     "charts to the plots folder.\n\n"
+     "weekly_comparison.csv, scenarios.csv, summary.txt, run.ini and the\n"
+     "decision's CSVs to the output folder, and the charts to the plots\n"
+     "folder.\n\n"
      "      --precision P      add replications in batches until the 95 %\n"
      "                         half-width of every scenario's total lost\n"
      "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
@@ -124,12 +128,18 @@ static const struct {
      "\nInterrupted by SIGINT or SIGTERM, a sweep keeps every finished point\n"
      "and exits 130 or 143: run it again with --resume.\n",
      1},
-    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--report]",
+    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--size SIZE]"
+             "\n       [--report] [--only ID,...] [--exclude ID,...]",
      "Redraws every chart of a finished run or sweep from the CSVs in DIR,\n"
      "and the tornado of a sensitivity analysis (sensitivity.csv).\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
      "      --format FMT       png, svg or pdf; repeatable (default: png)\n"
+     "      --size SIZE        screen (default), slide or doc (see 'salescap\n"
+     "                         help run')\n"
      "      --report           also rewrite DIR/report.html (runs only)\n"
+     "      --only ID,...      draw only these scenarios and the baseline\n"
+     "                         (even one whose file says chart = no)\n"
+     "      --exclude ID,...   leave these scenarios out\n"
      "  -q, --quiet            print only errors and warnings\n",
      0},
     {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
@@ -150,7 +160,8 @@ static const struct {
      "                         the horizon); deals closed before W0 are left\n"
      "                         out, deals open at W1 are open\n"
      "      --date YYYY-MM-DD  the calendar date of reported week 0\n"
-     "                         (default 2024-01-01)\n",
+     "                         (default: [simulation] start_date, else\n"
+     "                         2024-01-01)\n",
      0},
     {"import", "salescap import EXPORT.csv -o FILE.ini [--columns "
                "ROLE=COL,...]\n"
@@ -404,6 +415,12 @@ int cli_take_shared(struct cli_opts *o, int c, const char *arg)
         if (plot_format_parse(arg, &f) != 0)
             return cli_bad_value("--format (png, svg or pdf)", arg);
         o->formats |= f;
+        o->explicit_plots = 1;
+        return 0;
+    case CLI_OPT_SIZE:
+        if (plot_size_parse(arg, &f) != 0)
+            return cli_bad_value("--size (screen, slide or doc)", arg);
+        o->formats = (o->formats & ~(PLOT_SIZE_SLIDE | PLOT_SIZE_DOC)) | f;
         o->explicit_plots = 1;
         return 0;
     case CLI_OPT_NO_PLOT:

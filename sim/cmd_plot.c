@@ -1,7 +1,8 @@
 /*
- * cmd_plot: `salescap plot DIR [--plots DIR] [--format FMT ...]`, which
- * redraws the charts of a finished run (weekly.csv) or sweep (sweep.csv)
- * from its CSVs, without simulating again.
+ * cmd_plot: `salescap plot DIR [--plots DIR] [--format FMT ...] [--only
+ * ID,...] [--exclude ID,...] [--report]`, which redraws the charts of a
+ * finished run (weekly.csv) or sweep (sweep.csv) from its CSVs, without
+ * simulating again.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,15 +24,21 @@ struct plot_args {
                            * --format and -q */
     const char *dir;
     int report;           /* also write DIR/report.html */
+    struct rd_select sel; /* --only, --exclude (a run's charts only) */
 };
+
+enum { OPT_ONLY = CLI_OPT_NEXT, OPT_EXCLUDE };
 
 static int parse_args(int argc, char **argv, struct plot_args *a)
 {
     static const struct option opts[] = {
         {"plots", required_argument, NULL, CLI_OPT_PLOTS},
         {"format", required_argument, NULL, CLI_OPT_FORMAT},
+        {"size", required_argument, NULL, CLI_OPT_SIZE},
         {"quiet", no_argument, NULL, 'q'},
         {"report", no_argument, NULL, 'r'},
+        {"only", required_argument, NULL, OPT_ONLY},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -41,6 +48,10 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         if (c == 'r') {
             a->report = 1;
+        } else if (c == OPT_ONLY) {
+            a->sel.only = optarg;
+        } else if (c == OPT_EXCLUDE) {
+            a->sel.exclude = optarg;
         } else if (c == 'h') {
             return -1;
         } else if (c == '?') {
@@ -130,6 +141,12 @@ static int draw(const struct plot_args *a, const char *plots)
         cli_error("warning: --report: a %s has no report (its charts are "
                   "the whole of it)", sweep ? "sweep" : "sensitivity "
                   "analysis");
+    if (!run && (a->sel.only || a->sel.exclude)) {
+        cli_error("plot: --only and --exclude choose a run's scenarios; %s",
+                  sweep ? "a sweep's are its [vary] scenario list"
+                        : "a sensitivity analysis has none to choose");
+        return EXIT_USAGE;
+    }
     /* report.html goes into the run's folder: writable, before drawing. */
     if (run && a->report && afile_check_dir(a->dir, &e) != 0) {
         cli_error("--report %s", e.msg);
@@ -138,7 +155,8 @@ static int draw(const struct plot_args *a, const char *plots)
     if (sweep)
         n = plot_sweep_dir(a->dir, plots, a->o.formats, &e);
     else
-        n = run ? plot_run_dir(a->dir, plots, a->o.formats, &e) : 0;
+        n = run ? plot_run_dir_sel(a->dir, plots, a->o.formats, &a->sel, &e)
+                : 0;
     int k = n >= 0 && sens ? plot_sensitivity_dir(a->dir, plots,
                                                   a->o.formats, &e)
                            : 0;
@@ -149,7 +167,10 @@ static int draw(const struct plot_args *a, const char *plots)
         printf("%d chart%s written to %s/\n", n, n == 1 ? "" : "s", plots);
     if (!a->report || !run)
         return 0;
-    if (report_write(a->dir, plots, &e) != 0)
+    /* The report inlines the SVGs just drawn, of the same scenarios, or
+     * draws its own: an SVG of an earlier drawing may show others. */
+    if (report_write_sel(a->dir, a->o.formats & PLOT_SVG ? plots : NULL,
+                         &a->sel, &e) != 0)
         return fail(&e);
     if (!a->o.quiet)
         printf("report written to %s/report.html\n", a->dir);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "calendar.h"
 #include "cli.h"
 #include "config.h"
 #include "crm.h"
@@ -466,6 +467,15 @@ static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
     return 0;
 }
 
+/* The date of week 0 in a CRM export without --date: the file's
+ * [simulation] start_date, or 1 January 2024. */
+static double crm_week0(const struct params *p)
+{
+    if (p->sim.start_date != CAL_NO_DATE)
+        return (double)p->sim.start_date;
+    return crm_days(2024, 1, 1);
+}
+
 /* Runs the traced replication into f: the trace itself, or with --crm
  * the trace through a temporary file, written as a CRM export. */
 static int trace_run(const struct run_args *a, const struct params *p,
@@ -488,7 +498,7 @@ static int trace_run(const struct run_args *a, const struct params *p,
         crm_export_trace(tmp, f, (enum crm_style)(a->crm - 1),
                          p->sim.warmup_weeks, (int)a->w0,
                          (int)(a->w1 ? a->w1 : p->sim.horizon_weeks),
-                         a->has_date ? a->week0 : crm_days(2024, 1, 1), e))
+                         a->has_date ? a->week0 : crm_week0(p), e))
         rc = EXIT_RUNTIME;
     fclose(tmp);
     return rc;

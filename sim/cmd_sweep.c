@@ -4,7 +4,9 @@
  *
  * Loads and checks the whole grid first (a bad value stops the sweep
  * before any simulation), runs it (sweep.h: threads, MPI ranks under
- * mpirun, or one shard), then prints the table of results and draws the
+ * mpirun, or one shard), then writes the table of results beside
+ * sweep.csv (sweep_table.txt), prints it when it fits the screen (else
+ * its highest and lowest means and the file's name), and draws the
  * charts. Under MPI every rank runs this function; only rank 0 prints or
  * writes, and a failure on any rank before the run stops all of them.
  * SIGINT and SIGTERM stop the sweep after the journal line in progress.
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "afile.h"
@@ -260,15 +263,17 @@ static void table_cell(const struct csv *c, const struct sweep *sw, long r,
     stat_cell(sw, k, csv_get(c, (size_t)r, csv_col(c, col)), buf, n);
 }
 
-/* Prints the main columns of sweep.csv as an aligned table. */
-static void print_table(const char *csv, const struct sweep *sw)
+/* Writes the main columns of sweep.csv to out as an aligned table.
+ * Returns its lines (the header included), or -1 when sweep.csv cannot
+ * be read. */
+static long format_table(FILE *out, const char *csv, const struct sweep *sw)
 {
     struct csv c = {0};
     struct err e = {0};
-    size_t nc = sw->n_params + 4, w[SWEEP_TABLE_COLS] = {0};
+    size_t nc = sw->n_params + 4, *w = calloc(nc, sizeof *w);
     char cell[256];
-    if (nc > SWEEP_TABLE_COLS || csv_read(&c, csv, &e) != 0 ||
-        c.nrows > TABLE_ROWS_MAX)
+    long lines = -1;
+    if (!w || csv_read(&c, csv, &e) != 0)
         goto done;
     for (long r = -1; r < (long)c.nrows; r++)
         for (size_t k = 0; k < nc; k++) {
@@ -278,12 +283,37 @@ static void print_table(const char *csv, const struct sweep *sw)
     for (long r = -1; r < (long)c.nrows; r++) {
         for (size_t k = 0; k < nc; k++) {
             table_cell(&c, sw, r, k, cell, sizeof cell);
-            printf("%s%*s", k ? "  " : "", (int)w[k], cell);
+            fprintf(out, "%s%*s", k ? "  " : "", (int)w[k], cell);
         }
-        putchar('\n');
+        fputc('\n', out);
     }
+    lines = (long)c.nrows + 1;
 done:
+    free(w);
     csv_destroy(&c);
+    return lines;
+}
+
+/* The lines a table may take on standard output: the terminal's height
+ * less the summary's three lines, or, when it is not a terminal, 40
+ * points and the header. */
+static long screen_lines(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_row > 0)
+        return ws.ws_row > 8 ? (long)ws.ws_row - 3 : 5;
+    return TABLE_ROWS_MAX + 1;
+}
+
+/* The table's file beside the results: sweep_table.txt for sweep.csv
+ * (shard-K-of-N_table.txt for a shard). */
+static void table_path(char *buf, size_t n, const char *csv)
+{
+    size_t len = strlen(csv);
+    if (len > 4 && !strcmp(csv + len - 4, ".csv"))
+        len -= 4;
+    snprintf(buf, n, "%.*s_table.txt", (int)len, csv);
 }
 
 /* Cell k of the table of ranked points for t (NULL: the header). */
@@ -338,16 +368,40 @@ static void print_top(const struct sweep *sw, const struct sweep_report *rep)
     }
 }
 
+/* Writes the whole table to its file (every sweep: it is never lost to
+ * a long one or to -q) and prints it when it fits on the screen; else
+ * the highest and lowest means and where the whole table is. */
+static void print_results(const struct sweep_args *a, const struct sweep *sw,
+                          const struct sweep_report *rep)
+{
+    char *text = NULL, path[4300];
+    size_t len = 0;
+    struct err e = {0};
+    FILE *m = open_memstream(&text, &len);
+    long lines = m ? format_table(m, rep->csv, sw) : -1;
+    if (m && fclose(m) != 0)
+        lines = -1;
+    table_path(path, sizeof path, rep->csv);
+    int saved = lines > 0 && afile_write(path, text, len, &e) == 0;
+    if (lines > 0 && !saved)
+        cli_error("warning: %s", e.msg);
+    if (!a->o.quiet && lines > 0 && (lines <= screen_lines() || !saved)) {
+        fwrite(text, 1, len, stdout);
+    } else if (!a->o.quiet) {
+        print_top(sw, rep);
+        if (saved)
+            printf("The whole table, %ld rows: %s\n", lines - 1, path);
+    }
+    free(text);
+}
+
 static void print_summary(const struct sweep_args *a, const struct sweep *sw,
                           const struct sweep_report *rep)
 {
     char reps[64], how[96] = "";
+    print_results(a, sw, rep);
     if (a->o.quiet)
         return;
-    if (rep->points <= TABLE_ROWS_MAX)
-        print_table(rep->csv, sw);
-    else
-        print_top(sw, rep);
     if (rep->reps_min == rep->reps_max)
         snprintf(reps, sizeof reps, "%ld", rep->reps_min);
     else
@@ -429,7 +483,7 @@ static int check_outputs(const struct sweep_args *a, const struct sweep *sw)
         return a->o.out && fe.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
     }
     static const char *const written[] = {"sweep.ini", "sweep.csv",
-                                          "sweep.journal"};
+                                          "sweep.journal", "sweep_table.txt"};
     for (size_t i = 0; i < sizeof written / sizeof *written; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", out, written[i]);

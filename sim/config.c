@@ -229,7 +229,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 /* The 1-based column of the first byte of s (n bytes) that is not valid
  * UTF-8, or 0. Titles end up in SVG charts and HTML, which a stray
  * Latin-1 byte would make unreadable. */
-static size_t utf8_bad_column(const char *s, size_t n)
+size_t cfgk_utf8_bad_column(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
@@ -273,7 +273,7 @@ static int fetch_line(struct frame *fr, char *buf, size_t size, size_t *len)
     if (n < size && memchr(buf, '\r', n))
         return frame_error(fr,
                            "carriage return inside the line: not a text file");
-    size_t bad = n < size ? utf8_bad_column(buf, n) : 0;
+    size_t bad = n < size ? cfgk_utf8_bad_column(buf, n) : 0;
     if (bad)
         return frame_error(
             fr, "invalid UTF-8 at column %zu: not a UTF-8 text file", bad);
@@ -567,7 +567,7 @@ static const char *unwritable(const char *value)
         if (*s == ';' && s > value && is_blank(s[-1]))
             return "' ;', which starts a comment in an INI file";
     }
-    if (utf8_bad_column(value, strlen(value)))
+    if (cfgk_utf8_bad_column(value, strlen(value)))
         return "bytes that are not UTF-8";
     return NULL;
 }

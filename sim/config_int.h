@@ -28,6 +28,8 @@ enum cfgk_type {
     CFGK_FEE,    /* struct fee: money (min..max) or a percent: 20% */
     CFGK_TARGET, /* struct target: "0.22", "0.22 +- 0.02", "48000 +- 10%",
                   * "none" */
+    CFGK_DATE,   /* int, days since 1970-01-01 (calendar.h): "2027-07-01",
+                  * or "none" (CAL_NO_DATE) */
 };
 
 #define CFGK_MIN_OPEN 1u  /* min is exclusive */
@@ -64,11 +66,12 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, start, costs, targets, decision, plan), then
- * the templates. */
+ * support, clients, market, start, costs, targets, decision, plan,
+ * report), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
     cfgk_support, cfgk_clients, cfgk_market, cfgk_start, cfgk_costs,
-    cfgk_targets, cfgk_decision, cfgk_plan, cfgk_stage, cfgk_scenario;
+    cfgk_targets, cfgk_decision, cfgk_plan, cfgk_report, cfgk_stage,
+    cfgk_scenario;
 
 /* [start] open.STAGE: its offset is in struct stage_params; its key, as
  * written, is "open." and a stage's name. */
@@ -149,6 +152,17 @@ int cfgk_resolve_decision(const struct config *cfg, struct params *p,
  * both keys set, a value that is no amount, more values than quarters. */
 int cfgk_resolve_plan(const struct config *cfg, struct params *p,
                       struct err *e);
+/* Reads the file of [report] notes into p->report.notes_text
+ * (config_report.c); the entries of [report] are parsed. Returns 0, or
+ * -1 with e set: "FILE:LINE: [report] notes: ..." (ERR_CONFIG) for a
+ * notes file that is missing, not a file, too long or not UTF-8 text. */
+int cfgk_resolve_report(const struct config *cfg, struct report_params *r,
+                        struct err *e);
+
+/* The 1-based column of the first byte of s (n bytes) that is not valid
+ * UTF-8, or 0 (config.c). */
+size_t cfgk_utf8_bad_column(const char *s, size_t n);
+
 /* Refuses [targets] that no model can meet together: each identity they
  * break (config_targets.c) is reported at the line of one of them, naming
  * the others. Returns 0, or -1 with e set (ERR_CONFIG). */

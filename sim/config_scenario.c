@@ -1,7 +1,8 @@
 /*
  * config_scenario: resolving the interventions of each [scenario.ID].
  *
- * A scenario's keys are `title` and NAME.key. The interventions are the
+ * A scenario's keys are its own (title, label, chart: cfgk_scenario) and
+ * NAME.key. The interventions are the
  * distinct NAMEs, in order of first appearance; NAME.type names the type,
  * else NAME must itself be a type name. Invariant after resolving: every
  * intervention has a valid type, its defaults under the keys not given,
@@ -69,21 +70,34 @@ static struct intervention *add_iv(struct scenario *sc, const char *name,
     return iv;
 }
 
-/* A key that is neither title nor NAME.key. */
+/* The scenario's own key (title, label, chart) named name, or NULL. */
+static const struct cfgk *own_key(const char *name)
+{
+    for (size_t i = 0; i < cfgk_scenario.n; i++)
+        if (!strcmp(cfgk_scenario.keys[i].key, name))
+            return &cfgk_scenario.keys[i];
+    return NULL;
+}
+
+/* A key that is neither the scenario's own nor NAME.key. */
 static int bad_key(struct err *e, const struct config_entry *en)
 {
-    const char *title = "title";
+    const char *own[8];
+    size_t n = 0;
+    for (; n < cfgk_scenario.n && n < 8; n++)
+        own[n] = cfgk_scenario.keys[n].key;
     if (strchr(en->key, '.'))
         return cfgk_entry_error(e, en,
                                 "malformed key '%s' in [%s]: expected NAME.key",
                                 en->key, en->section);
-    if (cfgk_suggest(en->key, &title, 1))
+    const char *hint = cfgk_suggest(en->key, own, n);
+    if (hint)
         return cfgk_entry_error(
-            e, en, "unknown key '%s' in [%s]; did you mean 'title'?", en->key,
-            en->section);
+            e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key,
+            en->section, hint);
     return cfgk_entry_error(
         e, en,
-        "unknown key '%s' in [%s]: a scenario holds title and NAME.key (like pull.weeks)",
+        "unknown key '%s' in [%s]: a scenario holds title, label, chart and NAME.key (like pull.weeks)",
         en->key, en->section);
 }
 
@@ -114,7 +128,7 @@ static int collect(const struct config *cfg, const char *section,
 {
     for (size_t i = 0; i < cfg->n; i++) {
         const struct config_entry *en = &cfg->entries[i];
-        if (strcmp(en->section, section) || !strcmp(en->key, "title"))
+        if (strcmp(en->section, section) || own_key(en->key))
             continue;
         const char *dot = strchr(en->key, '.');
         if (!dot || dot == en->key || !dot[1])
@@ -210,7 +224,7 @@ static int apply_entries(const struct config *cfg, const char *section,
         if (strcmp(en->section, section))
             continue;
         const char *dot = strchr(en->key, '.');
-        int rc = !dot ? cfgk_parse_entry(e, &cfgk_scenario.keys[0], en, sc)
+        int rc = !dot ? cfgk_parse_entry(e, own_key(en->key), en, sc)
                  : strcmp(dot + 1, "type") ? apply_iv_entry(p, sc, en, e)
                                            : 0;
         if (rc)

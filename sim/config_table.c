@@ -77,6 +77,10 @@ static const struct cfgk simulation_keys[] = {
           max_memory_mb,
           "memory of one replication's state (MB) before a runaway model "
           "is stopped"),
+    {"start_date", CFGK_DATE, "none", NOMIN, NOMAX, 0,
+     offsetof(struct sim_params, start_date), NULL,
+     "first day of week 0 (YYYY-MM-DD): charts, tables and headlines name "
+     "dates and calendar quarters; none: week 14, quarter 3"},
 };
 
 /* The keys every role shares, at offset `role` of struct st. */
@@ -278,6 +282,21 @@ static const struct cfgk plan_keys[] = {
      "the same in revenue, $, instead of bookings"},
 };
 
+/* [report]: text for report.html; notes names a file, read by
+ * config_report.c. */
+static const struct cfgk report_keys[] = {
+    {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, title), NULL,
+     "the report's heading (default: salescap's own)"},
+    {"author", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, author), NULL,
+     "who wrote the report, under its heading"},
+    {"notes", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct report_params, notes), NULL,
+     "a Markdown file (relative to this file) of notes and the "
+     "recommendation, at the report's top"},
+};
+
 /* [targets]: one key per KPI (kpi.h), in its order; a test checks the
  * names against kpi_table. */
 #define K_TARGET(k, i, hi, doc)                                               \
@@ -312,10 +331,18 @@ static const struct cfgk targets_keys[] = {
 };
 _Static_assert(N_KEYS(targets_keys) == KPI_COUNT, "a target per KPI");
 
+static const char *const yes_no_names[] = {"no", "yes", NULL};
+
 static const struct cfgk scenario_keys[] = {
     {"title", CFGK_STRING, "", NOMIN, NOMAX, 0,
      offsetof(struct scenario, title), NULL,
      "the scenario's name in charts and tables (default: its ID)"},
+    {"label", CFGK_STRING, "", NOMIN, NOMAX, 0,
+     offsetof(struct scenario, label), NULL,
+     "a short name for chart legends and panels (default: the title)"},
+    K_ENUM("chart", "yes", yes_no_names, struct scenario, chart,
+           "no: simulated and written to every CSV, but left out of the "
+           "charts and report.html (a helper scenario)"),
 };
 
 const struct cfgk_table cfgk_simulation = TABLE("simulation", simulation_keys);
@@ -329,6 +356,7 @@ const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
 const struct cfgk_table cfgk_plan = TABLE("plan", plan_keys);
+const struct cfgk_table cfgk_report = TABLE("report", report_keys);
 const struct cfgk_table cfgk_stage = TABLE("stage.NAME", stage_keys);
 const struct cfgk_table cfgk_scenario = TABLE("scenario.ID", scenario_keys);
 
@@ -354,6 +382,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->decision;
     if (t == &cfgk_plan)
         return &p->plan;
+    if (t == &cfgk_report)
+        return &p->report;
     if (t == &cfgk_targets)
         return &p->targets;
     return NULL;

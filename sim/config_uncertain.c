@@ -120,6 +120,8 @@ static const char *what_key(const struct cfgk *k)
         return "takes text";
     case CFGK_TARGET:
         return "takes a target";
+    case CFGK_DATE:
+        return "takes a date";
     case CFGK_DOUBLE:
         break;
     }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "config_int.h"
 
@@ -397,6 +398,23 @@ static int parse_target(const struct cfgk *k, const char *s,
     return 0;
 }
 
+/* "none", or a day as YYYY-MM-DD. */
+static int parse_date(const char *s, int *out, struct err *e)
+{
+    if (!strcmp(s, "none")) {
+        *out = CAL_NO_DATE;
+        return 0;
+    }
+    int rc = cal_parse(s, out);
+    if (rc == -2)
+        return err_set(e, ERR_CONFIG, ": '%s' is no day of the calendar "
+                       "(YYYY-MM-DD, like 2027-07-01)", s);
+    if (rc != 0)
+        return err_set(e, ERR_CONFIG, ": expected a date as YYYY-MM-DD "
+                       "(like 2027-07-01) or none, got '%s'", s);
+    return 0;
+}
+
 static int parse_string(const char *s, char **out, struct err *e)
 {
     char *copy = strdup(s);
@@ -444,6 +462,8 @@ int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
         return parse_fee(k, value, (struct fee *)(void *)at, e);
     case CFGK_TARGET:
         return parse_target(k, value, (struct target *)(void *)at, e);
+    case CFGK_DATE:
+        return parse_date(value, (int *)(void *)at, e);
     }
     assert(0 && "unknown key type");
     return -1;
@@ -693,6 +713,13 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
     }
     case CFGK_TARGET:
         format_target((const struct target *)(const void *)at, buf, size);
+        return;
+    case CFGK_DATE:
+        memcpy(&iv, at, sizeof iv);
+        if (iv == CAL_NO_DATE)
+            snprintf(buf, size, "none");
+        else
+            cal_iso(iv, buf, size);
         return;
     }
     assert(0 && "unknown key type");

@@ -147,6 +147,15 @@ static void put_plan(const struct writer *w, struct params *p)
     put_fixed(w, &cfgk_plan, p);
 }
 
+/* [report]: only when a key is set, so a file without it writes what it
+ * wrote before. */
+static void put_report(const struct writer *w, struct params *p)
+{
+    const struct report_params *r = &p->report;
+    if (r->title[0] || r->author[0] || r->notes[0])
+        put_fixed(w, &cfgk_report, p);
+}
+
 static void put_stage(const struct writer *w, const struct stage_params *st)
 {
     char section[128];
@@ -193,6 +202,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_targets(&w, mp);
     put_fixed(&w, &cfgk_decision, mp);
     put_plan(&w, mp);
+    put_report(&w, mp);
     for (size_t i = 0; i < p->n_scenarios; i++)
         put_scenario(&w, &p->scenarios[i]);
     return ferror(out) ? -1 : 0;
@@ -252,6 +262,9 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
         return;
+    case CFGK_DATE:
+        snprintf(buf, size, "YYYY-MM-DD, or none");
+        return;
     case CFGK_TARGET:
         snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,
                  TARGET_DEFAULT_TOL_PCT);
@@ -269,6 +282,16 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
                  r[0] ? r : "any");
 }
 
+/* What an empty text default stands for: a scenario's title is its ID,
+ * its label its title; text elsewhere is simply absent. */
+static const char *empty_default(const struct cfgk_table *t,
+                                 const struct cfgk *k)
+{
+    if (t != &cfgk_scenario)
+        return "(none)";
+    return strcmp(k->key, "label") ? "(the ID)" : "(the title)";
+}
+
 static void ref_table(FILE *out, const char *section,
                       const struct cfgk_table *t, const char *prefix)
 {
@@ -277,7 +300,8 @@ static void ref_table(FILE *out, const char *section,
         const struct cfgk *k = &t->keys[i];
         describe_range(k, range, sizeof range);
         fprintf(out, "| [%s] | %s%s | %s | %s | %s |\n", section, prefix,
-                k->key, k->def[0] ? k->def : "(the ID)", range, k->doc);
+                k->key, k->def[0] ? k->def : empty_default(t, k), range,
+                k->doc);
     }
 }
 
@@ -287,6 +311,7 @@ int config_write_reference(FILE *out)
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
         &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
         &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_plan,
+        &cfgk_report,
         &cfgk_scenario,
     };
     const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};

@@ -20,38 +20,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
+
 /* ------------------------------------------------------------- dates */
 
 double crm_days(int y, int m, int d)
 {
-    /* Howard Hinnant's days_from_civil. */
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (double)era * 146097.0 + doe - 719468;
+    return (double)cal_days(y, m, d);
 }
 
 void crm_date_str(double days, char *buf, size_t size)
 {
-    long z = (long)floor(days) + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
-    snprintf(buf, size, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 ? 28 + leap : dm[m - 1];
+    cal_iso((int)floor(days), buf, size);
 }
 
 /* Reads up to max digits at *s into *v; returns how many. */
@@ -144,7 +124,7 @@ int crm_parse_date(const char *s, enum crm_datefmt f, double *out)
     if (!iso && f == CRM_DATE_AUTO)
         return -1;
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
-        d > days_in_month(y, m))
+        d > cal_month_days(y, m))
         return -1;
     *out = crm_days(y, m, d) + frac;
     return 0;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "calendar.h"
+
 /* Whether a's interval includes 0: 1 or 0; -1 without an interval. */
 static int includes_zero(const struct summary *a)
 {
@@ -60,8 +62,7 @@ int decision_rank(const struct run_result *r, struct decision_row *rows)
 
 void decision_quarters(char *buf, size_t size, int q0, int q1)
 {
-    if (q0 == q1)
-        snprintf(buf, size, "quarter %d", q0 + 1);
-    else
-        snprintf(buf, size, "quarters %d-%d", q0 + 1, q1 + 1);
+    struct cal c;
+    cal_init(&c, CAL_NO_DATE, 0);
+    cal_quarters(&c, q0 + 1, q1 + 1, buf, size);
 }

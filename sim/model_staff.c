@@ -83,9 +83,7 @@ int staff_hire(struct model *m, enum role role, int count, double lead,
                double ramp, double absorb)
 {
     const struct role_params *rp = staff_role(m, role);
-    int start = m->week + (int)ceil(lead >= 0.0 ? lead : rp->lead_weeks);
-    if (start == m->week)
-        start++; /* Assumption: nobody starts the week they are hired */
+    int start = m->week + params_hire_delay(P(m), role, lead);
     for (int i = 0; i < count; i++) {
         struct pending_hire h = {.week = start, .role = role, .seat = NONE,
                                  .ramp_weeks = ramp >= 0.0 ? ramp

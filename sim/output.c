@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "afile.h"
+#include "calendar.h"
 #include "metrics.h"
 #include "uncertain.h"
 
@@ -187,6 +188,35 @@ static void write_comparison(FILE *f, const struct params *p,
         }
 }
 
+/* weekly_comparison.csv: comparison.csv's columns by week, for revenue:
+ * each week's scenario minus baseline revenue with its paired interval
+ * (the band revenue_difference draws). */
+static void write_week_comparison(FILE *f, const struct params *p,
+                                  const struct run_result *r)
+{
+    fputs("scenario,week,metric,baseline_mean,scenario_mean,delta_mean,"
+          "delta_ci_low,delta_ci_high,n\n", f);
+    for (int s = 1; s < r->nscen; s++)
+        for (int w = 0; w < r->weeks; w++) {
+            struct summary d;
+            char b[5][40];
+            acc_summary(run_week_delta(r, s, w), &d);
+            output_num(b[0], sizeof b[0],
+                       run_weekly(r, 0, w, M_REVENUE)->mean);
+            output_num(b[1], sizeof b[1],
+                       run_weekly(r, s, w, M_REVENUE)->mean);
+            output_num(b[2], sizeof b[2], d.mean);
+            b[3][0] = b[4][0] = '\0';
+            if (d.has_ci) {
+                output_num(b[3], sizeof b[3], d.lo);
+                output_num(b[4], sizeof b[4], d.hi);
+            }
+            output_csv_field(f, scen_id(p, s));
+            fprintf(f, ",%d,revenue,%s,%s,%s,%s,%s,%ld\n", w, b[0], b[1],
+                    b[2], b[3], b[4], d.n);
+        }
+}
+
 static void iv_window(const struct intervention *iv, int *a, int *b)
 {
     switch (iv->type) {
@@ -257,28 +287,65 @@ int output_window(const struct scenario *sc, int horizon_weeks, int *start,
     return lo < 0 ? -1 : 0;
 }
 
+/* The first week any intervention of sc acts: a hire's (or a support
+ * person's) first day, the first week of anything else; -1: none. */
+static int acts_week(const struct params *p, const struct scenario *sc)
+{
+    int first = -1;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        const struct intervention *iv = &sc->iv[i];
+        int a, b;
+        iv_window(iv, &a, &b);
+        if (a < 0 || (b >= 0 && b < a))
+            continue;
+        if (iv->type == IV_HIRE)
+            a += params_hire_delay(p, iv->u.hire.role, iv->u.hire.lead_weeks);
+        else if (iv->type == IV_SUPPORT)
+            a += params_hire_delay(p, ROLE_SUPPORT,
+                                   iv->u.support.lead_weeks);
+        if (first < 0 || a < first)
+            first = a;
+    }
+    return first;
+}
+
+/* Columns label, chart and acts_from_week came after the first four:
+ * a reader of the first four reads the file as before. */
 static void write_scenarios(FILE *f, const struct params *p)
 {
-    fputs("scenario,title,start_week,end_week\nbaseline,Baseline,,\n", f);
+    fputs("scenario,title,start_week,end_week,label,chart,acts_from_week\n"
+          "baseline,Baseline,,,,yes,\n", f);
     for (size_t s = 0; s < p->n_scenarios; s++) {
         const struct scenario *sc = &p->scenarios[s];
-        int a, b;
+        int a, b, w = output_window(sc, p->sim.horizon_weeks, &a, &b);
         output_csv_field(f, sc->id);
         fputc(',', f);
         output_csv_field(f, sc->title);
-        if (output_window(sc, p->sim.horizon_weeks, &a, &b) != 0)
-            fputs(",,\n", f);
+        if (w != 0)
+            fputs(",,", f);
         else if (b < 0)
-            fprintf(f, ",%d,\n", a);
+            fprintf(f, ",%d,", a);
         else
-            fprintf(f, ",%d,%d\n", a, b);
+            fprintf(f, ",%d,%d", a, b);
+        fputc(',', f);
+        output_csv_field(f, sc->label);
+        fprintf(f, ",%s,", sc->chart ? "yes" : "no");
+        if (w == 0)
+            fprintf(f, "%d", acts_week(p, sc));
+        fputc('\n', f);
     }
 }
 
 /* ---- summary ---------------------------------------------------------- */
 
-/* "TITLE: pulling all 8 reps into ops for 2 weeks from week 13", or the
- * scenario's title alone when it is not a single pull. */
+void output_calendar(const struct params *p, struct cal *c)
+{
+    cal_init(c, p->sim.start_date, p->sim.horizon_weeks);
+}
+
+/* "TITLE: pulling all 8 reps into ops for 2 weeks from week 13" (with a
+ * start date, "from 2 Apr 2027"), or the scenario's title alone when it
+ * is not a single pull. */
 static void describe(char *buf, size_t size, const struct params *p,
                      const struct scenario *sc)
 {
@@ -304,9 +371,12 @@ static void describe(char *buf, size_t size, const struct params *p,
                      pu->spec.reps == 1 ? "" : "s");
         break;
     }
-    snprintf(buf, size, "%s: pulling %s into ops for %d week%s from week %d",
-             sc->title, who, pu->weeks, pu->weeks == 1 ? "" : "s",
-             pu->start_week);
+    struct cal c;
+    char from[48];
+    output_calendar(p, &c);
+    cal_week(&c, pu->start_week, from, sizeof from);
+    snprintf(buf, size, "%s: pulling %s into ops for %d week%s from %s",
+             sc->title, who, pu->weeks, pu->weeks == 1 ? "" : "s", from);
 }
 
 void output_describe(char *buf, size_t size, const struct params *p,
@@ -369,14 +439,6 @@ static void net_of_costs(FILE *out, const struct run_result *r,
         fputs(", not distinguishable from zero", out);
 }
 
-/* "quarters 2-9", or "quarter 9". */
-static void headline_over(char *buf, size_t size, int q0, int quarters)
-{
-    if (q0 + 1 == quarters)
-        snprintf(buf, size, "quarter %d", quarters);
-    else
-        snprintf(buf, size, "quarters %d-%d", q0 + 1, quarters);
-}
 
 /* The revenue a scenario costs or gains and, net of what the lever costs
  * (its own costs and the margin and commission on the revenue), what it
@@ -391,12 +453,14 @@ static void headline(FILE *out, const struct params *p,
         &r->cmp_delta[run_cmp_index(r, s, r->quarters, CMP_LOST_NET_VALUE)];
     double cost = lever_cost(r, s);
     int costly = fabs(cost) >= 0.5; /* a cent is no cost */
-    char what[256], x[128], over[64];
+    char what[256], x[128], over[128], at[64];
+    struct cal c;
+    output_calendar(p, &c);
     describe(what, sizeof what, p, sc);
     double hw = acc_halfwidth(a);
     int start, end;
     int q0 = output_window(sc, r->weeks, &start, &end) == 0 ? start / 13 : 0;
-    headline_over(over, sizeof over, q0, r->quarters);
+    cal_quarters(&c, q0 + 1, r->quarters, over, sizeof over);
     if (a->mean == 0.0 && a->m2 == 0.0 && r->replications > 0) {
         if (r->replications == 1)
             fprintf(out, "Headline: %s makes no difference to revenue in "
@@ -440,14 +504,13 @@ static void headline(FILE *out, const struct params *p,
         double d = run_weekly(r, 0, w, M_OPS_BACKLOG_HOURS)->mean -
                    run_weekly(r, s, w, M_OPS_BACKLOG_HOURS)->mean;
         long hrs = lround(fabs(d));
+        cal_week_end(&c, w, at, sizeof at);
+        const char *on = cal_dated(&c) ? "on" : "at";
         if (hrs == 0)
-            fprintf(out, "; the ops backlog is unchanged at the end of week "
-                    "%d", w);
+            fprintf(out, "; the ops backlog is unchanged %s %s", on, at);
         else
-            fprintf(out, "; the ops backlog is %ld hour%s %s at the end of "
-                    "week %d", hrs, hrs == 1 ? "" : "s",
-                    d > 0 ? "lower" : "higher",
-                    w);
+            fprintf(out, "; the ops backlog is %ld hour%s %s %s %s", hrs,
+                    hrs == 1 ? "" : "s", d > 0 ? "lower" : "higher", on, at);
     }
     fputs(".\n", out);
 }
@@ -455,17 +518,26 @@ static void headline(FILE *out, const struct params *p,
 static void scenario_table(FILE *out, const struct params *p,
                            const struct run_result *r, int s)
 {
+    struct cal c;
+    char qn[48];
+    output_calendar(p, &c);
+    /* Quarter names: "1" as ever, "Q3 2027" or "15 Feb 2027" dated. */
+    int qw = 8;
+    cal_quarter(&c, 1, CAL_SHORT, qn, sizeof qn);
+    if (cal_dated(&c) && (int)strlen(qn) + 1 > qw)
+        qw = (int)strlen(qn) + 1;
     fprintf(out, "\n%s (%s)\n", p->scenarios[s - 1].title,
             p->scenarios[s - 1].id);
-    fprintf(out, "%8s %18s %18s %28s %16s\n", "quarter", "baseline revenue",
-            "scenario revenue", "lost revenue (95% CI)", "cumulative");
+    fprintf(out, "%*s %18s %18s %28s %16s\n", qw, "quarter",
+            "baseline revenue", "scenario revenue", "lost revenue (95% CI)",
+            "cumulative");
     for (int q = 0; q <= r->quarters; q++) {
         size_t rv = run_cmp_index(r, s, q, M_REVENUE);
         const struct acc *lost =
             &r->cmp_delta[run_cmp_index(r, s, q, CMP_LOST_REVENUE)];
         const struct acc *cum = &r->cmp_delta[run_cmp_index(
             r, s, q < r->quarters ? q : q - 1, CMP_LOST_REVENUE_CUMULATIVE)];
-        char b[5][48], l[128], qn[16];
+        char b[5][48], l[128];
         output_money(b[0], sizeof b[0], r->cmp_base[rv].mean);
         output_money(b[1], sizeof b[1], r->cmp_scen[rv].mean);
         output_money(b[2], sizeof b[2], lost->mean);
@@ -475,11 +547,13 @@ static void scenario_table(FILE *out, const struct params *p,
             snprintf(l, sizeof l, "%s ± %s", b[2], b[3]);
         else
             snprintf(l, sizeof l, "%s (no CI: n=1)", b[2]);
-        if (q < r->quarters)
+        if (q < r->quarters && cal_dated(&c))
+            cal_quarter(&c, q + 1, CAL_SHORT, qn, sizeof qn);
+        else if (q < r->quarters)
             snprintf(qn, sizeof qn, "%d", q + 1);
         else
             snprintf(qn, sizeof qn, "total");
-        fprintf(out, "%8s %18s %18s %28s %16s\n", qn, b[0], b[1], l,
+        fprintf(out, "%*s %18s %18s %28s %16s\n", qw, qn, b[0], b[1], l,
                 q < r->quarters ? b[4] : "");
     }
     headline(out, p, r, s);
@@ -489,10 +563,16 @@ static void scenario_table(FILE *out, const struct params *p,
 int output_summary(FILE *out, const struct params *p,
                    const struct run_result *r)
 {
+    char from[64] = "";
+    if (p->sim.start_date != CAL_NO_DATE) {
+        char day[32];
+        cal_text(p->sim.start_date, day, sizeof day);
+        snprintf(from, sizeof from, " from %s", day);
+    }
     fprintf(out, "salescap: %ld replications of %d scenario%s plus the "
-            "baseline, %d weeks after %d weeks of warm-up (%.2f s)\n",
+            "baseline, %d weeks%s after %d weeks of warm-up (%.2f s)\n",
             r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
-            r->weeks, p->sim.warmup_weeks, r->seconds);
+            r->weeks, from, p->sim.warmup_weeks, r->seconds);
     uncertain_summary(out, p);
     if (r->precision > 0.0 && r->nscen == 1) {
         fputs("Precision: a file without scenarios has no lost revenue to "
@@ -538,14 +618,17 @@ int output_summary(FILE *out, const struct params *p,
 
 /* ---- the files -------------------------------------------------------- */
 
+/* F_NOTES, the copy of the [report] notes, is written only when the file
+ * has notes; it is not among output_files. */
 enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
-       F_PAIRS, F_RANKING, F_REPLICATIONS, F_COUNT };
-_Static_assert(F_COUNT == OUTPUT_NFILES, "output_files");
+       F_PAIRS, F_RANKING, F_REPLICATIONS, F_WEEK_COMPARISON, F_NOTES,
+       F_COUNT };
+_Static_assert(F_NOTES == OUTPUT_NFILES, "output_files");
 
 const char *const output_files[OUTPUT_NFILES] = {
     "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
     "summary.txt", "run.ini", "pairs.csv", "ranking.csv",
-    "replications.csv",
+    "replications.csv", "weekly_comparison.csv",
 };
 
 static int fill(struct afile *af, const struct config *cfg,
@@ -556,6 +639,7 @@ static int fill(struct afile *af, const struct config *cfg,
     write_quarterly(af[F_QUARTERLY].f, p, r);
     write_comparison(af[F_COMPARISON].f, p, r);
     write_scenarios(af[F_SCENARIOS].f, p);
+    write_week_comparison(af[F_WEEK_COMPARISON].f, p, r);
     output_write_pairs(af[F_PAIRS].f, p, r);
     if (output_write_ranking(af[F_RANKING].f, p, r) != 0)
         return -1;
@@ -563,7 +647,16 @@ static int fill(struct afile *af, const struct config *cfg,
     fputs("; salescap " SALESCAP_VERSION ": every resolved parameter of this "
           "run.\n; `salescap run run.ini` reproduces it.\n",
           af[F_RUNINI].f);
-    return config_write(af[F_RUNINI].f, cfg, p, 0);
+    if (!p->report.notes_text)
+        return config_write(af[F_RUNINI].f, cfg, p, 0);
+    /* The notes travel with the run: run.ini names the copy beside it,
+     * so the report can be redrawn, and the run repeated, without the
+     * original file. */
+    char name[] = OUTPUT_NOTES;
+    struct params q = *p;
+    q.report.notes = name;
+    fputs(p->report.notes_text, af[F_NOTES].f);
+    return config_write(af[F_RUNINI].f, cfg, &q, 0);
 }
 
 int output_write_run(const char *dir, const struct config *cfg,
@@ -580,9 +673,10 @@ int output_write_run(const char *dir, const struct config *cfg,
         goto abort;
     for (i = 0; i < F_COUNT; i++) {
         char path[4096];
-        if (i == F_REPLICATIONS)
+        if (i == F_REPLICATIONS || (i == F_NOTES && !p->report.notes_text))
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, output_files[i]);
+        snprintf(path, sizeof path, "%s/%s", dir,
+                 i == F_NOTES ? OUTPUT_NOTES : output_files[i]);
         if (afile_open(&af[i], path, e) != 0)
             goto abort;
     }

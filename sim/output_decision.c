@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "afile.h"
+#include "calendar.h"
 #include "decision.h"
 #include "metrics.h"
 #include "output.h"
@@ -270,8 +271,10 @@ static void ranking_table(FILE *out, const struct params *p,
                           const struct decision_row *rows)
 {
     const struct metric_info *mi = &metric_table[r->dec_metric];
-    char over[64];
-    decision_quarters(over, sizeof over, r->dec_q0, r->dec_q1);
+    char over[128];
+    struct cal c;
+    output_calendar(p, &c);
+    cal_quarters(&c, r->dec_q0 + 1, r->dec_q1 + 1, over, sizeof over);
     fprintf(out, "\nWhich option is best: %s over %s, %s is better (%ld "
             "paired replication%s)\n", mi->name, over,
             r->dec_lower ? "lower" : "higher", r->replications,
@@ -340,8 +343,10 @@ static void ranking_sentence(FILE *out, const struct params *p,
 {
     const struct decision_row *b = &rows[0];
     int m = r->dec_metric, ci = r->replications >= 2;
-    char over[64], x[64], h[64], sh[32], word[64];
-    decision_quarters(over, sizeof over, r->dec_q0, r->dec_q1);
+    char over[128], x[64], h[64], sh[32], word[64];
+    struct cal c;
+    output_calendar(p, &c);
+    cal_quarters(&c, r->dec_q0 + 1, r->dec_q1 + 1, over, sizeof over);
     snprintf(word, sizeof word, "%s", metric_table[m].label);
     word[0] = (char)(word[0] >= 'A' && word[0] <= 'Z' ? word[0] + 32
                                                       : word[0]);

@@ -11,6 +11,7 @@
  * and the cross-key rules below, so the model never validates input.
  */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
     &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
     &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_plan,
+    &cfgk_report,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -131,7 +133,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, plan, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, plan, report, scenario.ID",
         s->name);
 }
 
@@ -177,8 +179,8 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
             s->name);
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
-    sc->title = strdup(id);
-    return sc->id && sc->title ? 0 : oom(r->e);
+    cfgk_defaults(&cfgk_scenario, sc); /* the title "" is the ID's, later */
+    return sc->id && sc->title && sc->label ? 0 : oom(r->e);
 }
 
 /* The built-in pipeline, into p->stages (which has room for it). */
@@ -455,6 +457,7 @@ static void scenario_free(struct scenario *sc)
     free(sc->iv);
     free(sc->id);
     free(sc->title);
+    free(sc->label);
 }
 
 void params_destroy(struct params *p)
@@ -475,6 +478,7 @@ void params_destroy(struct params *p)
     free(p->plan.revenue_per_quarter);
     free(p->plan.per_quarter);
     cfgk_free_uncertain(p);
+    config_destroy_report(&p->report);
     memset(p, 0, sizeof *p);
 }
 
@@ -497,9 +501,23 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = cfgk_resolve_plan(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_uncertain(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_report(cfg, &p->report, e);
     if (rc)
         params_destroy(p);
     return rc;
+}
+
+/* ------------------------------------------------------------ hiring */
+
+int params_hire_delay(const struct params *p, enum role role, double lead)
+{
+    if (lead < 0.0)
+        lead = role == ROLE_SALES ? p->sales.role.lead_weeks
+               : role == ROLE_OPS ? p->ops.role.lead_weeks
+                                  : p->support.role.lead_weeks;
+    int weeks = (int)ceil(lead);
+    return weeks < 1 ? 1 : weeks;
 }
 
 /* ------------------------------------------------------------ names */

@@ -11,6 +11,7 @@
 #include "plot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,13 @@
 #include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
-    "revenue", "lost_revenue", "backlog", "pipeline", "rep_hours",
-    "impact",  "ranking",
+    "revenue",   "revenue_difference", "lost_revenue", "backlog",
+    "pipeline",  "rep_hours",          "impact",       "ranking",
 };
 
 enum chart_kind {
     CHART_REVENUE = 0,
+    CHART_REVENUE_DIFF,
     CHART_LOST,
     CHART_BACKLOG,
     CHART_PIPELINE,
@@ -62,31 +64,44 @@ int plot_format_parse(const char *s, unsigned *format)
     return -1;
 }
 
-/* Canvas size of chart k: dashboards get a larger page, grids of many
- * panels a taller one. */
+/* Canvas size of chart k in logical pixels: dashboards get a larger
+ * page, grids of many panels a taller one. */
 static void canvas_size(const struct plot_job *job, enum chart_kind k,
                         int size[2])
 {
+    const struct gp_size *sz = gp_size_of(job->f.formats);
     int n = job->rd->nscen;
-    size[0] = k == CHART_DASHBOARD ? GP_DASH_WIDTH : GP_WIDTH;
-    size[1] = k == CHART_DASHBOARD ? GP_DASH_HEIGHT : GP_HEIGHT;
+    size[0] = k == CHART_DASHBOARD ? sz->dash_width : sz->width;
+    size[1] = k == CHART_DASHBOARD ? sz->dash_height : sz->height;
     if (k == CHART_REP_HOURS)
-        size[1] = chart_grid_height(n);
+        size[1] = chart_grid_height(sz, n);
     if (k == CHART_RANKING)
-        size[1] = chart_ranking_height(job->rd->ndec);
+        size[1] = chart_ranking_height(sz, job->rd->ndec);
     if ((k == CHART_BACKLOG || k == CHART_PIPELINE) && n > 2)
-        size[1] = chart_grid_height(n - 1);
+        size[1] = chart_grid_height(sz, n - 1);
 }
 
-/* The terminal line for a format and a canvas of w x h pixels. */
-static void write_terminal(FILE *f, unsigned fmt, int w, int h)
+/* The terminal line for a format and a canvas of w x h logical pixels.
+ * PNG: drawn at the preset's scale and density, type, lines and points
+ * scaled alike. SVG: the logical canvas, its type at 4/3 to match
+ * cairo's 96 dots an inch (plot_int.h); the file's width and height
+ * are scaled afterwards (scale_svg). PDF: 120 logical pixels an inch. */
+static void write_terminal(FILE *f, unsigned fmts, unsigned fmt, int w,
+                           int h)
 {
-    if (fmt == PLOT_PNG)
+    double k = gp_scale(gp_size_of(fmts), w, 1);
+    if (fmt == PLOT_PNG && k == 1.0)
         fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
                    "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+    else if (fmt == PLOT_PNG)
+        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
+                   "font 'DejaVu Sans,11' fontscale %g linewidth %g "
+                   "pointscale %g background rgb 'white'\n",
+                (int)lround(w * k), (int)lround(h * k), k, k, k);
     else if (fmt == PLOT_SVG)
         fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
-                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+                   "font 'DejaVu Sans,11' fontscale 1.33333 "
+                   "background rgb 'white'\n", w, h);
     else
         /* cairo's PDF type runs larger than its PNG type: the scales
          * keep a page's proportions those of the PNG. */
@@ -99,30 +114,35 @@ static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
                     int s)
 {
     struct gp_set set = {job->rd, job->all, job->rd->nscen};
+    const struct gp_size *sz = gp_size_of(job->f.formats);
+    struct gp_frame full = gp_single(sz);
     switch (k) {
     case CHART_REVENUE:
-        chart_revenue(f, &set, &gp_full);
+        chart_revenue(f, &set, &full);
+        break;
+    case CHART_REVENUE_DIFF:
+        chart_revenue_diff(f, &set, &full);
         break;
     case CHART_LOST:
-        chart_lost(f, &set, &gp_full);
+        chart_lost(f, &set, &full);
         break;
     case CHART_BACKLOG:
-        chart_backlog(f, &set, &gp_full);
+        chart_backlog(f, &set, &full);
         break;
     case CHART_PIPELINE:
-        chart_pipeline(f, &set, &gp_full);
+        chart_pipeline(f, &set, &full);
         break;
     case CHART_REP_HOURS:
-        chart_rep_hours(f, &set);
+        chart_rep_hours(f, &set, sz);
         break;
     case CHART_IMPACT:
-        chart_impact(f, &set, &gp_full);
+        chart_impact(f, &set, &full);
         break;
     case CHART_RANKING:
-        chart_ranking(f, job->rd);
+        chart_ranking(f, job->rd, sz);
         break;
     case CHART_DASHBOARD:
-        chart_dashboard(f, job->rd, s);
+        chart_dashboard(f, job->rd, s, sz);
         break;
     }
 }
@@ -177,7 +197,7 @@ static char *build_script(const struct plot_files *pf, const char *name,
                "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
                " and the output's extension.\n",
             name, pf->source, name);
-    write_terminal(f, fmt, size[0], size[1]);
+    write_terminal(f, pf->formats, fmt, size[0], size[1]);
     fputs("set output ", f);
     gp_str(f, out);
     fputc('\n', f);
@@ -199,8 +219,30 @@ static const char *ext_of(unsigned fmt)
     return "png";
 }
 
+/* An SVG drawn on the logical canvas shown at the preset's size: the
+ * root's width and height scaled, its viewBox kept (gnuplot writes
+ * ' width="W" height="H"' once, at the top). */
+static void scale_svg(char *data, size_t *len, size_t cap, unsigned fmts)
+{
+    int w, h, out[2], n = 0;
+    char *at = strstr(data, " width=\""), head[64];
+    if (!at || at - data > 200 ||
+        sscanf(at, " width=\"%d\" height=\"%d\"%n", &w, &h, &n) != 2 ||
+        n == 0)
+        return;
+    plot_size_pixels(fmts, w, h, PLOT_SVG, out);
+    int m = snprintf(head, sizeof head, " width=\"%d\" height=\"%d\"",
+                     out[0], out[1]);
+    if (*len - (size_t)n + (size_t)m > cap)
+        return;
+    memmove(at + m, at + n, *len - (size_t)(at - data) - (size_t)n);
+    memcpy(at, head, (size_t)m);
+    *len = *len - (size_t)n + (size_t)m;
+}
+
 /* Copies gnuplot's image at tmp to dest atomically; tmp is removed. */
-static int install_image(const char *tmp, const char *dest, struct err *e)
+static int install_image(const char *tmp, const char *dest, unsigned fmt,
+                         unsigned fmts, struct err *e)
 {
     size_t len = 0;
     struct stat st;
@@ -212,6 +254,13 @@ static int install_image(const char *tmp, const char *dest, struct err *e)
     unlink(tmp);
     if (!data)
         return -1;
+    if (fmt == PLOT_SVG && gp_size_of(fmts)->out_width > 0) {
+        char *more = realloc(data, len + 32);
+        if (more) {
+            data = more;
+            scale_svg(data, &len, len + 32, fmts);
+        }
+    }
     int rc = afile_write(dest, data, len, e);
     free(data);
     return rc;
@@ -244,7 +293,7 @@ static int draw_format(struct plot_files *pf, const char *name, unsigned fmt,
     if (rc == 0)
         rc = plot_pipe(piped, tlen, gp, e);
     if (rc == 0)
-        rc = install_image(tmp, final, e);
+        rc = install_image(tmp, final, fmt, pf->formats, e);
     unlink(tmp);
     free(saved);
     free(piped);
@@ -315,8 +364,10 @@ static int draw_all(struct plot_job *job, struct err *e)
     int compare = rd->nscen > 1 && rd->quarters > 0;
     int decide = compare && rd->ndec > 1;
     int rc = check_ids(rd, e);
+    int diff = rd->nscen > 1 && rd->wdiff;
     for (int k = CHART_REVENUE; rc == 0 && k <= CHART_RANKING; k++)
         if ((k != CHART_LOST || compare) &&
+            (k != CHART_REVENUE_DIFF || diff) &&
             (k < CHART_IMPACT || decide))
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
     int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);
@@ -442,6 +493,13 @@ int plot_files_close(struct plot_files *pf, int rc, struct err *e)
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
                  struct err *e)
 {
+    return plot_run_dir_sel(run_dir, plots_dir, fmts, NULL, e);
+}
+
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
+                     unsigned fmts, const struct rd_select *sel,
+                     struct err *e)
+{
     struct rundata rd;
     struct plot_job job = {.rd = &rd};
     /* The metrics the charts draw (plot_charts.c). */
@@ -453,7 +511,8 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
     if (rundata_check_weekly(&rd, run_dir, drawn,
-                             (int)(sizeof drawn / sizeof *drawn), e) != 0) {
+                             (int)(sizeof drawn / sizeof *drawn), e) != 0 ||
+        rundata_select(&rd, sel, e) != 0) {
         rundata_destroy(&rd);
         return -1;
     }
@@ -466,7 +525,7 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
         int rc = job.all ? draw_all(&job, e)
                          : err_set(e, ERR_RUNTIME, "out of memory");
         if (rc == 0) /* quotas and plan: issue 16 */
-            rc = chart_plan_draw(&job.f, &rd, run_dir, e);
+            rc = chart_plan_draw(&job.f, &rd, run_dir, fmts, e);
         n = plot_files_close(&job.f, rc, e);
     }
     free(job.all);

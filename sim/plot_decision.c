@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decision.h"
 #include "plot_int.h"
 
 /* What impact draws: comparison metric m of rundata (metrics.h or enum
@@ -108,8 +107,9 @@ void gp_value_text(char *buf, size_t n, double v, int money)
 }
 
 /* The end labels' heights: the lines' final values, pushed apart so that
- * no two are closer than gap (in y units), kept in order. */
-static void spread_labels(double *y, int n, double gap)
+ * no two are closer than gap (in y units), kept in order and at most
+ * top (pushed down from there when the stack would pass it). */
+static void spread_labels(double *y, int n, double gap, double top)
 {
     int *order = malloc((size_t)n * sizeof *order);
     if (!order)
@@ -125,15 +125,25 @@ static void spread_labels(double *y, int n, double gap)
     for (int k = 1; k < n; k++)
         if (y[order[k]] < y[order[k - 1]] + gap)
             y[order[k]] = y[order[k - 1]] + gap;
+    if (n > 0 && y[order[n - 1]] > top)
+        y[order[n - 1]] = top;
+    for (int k = n - 1; k-- > 0;)
+        if (y[order[k]] > y[order[k + 1]] - gap)
+            y[order[k]] = y[order[k + 1]] - gap;
     free(order);
 }
 
+/* The line ends' values, in the right margin (no right axis there). */
 static void impact_labels(FILE *f, const struct gp_set *set,
                           const struct impact_series *is,
-                          const struct gp_axis *y, int money)
+                          const struct gp_axis *y, int money,
+                          const struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
     int n = set->n - 1;
+    double box[4];
+    gp_box(fr, box);
+    double ph = (box[3] - box[2]) * fr->height;
     double *at = malloc((size_t)(n + 1) * sizeof *at);
     if (!at)
         return;
@@ -142,7 +152,9 @@ static void impact_labels(FILE *f, const struct gp_set *set,
         impact_at(rd, is, set->scen[i + 1], rd->dec_q1, v);
         at[i] = v[0];
     }
-    spread_labels(at, n, 0.045 * (y->hi - y->lo));
+    /* Apart by a line of 11-point bold type, 1.3 of its pixels. */
+    double gap = 1.3 * 11.0 * GP_PX_PER_PT / ph * (y->hi - y->lo);
+    spread_labels(at, n, gap, y->hi - gap / 2);
     for (int i = 0; i < n; i++) {
         double v[3];
         char text[64];
@@ -157,69 +169,109 @@ static void impact_labels(FILE *f, const struct gp_set *set,
     free(at);
 }
 
+/* The widest end label, in pixels: the right margin's room. */
+static double impact_label_px(const struct gp_set *set,
+                              const struct impact_series *is, int money)
+{
+    double w = 0.0;
+    for (int i = 1; i < set->n; i++) {
+        double v[3];
+        char text[64];
+        impact_at(set->rd, is, set->scen[i], set->rd->dec_q1, v);
+        gp_value_text(text, sizeof text, v[0], money);
+        w = fmax(w, gp_text_width(text, 11.0, 1));
+    }
+    return w;
+}
+
 static void impact_title(FILE *f, const struct gp_set *set,
                          const struct impact_series *is,
-                         const struct gp_frame *fr)
+                         struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
-    char title[256], sub[512], over[64] = "";
+    char title[256], sub[512], over[160] = "", from[80] = "", q1[64];
     if (is->level)
         snprintf(title, sizeof title, "%s: each option against doing "
                  "nothing, at each quarter's end",
                  metric_table[is->m].label);
     else
-        snprintf(title, sizeof title, "Cumulative revenue impact of each "
-                 "option against doing nothing");
-    if (rd->dec_q0 > 1)
-        snprintf(over, sizeof over, "; the ranking counts quarters %d-%d",
-                 rd->dec_q0, rd->dec_q1);
+        snprintf(title, sizeof title, "Revenue gained (+) or lost (-) so "
+                 "far by each option against doing nothing");
+    if (rd->dec_q0 > 1) {
+        char qs[128];
+        cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, qs, sizeof qs);
+        snprintf(over, sizeof over, "; the ranking counts %s", qs);
+    }
+    if (!is->level) {
+        cal_quarter(&rd->cal, 1, CAL_TEXT, q1, sizeof q1);
+        snprintf(from, sizeof from, ", summed from %s", q1);
+    }
     snprintf(sub, sizeof sub, "Paired difference from the baseline%s "
              "(mean of %d replications); %sabove zero: better than doing "
              "nothing%s",
-             is->level ? "" : ", summed from quarter 1", rd->replications,
+             from, rd->replications,
              rd->replications > 1 ? "bands: 95% confidence interval; " : "",
              over);
     gp_title(f, fr, title, sub);
 }
 
+/* The legend: doing nothing, then each option. */
+static void impact_legend(FILE *f, struct gp_frame *fr,
+                          const struct gp_set *set)
+{
+    int m = set->n - 1;
+    struct gp_key *k = malloc((size_t)(m + 1) * sizeof *k);
+    char(*st)[64] = malloc((size_t)(m > 0 ? m : 1) * sizeof *st);
+    if (k && st) {
+        k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 lw 2.5 dt 1", NULL,
+                               "Doing nothing (the baseline)"};
+        for (int i = 1; i < set->n; i++) {
+            snprintf(st[i - 1], sizeof st[i - 1], "lt %d lw 2.5",
+                     gp_lt(set->scen[i]));
+            k[i] = (struct gp_key){GP_SAMPLE_LINE, st[i - 1], st[i - 1],
+                                   set->rd->scen[set->scen[i]].label};
+        }
+        gp_legend(f, fr, k, m + 1);
+    }
+    free(k);
+    free(st);
+}
+
 void chart_impact(FILE *f, const struct gp_set *set,
-                  const struct gp_frame *fr)
+                  const struct gp_frame *frame)
 {
     const struct rundata *rd = set->rd;
     struct impact_series is = impact_series_for(rd);
+    struct gp_frame fr = *frame;
     int money = !strcmp(metric_table[is.m < M_COUNT ? is.m : M_REVENUE].unit,
                         "$");
     double r[2];
     block_impact(f, set, &is, r);
-    gp_house(f, fr, 1);
-    /* No right axis: the margin holds the end labels. The key's entries
-     * are as wide as the longest title needs. */
-    fputs("set border 3 lw 1 lc rgb '#666666'\nset key width 0\n", f);
-    impact_title(f, set, &is, fr);
+    gp_house(f, &fr, 0);
+    impact_title(f, set, &is, &fr);
+    impact_legend(f, &fr, set);
     struct gp_axis y = gp_nice(r[0], r[1], 1);
-    gp_ticks(f, "y", &y, money ? GP_MONEY : GP_PLAIN);
-    fprintf(f, "set xrange [0:%d]\nset xtics (", rd->dec_q1);
-    fputs("'Start' 0", f);
-    for (int q = 1; q <= rd->dec_q1; q++)
-        fprintf(f, ", 'Q%d' %d", q, q);
-    fprintf(f, ")\nset xlabel 'End of quarter'\nset ylabel '%s'\n",
-            !is.level ? "Revenue gained so far (below 0: lost)"
-            : is.sign < 0 ? "Reduction against doing nothing"
-                          : "Difference from doing nothing");
-    impact_labels(f, set, &is, &y, money);
+    gp_headroom(&y, r[0], r[1]);
+    gp_ticks(f, &fr, "y", &y, money ? GP_MONEY : GP_PLAIN);
+    /* No right axis: the margin holds the end labels. */
+    fr.tick_px[1] = impact_label_px(set, &is, money) - 4.0;
+    gp_axis_label(&fr, 0, !is.level ? "Gained (+) or lost (-) so far"
+                          : is.sign < 0 ? "Reduction against doing nothing"
+                                        : "Difference from doing nothing");
+    /* Labels sit on the quarters' ends, 'Start' on the left edge. */
+    gp_quarter_ticks(f, &fr, rd, rd->dec_q1, 1);
+    impact_labels(f, set, &is, &y, money, &fr);
+    gp_plot_area(f, &fr);
     fputs("plot ", f);
     for (int i = 1; i < set->n; i++)
         fprintf(f, "%s$impact index %d using 1:3:4 with filledcurves lt %d "
                    "fs transparent solid 0.14 notitle",
                 i > 1 ? ", \\\n     " : "", i - 1, gp_lt(set->scen[i]));
-    fputs(", \\\n     0 with lines lt 1 lw 2.5 dt 1 title 'Doing nothing "
-          "(the baseline)'", f);
-    for (int i = 1; i < set->n; i++) {
+    fputs(", \\\n     0 with lines lt 1 lw 2.5 dt 1 notitle", f);
+    for (int i = 1; i < set->n; i++)
         fprintf(f, ", \\\n     $impact index %d using 1:2 with linespoints "
-                   "lt %d lw 2.5 title ",
+                   "lt %d lw 2.5 notitle",
                 i - 1, gp_lt(set->scen[i]));
-        gp_str(f, rd->scen[set->scen[i]].title);
-    }
     fputc('\n', f);
 }
 
@@ -229,19 +281,25 @@ void chart_impact(FILE *f, const struct gp_set *set,
  * each option's row. */
 #define RANK_HEAD_PX 190
 #define RANK_ROW_PX 70
-/* Where the names end and the second panel begins, in pixels. */
-#define RANK_NAMES_PX 372
+/* Where the second panel begins (screen), and the most pixels the
+ * names get (a third of a narrower canvas). */
 #define RANK_SPLIT 0.70
+#define RANK_NAMES_PX 372.0
 
-int chart_ranking_height(int options)
+int chart_ranking_height(const struct gp_size *sz, int options)
 {
     int h = RANK_HEAD_PX + RANK_ROW_PX * options;
-    return h < 420 ? 420 : h;
+    return h < sz->height * 3 / 5 ? sz->height * 3 / 5 : h;
+}
+
+static double names_px(const struct gp_frame *page)
+{
+    return fmin(RANK_NAMES_PX, 0.31 * page->width);
 }
 
 static const char *rank_title(const struct rundata *rd, int s)
 {
-    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].title;
+    return s == 0 ? "Doing nothing (the baseline)" : rd->scen[s].label;
 }
 
 /* Row i (rank order) at y = n - i: the best on top. Columns: y, vs, low,
@@ -269,14 +327,17 @@ static void block_ranking(FILE *f, const struct rundata *rd, double r[2])
 }
 
 /* The rows' names as y tick labels, in the options' colours (a label
- * each: tick labels have one colour). */
-static void rank_names(FILE *f, const struct rundata *rd, double x)
+ * each: tick labels have one colour), cut to px, right-aligned at x. */
+static void rank_names(FILE *f, const struct rundata *rd, double x, double px)
 {
     fputs("unset ytics\n", f);
     for (int i = 0; i < rd->ndec; i++) {
         int s = rd->dec[i].s;
+        char text[GP_LINE_MAX];
+        gp_fit(text, sizeof text, rank_title(rd, s), px, 11.0,
+               rd->dec[i].rank == 1);
         fprintf(f, "set label %d ", 70 + i);
-        gp_str_fit(f, rank_title(rd, s), 44);
+        gp_str(f, text);
         fprintf(f, " at screen %.4f, first %d right font 'DejaVu Sans%s,11'"
                    " textcolor rgb '%s'\n",
                 x, rd->ndec - i, rd->dec[i].rank == 1 ? " Bold" : "",
@@ -294,32 +355,77 @@ static void metric_words(char *buf, size_t size, const char *name)
         buf[0] = (char)(buf[0] - 'A' + 'a');
 }
 
-static void rank_left(FILE *f, const struct rundata *rd, int money,
-                      const struct gp_frame *page)
+/* The page's title and subtitle, over both panels: written with the
+ * left panel into fr, whose top then sits below them. */
+static void rank_title_block(FILE *f, const struct rundata *rd,
+                             const struct gp_frame *page,
+                             struct gp_frame *fr)
 {
-    double r[2], px = 1.0 / page->width;
+    char title[320], over[128], what[128], sub[400], hidden[64] = "";
+    struct gp_frame pg = *page;
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
+    metric_words(what, sizeof what, rd->dec_metric);
+    snprintf(title, sizeof title, "Which option is best: %s over %s%s",
+             what, over, rd->dec_lower ? " (lower is better)" : "");
+    if (rd->nhidden > 0)
+        snprintf(hidden, sizeof hidden, " %d option%s not shown.",
+                 rd->nhidden, rd->nhidden == 1 ? "" : "s");
+    snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
+             "paired over the same %d replications%s. Right: how often "
+             "it came out best%s.%s", rd->replications,
+             rd->replications > 1 ? ", with its 95% interval" : "",
+             rd->replications > 1 ? " (95% Wilson interval)" : "", hidden);
+    pg.top = fr->top;
+    gp_title(f, &pg, title, sub);
+    fr->top = pg.top;
+}
+
+/* Row i's value label, and the x its room must reach (data units), in a
+ * plot w pixels wide from lo: the tie is said in full where the label
+ * takes at most 45 % of the width, shortly within 60 %, else left out
+ * (the value alone always goes). */
+static double rank_value(const struct rundata *rd, int i, int money,
+                         double lo, double w, char *text, size_t n)
+{
+    static const char *const tie[] = {"   statistically tied with the best",
+                                      "   tied with the best", ""};
+    static const double most[] = {0.45, 0.6, 0.9};
+    const struct rd_rank *d = &rd->dec[i];
+    double at = isnan(d->vs_hi) ? d->vs : d->vs_hi, tw = 0.0;
+    char v[64];
+    gp_value_text(v, sizeof v, d->vs, money);
+    for (int k = i > 0 && d->tied == 1 ? 0 : 2; k < 3; k++) {
+        snprintf(text, n, "%s%s", d->s ? v : "reference", tie[k]);
+        tw = gp_text_width(text, 10.0, 0) + 14.0;
+        if (tw <= most[k] * w)
+            break;
+    }
+    tw = fmin(tw, most[2] * w);
+    return at <= lo ? lo : lo + (at - lo) * w / (w - tw);
+}
+
+static double rank_left(FILE *f, const struct rundata *rd, int money,
+                        const struct gp_frame *page)
+{
+    double r[2], px = 1.0 / page->width, names = names_px(page), box[4];
+    char text[160];
     block_ranking(f, rd, r);
     struct gp_frame fr = *page;
     fr.x1 = RANK_SPLIT;
     gp_house(f, &fr, 0);
-    char title[256], over[64], what[128];
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
-    metric_words(what, sizeof what, rd->dec_metric);
-    snprintf(title, sizeof title, "Which option is best: %s over %s%s",
-             what, over, rd->dec_lower ? " (lower is better)" : "");
-    char sub[400];
-    snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
-             "paired over the same %d replications%s. Right: how often "
-             "it came out best%s.", rd->replications,
-             rd->replications > 1 ? ", with its 95% interval" : "",
-             rd->replications > 1 ? " (95% Wilson interval)" : "");
-    gp_title(f, page, title, sub);
-    fprintf(f, "unset key\nset lmargin at screen %.4f\n", RANK_NAMES_PX * px);
+    rank_title_block(f, rd, page, &fr);
+    fr.tick_px[0] = -1.0; /* no y axis: the names are labels */
+    gp_box(&fr, box);
+    box[0] = names * px;
+    double w = (box[1] - box[0]) * page->width, hi = r[1];
     /* Room on the right of each interval for its value. */
-    struct gp_axis x = gp_nice(r[0], r[1] + 0.3 * (r[1] - r[0]), 1);
-    gp_ticks(f, "x", &x, money ? GP_MONEY : GP_PLAIN);
+    for (int i = 0; i < rd->ndec; i++)
+        hi = fmax(hi, rank_value(rd, i, money, r[0], w, text, sizeof text));
+    struct gp_axis x = gp_nice(r[0], hi, 1);
+    gp_thin(&x, w, money ? GP_MONEY : GP_PLAIN);
+    gp_ticks(f, NULL, "x", &x, money ? GP_MONEY : GP_PLAIN);
     fprintf(f, "set yrange [0.4:%.1f]\n", rd->ndec + 0.6);
-    rank_names(f, rd, (RANK_NAMES_PX - 12) * px);
+    rank_names(f, rd, box[0] - 12 * px, names - 26.0);
     /* The title names the metric and quarters: the label stays short,
      * clear of the right panel's. */
     fputs("set xlabel 'Difference from doing nothing'\n"
@@ -329,36 +435,41 @@ static void rank_left(FILE *f, const struct rundata *rd, int money,
           f);
     for (int i = 0; i < rd->ndec; i++) {
         const struct rd_rank *d = &rd->dec[i];
-        char text[128], v[64];
-        gp_value_text(v, sizeof v, d->vs, money);
-        snprintf(text, sizeof text, "%s%s", d->s ? v : "reference",
-                 i > 0 && d->tied == 1 ? "   statistically tied with the "
-                                         "best" : "");
+        rank_value(rd, i, money, x.lo, w, text, sizeof text);
         fprintf(f, "set label %d ", 90 + i);
         gp_str(f, text);
         fprintf(f, " at %.9g, %d left offset 1, 0 font ',10' "
                    "textcolor rgb '#333333' front\n",
                 isnan(d->vs_hi) ? d->vs : d->vs_hi, rd->ndec - i);
     }
-    fputs("plot ", f);
+    gp_plot_area(f, &fr);
+    fprintf(f, "set lmargin at screen %.4f\nplot ", box[0]);
     for (int i = 0; i < rd->ndec; i++)
         fprintf(f, "%s$ranking every ::%d::%d using 2:1:3:4 with xerrorbars "
-                   "lt %d dt 1 lw 2.5 pt 7 ps 1.8",
+                   "lt %d dt 1 lw 2.5 pt 7 ps 1.8 notitle",
                 i ? ", \\\n     " : "", i, i, gp_lt(rd->dec[i].s));
     fputc('\n', f);
+    return fr.top;
 }
 
 static void rank_right(FILE *f, const struct rundata *rd,
-                       const struct gp_frame *page)
+                       const struct gp_frame *page, double top)
 {
     struct gp_frame fr = *page;
+    double box[4];
     fr.x0 = RANK_SPLIT;
     gp_house(f, &fr, 0);
-    fprintf(f, "unset key\nset lmargin at screen %.4f\n",
-            RANK_SPLIT + 20.0 / page->width);
-    /* A tick label is a format: '%%' writes '%'. */
-    fputs("set xrange [0:125]\nset xtics ('0%%' 0, '25%%' 25, '50%%' 50, "
-          "'75%%' 75, '100%%' 100)\nunset ytics\n", f);
+    fr.top = top;
+    fr.tick_px[0] = -1.0;
+    gp_box(&fr, box);
+    /* A tick label is a format: '%%' writes '%'. Every 25 % where
+     * there is room. */
+    if ((box[1] - box[0]) * page->width >= 260.0)
+        fputs("set xrange [0:125]\nset xtics ('0%%' 0, '25%%' 25, "
+              "'50%%' 50, '75%%' 75, '100%%' 100)\nunset ytics\n", f);
+    else
+        fputs("set xrange [0:125]\nset xtics ('0%%' 0, '50%%' 50, "
+              "'100%%' 100)\nunset ytics\n", f);
     fprintf(f, "set yrange [0.4:%.1f]\nset grid xtics noytics\n"
                "set xlabel 'Replications in which it was best'\n",
             rd->ndec + 0.6);
@@ -375,27 +486,30 @@ static void rank_right(FILE *f, const struct rundata *rd,
                    "font ',10' textcolor rgb '#333333' front\n",
                 110 + i, text, 100.0 * rd->dec[i].p_hi, rd->ndec - i);
     }
+    gp_plot_area(f, &fr);
     fputs("plot ", f);
     for (int i = 0; i < rd->ndec; i++)
         fprintf(f, "%s$ranking every ::%d::%d using (0):1:(0):5:($1-0.28):"
-                   "($1+0.28) with boxxyerror lt %d fs solid 0.55 noborder",
+                   "($1+0.28) with boxxyerror lt %d fs solid 0.55 noborder "
+                   "notitle",
                 i ? ", \\\n     " : "", i, i, gp_lt(rd->dec[i].s));
     if (rd->replications > 1)
         fputs(", \\\n     $ranking using 5:1:6:7 with xerrorbars lt 1 "
-              "lc rgb '#333333' lw 1.5 dt 1 pt 0", f);
+              "lc rgb '#333333' lw 1.5 dt 1 pt 0 notitle", f);
     fputc('\n', f);
 }
 
-void chart_ranking(FILE *f, const struct rundata *rd)
+void chart_ranking(FILE *f, const struct rundata *rd,
+                   const struct gp_size *sz)
 {
     const char *unit = "$";
     int m = metric_find(rd->dec_metric);
     if (m >= 0)
         unit = metric_table[m].unit;
-    struct gp_frame page = {0.0, 0.0, 1.0, 1.0, 0, GP_WIDTH,
-                            chart_ranking_height(rd->ndec)};
+    struct gp_frame page = gp_page(sz, sz->width,
+                                   chart_ranking_height(sz, rd->ndec));
     fputs("set multiplot\n", f);
-    rank_left(f, rd, !strcmp(unit, "$"), &page);
-    rank_right(f, rd, &page);
+    double top = rank_left(f, rd, !strcmp(unit, "$"), &page);
+    rank_right(f, rd, &page, top);
     fputs("unset multiplot\n", f);
 }

@@ -81,6 +81,8 @@ static int plan_read(struct plan_data *d, const struct rundata *rd,
             continue;
         int s = rundata_find(rd, csv_get(&c, r, col[0]));
         double q, x[3], reps;
+        if (s < 0 && rd->nhidden > 0)
+            continue; /* a scenario left out of the charts, presumably */
         if (s < 0) {
             rc = err_at(e, ERR_CONFIG, path, c.lines[r],
                         "unknown scenario '%s'", csv_get(&c, r, col[0]));
@@ -132,40 +134,53 @@ static void block_plan(FILE *f, const struct rundata *rd,
 }
 
 static void chart_plan(FILE *f, const struct rundata *rd,
-                       const struct plan_data *d)
+                       const struct plan_data *d, struct gp_frame *fr)
 {
     block_plan(f, rd, d);
-    gp_house(f, &gp_full, 0);
+    gp_house(f, fr, 0);
     char sub[256];
     snprintf(sub, sizeof sub, "Share of the %d replication%s in which the "
-             "quarter met [plan]%s", d->replications,
+             "quarter met the plan%s", d->replications,
              d->replications == 1 ? "" : "s",
              d->replications > 1 ? "; whiskers: 95% Wilson interval" : "");
-    gp_title(f, &gp_full, "Chance of making plan, by quarter", sub);
-    /* A tick label is a format: '%%' writes '%'. */
+    gp_title(f, fr, "Chance of making plan, by quarter", sub);
+    struct gp_key *k = malloc((size_t)d->nscen * sizeof *k);
+    char(*st)[32] = malloc((size_t)d->nscen * sizeof *st);
+    if (k && st) {
+        for (int s = 0; s < d->nscen; s++) {
+            snprintf(st[s], sizeof st[s], "lt %d lw 2.5", gp_lt(s));
+            k[s] = (struct gp_key){GP_SAMPLE_LINE, st[s], st[s],
+                                   s ? rd->scen[s].label
+                                     : "Doing nothing (the baseline)"};
+        }
+        gp_legend(f, fr, k, d->nscen);
+    }
+    free(k);
+    free(st);
+    /* A tick label is a format: '%%' writes '%'. gp_ticks writes amounts
+     * only, so the shares' labels are set here and their width recorded
+     * for the layout as gp_ticks would. */
     fputs("set yrange [0:105]\nset ytics ('0%%' 0, '25%%' 25, '50%%' 50, "
-          "'75%%' 75, '100%%' 100)\nset ylabel 'Chance of making plan'\n",
-          f);
-    int step = (d->quarters + 15) / 16;
-    fprintf(f, "set xrange [0.5:%.1f]\nset xtics (", d->quarters + 0.5);
-    for (int q = 1; q <= d->quarters; q += step)
-        fprintf(f, "%s'Q%d' %d", q > 1 ? ", " : "", q, q);
-    fputs(")\nset xlabel 'Quarter'\nset grid noxtics ytics\nplot ", f);
+          "'75%%' 75, '100%%' 100)\n", f);
+    fr->tick_px[0] = gp_text_width("100%", GP_TICK_PT, 0);
+    gp_axis_label(fr, 0, "Chance of making plan");
+    gp_quarter_ticks(f, fr, rd, d->quarters, 0);
+    fputs("set grid noxtics ytics\n", f);
+    gp_plot_area(f, fr);
+    fputs("plot ", f);
     /* Whiskers solid and thin in the option's colour, under its line. */
     for (int s = 0; s < d->nscen; s++)
         fprintf(f, "%s$plan index %d using 1:2:3:4 with yerrorbars lt %d "
                    "dt 1 lw 1.2 pt 0 notitle",
                 s ? ", \\\n     " : "", s, gp_lt(s));
-    for (int s = 0; s < d->nscen; s++) {
+    for (int s = 0; s < d->nscen; s++)
         fprintf(f, ", \\\n     $plan index %d using 1:2 with linespoints "
-                   "lt %d lw 2.5 title ", s, gp_lt(s));
-        gp_str(f, s ? rd->scen[s].title : "Baseline (doing nothing)");
-    }
+                   "lt %d lw 2.5 notitle", s, gp_lt(s));
     fputc('\n', f);
 }
 
 int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
-                    const char *run_dir, struct err *e)
+                    const char *run_dir, unsigned formats, struct err *e)
 {
     struct plan_data d = {0};
     char *path = rundata_path(run_dir, "quarterly.csv");
@@ -185,15 +200,16 @@ int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
         free(d.v);
         return err_set(e, ERR_RUNTIME, "out of memory");
     }
+    struct gp_frame fr = gp_single(gp_size_of(formats));
     gp_linetypes(f);
-    chart_plan(f, rd, &d);
+    chart_plan(f, rd, &d, &fr);
     fputs("unset output\n", f);
     free(d.v);
     if (ferror(f) | fclose(f)) {
         free(body);
         return err_set(e, ERR_RUNTIME, "out of memory");
     }
-    const int size[2] = {GP_WIDTH, GP_HEIGHT};
+    const int size[2] = {fr.width, fr.height};
     rc = plot_files_chart(pf, "plan", size, body, len, e);
     free(body);
     return rc;

@@ -29,12 +29,20 @@
 
 #define TN_LOW "#0072B2"   /* Okabe-Ito blue: an input at its 10th */
 #define TN_HIGH "#D55E00"  /* vermillion: at its 90th */
-#define TN_NAMES_PX 300    /* the names' column, pixels */
-#define TN_RIGHT_PX 200    /* the swing and share column */
 #define TN_ROW_PX 58
-#define TN_HEAD_PX 150     /* the first panel: title, subtitle, key */
-#define TN_HEAD2_PX 64     /* a later panel: its title */
 #define TN_FOOT_PX 62      /* tick labels and the axis label */
+
+/* The columns beside the bars, logical pixels: the inputs' names and
+ * ranges at the left, the swing and share at the right. */
+static double names_px(const struct gp_frame *fr)
+{
+    return 0.25 * fr->width;
+}
+
+static double right_px(const struct gp_frame *fr)
+{
+    return fmax(150.0, 0.16 * fr->width);
+}
 
 struct tn_row {
     const char *input;
@@ -174,17 +182,37 @@ static int load(struct tn_data *d, const char *dir, struct err *e)
 
 /* ------------------------------------------------------------ drawing */
 
-static int panel_px(const struct tn_panel *pn, int first)
+static void panel_head(FILE *f, const struct tn_data *d,
+                       const struct tn_panel *pn, struct gp_frame *fr,
+                       int first);
+
+/* The pixels panel p's head (title, the first one's subtitle and key)
+ * takes on a canvas w pixels wide: laid out once, its text thrown away. */
+static double head_px(const struct tn_data *d, int p,
+                      const struct gp_size *size, int w)
 {
-    return (first ? TN_HEAD_PX : TN_HEAD2_PX) + TN_ROW_PX * pn->n +
-           TN_FOOT_PX;
+    struct gp_frame fr = gp_page(size, w, 10000);
+    FILE *nul = fopen("/dev/null", "w");
+    if (!nul)
+        return 200.0;
+    gp_house(nul, &fr, 0);
+    panel_head(nul, d, &d->panels[p], &fr, p == 0);
+    fclose(nul);
+    return fr.top + 12.0;
 }
 
-static int canvas_height(const struct tn_data *d)
+static int panel_px(const struct tn_data *d, int p,
+                    const struct gp_size *size, int w)
+{
+    return (int)ceil(head_px(d, p, size, w)) +
+           TN_ROW_PX * d->panels[p].n + TN_FOOT_PX;
+}
+
+static int canvas_height(const struct tn_data *d, const struct gp_size *size)
 {
     int h = 0;
     for (int i = 0; i < d->n; i++)
-        h += panel_px(&d->panels[i], i == 0);
+        h += panel_px(d, i, size, size->width);
     return h < 420 ? 420 : h;
 }
 
@@ -237,40 +265,49 @@ static void block(FILE *f, int p, const struct tn_panel *pn)
 static void row_labels(FILE *f, const struct tn_panel *pn,
                        const struct gp_frame *fr, int money)
 {
-    double px = 1.0 / fr->width;
+    double px = 1.0 / fr->width, names = names_px(fr);
     for (int j = 0; j < pn->n; j++) {
         const struct tn_row *w = &pn->rows[j];
-        char range[96], sw[64], text[128];
+        char range[96], sw[64], text[128], name[128];
         int y = pn->n - j;
-        fprintf(f, "set label %d ", 200 + 3 * j);
-        gp_str_fit(f, w->input, 40);
+        gp_fit(name, sizeof name, w->input, names - 28.0, 11.0, 1);
+        fprintf(f, "set label %d ", 300 + 3 * j);
+        gp_str(f, name);
         fprintf(f, " at screen %.4f, first %d right offset 0, 0.45 "
                    "font 'DejaVu Sans Bold,11' textcolor rgb '#111111'\n",
-                (TN_NAMES_PX - 14) * px, y);
+                (names - 14) * px, y);
         snprintf(range, sizeof range, "%.4g to %.4g", w->low, w->high);
-        fprintf(f, "set label %d ", 201 + 3 * j);
+        fprintf(f, "set label %d ", 301 + 3 * j);
         gp_str(f, range);
         fprintf(f, " at screen %.4f, first %d right offset 0, -0.65 "
                    "font ',10' textcolor rgb '#666666'\n",
-                (TN_NAMES_PX - 14) * px, y);
+                (names - 14) * px, y);
         gp_value_text(sw, sizeof sw, w->swing, money);
         if (isnan(w->share))
             snprintf(text, sizeof text, "%s", sw);
         else
             snprintf(text, sizeof text, "%s   %.0f%%", sw,
                      100.0 * w->share);
-        fprintf(f, "set label %d ", 202 + 3 * j);
+        fprintf(f, "set label %d ", 302 + 3 * j);
         gp_str(f, text);
         fprintf(f, " at screen %.4f, first %d left font ',11' "
                    "textcolor rgb '#333333'\n",
-                (fr->width - TN_RIGHT_PX + 16) * px, y);
+                (fr->width - right_px(fr) + 16) * px, y);
     }
 }
 
 static void panel_head(FILE *f, const struct tn_data *d,
-                       const struct tn_panel *pn, const struct gp_frame *fr,
+                       const struct tn_panel *pn, struct gp_frame *fr,
                        int first)
 {
+    static const struct gp_key key[] = {
+        {GP_SAMPLE_BOX, "fc rgb '" TN_LOW "' fs solid 0.8 noborder", NULL,
+         "An input at its 10th percentile"},
+        {GP_SAMPLE_BOX, "fc rgb '" TN_HIGH "' fs solid 0.8 noborder", NULL,
+         "At its 90th percentile"},
+        {GP_SAMPLE_LINE, "lc rgb '#111111' lw 1.5 dt 2", NULL,
+         "Every input at its median"},
+    };
     char title[512], sub[512], r2[48] = "";
     const char *what = !strcmp(d->metric, "net_value") ? "net value"
                                                        : d->metric;
@@ -285,6 +322,8 @@ static void panel_head(FILE *f, const struct tn_data *d,
              "paired change",
              d->quarters, d->reps);
     gp_title(f, fr, title, first ? sub : NULL);
+    if (first)
+        gp_legend(f, fr, key, 3);
     if (!isnan(pn->r2))
         snprintf(r2, sizeof r2, " (R² %.2f)", pn->r2);
     snprintf(title, sizeof title, "swing   share%s", r2);
@@ -292,23 +331,27 @@ static void panel_head(FILE *f, const struct tn_data *d,
     gp_str(f, title);
     fprintf(f, " at screen %.4f, first %.2f left font ',10' textcolor rgb "
                "'#666666'\n",
-            (fr->width - TN_RIGHT_PX + 16.0) / fr->width, pn->n + 0.75);
+            (fr->width - right_px(fr) + 16.0) / fr->width, pn->n + 0.75);
 }
 
 static void panel(FILE *f, const struct tn_data *d, int p,
-                  const struct gp_frame *fr, const struct gp_axis *x,
-                  int money)
+                  struct gp_frame *fr, const struct gp_axis *x, int money)
 {
     const struct tn_panel *pn = &d->panels[p];
     double px = 1.0 / fr->width, py = 1.0 / fr->height;
     block(f, p, pn);
     gp_house(f, fr, 0);
     panel_head(f, d, pn, fr, p == 0);
+    /* The panel's own margins: the names and the swings stand beside
+     * the bars, the head above them (as laid out), the ticks below. */
     fprintf(f, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-               "set tmargin at screen %.4f\n",
-            TN_NAMES_PX * px, (fr->width - TN_RIGHT_PX) * px,
-            fr->y1 - (p == 0 ? TN_HEAD_PX : TN_HEAD2_PX) * py);
-    gp_ticks(f, "x", x, money ? GP_MONEY : GP_PLAIN);
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+            names_px(fr) * px, (fr->width - right_px(fr)) * px,
+            fr->y1 - (fr->top + 12.0) * py, fr->y0 + TN_FOOT_PX * py);
+    struct gp_axis xt = *x;
+    gp_thin(&xt, (fr->width - names_px(fr) - right_px(fr)),
+            money ? GP_MONEY : GP_PLAIN);
+    gp_ticks(f, fr, "x", &xt, money ? GP_MONEY : GP_PLAIN);
     fprintf(f, "set yrange [0.4:%.1f]\nunset ytics\n"
                "set grid xtics noytics\n", pn->n + 0.6);
     fprintf(f, "set xlabel '%s%s'\n", pn->vs_base ? "Difference from doing "
@@ -322,16 +365,13 @@ static void panel(FILE *f, const struct tn_data *d, int p,
                    "front lc rgb '#111111' lw 1.5 dt 2\n",
                 pn->central, pn->central);
     row_labels(f, pn, fr, money);
-    if (p == 0)
-        fputs("set key horizontal\n", f);
-    else
-        fputs("unset key\n", f);
+    fputs("unset key\n", f);
     fprintf(f, "plot $tornado%d using 2:1:($3<$2?$3:$2):($3<$2?$2:$3):"
                "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
-               "noborder lc rgb '%s' title 'input at its 10th percentile', "
+               "noborder lc rgb '%s' notitle, "
                "\\\n     $tornado%d using 2:1:($6<$2?$6:$2):($6<$2?$2:$6):"
                "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
-               "noborder lc rgb '%s' title 'at its 90th percentile', \\\n"
+               "noborder lc rgb '%s' notitle, \\\n"
                "     $tornado%d using 3:1:4:5 with xerrorbars lc rgb "
                "'#333333' lw 1.2 pt 0 notitle, \\\n"
                "     $tornado%d using 6:1:7:8 with xerrorbars lc rgb "
@@ -339,7 +379,8 @@ static void panel(FILE *f, const struct tn_data *d, int p,
             p, TN_LOW, p, TN_HIGH, p, p);
 }
 
-static void chart(FILE *f, const struct tn_data *d, int height)
+static void chart(FILE *f, const struct tn_data *d,
+                  const struct gp_size *size, int height)
 {
     struct gp_axis x = x_range(d);
     int m = metric_find(d->metric);
@@ -347,8 +388,10 @@ static void chart(FILE *f, const struct tn_data *d, int height)
     fputs("set multiplot\n", f);
     double top = 1.0;
     for (int p = 0; p < d->n; p++) {
-        double h = (double)panel_px(&d->panels[p], p == 0) / height;
-        struct gp_frame fr = {0.0, top - h, 1.0, top, 0, GP_WIDTH, height};
+        double h = (double)panel_px(d, p, size, size->width) / height;
+        struct gp_frame fr = gp_page(size, size->width, height);
+        fr.y0 = top - h;
+        fr.y1 = top;
         panel(f, d, p, &fr, &x, money);
         top -= h;
     }
@@ -369,8 +412,9 @@ int plot_sensitivity_dir(const char *dir, const char *plots_dir,
         FILE *f = open_memstream(&body, &len);
         int rc = -1;
         if (f) {
-            int size[2] = {GP_WIDTH, canvas_height(&d)};
-            chart(f, &d, size[1]);
+            const struct gp_size *sz = gp_size_of(formats);
+            int size[2] = {sz->width, canvas_height(&d, sz)};
+            chart(f, &d, sz, size[1]);
             rc = fclose(f) == 0 && body
                      ? plot_files_chart(&pf, "tornado", size, body, len, e)
                      : err_set(e, ERR_RUNTIME, "out of memory");

@@ -2,13 +2,17 @@
  * report: report.html, one self-contained page about a run (see
  * include/report.h).
  *
- * The page is written top to bottom into an afile: headline, tables,
- * charts, parameters. Charts are gnuplot's SVG, inlined after three
- * changes that keep the page self-contained and valid: the XML prolog
- * and the xmlns attributes (the only "http" in gnuplot's output, and
- * optional inside HTML) are dropped, and every id and reference to one
- * gets a per-chart prefix, since all charts share one document and
- * gnuplot gives each the same ids.
+ * The page is written top to bottom into an afile: the heading with the
+ * [report] title, author and date, the consultant's notes, the decision,
+ * headlines, charts, tables, and the appendix (report_appendix.c). Its
+ * style sheet carries print rules, so a browser's "print to PDF" gives a
+ * clean A4 or Letter handout (tests/report_print.sh checks it in
+ * Chromium). Charts are gnuplot's SVG, inlined after three changes that
+ * keep the page self-contained and valid: the XML prolog and the xmlns
+ * attributes (the only "http" in gnuplot's output, and optional inside
+ * HTML) are dropped, and every id and reference to one gets a per-chart
+ * prefix, since all charts share one document and gnuplot gives each the
+ * same ids.
  */
 #include "report.h"
 
@@ -19,20 +23,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "afile.h"
 #include "csvread.h"
-#include "decision.h"
 #include "plot.h"
+#include "report_int.h"
 #include "rundata.h"
 
 /* What each chart of plot_chart_names shows, for its caption. */
 static const char *const captions[PLOT_NCHARTS] = {
     "Weekly revenue of the baseline and each scenario: the mean with its "
-    "95% confidence band; tinted spans mark intervention windows.",
-    "Revenue lost to each scenario by quarter (baseline minus scenario, "
-    "paired), with 95% confidence whiskers and the running total.",
+    "95% confidence band; tinted spans mark the weeks interventions act.",
+    "Each scenario's weekly revenue minus the baseline's, on the same "
+    "random numbers, with the 95% confidence band of the difference: "
+    "above zero, the scenario earns more.",
+    "Revenue gained (+) or lost (-) by each scenario against doing "
+    "nothing, by quarter (scenario minus baseline, paired), with 95% "
+    "confidence whiskers and the running total.",
     "Ops backlog in hours (solid) and the onboarding delay a new client "
     "can expect, in days (dashed).",
     "Open opportunities (solid) and the annual value of the pipeline "
@@ -49,9 +58,13 @@ static const char *const captions[PLOT_NCHARTS] = {
 
 /* The decision's charts, shown at the top with the ranking rather than
  * with the others. */
-enum { CHART_IMPACT = 5, CHART_RANKING = 6 };
-_Static_assert(PLOT_NCHARTS == 7, "captions and the decision's charts");
+enum { CHART_DIFF = 1, CHART_LOST = 2, CHART_IMPACT = 6, CHART_RANKING = 7 };
+_Static_assert(PLOT_NCHARTS == 8, "captions and the decision's charts");
 
+/* The screen style, then the print rules: A4 or Letter (the browser's
+ * choice of paper), charts scaled to the page's width, no chart, table
+ * row or list item split over two pages, headings kept with what
+ * follows, run.ini (folded away on screen) left out, black on white. */
 static const char page_style[] =
     "body{margin:0;background:#f4f4f2;color:#222;"
     "font-family:'DejaVu Sans','Segoe UI',Helvetica,Arial,sans-serif;"
@@ -60,22 +73,57 @@ static const char page_style[] =
     "background:#fff}\n"
     "h1{font-size:28px;margin:8px 0 4px}h2{font-size:20px;"
     "margin:36px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}\n"
-    "h3{font-size:16px;margin:20px 0 6px}.meta{color:#666;margin:0}\n"
+    "h3{font-size:16px;margin:20px 0 6px}h4{font-size:15px;"
+    "margin:16px 0 4px}.meta{color:#555;margin:0}\n"
+    ".notes{font-size:17px;overflow-wrap:break-word}"
+    ".notes p,.notes li{max-width:48em}\n"
     ".headline li{font-size:17px;margin:6px 0}\n"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums;"
     "margin:4px 0 12px}\n"
     "th,td{padding:5px 14px;border-bottom:1px solid #e4e4e4;"
-    "text-align:right}th{background:#f0f0ee;font-weight:600}\n"
+    "text-align:right;vertical-align:top}th{background:#f0f0ee;"
+    "font-weight:600}\n"
     "td:first-child,th:first-child{text-align:left}"
     "tr.total td{font-weight:700;border-top:2px solid #999}\n"
+    "table.ranking td:nth-child(2),table.ranking th:nth-child(2),"
+    "table.changes th,table.changes td{text-align:left}\n"
+    "table.changes{width:100%;table-layout:fixed}"
+    "table.changes code{overflow-wrap:anywhere}\n"
+    "table.changes thead th:nth-child(1){width:27%}"
+    "table.changes thead th:nth-child(2),"
+    "table.changes thead th:nth-child(3){width:19%}\n"
+    "tr.group th{background:none;border-bottom:1px solid #999;"
+    "padding-top:14px}\n"
     "figure{margin:18px 0 30px}figure svg{width:100%;height:auto;"
     "display:block}\n"
     "figcaption{color:#555;font-size:14px;margin-top:4px}\n"
     "pre{background:#f6f6f4;padding:12px;overflow-x:auto;font-size:13px;"
     "border:1px solid #e4e4e4}\n"
-    "footer{color:#888;font-size:13px;margin-top:40px}\n";
+    "details{margin:18px 0}summary{cursor:pointer}\n"
+    "footer{color:#888;font-size:13px;margin-top:40px}\n"
+    "@page{margin:16mm 15mm 18mm}\n"
+    "@media print{\n"
+    "body{background:#fff;color:#000;font-size:10pt;line-height:1.35}\n"
+    "main{max-width:none;margin:0;padding:0}\n"
+    "h1{font-size:20pt;margin:0 0 4pt}h2{font-size:14pt;"
+    "margin:16pt 0 6pt}h3{font-size:11.5pt;margin:12pt 0 4pt}"
+    "h4{font-size:10.5pt}\n"
+    "h1,h2,h3,h4,.meta,.lead{break-after:avoid;page-break-after:avoid}"
+    "footer{break-before:avoid}\n"
+    "figure,tr,li,thead,.quarters{break-inside:avoid;"
+    "page-break-inside:avoid}"
+    "p{orphans:3;widows:3}\n"
+    "figure{margin:6pt 0 14pt}figure svg{max-height:150mm}"
+    "figcaption{font-size:9pt;color:#333}\n"
+    ".notes,.headline li{font-size:11pt}\n"
+    "table{font-size:9pt;max-width:100%}th,td{padding:2pt 6pt}"
+    "th{background:none;border-bottom:1px solid #000}"
+    "thead{display:table-header-group}\n"
+    ".screen,details,nav{display:none}\n"
+    "footer{color:#444;font-size:8pt;margin-top:16pt}\n"
+    "}\n";
 
-static void html_esc(FILE *f, const char *s, size_t n)
+void report_esc(FILE *f, const char *s, size_t n)
 {
     for (size_t i = 0; i < n && s[i]; i++) {
         switch (s[i]) {
@@ -91,15 +139,39 @@ static void html_esc(FILE *f, const char *s, size_t n)
 
 static void html(FILE *f, const char *s)
 {
-    html_esc(f, s, strlen(s));
+    report_esc(f, s, strlen(s));
+}
+
+/* Whether a line s of summary.txt (after its prefix) is about a
+ * scenario rundata_select left out: a headline whose subject (the
+ * longest title it starts with, then a blank or a colon) is one, or with
+ * anywhere, a sentence that names one (the decision's, naming options). */
+static int about_hidden(const struct rundata *rd, const char *s, int anywhere)
+{
+    size_t best = 0;
+    int hidden = 0;
+    for (int i = 0; i < rd->nscen + rd->nhidden; i++) {
+        const char *t = i < rd->nscen ? rd->scen[i].title
+                                      : rd->hidden[i - rd->nscen];
+        size_t n = strlen(t);
+        if (anywhere && i >= rd->nscen && strstr(s, t))
+            return 1;
+        if (n > best && !strncmp(s, t, n) && (s[n] == ' ' || s[n] == ':')) {
+            best = n;
+            hidden = i >= rd->nscen;
+        }
+    }
+    return !anywhere && hidden;
 }
 
 /* Writes the lines of summary.txt that start with prefix, between open
- * and close (the prefix left out unless keep); returns how many there
- * were (0 when the file is missing). */
+ * and close (the prefix left out unless keep), but those about_hidden()
+ * says are about a scenario left out; returns how many there were (0
+ * when the file is missing). keep also makes a line that names one
+ * anywhere left out. */
 static int lines_from_summary(FILE *f, const char *run_dir,
-                              const char *prefix, int keep, const char *open,
-                              const char *close)
+                              const struct rundata *rd, const char *prefix,
+                              int keep, const char *open, const char *close)
 {
     char *path = rundata_path(run_dir, "summary.txt");
     size_t len, plen = strlen(prefix);
@@ -113,10 +185,19 @@ static int lines_from_summary(FILE *f, const char *run_dir,
             while (*s == ' ')
                 s++;
             size_t m = (size_t)(p + k - s);
+            /* The line after its prefix, as a string of its own. */
+            char *subject = strndup(p + plen, k - plen);
+            int skip = !subject ||
+                       about_hidden(rd, subject + strspn(subject, " "), keep);
+            free(subject);
+            if (skip) {
+                p += k + (p[k] == '\n');
+                continue;
+            }
             while (m > 0 && isspace((unsigned char)s[m - 1]))
                 m--;
             fputs(open, f);
-            html_esc(f, s, m);
+            report_esc(f, s, m);
             fputs(close, f);
             n++;
         }
@@ -127,9 +208,10 @@ static int lines_from_summary(FILE *f, const char *run_dir,
 }
 
 /* The "Headline:" lines of summary.txt as list items. */
-static int headlines_from_summary(FILE *f, const char *run_dir)
+static int headlines_from_summary(FILE *f, const char *run_dir,
+                                  const struct rundata *rd)
 {
-    return lines_from_summary(f, run_dir, "Headline:", 0, "<li>",
+    return lines_from_summary(f, run_dir, rd, "Headline:", 0, "<li>",
                               "</li>\n");
 }
 
@@ -152,11 +234,15 @@ static void headline_built(FILE *f, const struct rundata *rd, int s)
             lost >= 0.0 ? "loses" : "gains", v, rd->quarters,
             rd->quarters == 1 ? "" : "s");
     if (!isnan(lo) && !isnan(hi)) {
-        plot_fmt_money(a, sizeof a, lo, 0.0);
-        plot_fmt_money(b, sizeof b, hi, 0.0);
-        fprintf(f, " (95%% confidence interval of the loss: %s to %s%s)", a,
-                b, lo <= 0.0 && hi >= 0.0
-                       ? "; not clearly different from no change" : "");
+        /* The interval of what the sentence says: the loss, or the gain
+         * (its sign turned), never a negative loss. */
+        int loss = lost >= 0.0;
+        plot_fmt_money(a, sizeof a, loss ? lo : 0.0 - hi, 0.0);
+        plot_fmt_money(b, sizeof b, loss ? hi : 0.0 - lo, 0.0);
+        fprintf(f, " (95%% confidence interval of the %s: %s to %s%s)",
+                loss ? "loss" : "gain", a, b,
+                lo <= 0.0 && hi >= 0.0
+                    ? "; not clearly different from no change" : "");
     }
     fputs(".</li>\n", f);
 }
@@ -164,8 +250,9 @@ static void headline_built(FILE *f, const struct rundata *rd, int s)
 static void write_headline(FILE *f, const struct rundata *rd,
                            const char *run_dir)
 {
-    fputs("<section class=\"headline\">\n<h2>Headline</h2>\n<ul>\n", f);
-    if (headlines_from_summary(f, run_dir) == 0) {
+    fputs("<section id=\"headline\" class=\"headline\">\n<h2>Headline"
+          "</h2>\n<ul>\n", f);
+    if (headlines_from_summary(f, run_dir, rd) == 0) {
         for (int s = 1; s < rd->nscen; s++)
             headline_built(f, rd, s);
         if (rd->nscen < 2)
@@ -187,42 +274,50 @@ static void money_cell(FILE *f, double v)
     fprintf(f, "<td>%s</td>", buf);
 }
 
+/* Quarter q's row (0: the total) of scenario s: revenue gained, which
+ * is comparison.csv's lost revenue with its sign turned (0.0 - v: no
+ * "-$0"), as the lost_revenue chart draws it. */
 static void table_row(FILE *f, const struct rundata *rd, int s, int q)
 {
     double lo = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DLOW);
     double hi = rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DHIGH);
+    char name[48];
+    cal_quarter(&rd->cal, q > 0 ? q : 1, CAL_SHORT, name, sizeof name);
     if (q == 0)
         fputs("<tr class=\"total\"><td>Total</td>", f);
     else
-        fprintf(f, "<tr><td>Q%d</td>", q);
+        fprintf(f, "<tr><td>%s</td>", name);
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_BASE));
     money_cell(f, rundata_comp(rd, s, M_REVENUE, q, RD_SCEN));
-    money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA));
+    money_cell(f, 0.0 - rundata_comp(rd, s, RD_LOST_REVENUE, q, RD_DELTA));
     if (isnan(lo) || isnan(hi))
         fputs("<td>n/a</td>", f);
     else
         money_cell(f, (hi - lo) / 2.0);
-    money_cell(f, rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q,
-                               RD_DELTA));
+    money_cell(f, 0.0 - rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q,
+                                     RD_DELTA));
     fputs("</tr>\n", f);
 }
 
 static void write_tables(FILE *f, const struct rundata *rd)
 {
-    fputs("<section>\n<h2>Revenue lost, by quarter</h2>\n<p>Lost revenue "
-          "is baseline revenue minus scenario revenue on the same random "
-          "numbers (paired); &plusmn; is the half-width of its 95% "
-          "confidence interval. A negative loss is a gain.</p>\n", f);
+    fputs("<section id=\"quarters\">\n<h2>Revenue gained (+) or lost "
+          "(&minus;), by quarter</h2>\n<p class=\"lead\">Gained (+) or "
+          "lost (&minus;) is scenario revenue minus baseline revenue on the "
+          "same random numbers (paired): above zero, the scenario earns "
+          "more than doing nothing; below zero, it earns less. &plusmn; is "
+          "the half-width of its 95% confidence interval.</p>\n", f);
     for (int s = 1; s < rd->nscen; s++) {
-        fputs("<h3>", f);
+        fputs("<div class=\"quarters\">\n<h3>", f);
         html(f, rd->scen[s].title);
-        fputs("</h3>\n<table>\n<tr><th>Quarter</th><th>Baseline revenue"
-              "</th><th>Scenario revenue</th><th>Lost revenue</th>"
-              "<th>&plusmn; (95%)</th><th>Cumulative lost</th></tr>\n", f);
+        fputs("</h3>\n<table>\n<thead><tr><th>Quarter</th><th>Baseline "
+              "revenue</th><th>Scenario revenue</th><th>Gained (+) or lost "
+              "(&minus;)</th><th>&plusmn; (95%)</th><th>Gained or lost so "
+              "far</th></tr></thead>\n", f);
         for (int q = 1; q <= rd->quarters; q++)
             table_row(f, rd, s, q);
         table_row(f, rd, s, 0);
-        fputs("</table>\n", f);
+        fputs("</table>\n</div>\n", f);
     }
     fputs("</section>\n", f);
 }
@@ -309,13 +404,16 @@ static time_t mtime_of(const char *dir, const char *name)
 }
 
 /* Whether the run draws chart i (plot.c's rules): lost_revenue when it
- * compares scenarios, impact and ranking when it also ranked them. */
+ * compares scenarios, revenue_difference when it also has their weekly
+ * differences, impact and ranking when it also ranked them. */
 static int chart_drawn(int i, const struct rundata *rd)
 {
     int compare = rd->nscen > 1 && rd->quarters > 0;
     if (i == CHART_IMPACT || i == CHART_RANKING)
         return compare && rd->ndec > 1;
-    return i != 1 || compare;
+    if (i == CHART_DIFF)
+        return rd->nscen > 1 && rd->wdiff;
+    return i != CHART_LOST || compare;
 }
 
 /* True when dir holds every chart as an SVG at least as new as the CSVs
@@ -324,7 +422,8 @@ static int svgs_fresh(const char *dir, const char *run_dir,
                       const struct rundata *rd)
 {
     static const char *const csvs[] = {"weekly.csv", "comparison.csv",
-                                       "ranking.csv", "pairs.csv"};
+                                       "ranking.csv", "pairs.csv",
+                                       "weekly_comparison.csv"};
     time_t t0 = (time_t)-1;
     for (size_t k = 0; k < sizeof csvs / sizeof csvs[0]; k++) {
         time_t t1 = mtime_of(run_dir, csvs[k]);
@@ -378,7 +477,7 @@ static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
 
 static int write_charts(FILE *f, const char *dir, struct err *e)
 {
-    fputs("<section>\n<h2>Charts</h2>\n", f);
+    fputs("<section id=\"charts\">\n<h2>Charts</h2>\n", f);
     for (int i = 0; i < PLOT_NCHARTS; i++) {
         if (i == CHART_IMPACT || i == CHART_RANKING)
             continue; /* at the top, with the ranking */
@@ -389,40 +488,78 @@ static int write_charts(FILE *f, const char *dir, struct err *e)
     return 0;
 }
 
-static void write_params(FILE *f, const char *run_dir)
+/* The date the report is written, "5 March 2027": SOURCE_DATE_EPOCH
+ * (seconds, UTC) when set, as reproducible builds use it; else today,
+ * local time. */
+static void report_date(char *buf, size_t size)
 {
-    char *path = rundata_path(run_dir, "run.ini");
-    size_t len = 0;
-    char *text = path ? csv_slurp(path, &len, NULL) : NULL;
-    fputs("<section>\n<h2>Parameters</h2>\n", f);
-    if (text) {
-        fputs("<p>Every resolved parameter of the run (run.ini): rerun "
-              "it with <code>salescap run run.ini</code>.</p>\n<pre>", f);
-        html_esc(f, text, len);
-        fputs("</pre>\n", f);
-    } else {
-        fputs("<p>run.ini is missing from the run folder.</p>\n", f);
+    static const char *const months[] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December",
+    };
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v = sde && *sde ? strtoll(sde, &end, 10) : -1;
+    time_t t = v >= 0 && end && !*end ? (time_t)v : time(NULL);
+    struct tm tm;
+    if (!(v >= 0 && end && !*end ? gmtime_r(&t, &tm) : localtime_r(&t, &tm))) {
+        snprintf(buf, size, "(no date)");
+        return;
     }
-    fputs("</section>\n", f);
-    free(text);
-    free(path);
+    snprintf(buf, size, "%d %s %d", tm.tm_mday, months[tm.tm_mon % 12],
+             tm.tm_year + 1900);
+}
+
+/* Text of the run's [report], or "" (no run.ini, or the key unset). */
+static const char *word(const char *s)
+{
+    return s ? s : "";
 }
 
 static void write_head(FILE *f, const struct rundata *rd,
-                       const char *run_dir)
+                       const struct report_run *run, const char *run_dir)
 {
+    const char *title = word(run->words.title);
+    const char *author = word(run->words.author);
+    char date[64];
+    report_date(date, sizeof date);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
           "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
-          " initial-scale=1\">\n<title>salescap report: ", f);
-    html(f, run_dir);
+          " initial-scale=1\">\n<title>", f);
+    if (*title) {
+        html(f, title);
+    } else {
+        fputs("salescap report: ", f);
+        html(f, run_dir);
+    }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
-               "<h1>What the scenarios cost in revenue</h1>\n"
-               "<p class=\"meta\">Run <code>", page_style);
+               "<header>\n<h1>", page_style);
+    html(f, *title ? title : "What the options cost");
+    fputs("</h1>\n<p class=\"meta\">", f);
+    if (*author) {
+        html(f, author);
+        fputs(" &middot; ", f);
+    }
+    html(f, date);
+    fputs("</p>\n<p class=\"meta\">Simulated by salescap: ", f);
+    fprintf(f, "%d replication%s of %d weeks (%d quarter%s) &middot; run "
+               "<code>", rd->replications, rd->replications == 1 ? "" : "s",
+            rd->weeks, rd->quarters, rd->quarters == 1 ? "" : "s");
     html(f, run_dir);
-    fprintf(f, "</code> &middot; %d replication%s &middot; %d weeks "
-               "(%d quarters) after the warm-up</p>\n",
-            rd->replications, rd->replications == 1 ? "" : "s", rd->weeks,
-            rd->quarters);
+    fputs("</code></p>\n</header>\n", f);
+}
+
+/* The consultant's notes, when the run has them. */
+static int write_notes(FILE *f, const struct report_run *run, struct err *e)
+{
+    const char *text = run->words.notes_text;
+    if (!text || !*text)
+        return 0;
+    fputs("<section id=\"notes\" class=\"notes\">\n", f);
+    if (report_notes_html(f, text) != 0)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    fputs("</section>\n", f);
+    return 0;
 }
 
 /* A value of the decision's metric: money, or a plain number. */
@@ -468,16 +605,17 @@ static int write_decision(FILE *f, const struct rundata *rd,
 {
     int m = metric_find(rd->dec_metric);
     int money = m < 0 || !strcmp(metric_table[m].unit, "$");
-    fputs("<section class=\"headline\">\n<h2>Which option is best</h2>\n",
-          f);
-    lines_from_summary(f, run_dir, "Best:", 1, "<p><strong>",
+    fputs("<section id=\"decision\" class=\"headline\">\n<h2>Which "
+          "option is best</h2>\n", f);
+    lines_from_summary(f, run_dir, rd, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
-    char over[64];
-    decision_quarters(over, sizeof over, rd->dec_q0 - 1, rd->dec_q1 - 1);
-    fprintf(f, "<table>\n<tr><th>Rank</th><th>Option</th><th>");
-    html(f, rd->dec_metric);
+    char over[128];
+    cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
+    fprintf(f, "<table class=\"ranking\">\n<thead><tr><th>Rank</th>"
+               "<th>Option</th><th>");
+    html(f, m >= 0 ? metric_table[m].label : rd->dec_metric);
     fprintf(f, " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
-               "</th><th>Best in</th><th></th></tr>\n", over);
+               "</th><th>Best in</th><th></th></tr></thead>\n", over);
     for (int i = 0; i < rd->ndec; i++)
         ranking_row(f, rd, &rd->dec[i], money);
     fputs("</table>\n", f);
@@ -489,27 +627,69 @@ static int write_decision(FILE *f, const struct rundata *rd,
 }
 
 /* The whole page, charts from svg_dir. */
-static int write_page(FILE *f, const struct rundata *rd, const char *run_dir,
+static int write_page(FILE *f, const struct rundata *rd,
+                      const struct report_run *run, const char *run_dir,
                       const char *svg_dir, struct err *e)
 {
-    write_head(f, rd, run_dir);
+    write_head(f, rd, run, run_dir);
+    if (write_notes(f, run, e) != 0)
+        return -1;
     if (rd->nscen > 1 && rd->ndec > 1 &&
         write_decision(f, rd, run_dir, svg_dir, e) != 0)
         return -1;
     write_headline(f, rd, run_dir);
-    if (rd->nscen > 1 && rd->quarters > 0)
-        write_tables(f, rd);
     if (write_charts(f, svg_dir, e) != 0)
         return -1;
-    write_params(f, run_dir);
-    fputs("<footer>Made by salescap from the run's CSV files. Charts: "
-          "gnuplot.</footer>\n</main>\n</body>\n</html>\n", f);
+    if (rd->nscen > 1 && rd->quarters > 0)
+        write_tables(f, rd);
+    if (report_appendix(f, rd, run, run_dir, e) != 0)
+        return -1;
+    fputs("<footer>Made by salescap from the run's CSV files and run.ini. "
+          "Charts: gnuplot.</footer>\n</main>\n</body>\n</html>\n", f);
     return 0;
 }
 
+/* Reads run_dir/run.ini into run (zeroed): its [report] must resolve
+ * (its notes are the consultant's words: a missing copy is an error, not
+ * a page without them); the rest may not, which the appendix then says.
+ * No run.ini: a page without words or parameters. Returns 0, or -1 with
+ * e set. */
+static int run_load(struct report_run *run, const char *run_dir,
+                    struct err *e)
+{
+    char *path = rundata_path(run_dir, "run.ini");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (access(path, F_OK) != 0) {
+        snprintf(run->why, sizeof run->why, "run.ini is missing from the "
+                 "run folder");
+        free(path);
+        return 0;
+    }
+    int rc = config_load(&run->cfg, path, e);
+    free(path);
+    if (rc != 0)
+        return -1;
+    run->have_ini = 1;
+    if (config_resolve_report(&run->cfg, &run->words, e) != 0)
+        return -1;
+    struct err re = {0};
+    run->have_params = config_resolve(&run->cfg, &run->p, &re) == 0;
+    if (!run->have_params)
+        snprintf(run->why, sizeof run->why, "%s", re.msg);
+    return 0;
+}
+
+static void run_destroy(struct report_run *run)
+{
+    config_destroy(&run->cfg);
+    config_destroy_report(&run->words);
+    params_destroy(&run->p);
+}
+
 /* Draws the SVGs into a new temporary folder, whose name goes in buf. */
-static int render_tmp(const char *run_dir, char *buf, size_t n,
-                      struct err *e)
+static int render_tmp(const char *run_dir, const struct rd_select *sel,
+                      char *buf, size_t n, struct err *e)
 {
     const char *t = getenv("TMPDIR");
     if (!t || !*t || strlen(t) > n - 32)
@@ -518,7 +698,8 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
     if (!mkdtemp(buf))
         return err_set(e, ERR_RUNTIME, "%s: cannot create: %s", buf,
                        strerror(errno));
-    if (plot_run_dir(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, e) < 0) {
+    if (plot_run_dir_sel(run_dir, buf, PLOT_SVG | PLOT_SKIP_DASHBOARDS, sel,
+                         e) < 0) {
         remove_tmp_charts(buf);
         return -1;
     }
@@ -527,14 +708,27 @@ static int render_tmp(const char *run_dir, char *buf, size_t n,
 
 int report_write(const char *run_dir, const char *plots_dir, struct err *e)
 {
+    return report_write_sel(run_dir, plots_dir, NULL, e);
+}
+
+int report_write_sel(const char *run_dir, const char *plots_dir,
+                     const struct rd_select *sel, struct err *e)
+{
     struct rundata rd;
+    struct report_run run = {0};
     char tmp[128] = "";
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
+    if (rundata_select(&rd, sel, e) != 0 ||
+        run_load(&run, run_dir, e) != 0) {
+        run_destroy(&run);
+        rundata_destroy(&rd);
+        return -1;
+    }
     const char *svg_dir = plots_dir;
     int rc = 0;
     if (!plots_dir || !svgs_fresh(plots_dir, run_dir, &rd)) {
-        rc = render_tmp(run_dir, tmp, sizeof tmp, e);
+        rc = render_tmp(run_dir, sel, tmp, sizeof tmp, e);
         svg_dir = tmp;
     }
     char *path = rundata_path(run_dir, "report.html");
@@ -544,7 +738,7 @@ int report_write(const char *run_dir, const char *plots_dir, struct err *e)
     if (rc == 0)
         rc = afile_open(&a, path, e);
     if (rc == 0) {
-        rc = write_page(a.f, &rd, run_dir, svg_dir, e);
+        rc = write_page(a.f, &rd, &run, run_dir, svg_dir, e);
         if (rc == 0)
             rc = afile_commit(&a, e);
         else
@@ -553,6 +747,7 @@ int report_write(const char *run_dir, const char *plots_dir, struct err *e)
     if (tmp[0])
         remove_tmp_charts(tmp);
     free(path);
+    run_destroy(&run);
     rundata_destroy(&rd);
     return rc;
 }

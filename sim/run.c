@@ -89,6 +89,19 @@ static void add_weekly(struct run_result *r, int s, const double *raw)
     }
 }
 
+/* Each week's revenue of scenario s (raw) minus the baseline's (base),
+ * of the same replication. */
+static void add_week_delta(struct run_result *r, int s, const double *base,
+                           const double *raw)
+{
+    for (int w = 0; w < r->weeks; w++) {
+        double b, x;
+        if (metric_combine(base, w, w + 1, M_REVENUE, &b) == 0 &&
+            metric_combine(raw, w, w + 1, M_REVENUE, &x) == 0)
+            acc_add(run_week_delta(r, s, w), x - b);
+    }
+}
+
 /* A replication's value of every metric over each quarter and, at index
  * `quarters`, over the whole horizon (ok: defined); computed once and
  * shared by the quarterly summary and every comparison. */
@@ -291,8 +304,10 @@ static void commit(struct pool *pl, const struct slot *sl)
             add_kpis(r, raw);
         add_weekly(r, s, raw);
         add_quarterly(r, s, v, ok);
-        if (s > 0)
+        if (s > 0) {
             add_comparison(r, s, pl->pv, pl->pok, v, ok);
+            add_week_delta(r, s, sl->raw + off, raw);
+        }
         if (r->plan_q)
             add_plan(pl, s, raw);
         if (r->market_w)
@@ -539,12 +554,14 @@ static int result_alloc(struct run_result *r, const struct params *p)
     r->cmp_base = calloc(ncmp + 1, sizeof(struct acc));
     r->cmp_scen = calloc(ncmp + 1, sizeof(struct acc));
     r->cmp_delta = calloc(ncmp + 1, sizeof(struct acc));
+    r->week_delta = calloc((size_t)(r->nscen - 1) * r->weeks + 1,
+                           sizeof(struct acc));
     r->warm_revenue = calloc((size_t)r->weeks_total, sizeof(struct acc));
     r->warm_backlog = calloc((size_t)r->weeks_total, sizeof(struct acc));
     r->rep_delta = calloc(ncmp + 1, sizeof *r->rep_delta);
     r->rep_delta_ok = calloc(ncmp + 1, 1);
     if (!r->weekly || !r->quarterly || !r->cmp_base || !r->cmp_scen ||
-        !r->cmp_delta || !r->warm_revenue || !r->warm_backlog ||
+        !r->cmp_delta || !r->week_delta || !r->warm_revenue || !r->warm_backlog ||
         !r->rep_delta || !r->rep_delta_ok)
         return -1;
     if (plan_any(p)) {
@@ -577,6 +594,7 @@ void run_result_destroy(struct run_result *r)
     free(r->cmp_base);
     free(r->cmp_scen);
     free(r->cmp_delta);
+    free(r->week_delta);
     free(r->warm_revenue);
     free(r->warm_backlog);
     free(r->pair_a);

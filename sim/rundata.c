@@ -2,9 +2,10 @@
  * rundata: a run folder's CSVs loaded into dense arrays (see
  * include/rundata.h).
  *
- * Invariant: weekly holds nscen * M_COUNT * weeks * RD_WSTATS doubles and
+ * Invariant: weekly holds nscen * M_COUNT * weeks * RD_WSTATS doubles,
  * comp holds nscen * RD_COMP_COUNT * (quarters + 1) * RD_CSTATS doubles
- * (quarter slot 0 is the total); every slot the CSVs did not fill is NaN.
+ * (quarter slot 0 is the total) and wdiff, when there, nscen * weeks *
+ * RD_CSTATS; every slot the CSVs did not fill is NaN.
  * The arrays are sized by a first pass over the rows (largest week,
  * largest quarter) and filled by a second.
  */
@@ -127,9 +128,11 @@ static int add_scenario(struct rundata *rd, const char *id, const char *title,
     sc = &rd->scen[rd->nscen];
     sc->id = strdup(id);
     sc->title = strdup(title);
-    sc->start_week = sc->end_week = -1;
+    sc->label = strdup(title);
+    sc->chart = 1;
+    sc->start_week = sc->end_week = sc->acts_week = -1;
     rd->nscen++;
-    if (!sc->id || !sc->title)
+    if (!sc->id || !sc->title || !sc->label)
         return err_set(e, ERR_RUNTIME, "out of memory");
     return 0;
 }
@@ -142,6 +145,44 @@ static int get_week_opt(const struct rd_file *f, size_t r, int i, int *out,
     if (*field(f, r, i) == '\0')
         return 0;
     return get_int(f, r, i, 0, 1000000, out, e);
+}
+
+/* The columns scenarios.csv gained later, each optional: label, chart
+ * and acts_from_week (field indexes 4, 5, 6; -1 when absent). */
+static void scenario_extras(struct rd_file *f)
+{
+    static const char *const extra[] = {"label", "chart", "acts_from_week"};
+    for (int i = 0; i < 3; i++)
+        f->col[4 + i] = csv_col(&f->csv, extra[i]);
+}
+
+/* The later columns of row r into sc. */
+static int scenario_extra_fields(struct rd_file *f, size_t r,
+                                 struct rd_scenario *sc, struct err *e)
+{
+    const char *label = field(f, r, 4), *chart = field(f, r, 5);
+    if (*label) {
+        char *copy = strdup(label);
+        if (!copy)
+            return err_set(e, ERR_RUNTIME, "out of memory");
+        free(sc->label);
+        sc->label = copy;
+    }
+    if (*chart && strcmp(chart, "yes") && strcmp(chart, "no"))
+        return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                      "column %d: expected yes or no, got '%s'",
+                      f->col[5] + 1, chart);
+    sc->chart = strcmp(chart, "no") != 0;
+    sc->acts_week = sc->start_week;
+    if (f->col[6] >= 0 && *field(f, r, 6) && sc->start_week >= 0) {
+        if (get_week_opt(f, r, 6, &sc->acts_week, e) != 0)
+            return -1;
+        if (sc->acts_week < sc->start_week)
+            return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                          "acts_from_week %d is before start_week %d",
+                          sc->acts_week, sc->start_week);
+    }
+    return 0;
 }
 
 static int load_scenarios(struct rundata *rd, const char *dir, struct err *e)
@@ -157,6 +198,8 @@ static int load_scenarios(struct rundata *rd, const char *dir, struct err *e)
         return 0;
     }
     int rc = file_open(&f, path, names, e);
+    if (rc == 0)
+        scenario_extras(&f);
     for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++) {
         const char *id = field(&f, r, 0);
         if (rundata_find(rd, id) >= 0) {
@@ -172,8 +215,40 @@ static int load_scenarios(struct rundata *rd, const char *dir, struct err *e)
         }
         if (rc == 0)
             rc = get_week_opt(&f, r, 3, &sc->end_week, e);
+        if (rc == 0)
+            rc = scenario_extra_fields(&f, r, sc, e);
     }
     csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+/* run.ini's [simulation] start_date into *day (left alone when run.ini
+ * or the key is missing, or says none). run.ini is the run's own
+ * `key = value ; source` text, so a line scan reads it. */
+static int load_start_date(const char *dir, int *day, struct err *e)
+{
+    char *path = rundata_path(dir, "run.ini");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    size_t len;
+    struct err ignore = {0};
+    char *text = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
+                                         : NULL;
+    int rc = 0, line = 0, in_sim = 0;
+    for (char *p = text; rc == 0 && p && *p;) {
+        size_t k = strcspn(p, "\n");
+        char value[32] = "";
+        line++;
+        if (*p == '[')
+            in_sim = !strncmp(p, "[simulation]", 12);
+        else if (in_sim && sscanf(p, "start_date = %31[^ ;\r\n]", value) == 1
+                 && strcmp(value, "none") && cal_parse(value, day) != 0)
+            rc = err_at(e, ERR_CONFIG, path, line, "[simulation] start_date:"
+                        " expected a date as YYYY-MM-DD, got '%s'", value);
+        p += k + (p[k] == '\n');
+    }
+    free(text);
     free(path);
     return rc;
 }
@@ -392,6 +467,65 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
     return rc;
 }
 
+/* ---- weekly_comparison.csv -------------------------------------------- */
+
+static const char *const wdiff_cols[] = {
+    "scenario",      "week",       "metric",       "baseline_mean",
+    "scenario_mean", "delta_mean", "delta_ci_low", "delta_ci_high",
+    NULL};
+
+static int wdiff_fill(struct rundata *rd, struct rd_file *f, struct err *e)
+{
+    for (size_t r = 0; r < f->csv.nrows; r++) {
+        int s = rundata_find(rd, field(f, r, 0)), w;
+        if (s < 1)
+            return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
+                          "unknown scenario '%s'", field(f, r, 0));
+        if (strcmp(field(f, r, 2), "revenue"))
+            continue; /* a metric charts do not use */
+        if (get_int(f, r, 1, 0, rd->weeks - 1, &w, e) != 0)
+            return -1;
+        double *v = &rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
+                               RD_CSTATS];
+        for (int i = 0; i < RD_CSTATS; i++)
+            if (get_num(f, r, 3 + i, &v[i], e) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* weekly_comparison.csv when there (a run from before it has none). */
+static int load_wdiff(struct rundata *rd, const char *dir, struct err *e)
+{
+    struct rd_file f;
+    char *path = rundata_path(dir, "weekly_comparison.csv");
+    if (!path)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    if (access(path, F_OK) != 0) {
+        free(path);
+        return 0;
+    }
+    int rc = file_open(&f, path, wdiff_cols, e);
+    if (rc == 0) {
+        rd->wdiff = nan_array((size_t)rd->nscen * (size_t)rd->weeks *
+                              RD_CSTATS);
+        rc = rd->wdiff ? wdiff_fill(rd, &f, e)
+                       : err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    csv_destroy(&f.csv);
+    free(path);
+    return rc;
+}
+
+double rundata_week_diff(const struct rundata *rd, int s, int w, int st)
+{
+    if (!rd->wdiff || s < 1 || s >= rd->nscen || w < 0 || w >= rd->weeks ||
+        st < 0 || st >= RD_CSTATS)
+        return NAN;
+    return rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
+                         RD_CSTATS + (size_t)st];
+}
+
 /* ---- the decision: ranking.csv and pairs.csv -------------------------- */
 
 static const char *const rank_cols[] = {
@@ -512,6 +646,7 @@ static int load_pairs(struct rundata *rd, const char *dir, struct err *e)
 int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
 {
     memset(rd, 0, sizeof *rd);
+    int day0 = CAL_NO_DATE;
     int rc = load_scenarios(rd, run_dir, e);
     if (rc == 0 && rd->nscen > 0)
         rc = baseline_first(rd, run_dir, e);
@@ -520,9 +655,14 @@ int rundata_load(struct rundata *rd, const char *run_dir, struct err *e)
     if (rc == 0)
         rc = load_comparison(rd, run_dir, e);
     if (rc == 0)
+        rc = load_wdiff(rd, run_dir, e);
+    if (rc == 0)
         rc = load_ranking(rd, run_dir, e);
     if (rc == 0 && rd->ndec > 0)
         rc = load_pairs(rd, run_dir, e);
+    if (rc == 0)
+        rc = load_start_date(run_dir, &day0, e);
+    cal_init(&rd->cal, day0, rd->weeks);
     if (rc != 0)
         rundata_destroy(rd);
     return rc;
@@ -551,10 +691,15 @@ void rundata_destroy(struct rundata *rd)
     for (int s = 0; s < rd->nscen; s++) {
         free(rd->scen[s].id);
         free(rd->scen[s].title);
+        free(rd->scen[s].label);
     }
+    for (int i = 0; i < rd->nhidden; i++)
+        free(rd->hidden[i]);
+    free(rd->hidden);
     free(rd->scen);
     free(rd->weekly);
     free(rd->comp);
+    free(rd->wdiff);
     free(rd->dec);
     free(rd->dec_metric);
     memset(rd, 0, sizeof *rd);
@@ -574,4 +719,134 @@ double rundata_comp(const struct rundata *rd, int s, int m, int q, int st)
         q > rd->quarters || st < 0 || st >= RD_CSTATS)
         return NAN;
     return rd->comp[comp_slot(rd, s, m, q) + (size_t)st];
+}
+
+/* ---- which scenarios are shown ---------------------------------------- */
+
+/* Whether the comma-separated list names id. */
+static int listed_id(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, id, n))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+/* Checks that every ID of the list of option opt is one of rd's. */
+static int check_ids(const struct rundata *rd, const char *opt,
+                     const char *list, struct err *e)
+{
+    for (const char *p = list; p && *p;) {
+        size_t k = strcspn(p, ",");
+        char id[256];
+        snprintf(id, sizeof id, "%.*s", (int)(k < 255 ? k : 255), p);
+        if (!strcmp(opt, "--exclude") && !strcmp(id, "baseline"))
+            return err_set(e, ERR_CONFIG, "--exclude: the baseline is in "
+                           "every chart (each scenario is drawn against "
+                           "it)");
+        if (k == 0 || rundata_find(rd, id) < 0) {
+            char known[1024] = "";
+            size_t len = 0;
+            for (int s = 0; s < rd->nscen && len < sizeof known; s++)
+                len += (size_t)snprintf(known + len, sizeof known - len,
+                                        "%s%s", s ? ", " : "",
+                                        rd->scen[s].id);
+            return err_set(e, ERR_CONFIG, "%s: no scenario '%s' in this "
+                           "run; its scenarios are %s", opt, id, known);
+        }
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+/* Copies the blocks of the kept scenarios (keep[s]) of an array of
+ * nscen blocks of `block` doubles, in order, into new memory. */
+static double *keep_blocks(const double *a, int nscen, size_t block,
+                           const int *keep, int kept)
+{
+    double *out = malloc(((size_t)kept * block + 1) * sizeof *out);
+    size_t k = 0;
+    for (int s = 0; out && s < nscen; s++)
+        if (keep[s])
+            memcpy(out + block * k++, a + block * (size_t)s,
+                   block * sizeof *out);
+    return out;
+}
+
+/* Drops the scenarios with keep[s] = 0 from the arrays (to[s]: where s
+ * goes, or -1), the decision's options and the list of scenarios. */
+static int drop_scenarios(struct rundata *rd, const int *keep,
+                          const int *to, int kept, struct err *e)
+{
+    size_t wblock = (size_t)M_COUNT * (size_t)rd->weeks * RD_WSTATS;
+    size_t cblock = (size_t)RD_COMP_COUNT * (size_t)(rd->quarters + 1) *
+                    RD_CSTATS;
+    size_t dblock = (size_t)rd->weeks * RD_CSTATS;
+    double *w = keep_blocks(rd->weekly, rd->nscen, wblock, keep, kept);
+    double *c = keep_blocks(rd->comp, rd->nscen, cblock, keep, kept);
+    double *d = rd->wdiff ? keep_blocks(rd->wdiff, rd->nscen, dblock, keep,
+                                        kept)
+                          : NULL;
+    char **hidden = realloc(rd->hidden, (size_t)(rd->nhidden + rd->nscen) *
+                                            sizeof *hidden);
+    if (hidden)
+        rd->hidden = hidden;
+    if (!w || !c || (rd->wdiff && !d) || !hidden) {
+        free(w);
+        free(c);
+        free(d);
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    }
+    free(rd->weekly);
+    free(rd->comp);
+    free(rd->wdiff);
+    rd->weekly = w;
+    rd->comp = c;
+    rd->wdiff = d;
+    int n = 0;
+    for (int i = 0; i < rd->ndec; i++)
+        if (keep[rd->dec[i].s]) {
+            rd->dec[n] = rd->dec[i];
+            rd->dec[n++].s = to[rd->dec[i].s];
+        }
+    rd->ndec = n;
+    n = 0;
+    for (int s = 0; s < rd->nscen; s++) {
+        if (keep[s]) {
+            rd->scen[n++] = rd->scen[s];
+            continue;
+        }
+        rd->hidden[rd->nhidden++] = rd->scen[s].title;
+        free(rd->scen[s].id);
+        free(rd->scen[s].label);
+    }
+    rd->nscen = n;
+    return 0;
+}
+
+int rundata_select(struct rundata *rd, const struct rd_select *sel,
+                   struct err *e)
+{
+    const char *only = sel ? sel->only : NULL;
+    const char *exclude = sel ? sel->exclude : NULL;
+    if (check_ids(rd, "--only", only, e) != 0 ||
+        check_ids(rd, "--exclude", exclude, e) != 0)
+        return -1;
+    int *keep = malloc(2 * (size_t)rd->nscen * sizeof *keep);
+    if (!keep)
+        return err_set(e, ERR_RUNTIME, "out of memory");
+    int *to = keep + rd->nscen, kept = 0;
+    for (int s = 0; s < rd->nscen; s++) {
+        const char *id = rd->scen[s].id;
+        keep[s] = s == 0 || ((only ? listed_id(only, id) : rd->scen[s].chart)
+                             && !listed_id(exclude, id));
+        to[s] = keep[s] ? kept++ : -1;
+    }
+    int rc = kept == rd->nscen ? 0 : drop_scenarios(rd, keep, to, kept, e);
+    free(keep);
+    return rc;
 }

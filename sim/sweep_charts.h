@@ -16,6 +16,7 @@
 /* One varied key: its distinct values, in order of first appearance. */
 struct sc_axis {
     const char *name;  /* the CSV header cell */
+    char words[128];   /* what it means, for axes (sc_key_words) */
     size_t n;
     const char **vals; /* strings of the CSV */
     double *num;       /* as numbers; NaN when not one */
@@ -34,6 +35,7 @@ struct sc_data {
     double money_step;    /* cells: $1k steps once values reach $10k */
     long reps_min, reps_max; /* replications per point; 0: not known */
     char title[256], subtitle[512], label[256];
+    const struct gp_size *size; /* the --size preset */
 };
 
 /* A chart body and its canvas size in pixels (set by sc_chart). */
@@ -42,6 +44,12 @@ struct sc_body {
     size_t len;
     int width, height;
 };
+
+/* A varied key in words, for an axis: its meaning from the
+ * configuration table up to a colon or a parenthesis, capitalised
+ * ("pull.weeks": "Length of the pull, weeks", "pull.reps": "Reps
+ * pulled"); "Scenario"; the name itself for a key not in the table. */
+void sc_key_words(const char *name, char *buf, size_t n);
 
 /* Number of chart files d needs (heatmap panels beyond a page). */
 int sc_pages(const struct sc_data *d);

@@ -80,6 +80,7 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
         if (!d->ax[k].vals || !d->ax[k].num)
             return oom(e);
         d->ax[k].name = d->csv.cells[k];
+        sc_key_words(d->ax[k].name, d->ax[k].words, sizeof d->ax[k].words);
     }
     int cm = csv_col(&d->csv, "mean"), cl = csv_col(&d->csv, "ci_low"),
         ch = csv_col(&d->csv, "ci_high");
@@ -204,7 +205,7 @@ static void data_destroy(struct sc_data *d)
 static int draw_one(struct plot_files *pf, const struct sc_data *d,
                     const char *name, int page, struct err *e)
 {
-    struct sc_body b = {.width = GP_WIDTH, .height = GP_HEIGHT};
+    struct sc_body b = {.width = d->size->width, .height = d->size->height};
     FILE *f = open_memstream(&b.text, &b.len);
     if (!f)
         return oom(e);
@@ -241,7 +242,9 @@ int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
     struct plot_files pf;
     int n = -1;
     /* data_destroy also frees what a failed load_data holds. */
-    if (load_data(&d, dir, e) == 0 &&
+    int rc = load_data(&d, dir, e);
+    d.size = gp_size_of(formats);
+    if (rc == 0 &&
         plot_files_open(&pf, plots_dir, formats, "the sweep's sweep.csv",
                         PLOT_SWEEP_MANIFEST, e) == 0)
         n = plot_files_close(&pf, draw_all(&pf, &d, e), e);

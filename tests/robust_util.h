@@ -264,7 +264,8 @@ RU_FN int ru_text_column(const char *name)
 {
     static const char *const text[] = {"scenario", "metric", "title",
                                        "quarter", "scenario_a",
-                                       "scenario_b", "tied_with_best"};
+                                       "scenario_b", "tied_with_best",
+                                       "label", "chart"};
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (!strcmp(name, text[i]))
             return 1;
@@ -411,10 +412,12 @@ RU_FN int ru_check_run_dir(const char *dir, char *why, size_t size)
 {
     static const char *const csvs[] = {
         "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
-        "pairs.csv", "ranking.csv", "replications.csv"};
+        "pairs.csv", "ranking.csv", "replications.csv",
+        "weekly_comparison.csv"};
     /* Without scenarios, or without a decision, these have no rows. */
     static const char *const may_be_empty = "comparison.csv pairs.csv "
-                                            "ranking.csv";
+                                            "ranking.csv "
+                                            "weekly_comparison.csv";
     char path[4096];
     for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
         ru_fmt(path, sizeof path, "%s/%s", dir, csvs[i]);

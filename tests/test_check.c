@@ -37,7 +37,9 @@ static void test_good_file(void **state)
     assert_string_equal(r.err, "");
     assert_non_null(strstr(r.out, "\n[simulation]\n"));
     assert_non_null(strstr(r.out, "\nreps = 12                               "
-                                  "; tests/data/good_full.ini:11\n"));
+                                  "; tests/data/good_full.ini:12\n"));
+    assert_non_null(strstr(r.out, "\nstart_date = 2028-02-29                 "
+                                  "; tests/data/good_full.ini:9\n"));
     assert_non_null(strstr(r.out, "\npull.share = 1                          "
                                   "; default\n"));
     assert_non_null(strstr(r.out, "expected win rate"));

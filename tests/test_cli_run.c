@@ -123,7 +123,7 @@ static void test_files_and_headers(void **state)
         "scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n",
         "scenario,quarter,metric,baseline_mean,scenario_mean,delta_mean,"
         "delta_ci_low,delta_ci_high,n\n",
-        "scenario,title,start_week,end_week\n"};
+        "scenario,title,start_week,end_week,label,chart,acts_from_week\n"};
     for (int i = 0; i < 4; i++) {
         char *s = slurp(d, csvs[i]);
         assert_true(starts_with(s, head[i]));
@@ -136,8 +136,8 @@ static void test_files_and_headers(void **state)
     assert_non_null(strstr(s, "\npull,2,lost_revenue_cumulative,"));
     free(s);
     s = slurp(d, "scenarios.csv");
-    assert_non_null(strstr(s, "pull,Pull all reps for two weeks,4,5\n"));
-    assert_non_null(strstr(s, "zero,A pull of zero weeks,,\n"));
+    assert_non_null(strstr(s, "pull,Pull all reps for two weeks,4,5,,yes,4\n"));
+    assert_non_null(strstr(s, "zero,A pull of zero weeks,,,,yes,\n"));
     free(s);
     free(slurp(d, "summary.txt"));
     free(slurp(d, "run.ini"));

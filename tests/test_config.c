@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "rng.h"
 
@@ -38,6 +39,19 @@ static const struct bad_case bad_cases[] = {
     {"bad_rate_percent.ini",
      D "bad_rate_percent.ini:3: [sales] attrition_per_year: expected a "
        "number, got '15%'; write it as a number: 0.15 for 15%"},
+    {"bad_report_notes_missing.ini",
+     D "bad_report_notes_missing.ini:3: [report] notes: cannot open '" D
+       "no_such_notes.md': No such file or directory"},
+    {"bad_report_notes_dir.ini",
+     D "bad_report_notes_dir.ini:2: [report] notes: cannot open '" D
+       ".': is a directory"},
+    {"bad_report_notes_utf8.ini",
+     D "bad_report_notes_utf8.ini:3: [report] notes: " D
+       "report_notes_latin1.md:3: invalid UTF-8 at column 4: not a UTF-8 "
+       "text file"},
+    {"bad_report_key.ini",
+     D "bad_report_key.ini:2: unknown key 'titel' in [report]; did you "
+       "mean 'title'?"},
     {"bad_decimal_comma.ini",
      D "bad_decimal_comma.ini:3: [sales] opportunities_per_week: expected a "
        "number, got '1,5'; write decimals with a point (1.5)"},
@@ -125,7 +139,7 @@ static const struct bad_case bad_cases[] = {
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
        "start, "
-       "costs, targets, decision, plan, scenario.ID"},
+       "costs, targets, decision, plan, report, scenario.ID"},
     {"bad_targets_percent.ini",
      D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
        "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got "
@@ -178,7 +192,7 @@ static const struct bad_case bad_cases[] = {
        "you mean 'pull.weeks'?"},
     {"bad_scenario_key.ini",
      D "bad_scenario_key.ini:2: unknown key 'weeks' in [scenario.pull]: a "
-       "scenario holds title and NAME.key (like pull.weeks)"},
+       "scenario holds title, label, chart and NAME.key (like pull.weeks)"},
     {"bad_malformed_iv_key.ini",
      D "bad_malformed_iv_key.ini:2: malformed key 'pull.' in [scenario.x]: "
        "expected NAME.key"},
@@ -197,6 +211,18 @@ static const struct bad_case bad_cases[] = {
     {"bad_nan.ini",
      D "bad_nan.ini:2: [clients] renewal_rate: expected a finite number, got "
        "'nan'"},
+    {"bad_scenario_chart.ini",
+     D "bad_scenario_chart.ini:3: [scenario.twin] chart: expected one of no, "
+       "yes, got 'false'"},
+    {"bad_scenario_own_key.ini",
+     D "bad_scenario_own_key.ini:2: unknown key 'lable' in [scenario.twin]; "
+       "did you mean 'label'?"},
+    {"bad_start_date_day.ini",
+     D "bad_start_date_day.ini:3: [simulation] start_date: '2027-02-29' is "
+       "no day of the calendar (YYYY-MM-DD, like 2027-07-01)"},
+    {"bad_start_date_form.ini",
+     D "bad_start_date_form.ini:2: [simulation] start_date: expected a date "
+       "as YYYY-MM-DD (like 2027-07-01) or none, got '1/7/2027'"},
     {"bad_seed.ini",
      D "bad_seed.ini:2: [simulation] seed: expected a whole number from 0 to "
        "18446744073709551615, got '-1'"},
@@ -445,6 +471,11 @@ static void test_file_stages_replace_builtin(void **state)
     assert_int_equal(p.stages[1].buyer_days.n, 3);
     assert_true(p.sim.seed == UINT64_MAX);
     assert_int_equal(p.sim.rng, RNG_MT19937);
+    assert_int_equal(p.sim.start_date, cal_days(2028, 2, 29));
+    assert_string_equal(p.scenarios[0].label, "");
+    assert_int_equal(p.scenarios[0].chart, 1);
+    assert_string_equal(p.scenarios[1].label, "Hire two");
+    assert_int_equal(p.scenarios[1].chart, 0);
     assert_int_equal(p.ops.queue, QUEUE_ONBOARDING_FIRST);
     assert_int_equal(p.clients.revenue_start, REVENUE_AT_SIGNATURE);
     config_destroy(&cfg);
@@ -1132,6 +1163,204 @@ static void test_many_values(void **state)
     rmdir(dir);
 }
 
+/* ------------------------------------------------------------ [report] */
+
+/* The file's whole text, in new memory. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int c;
+    while ((c = getc(f)) != EOF)
+        putc(c, m);
+    fclose(f);
+    fclose(m);
+    return buf;
+}
+
+/* [report]: its words, the notes read relative to the file, written to
+ * run.ini only when set; --set notes are relative to the current
+ * folder. */
+static void test_report_section(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct params p;
+    struct err e = {0};
+    if (load_resolve(D "report.ini", NULL, &cfg, &p, &e))
+        fail_msg("%s", e.msg);
+    assert_string_equal(p.report.title, "Board pack: \"plan B\" & more");
+    assert_string_equal(p.report.author, "A. Consultant");
+    assert_string_equal(p.report.notes, "report_notes.md");
+    char *want = slurp(D "report_notes.md");
+    assert_non_null(p.report.notes_text);
+    assert_string_equal(p.report.notes_text, want);
+    char *w = written(&cfg, &p, 0);
+    assert_non_null(strstr(w, "\n[decision]\n"));
+    assert_true(strstr(w, "\n[report]\ntitle = Board pack: \"plan B\" & "
+                          "more\nauthor = A. Consultant\nnotes = "
+                          "report_notes.md\n\n[scenario.pull]\n") >
+                strstr(w, "\n[decision]\n"));
+    free(w);
+    config_destroy(&cfg);
+    params_destroy(&p);
+    /* No [report]: run.ini as before, no notes. */
+    if (load_resolve(D "good_full.ini", NULL, &cfg, &p, &e))
+        fail_msg("%s", e.msg);
+    assert_null(p.report.notes_text);
+    w = written(&cfg, &p, 1);
+    assert_null(strstr(w, "[report]"));
+    free(w);
+    config_destroy(&cfg);
+    params_destroy(&p);
+    const char *sets[] = {"report.notes=" D "report_notes.md", NULL};
+    if (load_resolve(D "good_crlf.ini", sets, &cfg, &p, &e))
+        fail_msg("%s", e.msg);
+    assert_string_equal(p.report.notes_text, want);
+    config_destroy(&cfg);
+    params_destroy(&p);
+    free(want);
+}
+
+/* Notes that are no text, or far too long for notes: FILE:LINE. */
+static void test_report_notes_not_text(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/salescap-test-notes.XXXXXX", ini[128], md[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(ini, sizeof ini, "%s/r.ini", dir);
+    snprintf(md, sizeof md, "%s/n.md", dir);
+    FILE *f = fopen(ini, "w");
+    assert_non_null(f);
+    fputs("[report]\nnotes = n.md\n", f);
+    fclose(f);
+    for (int k = 0; k < 2; k++) {
+        f = fopen(md, "w");
+        assert_non_null(f);
+        if (k == 0)
+            fwrite("# Notes\nline\0two\n", 1, 17, f);
+        else
+            for (int i = 0; i < 1024 * 1024 + 1; i++)
+                putc('a', f);
+        fclose(f);
+        struct config cfg;
+        struct params p;
+        struct err e = {0};
+        char want[512];
+        assert_int_equal(load_resolve(ini, NULL, &cfg, &p, &e), -1);
+        if (k == 0)
+            snprintf(want, sizeof want, "%s:2: [report] notes: %s: NUL "
+                     "byte: not a text file", ini, md);
+        else
+            snprintf(want, sizeof want, "%s:2: [report] notes: %s is "
+                     "1048577 bytes long; notes hold at most 1048576", ini,
+                     md);
+        assert_int_equal(e.kind, ERR_CONFIG);
+        assert_string_equal(e.msg, want);
+        config_destroy(&cfg);
+    }
+    remove(md);
+    remove(ini);
+    rmdir(dir);
+}
+
+/* config_resolve_report reads [report] of a file whose rest does not
+ * resolve (a report redrawn from an old run.ini). */
+static void test_report_alone(void **state)
+{
+    (void)state;
+    struct config cfg = {0};
+    struct params p;
+    struct report_params r;
+    struct err e = {0};
+    const char *sets[] = {"report.author=Me", NULL};
+    assert_int_equal(load_resolve(D "bad_week_past_horizon.ini", sets, &cfg,
+                                  &p, &e), -1);
+    assert_int_equal(config_resolve_report(&cfg, &r, &e), 0);
+    assert_string_equal(r.author, "Me");
+    assert_string_equal(r.title, "");
+    assert_null(r.notes_text);
+    config_destroy_report(&r);
+    config_destroy(&cfg);
+    memset(&e, 0, sizeof e); /* an err keeps its first message */
+    assert_int_equal(config_load(&cfg, D "bad_report_notes_missing.ini", &e),
+                     0);
+    assert_int_equal(config_resolve_report(&cfg, &r, &e), -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    if (!strstr(e.msg, "bad_report_notes_missing.ini:3: [report] notes: "
+                       "cannot open"))
+        fail_msg("got: %s", e.msg);
+    config_destroy(&cfg);
+}
+
+/* Collects config_changes() rows as "section|key|value|default\n". */
+static void collect_change(void *ctx, const struct config_change *c)
+{
+    FILE *f = ctx;
+    assert_true(c->doc && c->doc[0]);
+    fprintf(f, "%s|%s|%s|%s\n", c->section, c->key, c->value, c->def);
+}
+
+static char *changes_of(const char *path)
+{
+    struct config cfg;
+    struct params p;
+    struct err e = {0};
+    char *buf = NULL;
+    size_t len = 0;
+    if (load_resolve(path, NULL, &cfg, &p, &e))
+        fail_msg("%s", e.msg);
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(config_changes(&p, collect_change, f, &e), 0);
+    fclose(f);
+    config_destroy(&cfg);
+    params_destroy(&p);
+    return buf;
+}
+
+/* The parameters that differ from the defaults, for the report's
+ * appendix: exactly those, with their defaults. */
+static void test_changes(void **state)
+{
+    (void)state;
+    char *c = changes_of(D "report.ini");
+    assert_string_equal(c, "simulation|horizon_weeks|26|104\n"
+                           "scenario.pull|pull.type|pull|\n"
+                           "scenario.pull|pull.start_week|4|0\n"
+                           "scenario.pull|pull.reps|50%|all\n");
+    free(c);
+    c = changes_of(D "one_stage.ini");
+    assert_non_null(strstr(c, "simulation|warmup_weeks|4|26\n"
+                              "simulation|horizon_weeks|200|104\n"
+                              "simulation|replications|1|200\n"
+                              "simulation|seed|11|42\n"));
+    assert_non_null(strstr(c, "sales|effectiveness|1|lognormal(1, 0.15)\n"));
+    /* A pipeline of its own: its list, then its stage against the stage
+     * defaults (work_hours = gamma(3, 1.5), advance = 0.6). */
+    assert_non_null(strstr(c, "stage.NAME|stages|only|qualify, discovery, "
+                              "proposal, negotiation\n"
+                              "stage.only|work_hours|0.5|gamma(3, 1.5)\n"));
+    assert_non_null(strstr(c, "stage.only|advance|0.3|0.6\n"));
+    assert_non_null(strstr(c, "clients|initial|0|120\n"));
+    free(c);
+    /* An empty file differs in nothing. */
+    struct config empty = {0};
+    struct params p;
+    struct err e = {0};
+    char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(config_resolve(&empty, &p, &e), 0);
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(config_changes(&p, collect_change, f, &e), 0);
+    fclose(f);
+    assert_string_equal(buf, "");
+    free(buf);
+    params_destroy(&p);
+}
+
 static const struct CMUnitTest good_tests[] = {
     cmocka_unit_test(test_defaults_and_builtin_stages),
     cmocka_unit_test(test_file_stages_replace_builtin),
@@ -1152,6 +1381,10 @@ static const struct CMUnitTest good_tests[] = {
     cmocka_unit_test(test_write_sources),
     cmocka_unit_test(test_reference_and_names),
     cmocka_unit_test(test_docs_key_table_current),
+    cmocka_unit_test(test_report_section),
+    cmocka_unit_test(test_report_alone),
+    cmocka_unit_test(test_report_notes_not_text),
+    cmocka_unit_test(test_changes),
 };
 
 #define N_GOOD (sizeof good_tests / sizeof good_tests[0])

@@ -447,7 +447,7 @@ static void test_hostile_sets(void **state)
          "--set: unknown section [nosuchsection]; known: simulation, sales, "
          "stage.NAME, operations, support, clients, market, start, costs, "
          "targets, "
-         "decision, plan, "
+         "decision, plan, report, "
          "scenario.ID"},
         {"=1", "--set '=1': expected SECTION.KEY=VALUE (no '.' between "
                "section and key)"},

@@ -652,6 +652,42 @@ static void test_client_export_current(void **state)
     ru_rmdir(dir);
 }
 
+/* The CRM export of trace, written to dir/name with extra arguments. */
+static char *crm_trace(const char *dir, const char *name, const char *a,
+                       const char *b, size_t *n)
+{
+    char csv[300];
+    ru_fmt(csv, sizeof csv, "%s/%s", dir, name);
+    const char *args[] = {"trace", "scenarios/data/client.ini", "--crm",
+                          "plain", "--window", "26:30", "-o", csv, a, b,
+                          NULL};
+    struct proc r = ru_run(args, 120.0);
+    assert_int_equal(r.status, 0);
+    ru_proc_free(&r);
+    char *text = ru_read_file(csv, n);
+    assert_non_null(text);
+    return text;
+}
+
+/* Without --date, the export's week 0 is the file's start_date. */
+static void test_trace_crm_start_date(void **state)
+{
+    (void)state;
+    need_binary();
+    char dir[256];
+    size_t n1, n2;
+    ru_mkdtemp(dir, sizeof dir, "crmdate");
+    char *set = crm_trace(dir, "set.csv", "--set",
+                          "simulation.start_date=2027-07-01", &n1);
+    char *date = crm_trace(dir, "date.csv", "--date", "2027-07-01", &n2);
+    assert_true(n1 == n2 && !memcmp(set, date, n1));
+    assert_non_null(strstr(set, "2027-"));
+    assert_null(strstr(set, "2024-"));
+    free(set);
+    free(date);
+    ru_rmdir(dir);
+}
+
 /* trace --crm's own errors. */
 static void test_trace_crm_options(void **state)
 {
@@ -697,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_written_ini),
         cmocka_unit_test(test_trace_crm_options),
         cmocka_unit_test(test_client_export_current),
+        cmocka_unit_test(test_trace_crm_start_date),
         cmocka_unit_test(test_import_start),
     };
 #define N_UNITS (sizeof units / sizeof units[0])

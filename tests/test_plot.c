@@ -1,7 +1,10 @@
 /*
  * test_plot: the CSV reader, the run-folder loader, number formatting,
  * the gnuplot pipe and its failures, the charts against golden SVGs, and
- * `salescap plot` end to end (the binary in $SALESCAP).
+ * `salescap plot` end to end (the binary in $SALESCAP); which scenarios
+ * are shown (chart = no, --only, --exclude), weeks counted from 0 in
+ * charts and headlines alike, gains drawn upward, the paired weekly
+ * differences, and dated runs.
  *
  * Golden references live in tests/golden/; after a deliberate change to
  * the charts, regenerate them with `make golden` (which runs this program
@@ -27,6 +30,7 @@
 #include "afile.h"
 #include "csvread.h"
 #include "plot.h"
+#include "report.h"
 #include "rundata.h"
 
 #define FIXTURE "tests/data/run_fixture"
@@ -34,9 +38,9 @@
 
 /* The charts the fixture gives (baseline + 2 scenarios, ranked). */
 static const char *const fixture_charts[] = {
-    "revenue",   "lost_revenue", "backlog",
-    "pipeline",  "rep_hours",    "impact",
-    "ranking",   "dashboard_pull_two_weeks",
+    "revenue",   "revenue_difference", "lost_revenue",
+    "backlog",   "pipeline",           "rep_hours",
+    "impact",    "ranking",            "dashboard_pull_two_weeks",
     "dashboard_hire_ops",
 };
 #define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
@@ -182,6 +186,19 @@ static void test_rundata_fixture(void **state)
     assert_int_equal(rd.scen[1].start_week, 4);
     assert_int_equal(rd.scen[1].end_week, 5);
     assert_int_equal(rd.scen[2].end_week, -1);
+    /* scenarios.csv's later columns: a label, the hire's first day. */
+    assert_string_equal(rd.scen[1].label, "Pull two weeks");
+    assert_string_equal(rd.scen[2].label, rd.scen[2].title);
+    assert_int_equal(rd.scen[1].acts_week, 4);
+    assert_int_equal(rd.scen[2].acts_week, 8);
+    assert_int_equal(rd.scen[2].chart, 1);
+    assert_false(cal_dated(&rd.cal));
+    /* weekly_comparison.csv: each week's paired revenue difference. */
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DELTA), -10.1208,
+                       1e-9);
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DLOW), -75.0552,
+                       1e-9);
+    assert_true(isnan(rundata_week_diff(&rd, 0, 1, RD_DELTA)));
     assert_int_equal(rd.weeks, 26);
     assert_int_equal(rd.quarters, 2);
     assert_int_equal(rd.replications, 40);
@@ -595,12 +612,11 @@ static void test_saved_scripts_locale(void **state)
             fail_msg("%s.gp in the C locale: %s", fixture_charts[i], err);
         free(err);
     }
-    /* The fixture with a UTF-8 title for pull_two_weeks. */
+    /* The fixture with a UTF-8 label (the legends') for pull_two_weeks. */
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "cp -R %s '%s/run' && sed -i 's/^pull_two_weeks,Pull sales "
-             "into ops/pull_two_weeks,P\xc3\xbcll s\xc3\xa4les "
-             "\xe2\x80\x94 into ops/' '%s/run/scenarios.csv'",
+             "cp -R %s '%s/run' && sed -i 's/,Pull two weeks,/,P\xc3\xbcll "
+             "s\xc3\xa4les \xe2\x80\x94 into ops,/' '%s/run/scenarios.csv'",
              FIXTURE, d, d);
     assert_int_equal(system(cmd), 0);
     char *run = rundata_path(d, "run"), *plots = rundata_path(d, "p");
@@ -780,6 +796,64 @@ static void plot_refused(const char *d, const char *make, const char *tail)
     free(err);
 }
 
+/* Width and height from a PNG's header (IHDR), or 0 x 0. */
+static void png_size(const char *dir, const char *name, long wh[2])
+{
+    size_t n;
+    unsigned char *p = (unsigned char *)read_text(dir, name, &n);
+    wh[0] = wh[1] = 0;
+    if (p && n > 24 && !memcmp(p + 12, "IHDR", 4)) {
+        wh[0] = (long)p[16] << 24 | (long)p[17] << 16 | p[18] << 8 | p[19];
+        wh[1] = (long)p[20] << 24 | (long)p[21] << 16 | p[22] << 8 | p[23];
+    }
+    free(p);
+}
+
+/* --size: the pixels of each preset's PNGs (twice the slide's and the
+ * doc's size) and SVGs (shown at the preset's size, laid out on the
+ * logical canvas), for a chart of its own and a dashboard. */
+static void test_cli_sizes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *size;
+        long png[2], dash[2];
+        const char *svg;
+    } want[] = {
+        {"screen", {1200, 700}, {1600, 1000},
+         "width=\"1200\" height=\"700\"\n viewBox=\"0 0 1200 700\""},
+        {"slide", {3840, 2160}, {3840, 2160},
+         "width=\"1920\" height=\"1080\"\n viewBox=\"0 0 1024 576\""},
+        {"doc", {1950, 1200}, {1950, 1800},
+         "width=\"975\" height=\"600\"\n viewBox=\"0 0 780 480\""},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char *d = tmp_dir(), args[2048], *err;
+        long wh[2];
+        size_t n;
+        snprintf(args, sizeof args, "plot %s --plots '%s' --format png "
+                 "--format svg --size %s", FIXTURE, d, want[i].size);
+        assert_int_equal(run_salescap(args, &err), 0);
+        assert_string_equal(err, "");
+        free(err);
+        png_size(d, "revenue.png", wh);
+        if (wh[0] != want[i].png[0] || wh[1] != want[i].png[1])
+            fail_msg("--size %s: revenue.png is %ld x %ld", want[i].size,
+                     wh[0], wh[1]);
+        png_size(d, "dashboard_hire_ops.png", wh);
+        if (wh[0] != want[i].dash[0] || wh[1] != want[i].dash[1])
+            fail_msg("--size %s: a dashboard is %ld x %ld", want[i].size,
+                     wh[0], wh[1]);
+        char *svg = read_text(d, "revenue.svg", &n);
+        assert_non_null(svg);
+        if (!strstr(svg, want[i].svg))
+            fail_msg("--size %s: revenue.svg's head:\n%.200s", want[i].size,
+                     svg);
+        free(svg);
+        rm_rf(d);
+    }
+}
+
 static void test_cli_errors(void **state)
 {
     (void)state;
@@ -788,6 +862,11 @@ static void test_cli_errors(void **state)
     assert_int_equal(run_salescap(args, &err), 2);
     assert_string_equal(err, "salescap: --format (png, svg or pdf): invalid "
                              "value 'gif'\n");
+    free(err);
+    snprintf(args, sizeof args, "plot %s --size poster", FIXTURE);
+    assert_int_equal(run_salescap(args, &err), 2);
+    assert_string_equal(err, "salescap: --size (screen, slide or doc): "
+                             "invalid value 'poster'\n");
     free(err);
     assert_int_equal(run_salescap("plot", &err), 2);
     free(err);
@@ -834,6 +913,483 @@ static void test_cli_errors(void **state)
     assert_int_equal(run_salescap(args, &err), 2);
     assert_non_null(strstr(err, "not a sweep result"));
     free(err);
+    rm_rf(d);
+}
+
+/* ---- scenarios shown, weeks, signs and dates ---- */
+
+/* The subtitle of a chart's script as one line: the texts of labels 5
+ * to 7 (gp_title's wrapped lines), joined by blanks, in buf. */
+static const char *subtitle_of(const char *gp, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int id = 5; id <= 7; id++) {
+        char key[32];
+        snprintf(key, sizeof key, "set label %d '", id);
+        const char *p = strstr(gp, key), *end = p ? strstr(p, "' at ") : 0;
+        if (!p || !end)
+            break;
+        p += strlen(key);
+        len += (size_t)snprintf(buf + len, size - len, "%s%.*s",
+                                len ? " " : "", (int)(end - p), p);
+        assert_true(len < size);
+    }
+    return buf;
+}
+
+/* A copy of the fixture in d/run; the caller frees the name. */
+static char *copy_fixture(const char *d)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cp -R %s '%s/run'", FIXTURE, d);
+    assert_int_equal(system(cmd), 0);
+    return rundata_path(d, "run");
+}
+
+/* Runs the shell command printf would write from fmt. */
+__attribute__((format(printf, 1, 2))) static void shell(const char *fmt,
+                                                        ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The text of datablock $name of a script, up to its EOD. */
+static const char *block_of(const char *gp, const char *name)
+{
+    char head[64];
+    snprintf(head, sizeof head, "$%s << EOD\n", name);
+    const char *p = strstr(gp, head);
+    assert_non_null(p);
+    return p + strlen(head);
+}
+
+static void assert_close(double got, double want)
+{
+    if (!(fabs(got - want) <= 1e-6 * fabs(want) + 1e-9))
+        fail_msg("got %.10g, expected %.10g", got, want);
+}
+
+/* rundata_select: chart = no leaves a scenario out of every array and
+ * the decision; --only brings it back; unknown IDs are refused. */
+static void test_rundata_select(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *run = copy_fixture(d);
+    shell("sed -i 's/,yes,4\\r$/,no,4\\r/' '%s/run/scenarios.csv'", d);
+    struct rundata full, rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&full, FIXTURE, &e), 0);
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    assert_int_equal(rd.scen[1].chart, 0);
+    assert_int_equal(rundata_select(&rd, NULL, &e), 0);
+    assert_int_equal(rd.nscen, 2);
+    assert_string_equal(rd.scen[1].id, "hire_ops");
+    assert_int_equal(rd.nhidden, 1);
+    assert_string_equal(rd.hidden[0], "Pull sales into ops for two weeks");
+    for (int w = 0; w < rd.weeks; w += 5) {
+        assert_close(rundata_week(&rd, 1, M_REVENUE, w, RD_HIGH),
+                     rundata_week(&full, 2, M_REVENUE, w, RD_HIGH));
+        assert_close(rundata_week_diff(&rd, 1, w, RD_DLOW),
+                     rundata_week_diff(&full, 2, w, RD_DLOW));
+    }
+    assert_close(rundata_comp(&rd, 1, RD_LOST_REVENUE, 2, RD_DELTA),
+                 rundata_comp(&full, 2, RD_LOST_REVENUE, 2, RD_DELTA));
+    /* The decision keeps the others, with their ranks. */
+    assert_int_equal(rd.ndec, 2);
+    assert_int_equal(rd.dec[0].s, 1);
+    assert_int_equal(rd.dec[0].rank, 1);
+    assert_int_equal(rd.dec[1].s, 0);
+    assert_int_equal(rd.dec[1].rank, 2);
+    rundata_destroy(&rd);
+    /* --only overrides chart = no; --exclude leaves the baseline alone. */
+    struct rd_select only = {"pull_two_weeks", NULL};
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    assert_int_equal(rundata_select(&rd, &only, &e), 0);
+    assert_int_equal(rd.nscen, 2);
+    assert_string_equal(rd.scen[1].id, "pull_two_weeks");
+    rundata_destroy(&rd);
+    struct rd_select ex = {NULL, "hire_ops"};
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    assert_int_equal(rundata_select(&rd, &ex, &e), 0);
+    assert_int_equal(rd.nscen, 1);
+    assert_int_equal(rd.ndec, 1);
+    rundata_destroy(&rd);
+    struct rd_select ghost = {"hire_ops,ghost", NULL};
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    assert_int_equal(rundata_select(&rd, &ghost, &e), -1);
+    assert_int_equal(e.kind, ERR_CONFIG);
+    assert_string_equal(e.msg, "--only: no scenario 'ghost' in this run; "
+                        "its scenarios are baseline, pull_two_weeks, "
+                        "hire_ops");
+    rundata_destroy(&rd);
+    rundata_destroy(&full);
+    free(run);
+    rm_rf(d);
+}
+
+/* A folder from before label, chart, acts_from_week and
+ * weekly_comparison.csv draws as it did, without revenue_difference. */
+static void test_old_run_folder(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *run = copy_fixture(d), *plots;
+    write_text(run, "scenarios.csv", "scenario,title,start_week,end_week\n"
+               "baseline,Baseline,,\n"
+               "pull_two_weeks,Pull sales into ops for two weeks,4,5\n"
+               "hire_ops,\"Hire two ops staff, \"\"plan B\"\"\",4,\n");
+    shell("rm '%s/run/weekly_comparison.csv'", d);
+    struct rundata rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    assert_string_equal(rd.scen[1].label, rd.scen[1].title);
+    assert_int_equal(rd.scen[1].chart, 1);
+    assert_int_equal(rd.scen[2].acts_week, 4);
+    assert_null(rd.wdiff);
+    rundata_destroy(&rd);
+    plots = rundata_path(d, "p");
+    assert_int_equal(plot_run_dir(run, plots, PLOT_SVG, &e),
+                     (int)NFIXTURE - 1);
+    assert_false(file_exists(plots, "revenue_difference.svg"));
+    assert_true(file_exists(plots, "dashboard_pull_two_weeks.svg"));
+    free(plots);
+    free(run);
+    rm_rf(d);
+}
+
+/* lost_revenue draws gains upward: its bars, whiskers and running
+ * total are comparison.csv's lost revenue with the sign turned. */
+static void test_lost_drawn_as_gain(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    struct rundata rd;
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
+    assert_int_equal(rundata_load(&rd, FIXTURE, &e), 0);
+    size_t n;
+    char *gp = read_text(d, "lost_revenue.gp", &n);
+    const char *p = block_of(gp, "lost");
+    for (int s = 1; s < rd.nscen; s++) {
+        p = strchr(p, '\n') + 1; /* the scenario's comment */
+        for (int q = 1; q <= rd.quarters; q++) {
+            int qq, k;
+            double x, v[4];
+            assert_int_equal(sscanf(p, "%d %lf %lf %lf %lf %lf%n", &qq, &x,
+                                    &v[0], &v[1], &v[2], &v[3], &k), 6);
+            assert_int_equal(qq, q);
+            assert_close(v[0], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
+                                             RD_DELTA));
+            assert_close(v[1], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
+                                             RD_DHIGH));
+            assert_close(v[2], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
+                                             RD_DLOW));
+            assert_close(v[3], -rundata_comp(&rd, s,
+                                             RD_LOST_REVENUE_CUMULATIVE, q,
+                                             RD_DELTA));
+            p = strchr(p, '\n') + 1;
+        }
+        p += strspn(p, "\n");
+    }
+    /* The pull loses revenue: drawn below zero. */
+    assert_true(rundata_comp(&rd, 1, RD_LOST_REVENUE, 2, RD_DELTA) > 0.0);
+    assert_non_null(strstr(gp, "set label 8 'Gained (+) or lost (-) in the "
+                               "quarter'"));
+    assert_non_null(strstr(gp, "above zero, the scenario earns more"));
+    free(gp);
+    /* Plain words on every chart. */
+    for (size_t i = 0; i < NFIXTURE; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.gp", fixture_charts[i]);
+        gp = read_text(d, name, &n);
+        assert_null(strstr(gp, "warm-up"));
+        assert_null(strstr(gp, "ticks"));
+        assert_null(strstr(gp, "below 0"));
+        assert_null(strstr(gp, "below zero"));
+        free(gp);
+    }
+    rundata_destroy(&rd);
+    rm_rf(d);
+}
+
+/* revenue_difference draws weekly_comparison.csv: each week's paired
+ * difference and its band. */
+static void test_difference_chart(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    struct rundata rd;
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
+    assert_int_equal(rundata_load(&rd, FIXTURE, &e), 0);
+    size_t n;
+    char *gp = read_text(d, "revenue_difference.gp", &n);
+    const char *p = strchr(block_of(gp, "difference"), '\n') + 1;
+    for (int w = 0; w < rd.weeks; w++) {
+        int ww, k;
+        double v[6];
+        assert_int_equal(sscanf(p, "%d %lf %lf %lf %lf %lf %lf%n", &ww,
+                                &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                                &k), 7);
+        assert_int_equal(ww, w);
+        for (int s = 1; s <= 2; s++)
+            for (int st = 0; st < 3; st++)
+                assert_close(v[3 * (s - 1) + st],
+                             rundata_week_diff(&rd, s, w, RD_DELTA + st));
+        p = strchr(p, '\n') + 1;
+    }
+    assert_true(strncmp(p, "EOD\n", 4) == 0);
+    assert_non_null(strstr(gp, "0 with lines lt 1 lw 2 notitle"));
+    assert_non_null(strstr(gp, "'Doing nothing (the baseline)' at screen"));
+    free(gp);
+    rundata_destroy(&rd);
+    rm_rf(d);
+}
+
+/* Weeks from 0 on the axis as in weekly.csv; windows over the weeks the
+ * interventions act, a hire's from its first day, its decision marked. */
+static void test_week_axis_and_windows(void **state)
+{
+    (void)state;
+    char *d = tmp_dir();
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
+    size_t n;
+    char *gp = read_text(d, "revenue.gp", &n);
+    assert_non_null(strstr(block_of(gp, "revenue"), "\n0 96000 "));
+    assert_non_null(strstr(gp, "set xrange [-0.5:25.5]\nset xtics 0, 13\n"
+                               "set xlabel 'Week'\n"));
+    /* The pull acts in weeks 4 and 5: from x = 3.5 to 5.5. */
+    assert_non_null(strstr(gp, "set object 100 rect from 3.5, graph 0 to "
+                               "5.5, graph 1"));
+    /* The hire, decided in week 4, acts from week 8: its decision mark
+     * at 3.5, an arrow to 7.5 on the row of its label, the dotted line
+     * at 7.5. */
+    double y0, y1, ya, yb, yl;
+    const char *a = strstr(gp, "set arrow 131 from 3.5, graph ");
+    assert_non_null(a);
+    assert_int_equal(sscanf(a, "set arrow 131 from 3.5, graph %lf to 3.5, "
+                               "graph %lf", &y0, &y1), 2);
+    a = strstr(gp, "set arrow 161 from 3.5, graph ");
+    assert_non_null(a);
+    assert_int_equal(sscanf(a, "set arrow 161 from 3.5, graph %lf to 7.5, "
+                               "graph %lf head", &ya, &yb), 2);
+    a = strstr(gp, "set label 101 'Hire two ops staff, \"plan B\"' at 7.5, "
+                   "graph ");
+    assert_non_null(a);
+    assert_int_equal(sscanf(strstr(a, " at 7.5, graph ") + 15, "%lf", &yl),
+                     1);
+    assert_true(y0 < ya && ya < y1 && ya == yb && ya == yl);
+    assert_non_null(strstr(gp, "set arrow 101 from 7.5, graph 0 to 7.5, "
+                               "graph 1 nohead"));
+    assert_non_null(strstr(gp, "arrow: from the decision to the first "
+                               "day"));
+    /* Legends by label: the pull's, the hire's title. */
+    assert_non_null(strstr(gp, "set label 201 'Pull two weeks' at screen"));
+    assert_non_null(strstr(gp, "set label 202 'Hire two ops staff, "
+                               "\"plan B\"' at screen"));
+    assert_non_null(strstr(gp, "the axis starts at $85k, not zero"));
+    free(gp);
+    rm_rf(d);
+}
+
+/* A run folder whose run.ini has a start date: dated weeks, calendar
+ * quarters (or quarters by their first day after a mid-quarter start),
+ * in charts and in the report's tables; a bad date is FILE:LINE. */
+static void test_dated_run(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *run = copy_fixture(d), *err;
+    char *plots = rundata_path(d, "p"), args[2048];
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    shell("sed -i 's/^horizon_weeks = 26$/&\\nstart_date = 2027-07-01/' "
+          "'%s/run/run.ini'", d);
+    assert_true(plot_run_dir(run, plots, PLOT_SVG, &e) > 0);
+    size_t n;
+    char *gp = read_text(plots, "revenue.gp", &n);
+    assert_non_null(strstr(gp, "set xtics ('1 Jul 2027' 0, '30 Sep 2027' "
+                               "13)\nset xlabel 'Week starting'\n"));
+    assert_non_null(strstr(gp, "'Q3 2027' at 6.0, graph 0.9"));
+    free(gp);
+    gp = read_text(plots, "lost_revenue.gp", &n);
+    assert_non_null(strstr(gp, "set xtics ('Q3 2027' 1, 'Q4 2027' 2)\n"
+                               "set xlabel 'Quarter'\n"));
+    free(gp);
+    gp = read_text(plots, "impact.gp", &n);
+    assert_non_null(strstr(gp, "set xtics ('Start' 0, 'Q3 2027' 1, "
+                               "'Q4 2027' 2)"));
+    free(gp);
+    gp = read_text(plots, "ranking.gp", &n);
+    assert_non_null(strstr(gp, "revenue over Q3 2027 to Q4 2027"));
+    free(gp);
+    assert_int_equal(report_write(run, NULL, &e), 0);
+    char *html = read_text(run, "report.html", &n);
+    assert_non_null(strstr(html, "<tr><td>Q4 2027</td>"));
+    free(html);
+    /* From 15 February: quarters named by the day they start. */
+    shell("sed -i 's/^start_date = .*/start_date = 2027-02-15/' "
+          "'%s/run/run.ini'", d);
+    assert_true(plot_run_dir(run, plots, PLOT_SVG, &e) > 0);
+    gp = read_text(plots, "lost_revenue.gp", &n);
+    assert_non_null(strstr(gp, "set xtics ('15 Feb 2027' 1, '17 May 2027' "
+                               "2)\nset xlabel 'Quarter starting'\n"));
+    free(gp);
+    /* An edited run.ini with no such day: refused, FILE:LINE. */
+    shell("sed -i 's/^start_date = .*/start_date = 2027-13-01/' "
+          "'%s/run/run.ini'", d);
+    snprintf(args, sizeof args, "plot '%s' --plots '%s'", run, plots);
+    assert_int_equal(run_salescap(args, &err), 2);
+    char want[1024];
+    snprintf(want, sizeof want, "salescap: %s/run.ini:5: [simulation] "
+             "start_date: expected a date as YYYY-MM-DD, got '2027-13-01'\n",
+             run);
+    assert_string_equal(err, want);
+    free(err);
+    free(plots);
+    free(run);
+    rm_rf(d);
+}
+
+/* plot --only and --exclude: the charts, dashboards and report of the
+ * scenarios chosen; unknown IDs and the baseline refused. */
+static void test_cli_only_exclude(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), *run = copy_fixture(d), args[2048], *err;
+    char *plots = rundata_path(d, "p");
+    const char *opts[] = {"--only hire_ops", "--exclude pull_two_weeks"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "plot '%s' --plots '%s' --format svg "
+                 "%s --report", run, plots, opts[i]);
+        assert_int_equal(run_salescap(args, &err), 0);
+        free(err);
+        assert_true(file_exists(plots, "dashboard_hire_ops.svg"));
+        assert_false(file_exists(plots, "dashboard_pull_two_weeks.svg"));
+        size_t n;
+        char *gp = read_text(plots, "revenue.gp", &n);
+        assert_null(strstr(gp, "Pull"));
+        free(gp);
+        gp = read_text(plots, "ranking.gp", &n);
+        assert_null(strstr(gp, "Pull"));
+        char sub[1024];
+        assert_non_null(strstr(subtitle_of(gp, sub, sizeof sub),
+                               "1 option not shown."));
+        free(gp);
+        /* The report, but for run.ini's text (folded away at its end),
+         * knows nothing of it; its appendix says one was left out. */
+        char *html = read_text(run, "report.html", &n);
+        char *params = strstr(html, "<details class=\"screen\">");
+        assert_non_null(params);
+        *params = '\0';
+        assert_null(strstr(html, "Pull"));
+        assert_non_null(strstr(html, "1 more was simulated and left out "
+                                     "of this report"));
+        assert_non_null(strstr(html, "Hire two ops staff"));
+        free(html);
+    }
+    snprintf(args, sizeof args, "plot '%s' --plots '%s' --only ghost", run,
+             plots);
+    assert_int_equal(run_salescap(args, &err), 2);
+    assert_string_equal(err, "salescap: --only: no scenario 'ghost' in this "
+                        "run; its scenarios are baseline, pull_two_weeks, "
+                        "hire_ops\n");
+    free(err);
+    snprintf(args, sizeof args, "plot '%s' --plots '%s' --exclude baseline",
+             run, plots);
+    assert_int_equal(run_salescap(args, &err), 2);
+    assert_string_equal(err, "salescap: --exclude: the baseline is in every "
+                        "chart (each scenario is drawn against it)\n");
+    free(err);
+    free(plots);
+    free(run);
+    rm_rf(d);
+}
+
+/* A file's chart = no, end to end: simulated and in every CSV, in no
+ * chart, dashboard or report; weeks counted one way in scenarios.csv,
+ * the headline and the charts; the weekly differences add up to the
+ * total; with a start date, the headline speaks in dates. */
+static void test_cli_run_hidden_and_weeks(void **state)
+{
+    (void)state;
+    char *d = tmp_dir(), args[2048], *err;
+    snprintf(args, sizeof args, "run tests/data/chart_no.ini -q -o '%s/run' "
+             "--plots '%s/p' --format svg --report", d, d);
+    int rc = run_salescap(args, &err);
+    if (rc != 0)
+        fail_msg("salescap %s: status %d: %s", args, rc, err);
+    free(err);
+    char *run = rundata_path(d, "run"), *plots = rundata_path(d, "p");
+    size_t n;
+    char *text = read_text(run, "weekly.csv", &n);
+    assert_non_null(strstr(text, "\ntwin,0,revenue,"));
+    free(text);
+    text = read_text(run, "scenarios.csv", &n);
+    assert_non_null(strstr(text, "\npull,Pull all reps for two weeks,4,5,"
+                                 "Pull,yes,4\n"));
+    assert_non_null(strstr(text, "\ntwin,A twin to isolate an effect,4,5,,"
+                                 "no,4\n"));
+    free(text);
+    assert_false(file_exists(plots, "dashboard_twin.svg"));
+    assert_true(file_exists(plots, "dashboard_pull.svg"));
+    char *gp = read_text(plots, "revenue.gp", &n);
+    assert_null(strstr(gp, "twin"));
+    assert_non_null(strstr(gp, "set object 100 rect from 3.5, graph 0 to "
+                               "5.5, graph 1"));
+    assert_non_null(strstr(gp, "set label 201 'Pull' at screen"));
+    free(gp);
+    text = read_text(run, "report.html", &n);
+    char *ini = strstr(text, "<details class=\"screen\">");
+    assert_non_null(ini);
+    /* run.ini's text names the twin; nothing before it does, the
+     * appendix's table of changed parameters included. */
+    assert_non_null(strstr(ini, "[scenario.twin]"));
+    *ini = '\0';
+    assert_null(strstr(text, "twin"));
+    assert_non_null(strstr(text, "[scenario.pull] Pull all reps"));
+    assert_non_null(strstr(text, "1 more was simulated and left out"));
+    free(text);
+    /* One way of counting: the pull of weeks 4-5, in the headline. */
+    text = read_text(run, "summary.txt", &n);
+    assert_non_null(strstr(text, "into ops for 2 weeks from week 4 "));
+    assert_non_null(strstr(text, " at the end of week 5."));
+    free(text);
+    /* weekly_comparison.csv adds up to comparison.csv's total, and
+     * revenue_difference draws it. */
+    struct rundata rd;
+    struct err e = {0};
+    assert_int_equal(rundata_load(&rd, run, &e), 0);
+    for (int s = 1; s < rd.nscen; s++) {
+        double sum = 0.0;
+        for (int w = 0; w < rd.weeks; w++)
+            sum += rundata_week_diff(&rd, s, w, RD_DELTA);
+        assert_close(sum, rundata_comp(&rd, s, M_REVENUE, 0, RD_DELTA));
+    }
+    rundata_destroy(&rd);
+    /* With a start date (week 0 = 1 Jul 2027): dates in the headline. */
+    snprintf(args, sizeof args, "run tests/data/chart_no.ini -q --no-plot "
+             "-o '%s/dated' --set simulation.start_date=2027-07-01", d);
+    assert_int_equal(run_salescap(args, &err), 0);
+    free(err);
+    char *dated = rundata_path(d, "dated");
+    text = read_text(dated, "summary.txt", &n);
+    assert_non_null(strstr(text, "into ops for 2 weeks from 29 Jul 2027 "));
+    assert_non_null(strstr(text, " on 11 Aug 2027."));
+    assert_non_null(strstr(text, "over Q3 2027 to Q4 2027"));
+    assert_non_null(strstr(text, "\n Q3 2027 "));
+    free(text);
+    free(dated);
+    free(run);
+    free(plots);
     rm_rf(d);
 }
 
@@ -894,7 +1450,16 @@ int main(void)
         cmocka_unit_test(test_cli_plot),
         cmocka_unit_test(test_cli_default_dir),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_sizes),
         cmocka_unit_test(test_cli_run_then_plot),
+        cmocka_unit_test(test_rundata_select),
+        cmocka_unit_test(test_old_run_folder),
+        cmocka_unit_test(test_lost_drawn_as_gain),
+        cmocka_unit_test(test_difference_chart),
+        cmocka_unit_test(test_week_axis_and_windows),
+        cmocka_unit_test(test_dated_run),
+        cmocka_unit_test(test_cli_only_exclude),
+        cmocka_unit_test(test_cli_run_hidden_and_weeks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

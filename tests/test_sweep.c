@@ -974,6 +974,15 @@ static void test_large_sweep(void **state)
     assert_non_null(strstr(out, "The 10 highest means of 259 points:\n"
                            "pull.ops_efficiency  pull.weeks     mean"));
     assert_non_null(strstr(out, "\n\nThe 10 lowest means of 259 points:"));
+    /* The whole table is in its file, and the output says where. */
+    char line[300];
+    snprintf(line, sizeof line, "The whole table, 259 rows: %s/wide/"
+             "sweep_table.txt\n", tmp);
+    assert_non_null(strstr(out, line));
+    char *table = slurpf("wide", "sweep_table.txt");
+    assert_int_equal(count_lines(table), 260);
+    assert_non_null(strstr(table, "pull.ops_efficiency  pull.weeks"));
+    free(table);
     /* The highest mean is the largest of sweep.csv's, with its keys. */
     struct csv c = {0};
     struct err e = {0};
@@ -1002,6 +1011,86 @@ static void test_large_sweep(void **state)
     free(gp);
 }
 
+/* The whole table: on standard output when it fits a screen (40
+ * points when it is not a terminal; a terminal's height less three
+ * lines), always in sweep_table.txt, named when not printed; -q prints
+ * nothing and still writes the file. */
+static void test_table(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep("sweep_tiny.ini", "tab", "-j 2"), 0);
+    char *out = slurpf_ext("tab", ".out");
+    char *table = slurpf("tab", "sweep_table.txt");
+    assert_int_equal(count_lines(table), 7);
+    assert_int_equal(strncmp(out, table, strlen(table)), 0);
+    assert_null(strstr(out, "The whole table"));
+    free(out);
+    free(table);
+    assert_int_equal(sh("rm '%s/tab/sweep_table.txt'", tmp), 0);
+    assert_int_equal(sweep("sweep_tiny.ini", "tab", "-j 2 -q"), 0);
+    out = slurpf_ext("tab", ".out");
+    assert_string_equal(out, "");
+    free(out);
+    table = slurpf("tab", "sweep_table.txt");
+    assert_int_equal(count_lines(table), 7);
+    free(table);
+    /* A terminal 8 lines high has room for 5: the file is named. */
+    if (sh("command -v script >/dev/null") != 0)
+        return;
+    assert_int_equal(sh("script -qec \"stty rows 8 cols 120; '%s' sweep "
+                        DATA "sweep_tiny.ini -o '%s/tty' --no-plot -j 2 "
+                        "--no-progress\" /dev/null >'%s/tty.out' 2>&1",
+                        bin(), tmp, tmp), 0);
+    out = slurpf_ext("tty", ".out");
+    char line[300];
+    snprintf(line, sizeof line, "The whole table, 6 rows: %s/tty/"
+             "sweep_table.txt", tmp);
+    if (!strstr(out, line))
+        fail_msg("in a terminal of 8 lines:\n%s", out);
+    free(out);
+}
+
+/* The heatmap dots the cells whose 95 % interval excludes zero, and
+ * only those: here every pull of 1 or 2 weeks loses revenue, and a pull
+ * of 0 weeks is the baseline itself (an interval of zero width). */
+static void test_heat_marks(void **state)
+{
+    (void)state;
+    if (sh("command -v gnuplot >/dev/null") != 0)
+        skip();
+    assert_int_equal(sh("'%s' sweep " DATA "sweep_tiny.ini -q -j 2 -o "
+                        "'%s/marks' --plots '%s/marksp' --format svg",
+                        bin(), tmp, tmp), 0);
+    char *gp = slurpf("marksp", "sweep.gp");
+    char *sig = strstr(gp, "$sig0 << EOD\n");
+    assert_non_null(sig);
+    assert_non_null(strstr(gp, "dot: the 95% interval excludes zero"));
+    struct csv c = {0};
+    struct err e = {0};
+    char path[256], want[256] = "";
+    snprintf(path, sizeof path, "%s/marks/sweep.csv", tmp);
+    if (csv_read(&c, path, &e) != 0)
+        fail_msg("%s", e.msg);
+    int lo = csv_col(&c, "ci_low"), hi = csv_col(&c, "ci_high"), marked = 0;
+    for (size_t r = 0; r < c.nrows; r++) {
+        double l = atof(csv_get(&c, r, lo)), h = atof(csv_get(&c, r, hi));
+        int weeks = atoi(csv_get(&c, r, 0));
+        int reps = atoi(csv_get(&c, r, 1));
+        assert_int_equal(l > 0.0 || h < 0.0, weeks > 0);
+        if (l > 0.0 || h < 0.0) {
+            snprintf(want + strlen(want), sizeof want - strlen(want),
+                     "%d %d\n", weeks, reps == 8);
+            marked++;
+        }
+    }
+    csv_destroy(&c);
+    assert_int_equal(marked, 4);
+    sig = strchr(strchr(sig, '\n') + 1, '\n') + 1; /* past the comment */
+    assert_int_equal(strncmp(sig, want, strlen(want)), 0);
+    assert_int_equal(strncmp(sig + strlen(want), "EOD\n", 4), 0);
+    free(gp);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1025,6 +1114,8 @@ int main(void)
         cmocka_unit_test(test_progress_on_stderr),
         cmocka_unit_test(test_charts),
         cmocka_unit_test(test_large_sweep),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_heat_marks),
     };
     return cmocka_run_group_tests_name("sweep", tests, setup, teardown);
 }

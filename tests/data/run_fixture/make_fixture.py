@@ -5,9 +5,12 @@ Not a simulation: smooth, deterministic curves shaped like salescap's
 flagship story (a two-week pull of the sales team into operations dips
 revenue a quarter later; hiring ops instead costs little). Baseline plus
 two scenarios, 26 weekly rows, 2 quarters, 40 replications, ranked on
-revenue over both quarters (ranking.csv and pairs.csv). The second
+revenue over both quarters (ranking.csv and pairs.csv), with each
+week's paired revenue difference (weekly_comparison.csv). The second
 title holds a comma and quotes, to exercise RFC 4180 quoting, gnuplot
-string escaping and HTML escaping. Run it from this folder:
+string escaping and HTML escaping; the first has a label (the legends'
+text), and the hire acts from week 8, four weeks after its decision.
+Run it from this folder:
     python3 make_fixture.py
 """
 import math
@@ -19,6 +22,12 @@ SCEN = [
     ("pull_two_weeks", "Pull sales into ops for two weeks", "4", "5"),
     ("hire_ops", 'Hire two ops staff, "plan B"', "4", ""),
 ]
+# scenarios.csv's later columns: label, chart, acts_from_week.
+EXTRA = {
+    "baseline": ("", "yes", ""),
+    "pull_two_weeks": ("Pull two weeks", "yes", "4"),
+    "hire_ops": ("", "yes", "8"),
+}
 
 
 def bump(w, centre, width):
@@ -194,9 +203,23 @@ def write_decision():
 
 def write_scenarios():
     with open("scenarios.csv", "w", newline="") as f:
-        f.write("scenario,title,start_week,end_week\r\n")
+        f.write("scenario,title,start_week,end_week,label,chart,"
+                "acts_from_week\r\n")
         for s, t, a, b in SCEN:
-            f.write(",".join([s, quote(t), a, b]) + "\r\n")
+            f.write(",".join([s, quote(t), a, b] + list(EXTRA[s])) + "\r\n")
+
+
+def write_weekly_comparison():
+    with open("weekly_comparison.csv", "w", newline="") as f:
+        f.write("scenario,week,metric,baseline_mean,scenario_mean,"
+                "delta_mean,delta_ci_low,delta_ci_high,n\r\n")
+        for s, _, _, _ in SCEN[1:]:
+            for w in range(H):
+                b = weekly("baseline", w)["revenue"][0]
+                v = weekly(s, w)["revenue"][0]
+                lo, hi = ci(v - b, 0.3 * abs(v - b) + 200)
+                f.write(",".join([s, str(w), "revenue", fmt(b), fmt(v),
+                                  fmt(v - b), lo, hi, str(N)]) + "\r\n")
 
 
 def write_text():
@@ -228,5 +251,6 @@ write_weekly()
 write_quarterly()
 write_comparison()
 write_scenarios()
+write_weekly_comparison()
 write_decision()
 write_text()
