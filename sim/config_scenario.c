@@ -295,8 +295,8 @@ static int check_reduce(const struct config *cfg, const char *section,
     if (r->count <= most)
         return 0;
     return cfgk_entry_error(
-        e, c, "[%s] %s.count = %d is more than the %ld %s people the scenario can have",
-        section, iv->name, r->count, most, role_name(r->role));
+        e, c, "[%s] %s.count = %d is more than the %s people the scenario can employ (%ld: the role's count at the start and its hires)",
+        section, iv->name, r->count, role_name(r->role), most);
 }
 
 /* Rules that span keys: a focus share beside the admin share, a policy's

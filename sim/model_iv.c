@@ -135,7 +135,8 @@ static double budget_reps(const struct model *m,
  * review_weeks / adjust_weeks of their gap to the budget at each review
  * (all of it when adjust_weeks <= review_weeks), starting from the
  * positions held at the first review. The policy then hires or cuts
- * (releases at the next tick, staff_cut's order) to floor(level). */
+ * (releases at the next tick, staff_cut's order) to the nearest whole
+ * number of reps. */
 static int budget_adjust(struct model *m, int32_t idx,
                          const struct iv_hire_from_budget *b, double afford)
 {
@@ -144,9 +145,9 @@ static int budget_adjust(struct model *m, int32_t idx,
     if (isnan(*level))
         *level = have;
     *level += (afford - *level) * fmin(1.0, b->review_weeks / b->adjust_weeks);
-    /* The level may sit a rounding error below a whole number it has
-     * converged to: floor() must not take a rep off for it. */
-    int want = (int)floor(*level + 1e-9) - have;
+    /* Rounded to the nearest: floor() would hold headcount half a rep
+     * under the budget on average. */
+    int want = (int)lround(*level) - have;
     if (want > 0)
         return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
     if (want < 0)
@@ -177,8 +178,11 @@ static int budget(struct model *m, int32_t idx,
 }
 
 /* The goal the ops policy holds this tick: goal_days, or with
- * goal_drift_weeks a goal that drifts toward the delay the market
- * perceives (Forrester's eroding goal), from goal_days at start_week. */
+ * goal_drift_weeks a goal that erodes toward the delay the market
+ * perceives whenever that is above it, by exponential smoothing over
+ * goal_drift_weeks, from goal_days at start_week. Assumption
+ * (Forrester's eroding goal): a goal given up is not won back; it never
+ * tightens below where it has drifted. */
 static double expand_goal(struct model *m, int32_t idx,
                           const struct iv_expand_ops *x)
 {
@@ -187,7 +191,7 @@ static double expand_goal(struct model *m, int32_t idx,
     double *g = &m->iv_level[idx];
     if (isnan(*g))
         *g = x->goal_days;
-    else
+    else if (m->delay_smooth > *g)
         *g += (m->delay_smooth - *g) * -expm1(-1.0 / x->goal_drift_weeks);
     return *g;
 }
