@@ -293,6 +293,9 @@ struct iv_expand_ops {
                                * delay is under this (0: never) */
     double goal_drift_weeks;  /* the goal drifts toward the recognised
                                * delay over this many weeks (0: fixed) */
+    double perception_weeks;  /* the company smooths the expected delay
+                               * over this many weeks (0: it reads the
+                               * market's perceived delay) */
 };
 
 /* Temporary staff: count people of role from start_week for weeks weeks,

@@ -507,6 +507,10 @@ static const struct cfgk expand_ops_keys[] = {
           goal_drift_weeks,
           "weeks over which the goal drifts toward the recognised delay "
           "(0: a fixed goal)"),
+    K_DBL("perception_weeks", "0", 0, WEEKS_MAX, 0, struct iv_expand_ops,
+          perception_weeks,
+          "weeks over which the company smooths the delay it recognises "
+          "(0: the market's perception)"),
 };
 
 static const struct cfgk contract_keys[] = {

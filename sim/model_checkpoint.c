@@ -112,7 +112,8 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     memcpy(raw, s->raw, nraw * sizeof *raw);
     memcpy(d->busy_until, s->busy_until, (s->max_iv + 1) * sizeof(int));
     memcpy(d->cool_until, s->cool_until, (s->max_iv + 1) * sizeof(int));
-    memcpy(d->iv_level, s->iv_level, (s->max_iv + 1) * sizeof(double));
+    memcpy(d->iv_level, s->iv_level,
+           IV_LEVELS * (s->max_iv + 1) * sizeof(double));
     memcpy(d->weekly_revenue, s->weekly_revenue,
            ((size_t)s->weeks_total + 1) * sizeof *s->weekly_revenue);
     gsl_rng_memcpy(d->rng, s->rng);

@@ -294,9 +294,12 @@ struct model {
     double net_value;            /* gross profit since reported week 0 */
     double net_value_npv;        /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */
-    double *iv_level;            /* per intervention: a budget's reps
-                                  * authorised (adjust_weeks), an ops
-                                  * policy's drifting goal; NAN: unset */
+    double *iv_level;            /* IV_LEVELS per intervention (index
+                                  * IV_LEVELS * i + k): a budget's reps
+                                  * authorised (adjust_weeks); an ops
+                                  * policy's drifting goal (k = 0) and
+                                  * its own perceived delay (k = 1);
+                                  * NAN: unset */
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
     int pause_tick;              /* stop the loop just before it, or NONE */
@@ -308,6 +311,8 @@ struct model {
  * goes in MODEL_ARRAYS, a new array of another kind (like busy_until or
  * iv_level) in model_copy by hand (tests/test_model.c compares runs from checkpoints
  * with runs from scratch, byte for byte). */
+
+#define IV_LEVELS 2
 
 #define PRIO_TICK 0u
 #define PRIO_EVENT 1u

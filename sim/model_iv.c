@@ -140,7 +140,7 @@ static double budget_reps(const struct model *m,
 static int budget_adjust(struct model *m, int32_t idx,
                          const struct iv_hire_from_budget *b, double afford)
 {
-    double *level = &m->iv_level[idx];
+    double *level = &m->iv_level[IV_LEVELS * idx];
     int have = staff_positions(m, ROLE_SALES);
     if (isnan(*level))
         *level = have;
@@ -177,32 +177,48 @@ static int budget(struct model *m, int32_t idx,
     return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
 }
 
+/* The delay the ops policy recognises this tick: the market's perceived
+ * delay, or with perception_weeks the company's own exponential
+ * smoothing of the expected delay, from the reading at start_week. */
+static double expand_delay(struct model *m, int32_t idx,
+                           const struct iv_expand_ops *x)
+{
+    if (!(x->perception_weeks > 0.0))
+        return m->delay_smooth;
+    double *d = &m->iv_level[IV_LEVELS * idx + 1];
+    if (isnan(*d))
+        *d = m->delay;
+    else
+        *d += (m->delay - *d) * -expm1(-1.0 / x->perception_weeks);
+    return *d;
+}
+
 /* The goal the ops policy holds this tick: goal_days, or with
- * goal_drift_weeks a goal that erodes toward the delay the market
- * perceives whenever that is above it, by exponential smoothing over
+ * goal_drift_weeks a goal that erodes toward the recognised delay
+ * whenever that is above it, by exponential smoothing over
  * goal_drift_weeks, from goal_days at start_week. Assumption
  * (Forrester's eroding goal): a goal given up is not won back; it never
  * tightens below where it has drifted. */
 static double expand_goal(struct model *m, int32_t idx,
-                          const struct iv_expand_ops *x)
+                          const struct iv_expand_ops *x, double delay)
 {
     if (!(x->goal_drift_weeks > 0.0))
         return x->goal_days;
-    double *g = &m->iv_level[idx];
+    double *g = &m->iv_level[IV_LEVELS * idx];
     if (isnan(*g))
         *g = x->goal_days;
-    else if (m->delay_smooth > *g)
-        *g += (m->delay_smooth - *g) * -expm1(-1.0 / x->goal_drift_weeks);
+    else if (delay > *g)
+        *g += (delay - *g) * -expm1(-1.0 / x->goal_drift_weeks);
     return *g;
 }
 
 /* The ops policy lets count staff go (releases at the next tick) while
- * the perceived delay is under shrink_below_days, never below the
+ * the recognised delay is under shrink_below_days, never below the
  * [operations] staff of the start. */
 static void shrink_ops(struct model *m, int32_t idx,
-                       const struct iv_expand_ops *x, int w)
+                       const struct iv_expand_ops *x, int w, double delay)
 {
-    if (!(m->delay_smooth < x->shrink_below_days))
+    if (!(delay < x->shrink_below_days))
         return;
     int over = staff_positions(m, ROLE_OPS) - P(m)->ops.role.count;
     int n = x->count < over ? x->count : over;
@@ -217,11 +233,12 @@ static int expand_ops(struct model *m, int32_t idx,
 {
     if (w < x->start_week)
         return 0;
-    double goal = expand_goal(m, idx, x);
+    double delay = expand_delay(m, idx, x);
+    double goal = expand_goal(m, idx, x, delay);
     if (w < m->cool_until[idx])
         return 0;
-    if (!(m->delay_smooth > goal)) {
-        shrink_ops(m, idx, x, w);
+    if (!(delay > goal)) {
+        shrink_ops(m, idx, x, w, delay);
         return 0;
     }
     int have = 0;

@@ -344,6 +344,49 @@ static void test_no_ratchet_constant_budget(void **state)
     }
 }
 
+/* ---- the company's own perception of delay ----------------------------- */
+
+/* Replication r of the budget scenario (whose ops policy hires above and
+ * lets go below 6 days of delay) with the market's smoothing and the
+ * policy's perception_weeks as given; the market's reaction is off, so
+ * its smoothing can matter only through the policy. */
+static struct series perceived_run(const char *market, const char *own,
+                                   uint64_t r)
+{
+    struct params p;
+    load(&p, SHRINK, "market.delay_sensitivity=0", market, own, NULL);
+    struct series x = run_one(&p, "budget", r, 0);
+    params_destroy(&p);
+    return x;
+}
+
+/* With perception_weeks the ops policy reads its own smoothing of the
+ * delay: how slowly the market notices changes nothing, bit for bit;
+ * without it the policy reads the market's and the same change moves
+ * its decisions. */
+static void test_company_perception(void **state)
+{
+    (void)state;
+    const char *own = "scenario.budget.expand_ops_on_delay.perception_weeks=4";
+    const char *none = "scenario.budget.expand_ops_on_delay.perception_weeks=0";
+    const char *slow = "market.reputation_smoothing_weeks=26";
+    const char *fast = "market.reputation_smoothing_weeks=2";
+    int moved = 0;
+    for (uint64_t r = 0; r < 3; r++) {
+        struct series a = perceived_run(slow, own, r);
+        struct series b = perceived_run(fast, own, r);
+        assert_memory_equal(a.raw, b.raw, raw_bytes(&a));
+        series_free(&a);
+        series_free(&b);
+        a = perceived_run(slow, none, r);
+        b = perceived_run(fast, none, r);
+        moved += memcmp(a.raw, b.raw, raw_bytes(&a)) != 0;
+        series_free(&a);
+        series_free(&b);
+    }
+    assert_true(moved > 0);
+}
+
 /* ---- Forrester's run G ------------------------------------------------ */
 
 /* Reps employed, 13-week centred mean, of scenario s in week w. */
@@ -445,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_freeze_vacancy_exact),
         cmocka_unit_test(test_nothing_is_baseline),
         cmocka_unit_test(test_no_ratchet_constant_budget),
+        cmocka_unit_test(test_company_perception),
         cmocka_unit_test(test_run_g_shape),
         cmocka_unit_test(test_bad_input_status),
     };
