@@ -31,15 +31,6 @@
 
 #define SHRINK "tests/data/shrink.ini"
 
-static int scenario(const struct params *p, const char *id)
-{
-    for (size_t s = 0; s < p->n_scenarios; s++)
-        if (!strcmp(p->scenarios[s].id, id))
-            return (int)s;
-    fail_msg("no scenario %s", id);
-    return -1;
-}
-
 /* One replication's raw series and totals, and its trace if asked. */
 struct series {
     double *raw;
@@ -454,29 +445,11 @@ static void test_run_g_shape(void **state)
 static void test_bad_input_status(void **state)
 {
     (void)state;
-    const char *bin = getenv("SALESCAP");
-    if (!bin || !*bin)
-        skip();
     static const char *const files[] = {
         "bad_reduce_count", "bad_reduce_share", "bad_reduce_both",
         "bad_freeze_weeks",
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char cmd[512], want[128], err[512] = "";
-        snprintf(cmd, sizeof cmd, "'%s' run tests/data/%s.ini -n 2 -q "
-                 "--no-plot -o /nonexistent/never 2>&1 >/dev/null", bin,
-                 files[i]);
-        FILE *f = popen(cmd, "r");
-        assert_non_null(f);
-        if (!fgets(err, sizeof err, f))
-            err[0] = '\0';
-        int st = pclose(f);
-        snprintf(want, sizeof want, "salescap: tests/data/%s.ini:",
-                 files[i]);
-        if (strncmp(err, want, strlen(want)) != 0)
-            fail_msg("%s: got '%s'", files[i], err);
-        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
-    }
+    check_bad_files(files, sizeof files / sizeof files[0]);
 }
 
 int main(void)
