@@ -309,9 +309,10 @@ struct model {
 };
 /* model_copy (model_checkpoint.c) copies every field above; a new array
  * goes in MODEL_ARRAYS, a new array of another kind (like busy_until or
- * iv_level) in model_copy by hand (tests/test_model.c compares runs from checkpoints
- * with runs from scratch, byte for byte). */
+ * iv_level) in model_copy by hand (tests/test_model.c compares runs from
+ * checkpoints with runs from scratch, byte for byte). */
 
+/* Slots of m->iv_level per intervention. */
 #define IV_LEVELS 2
 
 #define PRIO_TICK 0u
