@@ -212,14 +212,15 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
 # before committing). docs-img: the flagship's charts that README.md shows.
 # guide: every scenario file of docs/guide.md, run at its own seed and
 # replications (results/ and plots/ as usual), the charts the guide shows
-# copied to docs/img/ (GUIDE_IMG: FILE:CHART), the growth chart drawn from
-# quarterly.csv, the tornado of uncertain.ini's sensitivity analysis, and
-# each file's headline sentences printed at the end.
+# copied to docs/img/ (GUIDE_IMG: FILE:CHART), the growth charts drawn from
+# quarterly.csv (growth_shape.gp, growth_g_reps.gp), the tornado of
+# uncertain.ini's sensitivity analysis, and each file's headline sentences
+# printed at the end.
 DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
     ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
-    stop_start_focus growth plan uncertain market
+    stop_start_focus growth growth_g plan uncertain market
 GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
     better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
     stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
@@ -242,6 +243,8 @@ guide: docs-img
 	    echo "docs/img/$${f}_$$c.png"; done
 	gnuplot -d -e "csv='results/growth/quarterly.csv'; out='docs/img/growth_shape.png'" \
 	    docs/img/growth_shape.gp
+	gnuplot -d -e "csv='results/growth_g/quarterly.csv'; out='docs/img/growth_g_reps.png'" \
+	    docs/img/growth_g_reps.gp
 	./salescap sensitivity scenarios/uncertain.ini -q
 	cp plots/uncertain/tornado.png docs/img/uncertain_tornado.png
 	@for f in pull_two_weeks $(GUIDE_FILES); do echo; echo "== $$f"; \

@@ -73,6 +73,8 @@ static int cut_down(struct params *p)
                 big = iv->u.expand_ops.count > 50 ||
                       iv->u.expand_ops.max_staff > 50;
                 break;
+            case IV_REDUCE:
+            case IV_FREEZE:
             case IV_PULL:
             case IV_POLICY:
             case IV_FOCUS:

@@ -37,6 +37,16 @@ struct model_totals {
      * server that stopped (a pull or a contract ending, a departure) */
     double ops_items_arrived, ops_items_done, ops_items_returned;
     double ops_hours_arrived, ops_hours_done;
+    /* people by role (enum role), contractors included: who took a seat
+     * (the starting people too), who left by attrition, who was
+     * released, whose contract ended: joined - quit - released -
+     * contract_ended = the seats filled at the end. cancelled: positions
+     * cut before anyone took them (a hire not started, a vacancy's
+     * backfill). deals_handed: deals a released rep's seat passed on. */
+    double people_joined[ROLE_COUNT], people_quit[ROLE_COUNT];
+    double people_released[ROLE_COUNT], people_contract_ended[ROLE_COUNT];
+    double positions_cancelled[ROLE_COUNT];
+    double deals_handed;
     uint64_t events;           /* events processed */
 };
 

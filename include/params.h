@@ -147,6 +147,9 @@ struct cost_params {
     double commission_rate;  /* share of bookings */
     double gross_margin;     /* share of revenue, before the staff modelled */
     double discount_rate;    /* annual, for net_value_npv; 0: none */
+    double severance_weeks;  /* weeks of the role's annual cost paid to each
+                              * person released (reduce, a shrinking
+                              * policy); not to people who quit */
 };
 
 /* [decision]: the metric and the quarters on which the options (the
@@ -221,6 +224,8 @@ enum iv_type {
     IV_HIRE_FROM_BUDGET,
     IV_EXPAND_OPS_ON_DELAY,
     IV_CONTRACT,
+    IV_REDUCE,
+    IV_FREEZE,
     IV_TYPE_COUNT,
 };
 
@@ -290,6 +295,11 @@ struct iv_hire_from_budget {
     int review_weeks;         /* how often the budget is reviewed */
     double lead_weeks;        /* < 0: [sales] default */
     int max_reps;
+    double adjust_weeks;      /* 0: hire the whole gap at each review and
+                               * never shrink; > 0: each review closes
+                               * review_weeks / adjust_weeks of the gap
+                               * between the reps authorised and the
+                               * budget, both ways (releases) */
 };
 
 struct iv_expand_ops {
@@ -299,6 +309,13 @@ struct iv_expand_ops {
     int cooldown_weeks;       /* between decisions */
     double lead_weeks;        /* < 0: [operations] default */
     int max_staff;
+    double shrink_below_days; /* release count staff when the recognised
+                               * delay is under this (0: never) */
+    double goal_drift_weeks;  /* the goal drifts toward the recognised
+                               * delay over this many weeks (0: fixed) */
+    double perception_weeks;  /* the company smooths the expected delay
+                               * over this many weeks (0: it reads the
+                               * market's perceived delay) */
 };
 
 /* Temporary staff: count people of role from start_week for weeks weeks,
@@ -310,6 +327,23 @@ struct iv_contract {
     double cost_per_week;    /* $ per contractor per week */
     double productivity;     /* share of a trained employee's output */
     double ramp_weeks;       /* linear ramp from the role's ramp_start */
+};
+
+/* A layoff: count people of role (or share of the role's positions)
+ * decided at week, leaving notice_weeks later. */
+struct iv_reduce {
+    enum role role;
+    int count;               /* positions cut (0 with share 0: nothing) */
+    double share;            /* of the role's positions, rounded; in [0, 1] */
+    int week;                /* the decision */
+    int notice_weeks;        /* the people chosen leave this much later */
+};
+
+/* A hiring freeze: departures of role in [start_week, start_week + weeks)
+ * are backfilled only from the window's end. */
+struct iv_freeze {
+    enum role role;
+    int start_week, weeks;   /* weeks 0: no freeze */
 };
 
 struct intervention {
@@ -326,6 +360,8 @@ struct intervention {
         struct iv_hire_from_budget budget;
         struct iv_expand_ops expand_ops;
         struct iv_contract contract;
+        struct iv_reduce reduce;
+        struct iv_freeze freeze;
     } u;
 };
 

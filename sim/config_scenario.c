@@ -20,7 +20,7 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract";
+    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, reduce, freeze";
 
 static int type_parse(const char *s, enum iv_type *t)
 {
@@ -273,14 +273,57 @@ static int check_contract(const struct config *cfg, const char *section,
         p->sim.horizon_weeks);
 }
 
+/* The people of role a scenario can have: the role's starting count and
+ * those its hire and support interventions add. */
+static long role_people(const struct params *p, const struct scenario *sc,
+                        enum role role)
+{
+    long n = role == ROLE_SALES ? p->sales.role.count
+             : role == ROLE_OPS ? p->ops.role.count
+                                : p->support.role.count;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        const struct intervention *iv = &sc->iv[i];
+        if (iv->type == IV_HIRE && iv->u.hire.role == role)
+            n += iv->u.hire.count;
+        if (iv->type == IV_SUPPORT && role == ROLE_SUPPORT)
+            n += iv->u.support.count;
+    }
+    return n;
+}
+
+/* A reduction gives a count or a share, not both, and cuts no more people
+ * than the role can have. */
+static int check_reduce(const struct config *cfg, const char *section,
+                        const struct params *p, const struct scenario *sc,
+                        const struct intervention *iv, struct err *e)
+{
+    const struct iv_reduce *r = &iv->u.reduce;
+    const struct config_entry *c = iv_entry(cfg, section, iv->name, "count");
+    const struct config_entry *s = iv_entry(cfg, section, iv->name, "share");
+    if (c && s)
+        return cfgk_entry_error(
+            e, c > s ? c : s,
+            "[%s] %s.count and %s.share: give one of them, not both",
+            section, iv->name, iv->name);
+    long most = role_people(p, sc, r->role);
+    if (r->count <= most)
+        return 0;
+    return cfgk_entry_error(
+        e, c, "[%s] %s.count = %d is more than the %s people the scenario can employ (%ld: the role's count at the start and its hires)",
+        section, iv->name, r->count, role_name(r->role), most);
+}
+
 /* Rules that span keys: a focus share beside the admin share, a policy's
- * end after its start, a contract's end by the horizon. */
+ * end after its start, a contract's end by the horizon, a reduction's
+ * count or share. */
 static int check_iv(const struct config *cfg, const char *section,
-                    const struct params *p, const struct intervention *iv,
-                    struct err *e)
+                    const struct params *p, const struct scenario *sc,
+                    const struct intervention *iv, struct err *e)
 {
     if (iv->type == IV_CONTRACT)
         return check_contract(cfg, section, p, iv, e);
+    if (iv->type == IV_REDUCE)
+        return check_reduce(cfg, section, p, sc, iv, e);
     if (iv->type == IV_FOCUS) {
         double sum = iv->u.focus.prospecting_share + p->sales.admin_share;
         if (sum <= 1 + SHARE_SLACK)
@@ -316,7 +359,7 @@ static int resolve_scenario(const struct config *cfg, struct params *p,
         apply_entries(cfg, section, p, sc, e))
         return -1;
     for (size_t i = 0; i < sc->n_iv; i++)
-        if (check_iv(cfg, section, p, &sc->iv[i], e))
+        if (check_iv(cfg, section, p, sc, &sc->iv[i], e))
             return -1;
     return 0;
 }

@@ -253,6 +253,10 @@ static const struct cfgk costs_keys[] = {
           "modelled"),
     K_DBL("discount_rate", "0.10", 0, 1, 0, struct cost_params,
           discount_rate, "annual rate of net_value_npv (0: no discounting)"),
+    K_DBL("severance_weeks", "4", 0, WEEKS_MAX, 0, struct cost_params,
+          severance_weeks,
+          "weeks of the role's annual cost paid to each person released "
+          "(reduce, a shrinking policy)"),
 };
 
 static const char *const better_names[] = {"higher", "lower", NULL};
@@ -516,6 +520,10 @@ static const struct cfgk budget_keys[] = {
                  "weeks to a hire's first day (default: [sales]'s)"),
     K_INT("max_reps", "100", 0, PEOPLE_MAX, 0, struct iv_hire_from_budget,
           max_reps, "most reps the policy will employ"),
+    K_DBL("adjust_weeks", "0", 0, WEEKS_MAX, 0, struct iv_hire_from_budget,
+          adjust_weeks,
+          "weeks to close the gap to the budget, both ways (0: hire the "
+          "whole gap at once, never shrink)"),
 };
 
 static const struct cfgk expand_ops_keys[] = {
@@ -531,6 +539,18 @@ static const struct cfgk expand_ops_keys[] = {
                  "weeks to a hire's first day (default: [operations]'s)"),
     K_INT("max_staff", "50", 0, PEOPLE_MAX, 0, struct iv_expand_ops, max_staff,
           "most ops staff the policy will employ"),
+    K_DBL("shrink_below_days", "0", 0, NOMAX, 0, struct iv_expand_ops,
+          shrink_below_days,
+          "release count staff when the recognised delay is under this, "
+          "days (0: never)"),
+    K_DBL("goal_drift_weeks", "0", 0, WEEKS_MAX, 0, struct iv_expand_ops,
+          goal_drift_weeks,
+          "weeks over which the goal drifts toward the recognised delay "
+          "(0: a fixed goal)"),
+    K_DBL("perception_weeks", "0", 0, WEEKS_MAX, 0, struct iv_expand_ops,
+          perception_weeks,
+          "weeks over which the company smooths the delay it recognises "
+          "(0: the market's perception)"),
 };
 
 static const struct cfgk contract_keys[] = {
@@ -550,6 +570,27 @@ static const struct cfgk contract_keys[] = {
           "weeks of linear ramp from the role's ramp_start"),
 };
 
+static const struct cfgk reduce_keys[] = {
+    K_ENUM("role", "sales", role_names, struct iv_reduce, role,
+           "role reduced: sales, ops or support"),
+    K_INT("count", "0", 0, PEOPLE_MAX, 0, struct iv_reduce, count,
+          "positions cut (not with share)"),
+    K_DBL("share", "0", 0, 1, 0, struct iv_reduce, share,
+          "share of the role's positions cut, rounded (not with count)"),
+    WEEK("week", "0", struct iv_reduce, week, "week of the decision"),
+    WEEKS("notice_weeks", "0", struct iv_reduce, notice_weeks,
+          "weeks the people chosen work on before they leave"),
+};
+
+static const struct cfgk freeze_keys[] = {
+    K_ENUM("role", "sales", role_names, struct iv_freeze, role,
+           "role whose leavers are not replaced: sales, ops or support"),
+    WEEK("start_week", "0", struct iv_freeze, start_week,
+         "first week of the freeze"),
+    WEEKS("weeks", "13", struct iv_freeze, weeks,
+          "length of the freeze, weeks (0: no freeze)"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -561,6 +602,8 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_HIRE_FROM_BUDGET] = TABLE("hire_from_budget", budget_keys),
     [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
     [IV_CONTRACT] = TABLE("contract", contract_keys),
+    [IV_REDUCE] = TABLE("reduce", reduce_keys),
+    [IV_FREEZE] = TABLE("freeze", freeze_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

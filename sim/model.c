@@ -155,7 +155,9 @@ struct model *model_alloc(const struct params *p, struct err *e)
             m->max_iv = p->scenarios[s].n_iv;
     m->busy_until = calloc(m->max_iv + 1, sizeof(int));
     m->cool_until = calloc(m->max_iv + 1, sizeof(int));
-    if (!m->rng || !m->weekly_revenue || !m->busy_until || !m->cool_until)
+    m->iv_level = calloc(IV_LEVELS * (m->max_iv + 1), sizeof(double));
+    if (!m->rng || !m->weekly_revenue || !m->busy_until || !m->cool_until ||
+        !m->iv_level)
         goto fail;
     return m;
 fail:
@@ -177,6 +179,7 @@ void model_free(struct model *m)
     free(m->weekly_revenue);
     free(m->busy_until);
     free(m->cool_until);
+    free(m->iv_level);
     free(m);
 }
 
@@ -242,6 +245,8 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->net_value = m->net_value_npv = 0.0;
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
+    for (size_t i = 0; i < IV_LEVELS * (m->max_iv + 1); i++)
+        m->iv_level[i] = NAN;
     memset(m->weekly_revenue, 0,
            ((size_t)m->weeks_total + 1) * sizeof *m->weekly_revenue);
 }

@@ -105,12 +105,15 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
 #undef ARRAY_KEEP
     d->busy_until = own.busy_until;
     d->cool_until = own.cool_until;
+    d->iv_level = own.iv_level;
     d->weekly_revenue = own.weekly_revenue;
 
     size_t nraw = (size_t)s->weeks_total * RAW_COUNT;
     memcpy(raw, s->raw, nraw * sizeof *raw);
     memcpy(d->busy_until, s->busy_until, (s->max_iv + 1) * sizeof(int));
     memcpy(d->cool_until, s->cool_until, (s->max_iv + 1) * sizeof(int));
+    memcpy(d->iv_level, s->iv_level,
+           IV_LEVELS * (s->max_iv + 1) * sizeof(double));
     memcpy(d->weekly_revenue, s->weekly_revenue,
            ((size_t)s->weeks_total + 1) * sizeof *s->weekly_revenue);
     gsl_rng_memcpy(d->rng, s->rng);

@@ -106,6 +106,9 @@ struct seat {
     double start_t;          /* the occupant's first day */
     double ramp_weeks, ramp_start;
     double depart_t;         /* attrition: when the occupant leaves */
+    double release_t;        /* a release (reduce, a shrinking policy):
+                              * when the occupant is let go; INFINITY:
+                              * never. A seat released is not refilled */
     /* who pays: a contract (its intervention's index), else the payroll,
      * as staff or, for a seat an intervention hired, as the lever's */
     int32_t contract;        /* NONE: an employee */
@@ -301,6 +304,12 @@ struct model {
     double net_value;            /* gross profit since reported week 0 */
     double net_value_npv;        /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */
+    double *iv_level;            /* IV_LEVELS per intervention (index
+                                  * IV_LEVELS * i + k): a budget's reps
+                                  * authorised (adjust_weeks); an ops
+                                  * policy's drifting goal (k = 0) and
+                                  * its own perceived delay (k = 1);
+                                  * NAN: unset */
     size_t max_iv;
     double *weekly_revenue;      /* per tick, for hire_from_budget */
     int pause_tick;              /* stop the loop just before it, or NONE */
@@ -309,9 +318,12 @@ struct model {
     volatile int *stop;          /* checked at each tick; may be NULL */
 };
 /* model_copy (model_checkpoint.c) copies every field above; a new array
- * goes in MODEL_ARRAYS, a new array of another kind (like busy_until) in
- * model_copy by hand (tests/test_model.c compares runs from checkpoints
- * with runs from scratch, byte for byte). */
+ * goes in MODEL_ARRAYS, a new array of another kind (like busy_until or
+ * iv_level) in model_copy by hand (tests/test_model.c compares runs from
+ * checkpoints with runs from scratch, byte for byte). */
+
+/* Slots of m->iv_level per intervention. */
+#define IV_LEVELS 2
 
 #define PRIO_TICK 0u
 #define PRIO_EVENT 1u
@@ -415,6 +427,11 @@ void sales_quota_close(struct model *m, int32_t r, double *row);
  * queue and the deals with their buyers pass to the employees' seats in
  * turn, so no deal is lost or counted twice; then the seat is empty. */
 void sales_release(struct model *m, int32_t r);
+/* Seat r's pipeline passes to the employees' seats in turn, as at a
+ * contractor's leaving (sales_release), skipping r and the seats whose
+ * occupant leaves now or is to be released; with none left it stays.
+ * Returns the number of deals passed on. */
+int sales_hand_over(struct model *m, int32_t r);
 
 /* model_ops.c */
 int ops_add_staff(struct model *m, double t, double ramp_weeks);
@@ -500,10 +517,26 @@ struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
  * sales_fill_seat and ops_fill_seat add only their own bookkeeping. */
 void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
                      double ramp_weeks);
-/* Attrition and hiring at this tick: people whose departure is due leave
- * (their seat is queued for a backfill), then the people hired for this
+/* Attrition and hiring at this tick: people whose departure or release
+ * is due leave (a departure's seat is queued for a backfill, after any
+ * freeze of the role; a released seat is not refilled, and a rep's
+ * pipeline passes to the reps who stay), then the people hired for this
  * week start. */
 int staff_turnover(struct model *m);
+/* Cuts up to n positions of role now, in this order: people hired and
+ * not started (the latest decided first), vacant seats awaiting their
+ * backfill (the backfill is cancelled), then employees in their seats not
+ * already leaving, the most recently started first (ties: the higher
+ * seat), who are released at leave_t (>= now; they leave at the first
+ * tick at or after it). Contractors are never cut. Returns how many
+ * positions were cut. */
+int staff_cut(struct model *m, enum role role, int n, double leave_t);
+/* The releases due now (staff_cut with leave_t = now, after this tick's
+ * turnover): the people leave at once. 0, or -1 (out of memory). */
+int staff_leave_due(struct model *m);
+/* The role's positions: employees in their seats not already leaving,
+ * plus the people hired or backfilled who have not started. */
+int staff_positions(const struct model *m, enum role role);
 /* Decides now to hire `count` people of role, who start after lead weeks
  * (< 0: the role's lead_weeks), rounded up to a whole week and at least
  * one, with a ramp of ramp weeks (< 0: the role's); absorb is a support
@@ -558,5 +591,9 @@ int iv_on_tick(struct model *m);
 int iv_first_week(const struct intervention *iv);
 /* What the scenario's contracts cost in reported week `week`, $. */
 double iv_contract_cost(const struct model *m, int week);
+/* The tick from which the backfill of a departure of role at this tick
+ * may be decided: this tick, or the end of the scenario's freezes of the
+ * role that cover it (one after another when they chain). */
+int iv_backfill_tick(const struct model *m, enum role role);
 
 #endif

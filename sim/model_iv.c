@@ -2,8 +2,8 @@
  * model_iv: what the scenario and the market change at each weekly tick:
  * the market's view of delivery delay, and the scenario's interventions
  * (pulls, policies, hires, focus, support, effectiveness, expectations,
- * budgets, ops expansion, contracts). The people they hire are
- * model_staff.c's.
+ * budgets, ops expansion, contracts, reductions, freezes). The people
+ * they hire and cut are model_staff.c's.
  *
  * Interventions name weeks of the reported horizon; tick w of the run is
  * reported week w - warmup_weeks. Before an intervention's first week the
@@ -115,36 +115,132 @@ static void policy(struct model *m, int32_t idx, const struct iv_policy *pl,
     *busy = w + pl->weeks;
 }
 
-static int budget(struct model *m, const struct iv_hire_from_budget *b,
-                  int w)
+/* Reps the budget pays for at this review: revenue_share of the trailing
+ * revenue, annualised, over cost_per_rep, at most max_reps; NAN when no
+ * week has closed yet. */
+static double budget_reps(const struct model *m,
+                          const struct iv_hire_from_budget *b)
 {
-    if (w < b->start_week || (w - b->start_week) % b->review_weeks != 0)
-        return 0;
     double rev = 0.0;
     int n = 0;
     for (int k = m->week - 1; k >= 0 && n < b->trailing_weeks; k--, n++)
         rev += m->weekly_revenue[k];
     if (n == 0)
-        return 0;
+        return NAN;
     double annual = rev * 52.0 / n;
-    /* In doubles, then capped: revenue can be up to 1e15 a deal. */
-    double can = floor(b->revenue_share * annual / b->cost_per_rep);
-    int afford = can < b->max_reps ? (int)can : b->max_reps;
+    return fmin(b->revenue_share * annual / b->cost_per_rep, b->max_reps);
+}
+
+/* Forrester's adjustment time: the reps authorised, level, close
+ * review_weeks / adjust_weeks of their gap to the budget at each review
+ * (all of it when adjust_weeks <= review_weeks), starting from the
+ * positions held at the first review. The policy then hires or cuts
+ * (releases at the next tick, staff_cut's order) to the nearest whole
+ * number of reps. */
+static int budget_adjust(struct model *m, int32_t idx,
+                         const struct iv_hire_from_budget *b, double afford)
+{
+    double *level = &m->iv_level[IV_LEVELS * idx];
+    int have = staff_positions(m, ROLE_SALES);
+    if (isnan(*level))
+        *level = have;
+    *level += (afford - *level) * fmin(1.0, b->review_weeks / b->adjust_weeks);
+    /* Rounded to the nearest: floor() would hold headcount half a rep
+     * under the budget on average. */
+    int want = (int)lround(*level) - have;
+    if (want > 0)
+        return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
+    if (want < 0)
+        staff_cut(m, ROLE_SALES, -want, m->t);
+    return 0;
+}
+
+static int budget(struct model *m, int32_t idx,
+                  const struct iv_hire_from_budget *b, int w)
+{
+    if (w < b->start_week || (w - b->start_week) % b->review_weeks != 0)
+        return 0;
+    double reps = budget_reps(m, b);
+    if (isnan(reps))
+        return 0;
+    if (b->adjust_weeks > 0.0)
+        return budget_adjust(m, idx, b, reps);
+    /* Without an adjustment time, the whole gap at once and never down:
+     * headcount is the running maximum of the budget (docs/model.md). */
+    int afford = (int)floor(reps);
     int have = sales_filled(m);
     for (int32_t i = 0; i < m->n_hires; i++)
         have += m->hires[i].role == ROLE_SALES;
-    int want = (afford < b->max_reps ? afford : b->max_reps) - have;
+    int want = afford - have;
     if (want <= 0)
         return 0;
     return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
 }
 
+/* The delay the ops policy recognises this tick: the market's perceived
+ * delay, or with perception_weeks the company's own exponential
+ * smoothing of the expected delay, from the reading at start_week. */
+static double expand_delay(struct model *m, int32_t idx,
+                           const struct iv_expand_ops *x)
+{
+    if (!(x->perception_weeks > 0.0))
+        return m->delay_smooth;
+    double *d = &m->iv_level[IV_LEVELS * idx + 1];
+    if (isnan(*d))
+        *d = m->delay;
+    else
+        *d += (m->delay - *d) * -expm1(-1.0 / x->perception_weeks);
+    return *d;
+}
+
+/* The goal the ops policy holds this tick: goal_days, or with
+ * goal_drift_weeks a goal that erodes toward the recognised delay
+ * whenever that is above it, by exponential smoothing over
+ * goal_drift_weeks, from goal_days at start_week. Assumption
+ * (Forrester's eroding goal): a goal given up is not won back; it never
+ * tightens below where it has drifted. */
+static double expand_goal(struct model *m, int32_t idx,
+                          const struct iv_expand_ops *x, double delay)
+{
+    if (!(x->goal_drift_weeks > 0.0))
+        return x->goal_days;
+    double *g = &m->iv_level[IV_LEVELS * idx];
+    if (isnan(*g))
+        *g = x->goal_days;
+    else if (delay > *g)
+        *g += (delay - *g) * -expm1(-1.0 / x->goal_drift_weeks);
+    return *g;
+}
+
+/* The ops policy lets count staff go (releases at the next tick) while
+ * the recognised delay is under shrink_below_days, never below the
+ * [operations] staff of the start. */
+static void shrink_ops(struct model *m, int32_t idx,
+                       const struct iv_expand_ops *x, int w, double delay)
+{
+    if (!(delay < x->shrink_below_days))
+        return;
+    int over = staff_positions(m, ROLE_OPS) - P(m)->ops.role.count;
+    int n = x->count < over ? x->count : over;
+    if (n <= 0)
+        return;
+    m->cool_until[idx] = w + x->cooldown_weeks;
+    staff_cut(m, ROLE_OPS, n, m->t);
+}
+
 static int expand_ops(struct model *m, int32_t idx,
                       const struct iv_expand_ops *x, int w)
 {
-    if (w < x->start_week || w < m->cool_until[idx] ||
-        !(m->delay_smooth > x->goal_days))
+    if (w < x->start_week)
         return 0;
+    double delay = expand_delay(m, idx, x);
+    double goal = expand_goal(m, idx, x, delay);
+    if (w < m->cool_until[idx])
+        return 0;
+    if (!(delay > goal)) {
+        shrink_ops(m, idx, x, w, delay);
+        return 0;
+    }
     int have = 0;
     for (int32_t s = 0; s < m->n_servers; s++)
         have += m->servers[s].rep == NONE && m->servers[s].seat.filled &&
@@ -214,11 +310,14 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return 0;
     }
     case IV_HIRE_FROM_BUDGET:
-        return budget(m, &iv->u.budget, w);
+        return budget(m, idx, &iv->u.budget, w);
     case IV_EXPAND_OPS_ON_DELAY:
         return expand_ops(m, idx, &iv->u.expand_ops, w);
     case IV_CONTRACT:
+    case IV_REDUCE:
         return 0; /* at the staffing step: iv_contracts() */
+    case IV_FREEZE:
+        return 0; /* at each departure: iv_backfill_tick() */
     case IV_TYPE_COUNT:
         break;
     }
@@ -277,9 +376,26 @@ static void contract_end(struct model *m, int32_t idx)
                 continue;
             }
             st->filled = 0;
+            m->tot.people_contract_ended[role] += 1.0;
             TRACE(m, "contract_end", i, "role=%s", role_name(role));
         }
     }
+}
+
+/* A reduction decided now: its count, or its share of the role's
+ * positions (rounded), cut in staff_cut's order; the people chosen leave
+ * notice_weeks later, at once when that is now. */
+static int reduce(struct model *m, const struct iv_reduce *r)
+{
+    int n = r->count;
+    if (r->share > 0.0)
+        n = (int)lround(r->share * staff_positions(m, r->role));
+    if (n <= 0)
+        return 0;
+    int cut = staff_cut(m, r->role, n, m->t + r->notice_weeks * DAYS_PER_WEEK);
+    TRACE(m, "reduce", cut, "role=%s notice_weeks=%d", role_name(r->role),
+          r->notice_weeks);
+    return r->notice_weeks == 0 ? staff_leave_due(m) : 0;
 }
 
 int iv_contracts(struct model *m)
@@ -289,6 +405,9 @@ int iv_contracts(struct model *m)
         return 0;
     for (size_t i = 0; i < m->sc->n_iv; i++) {
         const struct intervention *iv = &m->sc->iv[i];
+        if (iv->type == IV_REDUCE && w == iv->u.reduce.week &&
+            reduce(m, &iv->u.reduce) != 0)
+            return -1;
         const struct iv_contract *c = &iv->u.contract;
         if (iv->type != IV_CONTRACT || c->count <= 0 || c->weeks <= 0)
             continue;
@@ -298,6 +417,28 @@ int iv_contracts(struct model *m)
             contract_end(m, (int32_t)i);
     }
     return 0;
+}
+
+int iv_backfill_tick(const struct model *m, enum role role)
+{
+    int warmup = P(m)->sim.warmup_weeks, w = m->week - warmup;
+    if (!m->sc || w < 0)
+        return m->week;
+    /* A freeze that ends inside another holds the backfill on to the
+     * other's end: repeat until no freeze covers week w. */
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (size_t i = 0; i < m->sc->n_iv; i++) {
+            const struct intervention *iv = &m->sc->iv[i];
+            const struct iv_freeze *f = &iv->u.freeze;
+            if (iv->type == IV_FREEZE && f->role == role && f->weeks > 0 &&
+                w >= f->start_week && w < f->start_week + f->weeks) {
+                w = f->start_week + f->weeks;
+                moved = 1;
+            }
+        }
+    }
+    return w + warmup;
 }
 
 double iv_contract_cost(const struct model *m, int week)
@@ -356,6 +497,12 @@ int iv_first_week(const struct intervention *iv)
         return iv->u.contract.count > 0 && iv->u.contract.weeks > 0
                    ? iv->u.contract.start_week
                    : INT_MAX;
+    case IV_REDUCE:
+        return iv->u.reduce.count > 0 || iv->u.reduce.share > 0.0
+                   ? iv->u.reduce.week
+                   : INT_MAX;
+    case IV_FREEZE:
+        return iv->u.freeze.weeks > 0 ? iv->u.freeze.start_week : INT_MAX;
     case IV_TYPE_COUNT:
         break;
     }

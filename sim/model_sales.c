@@ -556,17 +556,19 @@ int sales_add_contractor(struct model *m, int32_t contract,
     return 0;
 }
 
-/* The employee's seat that takes the next piece of a leaving contractor's
- * pipeline: filled seats without a contract in turn, from *next; NONE
- * when there is none. */
-static int32_t next_owner(const struct model *m, int32_t *next)
+/* The employee's seat that takes the next piece of seat r's pipeline:
+ * filled seats without a contract, other than r and not leaving (a
+ * departure due now, a release announced), in turn from *next; NONE when
+ * there is none. */
+static int32_t next_owner(const struct model *m, int32_t r, int32_t *next)
 {
     for (int32_t k = 0; k < m->n_reps; k++) {
-        int32_t r = (*next + k) % m->n_reps;
-        const struct rep *rp = &m->reps[r];
-        if (rp->seat.filled && rp->seat.contract == NONE) {
-            *next = (r + 1) % m->n_reps;
-            return r;
+        int32_t c = (*next + k) % m->n_reps;
+        const struct seat *st = &m->reps[c].seat;
+        if (c != r && st->filled && st->contract == NONE &&
+            st->depart_t > m->t && st->release_t == INFINITY) {
+            *next = (c + 1) % m->n_reps;
+            return c;
         }
     }
     return NONE;
@@ -599,23 +601,36 @@ static void hand_over_serving(struct model *m, int32_t r, int32_t to)
     tp->head = o;
 }
 
-void sales_release(struct model *m, int32_t r)
+int sales_hand_over(struct model *m, int32_t r)
 {
     int32_t next = 0, to;
-    if (m->reps[r].serving != NONE && (to = next_owner(m, &next)) != NONE)
+    int n = 0;
+    if (m->reps[r].serving != NONE && (to = next_owner(m, r, &next)) != NONE) {
         hand_over_serving(m, r, to);
+        n++;
+    }
     /* The queue, in order; each deal keeps its patience. */
-    while (m->reps[r].head != NONE && (to = next_owner(m, &next)) != NONE) {
+    while (m->reps[r].head != NONE && (to = next_owner(m, r, &next)) != NONE) {
         int32_t o = m->reps[r].head;
         queue_unlink(m, r, o);
         m->opps[o].rep = to;
         queue_push(m, to, o);
+        n++;
     }
     /* Deals with their buyers come back to their new rep. */
     for (int32_t o = 0; o < m->n_opps; o++)
         if (m->opps[o].state == OPP_BUYER && m->opps[o].rep == r &&
-            (to = next_owner(m, &next)) != NONE)
+            (to = next_owner(m, r, &next)) != NONE) {
             m->opps[o].rep = to;
+            n++;
+        }
+    return n;
+}
+
+void sales_release(struct model *m, int32_t r)
+{
+    sales_hand_over(m, r);
     TRACE(m, "contract_end", r, "role=sales");
+    m->tot.people_contract_ended[ROLE_SALES] += 1.0;
     sales_vacate(m, r);
 }

@@ -11,7 +11,11 @@
  * Invariant: m->hires holds the people decided and not yet started, in
  * the order they were decided; a backfill names its vacant seat (seat !=
  * NONE), and no seat is named by two of them: a seat is vacated once per
- * occupant.
+ * occupant. A seat whose occupant was released (release_t <= depart_t)
+ * or was to be (release_t finite), or whose backfill was cancelled, is
+ * named by none: it stays vacant. Every person who takes a seat is
+ * counted once in tot.people_joined and, on leaving, once in people_quit,
+ * people_released or people_contract_ended.
  */
 #include <assert.h>
 #include <math.h>
@@ -55,6 +59,8 @@ struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
     st->ramp_weeks = ramp_weeks;
     st->ramp_start = staff_role(m, role)->ramp_start;
     st->depart_t = INFINITY;
+    st->release_t = INFINITY;
+    m->tot.people_joined[role] += 1.0;
     return st;
 }
 
@@ -218,10 +224,36 @@ static void vacate(struct model *m, enum role role, int32_t i)
     m->support_seats[i].seat.filled = 0;
 }
 
-/* Attrition: people whose time has come leave; their seat is refilled
- * after the backfill delay. The seats of reps first, then support, then
- * ops (the order of their backfills in m->hires). A rep's ops server is
- * never filled, so never left. */
+/* Seat i of role empties at this tick. A released occupant (their
+ * release due no later than their own departure) costs the lever
+ * [costs] severance_weeks of the role's annual cost; an occupant who
+ * quits costs nothing more. A seat that is to be refilled keeps a rep's
+ * pipeline, which waits for the backfill; one that is not (released, or
+ * announced for release) passes it to the reps who stay. */
+static void leave(struct model *m, enum role role, int32_t i)
+{
+    struct seat *st = staff_seat(m, role, i);
+    int released = st->release_t <= st->depart_t;
+    if (released) {
+        double weeks = P(m)->costs.severance_weeks;
+        m->cur[M_LEVER_COST] += weeks * staff_role_cost(m, role) / 52.0;
+        m->tot.people_released[role] += 1.0;
+        TRACE(m, "release", i, "role=%s occupant=%u", role_name(role),
+              st->occupant);
+    } else {
+        m->tot.people_quit[role] += 1.0;
+    }
+    if (role == ROLE_SALES && st->release_t < INFINITY)
+        m->tot.deals_handed += sales_hand_over(m, i);
+    vacate(m, role, i);
+}
+
+/* Attrition and releases: people whose time has come leave; a leaver's
+ * seat is refilled after the backfill delay, counted from the end of any
+ * freeze of the role (iv_backfill_tick); a released seat is not. The
+ * seats of reps first, then support, then ops (the order of their
+ * backfills in m->hires). A rep's ops server is never filled, so never
+ * left. */
 static int departures(struct model *m)
 {
     static const enum role order[] = {ROLE_SALES, ROLE_SUPPORT, ROLE_OPS};
@@ -230,17 +262,105 @@ static int departures(struct model *m)
         const struct role_params *rp = staff_role(m, role);
         for (int32_t i = 0; i < staff_seats(m, role); i++) {
             const struct seat *st = staff_seat(m, role, i);
-            if (!st->filled || st->depart_t > m->t)
+            if (!st->filled || fmin(st->depart_t, st->release_t) > m->t)
                 continue;
-            vacate(m, role, i);
+            int refill = st->release_t == INFINITY;
+            leave(m, role, i);
+            if (!refill)
+                continue;
             struct pending_hire h = {
-                .week = m->week + (int)ceil(rp->backfill_weeks),
+                .week = iv_backfill_tick(m, role) +
+                        (int)ceil(rp->backfill_weeks),
                 .role = role, .seat = i, .ramp_weeks = rp->ramp_weeks};
             if (add_pending(m, h) != 0)
                 return -1;
         }
     }
     return 0;
+}
+
+/* ---- cutting positions ------------------------------------------------ */
+
+static const struct seat *seat_of(const struct model *m, enum role role,
+                                  int32_t i)
+{
+    return role == ROLE_SALES ? &m->reps[i].seat
+           : role == ROLE_OPS ? &m->servers[i].seat
+                              : &m->support_seats[i].seat;
+}
+
+/* Seat i of role holds an employee who is not leaving: one a cut may
+ * release, one a policy counts. */
+static int employee(const struct model *m, enum role role, int32_t i)
+{
+    const struct seat *st = seat_of(m, role, i);
+    return st->filled && st->contract == NONE && st->release_t == INFINITY &&
+           (role != ROLE_OPS || m->servers[i].rep == NONE);
+}
+
+int staff_positions(const struct model *m, enum role role)
+{
+    int n = 0;
+    for (int32_t i = 0; i < staff_seats(m, role); i++)
+        n += employee(m, role, i);
+    for (int32_t i = 0; i < m->n_hires; i++)
+        n += m->hires[i].role == role;
+    return n;
+}
+
+/* Cancels the latest pending hire of role that is a new seat (backfill
+ * 0) or a backfill (1). Returns 1 if there was one, else 0. */
+static int cancel_pending(struct model *m, enum role role, int backfill)
+{
+    for (int32_t i = m->n_hires - 1; i >= 0; i--) {
+        struct pending_hire h = m->hires[i];
+        if (h.role != role || (h.seat != NONE) != backfill)
+            continue;
+        for (int32_t j = i + 1; j < m->n_hires; j++)
+            m->hires[j - 1] = m->hires[j];
+        m->n_hires--;
+        m->tot.positions_cancelled[role] += 1.0;
+        if (role == ROLE_SALES && h.seat != NONE)
+            m->tot.deals_handed += sales_hand_over(m, h.seat);
+        TRACE(m, "cancel", h.seat, "role=%s", role_name(role));
+        return 1;
+    }
+    return 0;
+}
+
+/* The employee of role who started last, not already leaving (ties: the
+ * higher seat), or NONE. */
+static int32_t last_started(struct model *m, enum role role)
+{
+    int32_t best = NONE;
+    for (int32_t i = 0; i < staff_seats(m, role); i++)
+        if (employee(m, role, i) &&
+            (best == NONE ||
+             seat_of(m, role, i)->start_t >= seat_of(m, role, best)->start_t))
+            best = i;
+    return best;
+}
+
+int staff_cut(struct model *m, enum role role, int n, double leave_t)
+{
+    assert(leave_t >= m->t);
+    int cut = 0;
+    while (cut < n && cancel_pending(m, role, 0))
+        cut++;
+    while (cut < n && cancel_pending(m, role, 1))
+        cut++;
+    for (int32_t i; cut < n && (i = last_started(m, role)) != NONE; cut++) {
+        staff_seat(m, role, i)->release_t = leave_t;
+        TRACE(m, "notice", i, "role=%s leave_week=%d", role_name(role),
+              (int)ceil(leave_t / DAYS_PER_WEEK - 1e-9) -
+                  P(m)->sim.warmup_weeks);
+    }
+    return cut;
+}
+
+int staff_leave_due(struct model *m)
+{
+    return departures(m);
 }
 
 int staff_turnover(struct model *m)

@@ -260,6 +260,16 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
                  : -1;
         *b = iv->u.contract.start_week + iv->u.contract.weeks - 1;
         return;
+    case IV_REDUCE: /* nobody cut: no window; else it lasts */
+        *a = iv->u.reduce.count > 0 || iv->u.reduce.share > 0.0
+                 ? iv->u.reduce.week
+                 : -1;
+        *b = -1;
+        return;
+    case IV_FREEZE:
+        *a = iv->u.freeze.start_week;
+        *b = iv->u.freeze.start_week + iv->u.freeze.weeks - 1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

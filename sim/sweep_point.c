@@ -156,7 +156,9 @@ static uint64_t hash_lines(const char *text, size_t len)
  * Assumption (sim/model_staff.c, sim/model.c): a role's lead_weeks is read
  * only by staff_hire(), which only interventions call; [support] is read only
  * for support staff, whom the baseline has only when support.staff > 0
- * (backfills replace them, and interventions hire them). */
+ * (backfills replace them, and interventions hire them); [costs]
+ * severance_weeks is paid only to people released, and only
+ * interventions release anyone. */
 static void baseline_view(const struct params *p, struct params *v)
 {
     *v = *p;
@@ -165,6 +167,7 @@ static void baseline_view(const struct params *p, struct params *v)
     v->sales.role.lead_weeks = 0.0;
     v->ops.role.lead_weeks = 0.0;
     v->support.role.lead_weeks = 0.0;
+    v->costs.severance_weeks = 0.0;
     if (p->support.role.count == 0)
         memset(&v->support, 0, sizeof v->support);
 }

@@ -304,6 +304,19 @@ static const struct bad_case bad_cases[] = {
      D "bad_contract_horizon.ini:4: [scenario.temp] contract.start_week + "
        "contract.weeks = 100 + 13 runs past the horizon (104 weeks): a "
        "contract must end by then"},
+    {"bad_reduce_count.ini",
+     D "bad_reduce_count.ini:4: [scenario.cut] reduce.count = 9 is more than "
+       "the sales people the scenario can employ (8: the role's count at the "
+       "start and its hires)"},
+    {"bad_reduce_share.ini",
+     D "bad_reduce_share.ini:3: [scenario.cut] reduce.share = 1.5 must be in "
+       "[0, 1]"},
+    {"bad_reduce_both.ini",
+     D "bad_reduce_both.ini:5: [scenario.cut] reduce.count and reduce.share: "
+       "give one of them, not both"},
+    {"bad_freeze_weeks.ini",
+     D "bad_freeze_weeks.ini:4: [scenario.hold] freeze.weeks = -3 must be in "
+       "[0, 1000000]"},
     {"bad_contract_role.ini",
      D "bad_contract_role.ini:2: [scenario.temp] contract.role: expected one "
        "of sales, ops, support, got 'marketing'"},

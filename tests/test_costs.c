@@ -29,15 +29,6 @@
 
 #define COSTS "tests/data/costs.ini"
 
-static int scenario(const struct params *p, const char *id)
-{
-    for (size_t s = 0; s < p->n_scenarios; s++)
-        if (!strcmp(p->scenarios[s].id, id))
-            return (int)s;
-    fail_msg("no scenario %s", id);
-    return -1;
-}
-
 /* The raw series of replication r of scenario id ("baseline": -1). */
 struct series {
     double *raw;
@@ -491,30 +482,12 @@ static void test_round_trip(void **state)
 static void test_bad_input_status(void **state)
 {
     (void)state;
-    const char *bin = getenv("SALESCAP");
-    if (!bin || !*bin)
-        skip();
     static const char *const files[] = {
         "bad_cost_negative",  "bad_margin",          "bad_commission_percent",
         "bad_hiring_fee",     "bad_contract_horizon", "bad_contract_role",
         "bad_hire_weeks",     "bad_hire_end_week",   "bad_support_weeks",
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char cmd[512], want[128], err[512] = "";
-        snprintf(cmd, sizeof cmd, "'%s' run tests/data/%s.ini -n 2 -q "
-                 "--no-plot -o /nonexistent/never 2>&1 >/dev/null", bin,
-                 files[i]);
-        FILE *f = popen(cmd, "r");
-        assert_non_null(f);
-        if (!fgets(err, sizeof err, f))
-            err[0] = '\0';
-        int st = pclose(f);
-        snprintf(want, sizeof want, "salescap: tests/data/%s.ini:",
-                 files[i]);
-        if (strncmp(err, want, strlen(want)) != 0)
-            fail_msg("%s: got '%s'", files[i], err);
-        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
-    }
+    check_bad_files(files, sizeof files / sizeof files[0]);
 }
 
 int main(void)

@@ -478,6 +478,12 @@ static void test_checkpoints(void **state)
     load(&p, DATA "costs.ini", NULL);
     check_checkpoints(&p);
     params_destroy(&p);
+    /* Reductions, freezes, releases pending at the checkpoint, and the
+     * budget's and the ops policy's state (iv_level). */
+    load(&p, DATA "shrink.ini", "sales.attrition_per_year=1",
+         "operations.attrition_per_year=1", NULL);
+    check_checkpoints(&p);
+    params_destroy(&p);
     /* A start at "today": the state placed before tick 0, a scenario
      * that acts from week 0 (a checkpoint at tick 0). */
     load(&p, DATA "tiny.ini", "simulation.warmup_weeks=0",
