@@ -201,6 +201,8 @@ enum iv_type {
     IV_HIRE_FROM_BUDGET,
     IV_EXPAND_OPS_ON_DELAY,
     IV_CONTRACT,
+    /* issue 17, seed claims */
+    IV_CATCHUP,
     IV_TYPE_COUNT,
 };
 
@@ -292,6 +294,20 @@ struct iv_contract {
     double ramp_weeks;       /* linear ramp from the role's ramp_start */
 };
 
+/* Catch-up (issue 17): every employed rep not in ops works extra_hours
+ * more a week from start_week for weeks weeks (0: none), prospecting_share
+ * of them prospecting and the rest selling, at productivity of a normal
+ * hour's output; each extra hour costs cost_per_hour (< 0: the rep's
+ * loaded hourly cost, [costs] rep_per_year / 52 / [sales]
+ * hours_per_week). */
+struct iv_catchup {
+    int start_week, weeks;
+    double extra_hours;
+    double productivity;
+    double prospecting_share;
+    double cost_per_hour;
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -306,6 +322,7 @@ struct intervention {
         struct iv_hire_from_budget budget;
         struct iv_expand_ops expand_ops;
         struct iv_contract contract;
+        struct iv_catchup catchup;
     } u;
 };
 

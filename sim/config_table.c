@@ -510,6 +510,27 @@ static const struct cfgk contract_keys[] = {
           "weeks of linear ramp from the role's ramp_start"),
 };
 
+/* ---- issue 17: the seed claims' levers ---- */
+
+static const struct cfgk catchup_keys[] = {
+    WEEK("start_week", "0", struct iv_catchup, start_week,
+         "first week of the catch-up"),
+    WEEKS("weeks", "0", struct iv_catchup, weeks,
+          "length of the catch-up, weeks (0: none)"),
+    K_DBL("extra_hours", "10", 0, 168, 0, struct iv_catchup, extra_hours,
+          "extra hours each rep works per week"),
+    K_DBL("productivity", "0.8", 0, 1, 0, struct iv_catchup, productivity,
+          "output of an extra hour, as a share of a normal hour's"),
+    K_DBL("prospecting_share", "0.5", 0, 1, 0, struct iv_catchup,
+          prospecting_share,
+          "share of the extra hours spent prospecting; selling gets the "
+          "rest"),
+    K_DBL("cost_per_hour", "default", 0, NOMAX, CFGK_DEFAULT,
+          struct iv_catchup, cost_per_hour,
+          "cost of an extra hour, $ (default: [costs] rep_per_year / 52 / "
+          "[sales] hours_per_week)"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -521,6 +542,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_HIRE_FROM_BUDGET] = TABLE("hire_from_budget", budget_keys),
     [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
     [IV_CONTRACT] = TABLE("contract", contract_keys),
+    [IV_CATCHUP] = TABLE("catchup", catchup_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

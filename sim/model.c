@@ -400,7 +400,7 @@ static void week_rates(struct model *m)
             continue;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
-        m->w_avail += hpd;
+        m->w_avail += hpd + rp->h_extra;
     }
     m->w_staff_avail = 0.0;
     for (int32_t s = 0; s < m->n_servers; s++)

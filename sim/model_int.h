@@ -129,6 +129,8 @@ struct rep {
     uint32_t serve_gen;
     /* clock hours per day by activity, this week */
     double h_prosp, h_admin, h_ops;
+    double h_extra;          /* a catch-up's extra hours (in h_prosp and
+                              * selling), beyond hours_per_week */
     /* pulls */
     double pull_share, pull_eff;
     int32_t pulled_by;       /* intervention index, or NONE */
@@ -285,6 +287,9 @@ struct model {
     double adv_mult, opp_mult;   /* effectiveness */
     int expectations_on;
     double forgive, reset_hours;
+    /* a catch-up this week (issue 17): extra clock hours per rep per
+     * day, their output per hour, their prospecting share */
+    double catch_hours, catch_prod, catch_prosp;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double market_mult;          /* the market's multiplier on the last
                                   * stage's odds (reputation) */

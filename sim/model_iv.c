@@ -158,6 +158,35 @@ static int expand_ops(struct model *m, int32_t idx,
     return staff_hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0);
 }
 
+/* ---- issue 17: the seed claims' levers ------------------------------ */
+
+/* A catch-up week: the reps' extra hours (model_sales.c, rep_split), and
+ * their cost, charged at this tick to the week's lever cost for every
+ * employee in a seat now. Assumption: the reps employed at the tick work
+ * the whole week's extra hours (people start and leave at ticks). Two
+ * catch-ups at once add their hours; the later one's productivity and
+ * split apply to all. */
+static void catchup(struct model *m, const struct iv_catchup *c, int w)
+{
+    if (c->weeks <= 0 || !in_window(w, c->start_week, c->weeks) ||
+        !(c->extra_hours > 0.0))
+        return;
+    m->catch_hours += c->extra_hours / DAYS_PER_WEEK;
+    m->catch_prod = c->productivity;
+    m->catch_prosp = c->prospecting_share;
+    const struct params *p = P(m);
+    double rate = c->cost_per_hour >= 0.0
+                      ? c->cost_per_hour
+                      : staff_role_cost(m, ROLE_SALES) / 52.0 /
+                            p->sales.role.hours_per_week;
+    int employees = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        employees += m->reps[r].seat.filled &&
+                     m->reps[r].seat.contract == NONE &&
+                     m->reps[r].pulled_by == NONE;
+    m->cur[M_LEVER_COST] += employees * c->extra_hours * rate;
+}
+
 static int apply(struct model *m, int32_t idx, const struct intervention *iv,
                  int w)
 {
@@ -219,6 +248,9 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return expand_ops(m, idx, &iv->u.expand_ops, w);
     case IV_CONTRACT:
         return 0; /* at the staffing step: iv_contracts() */
+    case IV_CATCHUP:
+        catchup(m, &iv->u.catchup, w);
+        return 0;
     case IV_TYPE_COUNT:
         break;
     }
@@ -321,6 +353,7 @@ int iv_on_tick(struct model *m)
     m->prosp_share = P(m)->sales.prospecting_share;
     m->adv_mult = m->opp_mult = 1.0;
     m->expectations_on = 0;
+    m->catch_hours = 0.0;
     int w = m->week - P(m)->sim.warmup_weeks;
     if (!m->sc || w < 0)
         return 0;
@@ -355,6 +388,10 @@ int iv_first_week(const struct intervention *iv)
     case IV_CONTRACT:
         return iv->u.contract.count > 0 && iv->u.contract.weeks > 0
                    ? iv->u.contract.start_week
+                   : INT_MAX;
+    case IV_CATCHUP:
+        return iv->u.catchup.weeks > 0 && iv->u.catchup.extra_hours > 0.0
+                   ? iv->u.catchup.start_week
                    : INT_MAX;
     case IV_TYPE_COUNT:
         break;

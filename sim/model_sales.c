@@ -168,6 +168,9 @@ struct hours_split {
     double prosp, sell, admin, ops; /* clock hours per day */
     double prod;                    /* productivity multiplier */
     double ops_eff;
+    /* a catch-up's extra clock hours per day (in prosp and sell), and
+     * the normal hours their output is worth */
+    double extra, x_prosp_eff, x_sell_eff;
 };
 
 /* How seat r splits its hours this week. */
@@ -204,6 +207,20 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
         a.admin -= fmin(a.admin, take);
     }
     a.sell = fmax(0.0, rest - a.prosp - a.admin);
+    /* A catch-up (model_iv.c): an employee not in ops works extra hours,
+     * split between prospecting and selling, each worth catch_prod of a
+     * normal hour. Without one nothing here runs, so the rates below are
+     * the same doubles as before. */
+    if (m->catch_hours > 0.0 && rp->seat.contract == NONE &&
+        rp->pulled_by == NONE) {
+        double xp = m->catch_hours * m->catch_prosp;
+        double xs = m->catch_hours - xp;
+        a.extra = m->catch_hours;
+        a.prosp += xp;
+        a.sell += xs;
+        a.x_prosp_eff = xp * (m->catch_prod - 1.0);
+        a.x_sell_eff = xs * (m->catch_prod - 1.0);
+    }
     return a;
 }
 
@@ -260,9 +277,15 @@ int sales_update_rates(struct model *m, int32_t r)
     rp->h_prosp = a.prosp;
     rp->h_admin = a.admin;
     rp->h_ops = a.ops;
-    if (update_prospecting(m, r, a.prosp * a.prod * m->opp_mult) != 0)
+    rp->h_extra = a.extra;
+    double prosp = a.prosp, sell = a.sell;
+    if (a.extra > 0.0) {
+        prosp += a.x_prosp_eff;
+        sell += a.x_sell_eff;
+    }
+    if (update_prospecting(m, r, prosp * a.prod * m->opp_mult) != 0)
         return -1;
-    if (update_selling(m, r, a.sell, a.sell * a.prod) != 0)
+    if (update_selling(m, r, a.sell, sell * a.prod) != 0)
         return -1;
     if (!(a.ops > 0.0) && rp->server == NONE)
         return 0;

@@ -217,6 +217,10 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
                  : -1;
         *b = iv->u.contract.start_week + iv->u.contract.weeks - 1;
         return;
+    case IV_CATCHUP:
+        *a = iv->u.catchup.start_week;
+        *b = iv->u.catchup.start_week + iv->u.catchup.weeks - 1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

@@ -335,6 +335,10 @@ static const struct bad_case bad_cases[] = {
     {"bad_start_reps.ini",
      D "bad_start_reps.ini:5: [start] open.proposal = 5 needs reps to hold "
        "the deals, and [sales] reps is 0"},
+    /* issue 17: the seed claims' levers */
+    {"bad_catchup_productivity.ini",
+     D "bad_catchup_productivity.ini:3: [scenario.late] catchup.productivity "
+       "= 1.5 must be in [0, 1]"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -486,6 +486,59 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* ---- issue 17: the seed claims' levers -------------------------------- */
+
+/* A lever of zero length is the baseline, byte for byte; active, it
+ * conserves deals and hours, and runs from checkpoints equal runs from
+ * scratch. A catch-up adds exactly its hours and their cost. */
+static void test_seed_levers(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "seed_levers.ini", "sales.attrition_per_year=0.3", NULL);
+    int zero = -1, nohours = -1, levers = -1;
+    for (int s = 0; s < (int)p.n_scenarios; s++) {
+        const char *id = p.scenarios[s].id;
+        zero = !strcmp(id, "zero_levers") ? s : zero;
+        nohours = !strcmp(id, "nohours") ? s : nohours;
+        levers = !strcmp(id, "levers") ? s : levers;
+    }
+    assert_true(zero >= 0 && nohours >= 0 && levers >= 0);
+    assert_int_equal(model_divergence_tick(&p, nohours),
+                     p.sim.warmup_weeks + p.sim.horizon_weeks);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *base = raw_alloc(&p), *x = raw_alloc(&p);
+    for (uint64_t r = 0; r < 3; r++) {
+        struct model_totals t;
+        assert_int_equal(model_run(m, -1, r, base, NULL, &e), 0);
+        assert_int_equal(model_run(m, zero, r, x, NULL, &e), 0);
+        assert_memory_equal(base, x, raw_bytes(&p));
+        assert_int_equal(model_run(m, nohours, r, x, NULL, &e), 0);
+        assert_memory_equal(base, x, raw_bytes(&p));
+        assert_int_equal(model_run(m, levers, r, x, &t, &e), 0);
+        check_conservation(&t);
+        size_t pre = (size_t)(p.sim.warmup_weeks + 6) * RAW_COUNT;
+        assert_memory_equal(base, x, pre * sizeof(double));
+        /* In the catch-up's weeks every rep in a seat (the same in both
+         * runs) prospects 5 hours more, paid at 110000 / 52 / 45 $ an hour. */
+        for (int w = 6; w < 10; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            double reps = x[i + M_REPS_ACTIVE];
+            assert_close(x[i + M_REP_HOURS_PROSPECTING] -
+                             base[i + M_REP_HOURS_PROSPECTING],
+                         reps * 5.0, 1e-9);
+            assert_close(x[i + M_LEVER_COST],
+                         reps * 10.0 * 110000.0 / 52.0 / 45.0, 1e-6);
+        }
+    }
+    free(base);
+    free(x);
+    model_free(m);
+    check_checkpoints(&p);
+    params_destroy(&p);
+}
+
 /* model_key and model_key2 are the nested rng_key calls they replaced,
  * for every stream kind, and one key is frozen: the streams are the
  * contract of common random numbers (docs/random.md). */
@@ -692,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_arrays_grow),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_checkpoint_other_params),
+        cmocka_unit_test(test_seed_levers),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

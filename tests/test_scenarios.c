@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -271,6 +272,39 @@ static void test_stop_start_focus(void **state)
     assert_above(net(f, "stop_start"), net(f, "close_only"));
 }
 
+/* ---- issue 17: the seed claims ---------------------------------------- */
+
+/* Catching up after the pull wins back its revenue when the extra hours
+ * prospect, hardly when they only sell; net of the overtime it still
+ * loses, less than the pull alone. */
+static void test_catchup(void **state)
+{
+    (void)state;
+    const char *f = "catchup";
+    run_file(f, 200);
+    struct delta pull = lost(f, "pull");
+    struct delta both = lost(f, "pull_catchup");
+    struct delta prospect = lost(f, "prospect_only");
+    struct delta sell = lost(f, "sell_only");
+    assert_positive(pull);
+    assert_above(pull, both);
+    /* The whole revenue loss comes back: none is left to measure. */
+    assert_true(both.lo < 0.0);
+    assert_above(sell, prospect);
+    assert_positive(sell);
+    assert_negative(prospect);
+    assert_negative(lost(f, "catchup_only"));
+    /* Extra selling hours sit idle: they win back less than half. */
+    assert_true(sell.mean > 0.5 * pull.mean);
+    /* Net of the overtime: less lost than the pull alone, not nothing. */
+    assert_positive(net(f, "pull_catchup"));
+    assert_above(net(f, "pull"), net(f, "pull_catchup"));
+    /* 8 reps x 90 hours at 110000 / 52 / 45 $ an hour, every replication. */
+    struct delta cost = total(f, "pull_catchup", "lever_cost");
+    assert_true(fabs(cost.mean - 8 * 90 * 110000.0 / 52 / 45) < 0.01);
+    assert_true(cost.lo == cost.hi);
+}
+
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
 static int quarterly(const char *stem, const char *scenario,
                      const char *metric, double *out, int max)
@@ -374,7 +408,8 @@ static char *slurp_file(const char *path)
 
 static const char *const iv_types[] = {
     "pull", "policy", "hire", "focus", "support", "effectiveness",
-    "expectations", "hire_from_budget", "expand_ops_on_delay", NULL};
+    "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
+    "catchup", NULL};
 
 static int is_type(const char *s)
 {
@@ -588,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_activity_vs_effectiveness),
         cmocka_unit_test(test_stop_start_focus),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_catchup),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }
