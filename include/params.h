@@ -203,6 +203,7 @@ enum iv_type {
     IV_CONTRACT,
     /* issue 17, seed claims */
     IV_CATCHUP,
+    IV_PROCESS,
     IV_TYPE_COUNT,
 };
 
@@ -308,6 +309,16 @@ struct iv_catchup {
     double cost_per_hour;
 };
 
+/* A process fix (issue 17): from start_week for invest_weeks weeks the
+ * ops staff spend invest_hours in all (spread evenly over the weeks and
+ * over the staff employed) on it instead of the backlog; from then on,
+ * every item that arrives needs hours_saved_share fewer hours. */
+struct iv_process {
+    int start_week, invest_weeks;
+    double invest_hours;
+    double hours_saved_share;
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -323,6 +334,7 @@ struct intervention {
         struct iv_expand_ops expand_ops;
         struct iv_contract contract;
         struct iv_catchup catchup;
+        struct iv_process process;
     } u;
 };
 

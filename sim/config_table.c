@@ -531,6 +531,19 @@ static const struct cfgk catchup_keys[] = {
           "[sales] hours_per_week)"),
 };
 
+static const struct cfgk process_keys[] = {
+    WEEK("start_week", "0", struct iv_process, start_week,
+         "first week of the investment"),
+    K_INT("invest_weeks", "4", 1, WEEKS_MAX, 0, struct iv_process,
+          invest_weeks, "weeks over which the investment is spent"),
+    K_DBL("invest_hours", "160", 0, NOMAX, 0, struct iv_process,
+          invest_hours,
+          "ops staff hours spent on the fix in all, instead of the backlog"),
+    K_DBL("hours_saved_share", "0.15", 0, 1, 0,
+          struct iv_process, hours_saved_share,
+          "share of every later item's hours the fix saves"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -543,6 +556,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_EXPAND_OPS_ON_DELAY] = TABLE("expand_ops_on_delay", expand_ops_keys),
     [IV_CONTRACT] = TABLE("contract", contract_keys),
     [IV_CATCHUP] = TABLE("catchup", catchup_keys),
+    [IV_PROCESS] = TABLE("process", process_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

@@ -290,6 +290,10 @@ struct model {
     /* a catch-up this week (issue 17): extra clock hours per rep per
      * day, their output per hour, their prospecting share */
     double catch_hours, catch_prod, catch_prosp;
+    /* process fixes this week (iv_process): the share of every ops
+     * staff member's hours spent on them, and the share of a new item's
+     * hours saved (both 0 without one) */
+    double ops_invest_share, ops_saving;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double market_mult;          /* the market's multiplier on the last
                                   * stage's odds (reputation) */
@@ -528,5 +532,9 @@ int iv_on_tick(struct model *m);
 int iv_first_week(const struct intervention *iv);
 /* What the scenario's contracts cost in reported week `week`, $. */
 double iv_contract_cost(const struct model *m, int week);
+/* The scenario's process fixes this week: m->ops_invest_share and
+ * m->ops_saving, from the week alone. Called at the staffing step,
+ * before staff rates are set. */
+void iv_process(struct model *m);
 
 #endif

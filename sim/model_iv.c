@@ -251,6 +251,8 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     case IV_CATCHUP:
         catchup(m, &iv->u.catchup, w);
         return 0;
+    case IV_PROCESS:
+        return 0; /* at the staffing step: iv_process() */
     case IV_TYPE_COUNT:
         break;
     }
@@ -347,6 +349,39 @@ double iv_contract_cost(const struct model *m, int week)
     return cost;
 }
 
+/* Assumption: the investment's hours are spread evenly over the staff
+ * servers in seats (contractors included) and over its weeks; in a week
+ * with fewer staff hours than it needs, the staff do nothing else. The
+ * saving applies to items that arrive from the tick after the
+ * investment's last week; work already in the backlog keeps its hours.
+ * Several fixes add their investments and compound their savings. */
+void iv_process(struct model *m)
+{
+    m->ops_invest_share = m->ops_saving = 0.0;
+    int w = m->week - P(m)->sim.warmup_weeks;
+    if (!m->sc || w < 0)
+        return;
+    double invest = 0.0, keep = 1.0;
+    for (size_t i = 0; i < m->sc->n_iv; i++) {
+        const struct intervention *iv = &m->sc->iv[i];
+        const struct iv_process *pr = &iv->u.process;
+        if (iv->type != IV_PROCESS || w < pr->start_week)
+            continue;
+        if (w < pr->start_week + pr->invest_weeks)
+            invest += pr->invest_hours / pr->invest_weeks;
+        else
+            keep *= 1.0 - pr->hours_saved_share;
+    }
+    m->ops_saving = 1.0 - keep;
+    if (!(invest > 0.0))
+        return;
+    int staff = 0;
+    for (int32_t s = 0; s < m->n_servers; s++)
+        staff += m->servers[s].rep == NONE && m->servers[s].seat.filled;
+    double hours = staff * P(m)->ops.role.hours_per_week;
+    m->ops_invest_share = hours > 0.0 ? fmin(1.0, invest / hours) : 0.0;
+}
+
 int iv_on_tick(struct model *m)
 {
     market(m);
@@ -392,6 +427,11 @@ int iv_first_week(const struct intervention *iv)
     case IV_CATCHUP:
         return iv->u.catchup.weeks > 0 && iv->u.catchup.extra_hours > 0.0
                    ? iv->u.catchup.start_week
+                   : INT_MAX;
+    case IV_PROCESS:
+        return iv->u.process.invest_hours > 0.0 ||
+                       iv->u.process.hours_saved_share > 0.0
+                   ? iv->u.process.start_week
                    : INT_MAX;
     case IV_TYPE_COUNT:
         break;

@@ -31,6 +31,13 @@
 
 static const struct params *P(const struct model *m) { return m->p; }
 
+/* The hours a new item needs: its draw, less what a process fix saves
+ * (model_iv.c, iv_process). The draw is the same either way. */
+static double item_hours(const struct model *m, double drawn)
+{
+    return m->ops_saving > 0.0 ? drawn * (1.0 - m->ops_saving) : drawn;
+}
+
 /* ---- servers ---------------------------------------------------------- */
 
 static int32_t server_new(struct model *m, int32_t rep)
@@ -313,6 +320,9 @@ int ops_update_staff(struct model *m)
         if (sv->rep != NONE)
             continue;
         double clock = sv->seat.filled ? hpd : 0.0;
+        /* a process fix's investment takes its share of the week */
+        if (m->ops_invest_share > 0.0)
+            clock *= 1.0 - m->ops_invest_share;
         double prod = model_ramp(m->t, sv->seat.start_t, sv->seat.ramp_weeks,
                                  sv->seat.ramp_start);
         /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
@@ -452,7 +462,8 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
             return -1;
     }
     rng_reseed(m->rng, rng_key(key, S_ONBOARD));
-    double hours = model_draw(&P(m)->ops.onboarding_hours, m->rng);
+    double hours = item_hours(m, model_draw(&P(m)->ops.onboarding_hours,
+                                            m->rng));
     if (item_new(m, c, ITEM_ONBOARDING, hours) == NONE)
         return -1;
     TRACE(m, "onboarding", c, "hours=%.3f value=%.2f", hours, value);
@@ -465,7 +476,7 @@ MODEL_HOT int ops_on_ticket(struct model *m, int32_t c)
     assert(cl->state == CL_LIVE);
     cl->tickets++;
     rng_reseed(m->rng, rng_key(cl->ticket_key, cl->tickets));
-    double hours = model_draw(&P(m)->ops.ticket_hours, m->rng);
+    double hours = item_hours(m, model_draw(&P(m)->ops.ticket_hours, m->rng));
     double gap = ticket_gap(m);
     if (item_new(m, c, ITEM_TICKET, hours) == NONE)
         return -1;
@@ -617,7 +628,7 @@ double ops_expected_delay(const struct model *m)
         ahead -= m->wait_hours[ITEM_TICKET];
     /* Its own onboarding at a full-time ops person's pace: slow rep
      * servers must not make the market read a longer delay. */
-    double own = dist_mean(&P(m)->ops.onboarding_hours) /
+    double own = item_hours(m, dist_mean(&P(m)->ops.onboarding_hours)) /
                  (P(m)->ops.role.hours_per_week / DAYS_PER_WEEK);
     return fmin(NO_CAPACITY_DELAY_DAYS, ahead / cap + own);
 }
@@ -644,7 +655,7 @@ int ops_incident(struct model *m)
         }
         if (k == m->n_clients)
             return 0; /* nobody live to raise a ticket */
-        double hours = dist_sample(&o->ticket_hours, m->rng);
+        double hours = item_hours(m, dist_sample(&o->ticket_hours, m->rng));
         if (item_new(m, c, ITEM_TICKET, hours) == NONE)
             return -1;
     }

@@ -221,6 +221,13 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
         *a = iv->u.catchup.start_week;
         *b = iv->u.catchup.start_week + iv->u.catchup.weeks - 1;
         return;
+    case IV_PROCESS: /* the saving lasts: no end */
+        *a = iv->u.process.invest_hours > 0.0 ||
+                     iv->u.process.hours_saved_share > 0.0
+                 ? iv->u.process.start_week
+                 : -1;
+        *b = -1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

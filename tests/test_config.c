@@ -339,6 +339,9 @@ static const struct bad_case bad_cases[] = {
     {"bad_catchup_productivity.ini",
      D "bad_catchup_productivity.ini:3: [scenario.late] catchup.productivity "
        "= 1.5 must be in [0, 1]"},
+    {"bad_process_weeks.ini",
+     D "bad_process_weeks.ini:3: [scenario.fix] process.invest_weeks = 0 "
+       "must be in [1, 1000000]"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -510,14 +510,24 @@ static void test_seed_levers(void **state)
     struct model *m = model_alloc(&p, &e);
     double *base = raw_alloc(&p), *x = raw_alloc(&p);
     for (uint64_t r = 0; r < 3; r++) {
-        struct model_totals t;
-        assert_int_equal(model_run(m, -1, r, base, NULL, &e), 0);
+        struct model_totals t, tb;
+        assert_int_equal(model_run(m, -1, r, base, &tb, &e), 0);
         assert_int_equal(model_run(m, zero, r, x, NULL, &e), 0);
         assert_memory_equal(base, x, raw_bytes(&p));
         assert_int_equal(model_run(m, nohours, r, x, NULL, &e), 0);
         assert_memory_equal(base, x, raw_bytes(&p));
         assert_int_equal(model_run(m, levers, r, x, &t, &e), 0);
         check_conservation(&t);
+        /* The process fix: 120 hours over weeks 8-10 are 40 a week of the
+         * 4 staff's 160, then a quarter of every new item's hours saved
+         * (the mean item of the run falls by far more than chance). */
+        for (int w = 8; w < 11; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            assert_close(base[i + D_OPS_UTILIZATION] -
+                             x[i + D_OPS_UTILIZATION], 40.0, 1e-9);
+        }
+        assert_true(t.ops_hours_arrived / t.ops_items_arrived <
+                    0.95 * tb.ops_hours_arrived / tb.ops_items_arrived);
         size_t pre = (size_t)(p.sim.warmup_weeks + 6) * RAW_COUNT;
         assert_memory_equal(base, x, pre * sizeof(double));
         /* In the catch-up's weeks every rep in a seat (the same in both
