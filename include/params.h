@@ -204,6 +204,7 @@ enum iv_type {
     /* issue 17, seed claims */
     IV_CATCHUP,
     IV_PROCESS,
+    IV_PROMISE,
     IV_TYPE_COUNT,
 };
 
@@ -319,6 +320,20 @@ struct iv_process {
     double hours_saved_share;
 };
 
+/* Promised delivery dates (issue 17): from start_week for weeks weeks
+ * (0: to the end), the reps promise a new client onboarding within days.
+ * The last stage's odds are multiplied by exp(-sensitivity * (days -
+ * sla) / sla), sla being [operations] onboarding_sla_days (sensitivity
+ * < 0: [market] delay_sensitivity); a client won then whose onboarding
+ * takes longer than days has a late item that weighs late_weight at
+ * renewal. */
+struct iv_promise {
+    int start_week, weeks;
+    double days;
+    double sensitivity;
+    double late_weight;
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -335,6 +350,7 @@ struct intervention {
         struct iv_contract contract;
         struct iv_catchup catchup;
         struct iv_process process;
+        struct iv_promise promise;
     } u;
 };
 

@@ -19,7 +19,7 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, catchup, process";
+    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, catchup, process, promise";
 
 static int type_parse(const char *s, enum iv_type *t)
 {

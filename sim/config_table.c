@@ -544,6 +544,21 @@ static const struct cfgk process_keys[] = {
           "share of every later item's hours the fix saves"),
 };
 
+static const struct cfgk promise_keys[] = {
+    WEEK("start_week", "0", struct iv_promise, start_week,
+         "first week of the promise"),
+    WEEKS("weeks", "0", struct iv_promise, weeks,
+          "length, weeks (0: to the end)"),
+    K_DBL("days", "14", 0, NOMAX, CFGK_MIN_OPEN, struct iv_promise, days,
+          "onboarding delay promised to a new client, days"),
+    K_DBL("sensitivity", "default", 0, NOMAX, CFGK_DEFAULT,
+          struct iv_promise, sensitivity,
+          "how buyers' last-stage odds react to the promise against "
+          "onboarding_sla_days (default: [market] delay_sensitivity)"),
+    K_DBL("late_weight", "1", 0, NOMAX, 0, struct iv_promise, late_weight,
+          "weight at renewal of a broken promise, in late items"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -557,6 +572,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_CONTRACT] = TABLE("contract", contract_keys),
     [IV_CATCHUP] = TABLE("catchup", catchup_keys),
     [IV_PROCESS] = TABLE("process", process_keys),
+    [IV_PROMISE] = TABLE("promise", promise_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

@@ -170,6 +170,9 @@ struct client {
     double value;            /* annual contract value, $ */
     double term_start;       /* start of the current contract term */
     double late;             /* late items this term (may be fractional) */
+    /* a promise made at the sale (issue 17): onboarding due in this many
+     * days (0: the SLA), and the weight of breaking it */
+    double promise_days, promise_weight;
 };
 
 enum item_kind { ITEM_ONBOARDING = 0, ITEM_TICKET };
@@ -294,6 +297,10 @@ struct model {
      * staff member's hours spent on them, and the share of a new item's
      * hours saved (both 0 without one) */
     double ops_invest_share, ops_saving;
+    /* a promise this week (iv_on_tick): the onboarding days promised to
+     * a client won now (0: none, the SLA holds) and a broken promise's
+     * weight */
+    double promise_days, promise_weight;
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double market_mult;          /* the market's multiplier on the last
                                   * stage's odds (reputation) */

@@ -187,6 +187,26 @@ static void catchup(struct model *m, const struct iv_catchup *c, int w)
     m->cur[M_LEVER_COST] += employees * c->extra_hours * rate;
 }
 
+/* A promise week: buyers hear `days` where the company's standard is the
+ * onboarding SLA, and react with the market's sensitivity to delay (in
+ * both directions: a shorter promise raises the odds); the clients won
+ * this week carry the promise (model_ops.c). Assumption: buyers believe
+ * the promise; the reputation loop (market) goes on reading the true
+ * delay. A promise of exactly the SLA with weight 1 changes nothing. */
+static void promise(struct model *m, const struct iv_promise *pr, int w)
+{
+    if (!in_window(w, pr->start_week, pr->weeks))
+        return;
+    const struct params *p = P(m);
+    double sla = p->ops.onboarding_sla_days;
+    double sens = pr->sensitivity >= 0.0 ? pr->sensitivity
+                                         : p->market.delay_sensitivity;
+    if (sens > 0.0 && sla > 0.0)
+        m->market_mult *= exp(-sens * (pr->days - sla) / sla);
+    m->promise_days = pr->days;
+    m->promise_weight = pr->late_weight;
+}
+
 static int apply(struct model *m, int32_t idx, const struct intervention *iv,
                  int w)
 {
@@ -253,6 +273,9 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return 0;
     case IV_PROCESS:
         return 0; /* at the staffing step: iv_process() */
+    case IV_PROMISE:
+        promise(m, &iv->u.promise, w);
+        return 0;
     case IV_TYPE_COUNT:
         break;
     }
@@ -389,6 +412,7 @@ int iv_on_tick(struct model *m)
     m->adv_mult = m->opp_mult = 1.0;
     m->expectations_on = 0;
     m->catch_hours = 0.0;
+    m->promise_days = m->promise_weight = 0.0;
     int w = m->week - P(m)->sim.warmup_weeks;
     if (!m->sc || w < 0)
         return 0;
@@ -433,6 +457,8 @@ int iv_first_week(const struct intervention *iv)
                        iv->u.process.hours_saved_share > 0.0
                    ? iv->u.process.start_week
                    : INT_MAX;
+    case IV_PROMISE:
+        return iv->u.promise.start_week;
     case IV_TYPE_COUNT:
         break;
     }

@@ -335,17 +335,18 @@ int ops_update_staff(struct model *m)
 
 static int go_live(struct model *m, int32_t c);
 
-/* A late item of client cl. Returns 0, or -1 (out of memory). */
-static int count_late(struct model *m, struct client *cl)
+/* A late item of client cl, of weight at renewal w (1; a broken
+ * promise's weight). Returns 0, or -1 (out of memory). */
+static int count_late(struct model *m, struct client *cl, double w)
 {
     m->cur[M_LATE_ITEMS] += 1.0;
     if (!m->expectations_on) {
-        cl->late += 1.0;
+        cl->late += w;
         return 0;
     }
     /* The rep who sold the client resets expectations instead: the late
      * item weighs less at renewal, at the cost of the rep's time. */
-    cl->late += 1.0 - m->forgive;
+    cl->late += w * (1.0 - m->forgive);
     if (cl->owner != NONE && m->reps[cl->owner].seat.filled &&
         m->reset_hours > 0.0)
         return sales_add_task(m, cl->owner, m->reset_hours);
@@ -378,8 +379,14 @@ MODEL_HOT int ops_on_done(struct model *m, int32_t s)
     if (cl->state != CL_CHURNED) {
         /* Assumption: an item is late when it is finished late (MODEL.md);
          * one still waiting counts against nobody (docs/model.md, 17). */
-        if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days) &&
-            count_late(m, cl) != 0)
+        double due = onb ? o->onboarding_sla_days : o->ticket_sla_days;
+        double weight = 1.0;
+        if (onb && cl->promise_days > 0.0) {
+            /* a promised date (model_iv.c, promise) */
+            due = cl->promise_days;
+            weight = cl->promise_weight;
+        }
+        if (days > due && count_late(m, cl, weight) != 0)
             return -1;
         if (onb && go_live(m, c) != 0)
             return -1;
@@ -448,7 +455,9 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
     struct client *cl = &m->clients[c];
     *cl = (struct client){.owner = owner, .key = key, .value = value,
                           .ticket_key = rng_key(key, S_TICKET),
-                          .state = CL_ONBOARDING};
+                          .state = CL_ONBOARDING,
+                          .promise_days = m->promise_days,
+                          .promise_weight = m->promise_weight};
     m->clients_active++;
     if (live) {
         start_paying(m, cl);

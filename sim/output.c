@@ -228,6 +228,10 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
                  : -1;
         *b = -1;
         return;
+    case IV_PROMISE:
+        *a = iv->u.promise.start_week;
+        *b = iv->u.promise.weeks > 0 ? *a + iv->u.promise.weeks - 1 : -1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

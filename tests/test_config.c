@@ -342,6 +342,9 @@ static const struct bad_case bad_cases[] = {
     {"bad_process_weeks.ini",
      D "bad_process_weeks.ini:3: [scenario.fix] process.invest_weeks = 0 "
        "must be in [1, 1000000]"},
+    {"bad_promise_days.ini",
+     D "bad_promise_days.ini:3: [scenario.quick] promise.days = 0 must be "
+       "> 0"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -328,6 +328,32 @@ static void test_process_fix(void **state)
     assert_true(cmp_row(f, "fix_small", "2", "late_items").lo > 0.0);
 }
 
+/* A shorter promise wins deals and costs renewals; for these numbers it
+ * gains revenue unless buyers ignore it, and a broken promise that
+ * weighs more churns more clients. */
+static void test_promise(void **state)
+{
+    (void)state;
+    const char *f = "promise";
+    run_file(f, 200);
+    struct delta won14 = total(f, "promise_14", "deals_won");
+    struct delta won7 = total(f, "promise_7", "deals_won");
+    assert_positive(won14);
+    assert_above(won7, won14);
+    assert_positive(total(f, "promise_14", "late_items"));
+    assert_positive(total(f, "promise_14", "clients_churned"));
+    assert_negative(lost(f, "promise_14"));
+    assert_negative(net(f, "promise_7"));
+    assert_above(total(f, "promise_7_angry", "clients_churned"),
+                 total(f, "promise_7", "clients_churned"));
+    /* Buyers who ignore it: nothing won, the broken promises cost. */
+    struct delta none = total(f, "promise_7_ignored", "deals_won");
+    assert_true(none.lo == 0.0 && none.hi == 0.0);
+    assert_positive(lost(f, "promise_7_ignored"));
+    assert_positive(net(f, "promise_7_ignored"));
+    assert_above(lost(f, "promise_7_ignored"), lost(f, "promise_7_doubted"));
+}
+
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
 static int quarterly(const char *stem, const char *scenario,
                      const char *metric, double *out, int max)
@@ -432,7 +458,7 @@ static char *slurp_file(const char *path)
 static const char *const iv_types[] = {
     "pull", "policy", "hire", "focus", "support", "effectiveness",
     "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
-    "catchup", "process", NULL};
+    "catchup", "process", "promise", NULL};
 
 static int is_type(const char *s)
 {
@@ -648,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_catchup),
         cmocka_unit_test(test_process_fix),
+        cmocka_unit_test(test_promise),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }
