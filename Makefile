@@ -208,12 +208,14 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_files.h $(BUILD)/libsalescap.a
 DOCS_IMG_CHARTS := revenue lost_revenue pipeline impact ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
-    stop_start_focus growth plan uncertain catchup process_fix promise
+    stop_start_focus growth plan uncertain catchup process_fix promise \
+    prospect_when_thin
 GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
     better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
     stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
     growth:backlog plan:plan catchup:lost_revenue \
-    process_fix:lost_revenue promise:lost_revenue
+    process_fix:lost_revenue promise:lost_revenue \
+    prospect_when_thin:pipeline
 
 .PHONY: guide
 docs-img: salescap

@@ -205,6 +205,7 @@ enum iv_type {
     IV_CATCHUP,
     IV_PROCESS,
     IV_PROMISE,
+    IV_PROSPECT_WHEN_THIN,
     IV_TYPE_COUNT,
 };
 
@@ -334,6 +335,18 @@ struct iv_promise {
     double late_weight;
 };
 
+/* Prospecting driven by the pipeline (issue 17): from start_week for
+ * weeks weeks (0: to the end), at each tick a rep with fewer than below
+ * open opportunities of their own starts prospecting (prospecting_share
+ * of the hours), one with above or more stops (idle_share); in between a
+ * rep keeps what they were doing. Reps start the policy not
+ * prospecting. */
+struct iv_prospect_when_thin {
+    int start_week, weeks;
+    int below, above;
+    double prospecting_share, idle_share;
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -351,6 +364,7 @@ struct intervention {
         struct iv_catchup catchup;
         struct iv_process process;
         struct iv_promise promise;
+        struct iv_prospect_when_thin thin;
     } u;
 };
 

@@ -559,6 +559,23 @@ static const struct cfgk promise_keys[] = {
           "weight at renewal of a broken promise, in late items"),
 };
 
+static const struct cfgk thin_keys[] = {
+    WEEK("start_week", "0", struct iv_prospect_when_thin, start_week,
+         "first week of the policy"),
+    WEEKS("weeks", "0", struct iv_prospect_when_thin, weeks,
+          "length, weeks (0: to the end)"),
+    K_INT("below", "2", 0, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
+          below,
+          "a rep with fewer open opportunities than this starts "
+          "prospecting"),
+    K_INT("above", "4", 1, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
+          above, "a rep with this many open opportunities or more stops"),
+    K_DBL("prospecting_share", "0.5", 0, 1, 0, struct iv_prospect_when_thin,
+          prospecting_share, "prospecting share of a rep who prospects"),
+    K_DBL("idle_share", "0.02", 0, 1, 0, struct iv_prospect_when_thin,
+          idle_share, "prospecting share of a rep who does not"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -573,6 +590,7 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_CATCHUP] = TABLE("catchup", catchup_keys),
     [IV_PROCESS] = TABLE("process", process_keys),
     [IV_PROMISE] = TABLE("promise", promise_keys),
+    [IV_PROSPECT_WHEN_THIN] = TABLE("prospect_when_thin", thin_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

@@ -242,6 +242,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->catch_hours = m->catch_prod = m->catch_prosp = 0.0;
     m->ops_invest_share = m->ops_saving = 0.0;
     m->promise_days = m->promise_weight = 0.0;
+    m->thin_on = 0;
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->weekly_revenue, 0,

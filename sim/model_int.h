@@ -142,6 +142,11 @@ struct rep {
      * occupant's bookings and quota weeks (hire-ramp productivity summed
      * over the reported weeks in the seat) in the current quarter */
     double quota_bookings, quota_weeks;
+    /* prospect_when_thin (issue 17; model_iv.c): whether the occupant
+     * is prospecting now, and this week's share (used only while
+     * m->thin_on) */
+    uint8_t thin_prospecting;
+    double thin_share;
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -301,6 +306,9 @@ struct model {
      * a client won now (0: none, the SLA holds) and a broken promise's
      * weight */
     double promise_days, promise_weight;
+    int thin_on;                 /* a prospect_when_thin policy holds:
+                                  * reps' own thin_share replaces
+                                  * prosp_share */
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double market_mult;          /* the market's multiplier on the last
                                   * stage's odds (reputation) */

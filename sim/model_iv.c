@@ -207,6 +207,39 @@ static void promise(struct model *m, const struct iv_promise *pr, int w)
     m->promise_weight = pr->late_weight;
 }
 
+/* A week of prospecting driven by the pipeline: each rep's own open
+ * opportunities (deals with a rep or a buyer, not expectation resets)
+ * decide, with hysteresis, whether the rep prospects this week. A new
+ * occupant starts not prospecting (sales_fill_seat). Several such
+ * policies at once: the later one decides. */
+static void thin(struct model *m, const struct iv_prospect_when_thin *th,
+                 int w)
+{
+    if (!in_window(w, th->start_week, th->weeks))
+        return;
+    if (w == th->start_week)
+        for (int32_t r = 0; r < m->n_reps; r++)
+            m->reps[r].thin_prospecting = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        m->reps[r].thin_share = 0.0; /* a count, for now */
+    for (int32_t o = 0; o < m->n_opps; o++) {
+        const struct opp *op = &m->opps[o];
+        if (op->state != OPP_FREE && !op->is_task)
+            m->reps[op->rep].thin_share += 1.0;
+    }
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        struct rep *rp = &m->reps[r];
+        double open = rp->thin_share;
+        if (open < th->below)
+            rp->thin_prospecting = 1;
+        else if (open >= th->above)
+            rp->thin_prospecting = 0;
+        rp->thin_share = rp->thin_prospecting ? th->prospecting_share
+                                              : th->idle_share;
+    }
+    m->thin_on = 1;
+}
+
 static int apply(struct model *m, int32_t idx, const struct intervention *iv,
                  int w)
 {
@@ -275,6 +308,9 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return 0; /* at the staffing step: iv_process() */
     case IV_PROMISE:
         promise(m, &iv->u.promise, w);
+        return 0;
+    case IV_PROSPECT_WHEN_THIN:
+        thin(m, &iv->u.thin, w);
         return 0;
     case IV_TYPE_COUNT:
         break;
@@ -413,6 +449,7 @@ int iv_on_tick(struct model *m)
     m->expectations_on = 0;
     m->catch_hours = 0.0;
     m->promise_days = m->promise_weight = 0.0;
+    m->thin_on = 0;
     int w = m->week - P(m)->sim.warmup_weeks;
     if (!m->sc || w < 0)
         return 0;
@@ -459,6 +496,8 @@ int iv_first_week(const struct intervention *iv)
                    : INT_MAX;
     case IV_PROMISE:
         return iv->u.promise.start_week;
+    case IV_PROSPECT_WHEN_THIN:
+        return iv->u.thin.start_week;
     case IV_TYPE_COUNT:
         break;
     }

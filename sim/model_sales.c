@@ -58,6 +58,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     rp->return_t = rp->leak_t = -INFINITY;
     rp->pull_share = 0.0;
     rp->pulled_by = NONE;
+    rp->thin_prospecting = 0;
     TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->seat.occupant,
           rp->eff);
     return 0;
@@ -199,7 +200,8 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
     a.ops_eff = rp->pulled_by != NONE ? rp->pull_eff : rp->leak_eff;
     a.ops = hpd * ops_share;
     double rest = hpd - a.ops;
-    a.prosp = rest * m->prosp_share;
+    /* prospect_when_thin (model_iv.c): the rep's own share this week */
+    a.prosp = rest * (m->thin_on ? rp->thin_share : m->prosp_share);
     a.admin = rest * s->admin_share;
     if (filled > 0 && m->support_absorb > 0.0) {
         /* Support staff take admin hours off every rep evenly. */

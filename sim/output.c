@@ -232,6 +232,10 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
         *a = iv->u.promise.start_week;
         *b = iv->u.promise.weeks > 0 ? *a + iv->u.promise.weeks - 1 : -1;
         return;
+    case IV_PROSPECT_WHEN_THIN:
+        *a = iv->u.thin.start_week;
+        *b = iv->u.thin.weeks > 0 ? *a + iv->u.thin.weeks - 1 : -1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

@@ -345,6 +345,9 @@ static const struct bad_case bad_cases[] = {
     {"bad_promise_days.ini",
      D "bad_promise_days.ini:3: [scenario.quick] promise.days = 0 must be "
        "> 0"},
+    {"bad_thin_above.ini",
+     D "bad_thin_above.ini:4: [scenario.thin] prospect_when_thin.above = 3 "
+       "must be more than prospect_when_thin.below = 4"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -354,6 +354,28 @@ static void test_promise(void **state)
     assert_above(lost(f, "promise_7_ignored"), lost(f, "promise_7_doubted"));
 }
 
+/* Prospecting switched by each rep's pipeline loses less than the
+ * calendar's stop-start and still loses, with more opportunities and
+ * more deals gone cold; waiting for an empty pipeline loses most. */
+static void test_prospect_when_thin(void **state)
+{
+    (void)state;
+    const char *f = "prospect_when_thin";
+    run_file(f, 200);
+    struct delta thin = lost(f, "thin");
+    struct delta empty = lost(f, "empty");
+    struct delta calendar = lost(f, "calendar");
+    assert_positive(thin);
+    assert_positive(net(f, "thin"));
+    assert_above(calendar, thin);
+    assert_above(empty, calendar);
+    assert_above(lost(f, "thin_usual"), thin);
+    assert_positive(total(f, "thin", "opportunities_created"));
+    assert_positive(total(f, "thin", "deals_went_cold"));
+    assert_negative(total(f, "thin", "deals_won"));
+    assert_negative(total(f, "empty", "opportunities_created"));
+}
+
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
 static int quarterly(const char *stem, const char *scenario,
                      const char *metric, double *out, int max)
@@ -458,7 +480,7 @@ static char *slurp_file(const char *path)
 static const char *const iv_types[] = {
     "pull", "policy", "hire", "focus", "support", "effectiveness",
     "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
-    "catchup", "process", "promise", NULL};
+    "catchup", "process", "promise", "prospect_when_thin", NULL};
 
 static int is_type(const char *s)
 {
@@ -675,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_catchup),
         cmocka_unit_test(test_process_fix),
         cmocka_unit_test(test_promise),
+        cmocka_unit_test(test_prospect_when_thin),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }
