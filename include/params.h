@@ -221,6 +221,12 @@ struct pull_spec {
     double return_ramp_weeks;   /* back to 1 over this many weeks */
     double leak_share;          /* hours still leaking into ops after return */
     double leak_weeks;          /* the leak fades linearly to 0 */
+    /* the habit's lasting mark (issue 17): each pull adds these to the
+     * rep's lasting leak and lost readiness, which recover exponentially
+     * with time constant scar_recovery_weeks (0: never) */
+    double scar_leak_share;
+    double scar_readiness;
+    double scar_recovery_weeks;
 };
 
 struct iv_pull {

@@ -383,7 +383,16 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
         K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,             \
               "share of hours still leaking into ops work after return"),     \
         K_DBL("leak_weeks", "6", 0, WEEKS_MAX, 0, st, spec.leak_weeks,        \
-              "weeks over which the leak fades to zero")
+              "weeks over which the leak fades to zero"),                     \
+        K_DBL("scar_leak_share", "0", 0, 1, 0, st, spec.scar_leak_share,      \
+              "lasting share of hours leaking into ops each pull adds"),      \
+        K_DBL("scar_readiness", "0", 0, 1, 0, st, spec.scar_readiness,        \
+              "lasting loss of selling productivity each pull adds "          \
+              "(share)"),                                                     \
+        K_DBL("scar_recovery_weeks", "26", 0, WEEKS_MAX, 0, st,               \
+              spec.scar_recovery_weeks,                                       \
+              "time constant of the lasting marks' recovery, weeks (0: "      \
+              "never)")
 
 static const struct cfgk pull_keys[] = {
     WEEK("start_week", "0", struct iv_pull, start_week,

@@ -137,6 +137,9 @@ struct rep {
     double return_t, return_prod, return_ramp_weeks;
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
+    /* the habit's lasting mark (issue 17): leak share and readiness lost
+     * at scar_t, recovering with time constant scar_weeks (0: never) */
+    double scar_leak, scar_loss, scar_t, scar_weeks;
     int32_t server;          /* this rep's ops server, or NONE */
     /* quotas (only with [sales] quota_per_rep > 0; model_sales.c): the
      * occupant's bookings and quota weeks (hire-ramp productivity summed
@@ -400,6 +403,14 @@ double model_ramp(double t, double start_t, double ramp_weeks,
                   double ramp_start);
 
 /* model_sales.c */
+/* A lasting mark v of rep rp (scar_leak or scar_loss), as it stands at
+ * time t after its recovery since rp->scar_t. */
+static inline double sales_scar(const struct rep *rp, double v, double t)
+{
+    if (!(rp->scar_weeks > 0.0))
+        return v;
+    return v * exp(-(t - rp->scar_t) / (rp->scar_weeks * DAYS_PER_WEEK));
+}
 int sales_add_rep(struct model *m, double t, double ramp_weeks);
 int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks);
 void sales_vacate(struct model *m, int32_t r);

@@ -88,6 +88,16 @@ static void pull_end(struct model *m, int32_t idx, const struct pull_spec *sp)
         rp->leak_share = sp->leak_share;
         rp->leak_weeks = sp->leak_weeks;
         rp->leak_eff = sp->ops_efficiency;
+        if (sp->scar_leak_share > 0.0 || sp->scar_readiness > 0.0) {
+            /* issue 17: the habit's lasting mark, on what is left of
+             * the last one */
+            rp->scar_leak = fmin(1.0, sales_scar(rp, rp->scar_leak, m->t) +
+                                          sp->scar_leak_share);
+            rp->scar_loss = fmin(1.0, sales_scar(rp, rp->scar_loss, m->t) +
+                                          sp->scar_readiness);
+            rp->scar_t = m->t;
+            rp->scar_weeks = sp->scar_recovery_weeks;
+        }
     }
     TRACE(m, "pull_end", idx, "%s", "");
 }

@@ -59,6 +59,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     rp->pull_share = 0.0;
     rp->pulled_by = NONE;
     rp->thin_prospecting = 0;
+    rp->scar_leak = rp->scar_loss = 0.0;
     TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->seat.occupant,
           rp->eff);
     return 0;
@@ -196,6 +197,12 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
         if (x >= 0.0 && x < 1.0)
             leak = rp->leak_share * (1.0 - x);
     }
+    /* The habit's lasting mark (model_iv.c, pull_end): a leak on top of
+     * the fading one, and readiness lost on every activity. */
+    if (rp->pulled_by == NONE && rp->scar_leak > 0.0)
+        leak += sales_scar(rp, rp->scar_leak, t);
+    if (rp->scar_loss > 0.0)
+        a.prod *= 1.0 - sales_scar(rp, rp->scar_loss, t);
     double ops_share = fmin(1.0, rp->pull_share + leak);
     a.ops_eff = rp->pulled_by != NONE ? rp->pull_eff : rp->leak_eff;
     a.ops = hpd * ops_share;
@@ -291,10 +298,14 @@ int sales_update_rates(struct model *m, int32_t r)
         return -1;
     if (!(a.ops > 0.0) && rp->server == NONE)
         return 0;
-    /* The ops hours end with the pull, or with the leak after it. */
+    /* The ops hours end with the pull, or with the leak after it; a
+     * lasting leak's hours are decided week by week, so a rep takes
+     * only what it can finish by the next tick. */
     double until = rp->pulled_by != NONE
                        ? rp->pull_until_t
                        : rp->leak_t + rp->leak_weeks * DAYS_PER_WEEK;
+    if (rp->pulled_by == NONE && rp->scar_leak > 0.0)
+        until = fmax(until, m->t + DAYS_PER_WEEK);
     return ops_set_rep_hours(m, r, a.ops * a.prod * a.ops_eff, a.ops, until);
 }
 

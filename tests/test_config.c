@@ -348,6 +348,9 @@ static const struct bad_case bad_cases[] = {
     {"bad_thin_above.ini",
      D "bad_thin_above.ini:4: [scenario.thin] prospect_when_thin.above = 3 "
        "must be more than prospect_when_thin.below = 4"},
+    {"bad_scar_readiness.ini",
+     D "bad_scar_readiness.ini:3: [scenario.habit] policy.scar_readiness = "
+       "2 must be in [0, 1]; it is a fraction: 0.25 means 25%"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

@@ -549,6 +549,46 @@ static void test_seed_levers(void **state)
     params_destroy(&p);
 }
 
+/* The habit's lasting mark: without attrition the same 8 reps, after
+ * tiny.ini's pull (weeks 4-5) and its six-week leak, keep 5 % of their
+ * hours in ops for good (their prospecting clock hours fall by 5 % of
+ * 45 x 0.25 each), and lose readiness: in operational time, with the
+ * same draws, they find fewer opportunities. */
+static void test_scar(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "seed_levers.ini", NULL);
+    int pull = -1, scarred = -1;
+    for (int s = 0; s < (int)p.n_scenarios; s++) {
+        pull = !strcmp(p.scenarios[s].id, "pull") ? s : pull;
+        scarred = !strcmp(p.scenarios[s].id, "scarred") ? s : scarred;
+    }
+    assert_true(pull >= 0 && scarred >= 0);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *a = raw_alloc(&p), *b = raw_alloc(&p);
+    for (uint64_t r = 0; r < 3; r++) {
+        struct model_totals ta, tb;
+        assert_int_equal(model_run(m, pull, r, a, &ta, &e), 0);
+        assert_int_equal(model_run(m, scarred, r, b, &tb, &e), 0);
+        check_conservation(&tb);
+        size_t pre = (size_t)(p.sim.warmup_weeks + 6) * RAW_COUNT;
+        assert_memory_equal(a, b, pre * sizeof(double));
+        for (int w = 12; w < p.sim.horizon_weeks; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            assert_close(a[i + M_REP_HOURS_PROSPECTING] -
+                             b[i + M_REP_HOURS_PROSPECTING],
+                         8 * 0.05 * 45 * 0.25, 1e-9);
+        }
+        assert_true(tb.opps_created < ta.opps_created);
+    }
+    free(a);
+    free(b);
+    model_free(m);
+    params_destroy(&p);
+}
+
 /* model_key and model_key2 are the nested rng_key calls they replaced,
  * for every stream kind, and one key is frozen: the streams are the
  * contract of common random numbers (docs/random.md). */
@@ -756,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_checkpoint_other_params),
         cmocka_unit_test(test_seed_levers),
+        cmocka_unit_test(test_scar),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

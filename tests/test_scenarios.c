@@ -376,6 +376,29 @@ static void test_prospect_when_thin(void **state)
     assert_negative(total(f, "empty", "opportunities_created"));
 }
 
+/* The habit's lasting mark: a mark that fades in a half-year costs more
+ * than none, one that never fades more still, and its last quarter
+ * loses more than the habit's without marks; one pull's mark costs more
+ * than the clean pull but far less than any habit. */
+static void test_habit_lasting(void **state)
+{
+    (void)state;
+    const char *f = "habit_lasting";
+    run_file(f, 200);
+    struct delta habit = lost(f, "habit");
+    struct delta scarred = lost(f, "habit_scarred");
+    struct delta forever = lost(f, "habit_forever");
+    assert_above(scarred, habit);
+    assert_above(forever, scarred);
+    assert_above(net(f, "habit_forever"), net(f, "habit"));
+    assert_above(cmp_row(f, "habit_forever", "13", "lost_revenue"),
+                 cmp_row(f, "habit", "13", "lost_revenue"));
+    struct delta one = lost(f, "one_pull_scarred");
+    assert_true(one.mean > lost(f, "one_pull").mean);
+    assert_above(habit, one);
+    assert_negative(total(f, "habit_forever", "opportunities_created"));
+}
+
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
 static int quarterly(const char *stem, const char *scenario,
                      const char *metric, double *out, int max)
@@ -698,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_process_fix),
         cmocka_unit_test(test_promise),
         cmocka_unit_test(test_prospect_when_thin),
+        cmocka_unit_test(test_habit_lasting),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }
