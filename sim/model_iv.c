@@ -2,7 +2,8 @@
  * model_iv: what the scenario and the market change at each weekly tick:
  * the market's view of delivery delay, and the scenario's interventions
  * (pulls, policies, hires, focus, support, effectiveness, expectations,
- * budgets, ops expansion, contracts). The people they hire are
+ * budgets, ops expansion, contracts; and issue 17's catch-up, process
+ * fix, promise and prospect_when_thin). The people they hire are
  * model_staff.c's.
  *
  * Interventions name weeks of the reported horizon; tick w of the run is
