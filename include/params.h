@@ -226,6 +226,11 @@ enum iv_type {
     IV_CONTRACT,
     IV_REDUCE,
     IV_FREEZE,
+    /* issue 17, seed claims */
+    IV_CATCHUP,
+    IV_PROCESS,
+    IV_PROMISE,
+    IV_PROSPECT_WHEN_THIN,
     IV_TYPE_COUNT,
 };
 
@@ -241,6 +246,12 @@ struct pull_spec {
     double return_ramp_weeks;   /* back to 1 over this many weeks */
     double leak_share;          /* hours still leaking into ops after return */
     double leak_weeks;          /* the leak fades linearly to 0 */
+    /* the habit's lasting mark (issue 17): each pull adds these to the
+     * rep's lasting leak and lost readiness, which recover exponentially
+     * with time constant scar_recovery_weeks (0: never) */
+    double scar_leak_share;
+    double scar_readiness;
+    double scar_recovery_weeks;
 };
 
 struct iv_pull {
@@ -346,6 +357,56 @@ struct iv_freeze {
     int start_week, weeks;   /* weeks 0: no freeze */
 };
 
+/* Catch-up (issue 17): every employed rep not in ops works extra_hours
+ * more a week from start_week for weeks weeks (0: none), prospecting_share
+ * of them prospecting and the rest selling, at productivity of a normal
+ * hour's output; each extra hour costs cost_per_hour (< 0: the rep's
+ * loaded hourly cost, [costs] rep_per_year / 52 / [sales]
+ * hours_per_week). */
+struct iv_catchup {
+    int start_week, weeks;
+    double extra_hours;
+    double productivity;
+    double prospecting_share;
+    double cost_per_hour;
+};
+
+/* A process fix (issue 17): from start_week for invest_weeks weeks the
+ * ops staff spend invest_hours in all (spread evenly over the weeks and
+ * over the staff employed) on it instead of the backlog; from then on,
+ * every item that arrives needs hours_saved_share fewer hours. */
+struct iv_process {
+    int start_week, invest_weeks;
+    double invest_hours;
+    double hours_saved_share;
+};
+
+/* Promised delivery dates (issue 17): from start_week for weeks weeks
+ * (0: to the end), the reps promise a new client onboarding within days.
+ * The last stage's odds are multiplied by exp(-sensitivity * (days -
+ * sla) / sla), sla being [operations] onboarding_sla_days (sensitivity
+ * < 0: [market] delay_sensitivity); a client won then whose onboarding
+ * takes longer than days has a late item that weighs late_weight at
+ * renewal. */
+struct iv_promise {
+    int start_week, weeks;
+    double days;
+    double sensitivity;
+    double late_weight;
+};
+
+/* Prospecting driven by the pipeline (issue 17): from start_week for
+ * weeks weeks (0: to the end), at each tick a rep with fewer than below
+ * open opportunities of their own starts prospecting (prospecting_share
+ * of the hours), one with above or more stops (idle_share); in between a
+ * rep keeps what they were doing. Reps start the policy not
+ * prospecting. */
+struct iv_prospect_when_thin {
+    int start_week, weeks;
+    int below, above;
+    double prospecting_share, idle_share;
+};
+
 struct intervention {
     char *name;        /* the NAME of NAME.key */
     enum iv_type type;
@@ -362,6 +423,10 @@ struct intervention {
         struct iv_contract contract;
         struct iv_reduce reduce;
         struct iv_freeze freeze;
+        struct iv_catchup catchup;
+        struct iv_process process;
+        struct iv_promise promise;
+        struct iv_prospect_when_thin thin;
     } u;
 };
 

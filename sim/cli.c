@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -246,14 +247,24 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* Whether standard output is a pipe whose reader has gone: poll reports
+ * POLLERR on a pipe's write end without readers. */
+static int reader_gone(void)
+{
+    struct pollfd pf = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&pf, 1, 0) == 1 && (pf.revents & POLLERR);
+}
+
 int cli_finish(int status)
 {
     errno = 0;
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
     /* The reader went away (`| head`): it has what it asked for, and a
-     * message about it would only be noise. */
-    if (errno == EPIPE)
+     * message about it would only be noise. The EPIPE may have come at
+     * an earlier write, when the output outgrew stdio's buffer (the
+     * error flag stays, errno does not): then the pipe says so. */
+    if (errno == EPIPE || reader_gone())
         return status;
     fprintf(stderr, "salescap: cannot write to standard output\n");
     return status ? status : EXIT_RUNTIME;

@@ -20,7 +20,7 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, reduce, freeze";
+    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, reduce, freeze, catchup, process, promise, prospect_when_thin";
 
 static int type_parse(const char *s, enum iv_type *t)
 {
@@ -313,6 +313,40 @@ static int check_reduce(const struct config *cfg, const char *section,
         section, iv->name, r->count, role_name(r->role), most);
 }
 
+/* prospect_when_thin (issue 17): each share beside the admin share, and
+ * a stop above the start. */
+static int check_thin(const struct config *cfg, const char *section,
+                      const struct params *p, const struct intervention *iv,
+                      struct err *e)
+{
+    const struct iv_prospect_when_thin *th = &iv->u.thin;
+    const char *keys[2] = {"prospecting_share", "idle_share"};
+    double shares[2] = {th->prospecting_share, th->idle_share};
+    for (int i = 0; i < 2; i++) {
+        double sum = shares[i] + p->sales.admin_share;
+        if (sum <= 1 + SHARE_SLACK)
+            continue;
+        const struct config_entry *en =
+            iv_entry(cfg, section, iv->name, keys[i]);
+        if (!en)
+            en = first_entry(cfg, section, iv->name);
+        return cfgk_entry_error(
+            e, en,
+            "[%s] %s.%s + [sales] admin_share = %.10g + %.10g = %.10g is over 1",
+            section, iv->name, keys[i], shares[i], p->sales.admin_share, sum);
+    }
+    if (th->above > th->below)
+        return 0;
+    const struct config_entry *a = iv_entry(cfg, section, iv->name, "above");
+    const struct config_entry *b = iv_entry(cfg, section, iv->name, "below");
+    const struct config_entry *en = !a ? b : !b ? a : a > b ? a : b;
+    if (!en)
+        en = first_entry(cfg, section, iv->name);
+    return cfgk_entry_error(
+        e, en, "[%s] %s.above = %d must be more than %s.below = %d", section,
+        iv->name, th->above, iv->name, th->below);
+}
+
 /* Rules that span keys: a focus share beside the admin share, a policy's
  * end after its start, a contract's end by the horizon, a reduction's
  * count or share. */
@@ -324,6 +358,8 @@ static int check_iv(const struct config *cfg, const char *section,
         return check_contract(cfg, section, p, iv, e);
     if (iv->type == IV_REDUCE)
         return check_reduce(cfg, section, p, sc, iv, e);
+    if (iv->type == IV_PROSPECT_WHEN_THIN)
+        return check_thin(cfg, section, p, iv, e);
     if (iv->type == IV_FOCUS) {
         double sum = iv->u.focus.prospecting_share + p->sales.admin_share;
         if (sum <= 1 + SHARE_SLACK)

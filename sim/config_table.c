@@ -427,7 +427,16 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
         K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,             \
               "share of hours still leaking into ops work after return"),     \
         K_DBL("leak_weeks", "6", 0, WEEKS_MAX, 0, st, spec.leak_weeks,        \
-              "weeks over which the leak fades to zero")
+              "weeks over which the leak fades to zero"),                     \
+        K_DBL("scar_leak_share", "0", 0, 1, 0, st, spec.scar_leak_share,      \
+              "lasting share of hours leaking into ops each pull adds"),      \
+        K_DBL("scar_readiness", "0", 0, 1, 0, st, spec.scar_readiness,        \
+              "lasting loss of selling productivity each pull adds "          \
+              "(share)"),                                                     \
+        K_DBL("scar_recovery_weeks", "26", 0, WEEKS_MAX, 0, st,               \
+              spec.scar_recovery_weeks,                                       \
+              "time constant of the lasting marks' recovery, weeks (0: "      \
+              "never)")
 
 static const struct cfgk pull_keys[] = {
     WEEK("start_week", "0", struct iv_pull, start_week,
@@ -591,6 +600,72 @@ static const struct cfgk freeze_keys[] = {
           "length of the freeze, weeks (0: no freeze)"),
 };
 
+/* ---- issue 17: the seed claims' levers ---- */
+
+static const struct cfgk catchup_keys[] = {
+    WEEK("start_week", "0", struct iv_catchup, start_week,
+         "first week of the catch-up"),
+    WEEKS("weeks", "0", struct iv_catchup, weeks,
+          "length of the catch-up, weeks (0: none)"),
+    K_DBL("extra_hours", "10", 0, 168, 0, struct iv_catchup, extra_hours,
+          "extra hours each rep works per week"),
+    K_DBL("productivity", "0.8", 0, 1, 0, struct iv_catchup, productivity,
+          "output of an extra hour, as a share of a normal hour's"),
+    K_DBL("prospecting_share", "0.5", 0, 1, 0, struct iv_catchup,
+          prospecting_share,
+          "share of the extra hours spent prospecting; selling gets the "
+          "rest"),
+    K_DBL("cost_per_hour", "default", 0, NOMAX, CFGK_DEFAULT,
+          struct iv_catchup, cost_per_hour,
+          "cost of an extra hour, $ (default: [costs] rep_per_year / 52 / "
+          "[sales] hours_per_week)"),
+};
+
+static const struct cfgk process_keys[] = {
+    WEEK("start_week", "0", struct iv_process, start_week,
+         "first week of the investment"),
+    K_INT("invest_weeks", "4", 1, WEEKS_MAX, 0, struct iv_process,
+          invest_weeks, "weeks over which the investment is spent"),
+    K_DBL("invest_hours", "160", 0, NOMAX, 0, struct iv_process,
+          invest_hours,
+          "ops staff hours spent on the fix in all, instead of the backlog"),
+    K_DBL("hours_saved_share", "0.15", 0, 1, 0,
+          struct iv_process, hours_saved_share,
+          "share of every later item's hours the fix saves"),
+};
+
+static const struct cfgk promise_keys[] = {
+    WEEK("start_week", "0", struct iv_promise, start_week,
+         "first week of the promise"),
+    WEEKS("weeks", "0", struct iv_promise, weeks,
+          "length, weeks (0: to the end)"),
+    K_DBL("days", "14", 0, NOMAX, CFGK_MIN_OPEN, struct iv_promise, days,
+          "onboarding delay promised to a new client, days"),
+    K_DBL("sensitivity", "default", 0, NOMAX, CFGK_DEFAULT,
+          struct iv_promise, sensitivity,
+          "how buyers' last-stage odds react to the promise against "
+          "onboarding_sla_days (default: [market] delay_sensitivity)"),
+    K_DBL("late_weight", "1", 0, NOMAX, 0, struct iv_promise, late_weight,
+          "weight at renewal of a broken promise, in late items"),
+};
+
+static const struct cfgk thin_keys[] = {
+    WEEK("start_week", "0", struct iv_prospect_when_thin, start_week,
+         "first week of the policy"),
+    WEEKS("weeks", "0", struct iv_prospect_when_thin, weeks,
+          "length, weeks (0: to the end)"),
+    K_INT("below", "2", 0, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
+          below,
+          "a rep with fewer open opportunities than this starts "
+          "prospecting"),
+    K_INT("above", "4", 1, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
+          above, "a rep with this many open opportunities or more stops"),
+    K_DBL("prospecting_share", "0.5", 0, 1, 0, struct iv_prospect_when_thin,
+          prospecting_share, "prospecting share of a rep who prospects"),
+    K_DBL("idle_share", "0.02", 0, 1, 0, struct iv_prospect_when_thin,
+          idle_share, "prospecting share of a rep who does not"),
+};
+
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_PULL] = TABLE("pull", pull_keys),
     [IV_POLICY] = TABLE("policy", policy_keys),
@@ -604,6 +679,10 @@ static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {
     [IV_CONTRACT] = TABLE("contract", contract_keys),
     [IV_REDUCE] = TABLE("reduce", reduce_keys),
     [IV_FREEZE] = TABLE("freeze", freeze_keys),
+    [IV_CATCHUP] = TABLE("catchup", catchup_keys),
+    [IV_PROCESS] = TABLE("process", process_keys),
+    [IV_PROMISE] = TABLE("promise", promise_keys),
+    [IV_PROSPECT_WHEN_THIN] = TABLE("prospect_when_thin", thin_keys),
 };
 
 const struct cfgk_table *cfgk_iv(enum iv_type t)

@@ -243,6 +243,10 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->delay = m->delay_smooth = 0.0;
     m->market_mult = 1.0;
     m->net_value = m->net_value_npv = 0.0;
+    m->catch_hours = m->catch_prod = m->catch_prosp = 0.0;
+    m->ops_invest_share = m->ops_saving = 0.0;
+    m->promise_days = m->promise_weight = 0.0;
+    m->thin_on = 0;
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
     for (size_t i = 0; i < IV_LEVELS * (m->max_iv + 1); i++)
@@ -418,7 +422,7 @@ static void week_rates(struct model *m)
             continue;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
-        m->w_avail += hpd;
+        m->w_avail += hpd + rp->h_extra;
     }
     m->w_staff_avail = 0.0;
     for (int32_t s = 0; s < m->n_servers; s++)
@@ -455,6 +459,7 @@ static int on_tick(struct model *m, int w)
     if (staff_turnover(m) != 0 || iv_contracts(m) != 0)
         return -1;
     staff_update_support(m);
+    iv_process(m);
     if (ops_update_staff(m) != 0 || ops_incident(m) != 0 ||
         iv_on_tick(m) != 0)
         return -1;

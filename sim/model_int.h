@@ -135,17 +135,27 @@ struct rep {
     uint32_t serve_gen;
     /* clock hours per day by activity, this week */
     double h_prosp, h_admin, h_ops;
+    double h_extra;          /* a catch-up's extra hours (in h_prosp and
+                              * selling), beyond hours_per_week */
     /* pulls */
     double pull_share, pull_eff;
     int32_t pulled_by;       /* intervention index, or NONE */
     double return_t, return_prod, return_ramp_weeks;
     double leak_t, leak_share, leak_weeks, leak_eff;
     double pull_until_t;     /* when the current pull ends */
+    /* the habit's lasting mark (issue 17): leak share and readiness lost
+     * at scar_t, recovering with time constant scar_weeks (0: never) */
+    double scar_leak, scar_loss, scar_t, scar_weeks;
     int32_t server;          /* this rep's ops server, or NONE */
     /* quotas (only with [sales] quota_per_rep > 0; model_sales.c): the
      * occupant's bookings and quota weeks (hire-ramp productivity summed
      * over the reported weeks in the seat) in the current quarter */
     double quota_bookings, quota_weeks;
+    /* prospect_when_thin (issue 17; model_iv.c): whether the occupant
+     * is prospecting now, and this week's share (used only while
+     * m->thin_on) */
+    uint8_t thin_prospecting;
+    double thin_share;
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -174,6 +184,9 @@ struct client {
     double value;            /* annual contract value, $ */
     double term_start;       /* start of the current contract term */
     double late;             /* late items this term (may be fractional) */
+    /* a promise made at the sale (issue 17): onboarding due in this many
+     * days (0: the SLA), and the weight of breaking it */
+    double promise_days, promise_weight;
 };
 
 enum item_kind { ITEM_ONBOARDING = 0, ITEM_TICKET };
@@ -298,6 +311,20 @@ struct model {
     double adv_mult, opp_mult;   /* effectiveness */
     int expectations_on;
     double forgive, reset_hours;
+    /* a catch-up this week (issue 17): extra clock hours per rep per
+     * day, their output per hour, their prospecting share */
+    double catch_hours, catch_prod, catch_prosp;
+    /* process fixes this week (iv_process): the share of every ops
+     * staff member's hours spent on them, and the share of a new item's
+     * hours saved (both 0 without one) */
+    double ops_invest_share, ops_saving;
+    /* a promise this week (iv_on_tick): the onboarding days promised to
+     * a client won now (0: none, the SLA holds) and a broken promise's
+     * weight */
+    double promise_days, promise_weight;
+    int thin_on;                 /* a prospect_when_thin policy holds:
+                                  * reps' own thin_share replaces
+                                  * prosp_share */
     double delay, delay_smooth;  /* expected onboarding delay, days */
     double market_mult;          /* the market's multiplier on the last
                                   * stage's odds (reputation) */
@@ -398,6 +425,14 @@ double model_ramp(double t, double start_t, double ramp_weeks,
                   double ramp_start);
 
 /* model_sales.c */
+/* A lasting mark v of rep rp (scar_leak or scar_loss), as it stands at
+ * time t after its recovery since rp->scar_t. */
+static inline double sales_scar(const struct rep *rp, double v, double t)
+{
+    if (!(rp->scar_weeks > 0.0))
+        return v;
+    return v * exp(-(t - rp->scar_t) / (rp->scar_weeks * DAYS_PER_WEEK));
+}
 int sales_add_rep(struct model *m, double t, double ramp_weeks);
 int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks);
 void sales_vacate(struct model *m, int32_t r);
@@ -595,5 +630,9 @@ double iv_contract_cost(const struct model *m, int week);
  * may be decided: this tick, or the end of the scenario's freezes of the
  * role that cover it (one after another when they chain). */
 int iv_backfill_tick(const struct model *m, enum role role);
+/* The scenario's process fixes this week: m->ops_invest_share and
+ * m->ops_saving, from the week alone. Called at the staffing step,
+ * before staff rates are set. */
+void iv_process(struct model *m);
 
 #endif

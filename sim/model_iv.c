@@ -2,7 +2,8 @@
  * model_iv: what the scenario and the market change at each weekly tick:
  * the market's view of delivery delay, and the scenario's interventions
  * (pulls, policies, hires, focus, support, effectiveness, expectations,
- * budgets, ops expansion, contracts, reductions, freezes). The people
+ * budgets, ops expansion, contracts, reductions, freezes; and issue 17's
+ * catch-up, process fix, promise and prospect_when_thin). The people
  * they hire and cut are model_staff.c's.
  *
  * Interventions name weeks of the reported horizon; tick w of the run is
@@ -88,6 +89,16 @@ static void pull_end(struct model *m, int32_t idx, const struct pull_spec *sp)
         rp->leak_share = sp->leak_share;
         rp->leak_weeks = sp->leak_weeks;
         rp->leak_eff = sp->ops_efficiency;
+        if (sp->scar_leak_share > 0.0 || sp->scar_readiness > 0.0) {
+            /* issue 17: the habit's lasting mark, on what is left of
+             * the last one */
+            rp->scar_leak = fmin(1.0, sales_scar(rp, rp->scar_leak, m->t) +
+                                          sp->scar_leak_share);
+            rp->scar_loss = fmin(1.0, sales_scar(rp, rp->scar_loss, m->t) +
+                                          sp->scar_readiness);
+            rp->scar_t = m->t;
+            rp->scar_weeks = sp->scar_recovery_weeks;
+        }
     }
     TRACE(m, "pull_end", idx, "%s", "");
 }
@@ -254,6 +265,88 @@ static int expand_ops(struct model *m, int32_t idx,
     return staff_hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0);
 }
 
+/* ---- issue 17: the seed claims' levers ------------------------------ */
+
+/* A catch-up week: the reps' extra hours (model_sales.c, rep_split), and
+ * their cost, charged at this tick to the week's lever cost for every
+ * employee in a seat now. Assumption: the reps employed at the tick work
+ * the whole week's extra hours (people start and leave at ticks). Two
+ * catch-ups at once add their hours; the later one's productivity and
+ * split apply to all. */
+static void catchup(struct model *m, const struct iv_catchup *c, int w)
+{
+    if (c->weeks <= 0 || !in_window(w, c->start_week, c->weeks) ||
+        !(c->extra_hours > 0.0))
+        return;
+    m->catch_hours += c->extra_hours / DAYS_PER_WEEK;
+    m->catch_prod = c->productivity;
+    m->catch_prosp = c->prospecting_share;
+    const struct params *p = P(m);
+    double rate = c->cost_per_hour >= 0.0
+                      ? c->cost_per_hour
+                      : staff_role_cost(m, ROLE_SALES) / 52.0 /
+                            p->sales.role.hours_per_week;
+    int employees = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        employees += m->reps[r].seat.filled &&
+                     m->reps[r].seat.contract == NONE &&
+                     m->reps[r].pulled_by == NONE;
+    m->cur[M_LEVER_COST] += employees * c->extra_hours * rate;
+}
+
+/* A promise week: buyers hear `days` where the company's standard is the
+ * onboarding SLA, and react with the market's sensitivity to delay (in
+ * both directions: a shorter promise raises the odds); the clients won
+ * this week carry the promise (model_ops.c). Assumption: buyers believe
+ * the promise; the reputation loop (market) goes on reading the true
+ * delay. A promise of exactly the SLA with weight 1 changes nothing. */
+static void promise(struct model *m, const struct iv_promise *pr, int w)
+{
+    if (!in_window(w, pr->start_week, pr->weeks))
+        return;
+    const struct params *p = P(m);
+    double sla = p->ops.onboarding_sla_days;
+    double sens = pr->sensitivity >= 0.0 ? pr->sensitivity
+                                         : p->market.delay_sensitivity;
+    if (sens > 0.0 && sla > 0.0)
+        m->market_mult *= exp(-sens * (pr->days - sla) / sla);
+    m->promise_days = pr->days;
+    m->promise_weight = pr->late_weight;
+}
+
+/* A week of prospecting driven by the pipeline: each rep's own open
+ * opportunities (deals with a rep or a buyer, not expectation resets)
+ * decide, with hysteresis, whether the rep prospects this week. A new
+ * occupant starts not prospecting (sales_fill_seat). Several such
+ * policies at once: the later one decides. */
+static void thin(struct model *m, const struct iv_prospect_when_thin *th,
+                 int w)
+{
+    if (!in_window(w, th->start_week, th->weeks))
+        return;
+    if (w == th->start_week)
+        for (int32_t r = 0; r < m->n_reps; r++)
+            m->reps[r].thin_prospecting = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        m->reps[r].thin_share = 0.0; /* a count, for now */
+    for (int32_t o = 0; o < m->n_opps; o++) {
+        const struct opp *op = &m->opps[o];
+        if (op->state != OPP_FREE && !op->is_task)
+            m->reps[op->rep].thin_share += 1.0;
+    }
+    for (int32_t r = 0; r < m->n_reps; r++) {
+        struct rep *rp = &m->reps[r];
+        double open = rp->thin_share;
+        if (open < th->below)
+            rp->thin_prospecting = 1;
+        else if (open >= th->above)
+            rp->thin_prospecting = 0;
+        rp->thin_share = rp->thin_prospecting ? th->prospecting_share
+                                              : th->idle_share;
+    }
+    m->thin_on = 1;
+}
+
 static int apply(struct model *m, int32_t idx, const struct intervention *iv,
                  int w)
 {
@@ -318,6 +411,17 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
         return 0; /* at the staffing step: iv_contracts() */
     case IV_FREEZE:
         return 0; /* at each departure: iv_backfill_tick() */
+    case IV_CATCHUP:
+        catchup(m, &iv->u.catchup, w);
+        return 0;
+    case IV_PROCESS:
+        return 0; /* at the staffing step: iv_process() */
+    case IV_PROMISE:
+        promise(m, &iv->u.promise, w);
+        return 0;
+    case IV_PROSPECT_WHEN_THIN:
+        thin(m, &iv->u.thin, w);
+        return 0;
     case IV_TYPE_COUNT:
         break;
     }
@@ -456,12 +560,48 @@ double iv_contract_cost(const struct model *m, int week)
     return cost;
 }
 
+/* Assumption: the investment's hours are spread evenly over the staff
+ * servers in seats (contractors included) and over its weeks; in a week
+ * with fewer staff hours than it needs, the staff do nothing else. The
+ * saving applies to items that arrive from the tick after the
+ * investment's last week; work already in the backlog keeps its hours.
+ * Several fixes add their investments and compound their savings. */
+void iv_process(struct model *m)
+{
+    m->ops_invest_share = m->ops_saving = 0.0;
+    int w = m->week - P(m)->sim.warmup_weeks;
+    if (!m->sc || w < 0)
+        return;
+    double invest = 0.0, keep = 1.0;
+    for (size_t i = 0; i < m->sc->n_iv; i++) {
+        const struct intervention *iv = &m->sc->iv[i];
+        const struct iv_process *pr = &iv->u.process;
+        if (iv->type != IV_PROCESS || w < pr->start_week)
+            continue;
+        if (w < pr->start_week + pr->invest_weeks)
+            invest += pr->invest_hours / pr->invest_weeks;
+        else
+            keep *= 1.0 - pr->hours_saved_share;
+    }
+    m->ops_saving = 1.0 - keep;
+    if (!(invest > 0.0))
+        return;
+    int staff = 0;
+    for (int32_t s = 0; s < m->n_servers; s++)
+        staff += m->servers[s].rep == NONE && m->servers[s].seat.filled;
+    double hours = staff * P(m)->ops.role.hours_per_week;
+    m->ops_invest_share = hours > 0.0 ? fmin(1.0, invest / hours) : 0.0;
+}
+
 int iv_on_tick(struct model *m)
 {
     market(m);
     m->prosp_share = P(m)->sales.prospecting_share;
     m->adv_mult = m->opp_mult = 1.0;
     m->expectations_on = 0;
+    m->catch_hours = 0.0;
+    m->promise_days = m->promise_weight = 0.0;
+    m->thin_on = 0;
     int w = m->week - P(m)->sim.warmup_weeks;
     if (!m->sc || w < 0)
         return 0;
@@ -503,6 +643,19 @@ int iv_first_week(const struct intervention *iv)
                    : INT_MAX;
     case IV_FREEZE:
         return iv->u.freeze.weeks > 0 ? iv->u.freeze.start_week : INT_MAX;
+    case IV_CATCHUP:
+        return iv->u.catchup.weeks > 0 && iv->u.catchup.extra_hours > 0.0
+                   ? iv->u.catchup.start_week
+                   : INT_MAX;
+    case IV_PROCESS:
+        return iv->u.process.invest_hours > 0.0 ||
+                       iv->u.process.hours_saved_share > 0.0
+                   ? iv->u.process.start_week
+                   : INT_MAX;
+    case IV_PROMISE:
+        return iv->u.promise.start_week;
+    case IV_PROSPECT_WHEN_THIN:
+        return iv->u.thin.start_week;
     case IV_TYPE_COUNT:
         break;
     }

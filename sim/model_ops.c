@@ -31,6 +31,13 @@
 
 static const struct params *P(const struct model *m) { return m->p; }
 
+/* The hours a new item needs: its draw, less what a process fix saves
+ * (model_iv.c, iv_process). The draw is the same either way. */
+static double item_hours(const struct model *m, double drawn)
+{
+    return m->ops_saving > 0.0 ? drawn * (1.0 - m->ops_saving) : drawn;
+}
+
 /* ---- servers ---------------------------------------------------------- */
 
 static int32_t server_new(struct model *m, int32_t rep)
@@ -313,6 +320,9 @@ int ops_update_staff(struct model *m)
         if (sv->rep != NONE)
             continue;
         double clock = sv->seat.filled ? hpd : 0.0;
+        /* a process fix's investment takes its share of the week */
+        if (m->ops_invest_share > 0.0)
+            clock *= 1.0 - m->ops_invest_share;
         double prod = model_ramp(m->t, sv->seat.start_t, sv->seat.ramp_weeks,
                                  sv->seat.ramp_start);
         /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
@@ -325,17 +335,18 @@ int ops_update_staff(struct model *m)
 
 static int go_live(struct model *m, int32_t c);
 
-/* A late item of client cl. Returns 0, or -1 (out of memory). */
-static int count_late(struct model *m, struct client *cl)
+/* A late item of client cl, of weight at renewal w (1; a broken
+ * promise's weight). Returns 0, or -1 (out of memory). */
+static int count_late(struct model *m, struct client *cl, double w)
 {
     m->cur[M_LATE_ITEMS] += 1.0;
     if (!m->expectations_on) {
-        cl->late += 1.0;
+        cl->late += w;
         return 0;
     }
     /* The rep who sold the client resets expectations instead: the late
      * item weighs less at renewal, at the cost of the rep's time. */
-    cl->late += 1.0 - m->forgive;
+    cl->late += w * (1.0 - m->forgive);
     if (cl->owner != NONE && m->reps[cl->owner].seat.filled &&
         m->reset_hours > 0.0)
         return sales_add_task(m, cl->owner, m->reset_hours);
@@ -368,8 +379,14 @@ MODEL_HOT int ops_on_done(struct model *m, int32_t s)
     if (cl->state != CL_CHURNED) {
         /* Assumption: an item is late when it is finished late (MODEL.md);
          * one still waiting counts against nobody (docs/model.md, 17). */
-        if (days > (onb ? o->onboarding_sla_days : o->ticket_sla_days) &&
-            count_late(m, cl) != 0)
+        double due = onb ? o->onboarding_sla_days : o->ticket_sla_days;
+        double weight = 1.0;
+        if (onb && cl->promise_days > 0.0) {
+            /* a promised date (model_iv.c, promise) */
+            due = cl->promise_days;
+            weight = cl->promise_weight;
+        }
+        if (days > due && count_late(m, cl, weight) != 0)
             return -1;
         if (onb && go_live(m, c) != 0)
             return -1;
@@ -438,7 +455,9 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
     struct client *cl = &m->clients[c];
     *cl = (struct client){.owner = owner, .key = key, .value = value,
                           .ticket_key = rng_key(key, S_TICKET),
-                          .state = CL_ONBOARDING};
+                          .state = CL_ONBOARDING,
+                          .promise_days = m->promise_days,
+                          .promise_weight = m->promise_weight};
     m->clients_active++;
     if (live) {
         start_paying(m, cl);
@@ -452,7 +471,8 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
             return -1;
     }
     rng_reseed(m->rng, rng_key(key, S_ONBOARD));
-    double hours = model_draw(&P(m)->ops.onboarding_hours, m->rng);
+    double hours = item_hours(m, model_draw(&P(m)->ops.onboarding_hours,
+                                            m->rng));
     if (item_new(m, c, ITEM_ONBOARDING, hours) == NONE)
         return -1;
     TRACE(m, "onboarding", c, "hours=%.3f value=%.2f", hours, value);
@@ -465,7 +485,7 @@ MODEL_HOT int ops_on_ticket(struct model *m, int32_t c)
     assert(cl->state == CL_LIVE);
     cl->tickets++;
     rng_reseed(m->rng, rng_key(cl->ticket_key, cl->tickets));
-    double hours = model_draw(&P(m)->ops.ticket_hours, m->rng);
+    double hours = item_hours(m, model_draw(&P(m)->ops.ticket_hours, m->rng));
     double gap = ticket_gap(m);
     if (item_new(m, c, ITEM_TICKET, hours) == NONE)
         return -1;
@@ -619,7 +639,7 @@ double ops_expected_delay(const struct model *m)
         ahead -= m->wait_hours[ITEM_TICKET];
     /* Its own onboarding at a full-time ops person's pace: slow rep
      * servers must not make the market read a longer delay. */
-    double own = dist_mean(&P(m)->ops.onboarding_hours) /
+    double own = item_hours(m, dist_mean(&P(m)->ops.onboarding_hours)) /
                  (P(m)->ops.role.hours_per_week / DAYS_PER_WEEK);
     return fmin(NO_CAPACITY_DELAY_DAYS, ahead / cap + own);
 }
@@ -646,7 +666,7 @@ int ops_incident(struct model *m)
         }
         if (k == m->n_clients)
             return 0; /* nobody live to raise a ticket */
-        double hours = dist_sample(&o->ticket_hours, m->rng);
+        double hours = item_hours(m, dist_sample(&o->ticket_hours, m->rng));
         if (item_new(m, c, ITEM_TICKET, hours) == NONE)
             return -1;
     }

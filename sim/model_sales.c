@@ -58,6 +58,8 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     rp->return_t = rp->leak_t = -INFINITY;
     rp->pull_share = 0.0;
     rp->pulled_by = NONE;
+    rp->thin_prospecting = 0;
+    rp->scar_leak = rp->scar_loss = 0.0;
     TRACE(m, "rep_start", r, "occupant=%u eff=%.4f", rp->seat.occupant,
           rp->eff);
     return 0;
@@ -168,6 +170,9 @@ struct hours_split {
     double prosp, sell, admin, ops; /* clock hours per day */
     double prod;                    /* productivity multiplier */
     double ops_eff;
+    /* a catch-up's extra clock hours per day (in prosp and sell), and
+     * the normal hours their output is worth */
+    double extra, x_prosp_eff, x_sell_eff;
 };
 
 /* How seat r splits its hours this week. */
@@ -192,11 +197,18 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
         if (x >= 0.0 && x < 1.0)
             leak = rp->leak_share * (1.0 - x);
     }
+    /* The habit's lasting mark (model_iv.c, pull_end): a leak on top of
+     * the fading one, and readiness lost on every activity. */
+    if (rp->pulled_by == NONE && rp->scar_leak > 0.0)
+        leak += sales_scar(rp, rp->scar_leak, t);
+    if (rp->scar_loss > 0.0)
+        a.prod *= 1.0 - sales_scar(rp, rp->scar_loss, t);
     double ops_share = fmin(1.0, rp->pull_share + leak);
     a.ops_eff = rp->pulled_by != NONE ? rp->pull_eff : rp->leak_eff;
     a.ops = hpd * ops_share;
     double rest = hpd - a.ops;
-    a.prosp = rest * m->prosp_share;
+    /* prospect_when_thin (model_iv.c): the rep's own share this week */
+    a.prosp = rest * (m->thin_on ? rp->thin_share : m->prosp_share);
     a.admin = rest * s->admin_share;
     if (filled > 0 && m->support_absorb > 0.0) {
         /* Support staff take admin hours off every rep evenly. */
@@ -204,6 +216,20 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
         a.admin -= fmin(a.admin, take);
     }
     a.sell = fmax(0.0, rest - a.prosp - a.admin);
+    /* A catch-up (model_iv.c): an employee not in ops works extra hours,
+     * split between prospecting and selling, each worth catch_prod of a
+     * normal hour. Without one nothing here runs, so the rates below are
+     * the same doubles as before. */
+    if (m->catch_hours > 0.0 && rp->seat.contract == NONE &&
+        rp->pulled_by == NONE) {
+        double xp = m->catch_hours * m->catch_prosp;
+        double xs = m->catch_hours - xp;
+        a.extra = m->catch_hours;
+        a.prosp += xp;
+        a.sell += xs;
+        a.x_prosp_eff = xp * (m->catch_prod - 1.0);
+        a.x_sell_eff = xs * (m->catch_prod - 1.0);
+    }
     return a;
 }
 
@@ -260,16 +286,26 @@ int sales_update_rates(struct model *m, int32_t r)
     rp->h_prosp = a.prosp;
     rp->h_admin = a.admin;
     rp->h_ops = a.ops;
-    if (update_prospecting(m, r, a.prosp * a.prod * m->opp_mult) != 0)
+    rp->h_extra = a.extra;
+    double prosp = a.prosp, sell = a.sell;
+    if (a.extra > 0.0) {
+        prosp += a.x_prosp_eff;
+        sell += a.x_sell_eff;
+    }
+    if (update_prospecting(m, r, prosp * a.prod * m->opp_mult) != 0)
         return -1;
-    if (update_selling(m, r, a.sell, a.sell * a.prod) != 0)
+    if (update_selling(m, r, a.sell, sell * a.prod) != 0)
         return -1;
     if (!(a.ops > 0.0) && rp->server == NONE)
         return 0;
-    /* The ops hours end with the pull, or with the leak after it. */
+    /* The ops hours end with the pull, or with the leak after it; a
+     * lasting leak's hours are decided week by week, so a rep takes
+     * only what it can finish by the next tick. */
     double until = rp->pulled_by != NONE
                        ? rp->pull_until_t
                        : rp->leak_t + rp->leak_weeks * DAYS_PER_WEEK;
+    if (rp->pulled_by == NONE && rp->scar_leak > 0.0)
+        until = fmax(until, m->t + DAYS_PER_WEEK);
     return ops_set_rep_hours(m, r, a.ops * a.prod * a.ops_eff, a.ops, until);
 }
 

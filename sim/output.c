@@ -270,6 +270,25 @@ static void iv_window(const struct intervention *iv, int *a, int *b)
         *a = iv->u.freeze.start_week;
         *b = iv->u.freeze.start_week + iv->u.freeze.weeks - 1;
         return;
+    case IV_CATCHUP:
+        *a = iv->u.catchup.start_week;
+        *b = iv->u.catchup.start_week + iv->u.catchup.weeks - 1;
+        return;
+    case IV_PROCESS: /* the saving lasts: no end */
+        *a = iv->u.process.invest_hours > 0.0 ||
+                     iv->u.process.hours_saved_share > 0.0
+                 ? iv->u.process.start_week
+                 : -1;
+        *b = -1;
+        return;
+    case IV_PROMISE:
+        *a = iv->u.promise.start_week;
+        *b = iv->u.promise.weeks > 0 ? *a + iv->u.promise.weeks - 1 : -1;
+        return;
+    case IV_PROSPECT_WHEN_THIN:
+        *a = iv->u.thin.start_week;
+        *b = iv->u.thin.weeks > 0 ? *a + iv->u.thin.weeks - 1 : -1;
+        return;
     case IV_TYPE_COUNT:
         break;
     }

@@ -388,6 +388,22 @@ static const struct bad_case bad_cases[] = {
     {"bad_start_reps.ini",
      D "bad_start_reps.ini:5: [start] open.proposal = 5 needs reps to hold "
        "the deals, and [sales] reps is 0"},
+    /* issue 17: the seed claims' levers */
+    {"bad_catchup_productivity.ini",
+     D "bad_catchup_productivity.ini:3: [scenario.late] catchup.productivity "
+       "= 1.5 must be in [0, 1]"},
+    {"bad_process_weeks.ini",
+     D "bad_process_weeks.ini:3: [scenario.fix] process.invest_weeks = 0 "
+       "must be in [1, 1000000]"},
+    {"bad_promise_days.ini",
+     D "bad_promise_days.ini:3: [scenario.quick] promise.days = 0 must be "
+       "> 0"},
+    {"bad_thin_above.ini",
+     D "bad_thin_above.ini:4: [scenario.thin] prospect_when_thin.above = 3 "
+       "must be more than prospect_when_thin.below = 4"},
+    {"bad_scar_readiness.ini",
+     D "bad_scar_readiness.ini:3: [scenario.habit] policy.scar_readiness = "
+       "2 must be in [0, 1]; it is a fraction: 0.25 means 25%"},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])

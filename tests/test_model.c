@@ -492,6 +492,109 @@ static void test_checkpoints(void **state)
     params_destroy(&p);
 }
 
+/* ---- issue 17: the seed claims' levers -------------------------------- */
+
+/* A lever of zero length is the baseline, byte for byte; active, it
+ * conserves deals and hours, and runs from checkpoints equal runs from
+ * scratch. A catch-up adds exactly its hours and their cost. */
+static void test_seed_levers(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "seed_levers.ini", "sales.attrition_per_year=0.3", NULL);
+    int zero = -1, nohours = -1, levers = -1;
+    for (int s = 0; s < (int)p.n_scenarios; s++) {
+        const char *id = p.scenarios[s].id;
+        zero = !strcmp(id, "zero_levers") ? s : zero;
+        nohours = !strcmp(id, "nohours") ? s : nohours;
+        levers = !strcmp(id, "levers") ? s : levers;
+    }
+    assert_true(zero >= 0 && nohours >= 0 && levers >= 0);
+    assert_int_equal(model_divergence_tick(&p, nohours),
+                     p.sim.warmup_weeks + p.sim.horizon_weeks);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *base = raw_alloc(&p), *x = raw_alloc(&p);
+    for (uint64_t r = 0; r < 3; r++) {
+        struct model_totals t, tb;
+        assert_int_equal(model_run(m, -1, r, base, &tb, &e), 0);
+        assert_int_equal(model_run(m, zero, r, x, NULL, &e), 0);
+        assert_memory_equal(base, x, raw_bytes(&p));
+        assert_int_equal(model_run(m, nohours, r, x, NULL, &e), 0);
+        assert_memory_equal(base, x, raw_bytes(&p));
+        assert_int_equal(model_run(m, levers, r, x, &t, &e), 0);
+        check_conservation(&t);
+        /* The process fix: 120 hours over weeks 8-10 are 40 a week of the
+         * 4 staff's 160, then a quarter of every new item's hours saved
+         * (the mean item of the run falls by far more than chance). */
+        for (int w = 8; w < 11; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            assert_close(base[i + D_OPS_UTILIZATION] -
+                             x[i + D_OPS_UTILIZATION], 40.0, 1e-9);
+        }
+        assert_true(t.ops_hours_arrived / t.ops_items_arrived <
+                    0.95 * tb.ops_hours_arrived / tb.ops_items_arrived);
+        size_t pre = (size_t)(p.sim.warmup_weeks + 6) * RAW_COUNT;
+        assert_memory_equal(base, x, pre * sizeof(double));
+        /* In the catch-up's weeks every rep in a seat (the same in both
+         * runs) prospects 5 hours more, paid at 110000 / 52 / 45 $ an hour. */
+        for (int w = 6; w < 10; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            double reps = x[i + M_REPS_ACTIVE];
+            assert_close(x[i + M_REP_HOURS_PROSPECTING] -
+                             base[i + M_REP_HOURS_PROSPECTING],
+                         reps * 5.0, 1e-9);
+            assert_close(x[i + M_LEVER_COST],
+                         reps * 10.0 * 110000.0 / 52.0 / 45.0, 1e-6);
+        }
+    }
+    free(base);
+    free(x);
+    model_free(m);
+    check_checkpoints(&p);
+    params_destroy(&p);
+}
+
+/* The habit's lasting mark: without attrition the same 8 reps, after
+ * tiny.ini's pull (weeks 4-5) and its six-week leak, keep 5 % of their
+ * hours in ops for good (their prospecting clock hours fall by 5 % of
+ * 45 x 0.25 each), and lose readiness: in operational time, with the
+ * same draws, they find fewer opportunities. */
+static void test_scar(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "seed_levers.ini", NULL);
+    int pull = -1, scarred = -1;
+    for (int s = 0; s < (int)p.n_scenarios; s++) {
+        pull = !strcmp(p.scenarios[s].id, "pull") ? s : pull;
+        scarred = !strcmp(p.scenarios[s].id, "scarred") ? s : scarred;
+    }
+    assert_true(pull >= 0 && scarred >= 0);
+    struct err e = {0};
+    struct model *m = model_alloc(&p, &e);
+    double *a = raw_alloc(&p), *b = raw_alloc(&p);
+    for (uint64_t r = 0; r < 3; r++) {
+        struct model_totals ta, tb;
+        assert_int_equal(model_run(m, pull, r, a, &ta, &e), 0);
+        assert_int_equal(model_run(m, scarred, r, b, &tb, &e), 0);
+        check_conservation(&tb);
+        size_t pre = (size_t)(p.sim.warmup_weeks + 6) * RAW_COUNT;
+        assert_memory_equal(a, b, pre * sizeof(double));
+        for (int w = 12; w < p.sim.horizon_weeks; w++) {
+            size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
+            assert_close(a[i + M_REP_HOURS_PROSPECTING] -
+                             b[i + M_REP_HOURS_PROSPECTING],
+                         8 * 0.05 * 45 * 0.25, 1e-9);
+        }
+        assert_true(tb.opps_created < ta.opps_created);
+    }
+    free(a);
+    free(b);
+    model_free(m);
+    params_destroy(&p);
+}
+
 /* model_key and model_key2 are the nested rng_key calls they replaced,
  * for every stream kind, and one key is frozen: the streams are the
  * contract of common random numbers (docs/random.md). */
@@ -699,6 +802,8 @@ int main(void)
         cmocka_unit_test(test_arrays_grow),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_checkpoint_other_params),
+        cmocka_unit_test(test_seed_levers),
+        cmocka_unit_test(test_scar),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -271,6 +272,133 @@ static void test_stop_start_focus(void **state)
     assert_above(net(f, "stop_start"), net(f, "close_only"));
 }
 
+/* ---- issue 17: the seed claims ---------------------------------------- */
+
+/* Catching up after the pull wins back its revenue when the extra hours
+ * prospect, hardly when they only sell; net of the overtime it still
+ * loses, less than the pull alone. */
+static void test_catchup(void **state)
+{
+    (void)state;
+    const char *f = "catchup";
+    run_file(f, 200);
+    struct delta pull = lost(f, "pull");
+    struct delta both = lost(f, "pull_catchup");
+    struct delta prospect = lost(f, "prospect_only");
+    struct delta sell = lost(f, "sell_only");
+    assert_positive(pull);
+    assert_above(pull, both);
+    /* The whole revenue loss comes back: none is left to measure. */
+    assert_true(both.lo < 0.0);
+    assert_above(sell, prospect);
+    assert_positive(sell);
+    assert_negative(prospect);
+    assert_negative(lost(f, "catchup_only"));
+    /* Extra selling hours sit idle: they win back less than half. */
+    assert_true(sell.mean > 0.5 * pull.mean);
+    /* Net of the overtime: less lost than the pull alone, not nothing. */
+    assert_positive(net(f, "pull_catchup"));
+    assert_above(net(f, "pull"), net(f, "pull_catchup"));
+    /* 8 reps x 90 hours at 110000 / 52 / 45 $ an hour, every replication. */
+    struct delta cost = total(f, "pull_catchup", "lever_cost");
+    assert_true(fabs(cost.mean - 8 * 90 * 110000.0 / 52 / 45) < 0.01);
+    assert_true(cost.lo == cost.hi);
+}
+
+/* With ops short-handed, a process fix that saves 15 % gains revenue and
+ * money and beats the pull; one that saves 5 % gains nothing
+ * measurable in two years; the fix costs lateness while it is made. */
+static void test_process_fix(void **state)
+{
+    (void)state;
+    const char *f = "process_fix";
+    run_file(f, 200);
+    struct delta fix = lost(f, "fix");
+    struct delta small = lost(f, "fix_small");
+    assert_negative(fix);
+    assert_negative(net(f, "fix"));
+    assert_above(lost(f, "pull"), fix);
+    assert_above(net(f, "pull"), net(f, "fix"));
+    assert_above(small, fix);
+    assert_true(small.lo < 0.0 && small.hi > 0.0);
+    assert_negative(total(f, "fix", "late_items"));
+    assert_negative(total(f, "fix", "clients_churned"));
+    /* The month of investment: more late items in its quarter. */
+    assert_true(cmp_row(f, "fix", "2", "late_items").lo > 0.0);
+    assert_true(cmp_row(f, "fix_small", "2", "late_items").lo > 0.0);
+}
+
+/* A shorter promise wins deals and costs renewals; for these numbers it
+ * gains revenue unless buyers ignore it, and a broken promise that
+ * weighs more churns more clients. */
+static void test_promise(void **state)
+{
+    (void)state;
+    const char *f = "promise";
+    run_file(f, 200);
+    struct delta won14 = total(f, "promise_14", "deals_won");
+    struct delta won7 = total(f, "promise_7", "deals_won");
+    assert_positive(won14);
+    assert_above(won7, won14);
+    assert_positive(total(f, "promise_14", "late_items"));
+    assert_positive(total(f, "promise_14", "clients_churned"));
+    assert_negative(lost(f, "promise_14"));
+    assert_negative(net(f, "promise_7"));
+    assert_above(total(f, "promise_7_angry", "clients_churned"),
+                 total(f, "promise_7", "clients_churned"));
+    /* Buyers who ignore it: nothing won, the broken promises cost. */
+    struct delta none = total(f, "promise_7_ignored", "deals_won");
+    assert_true(none.lo == 0.0 && none.hi == 0.0);
+    assert_positive(lost(f, "promise_7_ignored"));
+    assert_positive(net(f, "promise_7_ignored"));
+    assert_above(lost(f, "promise_7_ignored"), lost(f, "promise_7_doubted"));
+}
+
+/* Prospecting switched by each rep's pipeline loses less than the
+ * calendar's stop-start and still loses, with more opportunities and
+ * more deals gone cold; waiting for an empty pipeline loses most. */
+static void test_prospect_when_thin(void **state)
+{
+    (void)state;
+    const char *f = "prospect_when_thin";
+    run_file(f, 200);
+    struct delta thin = lost(f, "thin");
+    struct delta empty = lost(f, "empty");
+    struct delta calendar = lost(f, "calendar");
+    assert_positive(thin);
+    assert_positive(net(f, "thin"));
+    assert_above(calendar, thin);
+    assert_above(empty, calendar);
+    assert_above(lost(f, "thin_usual"), thin);
+    assert_positive(total(f, "thin", "opportunities_created"));
+    assert_positive(total(f, "thin", "deals_went_cold"));
+    assert_negative(total(f, "thin", "deals_won"));
+    assert_negative(total(f, "empty", "opportunities_created"));
+}
+
+/* The habit's lasting mark: a mark that fades in a half-year costs more
+ * than none, one that never fades more still, and its last quarter
+ * loses more than the habit's without marks; one pull's mark costs more
+ * than the clean pull but far less than any habit. */
+static void test_habit_lasting(void **state)
+{
+    (void)state;
+    const char *f = "habit_lasting";
+    run_file(f, 200);
+    struct delta habit = lost(f, "habit");
+    struct delta scarred = lost(f, "habit_scarred");
+    struct delta forever = lost(f, "habit_forever");
+    assert_above(scarred, habit);
+    assert_above(forever, scarred);
+    assert_above(net(f, "habit_forever"), net(f, "habit"));
+    assert_above(cmp_row(f, "habit_forever", "13", "lost_revenue"),
+                 cmp_row(f, "habit", "13", "lost_revenue"));
+    struct delta one = lost(f, "one_pull_scarred");
+    assert_true(one.mean > lost(f, "one_pull").mean);
+    assert_above(habit, one);
+    assert_negative(total(f, "habit_forever", "opportunities_created"));
+}
+
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
 static int quarterly(const char *stem, const char *scenario,
                      const char *metric, double *out, int max)
@@ -374,7 +502,8 @@ static char *slurp_file(const char *path)
 
 static const char *const iv_types[] = {
     "pull", "policy", "hire", "focus", "support", "effectiveness",
-    "expectations", "hire_from_budget", "expand_ops_on_delay", NULL};
+    "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
+    "catchup", "process", "promise", "prospect_when_thin", NULL};
 
 static int is_type(const char *s)
 {
@@ -588,6 +717,11 @@ int main(void)
         cmocka_unit_test(test_activity_vs_effectiveness),
         cmocka_unit_test(test_stop_start_focus),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_catchup),
+        cmocka_unit_test(test_process_fix),
+        cmocka_unit_test(test_promise),
+        cmocka_unit_test(test_prospect_when_thin),
+        cmocka_unit_test(test_habit_lasting),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }
