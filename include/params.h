@@ -130,6 +130,36 @@ struct start_params {
     int given;                   /* a [start] section or key exists */
 };
 
+/* [calendar]: the year's rhythm (docs/model.md, "The calendar"), the
+ * same in the baseline and every scenario. The keys as written are
+ * resolved (config_calendar.c) into one row per tick of warm-up and
+ * horizon, each from the date of its week's first day. */
+struct calendar_week {
+    double opps;        /* multiplier of the prospecting rate */
+    double buyer;       /* buyer speed of every stage but the last */
+    double buyer_last;  /* buyer speed of the last stage (with the
+                         * quarter-end push) */
+    double sales_hours; /* share of a rep's hours worked (holidays) */
+    double ops_hours;   /* share of an ops person's hours worked */
+};
+
+struct calendar_params {
+    char *opportunities_by_month; /* "none" (all 1) or twelve numbers */
+    char *buyer_speed_by_month;   /* the same */
+    char *sales_holidays;         /* "none", or weeks of the year and
+                                   * dates, separated by commas */
+    char *ops_holidays;           /* the same */
+    double holiday_hours_share;   /* share of hours left in a holiday */
+    int quarter_end_weeks;        /* last weeks of a calendar quarter
+                                   * with the push (0: none) */
+    double quarter_end_advance;   /* the last stage's buyer speed in them */
+    /* Resolved by config_resolve: */
+    int n_weeks;                  /* rows of week (warm-up + horizon) */
+    struct calendar_week *week;   /* one per tick; NULL: a flat calendar
+                                   * (every row would be all 1), and the
+                                   * model runs exactly as without one */
+};
+
 /* A one-off amount: money, or a share of a role's annual cost. */
 struct fee {
     int is_share;  /* value is a percent of the role's annual cost */
@@ -415,6 +445,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct calendar_params calendar;
     struct start_params start;
     struct cost_params costs;
     struct decision_params decision;

@@ -310,6 +310,8 @@ static void flush_hours(struct model *m, double *row)
     t->ops_hours_available += m->w_staff_avail * DAYS_PER_WEEK;
     t->ops_hours_busy += m->staff_busy.area;
     t->ops_hours_idle += m->staff_idle.area;
+    t->rep_hours_holiday += m->w_holiday * DAYS_PER_WEEK;
+    t->ops_hours_holiday += m->w_staff_holiday * DAYS_PER_WEEK;
 }
 
 /* The week's money (row holds its other metrics, and the hiring fees of
@@ -410,8 +412,11 @@ static void flush_week(struct model *m, int w)
 /* The week's capacity by activity, after this tick's rate changes. */
 static void week_rates(struct model *m)
 {
-    double hpd = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
+    const struct calendar_week *cw = model_calendar(m);
+    double full = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
+    double hpd = cw ? full * cw->sales_hours : full;
     m->w_prosp = m->w_admin = m->w_avail = 0.0;
+    m->w_holiday = m->w_staff_holiday = 0.0;
     for (int32_t r = 0; r < m->n_reps; r++) {
         const struct rep *rp = &m->reps[r];
         if (!rp->seat.filled)
@@ -419,11 +424,15 @@ static void week_rates(struct model *m)
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
         m->w_avail += hpd;
+        m->w_holiday += full - hpd;
     }
     m->w_staff_avail = 0.0;
+    double ops_full = m->p->ops.role.hours_per_week / DAYS_PER_WEEK;
     for (int32_t s = 0; s < m->n_servers; s++)
-        if (m->servers[s].rep == NONE && m->servers[s].seat.filled)
+        if (m->servers[s].rep == NONE && m->servers[s].seat.filled) {
             m->w_staff_avail += m->servers[s].clock;
+            m->w_staff_holiday += ops_full - m->servers[s].clock;
+        }
 }
 
 /* on_tick's return when m->stop is set. */
@@ -448,7 +457,10 @@ static int on_tick(struct model *m, int w)
     if (w == m->weeks_total)
         return 1;
     m->week = w;
-    /* Order matters: who is employed (departures, hires, contracts),
+    if (w > 0 && sales_calendar_week(m) != 0)
+        return -1;
+    /* Order matters: the calendar's buyers first (as the week's events
+     * would see them), who is employed (departures, hires, contracts),
      * then what support and staff can do this week, then what the market
      * and the interventions make of it, then what every rep does (pulls
      * change reps' rates). */

@@ -292,6 +292,7 @@ struct model {
 
     /* this week's clock hours per day, set at the tick */
     double w_prosp, w_admin, w_avail, w_staff_avail;
+    double w_holiday, w_staff_holiday; /* not worked ([calendar]) */
 
     /* intervention state */
     double prosp_share;          /* current (focus) */
@@ -327,6 +328,19 @@ struct model {
 
 #define PRIO_TICK 0u
 #define PRIO_EVENT 1u
+
+/* This week's row of [calendar] (params.h), or NULL with a flat
+ * calendar: then nothing of the calendar is computed, and the model runs
+ * exactly as it did before it had one. Before tick 0 ([start]'s deals)
+ * it is week 0's. */
+static inline const struct calendar_week *model_calendar(const struct model *m)
+{
+    const struct calendar_params *c = &m->p->calendar;
+    if (!c->week)
+        return NULL;
+    assert(m->week >= 0 && m->week < c->n_weeks);
+    return &c->week[m->week];
+}
 
 /* model.c */
 /* Schedules an event of `kind` for entity id at time t (days, not in the
@@ -407,6 +421,10 @@ int sales_on_rep_done(struct model *m, int32_t r);
 int sales_on_buyer_done(struct model *m, int32_t o);
 int sales_on_patience(struct model *m, int32_t o);
 int sales_add_task(struct model *m, int32_t r, double hours);
+/* The calendar's buyer speeds of this week (a tick, after the last's):
+ * every deal with its buyer whose stage's speed changed goes on from the
+ * buyer time it has left, at the new speed. Nothing without a calendar. */
+int sales_calendar_week(struct model *m);
 /* Places [start]'s open pipeline at time 0, deal j of all stages (in
  * stage order) with seat j mod reps, each with its buyer. */
 int sales_start(struct model *m);

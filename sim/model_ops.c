@@ -307,7 +307,10 @@ int ops_set_rep_hours(struct model *m, int32_t r, double rate, double clock,
 
 int ops_update_staff(struct model *m)
 {
+    const struct calendar_week *cw = model_calendar(m);
     double hpd = P(m)->ops.role.hours_per_week / DAYS_PER_WEEK;
+    if (cw)
+        hpd *= cw->ops_hours; /* a holiday week */
     for (int32_t s = 0; s < m->n_servers; s++) {
         struct server *sv = &m->servers[s];
         if (sv->rep != NONE)
