@@ -220,11 +220,11 @@ DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
     ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
-    stop_start_focus growth growth_g plan uncertain market
+    stop_start_focus growth growth_g plan uncertain market seasonal
 GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
     better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
     stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
-    growth:backlog plan:plan market:revenue
+    growth:backlog plan:plan market:revenue seasonal:impact
 
 .PHONY: guide
 docs-img: salescap
