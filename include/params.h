@@ -67,6 +67,8 @@ struct sales_params {
     double quota_per_rep;          /* bookings a rep is to win per quarter,
                                     * $, before proration; 0: no quotas
                                     * (docs/model.md, "Quotas and plan") */
+    double vacation_days;          /* working days off per rep per year
+                                    * (docs/model.md, "The calendar") */
 };
 
 /* [stage.NAME], in file order */
@@ -89,6 +91,7 @@ struct ops_params {
     double ticket_sla_days;
     int incident_week;       /* reported week of an incident, -1: none */
     int incident_tickets;    /* tickets it raises, spread over that week */
+    double vacation_days;    /* working days off per person per year */
 };
 
 /* [support] */

@@ -36,6 +36,16 @@ static const char *const month_names[MONTHS] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
+/* Where [calendar] key was set, for messages: its winning entry (a
+ * value other than the default was set there). */
+static const struct config_entry *entry_of(const struct config *cfg,
+                                           const char *key)
+{
+    static const struct config_entry none = {.file = "[calendar]"};
+    const struct config_entry *en = config_find(cfg, "calendar", key);
+    return en ? en : &none;
+}
+
 /* Parses a month list (key of [calendar]) into v[12]; "none": all 1.
  * Returns 0, 1 when it is not flat (some value is not 1), or -1. */
 static int parse_months(const struct config *cfg, const char *key,
@@ -45,10 +55,7 @@ static int parse_months(const struct config *cfg, const char *key,
         v[i] = 1.0;
     if (!strcmp(s, "none"))
         return 0;
-    const struct config_entry *en = config_find(cfg, "calendar", key);
-    const struct config_entry none = {.file = "[calendar]", .line = 0};
-    if (!en)
-        en = &none;
+    const struct config_entry *en = entry_of(cfg, key);
     int n = 1;
     for (const char *c = s; *c; c++)
         n += *c == ',';
@@ -93,10 +100,7 @@ static int parse_holidays(const struct config *cfg, const char *key,
     h->n_weeks = h->n_days = 0;
     if (!strcmp(s, "none"))
         return 0;
-    const struct config_entry *en = config_find(cfg, "calendar", key);
-    const struct config_entry none = {.file = "[calendar]", .line = 0};
-    if (!en)
-        en = &none;
+    const struct config_entry *en = entry_of(cfg, key);
     const char *a = s;
     for (;;) {
         const char *b = strchr(a, ',');

@@ -119,6 +119,10 @@ static const struct cfgk sales_keys[] = {
           quota_per_rep,
           "bookings a rep is to win per quarter, $, prorated for ramp and "
           "weeks employed (0: no quotas)"),
+    K_DBL("vacation_days", "0", 0, 260, 0, struct sales_params,
+          vacation_days,
+          "working days off per rep per year, in weeks of the rep's own "
+          "(5 days a week)"),
 };
 
 static const struct cfgk stage_keys[] = {
@@ -158,6 +162,9 @@ static const struct cfgk operations_keys[] = {
           "tickets the incident raises at the start of its week, each "
           "from a random live client"),
     ROLE_KEYS(struct ops_params, "6", "8", "0.5", "8"),
+    K_DBL("vacation_days", "0", 0, 260, 0, struct ops_params, vacation_days,
+          "working days off per ops person per year, in weeks of their own "
+          "(5 days a week)"),
 };
 
 static const struct cfgk support_keys[] = {

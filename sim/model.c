@@ -310,8 +310,8 @@ static void flush_hours(struct model *m, double *row)
     t->ops_hours_available += m->w_staff_avail * DAYS_PER_WEEK;
     t->ops_hours_busy += m->staff_busy.area;
     t->ops_hours_idle += m->staff_idle.area;
-    t->rep_hours_holiday += m->w_holiday * DAYS_PER_WEEK;
-    t->ops_hours_holiday += m->w_staff_holiday * DAYS_PER_WEEK;
+    t->rep_hours_away += m->w_holiday * DAYS_PER_WEEK;
+    t->ops_hours_away += m->w_staff_holiday * DAYS_PER_WEEK;
 }
 
 /* The week's money (row holds its other metrics, and the hiring fees of
@@ -412,9 +412,7 @@ static void flush_week(struct model *m, int w)
 /* The week's capacity by activity, after this tick's rate changes. */
 static void week_rates(struct model *m)
 {
-    const struct calendar_week *cw = model_calendar(m);
     double full = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
-    double hpd = cw ? full * cw->sales_hours : full;
     m->w_prosp = m->w_admin = m->w_avail = 0.0;
     m->w_holiday = m->w_staff_holiday = 0.0;
     for (int32_t r = 0; r < m->n_reps; r++) {
@@ -423,8 +421,8 @@ static void week_rates(struct model *m)
             continue;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
-        m->w_avail += hpd;
-        m->w_holiday += full - hpd;
+        m->w_avail += rp->h_avail;
+        m->w_holiday += full - rp->h_avail;
     }
     m->w_staff_avail = 0.0;
     double ops_full = m->p->ops.role.hours_per_week / DAYS_PER_WEEK;

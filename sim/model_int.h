@@ -76,6 +76,8 @@ enum stream {
                   * scenario */
     S_MARKET,    /* (seat, k): whether the k-th approach finds an account
                   * (only with [market] accounts) */
+    S_VACATION,  /* (role, seat), (occupant, year): the weeks off of one
+                  * person's year (only with vacation_days) */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -133,8 +135,9 @@ struct rep {
     double sell_clock;       /* clock selling hours per day */
     double serve_last_t;
     uint32_t serve_gen;
-    /* clock hours per day by activity, this week */
-    double h_prosp, h_admin, h_ops;
+    /* clock hours per day by activity, this week, and in all (less
+     * than hours_per_week / 7 in a holiday or a week off) */
+    double h_prosp, h_admin, h_ops, h_avail;
     /* pulls */
     double pull_share, pull_eff;
     int32_t pulled_by;       /* intervention index, or NONE */
@@ -567,6 +570,13 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
 /* This week's admin hours the support staff take off the reps
  * (m->support_absorb), from who is employed now. */
 void staff_update_support(struct model *m);
+/* The share of this week seat i of role is away on vacation ([sales]
+ * or [operations] vacation_days; 0 without, for a vacant seat and for a
+ * contractor): 1 in a week off, the days left over / 5 in the year's
+ * partial week, else 0. A year is 52 ticks from the start of warm-up;
+ * its weeks off are drawn from stream (S_VACATION, (role, i), (occupant,
+ * year)), the same in the baseline and every scenario. */
+double staff_vacation(struct model *m, enum role role, int32_t i);
 /* The fully loaded annual cost of one person of role ([costs]), $. */
 double staff_role_cost(const struct model *m, enum role role);
 

@@ -316,6 +316,8 @@ int ops_update_staff(struct model *m)
         if (sv->rep != NONE)
             continue;
         double clock = sv->seat.filled ? hpd : 0.0;
+        if (P(m)->ops.vacation_days > 0.0)
+            clock *= 1.0 - staff_vacation(m, ROLE_OPS, s);
         double prod = model_ramp(m->t, sv->seat.start_t, sv->seat.ramp_weeks,
                                  sv->seat.ramp_start);
         /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */

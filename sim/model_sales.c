@@ -166,12 +166,13 @@ MODEL_HOT static int try_serve(struct model *m, int32_t r)
 
 struct hours_split {
     double prosp, sell, admin, ops; /* clock hours per day */
+    double avail;                   /* all of them */
     double prod;                    /* productivity multiplier */
     double ops_eff;
 };
 
 /* How seat r splits its hours this week. */
-static struct hours_split rep_split(const struct model *m, const struct rep *rp,
+static struct hours_split rep_split(struct model *m, const struct rep *rp,
                                     int32_t filled)
 {
     struct hours_split a = {0};
@@ -182,6 +183,9 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
     const struct calendar_week *cw = model_calendar(m);
     if (cw)
         hpd *= cw->sales_hours; /* a holiday week: every activity shrinks */
+    if (s->vacation_days > 0.0)
+        hpd *= 1.0 - staff_vacation(m, ROLE_SALES, (int32_t)(rp - m->reps));
+    a.avail = hpd;
     /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
     a.prod = model_ramp(t, rp->seat.start_t, rp->seat.ramp_weeks,
                         rp->seat.ramp_start) *
@@ -263,6 +267,7 @@ int sales_update_rates(struct model *m, int32_t r)
     rp->h_prosp = a.prosp;
     rp->h_admin = a.admin;
     rp->h_ops = a.ops;
+    rp->h_avail = a.avail;
     const struct calendar_week *cw = model_calendar(m);
     double season = cw ? cw->opps : 1.0;
     if (update_prospecting(m, r, a.prosp * a.prod * m->opp_mult * season) !=

@@ -6,7 +6,9 @@
  * exactly their share of the hours in exactly their weeks, and the hours
  * not worked are counted; buyer speed shortens the cycle; the
  * quarter-end push moves wins into a quarter's last weeks from the
- * next quarter's first; zero-length interventions and checkpoints stay
+ * next quarter's first; vacation_days takes each person's own weeks off,
+ * exactly their days' hours a year; zero-length interventions and
+ * checkpoints stay
  * exact; bad input gets FILE:LINE and status 2. Seeds are fixed;
  * tolerances are set where they are used.
  */
@@ -210,15 +212,58 @@ static void test_holiday_hours(void **state)
                 if (ops_off)
                     off += staff * (1.0 - share);
             }
-            assert_true(fabs(t.rep_hours_available + t.rep_hours_holiday -
+            assert_true(fabs(t.rep_hours_available + t.rep_hours_away -
                              people_hours) <= 1e-9 * people_hours);
-            assert_true(t.rep_hours_holiday > 0.0);
-            assert_true(fabs(t.ops_hours_available + t.ops_hours_holiday -
+            assert_true(t.rep_hours_away > 0.0);
+            assert_true(fabs(t.ops_hours_available + t.ops_hours_away -
                              ops_hours) <= 1e-9 * ops_hours);
-            assert_true(fabs(t.ops_hours_holiday - off) <= 1e-9 * off);
+            assert_true(fabs(t.ops_hours_away - off) <= 1e-9 * off);
             assert_true(off > 0.0);
         }
     free(raw);
+    params_destroy(&p);
+}
+
+/* vacation_days: over two years (104 ticks) with nobody leaving, the
+ * hours away are exactly each person's days off (12 days: two weeks
+ * and 2/5 of a third for a rep; 20 days: four weeks for ops). Every
+ * week a rep's hours are 45, 0 or 45 x 3/5, so the team's hours away
+ * are a multiple of 45/5; people take their weeks at different times
+ * (no week has everybody away), and another replication draws other
+ * weeks. */
+static void test_vacation(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, DATA "tiny.ini", "simulation.horizon_weeks=96",
+         "sales.vacation_days=12", "operations.vacation_days=20", NULL);
+    assert_int_equal(weeks_total(&p), 104);
+    const int reps = p.sales.role.count, staff = p.ops.role.count;
+    const double hpw = p.sales.role.hours_per_week;
+    double *raw = raw_alloc(&p), *raw1 = raw_alloc(&p);
+    size_t bytes = (size_t)weeks_total(&p) * RAW_COUNT * sizeof *raw;
+    struct model_totals t;
+    run_one(&p, -1, 0, raw, &t);
+    run_one(&p, -1, 1, raw1, NULL);
+    assert_true(memcmp(raw, raw1, bytes) != 0);
+    double want = reps * 2 * (12.0 / 5.0) * hpw;
+    assert_true(fabs(t.rep_hours_away - want) <= 1e-9 * want);
+    want = staff * 2 * 4.0 * p.ops.role.hours_per_week;
+    assert_true(fabs(t.ops_hours_away - want) <= 1e-9 * want);
+    double most = 0.0;
+    for (int w = 0; w < weeks_total(&p); w++) {
+        assert_true(at(raw, w, M_REPS_ACTIVE) == reps);
+        double worked = 0.0;
+        for (int k = M_REP_HOURS_PROSPECTING; k <= M_REP_HOURS_IDLE; k++)
+            worked += at(raw, w, k);
+        double away = (reps * hpw - worked) / (hpw / 5.0);
+        if (fabs(away - round(away)) > 1e-6 || away < -1e-6)
+            fail_msg("week %d: %.9g rep hours", w, worked);
+        most = fmax(most, away / 5.0);
+    }
+    assert_true(most >= 1.0 && most < reps);
+    free(raw);
+    free(raw1);
     params_destroy(&p);
 }
 
@@ -315,7 +360,8 @@ static void test_exact_with_calendar(void **state)
          "calendar.buyer_speed_by_month=0.5,1,1,2,1,1,1,0,1,1,1,0.7",
          "calendar.sales_holidays=1, 3", "calendar.ops_holidays=2",
          "calendar.holiday_hours_share=0.4", "calendar.quarter_end_weeks=2",
-         "calendar.quarter_end_advance=3", NULL);
+         "calendar.quarter_end_advance=3", "sales.vacation_days=8",
+         "operations.vacation_days=15", NULL);
     int zero = scenario(&p, "zero"), pull = scenario(&p, "pull");
     double *a = raw_alloc(&p), *b = raw_alloc(&p);
     size_t bytes = (size_t)weeks_total(&p) * RAW_COUNT * sizeof *a;
@@ -366,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_flat_is_none),
         cmocka_unit_test(test_month_scales_opportunities),
         cmocka_unit_test(test_holiday_hours),
+        cmocka_unit_test(test_vacation),
         cmocka_unit_test(test_buyer_speed),
         cmocka_unit_test(test_quarter_end_push),
         cmocka_unit_test(test_exact_with_calendar),
