@@ -220,13 +220,13 @@ DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
     ranking
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
-    stop_start_focus growth growth_g plan uncertain market catchup \
-    process_fix promise prospect_when_thin habit_lasting
+    stop_start_focus growth growth_g plan uncertain market seasonal \
+    catchup process_fix promise prospect_when_thin habit_lasting
 GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
     better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
     stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
-    growth:backlog plan:plan market:revenue catchup:lost_revenue \
-    process_fix:lost_revenue promise:lost_revenue \
+    growth:backlog plan:plan market:revenue seasonal:impact \
+    catchup:lost_revenue process_fix:lost_revenue promise:lost_revenue \
     prospect_when_thin:pipeline habit_lasting:lost_revenue
 
 .PHONY: guide

@@ -30,6 +30,11 @@ struct model_totals {
     double ops_hours_available;/* ops staff only */
     double ops_hours_busy;     /* ops staff only */
     double ops_hours_idle;     /* ops staff only */
+    double rep_hours_away;     /* hours the reps employed did not work:
+                                * [calendar] sales_holidays and [sales]
+                                * vacation_days (in no rep_hours
+                                * category) */
+    double ops_hours_away;     /* the same, ops staff */
     double tickets_started;
     double ticket_wait_sum;    /* days, over tickets_started */
     /* the ops backlog's work: items and effective hours that arrived,

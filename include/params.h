@@ -67,6 +67,8 @@ struct sales_params {
     double quota_per_rep;          /* bookings a rep is to win per quarter,
                                     * $, before proration; 0: no quotas
                                     * (docs/model.md, "Quotas and plan") */
+    double vacation_days;          /* working days off per rep per year
+                                    * (docs/model.md, "The calendar") */
 };
 
 /* [stage.NAME], in file order */
@@ -89,6 +91,7 @@ struct ops_params {
     double ticket_sla_days;
     int incident_week;       /* reported week of an incident, -1: none */
     int incident_tickets;    /* tickets it raises, spread over that week */
+    double vacation_days;    /* working days off per person per year */
 };
 
 /* [support] */
@@ -128,6 +131,36 @@ struct start_params {
     int tickets_in_progress;
     double open_age_days;        /* mean age of the open deals (0: new) */
     int given;                   /* a [start] section or key exists */
+};
+
+/* [calendar]: the year's rhythm (docs/model.md, "The calendar"), the
+ * same in the baseline and every scenario. The keys as written are
+ * resolved (config_calendar.c) into one row per tick of warm-up and
+ * horizon, each from the date of its week's first day. */
+struct calendar_week {
+    double opps;        /* multiplier of the prospecting rate */
+    double buyer;       /* buyer speed of every stage but the last */
+    double buyer_last;  /* buyer speed of the last stage (with the
+                         * quarter-end push) */
+    double sales_hours; /* share of a rep's hours worked (holidays) */
+    double ops_hours;   /* share of an ops person's hours worked */
+};
+
+struct calendar_params {
+    char *opportunities_by_month; /* "none" (all 1) or twelve numbers */
+    char *buyer_speed_by_month;   /* the same */
+    char *sales_holidays;         /* "none", or weeks of the year and
+                                   * dates, separated by commas */
+    char *ops_holidays;           /* the same */
+    double holiday_hours_share;   /* share of hours left in a holiday */
+    int quarter_end_weeks;        /* last weeks of a calendar quarter
+                                   * with the push (0: none) */
+    double quarter_end_advance;   /* the last stage's buyer speed in them */
+    /* Resolved by config_resolve: */
+    int n_weeks;                  /* rows of week (warm-up + horizon) */
+    struct calendar_week *week;   /* one per tick; NULL: a flat calendar
+                                   * (every row would be all 1), and the
+                                   * model runs exactly as without one */
 };
 
 /* A one-off amount: money, or a share of a role's annual cost. */
@@ -480,6 +513,7 @@ struct params {
     struct support_params support;
     struct clients_params clients;
     struct market_params market;
+    struct calendar_params calendar;
     struct start_params start;
     struct cost_params costs;
     struct decision_params decision;

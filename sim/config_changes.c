@@ -148,6 +148,8 @@ int config_changes(const struct params *p,
     diff_fixed(&w, &cfgk_support, mp, &d);
     diff_fixed(&w, &cfgk_clients, mp, &d);
     diff_fixed(&w, &cfgk_market, mp, &d);
+    if (p->calendar.week) /* a flat calendar changes nothing */
+        diff_fixed(&w, &cfgk_calendar, mp, &d);
     diff_fixed(&w, &cfgk_start, mp, &d);
     diff_open(&w, p);
     diff_fixed(&w, &cfgk_costs, mp, &d);

@@ -38,6 +38,10 @@ enum cfgk_type {
 #define CFGK_DEFAULT 8u   /* the word "default" stores -1 (a role default) */
 #define CFGK_AMOUNTS 16u  /* CFGK_STRING: none, or amounts in $ separated
                            * by commas, read when resolving ([plan]) */
+#define CFGK_MONTHS 32u   /* CFGK_STRING: none, or twelve numbers >= 0
+                           * ([calendar]) */
+#define CFGK_HOLIDAYS 64u /* CFGK_STRING: none, or weeks of the year and
+                           * dates ([calendar]) */
 
 /* No bound (min, max of a key), and the length of a static array. */
 #define NOMAX HUGE_VAL
@@ -66,10 +70,11 @@ struct cfgk_table {
 };
 
 /* The fixed sections in canonical order (simulation, sales, operations,
- * support, clients, market, start, costs, targets, decision, plan,
- * report), then the templates. */
+ * support, clients, market, calendar, start, costs, targets, decision,
+ * plan, report), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
-    cfgk_support, cfgk_clients, cfgk_market, cfgk_start, cfgk_costs,
+    cfgk_support, cfgk_clients, cfgk_market, cfgk_calendar, cfgk_start,
+    cfgk_costs,
     cfgk_targets, cfgk_decision, cfgk_plan, cfgk_report, cfgk_stage,
     cfgk_scenario;
 
@@ -152,6 +157,16 @@ int cfgk_resolve_decision(const struct config *cfg, struct params *p,
  * both keys set, a value that is no amount, more values than quarters. */
 int cfgk_resolve_plan(const struct config *cfg, struct params *p,
                       struct err *e);
+/* Copies item [a, b) of a list into buf (size > 0) without its
+ * surrounding blanks, cut to fit (config_plan.c). */
+void cfgk_trimmed(const char *a, const char *b, char *buf, size_t size);
+/* Reads [calendar]'s lists into p->calendar's week rows
+ * (config_calendar.c); the simulation section is resolved. Returns 0, or
+ * -1 with e set (FILE:LINE): a list that is not twelve numbers >= 0, a
+ * holiday that is no week of the year or date, a calendar that is not
+ * flat without [simulation] start_date. */
+int cfgk_resolve_calendar(const struct config *cfg, struct params *p,
+                          struct err *e);
 /* Reads the file of [report] notes into p->report.notes_text
  * (config_report.c); the entries of [report] are parsed. Returns 0, or
  * -1 with e set: "FILE:LINE: [report] notes: ..." (ERR_CONFIG) for a

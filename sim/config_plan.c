@@ -39,8 +39,7 @@ static int thousands(const char *s)
     return *s == '\0';
 }
 
-/* Copies item [a, b) of a list without its surrounding blanks. */
-static void trimmed(const char *a, const char *b, char *buf, size_t size)
+void cfgk_trimmed(const char *a, const char *b, char *buf, size_t size)
 {
     while (a < b && isspace((unsigned char)*a))
         a++;
@@ -96,7 +95,7 @@ static int parse_list(const struct config *cfg, const struct params *p,
         if (!b)
             b = a + strlen(a);
         char item[200], key[128];
-        trimmed(a, b, item, sizeof item);
+        cfgk_trimmed(a, b, item, sizeof item);
         snprintf(key, sizeof key, "%s (value %d)", en->key, i + 1);
         struct config_entry one = *en;
         one.value = item;

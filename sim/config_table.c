@@ -119,6 +119,10 @@ static const struct cfgk sales_keys[] = {
           quota_per_rep,
           "bookings a rep is to win per quarter, $, prorated for ramp and "
           "weeks employed (0: no quotas)"),
+    K_DBL("vacation_days", "0", 0, 260, 0, struct sales_params,
+          vacation_days,
+          "working days off per rep per year, in weeks of the rep's own "
+          "(5 days a week)"),
 };
 
 static const struct cfgk stage_keys[] = {
@@ -158,6 +162,9 @@ static const struct cfgk operations_keys[] = {
           "tickets the incident raises at the start of its week, each "
           "from a random live client"),
     ROLE_KEYS(struct ops_params, "6", "8", "0.5", "8"),
+    K_DBL("vacation_days", "0", 0, 260, 0, struct ops_params, vacation_days,
+          "working days off per ops person per year, in weeks of their own "
+          "(5 days a week)"),
 };
 
 static const struct cfgk support_keys[] = {
@@ -204,6 +211,37 @@ static const struct cfgk market_keys[] = {
           cooling_days,
           "days before an account whose deal was lost or went cold, or "
           "that churned, may be approached again (needs accounts)"),
+};
+
+/* [calendar]: lists read and checked against the start date by
+ * config_calendar.c; every default keeps the model as it is without a
+ * calendar, bit for bit. */
+static const struct cfgk calendar_keys[] = {
+    {"opportunities_by_month", CFGK_STRING, "none", 0, NOMAX, CFGK_MONTHS,
+     offsetof(struct calendar_params, opportunities_by_month), NULL,
+     "multipliers of the opportunity rate, twelve, January first (none: "
+     "all 1)"},
+    {"buyer_speed_by_month", CFGK_STRING, "none", 0, NOMAX, CFGK_MONTHS,
+     offsetof(struct calendar_params, buyer_speed_by_month), NULL,
+     "how fast buyers get through their days of every stage, twelve "
+     "multipliers, January first (none: all 1)"},
+    {"sales_holidays", CFGK_STRING, "none", 0, NOMAX, CFGK_HOLIDAYS,
+     offsetof(struct calendar_params, sales_holidays), NULL,
+     "weeks in which the reps work holiday_hours_share of their hours"},
+    {"ops_holidays", CFGK_STRING, "none", 0, NOMAX, CFGK_HOLIDAYS,
+     offsetof(struct calendar_params, ops_holidays), NULL,
+     "weeks in which the ops staff work holiday_hours_share of their "
+     "hours"},
+    K_DBL("holiday_hours_share", "0", 0, 1, 0, struct calendar_params,
+          holiday_hours_share, "share of the hours worked in a holiday week"),
+    K_INT("quarter_end_weeks", "0", 0, 13, 0, struct calendar_params,
+          quarter_end_weeks,
+          "last weeks of each calendar quarter with a push to close (0: "
+          "none)"),
+    K_DBL("quarter_end_advance", "1", 0, 100, CFGK_MIN_OPEN,
+          struct calendar_params, quarter_end_advance,
+          "how many times faster the last stage's buyers get through their "
+          "days in the push weeks"),
 };
 
 /* [start]: work placed at time 0 (docs/model.md, "Starting state"). The
@@ -356,6 +394,7 @@ const struct cfgk_table cfgk_support = TABLE("support", support_keys);
 const struct cfgk_table cfgk_clients = TABLE("clients", clients_keys);
 const struct cfgk_table cfgk_market = TABLE("market", market_keys);
 const struct cfgk_table cfgk_start = TABLE("start", start_keys);
+const struct cfgk_table cfgk_calendar = TABLE("calendar", calendar_keys);
 const struct cfgk_table cfgk_costs = TABLE("costs", costs_keys);
 const struct cfgk_table cfgk_targets = TABLE("targets", targets_keys);
 const struct cfgk_table cfgk_decision = TABLE("decision", decision_keys);
@@ -380,6 +419,8 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
         return &p->market;
     if (t == &cfgk_costs)
         return &p->costs;
+    if (t == &cfgk_calendar)
+        return &p->calendar;
     if (t == &cfgk_start)
         return &p->start;
     if (t == &cfgk_decision)

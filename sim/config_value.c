@@ -620,6 +620,11 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
     struct err te = {0};
     char hint[320];
     int may_vary = cfgk_uncertain_section(en->section);
+    if (!strcmp(en->section, "calendar") && cfgk_is_uncertain(en->value))
+        return err_at(e, ERR_CONFIG, en->file, en->line, "[calendar] %s: "
+                      "uncertain() is not taken here: the calendar is the "
+                      "same in every replication (compare calendars with "
+                      "a sweep or two files)", en->key);
     if (!may_vary && cfgk_is_uncertain(en->value))
         return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s: "
                       "uncertain() belongs to the keys of the model and of "

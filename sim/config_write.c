@@ -147,6 +147,14 @@ static void put_plan(const struct writer *w, struct params *p)
     put_fixed(w, &cfgk_plan, p);
 }
 
+/* [calendar]: only when it is not flat, so a file without one (or with
+ * one that changes nothing) writes what it wrote before. */
+static void put_calendar(const struct writer *w, struct params *p)
+{
+    if (p->calendar.week)
+        put_fixed(w, &cfgk_calendar, p);
+}
+
 /* [report]: only when a key is set, so a file without it writes what it
  * wrote before. */
 static void put_report(const struct writer *w, struct params *p)
@@ -197,6 +205,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
     put_fixed(&w, &cfgk_market, mp);
+    put_calendar(&w, mp);
     put_start(&w, mp);
     put_fixed(&w, &cfgk_costs, mp);
     put_targets(&w, mp);
@@ -257,7 +266,13 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
         return;
     case CFGK_STRING:
         snprintf(buf, size, "%s", k->flags & CFGK_AMOUNTS
-                 ? "none, or $ >= 0: one, or a list (A, B, ...)" : "text");
+                 ? "none, or $ >= 0: one, or a list (A, B, ...)"
+                 : k->flags & CFGK_MONTHS
+                 ? "none, or twelve numbers >= 0 (J, F, ..., D)"
+                 : k->flags & CFGK_HOLIDAYS
+                 ? "none, or weeks of the year (1-53) and dates "
+                   "(YYYY-MM-DD): a list"
+                 : "text");
         return;
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
@@ -309,10 +324,9 @@ int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
         &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
-        &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_plan,
-        &cfgk_report,
-        &cfgk_scenario,
+        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_calendar,
+        &cfgk_start,      &cfgk_costs,   &cfgk_targets, &cfgk_decision,
+        &cfgk_plan,       &cfgk_report,  &cfgk_scenario,
     };
     const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};
     char prefix[64];

@@ -314,6 +314,8 @@ static void flush_hours(struct model *m, double *row)
     t->ops_hours_available += m->w_staff_avail * DAYS_PER_WEEK;
     t->ops_hours_busy += m->staff_busy.area;
     t->ops_hours_idle += m->staff_idle.area;
+    t->rep_hours_away += m->w_holiday * DAYS_PER_WEEK;
+    t->ops_hours_away += m->w_staff_holiday * DAYS_PER_WEEK;
 }
 
 /* The week's money (row holds its other metrics, and the hiring fees of
@@ -414,20 +416,28 @@ static void flush_week(struct model *m, int w)
 /* The week's capacity by activity, after this tick's rate changes. */
 static void week_rates(struct model *m)
 {
-    double hpd = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
+    double full = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
     m->w_prosp = m->w_admin = m->w_avail = 0.0;
+    m->w_holiday = m->w_staff_holiday = 0.0;
     for (int32_t r = 0; r < m->n_reps; r++) {
         const struct rep *rp = &m->reps[r];
         if (!rp->seat.filled)
             continue;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
-        m->w_avail += hpd + rp->h_extra;
+        m->w_avail += rp->h_avail + rp->h_extra; /* a catch-up adds hours */
+        m->w_holiday += full - rp->h_avail;
     }
     m->w_staff_avail = 0.0;
+    double ops_full = m->p->ops.role.hours_per_week / DAYS_PER_WEEK;
     for (int32_t s = 0; s < m->n_servers; s++)
-        if (m->servers[s].rep == NONE && m->servers[s].seat.filled)
+        if (m->servers[s].rep == NONE && m->servers[s].seat.filled) {
             m->w_staff_avail += m->servers[s].clock;
+            /* Assumption: a process fix's investment is taken from the
+             * week's full hours; the rest, less the clock, is away. */
+            m->w_staff_holiday += ops_full * (1.0 - m->ops_invest_share) -
+                                  m->servers[s].clock;
+        }
 }
 
 /* on_tick's return when m->stop is set. */
@@ -452,7 +462,10 @@ static int on_tick(struct model *m, int w)
     if (w == m->weeks_total)
         return 1;
     m->week = w;
-    /* Order matters: who is employed (departures, hires, contracts),
+    if (w > 0 && sales_calendar_week(m) != 0)
+        return -1;
+    /* Order matters: the calendar's buyers first (as the week's events
+     * would see them), who is employed (departures, hires, contracts),
      * then what support and staff can do this week, then what the market
      * and the interventions make of it, then what every rep does (pulls
      * change reps' rates). */

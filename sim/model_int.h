@@ -76,6 +76,8 @@ enum stream {
                   * scenario */
     S_MARKET,    /* (seat, k): whether the k-th approach finds an account
                   * (only with [market] accounts) */
+    S_VACATION,  /* (role, seat), (occupant, year): the weeks off of one
+                  * person's year (only with vacation_days) */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -133,10 +135,11 @@ struct rep {
     double sell_clock;       /* clock selling hours per day */
     double serve_last_t;
     uint32_t serve_gen;
-    /* clock hours per day by activity, this week */
-    double h_prosp, h_admin, h_ops;
+    /* clock hours per day by activity, this week, and in all (less
+     * than hours_per_week / 7 in a holiday or a week off) */
+    double h_prosp, h_admin, h_ops, h_avail;
     double h_extra;          /* a catch-up's extra hours (in h_prosp and
-                              * selling), beyond hours_per_week */
+                              * selling), beyond h_avail */
     /* pulls */
     double pull_share, pull_eff;
     int32_t pulled_by;       /* intervention index, or NONE */
@@ -305,6 +308,7 @@ struct model {
 
     /* this week's clock hours per day, set at the tick */
     double w_prosp, w_admin, w_avail, w_staff_avail;
+    double w_holiday, w_staff_holiday; /* not worked ([calendar]) */
 
     /* intervention state */
     double prosp_share;          /* current (focus) */
@@ -354,6 +358,19 @@ struct model {
 
 #define PRIO_TICK 0u
 #define PRIO_EVENT 1u
+
+/* This week's row of [calendar] (params.h), or NULL with a flat
+ * calendar: then nothing of the calendar is computed, and the model runs
+ * exactly as it did before it had one. Before tick 0 ([start]'s deals)
+ * it is week 0's. */
+static inline const struct calendar_week *model_calendar(const struct model *m)
+{
+    const struct calendar_params *c = &m->p->calendar;
+    if (!c->week)
+        return NULL;
+    assert(m->week >= 0 && m->week < c->n_weeks);
+    return &c->week[m->week];
+}
 
 /* model.c */
 /* Schedules an event of `kind` for entity id at time t (days, not in the
@@ -442,6 +459,10 @@ int sales_on_rep_done(struct model *m, int32_t r);
 int sales_on_buyer_done(struct model *m, int32_t o);
 int sales_on_patience(struct model *m, int32_t o);
 int sales_add_task(struct model *m, int32_t r, double hours);
+/* The calendar's buyer speeds of this week (a tick, after the last's):
+ * every deal with its buyer whose stage's speed changed goes on from the
+ * buyer time it has left, at the new speed. Nothing without a calendar. */
+int sales_calendar_week(struct model *m);
 /* Places [start]'s open pipeline at time 0, deal j of all stages (in
  * stage order) with seat j mod reps, each with its buyer. */
 int sales_start(struct model *m);
@@ -584,6 +605,13 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
 /* This week's admin hours the support staff take off the reps
  * (m->support_absorb), from who is employed now. */
 void staff_update_support(struct model *m);
+/* The share of this week seat i of role is away on vacation ([sales]
+ * or [operations] vacation_days; 0 without, for a vacant seat and for a
+ * contractor): 1 in a week off, the days left over / 5 in the year's
+ * partial week, else 0. A year is 52 ticks from the start of warm-up;
+ * its weeks off are drawn from stream (S_VACATION, (role, i), (occupant,
+ * year)), the same in the baseline and every scenario. */
+double staff_vacation(struct model *m, enum role role, int32_t i);
 /* The fully loaded annual cost of one person of role ([costs]), $. */
 double staff_role_cost(const struct model *m, enum role role);
 

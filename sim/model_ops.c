@@ -314,7 +314,10 @@ int ops_set_rep_hours(struct model *m, int32_t r, double rate, double clock,
 
 int ops_update_staff(struct model *m)
 {
+    const struct calendar_week *cw = model_calendar(m);
     double hpd = P(m)->ops.role.hours_per_week / DAYS_PER_WEEK;
+    if (cw)
+        hpd *= cw->ops_hours; /* a holiday week */
     for (int32_t s = 0; s < m->n_servers; s++) {
         struct server *sv = &m->servers[s];
         if (sv->rep != NONE)
@@ -323,6 +326,8 @@ int ops_update_staff(struct model *m)
         /* a process fix's investment takes its share of the week */
         if (m->ops_invest_share > 0.0)
             clock *= 1.0 - m->ops_invest_share;
+        if (P(m)->ops.vacation_days > 0.0)
+            clock *= 1.0 - staff_vacation(m, ROLE_OPS, s);
         double prod = model_ramp(m->t, sv->seat.start_t, sv->seat.ramp_weeks,
                                  sv->seat.ramp_start);
         /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */

@@ -168,6 +168,7 @@ MODEL_HOT static int try_serve(struct model *m, int32_t r)
 
 struct hours_split {
     double prosp, sell, admin, ops; /* clock hours per day */
+    double avail;                   /* all of them */
     double prod;                    /* productivity multiplier */
     double ops_eff;
     /* a catch-up's extra clock hours per day (in prosp and sell), and
@@ -176,7 +177,7 @@ struct hours_split {
 };
 
 /* How seat r splits its hours this week. */
-static struct hours_split rep_split(const struct model *m, const struct rep *rp,
+static struct hours_split rep_split(struct model *m, const struct rep *rp,
                                     int32_t filled)
 {
     struct hours_split a = {0};
@@ -184,6 +185,12 @@ static struct hours_split rep_split(const struct model *m, const struct rep *rp,
         return a;
     const struct sales_params *s = &P(m)->sales;
     double t = m->t, hpd = s->role.hours_per_week / DAYS_PER_WEEK;
+    const struct calendar_week *cw = model_calendar(m);
+    if (cw)
+        hpd *= cw->sales_hours; /* a holiday week: every activity shrinks */
+    if (s->vacation_days > 0.0)
+        hpd *= 1.0 - staff_vacation(m, ROLE_SALES, (int32_t)(rp - m->reps));
+    a.avail = hpd;
     /* productivity is 1 but for contractors (x * 1 is x, bit for bit) */
     a.prod = model_ramp(t, rp->seat.start_t, rp->seat.ramp_weeks,
                         rp->seat.ramp_start) *
@@ -287,12 +294,15 @@ int sales_update_rates(struct model *m, int32_t r)
     rp->h_admin = a.admin;
     rp->h_ops = a.ops;
     rp->h_extra = a.extra;
+    rp->h_avail = a.avail;
     double prosp = a.prosp, sell = a.sell;
     if (a.extra > 0.0) {
         prosp += a.x_prosp_eff;
         sell += a.x_sell_eff;
     }
-    if (update_prospecting(m, r, prosp * a.prod * m->opp_mult) != 0)
+    const struct calendar_week *cw = model_calendar(m);
+    double season = cw ? cw->opps : 1.0;
+    if (update_prospecting(m, r, prosp * a.prod * m->opp_mult * season) != 0)
         return -1;
     if (update_selling(m, r, a.sell, sell * a.prod) != 0)
         return -1;
@@ -310,6 +320,58 @@ int sales_update_rates(struct model *m, int32_t r)
 }
 
 /* ---- opportunities ---------------------------------------------------- */
+
+/* How fast the buyers of stage `stage` get through their days this week:
+ * buyer days pass at this rate per calendar day. 1 without a calendar. */
+static double buyer_speed(const struct model *m, int stage)
+{
+    const struct calendar_week *cw = model_calendar(m);
+    if (!cw)
+        return 1.0;
+    return stage + 1 == (int)P(m)->n_stages ? cw->buyer_last : cw->buyer;
+}
+
+/* Deal o goes to its buyer for `days` buyer days from now. While with
+ * the buyer, buyer_days holds the buyer days left at enq_t. Without a
+ * calendar the buyer is done `days` later, as ever (x / 1 is x). */
+MODEL_HOT static int buyer_begin(struct model *m, int32_t o, double days)
+{
+    struct opp *op = &m->opps[o];
+    op->state = OPP_BUYER;
+    op->gen++;
+    op->buyer_days = days;
+    op->enq_t = m->t;
+    double v = buyer_speed(m, op->stage);
+    if (!(v > 0.0))
+        return 0; /* a month at 0: the buyer waits for a faster week */
+    return model_schedule(m, m->t + days / v, EV_BUYER_DONE, o, op->gen, 0);
+}
+
+int sales_calendar_week(struct model *m)
+{
+    const struct calendar_params *c = &P(m)->calendar;
+    if (!c->week)
+        return 0;
+    assert(m->week > 0);
+    const struct calendar_week *now = &c->week[m->week];
+    const struct calendar_week *was = &c->week[m->week - 1];
+    if (now->buyer == was->buyer && now->buyer_last == was->buyer_last)
+        return 0;
+    int last = (int)P(m)->n_stages - 1;
+    for (int32_t o = 0; o < m->n_opps; o++) {
+        struct opp *op = &m->opps[o];
+        if (op->state != OPP_BUYER)
+            continue;
+        double v0 = op->stage == last ? was->buyer_last : was->buyer;
+        double v1 = op->stage == last ? now->buyer_last : now->buyer;
+        if (v0 == v1)
+            continue;
+        double left = fmax(0.0, op->buyer_days - (m->t - op->enq_t) * v0);
+        if (buyer_begin(m, o, left) != 0)
+            return -1;
+    }
+    return 0;
+}
 
 MODEL_HOT static void close_opp(struct model *m, int32_t o)
 {
@@ -405,12 +467,8 @@ MODEL_HOT int sales_on_rep_done(struct model *m, int32_t r)
     integ_add(&m->sell_idle, m->t, rp->sell_clock);
     if (op->is_task) {
         opp_free(m, o);
-    } else {
-        op->state = OPP_BUYER;
-        op->gen++;
-        if (model_schedule(m, m->t + op->buyer_days, EV_BUYER_DONE, o,
-                           op->gen, 0))
-            return -1;
+    } else if (buyer_begin(m, o, op->buyer_days) != 0) {
+        return -1;
     }
     return try_serve(m, r);
 }
@@ -528,11 +586,9 @@ static int start_opp(struct model *m, uint16_t st, uint64_t j)
     m->open_value += op->value;
     integ_add(&m->pipeline, m->t, 1.0);
     m->tot.opps_start += 1.0;
-    op->state = OPP_BUYER;
-    op->gen++;
     TRACE(m, "opp_start", o, "rep=%d stage=%s age=%.3f buyer_left=%.3f "
           "value=%.2f", op->rep, sp->name, age, left, op->value);
-    return model_schedule(m, m->t + left, EV_BUYER_DONE, o, op->gen, 0);
+    return buyer_begin(m, o, left);
 }
 
 int sales_start(struct model *m)

@@ -367,3 +367,37 @@ int staff_turnover(struct model *m)
 {
     return departures(m) != 0 || start_hires(m) != 0 ? -1 : 0;
 }
+
+double staff_vacation(struct model *m, enum role role, int32_t i)
+{
+    double days = role == ROLE_SALES ? m->p->sales.vacation_days
+                  : role == ROLE_OPS ? m->p->ops.vacation_days
+                                     : 0.0;
+    if (!(days > 0.0))
+        return 0.0;
+    const struct seat *st = staff_seat(m, role, i);
+    if (!st->filled || st->contract != NONE)
+        return 0.0;
+    int year = m->week / 52, week = m->week % 52;
+    int full = (int)(days / 5.0);
+    int n = full + (days > 5.0 * full);
+    assert(n <= 52);
+    rng_reseed(m->rng, model_key2(m, S_VACATION,
+                                  ((uint64_t)role << 32) | (uint32_t)i,
+                                  ((uint64_t)st->occupant << 32) |
+                                      (uint32_t)year));
+    /* The first n of a random order of the year's weeks (a partial
+     * Fisher-Yates shuffle): the full weeks off, then the partial one. */
+    int order[52];
+    for (int j = 0; j < 52; j++)
+        order[j] = j;
+    for (int j = 0; j < n; j++) {
+        int k = j + (int)(rng_uniform(m->rng) * (52 - j));
+        int x = order[k];
+        order[k] = order[j];
+        order[j] = x;
+        if (x == week)
+            return j < full ? 1.0 : (days - 5.0 * full) / 5.0;
+    }
+    return 0.0;
+}

@@ -31,9 +31,9 @@ struct resolve {
 
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
-    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_start,
-    &cfgk_costs,      &cfgk_targets, &cfgk_decision, &cfgk_plan,
-    &cfgk_report,
+    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_calendar,
+    &cfgk_start,      &cfgk_costs,   &cfgk_targets, &cfgk_decision,
+    &cfgk_plan,       &cfgk_report,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -133,7 +133,7 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, start, costs, targets, decision, plan, report, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, calendar, start, costs, targets, decision, plan, report, scenario.ID",
         s->name);
 }
 
@@ -477,6 +477,11 @@ void params_destroy(struct params *p)
     free(p->plan.bookings_per_quarter);
     free(p->plan.revenue_per_quarter);
     free(p->plan.per_quarter);
+    free(p->calendar.opportunities_by_month);
+    free(p->calendar.buyer_speed_by_month);
+    free(p->calendar.sales_holidays);
+    free(p->calendar.ops_holidays);
+    free(p->calendar.week);
     cfgk_free_uncertain(p);
     config_destroy_report(&p->report);
     memset(p, 0, sizeof *p);
@@ -499,6 +504,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
         rc = cfgk_resolve_decision(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_plan(cfg, p, e);
+    if (!rc)
+        rc = cfgk_resolve_calendar(cfg, p, e);
     if (!rc)
         rc = cfgk_resolve_uncertain(cfg, p, e);
     if (!rc)

@@ -138,7 +138,7 @@ static const struct bad_case bad_cases[] = {
     {"bad_unknown_section_far.ini",
      D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
        "simulation, sales, stage.NAME, operations, support, clients, market, "
-       "start, "
+       "calendar, start, "
        "costs, targets, decision, plan, report, scenario.ID"},
     {"bad_targets_percent.ini",
      D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
@@ -292,6 +292,28 @@ static const struct bad_case bad_cases[] = {
        "reads as thousands separators; write amounts without them "
        "(1200000), and separate the quarters' values with a comma and a "
        "blank (1200000, 1300000)"},
+    {"bad_calendar_eleven.ini",
+     D "bad_calendar_eleven.ini:4: [calendar] opportunities_by_month has 11 "
+       "values; give twelve multipliers, January first (1 leaves a month as "
+       "it is), or none"},
+    {"bad_calendar_negative.ini",
+     D "bad_calendar_negative.ini:4: [calendar] buyer_speed_by_month "
+       "(March) = -0.5 must be >= 0"},
+    {"bad_calendar_week.ini",
+     D "bad_calendar_week.ini:4: [calendar] sales_holidays: week 60 is not "
+       "a week of the year (1-53)"},
+    {"bad_calendar_holiday.ini",
+     D "bad_calendar_holiday.ini:4: [calendar] ops_holidays: expected a "
+       "week of the year (1-53) or a date (YYYY-MM-DD), got 'christmas'; "
+       "separate holidays with commas (52, 2027-12-24)"},
+    {"bad_calendar_no_date.ini",
+     D "bad_calendar_no_date.ini:2: [calendar] opportunities_by_month falls "
+       "on dates, and the run has none: set [simulation] start_date = "
+       "YYYY-MM-DD (the first day of reported week 0)"},
+    {"bad_calendar_uncertain.ini",
+     D "bad_calendar_uncertain.ini:5: [calendar] quarter_end_advance: "
+       "uncertain() is not taken here: the calendar is the same in every "
+       "replication (compare calendars with a sweep or two files)"},
     {"bad_margin.ini",
      D "bad_margin.ini:3: [costs] gross_margin = 1.2 must be in [0, 1]"},
     {"bad_commission_percent.ini",

@@ -445,7 +445,8 @@ static void test_hostile_sets(void **state)
          "range for sampling"},
         {"nosuchsection.key=1",
          "--set: unknown section [nosuchsection]; known: simulation, sales, "
-         "stage.NAME, operations, support, clients, market, start, costs, "
+         "stage.NAME, operations, support, clients, market, calendar, start, "
+         "costs, "
          "targets, "
          "decision, plan, report, "
          "scenario.ID"},
