@@ -75,6 +75,10 @@ static int cut_down(struct params *p)
                 break;
             case IV_REDUCE:
             case IV_FREEZE:
+            case IV_CATCHUP:
+            case IV_PROCESS:
+            case IV_PROMISE:
+            case IV_PROSPECT_WHEN_THIN:
             case IV_PULL:
             case IV_POLICY:
             case IV_FOCUS:

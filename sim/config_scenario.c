@@ -300,7 +300,8 @@ static int check_reduce(const struct config *cfg, const char *section,
     const struct iv_reduce *r = &iv->u.reduce;
     const struct config_entry *c = iv_entry(cfg, section, iv->name, "count");
     const struct config_entry *s = iv_entry(cfg, section, iv->name, "share");
-    if (c && s)
+    /* Both written: one of them 0 (run.ini writes both) is no clash. */
+    if (c && s && r->count > 0 && r->share > 0.0)
         return cfgk_entry_error(
             e, c > s ? c : s,
             "[%s] %s.count and %s.share: give one of them, not both",

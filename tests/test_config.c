@@ -988,6 +988,14 @@ static void test_round_trip(void **state)
                            "sales.deal_value=150.1250", NULL};
     round_trip(D "good_crlf.ini", money, 1);
     round_trip(D "good_crlf.ini", money + 1, 1);
+    /* fuzz_config: a reduction by count is written with its share of 0,
+     * one by share with its count of 0; both read back. */
+    const char *by_count[] = {"scenario.cut.reduce.count=2",
+                              "scenario.cut.reduce.week=4", NULL};
+    const char *by_share[] = {"scenario.cut.reduce.share=0.25",
+                              "scenario.cut.reduce.week=4", NULL};
+    round_trip(D "good_crlf.ini", by_count, 1);
+    round_trip(D "good_crlf.ini", by_share, 1);
 }
 
 static void test_write_sources(void **state)
