@@ -1,7 +1,7 @@
 /*
  * config_int: the key table (config_table.c), the parsing of values by
  * it (config_value.c) and the files that resolve and write parameters
- * (params.c and the rest of the config module). Internal to it.
+ * (config_resolve.c and the rest of the config module). Internal to it.
  *
  * Invariant: every key a scenario file may hold has exactly one row here,
  * with its default written as it would appear in a file; defaults go

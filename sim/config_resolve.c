@@ -1,5 +1,5 @@
 /*
- * params: resolving raw config entries into typed, validated parameters
+ * config_resolve: resolving raw config entries into typed, validated parameters
  * (config_resolve), and freeing them.
  *
  * Resolving runs in a fixed order, so the error a user sees is stable:
