@@ -434,7 +434,7 @@ static int draw(const struct sweep_args *a, const char *out, const char *plots)
 {
     struct err e = {0};
     plot_set_stop(&stop_signal);
-    int n = stop_signal ? -1 : sweep_plot_dir(out, plots, a->o.formats, &e);
+    int n = stop_signal ? -1 : plot_sweep_dir(out, plots, a->o.formats, &e);
     if (stop_signal)
         return interrupted_drawing(out);
     if (n < 0) {

@@ -22,7 +22,6 @@
 #include "csvread.h"
 #include "plot_int.h"
 #include "rundata.h"
-#include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
     "revenue",   "revenue_difference", "lost_revenue", "backlog",
@@ -531,12 +530,4 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
     free(job.all);
     rundata_destroy(&rd);
     return n;
-}
-
-int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
-                   unsigned fmts, struct err *e)
-{
-    /* The sweep module owns its charts (a line with its band, heatmaps,
-     * a tornado); see sweep.h. */
-    return sweep_plot_dir(sweep_dir, plots_dir, fmts, e);
 }

@@ -1,11 +1,11 @@
 /*
- * sweep_plot: the charts of a sweep folder, from sweep.csv and sweep.ini.
+ * plot_sweep: the charts of a sweep folder, from sweep.csv and sweep.ini.
  *
- * This file loads the folder into a struct sweep_chart_data and writes
+ * This file loads the folder into a struct sc_data and writes
  * the chart files through plot.c's plot_files, as a run's charts are
  * (one body per chart, NAME.gp beside each image, images copied into
  * place only when complete, a manifest, a stop on a signal);
- * sweep_charts.c writes the gnuplot bodies. The house look (plot_int.h)
+ * plot_sweep_charts.c writes the gnuplot bodies. The house look (plot_int.h)
  * is shared.
  *
  * Invariant of loaded data: every point has an index into each key's
@@ -21,8 +21,9 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "config.h"
 #include "csvread.h"
-#include "sweep_charts.h"
+#include "plot_sweep_int.h"
 
 static int oom(struct err *e)
 {
@@ -235,7 +236,7 @@ static int draw_all(struct plot_files *pf, const struct sc_data *d,
     return rc;
 }
 
-int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
+int plot_sweep_dir(const char *dir, const char *plots_dir, unsigned formats,
                    struct err *e)
 {
     struct sc_data d;

@@ -4,7 +4,8 @@
  * value lists; sweep_point.c turns grid points into parameters and
  * replications into values; sweep_run.c schedules tasks on threads,
  * sweep_mpi.c over MPI ranks; sweep_out.c writes the journal and the
- * CSVs, sweep_merge.c merges shards; sweep_plot.c draws the charts.
+ * CSVs, sweep_merge.c merges shards. The plot module draws the charts
+ * (plot_sweep.c).
  */
 #ifndef SALESCAP_SWEEP_INT_H
 #define SALESCAP_SWEEP_INT_H
