@@ -1,5 +1,5 @@
 /*
- * sweep: reading a sweep file ([sweep] and [vary]) and its grid.
+ * sweep_file: reading a sweep file ([sweep] and [vary]).
  *
  * The sweep file goes through config_load() like any scenario file, so
  * it gets the same line reader and exact FILE:LINE errors; this file then
@@ -827,36 +827,4 @@ void sweep_destroy(struct sweep *sw)
     free(sw->base_hash);
     config_destroy(&sw->base);
     memset(sw, 0, sizeof *sw);
-}
-
-/* ------------------------------------------------------------ the grid */
-
-size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
-{
-    if (sw->zip)
-        return point;
-    for (size_t j = sw->n_params; j-- > k + 1;)
-        point /= sw->params[j].n;
-    return point % sw->params[k].n;
-}
-
-const char *sweep_point_scenario(const struct sweep *sw, size_t point)
-{
-    if (sw->scen_param < 0)
-        return sw->scenario;
-    const struct sweep_param *pa = &sw->params[sw->scen_param];
-    return pa->values[sweep_value_index(sw, point, (size_t)sw->scen_param)];
-}
-
-void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
-                       size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t k = 0; k < sw->n_params && len < size; k++) {
-        const struct sweep_param *pa = &sw->params[k];
-        len += (size_t)snprintf(buf + len, size - len, "%s%s = %s",
-                                k ? ", " : "", pa->name,
-                                pa->values[sweep_value_index(sw, point, k)]);
-    }
 }

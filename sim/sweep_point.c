@@ -1,6 +1,7 @@
 /*
- * sweep_point: from a grid point to its parameters, and from a
- * replication of it to the values a sweep summarises.
+ * sweep_point: the grid (which value of each key a point takes), from a
+ * grid point to its parameters, and from a replication of it to the
+ * values a sweep summarises.
  *
  * A point's configuration is a copy of the base with each varied key put
  * in, at the sweep file's line, so a bad value is reported where the user
@@ -692,4 +693,36 @@ int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
         }
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ the grid */
+
+size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
+{
+    if (sw->zip)
+        return point;
+    for (size_t j = sw->n_params; j-- > k + 1;)
+        point /= sw->params[j].n;
+    return point % sw->params[k].n;
+}
+
+const char *sweep_point_scenario(const struct sweep *sw, size_t point)
+{
+    if (sw->scen_param < 0)
+        return sw->scenario;
+    const struct sweep_param *pa = &sw->params[sw->scen_param];
+    return pa->values[sweep_value_index(sw, point, (size_t)sw->scen_param)];
+}
+
+void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
+                       size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sw->n_params && len < size; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        len += (size_t)snprintf(buf + len, size - len, "%s%s = %s",
+                                k ? ", " : "", pa->name,
+                                pa->values[sweep_value_index(sw, point, k)]);
+    }
 }
