@@ -143,6 +143,11 @@ struct config;
 int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
                            struct err *e);
 
+/* The section named name in cfg (as first met), or NULL (config.c). */
+struct config_section;
+const struct config_section *cfgk_section_find(const struct config *cfg,
+                                               const char *name);
+
 /* Checks [decision] metric and quarters and fills p->decision's resolved
  * fields (config_decision.c); the horizon is resolved. */
 int cfgk_resolve_decision(const struct config *cfg, struct params *p,
