@@ -536,7 +536,7 @@ int cli_bad_option(const char *cmd, const struct option *opts,
         snprintf(names[n], sizeof names[n], "--%s", opts[n].name);
         cand[n] = names[n];
     }
-    const char *hint = cfgk_suggest(name, cand, n);
+    const char *hint = text_suggest(name, cand, n);
     /* --output for --out: an option the name begins with. */
     for (size_t i = 0; i < n && !hint; i++)
         if (strlen(cand[i]) >= 4 && !strncmp(name, cand[i], strlen(cand[i])))

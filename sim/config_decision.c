@@ -45,7 +45,7 @@ static int resolve_metric(const struct config *cfg, struct decision_params *d,
     const char *cand[M_COUNT];
     for (int m = 0; m < M_COUNT; m++)
         cand[m] = metric_table[m].name;
-    const char *hint = cfgk_suggest(d->metric, cand, M_COUNT);
+    const char *hint = text_suggest(d->metric, cand, M_COUNT);
     if (hint)
         return cfgk_entry_error(e, en,
                                 "[decision] metric: unknown metric '%s'; did "

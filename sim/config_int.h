@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "params.h"
+#include "text.h"
 
 enum cfgk_type {
     CFGK_INT,    /* int; whole numbers only */
@@ -124,17 +125,11 @@ int cfgk_unknown_key(struct err *e, const struct config_entry *en,
 void cfgk_format(const struct cfgk *k, const void *base, char *buf,
                  size_t size);
 
-/* Formats a number so that reading it back gives the same double: %.10g
- * when that round-trips, else the fewest digits (up to 17) that do. */
-void cfgk_number(double v, char *buf, size_t size);
 
 /* Writes the range of k ("[0, 1]", ">= 0", "(0, 168]") into buf; "" when
  * it has none. */
 void cfgk_range(const struct cfgk *k, char *buf, size_t size);
 
-/* The closest of n candidate names to name (case-insensitive optimal
- * string alignment distance), or NULL when none is close enough. */
-const char *cfgk_suggest(const char *name, const char *const *cand, size_t n);
 
 /* Fills p->scenarios[i].iv and titles from the entries of each
  * [scenario.ID] (config_scenario.c); the scenarios exist already, and

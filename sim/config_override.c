@@ -124,7 +124,7 @@ int config_check_override(const struct config *cfg, const char *section,
         if (stage && n == 0)
             for (; n < cfgk_n_builtin_stages; n++)
                 names[n] = cfgk_builtin_stages[n].name;
-        const char *hint = cfgk_suggest(name, names, n);
+        const char *hint = text_suggest(name, names, n);
         if (hint && strcmp(hint, name) != 0 &&
             !numbered_variants(hint, name))
             return err_set(e, ERR_CONFIG,

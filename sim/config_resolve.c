@@ -88,12 +88,12 @@ static const char *section_hint(const char *name, char *buf, size_t size)
         cand[i] = fixed_tables[i]->name;
     const char *dot = strchr(name, '.');
     if (!dot)
-        return cfgk_suggest(name, cand, N_FIXED);
+        return text_suggest(name, cand, N_FIXED);
     char head[64];
     snprintf(head, sizeof head, "%.*s", (int)(dot - name), name);
     cand[0] = "stage";
     cand[1] = "scenario";
-    const char *h = cfgk_suggest(head, cand, 2);
+    const char *h = text_suggest(head, cand, 2);
     if (!h)
         return NULL;
     snprintf(buf, size, "%s%s", h, dot);
@@ -271,7 +271,7 @@ static int apply_start_open(struct resolve *r, const struct config_entry *en)
             if (n < 64)
                 cand[n++] = r->p->stages[i].name;
         }
-        const char *hint = cfgk_suggest(name, cand, n);
+        const char *hint = text_suggest(name, cand, n);
         if (hint)
             return cfgk_entry_error(r->e, en,
                                     "[start] %s: no stage '%s'; did you "

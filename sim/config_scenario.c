@@ -37,7 +37,7 @@ static const char *type_hint(const char *s)
     const char *cand[IV_TYPE_COUNT];
     for (int i = 0; i < IV_TYPE_COUNT; i++)
         cand[i] = cfgk_iv((enum iv_type)i)->name;
-    return cfgk_suggest(s, cand, IV_TYPE_COUNT);
+    return text_suggest(s, cand, IV_TYPE_COUNT);
 }
 
 static struct intervention *find_iv(struct scenario *sc, const char *name,
@@ -90,7 +90,7 @@ static int bad_key(struct err *e, const struct config_entry *en)
         return cfgk_entry_error(e, en,
                                 "malformed key '%s' in [%s]: expected NAME.key",
                                 en->key, en->section);
-    const char *hint = cfgk_suggest(en->key, own, n);
+    const char *hint = text_suggest(en->key, own, n);
     if (hint)
         return cfgk_entry_error(
             e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key,

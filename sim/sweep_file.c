@@ -12,6 +12,7 @@
  * n, or their common n with zip) is at most SWEEP_MAX_POINTS.
  */
 #include "sweep_int.h"
+#include "afile.h"
 #include "config_int.h"
 
 #include <ctype.h>
@@ -47,50 +48,6 @@ static int oom(struct err *e)
 
 /* ------------------------------------------------------------ [sweep] */
 
-/* Optimal string alignment distance, capped at 9 (names are short). */
-static int distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 40 || nb > 40)
-        return 9;
-    int d[41][41];
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= na; i++)
-        for (size_t j = 1; j <= nb; j++) {
-            int c = tolower((unsigned char)a[i - 1]) !=
-                    tolower((unsigned char)b[j - 1]);
-            int v = d[i - 1][j - 1] + c;
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[na][nb] < 9 ? d[na][nb] : 9;
-}
-
-/* The closest candidate within a third of the name's length, or NULL. */
-static const char *suggest(const char *name, const char *const *cand,
-                           size_t n)
-{
-    const char *best = NULL;
-    int bd = (int)strlen(name) / 3 + 1;
-    for (size_t i = 0; i < n; i++) {
-        int d = distance(name, cand[i]);
-        if (d < bd) {
-            bd = d;
-            best = cand[i];
-        }
-    }
-    return best;
-}
-
 /* The metric id of a name: metrics.h's, or SWEEP_LOST_REVENUE. */
 static int metric_id(const char *name)
 {
@@ -106,7 +63,7 @@ static int unknown_metric(const struct config_entry *en, const char *name,
     for (int m = 0; m < M_COUNT; m++)
         cand[m] = metric_table[m].name;
     cand[M_COUNT] = "lost_revenue";
-    const char *s = suggest(name, cand, M_COUNT + 1);
+    const char *s = text_suggest(name, cand, M_COUNT + 1);
     return err_at(e, ERR_CONFIG, en->file, en->line,
                   "[sweep] %s: unknown metric '%s'%s%s%s", en->key, name,
                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
@@ -167,20 +124,6 @@ static int parse_quarters(const char *s, int *q0, int *q1)
     return 0;
 }
 
-/* The sweep file's folder joined with path (malloc'd). */
-static char *join_dir(const char *file, const char *path)
-{
-    const char *slash = strrchr(file, '/');
-    size_t d = path[0] == '/' || !slash ? 0 : (size_t)(slash - file) + 1;
-    size_t n = strlen(path);
-    char *out = malloc(d + n + 1);
-    if (out) {
-        memcpy(out, file, d);
-        memcpy(out + d, path, n + 1);
-    }
-    return out;
-}
-
 static int bad_value(const struct config_entry *en, const char *expected,
                      struct err *e)
 {
@@ -218,7 +161,7 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
     if (!strcmp(k, "file")) {
         sw->line_file = en->line;
         free(sw->model);
-        sw->model = *v ? join_dir(sw->path, v) : NULL;
+        sw->model = *v ? afile_join(sw->path, v) : NULL;
         return sw->model || !*v ? 0 : oom(e);
     }
     if (!strcmp(k, "scenario")) {
@@ -251,7 +194,7 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
                                e)
                    : 0;
     }
-    const char *s = suggest(k, sweep_keys, N_SWEEP_KEYS);
+    const char *s = text_suggest(k, sweep_keys, N_SWEEP_KEYS);
     return err_at(e, ERR_CONFIG, en->file, en->line,
                   "unknown key '%s' in [sweep]%s%s%s", k,
                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
@@ -338,7 +281,7 @@ static int section_slip(const struct sweep *sw, const struct config_entry *en,
     };
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);
-    const char *hint = cfgk_suggest(word, sections,
+    const char *hint = text_suggest(word, sections,
                                     sizeof sections / sizeof *sections);
     if (!hint)
         return 0;
