@@ -406,7 +406,7 @@ static int write_fitted(const struct cal_args *a, const struct fitted *ft,
     if (n < 0 || afile_open(&af, a->o.out, &e) != 0) {
         free(ov);
         if (n < 0)
-            err_set(&e, ERR_RUNTIME, "out of memory");
+            err_oom(&e);
         cli_error("%s", e.msg);
         return EXIT_RUNTIME;
     }

@@ -308,7 +308,7 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     /* The stream is closed whether or not the summary fits in memory. */
     int summary_rc = mem ? output_summary(mem, p, &r) : -1;
     if (!mem || fclose(mem) != 0 || summary_rc != 0) {
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         goto done;
     }
     if (output_write_run(out, cfg, p, &r, text, &reps, &stop_flag, &e) != 0)
@@ -566,7 +566,7 @@ int cmd_trace(int argc, char **argv)
     if (m && raw) {
         rc = trace_run(&a, &p, m, s, raw, f, &e);
     } else {
-        rc = err_set(&e, ERR_RUNTIME, "out of memory") ? EXIT_RUNTIME : 0;
+        rc = err_oom(&e) ? EXIT_RUNTIME : 0;
     }
     free(raw);
     if (rc == 0 && af.f && afile_commit(&af, &e) != 0)

@@ -171,7 +171,7 @@ static int analyse(const struct cli_opts *o, const struct params *p,
     FILE *mem = open_memstream(&text, &len);
     int wrc = mem ? sens_write_summary(mem, p, &r) : -1;
     if (!mem || fclose(mem) != 0 || wrc != 0) {
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         goto done;
     }
     if (write_files(out, p, &r, text, &e) != 0)

@@ -75,17 +75,11 @@ static int frame_error(struct frame *fr, const char *fmt, ...)
 
 static int frame_error(struct frame *fr, const char *fmt, ...)
 {
-    char msg[ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    err_vat(&fr->ld->err, ERR_CONFIG, fr->path, fr->line, fmt, ap);
     va_end(ap);
-    return err_at(&fr->ld->err, ERR_CONFIG, fr->path, fr->line, "%s", msg);
-}
-
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
+    return -1;
 }
 
 /* Returns arr (of *cap elements of size sz) with room for n + 1, moved if
@@ -309,14 +303,14 @@ static int check_header(struct frame *fr, const char *s)
                                name, fr->hdrs[i].line);
     void *na = grow(fr->hdrs, &fr->cap_hdrs, fr->n_hdrs, sizeof *fr->hdrs);
     if (!na)
-        return oom(e);
+        return err_oom(e);
     fr->hdrs = na;
     struct header h = {strdup(name), fr->line};
     if (!h.name)
-        return oom(e);
+        return err_oom(e);
     fr->hdrs[fr->n_hdrs++] = h;
     if (section_note(fr->ld->cfg, name, fr->path, fr->line, 1))
-        return oom(e);
+        return err_oom(e);
     return 0;
 }
 
@@ -449,7 +443,7 @@ static int include_file(struct frame *fr, const char *value)
                            INCLUDE_DEPTH_MAX);
     char *path = afile_join(fr->path, value); /* relative to the includer */
     if (!path)
-        return oom(e);
+        return err_oom(e);
     struct frame child = {
         .ld = fr->ld, .parent = fr, .path = path, .depth = fr->depth + 1};
     const char *why;
@@ -490,7 +484,7 @@ static int take_entry(struct frame *fr, const char *section, const char *key,
                                en->line);
     }
     if (entry_append(cfg, section, key, value, fr->path, fr->line))
-        return oom(&fr->ld->err);
+        return err_oom(&fr->ld->err);
     return 0;
 }
 
@@ -522,7 +516,7 @@ static int load_frame(struct frame *fr)
     fr->own_start = fr->ld->cfg->n;
     int rc = ini_parse_stream(read_line, fr, on_entry, fr);
     if (rc == -2)
-        oom(e);
+        err_oom(e);
     else if (rc > 0)
         err_at(e, ERR_CONFIG, fr->path, rc, "syntax error");
     for (size_t i = 0; i < fr->n_hdrs; i++)
@@ -539,7 +533,7 @@ int config_load(struct config *cfg, const char *path, struct err *e)
     memset(cfg, 0, sizeof *cfg);
     cfg->path = strdup(path);
     if (!cfg->path)
-        return oom(e);
+        return err_oom(e);
     top.f = open_regular(path, &why);
     if (!top.f) {
         config_destroy(cfg);
@@ -594,7 +588,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
                       section, key, strlen(key) > 60 ? "..." : "", len,
                       INIH_LINE_MAX);
     if (section_note(cfg, section, file, line, 0))
-        return oom(e);
+        return err_oom(e);
     for (size_t i = cfg->n; i-- > 0;) {
         struct config_entry *en = &cfg->entries[i];
         if (strcmp(en->section, section) || strcmp(en->key, key))
@@ -603,7 +597,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
         if (!v || !f) {
             free(v);
             free(f);
-            return oom(e);
+            return err_oom(e);
         }
         free(en->value);
         free(en->file);
@@ -613,7 +607,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
         return 0;
     }
     if (entry_append(cfg, section, key, value, file, line))
-        return oom(e);
+        return err_oom(e);
     return 0;
 }
 
@@ -639,7 +633,7 @@ int config_copy(struct config *dst, const struct config *src, struct err *e)
     return 0;
 fail:
     config_destroy(dst);
-    return oom(e);
+    return err_oom(e);
 }
 
 void config_destroy(struct config *cfg)

@@ -117,7 +117,7 @@ int cfgk_resolve_decision(const struct config *cfg, struct params *p,
                           struct err *e)
 {
     if (!p->decision.metric || !p->decision.quarters)
-        return err_set(e, ERR_RUNTIME, "out of memory"); /* defaults */
+        return err_oom(e); /* defaults */
     if (resolve_metric(cfg, &p->decision, e) != 0)
         return -1;
     return resolve_quarters(cfg, p, &p->decision, e);

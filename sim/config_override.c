@@ -178,7 +178,7 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
     struct err why = {0};
     int rc;
     if (!section || !key || !value) {
-        rc = err_set(e, ERR_RUNTIME, "out of memory");
+        rc = err_oom(e);
     } else if (config_check_override(cfg, section, key, &why) != 0) {
         rc = err_set(e, ERR_CONFIG, "--set '%s': %s", assignment, why.msg);
     } else {

@@ -40,11 +40,6 @@ static const struct cfgk_table *const fixed_tables[] = {
 static const char stage_prefix[] = "stage.";
 static const char scenario_prefix[] = "scenario.";
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 static const char *after_prefix(const char *s, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -158,7 +153,7 @@ static int add_stage(struct resolve *r, const struct config_section *s,
     cfgk_defaults(&cfgk_stage, st);
     st->name = strdup(name);
     if (!st->name)
-        return oom(r->e);
+        return err_oom(r->e);
     r->p->n_stages++;
     return 0;
 }
@@ -180,7 +175,7 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
     cfgk_defaults(&cfgk_scenario, sc); /* the title "" is the ID's, later */
-    return sc->id && sc->title && sc->label ? 0 : oom(r->e);
+    return sc->id && sc->title && sc->label ? 0 : err_oom(r->e);
 }
 
 /* The built-in pipeline, into p->stages (which has room for it). */
@@ -200,7 +195,7 @@ static int builtin_stages(struct resolve *r)
         }
         st->name = strdup(b->name);
         if (!st->name)
-            return oom(r->e);
+            return err_oom(r->e);
         p->n_stages++;
     }
     return 0;
@@ -244,7 +239,7 @@ static int make_sections(struct resolve *r)
     r->p->stages = calloc(n_st, sizeof *r->p->stages);
     r->p->scenarios = calloc(n_sc ? n_sc : 1, sizeof *r->p->scenarios);
     if (!r->p->stages || !r->p->scenarios)
-        return oom(r->e);
+        return err_oom(r->e);
     if (!file_stages(cfg) && builtin_stages(r))
         return -1;
     for (size_t i = 0; i < cfg->n_sections; i++)

@@ -141,7 +141,7 @@ static int collect(const struct config *cfg, const char *section,
                 IV_NAME_MAX);
         struct intervention *iv = find_iv(sc, en->key, len);
         if (!iv && !(iv = add_iv(sc, en->key, len)))
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         if (!strcmp(dot + 1, "type") && explicit_type(e, en, iv))
             return -1;
     }
@@ -233,7 +233,7 @@ static int apply_entries(const struct config *cfg, const char *section,
     if (!sc->title[0]) {
         char *id = strdup(sc->id);
         if (!id)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         free(sc->title);
         sc->title = id;
     }

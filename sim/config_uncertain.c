@@ -383,7 +383,7 @@ take_input(const struct config *cfg, struct params *p,
     in = realloc(p->uncertain, (p->n_uncertain + 1) * sizeof *in);
     if (!in) {
         dist_destroy(d);
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     p->uncertain = in;
@@ -393,7 +393,7 @@ take_input(const struct config *cfg, struct params *p,
     in->dist = *d;
     p->n_uncertain++;
     if (!in->name) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     return in;
@@ -405,7 +405,7 @@ static int add_place(struct uncertain_input *in,
     struct uncertain_place *a =
         realloc(in->places, (in->n_places + 1) * sizeof *a);
     if (!a)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     in->places = a;
     in->places[in->n_places++] = *pl;
     return 0;

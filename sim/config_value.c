@@ -617,12 +617,11 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
 int cfgk_entry_error(struct err *e, const struct config_entry *en,
                      const char *fmt, ...)
 {
-    char msg[ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    err_vat(e, ERR_CONFIG, en->file, en->line, fmt, ap);
     va_end(ap);
-    return err_at(e, ERR_CONFIG, en->file, en->line, "%s", msg);
+    return -1;
 }
 
 /* A target as parse_target reads it back. */

@@ -778,7 +778,7 @@ static int vfile_values(struct vfile *vf, struct dist *x, struct err *e)
                        vf->sig, vf->path);
     x->ext = malloc(n * sizeof *x->ext);
     if (!x->ext)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     x->n = 0;
     if (vf->header_value &&
         vfile_value(vf, c->cells[vf->col], 1, x->nonneg, &x->ext[x->n++], e))
@@ -806,7 +806,7 @@ static int vfile_src(const struct vfile *vf, const char *col, struct dist *x,
     if (x->src)
         snprintf(x->src, n, "%s%s%s%s%s", cwd, cwd[0] ? "/" : "", p,
                  col ? ", " : "", col ? col : "");
-    return x->src ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
+    return x->src ? 0 : err_oom(e);
 }
 
 /* Ascending order of doubles, for qsort. */
@@ -843,7 +843,7 @@ static int parse_file_spec(struct dist *x, const struct dist_info *in,
     struct vfile vf = {.sig = in->sig};
     char *joined = afile_join(file, path);
     if (!joined)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     vf.path = joined;
     x->kind = DIST_EMPIRICAL_FILE;
     int rc = vfile_read(&vf, e);

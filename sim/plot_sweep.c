@@ -25,11 +25,6 @@
 #include "csvread.h"
 #include "plot_sweep_int.h"
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 /* ------------------------------------------------------------ loading */
 
 static double num_or_nan(const char *s)
@@ -71,7 +66,7 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
     d->idx = malloc(n * np * sizeof *d->idx);
     d->ax = calloc(np, sizeof *d->ax);
     if (!d->mean || !d->idx || !d->ax)
-        return oom(e);
+        return err_oom(e);
     d->lo = d->mean + n;
     d->hi = d->lo + n;
     for (size_t k = 0; k < np; k++) {
@@ -79,7 +74,7 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
         d->ax[k].num = malloc(n * sizeof *d->ax[k].num);
         d->ax[k].numeric = 1;
         if (!d->ax[k].vals || !d->ax[k].num)
-            return oom(e);
+            return err_oom(e);
         d->ax[k].name = d->csv.cells[k];
         sc_key_words(d->ax[k].name, d->ax[k].words, sizeof d->ax[k].words);
     }
@@ -170,7 +165,7 @@ static int load_data(struct sc_data *d, const char *dir, struct err *e)
     char *path = malloc(strlen(dir) + 12);
     memset(d, 0, sizeof *d);
     if (!path)
-        return oom(e);
+        return err_oom(e);
     sprintf(path, "%s/sweep.csv", dir);
     int rc = csv_read(&d->csv, path, e);
     int cm = rc == 0 ? csv_col(&d->csv, "mean") : -1;
@@ -209,11 +204,11 @@ static int draw_one(struct plot_files *pf, const struct sc_data *d,
     struct sc_body b = {.width = d->size->width, .height = d->size->height};
     FILE *f = open_memstream(&b.text, &b.len);
     if (!f)
-        return oom(e);
+        return err_oom(e);
     gp_linetypes(f);
     sc_chart(f, d, page, &b);
     fputs("unset output\n", f);
-    int rc = ferror(f) | fclose(f) ? oom(e) : 0;
+    int rc = ferror(f) | fclose(f) ? err_oom(e) : 0;
     if (rc == 0)
         rc = plot_files_chart(pf, name, (int[2]){b.width, b.height}, b.text,
                               b.len, e);

@@ -41,11 +41,6 @@ static const char *const model_sections[] = {
     "costs",
 };
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 /* ------------------------------------------------------------ [sweep] */
 
 /* The metric id of a name: metrics.h's, or SWEEP_LOST_REVENUE. */
@@ -136,7 +131,7 @@ static int take_string(char **dst, const char *v, struct err *e)
 {
     free(*dst);
     *dst = strdup(v);
-    return *dst ? 0 : oom(e);
+    return *dst ? 0 : err_oom(e);
 }
 
 static int take_seed(struct sweep *sw, const struct config_entry *en,
@@ -162,7 +157,7 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
         sw->line_file = en->line;
         free(sw->model);
         sw->model = *v ? afile_join(sw->path, v) : NULL;
-        return sw->model || !*v ? 0 : oom(e);
+        return sw->model || !*v ? 0 : err_oom(e);
     }
     if (!strcmp(k, "scenario")) {
         sw->line_scenario = en->line;
@@ -303,7 +298,7 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
     if (!strcmp(name, "scenario")) {
         pa->section = strdup("");
         pa->key = strdup(name);
-        return pa->section && pa->key ? 0 : oom(e);
+        return pa->section && pa->key ? 0 : err_oom(e);
     }
     if (!dot || dot == name || !dot[1])
         return vary_error(en, e, "expected SECTION.KEY (sales.reps), "
@@ -333,7 +328,7 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
             snprintf(pa->section, n, "scenario.%s", sw->scenario);
         pa->key = strdup(name);
     }
-    return pa->section && pa->key ? 0 : oom(e);
+    return pa->section && pa->key ? 0 : err_oom(e);
 }
 
 /* Keys the grid may not vary. */
@@ -407,7 +402,7 @@ static int check_unique(const struct config_entry *en,
         return 0;
     struct indexed_str *v = malloc(pa->n * sizeof *v);
     if (!v)
-        return oom(e);
+        return err_oom(e);
     int whole = 1;
     for (size_t i = 0; i < pa->n; i++) {
         char *end;
@@ -531,11 +526,11 @@ static int take_param(struct sweep *sw, const struct config_entry *en,
     pa.name = strdup(en->key);
     pa.spec = strdup(en->value);
     if (rc == 0 && (!pa.name || !pa.spec))
-        rc = oom(e);
+        rc = err_oom(e);
     struct sweep_param *np = NULL;
     if (rc == 0) {
         np = realloc(sw->params, (sw->n_params + 1) * sizeof *np);
-        rc = np ? 0 : oom(e);
+        rc = np ? 0 : err_oom(e);
     }
     if (rc) {
         param_free(&pa);
@@ -745,7 +740,7 @@ int sweep_load(struct sweep *sw, const char *path, struct err *e)
     sw->scen_param = -1;
     sw->path = strdup(path);
     if (!sw->path)
-        return oom(e);
+        return err_oom(e);
     if (config_load(&sc, path, e) != 0) {
         sweep_destroy(sw);
         return -1;

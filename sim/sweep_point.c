@@ -24,11 +24,6 @@
 
 #define SWEEP_BLAME_MAX 64 /* keys a note names, at most */
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 uint64_t sweep_fnv(uint64_t h, const void *data, size_t len)
 {
     const unsigned char *b = data;
@@ -180,12 +175,12 @@ static int params_hash(const struct config *cfg, const struct params *p,
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    int rc = f ? 0 : oom(e);
+    int rc = f ? 0 : err_oom(e);
     if (f) {
         config_write(f, cfg, p, 0);
         fputs(extra, f);
         if ((ferror(f) | fclose(f)) != 0)
-            rc = oom(e);
+            rc = err_oom(e);
     }
     if (rc == 0)
         *h = hash_lines(text, len);
@@ -228,7 +223,7 @@ static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
     if (point_resolve(sw, point, &cfg, &p, &scen, &w0, &w1, e) != 0)
         return -1;
     char *extra = point_extra(sw, point, w0, w1);
-    int rc = extra ? params_hash(&cfg, &p, extra, h, e) : oom(e);
+    int rc = extra ? params_hash(&cfg, &p, extra, h, e) : err_oom(e);
     uint64_t shape = SWEEP_FNV_INIT;
     for (size_t s = 0; s < p.n_scenarios; s++)
         shape = sweep_fnv(shape, &p.scenarios[s].n_iv,
@@ -283,7 +278,7 @@ static int grid_hash(struct sweep *sw, struct err *e)
 {
     char *head = sweep_csv_header(sw);
     if (!head)
-        return oom(e);
+        return err_oom(e);
     uint64_t h = sweep_fnv(SWEEP_FNV_INIT, head, strlen(head));
     free(head);
     h = sweep_fnv(h, &sw->n_points, sizeof sw->n_points);
@@ -323,7 +318,7 @@ static int count_baselines(struct sweep *sw, struct err *e)
 {
     uint64_t *h = malloc(sw->n_points * sizeof *h);
     if (!h)
-        return oom(e);
+        return err_oom(e);
     memcpy(h, sw->base_hash, sw->n_points * sizeof *h);
     qsort(h, sw->n_points, sizeof *h, cmp_u64);
     sw->n_baselines = 0;
@@ -342,7 +337,7 @@ int sweep_prepare(struct sweep *sw, struct err *e)
     sw->hash = calloc(sw->n_points, sizeof *sw->hash);
     sw->base_hash = calloc(sw->n_points, sizeof *sw->base_hash);
     if (!sw->hash || !sw->base_hash)
-        return oom(e);
+        return err_oom(e);
     for (size_t i = 0; i < sw->n_points; i++)
         if (point_hash(sw, i, &sw->hash[i], &sw->base_hash[i], e) != 0) {
             point_error(sw, i, e);
@@ -532,7 +527,7 @@ static int cache_points(const struct sweep *sw, struct sweep_cache *c,
     struct sweep_entry *old = malloc((size_t)c->n * sizeof *old + 1);
     int n_old = c->n, rc = 0;
     if (!old)
-        return oom(e);
+        return err_oom(e);
     memcpy(old, c->e, (size_t)n_old * sizeof *old);
     c->n = 0;
     for (int i = 0; i < t->n && rc == 0; i++) {
@@ -582,7 +577,7 @@ static int cache_model(const struct sweep *sw, struct sweep_cache *c,
         c->raw_s = malloc(need * sizeof *c->raw_s);
         c->raw_cap = c->raw_b && c->raw_s ? need : 0;
         if (!c->raw_cap)
-            return oom(e);
+            return err_oom(e);
     }
     if (!(c->m = model_alloc(&c->bp, e)))
         return -1;
