@@ -31,7 +31,8 @@ static const char *const sens_files[] = {"sensitivity.csv",
                                          "sensitivity.txt"};
 #define N_FILES (sizeof sens_files / sizeof sens_files[0])
 
-static volatile int stop_flag, stop_sig;
+static volatile int stop_flag;
+static volatile sig_atomic_t stop_sig;
 
 /* Parses the options into o; returns 0, -1 after --help, or a status. */
 static int parse_args(struct cli_opts *o, const char **file, int argc,
