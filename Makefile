@@ -87,10 +87,11 @@ $(BUILD)/%.o: %.c | libs-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libsalescap.a
+# Every test program is its file plus tests/util.c (tests/util.h).
+$(BUILD)/tests/%: tests/%.c tests/util.c tests/util.h $(BUILD)/libsalescap.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsalescap.a $(ALL_LDFLAGS) \
-	    $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/util.c $(BUILD)/libsalescap.a \
+	    $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
 
 deps:
 	@sh .ci/deps
@@ -261,19 +262,19 @@ FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
     -Wl,--wrap=gsl_rng_alloc,--wrap=pthread_create
 
 $(BUILD)/tests/test_failalloc: tests/test_failalloc.c tests/failalloc.c \
-    tests/failalloc.h $(BUILD)/libsalescap.a
+    tests/failalloc.h tests/util.c tests/util.h $(BUILD)/libsalescap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/test_failalloc.c tests/failalloc.c \
-	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(FAILALLOC_WRAP) $(LIBS) \
+	    tests/util.c $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(FAILALLOC_WRAP) $(LIBS) \
 	    $(CMOCKA_LIBS)
 
 # The layout test reads the SVG charts' texts and the font's metrics
 # with tests/svgtext.c.
 $(BUILD)/tests/test_layout: tests/test_layout.c tests/svgtext.c \
-    tests/svgtext.h $(BUILD)/libsalescap.a
+    tests/svgtext.h tests/util.c tests/util.h $(BUILD)/libsalescap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/test_layout.c tests/svgtext.c \
-	    $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
+	    tests/util.c $(BUILD)/libsalescap.a $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
 
 # valgrind memcheck of the end-to-end tests: every salescap process they
 # start runs under valgrind (tests/valgrind.sh); any invalid access, use

@@ -7,6 +7,7 @@
 #ifndef SALESCAP_CLI_H
 #define SALESCAP_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #define EXIT_USAGE 2
@@ -46,10 +47,16 @@ int cli_bad_option(const char *cmd, const struct option *opts,
  * status unchanged, or 1 if stdout could not be written. */
 int cli_finish(int status);
 
-/* Catches SIGINT and SIGTERM from now on: each sets *flag to 1 and
- * *sig to the signal (both must outlive the handler; the last call wins).
- * A command checks them to stop early and exit 128 + signal. */
-void cli_catch_stop(volatile int *flag, volatile int *sig);
+/* Installs handler for SIGINT and SIGTERM from now on (no flags, no
+ * signal blocked while it runs): the one place the commands set up
+ * their signals. */
+void cli_on_stop(void (*handler)(int));
+
+/* Catches SIGINT and SIGTERM from now on: each sets *sig to the signal
+ * and then *flag (unless NULL) to 1; both must outlive the handler, and
+ * the last call wins. A command checks them to stop early and exit
+ * 128 + signal. */
+void cli_catch_stop(volatile int *flag, volatile sig_atomic_t *sig);
 
 /* Number of online cores (at least 1). */
 int cli_cores(void);

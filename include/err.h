@@ -10,6 +10,7 @@
 #ifndef SALESCAP_ERR_H
 #define SALESCAP_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define ERR_MSG_MAX 1024
@@ -35,6 +36,15 @@ int err_at(struct err *e, enum err_kind kind, const char *file, int line,
 /* err_at without a location. Returns -1. */
 int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* err_at with the arguments of fmt in ap, for a function that takes a
+ * format of its own and passes it on. Returns -1. */
+int err_vat(struct err *e, enum err_kind kind, const char *file, int line,
+            const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+/* Sets e to "out of memory" (ERR_RUNTIME), the one message every
+ * allocation failure gives. Returns -1. */
+int err_oom(struct err *e);
 
 /* Clears e. */
 void err_clear(struct err *e);

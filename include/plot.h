@@ -108,10 +108,14 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
                      unsigned formats, const struct rd_select *sel,
                      struct err *e);
 
-/* Draws the charts of a sweep folder (sweep.csv, sweep.ini): the sweep
- * module's sweep_plot_dir() (sweep.h), with the same return contract. */
-int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
-                   unsigned formats, struct err *e);
+/* Draws the charts of the sweep folder dir (sweep.csv, sweep.ini) into
+ * plots_dir, in each format of the bitmask formats (0: PNG)
+ * (plot_sweep.c): one varied key: the metric with its 95 % band; two: a
+ * heatmap with the values in the cells; more: a heatmap panel per value
+ * of the others; zip: a tornado chart. Returns the number of images, or
+ * -1 with e set (the errors above). */
+int plot_sweep_dir(const char *dir, const char *plots_dir, unsigned formats,
+                   struct err *e);
 
 /* Draws tornado.EXT (plot_sensitivity.c) from dir/sensitivity.csv into
  * plots_dir, with the same return contract as plot_run_dir. */

@@ -211,15 +211,6 @@ int sweep_run(const struct sweep *sw, const struct sweep_opts *o,
 long sweep_merge(const char *out_dir, char *const *srcs, int n,
                  struct err *e);
 
-/* Draws the charts of the sweep folder dir (sweep.csv, sweep.ini) into
- * plots_dir, in each format of the plot.h bitmask formats (0: PNG):
- * one varied key: the metric with its 95 % band; two: a heatmap with the
- * values in the cells; more: a heatmap panel per value of the others;
- * zip: a tornado chart. Returns the number of images, or -1 with e set
- * (the errors of plot.h). */
-int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
-                   struct err *e);
-
 /* MPI: initialises MPI (funnelled threads) when built with it and
  * started by mpirun; sets *rank and *size (0 and 1 without MPI).
  * Returns 0, or -1 with e set. */

@@ -46,7 +46,7 @@ static int split_key(const char *name, size_t len, struct calib_free *x,
     x->section = strndup(name, (size_t)(dot - name));
     x->key = strndup(dot + 1, len - (size_t)(dot + 1 - name));
     if (!x->section || !x->key)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     return 0;
 }
 
@@ -85,7 +85,7 @@ int calib_parse_free(const char *spec, struct calib_free **f, size_t *n,
         size_t len = strcspn(s, ",");
         struct calib_free *g = realloc(*f, (*n + 1) * sizeof *g);
         if (!g)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         *f = g;
         struct calib_free *x = &g[*n];
         *x = (struct calib_free){0};
@@ -303,7 +303,7 @@ static int simplex(struct eval *ev, struct calib_result *r, gsl_vector *best)
         gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
     int rc = -1;
     if (!u || !step || !s) {
-        err_set(&ev->err, ERR_RUNTIME, "out of memory");
+        err_oom(&ev->err);
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -357,7 +357,7 @@ int calib_run(struct config *cfg, struct calib_free *f, size_t n,
     gsl_vector *best = gsl_vector_alloc(n);
     int rc = best ? simplex(&ev, r, best) : -1;
     if (!best)
-        err_set(&ev.err, ERR_RUNTIME, "out of memory");
+        err_oom(&ev.err);
     if (rc == 0) {
         /* The values as FITTED.ini writes them, evaluated once more so
          * the table shows what the file reproduces. */

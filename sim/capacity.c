@@ -267,7 +267,7 @@ static int horizon(struct path *ph, struct capacity *c, struct err *e)
 out:
     free(a);
     if (rc)
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
     return rc;
 }
 
@@ -393,7 +393,7 @@ int capacity_compute(const struct params *p, struct capacity *c,
     *c = (struct capacity){0};
     struct sales_cache *sc = cap_sales_cache_alloc(p);
     if (!sc)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     struct path ph = {.p = p, .sales = sc};
     cap_eff_points(p, ph.effs);
     c->eff = dist_mean(&p->sales.effectiveness);
@@ -411,7 +411,7 @@ int capacity_compute(const struct params *p, struct capacity *c,
         steady_state(&ss, c);
         market_long_run(p, c);
         if (ss.failed)
-            rc = err_set(e, ERR_RUNTIME, "out of memory");
+            rc = err_oom(e);
     }
     cap_sales_cache_free(sc);
     return rc;

@@ -270,22 +270,29 @@ int cli_finish(int status)
     return status ? status : EXIT_RUNTIME;
 }
 
-static volatile int *stop_flag, *stop_sig;
+void cli_on_stop(void (*handler)(int))
+{
+    struct sigaction sa = {.sa_handler = handler};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static volatile int *stop_flag;
+static volatile sig_atomic_t *stop_sig;
 
 static void on_stop(int sig)
 {
     *stop_sig = sig;
-    *stop_flag = 1;
+    if (stop_flag)
+        *stop_flag = 1;
 }
 
-void cli_catch_stop(volatile int *flag, volatile int *sig)
+void cli_catch_stop(volatile int *flag, volatile sig_atomic_t *sig)
 {
     stop_flag = flag;
     stop_sig = sig;
-    struct sigaction sa = {.sa_handler = on_stop};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_on_stop(on_stop);
 }
 
 int cli_cores(void)
@@ -547,7 +554,7 @@ int cli_bad_option(const char *cmd, const struct option *opts,
         snprintf(names[n], sizeof names[n], "--%s", opts[n].name);
         cand[n] = names[n];
     }
-    const char *hint = cfgk_suggest(name, cand, n);
+    const char *hint = text_suggest(name, cand, n);
     /* --output for --out: an option the name begins with. */
     for (size_t i = 0; i < n && !hint; i++)
         if (strlen(cand[i]) >= 4 && !strncmp(name, cand[i], strlen(cand[i])))

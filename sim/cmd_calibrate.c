@@ -53,7 +53,8 @@ struct cal_args {
     long max_iter;
 };
 
-static volatile int stop_signal, stop_flag; /* cli_catch_stop */
+static volatile sig_atomic_t stop_signal; /* cli_catch_stop */
+static volatile int stop_flag;
 
 /* Parses one option; returns 0, or an exit status (-1: help printed). */
 static int take_opt(struct cal_args *a, int c)
@@ -406,7 +407,7 @@ static int write_fitted(const struct cal_args *a, const struct fitted *ft,
     if (n < 0 || afile_open(&af, a->o.out, &e) != 0) {
         free(ov);
         if (n < 0)
-            err_set(&e, ERR_RUNTIME, "out of memory");
+            err_oom(&e);
         cli_error("%s", e.msg);
         return EXIT_RUNTIME;
     }

@@ -97,11 +97,6 @@ static int has_file(const char *dir, const char *name)
 
 static volatile sig_atomic_t stop_signal;
 
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
 /* Prints e and returns the exit status its kind calls for. */
 static int fail(const struct err *e)
 {
@@ -193,10 +188,7 @@ int cmd_plot(int argc, char **argv)
     /* SIGINT or SIGTERM: gnuplot, in the same process group, stops too;
      * the drawing then fails, its temporaries are removed, and the
      * charts already installed stay, each whole. */
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop(NULL, &stop_signal);
     plot_set_stop(&stop_signal);
     struct err fe = {0};
     if (a.o.plots && afile_check_dir(plots, &fe) != 0) {

@@ -42,12 +42,6 @@ struct run_args {
 static volatile sig_atomic_t stop_signal;
 static volatile int stop_flag;
 
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-    stop_flag = 1;
-}
-
 enum {
     OPT_PRECISION = CLI_OPT_NEXT, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
     OPT_REPLICATION, OPT_CRM, OPT_WINDOW, OPT_DATE,
@@ -308,7 +302,7 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
     /* The stream is closed whether or not the summary fits in memory. */
     int summary_rc = mem ? output_summary(mem, p, &r) : -1;
     if (!mem || fclose(mem) != 0 || summary_rc != 0) {
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         goto done;
     }
     if (output_write_run(out, cfg, p, &r, text, &reps, &stop_flag, &e) != 0)
@@ -356,10 +350,7 @@ int cmd_run(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     /* From the start: a signal while the file loads is still answered
      * with the message and 130/143, not a silent death. */
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop(&stop_flag, &stop_signal);
     struct config cfg = {0};
     struct params p = {0};
     if ((rc = load(&a, &cfg, &p)) != 0)
@@ -457,10 +448,7 @@ static int open_trace(const struct run_args *a, struct afile *af, FILE **f,
     if (!a->o.out)
         return 0;
     /* The handler first: the temporary must never outlive a signal. */
-    struct sigaction sa = {.sa_handler = on_trace_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_on_stop(on_trace_signal);
     if (afile_open(af, a->o.out, e) != 0)
         return -1;
     *f = af->f;
@@ -566,7 +554,7 @@ int cmd_trace(int argc, char **argv)
     if (m && raw) {
         rc = trace_run(&a, &p, m, s, raw, f, &e);
     } else {
-        rc = err_set(&e, ERR_RUNTIME, "out of memory") ? EXIT_RUNTIME : 0;
+        rc = err_oom(&e) ? EXIT_RUNTIME : 0;
     }
     free(raw);
     if (rc == 0 && af.f && afile_commit(&af, &e) != 0)

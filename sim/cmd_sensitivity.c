@@ -31,7 +31,8 @@ static const char *const sens_files[] = {"sensitivity.csv",
                                          "sensitivity.txt"};
 #define N_FILES (sizeof sens_files / sizeof sens_files[0])
 
-static volatile int stop_flag, stop_sig;
+static volatile int stop_flag;
+static volatile sig_atomic_t stop_sig;
 
 /* Parses the options into o; returns 0, -1 after --help, or a status. */
 static int parse_args(struct cli_opts *o, const char **file, int argc,
@@ -171,7 +172,7 @@ static int analyse(const struct cli_opts *o, const struct params *p,
     FILE *mem = open_memstream(&text, &len);
     int wrc = mem ? sens_write_summary(mem, p, &r) : -1;
     if (!mem || fclose(mem) != 0 || wrc != 0) {
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         goto done;
     }
     if (write_files(out, p, &r, text, &e) != 0)

@@ -44,12 +44,6 @@ struct sweep_args {
 static volatile sig_atomic_t stop_signal;
 static volatile int stop_flag;
 
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-    stop_flag = 1;
-}
-
 enum {
     OPT_RESUME = CLI_OPT_NEXT, OPT_SHARD, OPT_MERGE, OPT_PRECISION,
     OPT_MAX_REPS, OPT_SEPARATE,
@@ -218,14 +212,6 @@ static int load(const struct sweep_args *a, struct sweep *sw, int rank)
     if (sweep_prepare(sw, &e) != 0)
         return fail(&e, rank);
     return 0;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* ------------------------------------------------------------ output */
@@ -434,7 +420,7 @@ static int draw(const struct sweep_args *a, const char *out, const char *plots)
 {
     struct err e = {0};
     plot_set_stop(&stop_signal);
-    int n = stop_signal ? -1 : sweep_plot_dir(out, plots, a->o.formats, &e);
+    int n = stop_signal ? -1 : plot_sweep_dir(out, plots, a->o.formats, &e);
     if (stop_signal)
         return interrupted_drawing(out);
     if (n < 0) {
@@ -526,7 +512,7 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
         sweep_baseline_note(sw, note, sizeof note);
     if (note[0])
         fprintf(stderr, "salescap: %s\n", note);
-    install_signals();
+    cli_catch_stop(&stop_flag, &stop_signal);
     if (sweep_run(sw, &o, &rep, &e) != 0) {
         if (rep.stopped && rank == 0)
             return interrupted(&rep, out);
@@ -558,7 +544,7 @@ static int merge(const struct sweep_args *a)
         printf("Merged %ld points into %s/sweep.csv\n", n, a->merge);
     if (a->o.no_plot)
         return 0;
-    install_signals();
+    cli_catch_stop(&stop_flag, &stop_signal);
     char plots[4096];
     cli_default_dir(plots, sizeof plots, "plots", a->merge);
     return draw(a, a->merge, a->o.plots ? a->o.plots : plots);

@@ -75,17 +75,11 @@ static int frame_error(struct frame *fr, const char *fmt, ...)
 
 static int frame_error(struct frame *fr, const char *fmt, ...)
 {
-    char msg[ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    err_vat(&fr->ld->err, ERR_CONFIG, fr->path, fr->line, fmt, ap);
     va_end(ap);
-    return err_at(&fr->ld->err, ERR_CONFIG, fr->path, fr->line, "%s", msg);
-}
-
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
+    return -1;
 }
 
 /* Returns arr (of *cap elements of size sz) with room for n + 1, moved if
@@ -130,8 +124,8 @@ static int entry_append(struct config *cfg, const char *section,
     return 0;
 }
 
-static const struct config_section *section_find(const struct config *cfg,
-                                                 const char *name)
+const struct config_section *cfgk_section_find(const struct config *cfg,
+                                               const char *name)
 {
     for (size_t i = 0; i < cfg->n_sections; i++)
         if (!strcmp(cfg->sections[i].name, name))
@@ -143,7 +137,7 @@ static const struct config_section *section_find(const struct config *cfg,
 static int section_note(struct config *cfg, const char *name, const char *file,
                         int line, int header)
 {
-    if (section_find(cfg, name))
+    if (cfgk_section_find(cfg, name))
         return 0;
     void *na = grow(cfg->sections, &cfg->cap_sections, cfg->n_sections,
                     sizeof *cfg->sections);
@@ -309,14 +303,14 @@ static int check_header(struct frame *fr, const char *s)
                                name, fr->hdrs[i].line);
     void *na = grow(fr->hdrs, &fr->cap_hdrs, fr->n_hdrs, sizeof *fr->hdrs);
     if (!na)
-        return oom(e);
+        return err_oom(e);
     fr->hdrs = na;
     struct header h = {strdup(name), fr->line};
     if (!h.name)
-        return oom(e);
+        return err_oom(e);
     fr->hdrs[fr->n_hdrs++] = h;
     if (section_note(fr->ld->cfg, name, fr->path, fr->line, 1))
-        return oom(e);
+        return err_oom(e);
     return 0;
 }
 
@@ -449,7 +443,7 @@ static int include_file(struct frame *fr, const char *value)
                            INCLUDE_DEPTH_MAX);
     char *path = afile_join(fr->path, value); /* relative to the includer */
     if (!path)
-        return oom(e);
+        return err_oom(e);
     struct frame child = {
         .ld = fr->ld, .parent = fr, .path = path, .depth = fr->depth + 1};
     const char *why;
@@ -490,7 +484,7 @@ static int take_entry(struct frame *fr, const char *section, const char *key,
                                en->line);
     }
     if (entry_append(cfg, section, key, value, fr->path, fr->line))
-        return oom(&fr->ld->err);
+        return err_oom(&fr->ld->err);
     return 0;
 }
 
@@ -522,7 +516,7 @@ static int load_frame(struct frame *fr)
     fr->own_start = fr->ld->cfg->n;
     int rc = ini_parse_stream(read_line, fr, on_entry, fr);
     if (rc == -2)
-        oom(e);
+        err_oom(e);
     else if (rc > 0)
         err_at(e, ERR_CONFIG, fr->path, rc, "syntax error");
     for (size_t i = 0; i < fr->n_hdrs; i++)
@@ -539,7 +533,7 @@ int config_load(struct config *cfg, const char *path, struct err *e)
     memset(cfg, 0, sizeof *cfg);
     cfg->path = strdup(path);
     if (!cfg->path)
-        return oom(e);
+        return err_oom(e);
     top.f = open_regular(path, &why);
     if (!top.f) {
         config_destroy(cfg);
@@ -594,7 +588,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
                       section, key, strlen(key) > 60 ? "..." : "", len,
                       INIH_LINE_MAX);
     if (section_note(cfg, section, file, line, 0))
-        return oom(e);
+        return err_oom(e);
     for (size_t i = cfg->n; i-- > 0;) {
         struct config_entry *en = &cfg->entries[i];
         if (strcmp(en->section, section) || strcmp(en->key, key))
@@ -603,7 +597,7 @@ int config_put(struct config *cfg, const char *section, const char *key,
         if (!v || !f) {
             free(v);
             free(f);
-            return oom(e);
+            return err_oom(e);
         }
         free(en->value);
         free(en->file);
@@ -613,183 +607,8 @@ int config_put(struct config *cfg, const char *section, const char *key,
         return 0;
     }
     if (entry_append(cfg, section, key, value, file, line))
-        return oom(e);
+        return err_oom(e);
     return 0;
-}
-
-/* Copies [s, s + n) without surrounding blanks into a new string. */
-static char *strip_dup(const char *s, size_t n)
-{
-    while (n > 0 && is_blank(*s)) {
-        s++;
-        n--;
-    }
-    while (n > 0 && is_blank(s[n - 1]))
-        n--;
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-    }
-    return out;
-}
-
-/* Where the section of "SECTION.KEY" ends: after the second component for
- * stage.NAME and scenario.ID, else after the first. NULL: no key. */
-static const char *section_end(const char *lhs, size_t n)
-{
-    const char *dot = memchr(lhs, '.', n);
-    if (!dot)
-        return NULL;
-    size_t head = (size_t)(dot - lhs);
-    int two = (head == 5 && !strncmp(lhs, "stage", 5)) ||
-              (head == 8 && !strncmp(lhs, "scenario", 8));
-    if (two)
-        dot = memchr(dot + 1, '.', n - head - 1);
-    return dot;
-}
-
-/* Names (after the prefix) of the sections of cfg's files (not those an
- * override made) that start with prefix, into names[0, max); returns how
- * many there are. */
-static size_t section_names(const struct config *cfg, const char *prefix,
-                            const char **names, size_t max)
-{
-    size_t n = 0, pl = strlen(prefix);
-    for (size_t i = 0; i < cfg->n_sections && n < max; i++)
-        if (cfg->sections[i].header &&
-            !strncmp(cfg->sections[i].name, prefix, pl))
-            names[n++] = cfg->sections[i].name + pl;
-    return n;
-}
-
-/* Whether a and b differ only in their digits (q1 and q2, pull and
- * pull2): numbered variants, named so on purpose. */
-static int numbered_variants(const char *a, const char *b)
-{
-    for (;;) {
-        while (*a >= '0' && *a <= '9')
-            a++;
-        while (*b >= '0' && *b <= '9')
-            b++;
-        if (*a != *b)
-            return 0;
-        if (!*a)
-            return 1;
-        a++;
-        b++;
-    }
-}
-
-/* Joins the intervention names of [section] (the NAME of its NAME.key
- * entries, each once, in order of appearance) into list; returns whether
- * name[0, len) is one of them. */
-static int iv_names(const struct config *cfg, const char *section,
-                    const char *name, size_t len, char *list, size_t size)
-{
-    const char *seen[64];
-    size_t n = 0, k = 0;
-    int found = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < cfg->n; i++) {
-        const struct config_entry *en = &cfg->entries[i];
-        const char *d = strchr(en->key, '.');
-        if (strcmp(en->section, section) || !d)
-            continue;
-        size_t l = (size_t)(d - en->key);
-        found |= l == len && !strncmp(en->key, name, len);
-        size_t j = 0;
-        while (j < n && !(strlen(seen[j]) > l && seen[j][l] == '.' &&
-                          !strncmp(seen[j], en->key, l)))
-            j++;
-        if (j < n || n == 64)
-            continue;
-        seen[n++] = en->key;
-        if (k < size)
-            k += (size_t)snprintf(list + k, size - k, "%s%.*s",
-                                  k ? ", " : "", (int)l, en->key);
-    }
-    return found;
-}
-
-int config_check_override(const struct config *cfg, const char *section,
-                          const char *key, struct err *e)
-{
-    const char *names[64];
-    char list[512];
-    const struct config_section *s = section_find(cfg, section);
-    int stage = !strncmp(section, "stage.", 6);
-    if (!s && (stage || !strncmp(section, "scenario.", 9))) {
-        const char *name = section + (stage ? 6 : 9);
-        size_t n = section_names(cfg, stage ? "stage." : "scenario.", names,
-                                 64);
-        if (stage && n == 0)
-            for (; n < cfgk_n_builtin_stages; n++)
-                names[n] = cfgk_builtin_stages[n].name;
-        const char *hint = cfgk_suggest(name, names, n);
-        if (hint && strcmp(hint, name) != 0 &&
-            !numbered_variants(hint, name))
-            return err_set(e, ERR_CONFIG,
-                           "no %s '%s'; did you mean '%s'? (a new %s needs "
-                           "a name not this close to an existing one)",
-                           stage ? "stage" : "scenario", name, hint,
-                           stage ? "stage" : "scenario");
-        return 0;
-    }
-    /* An intervention of a scenario the files define: one they name. */
-    if (!s || !s->header || strncmp(section, "scenario.", 9) ||
-        !strcmp(key, "title"))
-        return 0;
-    const char *dot = strchr(key, '.');
-    if (!dot)
-        return 0; /* not NAME.key: resolving says what is wrong */
-    if (iv_names(cfg, section, key, (size_t)(dot - key), list, sizeof list))
-        return 0;
-    return err_set(e, ERR_CONFIG,
-                   "[%s] has no intervention '%.*s' (it has: %s); an "
-                   "override changes the interventions a scenario file "
-                   "defines, it does not add one", section,
-                   (int)(dot - key), key, *list ? list : "none");
-}
-
-int config_set(struct config *cfg, const char *assignment, struct err *e)
-{
-    const char *eq = strchr(assignment, '=');
-    if (!eq)
-        return err_set(e, ERR_CONFIG,
-                       "--set '%s': expected SECTION.KEY=VALUE (no '=')",
-                       assignment);
-    size_t n = (size_t)(eq - assignment);
-    const char *dot = section_end(assignment, n);
-    if (!dot && !strncmp(assignment, "stage.", 6))
-        return err_set(e, ERR_CONFIG,
-                       "--set '%s': expected stage.NAME.KEY=VALUE "
-                       "(stage.qualify.advance=0.5)", assignment);
-    if (!dot && !strncmp(assignment, "scenario.", 9))
-        return err_set(e, ERR_CONFIG,
-                       "--set '%s': expected scenario.ID.KEY=VALUE "
-                       "(scenario.pull.pull.weeks=3)", assignment);
-    if (!dot)
-        return err_set(
-            e, ERR_CONFIG,
-            "--set '%s': expected SECTION.KEY=VALUE (no '.' between section and key)",
-            assignment);
-    char *section = strip_dup(assignment, (size_t)(dot - assignment));
-    char *key = strip_dup(dot + 1, (size_t)(eq - dot - 1));
-    char *value = strip_dup(eq + 1, strlen(eq + 1));
-    struct err why = {0};
-    int rc;
-    if (!section || !key || !value) {
-        rc = oom(e);
-    } else if (config_check_override(cfg, section, key, &why) != 0) {
-        rc = err_set(e, ERR_CONFIG, "--set '%s': %s", assignment, why.msg);
-    } else {
-        rc = config_put(cfg, section, key, value, "--set", 0, e);
-    }
-    free(section);
-    free(key);
-    free(value);
-    return rc;
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -814,7 +633,7 @@ int config_copy(struct config *dst, const struct config *src, struct err *e)
     return 0;
 fail:
     config_destroy(dst);
-    return oom(e);
+    return err_oom(e);
 }
 
 void config_destroy(struct config *cfg)

@@ -45,7 +45,7 @@ static int resolve_metric(const struct config *cfg, struct decision_params *d,
     const char *cand[M_COUNT];
     for (int m = 0; m < M_COUNT; m++)
         cand[m] = metric_table[m].name;
-    const char *hint = cfgk_suggest(d->metric, cand, M_COUNT);
+    const char *hint = text_suggest(d->metric, cand, M_COUNT);
     if (hint)
         return cfgk_entry_error(e, en,
                                 "[decision] metric: unknown metric '%s'; did "
@@ -117,7 +117,7 @@ int cfgk_resolve_decision(const struct config *cfg, struct params *p,
                           struct err *e)
 {
     if (!p->decision.metric || !p->decision.quarters)
-        return err_set(e, ERR_RUNTIME, "out of memory"); /* defaults */
+        return err_oom(e); /* defaults */
     if (resolve_metric(cfg, &p->decision, e) != 0)
         return -1;
     return resolve_quarters(cfg, p, &p->decision, e);

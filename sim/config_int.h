@@ -1,7 +1,7 @@
 /*
  * config_int: the key table (config_table.c), the parsing of values by
  * it (config_value.c) and the files that resolve and write parameters
- * (params.c and the rest of the config module). Internal to it.
+ * (config_resolve.c and the rest of the config module). Internal to it.
  *
  * Invariant: every key a scenario file may hold has exactly one row here,
  * with its default written as it would appear in a file; defaults go
@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "params.h"
+#include "text.h"
 
 enum cfgk_type {
     CFGK_INT,    /* int; whole numbers only */
@@ -129,17 +130,11 @@ int cfgk_unknown_key(struct err *e, const struct config_entry *en,
 void cfgk_format(const struct cfgk *k, const void *base, char *buf,
                  size_t size);
 
-/* Formats a number so that reading it back gives the same double: %.10g
- * when that round-trips, else the fewest digits (up to 17) that do. */
-void cfgk_number(double v, char *buf, size_t size);
 
 /* Writes the range of k ("[0, 1]", ">= 0", "(0, 168]") into buf; "" when
  * it has none. */
 void cfgk_range(const struct cfgk *k, char *buf, size_t size);
 
-/* The closest of n candidate names to name (case-insensitive optimal
- * string alignment distance), or NULL when none is close enough. */
-const char *cfgk_suggest(const char *name, const char *const *cand, size_t n);
 
 /* Fills p->scenarios[i].iv and titles from the entries of each
  * [scenario.ID] (config_scenario.c); the scenarios exist already, and
@@ -147,6 +142,11 @@ const char *cfgk_suggest(const char *name, const char *const *cand, size_t n);
 struct config;
 int cfgk_resolve_scenarios(const struct config *cfg, struct params *p,
                            struct err *e);
+
+/* The section named name in cfg (as first met), or NULL (config.c). */
+struct config_section;
+const struct config_section *cfgk_section_find(const struct config *cfg,
+                                               const char *name);
 
 /* Checks [decision] metric and quarters and fills p->decision's resolved
  * fields (config_decision.c); the horizon is resolved. */

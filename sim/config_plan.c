@@ -88,7 +88,7 @@ static int parse_list(const struct config *cfg, const struct params *p,
     }
     pl->per_quarter = calloc((size_t)n, sizeof *pl->per_quarter);
     if (!pl->per_quarter)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     const char *a = s;
     for (int i = 0; i < n; i++) {
         const char *b = strchr(a, ',');
@@ -116,7 +116,7 @@ int cfgk_resolve_plan(const struct config *cfg, struct params *p,
     pl->n = 0;
     pl->per_quarter = NULL;
     if (!pl->bookings_per_quarter || !pl->revenue_per_quarter)
-        return err_set(e, ERR_RUNTIME, "out of memory"); /* defaults */
+        return err_oom(e); /* defaults */
     const struct config_entry *bk =
         config_find(cfg, "plan", "bookings_per_quarter");
     const struct config_entry *rv =

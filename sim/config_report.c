@@ -75,7 +75,7 @@ static int notes_slurp(FILE *f, const struct stat *st,
     size_t cap = (size_t)st->st_size + 1;
     char *text = malloc(cap);
     if (!text)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     size_t n = fread(text, 1, cap - 1, f);
     if (ferror(f)) {
         free(text);
@@ -99,7 +99,7 @@ static int notes_read(const struct config_entry *en, char **out,
 {
     char *path = afile_join(en->line > 0 ? en->file : NULL, en->value);
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     const struct notes_file nf = {en, path};
     struct stat st;
     FILE *f = fopen(path, "rb");
@@ -124,7 +124,7 @@ int cfgk_resolve_report(const struct config *cfg, struct report_params *r,
     free(r->notes_text);
     r->notes_text = NULL;
     if (!r->title || !r->author || !r->notes)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (!r->notes[0])
         return 0;
     const struct config_entry *en = config_find(cfg, "report", "notes");

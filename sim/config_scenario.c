@@ -37,7 +37,7 @@ static const char *type_hint(const char *s)
     const char *cand[IV_TYPE_COUNT];
     for (int i = 0; i < IV_TYPE_COUNT; i++)
         cand[i] = cfgk_iv((enum iv_type)i)->name;
-    return cfgk_suggest(s, cand, IV_TYPE_COUNT);
+    return text_suggest(s, cand, IV_TYPE_COUNT);
 }
 
 static struct intervention *find_iv(struct scenario *sc, const char *name,
@@ -90,7 +90,7 @@ static int bad_key(struct err *e, const struct config_entry *en)
         return cfgk_entry_error(e, en,
                                 "malformed key '%s' in [%s]: expected NAME.key",
                                 en->key, en->section);
-    const char *hint = cfgk_suggest(en->key, own, n);
+    const char *hint = text_suggest(en->key, own, n);
     if (hint)
         return cfgk_entry_error(
             e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key,
@@ -141,7 +141,7 @@ static int collect(const struct config *cfg, const char *section,
                 IV_NAME_MAX);
         struct intervention *iv = find_iv(sc, en->key, len);
         if (!iv && !(iv = add_iv(sc, en->key, len)))
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         if (!strcmp(dot + 1, "type") && explicit_type(e, en, iv))
             return -1;
     }
@@ -233,7 +233,7 @@ static int apply_entries(const struct config *cfg, const char *section,
     if (!sc->title[0]) {
         char *id = strdup(sc->id);
         if (!id)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         free(sc->title);
         sc->title = id;
     }

@@ -732,56 +732,6 @@ const struct cfgk_table *cfgk_iv(enum iv_type t)
     return &iv_tables[t];
 }
 
-/* ------------------------------------------------------------ suggestions */
-
-/* Optimal string alignment distance (edits and transpositions), case
- * insensitive, for names up to 63 bytes. */
-static size_t osa_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t d[3][64];
-    if (la > 63 || lb > 63)
-        return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *pp = d[(i + 1) % 3];
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            int ca = tolower((unsigned char)a[i - 1]);
-            int cb = tolower((unsigned char)b[j - 1]);
-            size_t best = prev[j - 1] + (ca != cb);
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-                cb == tolower((unsigned char)a[i - 2]) && pp[j - 2] + 1 < best)
-                best = pp[j - 2] + 1;
-            cur[j] = best;
-        }
-    }
-    return d[la % 3][lb];
-}
-
-const char *cfgk_suggest(const char *name, const char *const *cand, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = osa_distance(name, cand[i]);
-        size_t len = strlen(cand[i]);
-        /* Assumption: a suggestion helps when at most a third of the
-         * name (and never more than 3 edits) differs. */
-        size_t limit = len / 3 > 3 ? 3 : (len / 3 ? len / 3 : 1);
-        if (d <= limit && d < best_d) {
-            best = cand[i];
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 /* The key of t that a mistyped key (without its prefix) most likely
  * meant, or NULL. In order: week and start_week, which interventions
  * name differently (the spelling nearest to 'week' is 'weeks', a length:
@@ -817,7 +767,7 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
     assert(t->n <= 32);
     for (size_t i = 0; i < t->n; i++)
         cand[i] = t->keys[i].key;
-    return cfgk_suggest(key, cand, t->n);
+    return text_suggest(key, cand, t->n);
 }
 
 /* The contract key that a key of a permanent hire (hire, support) most

@@ -214,7 +214,7 @@ static int check_support(const struct cfgk *k, const struct dist *d,
                        "draw must be %s%s: use one that stays there (%s)",
                        value, kind, below ? "lower" : "upper", must, range,
                        use);
-    cfgk_number(x, end, sizeof end);
+    text_number(x, end, sizeof end);
     return err_set(e, ERR_CONFIG, " = %s can draw %s, and every draw must "
                    "be %s%s", value, end, must, range);
 }
@@ -383,7 +383,7 @@ take_input(const struct config *cfg, struct params *p,
     in = realloc(p->uncertain, (p->n_uncertain + 1) * sizeof *in);
     if (!in) {
         dist_destroy(d);
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     p->uncertain = in;
@@ -393,7 +393,7 @@ take_input(const struct config *cfg, struct params *p,
     in->dist = *d;
     p->n_uncertain++;
     if (!in->name) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     return in;
@@ -405,7 +405,7 @@ static int add_place(struct uncertain_input *in,
     struct uncertain_place *a =
         realloc(in->places, (in->n_places + 1) * sizeof *a);
     if (!a)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     in->places = a;
     in->places[in->n_places++] = *pl;
     return 0;
@@ -470,7 +470,7 @@ static void extreme(const struct uncertain_input *in,
     x = high ? hi : lo;
     int ok = isfinite(x) && x <= pl->max &&
              (pl->min_open || lo_open ? x > pl->min : x >= pl->min);
-    cfgk_number(ok ? x : dist_quantile(&in->dist, 0.5), buf, size);
+    text_number(ok ? x : dist_quantile(&in->dist, 0.5), buf, size);
 }
 
 /* Resolves a copy of cfg with every input at one end of its support. */

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,20 +27,6 @@
 /* ------------------------------------------------------------ numbers */
 
 enum num { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE };
-
-/* strtod in the C locale whatever the program's locale: a scenario file
- * must mean the same thing on every machine. */
-static double strtod_c(const char *s, char **end)
-{
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (c == (locale_t)0)
-        return strtod(s, end);
-    locale_t old = uselocale(c);
-    double v = strtod(s, end);
-    uselocale(old);
-    freelocale(c);
-    return v;
-}
 
 /* nan, inf, infinity, in any case. */
 static int nonfinite_word(const char *p)
@@ -70,22 +55,13 @@ static enum num num_parse(const char *s, double *out)
         return NUM_BAD;
     char *end;
     errno = 0;
-    double v = strtod_c(s, &end);
+    double v = text_strtod(s, &end);
     if (end == s || *end != '\0')
         return NUM_BAD;
     if (isinf(v))
         return NUM_RANGE; /* overflow; underflow to 0 is accepted */
     *out = v == 0 ? 0 : v;
     return NUM_OK;
-}
-
-void cfgk_number(double v, char *buf, size_t size)
-{
-    for (int prec = 10; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod_c(buf, NULL) == v)
-            return;
-    }
 }
 
 static int has_max(const struct cfgk *k)
@@ -97,8 +73,8 @@ void cfgk_range(const struct cfgk *k, char *buf, size_t size)
 {
     char lo[32], hi[32];
     int open = (k->flags & CFGK_MIN_OPEN) != 0;
-    cfgk_number(k->min, lo, sizeof lo);
-    cfgk_number(k->max, hi, sizeof hi);
+    text_number(k->min, lo, sizeof lo);
+    text_number(k->max, hi, sizeof hi);
     if (k->min != NOMIN && has_max(k))
         snprintf(buf, size, "%c%s, %s]", open ? '(' : '[', lo, hi);
     else if (k->min != NOMIN)
@@ -597,7 +573,7 @@ static const char *uncertain_hint(const struct cfgk *k, const char *v,
     double x = dist_quantile(&d, 0.5), var = dist_variance(&d);
     dist_destroy(&d);
     char num[40];
-    cfgk_number(x, num, sizeof num);
+    text_number(x, num, sizeof num);
     if (var == 0.0)
         snprintf(buf, size, "; write the number alone: %s", num);
     else
@@ -646,12 +622,11 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
 int cfgk_entry_error(struct err *e, const struct config_entry *en,
                      const char *fmt, ...)
 {
-    char msg[ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    err_vat(e, ERR_CONFIG, en->file, en->line, fmt, ap);
     va_end(ap);
-    return err_at(e, ERR_CONFIG, en->file, en->line, "%s", msg);
+    return -1;
 }
 
 /* A target as parse_target reads it back. */
@@ -662,12 +637,12 @@ static void format_target(const struct target *t, char *buf, size_t size)
         snprintf(buf, size, "none");
         return;
     }
-    cfgk_number(t->value, v, sizeof v);
+    text_number(t->value, v, sizeof v);
     if (!t->tol_given) {
         snprintf(buf, size, "%s", v);
         return;
     }
-    cfgk_number(t->tol_pct > 0 ? t->tol_pct : t->tol, tol, sizeof tol);
+    text_number(t->tol_pct > 0 ? t->tol_pct : t->tol, tol, sizeof tol);
     snprintf(buf, size, "%s +- %s%s", v, tol, t->tol_pct > 0 ? "%" : "");
 }
 
@@ -686,7 +661,7 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
         if ((k->flags & CFGK_DEFAULT) && *dv < 0)
             snprintf(buf, size, "default");
         else
-            cfgk_number(*dv, buf, size);
+            text_number(*dv, buf, size);
         return;
     case CFGK_SEED:
         snprintf(buf, size, "%" PRIu64, *(const uint64_t *)(const void *)at);
@@ -711,7 +686,7 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
         return;
     case CFGK_FEE: {
         const struct fee *f = (const void *)at;
-        cfgk_number(f->value, buf, size);
+        text_number(f->value, buf, size);
         if (f->is_share && strlen(buf) + 1 < size)
             strcat(buf, "%");
         return;

@@ -699,7 +699,7 @@ static int estimate_all(const struct crm_export *x, struct crm_estimates *est,
                         struct err *e)
 {
     if (tally_reps(x, est))
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (est->n_won < 3 || est->n_lost < 3)
         return err_at(e, ERR_CONFIG, x->path, 0, "%zu won and %zu lost deals "
                       "closed in the window: too few to estimate a cycle "
@@ -714,7 +714,7 @@ static int estimate_all(const struct crm_export *x, struct crm_estimates *est,
     est->rate = nc / nr;
     est->rate_lo = nc > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * nc) / 2 / nr : 0;
     est->rate_hi = gsl_cdf_chisq_Pinv(0.975, 2 * nc + 2) / 2 / nr;
-    return fit_reps(est) ? err_set(e, ERR_RUNTIME, "out of memory") : 0;
+    return fit_reps(est) ? err_oom(e) : 0;
 }
 
 int crm_estimate(const struct crm_export *x, struct crm_estimates *est,
@@ -729,7 +729,7 @@ int crm_estimate(const struct crm_export *x, struct crm_estimates *est,
     double *vals = malloc((x->n_deals + 1) * sizeof *vals);
     int rc = -1;
     if (!o || !entries || !vals) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         goto done;
     }
     if (estimate_all(x, est, e))

@@ -774,7 +774,7 @@ static int read_rows(struct crm_export *x, const struct crm_opts *o,
     int *first = first_rows(x);
     if (!x->deals || !x->skipped || !x->owners || !first) {
         free(first);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     for (size_t r = 0; r < x->csv.nrows; r++)
         if (read_row(x, o, r, first, e) < 0) {

@@ -21,13 +21,13 @@
 #include "afile.h"
 #include "csvread.h"
 #include "rng.h"
+#include "text.h"
 
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,20 +95,6 @@ static size_t trim_len(const char *s, size_t len)
 
 enum num_status { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE };
 
-/* strtod in the C locale, whatever setlocale() the program made: a
- * scenario file must mean the same thing on every machine. */
-static double strtod_c(const char *s, char **end)
-{
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (c == (locale_t)0)
-        return strtod(s, end);
-    locale_t old = uselocale(c);
-    double v = strtod(s, end);
-    uselocale(old);
-    freelocale(c);
-    return v;
-}
-
 /* Parses the whole token [s, s + len), already trimmed. Decimal only:
  * hexadecimal floats, nan and inf (which strtod accepts) are refused. */
 static enum num_status num_parse(const char *s, size_t len, double *out)
@@ -123,7 +109,7 @@ static enum num_status num_parse(const char *s, size_t len, double *out)
         return NUM_BAD;
     char *end;
     errno = 0;
-    double v = strtod_c(buf, &end);
+    double v = text_strtod(buf, &end);
     int range = errno == ERANGE;
     if (end == buf || *end != '\0')
         return NUM_BAD;
@@ -137,35 +123,6 @@ static enum num_status num_parse(const char *s, size_t len, double *out)
 
 /* ------------------------------------------------------------ suggestions */
 
-static size_t min3(size_t a, size_t b, size_t c)
-{
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-/* Case-insensitive edit distance, for names of at most 15 bytes. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t row[16];
-    if (la > 15 || lb > 15)
-        return 99;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            int same = tolower((unsigned char)a[i - 1]) ==
-                       tolower((unsigned char)b[j - 1]);
-            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + !same);
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static int is_prefix_ci(const char *pre, const char *s)
 {
     size_t n = strlen(pre);
@@ -177,23 +134,21 @@ static int is_prefix_ci(const char *pre, const char *s)
     return 1;
 }
 
-/* The known name closest to an unknown one, or NULL when none is close. */
+/* The known name an unknown one most likely meant, or NULL: an alias's
+ * name; else the first name it begins (three letters at least: "norm");
+ * else the nearest spelling (text_suggest). */
 static const char *dist_suggest(const char *name)
 {
     for (size_t i = 0; i < sizeof dist_aliases / sizeof dist_aliases[0]; i++)
-        if (edit_distance(name, dist_aliases[i][0]) == 0)
+        if (!strcasecmp(name, dist_aliases[i][0]))
             return dist_aliases[i][1];
-    const char *best = NULL;
-    size_t best_d = 3; /* suggest at distance <= 2 */
+    const char *cand[DIST_NTABLE];
     for (size_t i = 0; i < DIST_NTABLE; i++) {
-        const char *k = dist_table[i].name;
-        size_t dd = is_prefix_ci(name, k) ? 1 : edit_distance(name, k);
-        if (dd < best_d) {
-            best = k;
-            best_d = dd;
-        }
+        cand[i] = dist_table[i].name;
+        if (is_prefix_ci(name, cand[i]))
+            return cand[i];
     }
-    return best;
+    return text_suggest(name, cand, DIST_NTABLE);
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -669,11 +624,7 @@ static void sb_str(struct sbuf *b, const char *s)
 static void sb_num(struct sbuf *b, double v)
 {
     char tmp[32];
-    for (int prec = 10; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (strtod_c(tmp, NULL) == v)
-            break;
-    }
+    text_number(v, tmp, sizeof tmp);
     sb_str(b, tmp);
 }
 
@@ -827,7 +778,7 @@ static int vfile_values(struct vfile *vf, struct dist *x, struct err *e)
                        vf->sig, vf->path);
     x->ext = malloc(n * sizeof *x->ext);
     if (!x->ext)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     x->n = 0;
     if (vf->header_value &&
         vfile_value(vf, c->cells[vf->col], 1, x->nonneg, &x->ext[x->n++], e))
@@ -855,7 +806,7 @@ static int vfile_src(const struct vfile *vf, const char *col, struct dist *x,
     if (x->src)
         snprintf(x->src, n, "%s%s%s%s%s", cwd, cwd[0] ? "/" : "", p,
                  col ? ", " : "", col ? col : "");
-    return x->src ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
+    return x->src ? 0 : err_oom(e);
 }
 
 /* Ascending order of doubles, for qsort. */
@@ -892,7 +843,7 @@ static int parse_file_spec(struct dist *x, const struct dist_info *in,
     struct vfile vf = {.sig = in->sig};
     char *joined = afile_join(file, path);
     if (!joined)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     vf.path = joined;
     x->kind = DIST_EMPIRICAL_FILE;
     int rc = vfile_read(&vf, e);

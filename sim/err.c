@@ -9,12 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int err_vat(struct err *e, enum err_kind kind, const char *file,
-                   int line, const char *fmt, va_list ap)
-    __attribute__((format(printf, 5, 0)));
-
-static int err_vat(struct err *e, enum err_kind kind, const char *file,
-                   int line, const char *fmt, va_list ap)
+int err_vat(struct err *e, enum err_kind kind, const char *file, int line,
+            const char *fmt, va_list ap)
 {
     if (!e || e->kind != ERR_NONE)
         return -1;
@@ -47,6 +43,11 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
     err_vat(e, kind, NULL, 0, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int err_oom(struct err *e)
+{
+    return err_set(e, ERR_RUNTIME, "out of memory");
 }
 
 void err_clear(struct err *e)

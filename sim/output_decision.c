@@ -141,13 +141,13 @@ int output_reps_open(struct output_reps *o, const char *dir,
         return err_set(e, ERR_RUNTIME, "%s: path too long", dir);
     o->dir = strdup(dir);
     if (!o->dir)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     o->made = first_missing(dir);
     if (p->n_uncertain > 0) {
         o->ur = gsl_rng_alloc(rng_type(p->sim.rng));
         o->draws = malloc(p->n_uncertain * sizeof *o->draws);
         if (!o->ur || !o->draws)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
     }
     if (mkdir_p(dir, e) != 0 || afile_open(&o->af, path, e) != 0)
         return -1;

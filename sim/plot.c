@@ -22,7 +22,6 @@
 #include "csvread.h"
 #include "plot_int.h"
 #include "rundata.h"
-#include "sweep.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
     "revenue",   "revenue_difference", "lost_revenue", "backlog",
@@ -154,7 +153,7 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
     if (!f) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     gp_linetypes(f);
@@ -162,7 +161,7 @@ static char *build_body(const struct plot_job *job, enum chart_kind k, int s,
     fputs("unset output\n", f);
     if (ferror(f) | fclose(f)) {
         free(buf);
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         return NULL;
     }
     return buf;
@@ -283,7 +282,7 @@ static int draw_format(struct plot_files *pf, const char *name, unsigned fmt,
     size_t slen, tlen;
     char *saved = build_script(pf, name, fmt, size, out, body, blen, &slen);
     char *piped = build_script(pf, name, fmt, size, tmp, body, blen, &tlen);
-    int rc = (saved && piped) ? 0 : err_set(e, ERR_RUNTIME, "out of memory");
+    int rc = (saved && piped) ? 0 : err_oom(e);
     if (rc == 0 && save_gp)
         rc = afile_write(gp, saved, slen, e);
     if (rc == 0 && save_gp)
@@ -430,7 +429,7 @@ static int tidy(struct plot_files *pf, struct err *e)
     FILE *m = open_memstream(&text, &tlen);
     if (!m) {
         free(old);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     fwrite(pf->names, 1, pf->names_len, m);
     for (const char *l = old; l && *l;) {
@@ -450,7 +449,7 @@ static int tidy(struct plot_files *pf, struct err *e)
     free(old);
     if (fclose(m) != 0) {
         free(text);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     int rc = afile_write(path, text, tlen, e);
     free(text);
@@ -473,7 +472,7 @@ int plot_files_open(struct plot_files *pf, const char *plots_dir,
     pf->manifest = open_memstream(&pf->names, &pf->names_len);
     if (!pf->manifest) {
         rmdir(pf->tmpdir);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     return 0;
 }
@@ -481,7 +480,7 @@ int plot_files_open(struct plot_files *pf, const char *plots_dir,
 int plot_files_close(struct plot_files *pf, int rc, struct err *e)
 {
     if (fclose(pf->manifest) != 0 && rc == 0)
-        rc = err_set(e, ERR_RUNTIME, "out of memory");
+        rc = err_oom(e);
     if (rc == 0)
         rc = tidy(pf, e);
     rmdir(pf->tmpdir);
@@ -523,7 +522,7 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
         for (int s = 0; job.all && s < rd.nscen; s++)
             job.all[s] = s;
         int rc = job.all ? draw_all(&job, e)
-                         : err_set(e, ERR_RUNTIME, "out of memory");
+                         : err_oom(e);
         if (rc == 0) /* quotas and plan: issue 16 */
             rc = chart_plan_draw(&job.f, &rd, run_dir, fmts, e);
         n = plot_files_close(&job.f, rc, e);
@@ -531,12 +530,4 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
     free(job.all);
     rundata_destroy(&rd);
     return n;
-}
-
-int plot_sweep_dir(const char *sweep_dir, const char *plots_dir,
-                   unsigned fmts, struct err *e)
-{
-    /* The sweep module owns its charts (a line with its band, heatmaps,
-     * a tornado); see sweep.h. */
-    return sweep_plot_dir(sweep_dir, plots_dir, fmts, e);
 }

@@ -243,7 +243,7 @@ int plot_pipe(const char *script, size_t len, const char *name,
     char *cmd = make_command(errfile);
     if (!cmd) {
         unlink(errfile);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     FILE *p = popen(cmd, "w");
     free(cmd);

@@ -75,7 +75,7 @@ static int plan_read(struct plan_data *d, const struct rundata *rd,
     for (size_t i = 0; d->v && i < n; i++)
         d->v[i] = NAN;
     if (!d->v)
-        rc = err_set(e, ERR_RUNTIME, "out of memory");
+        rc = err_oom(e);
     for (size_t r = 0; rc == 0 && r < c.nrows; r++) {
         if (strcmp(csv_get(&c, r, col[2]), "plan_met"))
             continue;
@@ -185,7 +185,7 @@ int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
     struct plan_data d = {0};
     char *path = rundata_path(run_dir, "quarterly.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     /* A run from before quarterly.csv, or one cut short: no chart. */
     int rc = access(path, F_OK) == 0 ? plan_read(&d, rd, path, e) : 0;
     free(path);
@@ -198,7 +198,7 @@ int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
     FILE *f = open_memstream(&body, &len);
     if (!f) {
         free(d.v);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     struct gp_frame fr = gp_single(gp_size_of(formats));
     gp_linetypes(f);
@@ -207,7 +207,7 @@ int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
     free(d.v);
     if (ferror(f) | fclose(f)) {
         free(body);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     const int size[2] = {fr.width, fr.height};
     rc = plot_files_chart(pf, "plan", size, body, len, e);

@@ -121,7 +121,7 @@ static int make_panels(struct tn_data *d, const int *col, struct err *e)
     d->all = calloc(nr ? nr : 1, sizeof *d->all);
     d->panels = calloc(nr ? nr : 1, sizeof *d->panels);
     if (!d->all || !d->panels)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     for (size_t r = 0; r < nr; r++) {
         int vs = *csv_get(&d->c, r, col[C_VS]) != '\0';
         const char *id = csv_get(&d->c, r, col[C_SCEN]);
@@ -165,7 +165,7 @@ static int load(struct tn_data *d, const char *dir, struct err *e)
     memset(d, 0, sizeof *d);
     char *path = rundata_path(dir, "sensitivity.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int rc = csv_read(&d->c, path, e);
     for (int k = 0; rc == 0 && k < C_N; k++)
         if ((col[k] = csv_col(&d->c, tn_cols[k])) < 0)
@@ -417,9 +417,9 @@ int plot_sensitivity_dir(const char *dir, const char *plots_dir,
             chart(f, &d, sz, size[1]);
             rc = fclose(f) == 0 && body
                      ? plot_files_chart(&pf, "tornado", size, body, len, e)
-                     : err_set(e, ERR_RUNTIME, "out of memory");
+                     : err_oom(e);
         } else {
-            err_set(e, ERR_RUNTIME, "out of memory");
+            err_oom(e);
         }
         free(body);
         n = plot_files_close(&pf, rc, e);

@@ -469,7 +469,7 @@ static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
     snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
     char *p = rundata_path(dir, name);
     if (!p)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, e) : 0;
     free(p);
     return rc;
@@ -557,7 +557,7 @@ static int write_notes(FILE *f, const struct report_run *run, struct err *e)
         return 0;
     fputs("<section id=\"notes\" class=\"notes\">\n", f);
     if (report_notes_html(f, text) != 0)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     fputs("</section>\n", f);
     return 0;
 }
@@ -659,7 +659,7 @@ static int run_load(struct report_run *run, const char *run_dir,
 {
     char *path = rundata_path(run_dir, "run.ini");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (access(path, F_OK) != 0) {
         snprintf(run->why, sizeof run->why, "run.ini is missing from the "
                  "run folder");
@@ -734,7 +734,7 @@ int report_write_sel(const char *run_dir, const char *plots_dir,
     char *path = rundata_path(run_dir, "report.html");
     struct afile a;
     if (rc == 0 && !path)
-        rc = err_set(e, ERR_RUNTIME, "out of memory");
+        rc = err_oom(e);
     if (rc == 0)
         rc = afile_open(&a, path, e);
     if (rc == 0) {

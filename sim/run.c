@@ -384,13 +384,13 @@ static int worker_state_init(struct worker_state *w, const struct pool *pl,
         w->ur = gsl_rng_alloc(rng_type(p->sim.rng));
         w->draws = malloc(p->n_uncertain * sizeof *w->draws);
         if (!w->ur || !w->draws || uncertain_shadow(&w->shadow, p) != 0)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         w->run_p = &w->shadow;
     }
     w->m = model_alloc(w->run_p, e);
     w->cps = calloc((size_t)pl->n_cp + 1, sizeof *w->cps);
     if (!w->m || !w->cps)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     model_set_stop(w->m, pl->o->stop);
     for (int i = 0; i < pl->n_cp; i++)
         if (!(w->cps[i] = model_checkpoint_alloc(w->run_p, pl->cp_tick[i],
@@ -721,7 +721,7 @@ int run_simulate(const struct params *p, const struct run_opts *o,
     int rc = -1;
     double t0 = now_s();
     if (result_alloc(res, p) != 0 || pool_init(&pl, p, o, res) != 0) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         goto out;
     }
     if (o->precision > 0.0) {
@@ -744,7 +744,7 @@ int run_simulate(const struct params *p, const struct run_opts *o,
     if (pl.failed) {
         *e = pl.err;
         if (e->kind == ERR_NONE)
-            err_set(e, ERR_RUNTIME, "out of memory");
+            err_oom(e);
         goto out;
     }
     rc = 0;

@@ -123,7 +123,7 @@ static int add_scenario(struct rundata *rd, const char *id, const char *title,
     struct rd_scenario *sc =
         realloc(rd->scen, (size_t)(rd->nscen + 1) * sizeof *sc);
     if (!sc)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     rd->scen = sc;
     sc = &rd->scen[rd->nscen];
     sc->id = strdup(id);
@@ -133,7 +133,7 @@ static int add_scenario(struct rundata *rd, const char *id, const char *title,
     sc->start_week = sc->end_week = sc->acts_week = -1;
     rd->nscen++;
     if (!sc->id || !sc->title || !sc->label)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     return 0;
 }
 
@@ -164,7 +164,7 @@ static int scenario_extra_fields(struct rd_file *f, size_t r,
     if (*label) {
         char *copy = strdup(label);
         if (!copy)
-            return err_set(e, ERR_RUNTIME, "out of memory");
+            return err_oom(e);
         free(sc->label);
         sc->label = copy;
     }
@@ -192,7 +192,7 @@ static int load_scenarios(struct rundata *rd, const char *dir, struct err *e)
     struct rd_file f;
     char *path = rundata_path(dir, "scenarios.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (access(path, F_OK) != 0) {
         free(path);
         return 0;
@@ -230,7 +230,7 @@ static int load_start_date(const char *dir, int *day, struct err *e)
 {
     char *path = rundata_path(dir, "run.ini");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     size_t len;
     struct err ignore = {0};
     char *text = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
@@ -337,7 +337,7 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
     struct rd_file f;
     char *path = rundata_path(dir, "weekly.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int known = rd->nscen > 0;
     int rc = file_open(&f, path, weekly_cols, e);
     if (rc == 0)
@@ -349,7 +349,7 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
             nan_array((size_t)rd->nscen * M_COUNT * (size_t)rd->weeks *
                       RD_WSTATS);
         rc = rd->weekly ? weekly_fill(rd, &f, e)
-                        : err_set(e, ERR_RUNTIME, "out of memory");
+                        : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -450,7 +450,7 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
     struct rd_file f;
     char *path = rundata_path(dir, "comparison.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int rc = file_open(&f, path, comp_cols, e);
     if (rc == 0)
         rc = comp_scan(rd, &f, e);
@@ -458,7 +458,7 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
         rd->comp = nan_array((size_t)rd->nscen * RD_COMP_COUNT *
                              (size_t)(rd->quarters + 1) * RD_CSTATS);
         rc = rd->comp ? comp_fill(rd, &f, e)
-                      : err_set(e, ERR_RUNTIME, "out of memory");
+                      : err_oom(e);
     }
     for (int s = 1; rc == 0 && s < rd->nscen; s++)
         comp_derive_lost(rd, s);
@@ -500,7 +500,7 @@ static int load_wdiff(struct rundata *rd, const char *dir, struct err *e)
     struct rd_file f;
     char *path = rundata_path(dir, "weekly_comparison.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (access(path, F_OK) != 0) {
         free(path);
         return 0;
@@ -510,7 +510,7 @@ static int load_wdiff(struct rundata *rd, const char *dir, struct err *e)
         rd->wdiff = nan_array((size_t)rd->nscen * (size_t)rd->weeks *
                               RD_CSTATS);
         rc = rd->wdiff ? wdiff_fill(rd, &f, e)
-                       : err_set(e, ERR_RUNTIME, "out of memory");
+                       : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -565,7 +565,7 @@ static int load_ranking(struct rundata *rd, const char *dir, struct err *e)
     struct rd_file f;
     char *path = rundata_path(dir, "ranking.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (access(path, F_OK) != 0) {
         free(path);
         return 0; /* a run from before the decision */
@@ -575,7 +575,7 @@ static int load_ranking(struct rundata *rd, const char *dir, struct err *e)
         rd->dec = calloc(f.csv.nrows, sizeof *rd->dec);
         rd->dec_metric = strdup(field(&f, 0, 1));
         if (!rd->dec || !rd->dec_metric)
-            rc = err_set(e, ERR_RUNTIME, "out of memory");
+            rc = err_oom(e);
     }
     for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++, rd->ndec++)
         rc = rank_row(rd, &f, r, &rd->dec[r], e);
@@ -626,7 +626,7 @@ static int load_pairs(struct rundata *rd, const char *dir, struct err *e)
     memset(&f.csv, 0, sizeof f.csv);
     char *path = rundata_path(dir, "pairs.csv");
     if (!path)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int rc = access(path, F_OK) == 0
                  ? file_open(&f, path, pair_cols, e)
                  : err_set(e, ERR_CONFIG, "%s: missing; ranking.csv needs "
@@ -799,7 +799,7 @@ static int drop_scenarios(struct rundata *rd, const int *keep,
         free(w);
         free(c);
         free(d);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     free(rd->weekly);
     free(rd->comp);
@@ -838,7 +838,7 @@ int rundata_select(struct rundata *rd, const struct rd_select *sel,
         return -1;
     int *keep = malloc(2 * (size_t)rd->nscen * sizeof *keep);
     if (!keep)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int *to = keep + rd->nscen, kept = 0;
     for (int s = 0; s < rd->nscen; s++) {
         const char *id = rd->scen[s].id;

@@ -83,7 +83,7 @@ static int run_fixed(const struct params *p, const struct sens_opts *o,
     double *x = malloc(p->n_uncertain * sizeof *x);
     if (!x || uncertain_shadow(&q, p) != 0) {
         free(x);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     for (size_t k = 0; k < p->n_uncertain; k++)
         x[k] = uncertain_value(&p->uncertain[k],
@@ -229,7 +229,7 @@ static int run_drawn(const struct params *p, const struct sens_opts *o,
     a.ur = gsl_rng_alloc(rng_type(p->sim.rng));
     int rc = -1;
     if (!yo || !share || !a.x || !a.ur) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         goto out;
     }
     say(o, 1, r->runs, "every input drawn");
@@ -305,7 +305,7 @@ int sens_run(const struct params *p, const struct sens_opts *o,
     double *cen = malloc(per * sizeof *cen);
     int rc = -1;
     if (!lo || !hi || !cen || result_alloc(r, p, o->replications) != 0) {
-        err_set(e, ERR_RUNTIME, "out of memory");
+        err_oom(e);
         goto out;
     }
     if (run_drawn(p, o, r, lo, e) != 0)

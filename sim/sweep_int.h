@@ -1,10 +1,11 @@
 /*
  * sweep_int: what the sweep files share inside the module (not part of
- * the sweep.h contract). sweep.c reads sweep files, sweep_values.c their
- * value lists; sweep_point.c turns grid points into parameters and
- * replications into values; sweep_run.c schedules tasks on threads,
- * sweep_mpi.c over MPI ranks; sweep_out.c writes the journal and the
- * CSVs, sweep_merge.c merges shards; sweep_plot.c draws the charts.
+ * the sweep.h contract). sweep_file.c reads sweep files, sweep_values.c
+ * their value lists; sweep_point.c holds the grid and turns its points
+ * into parameters and replications into values; sweep_run.c schedules
+ * tasks on threads, sweep_mpi.c over MPI ranks; sweep_out.c writes the
+ * journal and the CSVs, sweep_merge.c merges shards. The plot module
+ * draws the charts (plot_sweep.c).
  */
 #ifndef SALESCAP_SWEEP_INT_H
 #define SALESCAP_SWEEP_INT_H

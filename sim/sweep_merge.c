@@ -37,22 +37,17 @@ struct merge {
     const char **from;
 };
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 static int push_file(struct merge *m, const char *dir, const char *name,
                      struct err *e)
 {
     char **nf = realloc(m->files, (m->nfiles + 1) * sizeof *nf);
     if (!nf)
-        return oom(e);
+        return err_oom(e);
     m->files = nf;
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
     if (!p)
-        return oom(e);
+        return err_oom(e);
     snprintf(p, n, "%s%s%s", dir, *dir ? "/" : "", name);
     m->files[m->nfiles++] = p;
     return 0;
@@ -102,13 +97,13 @@ static int read_ini(const char *shard, unsigned long long *points,
 {
     char *dir = dir_of(shard);
     if (!dir)
-        return oom(e);
+        return err_oom(e);
     *path = malloc(strlen(dir) + 12);
     if (*path)
         sprintf(*path, "%s/sweep.ini", dir);
     free(dir);
     if (!*path)
-        return oom(e);
+        return err_oom(e);
     struct config c;
     if (config_load(&c, *path, e) != 0)
         return -1;
@@ -122,7 +117,7 @@ static int read_ini(const char *shard, unsigned long long *points,
                            "not written by salescap sweep", *path)
                  : 0;
     if (rc == 0 && !(*hash = strdup(h->value)))
-        rc = oom(e);
+        rc = err_oom(e);
     config_destroy(&c);
     return rc;
 }
@@ -179,7 +174,7 @@ static int check_grid(struct merge *m, const char *f, struct err *e)
         m->from = calloc(points, sizeof *m->from);
         m->ini = csv_slurp(path, &m->ini_len, e);
         if (!m->rows || !m->from)
-            return oom(e);
+            return err_oom(e);
         return m->ini ? 0 : -1;
     }
     if (rc == 0 && (points != m->points || strcmp(hash, m->hash)))
@@ -205,7 +200,7 @@ static int take_row(struct merge *m, const char *f, int lineno, char *line,
                       p, m->from[p]);
     m->rows[p] = strdup(end + 1);
     m->from[p] = f;
-    return m->rows[p] ? 0 : oom(e);
+    return m->rows[p] ? 0 : err_oom(e);
 }
 
 /* Reads one shard file into the rows. */
@@ -223,7 +218,7 @@ static int read_shard(struct merge *m, const char *f, struct err *e)
     if (rc == 0)
         *nl = '\0';
     if (rc == 0 && !m->header && !(m->header = strdup(text)))
-        rc = oom(e);
+        rc = err_oom(e);
     if (rc == 0 && strcmp(m->header, text))
         rc = err_at(e, ERR_CONFIG, f, 1, "its columns differ from %s's",
                     m->files[0]);

@@ -125,7 +125,7 @@ static void take_request(struct sweep_engine *en, struct pending *q, int src)
         int *p = realloc(q->src, (size_t)cap * sizeof *p);
         if (!p) {
             struct err e = {0};
-            err_set(&e, ERR_RUNTIME, "out of memory");
+            err_oom(&e);
             sweep_engine_fail(en, &e);
             /* Answered at once: a failed engine hands out nothing. */
             long none[TASK_LONGS] = {-1};
@@ -240,7 +240,7 @@ void sweep_mpi_coordinate(struct sweep_engine *en)
     double *buf = malloc((size_t)cap * sizeof *buf);
     if (!buf) {
         struct err e = {0};
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         sweep_engine_fail(en, &e);
         cap = 0; /* every result is then refused, with a message */
     }
@@ -321,7 +321,7 @@ static void *proxy_worker(void *arg)
         oc.vals = malloc((size_t)result_len(px, &t) * sizeof(double));
         if (!oc.vals) {
             oc.status = -1;
-            err_set(&oc.err, ERR_RUNTIME, "out of memory");
+            err_oom(&oc.err);
         } else {
             oc.vals[0] = (double)t.block;
             oc.vals[1] = (double)t.r0;

@@ -42,11 +42,6 @@ struct sweep_journal {
     double synced;    /* sweep_now() of the last fsync */
 };
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 /* DIR/NAME of o's shard: "sweep.EXT" or "shard-K-of-N.EXT" (malloc'd). */
 static char *out_path(const struct sweep_opts *o, const char *ext)
 {
@@ -310,10 +305,10 @@ int sweep_journal_open(struct sweep_journal **out, const struct sweep *sw,
         return -1;
     struct sweep_journal *jr = calloc(1, sizeof *jr);
     if (!jr)
-        return oom(e);
+        return err_oom(e);
     jr->fd = -1;
     jr->path = out_path(o, "journal");
-    int rc = jr->path ? 0 : oom(e);
+    int rc = jr->path ? 0 : err_oom(e);
     if (rc == 0 && o->resume)
         rc = resume_journal(jr, sw, o, done, resumed, e);
     else if (rc == 0)
@@ -346,7 +341,7 @@ int sweep_journal_append(struct sweep_journal *jr, const struct sweep *sw,
     size_t n = strlen(row) + 64;
     char *line = malloc(n);
     if (!line)
-        return oom(e);
+        return err_oom(e);
     int len = snprintf(line, n, "%zu,%016" PRIx64 ",%s\n", point,
                        sw->hash[point], row);
     int rc = write_all(jr->fd, line, (size_t)len) != 0
@@ -395,7 +390,7 @@ static off_t *index_journal(struct sweep_journal *jr, const struct sweep *sw,
     char *line;
     int rc = at ? 1 : -1;
     if (!at) {
-        oom(e);
+        err_oom(e);
         return NULL;
     }
     for (size_t p = 0; p < sw->n_points; p++)
@@ -493,7 +488,7 @@ static int write_csv(const struct sweep *sw, const struct sweep_opts *o,
     size_t cap = 0, ranked = 0;
     off_t *at = head ? index_journal(jr, sw, e) : NULL;
     struct afile a;
-    int rc = !head ? oom(e) : !at ? -1 : afile_open(&a, path, e);
+    int rc = !head ? err_oom(e) : !at ? -1 : afile_open(&a, path, e);
     if (rc != 0) {
         free(head);
         free(at);
@@ -642,7 +637,7 @@ int sweep_write_results(const struct sweep *sw, const struct sweep_opts *o,
 {
     char *path = out_path(o, "csv");
     if (!path)
-        return oom(e);
+        return err_oom(e);
     snprintf(rep->csv, sizeof rep->csv, "%s", path);
     int rc = write_csv(sw, o, jr, path, rep, e);
     free(path);

@@ -1,6 +1,7 @@
 /*
- * sweep_point: from a grid point to its parameters, and from a
- * replication of it to the values a sweep summarises.
+ * sweep_point: the grid (which value of each key a point takes), from a
+ * grid point to its parameters, and from a replication of it to the
+ * values a sweep summarises.
  *
  * A point's configuration is a copy of the base with each varied key put
  * in, at the sweep file's line, so a bad value is reported where the user
@@ -22,11 +23,6 @@
 #include "sweep_int.h"
 
 #define SWEEP_BLAME_MAX 64 /* keys a note names, at most */
-
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
 
 uint64_t sweep_fnv(uint64_t h, const void *data, size_t len)
 {
@@ -179,12 +175,12 @@ static int params_hash(const struct config *cfg, const struct params *p,
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    int rc = f ? 0 : oom(e);
+    int rc = f ? 0 : err_oom(e);
     if (f) {
         config_write(f, cfg, p, 0);
         fputs(extra, f);
         if ((ferror(f) | fclose(f)) != 0)
-            rc = oom(e);
+            rc = err_oom(e);
     }
     if (rc == 0)
         *h = hash_lines(text, len);
@@ -227,7 +223,7 @@ static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
     if (point_resolve(sw, point, &cfg, &p, &scen, &w0, &w1, e) != 0)
         return -1;
     char *extra = point_extra(sw, point, w0, w1);
-    int rc = extra ? params_hash(&cfg, &p, extra, h, e) : oom(e);
+    int rc = extra ? params_hash(&cfg, &p, extra, h, e) : err_oom(e);
     uint64_t shape = SWEEP_FNV_INIT;
     for (size_t s = 0; s < p.n_scenarios; s++)
         shape = sweep_fnv(shape, &p.scenarios[s].n_iv,
@@ -282,7 +278,7 @@ static int grid_hash(struct sweep *sw, struct err *e)
 {
     char *head = sweep_csv_header(sw);
     if (!head)
-        return oom(e);
+        return err_oom(e);
     uint64_t h = sweep_fnv(SWEEP_FNV_INIT, head, strlen(head));
     free(head);
     h = sweep_fnv(h, &sw->n_points, sizeof sw->n_points);
@@ -322,7 +318,7 @@ static int count_baselines(struct sweep *sw, struct err *e)
 {
     uint64_t *h = malloc(sw->n_points * sizeof *h);
     if (!h)
-        return oom(e);
+        return err_oom(e);
     memcpy(h, sw->base_hash, sw->n_points * sizeof *h);
     qsort(h, sw->n_points, sizeof *h, cmp_u64);
     sw->n_baselines = 0;
@@ -341,7 +337,7 @@ int sweep_prepare(struct sweep *sw, struct err *e)
     sw->hash = calloc(sw->n_points, sizeof *sw->hash);
     sw->base_hash = calloc(sw->n_points, sizeof *sw->base_hash);
     if (!sw->hash || !sw->base_hash)
-        return oom(e);
+        return err_oom(e);
     for (size_t i = 0; i < sw->n_points; i++)
         if (point_hash(sw, i, &sw->hash[i], &sw->base_hash[i], e) != 0) {
             point_error(sw, i, e);
@@ -531,7 +527,7 @@ static int cache_points(const struct sweep *sw, struct sweep_cache *c,
     struct sweep_entry *old = malloc((size_t)c->n * sizeof *old + 1);
     int n_old = c->n, rc = 0;
     if (!old)
-        return oom(e);
+        return err_oom(e);
     memcpy(old, c->e, (size_t)n_old * sizeof *old);
     c->n = 0;
     for (int i = 0; i < t->n && rc == 0; i++) {
@@ -581,7 +577,7 @@ static int cache_model(const struct sweep *sw, struct sweep_cache *c,
         c->raw_s = malloc(need * sizeof *c->raw_s);
         c->raw_cap = c->raw_b && c->raw_s ? need : 0;
         if (!c->raw_cap)
-            return oom(e);
+            return err_oom(e);
     }
     if (!(c->m = model_alloc(&c->bp, e)))
         return -1;
@@ -692,4 +688,36 @@ int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
         }
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ the grid */
+
+size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
+{
+    if (sw->zip)
+        return point;
+    for (size_t j = sw->n_params; j-- > k + 1;)
+        point /= sw->params[j].n;
+    return point % sw->params[k].n;
+}
+
+const char *sweep_point_scenario(const struct sweep *sw, size_t point)
+{
+    if (sw->scen_param < 0)
+        return sw->scenario;
+    const struct sweep_param *pa = &sw->params[sw->scen_param];
+    return pa->values[sweep_value_index(sw, point, (size_t)sw->scen_param)];
+}
+
+void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
+                       size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sw->n_params && len < size; k++) {
+        const struct sweep_param *pa = &sw->params[k];
+        len += (size_t)snprintf(buf + len, size - len, "%s%s = %s",
+                                k ? ", " : "", pa->name,
+                                pa->values[sweep_value_index(sw, point, k)]);
+    }
 }

@@ -183,7 +183,7 @@ static struct sweep_block *claimable(struct sweep_engine *en)
     struct sweep_block *b = open_block(en);
     if (!b) {
         struct err e = {0};
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         engine_failed(en, &e);
     }
     return b;
@@ -267,7 +267,7 @@ static void finish_point(struct sweep_engine *en, struct sweep_block *b,
     char *row = sweep_summary_fields(
         sw, &b->acc[(size_t)i * (size_t)sw->n_metrics], b->r1);
     if (!row)
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
     else
         sweep_journal_append(en->jr, sw, (size_t)b->points[i], row, &e);
     free(row);
@@ -319,7 +319,7 @@ static void end_round(struct sweep_engine *en, struct sweep_block *b)
         retire(en, b);
     } else if (open_round(en, b) != 0) {
         struct err e = {0};
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         engine_failed(en, &e);
     }
 }
@@ -412,7 +412,7 @@ static void *worker(void *arg)
                          sizeof *out);
     sweep_cache_init(&c);
     if (!out) {
-        err_set(&e, ERR_RUNTIME, "out of memory");
+        err_oom(&e);
         sweep_engine_fail(en, &e);
     }
     while (out && sweep_engine_claim(en, &t, 1) == 1) {
@@ -522,7 +522,7 @@ static int engine_init(struct sweep_engine *en, const struct sweep *sw,
     en->order = malloc(np * sizeof *en->order);
     if (!done || !en->order) {
         free(done);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     if (sweep_journal_open(&en->jr, sw, o, done, &rep->resumed, e)) {
         free(done);
@@ -537,7 +537,7 @@ static int engine_init(struct sweep_engine *en, const struct sweep *sw,
     }
     free(done);
     if (!sw->separate && order_by_baseline(en) != 0)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     en->t0 = en->last_log = sweep_now();
     return 0;
 }
@@ -560,7 +560,7 @@ static int engine_run(struct sweep_engine *en, struct sweep_report *rep,
     pthread_t *th = calloc((size_t)en->o->jobs, sizeof *th);
     int n = 0;
     if (!th)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     int rc = start_workers(en, th, &n, e);
     if (sweep_mpi_size() > 1)
         sweep_mpi_coordinate(en);

@@ -18,11 +18,6 @@
 
 #include "sweep_int.h"
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 /* ------------------------------------------------------------ values */
 
 void sweep_values_free(char **values, size_t n)
@@ -149,7 +144,7 @@ static int expand_range(const struct vsrc *src, const char *item,
         char buf[64];
         snprintf(buf, sizeof buf, "%.10g", v == 0.0 ? 0.0 : v);
         if (vlist_push(l, buf, strlen(buf)))
-            return oom(src->e);
+            return err_oom(src->e);
     }
     return 0;
 }
@@ -192,7 +187,7 @@ static int take_item(const struct vsrc *src, const char *s, size_t len,
     }
     if (l->n >= SWEEP_MAX_VALUES)
         return verr(src, "more than %d values", SWEEP_MAX_VALUES);
-    return vlist_push(l, s, len) ? oom(src->e) : 0;
+    return vlist_push(l, s, len) ? err_oom(src->e) : 0;
 }
 
 /* Expands spec onto *values; errors go to src. */

@@ -4,8 +4,9 @@
  * limit, read files, and check that a CSV is well formed with finite
  * numbers only.
  *
- * Header-only (static functions) so each test program stays one file
- * plus this; include it after <cmocka.h>.
+ * Header-only (static functions), over the helpers every test program
+ * links (tests/util.h: temporary folders, whole files); include it
+ * after <cmocka.h>.
  */
 #ifndef SALESCAP_ROBUST_UTIL_H
 #define SALESCAP_ROBUST_UTIL_H
@@ -25,6 +26,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util.h"
 
 extern char **environ;
 /* Linux's wait with the child's resource use; <sys/wait.h> declares it
@@ -78,31 +81,6 @@ RU_FN char *ru_slurp_fd(int fd)
         }
     }
     buf[len] = '\0';
-    return buf;
-}
-
-/* The content of path, or NULL if it cannot be read; *len its size. */
-RU_FN char *ru_read_file(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    assert_non_null(buf);
-    size_t got = 0;
-    ssize_t n;
-    while (got < (size_t)st.st_size &&
-           (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-        got += (size_t)n;
-    close(fd);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
     return buf;
 }
 
@@ -212,33 +190,6 @@ RU_FN void ru_proc_free(struct proc *r)
 {
     free(r->out);
     free(r->err);
-}
-
-/* rm -rf of a folder of plain files (and one level of folders). */
-RU_FN void ru_rmdir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *de;
-    char path[4096];
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        ru_fmt(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (unlink(path) != 0)
-            ru_rmdir(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-/* A fresh empty folder under /tmp; returns it in buf. */
-RU_FN char *ru_mkdtemp(char *buf, size_t size, const char *name)
-{
-    ru_fmt(buf, size, "/tmp/salescap_%s_XXXXXX", name);
-    assert_non_null(mkdtemp(buf));
-    return buf;
 }
 
 /* Counts the entries of dir whose name contains needle (NULL: all). */

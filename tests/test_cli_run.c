@@ -16,28 +16,13 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+#include "util.h"
 
 #define TINY "tests/data/tiny.ini"
 #define GOLDEN "tests/golden/tiny/"
 
 static const char *const csvs[] = {"weekly.csv", "quarterly.csv",
                                    "comparison.csv", "scenarios.csv"};
-
-static char *tmp_dir(void)
-{
-    char *d = strdup("/tmp/salescap_run_XXXXXX");
-    assert_non_null(d);
-    assert_non_null(mkdtemp(d));
-    return d;
-}
-
-static void rm_rf(char *d)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-    assert_int_equal(system(cmd), 0);
-    free(d);
-}
 
 /* Runs "$SALESCAP ARGS" with stdout and stderr captured; returns the exit
  * status. out/err may be NULL. */
@@ -75,28 +60,10 @@ static int sc(char **out, char **err, const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot read %s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = getc(f)) != EOF)
-        putc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 static void assert_same_csvs(const char *a, const char *b)
 {
     for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
-        char *x = slurp(a, csvs[i]), *y = slurp(b, csvs[i]);
+        char *x = ru_slurp(a, csvs[i]), *y = ru_slurp(b, csvs[i]);
         if (strcmp(x, y) != 0)
             fail_msg("%s differs between %s and %s", csvs[i], a, b);
         free(x);
@@ -112,7 +79,7 @@ static int starts_with(const char *s, const char *prefix)
 static void test_files_and_headers(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *out;
+    char *d = ru_tmp_dir("run"), *out;
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -o '%s'", d), 0);
     assert_non_null(strstr(out, "Headline: Pull all reps for two weeks: "
                                "pulling all 8 reps"));
@@ -125,30 +92,30 @@ static void test_files_and_headers(void **state)
         "delta_ci_low,delta_ci_high,n\n",
         "scenario,title,start_week,end_week,label,chart,acts_from_week\n"};
     for (int i = 0; i < 4; i++) {
-        char *s = slurp(d, csvs[i]);
+        char *s = ru_slurp(d, csvs[i]);
         assert_true(starts_with(s, head[i]));
         assert_null(strstr(s, "nan"));
         assert_null(strstr(s, "inf"));
         free(s);
     }
-    char *s = slurp(d, "comparison.csv");
+    char *s = ru_slurp(d, "comparison.csv");
     assert_non_null(strstr(s, "\npull,total,lost_revenue,"));
     assert_non_null(strstr(s, "\npull,2,lost_revenue_cumulative,"));
     free(s);
-    s = slurp(d, "scenarios.csv");
+    s = ru_slurp(d, "scenarios.csv");
     assert_non_null(strstr(s, "pull,Pull all reps for two weeks,4,5,,yes,4\n"));
     assert_non_null(strstr(s, "zero,A pull of zero weeks,,,,yes,\n"));
     free(s);
-    free(slurp(d, "summary.txt"));
-    free(slurp(d, "run.ini"));
-    rm_rf(d);
+    free(ru_slurp(d, "summary.txt"));
+    free(ru_slurp(d, "run.ini"));
+    ru_rm_rf(d);
 }
 
 /* Same CSVs with 1 or 2 threads, and re-running run.ini reproduces them. */
 static void test_threads_and_run_ini(void **state)
 {
     (void)state;
-    char *a = tmp_dir(), *b = tmp_dir(), *c = tmp_dir();
+    char *a = ru_tmp_dir("run"), *b = ru_tmp_dir("run"), *c = ru_tmp_dir("run");
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 1 -o '%s'",
                         a), 0);
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 2 -o '%s'",
@@ -157,9 +124,9 @@ static void test_threads_and_run_ini(void **state)
     assert_int_equal(sc(NULL, NULL, "run '%s/run.ini' -q --no-plot -o '%s'",
                         a, c), 0);
     assert_same_csvs(a, c);
-    rm_rf(a);
-    rm_rf(b);
-    rm_rf(c);
+    ru_rm_rf(a);
+    ru_rm_rf(b);
+    ru_rm_rf(c);
 }
 
 /* --precision stops at a multiple of its batch and equals a fixed run of
@@ -167,7 +134,7 @@ static void test_threads_and_run_ini(void **state)
 static void test_precision(void **state)
 {
     (void)state;
-    char *a = tmp_dir(), *b = tmp_dir(), *out;
+    char *a = ru_tmp_dir("run"), *b = ru_tmp_dir("run"), *out;
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot --precision 30%% "
                         "--set scenario.zero.pull.weeks=1 -o '%s'", a), 0);
     long n = 0;
@@ -201,15 +168,15 @@ static void test_precision(void **state)
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -n %ld "
                         "--set scenario.zero.pull.weeks=1 -o '%s'", n, b), 0);
     assert_same_csvs(a, b);
-    rm_rf(a);
-    rm_rf(b);
+    ru_rm_rf(a);
+    ru_rm_rf(b);
 }
 
 /* One replication: no interval, so empty fields, never nan. */
 static void test_one_replication(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *out;
+    char *d = ru_tmp_dir("run"), *out;
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s'", d),
                      0);
     assert_non_null(strstr(out, "(no CI: n=1)"));
@@ -231,12 +198,12 @@ static void test_one_replication(void **state)
     assert_non_null(strstr(out, " of revenue over quarter 1 (one "
                                 "replication: no interval)"));
     free(out);
-    char *s = slurp(d, "weekly.csv");
+    char *s = ru_slurp(d, "weekly.csv");
     assert_null(strstr(s, "nan"));
     assert_non_null(strstr(s, "\nbaseline,0,revenue,"));
     assert_non_null(strstr(s, ",,,1\n"));
     free(s);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_errors(void **state)
@@ -350,7 +317,7 @@ static void test_errors(void **state)
     }
     /* No output replaces an input: a scenario file named run.ini run
      * into its own folder, a trace written over its model's include. */
-    char *d = tmp_dir(), want[1024];
+    char *d = ru_tmp_dir("run"), want[1024];
     assert_int_equal(sc(NULL, NULL, "run " TINY " -n 2 --no-plot -o %s", d),
                      0);
     assert_int_equal(sc(NULL, &err, "run %s/run.ini -n 2 -o %s", d, d), 2);
@@ -373,7 +340,7 @@ static void test_errors(void **state)
                         "model.ini: the trace would replace tests/data/"
                         "../../scenarios/model.ini, which it reads\n");
     free(err);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* The warm-up check: a run that starts empty settles late (warning with
@@ -382,7 +349,7 @@ static void test_errors(void **state)
 static void test_warmup_check(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *err = NULL;
+    char *d = ru_tmp_dir("run"), *err = NULL;
     assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
                                     "clients.initial=0 --set "
                                     "simulation.warmup_weeks=1 --no-plot "
@@ -407,7 +374,7 @@ static void test_warmup_check(void **state)
                                     "--no-plot -q -o %s/b", d), 0);
     assert_string_equal(err, "");
     free(err);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_trace(void **state)
@@ -441,7 +408,7 @@ static void test_trace(void **state)
 static void test_golden(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("run");
     assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -o '%s'", d),
                      0);
     if (getenv("SALESCAP_REGEN_GOLDEN")) {
@@ -452,7 +419,7 @@ static void test_golden(void **state)
         assert_int_equal(system(cmd), 0);
     }
     assert_same_csvs(d, GOLDEN);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 int main(void)

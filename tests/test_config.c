@@ -19,6 +19,7 @@
 #include "calendar.h"
 #include "config.h"
 #include "rng.h"
+#include "util.h"
 
 #define D "tests/data/"
 #define SIG "[sales] deal_value: empirical_file(PATH[, COLUMN]): "
@@ -1224,22 +1225,6 @@ static void test_many_values(void **state)
 
 /* ------------------------------------------------------------ [report] */
 
-/* The file's whole text, in new memory. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = getc(f)) != EOF)
-        putc(c, m);
-    fclose(f);
-    fclose(m);
-    return buf;
-}
-
 /* [report]: its words, the notes read relative to the file, written to
  * run.ini only when set; --set notes are relative to the current
  * folder. */
@@ -1254,7 +1239,7 @@ static void test_report_section(void **state)
     assert_string_equal(p.report.title, "Board pack: \"plan B\" & more");
     assert_string_equal(p.report.author, "A. Consultant");
     assert_string_equal(p.report.notes, "report_notes.md");
-    char *want = slurp(D "report_notes.md");
+    char *want = ru_slurp(NULL, D "report_notes.md");
     assert_non_null(p.report.notes_text);
     assert_string_equal(p.report.notes_text, want);
     char *w = written(&cfg, &p, 0);

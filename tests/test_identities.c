@@ -55,6 +55,7 @@
  * them at each tick, reached by stepping the run a tick at a time as
  * checkpoints do (model_start, model_loop, model_resume). */
 #include "../sim/model_int.h"
+#include "util.h"
 
 #define FLAGSHIP "scenarios/pull_two_weeks.ini"
 /* Enough replications that every weekly win rate of the flagship is
@@ -899,18 +900,6 @@ static void run_into(char *dir, size_t size, const char *const *sets)
     config_destroy(&cfg);
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-    char path[256];
-    struct err e = {0};
-    size_t len;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *s = csv_slurp(path, &len, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
-}
-
 /* Whether the CSVs of runs with overrides a and b are the same bytes. */
 static int same_outputs(const char *const *a, const char *const *b)
 {
@@ -921,7 +910,7 @@ static int same_outputs(const char *const *a, const char *const *b)
     run_into(db, sizeof db, b);
     int same = 1;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *x = slurp(da, files[i]), *y = slurp(db, files[i]);
+        char *x = ru_slurp(da, files[i]), *y = ru_slurp(db, files[i]);
         same &= strcmp(x, y) == 0;
         free(x);
         free(y);

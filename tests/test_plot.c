@@ -32,6 +32,7 @@
 #include "plot.h"
 #include "report.h"
 #include "rundata.h"
+#include "util.h"
 
 #define FIXTURE "tests/data/run_fixture"
 #define GOLDEN "tests/golden"
@@ -46,25 +47,6 @@ static const char *const fixture_charts[] = {
 #define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
 
 /* ---- helpers ---- */
-
-static char *tmp_dir(void)
-{
-    const char *t = getenv("TMPDIR");
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s/salescap-test-plot.XXXXXX",
-             t && *t ? t : "/tmp");
-    char *d = mkdtemp(buf);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void rm_rf(char *dir)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(dir);
-}
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -243,7 +225,7 @@ static const char weekly_small[] =
 static void test_rundata_fallbacks(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     write_text(d, "weekly.csv", weekly_small);
     write_text(d, "comparison.csv",
                "scenario,quarter,metric,baseline_mean,scenario_mean,"
@@ -269,7 +251,7 @@ static void test_rundata_fallbacks(void **state)
         rundata_comp(&rd, 1, RD_LOST_REVENUE_CUMULATIVE, 1, RD_DELTA), 10.0,
         0);
     rundata_destroy(&rd);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* Loads a folder holding weekly_small, the given comparison.csv and
@@ -277,7 +259,7 @@ static void test_rundata_fallbacks(void **state)
 static void expect_load_error(const char *comparison, const char *scenarios,
                               const char *msg_tail, enum err_kind kind)
 {
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     write_text(d, "weekly.csv", weekly_small);
     if (comparison)
         write_text(d, "comparison.csv", comparison);
@@ -291,7 +273,7 @@ static void expect_load_error(const char *comparison, const char *scenarios,
     if (n < k || strcmp(e.msg + n - k, msg_tail) != 0)
         fail_msg("got '%s', expected it to end in '%s'", e.msg, msg_tail);
     rundata_destroy(&rd);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_rundata_errors(void **state)
@@ -470,7 +452,7 @@ static void test_pipe_statuses(void **state)
 {
     (void)state;
     static const char s[] = "plot x\n";
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     char *prog = fake_gnuplot(d, 124, 1);
     setenv(PLOT_ENV_GNUPLOT, prog, 1);
@@ -484,14 +466,14 @@ static void test_pipe_statuses(void **state)
     assert_string_equal(e.msg, "x.gp: gnuplot cannot be executed");
     unsetenv(PLOT_ENV_GNUPLOT);
     free(prog);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A gnuplot that succeeds but writes no image must not leave one. */
 static void test_empty_image(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *plots = rundata_path(d, "plots");
+    char *d = ru_tmp_dir("test_plot"), *plots = rundata_path(d, "plots");
     struct err e = {0};
     char *prog = fake_gnuplot(d, 0, 1);
     setenv(PLOT_ENV_GNUPLOT, prog, 1);
@@ -503,7 +485,7 @@ static void test_empty_image(void **state)
     assert_true(file_exists(plots, "revenue.gp"));
     free(prog);
     free(plots);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* ---- charts ---- */
@@ -539,7 +521,7 @@ static void check_golden(const char *dir, const char *name)
 static void test_golden_svg(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     int n = plot_run_dir(FIXTURE, d, PLOT_SVG, &e);
@@ -552,7 +534,7 @@ static void test_golden_svg(void **state)
         snprintf(gp, sizeof gp, "%s.gp", fixture_charts[i]);
         assert_true(file_exists(d, gp));
     }
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* The saved script redraws the same chart with plain gnuplot, run from
@@ -560,7 +542,7 @@ static void test_golden_svg(void **state)
 static void test_saved_script_reruns(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
@@ -576,7 +558,7 @@ static void test_saved_script_reruns(void **state)
     assert_memory_equal(first, again, n1);
     free(first);
     free(again);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* Reruns d/NAME.gp with gnuplot -d in locale (C: as where LANG is
@@ -602,7 +584,7 @@ static char *rerun_stderr(const char *d, const char *name, const char *locale)
 static void test_saved_scripts_locale(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_SVG, &e), (int)NFIXTURE);
@@ -640,13 +622,13 @@ static void test_saved_scripts_locale(void **state)
     free(again);
     free(run);
     free(plots);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_all_formats(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     int n = plot_run_dir(FIXTURE, d, PLOT_PNG | PLOT_SVG | PLOT_PDF, &e);
@@ -661,7 +643,7 @@ static void test_all_formats(void **state)
     char *gp = read_text(d, "revenue.gp", &len);
     assert_non_null(strstr(gp, "set output 'revenue.png'"));
     free(gp);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A drawing removes the charts the previous one into the same folder
@@ -671,7 +653,7 @@ static void test_all_formats(void **state)
 static void test_stale_charts(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e),
@@ -680,7 +662,7 @@ static void test_stale_charts(void **state)
     char *list = read_text(d, ".salescap-charts", &len);
     assert_non_null(strstr(list, "revenue.png\nbacklog.gp\n"));
     /* A chart of an earlier run, a file of the user's, a path out. */
-    char *outside = tmp_dir();
+    char *outside = ru_tmp_dir("test_plot");
     write_text(outside, "keep.png", "x");
     char more[4096];
     snprintf(more, sizeof more, "%sdashboard_gone.png\n../%s/keep.png\n",
@@ -701,14 +683,14 @@ static void test_stale_charts(void **state)
     assert_non_null(strstr(list, "revenue.png\n"));
     assert_null(strstr(list, "gone"));
     free(list);
-    rm_rf(outside);
-    rm_rf(d);
+    ru_rm_rf(outside);
+    ru_rm_rf(d);
 }
 
 static void test_no_gnuplot(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     setenv(PLOT_ENV_GNUPLOT, "/nonexistent/gnuplot", 1);
     assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e), -1);
@@ -717,7 +699,7 @@ static void test_no_gnuplot(void **state)
     assert_int_equal(e.kind, ERR_RUNTIME);
     assert_int_equal(count_suffix(d, ".png"), 0);
     assert_int_equal(count_suffix(d, "tmp.*"), 0);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_sweep_hook(void **state)
@@ -739,19 +721,19 @@ static int run_salescap(const char *args, char **err_out)
     const char *bin = getenv("SALESCAP");
     if (!bin)
         skip();
-    char *d = tmp_dir(), cmd[4096];
+    char *d = ru_tmp_dir("test_plot"), cmd[4096];
     snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s/err'", bin, args, d);
     int st = system(cmd);
     size_t n;
     *err_out = read_text(d, "err", &n);
-    rm_rf(d);
+    ru_rm_rf(d);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void test_cli_plot(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), args[2048], *err;
+    char *d = ru_tmp_dir("test_plot"), args[2048], *err;
     snprintf(args, sizeof args, "plot %s --plots '%s' --format svg", FIXTURE,
              d);
     assert_int_equal(run_salescap(args, &err), 0);
@@ -759,13 +741,13 @@ static void test_cli_plot(void **state)
     free(err);
     for (size_t i = 0; i < NFIXTURE; i++)
         check_golden(d, fixture_charts[i]);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_cli_default_dir(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), cwd[2048], args[4096], *err;
+    char *d = ru_tmp_dir("test_plot"), cwd[2048], args[4096], *err;
     assert_non_null(getcwd(cwd, sizeof cwd));
     snprintf(args, sizeof args, "plot %s/%s/ -q", cwd, FIXTURE);
     assert_int_equal(chdir(d), 0);
@@ -778,7 +760,7 @@ static void test_cli_default_dir(void **state)
     assert_true(file_exists(plots, "dashboard_hire_ops.png"));
     assert_false(file_exists(plots, "revenue.svg"));
     free(plots);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A run folder, d/run, made by the shell command `make` (in which $R
@@ -828,7 +810,7 @@ static void test_cli_sizes(void **state)
          "width=\"975\" height=\"600\"\n viewBox=\"0 0 780 480\""},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        char *d = tmp_dir(), args[2048], *err;
+        char *d = ru_tmp_dir("test_plot"), args[2048], *err;
         long wh[2];
         size_t n;
         snprintf(args, sizeof args, "plot %s --plots '%s' --format png "
@@ -850,14 +832,14 @@ static void test_cli_sizes(void **state)
             fail_msg("--size %s: revenue.svg's head:\n%.200s", want[i].size,
                      svg);
         free(svg);
-        rm_rf(d);
+        ru_rm_rf(d);
     }
 }
 
 static void test_cli_errors(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), args[2048], *err;
+    char *d = ru_tmp_dir("test_plot"), args[2048], *err;
     snprintf(args, sizeof args, "plot %s --format gif", FIXTURE);
     assert_int_equal(run_salescap(args, &err), 2);
     assert_string_equal(err, "salescap: --format (png, svg or pdf): invalid "
@@ -913,7 +895,7 @@ static void test_cli_errors(void **state)
     assert_int_equal(run_salescap(args, &err), 2);
     assert_non_null(strstr(err, "not a sweep result"));
     free(err);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* ---- scenarios shown, weeks, signs and dates ---- */
@@ -980,7 +962,7 @@ static void assert_close(double got, double want)
 static void test_rundata_select(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *run = copy_fixture(d);
+    char *d = ru_tmp_dir("test_plot"), *run = copy_fixture(d);
     shell("sed -i 's/,yes,4\\r$/,no,4\\r/' '%s/run/scenarios.csv'", d);
     struct rundata full, rd;
     struct err e = {0};
@@ -1030,7 +1012,7 @@ static void test_rundata_select(void **state)
     rundata_destroy(&rd);
     rundata_destroy(&full);
     free(run);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A folder from before label, chart, acts_from_week and
@@ -1038,7 +1020,7 @@ static void test_rundata_select(void **state)
 static void test_old_run_folder(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *run = copy_fixture(d), *plots;
+    char *d = ru_tmp_dir("test_plot"), *run = copy_fixture(d), *plots;
     write_text(run, "scenarios.csv", "scenario,title,start_week,end_week\n"
                "baseline,Baseline,,\n"
                "pull_two_weeks,Pull sales into ops for two weeks,4,5\n"
@@ -1059,7 +1041,7 @@ static void test_old_run_folder(void **state)
     assert_true(file_exists(plots, "dashboard_pull_two_weeks.svg"));
     free(plots);
     free(run);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* lost_revenue draws gains upward: its bars, whiskers and running
@@ -1067,7 +1049,7 @@ static void test_old_run_folder(void **state)
 static void test_lost_drawn_as_gain(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     struct rundata rd;
     unsetenv(PLOT_ENV_GNUPLOT);
@@ -1115,7 +1097,7 @@ static void test_lost_drawn_as_gain(void **state)
         free(gp);
     }
     rundata_destroy(&rd);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* revenue_difference draws weekly_comparison.csv: each week's paired
@@ -1123,7 +1105,7 @@ static void test_lost_drawn_as_gain(void **state)
 static void test_difference_chart(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     struct rundata rd;
     unsetenv(PLOT_ENV_GNUPLOT);
@@ -1150,7 +1132,7 @@ static void test_difference_chart(void **state)
     assert_non_null(strstr(gp, "'Doing nothing (the baseline)' at screen"));
     free(gp);
     rundata_destroy(&rd);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* Weeks from 0 on the axis as in weekly.csv; windows over the weeks the
@@ -1158,7 +1140,7 @@ static void test_difference_chart(void **state)
 static void test_week_axis_and_windows(void **state)
 {
     (void)state;
-    char *d = tmp_dir();
+    char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
@@ -1198,7 +1180,7 @@ static void test_week_axis_and_windows(void **state)
                                "\"plan B\"' at screen"));
     assert_non_null(strstr(gp, "the axis starts at $85k, not zero"));
     free(gp);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A run folder whose run.ini has a start date: dated weeks, calendar
@@ -1207,7 +1189,7 @@ static void test_week_axis_and_windows(void **state)
 static void test_dated_run(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *run = copy_fixture(d), *err;
+    char *d = ru_tmp_dir("test_plot"), *run = copy_fixture(d), *err;
     char *plots = rundata_path(d, "p"), args[2048];
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
@@ -1256,7 +1238,7 @@ static void test_dated_run(void **state)
     free(err);
     free(plots);
     free(run);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* plot --only and --exclude: the charts, dashboards and report of the
@@ -1264,7 +1246,7 @@ static void test_dated_run(void **state)
 static void test_cli_only_exclude(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), *run = copy_fixture(d), args[2048], *err;
+    char *d = ru_tmp_dir("test_plot"), *run = copy_fixture(d), args[2048], *err;
     char *plots = rundata_path(d, "p");
     const char *opts[] = {"--only hire_ops", "--exclude pull_two_weeks"};
     for (int i = 0; i < 2; i++) {
@@ -1311,7 +1293,7 @@ static void test_cli_only_exclude(void **state)
     free(err);
     free(plots);
     free(run);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A file's chart = no, end to end: simulated and in every CSV, in no
@@ -1321,7 +1303,7 @@ static void test_cli_only_exclude(void **state)
 static void test_cli_run_hidden_and_weeks(void **state)
 {
     (void)state;
-    char *d = tmp_dir(), args[2048], *err;
+    char *d = ru_tmp_dir("test_plot"), args[2048], *err;
     snprintf(args, sizeof args, "run tests/data/chart_no.ini -q -o '%s/run' "
              "--plots '%s/p' --format svg --report", d, d);
     int rc = run_salescap(args, &err);
@@ -1390,7 +1372,7 @@ static void test_cli_run_hidden_and_weeks(void **state)
     free(dated);
     free(run);
     free(plots);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* `salescap plot` on a saved run redraws exactly the run's own SVGs. */
@@ -1400,7 +1382,7 @@ static void test_cli_run_then_plot(void **state)
     static const char *const ini = "scenarios/pull_two_weeks.ini";
     if (access(ini, F_OK) != 0)
         skip();
-    char *d = tmp_dir(), args[2048], *err;
+    char *d = ru_tmp_dir("test_plot"), args[2048], *err;
     snprintf(args, sizeof args,
              "run %s -n 3 -j 2 -q -o '%s/run' --plots '%s/p1' --format svg",
              ini, d, d);
@@ -1417,7 +1399,7 @@ static void test_cli_run_then_plot(void **state)
              "cd '%s' && ls p1/*.svg >/dev/null && diff -r p1 p2 >/dev/null",
              d);
     assert_int_equal(system(cmd), 0);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 int main(void)

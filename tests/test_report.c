@@ -25,6 +25,7 @@
 #include "plot.h"
 #include "report.h"
 #include "rundata.h"
+#include "util.h"
 
 #define FIXTURE "tests/data/run_fixture"
 
@@ -37,11 +38,8 @@ static const char *const fixture_files[] = {
 /* A temporary copy of the fixture run; the caller frees the name. */
 static char *copy_fixture(void)
 {
-    const char *t = getenv("TMPDIR");
     char buf[512], cmd[2048];
-    snprintf(buf, sizeof buf, "%s/salescap-test-report.XXXXXX",
-             t && *t ? t : "/tmp");
-    assert_non_null(mkdtemp(buf));
+    ru_mkdtemp(buf, sizeof buf, "test_report");
     for (size_t i = 0; i < sizeof fixture_files / sizeof *fixture_files;
          i++) {
         snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/'", FIXTURE,
@@ -49,14 +47,6 @@ static char *copy_fixture(void)
         assert_int_equal(system(cmd), 0);
     }
     return strdup(buf);
-}
-
-static void rm_rf(char *dir)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(dir);
 }
 
 static char *read_report(const char *dir)
@@ -162,7 +152,7 @@ static void test_report_contents(void **state)
     char *p = rundata_path(d, "revenue.svg");
     assert_int_not_equal(access(p, F_OK), 0);
     free(p);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A run from before the decision (no ranking.csv, no pairs.csv): the
@@ -182,7 +172,7 @@ static void test_report_without_decision(void **state)
     assert_null(strstr(html, "Which option is best"));
     assert_int_equal(count(html, "<table>"), 2);
     free(html);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_report_built_headline(void **state)
@@ -204,7 +194,7 @@ static void test_report_built_headline(void **state)
     assert_non_null(strstr(html, "(95% confidence interval of the gain: "
                                  "$"));
     free(html);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* With fresh SVGs in the plots folder, the report inlines those. */
@@ -226,7 +216,7 @@ static void test_report_reuses_plots(void **state)
     assert_int_equal(count(html, "<svg"), PLOT_NCHARTS);
     free(html);
     free(plots);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* The charts a report draws for itself go to a private folder under
@@ -249,7 +239,7 @@ static void test_report_leaves_no_temporaries(void **state)
     free(saved);
     assert_int_equal(rmdir(tmp), 0); /* fails unless empty */
     free(tmp);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_report_no_gnuplot(void **state)
@@ -264,7 +254,7 @@ static void test_report_no_gnuplot(void **state)
     char *p = rundata_path(d, "report.html");
     assert_int_not_equal(access(p, F_OK), 0);
     free(p);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static void test_report_bad_run(void **state)
@@ -393,7 +383,7 @@ static void test_report_words(void **state)
     assert_non_null(strstr(html, "<h3>Assumptions that matter for reading "
                                  "the results</h3>"));
     free(html);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* The print style: margins, nothing split, headings kept with what
@@ -415,7 +405,7 @@ static void test_report_print_style(void **state)
     assert_non_null(strstr(print, "body{background:#fff;color:#000;"));
     assert_true(strstr(html, "</style>") > print);
     free(html);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 /* A run whose notes copy is gone: an error at run.ini's line, not a
@@ -438,7 +428,7 @@ static void test_report_notes_missing(void **state)
     char *p = rundata_path(d, "report.html");
     assert_int_not_equal(access(p, F_OK), 0);
     free(p);
-    rm_rf(d);
+    ru_rm_rf(d);
 }
 
 static char *notes_of(const char *text)
@@ -485,10 +475,7 @@ static void test_report_run_keeps_notes(void **state)
     (void)state;
     const char *bin = getenv("SALESCAP");
     char dir[512], cmd[8192], cwd[1024];
-    const char *t = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/salescap-test-notes.XXXXXX",
-             t && *t ? t : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    ru_mkdtemp(dir, sizeof dir, "test_notes");
     assert_non_null(getcwd(cwd, sizeof cwd));
     snprintf(cmd, sizeof cmd,
              "printf 'include = %s/tests/data/tiny.ini\\n[report]\\ntitle = "
@@ -515,7 +502,7 @@ static void test_report_run_keeps_notes(void **state)
                                  "<strong>this</strong> &lt;b&gt;</p>\n"));
     free(html);
     free(run);
-    rm_rf(strdup(dir));
+    ru_rm_rf(strdup(dir));
 }
 
 int main(void)

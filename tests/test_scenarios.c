@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+#include "util.h"
 
 #define SEED "42"
 
@@ -479,27 +480,6 @@ static void test_growth(void **state)
 
 /* ---- every key documented --------------------------------------------- */
 
-static char *slurp_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        fail_msg("%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0, k;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static const char *const iv_types[] = {
     "pull", "policy", "hire", "focus", "support", "effectiveness",
     "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
@@ -610,7 +590,7 @@ static void note_type(char *types, size_t size, const char *l)
 /* Checks every key of one INI file. */
 static void check_file(struct keycheck *kc, const char *path)
 {
-    char *text = slurp_file(path);
+    char *text = ru_slurp(NULL, path);
     char section[256] = "";
     char types[2048] = ";";
     /* First pass: the NAME.type lines, as ";NAME=TYPE;" pairs. (Names
@@ -680,7 +660,7 @@ static void walk(struct keycheck *kc, const char *dir)
 static void test_keys_documented(void **state)
 {
     (void)state;
-    struct keycheck kc = {slurp_file("docs/model.md"), 0, 0};
+    struct keycheck kc = {ru_slurp(NULL, "docs/model.md"), 0, 0};
     walk(&kc, "scenarios");
     print_message("  %d keys checked\n", kc.keys);
     free((char *)kc.doc);

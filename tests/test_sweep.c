@@ -26,6 +26,7 @@
 #include "csvread.h"
 #include "output.h"
 #include "sweep.h"
+#include "util.h"
 
 #define DATA "tests/data/"
 
@@ -55,32 +56,13 @@ static int sh(const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* The whole file, or NULL when missing. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (size_t r; buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
-        n += r;
-        if (cap - n < 2)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* The file at TMP/a/b (b NULL: TMP/a); fails when missing. */
 static char *slurpf(const char *a, const char *b)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s%s%s", tmp, a, b ? "/" : "",
              b ? b : "");
-    char *s = slurp(path);
+    char *s = ru_read_file(path, NULL);
     if (!s)
         fail_msg("%s: cannot read", path);
     return s;
@@ -729,7 +711,7 @@ static int wait_journal(const char *out, pid_t pid)
     char path[300];
     snprintf(path, sizeof path, "%s/%s/sweep.journal", tmp, out);
     for (int i = 0; i < 60000; i++) {
-        char *j = slurp(path);
+        char *j = ru_read_file(path, NULL);
         int n = count_lines(j);
         free(j);
         if (n >= 2)

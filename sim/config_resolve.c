@@ -1,5 +1,5 @@
 /*
- * params: resolving raw config entries into typed, validated parameters
+ * config_resolve: resolving raw config entries into typed, validated parameters
  * (config_resolve), and freeing them.
  *
  * Resolving runs in a fixed order, so the error a user sees is stable:
@@ -39,11 +39,6 @@ static const struct cfgk_table *const fixed_tables[] = {
 
 static const char stage_prefix[] = "stage.";
 static const char scenario_prefix[] = "scenario.";
-
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
 
 static const char *after_prefix(const char *s, const char *prefix)
 {
@@ -88,12 +83,12 @@ static const char *section_hint(const char *name, char *buf, size_t size)
         cand[i] = fixed_tables[i]->name;
     const char *dot = strchr(name, '.');
     if (!dot)
-        return cfgk_suggest(name, cand, N_FIXED);
+        return text_suggest(name, cand, N_FIXED);
     char head[64];
     snprintf(head, sizeof head, "%.*s", (int)(dot - name), name);
     cand[0] = "stage";
     cand[1] = "scenario";
-    const char *h = cfgk_suggest(head, cand, 2);
+    const char *h = text_suggest(head, cand, 2);
     if (!h)
         return NULL;
     snprintf(buf, size, "%s%s", h, dot);
@@ -158,7 +153,7 @@ static int add_stage(struct resolve *r, const struct config_section *s,
     cfgk_defaults(&cfgk_stage, st);
     st->name = strdup(name);
     if (!st->name)
-        return oom(r->e);
+        return err_oom(r->e);
     r->p->n_stages++;
     return 0;
 }
@@ -180,7 +175,7 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
     cfgk_defaults(&cfgk_scenario, sc); /* the title "" is the ID's, later */
-    return sc->id && sc->title && sc->label ? 0 : oom(r->e);
+    return sc->id && sc->title && sc->label ? 0 : err_oom(r->e);
 }
 
 /* The built-in pipeline, into p->stages (which has room for it). */
@@ -200,7 +195,7 @@ static int builtin_stages(struct resolve *r)
         }
         st->name = strdup(b->name);
         if (!st->name)
-            return oom(r->e);
+            return err_oom(r->e);
         p->n_stages++;
     }
     return 0;
@@ -244,7 +239,7 @@ static int make_sections(struct resolve *r)
     r->p->stages = calloc(n_st, sizeof *r->p->stages);
     r->p->scenarios = calloc(n_sc ? n_sc : 1, sizeof *r->p->scenarios);
     if (!r->p->stages || !r->p->scenarios)
-        return oom(r->e);
+        return err_oom(r->e);
     if (!file_stages(cfg) && builtin_stages(r))
         return -1;
     for (size_t i = 0; i < cfg->n_sections; i++)
@@ -271,7 +266,7 @@ static int apply_start_open(struct resolve *r, const struct config_entry *en)
             if (n < 64)
                 cand[n++] = r->p->stages[i].name;
         }
-        const char *hint = cfgk_suggest(name, cand, n);
+        const char *hint = text_suggest(name, cand, n);
         if (hint)
             return cfgk_entry_error(r->e, en,
                                     "[start] %s: no stage '%s'; did you "

@@ -1,17 +1,16 @@
 /*
- * sweep_charts: what sweep_plot.c (data and files) and sweep_charts.c
- * (gnuplot bodies) share. Internal to the sweep module; the house look
- * comes from the plot module's plot_int.h.
+ * plot_sweep_int: what plot_sweep.c (data and files) and
+ * plot_sweep_charts.c (gnuplot bodies) share. Internal to the plot
+ * module, whose plot_int.h gives the house look.
  */
-#ifndef SALESCAP_SWEEP_CHARTS_H
-#define SALESCAP_SWEEP_CHARTS_H
+#ifndef SALESCAP_PLOT_SWEEP_INT_H
+#define SALESCAP_PLOT_SWEEP_INT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
 #include "csvread.h"
 #include "plot_int.h"
-#include "sweep.h"
 
 /* One varied key: its distinct values, in order of first appearance. */
 struct sc_axis {

@@ -1,5 +1,5 @@
 /*
- * sweep_charts: gnuplot bodies of a sweep's charts.
+ * plot_sweep_charts: gnuplot bodies of a sweep's charts.
  *
  * One varied key: the metric against the key's values, with its 95 %
  * band. Two: a heatmap, the first key across, the second up, each cell
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "config_int.h"
-#include "sweep_charts.h"
+#include "plot_sweep_int.h"
 
 #define PANELS_PER_PAGE 9
 #define TICS_MAX 25  /* category tick labels, all of them up to this */

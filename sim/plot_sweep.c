@@ -1,11 +1,11 @@
 /*
- * sweep_plot: the charts of a sweep folder, from sweep.csv and sweep.ini.
+ * plot_sweep: the charts of a sweep folder, from sweep.csv and sweep.ini.
  *
- * This file loads the folder into a struct sweep_chart_data and writes
+ * This file loads the folder into a struct sc_data and writes
  * the chart files through plot.c's plot_files, as a run's charts are
  * (one body per chart, NAME.gp beside each image, images copied into
  * place only when complete, a manifest, a stop on a signal);
- * sweep_charts.c writes the gnuplot bodies. The house look (plot_int.h)
+ * plot_sweep_charts.c writes the gnuplot bodies. The house look (plot_int.h)
  * is shared.
  *
  * Invariant of loaded data: every point has an index into each key's
@@ -21,13 +21,9 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "config.h"
 #include "csvread.h"
-#include "sweep_charts.h"
-
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
+#include "plot_sweep_int.h"
 
 /* ------------------------------------------------------------ loading */
 
@@ -70,7 +66,7 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
     d->idx = malloc(n * np * sizeof *d->idx);
     d->ax = calloc(np, sizeof *d->ax);
     if (!d->mean || !d->idx || !d->ax)
-        return oom(e);
+        return err_oom(e);
     d->lo = d->mean + n;
     d->hi = d->lo + n;
     for (size_t k = 0; k < np; k++) {
@@ -78,7 +74,7 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
         d->ax[k].num = malloc(n * sizeof *d->ax[k].num);
         d->ax[k].numeric = 1;
         if (!d->ax[k].vals || !d->ax[k].num)
-            return oom(e);
+            return err_oom(e);
         d->ax[k].name = d->csv.cells[k];
         sc_key_words(d->ax[k].name, d->ax[k].words, sizeof d->ax[k].words);
     }
@@ -169,7 +165,7 @@ static int load_data(struct sc_data *d, const char *dir, struct err *e)
     char *path = malloc(strlen(dir) + 12);
     memset(d, 0, sizeof *d);
     if (!path)
-        return oom(e);
+        return err_oom(e);
     sprintf(path, "%s/sweep.csv", dir);
     int rc = csv_read(&d->csv, path, e);
     int cm = rc == 0 ? csv_col(&d->csv, "mean") : -1;
@@ -208,11 +204,11 @@ static int draw_one(struct plot_files *pf, const struct sc_data *d,
     struct sc_body b = {.width = d->size->width, .height = d->size->height};
     FILE *f = open_memstream(&b.text, &b.len);
     if (!f)
-        return oom(e);
+        return err_oom(e);
     gp_linetypes(f);
     sc_chart(f, d, page, &b);
     fputs("unset output\n", f);
-    int rc = ferror(f) | fclose(f) ? oom(e) : 0;
+    int rc = ferror(f) | fclose(f) ? err_oom(e) : 0;
     if (rc == 0)
         rc = plot_files_chart(pf, name, (int[2]){b.width, b.height}, b.text,
                               b.len, e);
@@ -235,7 +231,7 @@ static int draw_all(struct plot_files *pf, const struct sc_data *d,
     return rc;
 }
 
-int sweep_plot_dir(const char *dir, const char *plots_dir, unsigned formats,
+int plot_sweep_dir(const char *dir, const char *plots_dir, unsigned formats,
                    struct err *e)
 {
     struct sc_data d;

@@ -1,5 +1,5 @@
 /*
- * sweep: reading a sweep file ([sweep] and [vary]) and its grid.
+ * sweep_file: reading a sweep file ([sweep] and [vary]).
  *
  * The sweep file goes through config_load() like any scenario file, so
  * it gets the same line reader and exact FILE:LINE errors; this file then
@@ -12,6 +12,7 @@
  * n, or their common n with zip) is at most SWEEP_MAX_POINTS.
  */
 #include "sweep_int.h"
+#include "afile.h"
 #include "config_int.h"
 
 #include <ctype.h>
@@ -40,56 +41,7 @@ static const char *const model_sections[] = {
     "costs",
 };
 
-static int oom(struct err *e)
-{
-    return err_set(e, ERR_RUNTIME, "out of memory");
-}
-
 /* ------------------------------------------------------------ [sweep] */
-
-/* Optimal string alignment distance, capped at 9 (names are short). */
-static int distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 40 || nb > 40)
-        return 9;
-    int d[41][41];
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= na; i++)
-        for (size_t j = 1; j <= nb; j++) {
-            int c = tolower((unsigned char)a[i - 1]) !=
-                    tolower((unsigned char)b[j - 1]);
-            int v = d[i - 1][j - 1] + c;
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[na][nb] < 9 ? d[na][nb] : 9;
-}
-
-/* The closest candidate within a third of the name's length, or NULL. */
-static const char *suggest(const char *name, const char *const *cand,
-                           size_t n)
-{
-    const char *best = NULL;
-    int bd = (int)strlen(name) / 3 + 1;
-    for (size_t i = 0; i < n; i++) {
-        int d = distance(name, cand[i]);
-        if (d < bd) {
-            bd = d;
-            best = cand[i];
-        }
-    }
-    return best;
-}
 
 /* The metric id of a name: metrics.h's, or SWEEP_LOST_REVENUE. */
 static int metric_id(const char *name)
@@ -106,7 +58,7 @@ static int unknown_metric(const struct config_entry *en, const char *name,
     for (int m = 0; m < M_COUNT; m++)
         cand[m] = metric_table[m].name;
     cand[M_COUNT] = "lost_revenue";
-    const char *s = suggest(name, cand, M_COUNT + 1);
+    const char *s = text_suggest(name, cand, M_COUNT + 1);
     return err_at(e, ERR_CONFIG, en->file, en->line,
                   "[sweep] %s: unknown metric '%s'%s%s%s", en->key, name,
                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
@@ -167,20 +119,6 @@ static int parse_quarters(const char *s, int *q0, int *q1)
     return 0;
 }
 
-/* The sweep file's folder joined with path (malloc'd). */
-static char *join_dir(const char *file, const char *path)
-{
-    const char *slash = strrchr(file, '/');
-    size_t d = path[0] == '/' || !slash ? 0 : (size_t)(slash - file) + 1;
-    size_t n = strlen(path);
-    char *out = malloc(d + n + 1);
-    if (out) {
-        memcpy(out, file, d);
-        memcpy(out + d, path, n + 1);
-    }
-    return out;
-}
-
 static int bad_value(const struct config_entry *en, const char *expected,
                      struct err *e)
 {
@@ -193,7 +131,7 @@ static int take_string(char **dst, const char *v, struct err *e)
 {
     free(*dst);
     *dst = strdup(v);
-    return *dst ? 0 : oom(e);
+    return *dst ? 0 : err_oom(e);
 }
 
 static int take_seed(struct sweep *sw, const struct config_entry *en,
@@ -218,8 +156,8 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
     if (!strcmp(k, "file")) {
         sw->line_file = en->line;
         free(sw->model);
-        sw->model = *v ? join_dir(sw->path, v) : NULL;
-        return sw->model || !*v ? 0 : oom(e);
+        sw->model = *v ? afile_join(sw->path, v) : NULL;
+        return sw->model || !*v ? 0 : err_oom(e);
     }
     if (!strcmp(k, "scenario")) {
         sw->line_scenario = en->line;
@@ -251,7 +189,7 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
                                e)
                    : 0;
     }
-    const char *s = suggest(k, sweep_keys, N_SWEEP_KEYS);
+    const char *s = text_suggest(k, sweep_keys, N_SWEEP_KEYS);
     return err_at(e, ERR_CONFIG, en->file, en->line,
                   "unknown key '%s' in [sweep]%s%s%s", k,
                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
@@ -338,7 +276,7 @@ static int section_slip(const struct sweep *sw, const struct config_entry *en,
     };
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);
-    const char *hint = cfgk_suggest(word, sections,
+    const char *hint = text_suggest(word, sections,
                                     sizeof sections / sizeof *sections);
     if (!hint)
         return 0;
@@ -360,7 +298,7 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
     if (!strcmp(name, "scenario")) {
         pa->section = strdup("");
         pa->key = strdup(name);
-        return pa->section && pa->key ? 0 : oom(e);
+        return pa->section && pa->key ? 0 : err_oom(e);
     }
     if (!dot || dot == name || !dot[1])
         return vary_error(en, e, "expected SECTION.KEY (sales.reps), "
@@ -390,7 +328,7 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
             snprintf(pa->section, n, "scenario.%s", sw->scenario);
         pa->key = strdup(name);
     }
-    return pa->section && pa->key ? 0 : oom(e);
+    return pa->section && pa->key ? 0 : err_oom(e);
 }
 
 /* Keys the grid may not vary. */
@@ -464,7 +402,7 @@ static int check_unique(const struct config_entry *en,
         return 0;
     struct indexed_str *v = malloc(pa->n * sizeof *v);
     if (!v)
-        return oom(e);
+        return err_oom(e);
     int whole = 1;
     for (size_t i = 0; i < pa->n; i++) {
         char *end;
@@ -588,11 +526,11 @@ static int take_param(struct sweep *sw, const struct config_entry *en,
     pa.name = strdup(en->key);
     pa.spec = strdup(en->value);
     if (rc == 0 && (!pa.name || !pa.spec))
-        rc = oom(e);
+        rc = err_oom(e);
     struct sweep_param *np = NULL;
     if (rc == 0) {
         np = realloc(sw->params, (sw->n_params + 1) * sizeof *np);
-        rc = np ? 0 : oom(e);
+        rc = np ? 0 : err_oom(e);
     }
     if (rc) {
         param_free(&pa);
@@ -802,7 +740,7 @@ int sweep_load(struct sweep *sw, const char *path, struct err *e)
     sw->scen_param = -1;
     sw->path = strdup(path);
     if (!sw->path)
-        return oom(e);
+        return err_oom(e);
     if (config_load(&sc, path, e) != 0) {
         sweep_destroy(sw);
         return -1;
@@ -827,36 +765,4 @@ void sweep_destroy(struct sweep *sw)
     free(sw->base_hash);
     config_destroy(&sw->base);
     memset(sw, 0, sizeof *sw);
-}
-
-/* ------------------------------------------------------------ the grid */
-
-size_t sweep_value_index(const struct sweep *sw, size_t point, size_t k)
-{
-    if (sw->zip)
-        return point;
-    for (size_t j = sw->n_params; j-- > k + 1;)
-        point /= sw->params[j].n;
-    return point % sw->params[k].n;
-}
-
-const char *sweep_point_scenario(const struct sweep *sw, size_t point)
-{
-    if (sw->scen_param < 0)
-        return sw->scenario;
-    const struct sweep_param *pa = &sw->params[sw->scen_param];
-    return pa->values[sweep_value_index(sw, point, (size_t)sw->scen_param)];
-}
-
-void sweep_point_label(const struct sweep *sw, size_t point, char *buf,
-                       size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t k = 0; k < sw->n_params && len < size; k++) {
-        const struct sweep_param *pa = &sw->params[k];
-        len += (size_t)snprintf(buf + len, size - len, "%s%s = %s",
-                                k ? ", " : "", pa->name,
-                                pa->values[sweep_value_index(sw, point, k)]);
-    }
 }
