@@ -198,7 +198,7 @@ int cfgk_resolve_calendar(const struct config *cfg, struct params *p,
     c->week = NULL;
     if (!c->opportunities_by_month || !c->buyer_speed_by_month ||
         !c->sales_holidays || !c->ops_holidays)
-        return err_set(e, ERR_RUNTIME, "out of memory"); /* defaults */
+        return err_oom(e); /* defaults */
     double opps[MONTHS], buyer[MONTHS];
     int f1 = parse_months(cfg, "opportunities_by_month",
                           c->opportunities_by_month, opps, e);
@@ -210,7 +210,7 @@ int cfgk_resolve_calendar(const struct config *cfg, struct params *p,
         return -1;
     struct holidays *hs = malloc(2 * sizeof *hs);
     if (!hs)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (parse_holidays(cfg, "sales_holidays", c->sales_holidays, &hs[0],
                        e) ||
         parse_holidays(cfg, "ops_holidays", c->ops_holidays, &hs[1], e)) {
@@ -241,7 +241,7 @@ int cfgk_resolve_calendar(const struct config *cfg, struct params *p,
     c->week = calloc((size_t)n, sizeof *c->week);
     if (!c->week) {
         free(hs);
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     }
     c->n_weeks = n;
     int varies = 0;

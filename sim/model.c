@@ -92,7 +92,7 @@ int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
 static int model_nomem(struct model *m, int start, struct err *e)
 {
     if (!m->over_memory && !(evq_size(m->q) >= evq_max(m->q)))
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     if (start)
         return err_set(e, ERR_RUNTIME,
                        "the starting state of a replication (%d reps, %d "
@@ -162,7 +162,7 @@ struct model *model_alloc(const struct params *p, struct err *e)
     return m;
 fail:
     model_free(m);
-    err_set(e, ERR_RUNTIME, "out of memory");
+    err_oom(e);
     return NULL;
 }
 

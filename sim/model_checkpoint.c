@@ -63,7 +63,7 @@ struct model_checkpoint *model_checkpoint_alloc(const struct params *p,
     return c;
 fail:
     model_checkpoint_free(c);
-    err_set(e, ERR_RUNTIME, "out of memory");
+    err_oom(e);
     return NULL;
 }
 
@@ -143,7 +143,7 @@ int model_run_baseline(struct model *m, uint64_t replication, double *raw,
         int w = m->pause_tick;
         for (; i < n && cps[i]->tick == w; i++)
             if (model_copy(cps[i]->m, m, cps[i]->raw) != 0)
-                return err_set(e, ERR_RUNTIME, "out of memory");
+                return err_oom(e);
         assert(i == n || cps[i]->tick > w);
         rc = model_resume(m, i < n ? cps[i]->tick : NONE, e);
     }
@@ -169,7 +169,7 @@ int model_run_from_params(struct model *m, const struct model_checkpoint *c,
     assert(c->m->pause_tick == c->tick);
     assert(scenario < 0 || p->scenarios[scenario].n_iv <= m->max_iv);
     if (model_copy(m, c->m, raw) != 0)
-        return err_set(e, ERR_RUNTIME, "out of memory");
+        return err_oom(e);
     /* The copy runs on with p; m then holds c's parameters again, so it
      * never keeps a pointer into p past this call. */
     m->p = p;
