@@ -24,7 +24,7 @@
 #include "rng.h"
 
 #define NCUST 1000000
-#define SEED UINT64_C(2024)
+#define SEED  UINT64_C(2024)
 
 enum { ARRIVAL, DEPARTURE };
 

@@ -18,10 +18,10 @@
 
 #include "rng.h"
 
-#define NCUST 1000000
+#define NCUST        1000000
 #define ARRIVAL_RATE 0.9
 #define SERVICE_RATE 1.0
-#define SEED UINT64_C(2024)
+#define SEED         UINT64_C(2024)
 
 enum { ARRIVAL, DEPARTURE };
 
@@ -107,8 +107,7 @@ int main(void)
              * range [served, arrived) of that numbering. */
             arrived_at[arrived++] = e.t;
             if (scheduled < NCUST) {
-                heap_push(&h, e.t + gsl_ran_exponential(ra, mean_gap),
-                          ARRIVAL);
+                heap_push(&h, e.t + gsl_ran_exponential(ra, mean_gap), ARRIVAL);
                 scheduled++;
             }
             if (!busy) {

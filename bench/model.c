@@ -80,8 +80,7 @@ static int bench_simulate(const char *path)
     if (load(&p, path) != 0)
         return 1;
     for (int jobs = 1; jobs <= 2; jobs++) {
-        struct run_opts o = {.jobs = jobs,
-                             .replications = p.sim.replications};
+        struct run_opts o = {.jobs = jobs, .replications = p.sim.replications};
         struct run_result r = {0};
         struct err e = {0};
         if (run_simulate(&p, &o, &r, &e) != 0) {

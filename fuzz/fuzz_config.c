@@ -81,8 +81,7 @@ static void apply_sets(struct config *cfg, const char *p, size_t n,
 {
     char *sets = fuzz_strndup(p, n);
     int count = 0;
-    for (char *line = sets, *next; line && e->kind == ERR_NONE;
-         line = next) {
+    for (char *line = sets, *next; line && e->kind == ERR_NONE; line = next) {
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';

@@ -23,7 +23,7 @@
 #define FUZZ_FN static __attribute__((unused))
 
 #define FUZZ_MAX_PARTS 6
-#define FUZZ_SEP "\n#@@\n"
+#define FUZZ_SEP       "\n#@@\n"
 
 struct fuzz_parts {
     const char *p[FUZZ_MAX_PARTS];
@@ -58,8 +58,7 @@ FUZZ_FN void fuzz_dir_init(void)
 
 /* Splits data at FUZZ_SEP into at most FUZZ_MAX_PARTS parts (the last
  * part keeps any further separators). */
-FUZZ_FN void fuzz_split(const uint8_t *data, size_t size,
-                        struct fuzz_parts *fp)
+FUZZ_FN void fuzz_split(const uint8_t *data, size_t size, struct fuzz_parts *fp)
 {
     const char *s = (const char *)data, *end = s + size;
     size_t seplen = strlen(FUZZ_SEP);

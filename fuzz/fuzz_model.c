@@ -128,7 +128,10 @@ static void check_csv(const char *path)
 
 /* The CSVs whose fields from the fourth on are all numbers. */
 static const char *const checked[] = {
-    "weekly.csv", "quarterly.csv", "comparison.csv", "replications.csv",
+    "weekly.csv",
+    "quarterly.csv",
+    "comparison.csv",
+    "replications.csv",
 };
 
 /* Removes the output folder (before fuzz_files.h removes its own). */
@@ -179,7 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char dir[128];
     snprintf(dir, sizeof dir, "%s/out", fuzz_dir);
     struct output_reps reps = {0};
-    struct run_opts o = {.jobs = 1, .replications = 2,
+    struct run_opts o = {.jobs = 1,
+                         .replications = 2,
                          .on_commit = output_reps_commit,
                          .on_commit_ctx = &reps};
     if (output_reps_open(&reps, dir, &p, &e) != 0)

@@ -19,9 +19,9 @@
 #include "err.h"
 
 struct afile {
-    FILE *f;     /* write here between open and commit */
-    char *path;  /* the target */
-    char *tmp;   /* the temporary beside it */
+    FILE *f;    /* write here between open and commit */
+    char *path; /* the target */
+    char *tmp;  /* the temporary beside it */
 };
 
 /* Opens a temporary for path. Returns 0, or -1 with e set (ERR_RUNTIME). */
@@ -42,8 +42,7 @@ int afile_commit(struct afile *a, struct err *e);
 void afile_abort(struct afile *a);
 
 /* Writes len bytes of data to path atomically. */
-int afile_write(const char *path, const void *data, size_t len,
-                struct err *e);
+int afile_write(const char *path, const void *data, size_t len, struct err *e);
 
 /* Creates dir and its missing parents (mode 0777 less umask). Returns 0,
  * or -1 with e set. */

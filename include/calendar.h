@@ -81,13 +81,12 @@ enum cal_style {
 };
 
 /* Quarter q (from 1) of the run. */
-void cal_quarter(const struct cal *c, int q, enum cal_style style,
-                 char *buf, size_t size);
+void cal_quarter(const struct cal *c, int q, enum cal_style style, char *buf,
+                 size_t size);
 
 /* Quarters q0 to q1 (from 1, inclusive) in a sentence: "quarters 2-9",
  * "Q2 2027 to Q1 2029", "the 8 quarters from 16 May 2027 to
  * 12 Feb 2029"; one quarter as cal_quarter's CAL_TEXT. */
-void cal_quarters(const struct cal *c, int q0, int q1, char *buf,
-                  size_t size);
+void cal_quarters(const struct cal *c, int q0, int q1, char *buf, size_t size);
 
 #endif

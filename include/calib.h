@@ -58,12 +58,12 @@ int calib_prepare(const struct params *p, struct calib_free *f, size_t n,
 double calib_objective(const struct targets_params *t, const struct acc *kpi);
 
 struct calib_opts {
-    long replications;   /* per evaluation, >= 1 */
-    int jobs;            /* threads */
-    int max_iter;        /* simplex iterations */
-    int has_seed;        /* seed overrides the file's */
+    long replications; /* per evaluation, >= 1 */
+    int jobs;          /* threads */
+    int max_iter;      /* simplex iterations */
+    int has_seed;      /* seed overrides the file's */
     unsigned long long seed;
-    volatile int *stop;  /* set by a signal handler: stop early */
+    volatile int *stop; /* set by a signal handler: stop early */
     /* Called after each evaluation (NULL: none). */
     void (*progress)(void *ctx, int evaluation, int iteration, double best);
     void *ctx;
@@ -71,8 +71,8 @@ struct calib_opts {
 
 struct calib_result {
     int evaluations, iterations;
-    int converged;                /* the simplex shrank below tolerance */
-    double f_start, f_fit;        /* objective at start and as written */
+    int converged;         /* the simplex shrank below tolerance */
+    double f_start, f_fit; /* objective at start and as written */
     struct acc kpi_start[KPI_COUNT], kpi_fit[KPI_COUNT];
 };
 

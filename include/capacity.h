@@ -32,38 +32,39 @@
  * reported horizon on the scenario files (docs/model.md; tested on every
  * file of scenarios/ by tests/test_capacity.c): relative for rates,
  * values and counts; in points for shares. */
-#define CAPACITY_TOL_REL 0.10    /* win rate, cycle, opportunities, ... */
-#define CAPACITY_TOL_SHARE 0.05  /* utilisations, churn: 5 points */
-#define CAPACITY_TOL_WAIT 0.35   /* waits and backlog hours ... */
-#define CAPACITY_TOL_WAIT_ABS 1.0 /* ... or within a day / an hour ... */
-#define CAPACITY_WAIT_UTIL_MAX 0.90 /* ... below this ops utilisation;
-                                     * above it they are a lower bound:
-                                     * the mean of a queue near saturation
-                                     * is its busiest weeks' */
+#define CAPACITY_TOL_REL      0.10 /* win rate, cycle, opportunities, ... */
+#define CAPACITY_TOL_SHARE    0.05 /* utilisations, churn: 5 points */
+#define CAPACITY_TOL_WAIT     0.35 /* waits and backlog hours ... */
+#define CAPACITY_TOL_WAIT_ABS 1.0  /* ... or within a day / an hour ... */
+#define CAPACITY_WAIT_UTIL_MAX                                                 \
+    0.90 /* ... below this ops utilisation;                                    \
+          * above it they are a lower bound:                                   \
+          * the mean of a queue near saturation                                \
+          * is its busiest weeks' */
 
 struct capacity {
     /* Sales, per employed rep at full productivity unless named. */
-    double eff;            /* mean rep effectiveness */
-    double odds_win_rate;  /* product of the stage odds alone: the
-                            * spreadsheet's win rate */
-    double cold_share;     /* of closed deals, gone cold waiting */
-    double sell_avail;     /* selling hours per rep-week */
-    double sell_demand;    /* deal work hours per rep-week */
-    double sell_util;      /* busy share of selling hours */
-    double reps;           /* reps employed, mean over the horizon */
-    double rep_prod;       /* their mean productivity (ramps) */
+    double eff;                  /* mean rep effectiveness */
+    double odds_win_rate;        /* product of the stage odds alone: the
+                                  * spreadsheet's win rate */
+    double cold_share;           /* of closed deals, gone cold waiting */
+    double sell_avail;           /* selling hours per rep-week */
+    double sell_demand;          /* deal work hours per rep-week */
+    double sell_util;            /* busy share of selling hours */
+    double reps;                 /* reps employed, mean over the horizon */
+    double rep_prod;             /* their mean productivity (ramps) */
     double opps, wins, bookings; /* team, per week, over the horizon */
     /* Operations. */
-    double ops_avail;      /* effective hours per week (staff x ramp) */
-    double ops_start;      /* demanded in the first week */
-    double ops_demand;     /* demanded, mean over the horizon */
-    double ops_util;       /* over the horizon */
-    double late_share;     /* of items, finished past their SLA */
+    double ops_avail;  /* effective hours per week (staff x ramp) */
+    double ops_start;  /* demanded in the first week */
+    double ops_demand; /* demanded, mean over the horizon */
+    double ops_util;   /* over the horizon */
+    double late_share; /* of items, finished past their SLA */
     /* The long run: the steady state the model settles in, if any. */
-    double clients_ss;     /* INFINITY when the base grows without end */
-    double ops_ss;         /* demanded hours per week */
-    double ops_ss_util;    /* busy share; >= 1: unstable */
-    double market_mult_ss; /* the market's last-stage multiplier */
+    double clients_ss;      /* INFINITY when the base grows without end */
+    double ops_ss;          /* demanded hours per week */
+    double ops_ss_util;     /* busy share; >= 1: unstable */
+    double market_mult_ss;  /* the market's last-stage multiplier */
     double client_weeks_ss; /* weeks a won client stays under contract
                              * (INFINITY: for good) */
     /* The finite market's long run ([market] accounts = N > 0; else 0).
@@ -75,16 +76,15 @@ struct capacity {
      * other figures, and everything else here, assume an unlimited
      * market (docs/model.md, "A finite market"). */
     double market_hold_weeks, market_opps_ss, market_share_ss;
-    int ops_ss_stable;     /* a steady state with utilisation < 1 */
-    int start_overload;    /* demand above capacity in the first week */
+    int ops_ss_stable;  /* a steady state with utilisation < 1 */
+    int start_overload; /* demand above capacity in the first week */
     /* Every KPI of kpi.h over the reported horizon (NAN: undefined). */
     double kpi[KPI_COUNT];
 };
 
 /* Computes c from p's model (its scenarios play no part). Returns 0, or
  * -1 with e set when out of memory. */
-int capacity_compute(const struct params *p, struct capacity *c,
-                     struct err *e);
+int capacity_compute(const struct params *p, struct capacity *c, struct err *e);
 
 /* ---- the pieces, exposed for their unit tests ------------------------- */
 
@@ -120,8 +120,7 @@ struct capacity_rep {
     double cycle_days; /* creation to win, per won deal */
     double pipe_days;  /* creation to close, per opportunity */
 };
-void capacity_rep(const struct params *p, double opps_per_day,
-                  double sell_rate, double eff, double last_mult,
-                  struct capacity_rep *out);
+void capacity_rep(const struct params *p, double opps_per_day, double sell_rate,
+                  double eff, double last_mult, struct capacity_rep *out);
 
 #endif

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE   2
 #define EXIT_RUNTIME 1
 
 int cmd_run(int argc, char **argv);
@@ -67,40 +67,48 @@ int cli_cores(void);
 
 /* Their values; the command sets its defaults before parsing. */
 struct cli_opts {
-    const char *out, *plots;         /* -o, --plots */
-    const char *sets[CLI_MAX_SETS];  /* --set, in order */
+    const char *out, *plots;        /* -o, --plots */
+    const char *sets[CLI_MAX_SETS]; /* --set, in order */
     int nsets;
-    long replications;               /* -n */
-    unsigned long long seed;         /* --seed, when has_seed */
+    long replications;       /* -n */
+    unsigned long long seed; /* --seed, when has_seed */
     int has_seed, jobs, quiet, progress, no_plot;
-    unsigned formats;                /* --format and --size: PLOT_* bits */
-    int explicit_plots;              /* --plots or --format given */
+    unsigned formats;   /* --format and --size: PLOT_* bits */
+    int explicit_plots; /* --plots or --format given */
 };
 
 /* getopt_long values of the shared long options; a command numbers its
  * own from CLI_OPT_NEXT. */
 enum {
-    CLI_OPT_SEED = 256, CLI_OPT_PLOTS, CLI_OPT_FORMAT, CLI_OPT_NO_PLOT,
-    CLI_OPT_SET, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, CLI_OPT_SIZE,
+    CLI_OPT_SEED = 256,
+    CLI_OPT_PLOTS,
+    CLI_OPT_FORMAT,
+    CLI_OPT_NO_PLOT,
+    CLI_OPT_SET,
+    CLI_OPT_PROGRESS,
+    CLI_OPT_NO_PROGRESS,
+    CLI_OPT_SIZE,
     CLI_OPT_NEXT
 };
 
 /* The shared entries of a struct option table (needs <getopt.h>); the
  * order is the one ambiguity messages list them in. Short options:
  * "n:j:o:q". */
-#define CLI_SHARED_OPTIONS                                                  \
-    {"replications", required_argument, NULL, 'n'},                         \
-    {"seed", required_argument, NULL, CLI_OPT_SEED},                        \
-    {"jobs", required_argument, NULL, 'j'},                                 \
-    {"out", required_argument, NULL, 'o'},                                  \
-    {"plots", required_argument, NULL, CLI_OPT_PLOTS},                      \
-    {"format", required_argument, NULL, CLI_OPT_FORMAT},                    \
-    {"size", required_argument, NULL, CLI_OPT_SIZE},                        \
-    {"no-plot", no_argument, NULL, CLI_OPT_NO_PLOT},                        \
-    {"set", required_argument, NULL, CLI_OPT_SET},                          \
-    {"quiet", no_argument, NULL, 'q'},                                      \
-    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},                      \
-    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+#define CLI_SHARED_OPTIONS                                                     \
+    {"replications", required_argument, NULL, 'n'},                            \
+        {"seed", required_argument, NULL, CLI_OPT_SEED},                       \
+        {"jobs", required_argument, NULL, 'j'},                                \
+        {"out", required_argument, NULL, 'o'},                                 \
+        {"plots", required_argument, NULL, CLI_OPT_PLOTS},                     \
+        {"format", required_argument, NULL, CLI_OPT_FORMAT},                   \
+        {"size", required_argument, NULL, CLI_OPT_SIZE},                       \
+        {"no-plot", no_argument, NULL, CLI_OPT_NO_PLOT},                       \
+        {"set", required_argument, NULL, CLI_OPT_SET},                         \
+        {"quiet", no_argument, NULL, 'q'},                                     \
+        {"progress", no_argument, NULL, CLI_OPT_PROGRESS},                     \
+    {                                                                          \
+        "no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS                  \
+    }
 
 /* Takes getopt_long's value c with its argument arg when c is a shared
  * option. Returns 0 when taken, EXIT_USAGE after the message for a bad
@@ -127,7 +135,6 @@ int cli_bad_value(const char *opt, const char *v);
 
 /* "TOP/STEM" into buf: STEM is file's last path component up to its
  * first '.' (results/pull_two_weeks for scenarios/pull_two_weeks.ini). */
-void cli_default_dir(char *buf, size_t size, const char *top,
-                     const char *file);
+void cli_default_dir(char *buf, size_t size, const char *top, const char *file);
 
 #endif

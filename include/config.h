@@ -26,16 +26,16 @@ struct config_entry {
     char *section; /* "" for keys before any section */
     char *key;
     char *value;
-    char *file;    /* the file it was read from, or "--set" */
-    int line;      /* 1-based; 0 for --set */
+    char *file; /* the file it was read from, or "--set" */
+    int line;   /* 1-based; 0 for --set */
 };
 
 /* A section as first met: in a file's header line, or by config_put(). */
 struct config_section {
-    char *name;    /* "sales", "stage.qualify", "scenario.pull" */
+    char *name; /* "sales", "stage.qualify", "scenario.pull" */
     char *file;
     int line;
-    int header;    /* 1: a [header] line of a file; 0: config_put/set */
+    int header; /* 1: a [header] line of a file; 0: config_put/set */
 };
 
 /* Invariant: every entry's section is in sections[], which lists each
@@ -45,7 +45,7 @@ struct config_section {
 struct config {
     struct config_entry *entries;
     size_t n, cap;
-    char *path;    /* the top-level file */
+    char *path; /* the top-level file */
     struct config_section *sections;
     size_t n_sections, cap_sections;
 };
@@ -136,8 +136,8 @@ int config_check_override(const struct config *cfg, const char *section,
  * *min_open). Returns 0, or -1 with e's message (without a location)
  * saying why the key cannot be fitted (ERR_CONFIG). */
 int config_number_key(const struct params *p, const char *section,
-                      const char *key, double *value, double *min,
-                      double *max, int *min_open, struct err *e);
+                      const char *key, double *value, double *min, double *max,
+                      int *min_open, struct err *e);
 
 /* Writes one section of p as run.ini would ("[section]" and every key);
  * stage.NAME for a stage. Returns 0, or -1 (no such section, or an I/O

@@ -31,7 +31,12 @@ enum crm_outcome { CRM_OPEN = 0, CRM_WON, CRM_LOST };
 
 /* The columns an export must have, in --columns order. */
 enum crm_col {
-    CRM_ID = 0, CRM_OWNER, CRM_CREATED, CRM_CLOSED, CRM_STAGE, CRM_AMOUNT,
+    CRM_ID = 0,
+    CRM_OWNER,
+    CRM_CREATED,
+    CRM_CLOSED,
+    CRM_STAGE,
+    CRM_AMOUNT,
     CRM_NCOLS
 };
 
@@ -39,65 +44,65 @@ enum crm_datefmt { CRM_DATE_AUTO = 0, CRM_DATE_MDY, CRM_DATE_DMY };
 
 /* Why a row was set aside. */
 enum crm_skip {
-    CRM_SKIP_NO_ID = 0,      /* blank id */
-    CRM_SKIP_NO_CREATED,     /* blank created date */
-    CRM_SKIP_NO_OWNER,       /* blank owner */
-    CRM_SKIP_CLOSE_BEFORE,   /* closed before it was created */
+    CRM_SKIP_NO_ID = 0,    /* blank id */
+    CRM_SKIP_NO_CREATED,   /* blank created date */
+    CRM_SKIP_NO_OWNER,     /* blank owner */
+    CRM_SKIP_CLOSE_BEFORE, /* closed before it was created */
     CRM_SKIP_AMOUNT_BLANK,
     CRM_SKIP_AMOUNT_NEGATIVE,
-    CRM_SKIP_FUTURE,         /* a date after the export date */
-    CRM_SKIP_DUPLICATE,      /* an id seen on an earlier row */
-    CRM_SKIP_STAGE,          /* blank, or closed-looking but neither won
-                                nor lost (--won, --lost) */
-    CRM_SKIP_NO_CLOSED,      /* won or lost without a closed date */
+    CRM_SKIP_FUTURE,    /* a date after the export date */
+    CRM_SKIP_DUPLICATE, /* an id seen on an earlier row */
+    CRM_SKIP_STAGE,     /* blank, or closed-looking but neither won
+                           nor lost (--won, --lost) */
+    CRM_SKIP_NO_CLOSED, /* won or lost without a closed date */
     CRM_SKIP_COUNT
 };
 
 /* One usable opportunity. Strings point into the export's table. */
 struct crm_deal {
     const char *id, *owner, *stage;
-    int line;                /* where its row starts in the file */
-    size_t owner_ix;         /* index into crm_export.owners */
+    int line;        /* where its row starts in the file */
+    size_t owner_ix; /* index into crm_export.owners */
     enum crm_outcome outcome;
-    double created, closed;  /* days; closed is NaN while open */
+    double created, closed; /* days; closed is NaN while open */
     double amount;
 };
 
 struct crm_skipped {
     int line;
     enum crm_skip why;
-    char detail[96];         /* "closed 2024-03-01 before created 2024-03-09" */
+    char detail[96]; /* "closed 2024-03-01 before created 2024-03-09" */
 };
 
 /* Options of crm_read(); zero is the default of each. */
 struct crm_opts {
-    const char *columns;     /* "id=COL,owner=COL,...": --columns */
-    const char *won, *lost;  /* "WORD,WORD": --won, --lost (default below) */
+    const char *columns;    /* "id=COL,owner=COL,...": --columns */
+    const char *won, *lost; /* "WORD,WORD": --won, --lost (default below) */
     enum crm_datefmt datefmt;
     int has_as_of, has_since;
-    double as_of;            /* the export date (default: the last date in
-                                the file that is not after today) */
-    double since;            /* the window's start (default: the first
-                                closed date) */
-    double today;            /* the clock's date, for future dates */
+    double as_of; /* the export date (default: the last date in
+                     the file that is not after today) */
+    double since; /* the window's start (default: the first
+                     closed date) */
+    double today; /* the clock's date, for future dates */
 };
 
 struct crm_export {
     const char *path;
     struct csv csv;
-    char sep;                /* ',', ';' or '\t' */
-    char decimal;            /* '.' or ',' */
-    const char *dialect;     /* "Salesforce opportunity report", ... */
-    int col[CRM_NCOLS];      /* column of each role */
-    enum crm_datefmt datefmt;   /* resolved; AUTO when every date is ISO */
+    char sep;                 /* ',', ';' or '\t' */
+    char decimal;             /* '.' or ',' */
+    const char *dialect;      /* "Salesforce opportunity report", ... */
+    int col[CRM_NCOLS];       /* column of each role */
+    enum crm_datefmt datefmt; /* resolved; AUTO when every date is ISO */
     struct crm_deal *deals;
     size_t n_deals;
     struct crm_skipped *skipped;
     size_t n_skipped;
     size_t skip_count[CRM_SKIP_COUNT];
-    const char **owners;     /* distinct owners of the deals, first seen */
+    const char **owners; /* distinct owners of the deals, first seen */
     size_t n_owners;
-    double as_of, since;     /* resolved */
+    double as_of, since; /* resolved */
     int as_of_given, since_given;
 };
 
@@ -106,8 +111,8 @@ struct crm_export {
  * missing column, a date or amount that does not read, dates that could
  * be either M/D or D/M, no usable closed deal), ERR_RUNTIME for I/O or
  * memory. On failure x is destroyed. */
-int crm_read(struct crm_export *x, const char *path,
-             const struct crm_opts *o, struct err *e);
+int crm_read(struct crm_export *x, const char *path, const struct crm_opts *o,
+             struct err *e);
 
 /* Frees x; safe on a zeroed struct. */
 void crm_destroy(struct crm_export *x);
@@ -135,48 +140,48 @@ enum crm_family { CRM_LOGNORMAL = 0, CRM_GAMMA };
 struct crm_fit {
     enum crm_family family;
     double mean, sd;
-    double mean_lo, mean_hi;  /* 95 % interval of the mean (of the fitted
-                                 mean for cycles, of the sample mean for
-                                 values) */
-    double sample_mean;       /* values: the mean of the data */
-    double ks;                /* Kolmogorov-Smirnov distance to the data
-                                 (for cycles: to the censoring-aware
-                                 nonparametric estimate) */
-    double ks_other;          /* the same for the other family */
-    double median_np;         /* nonparametric median (NaN if not reached) */
+    double mean_lo, mean_hi; /* 95 % interval of the mean (of the fitted
+                                mean for cycles, of the sample mean for
+                                values) */
+    double sample_mean;      /* values: the mean of the data */
+    double ks;               /* Kolmogorov-Smirnov distance to the data
+                                (for cycles: to the censoring-aware
+                                nonparametric estimate) */
+    double ks_other;         /* the same for the other family */
+    double median_np;        /* nonparametric median (NaN if not reached) */
 };
 
 /* Per owner: closed deals and wins, the shrunk win rate, open pipeline. */
 struct crm_rep {
     const char *owner;
-    int active;               /* created an opportunity in the window */
+    int active; /* created an opportunity in the window */
     size_t created, won, closed, open;
-    double shrunk;            /* empirical-Bayes win rate */
-    double open_value, open_age_days;  /* sum, mean */
+    double shrunk;                    /* empirical-Bayes win rate */
+    double open_value, open_age_days; /* sum, mean */
 };
 
 struct crm_estimates {
-    double t0, t1, weeks;     /* the window and its length */
+    double t0, t1, weeks; /* the window and its length */
     size_t n_closed, n_won, n_lost, n_open;
-    size_t n_entered_late;    /* deals created before the window */
-    double win, win_lo, win_hi;   /* won / closed, Wilson 95 % */
-    double win_censored;      /* P(won) of the censored-likelihood fit */
+    size_t n_entered_late;      /* deals created before the window */
+    double win, win_lo, win_hi; /* won / closed, Wilson 95 % */
+    double win_censored;        /* P(won) of the censored-likelihood fit */
     struct crm_fit won_cycle, lost_cycle, value;
-    size_t n_value;           /* won deals with an amount above 0 */
-    size_t n_reps, n_created; /* active reps; created in the window */
-    double rate, rate_lo, rate_hi;  /* created per rep per week */
-    double rep_mean, rep_sd;  /* beta-binomial: mean and sd of the reps'
-                                 true win rates */
-    struct crm_rep *reps;     /* n_owners of them, in owners' order */
+    size_t n_value;                /* won deals with an amount above 0 */
+    size_t n_reps, n_created;      /* active reps; created in the window */
+    double rate, rate_lo, rate_hi; /* created per rep per week */
+    double rep_mean, rep_sd;       /* beta-binomial: mean and sd of the reps'
+                                      true win rates */
+    struct crm_rep *reps;          /* n_owners of them, in owners' order */
     size_t n_reps_all;
     double open_value, open_age_days;
     double bookings_per_quarter;
     /* The model's keys (crm_map): */
-    double eff_sd;            /* effectiveness = lognormal(1, eff_sd) */
-    double advance;           /* [stage.pursue] advance */
-    struct crm_fit pursue, close;  /* buyer_days of the two stages */
-    int one_stage;            /* lost cycles no shorter than won ones */
-    double work_days;         /* rep work a stage takes, days, subtracted */
+    double eff_sd;                /* effectiveness = lognormal(1, eff_sd) */
+    double advance;               /* [stage.pursue] advance */
+    struct crm_fit pursue, close; /* buyer_days of the two stages */
+    int one_stage;                /* lost cycles no shorter than won ones */
+    double work_days;             /* rep work a stage takes, days, subtracted */
 };
 
 /* Estimates from a read export. Returns 0, or -1 with e set (ERR_CONFIG

@@ -15,10 +15,10 @@
 #include "err.h"
 
 struct csv {
-    size_t ncols;  /* fields per row (the header's count) */
-    size_t nrows;  /* data rows, not counting the header */
-    char **cells;  /* (nrows + 1) * ncols strings, row-major, header first */
-    int *lines;    /* line in the file where each data row starts */
+    size_t ncols; /* fields per row (the header's count) */
+    size_t nrows; /* data rows, not counting the header */
+    char **cells; /* (nrows + 1) * ncols strings, row-major, header first */
+    int *lines;   /* line in the file where each data row starts */
 };
 
 /* Parses len bytes of text. name is used in messages ("NAME:LINE: ...").

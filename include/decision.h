@@ -19,15 +19,15 @@
 #include "stats.h"
 
 struct decision_row {
-    int s;                  /* scenario index, 0 = the baseline */
-    struct summary value;   /* its decision value */
+    int s;                     /* scenario index, 0 = the baseline */
+    struct summary value;      /* its decision value */
     double p_best, p_lo, p_hi; /* share of replications best; interval */
-    int rank;               /* 1 = best */
-    int tied;               /* tied with the best: 1 or 0; -1 without an
-                             * interval (one replication); the best: 1 */
-    struct summary vs_base; /* paired value minus the baseline's */
-    int like_nothing;       /* vs_base's interval includes 0: 1 or 0;
-                             * -1 without an interval; the baseline: 1 */
+    int rank;                  /* 1 = best */
+    int tied;                  /* tied with the best: 1 or 0; -1 without an
+                                * interval (one replication); the best: 1 */
+    struct summary vs_base;    /* paired value minus the baseline's */
+    int like_nothing;          /* vs_base's interval includes 0: 1 or 0;
+                                * -1 without an interval; the baseline: 1 */
 };
 
 /* Fills rows[0 .. r->nscen) in rank order, the best first (ties in file

@@ -47,14 +47,14 @@ enum dist_kind {
 
 struct dist {
     enum dist_kind kind;
-    double p[3];  /* parameters as written (mean, sd / min, mode, max ...) */
-    double a, b;  /* derived sampler parameters (e.g. gamma shape, scale) */
-    double mean;  /* the distribution's mean (after clamping, see nonneg) */
-    int nonneg;   /* draws are clamped at 0 (durations, hours, money) */
-    size_t n;     /* empirical, empirical_file: number of values */
+    double p[3]; /* parameters as written (mean, sd / min, mode, max ...) */
+    double a, b; /* derived sampler parameters (e.g. gamma shape, scale) */
+    double mean; /* the distribution's mean (after clamping, see nonneg) */
+    int nonneg;  /* draws are clamped at 0 (durations, hours, money) */
+    size_t n;    /* empirical, empirical_file: number of values */
     double v[DIST_EMPIRICAL_MAX]; /* empirical values */
-    double *ext;  /* empirical_file: its n values (owned) */
-    char *src;    /* empirical_file: "ABSOLUTE_PATH[, COLUMN]" (owned) */
+    double *ext;                  /* empirical_file: its n values (owned) */
+    char *src; /* empirical_file: "ABSOLUTE_PATH[, COLUMN]" (owned) */
 };
 
 /* Parses spec into d. nonneg: the quantity cannot be negative (hours, days,
@@ -89,7 +89,10 @@ double dist_sample(const struct dist *d, gsl_rng *r);
 int dist_format(const struct dist *d, char *buf, size_t size);
 
 /* The mean (d->mean). */
-static inline double dist_mean(const struct dist *d) { return d->mean; }
+static inline double dist_mean(const struct dist *d)
+{
+    return d->mean;
+}
 
 /* The variance (of the clamped values for a non-negative normal). */
 double dist_variance(const struct dist *d);

@@ -29,7 +29,8 @@ struct err {
 
 /* Sets e (if not NULL) to "FILE:LINE: message"; a NULL file or a line < 1
  * drops that part. Keeps the first error: a later call does nothing while
- * e->kind != ERR_NONE. Always returns -1, so callers can `return err_at(...)`. */
+ * e->kind != ERR_NONE. Always returns -1, so callers can `return err_at(...)`.
+ */
 int err_at(struct err *e, enum err_kind kind, const char *file, int line,
            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

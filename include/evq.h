@@ -58,8 +58,8 @@ int evq_copy(struct evq *dst, const struct evq *src);
 
 /* Schedules an event. prio <= EVQ_PRIO_MAX. Returns 0, or -1 when the array
  * cannot grow (out of memory, or more than max_n pending events). */
-int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind,
-             uint32_t id, uint32_t gen, uint32_t aux);
+int evq_push(struct evq *q, double t, unsigned prio, uint32_t kind, uint32_t id,
+             uint32_t gen, uint32_t aux);
 
 /* Removes the earliest event into *ev. Returns 0, or -1 when empty. */
 int evq_pop(struct evq *q, struct evq_event *ev);

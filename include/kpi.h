@@ -30,13 +30,12 @@ enum kpi {
     KPI_COUNT,
 };
 
-enum kpi_unit { KPI_SHARE = 0, KPI_DAYS, KPI_COUNT_UNIT, KPI_MONEY,
-                KPI_HOURS };
+enum kpi_unit { KPI_SHARE = 0, KPI_DAYS, KPI_COUNT_UNIT, KPI_MONEY, KPI_HOURS };
 
 struct kpi_info {
-    const char *name;   /* the [targets] key */
+    const char *name; /* the [targets] key */
     enum kpi_unit unit;
-    const char *label;  /* for tables */
+    const char *label; /* for tables */
 };
 
 extern const struct kpi_info kpi_table[KPI_COUNT];
@@ -48,7 +47,6 @@ int kpi_find(const char *name);
  * rows of RAW_COUNT values (metrics.h). ok[k] is 0 where a KPI is
  * undefined (no deal closed, no rep employed, no client, no ops hours),
  * and out[k] is then 0. */
-void kpi_compute(const double *raw, int weeks, double *out,
-                 unsigned char *ok);
+void kpi_compute(const double *raw, int weeks, double *out, unsigned char *ok);
 
 #endif

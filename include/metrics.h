@@ -40,15 +40,15 @@ enum metric {
     M_REP_HOURS_ADMIN,       /* flow */
     M_REP_HOURS_OPS,         /* flow: ops work while pulled or leaking */
     M_REP_HOURS_IDLE,        /* flow: selling or ops time with nothing to do */
-    M_OPS_UTILIZATION,       /* ratio: busy / available, staff and pulled reps */
-    M_REPS_ACTIVE,           /* level: rep seats filled */
-    M_OPS_STAFF_ACTIVE,      /* level: ops staff employed */
-    M_STAFF_COST,            /* flow: payroll and hiring fees of staff, $ */
-    M_LEVER_COST,            /* flow: the interventions' own costs, $ */
-    M_COMMISSION,            /* flow: commission_rate * bookings, $ */
-    M_GROSS_PROFIT,          /* flow: revenue * margin - the three above */
-    M_NET_VALUE,             /* level: gross profit since week 0, $ */
-    M_NET_VALUE_NPV,         /* level: the same, discounted to week 0 */
+    M_OPS_UTILIZATION,  /* ratio: busy / available, staff and pulled reps */
+    M_REPS_ACTIVE,      /* level: rep seats filled */
+    M_OPS_STAFF_ACTIVE, /* level: ops staff employed */
+    M_STAFF_COST,       /* flow: payroll and hiring fees of staff, $ */
+    M_LEVER_COST,       /* flow: the interventions' own costs, $ */
+    M_COMMISSION,       /* flow: commission_rate * bookings, $ */
+    M_GROSS_PROFIT,     /* flow: revenue * margin - the three above */
+    M_NET_VALUE,        /* level: gross profit since week 0, $ */
+    M_NET_VALUE_NPV,    /* level: the same, discounted to week 0 */
     M_COUNT,
 };
 
@@ -84,11 +84,11 @@ enum metric_kind {
 };
 
 struct metric_info {
-    const char *name;      /* snake_case, as in the CSVs */
+    const char *name; /* snake_case, as in the CSVs */
     enum metric_kind kind;
-    int den;               /* raw slot of the denominator, or -1 */
-    const char *unit;      /* "$", "hours", "days", "count", "share" */
-    const char *label;     /* for charts and tables */
+    int den;           /* raw slot of the denominator, or -1 */
+    const char *unit;  /* "$", "hours", "days", "count", "share" */
+    const char *label; /* for charts and tables */
 };
 
 extern const struct metric_info metric_table[M_COUNT];
@@ -101,8 +101,8 @@ extern const struct metric_info metric_table[M_COUNT];
 enum { MARKET_COUNT = 3 };
 
 struct market_info {
-    const char *name;  /* as in the CSVs */
-    int slot;          /* R_ACCOUNTS_* */
+    const char *name; /* as in the CSVs */
+    int slot;         /* R_ACCOUNTS_* */
     const char *label;
 };
 

@@ -21,22 +21,22 @@
  * Little's-law tests check. Hours are clock hours. */
 struct model_totals {
     double opps_created, opps_won, opps_lost, opps_cold, opps_open;
-    double opps_start;         /* open at time 0 ([start]): opps_start +
-                                * opps_created = won + lost + cold + open */
-    double pipeline_area;      /* integral of open opportunities, opp-days */
-    double pipeline_days;      /* summed time in pipeline of closed opps */
+    double opps_start;    /* open at time 0 ([start]): opps_start +
+                           * opps_created = won + lost + cold + open */
+    double pipeline_area; /* integral of open opportunities, opp-days */
+    double pipeline_days; /* summed time in pipeline of closed opps */
     double rep_hours_available;
-    double rep_hours[5];       /* prospecting, selling, admin, ops, idle */
-    double ops_hours_available;/* ops staff only */
-    double ops_hours_busy;     /* ops staff only */
-    double ops_hours_idle;     /* ops staff only */
-    double rep_hours_away;     /* hours the reps employed did not work:
-                                * [calendar] sales_holidays and [sales]
-                                * vacation_days (in no rep_hours
-                                * category) */
-    double ops_hours_away;     /* the same, ops staff */
+    double rep_hours[5];        /* prospecting, selling, admin, ops, idle */
+    double ops_hours_available; /* ops staff only */
+    double ops_hours_busy;      /* ops staff only */
+    double ops_hours_idle;      /* ops staff only */
+    double rep_hours_away;      /* hours the reps employed did not work:
+                                 * [calendar] sales_holidays and [sales]
+                                 * vacation_days (in no rep_hours
+                                 * category) */
+    double ops_hours_away;      /* the same, ops staff */
     double tickets_started;
-    double ticket_wait_sum;    /* days, over tickets_started */
+    double ticket_wait_sum; /* days, over tickets_started */
     /* the ops backlog's work: items and effective hours that arrived,
      * were finished (hours: worked) and were put back in the queue by a
      * server that stopped (a pull or a contract ending, a departure) */
@@ -52,7 +52,7 @@ struct model_totals {
     double people_released[ROLE_COUNT], people_contract_ended[ROLE_COUNT];
     double positions_cancelled[ROLE_COUNT];
     double deals_handed;
-    uint64_t events;           /* events processed */
+    uint64_t events; /* events processed */
 };
 
 struct model;
@@ -80,8 +80,8 @@ void model_set_stop(struct model *m, volatile int *stop);
  * replication) gives the same output, bit for bit.
  * Returns 0, or -1 with e set (ERR_RUNTIME) when the event cap is hit or
  * memory runs out. */
-int model_run(struct model *m, int scenario, uint64_t replication,
-              double *raw, struct model_totals *tot, struct err *e);
+int model_run(struct model *m, int scenario, uint64_t replication, double *raw,
+              struct model_totals *tot, struct err *e);
 
 /* ---- checkpoints ------------------------------------------------------
  * A scenario executes exactly the baseline's events, on the same draws,

@@ -47,8 +47,7 @@ int output_kpi_table(FILE *out, const struct params *p, const struct acc *kpi,
 
 /* One KPI value (with its half-width hw when hw >= 0) in the KPI's unit:
  * "19.2 %", "$30,123 ± $1,234", "58.9 days". */
-void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
-                      double hw);
+void output_kpi_value(char *buf, size_t size, enum kpi k, double v, double hw);
 
 /* The names of the files a run writes into its folder. */
 #define OUTPUT_NFILES 10
@@ -68,9 +67,9 @@ struct output_reps {
     struct afile af;
     const struct params *p; /* borrowed */
     int quarters;
-    char *dir, *made;       /* the folder, and the outermost part of its
-                             * path that opening created (or NULL) */
-    gsl_rng *ur;            /* with uncertain inputs: for their draws */
+    char *dir, *made; /* the folder, and the outermost part of its
+                       * path that opening created (or NULL) */
+    gsl_rng *ur;      /* with uncertain inputs: for their draws */
     double *draws;
 };
 

@@ -33,16 +33,16 @@ enum revenue_start {
 
 /* [simulation] */
 struct sim_params {
-    int warmup_weeks;        /* 26; >= 0 */
-    int horizon_weeks;       /* 104; >= 1 */
-    int replications;        /* 200; >= 1 */
-    uint64_t seed;           /* 42 */
-    enum rng_kind rng;       /* xoshiro256pp */
-    double max_events;       /* per replication; a runaway model stops */
-    double max_memory_mb;    /* one replication's state, MB; likewise */
-    int start_date;          /* first day of week 0, days since
-                              * 1970-01-01; CAL_NO_DATE (calendar.h):
-                              * none, weeks and quarters by number */
+    int warmup_weeks;     /* 26; >= 0 */
+    int horizon_weeks;    /* 104; >= 1 */
+    int replications;     /* 200; >= 1 */
+    uint64_t seed;        /* 42 */
+    enum rng_kind rng;    /* xoshiro256pp */
+    double max_events;    /* per replication; a runaway model stops */
+    double max_memory_mb; /* one replication's state, MB; likewise */
+    int start_date;       /* first day of week 0, days since
+                           * 1970-01-01; CAL_NO_DATE (calendar.h):
+                           * none, weeks and quarters by number */
 };
 
 /* What every role shares: [sales], [operations] and [support]. */
@@ -77,8 +77,8 @@ struct stage_params {
     struct dist work_hours;    /* rep work, from the rep's selling hours */
     struct dist buyer_days;    /* calendar time with the buyer */
     struct dist patience_days; /* longest wait for the rep before going cold */
-    double advance;            /* probability of passing, before effectiveness */
-    int open_start;            /* [start] open.NAME: open deals at time 0 */
+    double advance; /* probability of passing, before effectiveness */
+    int open_start; /* [start] open.NAME: open deals at time 0 */
 };
 
 /* [operations] */
@@ -89,25 +89,25 @@ struct ops_params {
     double onboarding_sla_days;
     struct dist ticket_hours;
     double ticket_sla_days;
-    int incident_week;       /* reported week of an incident, -1: none */
-    int incident_tickets;    /* tickets it raises, spread over that week */
-    double vacation_days;    /* working days off per person per year */
+    int incident_week;    /* reported week of an incident, -1: none */
+    int incident_tickets; /* tickets it raises, spread over that week */
+    double vacation_days; /* working days off per person per year */
 };
 
 /* [support] */
 struct support_params {
-    struct role_params role;        /* count = staff */
-    double absorb_hours_per_week;   /* rep admin hours one person takes on */
+    struct role_params role;      /* count = staff */
+    double absorb_hours_per_week; /* rep admin hours one person takes on */
 };
 
 /* [clients] */
 struct clients_params {
-    int initial;                 /* clients at the start of warm-up */
-    double tickets_per_week;     /* per active client */
-    double renewal_rate;         /* at each anniversary, with no late items */
-    double late_penalty;         /* renewal odds lose this share per late item */
+    int initial;             /* clients at the start of warm-up */
+    double tickets_per_week; /* per active client */
+    double renewal_rate;     /* at each anniversary, with no late items */
+    double late_penalty;     /* renewal odds lose this share per late item */
     enum revenue_start revenue_start;
-    double contract_weeks;       /* 52: time between anniversaries */
+    double contract_weeks; /* 52: time between anniversaries */
 };
 
 /* [market]: Forrester's delivery-delay loop, and the finite market of
@@ -129,8 +129,8 @@ struct start_params {
     int onboardings_in_progress; /* ... in an ops person's hands */
     int tickets_waiting;         /* tickets of the initial clients */
     int tickets_in_progress;
-    double open_age_days;        /* mean age of the open deals (0: new) */
-    int given;                   /* a [start] section or key exists */
+    double open_age_days; /* mean age of the open deals (0: new) */
+    int given;            /* a [start] section or key exists */
 };
 
 /* [calendar]: the year's rhythm (docs/model.md, "The calendar"), the
@@ -157,32 +157,32 @@ struct calendar_params {
                                    * with the push (0: none) */
     double quarter_end_advance;   /* the last stage's buyer speed in them */
     /* Resolved by config_resolve: */
-    int n_weeks;                  /* rows of week (warm-up + horizon) */
-    struct calendar_week *week;   /* one per tick; NULL: a flat calendar
-                                   * (every row would be all 1), and the
-                                   * model runs exactly as without one */
+    int n_weeks;                /* rows of week (warm-up + horizon) */
+    struct calendar_week *week; /* one per tick; NULL: a flat calendar
+                                 * (every row would be all 1), and the
+                                 * model runs exactly as without one */
 };
 
 /* A one-off amount: money, or a share of a role's annual cost. */
 struct fee {
-    int is_share;  /* value is a percent of the role's annual cost */
-    double value;  /* $, or percent (0-100) */
+    int is_share; /* value is a percent of the role's annual cost */
+    double value; /* $, or percent (0-100) */
 };
 
 /* [costs]: what people and deals cost, for the economic metrics
  * (staff_cost, lever_cost, commission, gross_profit, net_value). Money is
  * fully loaded, per person; a year is 52 weeks. */
 struct cost_params {
-    double rep_per_year;     /* $ per person-year */
+    double rep_per_year; /* $ per person-year */
     double ops_per_year;
     double support_per_year;
-    struct fee hiring_fee;   /* per person hired (not per contractor) */
-    double commission_rate;  /* share of bookings */
-    double gross_margin;     /* share of revenue, before the staff modelled */
-    double discount_rate;    /* annual, for net_value_npv; 0: none */
-    double severance_weeks;  /* weeks of the role's annual cost paid to each
-                              * person released (reduce, a shrinking
-                              * policy); not to people who quit */
+    struct fee hiring_fee;  /* per person hired (not per contractor) */
+    double commission_rate; /* share of bookings */
+    double gross_margin;    /* share of revenue, before the staff modelled */
+    double discount_rate;   /* annual, for net_value_npv; 0: none */
+    double severance_weeks; /* weeks of the role's annual cost paid to each
+                             * person released (reduce, a shrinking
+                             * policy); not to people who quit */
 };
 
 /* [decision]: the metric and the quarters on which the options (the
@@ -192,13 +192,13 @@ struct cost_params {
 enum decision_better { DECISION_HIGHER = 0, DECISION_LOWER };
 
 struct decision_params {
-    char *metric;      /* a flow or level metric's name */
-    char *quarters;    /* "all" or "A-B", as written */
-    int better;        /* enum decision_better, stored as int */
+    char *metric;   /* a flow or level metric's name */
+    char *quarters; /* "all" or "A-B", as written */
+    int better;     /* enum decision_better, stored as int */
     /* Resolved by config_resolve: */
-    int metric_id;     /* metric_find(metric), or -1: no decision (the
-                        * default names a metric this build lacks) */
-    int q0, q1;        /* quarters, 0-based, inclusive */
+    int metric_id; /* metric_find(metric), or -1: no decision (the
+                    * default names a metric this build lacks) */
+    int q0, q1;    /* quarters, 0-based, inclusive */
 };
 
 /* [plan]: the company's target for each reported quarter, in bookings
@@ -209,19 +209,19 @@ struct plan_params {
     char *bookings_per_quarter; /* "none", or the list as written */
     char *revenue_per_quarter;  /* the same */
     /* Resolved by config_resolve: */
-    int metric;                 /* M_BOOKINGS or M_REVENUE (metrics.h);
-                                 * -1: no plan */
-    int n;                      /* values in per_quarter */
-    double *per_quarter;        /* $ per quarter, n of them; NULL: none */
+    int metric;          /* M_BOOKINGS or M_REVENUE (metrics.h);
+                          * -1: no plan */
+    int n;               /* values in per_quarter */
+    double *per_quarter; /* $ per quarter, n of them; NULL: none */
 };
 
 /* [report]: the consultant's words on report.html (docs/charts.md). They
  * change nothing in the simulation. */
 struct report_params {
-    char *title;      /* the report's heading; "": salescap's own */
-    char *author;     /* "": none */
-    char *notes;      /* a Markdown file, as written: relative to the file
-                       * the key is in; "": none */
+    char *title;  /* the report's heading; "": salescap's own */
+    char *author; /* "": none */
+    char *notes;  /* a Markdown file, as written: relative to the file
+                   * the key is in; "": none */
     /* Resolved by config_resolve: */
     char *notes_text; /* the notes file's text (NUL-terminated), or NULL
                        * without notes */
@@ -231,7 +231,7 @@ struct report_params {
  * nothing in the simulation: the KPI table compares with them and
  * calibrate fits to them. */
 struct target {
-    int set;        /* 0: no target ("none", the default) */
+    int set; /* 0: no target ("none", the default) */
     double value;
     double tol;     /* absolute tolerance, > 0 */
     double tol_pct; /* as written in percent of the value, or 0 when
@@ -293,9 +293,9 @@ struct iv_pull {
 };
 
 struct iv_policy {
-    double threshold_days; /* pull when expected ops delay exceeds this */
-    int weeks;             /* each pull lasts this long */
-    int cooldown_weeks;    /* no new pull this long after one ends */
+    double threshold_days;    /* pull when expected ops delay exceeds this */
+    int weeks;                /* each pull lasts this long */
+    int cooldown_weeks;       /* no new pull this long after one ends */
     int start_week, end_week; /* active window; end_week < 0: to the end */
     struct pull_spec spec;
 };
@@ -303,9 +303,9 @@ struct iv_policy {
 struct iv_hire {
     enum role role;
     int count;
-    int week;           /* the decision; people start lead_weeks later */
-    double lead_weeks;  /* < 0: the role's default */
-    double ramp_weeks;  /* < 0: the role's default */
+    int week;          /* the decision; people start lead_weeks later */
+    double lead_weeks; /* < 0: the role's default */
+    double ramp_weeks; /* < 0: the role's default */
 };
 
 struct iv_focus {
@@ -326,32 +326,32 @@ struct iv_effectiveness {
 };
 
 struct iv_expectations {
-    int start_week, weeks;         /* weeks <= 0: to the end */
-    double hours_per_late_item;    /* rep time per reset conversation */
-    double forgiveness;            /* share of a late item's weight removed */
+    int start_week, weeks;      /* weeks <= 0: to the end */
+    double hours_per_late_item; /* rep time per reset conversation */
+    double forgiveness;         /* share of a late item's weight removed */
 };
 
 struct iv_hire_from_budget {
     int start_week;
-    double revenue_share;     /* of trailing revenue spent on reps */
-    double cost_per_rep;      /* fully loaded, $ per year */
-    int trailing_weeks;       /* revenue window, annualised */
-    int review_weeks;         /* how often the budget is reviewed */
-    double lead_weeks;        /* < 0: [sales] default */
+    double revenue_share; /* of trailing revenue spent on reps */
+    double cost_per_rep;  /* fully loaded, $ per year */
+    int trailing_weeks;   /* revenue window, annualised */
+    int review_weeks;     /* how often the budget is reviewed */
+    double lead_weeks;    /* < 0: [sales] default */
     int max_reps;
-    double adjust_weeks;      /* 0: hire the whole gap at each review and
-                               * never shrink; > 0: each review closes
-                               * review_weeks / adjust_weeks of the gap
-                               * between the reps authorised and the
-                               * budget, both ways (releases) */
+    double adjust_weeks; /* 0: hire the whole gap at each review and
+                          * never shrink; > 0: each review closes
+                          * review_weeks / adjust_weeks of the gap
+                          * between the reps authorised and the
+                          * budget, both ways (releases) */
 };
 
 struct iv_expand_ops {
     int start_week;
-    double goal_days;         /* hire when the recognised delay exceeds it */
-    int count;                /* per decision */
-    int cooldown_weeks;       /* between decisions */
-    double lead_weeks;        /* < 0: [operations] default */
+    double goal_days;   /* hire when the recognised delay exceeds it */
+    int count;          /* per decision */
+    int cooldown_weeks; /* between decisions */
+    double lead_weeks;  /* < 0: [operations] default */
     int max_staff;
     double shrink_below_days; /* release count staff when the recognised
                                * delay is under this (0: never) */
@@ -367,27 +367,27 @@ struct iv_expand_ops {
 struct iv_contract {
     enum role role;
     int count;
-    int start_week, weeks;   /* weeks 0: no contract */
-    double cost_per_week;    /* $ per contractor per week */
-    double productivity;     /* share of a trained employee's output */
-    double ramp_weeks;       /* linear ramp from the role's ramp_start */
+    int start_week, weeks; /* weeks 0: no contract */
+    double cost_per_week;  /* $ per contractor per week */
+    double productivity;   /* share of a trained employee's output */
+    double ramp_weeks;     /* linear ramp from the role's ramp_start */
 };
 
 /* A layoff: count people of role (or share of the role's positions)
  * decided at week, leaving notice_weeks later. */
 struct iv_reduce {
     enum role role;
-    int count;               /* positions cut (0 with share 0: nothing) */
-    double share;            /* of the role's positions, rounded; in [0, 1] */
-    int week;                /* the decision */
-    int notice_weeks;        /* the people chosen leave this much later */
+    int count;        /* positions cut (0 with share 0: nothing) */
+    double share;     /* of the role's positions, rounded; in [0, 1] */
+    int week;         /* the decision */
+    int notice_weeks; /* the people chosen leave this much later */
 };
 
 /* A hiring freeze: departures of role in [start_week, start_week + weeks)
  * are backfilled only from the window's end. */
 struct iv_freeze {
     enum role role;
-    int start_week, weeks;   /* weeks 0: no freeze */
+    int start_week, weeks; /* weeks 0: no freeze */
 };
 
 /* Catch-up (issue 17): every employed rep not in ops works extra_hours
@@ -441,7 +441,7 @@ struct iv_prospect_when_thin {
 };
 
 struct intervention {
-    char *name;        /* the NAME of NAME.key */
+    char *name; /* the NAME of NAME.key */
     enum iv_type type;
     union {
         struct iv_pull pull;
@@ -466,10 +466,10 @@ struct intervention {
 /* [scenario.ID], in file order */
 struct scenario {
     char *id;
-    char *title;       /* defaults to the id */
-    char *label;       /* short name for chart legends; "": the title */
-    int chart;         /* 1: drawn; 0 (chart = no): simulated and written
-                        * to the CSVs, left out of charts and the report */
+    char *title; /* defaults to the id */
+    char *label; /* short name for chart legends; "": the title */
+    int chart;   /* 1: drawn; 0 (chart = no): simulated and written
+                  * to the CSVs, left out of charts and the report */
     size_t n_iv;
     struct intervention *iv;
 };
@@ -486,9 +486,9 @@ struct scenario {
  * intervention `iv` of scenario `scenario` (its struct intervention). */
 struct uncertain_place {
     int stage, scenario, iv;
-    size_t off;       /* bytes from the start of that struct */
-    double min, max;  /* the key's range, as config_table.c gives it */
-    int min_open;     /* min is excluded */
+    size_t off;      /* bytes from the start of that struct */
+    double min, max; /* the key's range, as config_table.c gives it */
+    int min_open;    /* min is excluded */
 };
 
 /* Invariant: dist has a spread (a degenerate uncertain(fixed(x)) is the
@@ -522,7 +522,7 @@ struct params {
     struct targets_params targets;
     size_t n_scenarios;
     struct scenario *scenarios;
-    size_t n_uncertain;                  /* in order of first appearance */
+    size_t n_uncertain; /* in order of first appearance */
     struct uncertain_input *uncertain;
 };
 

@@ -64,7 +64,7 @@ enum plot_format {
 #define PLOT_TIMEOUT_S 60
 
 /* Exactly the message when gnuplot cannot be found. */
-#define PLOT_MSG_NOT_FOUND \
+#define PLOT_MSG_NOT_FOUND                                                     \
     "gnuplot not found: install gnuplot-nox, or pass --no-plot"
 
 /* The single-chart names, in the order the report shows them. */
@@ -90,11 +90,11 @@ void plot_set_stop(volatile sig_atomic_t *stop);
 extern const char *const plot_chart_names[PLOT_NCHARTS];
 
 /* Draws every chart of the run in run_dir (weekly.csv, comparison.csv,
- * scenarios.csv, ranking.csv and pairs.csv) into plots_dir (created with its parents if missing), in
- * each format of the bitmask formats (0 means PLOT_PNG), each with its .gp
- * script. Returns the number of images written, or -1 with e set:
- * ERR_CONFIG for unreadable CSVs, ERR_RUNTIME for I/O and gnuplot
- * failures (PLOT_MSG_NOT_FOUND when gnuplot is missing; otherwise
+ * scenarios.csv, ranking.csv and pairs.csv) into plots_dir (created with its
+ * parents if missing), in each format of the bitmask formats (0 means
+ * PLOT_PNG), each with its .gp script. Returns the number of images written, or
+ * -1 with e set: ERR_CONFIG for unreadable CSVs, ERR_RUNTIME for I/O and
+ * gnuplot failures (PLOT_MSG_NOT_FOUND when gnuplot is missing; otherwise
  * "PLOTS/NAME.gp: gnuplot: <gnuplot's own message>"). Stops at the first
  * failing chart; the images written before it stay. */
 int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned formats,
@@ -127,8 +127,7 @@ int plot_sensitivity_dir(const char *dir, const char *plots_dir,
  * (ERR_RUNTIME): PLOT_MSG_NOT_FOUND (exit status 127), "NAME: gnuplot
  * timed out after 60 s", or "NAME: gnuplot: <first error gnuplot printed>".
  * gnuplot's stderr goes to a temporary file, removed before returning. */
-int plot_pipe(const char *script, size_t len, const char *name,
-              struct err *e);
+int plot_pipe(const char *script, size_t len, const char *name, struct err *e);
 
 /* Parses "png", "svg" or "pdf" into *format. Returns 0, or -1 for
  * anything else. */
@@ -142,8 +141,7 @@ int plot_size_parse(const char *s, unsigned *bits);
  * chart laid out on w x h logical pixels, under the size bits of
  * formats: the preset's scale, and for PNG its density (slide: 1024 x
  * 576 -> 1920 x 1080, 3840 x 2160 as PNG). */
-void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
-                      int out[2]);
+void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt, int out[2]);
 
 /* Formats v as money the way the charts do ("$1.25M", "-$350k", "$0"):
  * precise enough to tell apart values step apart (trailing zeros

@@ -14,8 +14,8 @@
  * appendix: the run's replications, seed and weeks, how its 95 %
  * intervals are computed, the assumptions that matter for the reader,
  * every parameter that differs from the defaults (config_changes) and,
- * folded away, run.ini. Its style sheet has print rules (A4 or Letter, nothing split
- * or cut). It references nothing outside itself (no scripts, styles,
+ * folded away, run.ini. Its style sheet has print rules (A4 or Letter, nothing
+ * split or cut). It references nothing outside itself (no scripts, styles,
  * fonts or images to fetch), so it opens in any browser without a
  * network and can be mailed as one file.
  *

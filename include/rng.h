@@ -51,7 +51,8 @@ static inline uint64_t rng_mix64(uint64_t z)
  * matters: rng_key(rng_key(k, a), b) differs from rng_key(rng_key(k, b), a). */
 static inline uint64_t rng_key(uint64_t parent, uint64_t component)
 {
-    return rng_mix64(parent ^ rng_mix64(component + UINT64_C(0x9e3779b97f4a7c15)));
+    return rng_mix64(parent ^
+                     rng_mix64(component + UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 /* ---- the hot path ---------------------------------------------------

@@ -25,8 +25,8 @@
 enum cmp_metric {
     CMP_LOST_REVENUE = M_COUNT, /* baseline - scenario revenue, $ */
     CMP_LOST_REVENUE_CUMULATIVE,
-    CMP_LOST_NET_VALUE,         /* baseline - scenario gross profit, $: over
-                                 * the total, the net value lost */
+    CMP_LOST_NET_VALUE, /* baseline - scenario gross profit, $: over
+                         * the total, the net value lost */
     CMP_COUNT,
 };
 
@@ -56,9 +56,9 @@ struct run_opts {
 struct run_result {
     int nscen, weeks, quarters, weeks_total;
     long replications;
-    struct acc *weekly;     /* nscen * weeks * M_COUNT */
-    struct acc *quarterly;  /* nscen * quarters * M_COUNT */
-    struct acc *cmp_base;   /* (nscen-1) * (quarters+1) * CMP_COUNT */
+    struct acc *weekly;    /* nscen * weeks * M_COUNT */
+    struct acc *quarterly; /* nscen * quarters * M_COUNT */
+    struct acc *cmp_base;  /* (nscen-1) * (quarters+1) * CMP_COUNT */
     struct acc *cmp_scen;
     struct acc *cmp_delta;
     /* Each week's revenue of scenario s minus the baseline's, paired
@@ -110,15 +110,15 @@ struct run_result {
      * levels at each week's end, [s][w][k], and at each quarter's end,
      * [s][q][k]. */
     struct acc *market_w, *market_q;
-    double seconds;         /* wall time of the simulation */
-    double precision;       /* precision mode: the target, else 0 */
-    double reached;         /* precision mode: the widest relative
-                             * half-width of total lost revenue (inf when
-                             * a mean is 0 but its interval is not) */
+    double seconds;   /* wall time of the simulation */
+    double precision; /* precision mode: the target, else 0 */
+    double reached;   /* precision mode: the widest relative
+                       * half-width of total lost revenue (inf when
+                       * a mean is 0 but its interval is not) */
 };
 
-static inline struct acc *run_weekly(const struct run_result *r, int s,
-                                     int w, int m)
+static inline struct acc *run_weekly(const struct run_result *r, int s, int w,
+                                     int m)
 {
     return &r->weekly[((size_t)s * r->weeks + w) * M_COUNT + m];
 }
@@ -141,14 +141,14 @@ static inline size_t run_cmp_index(const struct run_result *r, int s, int q,
     return ((size_t)(s - 1) * (r->quarters + 1) + q) * CMP_COUNT + m;
 }
 
-static inline size_t run_plan_index(const struct run_result *r, int s,
-                                    int q, int k)
+static inline size_t run_plan_index(const struct run_result *r, int s, int q,
+                                    int k)
 {
     return ((size_t)s * r->quarters + q) * PLAN_COUNT + k;
 }
 
-static inline size_t run_pair_index(const struct run_result *r, int k,
-                                    int q, int m)
+static inline size_t run_pair_index(const struct run_result *r, int k, int q,
+                                    int m)
 {
     return ((size_t)k * (r->quarters + 1) + q) * CMP_COUNT + m;
 }

@@ -85,25 +85,25 @@ struct rd_rank {
 };
 
 struct rundata {
-    int nscen;                  /* scenarios, baseline first */
+    int nscen; /* scenarios, baseline first */
     struct rd_scenario *scen;
-    int weeks;                  /* reported weeks H (weekly.csv) */
-    int quarters;               /* reported quarters Q (comparison.csv) */
-    int replications;           /* the largest n in weekly.csv */
-    double *weekly;             /* see rundata_week() */
-    double *comp;               /* see rundata_comp() */
-    double *wdiff;              /* see rundata_week_diff(); NULL: no
-                                 * weekly_comparison.csv */
-    int ndec;                   /* options ranked, in rank order; 0: no
-                                 * decision (or no ranking.csv) */
+    int weeks;        /* reported weeks H (weekly.csv) */
+    int quarters;     /* reported quarters Q (comparison.csv) */
+    int replications; /* the largest n in weekly.csv */
+    double *weekly;   /* see rundata_week() */
+    double *comp;     /* see rundata_comp() */
+    double *wdiff;    /* see rundata_week_diff(); NULL: no
+                       * weekly_comparison.csv */
+    int ndec;         /* options ranked, in rank order; 0: no
+                       * decision (or no ranking.csv) */
     struct rd_rank *dec;
-    char *dec_metric;           /* ranking.csv's metric */
-    int dec_q0, dec_q1;         /* its quarters, 1-based (pairs.csv) */
-    int dec_lower;              /* lower is better: the means rise with
-                                 * the rank */
-    struct cal cal;             /* names of the weeks and quarters */
-    int nhidden;                /* scenarios rundata_select left out */
-    char **hidden;              /* their titles */
+    char *dec_metric;   /* ranking.csv's metric */
+    int dec_q0, dec_q1; /* its quarters, 1-based (pairs.csv) */
+    int dec_lower;      /* lower is better: the means rise with
+                         * the rank */
+    struct cal cal;     /* names of the weeks and quarters */
+    int nhidden;        /* scenarios rundata_select left out */
+    char **hidden;      /* their titles */
 };
 
 /* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: ERR_CONFIG

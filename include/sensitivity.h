@@ -33,10 +33,10 @@
 #include "stats.h"
 
 struct sens_opts {
-    int jobs;              /* threads, >= 1 */
-    long replications;     /* per run, >= 1 */
-    int progress;          /* a line per run on stderr */
-    volatile int *stop;    /* set by a signal handler to stop early */
+    int jobs;           /* threads, >= 1 */
+    long replications;  /* per run, >= 1 */
+    int progress;       /* a line per run on stderr */
+    volatile int *stop; /* set by a signal handler to stop early */
 };
 
 /* One input, one option. */
@@ -50,15 +50,15 @@ struct sens_cell {
 };
 
 struct sens_result {
-    int nopt;              /* options: the baseline, then each scenario */
+    int nopt; /* options: the baseline, then each scenario */
     size_t ninputs;
     long replications;
-    int runs;              /* simulations made: 2 + 2 * ninputs */
+    int runs;                     /* simulations made: 2 + 2 * ninputs */
     double *low, *central, *high; /* [ninputs]: the inputs' values */
-    struct acc *at_central; /* [nopt]: every input at its median */
-    struct acc *drawn;      /* [nopt]: every input drawn */
-    double *r2;             /* [nopt]: R^2 of the fit; NaN: undefined */
-    struct sens_cell *cells; /* [opt * ninputs + input] */
+    struct acc *at_central;       /* [nopt]: every input at its median */
+    struct acc *drawn;            /* [nopt]: every input drawn */
+    double *r2;                   /* [nopt]: R^2 of the fit; NaN: undefined */
+    struct sens_cell *cells;      /* [opt * ninputs + input] */
     double seconds;
 };
 
@@ -77,8 +77,8 @@ void sens_result_destroy(struct sens_result *res);
  * squares fit of y on x with an intercept, *r2 its R^2. Returns 0, or -1
  * when the fit is undefined (n <= k + 1, or y or an input does not
  * vary; then every share and *r2 are NaN). */
-int sens_variance_shares(const double *x, size_t n, size_t k,
-                         const double *y, double *share, double *r2);
+int sens_variance_shares(const double *x, size_t n, size_t k, const double *y,
+                         double *share, double *r2);
 
 /* sensitivity.csv: a row per option and input, in file order (see
  * docs/config.md, "salescap sensitivity"). Returns 0, or -1 on a write

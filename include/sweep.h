@@ -42,8 +42,8 @@
 #include "params.h"
 
 /* Limits: values of one key, grid points, metrics summarised. */
-#define SWEEP_MAX_VALUES 100000
-#define SWEEP_MAX_POINTS 1000000
+#define SWEEP_MAX_VALUES  100000
+#define SWEEP_MAX_POINTS  1000000
 #define SWEEP_MAX_METRICS 16
 
 /* The metric id of lost_revenue (baseline - scenario revenue): one past
@@ -53,13 +53,13 @@
 /* One key of [vary]. The key `scenario` varies the scenario compared
  * with the baseline: its values are scenario IDs and its section is "". */
 struct sweep_param {
-    char *name;     /* as written: "sales.reps", "pull.weeks" */
-    char *section;  /* what it sets: "sales", "scenario.pull_two_weeks" */
-    char *key;      /* inside the section: "reps", "pull.weeks" */
-    char *spec;     /* the values as written: "0:8:1", "4, 8, 16" */
-    int line;       /* of the entry in the sweep file */
-    size_t n;       /* values */
-    char **values;  /* expanded, as written into the model */
+    char *name;    /* as written: "sales.reps", "pull.weeks" */
+    char *section; /* what it sets: "sales", "scenario.pull_two_weeks" */
+    char *key;     /* inside the section: "reps", "pull.weeks" */
+    char *spec;    /* the values as written: "0:8:1", "4, 8, 16" */
+    int line;      /* of the entry in the sweep file */
+    size_t n;      /* values */
+    char **values; /* expanded, as written into the model */
 };
 
 /* A loaded sweep. Invariant: n_points is the product of the params' n
@@ -67,29 +67,29 @@ struct sweep_param {
  * file, with the sweep's replications and seed put in once
  * sweep_prepare() has run. */
 struct sweep {
-    char *path;           /* the sweep file */
-    char *model;          /* its file =, relative to the sweep file */
-    char *scenario;       /* the scenario ID compared with the baseline */
-    char *title;          /* [sweep] title, or NULL */
-    long replications;    /* per point; 0 until prepared: the file's */
+    char *path;        /* the sweep file */
+    char *model;       /* its file =, relative to the sweep file */
+    char *scenario;    /* the scenario ID compared with the baseline */
+    char *title;       /* [sweep] title, or NULL */
+    long replications; /* per point; 0 until prepared: the file's */
     int has_seed;
     uint64_t seed;
     int metrics[SWEEP_MAX_METRICS]; /* [0] is `metric`, then `metrics` */
     int n_metrics;
-    int q0, q1;           /* quarters, 1-based, inclusive; q1 = 0: all */
+    int q0, q1; /* quarters, 1-based, inclusive; q1 = 0: all */
     int zip;
     size_t n_params;
     struct sweep_param *params;
-    int scen_param;       /* the [vary] scenario key's index, or -1 */
+    int scen_param; /* the [vary] scenario key's index, or -1 */
     size_t n_points;
-    struct config base;   /* the model file and overrides */
-    double precision;     /* --precision: relative half-width, or 0 */
-    long max_replications;/* its cap per point (--max-replications) */
-    int separate;         /* --separate-baselines: a baseline per point */
-    uint64_t *hash;       /* per point, after sweep_prepare() */
-    uint64_t *base_hash;  /* per point: what its baseline reads (below) */
-    size_t n_baselines;   /* distinct baselines, after sweep_prepare() */
-    uint64_t sweep_hash;  /* of the whole grid, after sweep_prepare() */
+    struct config base;    /* the model file and overrides */
+    double precision;      /* --precision: relative half-width, or 0 */
+    long max_replications; /* its cap per point (--max-replications) */
+    int separate;          /* --separate-baselines: a baseline per point */
+    uint64_t *hash;        /* per point, after sweep_prepare() */
+    uint64_t *base_hash;   /* per point: what its baseline reads (below) */
+    size_t n_baselines;    /* distinct baselines, after sweep_prepare() */
+    uint64_t sweep_hash;   /* of the whole grid, after sweep_prepare() */
     int line_file, line_scenario, line_reps, line_seed, line_quarters;
 };
 
@@ -147,9 +147,8 @@ void sweep_baseline_note(const struct sweep *sw, char *buf, size_t size);
 /* The resolved parameters of point into p (zeroed; params_destroy it),
  * with *scen the index of the sweep's scenario in p->scenarios and
  * [*w0, *w1) the reported weeks of the quarter range. */
-int sweep_point_params(const struct sweep *sw, size_t point,
-                       struct params *p, int *scen, int *w0, int *w1,
-                       struct err *e);
+int sweep_point_params(const struct sweep *sw, size_t point, struct params *p,
+                       int *scen, int *w0, int *w1, struct err *e);
 
 /* Header of sweep.csv (without line end): the varied keys, then mean,
  * sd, ci_low, ci_high, n, per extra metric NAME_mean, NAME_ci_low,
@@ -174,23 +173,23 @@ struct sweep_opts {
 #define SWEEP_TOP_N 10
 struct sweep_top {
     size_t point;
-    double mean, lo, hi;  /* lo, hi: NaN without an interval */
+    double mean, lo, hi; /* lo, hi: NaN without an interval */
     long n;
 };
 
 /* What a run did, for the command's messages. */
 struct sweep_report {
-    int rank;             /* MPI rank (0 without MPI): only 0 prints */
-    int ranks, workers;   /* MPI ranks and worker threads in all */
-    size_t points;        /* this run's points (its shard) */
-    size_t resumed;       /* of them, taken from the journal */
-    size_t done;          /* finished, resumed ones included */
-    long replications;    /* simulated (point, replication) pairs */
-    double seconds;       /* wall time of the simulation */
-    int stopped;          /* stopped by o->stop */
-    char csv[4200];       /* the file written (sweep.csv or the shard) */
+    int rank;                /* MPI rank (0 without MPI): only 0 prints */
+    int ranks, workers;      /* MPI ranks and worker threads in all */
+    size_t points;           /* this run's points (its shard) */
+    size_t resumed;          /* of them, taken from the journal */
+    size_t done;             /* finished, resumed ones included */
+    long replications;       /* simulated (point, replication) pairs */
+    double seconds;          /* wall time of the simulation */
+    int stopped;             /* stopped by o->stop */
+    char csv[4200];          /* the file written (sweep.csv or the shard) */
     long reps_min, reps_max; /* replications per point in that file */
-    size_t n_top;         /* entries of top and bottom (the same count) */
+    size_t n_top;            /* entries of top and bottom (the same count) */
     struct sweep_top top[SWEEP_TOP_N];    /* highest means, highest first */
     struct sweep_top bottom[SWEEP_TOP_N]; /* lowest means, lowest first */
 };
@@ -208,8 +207,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_opts *o,
  * the files of an unsharded run. Every point must appear exactly once,
  * from shards of the same sweep (sweep.ini's hash). Returns the number
  * of points, or -1 with e set. */
-long sweep_merge(const char *out_dir, char *const *srcs, int n,
-                 struct err *e);
+long sweep_merge(const char *out_dir, char *const *srcs, int n, struct err *e);
 
 /* MPI: initialises MPI (funnelled threads) when built with it and
  * started by mpirun; sets *rank and *size (0 and 1 without MPI).

@@ -22,8 +22,7 @@ size_t text_distance(const char *a, const char *b);
  * Assumption: a suggestion helps when at most a third of the candidate
  * (at least one edit, never more than three) differs. Ties go to the
  * first candidate. */
-const char *text_suggest(const char *name, const char *const *cand,
-                         size_t n);
+const char *text_suggest(const char *name, const char *const *cand, size_t n);
 
 /* strtod in the C locale whatever the program's locale, so that a
  * scenario file means the same thing on every machine. Same contract as

@@ -36,13 +36,12 @@
 
 /* Where the sensitivity analysis puts an input: its 10th and 90th
  * percentiles, and its median while another one moves. */
-#define UNCERTAIN_LOW_U 0.10
+#define UNCERTAIN_LOW_U     0.10
 #define UNCERTAIN_CENTRAL_U 0.50
-#define UNCERTAIN_HIGH_U 0.90
+#define UNCERTAIN_HIGH_U    0.90
 
 /* The key of input `name`'s stream in replication `replication`. */
-uint64_t uncertain_key(uint64_t seed, uint64_t replication,
-                       const char *name);
+uint64_t uncertain_key(uint64_t seed, uint64_t replication, const char *name);
 
 /* The u of input in of p in replication `replication`, from r (reseeded
  * here; of p's generator kind). In (0, 1). */
@@ -54,8 +53,8 @@ double uncertain_value(const struct uncertain_input *in, double u);
 
 /* Every input of p for replication `replication`, into x[0, n_uncertain)
  * (r as for uncertain_u). */
-void uncertain_draw(const struct params *p, uint64_t replication,
-                    gsl_rng *r, double *x);
+void uncertain_draw(const struct params *p, uint64_t replication, gsl_rng *r,
+                    double *x);
 
 /* Writes x[i] into every field of input i of src (src's list of inputs)
  * in dst: src itself or a shadow of it. A value is kept inside its key's

@@ -180,8 +180,7 @@ void afile_abort(struct afile *a)
     afile_free(a);
 }
 
-int afile_write(const char *path, const void *data, size_t len,
-                struct err *e)
+int afile_write(const char *path, const void *data, size_t len, struct err *e)
 {
     struct afile a;
     if (afile_open(&a, path, e) != 0)
@@ -212,11 +211,13 @@ int afile_check_dir(const char *dir, struct err *e)
                 rc = err_set(e, ERR_CONFIG, "%s: exists and is not a folder",
                              dir);
             else if (!S_ISDIR(st.st_mode))
-                rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s is not "
-                             "a folder", dir, p);
+                rc = err_set(e, ERR_CONFIG,
+                             "%s: cannot create it: %s is not "
+                             "a folder",
+                             dir, p);
             else if (access(p, W_OK | X_OK) != 0 && self)
-                rc = err_set(e, ERR_CONFIG, "%s: cannot write there: %s",
-                             dir, strerror(errno));
+                rc = err_set(e, ERR_CONFIG, "%s: cannot write there: %s", dir,
+                             strerror(errno));
             else if (access(p, W_OK | X_OK) != 0)
                 rc = err_set(e, ERR_CONFIG, "%s: cannot create it in %s: %s",
                              dir, p, strerror(errno));
@@ -251,9 +252,9 @@ int afile_check_file(const char *path, struct err *e)
         return err_set(e, ERR_CONFIG, "%s: is a folder; give a file name",
                        path);
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash -
-                                                                   path))
-                      : strdup(".");
+    char *dir = slash
+                    ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                    : strdup(".");
     if (!dir)
         return err_set(e, ERR_RUNTIME, "%s: out of memory", path);
     int rc = 0;
@@ -261,11 +262,13 @@ int afile_check_file(const char *path, struct err *e)
         rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s: %s", path, dir,
                      strerror(errno));
     else if (!S_ISDIR(st.st_mode))
-        rc = err_set(e, ERR_CONFIG, "%s: cannot create it: %s is not a "
-                     "folder", path, dir);
+        rc = err_set(e, ERR_CONFIG,
+                     "%s: cannot create it: %s is not a "
+                     "folder",
+                     path, dir);
     else if (access(dir, W_OK | X_OK) != 0)
-        rc = err_set(e, ERR_CONFIG, "%s: cannot create it in %s: %s", path,
-                     dir, strerror(errno));
+        rc = err_set(e, ERR_CONFIG, "%s: cannot create it in %s: %s", path, dir,
+                     strerror(errno));
     free(dir);
     return rc;
 }

@@ -45,8 +45,7 @@ void cal_civil(int days, int *y, int *m, int *d)
 
 int cal_month_days(int y, int m)
 {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30,
-                               31, 31, 30, 31, 30, 31};
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 ? 28 + leap : dm[m - 1];
 }
@@ -66,8 +65,8 @@ static int fixed_digits(const char *s, int n, int *v)
 int cal_parse(const char *s, int *days)
 {
     int y, m, d;
-    if (fixed_digits(s, 4, &y) || s[4] != '-' || fixed_digits(s + 5, 2, &m)
-        || s[7] != '-' || fixed_digits(s + 8, 2, &d) || s[10] != '\0')
+    if (fixed_digits(s, 4, &y) || s[4] != '-' || fixed_digits(s + 5, 2, &m) ||
+        s[7] != '-' || fixed_digits(s + 8, 2, &d) || s[10] != '\0')
         return -1;
     if (y < 1 || m < 1 || m > 12 || d < 1 || d > cal_month_days(y, m))
         return -2;
@@ -134,8 +133,8 @@ void cal_init(struct cal *c, int day0, int weeks)
     c->calq1 = -1;
     if (day0 == CAL_NO_DATE)
         return;
-    int nq = weeks > 0 ? (weeks + WEEKS_PER_QUARTER - 1) / WEEKS_PER_QUARTER
-                       : 1;
+    int nq =
+        weeks > 0 ? (weeks + WEEKS_PER_QUARTER - 1) / WEEKS_PER_QUARTER : 1;
     int k1 = mostly_in(c, 1);
     for (int q = 2; k1 >= 0 && q <= nq; q++)
         if (mostly_in(c, q) != k1 + q - 1)
@@ -169,8 +168,8 @@ void cal_week_end(const struct cal *c, int w, char *buf, size_t size)
         cal_text(cal_week_day(c, w) + 6, buf, size);
 }
 
-void cal_quarter(const struct cal *c, int q, enum cal_style style,
-                 char *buf, size_t size)
+void cal_quarter(const struct cal *c, int q, enum cal_style style, char *buf,
+                 size_t size)
 {
     char day[32];
     int first, len;
@@ -187,8 +186,7 @@ void cal_quarter(const struct cal *c, int q, enum cal_style style,
     }
 }
 
-void cal_quarters(const struct cal *c, int q0, int q1, char *buf,
-                  size_t size)
+void cal_quarters(const struct cal *c, int q0, int q1, char *buf, size_t size)
 {
     char a[48], b[48];
     int first, len, last_first;
@@ -205,7 +203,6 @@ void cal_quarters(const struct cal *c, int q0, int q1, char *buf,
         cal_text(first, a, sizeof a);
         quarter_days(c, q1, &last_first, &len);
         cal_text(last_first + len - 1, b, sizeof b);
-        snprintf(buf, size, "the %d quarters from %s to %s", q1 - q0 + 1, a,
-                 b);
+        snprintf(buf, size, "the %d quarters from %s to %s", q1 - q0 + 1, a, b);
     }
 }

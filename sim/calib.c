@@ -17,8 +17,8 @@
 #include "run.h"
 
 #define SIZE_TOL 1e-3 /* simplex size in the transformed space */
-#define STALL 25      /* iterations without improvement that end a fit */
-#define U_MAX 30.0    /* |u| beyond this is the bound itself */
+#define STALL    25   /* iterations without improvement that end a fit */
+#define U_MAX    30.0 /* |u| beyond this is the bound itself */
 
 /* ------------------------------------------------------------ free keys */
 
@@ -40,9 +40,11 @@ static int split_key(const char *name, size_t len, struct calib_free *x,
     if (dot && (!strncmp(name, "stage.", 6) || !strncmp(name, "scenario.", 9)))
         dot = memchr(dot + 1, '.', len - (size_t)(dot + 1 - name));
     if (!dot || dot == name || dot + 1 == name + len)
-        return err_set(e, ERR_CONFIG, "--free '%.*s': expected SECTION.KEY, "
+        return err_set(e, ERR_CONFIG,
+                       "--free '%.*s': expected SECTION.KEY, "
                        "as in sales.opportunities_per_week or "
-                       "stage.qualify.advance", (int)len, name);
+                       "stage.qualify.advance",
+                       (int)len, name);
     x->section = strndup(name, (size_t)(dot - name));
     x->key = strndup(dot + 1, len - (size_t)(dot + 1 - name));
     if (!x->section || !x->key)
@@ -73,8 +75,10 @@ static int parse_bounds(const char *s, size_t len, struct calib_free *x,
         }
         *colon = ':';
     }
-    return err_set(e, ERR_CONFIG, "--free %s.%s=%s: expected bounds LO:HI, "
-                   "as in =0.3:1.2", x->section, x->key, buf);
+    return err_set(e, ERR_CONFIG,
+                   "--free %s.%s=%s: expected bounds LO:HI, "
+                   "as in =0.3:1.2",
+                   x->section, x->key, buf);
 }
 
 int calib_parse_free(const char *spec, struct calib_free **f, size_t *n,
@@ -117,9 +121,10 @@ static int default_bounds(struct calib_free *x, double min, double max,
         x->hi = fmin(x->hi, v / 4);
     }
     if (!isfinite(x->lo) || !isfinite(x->hi) || !(x->lo < x->hi))
-        return err_set(e, ERR_CONFIG, "--free %s.%s: its value is %g; give "
-                       "bounds it may take, as in %s.%s=LO:HI", x->section,
-                       x->key, v, x->section, x->key);
+        return err_set(e, ERR_CONFIG,
+                       "--free %s.%s: its value is %g; give "
+                       "bounds it may take, as in %s.%s=LO:HI",
+                       x->section, x->key, v, x->section, x->key);
     return 0;
 }
 
@@ -128,20 +133,22 @@ static int check_bounds(const struct calib_free *x, double min, double max,
 {
     int below = min_open ? x->lo <= min : x->lo < min;
     if (x->lo >= x->hi)
-        return err_set(e, ERR_CONFIG, "--free %s.%s=%g:%g: the lower bound "
-                       "must be below the upper", x->section, x->key, x->lo,
-                       x->hi);
+        return err_set(e, ERR_CONFIG,
+                       "--free %s.%s=%g:%g: the lower bound "
+                       "must be below the upper",
+                       x->section, x->key, x->lo, x->hi);
     if (!below && x->hi <= max)
         return 0;
     char range[96];
     if (isfinite(max))
-        snprintf(range, sizeof range, "%c%g, %g]", min_open ? '(' : '[',
-                 min, max);
+        snprintf(range, sizeof range, "%c%g, %g]", min_open ? '(' : '[', min,
+                 max);
     else
         snprintf(range, sizeof range, "%s %g", min_open ? ">" : ">=", min);
-    return err_set(e, ERR_CONFIG, "--free %s.%s=%g:%g: the bounds must lie "
-                   "in the key's range, %s", x->section, x->key, x->lo,
-                   x->hi, range);
+    return err_set(e, ERR_CONFIG,
+                   "--free %s.%s=%g:%g: the bounds must lie "
+                   "in the key's range, %s",
+                   x->section, x->key, x->lo, x->hi, range);
 }
 
 int calib_prepare(const struct params *p, struct calib_free *f, size_t n,
@@ -151,11 +158,13 @@ int calib_prepare(const struct params *p, struct calib_free *f, size_t n,
     for (int k = 0; k < KPI_COUNT; k++)
         any |= p->targets.kpi[k].set;
     if (!any)
-        return err_set(e, ERR_CONFIG, "no [targets]: nothing to fit (write "
+        return err_set(e, ERR_CONFIG,
+                       "no [targets]: nothing to fit (write "
                        "the client's observed KPIs in a [targets] section, "
                        "docs/calibration.md)");
     if (n == 0)
-        return err_set(e, ERR_CONFIG, "no free key: name the keys to fit "
+        return err_set(e, ERR_CONFIG,
+                       "no free key: name the keys to fit "
                        "with --free KEY[=LO:HI],...");
     for (size_t i = 0; i < n; i++) {
         struct calib_free *x = &f[i];
@@ -270,8 +279,7 @@ static double evaluate(struct eval *ev, const double *v)
     if (obj >= 0 && (ev->evaluations == 1 || obj < ev->best))
         ev->best = obj;
     if (obj >= 0 && ev->o->progress)
-        ev->o->progress(ev->o->ctx, ev->evaluations, ev->iteration,
-                        ev->best);
+        ev->o->progress(ev->o->ctx, ev->evaluations, ev->iteration, ev->best);
     return obj;
 }
 
@@ -320,16 +328,15 @@ static int simplex(struct eval *ev, struct calib_result *r, gsl_vector *best)
      * or wander on a flat; either ends the fit. */
     double last = gsl_multimin_fminimizer_minimum(s);
     int flat = 0;
-    for (ev->iteration = 1; ev->iteration <= ev->o->max_iter;
-         ev->iteration++) {
+    for (ev->iteration = 1; ev->iteration <= ev->o->max_iter; ev->iteration++) {
         if (gsl_multimin_fminimizer_iterate(s) || ev->failed)
             break;
         r->iterations = ev->iteration;
         double now = gsl_multimin_fminimizer_minimum(s);
         flat = now < last - 1e-9 * (1 + last) ? 0 : flat + 1;
         last = fmin(last, now);
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s),
-                                   SIZE_TOL) == GSL_SUCCESS ||
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), SIZE_TOL) ==
+                GSL_SUCCESS ||
             now == 0 || flat >= STALL) {
             r->converged = 1;
             break;
@@ -347,8 +354,7 @@ out:
 }
 
 int calib_run(struct config *cfg, struct calib_free *f, size_t n,
-              const struct calib_opts *o, struct calib_result *r,
-              struct err *e)
+              const struct calib_opts *o, struct calib_result *r, struct err *e)
 {
     struct eval ev = {.cfg = cfg, .f = f, .n = n, .o = o};
     memset(r, 0, sizeof *r);

@@ -47,7 +47,7 @@ int capacity_seats(const struct role_params *r, int weeks, double *filled,
         return 0;
     }
     int v = (int)ceil(r->backfill_weeks);
-    double *u = calloc((size_t)weeks, sizeof *u); /* successors' starts */
+    double *u = calloc((size_t)weeks, sizeof *u);    /* successors' starts */
     double *qp = malloc((size_t)weeks * sizeof *qp); /* q^k */
     double *rp = malloc((size_t)weeks * sizeof *rp); /* ramp(k) */
     if (!u || !qp || !rp) {
@@ -121,17 +121,14 @@ static double market_read(struct path *ph, double x, double cap, int first)
     else
         ph->perceived += (d - ph->perceived) * -expm1(-1 / sm);
     double sla = p->ops.onboarding_sla_days, s = p->market.delay_sensitivity;
-    return s > 0 && sla > 0
-               ? exp(-s * fmax(0, ph->perceived - sla) / sla)
-               : 1;
+    return s > 0 && sla > 0 ? exp(-s * fmax(0, ph->perceived - sla) / sla) : 1;
 }
 
 static int week_step(struct path *ph, const struct seats *st, int t,
                      struct week *w)
 {
     const struct params *p = ph->p;
-    double cap = p->ops.role.count * st->op * p->ops.role.hours_per_week /
-                 DPW;
+    double cap = p->ops.role.count * st->op * p->ops.role.hours_per_week / DPW;
     w->mult = market_read(ph, ph->x - ph->x_tickets, cap, t == 0);
     if (cap_sales_side(ph, st, w->mult, t, w))
         return -1;
@@ -140,14 +137,14 @@ static int week_step(struct path *ph, const struct seats *st, int t,
         active += ph->co.n[i];
     w->clients = active;
     cap_ops_side(ph, st, t, w);
-    double golive = p->clients.revenue_start == REVENUE_AT_GOLIVE &&
-                            isfinite(ph->onb_days)
-                        ? ph->onb_days / DPW
-                        : 0;
+    double golive =
+        p->clients.revenue_start == REVENUE_AT_GOLIVE && isfinite(ph->onb_days)
+            ? ph->onb_days / DPW
+            : 0;
     if (w->wins > 0 &&
-        cap_cohorts_add(&ph->co, w->wins, t + 0.5 + golive +
-                                          p->clients.contract_weeks,
-                    p->clients.contract_weeks, 1) != 0)
+        cap_cohorts_add(&ph->co, w->wins,
+                        t + 0.5 + golive + p->clients.contract_weeks,
+                        p->clients.contract_weeks, 1) != 0)
         return -1;
     w->churned = cap_cohorts_week(&ph->co, p, t, w->late_o, w->late_t);
     w->clients = 0;
@@ -217,8 +214,8 @@ static void kpis(struct capacity *c, const struct sums *s)
     k[KPI_ONBOARDING_WAIT_DAYS] = ratio(s->onb_wait, s->onb_n);
     k[KPI_OPS_BACKLOG_HOURS] = ratio(s->backlog, s->weeks);
     k[KPI_CLIENTS] = ratio(s->clients, s->weeks);
-    k[KPI_CHURN_RATE] = ratio(s->churned * s->weeks,
-                              s->clients * s->weeks / 52);
+    k[KPI_CHURN_RATE] =
+        ratio(s->churned * s->weeks, s->clients * s->weeks / 52);
     k[KPI_ONBOARDING_DAYS] = ratio(s->onb_days, s->onb_n);
     k[KPI_OPS_UTILIZATION] = ratio(s->ops_busy, s->ops_clock);
     c->reps = ratio(s->reps, s->weeks);
@@ -250,15 +247,15 @@ static int horizon(struct path *ph, struct capacity *c, struct err *e)
         capacity_seats(&p->support.role, n, a + 4 * n, a + 5 * n))
         goto out;
     for (int t = 0; t < n; t++) {
-        struct seats st = {a[t], a[n + t], a[2 * n + t], a[3 * n + t],
-                           a[4 * n + t], a[5 * n + t]};
+        struct seats st = {a[t],         a[n + t],     a[2 * n + t],
+                           a[3 * n + t], a[4 * n + t], a[5 * n + t]};
         struct week w = {0};
         if (week_step(ph, &st, t, &w))
             goto out;
         if (t == 0) /* the initial base, and wins once the pipeline is full */
-            c->ops_start = DPW * w.ops_demand +
-                           (w.wins_full - w.wins) *
-                               dist_mean(&p->ops.onboarding_hours);
+            c->ops_start =
+                DPW * w.ops_demand +
+                (w.wins_full - w.wins) * dist_mean(&p->ops.onboarding_hours);
         if (t >= warm)
             sums_add(&s, p, &w);
     }
@@ -297,8 +294,8 @@ static double long_run(struct path *ph, const struct seats *st, double rho,
     double cw = k->contract_weeks;
     double r_first = cap_renew_odds(p, cw, 1, late_o, late_t);
     double r_later = cap_renew_odds(p, cw, 0, late_o, late_t);
-    double onb = q->pace > 0 ? w_o + dist_mean(&o->onboarding_hours) / q->pace
-                             : 0;
+    double onb =
+        q->pace > 0 ? w_o + dist_mean(&o->onboarding_hours) / q->pace : 0;
     double terms = r_later < 1 ? 1 + r_first / (1 - r_later) : INFINITY;
     double under = w.wins > 0 ? w.wins * terms * cw : 0; /* contracts */
     double onboarding = w.wins * onb / DPW;
@@ -333,8 +330,7 @@ static void steady_state(struct path *ph, struct capacity *c)
     seats_stationary(&p->support.role, &st.uf, &st.up);
     struct ops_queue q = {0};
     q.c = p->ops.role.count * st.of;
-    q.pace = p->ops.role.hours_per_week / DPW * (st.of > 0 ? st.op / st.of
-                                                           : 1);
+    q.pace = p->ops.role.hours_per_week / DPW * (st.of > 0 ? st.op / st.of : 1);
     double lo = 0, hi = RHO_MAX;
     /* The mix of work shapes the backlog: settle it first. */
     for (int i = 0; i < 3; i++) {
@@ -387,8 +383,7 @@ static void market_long_run(const struct params *p, struct capacity *c)
 
 /* ------------------------------------------------------------ all */
 
-int capacity_compute(const struct params *p, struct capacity *c,
-                     struct err *e)
+int capacity_compute(const struct params *p, struct capacity *c, struct err *e)
 {
     *c = (struct capacity){0};
     struct sales_cache *sc = cap_sales_cache_alloc(p);

@@ -19,8 +19,8 @@ void cap_cohorts_free(struct cohorts *c)
     free(c->onboarded);
 }
 
-int cap_cohorts_add(struct cohorts *c, double n, double anniv,
-                       double exposure, int onboarded)
+int cap_cohorts_add(struct cohorts *c, double n, double anniv, double exposure,
+                    int onboarded)
 {
     if (c->len == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
@@ -51,8 +51,8 @@ int cap_cohorts_add(struct cohorts *c, double n, double anniv,
 /* The odds of renewing at an anniversary: renewal_rate, less the late
  * penalty of the term's late items (Poisson tickets, the onboarding in
  * the first term). */
-double cap_renew_odds(const struct params *p, double exposure,
-                         int onboarded, double late_o, double late_t)
+double cap_renew_odds(const struct params *p, double exposure, int onboarded,
+                      double late_o, double late_t)
 {
     const struct clients_params *k = &p->clients;
     double lp = k->late_penalty, tickets = k->tickets_per_week * exposure;
@@ -63,13 +63,13 @@ double cap_renew_odds(const struct params *p, double exposure,
 
 /* Anniversaries in [t, t + 1): renewals and churn. Returns the churned. */
 double cap_cohorts_week(struct cohorts *c, const struct params *p, int t,
-                           double late_o, double late_t)
+                        double late_o, double late_t)
 {
     double cw = p->clients.contract_weeks, churned = 0;
     for (size_t i = 0; i < c->len; i++) {
         while (c->anniv[i] < t + 1 && c->n[i] > 0) {
-            double r = cap_renew_odds(p, c->exposure[i], c->onboarded[i], late_o,
-                                  late_t);
+            double r = cap_renew_odds(p, c->exposure[i], c->onboarded[i],
+                                      late_o, late_t);
             churned += c->n[i] * (1 - r);
             c->n[i] *= r;
             c->onboarded[i] = 0;
@@ -103,4 +103,3 @@ int cap_initial_clients(struct path *ph)
     }
     return 0;
 }
-

@@ -17,26 +17,26 @@
 
 #include "capacity.h"
 
-#define DPW 7.0           /* days per week */
-#define N_EFF 24          /* effectiveness quantiles */
-#define MAX_DELAY 3650.0  /* the model's reading with no ops capacity */
-#define RHO_MAX 0.999999  /* a stationary queue's utilisation stays below */
+#define DPW       7.0      /* days per week */
+#define N_EFF     24       /* effectiveness quantiles */
+#define MAX_DELAY 3650.0   /* the model's reading with no ops capacity */
+#define RHO_MAX   0.999999 /* a stationary queue's utilisation stays below */
 
 /* The week's ops queue: servers, their pace and the work arriving. */
 struct ops_queue {
-    double c;        /* servers (staff employed) */
-    double pace;     /* work hours per day of one server (with ramps) */
-    double lam_o;    /* onboardings per day */
-    double lam_t;    /* tickets per day */
-    double s1, s2;   /* mean and second moment of an item's hours */
-    double cs2;      /* squared coefficient of variation of service */
+    double c;      /* servers (staff employed) */
+    double pace;   /* work hours per day of one server (with ramps) */
+    double lam_o;  /* onboardings per day */
+    double lam_t;  /* tickets per day */
+    double s1, s2; /* mean and second moment of an item's hours */
+    double cs2;    /* squared coefficient of variation of service */
 };
 
 /* Groups of clients with the same contract anniversary. */
 struct cohorts {
-    double *n;        /* clients */
-    double *anniv;    /* next anniversary, weeks from the start */
-    double *exposure; /* weeks of the current term the run has seen */
+    double *n;                /* clients */
+    double *anniv;            /* next anniversary, weeks from the start */
+    double *exposure;         /* weeks of the current term the run has seen */
     unsigned char *onboarded; /* its onboarding counts in this term */
     size_t len, cap;
 };
@@ -49,10 +49,10 @@ struct sales_cache;
 struct path {
     const struct params *p;
     double effs[N_EFF];
-    double x;          /* ops backlog, work hours */
-    double x_tickets;  /* of which tickets waiting (onboarding_first) */
-    double perceived;  /* the market's smoothed delay, days */
-    double onb_days;   /* signature to go-live, last week's */
+    double x;         /* ops backlog, work hours */
+    double x_tickets; /* of which tickets waiting (onboarding_first) */
+    double perceived; /* the market's smoothed delay, days */
+    double onb_days;  /* signature to go-live, last week's */
     struct cohorts co;
     struct sales_cache *sales; /* the reps' queues by productivity */
     int failed;                /* out of memory on the way */
@@ -78,8 +78,8 @@ struct seats {
 /* capacity_rep for every effectiveness quantile effs[0 .. N_EFF) of a
  * rep finding lam opportunities a day and selling r effective hours a
  * day, into o[N_EFF]. Returns 0, or -1 when out of memory. */
-int cap_rep_quantiles(const struct params *p, const double *effs,
-                      double lam, double r, struct capacity_rep *o);
+int cap_rep_quantiles(const struct params *p, const double *effs, double lam,
+                      double r, struct capacity_rep *o);
 
 /* ---- capacity_sales.c */
 
@@ -92,8 +92,8 @@ void cap_sales_cache_free(struct sales_cache *sc);
 /* The reps' side of week t: employed reps, their opportunities, wins,
  * cold deals, pipeline and selling hours into w, with the market's
  * multiplier mult of the last stage. Returns 0, or -1 (out of memory). */
-int cap_sales_side(struct path *ph, const struct seats *st, double mult,
-                   int t, struct week *w);
+int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
+                   struct week *w);
 
 /* ---- capacity_ops.c */
 
@@ -107,9 +107,8 @@ double cap_ops_hours(const struct ops_queue *q, double rho);
 double cap_ops_waits(const struct params *p, const struct ops_queue *q,
                      double rho, double waiting, double *w_o, double *w_t);
 /* The shares of onboardings and tickets finished past their SLA. */
-void cap_ops_late(const struct params *p, const struct ops_queue *q,
-                  double rho, double w_o, double w_t, double *late_o,
-                  double *late_t);
+void cap_ops_late(const struct params *p, const struct ops_queue *q, double rho,
+                  double w_o, double w_t, double *late_o, double *late_t);
 /* The ops side of week t, after the sales side (w->wins) and the client
  * count (w->clients): the backlog ph->x moves one week, the waits and
  * late shares into w. Returns 0. */
@@ -123,11 +122,11 @@ void cap_cohorts_free(struct cohorts *c);
 /* Adds n clients whose next anniversary is anniv (weeks from the start),
  * exposure weeks into their term, onboarded this term or not. Returns 0,
  * or -1 when out of memory. */
-int cap_cohorts_add(struct cohorts *c, double n, double anniv,
-                    double exposure, int onboarded);
+int cap_cohorts_add(struct cohorts *c, double n, double anniv, double exposure,
+                    int onboarded);
 /* The odds of renewing at an anniversary, given the late shares. */
-double cap_renew_odds(const struct params *p, double exposure,
-                      int onboarded, double late_o, double late_t);
+double cap_renew_odds(const struct params *p, double exposure, int onboarded,
+                      double late_o, double late_t);
 /* Renewals and churn of the anniversaries in week [t, t + 1); returns
  * the clients churned. */
 double cap_cohorts_week(struct cohorts *c, const struct params *p, int t,

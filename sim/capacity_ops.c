@@ -55,8 +55,7 @@ double capacity_wait(double c, double rho, double s, double cs2)
     if (!(rho > 0) || !(c > 0))
         return 0;
     rho = fmin(rho, RHO_MAX);
-    return capacity_erlang_c(c, rho) * s / (c * (1 - rho)) *
-           (1 + cs2) / 2;
+    return capacity_erlang_c(c, rho) * s / (c * (1 - rho)) * (1 + cs2) / 2;
 }
 
 void cap_ops_mix(const struct params *p, struct ops_queue *q)
@@ -70,7 +69,8 @@ void cap_ops_mix(const struct params *p, struct ops_queue *q)
     } else {
         q->s1 = (q->lam_o * mo + q->lam_t * mt) / lam;
         q->s2 = (q->lam_o * (dist_variance(o) + mo * mo) +
-                 q->lam_t * (dist_variance(t) + mt * mt)) / lam;
+                 q->lam_t * (dist_variance(t) + mt * mt)) /
+                lam;
     }
     q->cs2 = q->s1 > 0 ? q->s2 / (q->s1 * q->s1) - 1 : 0;
 }
@@ -157,7 +157,7 @@ static double late_share(const struct dist *h, double pace, double pw,
  * two kinds' waiting work adds up to what waits. Returns the hours of
  * tickets waiting. */
 double cap_ops_waits(const struct params *p, const struct ops_queue *q,
-                        double rho, double waiting, double *w_o, double *w_t)
+                     double rho, double waiting, double *w_o, double *w_t)
 {
     double cap = q->c * q->pace, done = cap * rho;
     double mo = dist_mean(&p->ops.onboarding_hours);
@@ -224,9 +224,8 @@ static void done_shares(const struct params *p, const struct ops_queue *q,
 }
 
 /* The late shares of onboardings and tickets at utilisation rho. */
-void cap_ops_late(const struct params *p, const struct ops_queue *q,
-                     double rho, double w_o, double w_t, double *late_o,
-                     double *late_t)
+void cap_ops_late(const struct params *p, const struct ops_queue *q, double rho,
+                  double w_o, double w_t, double *late_o, double *late_t)
 {
     double pw = capacity_erlang_c(q->c, fmin(rho, RHO_MAX));
     *late_o = late_share(&p->ops.onboarding_hours, q->pace, pw,
@@ -235,8 +234,7 @@ void cap_ops_late(const struct params *p, const struct ops_queue *q,
                          pw > 0 ? w_t / pw : 0, p->ops.ticket_sla_days);
 }
 
-int cap_ops_side(struct path *ph, const struct seats *st, int t,
-                    struct week *w)
+int cap_ops_side(struct path *ph, const struct seats *st, int t, struct week *w)
 {
     const struct params *p = ph->p;
     const struct ops_params *o = &p->ops;
@@ -258,7 +256,8 @@ int cap_ops_side(struct path *ph, const struct seats *st, int t,
      * stationary wait when the backlog is stationary. */
     double in_hand = q.s1 > 0 ? q.c * rho * q.s2 / (2 * q.s1) : 0;
     double w_o = 0, w_t = 0;
-    double x_t = cap_ops_waits(p, &q, rho, fmax(0, ph->x - in_hand), &w_o, &w_t);
+    double x_t =
+        cap_ops_waits(p, &q, rho, fmax(0, ph->x - in_hand), &w_o, &w_t);
     cap_ops_late(p, &q, rho, w_o, w_t, &w->late_o, &w->late_t);
     done_shares(p, &q, rho, w->ops_demand, &w->late_o, &w->late_t);
     ph->x_tickets = p->ops.queue == QUEUE_ONBOARDING_FIRST ? x_t : 0;
@@ -266,10 +265,9 @@ int cap_ops_side(struct path *ph, const struct seats *st, int t,
     w->ops_busy = w->ops_clock * rho;
     w->backlog = ph->x;
     w->onb_wait = w_o;
-    w->onb_days = q.pace > 0 ? w_o + dist_mean(&o->onboarding_hours) / q.pace
-                             : NAN;
+    w->onb_days =
+        q.pace > 0 ? w_o + dist_mean(&o->onboarding_hours) / q.pace : NAN;
     if (isfinite(w->onb_days))
         ph->onb_days = w->onb_days;
     return 0;
 }
-

@@ -27,8 +27,8 @@ static void rep_trivial(const struct params *p, double sell_rate, double eff,
         cycle += dist_mean(&st->buyer_days) +
                  (sell_rate > 0 ? dist_mean(&st->work_hours) / sell_rate : 0);
     }
-    *o = (struct capacity_rep){.win = win, .cycle_days = cycle,
-                               .pipe_days = cycle};
+    *o = (struct capacity_rep){
+        .win = win, .cycle_days = cycle, .pipe_days = cycle};
 }
 
 /* The survival function of the gamma of d's mean and variance (exact
@@ -45,8 +45,8 @@ static double gamma_fit_sf(const struct dist *d, double scale, double x)
 
 /* Points of a rep's workload grid: GRID_N, fewer when there are many
  * kinds of stage (the work grows with kinds x points^2). */
-#define GRID_N 400
-#define GRID_MIN 48
+#define GRID_N      400
+#define GRID_MIN    48
 #define GRID_BUDGET (4.0 * GRID_N * GRID_N)
 
 /* What a rep's queue needs of its stages, on a grid of waits (days):
@@ -55,11 +55,11 @@ static double gamma_fit_sf(const struct dist *d, double scale, double x)
  * its patience, and the integral of the latter (E[min(v, patience)]).
  * Shared by every effectiveness quantile of a week. */
 struct rep_grid {
-    size_t n;       /* stages */
-    size_t kinds;   /* distinct (work, patience) pairs */
-    size_t kind[64]; /* of each stage */
-    int m;          /* grid points */
-    double h;       /* grid step, days */
+    size_t n;                        /* stages */
+    size_t kinds;                    /* distinct (work, patience) pairs */
+    size_t kind[64];                 /* of each stage */
+    int m;                           /* grid points */
+    double h;                        /* grid step, days */
     double *serve, *stay, *stay_int; /* [kind][m] */
 };
 
@@ -86,8 +86,7 @@ static int same_dist(const struct dist *a, const struct dist *b)
 
 /* Sorts the stages into kinds; the first stage of each kind stands for
  * it. */
-static void rep_kinds(struct rep_grid *g, const struct params *p,
-                      size_t *first)
+static void rep_kinds(struct rep_grid *g, const struct params *p, size_t *first)
 {
     for (size_t s = 0; s < g->n; s++) {
         const struct stage_params *st = &p->stages[s];
@@ -191,8 +190,8 @@ static double rep_workload(const struct rep_grid *g, const double *lam,
 /* The expectations of a stage of kind k over the workload f: going cold,
  * the wait of those served (E[W; W < patience]) and E[min(W,
  * patience)]. */
-static double stage_wait(const struct rep_grid *g, const double *f,
-                         size_t k, double *w_served, double *w_min)
+static double stage_wait(const struct rep_grid *g, const double *f, size_t k,
+                         double *w_served, double *w_min)
 {
     int m = g->m;
     const double *sy = g->stay + k * m, *si = g->stay_int + k * m;
@@ -211,11 +210,11 @@ static double stage_wait(const struct rep_grid *g, const double *f,
 /* One rep's queue: the fixed point's state and its outcome per kind of
  * stage. */
 struct rep_solve {
-    double q[64];                    /* odds of passing each stage */
-    double c[64], ws[64], wm[64];    /* per kind: cold, waits */
+    double q[64];                 /* odds of passing each stage */
+    double c[64], ws[64], wm[64]; /* per kind: cold, waits */
     double lam[64], busy;
     double f[GRID_N], *b;
-    int failed;                      /* beyond any workload */
+    int failed; /* beyond any workload */
 };
 
 /* The flows cold shares c imply, the workload they make, and the cold
@@ -264,9 +263,11 @@ static void rep_outcome(const struct params *p, const struct rep_grid *g,
                         struct capacity_rep *o)
 {
     if (rs->failed) { /* beyond any workload: every deal goes cold */
-        *o = (struct capacity_rep){
-            .cold = 1, .busy = 1, .cycle_days = NAN,
-            .pipe_days = dist_mean(&p->stages[0].patience_days)};
+        *o = (struct capacity_rep){.cold = 1,
+                                   .busy = 1,
+                                   .cycle_days = NAN,
+                                   .pipe_days =
+                                       dist_mean(&p->stages[0].patience_days)};
         return;
     }
     double reach = 1, cold = 0, work = 0, cycle = 0, pipe = 0;
@@ -289,8 +290,8 @@ static void rep_odds(const struct params *p, double eff, double last_mult,
 {
     size_t n = p->n_stages;
     for (size_t s = 0; s < n; s++)
-        q[s] = fmin(1, p->stages[s].advance * eff *
-                           (s + 1 == n ? last_mult : 1));
+        q[s] =
+            fmin(1, p->stages[s].advance * eff * (s + 1 == n ? last_mult : 1));
 }
 
 /* Assumption: each rep's deal work is an M/G/1 queue, first come first
@@ -346,8 +347,8 @@ static void rep_interpolate(const struct rep_grid *g, const struct rep_solve *a,
     out->failed = a->failed || b->failed;
 }
 
-int cap_rep_quantiles(const struct params *p, const double *effs,
-                         double lam, double r, struct capacity_rep *o)
+int cap_rep_quantiles(const struct params *p, const double *effs, double lam,
+                      double r, struct capacity_rep *o)
 {
     struct rep_grid g = {0};
     struct rep_solve *rs = calloc(N_EFF, sizeof *rs);
@@ -372,8 +373,8 @@ int cap_rep_quantiles(const struct params *p, const double *effs,
             int lo = i - i % EFF_STEP, hi = lo + EFF_STEP;
             if (hi >= N_EFF)
                 hi = N_EFF - 1;
-            rep_interpolate(&g, &rs[lo], &rs[hi],
-                            (double)(i - lo) / (hi - lo), &rs[i]);
+            rep_interpolate(&g, &rs[lo], &rs[hi], (double)(i - lo) / (hi - lo),
+                            &rs[i]);
             rep_odds(p, effs[i], 1, rs[i].q);
         }
         rep_outcome(p, &g, &rs[i], r, &o[i]);

@@ -32,7 +32,7 @@ void cap_eff_points(const struct params *p, double *e)
  * week. */
 struct sales_queue {
     double opps, sell_clock, cold, busy, work_hours, pipe_days;
-    double offered; /* work hours an opportunity asks for if none waits */
+    double offered;      /* work hours an opportunity asks for if none waits */
     double pre[N_EFF];   /* reach the last stage's outcome */
     double qlast[N_EFF]; /* its odds then, before the market, uncapped */
     double cycle[N_EFF]; /* creation to win, days */
@@ -40,8 +40,8 @@ struct sales_queue {
 
 /* The queue of a rep at productivity prod whose admin support takes
  * `absorbed` hours a week. Returns 0, or -1 when out of memory. */
-static int sales_queue(const struct params *p, const double *effs,
-                       double prod, double absorbed, struct sales_queue *sq)
+static int sales_queue(const struct params *p, const double *effs, double prod,
+                       double absorbed, struct sales_queue *sq)
 {
     const struct sales_params *s = &p->sales;
     double hpw = s->role.hours_per_week, admin = hpw * s->admin_share;
@@ -98,18 +98,22 @@ static void sales_apply(const struct sales_queue *sq, double mult,
         if (wi > 0)
             won_days += wi * sq->cycle[i];
     }
-    *w = (struct sales_week){
-        .opps = sq->opps, .wins = sq->opps * win, .cold = sq->cold,
-        .busy = sq->busy, .work_hours = sq->work_hours,
-        .cycle_days = win > 0 ? won_days / win : sq->cycle[N_EFF / 2],
-        .pipe_days = sq->pipe_days, .sell_clock = sq->sell_clock,
-        .offered = sq->offered};
+    *w = (struct sales_week){.opps = sq->opps,
+                             .wins = sq->opps * win,
+                             .cold = sq->cold,
+                             .busy = sq->busy,
+                             .work_hours = sq->work_hours,
+                             .cycle_days = win > 0 ? won_days / win
+                                                   : sq->cycle[N_EFF / 2],
+                             .pipe_days = sq->pipe_days,
+                             .sell_clock = sq->sell_clock,
+                             .offered = sq->offered};
 }
 
 /* sales_queue on a grid of productivities and of admin hours support
  * takes off a rep, interpolated between its points: attrition moves both
  * a little every week. Points are solved when first needed. */
-#define PROD_STEPS 32
+#define PROD_STEPS   32
 #define ABSORB_STEPS 16
 
 struct sales_cache {
@@ -137,14 +141,13 @@ void cap_sales_cache_free(struct sales_cache *sc)
 
 static const struct sales_queue *sales_at(const struct params *p,
                                           const double *effs,
-                                          struct sales_cache *sc, int i,
-                                          int j)
+                                          struct sales_cache *sc, int i, int j)
 {
     if (!sc->at[i][j]) {
         struct sales_queue *q = malloc(sizeof *q);
         double prod = fmax(i, 1) / (double)PROD_STEPS;
-        if (!q || sales_queue(p, effs, prod, sc->admin * j / ABSORB_STEPS,
-                              q) != 0) {
+        if (!q ||
+            sales_queue(p, effs, prod, sc->admin * j / ABSORB_STEPS, q) != 0) {
             free(q);
             return NULL;
         }
@@ -179,8 +182,7 @@ static int sales_lookup(const struct params *p, const double *effs,
             double wgt = (di ? fp : 1 - fp) * (dj ? fa : 1 - fa);
             if (wgt == 0)
                 continue;
-            const struct sales_queue *q = sales_at(p, effs, sc, i + di,
-                                                   j + dj);
+            const struct sales_queue *q = sales_at(p, effs, sc, i + di, j + dj);
             if (!q)
                 return -1;
             struct sales_week one;
@@ -204,18 +206,18 @@ static double vacancy_loss(const struct params *p)
     return v > 0 ? (m > 0 ? 1 - exp(-v / m) : 1) : 0;
 }
 
-int cap_sales_side(struct path *ph, const struct seats *st, double mult,
-                      int t, struct week *w)
+int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
+                   struct week *w)
 {
     const struct params *p = ph->p;
     w->reps = p->sales.role.count * st->sf;
     w->prod = st->sf > 0 ? st->sp / st->sf : 1;
     const struct support_params *su = &p->support;
-    double absorbed = w->reps > 0
-                          ? su->role.count * st->up *
-                                fmin(su->absorb_hours_per_week,
-                                     su->role.hours_per_week) / w->reps
-                          : 0;
+    double absorbed = w->reps > 0 ? su->role.count * st->up *
+                                        fmin(su->absorb_hours_per_week,
+                                             su->role.hours_per_week) /
+                                        w->reps
+                                  : 0;
     struct sales_week swk, *sw = &swk;
     if (sales_lookup(p, ph->effs, ph->sales, w->prod, absorbed, mult, sw))
         return -1;
@@ -223,9 +225,8 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult,
      * shape 4 around the won cycle), deals close after their time in
      * the pipeline (exponential). */
     double days = (t + 0.5) * DPW;
-    double fill_w = sw->cycle_days > 0
-                        ? gsl_cdf_gamma_P(days, 4, sw->cycle_days / 4)
-                        : 1;
+    double fill_w =
+        sw->cycle_days > 0 ? gsl_cdf_gamma_P(days, 4, sw->cycle_days / 4) : 1;
     double fill_p = sw->pipe_days > 0 ? -expm1(-days / sw->pipe_days) : 1;
     double a = p->sales.role.attrition_per_year;
     double departures = a > 0 ? w->reps * -expm1(-a / 52) : 0;
@@ -233,9 +234,8 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult,
     w->wins_full = w->reps * sw->wins;
     w->wins = w->wins_full * fill_w;
     if (isfinite(sw->cycle_days))
-        w->wins = fmax(0, w->wins - departures * sw->wins *
-                                        sw->cycle_days / DPW *
-                                        vacancy_loss(p));
+        w->wins = fmax(0, w->wins - departures * sw->wins * sw->cycle_days /
+                                        DPW * vacancy_loss(p));
     w->closed = w->opps * fill_p;
     w->cold = w->closed * sw->cold;
     w->pipeline = w->reps * sw->opps / DPW * sw->pipe_days * fill_p;
@@ -245,4 +245,3 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult,
     w->offered = w->opps * sw->offered;
     return 0;
 }
-

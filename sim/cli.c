@@ -24,7 +24,8 @@ static const char overview[] =
     "operations costs in later quarters, against hiring or support.\n"
     "\n"
     "Commands:\n"
-    "  run FILE.ini       simulate the baseline and every scenario, write CSVs\n"
+    "  run FILE.ini       simulate the baseline and every scenario, write "
+    "CSVs\n"
     "                     and charts\n"
     "  check FILE.ini     validate, print every resolved parameter and the\n"
     "                     analytic model's table (and the KPI table against\n"
@@ -80,8 +81,10 @@ static const struct {
      "folder.\n\n"
      "      --precision P      add replications in batches until the 95 %\n"
      "                         half-width of every scenario's total lost\n"
-     "                         revenue is within P of its mean (\"2%\" or 0.02)\n"
-     "      --max-replications N   cap for --precision, only with it (default 10000)\n"
+     "                         revenue is within P of its mean (\"2%\" or "
+     "0.02)\n"
+     "      --max-replications N   cap for --precision, only with it (default "
+     "10000)\n"
      "      --report           also write report.html (charts inlined)\n",
      1},
     {"sensitivity", "salescap sensitivity FILE.ini [options]",
@@ -95,8 +98,9 @@ static const struct {
      "chart tornado.png (the inputs ordered by their swing) to the plots\n"
      "folder. 2 + 2 x inputs runs of -n replications each.\n",
      1},
-    {"check", "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
-              "       salescap check --keys",
+    {"check",
+     "salescap check FILE.ini [-n N] [--set S.KEY=VALUE ...]\n"
+     "       salescap check --keys",
      "Validates FILE, prints every resolved parameter with its source\n"
      "(default, FILE:LINE or --set) and the analytic model's table:\n"
      "the reps' and ops' queues, win rate, cycle, waits and clients,\n"
@@ -108,8 +112,9 @@ static const struct {
      "      --keys             print every key of a scenario file, with its\n"
      "                         default and meaning, as a Markdown table\n",
      0},
-    {"sweep", "salescap sweep SWEEP.ini [options]\n"
-              "       salescap sweep --merge OUT DIR...",
+    {"sweep",
+     "salescap sweep SWEEP.ini [options]\n"
+     "       salescap sweep --merge OUT DIR...",
      "Runs the scenario of SWEEP.ini's [sweep] over the grid of its [vary]\n"
      "section and writes sweep.csv, sweep.ini and the sweep's chart. Grid\n"
      "points run on local threads or, in a build made with `make MPI=1`\n"
@@ -125,12 +130,14 @@ static const struct {
      "      --resume           skip grid points already finished (from the\n"
      "                         journal in the output folder)\n"
      "      --shard K/N        run only the K-th of N slices of the grid\n"
-     "      --merge OUT DIR... combine the shards in DIR... into OUT/sweep.csv\n"
+     "      --merge OUT DIR... combine the shards in DIR... into "
+     "OUT/sweep.csv\n"
      "\nInterrupted by SIGINT or SIGTERM, a sweep keeps every finished point\n"
      "and exits 130 or 143: run it again with --resume.\n",
      1},
-    {"plot", "salescap plot DIR [--plots DIR] [--format FMT ...] [--size SIZE]"
-             "\n       [--report] [--only ID,...] [--exclude ID,...]",
+    {"plot",
+     "salescap plot DIR [--plots DIR] [--format FMT ...] [--size SIZE]"
+     "\n       [--report] [--only ID,...] [--exclude ID,...]",
      "Redraws every chart of a finished run or sweep from the CSVs in DIR,\n"
      "and the tornado of a sensitivity analysis (sensitivity.csv).\n\n"
      "      --plots DIR        chart folder (default: plots/<name of DIR>/)\n"
@@ -143,9 +150,10 @@ static const struct {
      "      --exclude ID,...   leave these scenarios out\n"
      "  -q, --quiet            print only errors and warnings\n",
      0},
-    {"trace", "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
-              "       [--seed N] [--set S.KEY=VALUE ...] [-o FILE]\n"
-              "       [--crm STYLE [--window W0:W1] [--date YYYY-MM-DD]]",
+    {"trace",
+     "salescap trace FILE.ini [--scenario NAME] [--replication R]\n"
+     "       [--seed N] [--set S.KEY=VALUE ...] [-o FILE]\n"
+     "       [--crm STYLE [--window W0:W1] [--date YYYY-MM-DD]]",
      "Writes the events of one replication as CSV to stdout (or -o FILE):\n"
      "time,week,event,entity,details. The scenario defaults to the baseline\n"
      "and the replication to 0.\n\n"
@@ -164,11 +172,12 @@ static const struct {
      "                         (default: [simulation] start_date, else\n"
      "                         2024-01-01)\n",
      0},
-    {"import", "salescap import EXPORT.csv -o FILE.ini [--columns "
-               "ROLE=COL,...]\n"
-               "       [--won WORD,...] [--lost WORD,...] [--date-format "
-               "mdy|dmy]\n"
-               "       [--as-of YYYY-MM-DD] [--since YYYY-MM-DD] [-q]",
+    {"import",
+     "salescap import EXPORT.csv -o FILE.ini [--columns "
+     "ROLE=COL,...]\n"
+     "       [--won WORD,...] [--lost WORD,...] [--date-format "
+     "mdy|dmy]\n"
+     "       [--as-of YYYY-MM-DD] [--since YYYY-MM-DD] [-q]",
      "Reads a CRM's opportunity export (one row per opportunity: id, owner,\n"
      "created, closed, stage, amount; Salesforce, HubSpot, Pipedrive or\n"
      "snake_case headers), estimates the win rate, the won and lost cycles\n"
@@ -191,8 +200,9 @@ static const struct {
      "                         closed date)\n"
      "  -q, --quiet            print only errors\n",
      0},
-    {"calibrate", "salescap calibrate FILE.ini --free KEY[=LO:HI],... "
-                  "-o FITTED.ini [options]",
+    {"calibrate",
+     "salescap calibrate FILE.ini --free KEY[=LO:HI],... "
+     "-o FITTED.ini [options]",
      "Fits the free keys so that the simulated baseline meets FILE's\n"
      "[targets]: GSL's Nelder-Mead simplex within the bounds, every\n"
      "simulation on the same random numbers. Writes FITTED.ini, which\n"
@@ -307,11 +317,13 @@ int cli_check_set(const char *arg)
         return 0;
     if (strchr(arg, ':')) {
         cli_error("--set '%s': expected SECTION.KEY=VALUE, with '=' rather "
-                  "than ':'", arg);
+                  "than ':'",
+                  arg);
         return EXIT_USAGE;
     }
     cli_error("--set '%s': expected SECTION.KEY=VALUE as one argument "
-              "(quote it if the value holds blanks)", arg);
+              "(quote it if the value holds blanks)",
+              arg);
     return EXIT_USAGE;
 }
 
@@ -379,8 +391,8 @@ int cli_path_value(const char *opt, const char *arg)
     if (arg[0] != '-' || arg[1] == '\0')
         return 0;
     cli_error("%s needs a value; the next argument, '%s', is an option "
-              "(write ./%s for a file or folder of that name)", opt, arg,
-              arg);
+              "(write ./%s for a file or folder of that name)",
+              opt, arg, arg);
     return EXIT_USAGE;
 }
 
@@ -396,7 +408,8 @@ static int one_dash(int c, const char *arg)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(word, names[i])) {
             cli_error("-%s: did you mean --%s? (a long option takes two "
-                      "dashes)", word, word);
+                      "dashes)",
+                      word, word);
             return EXIT_USAGE;
         }
     return 0;
@@ -463,8 +476,7 @@ int cli_take_shared(struct cli_opts *o, int c, const char *arg)
     }
 }
 
-void cli_default_dir(char *buf, size_t size, const char *top,
-                     const char *file)
+void cli_default_dir(char *buf, size_t size, const char *top, const char *file)
 {
     size_t len = strlen(file);
     while (len > 1 && file[len - 1] == '/')
@@ -509,27 +521,26 @@ int cli_bad_option(const char *cmd, const struct option *opts,
         is_long |= lo != NULL;
     }
     if (!is_long) {
-        const char *at = optopt > 0 && optopt < 128 ? strchr(shorts, optopt)
-                                                    : NULL;
+        const char *at =
+            optopt > 0 && optopt < 128 ? strchr(shorts, optopt) : NULL;
         if (at && at[1] == ':')
             cli_error("%s: option '-%c' needs a value (see 'salescap help "
-                      "%s')", cmd, optopt, cmd);
-        else if (optopt > 32 && optopt < 127)
-            cli_error("%s: unknown option '-%c' (see 'salescap help %s')",
+                      "%s')",
                       cmd, optopt, cmd);
+        else if (optopt > 32 && optopt < 127)
+            cli_error("%s: unknown option '-%c' (see 'salescap help %s')", cmd,
+                      optopt, cmd);
         else
-            cli_error("%s: unknown option (see 'salescap help %s')", cmd,
-                      cmd);
+            cli_error("%s: unknown option (see 'salescap help %s')", cmd, cmd);
         return EXIT_USAGE;
     }
     char name[64];
-    snprintf(name, sizeof name, "--%.*s", (int)(len < 60 ? len : 60),
-             tok + 2);
+    snprintf(name, sizeof name, "--%.*s", (int)(len < 60 ? len : 60), tok + 2);
     if (lo) {
-        cli_error("%s: option '--%s' %s (see 'salescap help %s')", cmd,
-                  lo->name, lo->has_arg == no_argument ? "takes no value"
-                                                       : "needs a value",
-                  cmd);
+        cli_error(
+            "%s: option '--%s' %s (see 'salescap help %s')", cmd, lo->name,
+            lo->has_arg == no_argument ? "takes no value" : "needs a value",
+            cmd);
         return EXIT_USAGE;
     }
     /* An abbreviation of several options. */
@@ -544,7 +555,8 @@ int cli_bad_option(const char *cmd, const struct option *opts,
         }
     if (matches > 1) {
         cli_error("%s: option '%s' is ambiguous: %s (see 'salescap help "
-                  "%s')", cmd, name, list, cmd);
+                  "%s')",
+                  cmd, name, list, cmd);
         return EXIT_USAGE;
     }
     const char *cand[64];
@@ -567,9 +579,10 @@ int cli_bad_option(const char *cmd, const struct option *opts,
             hint = cand[i];
     if (hint)
         cli_error("%s: unknown option '%s'; did you mean '%s'? (see "
-                  "'salescap help %s')", cmd, name, hint, cmd);
+                  "'salescap help %s')",
+                  cmd, name, hint, cmd);
     else
-        cli_error("%s: unknown option '%s' (see 'salescap help %s')", cmd,
-                  name, cmd);
+        cli_error("%s: unknown option '%s' (see 'salescap help %s')", cmd, name,
+                  cmd);
     return EXIT_USAGE;
 }

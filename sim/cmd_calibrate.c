@@ -24,9 +24,9 @@
 #include "config.h"
 #include "output.h"
 
-#define DEFAULT_MAX_ITER 100
+#define DEFAULT_MAX_ITER         100
 #define MAX_DEFAULT_REPLICATIONS 50
-#define LINE_MAX_INIH 199
+#define LINE_MAX_INIH            199
 
 enum { OPT_FREE = CLI_OPT_NEXT, OPT_MAX_ITER };
 
@@ -150,7 +150,8 @@ static int load(struct cal_args *a, struct config *cfg, struct params *p)
     const char *in = config_file_at(cfg, a->o.out);
     if (in) {
         cli_error("-o %s: the fitted model would replace %s, which it "
-                  "includes; write it to another file", a->o.out, in);
+                  "includes; write it to another file",
+                  a->o.out, in);
         return EXIT_USAGE;
     }
     return 0;
@@ -176,9 +177,11 @@ static void progress(void *ctx, int evaluation, int iteration, double best)
     const struct cal_args *a = ctx;
     int width = 30;
     long fill = width * (long)iteration / a->max_iter;
-    fprintf(stderr, "\r[%.*s%*s] iteration %d/%ld, %d simulations, "
-            "objective %.4g ", (int)fill, "##############################",
-            width - (int)fill, "", iteration, a->max_iter, evaluation, best);
+    fprintf(stderr,
+            "\r[%.*s%*s] iteration %d/%ld, %d simulations, "
+            "objective %.4g ",
+            (int)fill, "##############################", width - (int)fill, "",
+            iteration, a->max_iter, evaluation, best);
     fflush(stderr);
 }
 
@@ -217,8 +220,7 @@ static int absolute(const char *path, char *buf, size_t size)
 
 /* The path of file `to` relative to folder `from`, by name (symbolic
  * links are not followed: the include reads as written). */
-static int relative(const char *from, const char *to, char *buf,
-                    size_t size)
+static int relative(const char *from, const char *to, char *buf, size_t size)
 {
     char f[4096], t[4096];
     if (absolute(from, f, sizeof f) || absolute(to, t, sizeof t))
@@ -268,9 +270,9 @@ static int file_stages(const struct config *cfg)
 
 struct fitted {
     const struct cal_args *a;
-    const struct config *cfg;  /* holds the fitted values */
-    const struct params *p;    /* resolved from it */
-    char (*src)[320];          /* where each free key's start came from */
+    const struct config *cfg; /* holds the fitted values */
+    const struct params *p;   /* resolved from it */
+    char (*src)[320];         /* where each free key's start came from */
     const struct calib_result *r;
 };
 
@@ -294,8 +296,8 @@ static long overrides(const struct cal_args *a, char (*src)[320],
         snprintf(ov[k].key, sizeof ov[k].key, "%s", x->key);
         calib_format(x->fitted, ov[k].value, sizeof ov[k].value);
         snprintf(ov[k].comment, sizeof ov[k].comment,
-                 "%s.%s fitted in [%g, %g]; was %.10g (%s)", x->section,
-                 x->key, x->lo, x->hi, x->start, src[i]);
+                 "%s.%s fitted in [%g, %g]; was %.10g (%s)", x->section, x->key,
+                 x->lo, x->hi, x->start, src[i]);
     }
     for (int i = 0; i < a->o.nsets; i++) {
         const char *set = a->o.sets[i], *eq = strchr(set, '=');
@@ -329,13 +331,13 @@ static long overrides(const struct cal_args *a, char (*src)[320],
  * files define no stage, a [stage.NAME] here would replace the built-in
  * pipeline: every stage is then written in full, as resolved. */
 static void put_body(FILE *out, const struct config *cfg,
-                     const struct params *pf, const struct override *ov,
-                     long n, const char *include)
+                     const struct params *pf, const struct override *ov, long n,
+                     const char *include)
 {
     int whole_stages = 0;
     for (long i = 0; i < n; i++)
-        whole_stages |= !strncmp(ov[i].section, "stage.", 6) &&
-                        !file_stages(cfg);
+        whole_stages |=
+            !strncmp(ov[i].section, "stage.", 6) && !file_stages(cfg);
     fprintf(out, "include = %s\n", include);
     for (long i = 0; i < n; i++) {
         int first = 1;
@@ -355,7 +357,8 @@ static void put_body(FILE *out, const struct config *cfg,
     if (!whole_stages)
         return;
     fputs("\n; The files define no stage: the built-in pipeline, written out"
-          "\n; in full, since a [stage.NAME] section replaces it.\n", out);
+          "\n; in full, since a [stage.NAME] section replaces it.\n",
+          out);
     for (long i = 0; i < n; i++)
         if (!strncmp(ov[i].section, "stage.", 6) &&
             strlen(ov[i].comment) + 2 <= LINE_MAX_INIH)
@@ -377,7 +380,8 @@ static void put_header(FILE *out, const struct cal_args *a,
     for (size_t i = 0; i < a->n_free; i++)
         fprintf(out, ";   --free %s.%s=%g:%g\n", a->free[i].section,
                 a->free[i].key, a->free[i].lo, a->free[i].hi);
-    fprintf(out, "; %d simulations of %ld replications (seed %llu), %d "
+    fprintf(out,
+            "; %d simulations of %ld replications (seed %llu), %d "
             "iterations%s.\n; The objective (the squared misses of the "
             "targets, in tolerances) went\n; from %.6g at the start to "
             "%.6g with the values below.\n",
@@ -399,8 +403,8 @@ static int write_fitted(const struct cal_args *a, const struct fitted *ft,
         snprintf(include, sizeof include, "%s", a->file);
     if (strlen(include) + 10 > LINE_MAX_INIH) {
         cli_error("-o %s: the path from it to %s is too long for an "
-                  "include line (%d bytes at most)", a->o.out, a->file,
-                  LINE_MAX_INIH);
+                  "include line (%d bytes at most)",
+                  a->o.out, a->file, LINE_MAX_INIH);
         return EXIT_USAGE;
     }
     long n = overrides(a, ft->src, &ov);
@@ -429,13 +433,13 @@ static void print_table(const struct cal_args *a, const struct params *p,
 {
     char s[96], f[96], t[96];
     printf("salescap: calibrated %s: %d simulations of %ld replications "
-           "(seed %llu), %d iterations%s\n", a->file, r->evaluations, reps,
-           seed, r->iterations,
+           "(seed %llu), %d iterations%s\n",
+           a->file, r->evaluations, reps, seed, r->iterations,
            r->converged ? ", converged" : ", stopped at --max-iter");
     printf("Objective (squared misses of the targets, in tolerances): "
-           "%.4g at the start, %.4g fitted\n\n", r->f_start, r->f_fit);
-    printf(" %-40s %12s %12s   %s\n", "free key", "start", "fitted",
-           "bounds");
+           "%.4g at the start, %.4g fitted\n\n",
+           r->f_start, r->f_fit);
+    printf(" %-40s %12s %12s   %s\n", "free key", "start", "fitted", "bounds");
     for (size_t i = 0; i < a->n_free; i++) {
         const struct calib_free *x = &a->free[i];
         char name[200];
@@ -444,8 +448,8 @@ static void print_table(const struct cal_args *a, const struct params *p,
         printf(" %-40s %12.6g %12s   [%g, %g]\n", name, x->start, f, x->lo,
                x->hi);
     }
-    printf("\n %-28s %14s %24s %22s %7s\n", "kpi", "start", "fitted",
-           "target", "within");
+    printf("\n %-28s %14s %24s %22s %7s\n", "kpi", "start", "fitted", "target",
+           "within");
     int met = 0, set = 0;
     for (int k = 0; k < KPI_COUNT; k++) {
         const struct target *g = &p->targets.kpi[k];
@@ -469,8 +473,8 @@ static void print_table(const struct cal_args *a, const struct params *p,
             set++;
         }
         printf(" %-28s %14s %*s %*s %7s\n", kpi_table[k].name, s,
-               24 + (strstr(f, "±") != NULL), f,
-               22 + (strstr(t, "±") != NULL), t, within);
+               24 + (strstr(f, "±") != NULL), f, 22 + (strstr(t, "±") != NULL),
+               t, within);
     }
     printf("Targets: %d of %d within tolerance.\nWritten: %s\n", met, set,
            a->o.out);
@@ -482,7 +486,7 @@ static int fit(struct cal_args *a, struct config *cfg, struct params *p)
 {
     struct err e = {0};
     struct calib_result r;
-    char (*src)[320] = calloc(a->n_free, sizeof *src);
+    char(*src)[320] = calloc(a->n_free, sizeof *src);
     if (!src) {
         cli_error("out of memory");
         return EXIT_RUNTIME;
@@ -496,11 +500,15 @@ static int fit(struct cal_args *a, struct config *cfg, struct params *p)
                            ? p->sim.replications
                            : MAX_DEFAULT_REPLICATIONS);
     unsigned long long seed = a->o.has_seed ? a->o.seed : p->sim.seed;
-    struct calib_opts o = {
-        .replications = reps, .jobs = a->o.jobs, .max_iter = (int)a->max_iter,
-        .has_seed = a->o.has_seed, .seed = a->o.seed, .stop = &stop_flag,
-        .progress = a->o.progress && !a->o.quiet ? progress : NULL,
-        .ctx = a};
+    struct calib_opts o = {.replications = reps,
+                           .jobs = a->o.jobs,
+                           .max_iter = (int)a->max_iter,
+                           .has_seed = a->o.has_seed,
+                           .seed = a->o.seed,
+                           .stop = &stop_flag,
+                           .progress =
+                               a->o.progress && !a->o.quiet ? progress : NULL,
+                           .ctx = a};
     int rc = calib_run(cfg, a->free, a->n_free, &o, &r, &e);
     if (o.progress)
         fputc('\n', stderr);
@@ -513,17 +521,18 @@ static int fit(struct cal_args *a, struct config *cfg, struct params *p)
         free(src);
         params_destroy(&pf);
         return stop_signal ? 128 + (int)stop_signal
-                           : (e.kind == ERR_CONFIG ? EXIT_USAGE
-                                                   : EXIT_RUNTIME);
+                           : (e.kind == ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME);
     }
     struct fitted ft = {a, cfg, &pf, src, &r};
     rc = write_fitted(a, &ft, reps, seed);
     if (rc == 0 && !a->o.quiet)
         print_table(a, p, &r, reps, seed);
     if (rc == 0 && !r.converged)
-        fprintf(stderr, "salescap: note: the simplex had not converged "
+        fprintf(stderr,
+                "salescap: note: the simplex had not converged "
                 "after %ld iterations (--max-iter); %s holds the best "
-                "point found\n", a->max_iter, a->o.out);
+                "point found\n",
+                a->max_iter, a->o.out);
     free(src);
     params_destroy(&pf);
     return rc;

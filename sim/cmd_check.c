@@ -104,8 +104,7 @@ static void print_sales(const struct params *p, const struct capacity *c)
     fmt_money(c->bookings, b, sizeof b);
     row("expected bookings (annual value)", a, b, NULL);
     fmt_num(c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP], 1, "", a, sizeof a);
-    fmt_num(c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP] * reps, 1, "", b,
-            sizeof b);
+    fmt_num(c->kpi[KPI_OPEN_OPPORTUNITIES_PER_REP] * reps, 1, "", b, sizeof b);
     row("open opportunities", a, b, NULL);
     fmt_pct(c->kpi[KPI_WIN_RATE], a, sizeof a);
     fmt_pct(c->odds_win_rate, b, sizeof b);
@@ -115,11 +114,12 @@ static void print_sales(const struct params *p, const struct capacity *c)
     row("closed deals gone cold", a, NULL, NULL);
     fmt_num(c->kpi[KPI_WON_CYCLE_DAYS], 1, " days", a, sizeof a);
     row("expected cycle of a won deal", a, NULL, NULL);
-    if (c->reps < p->sales.role.count || c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK]
-                                             < p->sales.opportunities_per_week)
+    if (c->reps < p->sales.role.count ||
+        c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK] <
+            p->sales.opportunities_per_week)
         printf("  (%.1f reps employed on average, at %.0f %% of full "
-               "productivity: attrition, vacancies and ramps)\n", c->reps,
-               100 * c->rep_prod);
+               "productivity: attrition, vacancies and ramps)\n",
+               c->reps, 100 * c->rep_prod);
 }
 
 static void print_ops(const struct capacity *c)
@@ -186,7 +186,8 @@ static void print_warnings(const struct params *p, const struct capacity *c)
         fmt_pct(c->sell_demand / c->sell_avail, u, sizeof u);
         fmt_pct(c->cold_share, v, sizeof v);
         printf("note: reps are asked for %s of their selling hours;\n"
-               "      deals go cold instead (%s of closed deals)\n", u, v);
+               "      deals go cold instead (%s of closed deals)\n",
+               u, v);
     }
     if (!(c->ops_avail > 0) && c->ops_start > 0) {
         printf("WARNING: ops has work to do but no hours to do it in: its "
@@ -203,20 +204,23 @@ static void print_warnings(const struct params *p, const struct capacity *c)
         fmt_pct(c->ops_util, v, sizeof v);
         printf("note: ops runs at %s over the horizon: near saturation the "
                "mean wait and backlog\n      are those of the busiest weeks "
-               "and replications; the table's are a lower bound\n", v);
+               "and replications; the table's are a lower bound\n",
+               v);
     }
     fmt_pct(c->ops_ss_util, u, sizeof u);
     if (!c->ops_ss_stable) {
         printf("WARNING: ops demand at steady state is %s of its hours (>= "
                "100 %%): the queue is unstable and its backlog grows without "
-               "bound\n", u);
+               "bound\n",
+               u);
         return;
     }
     if (c->start_overload) {
         fmt_pct(c->ops_start / c->ops_avail, v, sizeof v);
         printf("note: ops demand in the first week is %s of its hours: the "
                "backlog grows at first,\n      then settles at %s "
-               "utilisation (%s)\n", v, u,
+               "utilisation (%s)\n",
+               v, u,
                p->market.delay_sensitivity > 0
                    ? "the market wins fewer deals as the delay grows"
                    : "late items cost renewals, the initial base churns");
@@ -300,7 +304,8 @@ static int print_kpis(struct params *p, long n)
         return EXIT_RUNTIME;
     }
     char title[200];
-    snprintf(title, sizeof title, "Baseline KPIs over the %d reported "
+    snprintf(title, sizeof title,
+             "Baseline KPIs over the %d reported "
              "weeks: a short simulation, mean ± 95 %% CI of %ld "
              "replications\n(-n sets them; 'salescap run' for the file's)",
              r.weeks, r.replications);

@@ -17,8 +17,14 @@
 #include "cli.h"
 #include "crm.h"
 
-enum { OPT_COLUMNS = 256, OPT_WON, OPT_LOST, OPT_DATE_FORMAT, OPT_AS_OF,
-       OPT_SINCE };
+enum {
+    OPT_COLUMNS = 256,
+    OPT_WON,
+    OPT_LOST,
+    OPT_DATE_FORMAT,
+    OPT_AS_OF,
+    OPT_SINCE
+};
 
 struct import_args {
     struct crm_opts o;
@@ -58,7 +64,8 @@ static int take(struct import_args *a, int c, const char *arg)
             return 0;
         }
         cli_error("--date-format: expected mdy (M/D/YYYY) or dmy "
-                  "(D/M/YYYY), got '%s'", arg);
+                  "(D/M/YYYY), got '%s'",
+                  arg);
         return EXIT_USAGE;
     case OPT_AS_OF:
         a->o.has_as_of = 1;
@@ -109,8 +116,7 @@ static int parse_args(struct import_args *a, int argc, char **argv)
         return EXIT_USAGE;
     }
     if (afile_same(a->file, a->out)) {
-        cli_error("-o %s: the INI would replace the export it reads",
-                  a->out);
+        cli_error("-o %s: the INI would replace the export it reads", a->out);
         return EXIT_USAGE;
     }
     return -1;

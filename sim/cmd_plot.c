@@ -20,8 +20,8 @@
 #include "rundata.h"
 
 struct plot_args {
-    struct cli_opts o;    /* --plots (NULL: plots/<basename of dir>/),
-                           * --format and -q */
+    struct cli_opts o; /* --plots (NULL: plots/<basename of dir>/),
+                        * --format and -q */
     const char *dir;
     int report;           /* also write DIR/report.html */
     struct rd_select sel; /* --only, --exclude (a run's charts only) */
@@ -80,8 +80,8 @@ static char *default_plots_dir(const char *dir)
     char *base = strndup(dir + b, n - b);
     if (!base)
         return NULL;
-    const char *name = (!strcmp(base, ".") || !strcmp(base, "..") ||
-                        !*base) ? "run" : base;
+    const char *name =
+        (!strcmp(base, ".") || !strcmp(base, "..") || !*base) ? "run" : base;
     char *path = rundata_path("plots", name);
     free(base);
     return path;
@@ -114,8 +114,8 @@ static int draw(const struct plot_args *a, const char *plots)
     int found = stat(a->dir, &st) == 0;
     if (!found || !S_ISDIR(st.st_mode)) {
         cli_error("plot: %s: %s; give the results folder of a run or a "
-                  "sweep (results/NAME)", a->dir,
-                  found ? "not a folder" : strerror(errno));
+                  "sweep (results/NAME)",
+                  a->dir, found ? "not a folder" : strerror(errno));
         return EXIT_USAGE;
     }
     int run = has_file(a->dir, "weekly.csv");
@@ -126,16 +126,20 @@ static int draw(const struct plot_args *a, const char *plots)
     if (!run && !sweep && !sens) {
         cli_error("plot: %s: not the results folder of a run (no "
                   "weekly.csv), of a sweep (no sweep.csv) or of a "
-                  "sensitivity analysis (no sensitivity.csv)", a->dir);
+                  "sensitivity analysis (no sensitivity.csv)",
+                  a->dir);
         return EXIT_USAGE;
     }
     if (run && has_file(a->dir, "sweep.csv"))
         cli_error("warning: %s holds a run and a sweep; the run's charts "
-                  "are drawn", a->dir);
+                  "are drawn",
+                  a->dir);
     if (!run && a->report)
         cli_error("warning: --report: a %s has no report (its charts are "
-                  "the whole of it)", sweep ? "sweep" : "sensitivity "
-                  "analysis");
+                  "the whole of it)",
+                  sweep ? "sweep"
+                        : "sensitivity "
+                          "analysis");
     if (!run && (a->sel.only || a->sel.exclude)) {
         cli_error("plot: --only and --exclude choose a run's scenarios; %s",
                   sweep ? "a sweep's are its [vary] scenario list"
@@ -152,9 +156,9 @@ static int draw(const struct plot_args *a, const char *plots)
     else
         n = run ? plot_run_dir_sel(a->dir, plots, a->o.formats, &a->sel, &e)
                 : 0;
-    int k = n >= 0 && sens ? plot_sensitivity_dir(a->dir, plots,
-                                                  a->o.formats, &e)
-                           : 0;
+    int k = n >= 0 && sens
+                ? plot_sensitivity_dir(a->dir, plots, a->o.formats, &e)
+                : 0;
     if (n < 0 || k < 0)
         return fail(&e);
     n += k;

@@ -33,18 +33,24 @@ struct run_args {
     long replication, max_replications;
     int report;
     double precision;
-    int crm;                /* trace --crm: style + 1, 0 for none */
-    long w0, w1;            /* trace --window; w1 0: the horizon */
+    int crm;     /* trace --crm: style + 1, 0 for none */
+    long w0, w1; /* trace --window; w1 0: the horizon */
     int has_window, has_date;
-    double week0;           /* trace --date, days */
+    double week0; /* trace --date, days */
 };
 
 static volatile sig_atomic_t stop_signal;
 static volatile int stop_flag;
 
 enum {
-    OPT_PRECISION = CLI_OPT_NEXT, OPT_MAX_REPS, OPT_REPORT, OPT_SCENARIO,
-    OPT_REPLICATION, OPT_CRM, OPT_WINDOW, OPT_DATE,
+    OPT_PRECISION = CLI_OPT_NEXT,
+    OPT_MAX_REPS,
+    OPT_REPORT,
+    OPT_SCENARIO,
+    OPT_REPLICATION,
+    OPT_CRM,
+    OPT_WINDOW,
+    OPT_DATE,
 };
 
 static const struct option long_opts[] = {
@@ -66,8 +72,10 @@ static int take_crm_opt(struct run_args *a, int c)
 {
     if (c == OPT_CRM) {
         a->crm = crm_style_parse(optarg) + 1;
-        return a->crm ? 0 : cli_bad_value("--crm (salesforce, hubspot, "
-                                          "pipedrive or plain)", optarg);
+        return a->crm ? 0
+                      : cli_bad_value("--crm (salesforce, hubspot, "
+                                      "pipedrive or plain)",
+                                      optarg);
     }
     if (c == OPT_DATE) {
         a->has_date = 1;
@@ -138,18 +146,26 @@ static int parse_args(struct run_args *a, int argc, char **argv,
         if (c == '?')
             return cli_bad_option(cmd, long_opts, "n:j:o:qh", argv);
         /* trace runs one replication and draws nothing. */
-        static const int run_only[] = {
-            'n', 'j', CLI_OPT_PLOTS, CLI_OPT_FORMAT, CLI_OPT_NO_PLOT,
-            CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, OPT_PRECISION,
-            OPT_MAX_REPS, OPT_REPORT};
-        for (size_t i = 0; !strcmp(cmd, "trace") &&
-                           i < sizeof run_only / sizeof run_only[0]; i++)
+        static const int run_only[] = {'n',
+                                       'j',
+                                       CLI_OPT_PLOTS,
+                                       CLI_OPT_FORMAT,
+                                       CLI_OPT_NO_PLOT,
+                                       CLI_OPT_PROGRESS,
+                                       CLI_OPT_NO_PROGRESS,
+                                       OPT_PRECISION,
+                                       OPT_MAX_REPS,
+                                       OPT_REPORT};
+        for (size_t i = 0;
+             !strcmp(cmd, "trace") && i < sizeof run_only / sizeof run_only[0];
+             i++)
             if (c == run_only[i]) {
                 const struct option *o = long_opts;
                 while (o->name && o->val != c)
                     o++;
                 cli_error("trace: --%s belongs to 'salescap run' (see "
-                          "'salescap help trace')", o->name);
+                          "'salescap help trace')",
+                          o->name);
                 return EXIT_USAGE;
             }
         int rc = take_opt(a, c, cmd);
@@ -164,13 +180,14 @@ static int parse_args(struct run_args *a, int argc, char **argv,
     a->file = argv[optind];
     if (a->max_replications != 10000 && !(a->precision > 0.0)) {
         cli_error("%s: --max-replications goes with --precision (without "
-                  "it, -n sets the replications)", cmd);
+                  "it, -n sets the replications)",
+                  cmd);
         return EXIT_USAGE;
     }
-    if (strcmp(cmd, "trace") != 0 && (a->crm || a->has_window ||
-                                      a->has_date)) {
+    if (strcmp(cmd, "trace") != 0 && (a->crm || a->has_window || a->has_date)) {
         cli_error("%s: --crm, --window and --date belong to 'salescap "
-                  "trace'", cmd);
+                  "trace'",
+                  cmd);
         return EXIT_USAGE;
     }
     if (!a->crm && (a->has_window || a->has_date)) {
@@ -179,15 +196,15 @@ static int parse_args(struct run_args *a, int argc, char **argv,
     }
     if (strcmp(cmd, "trace") != 0 && (a->scenario || a->replication)) {
         cli_error("%s: --scenario and --replication belong to 'salescap "
-                  "trace'", cmd);
+                  "trace'",
+                  cmd);
         return EXIT_USAGE;
     }
     return 0;
 }
 
 /* Loads, overrides and resolves the file. Returns 0 or an exit status. */
-static int load(const struct run_args *a, struct config *cfg,
-                struct params *p)
+static int load(const struct run_args *a, struct config *cfg, struct params *p)
 {
     struct err e = {0};
     if (config_load(cfg, a->file, &e) != 0)
@@ -237,14 +254,16 @@ static void warmup_check(const struct params *p, const struct run_result *r,
         if (5 * d <= p->sim.warmup_weeks)
             continue;
         if (d == stats_mser5_max(n) && !drifts++ && !quiet)
-            fprintf(stderr, "salescap: note: the baseline's weekly %s "
+            fprintf(stderr,
+                    "salescap: note: the baseline's weekly %s "
                     "trends through the first %d weeks (MSER-5 finds no "
                     "settled state); a longer warm-up would not remove "
                     "that, and a trend the scenarios share with the "
                     "baseline cancels in their differences\n",
                     names[k], n);
         else if (d < stats_mser5_max(n))
-            fprintf(stderr, "salescap: warning: MSER-5 on the baseline's "
+            fprintf(stderr,
+                    "salescap: warning: MSER-5 on the baseline's "
                     "weekly %s suggests a warm-up of %d weeks; "
                     "[simulation] warmup_weeks is %d\n",
                     names[k], 5 * d, p->sim.warmup_weeks);
@@ -264,8 +283,7 @@ static int draw(const struct run_args *a, const char *out, const char *plots)
         return EXIT_RUNTIME;
     }
     if (!a->o.quiet)
-        printf("Charts: %s/\n%s", plots,
-               a->report ? "Report: " : "");
+        printf("Charts: %s/\n%s", plots, a->report ? "Report: " : "");
     if (!a->o.quiet && a->report)
         printf("%s/report.html\n", out);
     return 0;
@@ -274,13 +292,15 @@ static int draw(const struct run_args *a, const char *out, const char *plots)
 /* Simulates and writes the results; sets *committed once they replaced
  * the previous ones. An interruption is reported by the caller. */
 static int simulate_and_write(const struct run_args *a, struct config *cfg,
-                              struct params *p, const char *out,
-                              int *committed)
+                              struct params *p, const char *out, int *committed)
 {
     struct run_opts o = {
-        .jobs = a->o.jobs, .replications = p->sim.replications,
-        .precision = a->precision, .max_replications = a->max_replications,
-        .progress = a->o.progress && !a->o.quiet, .stop = &stop_flag,
+        .jobs = a->o.jobs,
+        .replications = p->sim.replications,
+        .precision = a->precision,
+        .max_replications = a->max_replications,
+        .progress = a->o.progress && !a->o.quiet,
+        .stop = &stop_flag,
     };
     struct run_result r = {0};
     struct output_reps reps = {0};
@@ -309,9 +329,11 @@ static int simulate_and_write(const struct run_args *a, struct config *cfg,
         goto done;
     *committed = 1;
     if (r.precision > 0.0 && !(r.reached <= r.precision))
-        fprintf(stderr, "salescap: warning: --precision %g%% not reached "
+        fprintf(stderr,
+                "salescap: warning: --precision %g%% not reached "
                 "in %ld replications (the cap, --max-replications); see "
-                "summary.txt\n", 100.0 * r.precision, r.replications);
+                "summary.txt\n",
+                100.0 * r.precision, r.replications);
     warmup_check(p, &r, a->o.quiet);
     if (!a->o.quiet) {
         fflush(stderr);
@@ -336,7 +358,8 @@ static int interrupted(int committed, const char *out)
     const char *sig = stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
     if (committed)
         cli_error("interrupted by %s; the results in %s/ are complete, the "
-                  "charts may not be", sig, out);
+                  "charts may not be",
+                  sig, out);
     else
         cli_error("interrupted by %s; previous results are untouched", sig);
     return 128 + (int)stop_signal;
@@ -472,21 +495,22 @@ static int trace_run(const struct run_args *a, const struct params *p,
 {
     if (!a->crm) {
         model_set_trace(m, f);
-        return model_run(m, s, (uint64_t)a->replication, raw, NULL, e) ? 1
-                                                                         : 0;
+        return model_run(m, s, (uint64_t)a->replication, raw, NULL, e) ? 1 : 0;
     }
     FILE *tmp = tmpfile();
     if (!tmp)
-        return err_set(e, ERR_RUNTIME, "trace --crm: cannot create a "
-                       "temporary file") ? EXIT_RUNTIME : 0;
+        return err_set(e, ERR_RUNTIME,
+                       "trace --crm: cannot create a "
+                       "temporary file")
+                   ? EXIT_RUNTIME
+                   : 0;
     model_set_trace(m, tmp);
     int rc = model_run(m, s, (uint64_t)a->replication, raw, NULL, e) ? 1 : 0;
     rewind(tmp);
-    if (rc == 0 &&
-        crm_export_trace(tmp, f, (enum crm_style)(a->crm - 1),
-                         p->sim.warmup_weeks, (int)a->w0,
-                         (int)(a->w1 ? a->w1 : p->sim.horizon_weeks),
-                         a->has_date ? a->week0 : crm_week0(p), e))
+    if (rc == 0 && crm_export_trace(tmp, f, (enum crm_style)(a->crm - 1),
+                                    p->sim.warmup_weeks, (int)a->w0,
+                                    (int)(a->w1 ? a->w1 : p->sim.horizon_weeks),
+                                    a->has_date ? a->week0 : crm_week0(p), e))
         rc = EXIT_RUNTIME;
     fclose(tmp);
     return rc;
@@ -525,8 +549,8 @@ int cmd_trace(int argc, char **argv)
     }
     const char *in = a.o.out ? config_file_at(&cfg, a.o.out) : NULL;
     if (in) {
-        cli_error("-o %s: the trace would replace %s, which it reads",
-                  a.o.out, in);
+        cli_error("-o %s: the trace would replace %s, which it reads", a.o.out,
+                  in);
         rc = EXIT_USAGE;
         goto done;
     }

@@ -27,8 +27,7 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const sens_files[] = {"sensitivity.csv",
-                                         "sensitivity.txt"};
+static const char *const sens_files[] = {"sensitivity.csv", "sensitivity.txt"};
 #define N_FILES (sizeof sens_files / sizeof sens_files[0])
 
 static volatile int stop_flag;
@@ -69,8 +68,8 @@ static int parse_args(struct cli_opts *o, const char **file, int argc,
     return 0;
 }
 
-static int load(const struct cli_opts *o, const char *file,
-                struct config *cfg, struct params *p)
+static int load(const struct cli_opts *o, const char *file, struct config *cfg,
+                struct params *p)
 {
     struct err e = {0};
     if (config_load(cfg, file, &e) != 0)
@@ -88,7 +87,8 @@ static int load(const struct cli_opts *o, const char *file,
         cli_error("sensitivity: %s has no uncertain inputs: write the keys "
                   "you are unsure of as uncertain(DIST), like "
                   "pull.ops_efficiency = uncertain(triangular(0.4, 0.6, "
-                  "0.8)) (docs/config.md, \"Uncertain inputs\")", file);
+                  "0.8)) (docs/config.md, \"Uncertain inputs\")",
+                  file);
         return EXIT_USAGE;
     }
     return 0;
@@ -138,8 +138,8 @@ static int write_files(const char *out, const struct params *p,
         snprintf(path, sizeof path, "%s/%s", out, sens_files[i]);
         rc = afile_open(&af[i], path, e);
     }
-    if (rc == 0 && (sens_write_csv(af[0].f, p, r) != 0 ||
-                    fputs(text, af[1].f) == EOF))
+    if (rc == 0 &&
+        (sens_write_csv(af[0].f, p, r) != 0 || fputs(text, af[1].f) == EOF))
         rc = err_set(e, ERR_RUNTIME, "%s: cannot write", out);
     for (size_t i = 0; rc == 0 && i < N_FILES; i++)
         rc = afile_finish(&af[i], e);
@@ -157,8 +157,10 @@ static int analyse(const struct cli_opts *o, const struct params *p,
                    const char *out)
 {
     struct sens_opts so = {
-        .jobs = o->jobs, .replications = p->sim.replications,
-        .progress = o->progress && !o->quiet, .stop = &stop_flag,
+        .jobs = o->jobs,
+        .replications = p->sim.replications,
+        .progress = o->progress && !o->quiet,
+        .stop = &stop_flag,
     };
     struct sens_result r = {0};
     struct err e = {0};
@@ -216,8 +218,7 @@ int cmd_sensitivity(int argc, char **argv)
         plot_set_stop((volatile sig_atomic_t *)&stop_flag);
         if (plot_sensitivity_dir(out, plots, o.formats, &e) < 0) {
             if (!stop_sig)
-                cli_error("%s%s", o.explicit_plots ? "" : "warning: ",
-                          e.msg);
+                cli_error("%s%s", o.explicit_plots ? "" : "warning: ", e.msg);
             rc = o.explicit_plots ? EXIT_RUNTIME : 0;
         } else if (!o.quiet) {
             printf("Chart: %s/\n", plots);

@@ -28,7 +28,7 @@
 #include "plot.h"
 #include "sweep.h"
 
-#define TABLE_ROWS_MAX 40
+#define TABLE_ROWS_MAX   40
 #define SWEEP_TABLE_COLS 24
 
 struct sweep_args {
@@ -37,7 +37,7 @@ struct sweep_args {
     int resume, shard_k, shard_n, separate;
     double precision;
     long max_replications; /* 0: not given */
-    char **srcs; /* --merge: the shard folders */
+    char **srcs;           /* --merge: the shard folders */
     int nsrcs;
 };
 
@@ -45,8 +45,12 @@ static volatile sig_atomic_t stop_signal;
 static volatile int stop_flag;
 
 enum {
-    OPT_RESUME = CLI_OPT_NEXT, OPT_SHARD, OPT_MERGE, OPT_PRECISION,
-    OPT_MAX_REPS, OPT_SEPARATE,
+    OPT_RESUME = CLI_OPT_NEXT,
+    OPT_SHARD,
+    OPT_MERGE,
+    OPT_PRECISION,
+    OPT_MAX_REPS,
+    OPT_SEPARATE,
 };
 
 static const struct option long_opts[] = {
@@ -129,19 +133,20 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
     if (a->merge) {
         /* A merge gathers finished shards: what would change results
          * has no place in it, and silently ignoring it would mislead. */
-        const char *no = a->o.replications ? "-n"
-                         : a->o.has_seed   ? "--seed"
-                         : a->o.nsets      ? "--set"
-                         : a->shard_n      ? "--shard"
-                         : a->resume       ? "--resume"
-                         : a->o.out        ? "-o"
-                         : a->precision > 0.0 ? "--precision"
+        const char *no = a->o.replications     ? "-n"
+                         : a->o.has_seed       ? "--seed"
+                         : a->o.nsets          ? "--set"
+                         : a->shard_n          ? "--shard"
+                         : a->resume           ? "--resume"
+                         : a->o.out            ? "-o"
+                         : a->precision > 0.0  ? "--precision"
                          : a->max_replications ? "--max-replications"
-                         : a->separate     ? "--separate-baselines"
-                                           : NULL;
+                         : a->separate         ? "--separate-baselines"
+                                               : NULL;
         if (no) {
             cli_error("--merge gathers finished shards: %s has no effect on "
-                      "it (give it to the shards' runs)", no);
+                      "it (give it to the shards' runs)",
+                      no);
             return EXIT_USAGE;
         }
         a->srcs = argv + optind;
@@ -200,12 +205,13 @@ static int load(const struct sweep_args *a, struct sweep *sw, int rank)
     for (size_t k = 0; k < sw->n_params; k++) {
         const struct sweep_param *pa = &sw->params[k];
         const struct config_entry *en =
-            *pa->section ? config_find(&sw->base, pa->section, pa->key)
-                         : NULL;
+            *pa->section ? config_find(&sw->base, pa->section, pa->key) : NULL;
         if (en && !strcmp(en->file, "--set")) {
-            err_set(&e, ERR_CONFIG, "--set %s.%s: the sweep varies it "
+            err_set(&e, ERR_CONFIG,
+                    "--set %s.%s: the sweep varies it "
                     "([vary] %s, line %d), so every point would override "
-                    "the --set", pa->section, pa->key, pa->name, pa->line);
+                    "the --set",
+                    pa->section, pa->key, pa->name, pa->line);
             return fail(&e, rank);
         }
     }
@@ -397,8 +403,8 @@ static void print_summary(const struct sweep_args *a, const struct sweep *sw,
                  100.0 * sw->precision, sw->max_replications);
     printf("%zu point%s of %s replications (%s%zu from the journal); "
            "%ld simulated in %.1f s: %.0f replications/s on %d worker%s\n",
-           rep->points, rep->points == 1 ? "" : "s", reps, how,
-           rep->resumed, rep->replications, rep->seconds,
+           rep->points, rep->points == 1 ? "" : "s", reps, how, rep->resumed,
+           rep->replications, rep->seconds,
            rep->seconds > 0 ? (double)rep->replications / rep->seconds : 0.0,
            rep->workers, rep->workers == 1 ? "" : "s");
     printf("Results: %s\n", rep->csv);
@@ -499,11 +505,17 @@ static int run_sweep(const struct sweep_args *a, const struct sweep *sw,
     struct sweep_opts o = {
         /* mpirun binds each rank to a core: one thread a rank, unless
          * -j says otherwise (docs/cluster.md). */
-        .jobs = a->o.jobs ? a->o.jobs : sweep_mpi_started() ? 1 : cli_cores(),
-        .resume = a->resume, .shard_k = a->shard_k, .shard_n = a->shard_n,
-        .out_dir = out, .stop = &stop_flag,
+        .jobs = a->o.jobs             ? a->o.jobs
+                : sweep_mpi_started() ? 1
+                                      : cli_cores(),
+        .resume = a->resume,
+        .shard_k = a->shard_k,
+        .shard_n = a->shard_n,
+        .out_dir = out,
+        .stop = &stop_flag,
         .progress = rank || a->o.quiet || !a->o.progress ? 0
-                    : a->o.progress == 1 || tty ? 1 : 2,
+                    : a->o.progress == 1 || tty          ? 1
+                                                         : 2,
     };
     struct sweep_report rep;
     struct err e = {0};

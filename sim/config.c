@@ -34,8 +34,8 @@
 #include <unistd.h>
 
 #define INCLUDE_DEPTH_MAX 16
-#define INIH_SECTION_MAX 49 /* inih r55 keeps this many bytes of a name */
-#define INIH_LINE_MAX 199    /* ... and reads lines of this many bytes */
+#define INIH_SECTION_MAX  49  /* inih r55 keeps this many bytes of a name */
+#define INIH_LINE_MAX     199 /* ... and reads lines of this many bytes */
 
 struct load {
     struct config *cfg;
@@ -172,8 +172,8 @@ const char *config_file_at(const struct config *cfg, const char *path)
     /* Entries and sections of one file come in runs: stat each run once. */
     const char *last = NULL;
     for (size_t i = 0; i < cfg->n + cfg->n_sections; i++) {
-        const char *f = i < cfg->n ? cfg->entries[i].file
-                                   : cfg->sections[i - cfg->n].file;
+        const char *f =
+            i < cfg->n ? cfg->entries[i].file : cfg->sections[i - cfg->n].file;
         if (!f || strcmp(f, "--set") == 0 || (last && !strcmp(f, last)))
             continue;
         last = f;
@@ -322,9 +322,8 @@ static int check_line(struct frame *fr, const char *s)
         while (is_blank(*t))
             t++;
         if (*t && *t != ';' && *t != '#')
-            return frame_error(
-                fr,
-                "indented line: inih would join it to the previous key; remove the leading spaces");
+            return frame_error(fr, "indented line: inih would join it to the "
+                                   "previous key; remove the leading spaces");
         return 0;
     }
     if (*s == '\0' || *s == ';' || *s == '#')
@@ -363,16 +362,17 @@ static char *read_line(char *str, int num, void *stream)
     } else if (starts_with_bom(s, len, sizeof buf)) {
         /* Invisible, so "unknown key 'reps'; known: reps, ..." would
          * baffle: files joined with cat leave one at a line's start. */
-        frame_error(fr, "a byte order mark (U+FEFF, invisible) starts the "
+        frame_error(fr,
+                    "a byte order mark (U+FEFF, invisible) starts the "
                     "line; it belongs only at the start of a file (were two "
                     "files joined?): remove it");
         return NULL;
     }
     if (len > (size_t)num - 1) {
-        err_at(
-            &fr->ld->err, ERR_CONFIG, fr->path, fr->line,
-            "line is %zu bytes long; inih reads at most %d (it would split the line)",
-            len, num - 1);
+        err_at(&fr->ld->err, ERR_CONFIG, fr->path, fr->line,
+               "line is %zu bytes long; inih reads at most %d (it would split "
+               "the line)",
+               len, num - 1);
         return NULL;
     }
     if (check_line(fr, s))

@@ -25,7 +25,7 @@
 #include "config.h"
 #include "config_int.h"
 
-#define MONTHS 12
+#define MONTHS       12
 #define HOLIDAYS_MAX 1000
 
 /* One multiplier of a month list, parsed as any number key is. */
@@ -63,8 +63,8 @@ static int parse_months(const struct config *cfg, const char *key,
         return cfgk_entry_error(e, en,
                                 "[calendar] %s has %d value%s; give twelve "
                                 "multipliers, January first (1 leaves a "
-                                "month as it is), or none", key, n,
-                                n == 1 ? "" : "s");
+                                "month as it is), or none",
+                                key, n, n == 1 ? "" : "s");
     const char *a = s;
     int flat = 1;
     for (int i = 0; i < MONTHS; i++) {
@@ -113,27 +113,28 @@ static int parse_holidays(const struct config *cfg, const char *key,
         if (h->n_weeks + h->n_days >= HOLIDAYS_MAX)
             return cfgk_entry_error(e, en,
                                     "[calendar] %s lists more than %d "
-                                    "holidays", key, HOLIDAYS_MAX);
+                                    "holidays",
+                                    key, HOLIDAYS_MAX);
         if (rc == 0) {
             h->days[h->n_days++] = day;
         } else if (rc == -2) {
-            return cfgk_entry_error(e, en,
-                                    "[calendar] %s: '%s' names no day", key,
-                                    item);
+            return cfgk_entry_error(e, en, "[calendar] %s: '%s' names no day",
+                                    key, item);
         } else if (item[0] && end && !*end && item[0] != '+' &&
                    item[0] != '-') {
             if (wk < 1 || wk > 53)
                 return cfgk_entry_error(e, en,
                                         "[calendar] %s: week %s is not a "
-                                        "week of the year (1-53)", key,
-                                        item);
+                                        "week of the year (1-53)",
+                                        key, item);
             h->weeks[h->n_weeks++] = (int)wk;
         } else {
             return cfgk_entry_error(e, en,
                                     "[calendar] %s: expected a week of the "
                                     "year (1-53) or a date (YYYY-MM-DD), "
                                     "got '%s'; separate holidays with "
-                                    "commas (52, 2027-12-24)", key, item);
+                                    "commas (52, 2027-12-24)",
+                                    key, item);
         }
         if (!*b)
             return 0;
@@ -179,8 +180,9 @@ static int quarter_end(int day, int weeks)
 static const struct config_entry *first_set(const struct config *cfg)
 {
     static const char *const keys[] = {
-        "opportunities_by_month", "buyer_speed_by_month", "sales_holidays",
-        "ops_holidays", "quarter_end_weeks", "quarter_end_advance"};
+        "opportunities_by_month", "buyer_speed_by_month",
+        "sales_holidays",         "ops_holidays",
+        "quarter_end_weeks",      "quarter_end_advance"};
     const struct config_entry *best = NULL;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const struct config_entry *en = config_find(cfg, "calendar", keys[i]);
@@ -204,23 +206,21 @@ int cfgk_resolve_calendar(const struct config *cfg, struct params *p,
                           c->opportunities_by_month, opps, e);
     if (f1 < 0)
         return -1;
-    int f2 = parse_months(cfg, "buyer_speed_by_month",
-                          c->buyer_speed_by_month, buyer, e);
+    int f2 = parse_months(cfg, "buyer_speed_by_month", c->buyer_speed_by_month,
+                          buyer, e);
     if (f2 < 0)
         return -1;
     struct holidays *hs = malloc(2 * sizeof *hs);
     if (!hs)
         return err_oom(e);
-    if (parse_holidays(cfg, "sales_holidays", c->sales_holidays, &hs[0],
-                       e) ||
+    if (parse_holidays(cfg, "sales_holidays", c->sales_holidays, &hs[0], e) ||
         parse_holidays(cfg, "ops_holidays", c->ops_holidays, &hs[1], e)) {
         free(hs);
         return -1;
     }
-    int any_holiday = hs[0].n_weeks + hs[0].n_days + hs[1].n_weeks +
-                      hs[1].n_days > 0;
-    int flat = !f1 && !f2 &&
-               (!any_holiday || c->holiday_hours_share == 1.0) &&
+    int any_holiday =
+        hs[0].n_weeks + hs[0].n_days + hs[1].n_weeks + hs[1].n_days > 0;
+    int flat = !f1 && !f2 && (!any_holiday || c->holiday_hours_share == 1.0) &&
                (c->quarter_end_weeks == 0 || c->quarter_end_advance == 1.0);
     if (flat) {
         free(hs);

@@ -50,8 +50,8 @@ static void diff_table(const struct walk *w, const char *section,
 static void diff_fixed(const struct walk *w, const struct cfgk_table *t,
                        struct params *p, struct params *d)
 {
-    diff_table(w, t->name, t, cfgk_section_base(t, p),
-               cfgk_section_base(t, d), "");
+    diff_table(w, t->name, t, cfgk_section_base(t, p), cfgk_section_base(t, d),
+               "");
 }
 
 static const struct stage_params *stage_named(const struct params *p,

@@ -41,7 +41,8 @@ static int resolve_metric(const struct config *cfg, struct decision_params *d,
         return cfgk_entry_error(e, en,
                                 "[decision] metric = %s is a ratio, which "
                                 "has no total over quarters; choose a flow "
-                                "or a level: %s", d->metric, choices);
+                                "or a level: %s",
+                                d->metric, choices);
     const char *cand[M_COUNT];
     for (int m = 0; m < M_COUNT; m++)
         cand[m] = metric_table[m].name;
@@ -49,11 +50,12 @@ static int resolve_metric(const struct config *cfg, struct decision_params *d,
     if (hint)
         return cfgk_entry_error(e, en,
                                 "[decision] metric: unknown metric '%s'; did "
-                                "you mean '%s'? (choices: %s)", d->metric,
-                                hint, choices);
+                                "you mean '%s'? (choices: %s)",
+                                d->metric, hint, choices);
     return cfgk_entry_error(e, en,
                             "[decision] metric: unknown metric '%s'; "
-                            "choices: %s", d->metric, choices);
+                            "choices: %s",
+                            d->metric, choices);
 }
 
 /* A whole number 1..10000 from s[0, n). */
@@ -87,26 +89,29 @@ static int resolve_quarters(const struct config *cfg, const struct params *p,
         return cfgk_entry_error(e, en,
                                 "[decision] quarters = %s: write 1-%d for the "
                                 "first %d quarter%s, or %d-%d for quarter %d "
-                                "alone", s, a, a, a == 1 ? "" : "s", a, a, a);
+                                "alone",
+                                s, a, a, a == 1 ? "" : "s", a, a, a);
     if (!dash || quarter_number(s, (size_t)(dash - s), &a) ||
         quarter_number(dash + 1, strlen(dash + 1), &b))
         return cfgk_entry_error(e, en,
                                 "[decision] quarters: expected all or a "
-                                "range of quarters A-B (1-6), got '%s'", s);
+                                "range of quarters A-B (1-6), got '%s'",
+                                s);
     if (a < 1 || b < a)
         return cfgk_entry_error(e, en,
                                 "[decision] quarters = %s: quarters are "
                                 "numbered from 1, the first no later than "
-                                "the last", s);
+                                "the last",
+                                s);
     if (b > nq) {
         const struct config_entry *hz =
             config_find(cfg, "simulation", "horizon_weeks");
-        return cfgk_entry_error(e, en,
-                                "[decision] quarters = %s: the horizon has "
-                                "%d weeks%s, which is %d quarter%s", s, h,
-                                hz && !strcmp(hz->file, "--set")
-                                    ? " (set by --set)" : "",
-                                nq, nq == 1 ? "" : "s");
+        return cfgk_entry_error(
+            e, en,
+            "[decision] quarters = %s: the horizon has "
+            "%d weeks%s, which is %d quarter%s",
+            s, h, hz && !strcmp(hz->file, "--set") ? " (set by --set)" : "", nq,
+            nq == 1 ? "" : "s");
     }
     d->q0 = a - 1;
     d->q1 = b - 1;

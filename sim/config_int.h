@@ -33,20 +33,23 @@ enum cfgk_type {
                   * or "none" (CAL_NO_DATE) */
 };
 
-#define CFGK_MIN_OPEN 1u  /* min is exclusive */
-#define CFGK_NONNEG 2u    /* distribution of a non-negative quantity */
-#define CFGK_WEEK 4u      /* a week of the horizon: [0, horizon_weeks) */
-#define CFGK_DEFAULT 8u   /* the word "default" stores -1 (a role default) */
-#define CFGK_AMOUNTS 16u  /* CFGK_STRING: none, or amounts in $ separated
-                           * by commas, read when resolving ([plan]) */
-#define CFGK_MONTHS 32u   /* CFGK_STRING: none, or twelve numbers >= 0
-                           * ([calendar]) */
-#define CFGK_HOLIDAYS 64u /* CFGK_STRING: none, or weeks of the year and
-                           * dates ([calendar]) */
+#define CFGK_MIN_OPEN 1u /* min is exclusive */
+#define CFGK_NONNEG   2u /* distribution of a non-negative quantity */
+#define CFGK_WEEK     4u /* a week of the horizon: [0, horizon_weeks) */
+#define CFGK_DEFAULT  8u /* the word "default" stores -1 (a role default) */
+#define CFGK_AMOUNTS                                                           \
+    16u /* CFGK_STRING: none, or amounts in $ separated                        \
+         * by commas, read when resolving ([plan]) */
+#define CFGK_MONTHS                                                            \
+    32u /* CFGK_STRING: none, or twelve numbers >= 0                           \
+         * ([calendar]) */
+#define CFGK_HOLIDAYS                                                          \
+    64u /* CFGK_STRING: none, or weeks of the year and                         \
+         * dates ([calendar]) */
 
 /* No bound (min, max of a key), and the length of a static array. */
-#define NOMAX HUGE_VAL
-#define NOMIN (-HUGE_VAL)
+#define NOMAX     HUGE_VAL
+#define NOMIN     (-HUGE_VAL)
 #define N_KEYS(a) (sizeof a / sizeof a[0])
 
 /* One key: where it lives (off, from the start of its section's struct),
@@ -54,8 +57,8 @@ enum cfgk_type {
 struct cfgk {
     const char *key;
     enum cfgk_type type;
-    const char *def;          /* default, as written in a file */
-    double min, max;          /* inclusive unless CFGK_MIN_OPEN */
+    const char *def; /* default, as written in a file */
+    double min, max; /* inclusive unless CFGK_MIN_OPEN */
     unsigned flags;
     size_t off;
     const char *const *names; /* CFGK_ENUM: NULL-terminated */
@@ -75,8 +78,7 @@ struct cfgk_table {
  * plan, report), then the templates. */
 extern const struct cfgk_table cfgk_simulation, cfgk_sales, cfgk_operations,
     cfgk_support, cfgk_clients, cfgk_market, cfgk_calendar, cfgk_start,
-    cfgk_costs,
-    cfgk_targets, cfgk_decision, cfgk_plan, cfgk_report, cfgk_stage,
+    cfgk_costs, cfgk_targets, cfgk_decision, cfgk_plan, cfgk_report, cfgk_stage,
     cfgk_scenario;
 
 /* [start] open.STAGE: its offset is in struct stage_params; its key, as
@@ -130,11 +132,9 @@ int cfgk_unknown_key(struct err *e, const struct config_entry *en,
 void cfgk_format(const struct cfgk *k, const void *base, char *buf,
                  size_t size);
 
-
 /* Writes the range of k ("[0, 1]", ">= 0", "(0, 168]") into buf; "" when
  * it has none. */
 void cfgk_range(const struct cfgk *k, char *buf, size_t size);
-
 
 /* Fills p->scenarios[i].iv and titles from the entries of each
  * [scenario.ID] (config_scenario.c); the scenarios exist already, and
@@ -195,8 +195,8 @@ int cfgk_is_uncertain(const char *value);
  * written so (the caller parses it as usual), 0 when parsed, or -1 with
  * e set to a tail as cfgk_parse's (any key that is not a double is
  * refused, saying what it takes). */
-int cfgk_parse_uncertain(const struct cfgk *k, const char *value,
-                         void *base, const char *file, struct err *e);
+int cfgk_parse_uncertain(const struct cfgk *k, const char *value, void *base,
+                         const char *file, struct err *e);
 
 /* Whether a key of section may be uncertain: not those of [simulation],
  * [targets] or [decision], which say how to run and judge. */

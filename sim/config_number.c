@@ -9,13 +9,12 @@
 #include "config_int.h"
 
 static const struct cfgk_table *const model_tables[] = {
-    &cfgk_sales, &cfgk_operations, &cfgk_support, &cfgk_clients,
-    &cfgk_market,
+    &cfgk_sales, &cfgk_operations, &cfgk_support, &cfgk_clients, &cfgk_market,
 };
 
 int config_number_key(const struct params *p, const char *section,
-                      const char *key, double *value, double *min,
-                      double *max, int *min_open, struct err *e)
+                      const char *key, double *value, double *min, double *max,
+                      int *min_open, struct err *e)
 {
     const struct cfgk_table *t = NULL;
     const void *base = NULL;
@@ -33,9 +32,11 @@ int config_number_key(const struct params *p, const char *section,
             return err_set(e, ERR_CONFIG, "the model has no [%s]", section);
     }
     if (!t)
-        return err_set(e, ERR_CONFIG, "[%s] holds nothing to fit: free keys "
+        return err_set(e, ERR_CONFIG,
+                       "[%s] holds nothing to fit: free keys "
                        "are numbers of [sales], [stage.NAME], [operations], "
-                       "[support], [clients] or [market]", section);
+                       "[support], [clients] or [market]",
+                       section);
     const struct cfgk *k = NULL;
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->keys[i].key, key))
@@ -43,20 +44,25 @@ int config_number_key(const struct params *p, const char *section,
     if (!k)
         return err_set(e, ERR_CONFIG, "[%s] has no key '%s'", section, key);
     if (k->type == CFGK_INT)
-        return err_set(e, ERR_CONFIG, "[%s] %s is a whole number; calibrate "
+        return err_set(e, ERR_CONFIG,
+                       "[%s] %s is a whole number; calibrate "
                        "fits numbers that may take any value (try each "
-                       "count with --set, or sweep it)", section, key);
+                       "count with --set, or sweep it)",
+                       section, key);
     if (k->type == CFGK_DIST)
-        return err_set(e, ERR_CONFIG, "[%s] %s is a distribution; calibrate "
-                       "fits number keys", section, key);
+        return err_set(e, ERR_CONFIG,
+                       "[%s] %s is a distribution; calibrate "
+                       "fits number keys",
+                       section, key);
     if (k->type != CFGK_DOUBLE)
-        return err_set(e, ERR_CONFIG, "[%s] %s is not a number", section,
-                       key);
+        return err_set(e, ERR_CONFIG, "[%s] %s is not a number", section, key);
     const char *field = (const char *)base + k->off;
     if (cfgk_uncertain_at(p, field))
-        return err_set(e, ERR_CONFIG, "[%s] %s is uncertain(); calibrate "
+        return err_set(e, ERR_CONFIG,
+                       "[%s] %s is uncertain(); calibrate "
                        "fits keys that hold one number (write it as a "
-                       "number to fit it)", section, key);
+                       "number to fit it)",
+                       section, key);
     *value = *(const double *)(const void *)field;
     *min = k->min;
     *max = k->max;

@@ -104,8 +104,8 @@ static int iv_names(const struct config *cfg, const char *section,
             continue;
         seen[n++] = en->key;
         if (k < size)
-            k += (size_t)snprintf(list + k, size - k, "%s%.*s",
-                                  k ? ", " : "", (int)l, en->key);
+            k += (size_t)snprintf(list + k, size - k, "%s%.*s", k ? ", " : "",
+                                  (int)l, en->key);
     }
     return found;
 }
@@ -119,14 +119,13 @@ int config_check_override(const struct config *cfg, const char *section,
     int stage = !strncmp(section, "stage.", 6);
     if (!s && (stage || !strncmp(section, "scenario.", 9))) {
         const char *name = section + (stage ? 6 : 9);
-        size_t n = section_names(cfg, stage ? "stage." : "scenario.", names,
-                                 64);
+        size_t n =
+            section_names(cfg, stage ? "stage." : "scenario.", names, 64);
         if (stage && n == 0)
             for (; n < cfgk_n_builtin_stages; n++)
                 names[n] = cfgk_builtin_stages[n].name;
         const char *hint = text_suggest(name, names, n);
-        if (hint && strcmp(hint, name) != 0 &&
-            !numbered_variants(hint, name))
+        if (hint && strcmp(hint, name) != 0 && !numbered_variants(hint, name))
             return err_set(e, ERR_CONFIG,
                            "no %s '%s'; did you mean '%s'? (a new %s needs "
                            "a name not this close to an existing one)",
@@ -146,8 +145,8 @@ int config_check_override(const struct config *cfg, const char *section,
     return err_set(e, ERR_CONFIG,
                    "[%s] has no intervention '%.*s' (it has: %s); an "
                    "override changes the interventions a scenario file "
-                   "defines, it does not add one", section,
-                   (int)(dot - key), key, *list ? list : "none");
+                   "defines, it does not add one",
+                   section, (int)(dot - key), key, *list ? list : "none");
 }
 
 int config_set(struct config *cfg, const char *assignment, struct err *e)
@@ -162,16 +161,18 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
     if (!dot && !strncmp(assignment, "stage.", 6))
         return err_set(e, ERR_CONFIG,
                        "--set '%s': expected stage.NAME.KEY=VALUE "
-                       "(stage.qualify.advance=0.5)", assignment);
+                       "(stage.qualify.advance=0.5)",
+                       assignment);
     if (!dot && !strncmp(assignment, "scenario.", 9))
         return err_set(e, ERR_CONFIG,
                        "--set '%s': expected scenario.ID.KEY=VALUE "
-                       "(scenario.pull.pull.weeks=3)", assignment);
+                       "(scenario.pull.pull.weeks=3)",
+                       assignment);
     if (!dot)
-        return err_set(
-            e, ERR_CONFIG,
-            "--set '%s': expected SECTION.KEY=VALUE (no '.' between section and key)",
-            assignment);
+        return err_set(e, ERR_CONFIG,
+                       "--set '%s': expected SECTION.KEY=VALUE (no '.' between "
+                       "section and key)",
+                       assignment);
     char *section = strip_dup(assignment, (size_t)(dot - assignment));
     char *key = strip_dup(dot + 1, (size_t)(eq - dot - 1));
     char *value = strip_dup(eq + 1, strlen(eq + 1));

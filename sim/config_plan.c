@@ -57,9 +57,9 @@ static void horizon_words(const struct config *cfg, const struct params *p,
     const struct config_entry *hz =
         config_find(cfg, "simulation", "horizon_weeks");
     int h = p->sim.horizon_weeks, nq = (h + 12) / 13;
-    snprintf(buf, size, "the horizon has %d weeks%s, which is %d quarter%s",
-             h, hz && !strcmp(hz->file, "--set") ? " (set by --set)" : "",
-             nq, nq == 1 ? "" : "s");
+    snprintf(buf, size, "the horizon has %d weeks%s, which is %d quarter%s", h,
+             hz && !strcmp(hz->file, "--set") ? " (set by --set)" : "", nq,
+             nq == 1 ? "" : "s");
 }
 
 /* Parses en's list into pl->per_quarter. */
@@ -75,7 +75,8 @@ static int parse_list(const struct config *cfg, const struct params *p,
                                 "separators; write amounts without them "
                                 "(1200000), and separate the quarters' "
                                 "values with a comma and a blank "
-                                "(1200000, 1300000)", en->key, s);
+                                "(1200000, 1300000)",
+                                en->key, s);
     for (const char *c = s; *c; c++)
         n += *c == ',';
     if (n > nq) {
@@ -84,7 +85,8 @@ static int parse_list(const struct config *cfg, const struct params *p,
         return cfgk_entry_error(e, en,
                                 "[plan] %s has %d values, but %s; give at "
                                 "most %d (a shorter list repeats its last "
-                                "value)", en->key, n, hz, nq);
+                                "value)",
+                                en->key, n, hz, nq);
     }
     pl->per_quarter = calloc((size_t)n, sizeof *pl->per_quarter);
     if (!pl->per_quarter)
@@ -108,8 +110,7 @@ static int parse_list(const struct config *cfg, const struct params *p,
     return 0;
 }
 
-int cfgk_resolve_plan(const struct config *cfg, struct params *p,
-                      struct err *e)
+int cfgk_resolve_plan(const struct config *cfg, struct params *p, struct err *e)
 {
     struct plan_params *pl = &p->plan;
     pl->metric = -1;

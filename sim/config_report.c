@@ -31,8 +31,10 @@ struct notes_file {
 static int notes_error(struct err *e, const struct notes_file *nf,
                        const char *what)
 {
-    return cfgk_entry_error(e, nf->en, "[report] notes: cannot open '%s': "
-                            "%s", nf->path, what);
+    return cfgk_entry_error(e, nf->en,
+                            "[report] notes: cannot open '%s': "
+                            "%s",
+                            nf->path, what);
 }
 
 /* Checks text (n bytes) is UTF-8 text; sets e at en otherwise. */
@@ -40,8 +42,10 @@ static int notes_check_text(const char *text, size_t n,
                             const struct notes_file *nf, struct err *e)
 {
     if (memchr(text, '\0', n))
-        return cfgk_entry_error(e, nf->en, "[report] notes: %s: NUL byte: "
-                                "not a text file", nf->path);
+        return cfgk_entry_error(e, nf->en,
+                                "[report] notes: %s: NUL byte: "
+                                "not a text file",
+                                nf->path);
     size_t bad = cfgk_utf8_bad_column(text, n);
     if (!bad)
         return 0;
@@ -60,15 +64,15 @@ static int notes_check_text(const char *text, size_t n,
 
 /* Reads the open file f (st its status) into new memory at *out. */
 static int notes_slurp(FILE *f, const struct stat *st,
-                       const struct notes_file *nf, char **out,
-                       struct err *e)
+                       const struct notes_file *nf, char **out, struct err *e)
 {
     if (S_ISDIR(st->st_mode))
         return notes_error(e, nf, "is a directory");
     if (!S_ISREG(st->st_mode))
         return notes_error(e, nf, "not a regular file");
     if (st->st_size > REPORT_NOTES_MAX)
-        return cfgk_entry_error(e, nf->en, "[report] notes: %s is %lld "
+        return cfgk_entry_error(e, nf->en,
+                                "[report] notes: %s is %lld "
                                 "bytes long; notes hold at most %ld",
                                 nf->path, (long long)st->st_size,
                                 REPORT_NOTES_MAX);
@@ -94,8 +98,7 @@ static int notes_slurp(FILE *f, const struct stat *st,
 
 /* Reads the notes file en names, relative to the file en is in (an
  * override's, to the current folder), into *out. */
-static int notes_read(const struct config_entry *en, char **out,
-                      struct err *e)
+static int notes_read(const struct config_entry *en, char **out, struct err *e)
 {
     char *path = afile_join(en->line > 0 ? en->file : NULL, en->value);
     if (!path)

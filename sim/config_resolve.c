@@ -30,10 +30,10 @@ struct resolve {
 };
 
 static const struct cfgk_table *const fixed_tables[] = {
-    &cfgk_simulation, &cfgk_sales,   &cfgk_operations,
-    &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_calendar,
-    &cfgk_start,      &cfgk_costs,   &cfgk_targets, &cfgk_decision,
-    &cfgk_plan,       &cfgk_report,
+    &cfgk_simulation, &cfgk_sales,   &cfgk_operations, &cfgk_support,
+    &cfgk_clients,    &cfgk_market,  &cfgk_calendar,   &cfgk_start,
+    &cfgk_costs,      &cfgk_targets, &cfgk_decision,   &cfgk_plan,
+    &cfgk_report,
 };
 #define N_FIXED (sizeof fixed_tables / sizeof fixed_tables[0])
 
@@ -110,11 +110,13 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
         return cfgk_entry_error(r->e, &at,
                                 "[%s] is a section of sweep files; --set "
                                 "changes the model (edit the sweep file, or "
-                                "use -n and --seed)", s->name);
+                                "use -n and --seed)",
+                                s->name);
     if (!strcmp(s->name, "sweep"))
         return cfgk_entry_error(r->e, &at,
                                 "[sweep] belongs to a sweep file: run it "
-                                "with 'salescap sweep %s'", s->file);
+                                "with 'salescap sweep %s'",
+                                s->file);
     if (!strcmp(s->name, "vary"))
         return cfgk_entry_error(r->e, &at,
                                 "[vary] belongs to a sweep file, which "
@@ -128,7 +130,9 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, operations, support, clients, market, calendar, start, costs, targets, decision, plan, report, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, stage.NAME, "
+        "operations, support, clients, market, calendar, start, costs, "
+        "targets, decision, plan, report, scenario.ID",
         s->name);
 }
 
@@ -168,10 +172,10 @@ static int add_scenario(struct resolve *r, const struct config_section *s,
             "[%s]: a scenario ID may hold only letters, digits, '_' and '-'",
             s->name);
     if (!strcasecmp(id, "baseline"))
-        return cfgk_entry_error(
-            r->e, &at,
-            "[%s]: the ID 'baseline' (in any case) is reserved for the run without interventions",
-            s->name);
+        return cfgk_entry_error(r->e, &at,
+                                "[%s]: the ID 'baseline' (in any case) is "
+                                "reserved for the run without interventions",
+                                s->name);
     struct scenario *sc = &r->p->scenarios[r->p->n_scenarios++];
     sc->id = strdup(id);
     cfgk_defaults(&cfgk_scenario, sc); /* the title "" is the ID's, later */
@@ -270,7 +274,8 @@ static int apply_start_open(struct resolve *r, const struct config_entry *en)
         if (hint)
             return cfgk_entry_error(r->e, en,
                                     "[start] %s: no stage '%s'; did you "
-                                    "mean 'open.%s'?", en->key, name, hint);
+                                    "mean 'open.%s'?",
+                                    en->key, name, hint);
         return cfgk_entry_error(r->e, en,
                                 "[start] %s: no stage '%s' (the stages: %s)",
                                 en->key, name, list);
@@ -316,7 +321,8 @@ static int check_incident(struct resolve *r)
         return cfgk_entry_error(
             r->e, en,
             "[operations] incident_tickets = %d needs incident_week, the "
-            "reported week the incident floods ops", p->ops.incident_tickets);
+            "reported week the incident floods ops",
+            p->ops.incident_tickets);
     }
     if (p->ops.incident_week < p->sim.horizon_weeks)
         return 0;
@@ -350,8 +356,9 @@ static int check_start(struct resolve *r)
             r->e, en,
             "[start] onboardings_in_progress + tickets_in_progress = %d + "
             "%d = %d is more than the %d [operations] staff can hold (one "
-            "item each)", s->onboardings_in_progress, s->tickets_in_progress,
-            hands, p->ops.role.count);
+            "item each)",
+            s->onboardings_in_progress, s->tickets_in_progress, hands,
+            p->ops.role.count);
     }
     if (s->tickets_waiting + s->tickets_in_progress > 0 &&
         p->clients.initial == 0) {
@@ -372,8 +379,8 @@ static int check_start(struct resolve *r)
         assert(en);
         return cfgk_entry_error(r->e, en,
                                 "[start] %s = %d needs reps to hold the "
-                                "deals, and [sales] reps is 0", key,
-                                p->stages[i].open_start);
+                                "deals, and [sales] reps is 0",
+                                key, p->stages[i].open_start);
     }
     return 0;
 }
@@ -392,7 +399,8 @@ static int check_market(struct resolve *r)
             r->e, en,
             "[market] cooling_days = %.10g needs accounts, the size of the "
             "market (without it the market is unlimited and no account "
-            "cools)", mk->cooling_days);
+            "cools)",
+            mk->cooling_days);
     }
     if (mk->accounts == 0)
         return 0;
@@ -409,7 +417,8 @@ static int check_market(struct resolve *r)
         r->e, en,
         "[market] accounts = %d is fewer than the accounts taken at the "
         "start: %ld clients ([clients] initial and [start]'s onboardings) "
-        "and %ld open deals ([start])", mk->accounts, clients, open);
+        "and %ld open deals ([start])",
+        mk->accounts, clients, open);
 }
 
 static int check_model(struct resolve *r)
@@ -424,10 +433,10 @@ static int check_model(struct resolve *r)
         later(config_find(r->cfg, "sales", "prospecting_share"),
               config_find(r->cfg, "sales", "admin_share"));
     assert(en);
-    return cfgk_entry_error(
-        r->e, en,
-        "[sales] prospecting_share + admin_share = %.10g + %.10g = %.10g is over 1",
-        s->prospecting_share, s->admin_share, sum);
+    return cfgk_entry_error(r->e, en,
+                            "[sales] prospecting_share + admin_share = %.10g + "
+                            "%.10g = %.10g is over 1",
+                            s->prospecting_share, s->admin_share, sum);
 }
 
 static int apply_model(struct resolve *r)

@@ -20,7 +20,9 @@
 #define SHARE_SLACK 1e-12
 
 static const char *type_list =
-    "pull, policy, hire, focus, support, effectiveness, expectations, hire_from_budget, expand_ops_on_delay, contract, reduce, freeze, catchup, process, promise, prospect_when_thin";
+    "pull, policy, hire, focus, support, effectiveness, expectations, "
+    "hire_from_budget, expand_ops_on_delay, contract, reduce, freeze, catchup, "
+    "process, promise, prospect_when_thin";
 
 static int type_parse(const char *s, enum iv_type *t)
 {
@@ -92,13 +94,13 @@ static int bad_key(struct err *e, const struct config_entry *en)
                                 en->key, en->section);
     const char *hint = text_suggest(en->key, own, n);
     if (hint)
-        return cfgk_entry_error(
-            e, en, "unknown key '%s' in [%s]; did you mean '%s'?", en->key,
-            en->section, hint);
-    return cfgk_entry_error(
-        e, en,
-        "unknown key '%s' in [%s]: a scenario holds title, label, chart and NAME.key (like pull.weeks)",
-        en->key, en->section);
+        return cfgk_entry_error(e, en,
+                                "unknown key '%s' in [%s]; did you mean '%s'?",
+                                en->key, en->section, hint);
+    return cfgk_entry_error(e, en,
+                            "unknown key '%s' in [%s]: a scenario holds title, "
+                            "label, chart and NAME.key (like pull.weeks)",
+                            en->key, en->section);
 }
 
 static int explicit_type(struct err *e, const struct config_entry *en,
@@ -136,9 +138,10 @@ static int collect(const struct config *cfg, const char *section,
         size_t len = (size_t)(dot - en->key);
         if (len > IV_NAME_MAX)
             return cfgk_entry_error(
-                e, en, "[%s] %.*s...: intervention name is %zu bytes long; "
-                "at most %d", en->section, IV_NAME_MAX, en->key, len,
-                IV_NAME_MAX);
+                e, en,
+                "[%s] %.*s...: intervention name is %zu bytes long; "
+                "at most %d",
+                en->section, IV_NAME_MAX, en->key, len, IV_NAME_MAX);
         struct intervention *iv = find_iv(sc, en->key, len);
         if (!iv && !(iv = add_iv(sc, en->key, len)))
             return err_oom(e);
@@ -175,12 +178,13 @@ static int implicit_types(const struct config *cfg, const char *section,
             if (hint)
                 return cfgk_entry_error(
                     e, en,
-                    "[%s] %s: '%s' is not an intervention type; did you mean '%s'? (or give its type: %s.type = TYPE)",
+                    "[%s] %s: '%s' is not an intervention type; did you mean "
+                    "'%s'? (or give its type: %s.type = TYPE)",
                     section, en->key, iv->name, hint, iv->name);
-            return cfgk_entry_error(
-                e, en,
-                "[%s] %s: '%s' is not an intervention type; give its type: %s.type = TYPE",
-                section, en->key, iv->name, iv->name);
+            return cfgk_entry_error(e, en,
+                                    "[%s] %s: '%s' is not an intervention "
+                                    "type; give its type: %s.type = TYPE",
+                                    section, en->key, iv->name, iv->name);
         }
         cfgk_defaults(cfgk_iv(iv->type), &iv->u);
     }
@@ -254,8 +258,8 @@ static const struct config_entry *iv_entry(const struct config *cfg,
  * otherwise run on past what the run reports, unseen. The error names
  * the later of the two keys that set the window. */
 static int check_contract(const struct config *cfg, const char *section,
-                          const struct params *p,
-                          const struct intervention *iv, struct err *e)
+                          const struct params *p, const struct intervention *iv,
+                          struct err *e)
 {
     const struct iv_contract *c = &iv->u.contract;
     if ((long)c->start_week + c->weeks <= p->sim.horizon_weeks)
@@ -268,7 +272,8 @@ static int check_contract(const struct config *cfg, const char *section,
         en = first_entry(cfg, section, iv->name);
     return cfgk_entry_error(
         e, en,
-        "[%s] %s.start_week + %s.weeks = %d + %d runs past the horizon (%d weeks): a contract must end by then",
+        "[%s] %s.start_week + %s.weeks = %d + %d runs past the horizon (%d "
+        "weeks): a contract must end by then",
         section, iv->name, iv->name, c->start_week, c->weeks,
         p->sim.horizon_weeks);
 }
@@ -304,13 +309,15 @@ static int check_reduce(const struct config *cfg, const char *section,
     if (c && s && r->count > 0 && r->share > 0.0)
         return cfgk_entry_error(
             e, c > s ? c : s,
-            "[%s] %s.count and %s.share: give one of them, not both",
-            section, iv->name, iv->name);
+            "[%s] %s.count and %s.share: give one of them, not both", section,
+            iv->name, iv->name);
     long most = role_people(p, sc, r->role);
     if (r->count <= most)
         return 0;
     return cfgk_entry_error(
-        e, c, "[%s] %s.count = %d is more than the %s people the scenario can employ (%ld: the role's count at the start and its hires)",
+        e, c,
+        "[%s] %s.count = %d is more than the %s people the scenario can employ "
+        "(%ld: the role's count at the start and its hires)",
         section, iv->name, r->count, role_name(r->role), most);
 }
 
@@ -331,10 +338,11 @@ static int check_thin(const struct config *cfg, const char *section,
             iv_entry(cfg, section, iv->name, keys[i]);
         if (!en)
             en = first_entry(cfg, section, iv->name);
-        return cfgk_entry_error(
-            e, en,
-            "[%s] %s.%s + [sales] admin_share = %.10g + %.10g = %.10g is over 1",
-            section, iv->name, keys[i], shares[i], p->sales.admin_share, sum);
+        return cfgk_entry_error(e, en,
+                                "[%s] %s.%s + [sales] admin_share = %.10g + "
+                                "%.10g = %.10g is over 1",
+                                section, iv->name, keys[i], shares[i],
+                                p->sales.admin_share, sum);
     }
     if (th->above > th->below)
         return 0;
@@ -369,11 +377,12 @@ static int check_iv(const struct config *cfg, const char *section,
             iv_entry(cfg, section, iv->name, "prospecting_share");
         if (!en)
             en = first_entry(cfg, section, iv->name);
-        return cfgk_entry_error(
-            e, en,
-            "[%s] %s.prospecting_share + [sales] admin_share = %.10g + %.10g = %.10g is over 1",
-            section, iv->name, iv->u.focus.prospecting_share,
-            p->sales.admin_share, sum);
+        return cfgk_entry_error(e, en,
+                                "[%s] %s.prospecting_share + [sales] "
+                                "admin_share = %.10g + %.10g = %.10g is over 1",
+                                section, iv->name,
+                                iv->u.focus.prospecting_share,
+                                p->sales.admin_share, sum);
     }
     const struct iv_policy *po = &iv->u.policy;
     if (iv->type == IV_POLICY && po->end_week >= 0 &&

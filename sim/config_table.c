@@ -31,26 +31,36 @@
 _Static_assert(sizeof(enum rng_kind) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum role) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum queue_order) == sizeof(int), "enum stored as int");
-_Static_assert(sizeof(enum revenue_start) == sizeof(int),
-               "enum stored as int");
+_Static_assert(sizeof(enum revenue_start) == sizeof(int), "enum stored as int");
 
 /* Bounds far beyond any sales organisation, which keep a model's memory
  * and its week arithmetic finite: reps = 2000000000 used to allocate
  * without end, and start_week + weeks near INT_MAX overflowed. */
-#define PEOPLE_MAX 100000   /* people of one role, or hired at once */
-#define CLIENTS_MAX 1000000 /* clients at the start */
-#define WEEKS_MAX 1000000   /* lengths and periods in weeks */
+#define PEOPLE_MAX   100000     /* people of one role, or hired at once */
+#define CLIENTS_MAX  1000000    /* clients at the start */
+#define WEEKS_MAX    1000000    /* lengths and periods in weeks */
 #define ACCOUNTS_MAX 1000000000 /* accounts of a finite market */
 
-#define K_INT(k, d, lo, hi, fl, st, m, doc)                                   \
-    {k, CFGK_INT, d, lo, hi, fl, offsetof(st, m), NULL, doc}
-#define K_DBL(k, d, lo, hi, fl, st, m, doc)                                   \
-    {k, CFGK_DOUBLE, d, lo, hi, fl, offsetof(st, m), NULL, doc}
-#define K_DIST(k, d, st, m, doc)                                              \
-    {k, CFGK_DIST, d, NOMIN, NOMAX, CFGK_NONNEG, offsetof(st, m), NULL, doc}
-#define K_ENUM(k, d, names, st, m, doc)                                       \
-    {k, CFGK_ENUM, d, NOMIN, NOMAX, 0, offsetof(st, m), names, doc}
-#define TABLE(name, a) {name, a, N_KEYS(a)}
+#define K_INT(k, d, lo, hi, fl, st, m, doc)                                    \
+    {                                                                          \
+        k, CFGK_INT, d, lo, hi, fl, offsetof(st, m), NULL, doc                 \
+    }
+#define K_DBL(k, d, lo, hi, fl, st, m, doc)                                    \
+    {                                                                          \
+        k, CFGK_DOUBLE, d, lo, hi, fl, offsetof(st, m), NULL, doc              \
+    }
+#define K_DIST(k, d, st, m, doc)                                               \
+    {                                                                          \
+        k, CFGK_DIST, d, NOMIN, NOMAX, CFGK_NONNEG, offsetof(st, m), NULL, doc \
+    }
+#define K_ENUM(k, d, names, st, m, doc)                                        \
+    {                                                                          \
+        k, CFGK_ENUM, d, NOMIN, NOMAX, 0, offsetof(st, m), names, doc          \
+    }
+#define TABLE(name, a)                                                         \
+    {                                                                          \
+        name, a, N_KEYS(a)                                                     \
+    }
 
 static const char *const rng_names[] = {"xoshiro256pp", "mt19937", NULL};
 static const char *const queue_names[] = {"fifo", "tickets_first",
@@ -63,8 +73,8 @@ static const char *const role_names[] = {"sales", "ops", "support", NULL};
 static const struct cfgk simulation_keys[] = {
     K_INT("warmup_weeks", "26", 0, 5200, 0, struct sim_params, warmup_weeks,
           "weeks simulated before the reported horizon (not reported)"),
-    K_INT("horizon_weeks", "104", 1, 5200, 0, struct sim_params,
-          horizon_weeks, "reported weeks; week 0 is the first"),
+    K_INT("horizon_weeks", "104", 1, 5200, 0, struct sim_params, horizon_weeks,
+          "reported weeks; week 0 is the first"),
     K_INT("replications", "200", 1, 100000000, 0, struct sim_params,
           replications, "independent runs per scenario"),
     {"seed", CFGK_SEED, "42", 0, NOMAX, 0, offsetof(struct sim_params, seed),
@@ -73,8 +83,7 @@ static const struct cfgk simulation_keys[] = {
            "generator: xoshiro256pp or mt19937"),
     K_DBL("max_events", "5e7", 1, NOMAX, 0, struct sim_params, max_events,
           "events per replication before a runaway model is stopped"),
-    K_DBL("max_memory_mb", "2048", 1, 1e9, 0, struct sim_params,
-          max_memory_mb,
+    K_DBL("max_memory_mb", "2048", 1, 1e9, 0, struct sim_params, max_memory_mb,
           "memory of one replication's state (MB) before a runaway model "
           "is stopped"),
     {"start_date", CFGK_DATE, "none", NOMIN, NOMAX, 0,
@@ -84,16 +93,16 @@ static const struct cfgk simulation_keys[] = {
 };
 
 /* The keys every role shares, at offset `role` of struct st. */
-#define ROLE_KEYS(st, lead, ramp, start, backfill)                            \
-    K_DBL("lead_weeks", lead, 0, WEEKS_MAX, 0, st, role.lead_weeks,           \
-          "weeks from a hiring decision to the first day"),                   \
-        K_DBL("ramp_weeks", ramp, 0, WEEKS_MAX, 0, st, role.ramp_weeks,       \
-              "weeks of linear ramp of a new hire to full speed"),            \
-        K_DBL("ramp_start", start, 0, 1, 0, st, role.ramp_start,              \
-              "a new hire's productivity on the first day (share)"),          \
-        K_DBL("attrition_per_year", "0", 0, NOMAX, 0, st,                     \
-              role.attrition_per_year, "departures per person-year"),         \
-        K_DBL("backfill_weeks", backfill, 0, WEEKS_MAX, 0, st,                \
+#define ROLE_KEYS(st, lead, ramp, start, backfill)                             \
+    K_DBL("lead_weeks", lead, 0, WEEKS_MAX, 0, st, role.lead_weeks,            \
+          "weeks from a hiring decision to the first day"),                    \
+        K_DBL("ramp_weeks", ramp, 0, WEEKS_MAX, 0, st, role.ramp_weeks,        \
+              "weeks of linear ramp of a new hire to full speed"),             \
+        K_DBL("ramp_start", start, 0, 1, 0, st, role.ramp_start,               \
+              "a new hire's productivity on the first day (share)"),           \
+        K_DBL("attrition_per_year", "0", 0, NOMAX, 0, st,                      \
+              role.attrition_per_year, "departures per person-year"),          \
+        K_DBL("backfill_weeks", backfill, 0, WEEKS_MAX, 0, st,                 \
               role.backfill_weeks, "weeks a departure's seat stays empty")
 
 static const struct cfgk sales_keys[] = {
@@ -115,12 +124,10 @@ static const struct cfgk sales_keys[] = {
     ROLE_KEYS(struct sales_params, "8", "20", "0.25", "10"),
     /* Last, so that a later [team.NAME] can take it like any [sales] key
      * (issue 16). */
-    K_DBL("quota_per_rep", "0", 0, NOMAX, 0, struct sales_params,
-          quota_per_rep,
+    K_DBL("quota_per_rep", "0", 0, NOMAX, 0, struct sales_params, quota_per_rep,
           "bookings a rep is to win per quarter, $, prorated for ramp and "
           "weeks employed (0: no quotas)"),
-    K_DBL("vacation_days", "0", 0, 260, 0, struct sales_params,
-          vacation_days,
+    K_DBL("vacation_days", "0", 0, 260, 0, struct sales_params, vacation_days,
           "working days off per rep per year, in weeks of the rep's own "
           "(5 days a week)"),
 };
@@ -153,8 +160,7 @@ static const struct cfgk operations_keys[] = {
            "ops hours to resolve a ticket"),
     K_DBL("ticket_sla_days", "5", 0, NOMAX, CFGK_MIN_OPEN, struct ops_params,
           ticket_sla_days, "service level of a ticket, days"),
-    K_INT("incident_week", "-1", -1, 5200, 0, struct ops_params,
-          incident_week,
+    K_INT("incident_week", "-1", -1, 5200, 0, struct ops_params, incident_week,
           "reported week of an incident that floods ops with tickets, in "
           "the baseline and every scenario (-1: none)"),
     K_INT("incident_tickets", "0", 0, 1000000, 0, struct ops_params,
@@ -170,9 +176,8 @@ static const struct cfgk operations_keys[] = {
 static const struct cfgk support_keys[] = {
     K_INT("staff", "0", 0, PEOPLE_MAX, 0, struct support_params, role.count,
           "sales support staff at the start of warm-up"),
-    K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN,
-          struct support_params, role.hours_per_week,
-          "working hours of a support person per week"),
+    K_DBL("hours_per_week", "40", 0, 168, CFGK_MIN_OPEN, struct support_params,
+          role.hours_per_week, "working hours of a support person per week"),
     K_DBL("absorb_hours_per_week", "20", 0, NOMAX, 0, struct support_params,
           absorb_hours_per_week,
           "rep admin hours per week one support person takes over"),
@@ -184,10 +189,10 @@ static const struct cfgk clients_keys[] = {
           "active clients at the start of warm-up"),
     K_DBL("tickets_per_week", "0.15", 0, NOMAX, 0, struct clients_params,
           tickets_per_week, "tickets per active client per week"),
-    K_DBL("renewal_rate", "0.90", 0, 1, 0, struct clients_params,
-          renewal_rate, "probability of renewing with no late items"),
-    K_DBL("late_penalty", "0.05", 0, 1, 0, struct clients_params,
-          late_penalty, "share of the renewal odds lost per late item"),
+    K_DBL("renewal_rate", "0.90", 0, 1, 0, struct clients_params, renewal_rate,
+          "probability of renewing with no late items"),
+    K_DBL("late_penalty", "0.05", 0, 1, 0, struct clients_params, late_penalty,
+          "share of the renewal odds lost per late item"),
     K_ENUM("revenue_start", "golive", revenue_names, struct clients_params,
            revenue_start, "recurring revenue starts at golive or signature"),
     K_DBL("contract_weeks", "52", 0, WEEKS_MAX, CFGK_MIN_OPEN,
@@ -203,12 +208,10 @@ static const struct cfgk market_keys[] = {
           struct market_params, reputation_smoothing_weeks,
           "weeks over which the market notices delivery delay"),
     /* The finite market: 0 keeps today's unlimited one, bit for bit. */
-    K_INT("accounts", "0", 0, ACCOUNTS_MAX, 0, struct market_params,
-          accounts,
+    K_INT("accounts", "0", 0, ACCOUNTS_MAX, 0, struct market_params, accounts,
           "addressable accounts: prospects, open deals, clients and "
           "cooling accounts together (0: unlimited)"),
-    K_DBL("cooling_days", "0", 0, NOMAX, 0, struct market_params,
-          cooling_days,
+    K_DBL("cooling_days", "0", 0, NOMAX, 0, struct market_params, cooling_days,
           "days before an account whose deal was lost or went cold, or "
           "that churned, may be approached again (needs accounts)"),
 };
@@ -251,18 +254,16 @@ static const struct cfgk start_keys[] = {
     K_INT("onboardings_waiting", "0", 0, CLIENTS_MAX, 0, struct start_params,
           onboardings_waiting,
           "won deals whose onboarding waits in the ops backlog at the start"),
-    K_INT("onboardings_in_progress", "0", 0, PEOPLE_MAX, 0,
-          struct start_params, onboardings_in_progress,
+    K_INT("onboardings_in_progress", "0", 0, PEOPLE_MAX, 0, struct start_params,
+          onboardings_in_progress,
           "onboardings in an ops person's hands at the start (at most "
           "[operations] staff, with tickets_in_progress)"),
     K_INT("tickets_waiting", "0", 0, CLIENTS_MAX, 0, struct start_params,
           tickets_waiting,
           "tickets of the initial clients waiting at the start"),
     K_INT("tickets_in_progress", "0", 0, PEOPLE_MAX, 0, struct start_params,
-          tickets_in_progress,
-          "tickets in an ops person's hands at the start"),
-    K_DBL("open_age_days", "0", 0, NOMAX, 0, struct start_params,
-          open_age_days,
+          tickets_in_progress, "tickets in an ops person's hands at the start"),
+    K_DBL("open_age_days", "0", 0, NOMAX, 0, struct start_params, open_age_days,
           "mean age of the open deals at the start, days (0: created then)"),
 };
 
@@ -289,8 +290,8 @@ static const struct cfgk costs_keys[] = {
     K_DBL("gross_margin", "0.80", 0, 1, 0, struct cost_params, gross_margin,
           "share of revenue left after serving clients, before the staff "
           "modelled"),
-    K_DBL("discount_rate", "0.10", 0, 1, 0, struct cost_params,
-          discount_rate, "annual rate of net_value_npv (0: no discounting)"),
+    K_DBL("discount_rate", "0.10", 0, 1, 0, struct cost_params, discount_rate,
+          "annual rate of net_value_npv (0: no discounting)"),
     K_DBL("severance_weeks", "4", 0, WEEKS_MAX, 0, struct cost_params,
           severance_weeks,
           "weeks of the role's annual cost paid to each person released "
@@ -341,10 +342,13 @@ static const struct cfgk report_keys[] = {
 
 /* [targets]: one key per KPI (kpi.h), in its order; a test checks the
  * names against kpi_table. */
-#define K_TARGET(k, i, hi, doc)                                               \
-    {k, CFGK_TARGET, "none", 0, hi, 0,                                        \
-     offsetof(struct targets_params, kpi) + (i) * sizeof(struct target),      \
-     NULL, doc}
+#define K_TARGET(k, i, hi, doc)                                                \
+    {                                                                          \
+        k, CFGK_TARGET, "none", 0, hi, 0,                                      \
+            offsetof(struct targets_params, kpi) +                             \
+                (i) * sizeof(struct target),                                   \
+            NULL, doc                                                          \
+    }
 
 static const struct cfgk targets_keys[] = {
     K_TARGET("win_rate", KPI_WIN_RATE, 1, "observed won / closed deals"),
@@ -362,8 +366,7 @@ static const struct cfgk targets_keys[] = {
              "observed days from signature to the start of onboarding"),
     K_TARGET("ops_backlog_hours", KPI_OPS_BACKLOG_HOURS, NOMAX,
              "observed ops work waiting or in service, hours"),
-    K_TARGET("clients", KPI_CLIENTS, NOMAX,
-             "observed clients under contract"),
+    K_TARGET("clients", KPI_CLIENTS, NOMAX, "observed clients under contract"),
     K_TARGET("churn_rate", KPI_CHURN_RATE, 1,
              "observed clients lost per year / clients"),
     K_TARGET("onboarding_days", KPI_ONBOARDING_DAYS, NOMAX,
@@ -436,8 +439,7 @@ void *cfgk_section_base(const struct cfgk_table *t, struct params *p)
 
 const struct cfgk_builtin_stage cfgk_builtin_stages[] = {
     {"qualify", "gamma(1, 0.5)", "exponential(5)", "0.6", "exponential(14)"},
-    {"discovery", "gamma(3, 1.5)", "exponential(10)", "0.7",
-     "exponential(21)"},
+    {"discovery", "gamma(3, 1.5)", "exponential(10)", "0.7", "exponential(21)"},
     {"proposal", "gamma(6, 3)", "exponential(14)", "0.65", "exponential(21)"},
     {"negotiation", "gamma(3, 1.5)", "exponential(14)", "0.8",
      "exponential(28)"},
@@ -446,37 +448,44 @@ const size_t cfgk_n_builtin_stages = N_KEYS(cfgk_builtin_stages);
 
 /* ------------------------------------------------------------ interventions */
 
-#define WEEK(k, d, st, m, doc) K_INT(k, d, 0, INT_MAX, CFGK_WEEK, st, m, doc)
+#define WEEK(k, d, st, m, doc)  K_INT(k, d, 0, INT_MAX, CFGK_WEEK, st, m, doc)
 #define WEEKS(k, d, st, m, doc) K_INT(k, d, 0, WEEKS_MAX, 0, st, m, doc)
-#define ROLE_DEFAULT(k, st, m, doc)                                           \
+#define ROLE_DEFAULT(k, st, m, doc)                                            \
     K_DBL(k, "default", 0, WEEKS_MAX, CFGK_DEFAULT, st, m, doc)
 
 /* Which reps a pull or policy takes, and how (struct pull_spec at spec). */
-#define PULL_SPEC_KEYS(st)                                                    \
-    {"reps", CFGK_REPS, "all", 0, NOMAX, 0, offsetof(st, spec), NULL,         \
-     "reps pulled: a count, a percent (\"50%\") or all"},                     \
-        K_DBL("share", "1.0", 0, 1, CFGK_MIN_OPEN, st, spec.share,            \
-              "share of each pulled rep's hours moved to ops"),               \
-        K_DBL("ops_efficiency", "0.6", 0, 2, CFGK_MIN_OPEN, st,               \
-              spec.ops_efficiency,                                            \
-              "ops work done per rep hour, relative to an ops person"),       \
-        K_DBL("return_productivity", "0.8", 0, 1, 0, st,                      \
-              spec.return_productivity,                                       \
-              "a rep's selling productivity right after return (share)"),     \
-        K_DBL("return_ramp_weeks", "3", 0, WEEKS_MAX, 0, st,                  \
-              spec.return_ramp_weeks, "weeks to ramp back to full speed"),    \
-        K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,             \
-              "share of hours still leaking into ops work after return"),     \
-        K_DBL("leak_weeks", "6", 0, WEEKS_MAX, 0, st, spec.leak_weeks,        \
-              "weeks over which the leak fades to zero"),                     \
-        K_DBL("scar_leak_share", "0", 0, 1, 0, st, spec.scar_leak_share,      \
-              "lasting share of hours leaking into ops each pull adds"),      \
-        K_DBL("scar_readiness", "0", 0, 1, 0, st, spec.scar_readiness,        \
-              "lasting loss of selling productivity each pull adds "          \
-              "(share)"),                                                     \
-        K_DBL("scar_recovery_weeks", "26", 0, WEEKS_MAX, 0, st,               \
-              spec.scar_recovery_weeks,                                       \
-              "time constant of the lasting marks' recovery, weeks (0: "      \
+#define PULL_SPEC_KEYS(st)                                                     \
+    {"reps",                                                                   \
+     CFGK_REPS,                                                                \
+     "all",                                                                    \
+     0,                                                                        \
+     NOMAX,                                                                    \
+     0,                                                                        \
+     offsetof(st, spec),                                                       \
+     NULL,                                                                     \
+     "reps pulled: a count, a percent (\"50%\") or all"},                      \
+        K_DBL("share", "1.0", 0, 1, CFGK_MIN_OPEN, st, spec.share,             \
+              "share of each pulled rep's hours moved to ops"),                \
+        K_DBL("ops_efficiency", "0.6", 0, 2, CFGK_MIN_OPEN, st,                \
+              spec.ops_efficiency,                                             \
+              "ops work done per rep hour, relative to an ops person"),        \
+        K_DBL("return_productivity", "0.8", 0, 1, 0, st,                       \
+              spec.return_productivity,                                        \
+              "a rep's selling productivity right after return (share)"),      \
+        K_DBL("return_ramp_weeks", "3", 0, WEEKS_MAX, 0, st,                   \
+              spec.return_ramp_weeks, "weeks to ramp back to full speed"),     \
+        K_DBL("leak_share", "0.05", 0, 1, 0, st, spec.leak_share,              \
+              "share of hours still leaking into ops work after return"),      \
+        K_DBL("leak_weeks", "6", 0, WEEKS_MAX, 0, st, spec.leak_weeks,         \
+              "weeks over which the leak fades to zero"),                      \
+        K_DBL("scar_leak_share", "0", 0, 1, 0, st, spec.scar_leak_share,       \
+              "lasting share of hours leaking into ops each pull adds"),       \
+        K_DBL("scar_readiness", "0", 0, 1, 0, st, spec.scar_readiness,         \
+              "lasting loss of selling productivity each pull adds "           \
+              "(share)"),                                                      \
+        K_DBL("scar_recovery_weeks", "26", 0, WEEKS_MAX, 0, st,                \
+              spec.scar_recovery_weeks,                                        \
+              "time constant of the lasting marks' recovery, weeks (0: "       \
               "never)")
 
 static const struct cfgk pull_keys[] = {
@@ -488,8 +497,8 @@ static const struct cfgk pull_keys[] = {
 };
 
 static const struct cfgk policy_keys[] = {
-    K_DBL("threshold_days", "30", 0, NOMAX, 0, struct iv_policy,
-          threshold_days, "pull when the expected ops delay exceeds this"),
+    K_DBL("threshold_days", "30", 0, NOMAX, 0, struct iv_policy, threshold_days,
+          "pull when the expected ops delay exceeds this"),
     WEEKS("weeks", "2", struct iv_policy, weeks, "length of each pull, weeks"),
     WEEKS("cooldown_weeks", "8", struct iv_policy, cooldown_weeks,
           "weeks after a pull ends before the next may start"),
@@ -515,8 +524,7 @@ static const struct cfgk hire_keys[] = {
 static const struct cfgk focus_keys[] = {
     WEEK("start_week", "0", struct iv_focus, start_week,
          "first week of the focus"),
-    WEEKS("weeks", "13", struct iv_focus, weeks,
-          "length of the focus, weeks"),
+    WEEKS("weeks", "13", struct iv_focus, weeks, "length of the focus, weeks"),
     K_DBL("prospecting_share", "0.05", 0, 1, 0, struct iv_focus,
           prospecting_share, "reps' prospecting share during the focus"),
 };
@@ -525,9 +533,9 @@ static const struct cfgk support_iv_keys[] = {
     K_INT("count", "1", 0, PEOPLE_MAX, 0, struct iv_support, count,
           "support staff added"),
     WEEK("week", "0", struct iv_support, week, "week of the decision"),
-    ROLE_DEFAULT("absorb_hours_per_week", struct iv_support,
-                 absorb_hours_per_week,
-                 "rep admin hours one person takes over (default: [support]'s)"),
+    ROLE_DEFAULT(
+        "absorb_hours_per_week", struct iv_support, absorb_hours_per_week,
+        "rep admin hours one person takes over (default: [support]'s)"),
     ROLE_DEFAULT("lead_weeks", struct iv_support, lead_weeks,
                  "weeks to the first day (default: [support]'s)"),
 };
@@ -538,9 +546,8 @@ static const struct cfgk effectiveness_keys[] = {
           "length of the effect, weeks (0: to the end)"),
     K_DBL("advance_multiplier", "1.0", 0, NOMAX, 0, struct iv_effectiveness,
           advance_multiplier, "multiplier of every stage's advance odds"),
-    K_DBL("opportunity_multiplier", "1.0", 0, NOMAX, 0,
-          struct iv_effectiveness, opportunity_multiplier,
-          "multiplier of the opportunity rate"),
+    K_DBL("opportunity_multiplier", "1.0", 0, NOMAX, 0, struct iv_effectiveness,
+          opportunity_multiplier, "multiplier of the opportunity rate"),
 };
 
 static const struct cfgk expectations_keys[] = {
@@ -550,8 +557,8 @@ static const struct cfgk expectations_keys[] = {
           "length, weeks (0: to the end)"),
     K_DBL("hours_per_late_item", "1.5", 0, NOMAX, 0, struct iv_expectations,
           hours_per_late_item, "rep hours per late client's conversation"),
-    K_DBL("forgiveness", "0.75", 0, 1, 0, struct iv_expectations,
-          forgiveness, "share of a late item's weight removed"),
+    K_DBL("forgiveness", "0.75", 0, 1, 0, struct iv_expectations, forgiveness,
+          "share of a late item's weight removed"),
 };
 
 static const struct cfgk budget_keys[] = {
@@ -656,8 +663,8 @@ static const struct cfgk catchup_keys[] = {
           prospecting_share,
           "share of the extra hours spent prospecting; selling gets the "
           "rest"),
-    K_DBL("cost_per_hour", "default", 0, NOMAX, CFGK_DEFAULT,
-          struct iv_catchup, cost_per_hour,
+    K_DBL("cost_per_hour", "default", 0, NOMAX, CFGK_DEFAULT, struct iv_catchup,
+          cost_per_hour,
           "cost of an extra hour, $ (default: [costs] rep_per_year / 52 / "
           "[sales] hours_per_week)"),
 };
@@ -665,14 +672,12 @@ static const struct cfgk catchup_keys[] = {
 static const struct cfgk process_keys[] = {
     WEEK("start_week", "0", struct iv_process, start_week,
          "first week of the investment"),
-    K_INT("invest_weeks", "4", 1, WEEKS_MAX, 0, struct iv_process,
-          invest_weeks, "weeks over which the investment is spent"),
-    K_DBL("invest_hours", "160", 0, NOMAX, 0, struct iv_process,
-          invest_hours,
+    K_INT("invest_weeks", "4", 1, WEEKS_MAX, 0, struct iv_process, invest_weeks,
+          "weeks over which the investment is spent"),
+    K_DBL("invest_hours", "160", 0, NOMAX, 0, struct iv_process, invest_hours,
           "ops staff hours spent on the fix in all, instead of the backlog"),
-    K_DBL("hours_saved_share", "0.15", 0, 1, 0,
-          struct iv_process, hours_saved_share,
-          "share of every later item's hours the fix saves"),
+    K_DBL("hours_saved_share", "0.15", 0, 1, 0, struct iv_process,
+          hours_saved_share, "share of every later item's hours the fix saves"),
 };
 
 static const struct cfgk promise_keys[] = {
@@ -682,8 +687,8 @@ static const struct cfgk promise_keys[] = {
           "length, weeks (0: to the end)"),
     K_DBL("days", "14", 0, NOMAX, CFGK_MIN_OPEN, struct iv_promise, days,
           "onboarding delay promised to a new client, days"),
-    K_DBL("sensitivity", "default", 0, NOMAX, CFGK_DEFAULT,
-          struct iv_promise, sensitivity,
+    K_DBL("sensitivity", "default", 0, NOMAX, CFGK_DEFAULT, struct iv_promise,
+          sensitivity,
           "how buyers' last-stage odds react to the promise against "
           "onboarding_sla_days (default: [market] delay_sensitivity)"),
     K_DBL("late_weight", "1", 0, NOMAX, 0, struct iv_promise, late_weight,
@@ -695,12 +700,11 @@ static const struct cfgk thin_keys[] = {
          "first week of the policy"),
     WEEKS("weeks", "0", struct iv_prospect_when_thin, weeks,
           "length, weeks (0: to the end)"),
-    K_INT("below", "2", 0, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
-          below,
+    K_INT("below", "2", 0, PEOPLE_MAX, 0, struct iv_prospect_when_thin, below,
           "a rep with fewer open opportunities than this starts "
           "prospecting"),
-    K_INT("above", "4", 1, PEOPLE_MAX, 0, struct iv_prospect_when_thin,
-          above, "a rep with this many open opportunities or more stops"),
+    K_INT("above", "4", 1, PEOPLE_MAX, 0, struct iv_prospect_when_thin, above,
+          "a rep with this many open opportunities or more stops"),
     K_DBL("prospecting_share", "0.5", 0, 1, 0, struct iv_prospect_when_thin,
           prospecting_share, "prospecting share of a rep who prospects"),
     K_DBL("idle_share", "0.02", 0, 1, 0, struct iv_prospect_when_thin,
@@ -754,8 +758,8 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
         const char *k = t->keys[j].key;
         size_t kl = strlen(k);
         int starts = kl > len && !strncmp(k, key, len) && k[len] == '_';
-        int ends = kl > len && !strcmp(k + kl - len, key) &&
-                   k[kl - len - 1] == '_';
+        int ends =
+            kl > len && !strcmp(k + kl - len, key) && k[kl - len - 1] == '_';
         if (starts || ends) {
             only = k;
             found++;
@@ -778,14 +782,22 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
 static const char *temporary_hint(const char *key, const struct cfgk_table *t)
 {
     static const char *const words[][2] = {
-        {"weeks", "weeks"},          {"duration", "weeks"},
-        {"duration_weeks", "weeks"}, {"length", "weeks"},
-        {"length_weeks", "weeks"},   {"months", "weeks"},
-        {"term", "weeks"},           {"term_weeks", "weeks"},
-        {"end_week", "weeks"},       {"end", "weeks"},
-        {"until", "weeks"},          {"until_week", "weeks"},
-        {"stop_week", "weeks"},      {"last_week", "weeks"},
-        {"leave_week", "weeks"},     {"end_month", "weeks"},
+        {"weeks", "weeks"},
+        {"duration", "weeks"},
+        {"duration_weeks", "weeks"},
+        {"length", "weeks"},
+        {"length_weeks", "weeks"},
+        {"months", "weeks"},
+        {"term", "weeks"},
+        {"term_weeks", "weeks"},
+        {"end_week", "weeks"},
+        {"end", "weeks"},
+        {"until", "weeks"},
+        {"until_week", "weeks"},
+        {"stop_week", "weeks"},
+        {"last_week", "weeks"},
+        {"leave_week", "weeks"},
+        {"end_month", "weeks"},
         {"cost_per_week", "cost_per_week"},
         {"cost_per_month", "cost_per_week"},
         {"cost_per_day", "cost_per_week"},
@@ -809,10 +821,18 @@ int cfgk_unknown_key(struct err *e, const struct config_entry *en,
     assert(!strncmp(en->key, prefix, pl));
     const char *temp = temporary_hint(en->key + pl, t);
     if (temp)
-        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean 'contract.%s'? %s is permanent: temporary staff are a contract (contract.role, contract.count, contract.start_week, contract.weeks, contract.cost_per_week)", en->key, en->section, temp, t->name);
+        return cfgk_entry_error(
+            e, en,
+            "unknown key '%s' in [%s]; did you mean 'contract.%s'? %s is "
+            "permanent: temporary staff are a contract (contract.role, "
+            "contract.count, contract.start_week, contract.weeks, "
+            "contract.cost_per_week)",
+            en->key, en->section, temp, t->name);
     const char *hint = key_hint(en->key + pl, t);
     if (hint)
-        return cfgk_entry_error(e, en, "unknown key '%s' in [%s]; did you mean '%s%s'?", en->key, en->section, prefix, hint);
+        return cfgk_entry_error(
+            e, en, "unknown key '%s' in [%s]; did you mean '%s%s'?", en->key,
+            en->section, prefix, hint);
     /* No likely key: all of them, as short as the section's are. */
     char list[1024];
     size_t n = 0;

@@ -24,8 +24,8 @@ static struct span span_of(const struct config *cfg, const struct params *p,
                            enum kpi k)
 {
     const struct target *t = &p->targets.kpi[k];
-    struct span s = {t->set, t->value, t->value - t->tol,
-                     t->value + t->tol, NULL};
+    struct span s = {t->set, t->value, t->value - t->tol, t->value + t->tol,
+                     NULL};
     if (s.lo < 0)
         s.lo = 0;
     if (t->set)
@@ -74,8 +74,7 @@ static int little(const struct config *cfg, const struct params *p,
         "%.3g to %.3g open opportunities, tolerances included; change a "
         "target or widen its tolerance",
         open.value, a, b, win.set ? " and " : "", win.set ? c : "",
-        win.set ? "between win_rate x won_cycle_days and" : "at most",
-        lo, hi);
+        win.set ? "between win_rate x won_cycle_days and" : "at most", lo, hi);
 }
 
 /* A client goes live after its onboarding has started: onboarding_days

@@ -26,8 +26,7 @@
 #include "config_int.h"
 
 /* Sections whose keys say how to run, not what is modelled. */
-static const char *const run_sections[] = {"simulation", "targets",
-                                           "decision"};
+static const char *const run_sections[] = {"simulation", "targets", "decision"};
 
 static const struct cfgk_table *const fixed_tables[] = {
     &cfgk_sales,  &cfgk_operations, &cfgk_support, &cfgk_clients,
@@ -63,8 +62,7 @@ int cfgk_is_uncertain(const char *value)
 /* The distribution inside "uncertain(DIST)" into buf. Returns 0 when
  * value is not written so, 1 when it is, -1 with e's tail set when it is
  * malformed. */
-static int inner_spec(const char *value, char *buf, size_t size,
-                      struct err *e)
+static int inner_spec(const char *value, char *buf, size_t size, struct err *e)
 {
     const char *open, *in;
     if (!call_of(value, "uncertain", &open))
@@ -77,23 +75,30 @@ static int inner_spec(const char *value, char *buf, size_t size,
             break;
     }
     if (!*close)
-        return err_set(e, ERR_CONFIG, ": uncertain(DIST) needs its closing "
-                       "')', got '%s'", value);
+        return err_set(e, ERR_CONFIG,
+                       ": uncertain(DIST) needs its closing "
+                       "')', got '%s'",
+                       value);
     if (*skip_blanks(close + 1))
-        return err_set(e, ERR_CONFIG, ": unexpected '%s' after "
-                       "uncertain(DIST)", skip_blanks(close + 1));
+        return err_set(e, ERR_CONFIG,
+                       ": unexpected '%s' after "
+                       "uncertain(DIST)",
+                       skip_blanks(close + 1));
     in = skip_blanks(open + 1);
     size_t n = (size_t)(close - in);
     while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '\t'))
         n--;
     if (n == 0)
-        return err_set(e, ERR_CONFIG, ": uncertain() needs a distribution, "
+        return err_set(e, ERR_CONFIG,
+                       ": uncertain() needs a distribution, "
                        "like uncertain(uniform(0.5, 0.7))");
     if (n >= size)
-        return err_set(e, ERR_CONFIG, ": uncertain(DIST): the distribution "
+        return err_set(e, ERR_CONFIG,
+                       ": uncertain(DIST): the distribution "
                        "is too long");
     if (call_of(in, "uncertain", &open))
-        return err_set(e, ERR_CONFIG, ": uncertain() takes a distribution, "
+        return err_set(e, ERR_CONFIG,
+                       ": uncertain() takes a distribution, "
                        "not another uncertain(): write uncertain(DIST) once");
     snprintf(buf, size, "%.*s", (int)n, in);
     return 1;
@@ -131,8 +136,7 @@ static const char *what_key(const struct cfgk *k)
 /* The support of d: [lo, hi], lo excluded when *lo_open (a draw by
  * inversion at u in (0, 1) never reaches an open end: exponential,
  * lognormal and gamma draws are above 0, beta's inside (0, 1)). */
-static void support(const struct dist *d, double *lo, double *hi,
-                    int *lo_open)
+static void support(const struct dist *d, double *lo, double *hi, int *lo_open)
 {
     const double *v = dist_values(d);
     *lo_open = 0;
@@ -210,13 +214,16 @@ static int check_support(const struct cfgk *k, const struct dist *d,
                                           "or lognormal or gamma for a "
                                           "positive number";
     if (isinf(x))
-        return err_set(e, ERR_CONFIG, " = %s: %s has no %s bound, and every "
+        return err_set(e, ERR_CONFIG,
+                       " = %s: %s has no %s bound, and every "
                        "draw must be %s%s: use one that stays there (%s)",
                        value, kind, below ? "lower" : "upper", must, range,
                        use);
     text_number(x, end, sizeof end);
-    return err_set(e, ERR_CONFIG, " = %s can draw %s, and every draw must "
-                   "be %s%s", value, end, must, range);
+    return err_set(e, ERR_CONFIG,
+                   " = %s can draw %s, and every draw must "
+                   "be %s%s",
+                   value, end, must, range);
 }
 
 /* The smallest u a draw uses and the largest (uncertain.h), where the
@@ -224,16 +231,18 @@ static int check_support(const struct cfgk *k, const struct dist *d,
 #define U_MIN 0x1p-54
 #define U_MAX (1.0 - 0x1p-53)
 
-int cfgk_parse_uncertain(const struct cfgk *k, const char *value,
-                         void *base, const char *file, struct err *e)
+int cfgk_parse_uncertain(const struct cfgk *k, const char *value, void *base,
+                         const char *file, struct err *e)
 {
     char spec[256];
     int rc = inner_spec(value, spec, sizeof spec, e);
     if (rc <= 0)
         return rc == 0 ? 1 : -1;
     if (k->type != CFGK_DOUBLE)
-        return err_set(e, ERR_CONFIG, ": uncertain() takes number keys, "
-                       "and this one %s", what_key(k));
+        return err_set(e, ERR_CONFIG,
+                       ": uncertain() takes number keys, "
+                       "and this one %s",
+                       what_key(k));
     struct err de = {0};
     struct dist d;
     if (dist_parse_in(&d, spec, 0, file, &de) != 0)
@@ -299,8 +308,8 @@ static int locate(const struct params *p, const struct config_entry *en,
                 f->k = key_in(cfgk_iv(iv->type), dot + 1);
                 f->place.scenario = (int)s;
                 f->place.iv = (int)j;
-                f->place.off = offsetof(struct intervention, u) +
-                               (f->k ? f->k->off : 0);
+                f->place.off =
+                    offsetof(struct intervention, u) + (f->k ? f->k->off : 0);
             }
         }
         snprintf(f->name, sizeof f->name, "%s", en->key);
@@ -341,8 +350,7 @@ static struct uncertain_input *find_input(struct params *p, const char *name)
 
 /* The entry of cfg that first made input name uncertain. */
 static const struct config_entry *
-first_entry(const struct config *cfg, const struct params *p,
-            const char *name)
+first_entry(const struct config *cfg, const struct params *p, const char *name)
 {
     for (size_t i = 0; i < cfg->n; i++) {
         const struct config_entry *en = &cfg->entries[i];
@@ -358,10 +366,11 @@ first_entry(const struct config *cfg, const struct params *p,
 /* Adds input name with distribution d (taken over) or, when p has it,
  * checks that it is the same distribution (d is then freed). Returns the
  * input, or NULL with e set. */
-static struct uncertain_input *
-take_input(const struct config *cfg, struct params *p,
-           const struct config_entry *en, const char *name, struct dist *d,
-           struct err *e)
+static struct uncertain_input *take_input(const struct config *cfg,
+                                          struct params *p,
+                                          const struct config_entry *en,
+                                          const char *name, struct dist *d,
+                                          struct err *e)
 {
     struct uncertain_input *in = find_input(p, name);
     if (in) {
@@ -372,12 +381,14 @@ take_input(const struct config *cfg, struct params *p,
         if (!strcmp(a, b))
             return in;
         const struct config_entry *was = first_entry(cfg, p, name);
-        cfgk_entry_error(e, en, "[%s] %s = %s: input %s is uncertain(%s) "
+        cfgk_entry_error(e, en,
+                         "[%s] %s = %s: input %s is uncertain(%s) "
                          "at %s:%d; one input has one distribution (one "
                          "draw sets every key of that name): give both the "
                          "same, or name the intervention apart (NAME.type "
-                         "= TYPE)", en->section, en->key, en->value, name,
-                         a, was ? was->file : "?", was ? was->line : 0);
+                         "= TYPE)",
+                         en->section, en->key, en->value, name, a,
+                         was ? was->file : "?", was ? was->line : 0);
         return NULL;
     }
     in = realloc(p->uncertain, (p->n_uncertain + 1) * sizeof *in);
@@ -422,12 +433,16 @@ static int collect_entry(const struct config *cfg, struct params *p,
     if (inner_spec(en->value, spec, sizeof spec, &te) != 1)
         return 0;
     if (locate(p, en, &f) != 0)
-        return cfgk_entry_error(e, en, "[%s] %s: uncertain() takes the "
+        return cfgk_entry_error(e, en,
+                                "[%s] %s: uncertain() takes the "
                                 "number keys of the model and of "
-                                "scenarios", en->section, en->key);
+                                "scenarios",
+                                en->section, en->key);
     if (dist_parse_in(&d, spec, 0, en->line > 0 ? en->file : NULL, &te))
-        return err_at(e, te.kind, en->file, en->line, "[%s] %s: "
-                      "uncertain(): %s", en->section, en->key, te.msg);
+        return err_at(e, te.kind, en->file, en->line,
+                      "[%s] %s: "
+                      "uncertain(): %s",
+                      en->section, en->key, te.msg);
     if (dist_variance(&d) == 0.0) {
         dist_destroy(&d); /* uncertain(fixed(x)) is x: the field holds it */
         return 0;
@@ -474,8 +489,8 @@ static void extreme(const struct uncertain_input *in,
 }
 
 /* Resolves a copy of cfg with every input at one end of its support. */
-static int check_end(const struct config *cfg, const struct params *p,
-                     int high, struct err *e)
+static int check_end(const struct config *cfg, const struct params *p, int high,
+                     struct err *e)
 {
     struct config c;
     struct params q;
@@ -490,8 +505,8 @@ static int check_end(const struct config *cfg, const struct params *p,
         if (config_find(cfg, en->section, en->key) != en ||
             !cfgk_is_uncertain(en->value) || locate(p, en, &f) != 0)
             continue;
-        const struct uncertain_input *in = find_input(
-            (struct params *)(void *)p, f.name);
+        const struct uncertain_input *in =
+            find_input((struct params *)(void *)p, f.name);
         if (!in)
             continue; /* degenerate: a number already */
         extreme(in, &f.place, high, v, sizeof v);
@@ -502,9 +517,10 @@ static int check_end(const struct config *cfg, const struct params *p,
         if (te.kind == ERR_RUNTIME)
             *e = te;
         else
-            err_set(e, ERR_CONFIG, "%s, with the uncertain inputs at the "
-                    "%s of their ranges, where draws can reach", te.msg,
-                    high ? "top" : "bottom");
+            err_set(e, ERR_CONFIG,
+                    "%s, with the uncertain inputs at the "
+                    "%s of their ranges, where draws can reach",
+                    te.msg, high ? "top" : "bottom");
     } else if (rc == 0) {
         params_destroy(&q);
     }

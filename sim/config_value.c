@@ -118,7 +118,8 @@ static int parse_double(const struct cfgk *k, const char *s, double *out,
         return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
     }
     if (k->flags & CFGK_DEFAULT)
-        return err_set(e, ERR_CONFIG, ": expected a number or default, got '%s'", s);
+        return err_set(e, ERR_CONFIG,
+                       ": expected a number or default, got '%s'", s);
     return err_set(e, ERR_CONFIG, ": expected a number, got '%s'", s);
 }
 
@@ -130,8 +131,7 @@ static int parse_int(const struct cfgk *k, const char *s, int *out,
     if (st == NUM_RANGE || (st == NUM_OK && fabs(v) > INT_MAX))
         return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
     if (st != NUM_OK || v != floor(v))
-        return err_set(e, ERR_CONFIG, ": expected a whole number, got '%s'",
-                       s);
+        return err_set(e, ERR_CONFIG, ": expected a whole number, got '%s'", s);
     *out = (int)v;
     return check_range(k, v, s, e);
 }
@@ -143,7 +143,10 @@ static int parse_seed(const char *s, uint64_t *out, struct err *e)
     errno = 0;
     unsigned long long v = strtoull(p, &end, 10);
     if (!isdigit((unsigned char)*p) || *end || errno == ERANGE)
-        return err_set(e, ERR_CONFIG, ": expected a whole number from 0 to %" PRIu64 ", got '%s'", UINT64_MAX, s);
+        return err_set(e, ERR_CONFIG,
+                       ": expected a whole number from 0 to %" PRIu64
+                       ", got '%s'",
+                       UINT64_MAX, s);
     *out = (uint64_t)v;
     return 0;
 }
@@ -164,19 +167,20 @@ static int parse_enum(const struct cfgk *k, const char *s, int *out,
     }
     for (int i = 0; k->names[i]; i++)
         if (!strcasecmp(s, k->names[i]))
-            return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'; "
-                           "names are lower case: '%s'", list, s,
-                           k->names[i]);
+            return err_set(e, ERR_CONFIG,
+                           ": expected one of %s, got '%s'; "
+                           "names are lower case: '%s'",
+                           list, s, k->names[i]);
     return err_set(e, ERR_CONFIG, ": expected one of %s, got '%s'", list, s);
 }
 
 /* "all", "50%" or a whole count of reps. */
 static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
 {
-    static const struct cfgk pct = {"reps", CFGK_DOUBLE, "", 0, 100, 0, 0,
-                                     NULL, ""};
-    static const struct cfgk cnt = {"reps", CFGK_INT, "", 0, INT_MAX, 0, 0,
-                                    NULL, ""};
+    static const struct cfgk pct = {"reps", CFGK_DOUBLE, "",   0, 100,
+                                    0,      0,           NULL, ""};
+    static const struct cfgk cnt = {"reps", CFGK_INT, "",   0, INT_MAX,
+                                    0,      0,        NULL, ""};
     size_t n = strlen(s);
     double v = 0;
     if (!strcmp(s, "all")) {
@@ -188,17 +192,23 @@ static int parse_reps(const char *s, struct pull_spec *ps, struct err *e)
     int is_pct = n > 1 && n < sizeof num && s[n - 1] == '%';
     snprintf(num, sizeof num, "%.*s", (int)(is_pct ? n - 1 : n), s);
     if (!strcasecmp(s, "all"))
-        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+        return err_set(e, ERR_CONFIG,
+                       ": expected a whole count, a percent "
                        "(\"50%%\") or all, got '%s'; write 'all' in lower "
-                       "case", s);
+                       "case",
+                       s);
     int ok = num_parse(num, &v) == NUM_OK;
     if (ok && !is_pct && v > 0 && v < 1)
-        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
+        return err_set(e, ERR_CONFIG,
+                       ": expected a whole count, a percent "
                        "(\"50%%\") or all, got '%s'; a share of the reps is "
-                       "written as a percent: '%g%%'", s, v * 100);
+                       "written as a percent: '%g%%'",
+                       s, v * 100);
     if (!ok || (!is_pct && v != floor(v)) || (!is_pct && fabs(v) > INT_MAX))
-        return err_set(e, ERR_CONFIG, ": expected a whole count, a percent "
-                       "(\"50%%\") or all, got '%s'", s);
+        return err_set(e, ERR_CONFIG,
+                       ": expected a whole count, a percent "
+                       "(\"50%%\") or all, got '%s'",
+                       s);
     if (is_pct && (v < 0 || v > 100))
         return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
     if (check_range(is_pct ? &pct : &cnt, v, s, e))
@@ -225,9 +235,11 @@ static int parse_fee(const struct cfgk *k, const char *s, struct fee *f,
     if (st == NUM_RANGE)
         return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", s);
     if (st != NUM_OK)
-        return err_set(e, ERR_CONFIG, ": expected an amount in $ or a "
+        return err_set(e, ERR_CONFIG,
+                       ": expected an amount in $ or a "
                        "percent of the role's annual cost (\"20%%\"), got "
-                       "'%s'", s);
+                       "'%s'",
+                       s);
     if (is_pct && (v < 0 || v > 100))
         return err_set(e, ERR_CONFIG, " = %s must be in [0%%, 100%%]", s);
     if (!is_pct && check_range(k, v, s, e))
@@ -261,15 +273,16 @@ static int parse_dist(const struct cfgk *k, const char *s, const char *file,
             dist_destroy(&x);
             return err_set(e, ERR_CONFIG,
                            ": %.10g is out of range (a distribution's values "
-                           "are at most 1e15)", bad);
+                           "are at most 1e15)",
+                           bad);
         }
     dist_destroy(d);
     *d = x;
     return 0;
 }
 
-static const char *value_hint(const struct cfgk *k, const char *v,
-                              char *buf, size_t size);
+static const char *value_hint(const struct cfgk *k, const char *v, char *buf,
+                              size_t size);
 
 /* s[0..n) without the blanks around it, into buf. */
 static void trimmed(const char *s, size_t n, char *buf, size_t size)
@@ -300,9 +313,11 @@ static const char *target_tolerance(const char *s, const char **sep)
 
 static int target_syntax(const char *s, const char *hint, struct err *e)
 {
-    return err_set(e, ERR_CONFIG, ": expected a number with an optional "
+    return err_set(e, ERR_CONFIG,
+                   ": expected a number with an optional "
                    "tolerance (0.22 +- 0.02, or 48000 +- 10%%), got "
-                   "'%s'%s", s, hint);
+                   "'%s'%s",
+                   s, hint);
 }
 
 /* The tolerance tt of a target of value v: a number, or a percent of v. */
@@ -317,10 +332,13 @@ static int parse_tolerance(const char *s, const char *tt, double v,
     if (n >= sizeof num || num_parse(num, &x) != NUM_OK)
         return target_syntax(s, "", e);
     if (!(x > 0))
-        return err_set(e, ERR_CONFIG, ": the tolerance must be above 0, "
-                       "got '%s'", tt);
+        return err_set(e, ERR_CONFIG,
+                       ": the tolerance must be above 0, "
+                       "got '%s'",
+                       tt);
     if (pct && v == 0)
-        return err_set(e, ERR_CONFIG, ": a target of 0 takes its "
+        return err_set(e, ERR_CONFIG,
+                       ": a target of 0 takes its "
                        "tolerance as a number (0 +- 0.5), not as a percent "
                        "of 0");
     t->tol_given = 1;
@@ -331,8 +349,8 @@ static int parse_tolerance(const char *s, const char *tt, double v,
 
 /* "V", "V +- T" (also "V ± T", "V +/- T"; T a number or "P%" of V), or
  * "none". */
-static int parse_target(const struct cfgk *k, const char *s,
-                        struct target *out, struct err *e)
+static int parse_target(const struct cfgk *k, const char *s, struct target *out,
+                        struct err *e)
 {
     if (!strcmp(s, "none")) {
         *out = (struct target){0};
@@ -347,15 +365,17 @@ static int parse_target(const struct cfgk *k, const char *s,
     case NUM_OK:
         break;
     case NUM_NONFINITE:
-        return err_set(e, ERR_CONFIG, ": expected a finite number, got "
-                       "'%s'", vt);
+        return err_set(e, ERR_CONFIG,
+                       ": expected a finite number, got "
+                       "'%s'",
+                       vt);
     case NUM_RANGE:
         return err_set(e, ERR_CONFIG, ": number out of range, got '%s'", vt);
     case NUM_BAD: {
-        const struct cfgk as_number = {k->key, CFGK_DOUBLE, "", k->min,
-                                       k->max, 0, 0, NULL, k->doc};
-        return target_syntax(s, value_hint(&as_number, vt, hint,
-                                           sizeof hint), e);
+        const struct cfgk as_number = {
+            k->key, CFGK_DOUBLE, "", k->min, k->max, 0, 0, NULL, k->doc};
+        return target_syntax(s, value_hint(&as_number, vt, hint, sizeof hint),
+                             e);
     }
     }
     if (check_range(k, t.value, vt, e) != 0)
@@ -363,9 +383,11 @@ static int parse_target(const struct cfgk *k, const char *s,
     if (tail && parse_tolerance(s, tt, t.value, &t, e) != 0)
         return -1;
     if (!tail && t.value == 0)
-        return err_set(e, ERR_CONFIG, ": a target of 0 needs a tolerance "
+        return err_set(e, ERR_CONFIG,
+                       ": a target of 0 needs a tolerance "
                        "as a number (0 +- 0.5): the default, %g %% of the "
-                       "target, is 0", TARGET_DEFAULT_TOL_PCT);
+                       "target, is 0",
+                       TARGET_DEFAULT_TOL_PCT);
     if (!tail) {
         t.tol_pct = TARGET_DEFAULT_TOL_PCT;
         t.tol = TARGET_DEFAULT_TOL_PCT / 100.0 * fabs(t.value);
@@ -383,11 +405,15 @@ static int parse_date(const char *s, int *out, struct err *e)
     }
     int rc = cal_parse(s, out);
     if (rc == -2)
-        return err_set(e, ERR_CONFIG, ": '%s' is no day of the calendar "
-                       "(YYYY-MM-DD, like 2027-07-01)", s);
+        return err_set(e, ERR_CONFIG,
+                       ": '%s' is no day of the calendar "
+                       "(YYYY-MM-DD, like 2027-07-01)",
+                       s);
     if (rc != 0)
-        return err_set(e, ERR_CONFIG, ": expected a date as YYYY-MM-DD "
-                       "(like 2027-07-01) or none, got '%s'", s);
+        return err_set(e, ERR_CONFIG,
+                       ": expected a date as YYYY-MM-DD "
+                       "(like 2027-07-01) or none, got '%s'",
+                       s);
     return 0;
 }
 
@@ -461,15 +487,15 @@ void cfgk_free(const struct cfgk_table *t, void *base)
 {
     for (size_t i = 0; i < t->n; i++)
         if (t->keys[i].type == CFGK_DIST)
-            dist_destroy((struct dist *)(void *)((char *)base +
-                                                 t->keys[i].off));
+            dist_destroy(
+                (struct dist *)(void *)((char *)base + t->keys[i].off));
 }
 
 /* What a value that does not parse most likely got wrong, as a clause
  * for the message ("" when nothing stands out): habits from spreadsheets
  * and other file formats. */
-static const char *value_hint(const struct cfgk *k, const char *v,
-                              char *buf, size_t size)
+static const char *value_hint(const struct cfgk *k, const char *v, char *buf,
+                              size_t size)
 {
     if (cfgk_is_uncertain(v))
         return "";
@@ -482,15 +508,15 @@ static const char *value_hint(const struct cfgk *k, const char *v,
     if (strchr(v, ';'))
         return "; a ';' starts a comment only after a blank (write "
                "'10 ; comment')";
-    if (k->type == CFGK_INT || k->type == CFGK_DOUBLE ||
-        k->type == CFGK_DIST) {
+    if (k->type == CFGK_INT || k->type == CFGK_DOUBLE || k->type == CFGK_DIST) {
         size_t n = strlen(v);
         char *end;
         double pct = n > 1 && v[n - 1] == '%' ? strtod(v, &end) : NAN;
         int whole_pct = !isnan(pct) && end == v + n - 1 && isfinite(pct);
         if (whole_pct && k->type == CFGK_DOUBLE) {
-            snprintf(buf, size, "; %s %g for %s", k->max <= 1.0
-                     ? "a share is a fraction: write" : "write it as a number:",
+            snprintf(buf, size, "; %s %g for %s",
+                     k->max <= 1.0 ? "a share is a fraction: write"
+                                   : "write it as a number:",
                      pct / 100.0, v);
             return buf;
         }
@@ -567,8 +593,8 @@ static const char *uncertain_hint(const struct cfgk *k, const char *v,
 {
     struct dist d;
     struct err de = {0};
-    if (k->type != CFGK_DOUBLE || strlen(v) > 200 ||
-        !strchr(v, '(') || dist_parse(&d, v, 0, &de) != 0)
+    if (k->type != CFGK_DOUBLE || strlen(v) > 200 || !strchr(v, '(') ||
+        dist_parse(&d, v, 0, &de) != 0)
         return NULL;
     double x = dist_quantile(&d, 0.5), var = dist_variance(&d);
     dist_destroy(&d);
@@ -577,8 +603,10 @@ static const char *uncertain_hint(const struct cfgk *k, const char *v,
     if (var == 0.0)
         snprintf(buf, size, "; write the number alone: %s", num);
     else
-        snprintf(buf, size, "; write uncertain(%s) to make it an uncertain "
-                 "input, drawn once per replication", v);
+        snprintf(buf, size,
+                 "; write uncertain(%s) to make it an uncertain "
+                 "input, drawn once per replication",
+                 v);
     return buf;
 }
 
@@ -587,7 +615,8 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
 {
     const char *slip = money_slip(k, en->value);
     if (slip)
-        return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s = %s: "
+        return err_at(e, ERR_CONFIG, en->file, en->line,
+                      "[%s] %s = %s: "
                       "'%.*s' reads as a thousands separator (money has "
                       "two decimals at most); write numbers without one "
                       "(30000)",
@@ -597,23 +626,25 @@ int cfgk_parse_entry(struct err *e, const struct cfgk *k,
     char hint[320];
     int may_vary = cfgk_uncertain_section(en->section);
     if (!strcmp(en->section, "calendar") && cfgk_is_uncertain(en->value))
-        return err_at(e, ERR_CONFIG, en->file, en->line, "[calendar] %s: "
+        return err_at(e, ERR_CONFIG, en->file, en->line,
+                      "[calendar] %s: "
                       "uncertain() is not taken here: the calendar is the "
                       "same in every replication (compare calendars with "
-                      "a sweep or two files)", en->key);
+                      "a sweep or two files)",
+                      en->key);
     if (!may_vary && cfgk_is_uncertain(en->value))
-        return err_at(e, ERR_CONFIG, en->file, en->line, "[%s] %s: "
+        return err_at(e, ERR_CONFIG, en->file, en->line,
+                      "[%s] %s: "
                       "uncertain() belongs to the keys of the model and of "
-                      "scenarios; [%s] says how to run them", en->section,
-                      en->key, en->section);
+                      "scenarios; [%s] says how to run them",
+                      en->section, en->key, en->section);
     /* empirical_file's path is relative to the file the key is in; an
      * override's, to the current folder. */
     const char *file = en->line > 0 ? en->file : NULL;
     if (cfgk_parse_in(k, en->value, base, file, &te) == 0)
         return 0;
-    const char *h = may_vary ? uncertain_hint(k, en->value, hint,
-                                              sizeof hint)
-                             : NULL;
+    const char *h =
+        may_vary ? uncertain_hint(k, en->value, hint, sizeof hint) : NULL;
     return err_at(e, te.kind, en->file, en->line, "[%s] %s%s%s", en->section,
                   en->key, te.msg,
                   h ? h : value_hint(k, en->value, hint, sizeof hint));
@@ -646,8 +677,7 @@ static void format_target(const struct target *t, char *buf, size_t size)
     snprintf(buf, size, "%s +- %s%s", v, tol, t->tol_pct > 0 ? "%" : "");
 }
 
-void cfgk_format(const struct cfgk *k, const void *base, char *buf,
-                 size_t size)
+void cfgk_format(const struct cfgk *k, const void *base, char *buf, size_t size)
 {
     const char *at = (const char *)base + k->off;
     const double *dv = (const void *)at;
@@ -704,4 +734,3 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf,
     }
     assert(0 && "unknown key type");
 }
-

@@ -14,7 +14,7 @@
 #include "config.h"
 #include "config_int.h"
 
-#define VALUE_MAX 1024
+#define VALUE_MAX     1024
 #define SOURCE_COLUMN 40
 #define LINE_MAX_INIH 199 /* inih r55 reads lines up to this many bytes */
 
@@ -27,8 +27,7 @@ struct writer {
 /* Copies value, without the blank after each comma when it is a
  * distribution ("empirical(1, 2)" -> "empirical(1,2)"); text (a title,
  * which may well hold "gamma(30, 10)") is left alone. */
-static void compact_value(const char *value, int dist, char *buf,
-                          size_t size)
+static void compact_value(const char *value, int dist, char *buf, size_t size)
 {
     size_t n = 0;
     for (const char *s = value; *s && n + 1 < size; s++)
@@ -217,8 +216,7 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     return ferror(out) ? -1 : 0;
 }
 
-int config_write_section(FILE *out, const struct params *p,
-                         const char *section)
+int config_write_section(FILE *out, const struct params *p, const char *section)
 {
     struct writer w = {out, NULL, p};
     struct params *mp = (struct params *)(void *)p;
@@ -265,14 +263,15 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
         snprintf(buf, size, "$ %s, or a percent in [0%%, 100%%]", r);
         return;
     case CFGK_STRING:
-        snprintf(buf, size, "%s", k->flags & CFGK_AMOUNTS
-                 ? "none, or $ >= 0: one, or a list (A, B, ...)"
+        snprintf(buf, size, "%s",
+                 k->flags & CFGK_AMOUNTS
+                     ? "none, or $ >= 0: one, or a list (A, B, ...)"
                  : k->flags & CFGK_MONTHS
-                 ? "none, or twelve numbers >= 0 (J, F, ..., D)"
+                     ? "none, or twelve numbers >= 0 (J, F, ..., D)"
                  : k->flags & CFGK_HOLIDAYS
-                 ? "none, or weeks of the year (1-53) and dates "
-                   "(YYYY-MM-DD): a list"
-                 : "text");
+                     ? "none, or weeks of the year (1-53) and dates "
+                       "(YYYY-MM-DD): a list"
+                     : "text");
         return;
     case CFGK_SEED:
         snprintf(buf, size, "0 .. 2^64-1");
@@ -323,9 +322,9 @@ static void ref_table(FILE *out, const char *section,
 int config_write_reference(FILE *out)
 {
     const struct cfgk_table *model[] = {
-        &cfgk_simulation, &cfgk_sales,   &cfgk_stage,  &cfgk_operations,
-        &cfgk_support,    &cfgk_clients, &cfgk_market, &cfgk_calendar,
-        &cfgk_start,      &cfgk_costs,   &cfgk_targets, &cfgk_decision,
+        &cfgk_simulation, &cfgk_sales,   &cfgk_stage,    &cfgk_operations,
+        &cfgk_support,    &cfgk_clients, &cfgk_market,   &cfgk_calendar,
+        &cfgk_start,      &cfgk_costs,   &cfgk_targets,  &cfgk_decision,
         &cfgk_plan,       &cfgk_report,  &cfgk_scenario,
     };
     const struct cfgk_table open = {cfgk_start.name, &cfgk_start_open, 1};

@@ -30,9 +30,9 @@ struct xdeal {
 struct xstate {
     struct xdeal *d;
     size_t n, cap;
-    long *by_entity;      /* entity -> deal index, -1 */
+    long *by_entity; /* entity -> deal index, -1 */
     size_t n_entity;
-    unsigned *occupant;   /* per seat */
+    unsigned *occupant; /* per seat */
     size_t n_seats;
 };
 
@@ -212,11 +212,13 @@ static const char *stage_text(const struct xdeal *d, enum crm_style st,
                               char *buf, size_t size)
 {
     if (d->outcome == CRM_WON)
-        return st == CRM_HUBSPOT ? "Closed won"
-               : st == CRM_SALESFORCE ? "Closed Won" : "won";
+        return st == CRM_HUBSPOT      ? "Closed won"
+               : st == CRM_SALESFORCE ? "Closed Won"
+                                      : "won";
     if (d->outcome == CRM_LOST)
-        return st == CRM_HUBSPOT ? "Closed lost"
-               : st == CRM_SALESFORCE ? "Closed Lost" : "lost";
+        return st == CRM_HUBSPOT      ? "Closed lost"
+               : st == CRM_SALESFORCE ? "Closed Lost"
+                                      : "lost";
     snprintf(buf, size, "%s", d->stage[0] ? d->stage : "new");
     if (st != CRM_PLAIN)
         buf[0] = (char)toupper((unsigned char)buf[0]);
@@ -260,7 +262,9 @@ static void put_deal(FILE *out, const struct xdeal *d, enum crm_style st,
         fprintf(out, "%s,Deal %s,%s,", id, id, owner);
         if (st == CRM_PIPEDRIVE)
             fprintf(out, "%s,%s,%.2f,USD,", open ? stage : "Negotiation",
-                    open ? "open" : d->outcome == CRM_WON ? "won" : "lost",
+                    open                    ? "open"
+                    : d->outcome == CRM_WON ? "won"
+                                            : "lost",
                     d->value);
         else
             fprintf(out, "%s,%.2f,", stage, d->value);
@@ -296,8 +300,10 @@ int crm_export_trace(FILE *in, FILE *out, enum crm_style style,
             continue;
         }
         if (on_line(&s, line, t1, &past)) {
-            rc = err_set(e, ERR_RUNTIME, "trace --crm: a trace line it "
-                         "cannot read: %.60s", line);
+            rc = err_set(e, ERR_RUNTIME,
+                         "trace --crm: a trace line it "
+                         "cannot read: %.60s",
+                         line);
             break;
         }
     }

@@ -28,15 +28,15 @@
 
 #include "config.h"
 
-#define Z95 1.959963984540054
+#define Z95  1.959963984540054
 #define NPAR 5
 /* Dates without a time put a deal created and closed on one day at 0
  * days; half a day stands for "within the day". */
 #define MIN_DAYS 0.5
 
 struct obs {
-    double a, x;  /* entry and exit age, days */
-    int kind;     /* CRM_OPEN (censored), CRM_WON, CRM_LOST */
+    double a, x; /* entry and exit age, days */
+    int kind;    /* CRM_OPEN (censored), CRM_WON, CRM_LOST */
 };
 
 struct sample {
@@ -104,7 +104,8 @@ static void fam_params(enum crm_family f, double mean, double sd, double *u,
 static double mix_surv(enum crm_family f, const double *t, double x)
 {
     double p = 1 / (1 + exp(-t[0]));
-    return p * fam_surv(f, x, t[1], t[2]) + (1 - p) * fam_surv(f, x, t[3], t[4]);
+    return p * fam_surv(f, x, t[1], t[2]) +
+           (1 - p) * fam_surv(f, x, t[3], t[4]);
 }
 
 static double safe_log(double v)
@@ -138,8 +139,8 @@ static double negloglik(const gsl_vector *tv, void *par)
 }
 
 /* Nelder-Mead from t (kept on failure), restarted once at its optimum. */
-static double nm_minimise(double (*fn)(const gsl_vector *, void *),
-                          void *par, double *t, size_t n)
+static double nm_minimise(double (*fn)(const gsl_vector *, void *), void *par,
+                          double *t, size_t n)
 {
     gsl_multimin_function f = {fn, n, par};
     gsl_vector *x = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
@@ -155,8 +156,8 @@ static double nm_minimise(double (*fn)(const gsl_vector *, void *),
         for (int it = 0; it < 5000; it++) {
             if (gsl_multimin_fminimizer_iterate(m))
                 break;
-            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m),
-                                       1e-8) == GSL_SUCCESS)
+            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-8) ==
+                GSL_SUCCESS)
                 break;
         }
         if (m->fval < best) {
@@ -201,7 +202,8 @@ static int covariance(struct sample *s, const double *t, double *cov)
             gsl_matrix_set(H, (size_t)i, (size_t)j, v);
             gsl_matrix_set(H, (size_t)j, (size_t)i, v);
         }
-    if (gsl_linalg_LU_decomp(H, perm, &sign) || gsl_linalg_LU_invert(H, perm, inv))
+    if (gsl_linalg_LU_decomp(H, perm, &sign) ||
+        gsl_linalg_LU_invert(H, perm, inv))
         goto done;
     rc = 0;
     for (int i = 0; i < NPAR && !rc; i++) {
@@ -336,8 +338,8 @@ static void start_values(const struct sample *s, double p, double *t)
     for (int c = 0; c < 2; c++) {
         double mean = n[c] > 0 ? sum[c] / n[c] : 30;
         double var = n[c] > 1 ? sq[c] / n[c] - mean * mean : mean * mean;
-        fam_params(s->fam, mean, sqrt(var > 0 ? var : mean * mean), &t[1 + 2 * c],
-                   &t[2 + 2 * c]);
+        fam_params(s->fam, mean, sqrt(var > 0 ? var : mean * mean),
+                   &t[1 + 2 * c], &t[2 + 2 * c]);
     }
 }
 
@@ -691,7 +693,8 @@ static double wilson(size_t k, size_t n, int upper)
 {
     double p = (double)k / (double)n, z2 = Z95 * Z95, nn = (double)n;
     double c = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-    double h = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+    double h =
+        Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
     return upper ? c + h : c - h;
 }
 
@@ -701,11 +704,14 @@ static int estimate_all(const struct crm_export *x, struct crm_estimates *est,
     if (tally_reps(x, est))
         return err_oom(e);
     if (est->n_won < 3 || est->n_lost < 3)
-        return err_at(e, ERR_CONFIG, x->path, 0, "%zu won and %zu lost deals "
+        return err_at(e, ERR_CONFIG, x->path, 0,
+                      "%zu won and %zu lost deals "
                       "closed in the window: too few to estimate a cycle "
-                      "(at least 3 of each)", est->n_won, est->n_lost);
+                      "(at least 3 of each)",
+                      est->n_won, est->n_lost);
     if (est->n_reps == 0)
-        return err_at(e, ERR_CONFIG, x->path, 0, "no owner created an "
+        return err_at(e, ERR_CONFIG, x->path, 0,
+                      "no owner created an "
                       "opportunity in the window");
     est->win = (double)est->n_won / (double)est->n_closed;
     est->win_lo = wilson(est->n_won, est->n_closed, 0);
@@ -737,7 +743,8 @@ int crm_estimate(const struct crm_export *x, struct crm_estimates *est,
     struct sample s = {o, make_obs(x, est->t0, est->t1, o, entries),
                        CRM_LOGNORMAL};
     if (fit_cycles(&s, entries, est->win, est)) {
-        err_at(e, ERR_CONFIG, x->path, 0, "the cycle times could not be "
+        err_at(e, ERR_CONFIG, x->path, 0,
+               "the cycle times could not be "
                "fitted (the likelihood has no finite maximum)");
         goto done;
     }
@@ -747,8 +754,10 @@ int crm_estimate(const struct crm_export *x, struct crm_estimates *est,
             vals[est->n_value++] = d->amount;
     }
     if (est->n_value < 3) {
-        err_at(e, ERR_CONFIG, x->path, 0, "%zu won deals with an amount "
-               "above 0: too few to fit the deal value", est->n_value);
+        err_at(e, ERR_CONFIG, x->path, 0,
+               "%zu won deals with an amount "
+               "above 0: too few to fit the deal value",
+               est->n_value);
         goto done;
     }
     qsort(vals, est->n_value, sizeof *vals, by_double);

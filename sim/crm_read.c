@@ -311,8 +311,8 @@ static void normalise(const char *s, char *buf, size_t size)
 /* Headers each role answers to, normalised, most specific first. The
  * dialect of a file is the one its created column's header names. */
 static const char *const role_names[CRM_NCOLS][10] = {
-    [CRM_ID] = {"opportunity_id", "record_id", "deal_id", "id", "deal_record_id",
-                "opportunity_id_18", "hs_object_id", NULL},
+    [CRM_ID] = {"opportunity_id", "record_id", "deal_id", "id",
+                "deal_record_id", "opportunity_id_18", "hs_object_id", NULL},
     [CRM_OWNER] = {"opportunity_owner", "deal_owner", "owner", "owner_name",
                    "deal_owner_name", "sales_rep", "rep", NULL},
     [CRM_CREATED] = {"created_date", "create_date", "deal_deal_created",
@@ -327,7 +327,7 @@ static const char *const role_names[CRM_NCOLS][10] = {
                     "deal_amount", NULL},
 };
 
-static const char *const role_key[CRM_NCOLS] = {"id",    "owner", "created",
+static const char *const role_key[CRM_NCOLS] = {"id",     "owner", "created",
                                                 "closed", "stage", "amount"};
 
 static const char *dialect_of(const char *created_norm)
@@ -368,14 +368,17 @@ static int take_columns(struct crm_export *x, const char *spec, struct err *e)
                 !strncmp(p, role_key[r], (size_t)(eq - p)))
                 role = r;
         if (role < 0)
-            return err_set(e, ERR_CONFIG, "--columns: expected ROLE=COLUMN "
+            return err_set(e, ERR_CONFIG,
+                           "--columns: expected ROLE=COLUMN "
                            "with ROLE one of id, owner, created, closed, "
-                           "stage, amount, got '%.*s'", (int)(end - p), p);
+                           "stage, amount, got '%.*s'",
+                           (int)(end - p), p);
         int c = find_header(&x->csv, eq + 1, (size_t)(end - eq - 1));
         if (c < 0)
-            return err_at(e, ERR_CONFIG, x->path, 1, "--columns %s=%.*s: no "
-                          "such column; the header has: %s", role_key[role],
-                          (int)(end - eq - 1), eq + 1, cols);
+            return err_at(e, ERR_CONFIG, x->path, 1,
+                          "--columns %s=%.*s: no "
+                          "such column; the header has: %s",
+                          role_key[role], (int)(end - eq - 1), eq + 1, cols);
         x->col[role] = c;
         p = comma ? comma + 1 : end;
     }
@@ -404,11 +407,12 @@ static int find_columns(struct crm_export *x, const struct crm_opts *o,
         csv_header_list(&x->csv, "'", cols, sizeof cols);
         return err_at(e, ERR_CONFIG, x->path, 1,
                       "no %s column (the header has: %s); name it with "
-                      "--columns %s=COLUMN", role_key[r], cols, role_key[r]);
+                      "--columns %s=COLUMN",
+                      role_key[r], cols, role_key[r]);
     }
     normalise(x->csv.cells[x->col[CRM_CREATED]], created, sizeof created);
-    x->dialect = o->columns ? "columns given by --columns"
-                            : dialect_of(created);
+    x->dialect =
+        o->columns ? "columns given by --columns" : dialect_of(created);
     return 0;
 }
 
@@ -457,7 +461,7 @@ static int has_word(const char *s, const char *w)
     return 0;
 }
 
-#define CRM_WON_DEFAULT "won,closed won,closedwon"
+#define CRM_WON_DEFAULT  "won,closed won,closedwon"
 #define CRM_LOST_DEFAULT "lost,closed lost,closedlost"
 
 /* The outcome of a stage, or -1 for a stage that looks closed but is in
@@ -560,8 +564,8 @@ static int decide_decimal(struct crm_export *x, struct err *e)
     if (line[0] && line[1])
         return err_at(e, ERR_CONFIG, x->path, line[1],
                       "amount '%s' has a decimal comma, but line %d's '%s' a "
-                      "decimal point; one export uses one", text[1], line[0],
-                      text[0]);
+                      "decimal point; one export uses one",
+                      text[1], line[0], text[0]);
     x->decimal = line[0] ? '.' : line[1] ? ',' : x->sep == ';' ? ',' : '.';
     return 0;
 }
@@ -617,9 +621,10 @@ static int *first_rows(const struct crm_export *x)
             size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi)
-                tmp[k++] = strcmp(cell(x, ix[i], CRM_ID),
-                                  cell(x, ix[j], CRM_ID)) <= 0 ? ix[i++]
-                                                               : ix[j++];
+                tmp[k++] =
+                    strcmp(cell(x, ix[i], CRM_ID), cell(x, ix[j], CRM_ID)) <= 0
+                        ? ix[i++]
+                        : ix[j++];
             while (i < mid)
                 tmp[k++] = ix[i++];
             while (j < hi)
@@ -648,11 +653,11 @@ static int read_date(const struct crm_export *x, size_t r, int role,
                   "%s date '%s' is no date salescap reads (YYYY-MM-DD, "
                   "M/D/YYYY or D/M/YYYY, with or without a time%s)",
                   role == CRM_CREATED ? "created" : "closed", s,
-                  x->datefmt == CRM_DATE_AUTO ? "" :
-                  x->datefmt == CRM_DATE_MDY ? "; this file's order is "
-                                               "M/D/YYYY"
-                                             : "; this file's order is "
-                                               "D/M/YYYY");
+                  x->datefmt == CRM_DATE_AUTO  ? ""
+                  : x->datefmt == CRM_DATE_MDY ? "; this file's order is "
+                                                 "M/D/YYYY"
+                                               : "; this file's order is "
+                                                 "D/M/YYYY");
 }
 
 static size_t owner_index(struct crm_export *x, const char *owner)
@@ -665,8 +670,8 @@ static size_t owner_index(struct crm_export *x, const char *owner)
 }
 
 /* Judges row r: a deal, a skipped row, or an error for the whole file. */
-static int read_row(struct crm_export *x, const struct crm_opts *o,
-                    size_t r, const int *first, struct err *e)
+static int read_row(struct crm_export *x, const struct crm_opts *o, size_t r,
+                    const int *first, struct err *e)
 {
     int line = x->csv.lines[r];
     const char *stage = cell(x, r, CRM_STAGE), *id = cell(x, r, CRM_ID);
@@ -679,8 +684,8 @@ static int read_row(struct crm_export *x, const struct crm_opts *o,
     if (*am && crm_parse_amount(am, x->decimal, &amount))
         return err_at(e, ERR_CONFIG, x->path, line,
                       "amount '%s' does not read as a number (this file "
-                      "writes decimals with a %s)", am,
-                      x->decimal == '.' ? "point" : "comma");
+                      "writes decimals with a %s)",
+                      am, x->decimal == '.' ? "point" : "comma");
     if (blank(id))
         return skip(x, line, CRM_SKIP_NO_ID, e, "no id");
     if (first[r] != (int)r)
@@ -689,9 +694,12 @@ static int read_row(struct crm_export *x, const struct crm_opts *o,
                     x->csv.lines[first[r]]);
     int out = blank(stage) ? -1 : stage_outcome(stage, o);
     if (out < 0)
-        return skip(x, line, CRM_SKIP_STAGE, e, blank(stage) ? "blank stage"
-                    : "stage '%.40s' is neither won nor lost (--won, --lost)",
-                    trimmed(stage, sb, sizeof sb));
+        return skip(
+            x, line, CRM_SKIP_STAGE, e,
+            blank(stage)
+                ? "blank stage"
+                : "stage '%.40s' is neither won nor lost (--won, --lost)",
+            trimmed(stage, sb, sizeof sb));
     if (blank(cell(x, r, CRM_OWNER)))
         return skip(x, line, CRM_SKIP_NO_OWNER, e, "no owner");
     if (isnan(created))
@@ -743,7 +751,8 @@ static void drop_future(struct crm_export *x, const struct crm_opts *o)
         struct crm_deal *d = &x->deals[i];
         double when = d->created >= x->as_of + 1 ? d->created
                       : !isnan(d->closed) && d->closed >= x->as_of + 1
-                          ? d->closed : NAN;
+                          ? d->closed
+                          : NAN;
         if (isnan(when)) {
             x->deals[k++] = *d;
             continue;
@@ -751,8 +760,10 @@ static void drop_future(struct crm_export *x, const struct crm_opts *o)
         char d1[16], d2[16];
         crm_date_str(when, d1, sizeof d1);
         crm_date_str(x->as_of, d2, sizeof d2);
-        skip(x, d->line, CRM_SKIP_FUTURE, NULL, "%s %s is after the export "
-             "date %s", when == d->created ? "created" : "closed", d1, d2);
+        skip(x, d->line, CRM_SKIP_FUTURE, NULL,
+             "%s %s is after the export "
+             "date %s",
+             when == d->created ? "created" : "closed", d1, d2);
     }
     x->n_deals = k;
 }
@@ -803,8 +814,8 @@ static int find_window(struct crm_export *x, const struct crm_opts *o,
     if (closed == 0)
         return err_at(e, ERR_CONFIG, x->path, x->csv.lines[0],
                       "no usable won or lost deal in %zu rows (%zu set "
-                      "aside); nothing to estimate from", x->csv.nrows,
-                      x->n_skipped);
+                      "aside); nothing to estimate from",
+                      x->csv.nrows, x->n_skipped);
     x->since_given = o->has_since;
     x->since = o->has_since ? floor(o->since) : floor(first);
     if (x->since >= x->as_of + 1) {
@@ -812,14 +823,14 @@ static int find_window(struct crm_export *x, const struct crm_opts *o,
         crm_date_str(x->since, d1, sizeof d1);
         crm_date_str(x->as_of, d2, sizeof d2);
         return err_at(e, ERR_CONFIG, x->path, x->csv.lines[0],
-                      "the window starts on %s, after the export date %s",
-                      d1, d2);
+                      "the window starts on %s, after the export date %s", d1,
+                      d2);
     }
     return 0;
 }
 
-int crm_read(struct crm_export *x, const char *path,
-             const struct crm_opts *o, struct err *e)
+int crm_read(struct crm_export *x, const char *path, const struct crm_opts *o,
+             struct err *e)
 {
     memset(x, 0, sizeof *x);
     x->path = path;

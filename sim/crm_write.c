@@ -17,9 +17,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define WRAP 76
+#define WRAP           76
 #define NAME_MAX_BYTES 40
-#define LIST_MAX 200 /* skipped rows listed one by one */
+#define LIST_MAX       200 /* skipped rows listed one by one */
 
 /* Text from the export, safe for the INI: at most max bytes, whole UTF-8
  * sequences only, '?' for anything else or a control character. */
@@ -28,8 +28,11 @@ static const char *clean(const char *s, char *buf, size_t max)
     size_t n = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (*p && n + 1 < max) {
-        size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3
-                     : (*p >> 3) == 30 ? 4 : 0;
+        size_t len = *p < 0x80         ? 1
+                     : (*p >> 5) == 6  ? 2
+                     : (*p >> 4) == 14 ? 3
+                     : (*p >> 3) == 30 ? 4
+                                       : 0;
         int ok = len > 0 && n + len < max;
         for (size_t i = 1; ok && i < len; i++)
             ok = (p[i] >> 6) == 2;
@@ -139,16 +142,18 @@ static void write_header(FILE *out, const struct crm_export *x,
     char p[256], d0[16], d1[16], n1[32];
     comment(out, "%s: written by salescap import from %s (%s).",
             clean(name, p, 120), clean(x->path, p + 128, 120), x->dialect);
-    comment(out, "Include it from a scenario file (include = %s). It defines "
+    comment(out,
+            "Include it from a scenario file (include = %s). It defines "
             "its own stages: include it instead of a model that has "
             "[stage.NAME] sections, not beside one, or the stages add up.",
             clean(name, p, 120));
     comment(out, "%s", "");
     comment(out, "Window: %s to %s, %.1f weeks (%s; export date %s%s).",
             date(est->t0, d0, sizeof d0), date(est->t1 - 1, d1, sizeof d1),
-            est->weeks, x->since_given ? "--since" : "from the first close",
-            d1, x->as_of_given ? ", --as-of" : ", the last date in the file");
-    comment(out, "What the window biases: deals that closed before %s cannot "
+            est->weeks, x->since_given ? "--since" : "from the first close", d1,
+            x->as_of_given ? ", --as-of" : ", the last date in the file");
+    comment(out,
+            "What the window biases: deals that closed before %s cannot "
             "be seen, so the %s deals created before it that were still "
             "open are counted from the window's start only (delayed "
             "entry), or a mean of their cycles would be too long; the %s "
@@ -165,35 +170,41 @@ static void write_sales(FILE *out, const struct crm_export *x,
 {
     char a[32], b[32], c[32], sp[96], nm[64];
     fprintf(out, "\n[sales]\n");
-    comment(out, "%zu owners created opportunities in the window (reps "
+    comment(out,
+            "%zu owners created opportunities in the window (reps "
             "active in it); %zu more have deals but created none there and "
-            "are not counted.", est->n_reps, est->n_reps_all - est->n_reps);
+            "are not counted.",
+            est->n_reps, est->n_reps_all - est->n_reps);
     fprintf(out, "reps = %zu\n", est->n_reps);
-    comment(out, "%s created in %.1f weeks by %zu reps: %.3g a rep a week "
+    comment(out,
+            "%s created in %.1f weeks by %zu reps: %.3g a rep a week "
             "(95 %%: %.3g to %.3g, Poisson).",
-            count((double)est->n_created, a, sizeof a), est->weeks,
-            est->n_reps, est->rate, est->rate_lo, est->rate_hi);
+            count((double)est->n_created, a, sizeof a), est->weeks, est->n_reps,
+            est->rate, est->rate_lo, est->rate_hi);
     fprintf(out, "opportunities_per_week = %s\n", num(est->rate, a, sizeof a));
     const struct crm_fit *v = &est->value;
-    comment(out, "%s won deals with an amount: mean $%s (95 %%: $%s to $%s), "
+    comment(out,
+            "%s won deals with an amount: mean $%s (95 %%: $%s to $%s), "
             "median $%s; %s fits best (Kolmogorov-Smirnov distance %.3f, "
-            "%s %.3f).", count((double)est->n_value, a, sizeof a),
+            "%s %.3f).",
+            count((double)est->n_value, a, sizeof a),
             count(v->sample_mean, b, sizeof b), count(v->mean_lo, c, sizeof c),
-            count(v->mean_hi, sp, sizeof sp), count(v->median_np, nm, sizeof nm),
-            fam_name(v->family), v->ks,
+            count(v->mean_hi, sp, sizeof sp),
+            count(v->median_np, nm, sizeof nm), fam_name(v->family), v->ks,
             fam_name(v->family == CRM_GAMMA ? CRM_LOGNORMAL : CRM_GAMMA),
             v->ks_other);
     fprintf(out, "deal_value = %s\n", spec(v, sp, sizeof sp));
     if (est->eff_sd > 0)
-        comment(out, "Win rates of the reps spread beyond chance "
+        comment(out,
+                "Win rates of the reps spread beyond chance "
                 "(beta-binomial): sd %.1f points around %.1f %%. With the "
                 "stages below, lognormal(1, %.3f) gives the reps that mean "
-                "and spread.", 100 * est->rep_sd, 100 * est->rep_mean,
-                est->eff_sd);
+                "and spread.",
+                100 * est->rep_sd, 100 * est->rep_mean, est->eff_sd);
     else
         comment(out, "Win rates of the reps spread no more than chance "
-                "would (beta-binomial): every rep is given effectiveness "
-                "1.");
+                     "would (beta-binomial): every rep is given effectiveness "
+                     "1.");
     (void)x;
     if (est->eff_sd > 0)
         fprintf(out, "effectiveness = lognormal(1, %.3g)\n", est->eff_sd);
@@ -205,7 +216,7 @@ static void write_reps(FILE *out, const struct crm_estimates *est)
 {
     char nm[NAME_MAX_BYTES + 8];
     comment(out, "Each rep's win rate shrunk toward the mean (won of closed "
-            "in the window):");
+                 "in the window):");
     for (size_t i = 0; i < est->n_reps_all; i++) {
         const struct crm_rep *r = &est->reps[i];
         if (r->closed)
@@ -221,12 +232,14 @@ static void write_fit_comment(FILE *out, const char *what,
     char a[32], med[48];
     snprintf(med, sizeof med, isnan(f->median_np) ? "not reached" : "%.1f days",
              f->median_np);
-    comment(out, "%s: %s closed, mean %.1f days (95 %%: %.1f to %.1f), sd "
+    comment(out,
+            "%s: %s closed, mean %.1f days (95 %%: %.1f to %.1f), sd "
             "%.1f, median %s (Aalen-Johansen); %s fits best "
             "(Kolmogorov-Smirnov distance %.3f to the censoring-aware "
-            "estimate, %s %.3f).", what, count((double)n, a, sizeof a),
-            f->mean, f->mean_lo, f->mean_hi, f->sd, med, fam_name(f->family),
-            f->ks, fam_name(f->family == CRM_GAMMA ? CRM_LOGNORMAL : CRM_GAMMA),
+            "estimate, %s %.3f).",
+            what, count((double)n, a, sizeof a), f->mean, f->mean_lo,
+            f->mean_hi, f->sd, med, fam_name(f->family), f->ks,
+            fam_name(f->family == CRM_GAMMA ? CRM_LOGNORMAL : CRM_GAMMA),
             f->ks_other);
 }
 
@@ -234,19 +247,22 @@ static void write_stages(FILE *out, const struct crm_estimates *est)
 {
     char a[32], b[32], sp[96];
     fprintf(out, "\n");
-    comment(out, "Win rate: %s won of %s closed: %.1f %% ± %.1f %% (Wilson "
+    comment(out,
+            "Win rate: %s won of %s closed: %.1f %% ± %.1f %% (Wilson "
             "95 %%). The censored-likelihood fit, which also counts the "
-            "open deals, puts it at %.1f %%.", count((double)est->n_won, a,
-            sizeof a), count((double)est->n_closed, b, sizeof b),
-            100 * est->win, 50 * (est->win_hi - est->win_lo),
-            100 * est->win_censored);
+            "open deals, puts it at %.1f %%.",
+            count((double)est->n_won, a, sizeof a),
+            count((double)est->n_closed, b, sizeof b), 100 * est->win,
+            50 * (est->win_hi - est->win_lo), 100 * est->win_censored);
     write_fit_comment(out, "Won cycle", &est->won_cycle, est->n_won);
     write_fit_comment(out, "Lost cycle", &est->lost_cycle, est->n_lost);
     if (est->one_stage)
-        comment(out, "Lost deals take no less time than won ones: one stage "
+        comment(out,
+                "Lost deals take no less time than won ones: one stage "
                 "holds the whole cycle, and lost deals close after it too.");
     else
-        comment(out, "Two stages: lost deals are lost at the end of "
+        comment(out,
+                "Two stages: lost deals are lost at the end of "
                 "'pursue', which lasts as long as a lost deal does; the "
                 "won go on through 'close', the rest of a won cycle (means "
                 "matched, and the won cycle's variance). Each stage's buyer "
@@ -254,7 +270,8 @@ static void write_stages(FILE *out, const struct crm_estimates *est)
                 "%.1f days of the rep's own work at the model's defaults. "
                 "Odds and spread solved so that the reps' mean win rate is "
                 "%.1f %%; patience and work hours are not in an export: "
-                "the defaults.", est->work_days, 100 * est->win);
+                "the defaults.",
+                est->work_days, 100 * est->win);
     fprintf(out, "[stage.pursue]\nadvance = %.4g\nbuyer_days = %s\n",
             est->advance, spec(&est->pursue, sp, sizeof sp));
     if (!est->one_stage)
@@ -280,7 +297,8 @@ static void write_start(FILE *out, const struct crm_export *x,
         if (x->deals[i].outcome == CRM_OPEN)
             n[model_stage(est, x->deals[i].stage)]++;
     fprintf(out, "\n");
-    comment(out, "The open pipeline at the export date, as the starting "
+    comment(out,
+            "The open pipeline at the export date, as the starting "
             "state: %s deals, $%s, mean age %.1f days. With "
             "[simulation] warmup_weeks = 0 a run begins at the export "
             "date. Each deal is placed with its buyer in the stage below, "
@@ -315,11 +333,11 @@ static void write_start(FILE *out, const struct crm_export *x,
                 model_stage(est, d->stage) ? "close" : "pursue");
     }
     comment(out, "The export's own stages are not the model's: a deal goes "
-            "to the model's stage of its name, else to 'pursue' ('close' "
-            "holds only deals that will be won). An opportunity export "
-            "holds no ops work: add onboardings_waiting, "
-            "onboardings_in_progress, tickets_waiting and "
-            "tickets_in_progress by hand.");
+                 "to the model's stage of its name, else to 'pursue' ('close' "
+                 "holds only deals that will be won). An opportunity export "
+                 "holds no ops work: add onboardings_waiting, "
+                 "onboardings_in_progress, tickets_waiting and "
+                 "tickets_in_progress by hand.");
     fprintf(out, "[start]\nopen_age_days = %s\nopen.pursue = %zu\n",
             num(est->open_age_days, a, sizeof a), n[0]);
     if (!est->one_stage)
@@ -353,9 +371,9 @@ static void write_targets(FILE *out, const struct crm_estimates *est)
     char a[32];
     fprintf(out, "\n");
     comment(out, "The observed KPIs the simulated baseline should meet "
-            "(sources above); an opportunity export cannot tell "
-            "onboarding_wait_days, ops_backlog_hours, clients or "
-            "churn_rate.");
+                 "(sources above); an opportunity export cannot tell "
+                 "onboarding_wait_days, ops_backlog_hours, clients or "
+                 "churn_rate.");
     fprintf(out, "[targets]\n");
     fprintf(out, "win_rate = %.4g\n", est->win);
     fprintf(out, "won_cycle_days = %.4g\n", est->won_cycle.mean);
@@ -391,7 +409,10 @@ void crm_print_summary(FILE *out, const struct crm_export *x,
     static const char *const fmts[] = {"ISO dates", "M/D/YYYY dates",
                                        "D/M/YYYY dates"};
     fprintf(out, "%s: %s, '%s' separated, %s, decimal %s\n", x->path,
-            x->dialect, x->sep == '\t' ? "tab" : x->sep == ';' ? ";" : ",",
+            x->dialect,
+            x->sep == '\t'  ? "tab"
+            : x->sep == ';' ? ";"
+                            : ",",
             fmts[x->datefmt], x->decimal == '.' ? "point" : "comma");
     fprintf(out, "  rows          %s: %s used, %s set aside\n",
             count((double)x->csv.nrows, a, sizeof a),
@@ -400,9 +421,10 @@ void crm_print_summary(FILE *out, const struct crm_export *x,
     fprintf(out, "  window        %s to %s (%.1f weeks)\n",
             date(est->t0, d0, sizeof d0), date(est->t1 - 1, d1, sizeof d1),
             est->weeks);
-    fprintf(out, "  win rate      %.1f %% ± %.1f %% (%s won of %s closed; "
-            "censored fit %.1f %%)\n", 100 * est->win,
-            50 * (est->win_hi - est->win_lo),
+    fprintf(out,
+            "  win rate      %.1f %% ± %.1f %% (%s won of %s closed; "
+            "censored fit %.1f %%)\n",
+            100 * est->win, 50 * (est->win_hi - est->win_lo),
             count((double)est->n_won, a, sizeof a),
             count((double)est->n_closed, b, sizeof b), 100 * est->win_censored);
     const struct crm_fit *f[2] = {&est->won_cycle, &est->lost_cycle};
@@ -413,12 +435,14 @@ void crm_print_summary(FILE *out, const struct crm_export *x,
     fprintf(out, "  deal value    mean $%s ($%s to $%s), %s, KS %.3f\n",
             count(est->value.sample_mean, a, sizeof a),
             count(est->value.mean_lo, b, sizeof b),
-            count(est->value.mean_hi, c, sizeof c),
-            fam_name(est->value.family), est->value.ks);
+            count(est->value.mean_hi, c, sizeof c), fam_name(est->value.family),
+            est->value.ks);
     fprintf(out, "  opportunities %.3g a rep a week (%.3g to %.3g), %zu reps\n",
             est->rate, est->rate_lo, est->rate_hi, est->n_reps);
-    fprintf(out, "  rep spread    sd %.1f points of win rate between reps "
-            "(beta-binomial)\n", 100 * est->rep_sd);
+    fprintf(out,
+            "  rep spread    sd %.1f points of win rate between reps "
+            "(beta-binomial)\n",
+            100 * est->rep_sd);
     fprintf(out, "  open pipeline %s deals, $%s, mean age %.1f days\n",
             count((double)est->n_open, a, sizeof a),
             count(est->open_value, b, sizeof b), est->open_age_days);
@@ -433,8 +457,9 @@ void crm_print_summary(FILE *out, const struct crm_export *x,
                 fprintf(out, "%s %d", shown++ ? "," : "", x->skipped[i].line);
         fprintf(out, "%s)\n", x->skip_count[w] > 5 ? ", ..." : "");
     }
-    fprintf(out, "The window: deals closed before %s are not in the file; "
+    fprintf(out,
+            "The window: deals closed before %s are not in the file; "
             "%zu begun before it count from its start (delayed entry), %zu "
-            "open at the end are censored.\n", d0, est->n_entered_late,
-            est->n_open);
+            "open at the end are censored.\n",
+            d0, est->n_entered_late, est->n_open);
 }

@@ -21,13 +21,13 @@
 struct csv_parser {
     const char *p, *end;
     const char *name;
-    int line;          /* current line, 1-based */
+    int line; /* current line, 1-based */
     char **cells;
     size_t ncells, cap;
-    int *lines;        /* start line of each row, header included */
+    int *lines; /* start line of each row, header included */
     size_t nlines, lines_cap;
     struct err *e;
-    char sep;          /* the field separator: ',', ';' or tab */
+    char sep; /* the field separator: ',', ';' or tab */
 };
 
 static int push_cell(struct csv_parser *ps, const char *s, size_t n)
@@ -206,8 +206,12 @@ int csv_parse(struct csv *c, const char *text, size_t len, const char *name,
 int csv_parse_sep(struct csv *c, const char *text, size_t len, char sep,
                   const char *name, struct err *e)
 {
-    struct csv_parser ps = {.p = text, .end = text + len, .name = name,
-                            .line = 1, .e = e, .sep = sep};
+    struct csv_parser ps = {.p = text,
+                            .end = text + len,
+                            .name = name,
+                            .line = 1,
+                            .e = e,
+                            .sep = sep};
     memset(c, 0, sizeof *c);
     /* A spreadsheet's UTF-8 byte-order mark is not part of the header. */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)

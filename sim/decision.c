@@ -42,7 +42,8 @@ int decision_rank(const struct run_result *r, struct decision_row *rows)
         int s = d->s;
         acc_summary(&r->dec_value[s], &d->value);
         d->rank = i > 0 && score(r, s) == score(r, rows[i - 1].s)
-                      ? rows[i - 1].rank : i + 1;
+                      ? rows[i - 1].rank
+                      : i + 1;
         d->p_best = r->dec_wins[s] / (double)r->replications;
         stats_wilson(r->dec_wins[s], (double)r->replications, &d->p_lo,
                      &d->p_hi);

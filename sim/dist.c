@@ -45,9 +45,9 @@
 
 struct dist_info {
     const char *name;
-    const char *sig;       /* prefix of error messages */
+    const char *sig; /* prefix of error messages */
     enum dist_kind kind;
-    int nargs;             /* 0: one or more (empirical) */
+    int nargs; /* 0: one or more (empirical) */
     const char *args[3];
 };
 
@@ -55,25 +55,30 @@ static const struct dist_info dist_table[] = {
     {"fixed", "fixed(x)", DIST_FIXED, 1, {"x"}},
     {"exponential", "exponential(mean)", DIST_EXPONENTIAL, 1, {"mean"}},
     {"uniform", "uniform(min, max)", DIST_UNIFORM, 2, {"min", "max"}},
-    {"triangular", "triangular(min, mode, max)", DIST_TRIANGULAR, 3,
+    {"triangular",
+     "triangular(min, mode, max)",
+     DIST_TRIANGULAR,
+     3,
      {"min", "mode", "max"}},
     {"normal", "normal(mean, sd)", DIST_NORMAL, 2, {"mean", "sd"}},
     {"lognormal", "lognormal(mean, sd)", DIST_LOGNORMAL, 2, {"mean", "sd"}},
     {"gamma", "gamma(mean, sd)", DIST_GAMMA, 2, {"mean", "sd"}},
     {"beta", "beta(mean, sd)", DIST_BETA, 2, {"mean", "sd"}},
     {"empirical", "empirical()", DIST_EMPIRICAL, 0, {NULL}},
-    {"empirical_file", "empirical_file(PATH[, COLUMN])", DIST_EMPIRICAL_FILE,
-     0, {NULL}},
+    {"empirical_file",
+     "empirical_file(PATH[, COLUMN])",
+     DIST_EMPIRICAL_FILE,
+     0,
+     {NULL}},
 };
 
 #define DIST_NTABLE (sizeof dist_table / sizeof dist_table[0])
 
 /* Names people reach for that are not prefixes or near misses. */
 static const char *const dist_aliases[][2] = {
-    {"gaussian", "normal"},  {"gauss", "normal"},
-    {"constant", "fixed"},   {"const", "fixed"},
-    {"discrete", "empirical"}, {"choice", "empirical"},
-    {"exp", "exponential"},  {"triangle", "triangular"},
+    {"gaussian", "normal"}, {"gauss", "normal"},        {"constant", "fixed"},
+    {"const", "fixed"},     {"discrete", "empirical"},  {"choice", "empirical"},
+    {"exp", "exponential"}, {"triangle", "triangular"},
 };
 
 static const char *skip_ws(const char *s)
@@ -288,8 +293,8 @@ static int parse_named(struct dist *x, const char *spec, const char *s,
     if (n == 0)
         return err_set(e, ERR_CONFIG, "%s: needs at least one value", in->sig);
     if (n > DIST_EMPIRICAL_MAX)
-        return err_set(e, ERR_CONFIG, "%s: at most %d values, got %zu",
-                       in->sig, DIST_EMPIRICAL_MAX, n);
+        return err_set(e, ERR_CONFIG, "%s: at most %d values, got %zu", in->sig,
+                       DIST_EMPIRICAL_MAX, n);
     double *dst = in->kind == DIST_EMPIRICAL ? x->v : x->p;
     for (size_t i = 0; i < n; i++)
         if (parse_arg(in, i, t[i], &dst[i], e) != 0)
@@ -315,8 +320,8 @@ static int parse_number(struct dist *x, const char *s, struct err *e)
     case NUM_BAD:
         return err_set(e, ERR_CONFIG, DIST_GENERIC ", got '%.*s'", l, s);
     case NUM_NONFINITE:
-        return err_set(e, ERR_CONFIG, "expected a finite number, got '%.*s'",
-                       l, s);
+        return err_set(e, ERR_CONFIG, "expected a finite number, got '%.*s'", l,
+                       s);
     case NUM_RANGE:
         return err_set(e, ERR_CONFIG, "number out of range, got '%.*s'", l, s);
     }
@@ -378,8 +383,8 @@ static int check_mean_sd(const struct dist *x, const char *sig, int mean_pos,
 
 static int out_of_range(const char *sig, struct err *e)
 {
-    return err_set(e, ERR_CONFIG,
-                   "%s: parameters out of range for sampling", sig);
+    return err_set(e, ERR_CONFIG, "%s: parameters out of range for sampling",
+                   sig);
 }
 
 static int check_lognormal(struct dist *x, const char *sig, struct err *e)
@@ -423,7 +428,8 @@ static int check_beta(struct dist *x, const char *sig, struct err *e)
     if (!(m > 0 && m < 1))
         return err_set(e, ERR_CONFIG,
                        "%s: mean must be between 0 and 1 (exclusive), "
-                       "got %.10g", sig, m);
+                       "got %.10g",
+                       sig, m);
     if (s < 0)
         return err_set(e, ERR_CONFIG, "%s: sd must be >= 0, got %.10g", sig, s);
     /* alpha + beta = nu = mean (1 - mean) / sd^2 - 1 must be > 0; an sd
@@ -519,8 +525,8 @@ static int dist_check(struct dist *x, const char *sig, struct err *e)
             return -1;
         if (!isfinite(fabs(p[0]) + SAMPLE_SD_MAX * p[1]))
             return out_of_range(sig, e);
-        x->mean = x->nonneg && p[1] > 0 ? normal_clamped_mean(p[0], p[1])
-                                        : p[0];
+        x->mean =
+            x->nonneg && p[1] > 0 ? normal_clamped_mean(p[0], p[1]) : p[0];
         return 0;
     case DIST_LOGNORMAL:
         return check_lognormal(x, sig, e);
@@ -678,12 +684,12 @@ void dist_destroy(struct dist *d)
 
 /* The data of a file being read by empirical_file(). */
 struct vfile {
-    const char *path;  /* as joined: relative to the current folder */
+    const char *path; /* as joined: relative to the current folder */
     const char *sig;
     struct csv csv;
-    int col;           /* the column read */
-    int header_value;  /* the header row is a value (a one-column file of
-                          numbers without a header) */
+    int col;          /* the column read */
+    int header_value; /* the header row is a value (a one-column file of
+                         numbers without a header) */
 };
 
 /* Reads and parses the CSV at vf->path. */
@@ -694,10 +700,9 @@ static int vfile_read(struct vfile *vf, struct err *e)
         return err_set(e, ERR_CONFIG, "%s: cannot open '%s': %s", vf->sig,
                        vf->path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return err_set(e, ERR_CONFIG, "%s: cannot open '%s': %s", vf->sig,
-                       vf->path,
-                       S_ISDIR(st.st_mode) ? "is a directory"
-                                           : "not a regular file");
+        return err_set(
+            e, ERR_CONFIG, "%s: cannot open '%s': %s", vf->sig, vf->path,
+            S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
     struct err ce = {0};
     size_t len;
     char *text = csv_slurp(vf->path, &len, &ce);
@@ -723,14 +728,17 @@ static int vfile_column(struct vfile *vf, const char *name, struct err *e)
             if (!strcasecmp(c->cells[i], name))
                 vf->col = (int)i;
         if (vf->col < 0)
-            return err_set(e, ERR_CONFIG, "%s: no column '%s' in %s; it has: "
-                           "%s", vf->sig, name, vf->path, cols);
+            return err_set(e, ERR_CONFIG,
+                           "%s: no column '%s' in %s; it has: "
+                           "%s",
+                           vf->sig, name, vf->path, cols);
         return 0;
     }
     if (c->ncols != 1)
-        return err_set(e, ERR_CONFIG, "%s: %s has %zu columns (%s): name one, "
-                       "as in empirical_file(PATH, %s)", vf->sig, vf->path,
-                       c->ncols, cols, c->cells[0]);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s has %zu columns (%s): name one, "
+                       "as in empirical_file(PATH, %s)",
+                       vf->sig, vf->path, c->ncols, cols, c->cells[0]);
     double v;
     const char *h = c->cells[0];
     vf->col = 0;
@@ -746,25 +754,34 @@ static int vfile_value(const struct vfile *vf, const char *s, int line,
     const char *b = skip_ws(s);
     size_t len = trim_len(b, strlen(b));
     if (len == 0)
-        return err_set(e, ERR_CONFIG, "%s: %s:%d: missing a number in column "
-                       "'%s'", vf->sig, vf->path, line, col);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s:%d: missing a number in column "
+                       "'%s'",
+                       vf->sig, vf->path, line, col);
     switch (num_parse(b, len, out)) {
     case NUM_OK:
         break;
     case NUM_BAD:
-        return err_set(e, ERR_CONFIG, "%s: %s:%d: expected a number in "
-                       "column '%s', got '%.*s'", vf->sig, vf->path, line, col,
-                       (int)len, b);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s:%d: expected a number in "
+                       "column '%s', got '%.*s'",
+                       vf->sig, vf->path, line, col, (int)len, b);
     case NUM_NONFINITE:
-        return err_set(e, ERR_CONFIG, "%s: %s:%d: expected a finite number, "
-                       "got '%.*s'", vf->sig, vf->path, line, (int)len, b);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s:%d: expected a finite number, "
+                       "got '%.*s'",
+                       vf->sig, vf->path, line, (int)len, b);
     case NUM_RANGE:
-        return err_set(e, ERR_CONFIG, "%s: %s:%d: number out of range, got "
-                       "'%.*s'", vf->sig, vf->path, line, (int)len, b);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s:%d: number out of range, got "
+                       "'%.*s'",
+                       vf->sig, vf->path, line, (int)len, b);
     }
     if (nonneg && *out < 0)
-        return err_set(e, ERR_CONFIG, "%s: %s:%d: value must be >= 0, got "
-                       "%.10g", vf->sig, vf->path, line, *out);
+        return err_set(e, ERR_CONFIG,
+                       "%s: %s:%d: value must be >= 0, got "
+                       "%.10g",
+                       vf->sig, vf->path, line, *out);
     return 0;
 }
 
@@ -827,8 +844,10 @@ static int parse_file_spec(struct dist *x, const struct dist_info *in,
         return err_set(e, ERR_CONFIG, "%s: needs the path of a CSV file",
                        in->sig);
     if (n > 2 || (n == 2 && t[1].len == 0))
-        return err_set(e, ERR_CONFIG, "%s: expected a path and an optional "
-                       "column name, got %zu arguments", in->sig, n);
+        return err_set(e, ERR_CONFIG,
+                       "%s: expected a path and an optional "
+                       "column name, got %zu arguments",
+                       in->sig, n);
     const char *after = skip_ws(rp + 1);
     if (*after)
         return err_set(e, ERR_CONFIG, "%s: unexpected '%.*s' after ')'",
@@ -898,7 +917,8 @@ double dist_variance(const struct dist *d)
         return d->b * d->b / 12;
     case DIST_TRIANGULAR:
         return (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - p[0] * p[1] -
-                p[0] * p[2] - p[1] * p[2]) / 18;
+                p[0] * p[2] - p[1] * p[2]) /
+               18;
     case DIST_NORMAL:
         if (d->nonneg && p[1] > 0)
             return fmax(0, normal_clamped_m2(p[0], p[1]) - d->mean * d->mean);
@@ -938,8 +958,8 @@ static double rank_value(const double *v, size_t n, size_t k)
 /* The u-quantile of a continuous CDF on [lo, hi] by bisection: GSL's
  * gamma and beta inverses fail to converge for small shapes (and abort
  * under its default error handler). */
-static double invert(double (*cdf)(double, double, double), double a,
-                     double b, double u, double lo, double hi)
+static double invert(double (*cdf)(double, double, double), double a, double b,
+                     double u, double lo, double hi)
 {
     while (isfinite(hi) && cdf(hi, a, b) < u && hi < 1e300)
         hi *= 2;

@@ -39,19 +39,19 @@
 
 /* With the model's handlers in .text.hot (MODEL_HOT, sim/model_int.h):
  * push, pop and the calendar's advance run on every event. */
-#define EVQ_HOT __attribute__((hot))
+#define EVQ_HOT         __attribute__((hot))
 #define EVQ_DEFAULT_CAP 64 /* events */
-#define EVQ_SEQ_BITS 56
-#define EVQ_NONE UINT32_MAX
-#define EVQ_SWITCH 128   /* heap size that calls for a calendar */
-#define EVQ_FEW 32       /* fewer pending events: stay a heap */
+#define EVQ_SEQ_BITS    56
+#define EVQ_NONE        UINT32_MAX
+#define EVQ_SWITCH      128 /* heap size that calls for a calendar */
+#define EVQ_FEW         32  /* fewer pending events: stay a heap */
 /* Tuned on the event streams of the flagship file and of a pure queue
  * (replayed push for push): wider or fewer buckets cost more. */
-#define EVQ_PER_BUCKET 1 /* events per bucket at the front, when built */
-#define EVQ_SAMPLE 32    /* front events that set the bucket width */
-#define EVQ_BUCKETS_PER_EVENT 8 /* at most, when the calendar is built */
-#define EVQ_CHECK 64     /* bucket openings between density checks */
-#define EVQ_DENSE 4      /* times EVQ_PER_BUCKET: too dense, rebuild */
+#define EVQ_PER_BUCKET        1 /* events per bucket at the front, when built */
+#define EVQ_SAMPLE            32 /* front events that set the bucket width */
+#define EVQ_BUCKETS_PER_EVENT 8  /* at most, when the calendar is built */
+#define EVQ_CHECK             64 /* bucket openings between density checks */
+#define EVQ_DENSE             4  /* times EVQ_PER_BUCKET: too dense, rebuild */
 
 /* Branch-free, so that choosing the least of four children compiles to
  * conditional moves: event times are random, and a mispredicted branch
@@ -155,8 +155,7 @@ static inline uint32_t *list_of(struct evq *q, double x)
 }
 
 /* Files ev, with x = x(ev->t) >= near_x, in its bucket or the overflow. */
-static inline void far_push(struct evq *q, double x,
-                            const struct evq_event *ev)
+static inline void far_push(struct evq *q, double x, const struct evq_event *ev)
 {
     uint32_t i = pool_alloc(q);
     q->pool[i] = *ev;
@@ -257,8 +256,8 @@ static void rebuild(struct evq *q)
     double lo = 0.0, hi = 0.0;
     double w = q->n_over >= EVQ_FEW ? bucket_width(q, &lo, &hi) : 0.0;
     double inv = w > 0.0 ? 1.0 / w : 0.0;
-    double span = (hi - lo) * inv + 1.0, most = EVQ_BUCKETS_PER_EVENT *
-                                                 (double)q->n_over;
+    double span = (hi - lo) * inv + 1.0,
+           most = EVQ_BUCKETS_PER_EVENT * (double)q->n_over;
     size_t nb = (size_t)(span < most ? span : most) + 1;
     if (!(inv > 0.0) || !isfinite(inv) || heads_reserve(q, nb) != 0) {
         set_heap_mode(q);
@@ -402,8 +401,7 @@ static void evq_regather(struct evq *q)
 /* Resizes the three arrays of events to cap; on failure keeps them. */
 static int evq_resize(struct evq *q, size_t cap)
 {
-    if (cap > UINT32_MAX - 1 ||
-        cap > SIZE_MAX / sizeof(struct evq_event))
+    if (cap > UINT32_MAX - 1 || cap > SIZE_MAX / sizeof(struct evq_event))
         return -1;
     struct evq_event *h = realloc(q->heap, cap * sizeof *h);
     if (!h)

@@ -18,15 +18,15 @@ struct evq {
     struct evq_event *pool; /* events in buckets and overflow */
     uint32_t *next;         /* pool links; free list; high-water mark */
     uint32_t free, top;
-    uint32_t *head;         /* bucket lists, nb of them (cap_b) */
-    size_t nb, cap_b, nextb;/* nextb: the next bucket to open */
-    uint32_t over;          /* events past the last bucket */
+    uint32_t *head;          /* bucket lists, nb of them (cap_b) */
+    size_t nb, cap_b, nextb; /* nextb: the next bucket to open */
+    uint32_t over;           /* events past the last bucket */
     size_t n_over;
-    double start, inv;      /* bucket of t: (t - start) * inv */
-    double nb_x;            /* = nb */
-    size_t opened, moved;   /* buckets opened, events they held */
-    size_t check_every;     /* openings between density checks */
-    double near_x;          /* = nextb: below it, an event is near */
+    double start, inv;    /* bucket of t: (t - start) * inv */
+    double nb_x;          /* = nb */
+    size_t opened, moved; /* buckets opened, events they held */
+    size_t check_every;   /* openings between density checks */
+    double near_x;        /* = nextb: below it, an event is near */
 };
 
 #endif

@@ -11,8 +11,7 @@
 
 const struct kpi_info kpi_table[KPI_COUNT] = {
     [KPI_WIN_RATE] = {"win_rate", KPI_SHARE, "win rate"},
-    [KPI_WON_CYCLE_DAYS] = {"won_cycle_days", KPI_DAYS,
-                            "cycle of a won deal"},
+    [KPI_WON_CYCLE_DAYS] = {"won_cycle_days", KPI_DAYS, "cycle of a won deal"},
     [KPI_OPEN_OPPORTUNITIES_PER_REP] = {"open_opportunities_per_rep",
                                         KPI_COUNT_UNIT,
                                         "open opportunities per rep"},
@@ -24,14 +23,12 @@ const struct kpi_info kpi_table[KPI_COUNT] = {
                                   "bookings per quarter"},
     [KPI_ONBOARDING_WAIT_DAYS] = {"onboarding_wait_days", KPI_DAYS,
                                   "wait before onboarding starts"},
-    [KPI_OPS_BACKLOG_HOURS] = {"ops_backlog_hours", KPI_HOURS,
-                               "ops backlog"},
+    [KPI_OPS_BACKLOG_HOURS] = {"ops_backlog_hours", KPI_HOURS, "ops backlog"},
     [KPI_CLIENTS] = {"clients", KPI_COUNT_UNIT, "clients under contract"},
     [KPI_CHURN_RATE] = {"churn_rate", KPI_SHARE, "churned per year"},
     [KPI_ONBOARDING_DAYS] = {"onboarding_days", KPI_DAYS,
                              "signature to go-live"},
-    [KPI_OPS_UTILIZATION] = {"ops_utilization", KPI_SHARE,
-                             "ops utilisation"},
+    [KPI_OPS_UTILIZATION] = {"ops_utilization", KPI_SHARE, "ops utilisation"},
 };
 
 int kpi_find(const char *name)
@@ -52,15 +49,13 @@ static double column_sum(const double *raw, int weeks, int col)
 }
 
 /* num / den into out[k] when den > 0. */
-static void ratio(double *out, unsigned char *ok, int k, double num,
-                  double den)
+static void ratio(double *out, unsigned char *ok, int k, double num, double den)
 {
     ok[k] = den > 0.0;
     out[k] = ok[k] ? num / den : 0.0;
 }
 
-void kpi_compute(const double *raw, int weeks, double *out,
-                 unsigned char *ok)
+void kpi_compute(const double *raw, int weeks, double *out, unsigned char *ok)
 {
     static const struct {
         int kpi, metric;
@@ -94,6 +89,5 @@ void kpi_compute(const double *raw, int weeks, double *out,
     /* Churned per year over the mean base: (churned / years) / (clients
      * / weeks). */
     ratio(out, ok, KPI_CHURN_RATE,
-          column_sum(raw, weeks, M_CLIENTS_CHURNED) * weeks,
-          clients * years);
+          column_sum(raw, weeks, M_CLIENTS_CHURNED) * weeks, clients * years);
 }

@@ -13,8 +13,11 @@ static const struct {
     const char *name;
     int (*fn)(int, char **);
 } commands[] = {
-    {"run", cmd_run},     {"check", cmd_check}, {"sweep", cmd_sweep},
-    {"plot", cmd_plot},   {"trace", cmd_trace},
+    {"run", cmd_run},
+    {"check", cmd_check},
+    {"sweep", cmd_sweep},
+    {"plot", cmd_plot},
+    {"trace", cmd_trace},
     {"import", cmd_import},
     {"calibrate", cmd_calibrate},
     {"sensitivity", cmd_sensitivity},

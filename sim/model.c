@@ -22,10 +22,10 @@
 #include "rng.h"
 
 static const char *const ev_names[EV_KIND_COUNT] = {
-    [EV_TICK] = "tick",           [EV_OPP_ARRIVE] = "opp_arrive",
-    [EV_REP_DONE] = "rep_done",   [EV_BUYER_DONE] = "buyer_done",
-    [EV_PATIENCE] = "patience",   [EV_OPS_DONE] = "ops_done",
-    [EV_TICKET] = "ticket",       [EV_ANNIVERSARY] = "anniversary",
+    [EV_TICK] = "tick",         [EV_OPP_ARRIVE] = "opp_arrive",
+    [EV_REP_DONE] = "rep_done", [EV_BUYER_DONE] = "buyer_done",
+    [EV_PATIENCE] = "patience", [EV_OPS_DONE] = "ops_done",
+    [EV_TICKET] = "ticket",     [EV_ANNIVERSARY] = "anniversary",
 };
 
 /* The first component of every key of the model, below the seed: with
@@ -266,8 +266,7 @@ static int model_populate(struct model *m)
         if (ops_add_staff(m, 0.0, 0.0) != 0)
             return -1;
     for (int i = 0; i < p->support.role.count; i++)
-        if (staff_add_support(m, 0.0, 0.0,
-                              p->support.absorb_hours_per_week))
+        if (staff_add_support(m, 0.0, 0.0, p->support.absorb_hours_per_week))
             return -1;
     double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
     for (int i = 0; i < p->clients.initial; i++) {
@@ -277,8 +276,8 @@ static int model_populate(struct model *m)
         /* Assumption: the installed base is spread evenly over the
          * contract year, so renewals do not all fall on one day. */
         double age = rng_uniform(m->rng) * contract;
-        int32_t owner = p->sales.role.count > 0 ? i % p->sales.role.count
-                                                : NONE;
+        int32_t owner =
+            p->sales.role.count > 0 ? i % p->sales.role.count : NONE;
         if (ops_new_client(m, owner, key, value, 1, -age) != 0)
             return -1;
     }
@@ -333,8 +332,8 @@ static void flush_money(struct model *m, int w, double *row,
     double pay[2] = {0.0, 0.0};
     for (int k = 0; k < 2; k++)
         for (int role = 0; role < ROLE_COUNT; role++)
-            pay[k] += head[k][role] * (staff_role_cost(m, (enum role)role) /
-                                       52.0);
+            pay[k] +=
+                head[k][role] * (staff_role_cost(m, (enum role)role) / 52.0);
     row[M_STAFF_COST] += pay[0];
     row[M_LEVER_COST] += pay[1] + iv_contract_cost(m, rw);
     row[M_COMMISSION] = c->commission_rate * row[M_BOOKINGS];
@@ -356,9 +355,9 @@ static void flush_money(struct model *m, int w, double *row,
 static void flush_week(struct model *m, int w)
 {
     double t = m->t;
-    struct integ *g[] = {&m->revenue,      &m->pipeline,     &m->sell_busy,
-                         &m->sell_idle,    &m->rep_ops_busy, &m->rep_ops_idle,
-                         &m->staff_busy,   &m->staff_idle};
+    struct integ *g[] = {&m->revenue,    &m->pipeline,     &m->sell_busy,
+                         &m->sell_idle,  &m->rep_ops_busy, &m->rep_ops_idle,
+                         &m->staff_busy, &m->staff_idle};
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
         integ_to(g[i], t);
 
@@ -374,7 +373,8 @@ static void flush_week(struct model *m, int w)
     if (m->p->market.accounts > 0) {
         market_release(m);
         assert(m->acct_available + m->open_opps + m->clients_active +
-                   market_cooling(m) == m->p->market.accounts);
+                   market_cooling(m) ==
+               m->p->market.accounts);
         row[R_ACCOUNTS_AVAILABLE] = m->acct_available;
         row[R_ACCOUNTS_UNTOUCHED] = m->acct_untouched;
         row[R_ACCOUNTS_COOLING] = market_cooling(m);
@@ -435,8 +435,8 @@ static void week_rates(struct model *m)
             m->w_staff_avail += m->servers[s].clock;
             /* Assumption: a process fix's investment is taken from the
              * week's full hours; the rest, less the clock, is away. */
-            m->w_staff_holiday += ops_full * (1.0 - m->ops_invest_share) -
-                                  m->servers[s].clock;
+            m->w_staff_holiday +=
+                ops_full * (1.0 - m->ops_invest_share) - m->servers[s].clock;
         }
 }
 
@@ -473,8 +473,7 @@ static int on_tick(struct model *m, int w)
         return -1;
     staff_update_support(m);
     iv_process(m);
-    if (ops_update_staff(m) != 0 || ops_incident(m) != 0 ||
-        iv_on_tick(m) != 0)
+    if (ops_update_staff(m) != 0 || ops_incident(m) != 0 || iv_on_tick(m) != 0)
         return -1;
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)
@@ -611,8 +610,8 @@ void model_finish(struct model *m, struct model_totals *tot)
         *tot = m->tot;
 }
 
-int model_run(struct model *m, int scenario, uint64_t replication,
-              double *raw, struct model_totals *tot, struct err *e)
+int model_run(struct model *m, int scenario, uint64_t replication, double *raw,
+              struct model_totals *tot, struct err *e)
 {
     if (model_start(m, scenario, replication, raw, e) != 0 ||
         model_loop(m, e) != 0)

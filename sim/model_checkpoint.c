@@ -98,8 +98,8 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     d->rng = own.rng;
     d->raw = raw;
     d->trace = own.trace;
-#define ARRAY_KEEP(type, name)                                               \
-    d->name = own.name;                                                      \
+#define ARRAY_KEEP(type, name)                                                 \
+    d->name = own.name;                                                        \
     d->cap_##name = own.cap_##name;
     MODEL_ARRAYS(ARRAY_KEEP)
 #undef ARRAY_KEEP
@@ -119,9 +119,9 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     gsl_rng_memcpy(d->rng, s->rng);
     if (evq_copy(d->q, s->q) != 0)
         return -1;
-#define ARRAY_COPY(type, name)                                               \
-    if (copy_array((void **)&d->name, &d->cap_##name, s->name, s->n_##name,  \
-                   sizeof(type)) != 0)                                       \
+#define ARRAY_COPY(type, name)                                                 \
+    if (copy_array((void **)&d->name, &d->cap_##name, s->name, s->n_##name,    \
+                   sizeof(type)) != 0)                                         \
         return -1;
     MODEL_ARRAYS(ARRAY_COPY)
 #undef ARRAY_COPY

@@ -44,7 +44,7 @@
  * first-level instruction misses threefold (cachegrind) and its time by
  * a few percent. Nothing but placement changes. */
 #define MODEL_HOT __attribute__((hot))
-#define NONE (-1)
+#define NONE      (-1)
 
 enum ev_kind {
     EV_TICK = 0,    /* id = week */
@@ -60,24 +60,24 @@ enum ev_kind {
 
 /* Stream kinds: the first component of every key below the replication. */
 enum stream {
-    S_REP = 1,   /* (seat, occupant): effectiveness, departure */
-    S_PROSPECT,  /* (seat, k): prospecting hours to the k-th opportunity */
-    S_OPP,       /* (seat, k): the deal; then (stage) per stage */
-    S_INITIAL,   /* (i): the i-th client of the initial base */
-    S_CLIENT,    /* below a client's key: tickets, renewals, onboarding */
+    S_REP = 1,  /* (seat, occupant): effectiveness, departure */
+    S_PROSPECT, /* (seat, k): prospecting hours to the k-th opportunity */
+    S_OPP,      /* (seat, k): the deal; then (stage) per stage */
+    S_INITIAL,  /* (i): the i-th client of the initial base */
+    S_CLIENT,   /* below a client's key: tickets, renewals, onboarding */
     S_TICKET,
     S_RENEW,
     S_ONBOARD,
-    S_STAFF,     /* (server, occupant): departure of ops staff */
-    S_INCIDENT,  /* (j): the j-th ticket of the ops incident */
-    S_SUPPORT,   /* (seat, occupant): departure of support staff */
-    S_START,     /* [start]: (0, j) the j-th open deal, (1, j) onboarding,
-                  * (2, j) ticket: the same in the baseline and every
-                  * scenario */
-    S_MARKET,    /* (seat, k): whether the k-th approach finds an account
-                  * (only with [market] accounts) */
-    S_VACATION,  /* (role, seat), (occupant, year): the weeks off of one
-                  * person's year (only with vacation_days) */
+    S_STAFF,    /* (server, occupant): departure of ops staff */
+    S_INCIDENT, /* (j): the j-th ticket of the ops incident */
+    S_SUPPORT,  /* (seat, occupant): departure of support staff */
+    S_START,    /* [start]: (0, j) the j-th open deal, (1, j) onboarding,
+                 * (2, j) ticket: the same in the baseline and every
+                 * scenario */
+    S_MARKET,   /* (seat, k): whether the k-th approach finds an account
+                 * (only with [market] accounts) */
+    S_VACATION, /* (role, seat), (occupant, year): the weeks off of one
+                 * person's year (only with vacation_days) */
 };
 
 /* A running integral of a piecewise-constant rate (hours, $, opp-days). */
@@ -104,52 +104,52 @@ static inline void integ_add(struct integ *g, double t, double drate)
  * (staff_fill_seat) and empties it at departures. */
 struct seat {
     int filled;
-    uint32_t occupant;       /* how many people have held the seat */
-    double start_t;          /* the occupant's first day */
+    uint32_t occupant; /* how many people have held the seat */
+    double start_t;    /* the occupant's first day */
     double ramp_weeks, ramp_start;
-    double depart_t;         /* attrition: when the occupant leaves */
-    double release_t;        /* a release (reduce, a shrinking policy):
-                              * when the occupant is let go; INFINITY:
-                              * never. A seat released is not refilled */
+    double depart_t;  /* attrition: when the occupant leaves */
+    double release_t; /* a release (reduce, a shrinking policy):
+                       * when the occupant is let go; INFINITY:
+                       * never. A seat released is not refilled */
     /* who pays: a contract (its intervention's index), else the payroll,
      * as staff or, for a seat an intervention hired, as the lever's */
-    int32_t contract;        /* NONE: an employee */
+    int32_t contract; /* NONE: an employee */
     uint8_t lever;
-    double productivity;     /* a contractor's; 1 for employees */
+    double productivity; /* a contractor's; 1 for employees */
 };
 
 /* A rep's seat. Its pipeline waits (and goes cold) while it is vacant. */
 struct rep {
     struct seat seat;
-    double eff;              /* effectiveness of the occupant */
-    uint64_t k;              /* opportunities found from this seat */
+    double eff; /* effectiveness of the occupant */
+    uint64_t k; /* opportunities found from this seat */
     /* prospecting in operational time */
-    double need;             /* effective hours still needed for the next */
-    double prosp_rate;       /* effective prospecting hours per day */
+    double need;       /* effective hours still needed for the next */
+    double prosp_rate; /* effective prospecting hours per day */
     double prosp_last_t;
     uint32_t prosp_gen;
     /* the queue of deal work, doubly linked through opp.prev/next */
     int32_t head, tail;
-    int32_t serving;         /* opp in hand, or NONE */
-    double sell_rate;        /* effective selling hours per day */
-    double sell_clock;       /* clock selling hours per day */
+    int32_t serving;   /* opp in hand, or NONE */
+    double sell_rate;  /* effective selling hours per day */
+    double sell_clock; /* clock selling hours per day */
     double serve_last_t;
     uint32_t serve_gen;
     /* clock hours per day by activity, this week, and in all (less
      * than hours_per_week / 7 in a holiday or a week off) */
     double h_prosp, h_admin, h_ops, h_avail;
-    double h_extra;          /* a catch-up's extra hours (in h_prosp and
-                              * selling), beyond h_avail */
+    double h_extra; /* a catch-up's extra hours (in h_prosp and
+                     * selling), beyond h_avail */
     /* pulls */
     double pull_share, pull_eff;
-    int32_t pulled_by;       /* intervention index, or NONE */
+    int32_t pulled_by; /* intervention index, or NONE */
     double return_t, return_prod, return_ramp_weeks;
     double leak_t, leak_share, leak_weeks, leak_eff;
-    double pull_until_t;     /* when the current pull ends */
+    double pull_until_t; /* when the current pull ends */
     /* the habit's lasting mark (issue 17): leak share and readiness lost
      * at scar_t, recovering with time constant scar_weeks (0: never) */
     double scar_leak, scar_loss, scar_t, scar_weeks;
-    int32_t server;          /* this rep's ops server, or NONE */
+    int32_t server; /* this rep's ops server, or NONE */
     /* quotas (only with [sales] quota_per_rep > 0; model_sales.c): the
      * occupant's bookings and quota weeks (hire-ramp productivity summed
      * over the reported weeks in the seat) in the current quarter */
@@ -169,10 +169,10 @@ struct opp {
     uint8_t state, is_task;
     uint16_t stage;
     uint32_t gen;
-    uint64_t key;            /* the deal's stream */
-    double value;            /* annual contract value, $ */
+    uint64_t key; /* the deal's stream */
+    double value; /* annual contract value, $ */
     double created_t, enq_t;
-    double work;             /* effective hours of the stage left */
+    double work; /* effective hours of the stage left */
     double buyer_days, u_advance;
 };
 
@@ -180,13 +180,13 @@ enum client_state { CL_FREE = 0, CL_ONBOARDING, CL_LIVE, CL_CHURNED };
 
 struct client {
     uint8_t state, paying;
-    int32_t owner;           /* the rep seat that sold it */
+    int32_t owner; /* the rep seat that sold it */
     uint32_t gen, tickets, term;
     uint64_t key;
-    uint64_t ticket_key;     /* rng_key(key, S_TICKET), drawn per ticket */
-    double value;            /* annual contract value, $ */
-    double term_start;       /* start of the current contract term */
-    double late;             /* late items this term (may be fractional) */
+    uint64_t ticket_key; /* rng_key(key, S_TICKET), drawn per ticket */
+    double value;        /* annual contract value, $ */
+    double term_start;   /* start of the current contract term */
+    double late;         /* late items this term (may be fractional) */
     /* a promise made at the sale (issue 17): onboarding due in this many
      * days (0: the SLA), and the weight of breaking it */
     double promise_days, promise_weight;
@@ -198,24 +198,24 @@ enum item_kind { ITEM_ONBOARDING = 0, ITEM_TICKET };
 struct item {
     int32_t client, next;
     uint8_t kind, started;
-    double hours;            /* effective work left */
+    double hours; /* effective work left */
     double arrive_t;
-    uint64_t seq;            /* arrival order, for fifo across kinds */
+    uint64_t seq; /* arrival order, for fifo across kinds */
 };
 
 /* An ops server: a staff seat, or a rep's share of ops work (whose seat
  * is never filled: the rep's is in struct rep). */
 struct server {
     struct seat seat;
-    int32_t item;            /* in hand, or NONE */
-    int32_t rep;             /* NONE for staff */
-    int ready;               /* item == NONE && rate > 0 (server_sync) */
+    int32_t item; /* in hand, or NONE */
+    int32_t rep;  /* NONE for staff */
+    int ready;    /* item == NONE && rate > 0 (server_sync) */
     uint32_t gen;
-    double rate;             /* effective hours per day */
-    double clock;            /* clock hours per day */
+    double rate;  /* effective hours per day */
+    double clock; /* clock hours per day */
     double last_t;
-    double until_t;          /* a rep's ops assignment ends: INFINITY for
-                              * staff */
+    double until_t; /* a rep's ops assignment ends: INFINITY for
+                     * staff */
 };
 
 /* A sales support seat: it takes admin hours off the reps. */
@@ -228,7 +228,7 @@ struct support_seat {
 struct pending_hire {
     int week;
     enum role role;
-    int32_t seat;                 /* a vacant seat to refill, or NONE */
+    int32_t seat; /* a vacant seat to refill, or NONE */
     double ramp_weeks;
     double absorb_hours_per_week; /* support */
     uint8_t lever;                /* decided by an intervention */
@@ -247,48 +247,48 @@ struct fifo {
  * (model_checkpoint.c). A new array is one line here; tests/test_model.c
  * (test_arrays_grow) then checks that a run grows it and that runs from
  * checkpoints still equal runs from scratch. */
-#define MODEL_ARRAYS(X)                                                      \
-    X(struct rep, reps)                   /* rep seats */                    \
-    X(struct opp, opps)                   /* opportunities and tasks */      \
-    X(struct client, clients)                                                \
-    X(struct item, items)                 /* ops work items */               \
-    X(struct server, servers)             /* ops staff seats, reps' shares */\
-    X(struct pending_hire, hires)         /* decided, not yet started */     \
-    X(struct support_seat, support_seats) /* support seats */          \
+#define MODEL_ARRAYS(X)                                                        \
+    X(struct rep, reps) /* rep seats */                                        \
+    X(struct opp, opps) /* opportunities and tasks */                          \
+    X(struct client, clients)                                                  \
+    X(struct item, items)                 /* ops work items */                 \
+    X(struct server, servers)             /* ops staff seats, reps' shares */  \
+    X(struct pending_hire, hires)         /* decided, not yet started */       \
+    X(struct support_seat, support_seats) /* support seats */                  \
     X(double, cooling)                    /* cooling accounts' returns */
 
-#define MODEL_ARRAY_FIELDS(type, name)                                       \
-    type *name;                                                              \
+#define MODEL_ARRAY_FIELDS(type, name)                                         \
+    type *name;                                                                \
     int32_t n_##name, cap_##name;
 
 struct model {
     const struct params *p;
-    const struct scenario *sc;   /* NULL for the baseline */
-    struct evq *q;               /* the future event list */
+    const struct scenario *sc; /* NULL for the baseline */
+    struct evq *q;             /* the future event list */
     gsl_rng *rng;
-    uint64_t base_key;           /* (seed, replication) */
+    uint64_t base_key; /* (seed, replication) */
     double t;
-    int week;                    /* the current tick (week of warm-up + horizon) */
+    int week; /* the current tick (week of warm-up + horizon) */
     int weeks_total;
-    double *raw;                 /* weeks_total * RAW_COUNT */
-    double cur[RAW_COUNT];       /* this week's flows */
+    double *raw;           /* weeks_total * RAW_COUNT */
+    double cur[RAW_COUNT]; /* this week's flows */
     struct model_totals tot;
     FILE *trace;
 
     MODEL_ARRAYS(MODEL_ARRAY_FIELDS)
-    int32_t reps_filled;         /* rep seats with someone in them */
-    int32_t free_opp;            /* free list of opps (through next) */
+    int32_t reps_filled; /* rep seats with someone in them */
+    int32_t free_opp;    /* free list of opps (through next) */
     int32_t open_opps;
     double open_value;
-    double arr_live;             /* annual value of live clients, $ */
+    double arr_live; /* annual value of live clients, $ */
     int32_t clients_active;
-    int32_t free_item;           /* free list of items (through next) */
+    int32_t free_item; /* free list of items (through next) */
     struct fifo q_onb, q_tkt;
     uint64_t item_seq;
-    double wait_hours[2];        /* waiting items' hours, by item kind */
-    int32_t backlog_items;       /* waiting + in service */
-    int32_t n_ready;             /* servers free to start an item */
-    double support_absorb;       /* admin hours per week support absorbs */
+    double wait_hours[2];  /* waiting items' hours, by item kind */
+    int32_t backlog_items; /* waiting + in service */
+    int32_t n_ready;       /* servers free to start an item */
+    double support_absorb; /* admin hours per week support absorbs */
     /* The finite market ([market] accounts > 0; model_market.c):
      * accounts free to approach, of which acct_untouched were never
      * approached; the cooling ones are m->cooling[cool_head ..
@@ -297,13 +297,13 @@ struct model {
     int32_t acct_available, acct_untouched, cool_head;
 
     /* integrals over time */
-    struct integ revenue;        /* $ per day */
-    struct integ pipeline;       /* open opportunities */
-    struct integ sell_busy;      /* clock selling hours, deal work in hand */
-    struct integ sell_idle;      /* clock selling hours, nothing in hand */
-    struct integ rep_ops_busy;   /* clock ops hours of busy rep servers */
+    struct integ revenue;      /* $ per day */
+    struct integ pipeline;     /* open opportunities */
+    struct integ sell_busy;    /* clock selling hours, deal work in hand */
+    struct integ sell_idle;    /* clock selling hours, nothing in hand */
+    struct integ rep_ops_busy; /* clock ops hours of busy rep servers */
     struct integ rep_ops_idle;
-    struct integ staff_busy;     /* clock hours of busy staff servers */
+    struct integ staff_busy; /* clock hours of busy staff servers */
     struct integ staff_idle;
 
     /* this week's clock hours per day, set at the tick */
@@ -311,8 +311,8 @@ struct model {
     double w_holiday, w_staff_holiday; /* not worked ([calendar]) */
 
     /* intervention state */
-    double prosp_share;          /* current (focus) */
-    double adv_mult, opp_mult;   /* effectiveness */
+    double prosp_share;        /* current (focus) */
+    double adv_mult, opp_mult; /* effectiveness */
     int expectations_on;
     double forgive, reset_hours;
     /* a catch-up this week (issue 17): extra clock hours per rep per
@@ -326,27 +326,27 @@ struct model {
      * a client won now (0: none, the SLA holds) and a broken promise's
      * weight */
     double promise_days, promise_weight;
-    int thin_on;                 /* a prospect_when_thin policy holds:
-                                  * reps' own thin_share replaces
-                                  * prosp_share */
-    double delay, delay_smooth;  /* expected onboarding delay, days */
-    double market_mult;          /* the market's multiplier on the last
-                                  * stage's odds (reputation) */
-    double net_value;            /* gross profit since reported week 0 */
-    double net_value_npv;        /* the same, discounted */
+    int thin_on;                  /* a prospect_when_thin policy holds:
+                                   * reps' own thin_share replaces
+                                   * prosp_share */
+    double delay, delay_smooth;   /* expected onboarding delay, days */
+    double market_mult;           /* the market's multiplier on the last
+                                   * stage's odds (reputation) */
+    double net_value;             /* gross profit since reported week 0 */
+    double net_value_npv;         /* the same, discounted */
     int *busy_until, *cool_until; /* per intervention of the scenario */
-    double *iv_level;            /* IV_LEVELS per intervention (index
-                                  * IV_LEVELS * i + k): a budget's reps
-                                  * authorised (adjust_weeks); an ops
-                                  * policy's drifting goal (k = 0) and
-                                  * its own perceived delay (k = 1);
-                                  * NAN: unset */
+    double *iv_level;             /* IV_LEVELS per intervention (index
+                                   * IV_LEVELS * i + k): a budget's reps
+                                   * authorised (adjust_weeks); an ops
+                                   * policy's drifting goal (k = 0) and
+                                   * its own perceived delay (k = 1);
+                                   * NAN: unset */
     size_t max_iv;
-    double *weekly_revenue;      /* per tick, for hire_from_budget */
-    int pause_tick;              /* stop the loop just before it, or NONE */
-    size_t max_bytes;            /* [simulation] max_memory_mb in bytes */
-    int over_memory;             /* an array could not grow past it */
-    volatile int *stop;          /* checked at each tick; may be NULL */
+    double *weekly_revenue; /* per tick, for hire_from_budget */
+    int pause_tick;         /* stop the loop just before it, or NONE */
+    size_t max_bytes;       /* [simulation] max_memory_mb in bytes */
+    int over_memory;        /* an array could not grow past it */
+    volatile int *stop;     /* checked at each tick; may be NULL */
 };
 /* model_copy (model_checkpoint.c) copies every field above; a new array
  * goes in MODEL_ARRAYS, a new array of another kind (like busy_until or
@@ -356,7 +356,7 @@ struct model {
 /* Slots of m->iv_level per intervention. */
 #define IV_LEVELS 2
 
-#define PRIO_TICK 0u
+#define PRIO_TICK  0u
 #define PRIO_EVENT 1u
 
 /* This week's row of [calendar] (params.h), or NULL with a flat
@@ -375,9 +375,8 @@ static inline const struct calendar_week *model_calendar(const struct model *m)
 /* model.c */
 /* Schedules an event of `kind` for entity id at time t (days, not in the
  * past). Inline: it is on the path of nearly every event. */
-static inline int model_schedule(struct model *m, double t,
-                                 enum ev_kind kind, int32_t id, uint32_t gen,
-                                 uint32_t aux)
+static inline int model_schedule(struct model *m, double t, enum ev_kind kind,
+                                 int32_t id, uint32_t gen, uint32_t aux)
 {
     assert(t >= m->t);
     return evq_push(m->q, t, kind == EV_TICK ? PRIO_TICK : PRIO_EVENT,
@@ -411,10 +410,10 @@ static inline double model_draw(const struct dist *d, gsl_rng *r)
 }
 void model_tracef(struct model *m, const char *event, int32_t id,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-#define TRACE(m, ...)                                                        \
-    do {                                                                     \
-        if ((m)->trace)                                                      \
-            model_tracef((m), __VA_ARGS__);                                  \
+#define TRACE(m, ...)                                                          \
+    do {                                                                       \
+        if ((m)->trace)                                                        \
+            model_tracef((m), __VA_ARGS__);                                    \
     } while (0)
 /* Grows *arr, of *cap elements of size bytes, to at least need elements
  * (doubling). m, when not NULL, is the model that holds the array: its
@@ -424,9 +423,9 @@ int model_grow(struct model *m, void **arr, int32_t *cap, int32_t need,
                size_t size);
 /* Room in array `name` of MODEL_ARRAYS for one element more, at index
  * m->n_name (which the caller then increments). 0, or -1. */
-#define MODEL_GROW(m, name)                                                  \
-    model_grow((m), (void **)&(m)->name, &(m)->cap_##name,                   \
-               (m)->n_##name + 1, sizeof *(m)->name)
+#define MODEL_GROW(m, name)                                                    \
+    model_grow((m), (void **)&(m)->name, &(m)->cap_##name, (m)->n_##name + 1,  \
+               sizeof *(m)->name)
 /* A run in steps: model_start sets up replication `replication` of
  * `scenario` up to tick 0; model_loop processes events until the end (0)
  * or until tick m->pause_tick is due (1: its event is taken, m->t is at
@@ -469,8 +468,8 @@ int sales_start(struct model *m);
 int32_t sales_filled(const struct model *m);
 /* A contractor's seat (contract: the intervention's index) starting now;
  * a contractor does not leave before the contract ends. */
-int sales_add_contractor(struct model *m, int32_t contract,
-                         double ramp_weeks, double productivity);
+int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
+                         double productivity);
 /* Quotas (only with [sales] quota_per_rep > 0). sales_quota_week: each
  * employee in a seat this reported week adds the productivity of their
  * hire ramp to their quota weeks. sales_quota_close: the quota period of
@@ -511,8 +510,8 @@ int ops_set_rep_hours(struct model *m, int32_t r, double rate, double clock,
  * The initial clients exist already. */
 int ops_start(struct model *m);
 int ops_on_done(struct model *m, int32_t s);
-int ops_new_client(struct model *m, int32_t owner, uint64_t key,
-                   double value, int live, double term_start);
+int ops_new_client(struct model *m, int32_t owner, uint64_t key, double value,
+                   int live, double term_start);
 int ops_on_ticket(struct model *m, int32_t c);
 int ops_on_anniversary(struct model *m, int32_t c);
 int ops_dispatch(struct model *m);

@@ -20,7 +20,10 @@
 
 #include "model_int.h"
 
-static const struct params *P(const struct model *m) { return m->p; }
+static const struct params *P(const struct model *m)
+{
+    return m->p;
+}
 
 /* Forrester's loop: the market sees a smoothed delivery delay, and the
  * last stage's odds fall as it exceeds the service level. */
@@ -55,8 +58,8 @@ static int pull_count(const struct pull_spec *sp, int filled)
     return (int)fmin(sp->reps, filled);
 }
 
-static void pull_start(struct model *m, int32_t idx,
-                       const struct pull_spec *sp, int weeks)
+static void pull_start(struct model *m, int32_t idx, const struct pull_spec *sp,
+                       int weeks)
 {
     int n = pull_count(sp, sales_filled(m)), pulled = 0;
     for (int32_t r = 0; r < m->n_reps && pulled < n; r++) {
@@ -306,8 +309,8 @@ static void promise(struct model *m, const struct iv_promise *pr, int w)
         return;
     const struct params *p = P(m);
     double sla = p->ops.onboarding_sla_days;
-    double sens = pr->sensitivity >= 0.0 ? pr->sensitivity
-                                         : p->market.delay_sensitivity;
+    double sens =
+        pr->sensitivity >= 0.0 ? pr->sensitivity : p->market.delay_sensitivity;
     if (sens > 0.0 && sla > 0.0)
         m->market_mult *= exp(-sens * (pr->days - sla) / sla);
     m->promise_days = pr->days;
@@ -319,8 +322,7 @@ static void promise(struct model *m, const struct iv_promise *pr, int w)
  * decide, with hysteresis, whether the rep prospects this week. A new
  * occupant starts not prospecting (sales_fill_seat). Several such
  * policies at once: the later one decides. */
-static void thin(struct model *m, const struct iv_prospect_when_thin *th,
-                 int w)
+static void thin(struct model *m, const struct iv_prospect_when_thin *th, int w)
 {
     if (!in_window(w, th->start_week, th->weeks))
         return;
@@ -341,8 +343,8 @@ static void thin(struct model *m, const struct iv_prospect_when_thin *th,
             rp->thin_prospecting = 1;
         else if (open >= th->above)
             rp->thin_prospecting = 0;
-        rp->thin_share = rp->thin_prospecting ? th->prospecting_share
-                                              : th->idle_share;
+        rp->thin_share =
+            rp->thin_prospecting ? th->prospecting_share : th->idle_share;
     }
     m->thin_on = 1;
 }
@@ -368,7 +370,7 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
             return 0;
         double absorb = P(m)->support.absorb_hours_per_week;
         return staff_hire(m, h->role, h->count, h->lead_weeks, h->ramp_weeks,
-                    absorb);
+                          absorb);
     }
     case IV_FOCUS:
         if (in_window(w, iv->u.focus.start_week, iv->u.focus.weeks) &&
@@ -553,8 +555,8 @@ double iv_contract_cost(const struct model *m, int week)
     for (size_t i = 0; i < m->sc->n_iv; i++) {
         const struct intervention *iv = &m->sc->iv[i];
         const struct iv_contract *c = &iv->u.contract;
-        if (iv->type == IV_CONTRACT && c->weeks > 0 &&
-            week >= c->start_week && week < c->start_week + c->weeks)
+        if (iv->type == IV_CONTRACT && c->weeks > 0 && week >= c->start_week &&
+            week < c->start_week + c->weeks)
             cost += c->count * c->cost_per_week;
     }
     return cost;

@@ -48,8 +48,7 @@ void market_start(struct model *m)
 
 void market_release(struct model *m)
 {
-    while (m->cool_head < m->n_cooling &&
-           m->cooling[m->cool_head] <= m->t) {
+    while (m->cool_head < m->n_cooling && m->cooling[m->cool_head] <= m->t) {
         TRACE(m, "account_back", NONE, "due=%.6f", m->cooling[m->cool_head]);
         m->cool_head++;
         m->acct_available++;
@@ -72,9 +71,11 @@ int market_approach(struct model *m, int32_t r, uint64_t k)
     rng_reseed(m->rng, model_key2(m, S_MARKET, (uint64_t)r, k));
     double u = rng_uniform(m->rng) * n;
     int hit = u < m->acct_available;
-    TRACE(m, "approach", r, "k=%llu hit=%d available=%d untouched=%d "
-          "cooling=%d", (unsigned long long)k, hit, m->acct_available,
-          m->acct_untouched, market_cooling(m));
+    TRACE(m, "approach", r,
+          "k=%llu hit=%d available=%d untouched=%d "
+          "cooling=%d",
+          (unsigned long long)k, hit, m->acct_available, m->acct_untouched,
+          market_cooling(m));
     if (!hit)
         return 0;
     /* Given a hit, u is uniform over [0, available): the account is an

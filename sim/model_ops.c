@@ -29,7 +29,10 @@
 
 #define NO_CAPACITY_DELAY_DAYS 3650.0
 
-static const struct params *P(const struct model *m) { return m->p; }
+static const struct params *P(const struct model *m)
+{
+    return m->p;
+}
 
 /* The hours a new item needs: its draw, less what a process fix saves
  * (model_iv.c, iv_process). The draw is the same either way. */
@@ -45,10 +48,12 @@ static int32_t server_new(struct model *m, int32_t rep)
     if (MODEL_GROW(m, servers))
         return NONE;
     int32_t s = m->n_servers++;
-    m->servers[s] = (struct server){.item = NONE, .rep = rep,
-                                    .last_t = m->t, .until_t = INFINITY,
-                                    .seat = {.contract = NONE,
-                                             .productivity = 1.0}};
+    m->servers[s] =
+        (struct server){.item = NONE,
+                        .rep = rep,
+                        .last_t = m->t,
+                        .until_t = INFINITY,
+                        .seat = {.contract = NONE, .productivity = 1.0}};
     return s;
 }
 
@@ -76,8 +81,7 @@ int ops_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
     struct seat *st = staff_start_seat(m, ROLE_OPS, s, m->t, ramp_weeks);
     st->contract = contract;
     st->productivity = productivity;
-    TRACE(m, "contract_start", s, "role=ops productivity=%.3f",
-          productivity);
+    TRACE(m, "contract_start", s, "role=ops productivity=%.3f", productivity);
     return 0;
 }
 
@@ -177,9 +181,12 @@ MODEL_HOT static int32_t item_new(struct model *m, int32_t c, int kind,
             return NONE;
         i = m->n_items++;
     }
-    m->items[i] = (struct item){.client = c, .next = NONE,
-                                .kind = (uint8_t)kind, .hours = hours,
-                                .arrive_t = m->t, .seq = m->item_seq++};
+    m->items[i] = (struct item){.client = c,
+                                .next = NONE,
+                                .kind = (uint8_t)kind,
+                                .hours = hours,
+                                .arrive_t = m->t,
+                                .seq = m->item_seq++};
     m->backlog_items++;
     m->tot.ops_items_arrived += 1.0;
     m->tot.ops_hours_arrived += hours;
@@ -260,15 +267,13 @@ static void preempt(struct model *m, int32_t s)
     integ_add(idle_integ(m, sv), m->t, sv->clock);
     m->tot.ops_items_returned += 1.0;
     enqueue(m, i, 1);
-    TRACE(m, "ops_preempt", s, "item=%d hours_left=%.3f", i,
-          m->items[i].hours);
+    TRACE(m, "ops_preempt", s, "item=%d hours_left=%.3f", i, m->items[i].hours);
 }
 
 /* Server s works at rate effective and clock hours per day from now:
  * the work done at the old rate is booked, the item in hand rescheduled,
  * or put back at the head of its queue when the rate falls to 0. */
-static int ops_set_server(struct model *m, int32_t s, double rate,
-                          double clock)
+static int ops_set_server(struct model *m, int32_t s, double rate, double clock)
 {
     struct server *sv = &m->servers[s];
     double dclock = clock - sv->clock;
@@ -378,8 +383,8 @@ MODEL_HOT int ops_on_done(struct model *m, int32_t s)
     m->backlog_items--;
     m->tot.ops_items_done += 1.0;
     m->tot.ops_hours_done += it->hours; /* what was left at last_t */
-    TRACE(m, onb ? "onboarded" : "ticket_done", c, "days=%.3f server=%d",
-          days, s);
+    TRACE(m, onb ? "onboarded" : "ticket_done", c, "days=%.3f server=%d", days,
+          s);
     struct client *cl = &m->clients[c];
     if (cl->state != CL_CHURNED) {
         /* Assumption: an item is late when it is finished late (MODEL.md);
@@ -424,8 +429,8 @@ MODEL_HOT static int schedule_ticket(struct model *m, int32_t c, double gap)
 
 MODEL_HOT static double ticket_gap(struct model *m)
 {
-    return rng_exponential(m->rng, DAYS_PER_WEEK /
-                                           P(m)->clients.tickets_per_week);
+    return rng_exponential(m->rng,
+                           DAYS_PER_WEEK / P(m)->clients.tickets_per_week);
 }
 
 MODEL_HOT static int start_term(struct model *m, int32_t c, double term_start)
@@ -458,7 +463,9 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
         return -1;
     int32_t c = m->n_clients++;
     struct client *cl = &m->clients[c];
-    *cl = (struct client){.owner = owner, .key = key, .value = value,
+    *cl = (struct client){.owner = owner,
+                          .key = key,
+                          .value = value,
                           .ticket_key = rng_key(key, S_TICKET),
                           .state = CL_ONBOARDING,
                           .promise_days = m->promise_days,
@@ -476,8 +483,8 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
             return -1;
     }
     rng_reseed(m->rng, rng_key(key, S_ONBOARD));
-    double hours = item_hours(m, model_draw(&P(m)->ops.onboarding_hours,
-                                            m->rng));
+    double hours =
+        item_hours(m, model_draw(&P(m)->ops.onboarding_hours, m->rng));
     if (item_new(m, c, ITEM_ONBOARDING, hours) == NONE)
         return -1;
     TRACE(m, "onboarding", c, "hours=%.3f value=%.2f", hours, value);
@@ -509,8 +516,8 @@ MODEL_HOT int ops_on_anniversary(struct model *m, int32_t c)
     if (rng_uniform(m->rng) < p) {
         TRACE(m, "renewed", c, "late=%.2f p=%.4f", cl->late, p);
         cl->late = 0.0;
-        return start_term(m, c, cl->term_start +
-                                    k->contract_weeks * DAYS_PER_WEEK);
+        return start_term(m, c,
+                          cl->term_start + k->contract_weeks * DAYS_PER_WEEK);
     }
     TRACE(m, "churned", c, "late=%.2f p=%.4f", cl->late, p);
     stop_paying(m, cl);
@@ -623,8 +630,8 @@ void ops_finish(struct model *m)
         if (sv->item == NONE)
             continue;
         double h = m->items[sv->item].hours;
-        m->tot.ops_hours_done += h - fmax(0.0, h - sv->rate *
-                                                      (m->t - sv->last_t));
+        m->tot.ops_hours_done +=
+            h - fmax(0.0, h - sv->rate * (m->t - sv->last_t));
     }
 }
 

@@ -26,7 +26,10 @@
 #include "model_int.h"
 #include "rng.h"
 
-static const struct params *P(const struct model *m) { return m->p; }
+static const struct params *P(const struct model *m)
+{
+    return m->p;
+}
 
 int32_t sales_filled(const struct model *m)
 {
@@ -71,9 +74,13 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
         return -1;
     int32_t r = m->n_reps++;
     struct rep *rp = &m->reps[r];
-    *rp = (struct rep){.head = NONE, .tail = NONE, .serving = NONE,
-                       .server = NONE, .pulled_by = NONE,
-                       .prosp_last_t = t, .serve_last_t = t,
+    *rp = (struct rep){.head = NONE,
+                       .tail = NONE,
+                       .serving = NONE,
+                       .server = NONE,
+                       .pulled_by = NONE,
+                       .prosp_last_t = t,
+                       .serve_last_t = t,
                        .seat = {.contract = NONE, .productivity = 1.0}};
     draw_need(m, r);
     return sales_fill_seat(m, r, t, ramp_weeks);
@@ -196,8 +203,8 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
                         rp->seat.ramp_start) *
              rp->seat.productivity;
     if (rp->return_t > -INFINITY)
-        a.prod *= model_ramp(t, rp->return_t, rp->return_ramp_weeks,
-                             rp->return_prod);
+        a.prod *=
+            model_ramp(t, rp->return_t, rp->return_ramp_weeks, rp->return_prod);
     double leak = 0.0;
     if (rp->pulled_by == NONE && rp->leak_weeks > 0.0) {
         double x = (t - rp->leak_t) / (rp->leak_weeks * DAYS_PER_WEEK);
@@ -244,8 +251,8 @@ static int update_prospecting(struct model *m, int32_t r, double rate)
 {
     struct rep *rp = &m->reps[r];
     if (rp->prosp_rate > 0.0 && isfinite(rp->need))
-        rp->need = fmax(0.0, rp->need - rp->prosp_rate *
-                                            (m->t - rp->prosp_last_t));
+        rp->need =
+            fmax(0.0, rp->need - rp->prosp_rate * (m->t - rp->prosp_last_t));
     rp->prosp_last_t = m->t;
     if (rate == rp->prosp_rate)
         return 0;
@@ -253,19 +260,18 @@ static int update_prospecting(struct model *m, int32_t r, double rate)
     rp->prosp_gen++;
     if (!(rate > 0.0) || !isfinite(rp->need))
         return 0;
-    return model_schedule(m, m->t + rp->need / (rate), EV_OPP_ARRIVE,
-                          r, rp->prosp_gen, 0);
+    return model_schedule(m, m->t + rp->need / (rate), EV_OPP_ARRIVE, r,
+                          rp->prosp_gen, 0);
 }
 
-static int update_selling(struct model *m, int32_t r, double clock,
-                          double rate)
+static int update_selling(struct model *m, int32_t r, double clock, double rate)
 {
     struct rep *rp = &m->reps[r];
     double dclock = clock - rp->sell_clock;
     if (rp->serving != NONE) {
         struct opp *op = &m->opps[rp->serving];
-        op->work = fmax(0.0, op->work - rp->sell_rate *
-                                            (m->t - rp->serve_last_t));
+        op->work =
+            fmax(0.0, op->work - rp->sell_rate * (m->t - rp->serve_last_t));
         rp->serve_last_t = m->t;
         integ_add(&m->sell_busy, m->t, dclock);
     } else {
@@ -277,8 +283,7 @@ static int update_selling(struct model *m, int32_t r, double clock,
     rp->sell_rate = rate;
     rp->serve_gen++;
     if (rp->serving != NONE && rate > 0.0)
-        return model_schedule(m, m->t + m->opps[rp->serving].work /
-                                            (rate),
+        return model_schedule(m, m->t + m->opps[rp->serving].work / (rate),
                               EV_REP_DONE, r, rp->serve_gen, 0);
     return try_serve(m, r);
 }
@@ -501,8 +506,8 @@ MODEL_HOT int sales_on_buyer_done(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     const struct params *p = P(m);
-    double adv = p->stages[op->stage].advance * m->reps[op->rep].eff *
-                 m->adv_mult;
+    double adv =
+        p->stages[op->stage].advance * m->reps[op->rep].eff * m->adv_mult;
     int last = op->stage + 1 == (int)p->n_stages;
     if (last)
         adv *= m->market_mult;
@@ -586,8 +591,10 @@ static int start_opp(struct model *m, uint16_t st, uint64_t j)
     m->open_value += op->value;
     integ_add(&m->pipeline, m->t, 1.0);
     m->tot.opps_start += 1.0;
-    TRACE(m, "opp_start", o, "rep=%d stage=%s age=%.3f buyer_left=%.3f "
-          "value=%.2f", op->rep, sp->name, age, left, op->value);
+    TRACE(m, "opp_start", o,
+          "rep=%d stage=%s age=%.3f buyer_left=%.3f "
+          "value=%.2f",
+          op->rep, sp->name, age, left, op->value);
     return buyer_begin(m, o, left);
 }
 
@@ -613,8 +620,9 @@ void sales_quota_week(struct model *m)
     for (int32_t r = 0; r < m->n_reps; r++) {
         struct rep *rp = &m->reps[r];
         if (rp->seat.filled && rp->seat.contract == NONE)
-            rp->quota_weeks += model_ramp(m->t, rp->seat.start_t, rp->seat.ramp_weeks,
-                                          rp->seat.ramp_start);
+            rp->quota_weeks +=
+                model_ramp(m->t, rp->seat.start_t, rp->seat.ramp_weeks,
+                           rp->seat.ramp_start);
     }
 }
 
@@ -634,8 +642,8 @@ void sales_quota_close(struct model *m, int32_t r, double *row)
 
 /* ---- contractors ------------------------------------------------------ */
 
-int sales_add_contractor(struct model *m, int32_t contract,
-                         double ramp_weeks, double productivity)
+int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
+                         double productivity)
 {
     if (sales_add_rep(m, m->t, ramp_weeks) != 0)
         return -1;

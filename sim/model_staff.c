@@ -22,7 +22,10 @@
 
 #include "model_int.h"
 
-static const struct params *P(const struct model *m) { return m->p; }
+static const struct params *P(const struct model *m)
+{
+    return m->p;
+}
 
 static int add_pending(struct model *m, struct pending_hire h)
 {
@@ -91,9 +94,11 @@ int staff_hire(struct model *m, enum role role, int count, double lead,
     const struct role_params *rp = staff_role(m, role);
     int start = m->week + params_hire_delay(P(m), role, lead);
     for (int i = 0; i < count; i++) {
-        struct pending_hire h = {.week = start, .role = role, .seat = NONE,
-                                 .ramp_weeks = ramp >= 0.0 ? ramp
-                                                           : rp->ramp_weeks,
+        struct pending_hire h = {.week = start,
+                                 .role = role,
+                                 .seat = NONE,
+                                 .ramp_weeks =
+                                     ramp >= 0.0 ? ramp : rp->ramp_weeks,
                                  .absorb_hours_per_week = absorb,
                                  .lever = 1};
         if (add_pending(m, h) != 0)
@@ -112,9 +117,9 @@ int staff_add_support(struct model *m, double t, double ramp_weeks,
     if (MODEL_GROW(m, support_seats))
         return -1;
     int32_t i = m->n_support_seats++;
-    m->support_seats[i] = (struct support_seat){
-        .seat = {.contract = NONE, .productivity = 1.0},
-        .absorb_hours_per_week = absorb_hours_per_week};
+    m->support_seats[i] =
+        (struct support_seat){.seat = {.contract = NONE, .productivity = 1.0},
+                              .absorb_hours_per_week = absorb_hours_per_week};
     staff_fill_seat(m, ROLE_SUPPORT, i, t, ramp_weeks);
     return 0;
 }
@@ -131,8 +136,8 @@ void staff_update_support(struct model *m)
             continue;
         double prod = model_ramp(m->t, sp->seat.start_t, sp->seat.ramp_weeks,
                                  role->ramp_start);
-        m->support_absorb += prod * fmin(sp->absorb_hours_per_week,
-                                         role->hours_per_week);
+        m->support_absorb +=
+            prod * fmin(sp->absorb_hours_per_week, role->hours_per_week);
     }
 }
 
@@ -185,8 +190,8 @@ static int start_one(struct model *m, const struct pending_hire *h)
     if (h->seat == NONE)
         st->lever = h->lever;
     const struct fee *f = &P(m)->costs.hiring_fee;
-    double fee = f->is_share ? f->value / 100.0 * staff_role_cost(m, h->role)
-                             : f->value;
+    double fee =
+        f->is_share ? f->value / 100.0 * staff_role_cost(m, h->role) : f->value;
     m->cur[st->lever ? M_LEVER_COST : M_STAFF_COST] += fee;
     return 0;
 }
@@ -268,10 +273,11 @@ static int departures(struct model *m)
             leave(m, role, i);
             if (!refill)
                 continue;
-            struct pending_hire h = {
-                .week = iv_backfill_tick(m, role) +
-                        (int)ceil(rp->backfill_weeks),
-                .role = role, .seat = i, .ramp_weeks = rp->ramp_weeks};
+            struct pending_hire h = {.week = iv_backfill_tick(m, role) +
+                                             (int)ceil(rp->backfill_weeks),
+                                     .role = role,
+                                     .seat = i,
+                                     .ramp_weeks = rp->ramp_weeks};
             if (add_pending(m, h) != 0)
                 return -1;
         }
@@ -382,10 +388,9 @@ double staff_vacation(struct model *m, enum role role, int32_t i)
     int full = (int)(days / 5.0);
     int n = full + (days > 5.0 * full);
     assert(n <= 52);
-    rng_reseed(m->rng, model_key2(m, S_VACATION,
-                                  ((uint64_t)role << 32) | (uint32_t)i,
-                                  ((uint64_t)st->occupant << 32) |
-                                      (uint32_t)year));
+    rng_reseed(m->rng,
+               model_key2(m, S_VACATION, ((uint64_t)role << 32) | (uint32_t)i,
+                          ((uint64_t)st->occupant << 32) | (uint32_t)year));
     /* The first n of a random order of the year's weeks (a partial
      * Fisher-Yates shuffle): the full weeks off, then the partial one. */
     int order[52];

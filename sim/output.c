@@ -92,8 +92,9 @@ static void write_weekly(FILE *f, const struct params *p,
             for (int k = 0; r->market_w && k < MARKET_COUNT; k++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", w, market_table[k].name);
-                put_summary(f, &r->market_w[((size_t)s * r->weeks + w) *
-                                                MARKET_COUNT + k]);
+                put_summary(
+                    f, &r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
+                                    k]);
             }
         }
 }
@@ -112,8 +113,10 @@ static void write_quarterly(FILE *f, const struct params *p,
             for (int k = 0; r->market_q && k < MARKET_COUNT; k++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", q + 1, market_table[k].name);
-                put_summary(f, &r->market_q[((size_t)s * r->quarters + q) *
-                                                MARKET_COUNT + k]);
+                put_summary(
+                    f,
+                    &r->market_q[((size_t)s * r->quarters + q) * MARKET_COUNT +
+                                 k]);
             }
             output_plan_quarterly(f, p, r, s, q);
         }
@@ -195,16 +198,15 @@ static void write_week_comparison(FILE *f, const struct params *p,
                                   const struct run_result *r)
 {
     fputs("scenario,week,metric,baseline_mean,scenario_mean,delta_mean,"
-          "delta_ci_low,delta_ci_high,n\n", f);
+          "delta_ci_low,delta_ci_high,n\n",
+          f);
     for (int s = 1; s < r->nscen; s++)
         for (int w = 0; w < r->weeks; w++) {
             struct summary d;
             char b[5][40];
             acc_summary(run_week_delta(r, s, w), &d);
-            output_num(b[0], sizeof b[0],
-                       run_weekly(r, 0, w, M_REVENUE)->mean);
-            output_num(b[1], sizeof b[1],
-                       run_weekly(r, s, w, M_REVENUE)->mean);
+            output_num(b[0], sizeof b[0], run_weekly(r, 0, w, M_REVENUE)->mean);
+            output_num(b[1], sizeof b[1], run_weekly(r, s, w, M_REVENUE)->mean);
             output_num(b[2], sizeof b[2], d.mean);
             b[3][0] = b[4][0] = '\0';
             if (d.has_ci) {
@@ -212,8 +214,8 @@ static void write_week_comparison(FILE *f, const struct params *p,
                 output_num(b[4], sizeof b[4], d.hi);
             }
             output_csv_field(f, scen_id(p, s));
-            fprintf(f, ",%d,revenue,%s,%s,%s,%s,%s,%ld\n", w, b[0], b[1],
-                    b[2], b[3], b[4], d.n);
+            fprintf(f, ",%d,revenue,%s,%s,%s,%s,%s,%ld\n", w, b[0], b[1], b[2],
+                    b[3], b[4], d.n);
         }
 }
 
@@ -330,8 +332,7 @@ static int acts_week(const struct params *p, const struct scenario *sc)
         if (iv->type == IV_HIRE)
             a += params_hire_delay(p, iv->u.hire.role, iv->u.hire.lead_weeks);
         else if (iv->type == IV_SUPPORT)
-            a += params_hire_delay(p, ROLE_SUPPORT,
-                                   iv->u.support.lead_weeks);
+            a += params_hire_delay(p, ROLE_SUPPORT, iv->u.support.lead_weeks);
         if (first < 0 || a < first)
             first = a;
     }
@@ -343,7 +344,8 @@ static int acts_week(const struct params *p, const struct scenario *sc)
 static void write_scenarios(FILE *f, const struct params *p)
 {
     fputs("scenario,title,start_week,end_week,label,chart,acts_from_week\n"
-          "baseline,Baseline,,,,yes,\n", f);
+          "baseline,Baseline,,,,yes,\n",
+          f);
     for (size_t s = 0; s < p->n_scenarios; s++) {
         const struct scenario *sc = &p->scenarios[s];
         int a, b, w = output_window(sc, p->sim.horizon_weeks, &a, &b);
@@ -442,10 +444,8 @@ static void net_of_cost(FILE *out, const struct run_result *r, double cost,
 {
     char z[48], w[128];
     output_money(z, sizeof z, fabs(cost));
-    money_ci(w, sizeof w, -net->mean, acc_halfwidth(net), r->replications,
-             1);
-    fprintf(out, " %s %s of cost: net %s", cost > 0.0 ? "for" : "saving", z,
-            w);
+    money_ci(w, sizeof w, -net->mean, acc_halfwidth(net), r->replications, 1);
+    fprintf(out, " %s %s of cost: net %s", cost > 0.0 ? "for" : "saving", z, w);
 }
 
 /* "; net of costs, $A ± $B" of a lever that costs nothing, in the sense
@@ -455,19 +455,14 @@ static void net_of_costs(FILE *out, const struct run_result *r,
                          const struct acc *lost, const struct acc *net)
 {
     char w[128];
-    int against = (lost->mean >= 0.0) != (net->mean >= 0.0) &&
-                  net->mean != 0.0;
-    money_ci(w, sizeof w, fabs(net->mean), acc_halfwidth(net),
-             r->replications, 0);
-    fprintf(out, "; net of costs, %s%s", against ? lost->mean >= 0.0
-                                                      ? "a gain of "
-                                                      : "a loss of "
-                                                : "",
-            w);
+    int against = (lost->mean >= 0.0) != (net->mean >= 0.0) && net->mean != 0.0;
+    money_ci(w, sizeof w, fabs(net->mean), acc_halfwidth(net), r->replications,
+             0);
+    fprintf(out, "; net of costs, %s%s",
+            against ? lost->mean >= 0.0 ? "a gain of " : "a loss of " : "", w);
     if (r->replications >= 2 && fabs(net->mean) <= acc_halfwidth(net))
         fputs(", not distinguishable from zero", out);
 }
-
 
 /* The revenue a scenario costs or gains and, net of what the lever costs
  * (its own costs and the margin and commission on the revenue), what it
@@ -492,12 +487,15 @@ static void headline(FILE *out, const struct params *p,
     cal_quarters(&c, q0 + 1, r->quarters, over, sizeof over);
     if (a->mean == 0.0 && a->m2 == 0.0 && r->replications > 0) {
         if (r->replications == 1)
-            fprintf(out, "Headline: %s makes no difference to revenue in "
-                    "its one replication", what);
+            fprintf(out,
+                    "Headline: %s makes no difference to revenue in "
+                    "its one replication",
+                    what);
         else
-            fprintf(out, "Headline: %s makes no difference to revenue in "
-                    "any of %ld paired replications", what,
-                    r->replications);
+            fprintf(out,
+                    "Headline: %s makes no difference to revenue in "
+                    "any of %ld paired replications",
+                    what, r->replications);
         if (costly || net->mean != 0.0 || net->m2 != 0.0) {
             fputc(',', out);
             net_of_cost(out, r, cost, net);
@@ -517,8 +515,8 @@ static void headline(FILE *out, const struct params *p,
     else
         fprintf(out, " over %s (one replication: no interval)", over);
     int flat = r->replications >= 2 && fabs(a->mean) <= hw;
-    int net_flat = r->replications >= 2 &&
-                   fabs(net->mean) <= acc_halfwidth(net);
+    int net_flat =
+        r->replications >= 2 && fabs(net->mean) <= acc_halfwidth(net);
     if (!costly) {
         if (flat)
             fputs(", not distinguishable from zero", out);
@@ -557,9 +555,8 @@ static void scenario_table(FILE *out, const struct params *p,
         qw = (int)strlen(qn) + 1;
     fprintf(out, "\n%s (%s)\n", p->scenarios[s - 1].title,
             p->scenarios[s - 1].id);
-    fprintf(out, "%*s %18s %18s %28s %16s\n", qw, "quarter",
-            "baseline revenue", "scenario revenue", "lost revenue (95% CI)",
-            "cumulative");
+    fprintf(out, "%*s %18s %18s %28s %16s\n", qw, "quarter", "baseline revenue",
+            "scenario revenue", "lost revenue (95% CI)", "cumulative");
     for (int q = 0; q <= r->quarters; q++) {
         size_t rv = run_cmp_index(r, s, q, M_REVENUE);
         const struct acc *lost =
@@ -598,35 +595,45 @@ int output_summary(FILE *out, const struct params *p,
         cal_text(p->sim.start_date, day, sizeof day);
         snprintf(from, sizeof from, " from %s", day);
     }
-    fprintf(out, "salescap: %ld replications of %d scenario%s plus the "
+    fprintf(out,
+            "salescap: %ld replications of %d scenario%s plus the "
             "baseline, %d weeks%s after %d weeks of warm-up (%.2f s)\n",
-            r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s",
-            r->weeks, from, p->sim.warmup_weeks, r->seconds);
+            r->replications, r->nscen - 1, r->nscen == 2 ? "" : "s", r->weeks,
+            from, p->sim.warmup_weeks, r->seconds);
     uncertain_summary(out, p);
     if (r->precision > 0.0 && r->nscen == 1) {
         fputs("Precision: a file without scenarios has no lost revenue to "
-              "measure: one batch of replications was run\n", out);
+              "measure: one batch of replications was run\n",
+              out);
     } else if (r->precision > 0.0) {
-        fprintf(out, "Precision: asked for intervals within ±%g %% of the "
-                "means of total lost revenue; ", 100.0 * r->precision);
+        fprintf(out,
+                "Precision: asked for intervals within ±%g %% of the "
+                "means of total lost revenue; ",
+                100.0 * r->precision);
         if (isinf(r->reached))
             fputs("not reached: a scenario's mean is 0 but its interval "
-                  "is not", out);
+                  "is not",
+                  out);
         else
-            fprintf(out, "%s ±%.3g %%", r->reached <= r->precision
-                    ? "the widest is" : "not reached at the cap "
-                    "(--max-replications): the widest is",
+            fprintf(out, "%s ±%.3g %%",
+                    r->reached <= r->precision
+                        ? "the widest is"
+                        : "not reached at the cap "
+                          "(--max-replications): the widest is",
                     100.0 * r->reached);
         fputs("\n", out);
     }
     char title[160];
     if (r->replications > 1)
-        snprintf(title, sizeof title, "\nBaseline KPIs over the %d reported "
-                 "weeks (mean ± 95 %% CI of %ld replications)", r->weeks,
-                 r->replications);
+        snprintf(title, sizeof title,
+                 "\nBaseline KPIs over the %d reported "
+                 "weeks (mean ± 95 %% CI of %ld replications)",
+                 r->weeks, r->replications);
     else
-        snprintf(title, sizeof title, "\nBaseline KPIs over the %d reported "
-                 "weeks (one replication: no interval)", r->weeks);
+        snprintf(title, sizeof title,
+                 "\nBaseline KPIs over the %d reported "
+                 "weeks (one replication: no interval)",
+                 r->weeks);
     output_kpi_table(out, p, r->kpi, title);
     if (r->nscen == 1) {
         char b[48];
@@ -634,8 +641,10 @@ int output_summary(FILE *out, const struct params *p,
         for (int q = 0; q < r->quarters; q++)
             total += run_quarterly(r, 0, q, M_REVENUE)->mean;
         output_money(b, sizeof b, total);
-        fprintf(out, "\nBaseline revenue over the horizon: %s (no scenarios "
-                "to compare)\n", b);
+        fprintf(out,
+                "\nBaseline revenue over the horizon: %s (no scenarios "
+                "to compare)\n",
+                b);
     }
     for (int s = 1; s < r->nscen; s++)
         scenario_table(out, p, r, s);
@@ -649,14 +658,27 @@ int output_summary(FILE *out, const struct params *p,
 
 /* F_NOTES, the copy of the [report] notes, is written only when the file
  * has notes; it is not among output_files. */
-enum { F_WEEKLY, F_QUARTERLY, F_COMPARISON, F_SCENARIOS, F_SUMMARY, F_RUNINI,
-       F_PAIRS, F_RANKING, F_REPLICATIONS, F_WEEK_COMPARISON, F_NOTES,
-       F_COUNT };
+enum {
+    F_WEEKLY,
+    F_QUARTERLY,
+    F_COMPARISON,
+    F_SCENARIOS,
+    F_SUMMARY,
+    F_RUNINI,
+    F_PAIRS,
+    F_RANKING,
+    F_REPLICATIONS,
+    F_WEEK_COMPARISON,
+    F_NOTES,
+    F_COUNT
+};
 _Static_assert(F_NOTES == OUTPUT_NFILES, "output_files");
 
 const char *const output_files[OUTPUT_NFILES] = {
-    "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
-    "summary.txt", "run.ini", "pairs.csv", "ranking.csv",
+    "weekly.csv",       "quarterly.csv",
+    "comparison.csv",   "scenarios.csv",
+    "summary.txt",      "run.ini",
+    "pairs.csv",        "ranking.csv",
     "replications.csv", "weekly_comparison.csv",
 };
 

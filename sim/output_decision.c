@@ -49,8 +49,7 @@ static void put_ids(FILE *f, const struct params *p, int a, int b)
 void output_write_pairs(FILE *f, const struct params *p,
                         const struct run_result *r)
 {
-    fputs("scenario_a,scenario_b,quarter,metric,mean,ci_low,ci_high,n\n",
-          f);
+    fputs("scenario_a,scenario_b,quarter,metric,mean,ci_low,ci_high,n\n", f);
     for (int k = 0; k < r->npairs; k++)
         for (int q = 0; q <= r->quarters; q++)
             for (int m = 0; m < CMP_COUNT; m++) {
@@ -84,7 +83,8 @@ int output_write_ranking(FILE *f, const struct params *p,
                          const struct run_result *r)
 {
     fputs("scenario,metric,mean,ci_low,ci_high,p_best,p_best_ci_low,"
-          "p_best_ci_high,rank,tied_with_best\n", f);
+          "p_best_ci_high,rank,tied_with_best\n",
+          f);
     struct decision_row *rows = malloc((size_t)r->nscen * sizeof *rows);
     if (!rows)
         return -1;
@@ -103,8 +103,8 @@ int output_write_ranking(FILE *f, const struct params *p,
             output_num(b[4], sizeof b[4], d->p_lo);
             output_num(b[5], sizeof b[5], d->p_hi);
             fprintf(f, ",%s,%s,%s,%s,%s,%s,%s,%d,%s\n",
-                    metric_table[r->dec_metric].name, b[0], b[1], b[2],
-                    b[3], b[4], b[5], d->rank, truth(d->tied));
+                    metric_table[r->dec_metric].name, b[0], b[1], b[2], b[3],
+                    b[4], b[5], d->rank, truth(d->tied));
         }
     free(rows);
     return 0;
@@ -215,8 +215,7 @@ void output_reps_commit(void *ctx, long rep, const double *v,
             fprintf(o->af.f, ",%ld,%s,%s", rep, metric_table[m].name, b);
             output_reps_draws(o->af.f, o->p, o->draws);
         }
-        output_plan_reps(o->af.f, o->p, o->quarters, s, rep, pv, pok,
-                         o->draws);
+        output_plan_reps(o->af.f, o->p, o->quarters, s, rep, pv, pok, o->draws);
     }
 }
 
@@ -231,8 +230,9 @@ static void table_value(char *buf, size_t size, double x, int m, int sign)
         output_money(v, sizeof v, x);
     else
         snprintf(v, sizeof v, "%.1f", x == 0.0 ? 0.0 : x);
-    snprintf(buf, size, "%s%s", sign && x > 0.0 && strcmp(v, "$0") &&
-             strcmp(v, "0.0") ? "+" : "", v);
+    snprintf(buf, size, "%s%s",
+             sign && x > 0.0 && strcmp(v, "$0") && strcmp(v, "0.0") ? "+" : "",
+             v);
 }
 
 /* x for a sentence, as precise as its half-width h calls for: "+$218k",
@@ -247,8 +247,8 @@ static void short_value(char *buf, size_t size, double x, double h, int m,
     } else {
         snprintf(v, sizeof v, "%.3g", x == 0.0 ? 0.0 : x);
     }
-    snprintf(buf, size, "%s%s", sign && x > 0.0 && v[0] != '0' &&
-             strcmp(v, "$0") ? "+" : "", v);
+    snprintf(buf, size, "%s%s",
+             sign && x > 0.0 && v[0] != '0' && strcmp(v, "$0") ? "+" : "", v);
 }
 
 void output_share(char *buf, size_t size, double p)
@@ -275,9 +275,10 @@ static void ranking_table(FILE *out, const struct params *p,
     struct cal c;
     output_calendar(p, &c);
     cal_quarters(&c, r->dec_q0 + 1, r->dec_q1 + 1, over, sizeof over);
-    fprintf(out, "\nWhich option is best: %s over %s, %s is better (%ld "
-            "paired replication%s)\n", mi->name, over,
-            r->dec_lower ? "lower" : "higher", r->replications,
+    fprintf(out,
+            "\nWhich option is best: %s over %s, %s is better (%ld "
+            "paired replication%s)\n",
+            mi->name, over, r->dec_lower ? "lower" : "higher", r->replications,
             r->replications == 1 ? "" : "s");
     fprintf(out, "%4s %18s %30s %8s  %s\n", "rank", mi->name,
             "vs doing nothing (95% CI)", "best in", "option");
@@ -286,8 +287,8 @@ static void ranking_table(FILE *out, const struct params *p,
         char v[64], x[64], h[64], vs[160], sh[32];
         table_value(v, sizeof v, d->value.mean, r->dec_metric, 0);
         table_value(x, sizeof x, d->vs_base.mean, r->dec_metric, 1);
-        table_value(h, sizeof h, d->vs_base.hi - d->vs_base.mean,
-                    r->dec_metric, 0);
+        table_value(h, sizeof h, d->vs_base.hi - d->vs_base.mean, r->dec_metric,
+                    0);
         if (d->s == 0)
             snprintf(vs, sizeof vs, "-");
         else if (d->vs_base.has_ci)
@@ -318,7 +319,10 @@ static void list_options(FILE *out, const struct params *p,
         if (!get(&rows[i]))
             continue;
         k++;
-        fprintf(out, "%s%s", k == 1 ? "; " : k == total ? " and " : ", ",
+        fprintf(out, "%s%s",
+                k == 1       ? "; "
+                : k == total ? " and "
+                             : ", ",
                 option_title(p, rows[i].s));
     }
     if (total > 0)
@@ -348,8 +352,7 @@ static void ranking_sentence(FILE *out, const struct params *p,
     output_calendar(p, &c);
     cal_quarters(&c, r->dec_q0 + 1, r->dec_q1 + 1, over, sizeof over);
     snprintf(word, sizeof word, "%s", metric_table[m].label);
-    word[0] = (char)(word[0] >= 'A' && word[0] <= 'Z' ? word[0] + 32
-                                                      : word[0]);
+    word[0] = (char)(word[0] >= 'A' && word[0] <= 'Z' ? word[0] + 32 : word[0]);
     double hw = b->vs_base.hi - b->vs_base.mean;
     short_value(x, sizeof x, b->vs_base.mean, ci ? hw : 0.0, m, 1);
     short_value(h, sizeof h, hw, hw, m, 0);
@@ -359,8 +362,8 @@ static void ranking_sentence(FILE *out, const struct params *p,
         fprintf(out, "Best: %s, %s %s ± %s over %s", option_title(p, b->s),
                 word, x, h, over);
     else
-        fprintf(out, "Best: %s, %s %s over %s", option_title(p, b->s),
-                word, x, over);
+        fprintf(out, "Best: %s, %s %s over %s", option_title(p, b->s), word, x,
+                over);
     output_share(sh, sizeof sh, b->p_best);
     if (b->p_best >= 1.0)
         fprintf(out, ", best in every replication");

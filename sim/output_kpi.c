@@ -16,8 +16,7 @@ static int decimals(double v)
     return a >= 100 ? 0 : a >= 10 ? 1 : 2;
 }
 
-void output_kpi_value(char *buf, size_t size, enum kpi k, double v,
-                      double hw)
+void output_kpi_value(char *buf, size_t size, enum kpi k, double v, double hw)
 {
     char a[48], b[48];
     const char *unit = "";
@@ -91,7 +90,8 @@ int output_kpi_table(FILE *out, const struct params *p, const struct acc *kpi,
     }
     if (n_set == 0)
         fputs("No [targets]: add the client's observed values to compare "
-              "(docs/calibration.md).\n", out);
+              "(docs/calibration.md).\n",
+              out);
     else
         fprintf(out, "Targets: %d of %d within tolerance.\n", n_set - missed,
                 n_set);

@@ -72,8 +72,8 @@ void output_plan_comparison(FILE *f, const struct params *p,
             output_num(b[4], sizeof b[4], d.hi);
         }
         output_csv_field(f, output_scenario_id(p, s));
-        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld\n", q + 1,
-                plan_metric_names[k], b[0], b[1], b[2], b[3], b[4], d.n);
+        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld\n", q + 1, plan_metric_names[k],
+                b[0], b[1], b[2], b[3], b[4], d.n);
     }
 }
 
@@ -89,8 +89,7 @@ void output_plan_reps(FILE *f, const struct params *p, int quarters, int s,
             char b[40];
             output_num(b, sizeof b, pv[i]);
             output_csv_field(f, output_scenario_id(p, s));
-            fprintf(f, ",%ld,%s_q%d,%s", rep, plan_metric_names[k], q + 1,
-                    b);
+            fprintf(f, ",%ld,%s_q%d,%s", rep, plan_metric_names[k], q + 1, b);
             output_reps_draws(f, p, draws);
         }
 }
@@ -127,8 +126,7 @@ static void plan_words(FILE *out, const struct params *p)
     for (int i = 0; i < pl->n; i++) {
         char v[48];
         output_money(v, sizeof v, pl->per_quarter[i]);
-        fprintf(out, "%s%s", i == 0 ? "" : i + 1 < pl->n ? ", " : ", then ",
-                v);
+        fprintf(out, "%s%s", i == 0 ? "" : i + 1 < pl->n ? ", " : ", then ", v);
     }
     fputs(" a quarter", out);
 }
@@ -151,8 +149,7 @@ void output_plan_table(FILE *out, const struct params *p,
     if (p->sales.quota_per_rep > 0.0) {
         char v[48];
         output_money(v, sizeof v, p->sales.quota_per_rep);
-        fprintf(out, "; quota: %s of bookings a rep a quarter, prorated",
-                v);
+        fprintf(out, "; quota: %s of bookings a rep a quarter, prorated", v);
     }
     fputs(")\n", out);
     int per = (TABLE_COLUMNS - width - 2) / 8;
@@ -210,8 +207,9 @@ static void points(char *buf, size_t size, double d, int sign)
     double x = 100.0 * d;
     if (x == 0.0)
         x = 0.0;
-    snprintf(buf, size, fabs(x) >= 9.95 ? (sign ? "%+.0f" : "%.0f")
-                                        : (sign ? "%+.1f" : "%.1f"),
+    snprintf(buf, size,
+             fabs(x) >= 9.95 ? (sign ? "%+.0f" : "%.0f")
+                             : (sign ? "%+.1f" : "%.1f"),
              x);
 }
 
@@ -221,9 +219,8 @@ void output_plan_headline(FILE *out, const struct params *p,
     int k = plan_reports(p, PLAN_MET) ? PLAN_MET : PLAN_QUOTA_ATTAINMENT;
     if (!r->plan_q || !plan_reports(p, k) || r->replications < 1)
         return;
-    const char *thing = k == PLAN_MET
-                            ? "the chance of making plan"
-                            : "the reps' mean quota attainment";
+    const char *thing = k == PLAN_MET ? "the chance of making plan"
+                                      : "the reps' mean quota attainment";
     int best = -1;
     double most = 0.0;
     for (int q = 0; q < r->quarters; q++) {
@@ -238,8 +235,10 @@ void output_plan_headline(FILE *out, const struct params *p,
     if (best < 0)
         return; /* no rep had a quota in any quarter */
     if (most == 0.0) {
-        fprintf(out, "Headline: %s makes no difference to %s in any "
-                "quarter.\n", what, thing);
+        fprintf(out,
+                "Headline: %s makes no difference to %s in any "
+                "quarter.\n",
+                what, thing);
         return;
     }
     size_t i = run_plan_index(r, s, best, k);

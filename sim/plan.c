@@ -8,8 +8,8 @@
 
 #include "metrics.h"
 
-const char *const plan_metric_names[PLAN_COUNT] = {
-    "quota_attainment", "reps_at_quota", "plan_met"};
+const char *const plan_metric_names[PLAN_COUNT] = {"quota_attainment",
+                                                   "reps_at_quota", "plan_met"};
 
 int plan_reports(const struct params *p, int k)
 {

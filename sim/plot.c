@@ -24,8 +24,8 @@
 #include "rundata.h"
 
 const char *const plot_chart_names[PLOT_NCHARTS] = {
-    "revenue",   "revenue_difference", "lost_revenue", "backlog",
-    "pipeline",  "rep_hours",          "impact",       "ranking",
+    "revenue",  "revenue_difference", "lost_revenue", "backlog",
+    "pipeline", "rep_hours",          "impact",       "ranking",
 };
 
 enum chart_kind {
@@ -43,8 +43,8 @@ enum chart_kind {
 /* What one plot_run_dir call is drawing. */
 struct plot_job {
     const struct rundata *rd;
-    int *all;             /* every scenario index, 0..nscen-1 */
-    struct plot_files f;  /* the folder, formats and manifest */
+    int *all;            /* every scenario index, 0..nscen-1 */
+    struct plot_files f; /* the folder, formats and manifest */
 };
 
 static const struct {
@@ -85,28 +85,34 @@ static void canvas_size(const struct plot_job *job, enum chart_kind k,
  * scaled alike. SVG: the logical canvas, its type at 4/3 to match
  * cairo's 96 dots an inch (plot_int.h); the file's width and height
  * are scaled afterwards (scale_svg). PDF: 120 logical pixels an inch. */
-static void write_terminal(FILE *f, unsigned fmts, unsigned fmt, int w,
-                           int h)
+static void write_terminal(FILE *f, unsigned fmts, unsigned fmt, int w, int h)
 {
     double k = gp_scale(gp_size_of(fmts), w, 1);
     if (fmt == PLOT_PNG && k == 1.0)
-        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
-                   "font 'DejaVu Sans,11' background rgb 'white'\n", w, h);
+        fprintf(f,
+                "set terminal pngcairo size %d,%d noenhanced "
+                "font 'DejaVu Sans,11' background rgb 'white'\n",
+                w, h);
     else if (fmt == PLOT_PNG)
-        fprintf(f, "set terminal pngcairo size %d,%d noenhanced "
-                   "font 'DejaVu Sans,11' fontscale %g linewidth %g "
-                   "pointscale %g background rgb 'white'\n",
+        fprintf(f,
+                "set terminal pngcairo size %d,%d noenhanced "
+                "font 'DejaVu Sans,11' fontscale %g linewidth %g "
+                "pointscale %g background rgb 'white'\n",
                 (int)lround(w * k), (int)lround(h * k), k, k, k);
     else if (fmt == PLOT_SVG)
-        fprintf(f, "set terminal svg size %d,%d fixed noenhanced "
-                   "font 'DejaVu Sans,11' fontscale 1.33333 "
-                   "background rgb 'white'\n", w, h);
+        fprintf(f,
+                "set terminal svg size %d,%d fixed noenhanced "
+                "font 'DejaVu Sans,11' fontscale 1.33333 "
+                "background rgb 'white'\n",
+                w, h);
     else
         /* cairo's PDF type runs larger than its PNG type: the scales
          * keep a page's proportions those of the PNG. */
-        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
-                   "font 'DejaVu Sans,11' fontscale 0.7 linewidth 1 "
-                   "pointscale 0.6\n", w / 120.0, h / 120.0);
+        fprintf(f,
+                "set terminal pdfcairo size %.2fin,%.2fin noenhanced "
+                "font 'DejaVu Sans,11' fontscale 0.7 linewidth 1 "
+                "pointscale 0.6\n",
+                w / 120.0, h / 120.0);
 }
 
 static void body_of(FILE *f, const struct plot_job *job, enum chart_kind k,
@@ -191,10 +197,11 @@ static char *build_script(const struct plot_files *pf, const char *name,
     FILE *f = open_memstream(&buf, len);
     if (!f)
         return NULL;
-    fprintf(f, "# %s: drawn by salescap from %s.\n"
-               "# Restyle here, then redraw from this folder: gnuplot %s.gp\n"
-               "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
-               " and the output's extension.\n",
+    fprintf(f,
+            "# %s: drawn by salescap from %s.\n"
+            "# Restyle here, then redraw from this folder: gnuplot %s.gp\n"
+            "# Other formats: change the terminal (pngcairo, svg, pdfcairo)"
+            " and the output's extension.\n",
             name, pf->source, name);
     write_terminal(f, pf->formats, fmt, size[0], size[1]);
     fputs("set output ", f);
@@ -226,12 +233,11 @@ static void scale_svg(char *data, size_t *len, size_t cap, unsigned fmts)
     int w, h, out[2], n = 0;
     char *at = strstr(data, " width=\""), head[64];
     if (!at || at - data > 200 ||
-        sscanf(at, " width=\"%d\" height=\"%d\"%n", &w, &h, &n) != 2 ||
-        n == 0)
+        sscanf(at, " width=\"%d\" height=\"%d\"%n", &w, &h, &n) != 2 || n == 0)
         return;
     plot_size_pixels(fmts, w, h, PLOT_SVG, out);
-    int m = snprintf(head, sizeof head, " width=\"%d\" height=\"%d\"",
-                     out[0], out[1]);
+    int m = snprintf(head, sizeof head, " width=\"%d\" height=\"%d\"", out[0],
+                     out[1]);
     if (*len - (size_t)n + (size_t)m > cap)
         return;
     memmove(at + m, at + n, *len - (size_t)(at - data) - (size_t)n);
@@ -308,19 +314,16 @@ void plot_set_stop(volatile sig_atomic_t *stop)
     plot_stop = stop;
 }
 
-int plot_files_chart(struct plot_files *pf, const char *name,
-                     const int size[2], const char *body, size_t blen,
-                     struct err *e)
+int plot_files_chart(struct plot_files *pf, const char *name, const int size[2],
+                     const char *body, size_t blen, struct err *e)
 {
     int rc = 0, first = 1;
-    for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0];
-         i++) {
+    for (size_t i = 0; rc == 0 && i < sizeof formats / sizeof formats[0]; i++) {
         if (!(pf->formats & formats[i].bit))
             continue;
         if (plot_stop && *plot_stop)
             return err_set(e, ERR_RUNTIME, "interrupted");
-        rc = draw_format(pf, name, formats[i].bit, size, first, body, blen,
-                         e);
+        rc = draw_format(pf, name, formats[i].bit, size, first, body, blen, e);
         first = 0;
     }
     return rc;
@@ -365,8 +368,7 @@ static int draw_all(struct plot_job *job, struct err *e)
     int rc = check_ids(rd, e);
     int diff = rd->nscen > 1 && rd->wdiff;
     for (int k = CHART_REVENUE; rc == 0 && k <= CHART_RANKING; k++)
-        if ((k != CHART_LOST || compare) &&
-            (k != CHART_REVENUE_DIFF || diff) &&
+        if ((k != CHART_LOST || compare) && (k != CHART_REVENUE_DIFF || diff) &&
             (k < CHART_IMPACT || decide))
             rc = draw_chart(job, (enum chart_kind)k, 0, e);
     int dash = compare && !(job->f.formats & PLOT_SKIP_DASHBOARDS);
@@ -422,8 +424,7 @@ static int tidy(struct plot_files *pf, struct err *e)
     snprintf(path, sizeof path, "%s/%s", pf->plots_dir, pf->list);
     size_t len = 0;
     struct err ignore = {0};
-    char *old = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
-                                        : NULL;
+    char *old = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore) : NULL;
     char *text = NULL;
     size_t tlen = 0;
     FILE *m = open_memstream(&text, &tlen);
@@ -441,8 +442,7 @@ static int tidy(struct plot_files *pf, struct err *e)
         snprintf(f, sizeof f, "%s/%.*s", pf->plots_dir, (int)n, l);
         if (plain && !listed(pf->names, l, n, 1))
             unlink(f);
-        else if (plain && access(f, F_OK) == 0 &&
-                 !listed(pf->names, l, n, 0))
+        else if (plain && access(f, F_OK) == 0 && !listed(pf->names, l, n, 0))
             fprintf(m, "%.*s\n", (int)n, l); /* kept: another format */
         l = nl ? nl + 1 : NULL;
     }
@@ -456,16 +456,15 @@ static int tidy(struct plot_files *pf, struct err *e)
     return rc;
 }
 
-int plot_files_open(struct plot_files *pf, const char *plots_dir,
-                    unsigned fmts, const char *source, const char *list,
-                    struct err *e)
+int plot_files_open(struct plot_files *pf, const char *plots_dir, unsigned fmts,
+                    const char *source, const char *list, struct err *e)
 {
     memset(pf, 0, sizeof *pf);
     pf->plots_dir = plots_dir;
     pf->source = source;
     pf->list = list;
-    pf->formats = fmts & (PLOT_PNG | PLOT_SVG | PLOT_PDF) ? fmts
-                                                         : fmts | PLOT_PNG;
+    pf->formats =
+        fmts & (PLOT_PNG | PLOT_SVG | PLOT_PDF) ? fmts : fmts | PLOT_PNG;
     if (mkdir_p(plots_dir, e) != 0 ||
         make_tmpdir(pf->tmpdir, sizeof pf->tmpdir, e) != 0)
         return -1;
@@ -495,18 +494,22 @@ int plot_run_dir(const char *run_dir, const char *plots_dir, unsigned fmts,
     return plot_run_dir_sel(run_dir, plots_dir, fmts, NULL, e);
 }
 
-int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
-                     unsigned fmts, const struct rd_select *sel,
-                     struct err *e)
+int plot_run_dir_sel(const char *run_dir, const char *plots_dir, unsigned fmts,
+                     const struct rd_select *sel, struct err *e)
 {
     struct rundata rd;
     struct plot_job job = {.rd = &rd};
     /* The metrics the charts draw (plot_charts.c). */
-    static const int drawn[] = {
-        M_REVENUE, M_OPS_BACKLOG_HOURS, M_EXPECTED_DELAY_DAYS,
-        M_PIPELINE_COUNT, M_PIPELINE_VALUE, M_REP_HOURS_SELLING,
-        M_REP_HOURS_PROSPECTING, M_REP_HOURS_ADMIN, M_REP_HOURS_OPS,
-        M_REP_HOURS_IDLE};
+    static const int drawn[] = {M_REVENUE,
+                                M_OPS_BACKLOG_HOURS,
+                                M_EXPECTED_DELAY_DAYS,
+                                M_PIPELINE_COUNT,
+                                M_PIPELINE_VALUE,
+                                M_REP_HOURS_SELLING,
+                                M_REP_HOURS_PROSPECTING,
+                                M_REP_HOURS_ADMIN,
+                                M_REP_HOURS_OPS,
+                                M_REP_HOURS_IDLE};
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
     if (rundata_check_weekly(&rd, run_dir, drawn,
@@ -521,8 +524,7 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir,
         job.all = malloc((size_t)rd.nscen * sizeof *job.all);
         for (int s = 0; job.all && s < rd.nscen; s++)
             job.all[s] = s;
-        int rc = job.all ? draw_all(&job, e)
-                         : err_oom(e);
+        int rc = job.all ? draw_all(&job, e) : err_oom(e);
         if (rc == 0) /* quotas and plan: issue 16 */
             rc = chart_plan_draw(&job.f, &rd, run_dir, fmts, e);
         n = plot_files_close(&job.f, rc, e);

@@ -24,8 +24,7 @@ static void block_weekly(FILE *f, const char *name, const struct gp_set *set,
     fprintf(f, "$%s << EOD\n# week", name);
     for (int i = 0; i < set->n; i++)
         for (int j = 0; j < nm; j++)
-            fprintf(f, " %s:%s(mean,low,high)",
-                    set->rd->scen[set->scen[i]].id,
+            fprintf(f, " %s:%s(mean,low,high)", set->rd->scen[set->scen[i]].id,
                     metric_table[metrics[j]].name);
     fputc('\n', f);
     for (int w = 0; w < set->rd->weeks; w++) {
@@ -34,8 +33,8 @@ static void block_weekly(FILE *f, const char *name, const struct gp_set *set,
             for (int j = 0; j < nm; j++)
                 for (int st = 0; st < RD_WSTATS; st++) {
                     fputc(' ', f);
-                    gp_num(f, rundata_week(set->rd, set->scen[i], metrics[j],
-                                           w, st));
+                    gp_num(f, rundata_week(set->rd, set->scen[i], metrics[j], w,
+                                           st));
                 }
         fputc('\n', f);
     }
@@ -60,8 +59,7 @@ static void reps_phrase(char *buf, size_t n, const struct rundata *rd)
 /* "Pull two weeks" for one scenario, "each scenario" for several. */
 static const char *scenario_phrase(const struct gp_set *set)
 {
-    return set->n == 2 ? set->rd->scen[set->scen[1]].title
-                       : "each scenario";
+    return set->n == 2 ? set->rd->scen[set->scen[1]].title : "each scenario";
 }
 
 /* "WHAT by each scenario against doing nothing", or for one scenario
@@ -70,11 +68,11 @@ static void gain_title(char *buf, size_t n, const struct gp_set *set,
                        const char *what)
 {
     if (set->n == 2)
-        snprintf(buf, n, "%s: %c%s against doing nothing",
-                 set->rd->scen[set->scen[1]].title,
-                 (char)(what[0] >= 'A' && what[0] <= 'Z' ? what[0] + 32
-                                                         : what[0]),
-                 what + 1);
+        snprintf(
+            buf, n, "%s: %c%s against doing nothing",
+            set->rd->scen[set->scen[1]].title,
+            (char)(what[0] >= 'A' && what[0] <= 'Z' ? what[0] + 32 : what[0]),
+            what + 1);
     else
         snprintf(buf, n, "%s by each scenario against doing nothing", what);
 }
@@ -104,11 +102,12 @@ static void plot_bands(FILE *f, const char *block, const struct gp_set *set,
                        int nm, int j, const char *axes)
 {
     for (int i = 0; i < set->n; i++)
-        fprintf(f, "%s$%s using 1:%d:%d with filledcurves lt %d "
-                   "fs transparent solid %.2f axes %s notitle",
+        fprintf(f,
+                "%s$%s using 1:%d:%d with filledcurves lt %d "
+                "fs transparent solid %.2f axes %s notitle",
                 i ? ", \\\n     " : "", block, col(i, nm, j, RD_LOW),
-                col(i, nm, j, RD_HIGH), gp_lt(set->scen[i]),
-                band_alpha(set->n), axes);
+                col(i, nm, j, RD_HIGH), gp_lt(set->scen[i]), band_alpha(set->n),
+                axes);
 }
 
 /* A legend of the scenarios of set from position `from` on, each a line
@@ -158,23 +157,25 @@ void chart_revenue(FILE *f, const struct gp_set *set,
     snprintf(title, sizeof title, "Weekly revenue: %s vs the baseline",
              scenario_phrase(set));
     reps_phrase(reps, sizeof reps, set->rd);
-    snprintf(sub, sizeof sub, "%s; bands: 95%% confidence interval; %s%s",
-             reps, windows_phrase(set), from);
+    snprintf(sub, sizeof sub, "%s; bands: 95%% confidence interval; %s%s", reps,
+             windows_phrase(set), from);
     gp_title(f, &fr, title, sub);
     scenario_legend(f, &fr, set, 0, "", NULL, 0);
     gp_ticks(f, &fr, "y", &y, GP_MONEY);
     /* A compact panel has no subtitle: its axis label says it. */
-    gp_axis_label(&fr, 0, fr.compact && y.lo > 0.0
-                              ? "Revenue per week (axis not from $0)"
-                              : "Revenue per week");
+    gp_axis_label(&fr, 0,
+                  fr.compact && y.lo > 0.0
+                      ? "Revenue per week (axis not from $0)"
+                      : "Revenue per week");
     gp_week_axis(f, set->rd, &fr, 1);
     gp_windows(f, set, &fr);
     gp_plot_area(f, &fr);
     fputs("plot ", f);
     plot_bands(f, "revenue", set, 1, 0, "x1y1");
     for (int i = 0; i < set->n; i++)
-        fprintf(f, ", \\\n     $revenue using 1:%d with linespoints lt %d "
-                   "pi %d notitle",
+        fprintf(f,
+                ", \\\n     $revenue using 1:%d with linespoints lt %d "
+                "pi %d notitle",
                 col(i, 1, 0, RD_MEAN), gp_lt(set->scen[i]),
                 gp_pointinterval(set->rd));
     fputc('\n', f);
@@ -214,8 +215,8 @@ static void block_difference(FILE *f, const struct gp_set *set, double r[2])
 void chart_revenue_diff(FILE *f, const struct gp_set *set,
                         const struct gp_frame *frame)
 {
-    static const struct gp_key baseline = {
-        GP_SAMPLE_LINE, "lt 1 lw 2", NULL, "Doing nothing (the baseline)"};
+    static const struct gp_key baseline = {GP_SAMPLE_LINE, "lt 1 lw 2", NULL,
+                                           "Doing nothing (the baseline)"};
     struct gp_frame fr = *frame;
     char title[512], sub[512];
     double r[2];
@@ -224,12 +225,14 @@ void chart_revenue_diff(FILE *f, const struct gp_set *set,
     gain_title(title, sizeof title, set,
                "Weekly revenue gained (+) or lost (-)");
     if (set->rd->replications > 1)
-        snprintf(sub, sizeof sub, "Scenario minus baseline, paired over %d "
+        snprintf(sub, sizeof sub,
+                 "Scenario minus baseline, paired over %d "
                  "replications; above zero: more revenue; bands: 95%% "
                  "interval; %s",
                  set->rd->replications, windows_phrase(set));
     else
-        snprintf(sub, sizeof sub, "Scenario minus baseline (one "
+        snprintf(sub, sizeof sub,
+                 "Scenario minus baseline (one "
                  "replication: no bands); above zero: more revenue; %s",
                  windows_phrase(set));
     gp_title(f, &fr, title, sub);
@@ -243,15 +246,17 @@ void chart_revenue_diff(FILE *f, const struct gp_set *set,
     gp_plot_area(f, &fr);
     fputs("plot ", f);
     for (int i = 1; i < set->n; i++)
-        fprintf(f, "%s$difference using 1:%d:%d with filledcurves lt %d "
-                   "fs transparent solid %.2f notitle",
+        fprintf(f,
+                "%s$difference using 1:%d:%d with filledcurves lt %d "
+                "fs transparent solid %.2f notitle",
                 i > 1 ? ", \\\n     " : "", 3 * i, 3 * i + 1,
                 gp_lt(set->scen[i]), band_alpha(set->n));
     fprintf(f, "%s0 with lines lt 1 lw 2 notitle",
             set->n > 1 ? ", \\\n     " : "");
     for (int i = 1; i < set->n; i++)
-        fprintf(f, ", \\\n     $difference using 1:%d with linespoints "
-                   "lt %d pi %d notitle",
+        fprintf(f,
+                ", \\\n     $difference using 1:%d with linespoints "
+                "lt %d pi %d notitle",
                 3 * i - 1, gp_lt(set->scen[i]), gp_pointinterval(set->rd));
     fputc('\n', f);
 }
@@ -322,14 +327,14 @@ static int lost_has_ci(const struct gp_set *set)
 {
     for (int i = 1; i < set->n; i++)
         for (int q = 1; q <= set->rd->quarters; q++)
-            if (!isnan(rundata_comp(set->rd, set->scen[i], RD_LOST_REVENUE,
-                                    q, RD_DLOW)))
+            if (!isnan(rundata_comp(set->rd, set->scen[i], RD_LOST_REVENUE, q,
+                                    RD_DLOW)))
                 return 1;
     return 0;
 }
 
-static void lost_title(FILE *f, const struct gp_set *set,
-                       struct gp_frame *fr, int ci)
+static void lost_title(FILE *f, const struct gp_set *set, struct gp_frame *fr,
+                       int ci)
 {
     char title[512], sub[512];
     gain_title(title, sizeof title, set, "Revenue gained (+) or lost (-)");
@@ -359,18 +364,16 @@ static void lost_legend(FILE *f, struct gp_frame *fr, const struct gp_set *set,
             const char *c = gp_colour(set->scen[i]);
             snprintf(st[i - 1], sizeof st[i - 1],
                      "fc rgb '%s' fs solid 0.5 border lc rgb '%s'", c, c);
-            k[n++] = (struct gp_key){GP_SAMPLE_BOX, st[i - 1], NULL,
-                                     legend(set, i)};
+            k[n++] =
+                (struct gp_key){GP_SAMPLE_BOX, st[i - 1], NULL, legend(set, i)};
         }
         if (ci)
             k[n++] = (struct gp_key){
                 GP_SAMPLE_BAR, "lc rgb '#333333' lw 1.5 dt 1",
-                "lt 1 lc rgb '#333333' pt 7 ps 0.5",
-                "95% confidence interval"};
-        k[n++] = (struct gp_key){GP_SAMPLE_LINE,
-                                 "lt 1 lc rgb '#555555' lw 2.5 dt 1",
-                                 "lt 1 lc rgb '#555555' pt 7",
-                                 "Running total (right axis)"};
+                "lt 1 lc rgb '#333333' pt 7 ps 0.5", "95% confidence interval"};
+        k[n++] = (struct gp_key){
+            GP_SAMPLE_LINE, "lt 1 lc rgb '#555555' lw 2.5 dt 1",
+            "lt 1 lc rgb '#555555' pt 7", "Running total (right axis)"};
         gp_legend(f, fr, k, n);
     }
     free(k);
@@ -392,19 +395,21 @@ void chart_lost(FILE *f, const struct gp_set *set, const struct gp_frame *frame)
     fprintf(f, "set boxwidth %.4f absolute\nplot ", w * 0.92);
     for (int i = 1; i < set->n; i++) {
         int s = set->scen[i];
-        fprintf(f, "%s$lost index %d using 2:3 with boxes lt 1 "
-                   "lc rgb '%s' dt 1 fs solid 0.5 border lc rgb '%s' notitle",
-                i > 1 ? ", \\\n     " : "", i - 1, gp_colour(s),
-                gp_colour(s));
+        fprintf(f,
+                "%s$lost index %d using 2:3 with boxes lt 1 "
+                "lc rgb '%s' dt 1 fs solid 0.5 border lc rgb '%s' notitle",
+                i > 1 ? ", \\\n     " : "", i - 1, gp_colour(s), gp_colour(s));
         if (ci)
-            fprintf(f, ", \\\n     $lost index %d using 2:3:4:5 with "
-                       "yerrorbars lt 1 lc rgb '#333333' lw 1.5 dt 1 pt 7 "
-                       "ps 0.5 notitle",
+            fprintf(f,
+                    ", \\\n     $lost index %d using 2:3:4:5 with "
+                    "yerrorbars lt 1 lc rgb '#333333' lw 1.5 dt 1 pt 7 "
+                    "ps 0.5 notitle",
                     i - 1);
     }
     for (int i = 1; i < set->n; i++)
-        fprintf(f, ", \\\n     $lost index %d using 2:6 axes x1y2 with "
-                   "linespoints lt %d dt 1 lw 2.5 notitle",
+        fprintf(f,
+                ", \\\n     $lost index %d using 2:6 axes x1y2 with "
+                "linespoints lt %d dt 1 lw 2.5 notitle",
                 i - 1, gp_lt(set->scen[i]));
     fputc('\n', f);
 }
@@ -488,9 +493,8 @@ static struct gp_frame grid_cell(const struct gp_size *sz, int i, int n,
 /* One panel of a twin chart: the baseline and at most one scenario, at
  * positions pos[0..k) of set (the block's columns follow set; the axes
  * cover all of set, so panels share their scales). */
-static void twin_panel(FILE *f, const struct gp_set *set, const int *pos,
-                       int k, const struct twin_spec *sp,
-                       struct gp_frame *fr)
+static void twin_panel(FILE *f, const struct gp_set *set, const int *pos, int k,
+                       const struct twin_spec *sp, struct gp_frame *fr)
 {
     int scen[2];
     assert(k >= 1 && k <= 2);
@@ -503,19 +507,22 @@ static void twin_panel(FILE *f, const struct gp_set *set, const int *pos,
     gp_plot_area(f, fr);
     fputs("plot ", f);
     for (int i = 0; i < k; i++)
-        fprintf(f, "%s$%s using 1:%d:%d with filledcurves lt %d "
-                   "fs transparent solid %.2f notitle",
-                i ? ", \\\n     " : "", sp->block,
-                col(pos[i], 2, 0, RD_LOW), col(pos[i], 2, 0, RD_HIGH),
-                gp_lt(set->scen[pos[i]]), band_alpha(k));
+        fprintf(f,
+                "%s$%s using 1:%d:%d with filledcurves lt %d "
+                "fs transparent solid %.2f notitle",
+                i ? ", \\\n     " : "", sp->block, col(pos[i], 2, 0, RD_LOW),
+                col(pos[i], 2, 0, RD_HIGH), gp_lt(set->scen[pos[i]]),
+                band_alpha(k));
     for (int i = 0; i < k; i++) {
         int lt = gp_lt(set->scen[pos[i]]);
-        fprintf(f, ", \\\n     $%s using 1:%d with linespoints lt %d dt 1 "
-                   "pi %d notitle",
+        fprintf(f,
+                ", \\\n     $%s using 1:%d with linespoints lt %d dt 1 "
+                "pi %d notitle",
                 sp->block, col(pos[i], 2, 0, RD_MEAN), lt,
                 gp_pointinterval(set->rd));
-        fprintf(f, ", \\\n     $%s using 1:%d axes x1y2 with lines lt %d "
-                   "dt 2 notitle",
+        fprintf(f,
+                ", \\\n     $%s using 1:%d axes x1y2 with lines lt %d "
+                "dt 2 notitle",
                 sp->block, col(pos[i], 2, 1, RD_MEAN), lt);
     }
     fputc('\n', f);
@@ -530,8 +537,7 @@ static void twin_grid(FILE *f, const struct gp_set *set,
 {
     int n = set->n - 1;
     struct gp_key k[3];
-    k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 dt 1", "lt 1",
-                           legend(set, 0)};
+    k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 dt 1", "lt 1", legend(set, 0)};
     twin_keys(sp, k + 1);
     fputs("set multiplot\n", f);
     double head = gp_page_header(f, grid_page(sz, n), sp->title, sub, k, 3);
@@ -546,8 +552,7 @@ static void twin_grid(FILE *f, const struct gp_set *set,
 }
 
 static void chart_twin(FILE *f, const struct gp_set *set,
-                       const struct gp_frame *frame,
-                       const struct twin_spec *sp)
+                       const struct gp_frame *frame, const struct twin_spec *sp)
 {
     char sub[512], reps[128];
     struct gp_frame fr = *frame;
@@ -571,8 +576,7 @@ static void chart_twin(FILE *f, const struct gp_set *set,
     twin_panel(f, set, pos, k, sp, &fr);
 }
 
-void chart_backlog(FILE *f, const struct gp_set *set,
-                   const struct gp_frame *fr)
+void chart_backlog(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
 {
     static const struct twin_spec sp = {
         "backlog",
@@ -614,14 +618,15 @@ static double block_hours(FILE *f, const struct gp_set *set)
 {
     double top = 0.0;
     for (int i = 0; i < set->n; i++) {
-        fprintf(f, "$hours%d << EOD\n# x, cumulative: selling prospecting "
-                   "admin ops idle\n",
+        fprintf(f,
+                "$hours%d << EOD\n# x, cumulative: selling prospecting "
+                "admin ops idle\n",
                 i);
         for (int w = 0; w < set->rd->weeks; w++) {
             double sum[5], acc = 0.0;
             for (int a = 0; a < 5; a++) {
-                double v = rundata_week(set->rd, set->scen[i], activities[a],
-                                        w, RD_MEAN);
+                double v = rundata_week(set->rd, set->scen[i], activities[a], w,
+                                        RD_MEAN);
                 sum[a] = acc += isnan(v) ? 0.0 : v;
             }
             for (int edge = 0; edge < 2; edge++) {
@@ -639,8 +644,8 @@ static double block_hours(FILE *f, const struct gp_set *set)
     return top;
 }
 
-static const char *const activity_names[5] = {"Selling", "Prospecting",
-                                              "Admin", "Ops work", "Idle"};
+static const char *const activity_names[5] = {"Selling", "Prospecting", "Admin",
+                                              "Ops work", "Idle"};
 
 /* The page header: title, subtitle and a legend of colour swatches.
  * Returns its height in pixels. */
@@ -653,12 +658,14 @@ static double hours_header(FILE *f, const struct rundata *rd,
     snprintf(sub, sizeof sub, "%s; hours of all reps, stacked by activity",
              reps);
     for (int a = 0; a < 5; a++) {
-        snprintf(st[a], sizeof st[a], "fc lt %d fs solid 1.0 border "
-                 "lc rgb '#999999'", 11 + a);
+        snprintf(st[a], sizeof st[a],
+                 "fc lt %d fs solid 1.0 border "
+                 "lc rgb '#999999'",
+                 11 + a);
         k[a] = (struct gp_key){GP_SAMPLE_BOX, st[a], NULL, activity_names[a]};
     }
     return gp_page_header(f, grid_page(sz, n),
-                       "Where the reps' hours go, week by week", sub, k, 5);
+                          "Where the reps' hours go, week by week", sub, k, 5);
 }
 
 static void hours_panel(FILE *f, const struct gp_set *set, int i,
@@ -668,8 +675,7 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
     struct gp_frame fr = grid_cell(sz, i, set->n, head);
     int s = set->scen[i];
     gp_house(f, &fr, 0);
-    gp_title_in(f, &fr, legend(set, i), NULL,
-                s ? gp_colour(s) : "#111111");
+    gp_title_in(f, &fr, legend(set, i), NULL, s ? gp_colour(s) : "#111111");
     gp_ticks(f, &fr, "y", y, GP_PLAIN);
     gp_axis_label(&fr, 0, "Rep hours per week");
     gp_week_axis(f, set->rd, &fr, 0);
@@ -707,8 +713,8 @@ void chart_dashboard(FILE *f, const struct rundata *rd, int s,
     snprintf(title, sizeof title, "%s vs the baseline", rd->scen[s].title);
     fputs("set multiplot\n", f);
     struct gp_frame page = gp_page(sz, sz->dash_width, sz->dash_height);
-    double top = 1.0 - gp_page_header(f, page, title, NULL, NULL, 0) /
-                           page.height;
+    double top =
+        1.0 - gp_page_header(f, page, title, NULL, NULL, 0) / page.height;
     struct gp_frame fr[4];
     for (int i = 0; i < 4; i++) {
         fr[i] = page;

@@ -37,8 +37,7 @@ struct impact_series {
  * 13's lost_net_value, if net_value is a flow), map it here. */
 static struct impact_series impact_series_for(const struct rundata *rd)
 {
-    struct impact_series is = {RD_LOST_REVENUE_CUMULATIVE, -1.0, 0,
-                               "revenue"};
+    struct impact_series is = {RD_LOST_REVENUE_CUMULATIVE, -1.0, 0, "revenue"};
     int m = metric_find(rd->dec_metric);
     if (m >= 0 && metric_table[m].kind == METRIC_LEVEL) {
         is.m = m;
@@ -162,8 +161,9 @@ static void impact_labels(FILE *f, const struct gp_set *set,
         gp_value_text(text, sizeof text, v[0], money);
         fprintf(f, "set label %d ", 60 + i);
         gp_str(f, text);
-        fprintf(f, " at %d, %.9g left offset 0.8, 0 font 'DejaVu Sans "
-                   "Bold,11' textcolor rgb '%s' front\n",
+        fprintf(f,
+                " at %d, %.9g left offset 0.8, 0 font 'DejaVu Sans "
+                "Bold,11' textcolor rgb '%s' front\n",
                 rd->dec_q1, at[i], gp_colour(set->scen[i + 1]));
     }
     free(at);
@@ -185,17 +185,18 @@ static double impact_label_px(const struct gp_set *set,
 }
 
 static void impact_title(FILE *f, const struct gp_set *set,
-                         const struct impact_series *is,
-                         struct gp_frame *fr)
+                         const struct impact_series *is, struct gp_frame *fr)
 {
     const struct rundata *rd = set->rd;
     char title[256], sub[512], over[160] = "", from[80] = "", q1[64];
     if (is->level)
-        snprintf(title, sizeof title, "%s: each option against doing "
+        snprintf(title, sizeof title,
+                 "%s: each option against doing "
                  "nothing, at each quarter's end",
                  metric_table[is->m].label);
     else
-        snprintf(title, sizeof title, "Revenue gained (+) or lost (-) so "
+        snprintf(title, sizeof title,
+                 "Revenue gained (+) or lost (-) so "
                  "far by each option against doing nothing");
     if (rd->dec_q0 > 1) {
         char qs[128];
@@ -206,7 +207,8 @@ static void impact_title(FILE *f, const struct gp_set *set,
         cal_quarter(&rd->cal, 1, CAL_TEXT, q1, sizeof q1);
         snprintf(from, sizeof from, ", summed from %s", q1);
     }
-    snprintf(sub, sizeof sub, "Paired difference from the baseline%s "
+    snprintf(sub, sizeof sub,
+             "Paired difference from the baseline%s "
              "(mean of %d replications); %sabove zero: better than doing "
              "nothing%s",
              from, rd->replications,
@@ -243,8 +245,8 @@ void chart_impact(FILE *f, const struct gp_set *set,
     const struct rundata *rd = set->rd;
     struct impact_series is = impact_series_for(rd);
     struct gp_frame fr = *frame;
-    int money = !strcmp(metric_table[is.m < M_COUNT ? is.m : M_REVENUE].unit,
-                        "$");
+    int money =
+        !strcmp(metric_table[is.m < M_COUNT ? is.m : M_REVENUE].unit, "$");
     double r[2];
     block_impact(f, set, &is, r);
     gp_house(f, &fr, 0);
@@ -255,22 +257,25 @@ void chart_impact(FILE *f, const struct gp_set *set,
     gp_ticks(f, &fr, "y", &y, money ? GP_MONEY : GP_PLAIN);
     /* No right axis: the margin holds the end labels. */
     fr.tick_px[1] = impact_label_px(set, &is, money) - 4.0;
-    gp_axis_label(&fr, 0, !is.level ? "Gained (+) or lost (-) so far"
-                          : is.sign < 0 ? "Reduction against doing nothing"
-                                        : "Difference from doing nothing");
+    gp_axis_label(&fr, 0,
+                  !is.level     ? "Gained (+) or lost (-) so far"
+                  : is.sign < 0 ? "Reduction against doing nothing"
+                                : "Difference from doing nothing");
     /* Labels sit on the quarters' ends, 'Start' on the left edge. */
     gp_quarter_ticks(f, &fr, rd, rd->dec_q1, 1);
     impact_labels(f, set, &is, &y, money, &fr);
     gp_plot_area(f, &fr);
     fputs("plot ", f);
     for (int i = 1; i < set->n; i++)
-        fprintf(f, "%s$impact index %d using 1:3:4 with filledcurves lt %d "
-                   "fs transparent solid 0.14 notitle",
+        fprintf(f,
+                "%s$impact index %d using 1:3:4 with filledcurves lt %d "
+                "fs transparent solid 0.14 notitle",
                 i > 1 ? ", \\\n     " : "", i - 1, gp_lt(set->scen[i]));
     fputs(", \\\n     0 with lines lt 1 lw 2.5 dt 1 notitle", f);
     for (int i = 1; i < set->n; i++)
-        fprintf(f, ", \\\n     $impact index %d using 1:2 with linespoints "
-                   "lt %d lw 2.5 notitle",
+        fprintf(f,
+                ", \\\n     $impact index %d using 1:2 with linespoints "
+                "lt %d lw 2.5 notitle",
                 i - 1, gp_lt(set->scen[i]));
     fputc('\n', f);
 }
@@ -280,10 +285,10 @@ void chart_impact(FILE *f, const struct gp_set *set,
 /* Pixels of the ranking's canvas taken by the title and the axis, and by
  * each option's row. */
 #define RANK_HEAD_PX 190
-#define RANK_ROW_PX 70
+#define RANK_ROW_PX  70
 /* Where the second panel begins (screen), and the most pixels the
  * names get (a third of a narrower canvas). */
-#define RANK_SPLIT 0.70
+#define RANK_SPLIT    0.70
 #define RANK_NAMES_PX 372.0
 
 int chart_ranking_height(const struct gp_size *sz, int options)
@@ -307,12 +312,12 @@ static const char *rank_title(const struct rundata *rd, int s)
 static void block_ranking(FILE *f, const struct rundata *rd, double r[2])
 {
     r[0] = r[1] = 0.0;
-    fputs("$ranking << EOD\n# y vs_baseline low high p_best% low high\n",
-          f);
+    fputs("$ranking << EOD\n# y vs_baseline low high p_best% low high\n", f);
     for (int i = 0; i < rd->ndec; i++) {
         const struct rd_rank *d = &rd->dec[i];
-        double v[7] = {rd->ndec - i, d->vs, d->vs_lo, d->vs_hi,
-                       100.0 * d->p_best, 100.0 * d->p_lo, 100.0 * d->p_hi};
+        double v[7] = {
+            rd->ndec - i,      d->vs,           d->vs_lo,       d->vs_hi,
+            100.0 * d->p_best, 100.0 * d->p_lo, 100.0 * d->p_hi};
         if (isnan(v[2]) || isnan(v[3]))
             v[2] = v[3] = v[1];
         for (int k = 0; k < 7; k++) {
@@ -338,8 +343,9 @@ static void rank_names(FILE *f, const struct rundata *rd, double x, double px)
                rd->dec[i].rank == 1);
         fprintf(f, "set label %d ", 70 + i);
         gp_str(f, text);
-        fprintf(f, " at screen %.4f, first %d right font 'DejaVu Sans%s,11'"
-                   " textcolor rgb '%s'\n",
+        fprintf(f,
+                " at screen %.4f, first %d right font 'DejaVu Sans%s,11'"
+                " textcolor rgb '%s'\n",
                 x, rd->ndec - i, rd->dec[i].rank == 1 ? " Bold" : "",
                 s ? gp_colour(s) : "#111111");
     }
@@ -358,21 +364,22 @@ static void metric_words(char *buf, size_t size, const char *name)
 /* The page's title and subtitle, over both panels: written with the
  * left panel into fr, whose top then sits below them. */
 static void rank_title_block(FILE *f, const struct rundata *rd,
-                             const struct gp_frame *page,
-                             struct gp_frame *fr)
+                             const struct gp_frame *page, struct gp_frame *fr)
 {
     char title[320], over[128], what[128], sub[400], hidden[64] = "";
     struct gp_frame pg = *page;
     cal_quarters(&rd->cal, rd->dec_q0, rd->dec_q1, over, sizeof over);
     metric_words(what, sizeof what, rd->dec_metric);
-    snprintf(title, sizeof title, "Which option is best: %s over %s%s",
-             what, over, rd->dec_lower ? " (lower is better)" : "");
+    snprintf(title, sizeof title, "Which option is best: %s over %s%s", what,
+             over, rd->dec_lower ? " (lower is better)" : "");
     if (rd->nhidden > 0)
-        snprintf(hidden, sizeof hidden, " %d option%s not shown.",
-                 rd->nhidden, rd->nhidden == 1 ? "" : "s");
-    snprintf(sub, sizeof sub, "Left: each option minus doing nothing, "
+        snprintf(hidden, sizeof hidden, " %d option%s not shown.", rd->nhidden,
+                 rd->nhidden == 1 ? "" : "s");
+    snprintf(sub, sizeof sub,
+             "Left: each option minus doing nothing, "
              "paired over the same %d replications%s. Right: how often "
-             "it came out best%s.%s", rd->replications,
+             "it came out best%s.%s",
+             rd->replications,
              rd->replications > 1 ? ", with its 95% interval" : "",
              rd->replications > 1 ? " (95% Wilson interval)" : "", hidden);
     pg.top = fr->top;
@@ -384,8 +391,8 @@ static void rank_title_block(FILE *f, const struct rundata *rd,
  * plot w pixels wide from lo: the tie is said in full where the label
  * takes at most 45 % of the width, shortly within 60 %, else left out
  * (the value alone always goes). */
-static double rank_value(const struct rundata *rd, int i, int money,
-                         double lo, double w, char *text, size_t n)
+static double rank_value(const struct rundata *rd, int i, int money, double lo,
+                         double w, char *text, size_t n)
 {
     static const char *const tie[] = {"   statistically tied with the best",
                                       "   tied with the best", ""};
@@ -438,15 +445,17 @@ static double rank_left(FILE *f, const struct rundata *rd, int money,
         rank_value(rd, i, money, x.lo, w, text, sizeof text);
         fprintf(f, "set label %d ", 90 + i);
         gp_str(f, text);
-        fprintf(f, " at %.9g, %d left offset 1, 0 font ',10' "
-                   "textcolor rgb '#333333' front\n",
+        fprintf(f,
+                " at %.9g, %d left offset 1, 0 font ',10' "
+                "textcolor rgb '#333333' front\n",
                 isnan(d->vs_hi) ? d->vs : d->vs_hi, rd->ndec - i);
     }
     gp_plot_area(f, &fr);
     fprintf(f, "set lmargin at screen %.4f\nplot ", box[0]);
     for (int i = 0; i < rd->ndec; i++)
-        fprintf(f, "%s$ranking every ::%d::%d using 2:1:3:4 with xerrorbars "
-                   "lt %d dt 1 lw 2.5 pt 7 ps 1.8 notitle",
+        fprintf(f,
+                "%s$ranking every ::%d::%d using 2:1:3:4 with xerrorbars "
+                "lt %d dt 1 lw 2.5 pt 7 ps 1.8 notitle",
                 i ? ", \\\n     " : "", i, i, gp_lt(rd->dec[i].s));
     fputc('\n', f);
     return fr.top;
@@ -466,12 +475,15 @@ static void rank_right(FILE *f, const struct rundata *rd,
      * there is room. */
     if ((box[1] - box[0]) * page->width >= 260.0)
         fputs("set xrange [0:125]\nset xtics ('0%%' 0, '25%%' 25, "
-              "'50%%' 50, '75%%' 75, '100%%' 100)\nunset ytics\n", f);
+              "'50%%' 50, '75%%' 75, '100%%' 100)\nunset ytics\n",
+              f);
     else
         fputs("set xrange [0:125]\nset xtics ('0%%' 0, '50%%' 50, "
-              "'100%%' 100)\nunset ytics\n", f);
-    fprintf(f, "set yrange [0.4:%.1f]\nset grid xtics noytics\n"
-               "set xlabel 'Replications in which it was best'\n",
+              "'100%%' 100)\nunset ytics\n",
+              f);
+    fprintf(f,
+            "set yrange [0.4:%.1f]\nset grid xtics noytics\n"
+            "set xlabel 'Replications in which it was best'\n",
             rd->ndec + 0.6);
     for (int i = 0; i < rd->ndec; i++) {
         char text[32];
@@ -482,32 +494,34 @@ static void rank_right(FILE *f, const struct rundata *rd,
             snprintf(text, sizeof text, "%.1f%%", fmax(0.1, p));
         else
             snprintf(text, sizeof text, "%.0f%%", p);
-        fprintf(f, "set label %d '%s' at %.9g, %d left offset 1, 0 "
-                   "font ',10' textcolor rgb '#333333' front\n",
+        fprintf(f,
+                "set label %d '%s' at %.9g, %d left offset 1, 0 "
+                "font ',10' textcolor rgb '#333333' front\n",
                 110 + i, text, 100.0 * rd->dec[i].p_hi, rd->ndec - i);
     }
     gp_plot_area(f, &fr);
     fputs("plot ", f);
     for (int i = 0; i < rd->ndec; i++)
-        fprintf(f, "%s$ranking every ::%d::%d using (0):1:(0):5:($1-0.28):"
-                   "($1+0.28) with boxxyerror lt %d fs solid 0.55 noborder "
-                   "notitle",
+        fprintf(f,
+                "%s$ranking every ::%d::%d using (0):1:(0):5:($1-0.28):"
+                "($1+0.28) with boxxyerror lt %d fs solid 0.55 noborder "
+                "notitle",
                 i ? ", \\\n     " : "", i, i, gp_lt(rd->dec[i].s));
     if (rd->replications > 1)
         fputs(", \\\n     $ranking using 5:1:6:7 with xerrorbars lt 1 "
-              "lc rgb '#333333' lw 1.5 dt 1 pt 0 notitle", f);
+              "lc rgb '#333333' lw 1.5 dt 1 pt 0 notitle",
+              f);
     fputc('\n', f);
 }
 
-void chart_ranking(FILE *f, const struct rundata *rd,
-                   const struct gp_size *sz)
+void chart_ranking(FILE *f, const struct rundata *rd, const struct gp_size *sz)
 {
     const char *unit = "$";
     int m = metric_find(rd->dec_metric);
     if (m >= 0)
         unit = metric_table[m].unit;
-    struct gp_frame page = gp_page(sz, sz->width,
-                                   chart_ranking_height(sz, rd->ndec));
+    struct gp_frame page =
+        gp_page(sz, sz->width, chart_ranking_height(sz, rd->ndec));
     fputs("set multiplot\n", f);
     double top = rank_left(f, rd, !strcmp(unit, "$"), &page);
     rank_right(f, rd, &page, top);

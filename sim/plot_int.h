@@ -59,9 +59,9 @@ struct gp_frame {
     int width, height;     /* the canvas, logical pixels */
     const struct gp_size *size;
     /* Layout, in logical pixels: */
-    double top;            /* taken from the top: titles and legend */
-    double bottom;         /* below the plot: x tick labels and x label */
-    double tick_px[2];     /* widest y and y2 tick label; < 0: no axis */
+    double top;                /* taken from the top: titles and legend */
+    double bottom;             /* below the plot: x tick labels and x label */
+    double tick_px[2];         /* widest y and y2 tick label; < 0: no axis */
     const char *axis_label[2]; /* y and y2 axis labels (borrowed) */
 };
 
@@ -81,7 +81,7 @@ enum gp_sample {
 struct gp_key {
     enum gp_sample sample;
     const char *style;
-    const char *point;  /* a point's style ("lt 2"), or NULL */
+    const char *point; /* a point's style ("lt 2"), or NULL */
     const char *text;
 };
 
@@ -125,7 +125,6 @@ int gp_wrap(const char *s, double px, double pt, int bold, int max_lines,
 /* Writes s as a single-quoted gnuplot string (quotes doubled, control
  * characters as spaces). */
 void gp_str(FILE *f, const char *s);
-
 
 /* Writes v for a datablock: "NaN" when not a number. */
 void gp_num(FILE *f, double v);
@@ -214,8 +213,8 @@ int gp_label_every(const struct gp_frame *fr, int n, const char *widest);
  * date, the day it starts; when quarters is set and there is room, light
  * quarter names at the top ("Q3", "Q3 2027"; none for quarters named by
  * their first day). Call after gp_ticks and gp_axis_label. */
-void gp_week_axis(FILE *f, const struct rundata *rd,
-                  const struct gp_frame *fr, int quarters);
+void gp_week_axis(FILE *f, const struct rundata *rd, const struct gp_frame *fr,
+                  int quarters);
 
 /* The quarter axis: x = quarter (from 1) up to nq, each named as
  * calendar.h's CAL_SHORT ("Q3", "Q3 2027", "15 Feb 2027"), every other
@@ -283,8 +282,7 @@ void chart_dashboard(FILE *f, const struct rundata *rd, int s,
 /* v as end labels write it: "+$219k" (money), "-12.5" (plain). */
 void gp_value_text(char *buf, size_t n, double v, int money);
 /* Each option's cumulative impact against doing nothing, by quarter. */
-void chart_impact(FILE *f, const struct gp_set *set,
-                  const struct gp_frame *fr);
+void chart_impact(FILE *f, const struct gp_set *set, const struct gp_frame *fr);
 /* Each option's difference from doing nothing, and its share of best. */
 void chart_ranking(FILE *f, const struct rundata *rd,
                    const struct gp_size *size);
@@ -293,20 +291,19 @@ int chart_ranking_height(const struct gp_size *size, int options);
 
 /* --- plot.c: the chart files --- */
 
-
 /* One drawing into a plots folder: gnuplot's private folder for images
  * in progress, and the manifest (list) of the files written.
  * The run's charts and the sweep's share it. */
 struct plot_files {
     const char *plots_dir;
-    const char *source;  /* what the charts are drawn from, for .gp heads */
-    const char *list;    /* the manifest's name: PLOT_MANIFEST or
-                          * PLOT_SWEEP_MANIFEST */
-    unsigned formats;    /* PLOT_PNG | PLOT_SVG | PLOT_PDF, and flags */
+    const char *source; /* what the charts are drawn from, for .gp heads */
+    const char *list;   /* the manifest's name: PLOT_MANIFEST or
+                         * PLOT_SWEEP_MANIFEST */
+    unsigned formats;   /* PLOT_PNG | PLOT_SVG | PLOT_PDF, and flags */
     char tmpdir[64];
-    int written;         /* images copied into plots_dir */
-    FILE *manifest;      /* the names of the files written, one a line */
-    char *names;         /* its text */
+    int written;    /* images copied into plots_dir */
+    FILE *manifest; /* the names of the files written, one a line */
+    char *names;    /* its text */
     size_t names_len;
 };
 
@@ -322,9 +319,8 @@ int plot_files_open(struct plot_files *pf, const char *plots_dir,
  * format: NAME.gp saved with the first, each image copied into place
  * only when complete. Before each image, stops with "interrupted" once
  * the flag of plot_set_stop is set. Returns 0, or -1 with e set. */
-int plot_files_chart(struct plot_files *pf, const char *name,
-                     const int size[2], const char *body, size_t blen,
-                     struct err *e);
+int plot_files_chart(struct plot_files *pf, const char *name, const int size[2],
+                     const char *body, size_t blen, struct err *e);
 
 /* Ends the drawing; rc is its status so far. When 0, the charts the
  * previous manifest lists and this drawing did not draw are removed and

@@ -165,9 +165,8 @@ static void last_line(char *buf, size_t n, const char *text)
 }
 
 /* Turns gnuplot's stderr into one error line about script name. */
-static int report_failure(const char *errtext, const char *script,
-                          size_t len, const char *name, int status,
-                          struct err *e)
+static int report_failure(const char *errtext, const char *script, size_t len,
+                          const char *name, int status, struct err *e)
 {
     char msg[ERR_MSG_MAX / 2], cmd[ERR_MSG_MAX / 4];
     const char *at = NULL;
@@ -188,8 +187,7 @@ static int report_failure(const char *errtext, const char *script,
     int line = script_line(script, len, cmd);
     if (line > 0)
         return err_at(e, ERR_RUNTIME, name, line, "gnuplot: %s", msg);
-    return err_set(e, ERR_RUNTIME, "%s: gnuplot: %s (in: %s)", name, msg,
-                   cmd);
+    return err_set(e, ERR_RUNTIME, "%s: gnuplot: %s (in: %s)", name, msg, cmd);
 }
 
 /* Interprets pclose's status; errfile holds gnuplot's stderr. */
@@ -200,19 +198,18 @@ static int check_status(int st, const char *errfile, const char *script,
         return err_set(e, ERR_RUNTIME, "%s: cannot run gnuplot: %s", name,
                        strerror(errno));
     if (WIFSIGNALED(st))
-        return err_set(e, ERR_RUNTIME, "%s: gnuplot killed by signal %d",
-                       name, WTERMSIG(st));
+        return err_set(e, ERR_RUNTIME, "%s: gnuplot killed by signal %d", name,
+                       WTERMSIG(st));
     int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     if (code == 0)
         return 0;
     if (code == 127)
         return err_set(e, ERR_RUNTIME, "%s", PLOT_MSG_NOT_FOUND);
     if (code == 126)
-        return err_set(e, ERR_RUNTIME, "%s: gnuplot cannot be executed",
-                       name);
+        return err_set(e, ERR_RUNTIME, "%s: gnuplot cannot be executed", name);
     if (code == 124)
-        return err_set(e, ERR_RUNTIME, "%s: gnuplot timed out after %d s",
-                       name, PLOT_TIMEOUT_S);
+        return err_set(e, ERR_RUNTIME, "%s: gnuplot timed out after %d s", name,
+                       PLOT_TIMEOUT_S);
     size_t n;
     char *text = csv_slurp(errfile, &n, NULL);
     int rc = report_failure(text, script, len, name, code, e);
@@ -234,8 +231,7 @@ static int make_errfile(char *buf, size_t n, struct err *e)
     return 0;
 }
 
-int plot_pipe(const char *script, size_t len, const char *name,
-              struct err *e)
+int plot_pipe(const char *script, size_t len, const char *name, struct err *e)
 {
     char errfile[4200];
     if (make_errfile(errfile, sizeof errfile, e) != 0)

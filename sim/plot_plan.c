@@ -37,11 +37,12 @@ static int plan_num(const struct csv *c, const char *path, size_t r, int col,
     char *end;
     errno = 0;
     *out = *s ? strtod(s, &end) : NAN;
-    if (*s && (end == s || *end || errno == ERANGE || !(*out >= lo) ||
-               !(*out <= hi)))
+    if (*s &&
+        (end == s || *end || errno == ERANGE || !(*out >= lo) || !(*out <= hi)))
         return err_at(e, ERR_CONFIG, path, c->lines[r],
                       "plan_met: column %d: expected a number from %g to "
-                      "%g, got '%s'", col + 1, lo, hi, s);
+                      "%g, got '%s'",
+                      col + 1, lo, hi, s);
     return 0;
 }
 
@@ -89,8 +90,7 @@ static int plan_read(struct plan_data *d, const struct rundata *rd,
             break;
         }
         if (plan_num(&c, path, r, col[1], 1, d->quarters, &q, e) ||
-            q != floor(q) ||
-            plan_num(&c, path, r, col[3], 0, 1, &x[0], e) ||
+            q != floor(q) || plan_num(&c, path, r, col[3], 0, 1, &x[0], e) ||
             plan_num(&c, path, r, col[4], 0, 1, &x[1], e) ||
             plan_num(&c, path, r, col[5], 0, 1, &x[2], e) ||
             plan_num(&c, path, r, col[6], 0, 1e12, &reps, e)) {
@@ -116,8 +116,8 @@ static void block_plan(FILE *f, const struct rundata *rd,
 {
     fputs("$plan << EOD\n", f);
     for (int s = 0; s < d->nscen; s++) {
-        double dx = d->nscen > 1 ? 0.3 * ((double)s / (d->nscen - 1) - 0.5)
-                                 : 0.0;
+        double dx =
+            d->nscen > 1 ? 0.3 * ((double)s / (d->nscen - 1) - 0.5) : 0.0;
         fprintf(f, "%s# %s: quarter chance%% low high\n", s ? "\n\n" : "",
                 rd->scen[s].id);
         for (int q = 0; q < d->quarters; q++) {
@@ -139,9 +139,10 @@ static void chart_plan(FILE *f, const struct rundata *rd,
     block_plan(f, rd, d);
     gp_house(f, fr, 0);
     char sub[256];
-    snprintf(sub, sizeof sub, "Share of the %d replication%s in which the "
-             "quarter met the plan%s", d->replications,
-             d->replications == 1 ? "" : "s",
+    snprintf(sub, sizeof sub,
+             "Share of the %d replication%s in which the "
+             "quarter met the plan%s",
+             d->replications, d->replications == 1 ? "" : "s",
              d->replications > 1 ? "; whiskers: 95% Wilson interval" : "");
     gp_title(f, fr, "Chance of making plan, by quarter", sub);
     struct gp_key *k = malloc((size_t)d->nscen * sizeof *k);
@@ -161,7 +162,8 @@ static void chart_plan(FILE *f, const struct rundata *rd,
      * only, so the shares' labels are set here and their width recorded
      * for the layout as gp_ticks would. */
     fputs("set yrange [0:105]\nset ytics ('0%%' 0, '25%%' 25, '50%%' 50, "
-          "'75%%' 75, '100%%' 100)\n", f);
+          "'75%%' 75, '100%%' 100)\n",
+          f);
     fr->tick_px[0] = gp_text_width("100%", GP_TICK_PT, 0);
     gp_axis_label(fr, 0, "Chance of making plan");
     gp_quarter_ticks(f, fr, rd, d->quarters, 0);
@@ -170,12 +172,15 @@ static void chart_plan(FILE *f, const struct rundata *rd,
     fputs("plot ", f);
     /* Whiskers solid and thin in the option's colour, under its line. */
     for (int s = 0; s < d->nscen; s++)
-        fprintf(f, "%s$plan index %d using 1:2:3:4 with yerrorbars lt %d "
-                   "dt 1 lw 1.2 pt 0 notitle",
+        fprintf(f,
+                "%s$plan index %d using 1:2:3:4 with yerrorbars lt %d "
+                "dt 1 lw 1.2 pt 0 notitle",
                 s ? ", \\\n     " : "", s, gp_lt(s));
     for (int s = 0; s < d->nscen; s++)
-        fprintf(f, ", \\\n     $plan index %d using 1:2 with linespoints "
-                   "lt %d lw 2.5 notitle", s, gp_lt(s));
+        fprintf(f,
+                ", \\\n     $plan index %d using 1:2 with linespoints "
+                "lt %d lw 2.5 notitle",
+                s, gp_lt(s));
     fputc('\n', f);
 }
 

@@ -27,10 +27,10 @@
 #include "plot_int.h"
 #include "rundata.h"
 
-#define TN_LOW "#0072B2"   /* Okabe-Ito blue: an input at its 10th */
-#define TN_HIGH "#D55E00"  /* vermillion: at its 90th */
-#define TN_ROW_PX 58
-#define TN_FOOT_PX 62      /* tick labels and the axis label */
+#define TN_LOW     "#0072B2" /* Okabe-Ito blue: an input at its 10th */
+#define TN_HIGH    "#D55E00" /* vermillion: at its 90th */
+#define TN_ROW_PX  58
+#define TN_FOOT_PX 62 /* tick labels and the axis label */
 
 /* The columns beside the bars, logical pixels: the inputs' names and
  * ranges at the left, the swing and share at the right. */
@@ -46,15 +46,15 @@ static double right_px(const struct gp_frame *fr)
 
 struct tn_row {
     const char *input;
-    double low, high, m_low, m_low_lo, m_low_hi, m_high, m_high_lo,
-        m_high_hi, swing, share;
+    double low, high, m_low, m_low_lo, m_low_hi, m_high, m_high_lo, m_high_hi,
+        swing, share;
 };
 
 struct tn_panel {
     const char *id, *title;
-    int vs_base;           /* the outcome is a difference from the baseline */
+    int vs_base; /* the outcome is a difference from the baseline */
     double central, r2;
-    struct tn_row *rows;   /* the largest |swing| first */
+    struct tn_row *rows; /* the largest |swing| first */
     int n;
 };
 
@@ -64,21 +64,51 @@ struct tn_data {
     long reps;
     struct tn_panel *panels;
     int n;
-    struct tn_row *all;    /* every row, the panels' storage */
+    struct tn_row *all; /* every row, the panels' storage */
 };
 
 static const char *const tn_cols[] = {
-    "scenario",   "title",       "compared_with",     "input",
-    "low",        "high",        "metric",            "quarters",
-    "metric_central", "metric_low", "change_low_ci_low",
-    "change_low_ci_high", "metric_high", "change_high_ci_low",
-    "change_high_ci_high", "swing", "variance_share", "r_squared",
+    "scenario",
+    "title",
+    "compared_with",
+    "input",
+    "low",
+    "high",
+    "metric",
+    "quarters",
+    "metric_central",
+    "metric_low",
+    "change_low_ci_low",
+    "change_low_ci_high",
+    "metric_high",
+    "change_high_ci_low",
+    "change_high_ci_high",
+    "swing",
+    "variance_share",
+    "r_squared",
     "replications",
 };
 enum {
-    C_SCEN, C_TITLE, C_VS, C_INPUT, C_LOW, C_HIGH, C_METRIC, C_QUARTERS,
-    C_CENTRAL, C_MLOW, C_MLOW_LO, C_MLOW_HI, C_MHIGH, C_MHIGH_LO, C_MHIGH_HI,
-    C_SWING, C_SHARE, C_R2, C_REPS, C_N
+    C_SCEN,
+    C_TITLE,
+    C_VS,
+    C_INPUT,
+    C_LOW,
+    C_HIGH,
+    C_METRIC,
+    C_QUARTERS,
+    C_CENTRAL,
+    C_MLOW,
+    C_MLOW_LO,
+    C_MLOW_HI,
+    C_MHIGH,
+    C_MHIGH_LO,
+    C_MHIGH_HI,
+    C_SWING,
+    C_SHARE,
+    C_R2,
+    C_REPS,
+    C_N
 };
 
 static double num(const struct tn_data *d, size_t r, const int *col, int k)
@@ -140,9 +170,9 @@ static int make_panels(struct tn_data *d, const int *col, struct err *e)
         struct tn_row *w = &pn->rows[pn->n++];
         w->input = csv_get(&d->c, r, col[C_INPUT]);
         double *v = &w->low;
-        static const int k[] = {C_LOW, C_HIGH, C_MLOW, C_MLOW_LO, C_MLOW_HI,
-                                C_MHIGH, C_MHIGH_LO, C_MHIGH_HI, C_SWING,
-                                C_SHARE};
+        static const int k[] = {C_LOW,     C_HIGH,  C_MLOW,     C_MLOW_LO,
+                                C_MLOW_HI, C_MHIGH, C_MHIGH_LO, C_MHIGH_HI,
+                                C_SWING,   C_SHARE};
         for (size_t j = 0; j < sizeof k / sizeof k[0]; j++)
             v[j] = num(d, r, col, k[j]);
         /* The paired intervals of the changes, placed at the medians'
@@ -169,8 +199,7 @@ static int load(struct tn_data *d, const char *dir, struct err *e)
     int rc = csv_read(&d->c, path, e);
     for (int k = 0; rc == 0 && k < C_N; k++)
         if ((col[k] = csv_col(&d->c, tn_cols[k])) < 0)
-            rc = err_set(e, ERR_CONFIG, "%s: no column '%s'", path,
-                         tn_cols[k]);
+            rc = err_set(e, ERR_CONFIG, "%s: no column '%s'", path, tn_cols[k]);
     free(path);
     if (rc == 0 && d->c.nrows > 0) {
         d->metric = csv_get(&d->c, 0, col[C_METRIC]);
@@ -201,11 +230,11 @@ static double head_px(const struct tn_data *d, int p,
     return fr.top + 12.0;
 }
 
-static int panel_px(const struct tn_data *d, int p,
-                    const struct gp_size *size, int w)
+static int panel_px(const struct tn_data *d, int p, const struct gp_size *size,
+                    int w)
 {
-    return (int)ceil(head_px(d, p, size, w)) +
-           TN_ROW_PX * d->panels[p].n + TN_FOOT_PX;
+    return (int)ceil(head_px(d, p, size, w)) + TN_ROW_PX * d->panels[p].n +
+           TN_FOOT_PX;
 }
 
 static int canvas_height(const struct tn_data *d, const struct gp_size *size)
@@ -241,12 +270,14 @@ static struct gp_axis x_range(const struct tn_data *d)
 
 static void block(FILE *f, int p, const struct tn_panel *pn)
 {
-    fprintf(f, "$tornado%d << EOD\n# y central at_10th low high at_90th "
-               "low high\n", p);
+    fprintf(f,
+            "$tornado%d << EOD\n# y central at_10th low high at_90th "
+            "low high\n",
+            p);
     for (int j = 0; j < pn->n; j++) {
         const struct tn_row *w = &pn->rows[j];
-        double v[8] = {pn->n - j, pn->central, w->m_low, w->m_low_lo,
-                       w->m_low_hi, w->m_high, w->m_high_lo, w->m_high_hi};
+        double v[8] = {pn->n - j,   pn->central, w->m_low,     w->m_low_lo,
+                       w->m_low_hi, w->m_high,   w->m_high_lo, w->m_high_hi};
         if (isnan(v[3]) || isnan(v[4]))
             v[3] = v[4] = v[2];
         if (isnan(v[6]) || isnan(v[7]))
@@ -273,25 +304,27 @@ static void row_labels(FILE *f, const struct tn_panel *pn,
         gp_fit(name, sizeof name, w->input, names - 28.0, 11.0, 1);
         fprintf(f, "set label %d ", 300 + 3 * j);
         gp_str(f, name);
-        fprintf(f, " at screen %.4f, first %d right offset 0, 0.45 "
-                   "font 'DejaVu Sans Bold,11' textcolor rgb '#111111'\n",
+        fprintf(f,
+                " at screen %.4f, first %d right offset 0, 0.45 "
+                "font 'DejaVu Sans Bold,11' textcolor rgb '#111111'\n",
                 (names - 14) * px, y);
         snprintf(range, sizeof range, "%.4g to %.4g", w->low, w->high);
         fprintf(f, "set label %d ", 301 + 3 * j);
         gp_str(f, range);
-        fprintf(f, " at screen %.4f, first %d right offset 0, -0.65 "
-                   "font ',10' textcolor rgb '#666666'\n",
+        fprintf(f,
+                " at screen %.4f, first %d right offset 0, -0.65 "
+                "font ',10' textcolor rgb '#666666'\n",
                 (names - 14) * px, y);
         gp_value_text(sw, sizeof sw, w->swing, money);
         if (isnan(w->share))
             snprintf(text, sizeof text, "%s", sw);
         else
-            snprintf(text, sizeof text, "%s   %.0f%%", sw,
-                     100.0 * w->share);
+            snprintf(text, sizeof text, "%s   %.0f%%", sw, 100.0 * w->share);
         fprintf(f, "set label %d ", 302 + 3 * j);
         gp_str(f, text);
-        fprintf(f, " at screen %.4f, first %d left font ',11' "
-                   "textcolor rgb '#333333'\n",
+        fprintf(f,
+                " at screen %.4f, first %d left font ',11' "
+                "textcolor rgb '#333333'\n",
                 (fr->width - right_px(fr) + 16) * px, y);
     }
 }
@@ -309,14 +342,17 @@ static void panel_head(FILE *f, const struct tn_data *d,
          "Every input at its median"},
     };
     char title[512], sub[512], r2[48] = "";
-    const char *what = !strcmp(d->metric, "net_value") ? "net value"
-                                                       : d->metric;
+    const char *what =
+        !strcmp(d->metric, "net_value") ? "net value" : d->metric;
     if (pn->vs_base)
-        snprintf(title, sizeof title, "%s: what moves its %s against "
-                 "doing nothing", pn->title, what);
+        snprintf(title, sizeof title,
+                 "%s: what moves its %s against "
+                 "doing nothing",
+                 pn->title, what);
     else
         snprintf(title, sizeof title, "What moves the baseline's %s", what);
-    snprintf(sub, sizeof sub, "Quarters %s. Each input at its 10th and its "
+    snprintf(sub, sizeof sub,
+             "Quarters %s. Each input at its 10th and its "
              "90th percentile, the others at their medians (dashed), "
              "on the same %ld replications; whiskers: 95%% intervals of the "
              "paired change",
@@ -329,13 +365,14 @@ static void panel_head(FILE *f, const struct tn_data *d,
     snprintf(title, sizeof title, "swing   share%s", r2);
     fputs("set label 4 ", f);
     gp_str(f, title);
-    fprintf(f, " at screen %.4f, first %.2f left font ',10' textcolor rgb "
-               "'#666666'\n",
+    fprintf(f,
+            " at screen %.4f, first %.2f left font ',10' textcolor rgb "
+            "'#666666'\n",
             (fr->width - right_px(fr) + 16.0) / fr->width, pn->n + 0.75);
 }
 
-static void panel(FILE *f, const struct tn_data *d, int p,
-                  struct gp_frame *fr, const struct gp_axis *x, int money)
+static void panel(FILE *f, const struct tn_data *d, int p, struct gp_frame *fr,
+                  const struct gp_axis *x, int money)
 {
     const struct tn_panel *pn = &d->panels[p];
     double px = 1.0 / fr->width, py = 1.0 / fr->height;
@@ -344,43 +381,51 @@ static void panel(FILE *f, const struct tn_data *d, int p,
     panel_head(f, d, pn, fr, p == 0);
     /* The panel's own margins: the names and the swings stand beside
      * the bars, the head above them (as laid out), the ticks below. */
-    fprintf(f, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+    fprintf(f,
+            "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+            "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
             names_px(fr) * px, (fr->width - right_px(fr)) * px,
             fr->y1 - (fr->top + 12.0) * py, fr->y0 + TN_FOOT_PX * py);
     struct gp_axis xt = *x;
     gp_thin(&xt, (fr->width - names_px(fr) - right_px(fr)),
             money ? GP_MONEY : GP_PLAIN);
     gp_ticks(f, fr, "x", &xt, money ? GP_MONEY : GP_PLAIN);
-    fprintf(f, "set yrange [0.4:%.1f]\nunset ytics\n"
-               "set grid xtics noytics\n", pn->n + 0.6);
-    fprintf(f, "set xlabel '%s%s'\n", pn->vs_base ? "Difference from doing "
-            "nothing: " : "", !strcmp(d->metric, "net_value") ? "net value"
-            : d->metric);
+    fprintf(f,
+            "set yrange [0.4:%.1f]\nunset ytics\n"
+            "set grid xtics noytics\n",
+            pn->n + 0.6);
+    fprintf(f, "set xlabel '%s%s'\n",
+            pn->vs_base ? "Difference from doing "
+                          "nothing: "
+                        : "",
+            !strcmp(d->metric, "net_value") ? "net value" : d->metric);
     if (pn->vs_base && x->lo < 0 && x->hi > 0)
         fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead back "
-              "lc rgb '#444444' lw 1.5\n", f);
+              "lc rgb '#444444' lw 1.5\n",
+              f);
     if (!isnan(pn->central))
-        fprintf(f, "set arrow 2 from %.9g, graph 0 to %.9g, graph 1 nohead "
-                   "front lc rgb '#111111' lw 1.5 dt 2\n",
+        fprintf(f,
+                "set arrow 2 from %.9g, graph 0 to %.9g, graph 1 nohead "
+                "front lc rgb '#111111' lw 1.5 dt 2\n",
                 pn->central, pn->central);
     row_labels(f, pn, fr, money);
     fputs("unset key\n", f);
-    fprintf(f, "plot $tornado%d using 2:1:($3<$2?$3:$2):($3<$2?$2:$3):"
-               "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
-               "noborder lc rgb '%s' notitle, "
-               "\\\n     $tornado%d using 2:1:($6<$2?$6:$2):($6<$2?$2:$6):"
-               "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
-               "noborder lc rgb '%s' notitle, \\\n"
-               "     $tornado%d using 3:1:4:5 with xerrorbars lc rgb "
-               "'#333333' lw 1.2 pt 0 notitle, \\\n"
-               "     $tornado%d using 6:1:7:8 with xerrorbars lc rgb "
-               "'#333333' lw 1.2 pt 0 notitle\n",
+    fprintf(f,
+            "plot $tornado%d using 2:1:($3<$2?$3:$2):($3<$2?$2:$3):"
+            "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
+            "noborder lc rgb '%s' notitle, "
+            "\\\n     $tornado%d using 2:1:($6<$2?$6:$2):($6<$2?$2:$6):"
+            "($1-0.3):($1+0.3) with boxxyerror fs transparent solid 0.8 "
+            "noborder lc rgb '%s' notitle, \\\n"
+            "     $tornado%d using 3:1:4:5 with xerrorbars lc rgb "
+            "'#333333' lw 1.2 pt 0 notitle, \\\n"
+            "     $tornado%d using 6:1:7:8 with xerrorbars lc rgb "
+            "'#333333' lw 1.2 pt 0 notitle\n",
             p, TN_LOW, p, TN_HIGH, p, p);
 }
 
-static void chart(FILE *f, const struct tn_data *d,
-                  const struct gp_size *size, int height)
+static void chart(FILE *f, const struct tn_data *d, const struct gp_size *size,
+                  int height)
 {
     struct gp_axis x = x_range(d);
     int m = metric_find(d->metric);

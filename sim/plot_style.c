@@ -57,8 +57,7 @@ int plot_size_parse(const char *s, unsigned *bits)
     return -1;
 }
 
-void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
-                      int out[2])
+void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt, int out[2])
 {
     double k = gp_scale(gp_size_of(formats), w, fmt == PLOT_PNG);
     out[0] = (int)lround(w * k);
@@ -67,8 +66,8 @@ void plot_size_pixels(unsigned formats, int w, int h, unsigned fmt,
 
 struct gp_frame gp_page(const struct gp_size *size, int w, int h)
 {
-    struct gp_frame fr = {0.0, 0.0, 1.0, 1.0, 0, w, h, size, 0.0, 0.0,
-                          {-1.0, -1.0}, {NULL, NULL}};
+    struct gp_frame fr = {0.0,  0.0, 1.0, 1.0,          0,           w, h,
+                          size, 0.0, 0.0, {-1.0, -1.0}, {NULL, NULL}};
     return fr;
 }
 
@@ -238,8 +237,11 @@ struct gp_axis gp_nice(double min, double max, int zero)
     double raw = (max - min) / 5.0;
     double mag = pow(10.0, floor(log10(raw)));
     double r = raw / mag;
-    a.step = mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5
-                                  : r <= 5.0 ? 5.0 : 10.0);
+    a.step = mag * (r <= 1.0   ? 1.0
+                    : r <= 2.0 ? 2.0
+                    : r <= 2.5 ? 2.5
+                    : r <= 5.0 ? 5.0
+                               : 10.0);
     a.lo = floor(min / a.step + 1e-9) * a.step;
     a.hi = ceil(max / a.step - 1e-9) * a.step;
     return a;
@@ -336,8 +338,8 @@ void gp_ticks(FILE *f, struct gp_frame *fr, const char *axis,
     }
     fputs(")\n", f);
     /* The colour bar stands where a right axis would. */
-    if (fr && (!strcmp(axis, "y") || !strcmp(axis, "y2") ||
-               !strcmp(axis, "cb")))
+    if (fr &&
+        (!strcmp(axis, "y") || !strcmp(axis, "y2") || !strcmp(axis, "cb")))
         fr->tick_px[axis[0] != 'y' || axis[1] == '2'] = widest;
 }
 
@@ -350,20 +352,20 @@ void gp_ticks(FILE *f, struct gp_frame *fr, const char *axis,
  * centres a line on its y); a line of P points takes LINE_EM * P * 4/3
  * pixels, room for capitals, accents and descenders. */
 
-#define INSET_PX 14.0      /* titles and legend from the frame's left */
-#define TITLE_PT 16.0
-#define TITLE_COMPACT_PT 12.0
-#define SUBTITLE_PT 10.0
-#define KEY_PT 10.0
-#define KEY_COMPACT_PT 9.0
-#define LINE_EM 1.28
-#define SAMPLE_PX 42.0     /* a legend sample and the gap after it */
-#define KEY_GAP_PX 22.0    /* between legend columns */
-#define KEY_MIN_TEXT_PX 300.0 /* a legend text is cut no shorter */
+#define INSET_PX           14.0 /* titles and legend from the frame's left */
+#define TITLE_PT           16.0
+#define TITLE_COMPACT_PT   12.0
+#define SUBTITLE_PT        10.0
+#define KEY_PT             10.0
+#define KEY_COMPACT_PT     9.0
+#define LINE_EM            1.28
+#define SAMPLE_PX          42.0  /* a legend sample and the gap after it */
+#define KEY_GAP_PX         22.0  /* between legend columns */
+#define KEY_MIN_TEXT_PX    300.0 /* a legend text is cut no shorter */
 #define KEY_MIN_COMPACT_PX 190.0
-#define BOTTOM_PX 62.0     /* x tick labels and the x label */
-#define TICK_GAP_PX 16.0   /* from a y axis to its tick labels' edge */
-#define TOP_GAP_PX 14.0    /* above the plot: half its top tick label */
+#define BOTTOM_PX          62.0 /* x tick labels and the x label */
+#define TICK_GAP_PX        16.0 /* from a y axis to its tick labels' edge */
+#define TOP_GAP_PX         14.0 /* above the plot: half its top tick label */
 
 static double line_px(double pt)
 {
@@ -397,14 +399,12 @@ static double side_px(const struct gp_frame *fr, int i, double h)
     if (fr->tick_px[i] < 0.0)
         return i ? 30.0 : 20.0;
     int n = axis_lines(fr, i, h, lines);
-    return 8.0 + n * line_px(GP_TICK_PT) + 6.0 + fr->tick_px[i] +
-           TICK_GAP_PX;
+    return 8.0 + n * line_px(GP_TICK_PT) + 6.0 + fr->tick_px[i] + TICK_GAP_PX;
 }
 
 static double plot_height(const struct gp_frame *fr)
 {
-    return (fr->y1 - fr->y0) * fr->height - fr->top - TOP_GAP_PX -
-           fr->bottom;
+    return (fr->y1 - fr->y0) * fr->height - fr->top - TOP_GAP_PX - fr->bottom;
 }
 
 void gp_box(const struct gp_frame *fr, double box[4])
@@ -418,8 +418,9 @@ void gp_box(const struct gp_frame *fr, double box[4])
 
 static void margins(FILE *f, const double m[4])
 {
-    fprintf(f, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-               "set bmargin at screen %.4f\nset tmargin at screen %.4f\n",
+    fprintf(f,
+            "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+            "set bmargin at screen %.4f\nset tmargin at screen %.4f\n",
             m[0], m[1], m[2], m[3]);
 }
 
@@ -435,14 +436,15 @@ void gp_plot_area(FILE *f, const struct gp_frame *fr)
         int n = axis_lines(fr, i, h, lines);
         /* Rotated to read upward: a line's top faces left, so the first
          * line is the leftmost on either side. */
-        double x = i == 0 ? fr->x0 * fr->width + 8.0
-                          : box[1] * fr->width + TICK_GAP_PX +
-                                fr->tick_px[1] + 6.0;
+        double x =
+            i == 0 ? fr->x0 * fr->width + 8.0
+                   : box[1] * fr->width + TICK_GAP_PX + fr->tick_px[1] + 6.0;
         for (int k = 0; k < n; k++) {
             fprintf(f, "set label %d ", 8 + 2 * i + k);
             gp_str(f, lines[k]);
-            fprintf(f, " at screen %.4f, screen %.4f center rotate by 90 "
-                       "font ',%g' textcolor rgb '#333333'\n",
+            fprintf(f,
+                    " at screen %.4f, screen %.4f center rotate by 90 "
+                    "font ',%g' textcolor rgb '#333333'\n",
                     (x + (k + 0.5) * lh) / fr->width, mid, GP_TICK_PT);
         }
     }
@@ -470,9 +472,10 @@ void gp_house(FILE *f, struct gp_frame *fr, int y2)
           f);
     /* gnuplot's own key, for a plot that still titles its lines: below
      * the title (gp_title moves it); the charts here draw gp_legend. */
-    fprintf(f, "set key at screen %.4f, screen %.4f left top horizontal "
-               "Left reverse samplen 3 width -6 spacing 1.1 font ',%d' "
-               "textcolor rgb '#333333'\n",
+    fprintf(f,
+            "set key at screen %.4f, screen %.4f left top horizontal "
+            "Left reverse samplen 3 width -6 spacing 1.1 font ',%d' "
+            "textcolor rgb '#333333'\n",
             fr->x0 + INSET_PX / fr->width, y_at(fr, fr->top),
             fr->compact ? 9 : 10);
     double m[4];
@@ -488,25 +491,24 @@ void gp_label_fit(FILE *f, int id, const char *text, double px, double pt,
     gp_fit(buf, sizeof buf, text, px, pt, bold);
     fprintf(f, "set label %d ", id);
     gp_str(f, buf);
-    fprintf(f, " at screen %.4f, screen %.4f %s font '%s,%g' %s\n", x, y,
-            just, bold ? "DejaVu Sans Bold" : "", pt, extra);
+    fprintf(f, " at screen %.4f, screen %.4f %s font '%s,%g' %s\n", x, y, just,
+            bold ? "DejaVu Sans Bold" : "", pt, extra);
 }
 
 /* Lines of text wrapped to the frame, from label id on, taking their
  * room from the top of fr. */
-static void text_block(FILE *f, struct gp_frame *fr, int id,
-                       const char *text, double pt, int bold, int max,
-                       const char *colour)
+static void text_block(FILE *f, struct gp_frame *fr, int id, const char *text,
+                       double pt, int bold, int max, const char *colour)
 {
     char lines[3][GP_LINE_MAX];
     double x = fr->x0 + INSET_PX / fr->width, lh = line_px(pt);
-    int n = gp_wrap(text, frame_px(fr) - 2 * INSET_PX, pt, bold, max,
-                    lines);
+    int n = gp_wrap(text, frame_px(fr) - 2 * INSET_PX, pt, bold, max, lines);
     for (int i = 0; i < n; i++) {
         fprintf(f, "set label %d ", id + i);
         gp_str(f, lines[i]);
-        fprintf(f, " at screen %.4f, screen %.4f left font '%s,%g' "
-                   "textcolor rgb '%s'\n",
+        fprintf(f,
+                " at screen %.4f, screen %.4f left font '%s,%g' "
+                "textcolor rgb '%s'\n",
                 x, y_at(fr, fr->top + (i + 0.5) * lh),
                 bold ? "DejaVu Sans Bold" : "", pt, colour);
     }
@@ -539,8 +541,8 @@ void gp_title_in(FILE *f, struct gp_frame *fr, const char *title,
 
 /* Columns of a legend: as many as fit with every text whole, or cut no
  * shorter than KEY_MIN_TEXT_PX; then as few as give the same rows. */
-static int key_columns(const struct gp_key *k, int n, double avail,
-                       double pt, double least)
+static int key_columns(const struct gp_key *k, int n, double avail, double pt,
+                       double least)
 {
     double need = 0.0;
     for (int i = 0; i < n; i++)
@@ -564,25 +566,28 @@ static void key_sample(FILE *f, const struct gp_key *k, int i, double x,
     double x1 = x + (SAMPLE_PX - 8.0) * w, mid = (x + x1) / 2;
     switch (k->sample) {
     case GP_SAMPLE_LINE:
-        fprintf(f, "set arrow %d from screen %.4f, screen %.4f to screen "
-                   "%.4f, screen %.4f nohead front %s\n",
+        fprintf(f,
+                "set arrow %d from screen %.4f, screen %.4f to screen "
+                "%.4f, screen %.4f nohead front %s\n",
                 id, x, y, x1, y, k->style);
         break;
     case GP_SAMPLE_BOX:
-        fprintf(f, "set object %d rect from screen %.4f, screen %.4f to "
-                   "screen %.4f, screen %.4f front %s\n",
-                id, mid - 9 * w, y - 5 * h, mid + 9 * w, y + 5 * h,
-                k->style);
+        fprintf(f,
+                "set object %d rect from screen %.4f, screen %.4f to "
+                "screen %.4f, screen %.4f front %s\n",
+                id, mid - 9 * w, y - 5 * h, mid + 9 * w, y + 5 * h, k->style);
         break;
     case GP_SAMPLE_BAR:
-        fprintf(f, "set arrow %d from screen %.4f, screen %.4f to screen "
-                   "%.4f, screen %.4f heads size screen %.4f, 90 front %s\n",
+        fprintf(f,
+                "set arrow %d from screen %.4f, screen %.4f to screen "
+                "%.4f, screen %.4f heads size screen %.4f, 90 front %s\n",
                 id, mid, y - 7 * h, mid, y + 7 * h, 4 * w, k->style);
         break;
     }
     if (k->point)
-        fprintf(f, "set label %d '' at screen %.4f, screen %.4f point %s "
-                   "front\n",
+        fprintf(f,
+                "set label %d '' at screen %.4f, screen %.4f point %s "
+                "front\n",
                 300 + i, mid, y, k->point);
 }
 
@@ -593,8 +598,7 @@ void gp_legend(FILE *f, struct gp_frame *fr, const struct gp_key *k, int n)
     if (n <= 0)
         return;
     int cols = key_columns(k, n, avail, pt,
-                           fr->compact ? KEY_MIN_COMPACT_PX
-                                       : KEY_MIN_TEXT_PX),
+                           fr->compact ? KEY_MIN_COMPACT_PX : KEY_MIN_TEXT_PX),
         rows = (n + cols - 1) / cols;
     double colw = (avail + KEY_GAP_PX) / cols - KEY_GAP_PX;
     double w = 1.0 / fr->width, h = 1.0 / fr->height;
@@ -603,8 +607,7 @@ void gp_legend(FILE *f, struct gp_frame *fr, const struct gp_key *k, int n)
         double y = y_at(fr, fr->top + (i / cols + 0.5) * row);
         key_sample(f, &k[i], i, x, y, w, h);
         gp_label_fit(f, 200 + i, k[i].text, colw - SAMPLE_PX, pt, 0,
-                     x + SAMPLE_PX * w, y, "left",
-                     "textcolor rgb '#333333'");
+                     x + SAMPLE_PX * w, y, "left", "textcolor rgb '#333333'");
     }
     fr->top += rows * row + 4.0;
 }
@@ -636,15 +639,13 @@ int gp_label_every(const struct gp_frame *fr, int n, const char *widest)
     double box[4];
     gp_box(fr, box);
     double px = (box[1] - box[0]) * fr->width / (n > 0 ? n : 1);
-    int every = (int)ceil((gp_text_width(widest, GP_TICK_PT, 0) + 10.0) /
-                          px);
+    int every = (int)ceil((gp_text_width(widest, GP_TICK_PT, 0) + 10.0) / px);
     return every < 1 ? 1 : every;
 }
 
 /* Ticks at the first week of every `every`-th quarter: numbered weeks,
  * or with a start date, the dates those weeks start. */
-static void week_ticks(FILE *f, const struct rundata *rd, int wpq,
-                       int every)
+static void week_ticks(FILE *f, const struct rundata *rd, int wpq, int every)
 {
     if (!cal_dated(&rd->cal)) {
         fprintf(f, "set xtics 0, %d\nset xlabel 'Week'\n", wpq * every);
@@ -663,16 +664,16 @@ static void week_ticks(FILE *f, const struct rundata *rd, int wpq,
     fputs(")\nset xlabel 'Week starting'\n", f);
 }
 
-void gp_week_axis(FILE *f, const struct rundata *rd,
-                  const struct gp_frame *fr, int quarters)
+void gp_week_axis(FILE *f, const struct rundata *rd, const struct gp_frame *fr,
+                  int quarters)
 {
     int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
     int dated = cal_dated(&rd->cal), named = !dated || rd->cal.calq1 >= 0;
     double box[4];
     char name[48];
     gp_box(fr, box);
-    double px = (box[1] - box[0]) * fr->width, ph = (box[3] - box[2]) *
-                                                    fr->height;
+    double px = (box[1] - box[0]) * fr->width,
+           ph = (box[3] - box[2]) * fr->height;
     /* A tick label every `every` quarters, so that labels keep apart:
      * the widest is the last week's number, or a date's. */
     double label = 0.0;
@@ -702,8 +703,9 @@ void gp_week_axis(FILE *f, const struct rundata *rd,
         cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
         fprintf(f, "set label %d ", 20 + q);
         gp_str(f, name);
-        fprintf(f, " at %.1f, graph %.4f center "
-                   "font ',9' textcolor rgb '#aaaaaa'\n",
+        fprintf(f,
+                " at %.1f, graph %.4f center "
+                "font ',9' textcolor rgb '#aaaaaa'\n",
                 mid, 1.0 - 10.0 / ph);
     }
 }
@@ -732,8 +734,9 @@ void gp_quarter_ticks(FILE *f, const struct gp_frame *fr,
         fprintf(f, " %d", q);
     }
     fprintf(f, ")\nset xlabel '%s'\n",
-            ends ? by_day ? "End of the quarter starting" : "End of quarter"
-                 : by_day ? "Quarter starting" : "Quarter");
+            ends     ? by_day ? "End of the quarter starting" : "End of quarter"
+            : by_day ? "Quarter starting"
+                     : "Quarter");
 }
 
 /* The first week scenario sc acts: its acts_week, else its start. */
@@ -797,8 +800,9 @@ static void window_label(FILE *f, const struct gp_set *set,
     gp_fit(fit, sizeof fit, text, room, 9.0, 0);
     fprintf(f, "set label %d ", 100 + k);
     gp_str(f, fit);
-    fprintf(f, " at %.1f, graph %.4f %s offset %s, 0 font ',9' "
-               "textcolor rgb '%s' front\n",
+    fprintf(f,
+            " at %.1f, graph %.4f %s offset %s, 0 font ',9' "
+            "textcolor rgb '%s' front\n",
             x0, 1.0 - down / ph, right ? "right" : "left",
             right ? "-0.8" : "0.8", c);
 }
@@ -816,11 +820,13 @@ static void decision_mark(FILE *f, const struct gp_frame *fr, int k,
     if (down > ph - 24.0)
         return;
     double y = 1.0 - down / ph, tick = 6.0 / ph;
-    fprintf(f, "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
-               "nohead front lc rgb '%s' lw 1.5 dt 1\n",
+    fprintf(f,
+            "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
+            "nohead front lc rgb '%s' lw 1.5 dt 1\n",
             130 + k, x_dec, y - tick, x_dec, y + tick, c);
-    fprintf(f, "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
-               "head size screen 0.008,25 front lc rgb '%s' lw 1 dt 1\n",
+    fprintf(f,
+            "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
+            "head size screen 0.008,25 front lc rgb '%s' lw 1 dt 1\n",
             160 + k, x_dec, y, x_act, y, c);
 }
 
@@ -853,13 +859,15 @@ void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
         if (x0 > x_dec)
             decision_mark(f, fr, k, x_dec, fmin(x0, h), c);
         if (sc->end_week >= 0 && x0 < h)
-            fprintf(f, "set object %d rect from %.1f, graph 0 to %.1f, "
-                       "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
-                       "noborder\n",
+            fprintf(f,
+                    "set object %d rect from %.1f, graph 0 to %.1f, "
+                    "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
+                    "noborder\n",
                     100 + k, x0, x1, c);
         if (x0 < h)
-            fprintf(f, "set arrow %d from %.1f, graph 0 to %.1f, graph 1 "
-                       "nohead back lc rgb '%s' lw 1.5 dt 3\n",
+            fprintf(f,
+                    "set arrow %d from %.1f, graph 0 to %.1f, graph 1 "
+                    "nohead back lc rgb '%s' lw 1.5 dt 3\n",
                     100 + k, x0, x0, c);
         window_label(f, set, fr, i, n, k, x0 < h ? x0 : x_dec, c);
         k++;

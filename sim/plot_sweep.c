@@ -48,15 +48,17 @@ static size_t axis_index(struct sc_axis *ax, const char *v)
 
 /* Cell (p, c) of sweep.csv at path as a number into *x: NaN when empty
  * (no interval), an error when it is anything but a finite number. */
-static int get_cell(const struct sc_data *d, const char *path, size_t p,
-                    int c, double *x, struct err *e)
+static int get_cell(const struct sc_data *d, const char *path, size_t p, int c,
+                    double *x, struct err *e)
 {
     const char *s = csv_get(&d->csv, p, c);
     *x = num_or_nan(s);
     if (!*s || isfinite(*x))
         return 0;
-    return err_at(e, ERR_CONFIG, path, (int)p + 2, "%s: '%s' is not a "
-                  "number (was the file edited?)", d->csv.cells[c], s);
+    return err_at(e, ERR_CONFIG, path, (int)p + 2,
+                  "%s: '%s' is not a "
+                  "number (was the file edited?)",
+                  d->csv.cells[c], s);
 }
 
 static int load_points(struct sc_data *d, const char *path, struct err *e)
@@ -82,8 +84,8 @@ static int load_points(struct sc_data *d, const char *path, struct err *e)
         ch = csv_col(&d->csv, "ci_high");
     for (size_t p = 0; p < n; p++) {
         for (size_t k = 0; k < np; k++)
-            d->idx[p * np + k] = axis_index(&d->ax[k],
-                                            csv_get(&d->csv, p, (int)k));
+            d->idx[p * np + k] =
+                axis_index(&d->ax[k], csv_get(&d->csv, p, (int)k));
         if (get_cell(d, path, p, cm, &d->mean[p], e) ||
             get_cell(d, path, p, cl, &d->lo[p], e) ||
             get_cell(d, path, p, ch, &d->hi[p], e))
@@ -114,8 +116,8 @@ static void load_ini(struct sc_data *d, const char *dir)
     if (!path || access(path, F_OK) != 0 || config_load(&c, path, &e) != 0)
         memset(&c, 0, sizeof c);
     free(path);
-    const char *scen = ini_get(&c, "scenario_title",
-                               ini_get(&c, "scenario", "the scenario"));
+    const char *scen =
+        ini_get(&c, "scenario_title", ini_get(&c, "scenario", "the scenario"));
     const char *q = ini_get(&c, "quarters", "all");
     const char *reps = ini_get(&c, "replications", "?");
     d->zip = !strcmp(ini_get(&c, "zip", "false"), "true");
@@ -141,7 +143,8 @@ static void load_ini(struct sc_data *d, const char *dir)
         snprintf(rs, sizeof rs, "%s", reps);
     snprintf(d->subtitle, sizeof d->subtitle,
              "%s vs the baseline, %s; mean of %s paired replications per "
-             "point", scen, qs, rs);
+             "point",
+             scen, qs, rs);
     config_destroy(&c);
 }
 
@@ -170,8 +173,10 @@ static int load_data(struct sc_data *d, const char *dir, struct err *e)
     int rc = csv_read(&d->csv, path, e);
     int cm = rc == 0 ? csv_col(&d->csv, "mean") : -1;
     if (rc == 0 && (cm < 1 || d->csv.nrows == 0))
-        rc = err_set(e, ERR_CONFIG, "%s: not a sweep result (no varied "
-                     "columns before 'mean', or no rows)", path);
+        rc = err_set(e, ERR_CONFIG,
+                     "%s: not a sweep result (no varied "
+                     "columns before 'mean', or no rows)",
+                     path);
     if (rc == 0) {
         d->np = cm;
         d->npoints = d->csv.nrows;

@@ -27,8 +27,8 @@
 #include "plot_sweep_int.h"
 
 #define PANELS_PER_PAGE 9
-#define TICS_MAX 25  /* category tick labels, all of them up to this */
-#define TICS_THIN 20 /* beyond, about this many */
+#define TICS_MAX        25 /* category tick labels, all of them up to this */
+#define TICS_THIN       20 /* beyond, about this many */
 #define LINE_POINTS_MAX 60 /* a line chart marks its points up to this */
 
 /* ------------------------------------------------------------ helpers */
@@ -72,8 +72,8 @@ static void value_range(const struct sc_data *d, int band, double *min,
 static const char *key_doc(const char *name)
 {
     static const struct cfgk_table *const fixed[] = {
-        &cfgk_simulation, &cfgk_sales,   &cfgk_operations, &cfgk_support,
-        &cfgk_clients,    &cfgk_market,  &cfgk_start,      &cfgk_costs,
+        &cfgk_simulation, &cfgk_sales,  &cfgk_operations, &cfgk_support,
+        &cfgk_clients,    &cfgk_market, &cfgk_start,      &cfgk_costs,
     };
     const char *dot = strchr(name, '.');
     const struct cfgk_table *t = NULL;
@@ -136,7 +136,9 @@ static void title_of(const struct sc_data *d, char *buf, size_t n)
     for (int k = 0; k < d->np && len < n; k++) {
         size_t at = len;
         len += (size_t)snprintf(buf + len, n - len, "%s%s",
-                                k == 0 ? "" : k + 1 == d->np ? " and " : ", ",
+                                k == 0           ? ""
+                                : k + 1 == d->np ? " and "
+                                                 : ", ",
                                 d->ax[k].words);
         at += k == 0 ? 0 : k + 1 == d->np ? 5 : 2;
         if (at < n && buf[at] >= 'A' && buf[at] <= 'Z')
@@ -161,9 +163,8 @@ static size_t tic_step(size_t n, double cell_px, double label_px)
  * to most_px, thinned so that they keep apart on cells of cell_px (0:
  * by count only), side by side or, when up, one above the other.
  * Returns the widest label written. */
-static double category_tics(FILE *f, const char *axis,
-                            const struct sc_axis *ax, double most_px,
-                            double cell_px, int up)
+static double category_tics(FILE *f, const char *axis, const struct sc_axis *ax,
+                            double most_px, double cell_px, int up)
 {
     double widest = 0.0;
     char buf[GP_LINE_MAX];
@@ -171,10 +172,9 @@ static double category_tics(FILE *f, const char *axis,
         gp_fit(buf, sizeof buf, ax->vals[i], most_px, GP_TICK_PT, 0);
         widest = fmax(widest, gp_text_width(buf, GP_TICK_PT, 0));
     }
-    size_t step = tic_step(ax->n, cell_px,
-                           up ? 1.2 * GP_TICK_PT * GP_PX_PER_PT : widest);
-    fprintf(f, "set %srange [-0.5:%zu.5]\nset %stics (", axis, ax->n - 1,
-            axis);
+    size_t step =
+        tic_step(ax->n, cell_px, up ? 1.2 * GP_TICK_PT * GP_PX_PER_PT : widest);
+    fprintf(f, "set %srange [-0.5:%zu.5]\nset %stics (", axis, ax->n - 1, axis);
     for (size_t i = 0; i < ax->n; i += step) {
         fputs(i ? ", " : "", f);
         gp_fit(buf, sizeof buf, ax->vals[i], most_px, GP_TICK_PT, 0);
@@ -308,7 +308,8 @@ static void chart_line(FILE *f, const struct sc_data *d)
     gp_str(f, d->ax[0].words);
     fputc('\n', f);
     gp_plot_area(f, &fr);
-    fprintf(f, "plot $sweep using 1:3:4 with filledcurves lt 2 fs "
+    fprintf(f,
+            "plot $sweep using 1:3:4 with filledcurves lt 2 fs "
             "transparent solid 0.18 notitle, \\\n     $sweep using 1:2 "
             "with %s lt 2 dt 1 notitle\n",
             d->npoints > LINE_POINTS_MAX ? "lines" : "linespoints");
@@ -369,8 +370,7 @@ static size_t n_panels(const struct sc_data *d)
 }
 
 /* "Ops backlog order = fifo, Active clients = 300" for panel id. */
-static void panel_label(const struct sc_data *d, size_t id, char *buf,
-                        size_t n)
+static void panel_label(const struct sc_data *d, size_t id, char *buf, size_t n)
 {
     size_t len = 0, v[64];
     for (int k = d->np; k-- > 2;) {
@@ -379,9 +379,9 @@ static void panel_label(const struct sc_data *d, size_t id, char *buf,
     }
     buf[0] = '\0';
     for (int k = 2; k < d->np && len < n; k++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s = %s",
-                                k > 2 ? ", " : "", d->ax[k].words,
-                                d->ax[k].vals[v[k % 64]]);
+        len +=
+            (size_t)snprintf(buf + len, n - len, "%s%s = %s", k > 2 ? ", " : "",
+                             d->ax[k].words, d->ax[k].vals[v[k % 64]]);
 }
 
 /* Whether a point's 95 % interval excludes zero. */
@@ -404,14 +404,17 @@ static void block_heat(FILE *f, const struct sc_data *d, size_t id,
         fmt_value(d, d->mean[p], label, sizeof label);
         fprintf(f, "%zu %zu ", d->idx[p * np], d->idx[p * np + 1]);
         gp_num(f, d->mean[p]);
-        fprintf(f, " %d ", !isnan(d->mean[p]) && dark_cell(hs, d->mean[p])
-                               ? 0xffffff : 0x222222);
+        fprintf(f, " %d ",
+                !isnan(d->mean[p]) && dark_cell(hs, d->mean[p]) ? 0xffffff
+                                                                : 0x222222);
         fputc('"', f);
         fputs(label, f);
         fputs("\"\n", f);
     }
-    fprintf(f, "EOD\n$sig%zu << EOD\n# cells whose 95%% interval "
-               "excludes zero\n", id);
+    fprintf(f,
+            "EOD\n$sig%zu << EOD\n# cells whose 95%% interval "
+            "excludes zero\n",
+            id);
     for (size_t p = 0; p < d->npoints; p++)
         if (panel_of(d, p) == id && significant(d, p))
             fprintf(f, "%zu %zu\n", d->idx[p * np], d->idx[p * np + 1]);
@@ -423,10 +426,12 @@ static void heat_palette(FILE *f, struct gp_frame *fr,
 {
     if (hs->diverging)
         fputs("set palette defined (0 '#2166ac', 0.25 '#92c5de', "
-              "0.5 '#f7f7f7', 0.75 '#f4a582', 1 '#b2182b')\n", f);
+              "0.5 '#f7f7f7', 0.75 '#f4a582', 1 '#b2182b')\n",
+              f);
     else
         fputs("set palette defined (0 '#fff5eb', 0.35 '#fdbe85', "
-              "0.65 '#fd8d3c', 1 '#a63603')\n", f);
+              "0.65 '#fd8d3c', 1 '#a63603')\n",
+              f);
     gp_ticks(f, fr, "cb", &hs->cb, unit);
 }
 
@@ -470,8 +475,9 @@ static struct heat_cells heat_setup(FILE *f, const struct sc_data *d,
     gp_box(fr, box);
     c.w = (box[1] - box[0]) * fr->width / (double)d->ax[0].n;
     c.h = (box[3] - box[2]) * fr->height / (double)d->ax[1].n;
-    fprintf(f, "set colorbox user origin screen %.4f, screen %.4f size "
-               "screen %.4f, screen %.4f noborder\n",
+    fprintf(f,
+            "set colorbox user origin screen %.4f, screen %.4f size "
+            "screen %.4f, screen %.4f noborder\n",
             box[1] + 16 * px, box[2], 16 * px, box[3] - box[2]);
     category_tics(f, "x", &d->ax[0], fmin(most, 150.0), c.w, 0);
     category_tics(f, "y", &d->ax[1], most, c.h, 1);
@@ -488,8 +494,7 @@ static struct heat_cells heat_setup(FILE *f, const struct sc_data *d,
         fmt_value(d, d->mean[p], v, sizeof v);
         vw = fmax(vw, gp_text_width(v, c.pt, 0));
     }
-    c.labelled = c.w >= vw + 8.0 &&
-                 c.h >= 1.3 * c.pt * GP_PX_PER_PT + 4.0;
+    c.labelled = c.w >= vw + 8.0 && c.h >= 1.3 * c.pt * GP_PX_PER_PT + 4.0;
     gp_plot_area(f, fr);
     return c;
 }
@@ -502,24 +507,26 @@ static void heat_plot(FILE *f, size_t id, const struct heat_cells *c)
      * of a cell too small for a corner. */
     double dx = c->w >= 16.0 ? 0.5 - 6.0 / c->w : 0.0;
     double dy = c->h >= 16.0 ? 0.5 - 6.0 / c->h : 0.0;
-    fprintf(f, "plot $heat%zu using 1:2:(0.5):(0.5):3 with boxxyerror "
-               "fs solid 1.0 %s fc palette notitle",
-            id, c->w < 8.0 || c->h < 8.0 ? "noborder"
-                                         : "border lc rgb 'white'");
+    fprintf(f,
+            "plot $heat%zu using 1:2:(0.5):(0.5):3 with boxxyerror "
+            "fs solid 1.0 %s fc palette notitle",
+            id,
+            c->w < 8.0 || c->h < 8.0 ? "noborder" : "border lc rgb 'white'");
     if (c->labelled)
-        fprintf(f, ", \\\n     $heat%zu using 1:2:5:4 with labels tc rgb "
+        fprintf(f,
+                ", \\\n     $heat%zu using 1:2:5:4 with labels tc rgb "
                 "variable font ',%g' notitle",
                 id, c->pt);
-    fprintf(f, ", \\\n     $sig%zu using ($1+%.4f):($2+%.4f) with points "
-               "pt 7 ps %.2f lc rgb '#111111' notitle\n",
+    fprintf(f,
+            ", \\\n     $sig%zu using ($1+%.4f):($2+%.4f) with points "
+            "pt 7 ps %.2f lc rgb '#111111' notitle\n",
             id, dx, dy, fmin(0.6, fmin(c->w, c->h) / 20.0));
 }
 
 /* The subtitle of a heatmap: the sweep's, and what a dot says. */
 static void heat_subtitle(const struct sc_data *d, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s; dot: the 95%% interval excludes zero",
-             d->subtitle);
+    snprintf(buf, n, "%s; dot: the 95%% interval excludes zero", d->subtitle);
 }
 
 static void chart_heatmap(FILE *f, const struct sc_data *d)
@@ -556,8 +563,8 @@ static void chart_panels(FILE *f, const struct sc_data *d, int page,
     char title[600], label[512], sub[700];
     struct heat_scale hs = heat_scale_of(d);
     size_t all = n_panels(d), first = (size_t)page * PANELS_PER_PAGE;
-    int m = (int)(all - first < PANELS_PER_PAGE ? all - first
-                                                 : PANELS_PER_PAGE);
+    int m =
+        (int)(all - first < PANELS_PER_PAGE ? all - first : PANELS_PER_PAGE);
     b->width = d->size->dash_width;
     b->height = d->size->dash_height;
     for (int i = 0; i < m; i++)
@@ -643,11 +650,11 @@ static int find_bars(const struct sc_data *d, const size_t *base, size_t c,
         for (size_t p = 0; p < d->npoints; p++) {
             if (moved_key(d, base, p) != k || isnan(d->mean[p]))
                 continue;
-            if (b.lo == (size_t)-1 || key_value(d, k, p) < key_value(d, k,
-                                                                     b.lo))
+            if (b.lo == (size_t)-1 ||
+                key_value(d, k, p) < key_value(d, k, b.lo))
                 b.lo = p;
-            if (b.hi == (size_t)-1 || key_value(d, k, p) > key_value(d, k,
-                                                                     b.hi))
+            if (b.hi == (size_t)-1 ||
+                key_value(d, k, p) > key_value(d, k, b.hi))
                 b.hi = p;
         }
         if (b.lo == (size_t)-1)
@@ -666,8 +673,8 @@ static int find_bars(const struct sc_data *d, const size_t *base, size_t c,
 
 /* "Sales reps: 6 / 10" for a bar, the key's words cut so that the
  * whole fits in most pixels (the values always whole). */
-static void bar_label(const struct sc_data *d, const struct bar *b,
-                      double most, char *buf, size_t n)
+static void bar_label(const struct sc_data *d, const struct bar *b, double most,
+                      char *buf, size_t n)
 {
     size_t np = (size_t)d->np, k = (size_t)b->k;
     const struct sc_axis *ax = &d->ax[k];
@@ -686,9 +693,8 @@ static void bar_label(const struct sc_data *d, const struct bar *b,
 }
 
 /* The bars' labels as y tick labels, cut to 40 % of the canvas. */
-static void tornado_axes(FILE *f, struct gp_frame *fr,
-                         const struct sc_data *d, const struct bar *bars,
-                         int n, double centre)
+static void tornado_axes(FILE *f, struct gp_frame *fr, const struct sc_data *d,
+                         const struct bar *bars, int n, double centre)
 {
     double min = centre, max = centre, most = 0.4 * fr->width, box[4];
     char label[GP_LINE_MAX + 300], fit[GP_LINE_MAX];
@@ -701,8 +707,8 @@ static void tornado_axes(FILE *f, struct gp_frame *fr,
     for (int i = 0; i < n; i++) {
         bar_label(d, &bars[i], most, label, sizeof label);
         gp_fit(fit, sizeof fit, label, most, GP_TICK_PT, 0);
-        fr->tick_px[0] = fmax(fr->tick_px[0],
-                              gp_text_width(fit, GP_TICK_PT, 0));
+        fr->tick_px[0] =
+            fmax(fr->tick_px[0], gp_text_width(fit, GP_TICK_PT, 0));
         fputs(i ? ", " : "", f);
         gp_str(f, fit);
         fprintf(f, " %d", n - 1 - i);
@@ -714,8 +720,10 @@ static void tornado_axes(FILE *f, struct gp_frame *fr,
     gp_ticks(f, NULL, "x", &x, unit_of(d));
     fputs("set xlabel ", f);
     gp_str(f, d->label);
-    fprintf(f, "\nset arrow 1 from %.9g, graph 0 to %.9g, graph 1 nohead "
-               "front lc rgb '#333333' lw 1.5\n", centre, centre);
+    fprintf(f,
+            "\nset arrow 1 from %.9g, graph 0 to %.9g, graph 1 nohead "
+            "front lc rgb '#333333' lw 1.5\n",
+            centre, centre);
 }
 
 /* Returns -1 when the sweep is not one key at a time around a centre. */
@@ -744,21 +752,26 @@ static int chart_tornado(FILE *f, const struct sc_data *d)
         fmt_value(d, d->mean[c], cv, sizeof cv);
         snprintf(title, sizeof title, "%s", d->title[0] ? d->title : "");
         if (!title[0])
-            snprintf(title, sizeof title, "What moves it: %s, one key at a "
-                     "time", d->label);
-        snprintf(sub, sizeof sub, "%s; line: every key at its base value, "
-                 "%s", d->subtitle, cv);
+            snprintf(title, sizeof title,
+                     "What moves it: %s, one key at a "
+                     "time",
+                     d->label);
+        snprintf(sub, sizeof sub,
+                 "%s; line: every key at its base value, "
+                 "%s",
+                 d->subtitle, cv);
         gp_title(f, &fr, title, sub);
         gp_legend(f, &fr, k, 2);
         tornado_axes(f, &fr, d, bars, n, d->mean[c]);
         gp_plot_area(f, &fr);
         /* Low above high within a row, so neither hides the other. */
-        fprintf(f, "C = %.9g\nplot $tornado using (($2 + C) / 2):($1 + 0.17):"
-                   "(abs($2 - C) / 2):(0.15) with boxxyerror fs solid 1.0 "
-                   "noborder fc rgb '#0072B2' notitle, \\\n"
-                   "     $tornado using (($3 + C) / 2):($1 - 0.17):"
-                   "(abs($3 - C) / 2):(0.15) with boxxyerror fs solid 1.0 "
-                   "noborder fc rgb '#D55E00' notitle\n",
+        fprintf(f,
+                "C = %.9g\nplot $tornado using (($2 + C) / 2):($1 + 0.17):"
+                "(abs($2 - C) / 2):(0.15) with boxxyerror fs solid 1.0 "
+                "noborder fc rgb '#0072B2' notitle, \\\n"
+                "     $tornado using (($3 + C) / 2):($1 - 0.17):"
+                "(abs($3 - C) / 2):(0.15) with boxxyerror fs solid 1.0 "
+                "noborder fc rgb '#D55E00' notitle\n",
                 d->mean[c]);
     }
     free(base);
@@ -792,9 +805,9 @@ static void chart_points(FILE *f, const struct sc_data *d)
     for (size_t p = 0; p < d->npoints; p++) {
         size_t len = 0;
         for (int j = 0; j < d->np && len < sizeof label; j++)
-            len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
-                                    j ? ", " : "", d->ax[j].vals[
-                                        d->idx[p * (size_t)d->np + j]]);
+            len += (size_t)snprintf(
+                label + len, sizeof label - len, "%s%s", j ? ", " : "",
+                d->ax[j].vals[d->idx[p * (size_t)d->np + j]]);
         gp_fit(fit, sizeof fit, label, 150.0, GP_TICK_PT, 0);
         widest = fmax(widest, gp_text_width(fit, GP_TICK_PT, 0));
     }
@@ -802,17 +815,17 @@ static void chart_points(FILE *f, const struct sc_data *d)
      * label's line apart along the axis. */
     fr.bottom = 0.5 * widest + 60.0;
     gp_box(&fr, box);
-    size_t step = tic_step(d->npoints, (box[1] - box[0]) * fr.width /
-                                           (double)d->npoints,
-                           2.0 * GP_TICK_PT * GP_PX_PER_PT);
+    size_t step =
+        tic_step(d->npoints, (box[1] - box[0]) * fr.width / (double)d->npoints,
+                 2.0 * GP_TICK_PT * GP_PX_PER_PT);
     fprintf(f, "set xrange [-0.5:%zu.5]\nset xtics rotate by 30 right (",
             d->npoints - 1);
     for (size_t p = 0; p < d->npoints; p += step) {
         size_t len = 0;
         for (int j = 0; j < d->np && len < sizeof label; j++)
-            len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
-                                    j ? ", " : "", d->ax[j].vals[
-                                        d->idx[p * (size_t)d->np + j]]);
+            len += (size_t)snprintf(
+                label + len, sizeof label - len, "%s%s", j ? ", " : "",
+                d->ax[j].vals[d->idx[p * (size_t)d->np + j]]);
         gp_fit(fit, sizeof fit, label, 150.0, GP_TICK_PT, 0);
         fputs(p ? ", " : "", f);
         gp_str(f, fit);

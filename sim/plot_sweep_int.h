@@ -14,8 +14,8 @@
 
 /* One varied key: its distinct values, in order of first appearance. */
 struct sc_axis {
-    const char *name;  /* the CSV header cell */
-    char words[128];   /* what it means, for axes (sc_key_words) */
+    const char *name; /* the CSV header cell */
+    char words[128];  /* what it means, for axes (sc_key_words) */
     size_t n;
     const char **vals; /* strings of the CSV */
     double *num;       /* as numbers; NaN when not one */
@@ -25,13 +25,13 @@ struct sc_axis {
 /* A sweep folder, loaded. */
 struct sc_data {
     struct csv csv;
-    int np;               /* varied keys: the columns before "mean" */
+    int np; /* varied keys: the columns before "mean" */
     size_t npoints;
     double *mean, *lo, *hi;
-    size_t *idx;          /* [point * np + k]: index into ax[k].vals */
+    size_t *idx; /* [point * np + k]: index into ax[k].vals */
     struct sc_axis *ax;
     int zip, money;
-    double money_step;    /* cells: $1k steps once values reach $10k */
+    double money_step;       /* cells: $1k steps once values reach $10k */
     long reps_min, reps_max; /* replications per point; 0: not known */
     char title[256], subtitle[512], label[256];
     const struct gp_size *size; /* the --size preset */

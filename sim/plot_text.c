@@ -24,7 +24,7 @@
 #include "plot_int.h"
 
 #define UNITS_PER_EM 2048.0
-#define ELLIPSIS "\xE2\x80\xA6" /* U+2026, 2048 units in both weights */
+#define ELLIPSIS     "\xE2\x80\xA6" /* U+2026, 2048 units in both weights */
 
 static const unsigned short advance[2][95] = {
     {651,  821,  942,  1716, 1303, 1946, 1597, 563,  799,  799,  1024, 1716,
@@ -153,8 +153,8 @@ int gp_wrap(const char *s, double px, double pt, int bold, int max_lines,
             brk--;
         if (brk == 0)
             brk = k > 0 ? k : 1; /* one word wider than the line */
-        while (brk > 1 && (brk >= GP_LINE_MAX ||
-                           ((unsigned char)s[brk] & 0xC0) == 0x80))
+        while (brk > 1 &&
+               (brk >= GP_LINE_MAX || ((unsigned char)s[brk] & 0xC0) == 0x80))
             brk--;
         size_t end = brk;
         while (end > 0 && s[end - 1] == ' ')

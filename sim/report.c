@@ -127,12 +127,23 @@ void report_esc(FILE *f, const char *s, size_t n)
 {
     for (size_t i = 0; i < n && s[i]; i++) {
         switch (s[i]) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(s[i], f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(s[i], f);
         }
     }
 }
@@ -151,8 +162,8 @@ static int about_hidden(const struct rundata *rd, const char *s, int anywhere)
     size_t best = 0;
     int hidden = 0;
     for (int i = 0; i < rd->nscen + rd->nhidden; i++) {
-        const char *t = i < rd->nscen ? rd->scen[i].title
-                                      : rd->hidden[i - rd->nscen];
+        const char *t =
+            i < rd->nscen ? rd->scen[i].title : rd->hidden[i - rd->nscen];
         size_t n = strlen(t);
         if (anywhere && i >= rd->nscen && strstr(s, t))
             return 1;
@@ -229,8 +240,9 @@ static void headline_built(FILE *f, const struct rundata *rd, int s)
         return;
     }
     plot_fmt_money(v, sizeof v, fabs(lost), 0.0);
-    fprintf(f, "</strong> %s %s of revenue over %d quarter%s against the "
-               "baseline",
+    fprintf(f,
+            "</strong> %s %s of revenue over %d quarter%s against the "
+            "baseline",
             lost >= 0.0 ? "loses" : "gains", v, rd->quarters,
             rd->quarters == 1 ? "" : "s");
     if (!isnan(lo) && !isnan(hi)) {
@@ -242,7 +254,8 @@ static void headline_built(FILE *f, const struct rundata *rd, int s)
         fprintf(f, " (95%% confidence interval of the %s: %s to %s%s)",
                 loss ? "loss" : "gain", a, b,
                 lo <= 0.0 && hi >= 0.0
-                    ? "; not clearly different from no change" : "");
+                    ? "; not clearly different from no change"
+                    : "");
     }
     fputs(".</li>\n", f);
 }
@@ -251,13 +264,15 @@ static void write_headline(FILE *f, const struct rundata *rd,
                            const char *run_dir)
 {
     fputs("<section id=\"headline\" class=\"headline\">\n<h2>Headline"
-          "</h2>\n<ul>\n", f);
+          "</h2>\n<ul>\n",
+          f);
     if (headlines_from_summary(f, run_dir, rd) == 0) {
         for (int s = 1; s < rd->nscen; s++)
             headline_built(f, rd, s);
         if (rd->nscen < 2)
             fputs("<li>This run has no scenario to compare with the "
-                  "baseline.</li>\n", f);
+                  "baseline.</li>\n",
+                  f);
     }
     fputs("</ul>\n</section>\n", f);
 }
@@ -294,8 +309,8 @@ static void table_row(FILE *f, const struct rundata *rd, int s, int q)
         fputs("<td>n/a</td>", f);
     else
         money_cell(f, (hi - lo) / 2.0);
-    money_cell(f, 0.0 - rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q,
-                                     RD_DELTA));
+    money_cell(
+        f, 0.0 - rundata_comp(rd, s, RD_LOST_REVENUE_CUMULATIVE, q, RD_DELTA));
     fputs("</tr>\n", f);
 }
 
@@ -306,14 +321,16 @@ static void write_tables(FILE *f, const struct rundata *rd)
           "lost (&minus;) is scenario revenue minus baseline revenue on the "
           "same random numbers (paired): above zero, the scenario earns "
           "more than doing nothing; below zero, it earns less. &plusmn; is "
-          "the half-width of its 95% confidence interval.</p>\n", f);
+          "the half-width of its 95% confidence interval.</p>\n",
+          f);
     for (int s = 1; s < rd->nscen; s++) {
         fputs("<div class=\"quarters\">\n<h3>", f);
         html(f, rd->scen[s].title);
         fputs("</h3>\n<table>\n<thead><tr><th>Quarter</th><th>Baseline "
               "revenue</th><th>Scenario revenue</th><th>Gained (+) or lost "
               "(&minus;)</th><th>&plusmn; (95%)</th><th>Gained or lost so "
-              "far</th></tr></thead>\n", f);
+              "far</th></tr></thead>\n",
+              f);
         for (int q = 1; q <= rd->quarters; q++)
             table_row(f, rd, s, q);
         table_row(f, rd, s, 0);
@@ -352,8 +369,8 @@ static const char *svg_open_tag(FILE *f, const char *p, const char *label)
 /* The rest of the SVG with ids, fragment links and url(#) prefixed. */
 static void svg_body(FILE *f, const char *p, int chart)
 {
-    static const char *const marks[] = {"id='", "id=\"", "href='#",
-                                        "href=\"#", "url(#"};
+    static const char *const marks[] = {"id='", "id=\"", "href='#", "href=\"#",
+                                        "url(#"};
     while (*p) {
         size_t i, n = 0;
         for (i = 0; i < 5; i++) {
@@ -525,15 +542,18 @@ static void write_head(FILE *f, const struct rundata *rd,
     report_date(date, sizeof date);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
           "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
-          " initial-scale=1\">\n<title>", f);
+          " initial-scale=1\">\n<title>",
+          f);
     if (*title) {
         html(f, title);
     } else {
         fputs("salescap report: ", f);
         html(f, run_dir);
     }
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
-               "<header>\n<h1>", page_style);
+    fprintf(f,
+            "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
+            "<header>\n<h1>",
+            page_style);
     html(f, *title ? title : "What the options cost");
     fputs("</h1>\n<p class=\"meta\">", f);
     if (*author) {
@@ -542,9 +562,11 @@ static void write_head(FILE *f, const struct rundata *rd,
     }
     html(f, date);
     fputs("</p>\n<p class=\"meta\">Simulated by salescap: ", f);
-    fprintf(f, "%d replication%s of %d weeks (%d quarter%s) &middot; run "
-               "<code>", rd->replications, rd->replications == 1 ? "" : "s",
-            rd->weeks, rd->quarters, rd->quarters == 1 ? "" : "s");
+    fprintf(f,
+            "%d replication%s of %d weeks (%d quarter%s) &middot; run "
+            "<code>",
+            rd->replications, rd->replications == 1 ? "" : "s", rd->weeks,
+            rd->quarters, rd->quarters == 1 ? "" : "s");
     html(f, run_dir);
     fputs("</code></p>\n</header>\n", f);
 }
@@ -594,8 +616,9 @@ static void ranking_row(FILE *f, const struct rundata *rd,
             value_cell(f, (d->vs_hi - d->vs_lo) / 2.0, money, 0);
     }
     fprintf(f, "<td>%.0f%%</td><td>%s</td></tr>\n", 100.0 * d->p_best,
-            d->rank == 1 ? "best"
-            : d->tied == 1 ? "statistically tied with the best" : "");
+            d->rank == 1   ? "best"
+            : d->tied == 1 ? "statistically tied with the best"
+                           : "");
 }
 
 /* The decision: its sentence, the ranking table and its two charts. */
@@ -606,7 +629,8 @@ static int write_decision(FILE *f, const struct rundata *rd,
     int m = metric_find(rd->dec_metric);
     int money = m < 0 || !strcmp(metric_table[m].unit, "$");
     fputs("<section id=\"decision\" class=\"headline\">\n<h2>Which "
-          "option is best</h2>\n", f);
+          "option is best</h2>\n",
+          f);
     lines_from_summary(f, run_dir, rd, "Best:", 1, "<p><strong>",
                        "</strong></p>\n");
     char over[128];
@@ -614,8 +638,10 @@ static int write_decision(FILE *f, const struct rundata *rd,
     fprintf(f, "<table class=\"ranking\">\n<thead><tr><th>Rank</th>"
                "<th>Option</th><th>");
     html(f, m >= 0 ? metric_table[m].label : rd->dec_metric);
-    fprintf(f, " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
-               "</th><th>Best in</th><th></th></tr></thead>\n", over);
+    fprintf(f,
+            " over %s</th><th>vs doing nothing</th><th>&plusmn; (95%%)"
+            "</th><th>Best in</th><th></th></tr></thead>\n",
+            over);
     for (int i = 0; i < rd->ndec; i++)
         ranking_row(f, rd, &rd->dec[i], money);
     fputs("</table>\n", f);
@@ -645,7 +671,8 @@ static int write_page(FILE *f, const struct rundata *rd,
     if (report_appendix(f, rd, run, run_dir, e) != 0)
         return -1;
     fputs("<footer>Made by salescap from the run's CSV files and run.ini. "
-          "Charts: gnuplot.</footer>\n</main>\n</body>\n</html>\n", f);
+          "Charts: gnuplot.</footer>\n</main>\n</body>\n</html>\n",
+          f);
     return 0;
 }
 
@@ -654,14 +681,14 @@ static int write_page(FILE *f, const struct rundata *rd,
  * a page without them); the rest may not, which the appendix then says.
  * No run.ini: a page without words or parameters. Returns 0, or -1 with
  * e set. */
-static int run_load(struct report_run *run, const char *run_dir,
-                    struct err *e)
+static int run_load(struct report_run *run, const char *run_dir, struct err *e)
 {
     char *path = rundata_path(run_dir, "run.ini");
     if (!path)
         return err_oom(e);
     if (access(path, F_OK) != 0) {
-        snprintf(run->why, sizeof run->why, "run.ini is missing from the "
+        snprintf(run->why, sizeof run->why,
+                 "run.ini is missing from the "
                  "run folder");
         free(path);
         return 0;
@@ -719,8 +746,7 @@ int report_write_sel(const char *run_dir, const char *plots_dir,
     char tmp[128] = "";
     if (rundata_load(&rd, run_dir, e) != 0)
         return -1;
-    if (rundata_select(&rd, sel, e) != 0 ||
-        run_load(&run, run_dir, e) != 0) {
+    if (rundata_select(&rd, sel, e) != 0 || run_load(&run, run_dir, e) != 0) {
         run_destroy(&run);
         rundata_destroy(&rd);
         return -1;

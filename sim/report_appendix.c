@@ -60,8 +60,8 @@ static void html(FILE *f, const char *s)
 }
 
 /* A value of run.ini as written, or NULL. */
-static const char *ini_value(const struct report_run *run,
-                             const char *section, const char *key)
+static const char *ini_value(const struct report_run *run, const char *section,
+                             const char *key)
 {
     const struct config_entry *en =
         run->have_ini ? config_find(&run->cfg, section, key) : NULL;
@@ -80,23 +80,27 @@ static void write_run_facts(FILE *f, const struct rundata *rd,
         s = seed;
         gen = rng_kind_name(run->p.sim.rng);
     }
-    fprintf(f, "<h3>The run</h3>\n<ul>\n<li>%d option%s: doing nothing "
-               "(the baseline) and %d scenario%s.",
+    fprintf(f,
+            "<h3>The run</h3>\n<ul>\n<li>%d option%s: doing nothing "
+            "(the baseline) and %d scenario%s.",
             rd->nscen, rd->nscen == 1 ? "" : "s", rd->nscen - 1,
             rd->nscen == 2 ? "" : "s");
     if (rd->nhidden > 0)
-        fprintf(f, " %d more %s simulated and left out of this report "
-                   "(<code>chart = no</code>, or <code>plot --only</code> "
-                   "or <code>--exclude</code>).",
+        fprintf(f,
+                " %d more %s simulated and left out of this report "
+                "(<code>chart = no</code>, or <code>plot --only</code> "
+                "or <code>--exclude</code>).",
                 rd->nhidden, rd->nhidden == 1 ? "was" : "were");
     fputs("</li>\n", f);
-    fprintf(f, "<li>%d replication%s: the comparison run %d time%s, each "
-               "time on new random numbers that every option shares.</li>\n",
+    fprintf(f,
+            "<li>%d replication%s: the comparison run %d time%s, each "
+            "time on new random numbers that every option shares.</li>\n",
             rd->replications, rd->replications == 1 ? "" : "s",
             rd->replications, rd->replications == 1 ? "" : "s");
     fputs("<li>Seed ", f);
-    html(f, s ? s : run->have_ini ? "unknown (not in run.ini)"
-                                  : "unknown (run.ini is missing)");
+    html(f, s               ? s
+            : run->have_ini ? "unknown (not in run.ini)"
+                            : "unknown (run.ini is missing)");
     if (gen) {
         fputs(", generator ", f);
         html(f, gen);
@@ -104,11 +108,12 @@ static void write_run_facts(FILE *f, const struct rundata *rd,
     fputs(": the same file and seed give the same numbers (<code>salescap "
           "run run.ini</code> in the run folder repeats the run).</li>\n",
           f);
-    fprintf(f, "<li>%d weeks (%d quarter%s) reported", rd->weeks,
-            rd->quarters, rd->quarters == 1 ? "" : "s");
+    fprintf(f, "<li>%d weeks (%d quarter%s) reported", rd->weeks, rd->quarters,
+            rd->quarters == 1 ? "" : "s");
     if (run->have_params && run->p.sim.warmup_weeks > 0)
-        fprintf(f, ", after %d weeks simulated and left out so that the "
-                   "company starts from a settled state",
+        fprintf(f,
+                ", after %d weeks simulated and left out so that the "
+                "company starts from a settled state",
                 run->p.sim.warmup_weeks);
     fputs(".</li>\n</ul>\n", f);
 }
@@ -119,7 +124,8 @@ static void write_intervals(FILE *f, const struct rundata *rd)
     if (rd->replications < 2) {
         fputs("<p>This run has one replication, so it has no intervals: "
               "every figure is a single draw of chance. Run more "
-              "replications before reading differences.</p>\n", f);
+              "replications before reading differences.</p>\n",
+              f);
         return;
     }
     fputs("<p>In each replication every option meets the same random "
@@ -130,7 +136,8 @@ static void write_intervals(FILE *f, const struct rundata *rd)
           "&plusmn; <i>t</i> &times; <i>s</i> / &radic;<i>n</i>, where "
           "<i>n</i> is the number of replications, <i>s</i> the standard "
           "deviation across them and <i>t</i> Student's <i>t</i> quantile "
-          "with <i>n</i> &minus; 1 degrees of freedom.</p>\n", f);
+          "with <i>n</i> &minus; 1 degrees of freedom.</p>\n",
+          f);
     fputs("<p>A difference between two options (an option against doing "
           "nothing, revenue gained or lost) is taken replication by "
           "replication and then averaged: it is <em>paired</em>. Most of "
@@ -141,7 +148,8 @@ static void write_intervals(FILE *f, const struct rundata *rd)
           "tied with the best when the paired interval of its difference "
           "from the best holds zero. The share of replications in which "
           "an option came out best carries a 95 % Wilson score "
-          "interval.</p>\n", f);
+          "interval.</p>\n",
+          f);
 }
 
 static void write_assumptions(FILE *f)
@@ -154,7 +162,8 @@ static void write_assumptions(FILE *f)
         fputs("</li>\n", f);
     }
     fputs("</ul>\n<p>The model's documentation (docs/model.md, "
-          "&ldquo;Assumptions&rdquo;) lists every simplification.</p>\n", f);
+          "&ldquo;Assumptions&rdquo;) lists every simplification.</p>\n",
+          f);
 }
 
 /* What the changed-parameter rows need between calls. */
@@ -218,7 +227,8 @@ static int write_changes(FILE *f, const struct rundata *rd,
     fputs("<h3>Parameters that differ from the defaults</h3>\n", f);
     if (!run->have_params) {
         fputs("<p>The run's parameters could not be compared with the "
-              "defaults: ", f);
+              "defaults: ",
+              f);
         html(f, run->why);
         fputs(".</p>\n", f);
         return 0;
@@ -227,13 +237,15 @@ static int write_changes(FILE *f, const struct rundata *rd,
           "(<code>salescap check --keys</code> lists the defaults), and "
           "what each option changes.</p>\n<table class=\"changes\">\n"
           "<thead><tr><th>Parameter</th><th>This run</th><th>Default</th>"
-          "<th>Meaning</th></tr></thead>\n<tbody>\n", f);
+          "<th>Meaning</th></tr></thead>\n<tbody>\n",
+          f);
     struct change_rows c = {.f = f, .rd = rd};
     if (config_changes(&run->p, change_row, &c, e) != 0)
         return -1;
     if (c.n == 0)
         fputs("<tr><td colspan=\"4\">None: every parameter has its default "
-              "value.</td></tr>\n", f);
+              "value.</td></tr>\n",
+              f);
     fputs("</tbody>\n</table>\n", f);
     return 0;
 }
@@ -247,7 +259,8 @@ static void write_run_ini(FILE *f, const char *run_dir)
     if (text) {
         fputs("<details class=\"screen\">\n<summary>Every parameter of the "
               "run (run.ini): <code>salescap run run.ini</code> repeats "
-              "it</summary>\n<pre>", f);
+              "it</summary>\n<pre>",
+              f);
         report_esc(f, text, len);
         fputs("</pre>\n</details>\n", f);
     }
@@ -260,7 +273,8 @@ int report_appendix(FILE *f, const struct rundata *rd,
                     struct err *e)
 {
     fputs("<section id=\"appendix\" class=\"appendix\">\n<h2>Appendix: "
-          "how these numbers were made</h2>\n", f);
+          "how these numbers were made</h2>\n",
+          f);
     write_run_facts(f, rd, run);
     write_intervals(f, rd);
     write_assumptions(f);

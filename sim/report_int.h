@@ -33,12 +33,12 @@ int report_notes_html(FILE *f, const char *text);
 
 /* What the report knows of a run beyond its CSVs, from its run.ini. */
 struct report_run {
-    int have_ini;              /* run.ini was there */
-    struct config cfg;         /* its entries (when have_ini) */
+    int have_ini;               /* run.ini was there */
+    struct config cfg;          /* its entries (when have_ini) */
     struct report_params words; /* its [report]: title, author, notes */
-    int have_params;           /* run.ini resolved as a whole */
-    struct params p;           /* ... into these */
-    char why[ERR_MSG_MAX];     /* why not, when it did not */
+    int have_params;            /* run.ini resolved as a whole */
+    struct params p;            /* ... into these */
+    char why[ERR_MSG_MAX];      /* why not, when it did not */
 };
 
 /* Writes the appendix: how the run was made (replications, seed,

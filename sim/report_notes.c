@@ -19,8 +19,8 @@ enum notes_block { NB_NONE = 0, NB_PARA, NB_UL, NB_OL };
 struct notes {
     FILE *f;
     enum notes_block block;
-    int item_open;  /* an <li> of the list is open */
-    char *text;     /* the open block's text so far */
+    int item_open; /* an <li> of the list is open */
+    char *text;    /* the open block's text so far */
     size_t n, cap;
     int oom;
 };

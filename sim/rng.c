@@ -36,9 +36,9 @@ static double xoshiro_get_double(void *vstate)
 }
 
 static const gsl_rng_type xoshiro256pp_type = {
-    "xoshiro256pp",            /* name */
-    UINT32_MAX,                /* max */
-    0,                         /* min */
+    "xoshiro256pp", /* name */
+    UINT32_MAX,     /* max */
+    0,              /* min */
     sizeof(struct rng_xoshiro),
     xoshiro_set,
     xoshiro_get,

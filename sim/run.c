@@ -38,16 +38,16 @@
 #define PRECISION_BATCH 20
 
 struct slot {
-    long rep;      /* replication held, or -1 */
+    long rep; /* replication held, or -1 */
     int ready;
-    double *raw;   /* nscen * weeks_total * RAW_COUNT */
+    double *raw; /* nscen * weeks_total * RAW_COUNT */
 };
 
 struct pool {
     const struct params *p;
-    int n_cp;               /* distinct divergence ticks, ascending */
+    int n_cp; /* distinct divergence ticks, ascending */
     int *cp_tick;
-    int *cp_of;             /* per scenario: the checkpoint it starts from */
+    int *cp_of; /* per scenario: the checkpoint it starts from */
     const struct run_opts *o;
     struct run_result *res;
     pthread_mutex_t lock;
@@ -55,8 +55,8 @@ struct pool {
     long next, commit, target;
     int nslots;
     struct slot *slots;
-    size_t raw_len;         /* doubles per scenario */
-    double *pv;             /* commit's period values, per scenario */
+    size_t raw_len; /* doubles per scenario */
+    double *pv;     /* commit's period values, per scenario */
     unsigned char *pok;
     struct err err;
     int failed;
@@ -136,11 +136,13 @@ static void add_market(struct run_result *r, int s, const double *raw)
         int q = w / 13, last = w + 1 == r->weeks || (w + 1) % 13 == 0;
         for (int k = 0; k < MARKET_COUNT; k++) {
             double v = raw[(size_t)w * RAW_COUNT + market_table[k].slot];
-            acc_add(&r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
-                                 k], v);
+            acc_add(&r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT + k],
+                    v);
             if (last)
-                acc_add(&r->market_q[((size_t)s * r->quarters + q) *
-                                         MARKET_COUNT + k], v);
+                acc_add(
+                    &r->market_q[((size_t)s * r->quarters + q) * MARKET_COUNT +
+                                 k],
+                    v);
         }
     }
 }
@@ -234,8 +236,7 @@ static void add_pairs(struct pool *pl)
 /* Each option's decision value in this replication, their paired
  * differences, and which option was best (ties share the replication
  * evenly). */
-static void add_decision(struct pool *pl, const struct slot *sl,
-                         size_t off)
+static void add_decision(struct pool *pl, const struct slot *sl, size_t off)
 {
     struct run_result *r = pl->res;
     int n = r->nscen, w0, w1, unused;
@@ -275,8 +276,8 @@ static void add_plan(struct pool *pl, int s, const double *raw)
         for (int k = 0; k < PLAN_COUNT; k++) {
             size_t i = run_plan_index(r, s, q, k);
             size_t b = run_plan_index(r, 0, q, k);
-            r->plan_ok[i] = plan_value(pl->p, raw, r->weeks, q, k,
-                                       &r->plan_v[i]) == 0;
+            r->plan_ok[i] =
+                plan_value(pl->p, raw, r->weeks, q, k, &r->plan_v[i]) == 0;
             if (!r->plan_ok[i])
                 continue;
             acc_add(&r->plan_q[i], r->plan_v[i]);
@@ -320,10 +321,10 @@ static void commit(struct pool *pl, const struct slot *sl)
         pl->o->on_commit(pl->o->on_commit_ctx, sl->rep, pl->pv, pl->pok,
                          r->plan_v, r->plan_ok);
     for (int w = 0; w < r->weeks_total; w++) {
-        acc_add(&r->warm_revenue[w], sl->raw[(size_t)w * RAW_COUNT +
-                                             M_REVENUE]);
-        acc_add(&r->warm_backlog[w], sl->raw[(size_t)w * RAW_COUNT +
-                                             M_OPS_BACKLOG_HOURS]);
+        acc_add(&r->warm_revenue[w],
+                sl->raw[(size_t)w * RAW_COUNT + M_REVENUE]);
+        acc_add(&r->warm_backlog[w],
+                sl->raw[(size_t)w * RAW_COUNT + M_OPS_BACKLOG_HOURS]);
     }
     r->replications++;
 }
@@ -356,9 +357,9 @@ struct worker_state {
     struct model *m;
     struct model_checkpoint **cps; /* pl->n_cp of them */
     struct params shadow;
-    const struct params *run_p;   /* &shadow, or the pool's params */
+    const struct params *run_p; /* &shadow, or the pool's params */
     gsl_rng *ur;
-    double *draws;                /* p->n_uncertain */
+    double *draws; /* p->n_uncertain */
 };
 
 static void worker_state_free(struct worker_state *w, int n_cp)
@@ -393,8 +394,7 @@ static int worker_state_init(struct worker_state *w, const struct pool *pl,
         return err_oom(e);
     model_set_stop(w->m, pl->o->stop);
     for (int i = 0; i < pl->n_cp; i++)
-        if (!(w->cps[i] = model_checkpoint_alloc(w->run_p, pl->cp_tick[i],
-                                                 e)))
+        if (!(w->cps[i] = model_checkpoint_alloc(w->run_p, pl->cp_tick[i], e)))
             return -1;
     return 0;
 }
@@ -410,8 +410,8 @@ static int simulate_rep(struct pool *pl, struct worker_state *w,
         uncertain_draw(pl->p, rep, w->ur, w->draws);
         uncertain_set(&w->shadow, pl->p, w->draws);
     }
-    if (model_run_baseline(w->m, rep, sl->raw, NULL, w->cps,
-                           (size_t)pl->n_cp, e) != 0)
+    if (model_run_baseline(w->m, rep, sl->raw, NULL, w->cps, (size_t)pl->n_cp,
+                           e) != 0)
         return -1;
     for (int s = 1; s < nscen; s++)
         if (model_run_from(w->m, w->cps[pl->cp_of[s - 1]], s - 1,
@@ -525,8 +525,7 @@ static int result_alloc_pairs(struct run_result *r, const struct params *p)
     r->dec_q0 = p->decision.q0;
     /* config_resolve keeps the quarters inside the horizon; a caller
      * that shortens the horizon afterwards cuts them (or loses them). */
-    r->dec_q1 = p->decision.q1 < r->quarters ? p->decision.q1
-                                             : r->quarters - 1;
+    r->dec_q1 = p->decision.q1 < r->quarters ? p->decision.q1 : r->quarters - 1;
     if (r->dec_q0 > r->dec_q1)
         r->dec_metric = -1;
     r->dec_lower = p->decision.better == DECISION_LOWER;
@@ -536,8 +535,7 @@ static int result_alloc_pairs(struct run_result *r, const struct params *p)
     r->dec_diff = calloc((size_t)n * n, sizeof *r->dec_diff);
     r->dec_wins = calloc((size_t)n, sizeof *r->dec_wins);
     r->dec_rep = calloc((size_t)n, sizeof *r->dec_rep);
-    return r->dec_value && r->dec_diff && r->dec_wins && r->dec_rep ? 0
-                                                                   : -1;
+    return r->dec_value && r->dec_diff && r->dec_wins && r->dec_rep ? 0 : -1;
 }
 
 static int result_alloc(struct run_result *r, const struct params *p)
@@ -548,21 +546,22 @@ static int result_alloc(struct run_result *r, const struct params *p)
     r->quarters = (r->weeks + 12) / 13;
     r->weeks_total = p->sim.warmup_weeks + p->sim.horizon_weeks;
     size_t ncmp = (size_t)(r->nscen - 1) * (r->quarters + 1) * CMP_COUNT;
-    r->weekly = calloc((size_t)r->nscen * r->weeks * M_COUNT, sizeof(struct acc));
-    r->quarterly = calloc((size_t)r->nscen * r->quarters * M_COUNT,
-                          sizeof(struct acc));
+    r->weekly =
+        calloc((size_t)r->nscen * r->weeks * M_COUNT, sizeof(struct acc));
+    r->quarterly =
+        calloc((size_t)r->nscen * r->quarters * M_COUNT, sizeof(struct acc));
     r->cmp_base = calloc(ncmp + 1, sizeof(struct acc));
     r->cmp_scen = calloc(ncmp + 1, sizeof(struct acc));
     r->cmp_delta = calloc(ncmp + 1, sizeof(struct acc));
-    r->week_delta = calloc((size_t)(r->nscen - 1) * r->weeks + 1,
-                           sizeof(struct acc));
+    r->week_delta =
+        calloc((size_t)(r->nscen - 1) * r->weeks + 1, sizeof(struct acc));
     r->warm_revenue = calloc((size_t)r->weeks_total, sizeof(struct acc));
     r->warm_backlog = calloc((size_t)r->weeks_total, sizeof(struct acc));
     r->rep_delta = calloc(ncmp + 1, sizeof *r->rep_delta);
     r->rep_delta_ok = calloc(ncmp + 1, 1);
     if (!r->weekly || !r->quarterly || !r->cmp_base || !r->cmp_scen ||
-        !r->cmp_delta || !r->week_delta || !r->warm_revenue || !r->warm_backlog ||
-        !r->rep_delta || !r->rep_delta_ok)
+        !r->cmp_delta || !r->week_delta || !r->warm_revenue ||
+        !r->warm_backlog || !r->rep_delta || !r->rep_delta_ok)
         return -1;
     if (plan_any(p)) {
         size_t n = (size_t)r->nscen * r->quarters * PLAN_COUNT + 1;
@@ -572,8 +571,8 @@ static int result_alloc(struct run_result *r, const struct params *p)
         r->plan_delta = calloc(n, sizeof *r->plan_delta);
         r->plan_v = calloc(n, sizeof *r->plan_v);
         r->plan_ok = calloc(n, sizeof *r->plan_ok);
-        if (!r->plan_q || !r->plan_base || !r->plan_scen ||
-            !r->plan_delta || !r->plan_v || !r->plan_ok)
+        if (!r->plan_q || !r->plan_base || !r->plan_scen || !r->plan_delta ||
+            !r->plan_v || !r->plan_ok)
             return -1;
     }
     if (p->market.accounts > 0) {
@@ -665,8 +664,8 @@ static int pool_init(struct pool *pl, const struct params *p,
         return -1;
     for (int i = 0; i < pl->nslots; i++) {
         pl->slots[i].rep = -1;
-        pl->slots[i].raw = malloc((size_t)res->nscen * pl->raw_len *
-                                  sizeof(double));
+        pl->slots[i].raw =
+            malloc((size_t)res->nscen * pl->raw_len * sizeof(double));
         if (!pl->slots[i].raw)
             return -1;
     }

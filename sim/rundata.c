@@ -50,9 +50,11 @@ static int file_open(struct rd_file *f, char *path, const char *const *names,
     /* A run's folder with one of its CSVs gone is not a run's results:
      * the folder given is wrong (status 2), not the machine. */
     if (access(path, F_OK) != 0 && errno == ENOENT)
-        return err_set(e, ERR_CONFIG, "%s: missing; a run's folder holds "
+        return err_set(e, ERR_CONFIG,
+                       "%s: missing; a run's folder holds "
                        "its weekly.csv and comparison.csv (run it again to "
-                       "write them)", path);
+                       "write them)",
+                       path);
     if (csv_read(&f->csv, path, e) != 0)
         return -1;
     for (int i = 0; names[i]; i++) {
@@ -170,8 +172,8 @@ static int scenario_extra_fields(struct rd_file *f, size_t r,
     }
     if (*chart && strcmp(chart, "yes") && strcmp(chart, "no"))
         return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
-                      "column %d: expected yes or no, got '%s'",
-                      f->col[5] + 1, chart);
+                      "column %d: expected yes or no, got '%s'", f->col[5] + 1,
+                      chart);
     sc->chart = strcmp(chart, "no") != 0;
     sc->acts_week = sc->start_week;
     if (f->col[6] >= 0 && *field(f, r, 6) && sc->start_week >= 0) {
@@ -233,8 +235,8 @@ static int load_start_date(const char *dir, int *day, struct err *e)
         return err_oom(e);
     size_t len;
     struct err ignore = {0};
-    char *text = access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore)
-                                         : NULL;
+    char *text =
+        access(path, F_OK) == 0 ? csv_slurp(path, &len, &ignore) : NULL;
     int rc = 0, line = 0, in_sim = 0;
     for (char *p = text; rc == 0 && p && *p;) {
         size_t k = strcspn(p, "\n");
@@ -242,10 +244,12 @@ static int load_start_date(const char *dir, int *day, struct err *e)
         line++;
         if (*p == '[')
             in_sim = !strncmp(p, "[simulation]", 12);
-        else if (in_sim && sscanf(p, "start_date = %31[^ ;\r\n]", value) == 1
-                 && strcmp(value, "none") && cal_parse(value, day) != 0)
-            rc = err_at(e, ERR_CONFIG, path, line, "[simulation] start_date:"
-                        " expected a date as YYYY-MM-DD, got '%s'", value);
+        else if (in_sim && sscanf(p, "start_date = %31[^ ;\r\n]", value) == 1 &&
+                 strcmp(value, "none") && cal_parse(value, day) != 0)
+            rc = err_at(e, ERR_CONFIG, path, line,
+                        "[simulation] start_date:"
+                        " expected a date as YYYY-MM-DD, got '%s'",
+                        value);
         p += k + (p[k] == '\n');
     }
     free(text);
@@ -265,9 +269,8 @@ static int baseline_first(struct rundata *rd, const char *dir, struct err *e)
     return 0;
 }
 
-static const char *const weekly_cols[] = {"scenario", "week",   "metric",
-                                          "mean",     "ci_low", "ci_high",
-                                          "n",        NULL};
+static const char *const weekly_cols[] = {
+    "scenario", "week", "metric", "mean", "ci_low", "ci_high", "n", NULL};
 
 /* First pass: the horizon, the replications and (without scenarios.csv)
  * the scenarios. */
@@ -309,8 +312,8 @@ static double *nan_array(size_t n)
 
 static size_t week_slot(const struct rundata *rd, int s, int m, int w)
 {
-    return (((size_t)s * M_COUNT + (size_t)m) * (size_t)rd->weeks +
-            (size_t)w) * RD_WSTATS;
+    return (((size_t)s * M_COUNT + (size_t)m) * (size_t)rd->weeks + (size_t)w) *
+           RD_WSTATS;
 }
 
 static int weekly_fill(struct rundata *rd, struct rd_file *f, struct err *e)
@@ -345,11 +348,9 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
     if (rc == 0 && !known)
         rc = baseline_first(rd, dir, e);
     if (rc == 0) {
-        rd->weekly =
-            nan_array((size_t)rd->nscen * M_COUNT * (size_t)rd->weeks *
-                      RD_WSTATS);
-        rc = rd->weekly ? weekly_fill(rd, &f, e)
-                        : err_oom(e);
+        rd->weekly = nan_array((size_t)rd->nscen * M_COUNT * (size_t)rd->weeks *
+                               RD_WSTATS);
+        rc = rd->weekly ? weekly_fill(rd, &f, e) : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -357,9 +358,9 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
 }
 
 static const char *const comp_cols[] = {
-    "scenario",   "quarter",      "metric",        "baseline_mean",
-    "scenario_mean", "delta_mean", "delta_ci_low", "delta_ci_high",
-    NULL};
+    "scenario",      "quarter",       "metric",
+    "baseline_mean", "scenario_mean", "delta_mean",
+    "delta_ci_low",  "delta_ci_high", NULL};
 
 /* The metric index of a comparison row, or -1 for one charts do not use. */
 static int comp_metric(const char *name)
@@ -372,8 +373,7 @@ static int comp_metric(const char *name)
 }
 
 /* Quarter field: 1..Q, or "total" (returned as 0). */
-static int get_quarter(const struct rd_file *f, size_t r, int *q,
-                       struct err *e)
+static int get_quarter(const struct rd_file *f, size_t r, int *q, struct err *e)
 {
     if (strcmp(field(f, r, 1), "total") == 0) {
         *q = 0;
@@ -386,7 +386,8 @@ static size_t comp_slot(const struct rundata *rd, int s, int m, int q)
 {
     return (((size_t)s * RD_COMP_COUNT + (size_t)m) *
                 (size_t)(rd->quarters + 1) +
-            (size_t)q) * RD_CSTATS;
+            (size_t)q) *
+           RD_CSTATS;
 }
 
 static int comp_scan(struct rundata *rd, struct rd_file *f, struct err *e)
@@ -429,8 +430,7 @@ static void comp_derive_lost(struct rundata *rd, int s)
     for (int q = 0; q <= rd->quarters; q++) {
         const double *rv = &rd->comp[comp_slot(rd, s, M_REVENUE, q)];
         double *lv = &rd->comp[comp_slot(rd, s, RD_LOST_REVENUE, q)];
-        double *cv =
-            &rd->comp[comp_slot(rd, s, RD_LOST_REVENUE_CUMULATIVE, q)];
+        double *cv = &rd->comp[comp_slot(rd, s, RD_LOST_REVENUE_CUMULATIVE, q)];
         if (isnan(lv[RD_DELTA]) && !isnan(rv[RD_DELTA])) {
             lv[RD_BASE] = rv[RD_BASE];
             lv[RD_SCEN] = rv[RD_SCEN];
@@ -457,8 +457,7 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
     if (rc == 0) {
         rd->comp = nan_array((size_t)rd->nscen * RD_COMP_COUNT *
                              (size_t)(rd->quarters + 1) * RD_CSTATS);
-        rc = rd->comp ? comp_fill(rd, &f, e)
-                      : err_oom(e);
+        rc = rd->comp ? comp_fill(rd, &f, e) : err_oom(e);
     }
     for (int s = 1; rc == 0 && s < rd->nscen; s++)
         comp_derive_lost(rd, s);
@@ -470,9 +469,9 @@ static int load_comparison(struct rundata *rd, const char *dir, struct err *e)
 /* ---- weekly_comparison.csv -------------------------------------------- */
 
 static const char *const wdiff_cols[] = {
-    "scenario",      "week",       "metric",       "baseline_mean",
-    "scenario_mean", "delta_mean", "delta_ci_low", "delta_ci_high",
-    NULL};
+    "scenario",      "week",          "metric",
+    "baseline_mean", "scenario_mean", "delta_mean",
+    "delta_ci_low",  "delta_ci_high", NULL};
 
 static int wdiff_fill(struct rundata *rd, struct rd_file *f, struct err *e)
 {
@@ -485,8 +484,8 @@ static int wdiff_fill(struct rundata *rd, struct rd_file *f, struct err *e)
             continue; /* a metric charts do not use */
         if (get_int(f, r, 1, 0, rd->weeks - 1, &w, e) != 0)
             return -1;
-        double *v = &rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
-                               RD_CSTATS];
+        double *v =
+            &rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) * RD_CSTATS];
         for (int i = 0; i < RD_CSTATS; i++)
             if (get_num(f, r, 3 + i, &v[i], e) != 0)
                 return -1;
@@ -507,10 +506,9 @@ static int load_wdiff(struct rundata *rd, const char *dir, struct err *e)
     }
     int rc = file_open(&f, path, wdiff_cols, e);
     if (rc == 0) {
-        rd->wdiff = nan_array((size_t)rd->nscen * (size_t)rd->weeks *
-                              RD_CSTATS);
-        rc = rd->wdiff ? wdiff_fill(rd, &f, e)
-                       : err_oom(e);
+        rd->wdiff =
+            nan_array((size_t)rd->nscen * (size_t)rd->weeks * RD_CSTATS);
+        rc = rd->wdiff ? wdiff_fill(rd, &f, e) : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -522,8 +520,8 @@ double rundata_week_diff(const struct rundata *rd, int s, int w, int st)
     if (!rd->wdiff || s < 1 || s >= rd->nscen || w < 0 || w >= rd->weeks ||
         st < 0 || st >= RD_CSTATS)
         return NAN;
-    return rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) *
-                         RD_CSTATS + (size_t)st];
+    return rd->wdiff[((size_t)s * (size_t)rd->weeks + (size_t)w) * RD_CSTATS +
+                     (size_t)st];
 }
 
 /* ---- the decision: ranking.csv and pairs.csv -------------------------- */
@@ -587,9 +585,8 @@ static int load_ranking(struct rundata *rd, const char *dir, struct err *e)
     return rc;
 }
 
-static const char *const pair_cols[] = {"scenario_a", "scenario_b",
-                                        "quarter",    "metric",
-                                        "mean",       "ci_low",
+static const char *const pair_cols[] = {"scenario_a", "scenario_b", "quarter",
+                                        "metric",     "mean",       "ci_low",
                                         "ci_high",    NULL};
 
 /* A decision row of pairs.csv against the baseline: quarter "A-B". */
@@ -602,8 +599,8 @@ static int pair_row(struct rundata *rd, const struct rd_file *f, size_t r,
         strcmp(field(f, r, 3), rd->dec_metric) || !strchr(q, '-'))
         return 0;
     if (sscanf(q, "%d-%d%n", &a, &b, &n) != 2 || q[n] || a < 1 || b < a ||
-        b > rd->quarters || (rd->dec_q0 && (a != rd->dec_q0 ||
-                                            b != rd->dec_q1)))
+        b > rd->quarters ||
+        (rd->dec_q0 && (a != rd->dec_q0 || b != rd->dec_q1)))
         return err_at(e, ERR_CONFIG, f->path, row_line(f, r),
                       "quarters '%s' of the decision do not fit the run", q);
     rd->dec_q0 = a;
@@ -627,17 +624,20 @@ static int load_pairs(struct rundata *rd, const char *dir, struct err *e)
     char *path = rundata_path(dir, "pairs.csv");
     if (!path)
         return err_oom(e);
-    int rc = access(path, F_OK) == 0
-                 ? file_open(&f, path, pair_cols, e)
-                 : err_set(e, ERR_CONFIG, "%s: missing; ranking.csv needs "
-                           "it (run again to write both)", path);
+    int rc = access(path, F_OK) == 0 ? file_open(&f, path, pair_cols, e)
+                                     : err_set(e, ERR_CONFIG,
+                                               "%s: missing; ranking.csv needs "
+                                               "it (run again to write both)",
+                                               path);
     for (size_t r = 0; rc == 0 && r < f.csv.nrows; r++)
         rc = pair_row(rd, &f, r, e);
     for (int i = 0; rc == 0 && i < rd->ndec; i++)
         if (isnan(rd->dec[i].vs))
-            rc = err_set(e, ERR_CONFIG, "%s: no row of '%s' against the "
+            rc = err_set(e, ERR_CONFIG,
+                         "%s: no row of '%s' against the "
                          "baseline over the decision's quarters (was the "
-                         "file edited?)", path, rd->scen[rd->dec[i].s].id);
+                         "file edited?)",
+                         path, rd->scen[rd->dec[i].s].id);
     csv_destroy(&f.csv);
     free(path);
     return rc;
@@ -676,11 +676,12 @@ int rundata_check_weekly(const struct rundata *rd, const char *run_dir,
             for (int w = 0; w < rd->weeks; w++) {
                 if (!isnan(rundata_week(rd, s, metrics[i], w, RD_MEAN)))
                     continue;
-                return err_set(e, ERR_CONFIG, "%s/weekly.csv: no %s of "
+                return err_set(e, ERR_CONFIG,
+                               "%s/weekly.csv: no %s of "
                                "scenario '%s' in week %d; a run writes "
                                "every metric of every scenario each week "
-                               "(was the file edited?)", run_dir,
-                               metric_table[metrics[i]].name,
+                               "(was the file edited?)",
+                               run_dir, metric_table[metrics[i]].name,
                                rd->scen[s].id, w);
             }
     return 0;
@@ -745,18 +746,20 @@ static int check_ids(const struct rundata *rd, const char *opt,
         char id[256];
         snprintf(id, sizeof id, "%.*s", (int)(k < 255 ? k : 255), p);
         if (!strcmp(opt, "--exclude") && !strcmp(id, "baseline"))
-            return err_set(e, ERR_CONFIG, "--exclude: the baseline is in "
+            return err_set(e, ERR_CONFIG,
+                           "--exclude: the baseline is in "
                            "every chart (each scenario is drawn against "
                            "it)");
         if (k == 0 || rundata_find(rd, id) < 0) {
             char known[1024] = "";
             size_t len = 0;
             for (int s = 0; s < rd->nscen && len < sizeof known; s++)
-                len += (size_t)snprintf(known + len, sizeof known - len,
-                                        "%s%s", s ? ", " : "",
-                                        rd->scen[s].id);
-            return err_set(e, ERR_CONFIG, "%s: no scenario '%s' in this "
-                           "run; its scenarios are %s", opt, id, known);
+                len += (size_t)snprintf(known + len, sizeof known - len, "%s%s",
+                                        s ? ", " : "", rd->scen[s].id);
+            return err_set(e, ERR_CONFIG,
+                           "%s: no scenario '%s' in this "
+                           "run; its scenarios are %s",
+                           opt, id, known);
         }
         p += k + (p[k] == ',');
     }
@@ -779,20 +782,20 @@ static double *keep_blocks(const double *a, int nscen, size_t block,
 
 /* Drops the scenarios with keep[s] = 0 from the arrays (to[s]: where s
  * goes, or -1), the decision's options and the list of scenarios. */
-static int drop_scenarios(struct rundata *rd, const int *keep,
-                          const int *to, int kept, struct err *e)
+static int drop_scenarios(struct rundata *rd, const int *keep, const int *to,
+                          int kept, struct err *e)
 {
     size_t wblock = (size_t)M_COUNT * (size_t)rd->weeks * RD_WSTATS;
-    size_t cblock = (size_t)RD_COMP_COUNT * (size_t)(rd->quarters + 1) *
-                    RD_CSTATS;
+    size_t cblock =
+        (size_t)RD_COMP_COUNT * (size_t)(rd->quarters + 1) * RD_CSTATS;
     size_t dblock = (size_t)rd->weeks * RD_CSTATS;
     double *w = keep_blocks(rd->weekly, rd->nscen, wblock, keep, kept);
     double *c = keep_blocks(rd->comp, rd->nscen, cblock, keep, kept);
-    double *d = rd->wdiff ? keep_blocks(rd->wdiff, rd->nscen, dblock, keep,
-                                        kept)
-                          : NULL;
-    char **hidden = realloc(rd->hidden, (size_t)(rd->nhidden + rd->nscen) *
-                                            sizeof *hidden);
+    double *d = rd->wdiff
+                    ? keep_blocks(rd->wdiff, rd->nscen, dblock, keep, kept)
+                    : NULL;
+    char **hidden =
+        realloc(rd->hidden, (size_t)(rd->nhidden + rd->nscen) * sizeof *hidden);
     if (hidden)
         rd->hidden = hidden;
     if (!w || !c || (rd->wdiff && !d) || !hidden) {
@@ -842,8 +845,8 @@ int rundata_select(struct rundata *rd, const struct rd_select *sel,
     int *to = keep + rd->nscen, kept = 0;
     for (int s = 0; s < rd->nscen; s++) {
         const char *id = rd->scen[s].id;
-        keep[s] = s == 0 || ((only ? listed_id(only, id) : rd->scen[s].chart)
-                             && !listed_id(exclude, id));
+        keep[s] = s == 0 || ((only ? listed_id(only, id) : rd->scen[s].chart) &&
+                             !listed_id(exclude, id));
         to[s] = keep[s] ? kept++ : -1;
     }
     int rc = kept == rd->nscen ? 0 : drop_scenarios(rd, keep, to, kept, e);

@@ -32,10 +32,10 @@
 struct arm {
     const struct run_result *rr; /* the run being filled */
     int nopt;
-    double *y;                   /* [replication * nopt + option] */
-    const struct params *p;      /* drawing run: the file's params */
+    double *y;              /* [replication * nopt + option] */
+    const struct params *p; /* drawing run: the file's params */
     gsl_rng *ur;
-    double *x;                   /* [replication * ninputs + input] */
+    double *x; /* [replication * ninputs + input] */
 };
 
 static void arm_commit(void *ctx, long rep, const double *v,
@@ -51,7 +51,7 @@ static void arm_commit(void *ctx, long rep, const double *v,
     for (int s = 0; s < a->nopt; s++)
         a->y[rep * a->nopt + s] = s ? d[s] - d[0] : d[0];
     if (a->x)
-        uncertain_draw(a->p, (uint64_t)rep,  a->ur,
+        uncertain_draw(a->p, (uint64_t)rep, a->ur,
                        a->x + (size_t)rep * a->p->n_uncertain);
 }
 
@@ -60,14 +60,18 @@ static int run_arm(const struct params *p, const struct sens_opts *o,
                    struct arm *a, struct err *e)
 {
     struct run_opts ro = {
-        .jobs = o->jobs, .replications = o->replications, .stop = o->stop,
-        .on_commit = arm_commit, .on_commit_ctx = a,
+        .jobs = o->jobs,
+        .replications = o->replications,
+        .stop = o->stop,
+        .on_commit = arm_commit,
+        .on_commit_ctx = a,
     };
     struct run_result rr = {0};
     a->rr = &rr;
     int rc = run_simulate(p, &ro, &rr, e);
     if (rc == 0 && rr.dec_metric < 0)
-        rc = err_set(e, ERR_CONFIG, "the run made no decision: its "
+        rc = err_set(e, ERR_CONFIG,
+                     "the run made no decision: its "
                      "[decision] quarters are past the horizon");
     run_result_destroy(&rr);
     a->rr = NULL;
@@ -76,8 +80,8 @@ static int run_arm(const struct params *p, const struct sens_opts *o,
 
 /* One run with input i at u (i < 0: none moved), the others at their
  * medians, into a->y. */
-static int run_fixed(const struct params *p, const struct sens_opts *o,
-                     long i, double u, struct arm *a, struct err *e)
+static int run_fixed(const struct params *p, const struct sens_opts *o, long i,
+                     double u, struct arm *a, struct err *e)
 {
     struct params q;
     double *x = malloc(p->n_uncertain * sizeof *x);
@@ -97,13 +101,11 @@ static int run_fixed(const struct params *p, const struct sens_opts *o,
     return rc;
 }
 
-static void say(const struct sens_opts *o, int run, int runs,
-                const char *what)
+static void say(const struct sens_opts *o, int run, int runs, const char *what)
 {
     if (!o->progress)
         return;
-    fprintf(stderr, "\rsensitivity: run %d of %d: %-60.60s", run, runs,
-            what);
+    fprintf(stderr, "\rsensitivity: run %d of %d: %-60.60s", run, runs, what);
     if (run == runs)
         fputc('\n', stderr);
     fflush(stderr);
@@ -111,8 +113,8 @@ static void say(const struct sens_opts *o, int run, int runs,
 
 /* ------------------------------------------------------------ the fit */
 
-int sens_variance_shares(const double *x, size_t n, size_t k,
-                         const double *y, double *share, double *r2)
+int sens_variance_shares(const double *x, size_t n, size_t k, const double *y,
+                         double *share, double *r2)
 {
     for (size_t i = 0; i < k; i++)
         share[i] = NAN;
@@ -178,8 +180,7 @@ out:
 
 /* ------------------------------------------------------------ the runs */
 
-static int result_alloc(struct sens_result *r, const struct params *p,
-                        long n)
+static int result_alloc(struct sens_result *r, const struct params *p, long n)
 {
     memset(r, 0, sizeof *r);
     size_t k = p->n_uncertain;
@@ -199,8 +200,7 @@ static int result_alloc(struct sens_result *r, const struct params *p,
         return -1;
     for (size_t i = 0; i < k; i++) {
         r->low[i] = uncertain_value(&p->uncertain[i], UNCERTAIN_LOW_U);
-        r->central[i] = uncertain_value(&p->uncertain[i],
-                                        UNCERTAIN_CENTRAL_U);
+        r->central[i] = uncertain_value(&p->uncertain[i], UNCERTAIN_CENTRAL_U);
         r->high[i] = uncertain_value(&p->uncertain[i], UNCERTAIN_HIGH_U);
     }
     return 0;
@@ -294,11 +294,13 @@ int sens_run(const struct params *p, const struct sens_opts *o,
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(r, 0, sizeof *r);
     if (p->n_uncertain == 0)
-        return err_set(e, ERR_CONFIG, "no uncertain inputs to study: write "
+        return err_set(e, ERR_CONFIG,
+                       "no uncertain inputs to study: write "
                        "a key as uncertain(DIST), like pull.ops_efficiency "
                        "= uncertain(triangular(0.4, 0.6, 0.8))");
     if (p->decision.metric_id < 0)
-        return err_set(e, ERR_CONFIG, "no decision metric: [decision] "
+        return err_set(e, ERR_CONFIG,
+                       "no decision metric: [decision] "
                        "metric names the metric the inputs are judged on");
     size_t per = (size_t)o->replications * (size_t)(1 + p->n_scenarios);
     double *lo = malloc(per * sizeof *lo), *hi = malloc(per * sizeof *hi);
@@ -358,8 +360,7 @@ static void put_num(FILE *f, double x)
     fprintf(f, ",%s", b);
 }
 
-int sens_write_csv(FILE *f, const struct params *p,
-                   const struct sens_result *r)
+int sens_write_csv(FILE *f, const struct params *p, const struct sens_result *r)
 {
     const char *metric = metric_table[p->decision.metric_id].name;
     fputs("scenario,title,compared_with,input,distribution,low,central,high,"
@@ -370,7 +371,8 @@ int sens_write_csv(FILE *f, const struct params *p,
           "metric_high_ci_high,change_low,change_low_ci_low,"
           "change_low_ci_high,change_high,change_high_ci_low,"
           "change_high_ci_high,swing,swing_ci_low,swing_ci_high,"
-          "variance_share,r_squared,replications\n", f);
+          "variance_share,r_squared,replications\n",
+          f);
     for (int s = 0; s < r->nopt; s++)
         for (size_t i = 0; i < r->ninputs; i++) {
             const struct sens_cell *c = &r->cells[(size_t)s * r->ninputs + i];
@@ -441,11 +443,12 @@ static void option_table(FILE *f, const struct params *p,
                 metric_table[m].name);
     interval(a, sizeof a, &r->drawn[s], money, s > 0);
     interval(b, sizeof b, &r->at_central[s], money, s > 0);
-    fprintf(f, "  every input drawn: %s; every input at its median: %s\n",
-            a, b);
-    fprintf(f, " %-30s %23s %22s %22s %22s %6s\n", "input", "10th -> 90th "
-            "percentile", "outcome at the 10th", "at the 90th", "swing",
-            "share");
+    fprintf(f, "  every input drawn: %s; every input at its median: %s\n", a,
+            b);
+    fprintf(f, " %-30s %23s %22s %22s %22s %6s\n", "input",
+            "10th -> 90th "
+            "percentile",
+            "outcome at the 10th", "at the 90th", "swing", "share");
     sens_order(r, s, order);
     for (size_t j = 0; j < r->ninputs; j++) {
         size_t i = order[j];
@@ -457,14 +460,16 @@ static void option_table(FILE *f, const struct params *p,
         interval(c, sizeof c, &cl->swing, money, 1);
         if (!isnan(cl->share))
             snprintf(share, sizeof share, "%.0f %%", 100.0 * cl->share);
-        fprintf(f, " %-30.30s %23s %22s %22s %22s %6s\n",
-                p->uncertain[i].name, range, a, b, c, share);
+        fprintf(f, " %-30.30s %23s %22s %22s %22s %6s\n", p->uncertain[i].name,
+                range, a, b, c, share);
     }
     if (isnan(r->r2[s]))
         fputs("  R² undefined: the outcome does not vary, or too few "
-              "replications for the fit\n", f);
+              "replications for the fit\n",
+              f);
     else
-        fprintf(f, "  R² = %.2f: the inputs together explain %.0f %% of the "
+        fprintf(f,
+                "  R² = %.2f: the inputs together explain %.0f %% of the "
                 "outcome's variance over replications; the rest is chance "
                 "(deals, tickets, people) and what a straight line misses\n",
                 r->r2[s], 100.0 * r->r2[s]);
@@ -478,16 +483,18 @@ int sens_write_summary(FILE *f, const struct params *p,
     if (!order)
         return -1;
     decision_quarters(q, sizeof q, p->decision.q0, p->decision.q1);
-    fprintf(f, "salescap sensitivity: %zu uncertain input%s, %d runs of "
-            "%ld replications each, %s over %s (%.2f s)\n", r->ninputs,
-            r->ninputs == 1 ? "" : "s", r->runs, r->replications,
+    fprintf(f,
+            "salescap sensitivity: %zu uncertain input%s, %d runs of "
+            "%ld replications each, %s over %s (%.2f s)\n",
+            r->ninputs, r->ninputs == 1 ? "" : "s", r->runs, r->replications,
             metric_table[p->decision.metric_id].name, q, r->seconds);
     fputs("Method: each input at its 10th and at its 90th percentile, the "
           "others at their medians, every run on the same replications "
           "(common random numbers): the swing is the paired difference, "
           "mean ± 95 % CI. Share: the input's standardized regression "
           "coefficient squared, from a least-squares fit of the outcome "
-          "on the draws of a run with every input drawn.\n", f);
+          "on the draws of a run with every input drawn.\n",
+          f);
     for (int s = 0; s < r->nopt; s++)
         option_table(f, p, r, s, order);
     free(order);

@@ -29,16 +29,16 @@
 
 /* Keys of [sweep], in the order the docs list them. */
 static const char *const sweep_keys[] = {
-    "file", "scenario", "replications", "seed", "metric", "metrics",
-    "quarters", "title",
+    "file",   "scenario", "replications", "seed",
+    "metric", "metrics",  "quarters",     "title",
 };
 #define N_SWEEP_KEYS (sizeof sweep_keys / sizeof sweep_keys[0])
 
 /* Model sections a [vary] key may start with (besides stage.NAME and
  * scenario.ID); any other first component is an intervention key. */
 static const char *const model_sections[] = {
-    "simulation", "sales", "operations", "support", "clients", "market",
-    "costs",
+    "simulation", "sales",  "operations", "support",
+    "clients",    "market", "costs",
 };
 
 /* ------------------------------------------------------------ [sweep] */
@@ -70,8 +70,8 @@ static int take_metrics(struct sweep *sw, const struct config_entry *en,
 {
     char **names;
     size_t n;
-    if (sweep_values_parse(en->value, en->file, en->line, "sweep",
-                           "metrics", &names, &n, e))
+    if (sweep_values_parse(en->value, en->file, en->line, "sweep", "metrics",
+                           &names, &n, e))
         return -1;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -79,8 +79,10 @@ static int take_metrics(struct sweep *sw, const struct config_entry *en,
         if (m < 0)
             rc = unknown_metric(en, names[i], e);
         else if (sw->n_metrics == SWEEP_MAX_METRICS)
-            rc = err_at(e, ERR_CONFIG, en->file, en->line, "[sweep] "
-                        "metrics: at most %d", SWEEP_MAX_METRICS - 1);
+            rc = err_at(e, ERR_CONFIG, en->file, en->line,
+                        "[sweep] "
+                        "metrics: at most %d",
+                        SWEEP_MAX_METRICS - 1);
         else
             sw->metrics[sw->n_metrics++] = m;
     }
@@ -185,8 +187,7 @@ static int take_sweep_key(struct sweep *sw, const struct config_entry *en,
     if (!strcmp(k, "quarters")) {
         sw->line_quarters = en->line;
         return parse_quarters(v, &sw->q0, &sw->q1)
-                   ? bad_value(en, "Q or Q1-Q2 (1-based quarters, e.g. 1-8)",
-                               e)
+                   ? bad_value(en, "Q or Q1-Q2 (1-based quarters, e.g. 1-8)", e)
                    : 0;
     }
     const char *s = text_suggest(k, sweep_keys, N_SWEEP_KEYS);
@@ -203,8 +204,7 @@ static int check_metrics(const struct sweep *sw, const struct config *sc,
         for (int j = 0; j < i; j++) {
             if (sw->metrics[i] != sw->metrics[j])
                 continue;
-            const struct config_entry *en = config_find(sc, "sweep",
-                                                        "metrics");
+            const struct config_entry *en = config_find(sc, "sweep", "metrics");
             int m = sw->metrics[i];
             return err_at(e, ERR_CONFIG, sc->path, en ? en->line : 0,
                           "[sweep] metrics: '%s' is listed twice (the "
@@ -219,8 +219,7 @@ static int check_metrics(const struct sweep *sw, const struct config *sc,
 
 static int is_model_section(const char *name, size_t n)
 {
-    for (size_t i = 0; i < sizeof model_sections / sizeof *model_sections;
-         i++)
+    for (size_t i = 0; i < sizeof model_sections / sizeof *model_sections; i++)
         if (strlen(model_sections[i]) == n &&
             !strncmp(name, model_sections[i], n))
             return 1;
@@ -240,8 +239,8 @@ static int vary_error(const struct config_entry *en, struct err *e,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return err_at(e, ERR_CONFIG, en->file, en->line, "[vary] %s: %s",
-                  en->key, msg);
+    return err_at(e, ERR_CONFIG, en->file, en->line, "[vary] %s: %s", en->key,
+                  msg);
 }
 
 /* The [vary] names that read one way and were meant another. Returns 1
@@ -261,31 +260,33 @@ static int section_slip(const struct sweep *sw, const struct config_entry *en,
     if (is_model_section(name, head)) {
         if (!config_find(&sw->base, scen, name))
             return 0;
-        vary_error(en, e, "names [%.*s] %s, the model's, but [%s] sets its "
+        vary_error(en, e,
+                   "names [%.*s] %s, the model's, but [%s] sets its "
                    "own %s, which wins in the scenario: write %s.%s to vary "
-                   "the scenario's", (int)head, name, name + head + 1, scen,
-                   name, scen, name);
+                   "the scenario's",
+                   (int)head, name, name + head + 1, scen, name, scen, name);
         return 1;
     }
     struct err why = {0};
     if (config_check_override(&sw->base, scen, name, &why) == 0)
         return 0; /* one of the scenario's interventions */
     static const char *const sections[] = {
-        "simulation", "sales", "operations", "support", "clients", "market",
-        "costs", "stage", "scenario",
+        "simulation", "sales", "operations", "support",  "clients",
+        "market",     "costs", "stage",      "scenario",
     };
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);
-    const char *hint = text_suggest(word, sections,
-                                    sizeof sections / sizeof *sections);
+    const char *hint =
+        text_suggest(word, sections, sizeof sections / sizeof *sections);
     if (!hint)
         return 0;
     /* why: "[scenario.ID] has no intervention 'X' (it has: A, B); ..." */
     const char *has = strstr(why.msg, "(it has: ");
     const char *end = has ? strchr(has, ')') : NULL;
-    vary_error(en, e, "unknown section [%s]; did you mean [%s]? (nor is "
-               "'%s' an intervention of [%s], which has: %.*s)", word, hint,
-               word, scen, end ? (int)(end - has - 9) : 4,
+    vary_error(en, e,
+               "unknown section [%s]; did you mean [%s]? (nor is "
+               "'%s' an intervention of [%s], which has: %.*s)",
+               word, hint, word, scen, end ? (int)(end - has - 9) : 4,
                end ? has + 9 : "none");
     return 1;
 }
@@ -301,7 +302,8 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
         return pa->section && pa->key ? 0 : err_oom(e);
     }
     if (!dot || dot == name || !dot[1])
-        return vary_error(en, e, "expected SECTION.KEY (sales.reps), "
+        return vary_error(en, e,
+                          "expected SECTION.KEY (sales.reps), "
                           "scenario, or a key of the scenario (pull.weeks)");
     size_t head = (size_t)(dot - name);
     const char *cut = dot;
@@ -314,8 +316,10 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
                               head == 5 ? "stage" : "scenario");
     }
     if (!two && !is_model_section(name, head) && sw->scen_param != -1)
-        return vary_error(en, e, "the scenario is varied too: name it, "
-                          "as in scenario.ID.%s", name);
+        return vary_error(en, e,
+                          "the scenario is varied too: name it, "
+                          "as in scenario.ID.%s",
+                          name);
     if (!two && sw->scen_param == -1 && section_slip(sw, en, name, head, e))
         return -1;
     if (two || is_model_section(name, head)) {
@@ -339,13 +343,14 @@ static int check_target(const struct sweep *sw, const struct config_entry *en,
     if (*pa->section &&
         config_check_override(&sw->base, pa->section, pa->key, &why) != 0)
         return vary_error(en, e, "%s", why.msg);
-    if (!strcmp(pa->section, "simulation") &&
-        !strcmp(pa->key, "replications"))
-        return vary_error(en, e, "cannot be varied: every point runs the "
+    if (!strcmp(pa->section, "simulation") && !strcmp(pa->key, "replications"))
+        return vary_error(en, e,
+                          "cannot be varied: every point runs the "
                           "same replications (set replications in [sweep])");
     if (!strncmp(pa->section, "scenario.", 9) && sw->scen_param == -1 &&
         strcmp(pa->section + 9, sw->scenario))
-        return vary_error(en, e, "only [scenario.%s], the scenario of the "
+        return vary_error(en, e,
+                          "only [scenario.%s], the scenario of the "
                           "sweep, is simulated: vary its keys",
                           sw->scenario);
     for (size_t i = 0; i < sw->n_params; i++) {
@@ -412,16 +417,15 @@ static int check_unique(const struct config_entry *en,
         int neg = *d == '-';
         d += neg || *d == '+';
         errno = 0;
-        unsigned long long w = isdigit((unsigned char)*d)
-                                   ? strtoull(d, &end, 10) : 0;
+        unsigned long long w =
+            isdigit((unsigned char)*d) ? strtoull(d, &end, 10) : 0;
         whole &= isdigit((unsigned char)*d) && !*end && errno == 0;
-        v[i] = (struct indexed_str){pa->values[i], i, num, 0, neg && w,
-                                    x, w};
+        v[i] = (struct indexed_str){pa->values[i], i, num, 0, neg && w, x, w};
     }
     for (size_t i = 0; i < pa->n; i++)
         v[i].whole = whole;
     qsort(v, pa->n, sizeof *v, cmp_indexed);
-    size_t first = pa->n; /* the smallest index of a second occurrence */
+    size_t first = pa->n;    /* the smallest index of a second occurrence */
     const char *same = NULL; /* the value it repeats, as written */
     for (size_t k = 1; k < pa->n; k++)
         if (!cmp_value(&v[k], &v[k - 1]) &&
@@ -433,8 +437,10 @@ static int check_unique(const struct config_entry *en,
     if (first == pa->n)
         return 0;
     if (strcmp(same, pa->values[first]) != 0)
-        return vary_error(en, e, "value '%s' is listed twice (as '%s': the "
-                          "same number)", pa->values[first], same);
+        return vary_error(en, e,
+                          "value '%s' is listed twice (as '%s': the "
+                          "same number)",
+                          pa->values[first], same);
     return vary_error(en, e, "value '%s' is listed twice", pa->values[first]);
 }
 
@@ -447,8 +453,8 @@ static void scenario_list(const struct config *cfg, char *buf, size_t size)
         const char *name = cfg->sections[i].name;
         if (strncmp(name, "scenario.", 9))
             continue;
-        len += (size_t)snprintf(buf + len, size - len, "%s%s",
-                                len ? ", " : "", name + 9);
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+                                name + 9);
     }
 }
 
@@ -490,10 +496,11 @@ static int check_scenario_keys(const struct sweep *sw, struct err *e)
         while (i < sp->n && strcmp(sp->values[i], pa->section + 9))
             i++;
         if (i == sp->n)
-            return err_at(e, ERR_CONFIG, sw->path, pa->line, "[vary] %s: "
+            return err_at(e, ERR_CONFIG, sw->path, pa->line,
+                          "[vary] %s: "
                           "[%s] is not among the scenarios of [vary] "
-                          "scenario (line %d)", pa->name, pa->section,
-                          sp->line);
+                          "scenario (line %d)",
+                          pa->name, pa->section, sp->line);
     }
     return 0;
 }
@@ -517,8 +524,8 @@ static int take_param(struct sweep *sw, const struct config_entry *en,
     if (rc == 0)
         rc = check_target(sw, en, &pa, e);
     if (rc == 0)
-        rc = sweep_values_parse(en->value, en->file, en->line, "vary",
-                                en->key, &pa.values, &pa.n, e);
+        rc = sweep_values_parse(en->value, en->file, en->line, "vary", en->key,
+                                &pa.values, &pa.n, e);
     if (rc == 0 && !sw->zip)
         rc = check_unique(en, &pa, e);
     if (rc == 0 && !*pa.section)
@@ -555,14 +562,12 @@ static int parse_bool(const char *s, int *out)
 }
 
 /* zip first (it changes how lists are checked), then every key. */
-static int take_vary(struct sweep *sw, const struct config *sc,
-                     struct err *e)
+static int take_vary(struct sweep *sw, const struct config *sc, struct err *e)
 {
     const struct config_entry *z = config_find(sc, "vary", "zip");
     if (z && parse_bool(z->value, &sw->zip))
         return err_at(e, ERR_CONFIG, z->file, z->line,
-                      "[vary] zip: expected true or false, got '%s'",
-                      z->value);
+                      "[vary] zip: expected true or false, got '%s'", z->value);
     /* -2: varied, its index not known yet (keys are taken in order). */
     if (config_find(sc, "vary", "scenario"))
         sw->scen_param = -2;
@@ -594,12 +599,13 @@ static int count_points(struct sweep *sw, const struct config *sc,
             return err_at(e, ERR_CONFIG, sc->path, pa->line,
                           "[vary] %s has %zu values, but %s (line %d) has "
                           "%zu; with zip = true every list needs the same "
-                          "length", pa->name, pa->n, sw->params[0].name,
+                          "length",
+                          pa->name, pa->n, sw->params[0].name,
                           sw->params[0].line, sw->params[0].n);
         if (!sw->zip && n > SWEEP_MAX_POINTS / pa->n)
             return err_at(e, ERR_CONFIG, sc->path, pa->line,
-                          "[vary] %s: the grid grows past %d points",
-                          pa->name, SWEEP_MAX_POINTS);
+                          "[vary] %s: the grid grows past %d points", pa->name,
+                          SWEEP_MAX_POINTS);
         n = sw->zip ? pa->n : n * pa->n;
     }
     sw->n_points = n;
@@ -624,11 +630,13 @@ static int check_sections(const struct config *sc, struct err *e)
     if (!has_sweep)
         return err_at(e, ERR_CONFIG, sc->path, 0,
                       "not a sweep file (it has no [sweep] section); a "
-                      "scenario file runs with 'salescap run %s'", sc->path);
+                      "scenario file runs with 'salescap run %s'",
+                      sc->path);
     /* Includes first: an included model's sections are not the slip. */
     for (size_t i = 0; i < sc->n + sc->n_sections; i++)
         if (strcmp(i < sc->n ? sc->entries[i].file
-                             : sc->sections[i - sc->n].file, sc->path))
+                             : sc->sections[i - sc->n].file,
+                   sc->path))
             return err_at(e, ERR_CONFIG, sc->path, 0,
                           "a sweep file cannot include other files; name "
                           "the model with file = in [sweep]");
@@ -637,7 +645,8 @@ static int check_sections(const struct config *sc, struct err *e)
         if (strcmp(s->name, "sweep") && strcmp(s->name, "vary"))
             return err_at(e, ERR_CONFIG, s->file, s->line,
                           "unknown section [%s] in a sweep file: expected "
-                          "[sweep] or [vary]", s->name);
+                          "[sweep] or [vary]",
+                          s->name);
     }
     return 0;
 }
@@ -651,7 +660,8 @@ static int pick_scenario(struct sweep *sw, const struct config *sc,
     const char *only = NULL;
     const struct config_entry *v = config_find(sc, "vary", "scenario");
     if (v && sw->scenario)
-        return err_at(e, ERR_CONFIG, v->file, v->line, "[vary] scenario: "
+        return err_at(e, ERR_CONFIG, v->file, v->line,
+                      "[vary] scenario: "
                       "[sweep] names the scenario too (line %d); keep one",
                       sw->line_scenario);
     if (v)
@@ -665,10 +675,12 @@ static int pick_scenario(struct sweep *sw, const struct config *sc,
     if (!sw->scenario && count == 1)
         return take_string(&sw->scenario, only, e);
     if (!sw->scenario)
-        return err_at(e, ERR_CONFIG, sw->path, 0, count
-                      ? "[sweep] needs scenario = ID; %s has: %s"
-                      : "[sweep]: %s has no [scenario.ID] to compare with "
-                        "the baseline%s", sw->model, list);
+        return err_at(e, ERR_CONFIG, sw->path, 0,
+                      count
+                          ? "[sweep] needs scenario = ID; %s has: %s"
+                          : "[sweep]: %s has no [scenario.ID] to compare with "
+                            "the baseline%s",
+                      sw->model, list);
     if (has_scenario(&sw->base, sw->scenario))
         return 0;
     if (strchr(sw->scenario, ','))
@@ -707,12 +719,12 @@ static int load_model(struct sweep *sw, struct err *e)
         if (!strcmp(sw->base.sections[i].name, "sweep"))
             return err_at(e, ERR_CONFIG, sw->path, sw->line_file,
                           "[sweep] file: '%s' is a sweep file; name the "
-                          "scenario file to sweep", sw->model);
+                          "scenario file to sweep",
+                          sw->model);
     return 0;
 }
 
-static int load_sweep(struct sweep *sw, const struct config *sc,
-                      struct err *e)
+static int load_sweep(struct sweep *sw, const struct config *sc, struct err *e)
 {
     int rc = check_sections(sc, e);
     sw->metrics[0] = SWEEP_LOST_REVENUE;

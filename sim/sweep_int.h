@@ -30,14 +30,14 @@ int sweep_values_parse(const char *spec, const char *file, int line,
 
 /* Points a task runs at most: a block of points that share a baseline
  * (sweep_run.c), and the point-replications one task computes. */
-#define SWEEP_BLOCK_MAX 64
+#define SWEEP_BLOCK_MAX   64
 #define SWEEP_TASK_VALUES 64
 
 /* One task: replications [r0, r1) of n points of block `block`, which
  * share a baseline (with sw->separate, n is 1). The point list travels
  * with the task, so a worker (or another MPI rank) needs nothing else. */
 struct sweep_task {
-    long block;         /* the engine's block number */
+    long block; /* the engine's block number */
     long r0, r1;
     int n;
     long points[SWEEP_BLOCK_MAX];
@@ -47,8 +47,8 @@ struct sweep_task {
 struct sweep_entry {
     long point;
     struct params p;
-    int scen, w0, w1;   /* scenario index; reported weeks summarised */
-    int tick;           /* model_divergence_tick of its scenario */
+    int scen, w0, w1; /* scenario index; reported weeks summarised */
+    int tick;         /* model_divergence_tick of its scenario */
 };
 
 /* A worker's models for the block it ran last, kept while the next task
@@ -58,7 +58,7 @@ struct sweep_entry {
  * bp, and e[0..n) the parameters of the last task's points. */
 struct sweep_cache {
     int key_set;
-    uint64_t key;       /* base hash; with sw->separate, the point */
+    uint64_t key; /* base hash; with sw->separate, the point */
     struct params bp;
     struct model *m;
     int n_cp;
@@ -68,7 +68,7 @@ struct sweep_cache {
     int n;
     struct sweep_entry e[SWEEP_BLOCK_MAX];
     double *raw_b, *raw_s;
-    size_t raw_cap;     /* doubles in each raw buffer */
+    size_t raw_cap; /* doubles in each raw buffer */
 };
 
 /* An empty cache. */
@@ -84,8 +84,8 @@ void sweep_cache_destroy(struct sweep_cache *c);
  * *stop was set between replications (out incomplete), or -1 with e set
  * (naming the point). */
 int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
-                   const struct sweep_task *t, double *out,
-                   volatile int *stop, struct err *e);
+                   const struct sweep_task *t, double *out, volatile int *stop,
+                   struct err *e);
 
 /* FNV-1a, 64 bits, continuing from h (start with SWEEP_FNV_INIT). */
 #define SWEEP_FNV_INIT 0xcbf29ce484222325ull
@@ -125,13 +125,13 @@ struct sweep_engine {
     int workers;           /* in all ranks */
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    size_t cursor;         /* next point of order[] to put in a block */
-    long next_block;       /* number of the next block */
+    size_t cursor;             /* next point of order[] to put in a block */
+    long next_block;           /* number of the next block */
     struct sweep_block **live; /* blocks in flight, by number */
     int n_live, cap_live;
-    size_t done;           /* points finished by this run */
-    long reps_done;        /* point-replications simulated by this run */
-    int running;           /* local workers still running */
+    size_t done;    /* points finished by this run */
+    long reps_done; /* point-replications simulated by this run */
+    int running;    /* local workers still running */
     int failed;
     struct err err;
     double t0, last_log;
@@ -141,14 +141,13 @@ struct sweep_engine {
  * done, failed or stopping), or, when wait is 0, -1 when there is none
  * yet (a round in progress will open more). With wait set it waits for
  * one instead. Takes the lock. */
-int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t,
-                       int wait);
+int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t, int wait);
 
 /* Marks t complete with its values vals (as sweep_task_run writes
  * them). Ends the round when it was its last task: accumulators,
  * finished points into the journal, the next round. Takes the lock. */
-void sweep_engine_complete(struct sweep_engine *en,
-                           const struct sweep_task *t, const double *vals);
+void sweep_engine_complete(struct sweep_engine *en, const struct sweep_task *t,
+                           const double *vals);
 
 /* Records the first failure and stops handing out tasks. Takes the
  * lock. */

@@ -25,14 +25,14 @@
 
 /* What the merge has gathered. */
 struct merge {
-    char **files;       /* shard files, in the order given, sorted */
+    char **files; /* shard files, in the order given, sorted */
     size_t nfiles;
-    char *ini;          /* the first sweep.ini's text */
+    char *ini; /* the first sweep.ini's text */
     size_t ini_len;
     char *ini_path;
     unsigned long long points;
     char *hash;
-    char *header;       /* the shard header line, "point,..." */
+    char *header; /* the shard header line, "point,..." */
     char **rows;
     const char **from;
 };
@@ -57,8 +57,8 @@ static int push_file(struct merge *m, const char *dir, const char *name,
 static int is_shard_name(const char *name)
 {
     int k, n, end = 0;
-    return sscanf(name, "shard-%d-of-%d.csv%n", &k, &n, &end) == 2 &&
-           end > 0 && name[end] == '\0' && k >= 1 && k <= n;
+    return sscanf(name, "shard-%d-of-%d.csv%n", &k, &n, &end) == 2 && end > 0 &&
+           name[end] == '\0' && k >= 1 && k <= n;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -92,8 +92,8 @@ static char *dir_of(const char *path)
 }
 
 /* Reads [sweep] points and hash of the sweep.ini beside a shard. */
-static int read_ini(const char *shard, unsigned long long *points,
-                    char **hash, char **path, struct err *e)
+static int read_ini(const char *shard, unsigned long long *points, char **hash,
+                    char **path, struct err *e)
 {
     char *dir = dir_of(shard);
     if (!dir)
@@ -113,8 +113,10 @@ static int read_ini(const char *shard, unsigned long long *points,
     if (p)
         *points = strtoull(p->value, &end, 10);
     int rc = !p || !h || *end || !*points
-                 ? err_set(e, ERR_CONFIG, "%s: no [sweep] points and hash: "
-                           "not written by salescap sweep", *path)
+                 ? err_set(e, ERR_CONFIG,
+                           "%s: no [sweep] points and hash: "
+                           "not written by salescap sweep",
+                           *path)
                  : 0;
     if (rc == 0 && !(*hash = strdup(h->value)))
         rc = err_oom(e);
@@ -130,8 +132,8 @@ static int journal_hash(const char *f, char hash[17])
     size_t n = strlen(f);
     char path[4200];
     if (n < 4 || strcmp(f + n - 4, ".csv") ||
-        (size_t)snprintf(path, sizeof path, "%.*s.journal", (int)(n - 4),
-                         f) >= sizeof path)
+        (size_t)snprintf(path, sizeof path, "%.*s.journal", (int)(n - 4), f) >=
+            sizeof path)
         return 0;
     FILE *j = fopen(path, "r");
     if (!j)
@@ -156,11 +158,13 @@ static int check_grid(struct merge *m, const char *f, struct err *e)
     char *hash = NULL, *path = NULL, jhash[17];
     int rc = read_ini(f, &points, &hash, &path, e);
     if (rc == 0 && journal_hash(f, jhash) && strcmp(jhash, hash))
-        rc = err_set(e, ERR_CONFIG, "%s was run with other settings than "
+        rc = err_set(e, ERR_CONFIG,
+                     "%s was run with other settings than "
                      "%s records (the grid hash in its journal differs): "
                      "the shards in that folder come from different "
                      "sweeps; run them again with the same files and "
-                     "options", f, path);
+                     "options",
+                     f, path);
     if (rc != 0) {
         free(hash);
         free(path);
@@ -178,8 +182,10 @@ static int check_grid(struct merge *m, const char *f, struct err *e)
         return m->ini ? 0 : -1;
     }
     if (rc == 0 && (points != m->points || strcmp(hash, m->hash)))
-        rc = err_set(e, ERR_CONFIG, "%s is of another sweep than %s (its "
-                     "hash or size differs)", path, m->ini_path);
+        rc = err_set(e, ERR_CONFIG,
+                     "%s is of another sweep than %s (its "
+                     "hash or size differs)",
+                     path, m->ini_path);
     free(hash);
     free(path);
     return rc;
@@ -193,11 +199,13 @@ static int take_row(struct merge *m, const char *f, int lineno, char *line,
     errno = 0;
     unsigned long long p = strtoull(line, &end, 10);
     if (errno || end == line || *end != ',' || p >= m->points)
-        return err_at(e, ERR_CONFIG, f, lineno, "expected a point number "
-                      "below %llu", m->points);
+        return err_at(e, ERR_CONFIG, f, lineno,
+                      "expected a point number "
+                      "below %llu",
+                      m->points);
     if (m->rows[p])
-        return err_at(e, ERR_CONFIG, f, lineno, "point %llu is also in %s",
-                      p, m->from[p]);
+        return err_at(e, ERR_CONFIG, f, lineno, "point %llu is also in %s", p,
+                      m->from[p]);
     m->rows[p] = strdup(end + 1);
     m->from[p] = f;
     return m->rows[p] ? 0 : err_oom(e);
@@ -213,7 +221,8 @@ static int read_shard(struct merge *m, const char *f, struct err *e)
     char *nl = strchr(text, '\n');
     int rc = 0;
     if (!nl || strncmp(text, "point,", 6))
-        rc = err_at(e, ERR_CONFIG, f, 1, "not a shard file (its header "
+        rc = err_at(e, ERR_CONFIG, f, 1,
+                    "not a shard file (its header "
                     "must start with 'point,')");
     if (rc == 0)
         *nl = '\0';
@@ -251,14 +260,14 @@ static int check_complete(const struct merge *m, struct err *e)
     }
     if (!missing)
         return 0;
-    return err_set(e, ERR_CONFIG, "%zu of %llu points are in no shard file "
+    return err_set(e, ERR_CONFIG,
+                   "%zu of %llu points are in no shard file "
                    "(points %s%s); is a shard missing or unfinished?",
                    missing, m->points, list,
                    missing > MISSING_SHOWN ? ", ..." : "");
 }
 
-static int write_merged(const struct merge *m, const char *out,
-                        struct err *e)
+static int write_merged(const struct merge *m, const char *out, struct err *e)
 {
     char path[4200];
     if (mkdir_p(out, e) != 0)
@@ -301,15 +310,16 @@ static int gather(struct merge *m, char *const *srcs, int n, struct err *e)
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(srcs[i], &st) != 0)
-            return err_set(e, ERR_CONFIG, "%s: %s", srcs[i],
-                           strerror(errno));
+            return err_set(e, ERR_CONFIG, "%s: %s", srcs[i], strerror(errno));
         const char *base = strrchr(srcs[i], '/');
         base = base ? base + 1 : srcs[i];
         if (!S_ISDIR(st.st_mode) && !is_shard_name(base))
-            return err_set(e, ERR_CONFIG, "%s: not a shard file "
+            return err_set(e, ERR_CONFIG,
+                           "%s: not a shard file "
                            "(shard-K-of-N.csv) or a folder of them; --merge "
                            "OUT takes the shards' folders, not the sweep "
-                           "file", srcs[i]);
+                           "file",
+                           srcs[i]);
         int rc = S_ISDIR(st.st_mode) ? scan_dir(m, srcs[i], e)
                                      : push_file(m, "", srcs[i], e);
         if (rc)
@@ -318,8 +328,7 @@ static int gather(struct merge *m, char *const *srcs, int n, struct err *e)
     return 0;
 }
 
-long sweep_merge(const char *out_dir, char *const *srcs, int n,
-                 struct err *e)
+long sweep_merge(const char *out_dir, char *const *srcs, int n, struct err *e)
 {
     struct merge m = {0};
     int rc = gather(&m, srcs, n, e);

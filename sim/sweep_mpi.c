@@ -46,8 +46,7 @@ static int launched(void)
     return 0;
 }
 
-int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
-                   struct err *e)
+int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size, struct err *e)
 {
     int provided = 0;
     *rank = 0;
@@ -63,7 +62,8 @@ int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
     *rank = g_rank;
     *size = g_size;
     if (provided < MPI_THREAD_FUNNELED)
-        return err_set(e, ERR_RUNTIME, "the MPI library offers no thread "
+        return err_set(e, ERR_RUNTIME,
+                       "the MPI library offers no thread "
                        "support (MPI_THREAD_FUNNELED)");
     return 0;
 }
@@ -75,11 +75,20 @@ void sweep_mpi_finalize(void)
     g_started = 0;
 }
 
-int sweep_mpi_rank(void) { return g_rank; }
+int sweep_mpi_rank(void)
+{
+    return g_rank;
+}
 
-int sweep_mpi_started(void) { return g_started; }
+int sweep_mpi_started(void)
+{
+    return g_started;
+}
 
-int sweep_mpi_size(void) { return g_size; }
+int sweep_mpi_size(void)
+{
+    return g_size;
+}
 
 int sweep_mpi_agree(int rc)
 {
@@ -105,7 +114,7 @@ static int local_running(struct sweep_engine *en)
     return n;
 }
 
-#define HEAD 4 /* block, r0, r1, n */
+#define HEAD       4 /* block, r0, r1, n */
 #define TASK_LONGS (HEAD + SWEEP_BLOCK_MAX)
 
 /* Requests not answered yet: their ranks, in arrival order. */
@@ -172,8 +181,7 @@ static int result_task(const struct sweep_engine *en, const double *buf,
     t->r1 = (long)buf[2];
     t->n = (int)buf[3];
     if (t->n < 1 || t->n > SWEEP_BLOCK_MAX || t->r1 <= t->r0 ||
-        count != HEAD + t->n + t->n * (int)(t->r1 - t->r0) *
-                                   en->sw->n_metrics)
+        count != HEAD + t->n + t->n * (int)(t->r1 - t->r0) * en->sw->n_metrics)
         return -1;
     for (int i = 0; i < t->n; i++)
         t->points[i] = (long)buf[HEAD + i];
@@ -188,8 +196,8 @@ static void receive_result(struct sweep_engine *en, const MPI_Status *st,
     struct sweep_task t;
     MPI_Get_count(st, MPI_DOUBLE, &count);
     if (count > cap) {
-        MPI_Recv(NULL, 0, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES,
-                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(NULL, 0, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
         count = -1;
     } else {
         MPI_Recv(buf, count, MPI_DOUBLE, st->MPI_SOURCE, TAG_RES,
@@ -206,8 +214,8 @@ static void receive_result(struct sweep_engine *en, const MPI_Status *st,
 }
 
 /* Handles one message; counts goodbyes. */
-static void handle(struct sweep_engine *en, const MPI_Status *st,
-                   double *buf, int cap, struct pending *q, int *byes)
+static void handle(struct sweep_engine *en, const MPI_Status *st, double *buf,
+                   int cap, struct pending *q, int *byes)
 {
     int src = st->MPI_SOURCE, dummy;
     struct err e;
@@ -265,8 +273,8 @@ void sweep_mpi_coordinate(struct sweep_engine *en)
 /* A finished task waiting to be sent. */
 struct outcome {
     struct sweep_task t;
-    int status;    /* 0 done, 1 stopped, -1 failed */
-    double *vals;  /* 3 + (r1 - r0) * n_metrics, owned */
+    int status;   /* 0 done, 1 stopped, -1 failed */
+    double *vals; /* 3 + (r1 - r0) * n_metrics, owned */
     struct err err;
 };
 
@@ -277,7 +285,7 @@ struct proxy {
     pthread_cond_t cond;
     struct sweep_task *queue; /* tasks received, not yet taken */
     int nq;
-    struct outcome *out;      /* results not yet sent */
+    struct outcome *out; /* results not yet sent */
     int nout;
     int quit;
 };
@@ -386,8 +394,8 @@ static int receive_task(struct proxy *px, int failed)
              MPI_STATUS_IGNORE);
     if (msg[0] < 0 || stopping(px) || failed)
         return 1;
-    struct sweep_task t = {.block = msg[0], .r0 = msg[1], .r1 = msg[2],
-                           .n = (int)msg[3]};
+    struct sweep_task t = {
+        .block = msg[0], .r0 = msg[1], .r1 = msg[2], .n = (int)msg[3]};
     memcpy(t.points, msg + HEAD, (size_t)t.n * sizeof *t.points);
     pthread_mutex_lock(&px->lock);
     px->queue[px->nq++] = t;
@@ -450,8 +458,7 @@ int sweep_mpi_work(const struct sweep *sw, const struct sweep_opts *o)
 
 #else /* serial build: one process, rank 0 of 1 */
 
-int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
-                   struct err *e)
+int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size, struct err *e)
 {
     (void)argc;
     (void)argv;
@@ -463,15 +470,30 @@ int sweep_mpi_init(int *argc, char ***argv, int *rank, int *size,
 
 void sweep_mpi_finalize(void) {}
 
-int sweep_mpi_rank(void) { return 0; }
+int sweep_mpi_rank(void)
+{
+    return 0;
+}
 
-int sweep_mpi_started(void) { return 0; }
+int sweep_mpi_started(void)
+{
+    return 0;
+}
 
-int sweep_mpi_size(void) { return 1; }
+int sweep_mpi_size(void)
+{
+    return 1;
+}
 
-int sweep_mpi_agree(int rc) { return rc; }
+int sweep_mpi_agree(int rc)
+{
+    return rc;
+}
 
-void sweep_mpi_coordinate(struct sweep_engine *en) { (void)en; }
+void sweep_mpi_coordinate(struct sweep_engine *en)
+{
+    (void)en;
+}
 
 int sweep_mpi_work(const struct sweep *sw, const struct sweep_opts *o)
 {

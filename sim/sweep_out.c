@@ -32,14 +32,14 @@
 #include "output.h"
 #include "sweep_int.h"
 
-#define JOURNAL_MAGIC SWEEP_JOURNAL_MAGIC
+#define JOURNAL_MAGIC   SWEEP_JOURNAL_MAGIC
 #define SYNC_INTERVAL_S 1.0
 
 struct sweep_journal {
     int fd;
     char *path;
-    int dirty;        /* appended since the last fsync */
-    double synced;    /* sweep_now() of the last fsync */
+    int dirty;     /* appended since the last fsync */
+    double synced; /* sweep_now() of the last fsync */
 };
 
 /* DIR/NAME of o's shard: "sweep.EXT" or "shard-K-of-N.EXT" (malloc'd). */
@@ -159,7 +159,8 @@ static int take_line(const struct sweep *sw, const struct sweep_opts *o,
     unsigned long long p = strtoull(line, &end, 10);
     if (errno || end == line || *end != ',' || p >= sw->n_points ||
         !sweep_in_shard(o, (size_t)p))
-        return err_at(e, ERR_CONFIG, path, (int)lineno, "not a point of "
+        return err_at(e, ERR_CONFIG, path, (int)lineno,
+                      "not a point of "
                       "this sweep; remove the journal or run without "
                       "--resume");
     char *hash = end + 1, *fields = strchr(hash, ',');
@@ -167,16 +168,20 @@ static int take_line(const struct sweep *sw, const struct sweep_opts *o,
     if (!fields || end != fields || h != sw->hash[p]) {
         char label[600];
         sweep_point_label(sw, (size_t)p, label, sizeof label);
-        return err_at(e, ERR_CONFIG, path, (int)lineno, "point %llu (%s) "
+        return err_at(e, ERR_CONFIG, path, (int)lineno,
+                      "point %llu (%s) "
                       "was run with other parameters; remove the journal or "
-                      "run without --resume", p, label);
+                      "run without --resume",
+                      p, label);
     }
     size_t commas = 0;
     for (const char *s = fields + 1; *s; s++)
         commas += *s == ',';
     if (commas + 1 != row_fields(sw))
-        return err_at(e, ERR_CONFIG, path, (int)lineno, "expected %zu "
-                      "summary fields", row_fields(sw));
+        return err_at(e, ERR_CONFIG, path, (int)lineno,
+                      "expected %zu "
+                      "summary fields",
+                      row_fields(sw));
     /* Each field a finite number (or empty: no interval), as written:
      * the line goes into sweep.csv as it is. */
     size_t k = 1;
@@ -185,10 +190,12 @@ static int take_line(const struct sweep *sw, const struct sweep_opts *o,
         char *stop;
         double x = n ? strtod(f, &stop) : 0.0;
         if (n && (stop != f + n || !isfinite(x)))
-            return err_at(e, ERR_CONFIG, path, (int)lineno, "summary field "
+            return err_at(e, ERR_CONFIG, path, (int)lineno,
+                          "summary field "
                           "%zu is '%.*s', not a number: the journal was "
                           "edited or damaged; remove it or run without "
-                          "--resume", k, (int)n, f);
+                          "--resume",
+                          k, (int)n, f);
         if (!f[n])
             break;
         f += n + 1;
@@ -218,7 +225,8 @@ static int read_journal(const struct sweep *sw, const struct sweep_opts *o,
         (l.len == 0 || !memcmp(l.buf, head, l.len)))
         rc = 1; /* empty, or a header cut short */
     else if (rc >= 0 && (rc == 0 || strcmp(line, head) != 0))
-        rc = err_at(e, ERR_CONFIG, jr->path, 1, "the journal is of another "
+        rc = err_at(e, ERR_CONFIG, jr->path, 1,
+                    "the journal is of another "
                     "sweep (its grid, parameters or metrics changed); "
                     "remove it, or run without --resume to start over");
     else if (rc < 0)
@@ -228,8 +236,7 @@ static int read_journal(const struct sweep *sw, const struct sweep_opts *o,
     for (long lineno = 2; rc == 0; lineno++) {
         int got = lines_next(&l, &line, &off);
         if (got < 0)
-            rc = err_set(e, ERR_RUNTIME, "%s: %s", jr->path,
-                         strerror(errno));
+            rc = err_set(e, ERR_RUNTIME, "%s: %s", jr->path, strerror(errno));
         else if (got == 0)
             break;
         else
@@ -246,8 +253,10 @@ static int lock_journal(int fd, const char *path, struct err *e)
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_SETLK, &fl) == 0)
         return 0;
-    return err_set(e, ERR_RUNTIME, "%s: another salescap sweep is using "
-                   "this journal", path);
+    return err_set(e, ERR_RUNTIME,
+                   "%s: another salescap sweep is using "
+                   "this journal",
+                   path);
 }
 
 /* Opens an existing journal for --resume: reads it, truncates a torn last
@@ -442,8 +451,8 @@ static int fields_at(int fd, off_t off, char **buf, size_t *cap)
 }
 
 /* Keeps point's row among the highest and lowest means seen. */
-static void rank_row(struct sweep_report *rep, size_t point,
-                     const char *fields, size_t seen)
+static void rank_row(struct sweep_report *rep, size_t point, const char *fields,
+                     size_t seen)
 {
     struct sweep_top t = {.point = point, .lo = NAN, .hi = NAN};
     char *end;
@@ -463,8 +472,8 @@ static void rank_row(struct sweep_report *rep, size_t point,
     for (int side = 0; side < 2; side++) {
         struct sweep_top *a = side ? rep->bottom : rep->top;
         size_t n = seen < SWEEP_TOP_N ? seen : SWEEP_TOP_N, i = n;
-        while (i > 0 && (side ? t.mean < a[i - 1].mean
-                              : t.mean > a[i - 1].mean))
+        while (i > 0 &&
+               (side ? t.mean < a[i - 1].mean : t.mean > a[i - 1].mean))
             i--;
         if (i >= SWEEP_TOP_N)
             continue;
@@ -585,8 +594,8 @@ static void write_ini_sweep(FILE *f, const struct sweep *sw,
     if (sw->title)
         ini_line(f, "title", sw->title);
     if (sw->precision > 0.0)
-        fprintf(f, "precision = %.17g\nmax_replications = %ld\n",
-                sw->precision, sw->max_replications);
+        fprintf(f, "precision = %.17g\nmax_replications = %ld\n", sw->precision,
+                sw->max_replications);
     else
         fprintf(f, "replications = %ld\n", sw->replications);
     fprintf(f, "seed = %llu\n", (unsigned long long)p->sim.seed);
@@ -622,7 +631,8 @@ static int write_ini(const struct sweep *sw, const struct sweep_opts *o,
     }
     fputs("; What salescap sweep ran, for salescap plot and --merge. The\n"
           "; rows of sweep.csv are the grid points; see docs/cluster.md.\n"
-          "[sweep]\n", a.f);
+          "[sweep]\n",
+          a.f);
     write_ini_sweep(a.f, sw, &p, scen);
     fputs("\n[vary]\n", a.f);
     for (size_t k = 0; k < sw->n_params; k++)

@@ -47,8 +47,8 @@ static int point_config(const struct sweep *sw, size_t point,
         const char *v = pa->values[sweep_value_index(sw, point, k)];
         if (!*pa->section)
             continue; /* the scenario key selects, it sets nothing */
-        if (config_put(cfg, pa->section, pa->key, v, sw->path, pa->line,
-                       e) != 0) {
+        if (config_put(cfg, pa->section, pa->key, v, sw->path, pa->line, e) !=
+            0) {
             config_destroy(cfg);
             return -1;
         }
@@ -76,8 +76,8 @@ static int find_scenario(const char *id, const struct params *p)
 }
 
 /* The reported weeks [w0, w1) of the sweep's quarters. */
-static int point_weeks(const struct sweep *sw, const struct params *p,
-                       int *w0, int *w1, struct err *e)
+static int point_weeks(const struct sweep *sw, const struct params *p, int *w0,
+                       int *w1, struct err *e)
 {
     int h = p->sim.horizon_weeks, q0 = sw->q0 ? sw->q0 : 1;
     *w0 = 13 * (q0 - 1);
@@ -88,8 +88,8 @@ static int point_weeks(const struct sweep *sw, const struct params *p,
         return 0;
     return err_at(e, ERR_CONFIG, sw->path, sw->line_quarters,
                   "[sweep] quarters = %d-%d: the horizon has %d weeks, "
-                  "which is %d quarter%s", q0, sw->q1, h, (h + 12) / 13,
-                  h > 13 ? "s" : "");
+                  "which is %d quarter%s",
+                  q0, sw->q1, h, (h + 12) / 13, h > 13 ? "s" : "");
 }
 
 /* Resolves point into p, keeping its configuration in cfg. */
@@ -105,7 +105,8 @@ static int point_resolve(const struct sweep *sw, size_t point,
      * points on the same draws (sweep_run.c), which per-replication
      * draws would break. */
     if (rc == 0 && p->n_uncertain > 0)
-        rc = err_set(e, ERR_CONFIG, "%s: %s is uncertain(); a sweep runs "
+        rc = err_set(e, ERR_CONFIG,
+                     "%s: %s is uncertain(); a sweep runs "
                      "each point with numbers: write it as one (or vary "
                      "it), or study it with 'salescap sensitivity'",
                      sw->model, p->uncertain[0].name);
@@ -121,9 +122,8 @@ static int point_resolve(const struct sweep *sw, size_t point,
     return rc;
 }
 
-int sweep_point_params(const struct sweep *sw, size_t point,
-                       struct params *p, int *scen, int *w0, int *w1,
-                       struct err *e)
+int sweep_point_params(const struct sweep *sw, size_t point, struct params *p,
+                       int *scen, int *w0, int *w1, struct err *e)
 {
     struct config cfg;
     if (point_resolve(sw, point, &cfg, p, scen, w0, w1, e) != 0)
@@ -190,8 +190,7 @@ static int params_hash(const struct config *cfg, const struct params *p,
 
 /* What point summarises and how, for its hash. Returns a malloc'd
  * string, or NULL. */
-static char *point_extra(const struct sweep *sw, size_t point, int w0,
-                         int w1)
+static char *point_extra(const struct sweep *sw, size_t point, int w0, int w1)
 {
     char *text = NULL;
     size_t len = 0;
@@ -202,8 +201,7 @@ static char *point_extra(const struct sweep *sw, size_t point, int w0,
     for (int k = 0; k < sw->n_metrics; k++)
         fprintf(f, " %d", sw->metrics[k]);
     if (sw->precision > 0.0)
-        fprintf(f, " precision %.17g %ld", sw->precision,
-                sw->max_replications);
+        fprintf(f, " precision %.17g %ld", sw->precision, sw->max_replications);
     if (ferror(f) | fclose(f)) {
         free(text);
         return NULL;
@@ -226,8 +224,8 @@ static int point_hash(const struct sweep *sw, size_t point, uint64_t *h,
     int rc = extra ? params_hash(&cfg, &p, extra, h, e) : err_oom(e);
     uint64_t shape = SWEEP_FNV_INIT;
     for (size_t s = 0; s < p.n_scenarios; s++)
-        shape = sweep_fnv(shape, &p.scenarios[s].n_iv,
-                          sizeof p.scenarios[s].n_iv);
+        shape =
+            sweep_fnv(shape, &p.scenarios[s].n_iv, sizeof p.scenarios[s].n_iv);
     baseline_view(&p, &v);
     if (rc == 0)
         rc = params_hash(NULL, &v, "", hb, e);
@@ -258,16 +256,18 @@ static int apply_run_keys(struct sweep *sw, struct err *e)
         if (sw->line_seed)
             return err_at(e, ERR_CONFIG, sw->path, sw->line_seed,
                           "[sweep] seed: the sweep varies simulation.seed "
-                          "([vary] line %d); keep one", pa->line);
-        return err_set(e, ERR_CONFIG, "--seed: the sweep varies it ([vary] "
+                          "([vary] line %d); keep one",
+                          pa->line);
+        return err_set(e, ERR_CONFIG,
+                       "--seed: the sweep varies it ([vary] "
                        "%s, line %d), so every point would override the "
-                       "--seed", pa->name, pa->line);
+                       "--seed",
+                       pa->name, pa->line);
     }
     if (sw->has_seed) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)sw->seed);
         if (config_put(&sw->base, "simulation", "seed", buf,
-                       sw->line_seed ? sw->path : "--seed", sw->line_seed,
-                       e))
+                       sw->line_seed ? sw->path : "--seed", sw->line_seed, e))
             return -1;
     }
     return 0;
@@ -414,13 +414,17 @@ void sweep_baseline_note(const struct sweep *sw, char *buf, size_t size)
             blamed[nb++] = k;
     for (size_t i = 0; i < nb && len < size; i++)
         len += (size_t)snprintf(buf + len, size - len, "%s%s",
-                                i == 0 ? "" : i + 1 == nb ? " and " : ", ",
+                                i == 0        ? ""
+                                : i + 1 == nb ? " and "
+                                              : ", ",
                                 sw->params[blamed[i]].name);
     if (nb == 0)
         len = (size_t)snprintf(buf, size, "the varied values");
     if (len < size)
-        snprintf(buf + len, size - len, " change%s the baseline: %zu "
-                 "baselines", nb == 1 ? "s" : "", sw->n_baselines);
+        snprintf(buf + len, size - len,
+                 " change%s the baseline: %zu "
+                 "baselines",
+                 nb == 1 ? "s" : "", sw->n_baselines);
 }
 
 /* ------------------------------------------------------------ CSV */
@@ -568,8 +572,8 @@ static int cache_model(const struct sweep *sw, struct sweep_cache *c,
     int scen, w0, w1;
     if (sweep_point_params(sw, p0, &c->bp, &scen, &w0, &w1, e) != 0)
         return -1;
-    size_t need = (size_t)(c->bp.sim.warmup_weeks +
-                           c->bp.sim.horizon_weeks) * RAW_COUNT;
+    size_t need =
+        (size_t)(c->bp.sim.warmup_weeks + c->bp.sim.horizon_weeks) * RAW_COUNT;
     if (need > c->raw_cap) {
         free(c->raw_b);
         free(c->raw_s);
@@ -653,13 +657,13 @@ static int run_replication(const struct sweep *sw, struct sweep_cache *c,
         rep_values(sw, c, &c->e[0], out);
         return 1;
     }
-    if (model_run_baseline(c->m, r, c->raw_b, NULL, c->cps,
-                           (size_t)c->n_cp, e) != 0)
+    if (model_run_baseline(c->m, r, c->raw_b, NULL, c->cps, (size_t)c->n_cp,
+                           e) != 0)
         return 0;
     for (int i = 0; i < c->n; i++) {
         const struct sweep_entry *en = &c->e[i];
-        if (model_run_from_params(c->m, c->cps[c->cp_of[i]], &en->p,
-                                  en->scen, c->raw_s, NULL, e) != 0)
+        if (model_run_from_params(c->m, c->cps[c->cp_of[i]], &en->p, en->scen,
+                                  c->raw_s, NULL, e) != 0)
             return i;
         rep_values(sw, c, en, out + (size_t)i * stride);
     }
@@ -667,8 +671,8 @@ static int run_replication(const struct sweep *sw, struct sweep_cache *c,
 }
 
 int sweep_task_run(const struct sweep *sw, struct sweep_cache *c,
-                   const struct sweep_task *t, double *out,
-                   volatile int *stop, struct err *e)
+                   const struct sweep_task *t, double *out, volatile int *stop,
+                   struct err *e)
 {
     if (cache_model(sw, c, t, e) != 0 || cache_points(sw, c, t, e) != 0 ||
         (!sw->separate && cache_checkpoints(c, e) != 0))

@@ -31,23 +31,23 @@
 
 #include "sweep_int.h"
 
-#define TASK_VALUES_MIN 4  /* point-replications per task, at least */
-#define TASKS_PER_WORKER 16 /* aim for this many tasks per worker */
-#define PRECISION_BATCH 20 /* replications between checks, as in run.c */
-#define ROUND_MAX 500      /* replications in a round without --precision */
-#define BAR_INTERVAL_S 0.25
-#define LOG_INTERVAL_S 60.0
+#define TASK_VALUES_MIN  4   /* point-replications per task, at least */
+#define TASKS_PER_WORKER 16  /* aim for this many tasks per worker */
+#define PRECISION_BATCH  20  /* replications between checks, as in run.c */
+#define ROUND_MAX        500 /* replications in a round without --precision */
+#define BAR_INTERVAL_S   0.25
+#define LOG_INTERVAL_S   60.0
 
 struct sweep_block {
     long id;
-    int n;                 /* points still running */
+    int n; /* points still running */
     long points[SWEEP_BLOCK_MAX];
     struct acc acc[SWEEP_BLOCK_MAX * SWEEP_MAX_METRICS]; /* [i * nm + k] */
-    long r0, r1, next;     /* the round, and its next replication */
-    long chunk;            /* replications per task in this round */
-    long left;             /* tasks of the round not complete */
-    double *vals;          /* [(i * (r1 - r0) + r - r0) * nm + k] */
-    size_t cap;            /* doubles vals holds */
+    long r0, r1, next; /* the round, and its next replication */
+    long chunk;        /* replications per task in this round */
+    long left;         /* tasks of the round not complete */
+    double *vals;      /* [(i * (r1 - r0) + r - r0) * nm + k] */
+    size_t cap;        /* doubles vals holds */
 };
 
 double sweep_now(void)
@@ -105,10 +105,11 @@ static long round_chunk(const struct sweep_engine *en,
     long least = (TASK_VALUES_MIN + b->n - 1) / b->n;
     least = least < most ? least : most;
     double blocks = ceil((double)en->n_todo / (double)b->n);
-    double want = ceil((double)len * blocks /
-                       (TASKS_PER_WORKER * (double)en->workers));
-    long c = want > (double)most ? most : want < (double)least ? least
-                                                               : (long)want;
+    double want =
+        ceil((double)len * blocks / (TASKS_PER_WORKER * (double)en->workers));
+    long c = want > (double)most    ? most
+             : want < (double)least ? least
+                                    : (long)want;
     long per = (len + c - 1) / c;
     return (len + per - 1) / per;
 }
@@ -124,8 +125,8 @@ static int open_round(struct sweep_engine *en, struct sweep_block *b)
     b->next = b->r0;
     b->chunk = round_chunk(en, b);
     b->left = (b->r1 - b->r0 + b->chunk - 1) / b->chunk;
-    size_t need = (size_t)b->n * (size_t)(b->r1 - b->r0) *
-                  (size_t)sw->n_metrics;
+    size_t need =
+        (size_t)b->n * (size_t)(b->r1 - b->r0) * (size_t)sw->n_metrics;
     if (need > b->cap) {
         free(b->vals);
         b->vals = malloc(need * sizeof *b->vals);
@@ -203,8 +204,7 @@ static void wait_for(struct sweep_engine *en, long ns)
     pthread_cond_timedwait(&en->cond, &en->lock, &ts);
 }
 
-int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t,
-                       int wait)
+int sweep_engine_claim(struct sweep_engine *en, struct sweep_task *t, int wait)
 {
     int rc;
     pthread_mutex_lock(&en->lock);
@@ -259,8 +259,7 @@ static int point_finished(const struct sweep *sw, const struct sweep_block *b,
 }
 
 /* Journals point i of b, finished. Holds the lock. */
-static void finish_point(struct sweep_engine *en, struct sweep_block *b,
-                         int i)
+static void finish_point(struct sweep_engine *en, struct sweep_block *b, int i)
 {
     struct err e = {0};
     const struct sweep *sw = en->sw;
@@ -324,8 +323,8 @@ static void end_round(struct sweep_engine *en, struct sweep_block *b)
     }
 }
 
-void sweep_engine_complete(struct sweep_engine *en,
-                           const struct sweep_task *t, const double *vals)
+void sweep_engine_complete(struct sweep_engine *en, const struct sweep_task *t,
+                           const double *vals)
 {
     pthread_mutex_lock(&en->lock);
     struct sweep_block *b = NULL;
@@ -334,8 +333,7 @@ void sweep_engine_complete(struct sweep_engine *en,
             b = en->live[i];
     size_t nm = (size_t)en->sw->n_metrics, len = (size_t)(t->r1 - t->r0);
     en->reps_done += (long)len * t->n;
-    if (b && !en->failed && b->n == t->n && t->r0 >= b->r0 &&
-        t->r1 <= b->r1) {
+    if (b && !en->failed && b->n == t->n && t->r0 >= b->r0 && t->r1 <= b->r1) {
         size_t rlen = (size_t)(b->r1 - b->r0), off = (size_t)(t->r0 - b->r0);
         for (int i = 0; i < t->n; i++)
             memcpy(&b->vals[((size_t)i * rlen + off) * nm],
@@ -392,11 +390,15 @@ void sweep_engine_progress(struct sweep_engine *en, int final)
     else if (eta >= 0.0)
         snprintf(when, sizeof when, "about %s left", d);
     if (mode == 1)
-        fprintf(stderr, "\rsweep: %zu/%zu points, %.0f replications/s, %s   "
-                "%s", done, all, rate, when, final ? "\n" : "");
+        fprintf(stderr,
+                "\rsweep: %zu/%zu points, %.0f replications/s, %s   "
+                "%s",
+                done, all, rate, when, final ? "\n" : "");
     else
-        fprintf(stderr, "salescap: sweep: %zu/%zu points done, %.0f "
-                "replications/s, %s\n", done, all, rate, when);
+        fprintf(stderr,
+                "salescap: sweep: %zu/%zu points done, %.0f "
+                "replications/s, %s\n",
+                done, all, rate, when);
     fflush(stderr);
 }
 
@@ -408,8 +410,8 @@ static void *worker(void *arg)
     struct sweep_cache c;
     struct sweep_task t;
     struct err e = {0};
-    double *out = malloc(SWEEP_TASK_VALUES * (size_t)en->sw->n_metrics *
-                         sizeof *out);
+    double *out =
+        malloc(SWEEP_TASK_VALUES * (size_t)en->sw->n_metrics * sizeof *out);
     sweep_cache_init(&c);
     if (!out) {
         err_oom(&e);
@@ -585,7 +587,8 @@ static int engine_run(struct sweep_engine *en, struct sweep_report *rep,
         rc = err_set(e, ERR_RUNTIME, "interrupted");
     }
     if (rc == 0 && rep->done < rep->points)
-        rc = err_set(e, ERR_RUNTIME, "%zu of %zu points did not finish (a "
+        rc = err_set(e, ERR_RUNTIME,
+                     "%zu of %zu points did not finish (a "
                      "worker rank stopped early); run again with --resume",
                      rep->points - rep->done, rep->points);
     if (en->o->progress == 1 && en->n_todo > 0)

@@ -179,8 +179,8 @@ static int take_item(const struct vsrc *src, const char *s, size_t len,
     if (memchr(s, ':', len)) {
         char item[200];
         if (len >= sizeof item)
-            return verr(src, "expected START:STOP:STEP, got '%.*s'",
-                        (int)len, s);
+            return verr(src, "expected START:STOP:STEP, got '%.*s'", (int)len,
+                        s);
         memcpy(item, s, len);
         item[len] = '\0';
         return expand_range(src, item, l);
@@ -191,8 +191,8 @@ static int take_item(const struct vsrc *src, const char *s, size_t len,
 }
 
 /* Expands spec onto *values; errors go to src. */
-static int parse_list(const struct vsrc *src, const char *spec,
-                      char ***values, size_t *n)
+static int parse_list(const struct vsrc *src, const char *spec, char ***values,
+                      size_t *n)
 {
     struct vlist l = {0};
     const char *s = spec;
@@ -212,10 +212,12 @@ static int parse_list(const struct vsrc *src, const char *spec,
         while (*after == ' ' || *after == '\t')
             after++;
         if (d == 3 && (*after == '\0' || *after == ','))
-            return verr(src, "'%s': a comma between digits would split a "
+            return verr(src,
+                        "'%s': a comma between digits would split a "
                         "number into two values; write numbers without "
                         "thousands separators, and separate values with "
-                        "', '", spec);
+                        "', '",
+                        spec);
     }
     for (;; pos++) {
         const char *end = item_end(s, &bad);
@@ -251,4 +253,3 @@ int sweep_parse_values(const char *spec, const char *file, int line,
 {
     return sweep_values_parse(spec, file, line, "vary", name, values, n, e);
 }
-

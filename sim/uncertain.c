@@ -46,13 +46,12 @@ double uncertain_value(const struct uncertain_input *in, double u)
     return dist_quantile(&in->dist, u);
 }
 
-void uncertain_draw(const struct params *p, uint64_t replication,
-                    gsl_rng *r, double *x)
+void uncertain_draw(const struct params *p, uint64_t replication, gsl_rng *r,
+                    double *x)
 {
     for (size_t i = 0; i < p->n_uncertain; i++)
-        x[i] = uncertain_value(&p->uncertain[i],
-                               uncertain_u(p, &p->uncertain[i], replication,
-                                           r));
+        x[i] = uncertain_value(
+            &p->uncertain[i], uncertain_u(p, &p->uncertain[i], replication, r));
 }
 
 static double *field(struct params *p, const struct uncertain_place *pl)
@@ -101,8 +100,8 @@ int uncertain_shadow(struct params *dst, const struct params *src)
         memcpy(dst->stages, src->stages, ns * sizeof *dst->stages);
     for (size_t i = 0; i < nsc; i++) {
         const struct scenario *sc = &src->scenarios[i];
-        struct intervention *iv = malloc((sc->n_iv ? sc->n_iv : 1) *
-                                         sizeof *iv);
+        struct intervention *iv =
+            malloc((sc->n_iv ? sc->n_iv : 1) * sizeof *iv);
         if (!iv)
             goto fail;
         if (sc->n_iv)
@@ -137,5 +136,6 @@ void uncertain_summary(FILE *out, const struct params *p)
         fprintf(out, "%s%s %s", i ? ", " : "", p->uncertain[i].name, spec);
     }
     fputs("; each drawn once per replication, the same in every option: "
-          "the intervals include them\n", out);
+          "the intervals include them\n",
+          out);
 }

@@ -37,7 +37,7 @@ int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
                           void *(*fn)(void *), void *arg);
 
 #define LIVE_SLOTS (1u << 20)
-#define TOMB ((void *)1)
+#define TOMB       ((void *)1)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static void *live[LIVE_SLOTS];

@@ -57,16 +57,16 @@ static __attribute__((unused)) void check_bad_files(const char *const *files,
         skip();
     for (size_t i = 0; i < n; i++) {
         char cmd[512], want[128], err[512] = "";
-        snprintf(cmd, sizeof cmd, "'%s' run tests/data/%s.ini -n 2 -q "
-                 "--no-plot -o /nonexistent/never 2>&1 >/dev/null", bin,
-                 files[i]);
+        snprintf(cmd, sizeof cmd,
+                 "'%s' run tests/data/%s.ini -n 2 -q "
+                 "--no-plot -o /nonexistent/never 2>&1 >/dev/null",
+                 bin, files[i]);
         FILE *f = popen(cmd, "r");
         assert_non_null(f);
         if (!fgets(err, sizeof err, f))
             err[0] = '\0';
         int st = pclose(f);
-        snprintf(want, sizeof want, "salescap: tests/data/%s.ini:",
-                 files[i]);
+        snprintf(want, sizeof want, "salescap: tests/data/%s.ini:", files[i]);
         if (strncmp(err, want, strlen(want)) != 0)
             fail_msg("%s: got '%s'", files[i], err);
         assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);

@@ -132,7 +132,7 @@ RU_FN pid_t ru_spawn(const char *const *args, int out_fd, int err_fd)
  * status as struct proc reads it; sets *timed_out and, if not NULL,
  * *signaled and the child's resource use *ru (peak memory: ru_maxrss). */
 RU_FN int ru_wait_sig(pid_t pid, double timeout_s, int *timed_out,
-                       int *signaled, struct rusage *ru)
+                      int *signaled, struct rusage *ru)
 {
     double end = ru_now() + timeout_s;
     struct rusage ignored;
@@ -213,10 +213,9 @@ RU_FN int ru_count_files(const char *dir, const char *needle)
 /* Columns that hold text; every other column holds numbers. */
 RU_FN int ru_text_column(const char *name)
 {
-    static const char *const text[] = {"scenario", "metric", "title",
-                                       "quarter", "scenario_a",
-                                       "scenario_b", "tied_with_best",
-                                       "label", "chart"};
+    static const char *const text[] = {
+        "scenario",   "metric",         "title", "quarter", "scenario_a",
+        "scenario_b", "tied_with_best", "label", "chart"};
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (!strcmp(name, text[i]))
             return 1;
@@ -319,8 +318,8 @@ RU_FN long ru_csv_check(const char *path, char *why, size_t size)
         int n = ru_csv_record(s, &pos, row, RU_MAX_COLS);
         rows++;
         if (n != ncol) {
-            ru_fmt(why, size, "%s: row %ld has %d fields, the header %d",
-                     path, rows, n, ncol);
+            ru_fmt(why, size, "%s: row %ld has %d fields, the header %d", path,
+                   rows, n, ncol);
             free(s);
             return -1;
         }
@@ -328,8 +327,10 @@ RU_FN long ru_csv_check(const char *path, char *why, size_t size)
             if (ru_text_column(head[c]) || row[c][0] == '\0' ||
                 ru_finite_number(row[c]))
                 continue;
-            ru_fmt(why, size, "%s: row %ld, column %s: '%s' is not a "
-                     "finite number", path, rows, head[c], row[c]);
+            ru_fmt(why, size,
+                   "%s: row %ld, column %s: '%s' is not a "
+                   "finite number",
+                   path, rows, head[c], row[c]);
             free(s);
             return -1;
         }
@@ -341,8 +342,8 @@ RU_FN long ru_csv_check(const char *path, char *why, size_t size)
 /* Whether text holds nan or inf as a word (as printf writes them). */
 RU_FN int ru_has_nonfinite_word(const char *text)
 {
-    static const char *const words[] = {"nan", "inf", "NaN", "Inf", "NAN",
-                                        "INF"};
+    static const char *const words[] = {"nan", "inf", "NaN",
+                                        "Inf", "NAN", "INF"};
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
         for (const char *p = strstr(text, words[w]); p;
              p = strstr(p + 1, words[w])) {
@@ -362,9 +363,10 @@ RU_FN int ru_has_nonfinite_word(const char *text)
 RU_FN int ru_check_run_dir(const char *dir, char *why, size_t size)
 {
     static const char *const csvs[] = {
-        "weekly.csv", "quarterly.csv", "comparison.csv", "scenarios.csv",
-        "pairs.csv", "ranking.csv", "replications.csv",
-        "weekly_comparison.csv"};
+        "weekly.csv",       "quarterly.csv",
+        "comparison.csv",   "scenarios.csv",
+        "pairs.csv",        "ranking.csv",
+        "replications.csv", "weekly_comparison.csv"};
     /* Without scenarios, or without a decision, these have no rows. */
     static const char *const may_be_empty = "comparison.csv pairs.csv "
                                             "ranking.csv "

@@ -247,7 +247,10 @@ static void unescape(const char *s, const char *end, char *out, size_t n)
     static const struct {
         const char *name;
         char c;
-    } ent[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
+    } ent[] = {{"amp;", '&'},
+               {"lt;", '<'},
+               {"gt;", '>'},
+               {"quot;", '"'},
                {"apos;", '\''}};
     size_t k = 0;
     while (s < end && k + 5 < n) {
@@ -312,7 +315,8 @@ static void place(struct svg_text *t, const struct ttf_font *f)
     /* The box in the text's own frame: u along the baseline, v down. */
     double u0 = shift + b[0] * em, u1 = shift + b[2] * em;
     double v0 = -b[3] * em, v1 = -b[1] * em;
-    double a = t->angle * 3.14159265358979323846 / 180.0, ca = cos(a), sa = sin(a);
+    double a = t->angle * 3.14159265358979323846 / 180.0, ca = cos(a),
+           sa = sin(a);
     double uv[4][2] = {{u0, v0}, {u1, v0}, {u1, v1}, {u0, v1}};
     for (int i = 0; i < 4; i++) {
         t->c[i][0] = t->x + uv[i][0] * ca - uv[i][1] * sa;
@@ -347,8 +351,10 @@ static const char *one_group(const char *g, struct svg_text *t, int *got,
     const char *ta = attr(g, end, "text-anchor");
     t->size = fs ? strtod(fs, NULL) : 12.0;
     t->bold = fw && !strncmp(fw, "bold", 4);
-    t->anchor = !ta ? 0 : !strncmp(ta, "middle", 6) ? 1
-                         : !strncmp(ta, "end", 3)   ? 2 : 0;
+    t->anchor = !ta                         ? 0
+                : !strncmp(ta, "middle", 6) ? 1
+                : !strncmp(ta, "end", 3)    ? 2
+                                            : 0;
     const char *open = strchr(txt, '>');
     const char *close = open ? strstr(open, "</text>") : NULL;
     if (!close)
@@ -360,8 +366,8 @@ static const char *one_group(const char *g, struct svg_text *t, int *got,
 }
 
 long svg_texts(const char *svg, const struct ttf_font *font,
-               const struct ttf_font *bold, struct svg_text **out,
-               double *w, double *h, char *err)
+               const struct ttf_font *bold, struct svg_text **out, double *w,
+               double *h, char *err)
 {
     const char *vb = strstr(svg, "viewBox=\"");
     double x0, y0;
@@ -393,8 +399,8 @@ long svg_texts(const char *svg, const struct ttf_font *font,
 }
 
 /* Projections of box a's corners on axis (ax, ay): min and max. */
-static void project(const struct svg_text *a, double ax, double ay,
-                    double *lo, double *hi)
+static void project(const struct svg_text *a, double ax, double ay, double *lo,
+                    double *hi)
 {
     for (int i = 0; i < 4; i++) {
         double p = a->c[i][0] * ax + a->c[i][1] * ay;
@@ -405,8 +411,7 @@ static void project(const struct svg_text *a, double ax, double ay,
     }
 }
 
-int svg_overlap(const struct svg_text *a, const struct svg_text *b,
-                double tol)
+int svg_overlap(const struct svg_text *a, const struct svg_text *b, double tol)
 {
     if (a->empty || b->empty)
         return 0;
@@ -430,8 +435,8 @@ int svg_overlap(const struct svg_text *a, const struct svg_text *b,
 int svg_inside(const struct svg_text *a, double w, double h, double tol)
 {
     for (int i = 0; !a->empty && i < 4; i++)
-        if (a->c[i][0] < -tol || a->c[i][0] > w + tol ||
-            a->c[i][1] < -tol || a->c[i][1] > h + tol)
+        if (a->c[i][0] < -tol || a->c[i][0] > w + tol || a->c[i][1] < -tol ||
+            a->c[i][1] > h + tol)
             return 0;
     return 1;
 }

@@ -24,11 +24,11 @@
 struct ttf_font {
     unsigned char *data;
     size_t len;
-    unsigned upem;             /* font units per em */
+    unsigned upem; /* font units per em */
     unsigned nglyphs, nhmetrics;
     size_t cmap4, hmtx, loca, glyf; /* table offsets (cmap4: the subtable) */
     size_t glyf_len;
-    int long_loca;             /* head.indexToLocFormat */
+    int long_loca; /* head.indexToLocFormat */
 };
 
 /* Reads the TrueType file at path. Returns 0, or -1 (missing, not
@@ -48,13 +48,13 @@ int ttf_box(const struct ttf_font *f, unsigned g, int box[4]);
 
 /* One piece of text of an SVG file and its ink box. */
 struct svg_text {
-    char text[512];        /* unescaped, UTF-8 */
-    double x, y, angle;    /* anchor, rotation in degrees */
-    double size;           /* font size in SVG units */
+    char text[512];     /* unescaped, UTF-8 */
+    double x, y, angle; /* anchor, rotation in degrees */
+    double size;        /* font size in SVG units */
     int bold;
-    int anchor;            /* 0 start, 1 middle, 2 end */
-    double c[4][2];        /* the ink box's corners on the canvas */
-    int empty;             /* no ink (blank text) */
+    int anchor;     /* 0 start, 1 middle, 2 end */
+    double c[4][2]; /* the ink box's corners on the canvas */
+    int empty;      /* no ink (blank text) */
 };
 
 /* Every text of the SVG document svg, measured with font (regular) or
@@ -62,13 +62,12 @@ struct svg_text {
  * of texts (the array in *out, to free), or -1 for a document it cannot
  * read (message in err, 256 bytes). */
 long svg_texts(const char *svg, const struct ttf_font *font,
-               const struct ttf_font *bold, struct svg_text **out,
-               double *w, double *h, char *err);
+               const struct ttf_font *bold, struct svg_text **out, double *w,
+               double *h, char *err);
 
 /* Whether the ink boxes of a and b overlap by more than tol units
  * (separating-axis test on the rotated boxes). */
-int svg_overlap(const struct svg_text *a, const struct svg_text *b,
-                double tol);
+int svg_overlap(const struct svg_text *a, const struct svg_text *b, double tol);
 
 /* Whether a's ink box lies inside [0, w] x [0, h] (tol units of grace). */
 int svg_inside(const struct svg_text *a, double w, double h, double tol);

@@ -26,7 +26,7 @@
 #include "model.h"
 #include "params_util.h"
 
-#define DATA "tests/data/"
+#define DATA  "tests/data/"
 #define START "simulation.start_date=2027-01-04"
 
 static int weeks_total(const struct params *p)
@@ -139,8 +139,8 @@ static void test_month_scales_opportunities(void **state)
         "calendar.opportunities_by_month=1,1,1,1,1,1,2,1,1,1,1,1";
     /* A start on 7 June 2027 runs from 12 April (warm-up) to December. */
     load(&flat, DATA "tiny.ini", "simulation.start_date=2027-06-07", NULL);
-    load(&zero, DATA "tiny.ini", "simulation.start_date=2027-06-07",
-         zero_july, NULL);
+    load(&zero, DATA "tiny.ini", "simulation.start_date=2027-06-07", zero_july,
+         NULL);
     load(&twice, DATA "tiny.ini", "simulation.start_date=2027-06-07",
          twice_july, NULL);
     assert_non_null(twice.calendar.week);
@@ -162,8 +162,7 @@ static void test_month_scales_opportunities(void **state)
     assert_true(m1 > 300.0);
     double z = (m2 - 2.0 * m1) / sqrt(m2 + 4.0 * m1);
     if (fabs(z) > 4.0)
-        fail_msg("July: %g opportunities flat, %g at 2 (z = %.2f)", m1, m2,
-                 z);
+        fail_msg("July: %g opportunities flat, %g at 2 (z = %.2f)", m1, m2, z);
     free(in_july);
     params_destroy(&flat);
     params_destroy(&zero);
@@ -182,8 +181,7 @@ static void test_holiday_hours(void **state)
     (void)state;
     struct params p;
     load(&p, DATA "tiny.ini", START, "calendar.sales_holidays=1, 2027-01-20",
-         "calendar.ops_holidays=5", "calendar.holiday_hours_share=0.25",
-         NULL);
+         "calendar.ops_holidays=5", "calendar.holiday_hours_share=0.25", NULL);
     const int w0 = p.sim.warmup_weeks;
     const double share = 0.25;
     double *raw = raw_alloc(&p);
@@ -204,10 +202,11 @@ static void test_holiday_hours(void **state)
                 double want = reps * p.sales.role.hours_per_week * f;
                 if (fabs(worked - want) > 1e-9 * (want + 1.0))
                     fail_msg("scenario %d, week %d: %.12g rep hours, want "
-                             "%.12g", s, w, worked, want);
+                             "%.12g",
+                             s, w, worked, want);
                 people_hours += reps * p.sales.role.hours_per_week;
-                double staff = at(raw, w, M_OPS_STAFF_ACTIVE) *
-                               p.ops.role.hours_per_week;
+                double staff =
+                    at(raw, w, M_OPS_STAFF_ACTIVE) * p.ops.role.hours_per_week;
                 ops_hours += staff;
                 if (ops_off)
                     off += staff * (1.0 - share);
@@ -340,8 +339,8 @@ static void test_quarter_end_push(void **state)
         }
     if (!(won[1][1] > 1.3 * won[0][1] && won[1][2] < 0.9 * won[0][2]))
         fail_msg("deals won in the push weeks %g flat, %g pushed; in the "
-                 "two weeks after, %g flat, %g pushed", won[0][1], won[1][1],
-                 won[0][2], won[1][2]);
+                 "two weeks after, %g flat, %g pushed",
+                 won[0][1], won[1][1], won[0][2], won[1][2]);
     free(raw);
     free(kind);
     params_destroy(&flat);

@@ -43,7 +43,8 @@ static void test_parse_free(void **state)
     struct err e = {0};
     assert_int_equal(calib_parse_free("sales.opportunities_per_week,"
                                       "stage.qualify.advance=0.3:0.9",
-                                      &f, &n, &e), 0);
+                                      &f, &n, &e),
+                     0);
     assert_int_equal(calib_parse_free("clients.renewal_rate", &f, &n, &e), 0);
     assert_int_equal(n, 3);
     assert_string_equal(f[0].section, "sales");
@@ -86,7 +87,8 @@ static void test_prepare(void **state)
     assert_int_equal(calib_parse_free("sales.opportunities_per_week,"
                                       "clients.renewal_rate,"
                                       "stage.qualify.advance=0.2:0.9",
-                                      &f, &n, &e), 0);
+                                      &f, &n, &e),
+                     0);
     assert_int_equal(calib_prepare(&p, f, n, &e), 0);
     assert_true(f[0].start == 0.3 && f[0].lo == 0.075 && f[0].hi == 1.2);
     assert_true(f[1].start == 0.85 && fabs(f[1].lo - 0.2125) < 1e-12 &&
@@ -128,8 +130,7 @@ static void test_prepare(void **state)
         assert_int_equal(calib_parse_free(bad[i][0], &f, &n, &e), 0);
         int rc = calib_prepare(&p, f, n, &e);
         if (rc == 0 || strncmp(e.msg, bad[i][1], strlen(bad[i][1])))
-            fail_msg("%s\n  got:  %s\n  want: %s", bad[i][0], e.msg,
-                     bad[i][1]);
+            fail_msg("%s\n  got:  %s\n  want: %s", bad[i][0], e.msg, bad[i][1]);
         calib_free_destroy(f, n);
     }
     params_destroy(&p);
@@ -144,12 +145,12 @@ static void test_objective(void **state)
     struct acc kpi[KPI_COUNT] = {{0}};
     t.kpi[KPI_WIN_RATE] = (struct target){.set = 1, .value = 0.2, .tol = 0.02};
     t.kpi[KPI_CLIENTS] = (struct target){.set = 1, .value = 300, .tol = 30};
-    acc_add(&kpi[KPI_WIN_RATE], 0.24);   /* two tolerances: 4 */
-    acc_add(&kpi[KPI_CLIENTS], 270);     /* one: 1 */
-    acc_add(&kpi[KPI_DEAL_VALUE], 1e9);  /* no target: nothing */
+    acc_add(&kpi[KPI_WIN_RATE], 0.24);  /* two tolerances: 4 */
+    acc_add(&kpi[KPI_CLIENTS], 270);    /* one: 1 */
+    acc_add(&kpi[KPI_DEAL_VALUE], 1e9); /* no target: nothing */
     assert_true(fabs(calib_objective(&t, kpi) - 5) < 1e-9);
-    t.kpi[KPI_ONBOARDING_DAYS] = (struct target){.set = 1, .value = 9,
-                                                 .tol = 1};
+    t.kpi[KPI_ONBOARDING_DAYS] =
+        (struct target){.set = 1, .value = 9, .tol = 1};
     assert_true(fabs(calib_objective(&t, kpi) - 5 - CALIB_UNDEFINED) < 1e-6);
 }
 
@@ -167,10 +168,9 @@ static void test_recovers_known_parameters(void **state)
     struct err e = {0};
     load(D "calibrate.ini", &cfg, &p);
     params_destroy(&p);
-    assert_int_equal(config_set(&cfg, "sales.opportunities_per_week=0.6",
-                                &e), 0);
-    assert_int_equal(config_set(&cfg, "stage.negotiation.advance=0.8", &e),
+    assert_int_equal(config_set(&cfg, "sales.opportunities_per_week=0.6", &e),
                      0);
+    assert_int_equal(config_set(&cfg, "stage.negotiation.advance=0.8", &e), 0);
     assert_int_equal(config_resolve(&cfg, &p, &e), 0);
     p.n_scenarios = 0;
     struct run_opts ro = {.jobs = 2, .replications = 6};
@@ -187,24 +187,25 @@ static void test_recovers_known_parameters(void **state)
     p.n_scenarios = 2;
     params_destroy(&p);
     /* Perturbed. */
-    assert_int_equal(config_set(&cfg, "sales.opportunities_per_week=0.42",
-                                &e), 0);
-    assert_int_equal(config_set(&cfg, "stage.negotiation.advance=0.62", &e),
+    assert_int_equal(config_set(&cfg, "sales.opportunities_per_week=0.42", &e),
                      0);
+    assert_int_equal(config_set(&cfg, "stage.negotiation.advance=0.62", &e), 0);
     assert_int_equal(config_resolve(&cfg, &p, &e), 0);
     struct calib_free *f = NULL;
     size_t n = 0;
     assert_int_equal(calib_parse_free("sales.opportunities_per_week=0.2:1.2,"
                                       "stage.negotiation.advance=0.3:1",
-                                      &f, &n, &e), 0);
+                                      &f, &n, &e),
+                     0);
     assert_int_equal(calib_prepare(&p, f, n, &e), 0);
     struct calib_opts o = {.replications = 6, .jobs = 2, .max_iter = 200};
     struct calib_result res;
     if (calib_run(&cfg, f, n, &o, &res, &e))
         fail_msg("%s", e.msg);
     print_message("fitted %.6g and %.6g in %d simulations, objective %g "
-                  "-> %g\n", f[0].fitted, f[1].fitted, res.evaluations,
-                  res.f_start, res.f_fit);
+                  "-> %g\n",
+                  f[0].fitted, f[1].fitted, res.evaluations, res.f_start,
+                  res.f_fit);
     assert_true(res.f_start > 10);
     assert_true(res.f_fit < 1);
     assert_true(fabs(f[0].fitted - 0.6) < 0.6 * 0.03);
@@ -243,9 +244,12 @@ static void test_command(void **state)
     char dir[256], out[300];
     ru_mkdtemp(dir, sizeof dir, "calibrate");
     ru_fmt(out, sizeof out, "%s/fitted.ini", dir);
-    const char *args[] = {"calibrate", D "calibrate.ini", "--free",
-                          "sales.opportunities_per_week", "-n", "3",
-                          "--max-iter", "40", "-o", out, NULL};
+    const char *args[] = {"calibrate",  D "calibrate.ini",
+                          "--free",     "sales.opportunities_per_week",
+                          "-n",         "3",
+                          "--max-iter", "40",
+                          "-o",         out,
+                          NULL};
     struct proc r = run(args);
     if (r.status != 0)
         print_error("stderr: %s\n", r.err);
@@ -283,9 +287,11 @@ static void test_builtin_stages(void **state)
     char dir[256], out[300];
     ru_mkdtemp(dir, sizeof dir, "calibrate");
     ru_fmt(out, sizeof out, "%s/fitted.ini", dir);
-    const char *args[] = {"calibrate", D "calibrate_builtin.ini", "--free",
-                          "stage.negotiation.advance=0.3:1", "--max-iter",
-                          "10", "-q", "-o", out, NULL};
+    const char *args[] = {"calibrate",  D "calibrate_builtin.ini",
+                          "--free",     "stage.negotiation.advance=0.3:1",
+                          "--max-iter", "10",
+                          "-q",         "-o",
+                          out,          NULL};
     struct proc r = run(args);
     if (r.status != 0)
         print_error("stderr: %s\n", r.err);
@@ -346,10 +352,9 @@ static void test_refusals(void **state)
             args[k++] = cases[i].out;
         }
         struct proc r = run(args);
-        if (r.status != 2 || strncmp(r.err, cases[i].err,
-                                     strlen(cases[i].err)))
-            fail_msg("case %zu: status %d\n  got:  %s  want: %s", i,
-                     r.status, r.err, cases[i].err);
+        if (r.status != 2 || strncmp(r.err, cases[i].err, strlen(cases[i].err)))
+            fail_msg("case %zu: status %d\n  got:  %s  want: %s", i, r.status,
+                     r.err, cases[i].err);
         assert_string_equal(r.out, "");
         ru_proc_free(&r);
         assert_int_equal(ru_count_files(dir, NULL), 0);

@@ -67,8 +67,10 @@ static void test_wait(void **state)
 static void test_seats(void **state)
 {
     (void)state;
-    struct role_params r = {.count = 10, .hours_per_week = 40,
-                            .ramp_weeks = 20, .ramp_start = 0.2,
+    struct role_params r = {.count = 10,
+                            .hours_per_week = 40,
+                            .ramp_weeks = 20,
+                            .ramp_start = 0.2,
                             .attrition_per_year = 0.5,
                             .backfill_weeks = 8};
     enum { N = 2000 };
@@ -158,13 +160,12 @@ static int compare_market(const char *path, const struct capacity *c,
     struct summary s;
     acc_summary(run_quarterly(r, 0, q, M_OPPORTUNITIES_CREATED), &s);
     double sim = s.mean / (w1 - w0), hw = (s.hi - s.lo) / 2 / (w1 - w0);
-    int ok = fabs(c->market_opps_ss - sim) <=
-             CAPACITY_TOL_REL * sim + hw;
+    int ok = fabs(c->market_opps_ss - sim) <= CAPACITY_TOL_REL * sim + hw;
     if (verbose || !ok)
         print_message("%-40s %-28s analytic %12.5g  simulated %12.5g "
-                      "± %.3g %s\n", path, "market opportunities/week",
-                      c->market_opps_ss, sim, hw,
-                      ok ? "" : "OUT OF TOLERANCE");
+                      "± %.3g %s\n",
+                      path, "market opportunities/week", c->market_opps_ss, sim,
+                      hw, ok ? "" : "OUT OF TOLERANCE");
     return !ok;
 }
 
@@ -209,8 +210,8 @@ static int compare_file(const char *path, int verbose)
         bad += !ok;
         if (verbose || !ok)
             print_message("%-40s %-28s analytic %12.5g  simulated %12.5g "
-                          "± %.3g %s\n", path,
-                          kpi_table[tols[i].kpi].name, a, s.mean,
+                          "± %.3g %s\n",
+                          path, kpi_table[tols[i].kpi].name, a, s.mean,
                           s.has_ci ? (s.hi - s.lo) / 2 : 0,
                           ok ? "" : "OUT OF TOLERANCE");
     }
@@ -223,8 +224,8 @@ static int compare_file(const char *path, int verbose)
     int sim_stable = util < 0.995 && last <= 2 * first + 100;
     if (sim_stable && !c.ops_ss_stable) {
         print_message("%s: check calls ops unstable (%.1f %%), the "
-                      "simulation runs at %.1f %%\n", path,
-                      100 * c.ops_ss_util, 100 * util);
+                      "simulation runs at %.1f %%\n",
+                      path, 100 * c.ops_ss_util, 100 * util);
         bad++;
     }
 out:

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include "util.h"
 
-#define TINY "tests/data/tiny.ini"
+#define TINY   "tests/data/tiny.ini"
 #define GOLDEN "tests/golden/tiny/"
 
 static const char *const csvs[] = {"weekly.csv", "quarterly.csv",
@@ -36,9 +36,11 @@ static int sc(char **out, char **err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s >/tmp/sc_out.$$ 2>/tmp/sc_err.$$; "
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s >/tmp/sc_out.$$ 2>/tmp/sc_err.$$; "
              "rc=$?; cat /tmp/sc_out.$$; echo '\x1f'; cat /tmp/sc_err.$$; "
-             "rm -f /tmp/sc_out.$$ /tmp/sc_err.$$; exit $rc", bin, args);
+             "rm -f /tmp/sc_out.$$ /tmp/sc_err.$$; exit $rc",
+             bin, args);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     char *buf = NULL;
@@ -82,7 +84,7 @@ static void test_files_and_headers(void **state)
     char *d = ru_tmp_dir("run"), *out;
     assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -o '%s'", d), 0);
     assert_non_null(strstr(out, "Headline: Pull all reps for two weeks: "
-                               "pulling all 8 reps"));
+                                "pulling all 8 reps"));
     assert_non_null(strstr(out, "makes no difference to revenue"));
     free(out);
     const char *head[] = {
@@ -116,13 +118,13 @@ static void test_threads_and_run_ini(void **state)
 {
     (void)state;
     char *a = ru_tmp_dir("run"), *b = ru_tmp_dir("run"), *c = ru_tmp_dir("run");
-    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 1 -o '%s'",
-                        a), 0);
-    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -j 2 -o '%s'",
-                        b), 0);
+    assert_int_equal(
+        sc(NULL, NULL, "run " TINY " -q --no-plot -j 1 -o '%s'", a), 0);
+    assert_int_equal(
+        sc(NULL, NULL, "run " TINY " -q --no-plot -j 2 -o '%s'", b), 0);
     assert_same_csvs(a, b);
-    assert_int_equal(sc(NULL, NULL, "run '%s/run.ini' -q --no-plot -o '%s'",
-                        a, c), 0);
+    assert_int_equal(
+        sc(NULL, NULL, "run '%s/run.ini' -q --no-plot -o '%s'", a, c), 0);
     assert_same_csvs(a, c);
     ru_rm_rf(a);
     ru_rm_rf(b);
@@ -135,8 +137,11 @@ static void test_precision(void **state)
 {
     (void)state;
     char *a = ru_tmp_dir("run"), *b = ru_tmp_dir("run"), *out;
-    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot --precision 30%% "
-                        "--set scenario.zero.pull.weeks=1 -o '%s'", a), 0);
+    assert_int_equal(sc(&out, NULL,
+                        "run " TINY " --no-plot --precision 30%% "
+                        "--set scenario.zero.pull.weeks=1 -o '%s'",
+                        a),
+                     0);
     long n = 0;
     char *at = strstr(out, "salescap: ");
     assert_non_null(at);
@@ -149,8 +154,11 @@ static void test_precision(void **state)
     /* A target the cap does not let it reach: said on stderr and in the
      * summary, status 0. */
     char *err = NULL;
-    assert_int_equal(sc(&out, &err, "run " TINY " --no-plot --precision 1%% "
-                        "--max-replications 20 -o '%s'", b), 0);
+    assert_int_equal(sc(&out, &err,
+                        "run " TINY " --no-plot --precision 1%% "
+                        "--max-replications 20 -o '%s'",
+                        b),
+                     0);
     assert_non_null(strstr(err, "salescap: warning: --precision 1% not "
                                 "reached in 20 replications (the cap, "
                                 "--max-replications); see summary.txt\n"));
@@ -159,14 +167,20 @@ static void test_precision(void **state)
     free(out);
     free(err);
     /* Without scenarios there is nothing to measure: said so. */
-    assert_int_equal(sc(&out, NULL, "run tests/data/one_stage.ini --no-plot "
-                        "--precision 2%% -o '%s'", b), 0);
+    assert_int_equal(sc(&out, NULL,
+                        "run tests/data/one_stage.ini --no-plot "
+                        "--precision 2%% -o '%s'",
+                        b),
+                     0);
     assert_non_null(strstr(out, "\nPrecision: a file without scenarios has "
                                 "no lost revenue to measure: one batch of "
                                 "replications was run\n"));
     free(out);
-    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -n %ld "
-                        "--set scenario.zero.pull.weeks=1 -o '%s'", n, b), 0);
+    assert_int_equal(sc(NULL, NULL,
+                        "run " TINY " -q --no-plot -n %ld "
+                        "--set scenario.zero.pull.weeks=1 -o '%s'",
+                        n, b),
+                     0);
     assert_same_csvs(a, b);
     ru_rm_rf(a);
     ru_rm_rf(b);
@@ -188,13 +202,19 @@ static void test_one_replication(void **state)
     assert_null(strstr(out, "95 %"));
     free(out);
     /* A pull of more reps than the team says so. */
-    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s' "
-                        "--set scenario.pull.pull.reps=20", d), 0);
+    assert_int_equal(sc(&out, NULL,
+                        "run " TINY " --no-plot -n 1 -o '%s' "
+                        "--set scenario.pull.pull.reps=20",
+                        d),
+                     0);
     assert_non_null(strstr(out, "pulling 20 reps (of a team of 8) into ops"));
     free(out);
     /* One quarter reported: "quarter 1", not "quarters 1-1". */
-    assert_int_equal(sc(&out, NULL, "run " TINY " --no-plot -n 1 -o '%s' "
-                        "--set simulation.horizon_weeks=13", d), 0);
+    assert_int_equal(sc(&out, NULL,
+                        "run " TINY " --no-plot -n 1 -o '%s' "
+                        "--set simulation.horizon_weeks=13",
+                        d),
+                     0);
     assert_non_null(strstr(out, " of revenue over quarter 1 (one "
                                 "replication: no interval)"));
     free(out);
@@ -214,7 +234,8 @@ static void test_errors(void **state)
     assert_non_null(strstr(err, "no_such.ini"));
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --jobs zero"), 2);
-    assert_string_equal(err, "salescap: --jobs (1 to 4096): invalid value 'zero'\n");
+    assert_string_equal(err,
+                        "salescap: --jobs (1 to 4096): invalid value 'zero'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --precision 150%%"), 2);
     free(err);
@@ -222,72 +243,86 @@ static void test_errors(void **state)
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --set sales.reps=ten"), 2);
     assert_string_equal(err, "salescap: --set: [sales] reps: expected a "
-                        "whole number, got 'ten'\n");
+                             "whole number, got 'ten'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --set sales.reps 10"), 2);
-    assert_string_equal(err, "salescap: --set 'sales.reps': expected "
+    assert_string_equal(err,
+                        "salescap: --set 'sales.reps': expected "
                         "SECTION.KEY=VALUE as one argument (quote it if the "
                         "value holds blanks)\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "run " TINY " --scenario pull"), 2);
     assert_string_equal(err, "salescap: run: --scenario and --replication "
-                        "belong to 'salescap trace'\n");
+                             "belong to 'salescap trace'\n");
     free(err);
     assert_int_equal(sc(NULL, &err, "frobnicate"), 2);
     free(err);
     /* Options: one format for every command, with the likely option. */
     static const char *const opts[][2] = {
-        {"run " TINY " --output x", "salescap: run: unknown option "
+        {"run " TINY " --output x",
+         "salescap: run: unknown option "
          "'--output'; did you mean '--out'? (see 'salescap help run')\n"},
-        {"run " TINY " --noplot", "salescap: run: unknown option '--noplot'; "
+        {"run " TINY " --noplot",
+         "salescap: run: unknown option '--noplot'; "
          "did you mean '--no-plot'? (see 'salescap help run')\n"},
         {"run " TINY " -n", "salescap: run: option '-n' needs a value (see "
-         "'salescap help run')\n"},
-        {"run " TINY " --no-plot=1", "salescap: run: option '--no-plot' "
+                            "'salescap help run')\n"},
+        {"run " TINY " --no-plot=1",
+         "salescap: run: option '--no-plot' "
          "takes no value (see 'salescap help run')\n"},
         {"run --no-plot -xq " TINY, "salescap: run: unknown option '-x' "
-         "(see 'salescap help run')\n"},
-        {"run " TINY " --rep 3", "salescap: run: option '--rep' is "
+                                    "(see 'salescap help run')\n"},
+        {"run " TINY " --rep 3",
+         "salescap: run: option '--rep' is "
          "ambiguous: --replications, --report, --replication (see "
          "'salescap help run')\n"},
-        {"trace " TINY " --scenaro pull", "salescap: trace: unknown option "
+        {"trace " TINY " --scenaro pull",
+         "salescap: trace: unknown option "
          "'--scenaro'; did you mean '--scenario'? (see 'salescap help "
          "trace')\n"},
         {"check " TINY " -j 3", "salescap: check: unknown option '-j' (see "
-         "'salescap help check')\n"},
+                                "'salescap help check')\n"},
         {"sweep x.ini --shard", "salescap: sweep: option '--shard' needs a "
-         "value (see 'salescap help sweep')\n"},
+                                "value (see 'salescap help sweep')\n"},
         {"plot tests/data -o x", "salescap: plot: unknown option '-o' (see "
-         "'salescap help plot')\n"},
-        {"plot tests/data", "salescap: plot: tests/data: not the results "
+                                 "'salescap help plot')\n"},
+        {"plot tests/data",
+         "salescap: plot: tests/data: not the results "
          "folder of a run (no weekly.csv), of a sweep (no sweep.csv) or of "
          "a sensitivity analysis (no sensitivity.csv)\n"},
         {"plot " TINY, "salescap: plot: " TINY ": not a folder; give the "
-         "results folder of a run or a sweep (results/NAME)\n"},
-        {"check --keys " TINY, "salescap: check --keys prints every key "
+                       "results folder of a run or a sweep (results/NAME)\n"},
+        {"check --keys " TINY,
+         "salescap: check --keys prints every key "
          "and takes no file or --set; to check a file, leave out --keys\n"},
         /* A forgotten value, or a long option with one dash. */
-        {"run " TINY " -o --no-plot", "salescap: -o needs a value; the next "
+        {"run " TINY " -o --no-plot",
+         "salescap: -o needs a value; the next "
          "argument, '--no-plot', is an option (write ./--no-plot for a file "
          "or folder of that name)\n"},
-        {"plot tests/golden/tiny --plots -q", "salescap: --plots needs a "
+        {"plot tests/golden/tiny --plots -q",
+         "salescap: --plots needs a "
          "value; the next argument, '-q', is an option (write ./-q for a "
          "file or folder of that name)\n"},
-        {"sweep --merge --no-plot x", "salescap: --merge needs a value; the "
+        {"sweep --merge --no-plot x",
+         "salescap: --merge needs a value; the "
          "next argument, '--no-plot', is an option (write ./--no-plot for a "
          "file or folder of that name)\n"},
-        {"run " TINY " -no-plot", "salescap: -no-plot: did you mean "
+        {"run " TINY " -no-plot",
+         "salescap: -no-plot: did you mean "
          "--no-plot? (a long option takes two dashes)\n"},
         /* Paths that cannot be written, before any work. */
-        {"trace " TINY " -o /nonexistent/x.csv", "salescap: -o "
+        {"trace " TINY " -o /nonexistent/x.csv",
+         "salescap: -o "
          "/nonexistent/x.csv: cannot create it: /nonexistent: No such file "
          "or directory\n"},
         {"trace " TINY " -o tests", "salescap: -o tests: is a folder; give "
-         "a file name\n"},
-        {"trace " TINY " -o " TINY "/t.csv", "salescap: -o " TINY "/t.csv: "
+                                    "a file name\n"},
+        {"trace " TINY " -o " TINY "/t.csv",
+         "salescap: -o " TINY "/t.csv: "
          "cannot create it: " TINY " is not a folder\n"},
-        {"plot tests/golden/tiny --plots " TINY, "salescap: --plots " TINY
-         ": exists and is not a folder\n"},
+        {"plot tests/golden/tiny --plots " TINY,
+         "salescap: --plots " TINY ": exists and is not a folder\n"},
     };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         assert_int_equal(sc(NULL, &err, "%s", opts[i][0]), 2);
@@ -300,45 +335,49 @@ static void test_errors(void **state)
     static const char *const dirs[][2] = {
         {"-o " TINY, "salescap: -o " TINY ": exists and is not a folder\n"},
         {"-o " TINY "/sub/out", "salescap: -o " TINY "/sub/out: cannot "
-         "create it: " TINY " is not a folder\n"},
+                                "create it: " TINY " is not a folder\n"},
         {"-o ''", "salescap: -o '': an empty folder name\n"},
         {"-o " TINY "/", "salescap: -o " TINY "/: cannot create it: " TINY
-         " is not a folder\n"},
-        {"-o " TINY "//x", "salescap: -o " TINY "//x: cannot create it: "
-         TINY " is not a folder\n"},
+                         " is not a folder\n"},
+        {"-o " TINY "//x", "salescap: -o " TINY "//x: cannot create it: " TINY
+                           " is not a folder\n"},
         {"-o /tmp --plots " TINY, "salescap: --plots " TINY ": exists and "
-         "is not a folder\n"},
+                                  "is not a folder\n"},
     };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        assert_int_equal(sc(NULL, &err, "run " TINY " -n 100000000 %s",
-                            dirs[i][0]), 2);
+        assert_int_equal(
+            sc(NULL, &err, "run " TINY " -n 100000000 %s", dirs[i][0]), 2);
         assert_string_equal(err, dirs[i][1]);
         free(err);
     }
     /* No output replaces an input: a scenario file named run.ini run
      * into its own folder, a trace written over its model's include. */
     char *d = ru_tmp_dir("run"), want[1024];
-    assert_int_equal(sc(NULL, NULL, "run " TINY " -n 2 --no-plot -o %s", d),
-                     0);
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -n 2 --no-plot -o %s", d), 0);
     assert_int_equal(sc(NULL, &err, "run %s/run.ini -n 2 -o %s", d, d), 2);
-    snprintf(want, sizeof want, "salescap: -o %s: the run would replace "
+    snprintf(want, sizeof want,
+             "salescap: -o %s: the run would replace "
              "%s/run.ini, which it reads; write the results into another "
-             "folder\n", d, d);
+             "folder\n",
+             d, d);
     assert_string_equal(err, want);
     free(err);
     /* Restored before any check, should the refusal fail. */
     char save[600], restore[1400];
     snprintf(save, sizeof save, "cp scenarios/model.ini %s/model.ini", d);
-    snprintf(restore, sizeof restore, "cmp -s scenarios/model.ini "
-             "%s/model.ini || cp %s/model.ini scenarios/model.ini", d, d);
+    snprintf(restore, sizeof restore,
+             "cmp -s scenarios/model.ini "
+             "%s/model.ini || cp %s/model.ini scenarios/model.ini",
+             d, d);
     assert_int_equal(system(save), 0);
-    int rc = sc(NULL, &err, "trace " TINY " -o "
+    int rc = sc(NULL, &err,
+                "trace " TINY " -o "
                 "tests/data/../../scenarios/model.ini");
     assert_int_equal(system(restore), 0);
     assert_int_equal(rc, 2);
     assert_string_equal(err, "salescap: -o tests/data/../../scenarios/"
-                        "model.ini: the trace would replace tests/data/"
-                        "../../scenarios/model.ini, which it reads\n");
+                             "model.ini: the trace would replace tests/data/"
+                             "../../scenarios/model.ini, which it reads\n");
     free(err);
     ru_rm_rf(d);
 }
@@ -350,10 +389,13 @@ static void test_warmup_check(void **state)
 {
     (void)state;
     char *d = ru_tmp_dir("run"), *err = NULL;
-    assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
-                                    "clients.initial=0 --set "
-                                    "simulation.warmup_weeks=1 --no-plot "
-                                    "-o %s/a", d), 0);
+    assert_int_equal(sc(NULL, &err,
+                        "run scenarios/model.ini -n 40 --set "
+                        "clients.initial=0 --set "
+                        "simulation.warmup_weeks=1 --no-plot "
+                        "-o %s/a",
+                        d),
+                     0);
     if (!strstr(err, "salescap: warning: MSER-5 on the baseline's weekly "
                      "ops backlog suggests a warm-up of 20 weeks; "
                      "[simulation] warmup_weeks is 1\n") ||
@@ -363,15 +405,21 @@ static void test_warmup_check(void **state)
         fail_msg("stderr: %s", err);
     free(err);
     /* -q keeps the warning, not the note. */
-    assert_int_equal(sc(NULL, &err, "run scenarios/model.ini -n 40 --set "
-                                    "clients.initial=0 --set "
-                                    "simulation.warmup_weeks=1 --no-plot "
-                                    "-q -o %s/a", d), 0);
+    assert_int_equal(sc(NULL, &err,
+                        "run scenarios/model.ini -n 40 --set "
+                        "clients.initial=0 --set "
+                        "simulation.warmup_weeks=1 --no-plot "
+                        "-q -o %s/a",
+                        d),
+                     0);
     assert_non_null(strstr(err, "salescap: warning: MSER-5"));
     assert_null(strstr(err, "note:"));
     free(err);
-    assert_int_equal(sc(NULL, &err, "run scenarios/pull_two_weeks.ini -n 40 "
-                                    "--no-plot -q -o %s/b", d), 0);
+    assert_int_equal(sc(NULL, &err,
+                        "run scenarios/pull_two_weeks.ini -n 40 "
+                        "--no-plot -q -o %s/b",
+                        d),
+                     0);
     assert_string_equal(err, "");
     free(err);
     ru_rm_rf(d);
@@ -381,26 +429,27 @@ static void test_trace(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(sc(&out, NULL, "trace " TINY " --scenario pull "
-                        "--replication 2"), 0);
+    assert_int_equal(sc(&out, NULL,
+                        "trace " TINY " --scenario pull "
+                        "--replication 2"),
+                     0);
     assert_true(starts_with(out, "time,week,event,entity,details\n"));
     assert_non_null(strstr(out, ",won,"));
     assert_non_null(strstr(out, ",pull_start,"));
     free(out);
     assert_int_equal(sc(NULL, &err, "trace " TINY " --scenario nope"), 2);
     assert_string_equal(err, "salescap: trace: " TINY " has no scenario "
-                        "'nope'; it has: baseline, pull, zero\n");
+                             "'nope'; it has: baseline, pull, zero\n");
     free(err);
     /* Options of run that trace has no use for are refused. */
     assert_int_equal(sc(NULL, &err, "trace " TINY " --precision 2%%"), 2);
     assert_string_equal(err, "salescap: trace: --precision belongs to "
-                        "'salescap run' (see 'salescap help trace')\n");
+                             "'salescap run' (see 'salescap help trace')\n");
     free(err);
-    assert_int_equal(sc(NULL, &err, "run " TINY " --max-replications 30"),
-                     2);
+    assert_int_equal(sc(NULL, &err, "run " TINY " --max-replications 30"), 2);
     assert_string_equal(err, "salescap: run: --max-replications goes with "
-                        "--precision (without it, -n sets the "
-                        "replications)\n");
+                             "--precision (without it, -n sets the "
+                             "replications)\n");
     free(err);
 }
 
@@ -409,13 +458,14 @@ static void test_golden(void **state)
 {
     (void)state;
     char *d = ru_tmp_dir("run");
-    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -o '%s'", d),
-                     0);
+    assert_int_equal(sc(NULL, NULL, "run " TINY " -q --no-plot -o '%s'", d), 0);
     if (getenv("SALESCAP_REGEN_GOLDEN")) {
         char cmd[1024];
-        snprintf(cmd, sizeof cmd, "mkdir -p " GOLDEN " && cp '%s'/weekly.csv "
-                 "'%s'/quarterly.csv '%s'/comparison.csv '%s'/scenarios.csv "
-                 GOLDEN, d, d, d, d);
+        snprintf(
+            cmd, sizeof cmd,
+            "mkdir -p " GOLDEN " && cp '%s'/weekly.csv "
+            "'%s'/quarterly.csv '%s'/comparison.csv '%s'/scenarios.csv " GOLDEN,
+            d, d, d, d);
         assert_int_equal(system(cmd), 0);
     }
     assert_same_csvs(d, GOLDEN);

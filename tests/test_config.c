@@ -21,7 +21,7 @@
 #include "rng.h"
 #include "util.h"
 
-#define D "tests/data/"
+#define D   "tests/data/"
 #define SIG "[sales] deal_value: empirical_file(PATH[, COLUMN]): "
 
 struct bad_case {
@@ -70,9 +70,8 @@ static const struct bad_case bad_cases[] = {
     {"bad_empirical_file_missing.ini",
      D "bad_empirical_file_missing.ini:2: " SIG "cannot open '" D
        "no_such_values.csv': No such file or directory"},
-    {"bad_empirical_file_dir.ini",
-     D "bad_empirical_file_dir.ini:2: " SIG "cannot open '" D
-       ".': is a directory"},
+    {"bad_empirical_file_dir.ini", D "bad_empirical_file_dir.ini:2: " SIG
+                                     "cannot open '" D ".': is a directory"},
     {"bad_empirical_file_column.ini",
      D "bad_empirical_file_column.ini:2: " SIG "no column 'amout' in " D
        "values_deals.csv; it has: id, amount, owner"},
@@ -686,8 +685,8 @@ static void test_set_errors_are_located(void **state)
     };
     for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
         const char *s[] = {wrong[i][0], NULL};
-        assert_int_equal(load_resolve("scenarios/pull_two_weeks.ini", s,
-                                      &cfg, &p, &e), -1);
+        assert_int_equal(
+            load_resolve("scenarios/pull_two_weeks.ini", s, &cfg, &p, &e), -1);
         assert_string_equal(e.msg, wrong[i][1]);
         config_destroy(&cfg);
     }
@@ -695,9 +694,10 @@ static void test_set_errors_are_located(void **state)
                            "stage.demo.advance=0.3",
                            "scenario.pull_two_weeks.pull.weeks=4",
                            "scenario.later.pull.start_week=20",
-                           "scenario.later.pull.weeks=3", NULL};
-    assert_int_equal(load_resolve("scenarios/pull_two_weeks.ini", right,
-                                  &cfg, &p, &e), 0);
+                           "scenario.later.pull.weeks=3",
+                           NULL};
+    assert_int_equal(
+        load_resolve("scenarios/pull_two_weeks.ini", right, &cfg, &p, &e), 0);
     assert_int_equal(p.n_stages, 5);
     params_destroy(&p);
     config_destroy(&cfg);
@@ -713,8 +713,8 @@ static void test_set_errors_are_located(void **state)
                                "not this close to an existing one)");
     config_destroy(&cfg);
     const char *numbered[] = {"scenario.pull2.pull.start_week=3", NULL};
-    assert_int_equal(load_resolve("tests/data/tiny.ini", numbered, &cfg, &p,
-                                  &e), 0);
+    assert_int_equal(
+        load_resolve("tests/data/tiny.ini", numbered, &cfg, &p, &e), 0);
     assert_int_equal(p.n_scenarios, 3);
     params_destroy(&p);
     config_destroy(&cfg);
@@ -1125,8 +1125,8 @@ static void test_reads_relative_to_file(void **state)
     assert_non_null(getcwd(cwd, sizeof cwd));
     dist_format(&p.sales.deal_value, buf, sizeof buf);
     char want[600];
-    snprintf(want, sizeof want, "empirical_file(%s/" D
-             "values_deals.csv, amount)", cwd);
+    snprintf(want, sizeof want,
+             "empirical_file(%s/" D "values_deals.csv, amount)", cwd);
     assert_string_equal(buf, want);
     config_destroy(&cfg);
     params_destroy(&p);
@@ -1169,8 +1169,8 @@ static void test_set_relative_to_cwd(void **state)
     struct config cfg;
     struct params p;
     struct err e;
-    const char *set1[] = {"sales.deal_value=empirical_file(" D
-                          "values_plain.csv)", NULL};
+    const char *set1[] = {
+        "sales.deal_value=empirical_file(" D "values_plain.csv)", NULL};
     int rc = load_resolve(D "empirical_file.ini", set1, &cfg, &p, &e);
     if (rc)
         print_error("%s\n", e.msg);
@@ -1178,8 +1178,8 @@ static void test_set_relative_to_cwd(void **state)
     assert_int_equal(p.sales.deal_value.n, 3);
     config_destroy(&cfg);
     params_destroy(&p);
-    const char *set2[] = {
-        "sales.deal_value=empirical_file(values_plain.csv)", NULL};
+    const char *set2[] = {"sales.deal_value=empirical_file(values_plain.csv)",
+                          NULL};
     rc = load_resolve(D "empirical_file.ini", set2, &cfg, &p, &e);
     assert_int_equal(rc, -1);
     assert_string_equal(e.msg, "--set: [sales] deal_value: "
@@ -1296,12 +1296,15 @@ static void test_report_notes_not_text(void **state)
         char want[512];
         assert_int_equal(load_resolve(ini, NULL, &cfg, &p, &e), -1);
         if (k == 0)
-            snprintf(want, sizeof want, "%s:2: [report] notes: %s: NUL "
-                     "byte: not a text file", ini, md);
+            snprintf(want, sizeof want,
+                     "%s:2: [report] notes: %s: NUL "
+                     "byte: not a text file",
+                     ini, md);
         else
-            snprintf(want, sizeof want, "%s:2: [report] notes: %s is "
-                     "1048577 bytes long; notes hold at most 1048576", ini,
-                     md);
+            snprintf(want, sizeof want,
+                     "%s:2: [report] notes: %s is "
+                     "1048577 bytes long; notes hold at most 1048576",
+                     ini, md);
         assert_int_equal(e.kind, ERR_CONFIG);
         assert_string_equal(e.msg, want);
         config_destroy(&cfg);
@@ -1321,8 +1324,8 @@ static void test_report_alone(void **state)
     struct report_params r;
     struct err e = {0};
     const char *sets[] = {"report.author=Me", NULL};
-    assert_int_equal(load_resolve(D "bad_week_past_horizon.ini", sets, &cfg,
-                                  &p, &e), -1);
+    assert_int_equal(
+        load_resolve(D "bad_week_past_horizon.ini", sets, &cfg, &p, &e), -1);
     assert_int_equal(config_resolve_report(&cfg, &r, &e), 0);
     assert_string_equal(r.author, "Me");
     assert_string_equal(r.title, "");

@@ -36,8 +36,7 @@ struct series {
     int warmup, weeks;
 };
 
-static struct series run_one(const struct params *p, const char *id,
-                             uint64_t r)
+static struct series run_one(const struct params *p, const char *id, uint64_t r)
 {
     struct err e = {0};
     struct series x = {NULL, {0}, p->sim.warmup_weeks, p->sim.horizon_weeks};
@@ -95,8 +94,7 @@ static void pair_free(struct pair *pr)
 }
 
 /* The paired summaries of n replications of COSTS on `jobs` threads. */
-static void simulate(struct params *p, struct run_result *res, int jobs,
-                     long n)
+static void simulate(struct params *p, struct run_result *res, int jobs, long n)
 {
     struct run_opts o = {.jobs = jobs, .replications = n};
     struct err e = {0};
@@ -191,8 +189,8 @@ static void test_staff_cost_follows_headcount(void **state)
         want += at(&b, w, M_OPS_STAFF_ACTIVE) * (c->ops_per_year / 52.0);
         want += p.support.role.count * (c->support_per_year / 52.0);
         assert_true(at(&b, w, M_STAFF_COST) == want);
-        changed += w > 0 && at(&b, w, M_REPS_ACTIVE) !=
-                                at(&b, w - 1, M_REPS_ACTIVE);
+        changed +=
+            w > 0 && at(&b, w, M_REPS_ACTIVE) != at(&b, w - 1, M_REPS_ACTIVE);
     }
     assert_true(changed > 0); /* the headcount did move */
     free(b.raw);
@@ -247,11 +245,11 @@ static void test_zero_contract(void **state)
         int s = 1 + scenario(&p, ids[i]);
         for (int q = 0; q <= res.quarters; q++)
             for (int m = 0; m < CMP_COUNT; m++) {
-                const struct acc *a = &res.cmp_delta[run_cmp_index(&res, s,
-                                                                   q, m)];
+                const struct acc *a =
+                    &res.cmp_delta[run_cmp_index(&res, s, q, m)];
                 if (a->n > 0 && (a->mean != 0.0 || a->m2 != 0.0))
-                    fail_msg("%s, quarter %d, metric %d: delta %g", ids[i],
-                             q, m, a->mean);
+                    fail_msg("%s, quarter %d, metric %d: delta %g", ids[i], q,
+                             m, a->mean);
             }
     }
     run_result_destroy(&res);
@@ -309,8 +307,7 @@ static void test_lost_net_value(void **state)
                     1e-9 * (1.0 + fabs(nv->mean)));
         double q = 0.0;
         for (int k = 0; k < r.quarters; k++)
-            q += r.cmp_delta[run_cmp_index(&r, s, k, CMP_LOST_NET_VALUE)]
-                     .mean;
+            q += r.cmp_delta[run_cmp_index(&r, s, k, CMP_LOST_NET_VALUE)].mean;
         assert_true(fabs(q - lost->mean) <= 1e-6 * (1.0 + fabs(q)));
     }
     run_result_destroy(&r);
@@ -336,12 +333,13 @@ static void test_contract_ops_conservation(void **state)
             double items = at(xs[i], last, M_OPS_BACKLOG_ITEMS);
             double hours = at(xs[i], last, M_OPS_BACKLOG_HOURS);
             assert_true(t->ops_items_arrived == t->ops_items_done + items);
-            assert_true(fabs(t->ops_hours_arrived -
-                             (t->ops_hours_done + hours)) <=
-                        1e-9 * t->ops_hours_arrived);
+            assert_true(
+                fabs(t->ops_hours_arrived - (t->ops_hours_done + hours)) <=
+                1e-9 * t->ops_hours_arrived);
         }
         print_message("replication %d: items returned, baseline %.0f, "
-                      "contract %.0f\n", (int)r, pr.b.tot.ops_items_returned,
+                      "contract %.0f\n",
+                      (int)r, pr.b.tot.ops_items_returned,
                       pr.x.tot.ops_items_returned);
         /* The contractors did leave with work in hand. */
         assert_true(pr.x.tot.ops_items_returned >=
@@ -360,16 +358,17 @@ static void test_contract_sales_handover(void **state)
     load(&p, COSTS, NULL);
     struct err e = {0};
     struct model *m = model_alloc(&p, &e);
-    double *raw = calloc((size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) *
-                             RAW_COUNT, sizeof *raw);
+    double *raw =
+        calloc((size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT,
+               sizeof *raw);
     char *trace = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&trace, &len);
     assert_non_null(f);
     model_set_trace(m, f);
     struct model_totals t;
-    assert_int_equal(model_run(m, scenario(&p, "contract_sales"), 0, raw, &t,
-                               &e), 0);
+    assert_int_equal(
+        model_run(m, scenario(&p, "contract_sales"), 0, raw, &t, &e), 0);
     fclose(f);
     assert_true(t.opps_created > 0);
     assert_true(t.opps_created ==
@@ -428,8 +427,8 @@ static void test_threads_identical(void **state)
     load(&p, COSTS, NULL);
     simulate(&p, &a, 1, 7);
     simulate(&p, &b, 3, 7);
-    assert_true(same_accs(a.weekly, b.weekly,
-                          (size_t)a.nscen * a.weeks * M_COUNT));
+    assert_true(
+        same_accs(a.weekly, b.weekly, (size_t)a.nscen * a.weeks * M_COUNT));
     assert_true(same_accs(a.quarterly, b.quarterly,
                           (size_t)a.nscen * a.quarters * M_COUNT));
     size_t nc = (size_t)(a.nscen - 1) * (a.quarters + 1) * CMP_COUNT;
@@ -483,9 +482,9 @@ static void test_bad_input_status(void **state)
 {
     (void)state;
     static const char *const files[] = {
-        "bad_cost_negative",  "bad_margin",          "bad_commission_percent",
-        "bad_hiring_fee",     "bad_contract_horizon", "bad_contract_role",
-        "bad_hire_weeks",     "bad_hire_end_week",   "bad_support_weeks",
+        "bad_cost_negative", "bad_margin",           "bad_commission_percent",
+        "bad_hiring_fee",    "bad_contract_horizon", "bad_contract_role",
+        "bad_hire_weeks",    "bad_hire_end_week",    "bad_support_weeks",
     };
     check_bad_files(files, sizeof files / sizeof files[0]);
 }

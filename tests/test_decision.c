@@ -25,7 +25,7 @@
 #include "run.h"
 
 #define DECISION "tests/data/decision.ini"
-#define NSCEN 4 /* baseline, pull, zero, hire */
+#define NSCEN    4 /* baseline, pull, zero, hire */
 
 /* The run every test reads: decision.ini at -j 2. */
 static char run_dir[256];
@@ -44,8 +44,8 @@ static int setup(void **state)
     if (!getenv("SALESCAP"))
         return 0;
     ru_mkdtemp(run_dir, sizeof run_dir, "decision");
-    const char *args[] = {"run", DECISION, "-n", "12", "-j", "2", "-q",
-                          "--no-plot", "-o", run_dir, NULL};
+    const char *args[] = {"run", DECISION,    "-n", "12",    "-j", "2",
+                          "-q",  "--no-plot", "-o", run_dir, NULL};
     struct proc p = ru_run(args, 120.0);
     int rc = p.status;
     ru_proc_free(&p);
@@ -92,8 +92,7 @@ static long cmp_row(const struct csv *c, const char *s, const char *q,
 {
     for (size_t r = 0; r < c->nrows; r++)
         if (!strcmp(str(c, r, "scenario"), s) &&
-            !strcmp(str(c, r, "quarter"), q) &&
-            !strcmp(str(c, r, "metric"), m))
+            !strcmp(str(c, r, "quarter"), q) && !strcmp(str(c, r, "metric"), m))
             return (long)r;
     return -1;
 }
@@ -105,8 +104,7 @@ static long pair_row(const struct csv *c, const char *a, const char *b,
     for (size_t r = 0; r < c->nrows; r++)
         if (!strcmp(str(c, r, "scenario_a"), a) &&
             !strcmp(str(c, r, "scenario_b"), b) &&
-            !strcmp(str(c, r, "quarter"), q) &&
-            !strcmp(str(c, r, "metric"), m))
+            !strcmp(str(c, r, "quarter"), q) && !strcmp(str(c, r, "metric"), m))
             return (long)r;
     return -1;
 }
@@ -116,13 +114,13 @@ static long pair_row(const struct csv *c, const char *a, const char *b,
 static void check_pair_row(const struct csv *pairs, size_t r,
                            const struct csv *cmp)
 {
-    const char *a = str(pairs, r, "scenario_a"), *b = str(pairs, r,
-                                                          "scenario_b");
+    const char *a = str(pairs, r, "scenario_a"),
+               *b = str(pairs, r, "scenario_b");
     const char *q = str(pairs, r, "quarter"), *m = str(pairs, r, "metric");
     long ra = cmp_row(cmp, a, q, m);
     if (ra < 0)
-        fail_msg("pairs.csv row %zu: no comparison row %s,%s,%s", r + 1, a,
-                 q, m);
+        fail_msg("pairs.csv row %zu: no comparison row %s,%s,%s", r + 1, a, q,
+                 m);
     if (!strcmp(b, "baseline")) {
         /* The same replications' differences, summarised the same way. */
         assert_string_equal(str(pairs, r, "mean"), str(cmp, ra, "delta_mean"));
@@ -144,8 +142,8 @@ static void check_pair_row(const struct csv *pairs, size_t r,
     double tol = 1e-9 * (fabs(base) + fabs(da) + fabs(db)) + 1e-9;
     if (fabs(got - (da - db)) > tol)
         fail_msg("pairs.csv %s - %s, quarter %s, %s: %.10g, but the "
-                 "deltas give %.10g - %.10g = %.10g", a, b, q, m, got, da, db,
-                 da - db);
+                 "deltas give %.10g - %.10g = %.10g",
+                 a, b, q, m, got, da, db, da - db);
 }
 
 static void test_pairs_match_comparison(void **state)
@@ -193,8 +191,9 @@ static void test_ranking(void **state)
     load(&cmp, run_dir, "comparison.csv");
     load(&pairs, run_dir, "pairs.csv");
     static const char *const cols[] = {
-        "scenario", "metric", "mean", "ci_low", "ci_high", "p_best",
-        "p_best_ci_low", "p_best_ci_high", "rank", "tied_with_best"};
+        "scenario", "metric",        "mean",          "ci_low",
+        "ci_high",  "p_best",        "p_best_ci_low", "p_best_ci_high",
+        "rank",     "tied_with_best"};
     assert_int_equal(rk.ncols, 10);
     for (int i = 0; i < 10; i++)
         assert_int_equal(csv_col(&rk, cols[i]), i);
@@ -218,10 +217,10 @@ static void test_ranking(void **state)
         long c = cmp_row(&cmp, strcmp(s, "baseline") ? s : "pull", "total",
                          "revenue");
         assert_true(c >= 0);
-        assert_string_equal(str(&rk, r, "mean"),
-                            str(&cmp, c, strcmp(s, "baseline")
-                                             ? "scenario_mean"
-                                             : "baseline_mean"));
+        assert_string_equal(
+            str(&rk, r, "mean"),
+            str(&cmp, c,
+                strcmp(s, "baseline") ? "scenario_mean" : "baseline_mean"));
     }
     assert_true(fabs(sum - 1.0) < 1e-9);
     assert_string_equal(str(&rk, 0, "rank"), "1");
@@ -292,8 +291,8 @@ static void check_average(const struct csv *reps, const struct csv *qtr,
     assert_true(fabs(mean - quarters) <= 1e-9 * fabs(quarters) + 1e-9);
     long c = cmp_row(cmp, strcmp(s, "baseline") ? s : "hire", "total", m);
     assert_true(c >= 0);
-    double total = num(cmp, c, strcmp(s, "baseline") ? "scenario_mean"
-                                                     : "baseline_mean");
+    double total =
+        num(cmp, c, strcmp(s, "baseline") ? "scenario_mean" : "baseline_mean");
     assert_true(fabs(mean - total) <= 1e-9 * fabs(total) + 1e-9);
 }
 
@@ -365,8 +364,8 @@ static void test_jobs_invariance(void **state)
     need_binary();
     char d[256];
     ru_mkdtemp(d, sizeof d, "decision_j1");
-    const char *args[] = {"run", DECISION, "-n", "12", "-j", "1", "-q",
-                          "--no-plot", "-o", d, NULL};
+    const char *args[] = {"run", DECISION,    "-n", "12", "-j", "1",
+                          "-q",  "--no-plot", "-o", d,    NULL};
     struct proc p = run(args);
     ru_proc_free(&p);
     assert_same_file(run_dir, d, "pairs.csv");
@@ -410,8 +409,8 @@ static void test_summary_ranking(void **state)
 /* A run with extra arguments into a new folder; returns the folder. */
 static void run_into(char *d, size_t size, const char *const *extra)
 {
-    const char *args[32] = {"run", DECISION, "-n", "6", "-q", "--no-plot",
-                            "-o"};
+    const char *args[32] = {"run", DECISION,    "-n", "6",
+                            "-q",  "--no-plot", "-o"};
     int n = 7;
     ru_mkdtemp(d, size, "decision_set");
     args[n++] = d;
@@ -444,8 +443,7 @@ static void test_lower_and_quarters(void **state)
         size_t q = 0;
         while (q < qtr.nrows && !(!strcmp(str(&qtr, q, "scenario"), s) &&
                                   !strcmp(str(&qtr, q, "quarter"), "2") &&
-                                  !strcmp(str(&qtr, q, "metric"),
-                                          "revenue")))
+                                  !strcmp(str(&qtr, q, "metric"), "revenue")))
             q++;
         assert_true(q < qtr.nrows);
         assert_string_equal(str(&rk, r, "mean"), str(&qtr, q, "mean"));
@@ -472,8 +470,8 @@ static void test_default_metric(void **state)
     need_binary();
     char d[256];
     ru_mkdtemp(d, sizeof d, "decision_default");
-    const char *args[] = {"run", "tests/data/tiny.ini", "-q", "--no-plot",
-                          "-o", d, NULL};
+    const char *args[] = {
+        "run", "tests/data/tiny.ini", "-q", "--no-plot", "-o", d, NULL};
     struct proc p = run(args);
     ru_proc_free(&p);
     struct csv rk;
@@ -543,12 +541,12 @@ static void test_plot_redraw(void **state)
     ru_fmt(p2, sizeof p2, "%s/p2", d);
     char out[300];
     ru_fmt(out, sizeof out, "%s/run", d);
-    const char *a1[] = {"run", DECISION, "-n", "6", "-q", "--format", "svg",
-                        "-o", out, "--plots", p1, NULL};
+    const char *a1[] = {"run", DECISION, "-n", "6",       "-q", "--format",
+                        "svg", "-o",     out,  "--plots", p1,   NULL};
     struct proc p = run(a1);
     ru_proc_free(&p);
-    const char *a2[] = {"plot", out, "-q", "--format", "svg", "--plots", p2,
-                        NULL};
+    const char *a2[] = {"plot", out,       "-q", "--format",
+                        "svg",  "--plots", p2,   NULL};
     p = run(a2);
     ru_proc_free(&p);
     static const char *const charts[] = {"impact.svg", "ranking.svg",

@@ -27,7 +27,7 @@
 #include "dist.h"
 #include "rng.h"
 
-#define SEED UINT64_C(1234)
+#define SEED     UINT64_C(1234)
 #define NSAMPLES 200000
 
 static gsl_rng *rng_at(uint64_t key)
@@ -47,8 +47,14 @@ static void parse_ok(struct dist *d, const char *spec, int nonneg)
 }
 
 /* Standard normal pdf and cdf, written here independently of dist.c. */
-static double phi(double z) { return exp(-z * z / 2) / sqrt(2 * acos(-1.0)); }
-static double Phi(double z) { return 0.5 * (1 + erf(z / sqrt(2.0))); }
+static double phi(double z)
+{
+    return exp(-z * z / 2) / sqrt(2 * acos(-1.0));
+}
+static double Phi(double z)
+{
+    return 0.5 * (1 + erf(z / sqrt(2.0)));
+}
 
 struct moment_case {
     const char *spec;
@@ -112,8 +118,8 @@ static void check_moments(const struct moment_case *c, uint64_t key)
         double se = 5 * sqrt(u * (1 - u) / NSAMPLES);
         if (!(below / NSAMPLES <= u + se && (below + at) / NSAMPLES >= u - se))
             fail_msg("%s: dist_quantile(%.1f) = %.10g has %.4f of draws "
-                     "below, %.4f at it", c->spec, u, q, below / NSAMPLES,
-                     at / NSAMPLES);
+                     "below, %.4f at it",
+                     c->spec, u, q, below / NSAMPLES, at / NSAMPLES);
     }
 }
 
@@ -155,8 +161,13 @@ static void test_degenerate(void **state)
 {
     (void)state;
     const char *const specs[] = {
-        "5",         "fixed(5)",         "lognormal(5, 0)", "gamma(5, 0)",
-        "normal(5, 0)", "uniform(5, 5)", "triangular(5, 5, 5)",
+        "5",
+        "fixed(5)",
+        "lognormal(5, 0)",
+        "gamma(5, 0)",
+        "normal(5, 0)",
+        "uniform(5, 5)",
+        "triangular(5, 5, 5)",
         "empirical(5)",
     };
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
@@ -187,8 +198,8 @@ static void test_one_uniform_each(void **state)
 {
     (void)state;
     const char *const specs[] = {
-        "exponential(3)",      "uniform(0, 9)", "triangular(1, 4, 5)",
-        "normal(1, 5)",        "lognormal(4, 3)", "empirical(1, 2, 3)",
+        "exponential(3)", "uniform(0, 9)",   "triangular(1, 4, 5)",
+        "normal(1, 5)",   "lognormal(4, 3)", "empirical(1, 2, 3)",
     };
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         for (int nonneg = 0; nonneg <= 1; nonneg++) {
@@ -306,14 +317,14 @@ static void test_derived(void **state)
     (void)state;
     struct dist d;
     parse_ok(&d, "gamma(30, 10)", 1);
-    assert_true(fabs(d.a - 9) < 1e-12);          /* shape m^2 / s^2 */
-    assert_true(fabs(d.b - 10.0 / 3) < 1e-12);   /* scale s^2 / m */
+    assert_true(fabs(d.a - 9) < 1e-12);        /* shape m^2 / s^2 */
+    assert_true(fabs(d.b - 10.0 / 3) < 1e-12); /* scale s^2 / m */
     parse_ok(&d, "lognormal(40000, 20000)", 1);
     double s2 = log1p(0.25);
-    assert_true(fabs(d.b - sqrt(s2)) < 1e-12);   /* sigma */
+    assert_true(fabs(d.b - sqrt(s2)) < 1e-12);              /* sigma */
     assert_true(fabs(d.a - (log(40000) - s2 / 2)) < 1e-12); /* zeta */
     parse_ok(&d, "beta(0.3, 0.1)", 1);
-    assert_true(fabs(d.a - 0.3 * 20) < 1e-12);   /* nu = .21/.01 - 1 = 20 */
+    assert_true(fabs(d.a - 0.3 * 20) < 1e-12); /* nu = .21/.01 - 1 = 20 */
     assert_true(fabs(d.b - 0.7 * 20) < 1e-12);
     parse_ok(&d, "normal(-1, 2)", 0);
     assert_true(d.mean == -1);
@@ -331,20 +342,27 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     /* not a spec at all */
-    {"", 0, "expected a number or a distribution like gamma(30, 10), got "
-            "an empty value"},
-    {"   ", 0, "expected a number or a distribution like gamma(30, 10), got "
-               "an empty value"},
-    {"ten", 0, "expected a number or a distribution like gamma(30, 10), got "
-               "'ten'"},
-    {"3.5 days", 0, "expected a number or a distribution like gamma(30, 10), "
-                    "got '3.5 days'"},
-    {"1,5", 0, "expected a number or a distribution like gamma(30, 10), got "
-               "'1,5'"},
-    {"0x10", 0, "expected a number or a distribution like gamma(30, 10), got "
-                "'0x10'"},
-    {"(30, 10)", 0, "expected a number or a distribution like gamma(30, 10), "
-                    "got '(30, 10)'"},
+    {"", 0,
+     "expected a number or a distribution like gamma(30, 10), got "
+     "an empty value"},
+    {"   ", 0,
+     "expected a number or a distribution like gamma(30, 10), got "
+     "an empty value"},
+    {"ten", 0,
+     "expected a number or a distribution like gamma(30, 10), got "
+     "'ten'"},
+    {"3.5 days", 0,
+     "expected a number or a distribution like gamma(30, 10), "
+     "got '3.5 days'"},
+    {"1,5", 0,
+     "expected a number or a distribution like gamma(30, 10), got "
+     "'1,5'"},
+    {"0x10", 0,
+     "expected a number or a distribution like gamma(30, 10), got "
+     "'0x10'"},
+    {"(30, 10)", 0,
+     "expected a number or a distribution like gamma(30, 10), "
+     "got '(30, 10)'"},
     /* numbers */
     {"nan", 0, "expected a finite number, got 'nan'"},
     {"NaN", 0, "expected a finite number, got 'NaN'"},
@@ -356,16 +374,20 @@ static const struct bad_case bad_cases[] = {
     {"-1", 1, "expected a value >= 0, got -1"},
     /* names */
     {"gama(30, 10)", 0, "unknown distribution 'gama'; did you mean 'gamma'?"},
-    {"Gamma(30, 10)", 0, "unknown distribution 'Gamma'; did you mean "
-                         "'gamma'?"},
-    {"lognorm(1, 2)", 0, "unknown distribution 'lognorm'; did you mean "
-                         "'lognormal'?"},
+    {"Gamma(30, 10)", 0,
+     "unknown distribution 'Gamma'; did you mean "
+     "'gamma'?"},
+    {"lognorm(1, 2)", 0,
+     "unknown distribution 'lognorm'; did you mean "
+     "'lognormal'?"},
     {"exp(3)", 0, "unknown distribution 'exp'; did you mean 'exponential'?"},
-    {"gaussian(0, 1)", 0, "unknown distribution 'gaussian'; did you mean "
-                          "'normal'?"},
-    {"weibull(1, 2)", 0, "unknown distribution 'weibull'; known: fixed, "
-                         "exponential, uniform, triangular, normal, "
-                         "lognormal, gamma, beta, empirical, empirical_file"},
+    {"gaussian(0, 1)", 0,
+     "unknown distribution 'gaussian'; did you mean "
+     "'normal'?"},
+    {"weibull(1, 2)", 0,
+     "unknown distribution 'weibull'; known: fixed, "
+     "exponential, uniform, triangular, normal, "
+     "lognormal, gamma, beta, empirical, empirical_file"},
     {"gamma", 0, "gamma(mean, sd): expected '(' after 'gamma'"},
     {"gamma 30, 10", 0, "gamma(mean, sd): expected '(' after 'gamma'"},
     /* structure */
@@ -376,34 +398,44 @@ static const struct bad_case bad_cases[] = {
     {"gamma(30, 10, 5)", 0, "gamma(mean, sd): expected 2 arguments, got 3"},
     {"gamma()", 0, "gamma(mean, sd): expected 2 arguments, got 0"},
     {"exponential(1, 2)", 0, "exponential(mean): expected 1 argument, got 2"},
-    {"triangular(1, 2)", 0, "triangular(min, mode, max): expected 3 "
-                            "arguments, got 2"},
+    {"triangular(1, 2)", 0,
+     "triangular(min, mode, max): expected 3 "
+     "arguments, got 2"},
     {"gamma(30, )", 0, "gamma(mean, sd): missing a number for sd"},
     {"gamma(, 10)", 0, "gamma(mean, sd): missing a number for mean"},
-    {"gamma(ten, 10)", 0, "gamma(mean, sd): expected a number for mean, got "
-                          "'ten'"},
-    {"gamma(30, 1 0)", 0, "gamma(mean, sd): expected a number for sd, got "
-                          "'1 0'"},
-    {"gamma(nan, 10)", 0, "gamma(mean, sd): mean must be a finite number, "
-                          "got 'nan'"},
-    {"gamma(30, inf)", 0, "gamma(mean, sd): sd must be a finite number, got "
-                          "'inf'"},
-    {"gamma(1e999, 10)", 0, "gamma(mean, sd): mean is out of range, got "
-                            "'1e999'"},
+    {"gamma(ten, 10)", 0,
+     "gamma(mean, sd): expected a number for mean, got "
+     "'ten'"},
+    {"gamma(30, 1 0)", 0,
+     "gamma(mean, sd): expected a number for sd, got "
+     "'1 0'"},
+    {"gamma(nan, 10)", 0,
+     "gamma(mean, sd): mean must be a finite number, "
+     "got 'nan'"},
+    {"gamma(30, inf)", 0,
+     "gamma(mean, sd): sd must be a finite number, got "
+     "'inf'"},
+    {"gamma(1e999, 10)", 0,
+     "gamma(mean, sd): mean is out of range, got "
+     "'1e999'"},
     {"nan(1)", 0, "expected a finite number, got 'nan(1)'"},
     /* parameter values */
     {"fixed(-1)", 1, "fixed(x): x must be >= 0, got -1"},
     {"exponential(0)", 0, "exponential(mean): mean must be > 0, got 0"},
     {"exponential(-2)", 0, "exponential(mean): mean must be > 0, got -2"},
-    {"uniform(5, 3)", 0, "uniform(min, max): min must not exceed max, got 5 "
-                         "> 3"},
+    {"uniform(5, 3)", 0,
+     "uniform(min, max): min must not exceed max, got 5 "
+     "> 3"},
     {"uniform(-1, 3)", 1, "uniform(min, max): min must be >= 0, got -1"},
-    {"triangular(1, 5, 3)", 0, "triangular(min, mode, max): needs min <= "
-                               "mode <= max, got 1, 5, 3"},
-    {"triangular(2, 1, 3)", 0, "triangular(min, mode, max): needs min <= "
-                               "mode <= max, got 2, 1, 3"},
-    {"triangular(-1, 0, 3)", 1, "triangular(min, mode, max): min must be >= "
-                                "0, got -1"},
+    {"triangular(1, 5, 3)", 0,
+     "triangular(min, mode, max): needs min <= "
+     "mode <= max, got 1, 5, 3"},
+    {"triangular(2, 1, 3)", 0,
+     "triangular(min, mode, max): needs min <= "
+     "mode <= max, got 2, 1, 3"},
+    {"triangular(-1, 0, 3)", 1,
+     "triangular(min, mode, max): min must be >= "
+     "0, got -1"},
     {"normal(10, -1)", 0, "normal(mean, sd): sd must be >= 0, got -1"},
     {"normal(-1, 2)", 1, "normal(mean, sd): mean must be >= 0, got -1"},
     {"lognormal(0, 1)", 0, "lognormal(mean, sd): mean must be > 0, got 0"},
@@ -411,22 +443,28 @@ static const struct bad_case bad_cases[] = {
     {"lognormal(5, -1)", 0, "lognormal(mean, sd): sd must be >= 0, got -1"},
     {"gamma(0, 10)", 0, "gamma(mean, sd): mean must be > 0, got 0"},
     {"gamma(30, -1)", 0, "gamma(mean, sd): sd must be >= 0, got -1"},
-    {"gamma(1e300, 1e-300)", 0, "gamma(mean, sd): parameters out of range "
-                                "for sampling"},
-    {"beta(0.1, 0.5)", 0, "beta(mean, sd): needs sd < sqrt(mean*(1-mean)) = "
-                          "0.3, got 0.5"},
-    {"beta(0.1, 0.3)", 0, "beta(mean, sd): needs sd < sqrt(mean*(1-mean)) = "
-                          "0.3, got 0.3"},
-    {"beta(1.5, 0.1)", 0, "beta(mean, sd): mean must be between 0 and 1 "
-                          "(exclusive), got 1.5"},
-    {"beta(0, 0.1)", 0, "beta(mean, sd): mean must be between 0 and 1 "
-                        "(exclusive), got 0"},
+    {"gamma(1e300, 1e-300)", 0,
+     "gamma(mean, sd): parameters out of range "
+     "for sampling"},
+    {"beta(0.1, 0.5)", 0,
+     "beta(mean, sd): needs sd < sqrt(mean*(1-mean)) = "
+     "0.3, got 0.5"},
+    {"beta(0.1, 0.3)", 0,
+     "beta(mean, sd): needs sd < sqrt(mean*(1-mean)) = "
+     "0.3, got 0.3"},
+    {"beta(1.5, 0.1)", 0,
+     "beta(mean, sd): mean must be between 0 and 1 "
+     "(exclusive), got 1.5"},
+    {"beta(0, 0.1)", 0,
+     "beta(mean, sd): mean must be between 0 and 1 "
+     "(exclusive), got 0"},
     {"beta(0.5, -0.1)", 0, "beta(mean, sd): sd must be >= 0, got -0.1"},
     {"empirical()", 0, "empirical(): needs at least one value"},
     {"empirical( )", 0, "empirical(): needs at least one value"},
     {"empirical(1, , 3)", 0, "empirical(): missing a number for value 2"},
-    {"empirical(1, x)", 0, "empirical(): expected a number for value 2, got "
-                           "'x'"},
+    {"empirical(1, x)", 0,
+     "empirical(): expected a number for value 2, got "
+     "'x'"},
     {"empirical(1, -2)", 1, "empirical(): value 2 must be >= 0, got -2"},
     {"empirical", 0, "empirical(): expected '(' after 'empirical'"},
 };

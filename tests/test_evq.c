@@ -57,8 +57,7 @@ static void test_random_order(void **state)
         for (uint32_t i = 0; i < 5000; i++) {
             double t = (double)gsl_rng_uniform_int(r, 300); /* ties */
             unsigned prio = (unsigned)gsl_rng_uniform_int(r, 4);
-            assert_int_equal(evq_push(q, t, prio, i % 7, i, 0, (uint32_t)t),
-                             0);
+            assert_int_equal(evq_push(q, t, prio, i % 7, i, 0, (uint32_t)t), 0);
         }
         struct evq_event prev, ev;
         assert_int_equal(evq_pop(q, &prev), 0);
@@ -176,9 +175,8 @@ static void test_growth_million(void **state)
     struct evq *q;
     assert_non_null(q = evq_alloc(1));
     for (uint32_t i = 0; i < N; i++)
-        assert_int_equal(evq_push(q, 1e3 * gsl_rng_uniform(r), i & 1, 0, i,
-                                  0, 0),
-                         0);
+        assert_int_equal(
+            evq_push(q, 1e3 * gsl_rng_uniform(r), i & 1, 0, i, 0, 0), 0);
     assert_int_equal(evq_size(q), N);
     assert_true(q->cap >= N);
     struct evq_event prev, ev;
@@ -372,13 +370,15 @@ static void test_vs_reference(void **state)
             if (h.n == 0 || gsl_rng_uniform(r) < p_push) {
                 double t = now + draw_dt(r, shape);
                 unsigned prio = (unsigned)gsl_rng_uniform_int(r, 3);
-                struct evq_event ev = {t, (uint64_t)prio << 56 | h.seq++,
-                                       id % 8, id, id * 3u, id ^ 0x5au};
-                assert_int_equal(evq_push(q, t, prio, ev.kind, ev.id,
-                                          ev.gen, ev.aux), 0);
+                struct evq_event ev = {t,       (uint64_t)prio << 56 | h.seq++,
+                                       id % 8,  id,
+                                       id * 3u, id ^ 0x5au};
+                assert_int_equal(
+                    evq_push(q, t, prio, ev.kind, ev.id, ev.gen, ev.aux), 0);
                 if (copied)
-                    assert_int_equal(evq_push(c, t, prio, ev.kind, ev.id,
-                                              ev.gen, ev.aux), 0);
+                    assert_int_equal(
+                        evq_push(c, t, prio, ev.kind, ev.id, ev.gen, ev.aux),
+                        0);
                 ref_push(&h, ev);
                 id++;
             } else {
@@ -388,8 +388,8 @@ static void test_vs_reference(void **state)
                     got.id != want.id || got.kind != want.kind ||
                     got.gen != want.gen || got.aux != want.aux)
                     fail_msg("round %d step %d: popped id %u t %a, "
-                             "expected id %u t %a", round, step, got.id,
-                             got.t, want.id, want.t);
+                             "expected id %u t %a",
+                             round, step, got.id, got.t, want.id, want.t);
                 if (copied) {
                     assert_int_equal(evq_pop(c, &gotc), 0);
                     assert_memory_equal(&gotc, &got, sizeof got);

@@ -112,7 +112,8 @@ static int small_run(struct err *e)
         config_set(&cfg, "decision.metric=revenue", e) ||
         config_resolve(&cfg, &p, e))
         goto done;
-    struct run_opts o = {.jobs = 1, .replications = 2,
+    struct run_opts o = {.jobs = 1,
+                         .replications = 2,
                          .on_commit = output_reps_commit,
                          .on_commit_ctx = &reps};
     if (output_reps_open(&reps, out, &p, e) || run_simulate(&p, &o, &r, e))
@@ -171,7 +172,8 @@ static int small_uncertain(struct err *e)
     int rc = -1;
     if (config_load(&cfg, path, e) || config_resolve(&cfg, &p, e))
         goto done;
-    struct run_opts o = {.jobs = 1, .replications = 2,
+    struct run_opts o = {.jobs = 1,
+                         .replications = 2,
                          .on_commit = output_reps_commit,
                          .on_commit_ctx = &reps};
     struct sens_opts so = {.jobs = 1, .replications = 4};
@@ -223,8 +225,8 @@ static int small_commands(struct err *e)
     char path[128], out[128];
     snprintf(path, sizeof path, "%s/small.ini", dir);
     snprintf(out, sizeof out, "%s/cmd", dir);
-    char *run[] = {"run", path, "-n", "2", "-j", "1", "--no-plot", "-q",
-                   "--set", "sales.reps=2", "-o", out, NULL};
+    char *run[] = {"run", path,    "-n",           "2",  "-j", "1", "--no-plot",
+                   "-q",  "--set", "sales.reps=2", "-o", out,  NULL};
     char *check[] = {"check", path, NULL};
     fflush(stdout);
     fflush(stderr);
@@ -245,8 +247,7 @@ static int small_commands(struct err *e)
     close(null);
     if (st == 0)
         return 0;
-    return err_set(e, st == 1 ? ERR_RUNTIME : ERR_CONFIG, "exit status %d",
-                   st);
+    return err_set(e, st == 1 ? ERR_RUNTIME : ERR_CONFIG, "exit status %d", st);
 }
 
 /* Fails the N-th call of part for N = 1, 2, ... Returns the number of
@@ -267,13 +268,13 @@ static long fail_each(const char *name, int (*part)(struct err *))
         failalloc_arm(0);
         size_t leaked = failalloc_live() - live0;
         if (rc != 0 && (e.kind == ERR_NONE || !e.msg[0])) {
-            print_error("%s: call %ld failed: -1 without a message\n", name,
-                        n);
+            print_error("%s: call %ld failed: -1 without a message\n", name, n);
             bad++;
         }
         if (rc != 0 && e.kind != ERR_RUNTIME) {
             print_error("%s: call %ld failed: reported as a configuration "
-                        "error: %s\n", name, n, e.msg);
+                        "error: %s\n",
+                        name, n, e.msg);
             bad++;
         }
         if (rc == 0)

@@ -21,7 +21,7 @@
 #include "stats.h"
 
 #define FLAGSHIP "scenarios/pull_two_weeks.ini"
-#define REPS 100
+#define REPS     100
 
 struct fixture {
     struct params p;
@@ -127,14 +127,14 @@ static void test_pull_drains_backlog(void **state)
     struct fixture *f = *state;
     struct err e = {0};
     struct model *m = model_alloc(&f->p, &e);
-    size_t n = (size_t)(f->p.sim.warmup_weeks + f->p.sim.horizon_weeks) *
-               RAW_COUNT;
+    size_t n =
+        (size_t)(f->p.sim.warmup_weeks + f->p.sim.horizon_weeks) * RAW_COUNT;
     double *b = malloc(n * sizeof *b), *x = malloc(n * sizeof *x);
     assert_non_null(m);
     assert_non_null(b);
     assert_non_null(x);
-    size_t at = (size_t)(f->p.sim.warmup_weeks + 14) * RAW_COUNT +
-                M_OPS_BACKLOG_HOURS;
+    size_t at =
+        (size_t)(f->p.sim.warmup_weeks + 14) * RAW_COUNT + M_OPS_BACKLOG_HOURS;
     struct acc a = {0};
     for (uint64_t r = 0; r < 30; r++) {
         assert_int_equal(model_run(m, -1, r, b, NULL, &e), 0);
@@ -160,8 +160,8 @@ static void test_levers(void **state)
     struct summary pull = delta(f, f->pull, Q, CMP_LOST_REVENUE);
     struct summary habit = delta(f, f->habit, Q, CMP_LOST_REVENUE);
     print_message("habit loses %.0f [%.0f, %.0f], one pull %.0f [%.0f, "
-                  "%.0f]\n", habit.mean, habit.lo, habit.hi, pull.mean,
-                  pull.lo, pull.hi);
+                  "%.0f]\n",
+                  habit.mean, habit.lo, habit.hi, pull.mean, pull.lo, pull.hi);
     assert_true(habit.lo > pull.hi);
     assert_below_zero(delta(f, f->hire, Q, CMP_LOST_REVENUE),
                       "revenue lost by hiring ops");

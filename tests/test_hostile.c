@@ -20,13 +20,13 @@
 #include "robust_util.h"
 
 #define DIR_HOSTILE "tests/data/hostile/"
-#define TIME_LIMIT 60.0 /* seconds; a hang fails instead of blocking */
+#define TIME_LIMIT  60.0 /* seconds; a hang fails instead of blocking */
 
 struct expect {
     char file[128];
-    char args[128];   /* command and options, space-separated */
+    char args[128]; /* command and options, space-separated */
     int status;
-    char msg[1100];   /* stderr without "salescap: ", lines joined */
+    char msg[1100]; /* stderr without "salescap: ", lines joined */
 };
 
 static struct expect cases[256];
@@ -100,14 +100,12 @@ static void normalise(const char *err, char *out, size_t size)
 }
 
 /* Splits c->args into argv words, then adds extra words and the file. */
-static void build_args(const struct expect *c, char *words,
-                       const char **argv, size_t max,
-                       const char *const *extra, const char *file)
+static void build_args(const struct expect *c, char *words, const char **argv,
+                       size_t max, const char *const *extra, const char *file)
 {
     size_t n = 0;
     ru_fmt(words, 128, "%s", c->args);
-    for (char *w = strtok(words, " "); w && n + 1 < max;
-         w = strtok(NULL, " "))
+    for (char *w = strtok(words, " "); w && n + 1 < max; w = strtok(NULL, " "))
         argv[n++] = w;
     for (; extra && *extra && n + 1 < max; extra++)
         argv[n++] = *extra;
@@ -128,8 +126,8 @@ static int compare(const struct expect *c, const char *how,
     }
     if (r->status != c->status || (c->status != 0 && strcmp(got, c->msg)) ||
         (c->status == 0 && !strcmp(how, "check") && got[0])) {
-        print_error("%s (%s):\n  got:  %d %s\n  want: %d %s\n", c->file,
-                    how, r->status, got, c->status, c->msg);
+        print_error("%s (%s):\n  got:  %d %s\n  want: %d %s\n", c->file, how,
+                    r->status, got, c->status, c->msg);
         return -1;
     }
     return 0;
@@ -289,8 +287,8 @@ static void test_manifest_complete(void **state)
 
 /* ---- inputs made at run time ------------------------------------------ */
 
-static void write_file(const char *path, const char *head, size_t fill,
-                       char c, const char *tail)
+static void write_file(const char *path, const char *head, size_t fill, char c,
+                       const char *tail)
 {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
@@ -309,8 +307,8 @@ static void check_fails(const char *file, int status, const char *msg)
     char want[2048];
     ru_fmt(want, sizeof want, "salescap: %s\n", msg);
     if (r.timed_out || r.status != status || strcmp(r.err, want))
-        fail_msg("check %s:\n  got:  %d %s  want: %d %s", file, r.status,
-                 r.err, status, want);
+        fail_msg("check %s:\n  got:  %d %s  want: %d %s", file, r.status, r.err,
+                 status, want);
     ru_proc_free(&r);
 }
 
@@ -327,30 +325,33 @@ static void test_ten_megabyte_lines(void **state)
     write_file(a, "[sales]\nreps = 3\n[scenario.x]\ntitle = ", TEN_MB, 'x',
                "\n");
     ru_fmt(msg, sizeof msg,
-             "%s:4: line is %u bytes long; inih reads at most 199 (it would "
-             "split the line)", a, TEN_MB + 8);
+           "%s:4: line is %u bytes long; inih reads at most 199 (it would "
+           "split the line)",
+           a, TEN_MB + 8);
     check_fails(a, 2, msg);
     /* 10 MB of one byte and no line end at all. */
     ru_fmt(b, sizeof b, "%s/one_line.ini", dir);
     write_file(b, "", TEN_MB, '[', "");
     ru_fmt(msg, sizeof msg,
-             "%s:1: line is %u bytes long; inih reads at most 199 (it would "
-             "split the line)", b, TEN_MB);
+           "%s:1: line is %u bytes long; inih reads at most 199 (it would "
+           "split the line)",
+           b, TEN_MB);
     check_fails(b, 2, msg);
     /* 10 MB of empty lines, then an error: lines are still counted. */
     ru_fmt(c, sizeof c, "%s/many_lines.ini", dir);
     write_file(c, "", TEN_MB, '\n', "[sales]\nreps = ten\n");
     ru_fmt(msg, sizeof msg,
-             "%s:%u: [sales] reps: expected a whole number, got 'ten'", c,
-             TEN_MB + 2);
+           "%s:%u: [sales] reps: expected a whole number, got 'ten'", c,
+           TEN_MB + 2);
     check_fails(c, 2, msg);
     /* An include of the 10 MB line: reported in the included file. */
     char inc[300];
     ru_fmt(inc, sizeof inc, "%s/includes_long.ini", dir);
     write_file(inc, "include = long_title.ini\n", 0, 0, "");
     ru_fmt(msg, sizeof msg,
-             "%s:4: line is %u bytes long; inih reads at most 199 (it would "
-             "split the line)", a, TEN_MB + 8);
+           "%s:4: line is %u bytes long; inih reads at most 199 (it would "
+           "split the line)",
+           a, TEN_MB + 8);
     check_fails(inc, 2, msg);
     ru_rmdir(dir);
 }
@@ -370,7 +371,7 @@ static void test_deep_includes(void **state)
     }
     ru_fmt(path, sizeof path, "%s/f0.ini", dir);
     ru_fmt(msg, sizeof msg, "%s/f16.ini:1: includes nested deeper than 16",
-             dir);
+           dir);
     check_fails(path, 2, msg);
     /* 16 levels are fine. */
     ru_fmt(path, sizeof path, "%s/f1.ini", dir);
@@ -395,25 +396,28 @@ static void test_special_files(void **state)
     check_fails(fifo, 2, msg);
     ru_fmt(inc, sizeof inc, "%s/includes_fifo.ini", dir);
     write_file(inc, "include = fifo.ini\n", 0, 0, "");
-    ru_fmt(msg, sizeof msg,
-             "%s:1: cannot include '%s': not a regular file", inc, fifo);
+    ru_fmt(msg, sizeof msg, "%s:1: cannot include '%s': not a regular file",
+           inc, fifo);
     check_fails(inc, 2, msg);
     ru_fmt(msg, sizeof msg, "%s: cannot open: is a directory", dir);
     check_fails(dir, 2, msg);
     check_fails("/dev/zero", 2, "/dev/zero: cannot open: not a regular file");
     check_fails(DIR_HOSTILE "no_such_file.ini", 2,
-                 DIR_HOSTILE "no_such_file.ini: cannot open: No such file or "
-                 "directory");
+                DIR_HOSTILE "no_such_file.ini: cannot open: No such file or "
+                            "directory");
     /* A sweep whose model is a FIFO. */
     char sw[300];
     ru_fmt(sw, sizeof sw, "%s/sweep.ini", dir);
-    write_file(sw, "[sweep]\nfile = fifo.ini\nscenario = a\n\n[vary]\n"
-               "sales.reps = 1, 2\n", 0, 0, "");
+    write_file(sw,
+               "[sweep]\nfile = fifo.ini\nscenario = a\n\n[vary]\n"
+               "sales.reps = 1, 2\n",
+               0, 0, "");
     const char *argv[] = {"sweep", sw, "--no-plot", "-o", dir, NULL};
     struct proc r = ru_run(argv, TIME_LIMIT);
     ru_fmt(msg, sizeof msg,
-             "salescap: %s:2: [sweep] file: cannot open '%s': not a regular "
-             "file\n", sw, fifo);
+           "salescap: %s:2: [sweep] file: cannot open '%s': not a regular "
+           "file\n",
+           sw, fifo);
     assert_false(r.timed_out);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, msg);
@@ -467,8 +471,7 @@ static void test_hostile_sets(void **state)
     /* A value too long for run.ini. */
     char set[400];
     ru_fmt(set, sizeof set, "scenario.a.title=%0300d", 0);
-    const char *argv[] = {"check", DIR_HOSTILE "empty.ini", "--set", set,
-                          NULL};
+    const char *argv[] = {"check", DIR_HOSTILE "empty.ini", "--set", set, NULL};
     struct proc r = ru_run(argv, TIME_LIMIT);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err,

@@ -123,8 +123,7 @@ static void test_quarters_tile(void **state)
             int w0, w1;
             run_quarter_weeks(q, weeks, &w0, &w1);
             int len = w1 - w0;
-            if (w0 != end || len < 1 || len > 13 ||
-                (q + 1 < nq && len != 13))
+            if (w0 != end || len < 1 || len > 13 || (q + 1 < nq && len != 13))
                 fail_msg("horizon of %d weeks: quarter %d is weeks "
                          "[%d, %d); after the weeks before it, it should "
                          "start at %d and last %d weeks",
@@ -156,30 +155,30 @@ static void check_row(const struct params *p, const double *row, int w,
            cold = row[M_DEALS_WENT_COLD];
     int rw = w - p->sim.warmup_weeks; /* as the CSVs number weeks */
     if (row[M_WIN_RATE] != won)
-        fail_msg("%s, week %d: win_rate's numerator is %g, deals_won %g",
-                 what, rw, row[M_WIN_RATE], won);
+        fail_msg("%s, week %d: win_rate's numerator is %g, deals_won %g", what,
+                 rw, row[M_WIN_RATE], won);
     if (row[D_WIN_RATE] != won + lost + cold)
         fail_msg("%s, week %d: win_rate's denominator is %g, won + lost + "
-                 "cold = %g + %g + %g", what, rw, row[D_WIN_RATE], won, lost,
-                 cold);
+                 "cold = %g + %g + %g",
+                 what, rw, row[D_WIN_RATE], won, lost, cold);
     if (row[D_CYCLE_DAYS] != won)
-        fail_msg("%s, week %d: cycle_days averages over %g deals, %g won",
-                 what, rw, row[D_CYCLE_DAYS], won);
+        fail_msg("%s, week %d: cycle_days averages over %g deals, %g won", what,
+                 rw, row[D_CYCLE_DAYS], won);
     *pipe += row[M_OPPORTUNITIES_CREATED] - won - lost - cold;
     if (row[M_PIPELINE_COUNT] != *pipe)
         fail_msg("%s, week %d: pipeline_count %g, but the flows since the "
-                 "start leave %g open", what, rw, row[M_PIPELINE_COUNT],
-                 *pipe);
+                 "start leave %g open",
+                 what, rw, row[M_PIPELINE_COUNT], *pipe);
     *clients += won - row[M_CLIENTS_CHURNED];
     if (row[M_CLIENTS_ACTIVE] != *clients)
         fail_msg("%s, week %d: clients_active %g, but the initial base "
-                 "plus wins less churn is %g", what, rw,
-                 row[M_CLIENTS_ACTIVE], *clients);
+                 "plus wins less churn is %g",
+                 what, rw, row[M_CLIENTS_ACTIVE], *clients);
     double avail = row[M_REPS_ACTIVE] * p->sales.role.hours_per_week;
     if (!near(row_hours(row), avail, avail, TOL_MEM))
         fail_msg("%s, week %d: rep hours by activity add up to %.17g, "
-                 "%g reps work %.17g", what, rw, row_hours(row),
-                 row[M_REPS_ACTIVE], avail);
+                 "%g reps work %.17g",
+                 what, rw, row_hours(row), row[M_REPS_ACTIVE], avail);
 }
 
 static void check_totals(const struct params *p, const double *raw,
@@ -215,18 +214,20 @@ static void check_totals(const struct params *p, const double *raw,
         if (!near(sum[flows[i].m], flows[i].total, fabs(flows[i].total),
                   TOL_MEM))
             fail_msg("%s: the weekly rows of %s add up to %.17g, the "
-                     "model's total %s is %.17g", what,
-                     metric_table[flows[i].m].name, sum[flows[i].m],
+                     "model's total %s is %.17g",
+                     what, metric_table[flows[i].m].name, sum[flows[i].m],
                      flows[i].name, flows[i].total);
     if (pipe != t->opps_open)
         fail_msg("%s: the flows leave %g opportunities open, the model "
-                 "%g", what, pipe, t->opps_open);
+                 "%g",
+                 what, pipe, t->opps_open);
     if (!near(sum[M_REP_HOURS_PROSPECTING] + sum[M_REP_HOURS_SELLING] +
                   sum[M_REP_HOURS_ADMIN] + sum[M_REP_HOURS_OPS] +
                   sum[M_REP_HOURS_IDLE],
               t->rep_hours_available, t->rep_hours_available, TOL_MEM))
         fail_msg("%s: the weekly rep hours do not add up to the %.17g "
-                 "hours available", what, t->rep_hours_available);
+                 "hours available",
+                 what, t->rep_hours_available);
 }
 
 /* Every scenario of the flagship, as it is, with attrition (seats
@@ -236,13 +237,16 @@ static void test_rows_match_totals(void **state)
 {
     (void)state;
     const char *const attrition[] = {"sales.attrition_per_year=0.4",
-                                     "operations.attrition_per_year=0.3",
-                                     NULL};
-    const char *const start[] = {
-        "simulation.warmup_weeks=0", "start.onboardings_waiting=19",
-        "start.onboardings_in_progress=4", "start.tickets_waiting=12",
-        "start.tickets_in_progress=0", "start.open.proposal=50",
-        "start.open.qualify=20", "start.open_age_days=52", NULL};
+                                     "operations.attrition_per_year=0.3", NULL};
+    const char *const start[] = {"simulation.warmup_weeks=0",
+                                 "start.onboardings_waiting=19",
+                                 "start.onboardings_in_progress=4",
+                                 "start.tickets_waiting=12",
+                                 "start.tickets_in_progress=0",
+                                 "start.open.proposal=50",
+                                 "start.open.qualify=20",
+                                 "start.open_age_days=52",
+                                 NULL};
     const char *const *variants[] = {NULL, attrition, start};
     static const char *const names[] = {"", " (attrition)", " ([start])"};
     for (int v = 0; v < 3; v++) {
@@ -251,8 +255,8 @@ static void test_rows_match_totals(void **state)
         struct err e = {0};
         load(&cfg, &p, FLAGSHIP, variants[v]);
         struct model *m = model_alloc(&p, &e);
-        size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) *
-                   RAW_COUNT;
+        size_t n =
+            (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
         double *raw = calloc(n, sizeof *raw);
         assert_non_null(m);
         assert_non_null(raw);
@@ -301,8 +305,9 @@ static double *vq(const struct view *v, int s, int q, int m)
 
 static double *vc(const struct view *v, int s, int q, int m, int k)
 {
-    return &v->cmp[(((size_t)(s - 1) * (v->quarters + 1) + q) * CMP_COUNT +
-                    m) * K_COUNT + k];
+    return &v->cmp[(((size_t)(s - 1) * (v->quarters + 1) + q) * CMP_COUNT + m) *
+                       K_COUNT +
+                   k];
 }
 
 static void view_alloc(struct view *v, int nscen, int weeks, int quarters)
@@ -311,8 +316,7 @@ static void view_alloc(struct view *v, int nscen, int weeks, int quarters)
     v->weeks = weeks;
     v->quarters = quarters;
     v->weekly = calloc((size_t)nscen * weeks * M_COUNT, sizeof(double));
-    v->quarterly = calloc((size_t)nscen * quarters * M_COUNT,
-                          sizeof(double));
+    v->quarterly = calloc((size_t)nscen * quarters * M_COUNT, sizeof(double));
     v->cmp = calloc((size_t)nscen * (quarters + 1) * CMP_COUNT * K_COUNT,
                     sizeof(double));
     assert_non_null(v->weekly);
@@ -376,15 +380,16 @@ static void check_quarters(const struct view *v, const struct params *p,
                 enum metric_kind k = metric_table[m].kind;
                 if (k == METRIC_FLOW && !near(x, sum, scale, rel))
                     fail_msg("%s: %s, quarter %d, %s: %.17g, but its weeks "
-                             "%d-%d add up to %.17g", src, scen_id(p, s),
-                             q + 1, metric_table[m].name, x, w0, w1 - 1,
-                             sum);
+                             "%d-%d add up to %.17g",
+                             src, scen_id(p, s), q + 1, metric_table[m].name, x,
+                             w0, w1 - 1, sum);
                 double last = *vw(v, s, w1 - 1, m);
                 if (k == METRIC_LEVEL &&
                     !near(x, last, fabs(x) + fabs(last), rel))
                     fail_msg("%s: %s, quarter %d, %s: %.17g, but its last "
-                             "week, %d, ends at %.17g", src, scen_id(p, s),
-                             q + 1, metric_table[m].name, x, w1 - 1, last);
+                             "week, %d, ends at %.17g",
+                             src, scen_id(p, s), q + 1, metric_table[m].name, x,
+                             w1 - 1, last);
             }
         }
 }
@@ -409,17 +414,17 @@ static void check_pairs(const struct view *v, const struct params *p, int s,
         double scale = fabs(b) + fabs(x) + fabs(d);
         if (m < M_COUNT && !near(d, x - b, scale, rel))
             fail_msg("%s: %s, %s, %s: delta %.17g, scenario - baseline = "
-                     "%.17g - %.17g", src, scen_id(p, s), qn, cmp_name(m),
-                     d, x, b);
+                     "%.17g - %.17g",
+                     src, scen_id(p, s), qn, cmp_name(m), d, x, b);
         if ((m == CMP_LOST_REVENUE || m == CMP_LOST_NET_VALUE) &&
             !near(d, b - x, scale, rel))
             fail_msg("%s: %s, %s: %s %.17g, baseline - scenario = %.17g - "
-                     "%.17g", src, scen_id(p, s), qn, cmp_name(m), d, b, x);
-        if (start >= 0 && q < v->quarters && 13 * (q + 1) <= start &&
-            d != 0.0)
+                     "%.17g",
+                     src, scen_id(p, s), qn, cmp_name(m), d, b, x);
+        if (start >= 0 && q < v->quarters && 13 * (q + 1) <= start && d != 0.0)
             fail_msg("%s: %s, %s, %s: delta %.17g before the scenario's "
-                     "first intervention (week %d)", src, scen_id(p, s), qn,
-                     cmp_name(m), d, start);
+                     "first intervention (week %d)",
+                     src, scen_id(p, s), qn, cmp_name(m), d, start);
     }
 }
 
@@ -435,13 +440,14 @@ static void check_cumulative(const struct view *v, const struct params *p,
         double c = *vc(v, s, q, CMP_LOST_REVENUE_CUMULATIVE, K_DELTA);
         if (!near(c, cum, scale + fabs(c), rel))
             fail_msg("%s: %s, quarter %d: lost_revenue_cumulative %.17g, "
-                     "the running sum of lost_revenue %.17g", src,
-                     scen_id(p, s), q + 1, c, cum);
+                     "the running sum of lost_revenue %.17g",
+                     src, scen_id(p, s), q + 1, c, cum);
     }
     double total = *vc(v, s, v->quarters, CMP_LOST_REVENUE, K_DELTA);
     if (!near(total, cum, scale + fabs(total), rel))
         fail_msg("%s: %s: total lost revenue %.17g, the quarters' add up to "
-                 "%.17g", src, scen_id(p, s), total, cum);
+                 "%.17g",
+                 src, scen_id(p, s), total, cum);
 }
 
 /* Flows and levels are defined in every replication, so a comparison's
@@ -464,8 +470,9 @@ static void check_sides(const struct view *v, const struct params *p, int s,
                 !near(c[K_SCEN], qs, fabs(qs), rel))
                 fail_msg("%s: %s, quarter %d, %s: the comparison's baseline "
                          "%.17g and scenario %.17g, the quarterly means "
-                         "%.17g and %.17g", src, scen_id(p, s), q + 1,
-                         metric_table[m].name, c[K_BASE], c[K_SCEN], qb, qs);
+                         "%.17g and %.17g",
+                         src, scen_id(p, s), q + 1, metric_table[m].name,
+                         c[K_BASE], c[K_SCEN], qb, qs);
             tb = k == METRIC_FLOW ? tb + qb : qb;
             ts = k == METRIC_FLOW ? ts + qs : qs;
             scale += fabs(qb) + fabs(qs);
@@ -474,16 +481,16 @@ static void check_sides(const struct view *v, const struct params *p, int s,
         if (!near(c[K_BASE], tb, scale, rel) ||
             !near(c[K_SCEN], ts, scale, rel))
             fail_msg("%s: %s, total %s: baseline %.17g and scenario %.17g, "
-                     "but the quarters give %.17g and %.17g", src,
-                     scen_id(p, s), metric_table[m].name, c[K_BASE],
+                     "but the quarters give %.17g and %.17g",
+                     src, scen_id(p, s), metric_table[m].name, c[K_BASE],
                      c[K_SCEN], tb, ts);
     }
 }
 
 /* Every identity between the means of v, to within rel. p gives the
  * scenarios' IDs and intervention windows; src says where v came from. */
-static void check_view(const struct view *v, const struct params *p,
-                       double rel, const char *src)
+static void check_view(const struct view *v, const struct params *p, double rel,
+                       const char *src)
 {
     check_quarters(v, p, rel, src);
     for (int s = 1; s < v->nscen; s++) {
@@ -512,7 +519,8 @@ static int flagship_setup(void **state)
     *state = f;
     load(&f->cfg, &f->p, FLAGSHIP, NULL);
     struct output_reps reps = {0};
-    struct run_opts o = {.jobs = 2, .replications = REPS,
+    struct run_opts o = {.jobs = 2,
+                         .replications = REPS,
                          .on_commit = output_reps_commit,
                          .on_commit_ctx = &reps};
     struct err e = {0};
@@ -642,10 +650,8 @@ static void check_field(const struct csv *c, size_t i, const char *col,
 static void check_key(const struct csv *c, size_t i, const char *file,
                       const char *id, const char *period, const char *metric)
 {
-    const char *got[3] = {csv_get(c, i, 0), csv_get(c, i, 1),
-                          csv_get(c, i, 2)};
-    if (strcmp(got[0], id) || strcmp(got[1], period) ||
-        strcmp(got[2], metric))
+    const char *got[3] = {csv_get(c, i, 0), csv_get(c, i, 1), csv_get(c, i, 2)};
+    if (strcmp(got[0], id) || strcmp(got[1], period) || strcmp(got[2], metric))
         fail_msg("%s:%d: row %s,%s,%s, want %s,%s,%s", file, c->lines[i],
                  got[0], got[1], got[2], id, period, metric);
 }
@@ -709,8 +715,8 @@ static void csv_comparison(struct view *v, const struct fixture *f)
     /* No lost_revenue_cumulative row for the total. */
     size_t per = (size_t)(r->quarters + 1) * CMP_COUNT - 1;
     read_csv(&c, f->dir, "comparison.csv", (size_t)(r->nscen - 1) * per);
-    static const char *const col[K_COUNT] = {"baseline_mean",
-                                             "scenario_mean", "delta_mean"};
+    static const char *const col[K_COUNT] = {"baseline_mean", "scenario_mean",
+                                             "delta_mean"};
     size_t i = 0;
     for (int s = 1; s < r->nscen; s++)
         for (int q = 0; q <= r->quarters; q++)
@@ -789,8 +795,7 @@ static void check_rep_week(const struct rep *rp, int32_t r, int j,
     double want_prod, want_ops;
     pull_effect(pu, j, &want_prod, &want_ops);
     double ops = rp->h_ops / hpd;
-    if (want_ops == 0.0 ? rp->h_ops != 0.0
-                        : !near(ops, want_ops, 1.0, 1e-12))
+    if (want_ops == 0.0 ? rp->h_ops != 0.0 : !near(ops, want_ops, 1.0, 1e-12))
         fail_msg("rep %d, %d weeks after the pull ended (leak_share %g, "
                  "leak_weeks %g): ops share of hours %.17g, want %.17g",
                  (int)r, j, pu->spec.leak_share, pu->spec.leak_weeks, ops,
@@ -803,9 +808,9 @@ static void check_rep_week(const struct rep *rp, int32_t r, int j,
                          : !(prod < 1.0) || !near(prod, want_prod, 1, 1e-12))
         fail_msg("rep %d, %d weeks after the pull ended (return_"
                  "productivity %g, return_ramp_weeks %g): productivity "
-                 "%.17g, want %.17g", (int)r, j,
-                 pu->spec.return_productivity, pu->spec.return_ramp_weeks,
-                 prod, want_prod);
+                 "%.17g, want %.17g",
+                 (int)r, j, pu->spec.return_productivity,
+                 pu->spec.return_ramp_weeks, prod, want_prod);
 }
 
 /* Steps replication 0 of scenario `scen` (one pull of every rep) a tick
@@ -822,12 +827,11 @@ static void check_return(const struct params *p, int scen)
     double hpd = p->sales.role.hours_per_week / DAYS_PER_WEEK;
     int back = p->sim.warmup_weeks + pu->start_week + pu->weeks;
     int first = back - pu->weeks - 2;
-    int last = back + 2 + (int)ceil(fmax(pu->spec.return_ramp_weeks,
-                                         pu->spec.leak_weeks));
+    int last = back + 2 +
+               (int)ceil(fmax(pu->spec.return_ramp_weeks, pu->spec.leak_weeks));
     struct err e = {0};
     struct model *m = model_alloc(p, &e);
-    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) *
-               RAW_COUNT;
+    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) * RAW_COUNT;
     double *raw = calloc(n, sizeof *raw);
     assert_non_null(m);
     assert_non_null(raw);
@@ -885,7 +889,8 @@ static void run_into(char *dir, size_t size, const char *const *sets)
     struct err e = {0};
     load(&cfg, &p, FLAGSHIP, sets);
     struct output_reps reps = {0};
-    struct run_opts o = {.jobs = 1, .replications = 3,
+    struct run_opts o = {.jobs = 1,
+                         .replications = 3,
                          .on_commit = output_reps_commit,
                          .on_commit_ctx = &reps};
     snprintf(dir, size, "/tmp/salescap_identities_XXXXXX");
@@ -933,11 +938,12 @@ static void check_inert(const char *zero, const char *key, int x, int y)
     const char *const with_x[] = {zero, kx, NULL};
     const char *const with_y[] = {zero, ky, NULL};
     if (!same_outputs(with_x, with_y))
-        fail_msg("with %s, %s = %d and %d give different outputs", zero, key,
-                 x, y);
+        fail_msg("with %s, %s = %d and %d give different outputs", zero, key, x,
+                 y);
     if (same_outputs(NULL, with_y + 1))
         fail_msg("in the flagship, %s = %d gives the same outputs as its "
-                 "own value", key, y);
+                 "own value",
+                 key, y);
 }
 
 /* With no leak, leak_weeks changes nothing; with no loss of productivity

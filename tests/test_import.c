@@ -46,8 +46,8 @@ static void test_dates(void **state)
     assert_true(crm_days(1970, 1, 1) == 0);
     assert_int_equal(crm_parse_date("2024-03-09 18:00", CRM_DATE_AUTO, &d), 0);
     assert_true(d == crm_days(2024, 3, 9) + 0.75);
-    assert_int_equal(crm_parse_date("2024-03-09T06:00:00Z", CRM_DATE_AUTO,
-                                    &d), 0);
+    assert_int_equal(crm_parse_date("2024-03-09T06:00:00Z", CRM_DATE_AUTO, &d),
+                     0);
     assert_true(d == crm_days(2024, 3, 9) + 0.25);
     assert_int_equal(crm_parse_date("3/9/2024 6:00 PM", CRM_DATE_MDY, &d), 0);
     assert_true(d == crm_days(2024, 3, 9) + 0.75);
@@ -60,8 +60,7 @@ static void test_dates(void **state)
     assert_int_equal(crm_parse_date("2/29/2024", CRM_DATE_MDY, &d), 0);
     assert_int_equal(crm_parse_date("2/29/2023", CRM_DATE_MDY, &d), -1);
     assert_int_equal(crm_parse_date("3/9/24", CRM_DATE_MDY, &d), -1);
-    assert_int_equal(crm_parse_date("2024-03-09 25:00", CRM_DATE_AUTO, &d),
-                     -1);
+    assert_int_equal(crm_parse_date("2024-03-09 25:00", CRM_DATE_AUTO, &d), -1);
     assert_int_equal(crm_parse_date("March 9, 2024", CRM_DATE_MDY, &d), -1);
 }
 
@@ -85,11 +84,15 @@ static void test_amounts(void **state)
     amount_is("1.234,56 \xE2\x82\xAC", ',', 1234.56);
     amount_is("EUR 1.234", ',', 1234);
     amount_is("1 234,5", ',', 1234.5);
-    amount_is("1\xC2\xA0" "234,5", ',', 1234.5);
+    amount_is("1\xC2\xA0"
+              "234,5",
+              ',', 1234.5);
     amount_is("1'234.50 CHF", '.', 1234.5);
     amount_is("(500.00)", '.', -500);
     amount_is("-$500", '.', -500);
-    amount_is("\xC2\xA3" "12", '.', 12);
+    amount_is("\xC2\xA3"
+              "12",
+              '.', 12);
     /* Thousands separators in groups of three, or not at all. */
     assert_int_equal(crm_parse_amount("12,34,5", '.', &v), -1);
     assert_int_equal(crm_parse_amount("1,2345", '.', &v), -1);
@@ -185,21 +188,25 @@ static void test_skips(void **state)
         const char *detail;
     } want[] = {
         {9, CRM_SKIP_DUPLICATE, "id '3' first at line 4"},
-        {10, CRM_SKIP_CLOSE_BEFORE, "closed 2024-03-01 before created "
-                                    "2024-03-10"},
+        {10, CRM_SKIP_CLOSE_BEFORE,
+         "closed 2024-03-01 before created "
+         "2024-03-10"},
         {11, CRM_SKIP_AMOUNT_BLANK, "blank amount"},
         {12, CRM_SKIP_AMOUNT_NEGATIVE, "amount '-50'"},
-        {13, CRM_SKIP_STAGE, "stage 'Closed - Duplicate' is neither won nor "
-                             "lost (--won, --lost)"},
+        {13, CRM_SKIP_STAGE,
+         "stage 'Closed - Duplicate' is neither won nor "
+         "lost (--won, --lost)"},
         {14, CRM_SKIP_STAGE, "blank stage"},
         {15, CRM_SKIP_NO_OWNER, "no owner"},
         {16, CRM_SKIP_NO_CREATED, "no created date"},
         {17, CRM_SKIP_NO_CLOSED, "won without a closed date"},
         {18, CRM_SKIP_NO_ID, "no id"},
-        {19, CRM_SKIP_FUTURE, "closed 2099-01-01 is after the export date "
-                              "2024-03-28"},
-        {20, CRM_SKIP_FUTURE, "created 2099-02-01 is after the export date "
-                              "2024-03-28"},
+        {19, CRM_SKIP_FUTURE,
+         "closed 2099-01-01 is after the export date "
+         "2024-03-28"},
+        {20, CRM_SKIP_FUTURE,
+         "created 2099-02-01 is after the export date "
+         "2024-03-28"},
     };
     for (size_t i = 0; i < 12; i++) {
         assert_int_equal(x.skipped[i].line, want[i].line);
@@ -355,7 +362,8 @@ static void test_options_read(void **state)
                      0);
     assert_true(x.deals[0].created == crm_days(2024, 1, 5));
     crm_destroy(&x);
-    struct crm_opts c = {.columns = "owner=id,id=owner", .lost = "proposal,lost"};
+    struct crm_opts c = {.columns = "owner=id,id=owner",
+                         .lost = "proposal,lost"};
     assert_int_equal(crm_read(&x, D "export_plain.csv", &c, &e), 0);
     assert_string_equal(x.dialect, "columns given by --columns");
     /* Owner names as ids: two ids, six duplicates; ids as owners. */
@@ -367,17 +375,17 @@ static void test_options_read(void **state)
     c.columns = "created=closed_at,closed=created_at";
     assert_int_equal(crm_read(&x, D "export_plain.csv", &c, &e), -1);
     assert_string_equal(e.msg, D "export_plain.csv:2: no usable won or lost "
-                               "deal in 8 rows (8 set aside); nothing to "
-                               "estimate from");
+                                 "deal in 8 rows (8 set aside); nothing to "
+                                 "estimate from");
 }
 
 /* -------------------------------------------------------- round trip */
 
-#define TRUE_WIN 0.3
-#define TRUE_WON_CYCLE 50.0
+#define TRUE_WIN        0.3
+#define TRUE_WON_CYCLE  50.0
 #define TRUE_LOST_CYCLE (200.0 / 7.0)
-#define TRUE_RATE 3.0
-#define TRUE_VALUE 30000.0
+#define TRUE_RATE       3.0
+#define TRUE_VALUE      30000.0
 
 struct trip {
     const char *style, *window;
@@ -409,9 +417,17 @@ static void test_round_trip(void **state)
     /* Seed 1: at the file's seed 42 the replication happens to create
      * opportunities 2.2 sd below the model's rate (9,152 where 9,360 are
      * expected), which the import reports faithfully. */
-    const char *args[] = {"trace", D "roundtrip.ini", "--seed", "1", "--crm",
-                          t->style, "-o", csv, t->window ? "--window" : NULL,
-                          t->window, NULL};
+    const char *args[] = {"trace",
+                          D "roundtrip.ini",
+                          "--seed",
+                          "1",
+                          "--crm",
+                          t->style,
+                          "-o",
+                          csv,
+                          t->window ? "--window" : NULL,
+                          t->window,
+                          NULL};
     struct proc r = ru_run(args, 120.0);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -431,8 +447,7 @@ static void test_round_trip(void **state)
                 est.lost_cycle.mean_hi);
     in_interval("opportunities per rep week", TRUE_RATE, est.rate_lo,
                 est.rate_hi);
-    in_interval("deal value", TRUE_VALUE, est.value.mean_lo,
-                est.value.mean_hi);
+    in_interval("deal value", TRUE_VALUE, est.value.mean_lo, est.value.mean_hi);
     assert_int_equal(est.n_reps, 30);
     /* The won cycle is a gamma; the fit is close to the censoring-aware
      * estimate, and the censored win probability near the closed rate. */
@@ -461,8 +476,9 @@ static void test_written_ini(void **state)
     ru_fmt(csv, sizeof csv, "%s/export.csv", dir);
     ru_fmt(ini, sizeof ini, "%s/company.ini", dir);
     ru_fmt(model, sizeof model, "%s/model.ini", dir);
-    const char *targs[] = {"trace", D "roundtrip.ini", "--seed", "1", "--crm",
-                           "salesforce", "-o", csv, NULL};
+    const char *targs[] = {"trace", D "roundtrip.ini", "--seed", "1",
+                           "--crm", "salesforce",      "-o",     csv,
+                           NULL};
     struct proc r = ru_run(targs, 120.0);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -475,15 +491,23 @@ static void test_written_ini(void **state)
     size_t len;
     char *text = ru_read_file(ini, &len);
     assert_non_null(text);
-    static const char *const want[] = {
-        "\nreps = 30\n", "\nopportunities_per_week = ", "\ndeal_value = ",
-        "\neffectiveness = ", "\n[stage.pursue]\nadvance = ",
-        "\n[stage.close]\nadvance = 1\n", "\n[targets]\nwin_rate = 0.",
-        "\nwon_cycle_days = ", "\nopen_opportunities_per_rep = ",
-        "\nopportunities_per_rep_week = ", "\nbookings_per_quarter = ",
-        " won of ", "What the window biases", "Data quality: ",
-        "open pipeline at the export date", "\n[start]\nopen_age_days = ",
-        "\nopen.pursue = "};
+    static const char *const want[] = {"\nreps = 30\n",
+                                       "\nopportunities_per_week = ",
+                                       "\ndeal_value = ",
+                                       "\neffectiveness = ",
+                                       "\n[stage.pursue]\nadvance = ",
+                                       "\n[stage.close]\nadvance = 1\n",
+                                       "\n[targets]\nwin_rate = 0.",
+                                       "\nwon_cycle_days = ",
+                                       "\nopen_opportunities_per_rep = ",
+                                       "\nopportunities_per_rep_week = ",
+                                       "\nbookings_per_quarter = ",
+                                       " won of ",
+                                       "What the window biases",
+                                       "Data quality: ",
+                                       "open pipeline at the export date",
+                                       "\n[start]\nopen_age_days = ",
+                                       "\nopen.pursue = "};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         if (!strstr(text, want[i]))
             print_error("missing '%s'\n", want[i]);
@@ -530,8 +554,7 @@ static size_t open_in_export(const char *text, const char *stage)
     for (const char *p = strchr(text, '\n'); p && p[1];
          p = strchr(p + 1, '\n')) {
         char line[512];
-        snprintf(line, sizeof line, "%.*s", (int)strcspn(p + 1, "\n"),
-                 p + 1);
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
         char *f[6] = {line};
         for (int i = 1; i < 6 && f[i - 1]; i++) {
             char *c = strchr(f[i - 1], ',');
@@ -565,8 +588,9 @@ static void test_import_start(void **state)
     ru_mkdtemp(dir, sizeof dir, "start");
     ru_fmt(csv, sizeof csv, "%s/export.csv", dir);
     ru_fmt(ini, sizeof ini, "%s/company.ini", dir);
-    const char *targs[] = {"trace", D "roundtrip.ini", "--seed", "1", "--crm",
-                           "plain", "-o", csv, NULL};
+    const char *targs[] = {"trace", D "roundtrip.ini", "--seed", "1",
+                           "--crm", "plain",           "-o",     csv,
+                           NULL};
     struct proc r = ru_run(targs, 120.0);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -613,7 +637,8 @@ static void test_import_start(void **state)
         int n_pursue = written_open(&p, "pursue");
         int n_close = written_open(&p, "close");
         print_message("export: %zu open (%zu in b); [start]: pursue %d, "
-                      "close %d\n", n_open, n_b, n_pursue, n_close);
+                      "close %d\n",
+                      n_open, n_b, n_pursue, n_close);
         assert_int_equal(n_pursue + n_close, (int)n_open);
         assert_int_equal(n_close, pass ? (int)n_b : 0);
         params_destroy(&p);
@@ -632,9 +657,12 @@ static void test_client_export_current(void **state)
     char dir[256], csv[300];
     ru_mkdtemp(dir, sizeof dir, "client");
     ru_fmt(csv, sizeof csv, "%s/client_export.csv", dir);
-    const char *args[] = {"trace", "scenarios/data/client.ini", "--crm",
-                          "salesforce", "--window", "26:78", "--date",
-                          "2024-01-01", "-o", csv, NULL};
+    const char *args[] = {"trace",    "scenarios/data/client.ini",
+                          "--crm",    "salesforce",
+                          "--window", "26:78",
+                          "--date",   "2024-01-01",
+                          "-o",       csv,
+                          NULL};
     struct proc r = ru_run(args, 120.0);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -658,8 +686,11 @@ static char *crm_trace(const char *dir, const char *name, const char *a,
 {
     char csv[300];
     ru_fmt(csv, sizeof csv, "%s/%s", dir, name);
-    const char *args[] = {"trace", "scenarios/data/client.ini", "--crm",
-                          "plain", "--window", "26:30", "-o", csv, a, b,
+    const char *args[] = {"trace",    "scenarios/data/client.ini",
+                          "--crm",    "plain",
+                          "--window", "26:30",
+                          "-o",       csv,
+                          a,          b,
                           NULL};
     struct proc r = ru_run(args, 120.0);
     assert_int_equal(r.status, 0);
@@ -736,9 +767,9 @@ int main(void)
         cmocka_unit_test(test_trace_crm_start_date),
         cmocka_unit_test(test_import_start),
     };
-#define N_UNITS (sizeof units / sizeof units[0])
+#define N_UNITS    (sizeof units / sizeof units[0])
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
-#define N_TRIPS (sizeof trips / sizeof trips[0])
+#define N_TRIPS    (sizeof trips / sizeof trips[0])
     static struct CMUnitTest tests[N_UNITS + N_DIALECTS + N_BAD + N_TRIPS];
     size_t n = 0;
     for (size_t i = 0; i < N_UNITS; i++)

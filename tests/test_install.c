@@ -19,7 +19,7 @@
 
 #define PREFIX "/opt/sc"
 #define DOCDIR PREFIX "/share/doc/salescap"
-#define MAN1 PREFIX "/share/man/man1/salescap.1"
+#define MAN1   PREFIX "/share/man/man1/salescap.1"
 
 /* Runs `make TARGET` with DESTDIR=dest and PREFIX; make's own variables
  * are dropped so that the make running the tests passes on no jobserver. */
@@ -28,7 +28,8 @@ static int make_target(const char *target, const char *dest)
     char cmd[1024];
     ru_fmt(cmd, sizeof cmd,
            "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s %s "
-           "DESTDIR='%s' PREFIX=" PREFIX " >/dev/null", target, dest);
+           "DESTDIR='%s' PREFIX=" PREFIX " >/dev/null",
+           target, dest);
     return system(cmd);
 }
 

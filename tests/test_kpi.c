@@ -21,7 +21,7 @@
 #include "robust_util.h"
 
 #define WEEKS 26
-#define REPS 8
+#define REPS  8
 
 /* The sum over rows of the baseline's `metric` of the mean column. */
 static double csv_sum(const char *csv, const char *metric)
@@ -68,7 +68,8 @@ static void close_to(const char *what, double shown, double csv, double tol)
     print_message("%-28s table %.6g  csv %.6g\n", what, shown, csv);
     if (!(fabs(shown - csv) <= tol))
         fail_msg("%s: the table shows %.10g, the CSVs give %.10g (within "
-                 "%g)", what, shown, csv, tol);
+                 "%g)",
+                 what, shown, csv, tol);
 }
 
 static void test_table_against_csv(void **state)
@@ -78,8 +79,9 @@ static void test_table_against_csv(void **state)
         skip();
     char dir[256], path[300];
     ru_mkdtemp(dir, sizeof dir, "kpi");
-    const char *args[] = {"run", "tests/data/tiny.ini", "-n", "6",
-                          "--no-plot", "-q", "-o", dir, NULL};
+    const char *args[] = {
+        "run", "tests/data/tiny.ini", "-n", "6", "--no-plot", "-q", "-o", dir,
+        NULL};
     struct proc r = ru_run(args, 120);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -107,8 +109,8 @@ static void test_table_against_csv(void **state)
              csv_sum(w, "pipeline_count") / WEEKS / REPS, 0.005);
     /* Ratios: a mean of ratios against the ratio of means. */
     double won = csv_sum(q, "deals_won");
-    double closed = won + csv_sum(q, "deals_lost") +
-                    csv_sum(q, "deals_went_cold");
+    double closed =
+        won + csv_sum(q, "deals_lost") + csv_sum(q, "deals_went_cold");
     double win = won / closed;
     close_to("win_rate", printed(sum, "win_rate"), win, 0.05 * win);
     double value = csv_sum(q, "bookings") / won;
@@ -117,8 +119,7 @@ static void test_table_against_csv(void **state)
                    (csv_sum(w, "clients_active") / WEEKS);
     close_to("churn_rate", printed(sum, "churn_rate"), churn, 0.1 * churn);
     double util = csv_sum(q, "ops_utilization") / 2;
-    close_to("ops_utilization", printed(sum, "ops_utilization"), util,
-             0.02);
+    close_to("ops_utilization", printed(sum, "ops_utilization"), util, 0.02);
     free(sum);
     free(q);
     free(w);

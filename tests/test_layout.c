@@ -3,10 +3,10 @@
  * canvas, measured on the SVGs gnuplot writes (tests/svgtext.h) with the
  * installed DejaVu Sans' own metrics, for every chart of every file in
  * scenarios/, for tests/data/layout_stress.ini (eight scenarios with
- * 80-character titles; undated at every size, and dated) and the sweeps tests/data/layout_sweep*.ini (60
- * points; one key; three keys), at every --size. Also: the checker itself finds what it must find, and
- * the width table the charts lay their texts out with (plot_text.c) is
- * the installed font's.
+ * 80-character titles; undated at every size, and dated) and the sweeps
+ * tests/data/layout_sweep*.ini (60 points; one key; three keys), at every
+ * --size. Also: the checker itself finds what it must find, and the width table
+ * the charts lay their texts out with (plot_text.c) is the installed font's.
  *
  * Only text against text and text against the canvas's edges are
  * checked: legend samples, bars and lines are not text, and data lines
@@ -62,8 +62,10 @@ static int setup(void **state)
     snprintf(r, sizeof r, "%s/DejaVuSans.ttf", dir ? dir : FONT_DIR);
     snprintf(b, sizeof b, "%s/DejaVuSans-Bold.ttf", dir ? dir : FONT_DIR);
     if (ttf_load(&font, r) != 0 || ttf_load(&bold, b) != 0) {
-        fprintf(stderr, "test_layout: cannot read %s and %s (Debian: "
-                "fonts-dejavu-core, which `make deps` installs)\n", r, b);
+        fprintf(stderr,
+                "test_layout: cannot read %s and %s (Debian: "
+                "fonts-dejavu-core, which `make deps` installs)\n",
+                r, b);
         return -1;
     }
     snprintf(tmp, sizeof tmp, "/tmp/salescap-layout-test.XXXXXX");
@@ -136,8 +138,7 @@ static long check_svg(const char *path, struct report *r)
         for (long j = i + 1; j < n; j++)
             if (svg_overlap(&t[i], &t[j], 0.5))
                 say(r, "%s: '%s' (at %.0f,%.0f) overlaps '%s' (at %.0f,%.0f)",
-                    path, t[i].text, t[i].x, t[i].y, t[j].text, t[j].x,
-                    t[j].y);
+                    path, t[i].text, t[i].x, t[i].y, t[j].text, t[j].x, t[j].y);
     }
     free(t);
     return n;
@@ -189,14 +190,16 @@ static char *fake_svg(const char *const *texts, int n)
         double x, y, a, s;
         int an, b, off;
         assert_int_equal(sscanf(texts[i], "%lf %lf %lf %lf %d %d %n", &x, &y,
-                                &a, &s, &an, &b, &off), 6);
-        fprintf(f, "<g fill=\"none\">\n\t<g transform=\"translate(%g,%g)",
-                x, y);
+                                &a, &s, &an, &b, &off),
+                         6);
+        fprintf(f, "<g fill=\"none\">\n\t<g transform=\"translate(%g,%g)", x,
+                y);
         if (a != 0.0)
             fprintf(f, " rotate(%g)", a);
-        fprintf(f, "\" stroke=\"none\" fill=\"black\" font-family=\"DejaVu "
-                   "Sans\" font-size=\"%g\" %s text-anchor=\"%s\">\n\t\t"
-                   "<text>%s</text>\n\t</g>\n</g>\n",
+        fprintf(f,
+                "\" stroke=\"none\" fill=\"black\" font-family=\"DejaVu "
+                "Sans\" font-size=\"%g\" %s text-anchor=\"%s\">\n\t\t"
+                "<text>%s</text>\n\t</g>\n</g>\n",
                 s, b ? " font-weight=\"bold\" " : "", anchors[an],
                 texts[i] + off);
     }
@@ -223,10 +226,10 @@ static void test_checker(void **state)
     /* "Hello" at 10 units is 25.3 wide by advances (DejaVu Sans: H 1540,
      * e 1260, l 569, o 1253 of 2048), its ink about [0.9, 24.7]. */
     const char *const apart[] = {
-        "10 20 0 10 0 0 Hello",      /* ink from 10.9 to 34.7 */
-        "44 20 0 10 0 0 Hello",      /* starts after the first's ink */
-        "110 20 0 10 2 1 Hello",     /* bold, ending at 110 */
-        "10 40 0 10 0 0 A &amp; B",  /* the next line down */
+        "10 20 0 10 0 0 Hello",     /* ink from 10.9 to 34.7 */
+        "44 20 0 10 0 0 Hello",     /* starts after the first's ink */
+        "110 20 0 10 2 1 Hello",    /* bold, ending at 110 */
+        "10 40 0 10 0 0 A &amp; B", /* the next line down */
     };
     fake_texts(apart, 4, &t);
     assert_string_equal(t[3].text, "A & B");
@@ -242,13 +245,13 @@ static void test_checker(void **state)
 
     const char *const clash[] = {
         "10 20 0 10 0 0 Hello",
-        "32 22 0 10 0 0 World",            /* runs into the first */
+        "32 22 0 10 0 0 World", /* runs into the first */
         "200 100 0 10 1 0 Centred",
-        "200 104 -90 10 1 0 Rotated",      /* crosses it upward */
-        "395 100 0 10 0 0 Right",          /* leaves on the right */
+        "200 104 -90 10 1 0 Rotated",        /* crosses it upward */
+        "395 100 0 10 0 0 Right",            /* leaves on the right */
         "20 40 -90 14 1 0 Too long a label", /* leaves at the top */
         "300 150 -30 10 2 0 Slanted",
-        "300 156 -30 10 2 0 Slanted",      /* 6 below: the slanted boxes meet */
+        "300 156 -30 10 2 0 Slanted", /* 6 below: the slanted boxes meet */
     };
     fake_texts(clash, 8, &t);
     assert_true(svg_overlap(&t[0], &t[1], 0.5));
@@ -310,7 +313,7 @@ static const char *const sizes[] = {"screen", "slide", "doc"};
 #define BATCH_MAX 64
 
 struct batch {
-    char list[300];         /* the commands, one a line */
+    char list[300]; /* the commands, one a line */
     FILE *f;
     char dir[BATCH_MAX][64]; /* the plots folders, under tmp */
     int n;
@@ -336,8 +339,9 @@ static void batch_add(struct batch *b, const char *name, const char *fmt, ...)
     va_end(ap);
     assert_true(b->n < BATCH_MAX);
     snprintf(b->dir[b->n++], sizeof b->dir[0], "%s-p", name);
-    fprintf(b->f, "%s %s -q -j 1 --format svg -o '%s/%s' --plots '%s/%s-p' "
-                  "2>'%s/%s.err'\n",
+    fprintf(b->f,
+            "%s %s -q -j 1 --format svg -o '%s/%s' --plots '%s/%s-p' "
+            "2>'%s/%s.err'\n",
             bin(), args, tmp, name, tmp, name, tmp, name);
 }
 
@@ -411,11 +415,15 @@ static void test_stress(void **state)
     struct batch b;
     batch_open(&b);
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-        batch_add(&b, sizes[i], "run tests/data/layout_stress.ini -n 2 "
-                  "--size %s", sizes[i]);
+        batch_add(&b, sizes[i],
+                  "run tests/data/layout_stress.ini -n 2 "
+                  "--size %s",
+                  sizes[i]);
     for (size_t i = 0; i < sizeof dated / sizeof *dated; i++)
-        batch_add(&b, dated[i][0], "run tests/data/layout_stress.ini -n 2 "
-                  "--size doc --set simulation.start_date=%s", dated[i][1]);
+        batch_add(&b, dated[i][0],
+                  "run tests/data/layout_stress.ini -n 2 "
+                  "--size doc --set simulation.start_date=%s",
+                  dated[i][1]);
     int files = batch_run(&b, &r);
     for (int i = 0; i < b.n; i++) {
         char path[600];
@@ -439,11 +447,12 @@ static void test_plan_tornado(void **state)
     batch_open(&b);
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         snprintf(name, sizeof name, "plan-%s", sizes[i]);
-        batch_add(&b, name, "run scenarios/plan.ini -n 2 --size %s",
-                  sizes[i]);
+        batch_add(&b, name, "run scenarios/plan.ini -n 2 --size %s", sizes[i]);
         snprintf(name, sizeof name, "tornado-%s", sizes[i]);
-        batch_add(&b, name, "sensitivity scenarios/uncertain.ini -n 8 "
-                  "--size %s", sizes[i]);
+        batch_add(&b, name,
+                  "sensitivity scenarios/uncertain.ini -n 8 "
+                  "--size %s",
+                  sizes[i]);
     }
     int files = batch_run(&b, &r);
     for (int i = 0; i < b.n; i++) {
@@ -470,8 +479,8 @@ static void test_sweep(void **state)
         for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
             char name[64];
             snprintf(name, sizeof name, "%s-%s", files[k], sizes[i]);
-            batch_add(&b, name, "sweep tests/data/%s.ini --size %s",
-                      files[k], sizes[i]);
+            batch_add(&b, name, "sweep tests/data/%s.ini --size %s", files[k],
+                      sizes[i]);
         }
     expect_clean(&r, batch_run(&b, &r), 9);
 }

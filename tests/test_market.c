@@ -30,8 +30,7 @@
 
 static double *raw_alloc(const struct params *p)
 {
-    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) *
-               RAW_COUNT;
+    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) * RAW_COUNT;
     double *raw = calloc(n, sizeof *raw);
     assert_non_null(raw);
     return raw;
@@ -79,8 +78,8 @@ static void test_huge_market_is_unlimited(void **state)
                     if (memcmp(&a[i], &b[i], sizeof a[i]) != 0)
                         fail_msg("scenario %d, replication %d, week %d, "
                                  "slot %d: %.17g unlimited, %.17g with a "
-                                 "billion accounts", s, (int)rep, w, k,
-                                 a[i], b[i]);
+                                 "billion accounts",
+                                 s, (int)rep, w, k, a[i], b[i]);
                 }
             assert_true(memcmp(&ta, &tb, sizeof ta) == 0);
             /* Without a market, its rows stay 0. */
@@ -119,12 +118,11 @@ static void test_conservation(void **state)
                 if (sum != n)
                     fail_msg("scenario %d, replication %d, week %d: %g "
                              "available + %g open + %g clients + %g "
-                             "cooling = %g, not %d", s, (int)rep, w,
-                             r[R_ACCOUNTS_AVAILABLE], r[M_PIPELINE_COUNT],
-                             r[M_CLIENTS_ACTIVE], r[R_ACCOUNTS_COOLING],
-                             sum, n);
-                assert_true(r[R_ACCOUNTS_UNTOUCHED] <=
-                            r[R_ACCOUNTS_AVAILABLE]);
+                             "cooling = %g, not %d",
+                             s, (int)rep, w, r[R_ACCOUNTS_AVAILABLE],
+                             r[M_PIPELINE_COUNT], r[M_CLIENTS_ACTIVE],
+                             r[R_ACCOUNTS_COOLING], sum, n);
+                assert_true(r[R_ACCOUNTS_UNTOUCHED] <= r[R_ACCOUNTS_AVAILABLE]);
                 assert_true(r[R_ACCOUNTS_UNTOUCHED] <= last_untouched);
                 last_untouched = r[R_ACCOUNTS_UNTOUCHED];
                 cooled += r[R_ACCOUNTS_COOLING] > 0;
@@ -177,8 +175,7 @@ static void test_drain_binomial(void **state)
     params_destroy(&p);
     free(raw);
 
-    load(&p, DATA "market_drain.ini", "simulation.horizon_weeks=2000",
-         NULL);
+    load(&p, DATA "market_drain.ini", "simulation.horizon_weeks=2000", NULL);
     raw = raw_alloc(&p);
     for (uint64_t rep = 0; rep < 3; rep++) {
         struct model_totals t;
@@ -231,8 +228,8 @@ static int recount(const struct params *p, char *trace)
             else
                 clients--;
             if (n_cool == cap)
-                assert_non_null(cool = realloc(cool, (cap *= 2) *
-                                                         sizeof *cool));
+                assert_non_null(cool =
+                                    realloc(cool, (cap *= 2) * sizeof *cool));
             cool[n_cool++] = t;
         } else if (!strncmp(ev, "approach,", 9)) {
             int cooling = 0, tie = 0;
@@ -245,8 +242,8 @@ static int recount(const struct params *p, char *trace)
             double seen = detail(ev, "available");
             if (seen != n - open - clients - cooling)
                 fail_msg("%s: the trace recounts %d available (%d open, %d "
-                         "clients, %d cooling)", line,
-                         n - open - clients - cooling, open, clients,
+                         "clients, %d cooling)",
+                         line, n - open - clients - cooling, open, clients,
                          cooling);
             checked++;
         }
@@ -305,8 +302,8 @@ static void test_checkpoints(void **state)
         assert_non_null(cp);
         for (uint64_t rep = 0; rep < 3; rep++) {
             struct model_totals t, tw;
-            assert_int_equal(model_run_baseline(m, rep, raw, NULL, &cp, 1,
-                                                &e), 0);
+            assert_int_equal(model_run_baseline(m, rep, raw, NULL, &cp, 1, &e),
+                             0);
             assert_int_equal(model_run(ref, s, rep, want, &tw, &e), 0);
             assert_int_equal(model_run_from(m, cp, s, raw, &t, &e), 0);
             assert_true(memcmp(raw, want, bytes) == 0);
@@ -330,8 +327,9 @@ static void test_csv_rows(void **state)
     (void)state;
     char dir[256], path[320];
     ru_mkdtemp(dir, sizeof dir, "market");
-    const char *argv[] = {"run", "-n", "2", "-q", "--no-plot", "-o",
-                          dir, DATA "market_cool.ini", NULL};
+    const char *argv[] = {"run",       "-n", "2", "-q",
+                          "--no-plot", "-o", dir, DATA "market_cool.ini",
+                          NULL};
     struct proc pr = ru_run(argv, 120.0);
     assert_int_equal(pr.status, 0);
     ru_proc_free(&pr);
@@ -349,8 +347,8 @@ static void test_csv_rows(void **state)
     ru_rmdir(dir);
 
     ru_mkdtemp(dir, sizeof dir, "market");
-    const char *argv0[] = {"run", "-n", "2", "-q", "--no-plot", "-o",
-                           dir, DATA "tiny.ini", NULL};
+    const char *argv0[] = {
+        "run", "-n", "2", "-q", "--no-plot", "-o", dir, DATA "tiny.ini", NULL};
     pr = ru_run(argv0, 120.0);
     assert_int_equal(pr.status, 0);
     ru_proc_free(&pr);
@@ -391,8 +389,8 @@ static void test_bad_input(void **state)
         ru_fmt(want, sizeof want, "%s%s", path, bad[i].msg);
         const char *cmds[][7] = {
             {"check", path, NULL},
-            {"run", "-n", "2", "--no-plot", "-o",
-             "/tmp/salescap_market_bad", path},
+            {"run", "-n", "2", "--no-plot", "-o", "/tmp/salescap_market_bad",
+             path},
         };
         for (int c = 0; c < 2; c++) {
             const char *argv[8] = {0};
@@ -400,8 +398,7 @@ static void test_bad_input(void **state)
             struct proc pr = ru_run(argv, 60.0);
             assert_int_equal(pr.status, 2);
             if (!strstr(pr.err, want))
-                fail_msg("%s: got '%s', want '%s'", bad[i].file, pr.err,
-                         want);
+                fail_msg("%s: got '%s', want '%s'", bad[i].file, pr.err, want);
             ru_proc_free(&pr);
         }
         struct stat st;

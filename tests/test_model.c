@@ -28,18 +28,17 @@
 #define DATA "tests/data/"
 
 /* cmocka 1.1.5 (Debian 12) has no assert_double_equal. */
-#define assert_close(a, b, tol)                                              \
-    do {                                                                     \
-        double a_ = (a), b_ = (b);                                           \
-        if (!(fabs(a_ - b_) <= (tol)))                                       \
-            fail_msg("%s = %.17g, %s = %.17g, tolerance %g", #a, a_, #b, b_, \
-                     (double)(tol));                                         \
+#define assert_close(a, b, tol)                                                \
+    do {                                                                       \
+        double a_ = (a), b_ = (b);                                             \
+        if (!(fabs(a_ - b_) <= (tol)))                                         \
+            fail_msg("%s = %.17g, %s = %.17g, tolerance %g", #a, a_, #b, b_,   \
+                     (double)(tol));                                           \
     } while (0)
 
 static double *raw_alloc(const struct params *p)
 {
-    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) *
-               RAW_COUNT;
+    size_t n = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) * RAW_COUNT;
     double *raw = calloc(n, sizeof *raw);
     assert_non_null(raw);
     return raw;
@@ -64,18 +63,15 @@ static void check_conservation(const struct model_totals *t)
 {
     assert_true(t->opps_created > 0);
     assert_close(t->opps_start + t->opps_created,
-                        t->opps_won + t->opps_lost + t->opps_cold +
-                            t->opps_open,
-                        1e-9);
+                 t->opps_won + t->opps_lost + t->opps_cold + t->opps_open,
+                 1e-9);
     double worked = 0.0;
     for (int i = 0; i < 5; i++)
         worked += t->rep_hours[i];
     /* Hours are integrals of rates; only rounding separates the sides. */
-    assert_close(worked, t->rep_hours_available,
-                        1e-9 * t->rep_hours_available);
-    assert_close(t->ops_hours_busy + t->ops_hours_idle,
-                        t->ops_hours_available,
-                        1e-9 * t->ops_hours_available);
+    assert_close(worked, t->rep_hours_available, 1e-9 * t->rep_hours_available);
+    assert_close(t->ops_hours_busy + t->ops_hours_idle, t->ops_hours_available,
+                 1e-9 * t->ops_hours_available);
 }
 
 /* Every scenario of the flagship file conserves deals and hours. */
@@ -103,10 +99,10 @@ static void test_conservation(void **state)
 
 /* The [start] of these tests: ops work waiting and in hand (of both
  * kinds), and open deals in two stages, aged. */
-#define START_OVERRIDES                                                     \
-    "start.onboardings_waiting=19", "start.onboardings_in_progress=3",     \
-        "start.tickets_waiting=25", "start.tickets_in_progress=1",          \
-        "start.open.discovery=60", "start.open.negotiation=17",            \
+#define START_OVERRIDES                                                        \
+    "start.onboardings_waiting=19", "start.onboardings_in_progress=3",         \
+        "start.tickets_waiting=25", "start.tickets_in_progress=1",             \
+        "start.open.discovery=60", "start.open.negotiation=17",                \
         "start.open_age_days=52"
 
 /* Work placed at the start is finished, waiting or in hand at the end,
@@ -118,8 +114,7 @@ static void test_start_conservation(void **state)
     (void)state;
     for (int v = 0; v < 2; v++) {
         struct params p;
-        load(&p, "scenarios/pull_two_weeks.ini",
-             "simulation.horizon_weeks=52",
+        load(&p, "scenarios/pull_two_weeks.ini", "simulation.horizon_weeks=52",
              v ? "simulation.warmup_weeks=0" : "simulation.warmup_weeks=4",
              "sales.attrition_per_year=0.3",
              "operations.attrition_per_year=0.3", START_OVERRIDES, NULL);
@@ -305,9 +300,21 @@ static void check_mmc(int c, double rho)
     params_destroy(&p);
 }
 
-static void test_erlang_c_1_090(void **state) { (void)state; check_mmc(1, 0.9); }
-static void test_erlang_c_2_090(void **state) { (void)state; check_mmc(2, 0.9); }
-static void test_erlang_c_3_070(void **state) { (void)state; check_mmc(3, 0.7); }
+static void test_erlang_c_1_090(void **state)
+{
+    (void)state;
+    check_mmc(1, 0.9);
+}
+static void test_erlang_c_2_090(void **state)
+{
+    (void)state;
+    check_mmc(2, 0.9);
+}
+static void test_erlang_c_3_070(void **state)
+{
+    (void)state;
+    check_mmc(3, 0.7);
+}
 
 /* Little's law: mean open opportunities = creation rate * mean time in
  * the pipeline, over a long run (boundary effects are O(1/T)). */
@@ -529,8 +536,8 @@ static void test_seed_levers(void **state)
          * (the mean item of the run falls by far more than chance). */
         for (int w = 8; w < 11; w++) {
             size_t i = (size_t)(p.sim.warmup_weeks + w) * RAW_COUNT;
-            assert_close(base[i + D_OPS_UTILIZATION] -
-                             x[i + D_OPS_UTILIZATION], 40.0, 1e-9);
+            assert_close(base[i + D_OPS_UTILIZATION] - x[i + D_OPS_UTILIZATION],
+                         40.0, 1e-9);
         }
         assert_true(t.ops_hours_arrived / t.ops_items_arrived <
                     0.95 * tb.ops_hours_arrived / tb.ops_items_arrived);
@@ -623,18 +630,17 @@ static void test_arrays_grow(void **state)
     (void)state;
     struct params p;
     load(&p, DATA "tiny.ini", "sales.reps=24", "operations.staff=2",
-         "support.staff=20", "clients.initial=40",
-         "sales.attrition_per_year=3", "operations.attrition_per_year=3",
-         "support.attrition_per_year=3", "market.accounts=3000",
-         "market.cooling_days=120", NULL);
+         "support.staff=20", "clients.initial=40", "sales.attrition_per_year=3",
+         "operations.attrition_per_year=3", "support.attrition_per_year=3",
+         "market.accounts=3000", "market.cooling_days=120", NULL);
     struct err e = {0};
     struct model *m = model_alloc(&p, &e);
     assert_non_null(m);
     double *raw = raw_alloc(&p);
     assert_int_equal(model_run(m, 0, 0, raw, NULL, &e), 0);
-#define ARRAY_GREW(type, name)                                               \
-    if (!(m->cap_##name > 16 && m->n_##name <= m->cap_##name))               \
-        fail_msg("%s: %d in use, room for %d", #name, (int)m->n_##name,     \
+#define ARRAY_GREW(type, name)                                                 \
+    if (!(m->cap_##name > 16 && m->n_##name <= m->cap_##name))                 \
+        fail_msg("%s: %d in use, room for %d", #name, (int)m->n_##name,        \
                  (int)m->cap_##name);
     MODEL_ARRAYS(ARRAY_GREW)
 #undef ARRAY_GREW
@@ -675,7 +681,8 @@ static void test_checkpoint_other_params(void **state)
             if (memcmp(raw, want, raw_bytes(&q)) != 0 ||
                 memcmp(&t, &t_want, sizeof t) != 0)
                 fail_msg("scenario %s, replication %d: differs from the run "
-                         "from scratch", q.scenarios[s].id, (int)r);
+                         "from scratch",
+                         q.scenarios[s].id, (int)r);
         }
         model_checkpoint_free(cp);
     }
@@ -722,8 +729,10 @@ static double admin_hours(const char *a, const char *b, const char *c)
 static void test_stats(void **state)
 {
     (void)state;
-    static const double t975[][2] = {{1, 12.706204736}, {9, 2.262157163},
-                                     {199, 1.971956544}, {9, 2.262157163}};
+    static const double t975[][2] = {{1, 12.706204736},
+                                     {9, 2.262157163},
+                                     {199, 1.971956544},
+                                     {9, 2.262157163}};
     for (size_t i = 0; i < sizeof t975 / sizeof t975[0]; i++) {
         struct acc a = {0};
         int n = (int)t975[i][0] + 1; /* even: -1, 1, -1, 1, ... */
@@ -735,8 +744,7 @@ static void test_stats(void **state)
         assert_true(s.has_ci);
         assert_true(fabs(s.mean) < 1e-12);
         assert_true(fabs(s.sd - sd) < 1e-12);
-        assert_true(fabs((s.hi - s.mean) - t975[i][1] * sd / sqrt(n)) <
-                    1e-8);
+        assert_true(fabs((s.hi - s.mean) - t975[i][1] * sd / sqrt(n)) < 1e-8);
     }
     struct acc one = {0};
     acc_add(&one, 3.0);
@@ -762,20 +770,21 @@ static void test_stats(void **state)
 static void test_support_staff(void **state)
 {
     (void)state;
-    double stay = admin_hours("support.attrition_per_year=0",
-                              "support.ramp_weeks=0",
-                              "support.absorb_hours_per_week=20");
-    double leave = admin_hours("support.attrition_per_year=8",
-                               "support.ramp_weeks=0",
-                               "support.absorb_hours_per_week=20");
-    double ramp = admin_hours("support.attrition_per_year=8",
-                              "support.ramp_weeks=10",
-                              "support.absorb_hours_per_week=20");
-    double capped = admin_hours("support.attrition_per_year=0",
-                                "support.ramp_weeks=0",
-                                "support.hours_per_week=10");
+    double stay =
+        admin_hours("support.attrition_per_year=0", "support.ramp_weeks=0",
+                    "support.absorb_hours_per_week=20");
+    double leave =
+        admin_hours("support.attrition_per_year=8", "support.ramp_weeks=0",
+                    "support.absorb_hours_per_week=20");
+    double ramp =
+        admin_hours("support.attrition_per_year=8", "support.ramp_weeks=10",
+                    "support.absorb_hours_per_week=20");
+    double capped =
+        admin_hours("support.attrition_per_year=0", "support.ramp_weeks=0",
+                    "support.hours_per_week=10");
     print_message("admin hours: stay %.1f, leave %.1f, leave+ramp %.1f, "
-                  "10-hour week %.1f\n", stay, leave, ramp, capped);
+                  "10-hour week %.1f\n",
+                  stay, leave, ramp, capped);
     assert_true(leave > stay);
     assert_true(ramp > leave);
     assert_true(capped > stay);

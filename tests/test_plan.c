@@ -30,12 +30,12 @@
 #define DATA "tests/data/"
 
 /* cmocka 1.1.5 (Debian 12) has no assert_double_equal. */
-#define assert_close(a, b, tol)                                              \
-    do {                                                                     \
-        double a_ = (a), b_ = (b);                                           \
-        if (!(fabs(a_ - b_) <= (tol)))                                       \
-            fail_msg("%s = %.17g, %s = %.17g, tolerance %g", #a, a_, #b, b_, \
-                     (double)(tol));                                         \
+#define assert_close(a, b, tol)                                                \
+    do {                                                                       \
+        double a_ = (a), b_ = (b);                                             \
+        if (!(fabs(a_ - b_) <= (tol)))                                         \
+            fail_msg("%s = %.17g, %s = %.17g, tolerance %g", #a, a_, #b, b_,   \
+                     (double)(tol));                                           \
     } while (0)
 
 /* Simulates p (its replications, two threads) into r. */
@@ -118,8 +118,9 @@ static void test_exact_plan(void **state)
                 const struct acc *a = pq(&r, s, q, PLAN_MET);
                 if (a->n != 3 || a->mean != cases[i].met[q])
                     fail_msg("%s: scenario %d, quarter %d: P(plan) = %g "
-                             "of %g replications, want %g", cases[i].set, s,
-                             q + 1, a->mean, a->n, cases[i].met[q]);
+                             "of %g replications, want %g",
+                             cases[i].set, s, q + 1, a->mean, a->n,
+                             cases[i].met[q]);
             }
         run_result_destroy(&r);
         params_destroy(&p);
@@ -132,8 +133,8 @@ static void test_plan_target(void **state)
 {
     (void)state;
     struct params p;
-    load(&p, DATA "quota_exact.ini",
-         "plan.revenue_per_quarter=100000, 130000", NULL);
+    load(&p, DATA "quota_exact.ini", "plan.revenue_per_quarter=100000, 130000",
+         NULL);
     assert_int_equal(p.plan.metric, M_REVENUE);
     assert_int_equal(p.plan.n, 2);
     assert_true(plan_target(&p, 0, 30) == 100000.0);
@@ -151,7 +152,7 @@ static void test_plan_target(void **state)
 
 /* What the trace says of the reps of one replication. */
 #define MAX_SEATS 64
-#define MAX_OPPS 100000
+#define MAX_OPPS  100000
 struct seats {
     int filled[MAX_SEATS];
     double start_t[MAX_SEATS];
@@ -171,8 +172,7 @@ static double detail(const char *details, const char *key)
  * ticks [t0, t1) (days): quota / 13 times the hire ramp at each tick,
  * recomputed here from docs/model.md: full speed for the reps there at
  * the start, else a linear ramp from 0.3 over 6 weeks (quota.ini). */
-static double expected_quota(double quota, double start_t, double t0,
-                             double t1)
+static double expected_quota(double quota, double start_t, double t0, double t1)
 {
     double sum = 0.0;
     for (double t = fmax(t0, start_t); t < t1; t += 7.0) {
@@ -185,8 +185,7 @@ static double expected_quota(double quota, double start_t, double t0,
 /* One quota line of the trace, checked against the bookings and the
  * quota recomputed from the trace; returns its quota. */
 static double check_quota_line(struct seats *st, const struct params *p,
-                               double t, int r, const char *details,
-                               int *leave)
+                               double t, int r, const char *details, int *leave)
 {
     int warm = p->sim.warmup_weeks, w = (int)lround(t / 7.0);
     /* A quarter's end closes at the tick after its last week; a leaver
@@ -197,8 +196,7 @@ static double check_quota_line(struct seats *st, const struct params *p,
     double t0 = 7.0 * (warm + 13 * q);
     double quota = detail(details, "quota=");
     double booked = detail(details, "bookings=");
-    double want = expected_quota(p->sales.quota_per_rep, st->start_t[r], t0,
-                                 t);
+    double want = expected_quota(p->sales.quota_per_rep, st->start_t[r], t0, t);
     *leave = (w - warm) % 13 != 0 && w != warm + p->sim.horizon_weeks;
     assert_close(quota, want, 0.006);
     /* Each value in the trace is rounded to the cent. */
@@ -228,8 +226,8 @@ static void check_trace(const char *text, const struct params *p,
         double t;
         int week, id, used = 0;
         char ev[32];
-        if (sscanf(line, "%lf,%d,%31[^,],%d,%n", &t, &week, ev, &id,
-                   &used) != 4)
+        if (sscanf(line, "%lf,%d,%31[^,],%d,%n", &t, &week, ev, &id, &used) !=
+            4)
             fail_msg("unreadable trace line: %.80s", line);
         const char *details = line + used;
         assert_true(id >= 0 && id < MAX_OPPS);
@@ -240,8 +238,7 @@ static void check_trace(const char *text, const struct params *p,
             st.booked[id] = 0.0;
         } else if (!strcmp(ev, "rep_leave")) {
             st.filled[id] = 0;
-        } else if (!strcmp(ev, "opp_created") ||
-                   !strcmp(ev, "opp_start")) {
+        } else if (!strcmp(ev, "opp_created") || !strcmp(ev, "opp_start")) {
             st.opp_rep[id] = (int)detail(details, "rep=");
         } else if (!strcmp(ev, "won") && week >= 0 &&
                    st.filled[st.opp_rep[id]]) {
@@ -266,9 +263,9 @@ static char *trace_of(const struct params *p, int scenario, uint64_t rep)
     FILE *f = open_memstream(&text, &len);
     struct err e = {0};
     struct model *m = model_alloc(p, &e);
-    double *raw = calloc((size_t)(p->sim.warmup_weeks +
-                                  p->sim.horizon_weeks) * RAW_COUNT,
-                         sizeof *raw);
+    double *raw =
+        calloc((size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) * RAW_COUNT,
+               sizeof *raw);
     assert_non_null(f);
     assert_non_null(m);
     assert_non_null(raw);
@@ -349,8 +346,7 @@ static double p_plan_q2(const char *plan, const char *seed,
                         struct run_result *r)
 {
     struct params p;
-    load(&p, DATA "tiny.ini", "simulation.replications=400", plan, seed,
-         NULL);
+    load(&p, DATA "tiny.ini", "simulation.replications=400", plan, seed, NULL);
     simulate(&p, r);
     params_destroy(&p);
     const struct acc *a = pq(r, 0, 1, PLAN_MET);
@@ -370,8 +366,10 @@ static void test_plan_chance(void **state)
     struct q2 b = {calloc(400, sizeof(double)), 0};
     assert_non_null(b.v);
     load(&p, DATA "tiny.ini", "simulation.replications=400", NULL);
-    struct run_opts o = {.jobs = 2, .replications = 400,
-                         .on_commit = keep_q2, .on_commit_ctx = &b};
+    struct run_opts o = {.jobs = 2,
+                         .replications = 400,
+                         .on_commit = keep_q2,
+                         .on_commit_ctx = &b};
     struct err e = {0};
     assert_int_equal(run_simulate(&p, &o, &r, &e), 0);
     assert_null(r.plan_q); /* no plan, no quotas: nothing reported */
@@ -397,8 +395,8 @@ static void test_plan_chance(void **state)
         for (int q = 0; q < r.quarters; q++)
             assert_true(pq(&r, s, q, PLAN_MET)->mean == 1.0);
     run_result_destroy(&r);
-    assert_true(p_plan_q2("plan.bookings_per_quarter=1e15",
-                          "simulation.seed=3", &r) == 0.0);
+    assert_true(p_plan_q2("plan.bookings_per_quarter=1e15", "simulation.seed=3",
+                          &r) == 0.0);
     run_result_destroy(&r);
     free(b.v);
 }
@@ -469,8 +467,9 @@ static void test_chart(void **state)
     char dir[128], plots[160], path[256];
     ru_mkdtemp(dir, sizeof dir, "plan_chart");
     ru_fmt(plots, sizeof plots, "%s/plots", dir);
-    const char *argv[] = {"run", DATA "quota.ini", "-q", "--format", "svg",
-                          "-o", dir, "--plots", plots, NULL};
+    const char *argv[] = {
+        "run", DATA "quota.ini", "-q",  "--format", "svg", "-o",
+        dir,   "--plots",        plots, NULL};
     struct proc pr = ru_run(argv, 120.0);
     assert_int_equal(pr.status, 0);
     ru_proc_free(&pr);
@@ -500,9 +499,18 @@ static void test_chart(void **state)
 
     /* The same file without a plan: no plan chart, and the one of the
      * run before is gone. */
-    const char *again[] = {"run", DATA "quota.ini", "-q", "--format", "svg",
-                           "--set", "plan.bookings_per_quarter=none", "-o",
-                           dir, "--plots", plots, NULL};
+    const char *again[] = {"run",
+                           DATA "quota.ini",
+                           "-q",
+                           "--format",
+                           "svg",
+                           "--set",
+                           "plan.bookings_per_quarter=none",
+                           "-o",
+                           dir,
+                           "--plots",
+                           plots,
+                           NULL};
     pr = ru_run(again, 120.0);
     assert_int_equal(pr.status, 0);
     ru_proc_free(&pr);
@@ -520,8 +528,9 @@ static void test_bad_status(void **state)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[256];
         ru_fmt(path, sizeof path, DATA "%s", files[i]);
-        const char *argv[] = {"run", "-n", "2", "--no-plot", "-o",
-                              "/tmp/salescap_plan_bad", path, NULL};
+        const char *argv[] = {"run",       "-n", "2",
+                              "--no-plot", "-o", "/tmp/salescap_plan_bad",
+                              path,        NULL};
         /* A refused file writes no results: the folder is never made. */
         struct proc pr = ru_run(argv, 60.0);
         assert_int_equal(pr.status, 2);

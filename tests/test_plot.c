@@ -35,13 +35,19 @@
 #include "util.h"
 
 #define FIXTURE "tests/data/run_fixture"
-#define GOLDEN "tests/golden"
+#define GOLDEN  "tests/golden"
 
 /* The charts the fixture gives (baseline + 2 scenarios, ranked). */
 static const char *const fixture_charts[] = {
-    "revenue",   "revenue_difference", "lost_revenue",
-    "backlog",   "pipeline",           "rep_hours",
-    "impact",    "ranking",            "dashboard_pull_two_weeks",
+    "revenue",
+    "revenue_difference",
+    "lost_revenue",
+    "backlog",
+    "pipeline",
+    "rep_hours",
+    "impact",
+    "ranking",
+    "dashboard_pull_two_weeks",
     "dashboard_hire_ops",
 };
 #define NFIXTURE (sizeof fixture_charts / sizeof fixture_charts[0])
@@ -93,12 +99,11 @@ static int count_suffix(const char *dir, const char *suffix)
 static void test_csv_quoting(void **state)
 {
     (void)state;
-    static const char text[] =
-        "a,b,c\r\n"
-        "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
-        "\r\n"
-        "2,\"two\nlines\",\n"
-        ",,last";
+    static const char text[] = "a,b,c\r\n"
+                               "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
+                               "\r\n"
+                               "2,\"two\nlines\",\n"
+                               ",,last";
     struct csv c;
     struct err e = {0};
     assert_int_equal(csv_parse(&c, text, sizeof text - 1, "t.csv", &e), 0);
@@ -176,10 +181,8 @@ static void test_rundata_fixture(void **state)
     assert_int_equal(rd.scen[2].chart, 1);
     assert_false(cal_dated(&rd.cal));
     /* weekly_comparison.csv: each week's paired revenue difference. */
-    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DELTA), -10.1208,
-                       1e-9);
-    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DLOW), -75.0552,
-                       1e-9);
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DELTA), -10.1208, 1e-9);
+    assert_float_equal(rundata_week_diff(&rd, 1, 1, RD_DLOW), -75.0552, 1e-9);
     assert_true(isnan(rundata_week_diff(&rd, 0, 1, RD_DELTA)));
     assert_int_equal(rd.weeks, 26);
     assert_int_equal(rd.quarters, 2);
@@ -190,10 +193,10 @@ static void test_rundata_fixture(void **state)
                        1e-6);
     assert_true(isnan(rundata_week(&rd, 0, M_WIN_RATE, 0, RD_MEAN)));
     assert_true(isnan(rundata_week(&rd, 0, M_REVENUE, 26, RD_MEAN)));
-    assert_float_equal(
-        rundata_comp(&rd, 1, RD_LOST_REVENUE, 0, RD_DELTA), 79903.4, 1e-6);
-    assert_float_equal(rundata_comp(&rd, 1, M_REVENUE, 1, RD_BASE),
-                       1.27037e6, 1e-3);
+    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 0, RD_DELTA),
+                       79903.4, 1e-6);
+    assert_float_equal(rundata_comp(&rd, 1, M_REVENUE, 1, RD_BASE), 1.27037e6,
+                       1e-3);
     assert_true(isnan(rundata_comp(&rd, 0, M_REVENUE, 1, RD_BASE)));
     assert_int_equal(rundata_find(&rd, "hire_ops"), 2);
     /* The decision: ranking.csv in rank order, each option's difference
@@ -243,13 +246,12 @@ static void test_rundata_fallbacks(void **state)
     /* An empty CI is a zero-width band. */
     assert_float_equal(rundata_week(&rd, 1, M_REVENUE, 0, RD_LOW), 10.0, 0);
     /* Lost revenue derived from the revenue delta, CI mirrored. */
-    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DELTA),
-                       10.0, 0);
-    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DLOW),
-                       8.0, 0);
+    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DELTA), 10.0,
+                       0);
+    assert_float_equal(rundata_comp(&rd, 1, RD_LOST_REVENUE, 1, RD_DLOW), 8.0,
+                       0);
     assert_float_equal(
-        rundata_comp(&rd, 1, RD_LOST_REVENUE_CUMULATIVE, 1, RD_DELTA), 10.0,
-        0);
+        rundata_comp(&rd, 1, RD_LOST_REVENUE_CUMULATIVE, 1, RD_DELTA), 10.0, 0);
     rundata_destroy(&rd);
     ru_rm_rf(d);
 }
@@ -283,9 +285,11 @@ static void test_rundata_errors(void **state)
                                "scenario_mean,delta_mean,delta_ci_low,"
                                "delta_ci_high,n\n";
     char buf[512];
-    expect_load_error(NULL, NULL, "comparison.csv: missing; a run's folder "
+    expect_load_error(NULL, NULL,
+                      "comparison.csv: missing; a run's folder "
                       "holds its weekly.csv and comparison.csv (run it again "
-                      "to write them)", ERR_CONFIG);
+                      "to write them)",
+                      ERR_CONFIG);
     snprintf(buf, sizeof buf, "%sghost,1,revenue,1,1,0,0,0,2\n", head);
     expect_load_error(buf, NULL, "comparison.csv:2: unknown scenario 'ghost'",
                       ERR_CONFIG);
@@ -299,14 +303,16 @@ static void test_rundata_errors(void **state)
                       "comparison.csv:2: column 2: expected a whole number "
                       "from 1 to 10000, got 'Q1'",
                       ERR_CONFIG);
-    expect_load_error(head, "scenario,title,start_week,end_week\n"
-                            "baseline,Baseline,,\n",
+    expect_load_error(head,
+                      "scenario,title,start_week,end_week\n"
+                      "baseline,Baseline,,\n",
                       "weekly.csv:2: scenario 's1' is not in scenarios.csv",
                       ERR_CONFIG);
     expect_load_error(head, "scenario,title\nbaseline,Baseline\n",
                       "scenarios.csv:1: no column 'start_week'", ERR_CONFIG);
-    expect_load_error(head, "scenario,title,start_week,end_week\n"
-                            "s1,S,,\n",
+    expect_load_error(head,
+                      "scenario,title,start_week,end_week\n"
+                      "s1,S,,\n",
                       "no 'baseline' scenario", ERR_CONFIG);
 }
 
@@ -370,8 +376,7 @@ static void test_nice_axis(void **state)
     assert_true(a.lo < 7 && a.hi > 7);
     struct gp_axis y = {-40, 80, 20}, y2 = {0, 100, 25};
     gp_align_zero(&y, &y2);
-    assert_float_equal(-y.lo / (y.hi - y.lo), -y2.lo / (y2.hi - y2.lo),
-                       1e-12);
+    assert_float_equal(-y.lo / (y.hi - y.lo), -y2.lo / (y2.hi - y2.lo), 1e-12);
     unsigned fmt = 0;
     assert_int_equal(plot_format_parse("svg", &fmt), 0);
     assert_int_equal(fmt, PLOT_SVG);
@@ -416,8 +421,8 @@ static void test_pipe_gnuplot_error(void **state)
     assert_string_equal(e.msg, "bad.gp:3: gnuplot: constant expression "
                                "required");
     err_clear(&e);
-    assert_int_equal(
-        plot_pipe(undefined, sizeof undefined - 1, "bad2.gp", &e), -1);
+    assert_int_equal(plot_pipe(undefined, sizeof undefined - 1, "bad2.gp", &e),
+                     -1);
     assert_string_equal(e.msg, "bad2.gp: gnuplot: undefined variable: foo");
 }
 
@@ -440,8 +445,7 @@ static void test_pipe_not_found(void **state)
 static char *fake_gnuplot(const char *dir, int code, int executable)
 {
     char text[64];
-    snprintf(text, sizeof text, "#!/bin/sh\ncat >/dev/null\nexit %d\n",
-             code);
+    snprintf(text, sizeof text, "#!/bin/sh\ncat >/dev/null\nexit %d\n", code);
     write_text(dir, "fake-gnuplot", text);
     char *p = rundata_path(dir, "fake-gnuplot");
     assert_int_equal(chmod(p, executable ? 0755 : 0644), 0);
@@ -513,7 +517,8 @@ static void check_golden(const char *dir, const char *name)
         fail_msg("%s/%s missing: run `make golden`", GOLDEN, file);
     if (n != m || memcmp(got, want, n) != 0)
         fail_msg("%s/%s differs from %s/%s (after a deliberate change: "
-                 "`make golden`)", dir, file, GOLDEN, file);
+                 "`make golden`)",
+                 dir, file, GOLDEN, file);
     free(got);
     free(want);
 }
@@ -569,7 +574,8 @@ static char *rerun_stderr(const char *d, const char *name, const char *locale)
     snprintf(err, sizeof err, "%s.rerun-err", name);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && env -u LANG -u LANGUAGE -u LC_CTYPE LC_ALL=%s "
-             "gnuplot -d %s.gp 2>%s", d, locale, name, err);
+             "gnuplot -d %s.gp 2>%s",
+             d, locale, name, err);
     assert_int_equal(system(cmd), 0);
     size_t n;
     char *text = read_text(d, err, &n);
@@ -656,8 +662,7 @@ static void test_stale_charts(void **state)
     char *d = ru_tmp_dir("test_plot");
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
-    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e),
-                     (int)NFIXTURE);
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_PNG, &e), (int)NFIXTURE);
     size_t len;
     char *list = read_text(d, ".salescap-charts", &len);
     assert_non_null(strstr(list, "revenue.png\nbacklog.gp\n"));
@@ -665,13 +670,12 @@ static void test_stale_charts(void **state)
     char *outside = ru_tmp_dir("test_plot");
     write_text(outside, "keep.png", "x");
     char more[4096];
-    snprintf(more, sizeof more, "%sdashboard_gone.png\n../%s/keep.png\n",
-             list, strrchr(outside, '/') + 1);
+    snprintf(more, sizeof more, "%sdashboard_gone.png\n../%s/keep.png\n", list,
+             strrchr(outside, '/') + 1);
     write_text(d, ".salescap-charts", more);
     write_text(d, "dashboard_gone.png", "x");
     write_text(d, "mine.png", "x");
-    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_SVG, &e),
-                     (int)NFIXTURE);
+    assert_int_equal(plot_run_dir(FIXTURE, d, PLOT_SVG, &e), (int)NFIXTURE);
     assert_false(file_exists(d, "dashboard_gone.png"));
     assert_true(file_exists(d, "mine.png"));
     assert_true(file_exists(outside, "keep.png"));
@@ -768,8 +772,10 @@ static void test_cli_default_dir(void **state)
 static void plot_refused(const char *d, const char *make, const char *tail)
 {
     char cmd[4096], args[4096], want[4096], *err;
-    snprintf(cmd, sizeof cmd, "R='%s/run' && rm -rf \"$R\" && mkdir \"$R\" "
-             "&& %s", d, make);
+    snprintf(cmd, sizeof cmd,
+             "R='%s/run' && rm -rf \"$R\" && mkdir \"$R\" "
+             "&& %s",
+             d, make);
     assert_int_equal(system(cmd), 0);
     snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p'", d, d);
     assert_int_equal(run_salescap(args, &err), 2);
@@ -802,30 +808,38 @@ static void test_cli_sizes(void **state)
         long png[2], dash[2];
         const char *svg;
     } want[] = {
-        {"screen", {1200, 700}, {1600, 1000},
+        {"screen",
+         {1200, 700},
+         {1600, 1000},
          "width=\"1200\" height=\"700\"\n viewBox=\"0 0 1200 700\""},
-        {"slide", {3840, 2160}, {3840, 2160},
+        {"slide",
+         {3840, 2160},
+         {3840, 2160},
          "width=\"1920\" height=\"1080\"\n viewBox=\"0 0 1024 576\""},
-        {"doc", {1950, 1200}, {1950, 1800},
+        {"doc",
+         {1950, 1200},
+         {1950, 1800},
          "width=\"975\" height=\"600\"\n viewBox=\"0 0 780 480\""},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         char *d = ru_tmp_dir("test_plot"), args[2048], *err;
         long wh[2];
         size_t n;
-        snprintf(args, sizeof args, "plot %s --plots '%s' --format png "
-                 "--format svg --size %s", FIXTURE, d, want[i].size);
+        snprintf(args, sizeof args,
+                 "plot %s --plots '%s' --format png "
+                 "--format svg --size %s",
+                 FIXTURE, d, want[i].size);
         assert_int_equal(run_salescap(args, &err), 0);
         assert_string_equal(err, "");
         free(err);
         png_size(d, "revenue.png", wh);
         if (wh[0] != want[i].png[0] || wh[1] != want[i].png[1])
-            fail_msg("--size %s: revenue.png is %ld x %ld", want[i].size,
-                     wh[0], wh[1]);
+            fail_msg("--size %s: revenue.png is %ld x %ld", want[i].size, wh[0],
+                     wh[1]);
         png_size(d, "dashboard_hire_ops.png", wh);
         if (wh[0] != want[i].dash[0] || wh[1] != want[i].dash[1])
-            fail_msg("--size %s: a dashboard is %ld x %ld", want[i].size,
-                     wh[0], wh[1]);
+            fail_msg("--size %s: a dashboard is %ld x %ld", want[i].size, wh[0],
+                     wh[1]);
         char *svg = read_text(d, "revenue.svg", &n);
         assert_non_null(svg);
         if (!strstr(svg, want[i].svg))
@@ -860,13 +874,17 @@ static void test_cli_errors(void **state)
     free(err);
     assert_int_equal(count_suffix(d, ".png"), 0);
     /* A run's folder without comparison.csv: the folder is wrong. */
-    plot_refused(d, "cp " FIXTURE "/weekly.csv " FIXTURE "/scenarios.csv "
-                 "\"$R\"", "comparison.csv: missing; a run's folder holds "
+    plot_refused(d,
+                 "cp " FIXTURE "/weekly.csv " FIXTURE "/scenarios.csv "
+                 "\"$R\"",
+                 "comparison.csv: missing; a run's folder holds "
                  "its weekly.csv and comparison.csv (run it again to write "
                  "them)");
     /* Rows cut out of weekly.csv: no chart drawn with holes in it. */
-    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && grep -v ',revenue,' "
-                 FIXTURE "/weekly.csv >\"$R/weekly.csv\"", "weekly.csv: no "
+    plot_refused(d,
+                 "cp " FIXTURE "/*.csv \"$R\" && grep -v ',revenue,' " FIXTURE
+                 "/weekly.csv >\"$R/weekly.csv\"",
+                 "weekly.csv: no "
                  "revenue of scenario 'baseline' in week 0; a run writes "
                  "every metric of every scenario each week (was the file "
                  "edited?)");
@@ -875,20 +893,25 @@ static void test_cli_errors(void **state)
     plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && rm \"$R/pairs.csv\"",
                  "pairs.csv: missing; ranking.csv needs it (run again to "
                  "write both)");
-    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && grep -v '^hire_ops,"
+    plot_refused(d,
+                 "cp " FIXTURE "/*.csv \"$R\" && grep -v '^hire_ops,"
                  "baseline,' " FIXTURE "/pairs.csv >\"$R/pairs.csv\"",
                  "pairs.csv: no row of 'hire_ops' against the baseline over "
                  "the decision's quarters (was the file edited?)");
-    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && sed 's/^hire_ops,/"
+    plot_refused(d,
+                 "cp " FIXTURE "/*.csv \"$R\" && sed 's/^hire_ops,/"
                  "ghost,/' " FIXTURE "/ranking.csv >\"$R/ranking.csv\"",
                  "ranking.csv:2: unknown scenario 'ghost'");
-    plot_refused(d, "cp " FIXTURE "/*.csv \"$R\" && sed 's/,1-2,/,1-7,/' "
-                 FIXTURE "/pairs.csv >\"$R/pairs.csv\"",
+    plot_refused(d,
+                 "cp " FIXTURE "/*.csv \"$R\" && sed 's/,1-2,/,1-7,/' " FIXTURE
+                 "/pairs.csv >\"$R/pairs.csv\"",
                  "pairs.csv:2: quarters '1-7' of the decision do not fit the "
                  "run");
     /* A sweep.csv cell that is no number: refused, not drawn as n/a. */
-    plot_refused(d, "printf 'pull.weeks,mean,sd,ci_low,ci_high,n\\n1,5,1,4,"
-                 "6,2\\n2,abc,1,4,6,2\\n' >\"$R/sweep.csv\"", "sweep.csv:3: "
+    plot_refused(d,
+                 "printf 'pull.weeks,mean,sd,ci_low,ci_high,n\\n1,5,1,4,"
+                 "6,2\\n2,abc,1,4,6,2\\n' >\"$R/sweep.csv\"",
+                 "sweep.csv:3: "
                  "mean: 'abc' is not a number (was the file edited?)");
     write_text(d, "sweep.csv", "pull.weeks,mean,sd,ci_low,ci_high,n\n");
     snprintf(args, sizeof args, "plot '%s' --plots '%s/p'", d, d);
@@ -913,8 +936,8 @@ static const char *subtitle_of(const char *gp, char *buf, size_t size)
         if (!p || !end)
             break;
         p += strlen(key);
-        len += (size_t)snprintf(buf + len, size - len, "%s%.*s",
-                                len ? " " : "", (int)(end - p), p);
+        len += (size_t)snprintf(buf + len, size - len, "%s%.*s", len ? " " : "",
+                                (int)(end - p), p);
         assert_true(len < size);
     }
     return buf;
@@ -930,8 +953,7 @@ static char *copy_fixture(const char *d)
 }
 
 /* Runs the shell command printf would write from fmt. */
-__attribute__((format(printf, 1, 2))) static void shell(const char *fmt,
-                                                        ...)
+__attribute__((format(printf, 1, 2))) static void shell(const char *fmt, ...)
 {
     char cmd[4096];
     va_list ap;
@@ -1007,8 +1029,8 @@ static void test_rundata_select(void **state)
     assert_int_equal(rundata_select(&rd, &ghost, &e), -1);
     assert_int_equal(e.kind, ERR_CONFIG);
     assert_string_equal(e.msg, "--only: no scenario 'ghost' in this run; "
-                        "its scenarios are baseline, pull_two_weeks, "
-                        "hire_ops");
+                               "its scenarios are baseline, pull_two_weeks, "
+                               "hire_ops");
     rundata_destroy(&rd);
     rundata_destroy(&full);
     free(run);
@@ -1021,7 +1043,8 @@ static void test_old_run_folder(void **state)
 {
     (void)state;
     char *d = ru_tmp_dir("test_plot"), *run = copy_fixture(d), *plots;
-    write_text(run, "scenarios.csv", "scenario,title,start_week,end_week\n"
+    write_text(run, "scenarios.csv",
+               "scenario,title,start_week,end_week\n"
                "baseline,Baseline,,\n"
                "pull_two_weeks,Pull sales into ops for two weeks,4,5\n"
                "hire_ops,\"Hire two ops staff, \"\"plan B\"\"\",4,\n");
@@ -1035,8 +1058,7 @@ static void test_old_run_folder(void **state)
     assert_null(rd.wdiff);
     rundata_destroy(&rd);
     plots = rundata_path(d, "p");
-    assert_int_equal(plot_run_dir(run, plots, PLOT_SVG, &e),
-                     (int)NFIXTURE - 1);
+    assert_int_equal(plot_run_dir(run, plots, PLOT_SVG, &e), (int)NFIXTURE - 1);
     assert_false(file_exists(plots, "revenue_difference.svg"));
     assert_true(file_exists(plots, "dashboard_pull_two_weeks.svg"));
     free(plots);
@@ -1064,17 +1086,17 @@ static void test_lost_drawn_as_gain(void **state)
             int qq, k;
             double x, v[4];
             assert_int_equal(sscanf(p, "%d %lf %lf %lf %lf %lf%n", &qq, &x,
-                                    &v[0], &v[1], &v[2], &v[3], &k), 6);
+                                    &v[0], &v[1], &v[2], &v[3], &k),
+                             6);
             assert_int_equal(qq, q);
-            assert_close(v[0], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
-                                             RD_DELTA));
-            assert_close(v[1], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
-                                             RD_DHIGH));
-            assert_close(v[2], -rundata_comp(&rd, s, RD_LOST_REVENUE, q,
-                                             RD_DLOW));
-            assert_close(v[3], -rundata_comp(&rd, s,
-                                             RD_LOST_REVENUE_CUMULATIVE, q,
-                                             RD_DELTA));
+            assert_close(v[0],
+                         -rundata_comp(&rd, s, RD_LOST_REVENUE, q, RD_DELTA));
+            assert_close(v[1],
+                         -rundata_comp(&rd, s, RD_LOST_REVENUE, q, RD_DHIGH));
+            assert_close(v[2],
+                         -rundata_comp(&rd, s, RD_LOST_REVENUE, q, RD_DLOW));
+            assert_close(v[3], -rundata_comp(&rd, s, RD_LOST_REVENUE_CUMULATIVE,
+                                             q, RD_DELTA));
             p = strchr(p, '\n') + 1;
         }
         p += strspn(p, "\n");
@@ -1117,9 +1139,9 @@ static void test_difference_chart(void **state)
     for (int w = 0; w < rd.weeks; w++) {
         int ww, k;
         double v[6];
-        assert_int_equal(sscanf(p, "%d %lf %lf %lf %lf %lf %lf%n", &ww,
-                                &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-                                &k), 7);
+        assert_int_equal(sscanf(p, "%d %lf %lf %lf %lf %lf %lf%n", &ww, &v[0],
+                                &v[1], &v[2], &v[3], &v[4], &v[5], &k),
+                         7);
         assert_int_equal(ww, w);
         for (int s = 1; s <= 2; s++)
             for (int st = 0; st < 3; st++)
@@ -1158,17 +1180,22 @@ static void test_week_axis_and_windows(void **state)
     double y0, y1, ya, yb, yl;
     const char *a = strstr(gp, "set arrow 131 from 3.5, graph ");
     assert_non_null(a);
-    assert_int_equal(sscanf(a, "set arrow 131 from 3.5, graph %lf to 3.5, "
-                               "graph %lf", &y0, &y1), 2);
+    assert_int_equal(sscanf(a,
+                            "set arrow 131 from 3.5, graph %lf to 3.5, "
+                            "graph %lf",
+                            &y0, &y1),
+                     2);
     a = strstr(gp, "set arrow 161 from 3.5, graph ");
     assert_non_null(a);
-    assert_int_equal(sscanf(a, "set arrow 161 from 3.5, graph %lf to 7.5, "
-                               "graph %lf head", &ya, &yb), 2);
+    assert_int_equal(sscanf(a,
+                            "set arrow 161 from 3.5, graph %lf to 7.5, "
+                            "graph %lf head",
+                            &ya, &yb),
+                     2);
     a = strstr(gp, "set label 101 'Hire two ops staff, \"plan B\"' at 7.5, "
                    "graph ");
     assert_non_null(a);
-    assert_int_equal(sscanf(strstr(a, " at 7.5, graph ") + 15, "%lf", &yl),
-                     1);
+    assert_int_equal(sscanf(strstr(a, " at 7.5, graph ") + 15, "%lf", &yl), 1);
     assert_true(y0 < ya && ya < y1 && ya == yb && ya == yl);
     assert_non_null(strstr(gp, "set arrow 101 from 7.5, graph 0 to 7.5, "
                                "graph 1 nohead"));
@@ -1194,7 +1221,8 @@ static void test_dated_run(void **state)
     struct err e = {0};
     unsetenv(PLOT_ENV_GNUPLOT);
     shell("sed -i 's/^horizon_weeks = 26$/&\\nstart_date = 2027-07-01/' "
-          "'%s/run/run.ini'", d);
+          "'%s/run/run.ini'",
+          d);
     assert_true(plot_run_dir(run, plots, PLOT_SVG, &e) > 0);
     size_t n;
     char *gp = read_text(plots, "revenue.gp", &n);
@@ -1219,7 +1247,8 @@ static void test_dated_run(void **state)
     free(html);
     /* From 15 February: quarters named by the day they start. */
     shell("sed -i 's/^start_date = .*/start_date = 2027-02-15/' "
-          "'%s/run/run.ini'", d);
+          "'%s/run/run.ini'",
+          d);
     assert_true(plot_run_dir(run, plots, PLOT_SVG, &e) > 0);
     gp = read_text(plots, "lost_revenue.gp", &n);
     assert_non_null(strstr(gp, "set xtics ('15 Feb 2027' 1, '17 May 2027' "
@@ -1227,11 +1256,13 @@ static void test_dated_run(void **state)
     free(gp);
     /* An edited run.ini with no such day: refused, FILE:LINE. */
     shell("sed -i 's/^start_date = .*/start_date = 2027-13-01/' "
-          "'%s/run/run.ini'", d);
+          "'%s/run/run.ini'",
+          d);
     snprintf(args, sizeof args, "plot '%s' --plots '%s'", run, plots);
     assert_int_equal(run_salescap(args, &err), 2);
     char want[1024];
-    snprintf(want, sizeof want, "salescap: %s/run.ini:5: [simulation] "
+    snprintf(want, sizeof want,
+             "salescap: %s/run.ini:5: [simulation] "
              "start_date: expected a date as YYYY-MM-DD, got '2027-13-01'\n",
              run);
     assert_string_equal(err, want);
@@ -1250,8 +1281,10 @@ static void test_cli_only_exclude(void **state)
     char *plots = rundata_path(d, "p");
     const char *opts[] = {"--only hire_ops", "--exclude pull_two_weeks"};
     for (int i = 0; i < 2; i++) {
-        snprintf(args, sizeof args, "plot '%s' --plots '%s' --format svg "
-                 "%s --report", run, plots, opts[i]);
+        snprintf(args, sizeof args,
+                 "plot '%s' --plots '%s' --format svg "
+                 "%s --report",
+                 run, plots, opts[i]);
         assert_int_equal(run_salescap(args, &err), 0);
         free(err);
         assert_true(file_exists(plots, "dashboard_hire_ops.svg"));
@@ -1263,8 +1296,8 @@ static void test_cli_only_exclude(void **state)
         gp = read_text(plots, "ranking.gp", &n);
         assert_null(strstr(gp, "Pull"));
         char sub[1024];
-        assert_non_null(strstr(subtitle_of(gp, sub, sizeof sub),
-                               "1 option not shown."));
+        assert_non_null(
+            strstr(subtitle_of(gp, sub, sizeof sub), "1 option not shown."));
         free(gp);
         /* The report, but for run.ini's text (folded away at its end),
          * knows nothing of it; its appendix says one was left out. */
@@ -1282,14 +1315,14 @@ static void test_cli_only_exclude(void **state)
              plots);
     assert_int_equal(run_salescap(args, &err), 2);
     assert_string_equal(err, "salescap: --only: no scenario 'ghost' in this "
-                        "run; its scenarios are baseline, pull_two_weeks, "
-                        "hire_ops\n");
+                             "run; its scenarios are baseline, pull_two_weeks, "
+                             "hire_ops\n");
     free(err);
     snprintf(args, sizeof args, "plot '%s' --plots '%s' --exclude baseline",
              run, plots);
     assert_int_equal(run_salescap(args, &err), 2);
     assert_string_equal(err, "salescap: --exclude: the baseline is in every "
-                        "chart (each scenario is drawn against it)\n");
+                             "chart (each scenario is drawn against it)\n");
     free(err);
     free(plots);
     free(run);
@@ -1304,8 +1337,10 @@ static void test_cli_run_hidden_and_weeks(void **state)
 {
     (void)state;
     char *d = ru_tmp_dir("test_plot"), args[2048], *err;
-    snprintf(args, sizeof args, "run tests/data/chart_no.ini -q -o '%s/run' "
-             "--plots '%s/p' --format svg --report", d, d);
+    snprintf(args, sizeof args,
+             "run tests/data/chart_no.ini -q -o '%s/run' "
+             "--plots '%s/p' --format svg --report",
+             d, d);
     int rc = run_salescap(args, &err);
     if (rc != 0)
         fail_msg("salescap %s: status %d: %s", args, rc, err);
@@ -1358,8 +1393,10 @@ static void test_cli_run_hidden_and_weeks(void **state)
     }
     rundata_destroy(&rd);
     /* With a start date (week 0 = 1 Jul 2027): dates in the headline. */
-    snprintf(args, sizeof args, "run tests/data/chart_no.ini -q --no-plot "
-             "-o '%s/dated' --set simulation.start_date=2027-07-01", d);
+    snprintf(args, sizeof args,
+             "run tests/data/chart_no.ini -q --no-plot "
+             "-o '%s/dated' --set simulation.start_date=2027-07-01",
+             d);
     assert_int_equal(run_salescap(args, &err), 0);
     free(err);
     char *dated = rundata_path(d, "dated");
@@ -1390,8 +1427,8 @@ static void test_cli_run_then_plot(void **state)
     if (rc != 0)
         fail_msg("salescap %s: status %d: %s", args, rc, err);
     free(err);
-    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p2' --format svg",
-             d, d);
+    snprintf(args, sizeof args, "plot '%s/run' --plots '%s/p2' --format svg", d,
+             d);
     assert_int_equal(run_salescap(args, &err), 0);
     free(err);
     char cmd[2048];

@@ -30,9 +30,9 @@
 #define FIXTURE "tests/data/run_fixture"
 
 static const char *const fixture_files[] = {
-    "weekly.csv",  "quarterly.csv", "comparison.csv", "scenarios.csv",
-    "summary.txt", "run.ini",       "ranking.csv",    "pairs.csv",
-    "weekly_comparison.csv",
+    "weekly.csv",    "quarterly.csv", "comparison.csv",
+    "scenarios.csv", "summary.txt",   "run.ini",
+    "ranking.csv",   "pairs.csv",     "weekly_comparison.csv",
 };
 
 /* A temporary copy of the fixture run; the caller frees the name. */
@@ -40,10 +40,9 @@ static char *copy_fixture(void)
 {
     char buf[512], cmd[2048];
     ru_mkdtemp(buf, sizeof buf, "test_report");
-    for (size_t i = 0; i < sizeof fixture_files / sizeof *fixture_files;
-         i++) {
-        snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/'", FIXTURE,
-                 fixture_files[i], buf);
+    for (size_t i = 0; i < sizeof fixture_files / sizeof *fixture_files; i++) {
+        snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/'", FIXTURE, fixture_files[i],
+                 buf);
         assert_int_equal(system(cmd), 0);
     }
     return strdup(buf);
@@ -267,30 +266,29 @@ static void test_report_bad_run(void **state)
 }
 
 /* A run.ini for the fixture that resolves, with [report]. */
-static const char words_ini[] =
-    "[simulation]\n"
-    "warmup_weeks = 26\n"
-    "horizon_weeks = 26\n"
-    "replications = 40\n"
-    "seed = 42\n"
-    "\n"
-    "[sales]\n"
-    "reps = 12\n"
-    "\n"
-    "[report]\n"
-    "title = Board pack: \"plan B\" & <more>\n"
-    "author = A. Consultant\n"
-    "notes = notes.md\n"
-    "\n"
-    "[scenario.pull_two_weeks]\n"
-    "title = Pull sales into ops for two weeks\n"
-    "pull.start_week = 4\n"
-    "pull.weeks = 2\n"
-    "\n"
-    "[scenario.hire_ops]\n"
-    "title = Hire two ops staff, \"plan B\"\n"
-    "hire.count = 2\n"
-    "hire.week = 4\n";
+static const char words_ini[] = "[simulation]\n"
+                                "warmup_weeks = 26\n"
+                                "horizon_weeks = 26\n"
+                                "replications = 40\n"
+                                "seed = 42\n"
+                                "\n"
+                                "[sales]\n"
+                                "reps = 12\n"
+                                "\n"
+                                "[report]\n"
+                                "title = Board pack: \"plan B\" & <more>\n"
+                                "author = A. Consultant\n"
+                                "notes = notes.md\n"
+                                "\n"
+                                "[scenario.pull_two_weeks]\n"
+                                "title = Pull sales into ops for two weeks\n"
+                                "pull.start_week = 4\n"
+                                "pull.weeks = 2\n"
+                                "\n"
+                                "[scenario.hire_ops]\n"
+                                "title = Hire two ops staff, \"plan B\"\n"
+                                "hire.count = 2\n"
+                                "hire.week = 4\n";
 
 /* The fixture with words_ini as run.ini and the test notes as notes.md. */
 static char *copy_fixture_with_words(void)
@@ -303,8 +301,7 @@ static char *copy_fixture_with_words(void)
     fputs(words_ini, f);
     assert_int_equal(fclose(f), 0);
     free(ini);
-    snprintf(cmd, sizeof cmd, "cp tests/data/report_notes.md '%s/notes.md'",
-             d);
+    snprintf(cmd, sizeof cmd, "cp tests/data/report_notes.md '%s/notes.md'", d);
     assert_int_equal(system(cmd), 0);
     return d;
 }
@@ -422,8 +419,10 @@ static void test_report_notes_missing(void **state)
     assert_int_equal(report_write(d, NULL, &e), -1);
     assert_int_equal(e.kind, ERR_CONFIG);
     char want[1024];
-    snprintf(want, sizeof want, "%s/run.ini:13: [report] notes: cannot open "
-             "'%s/notes.md': No such file or directory", d, d);
+    snprintf(want, sizeof want,
+             "%s/run.ini:13: [report] notes: cannot open "
+             "'%s/notes.md': No such file or directory",
+             d, d);
     assert_string_equal(e.msg, want);
     char *p = rundata_path(d, "report.html");
     assert_int_not_equal(access(p, F_OK), 0);
@@ -460,7 +459,8 @@ static void test_notes_markdown(void **state)
                            "<strong>bold over\ntwo lines</strong></p>\n"
                            "<p>**unclosed</p>\n");
     free(h);
-    h = notes_of("\xef\xbb\xbf" "A\r\nB  \r\n\r\n\r\n* one\r\n");
+    h = notes_of("\xef\xbb\xbf"
+                 "A\r\nB  \r\n\r\n\r\n* one\r\n");
     assert_string_equal(h, "<p>A\nB</p>\n<ul>\n<li>one</li>\n</ul>\n");
     free(h);
     h = notes_of("");

@@ -83,9 +83,12 @@ static void test_known_state(void **state)
 {
     (void)state;
     static const uint64_t want[] = {
-        UINT64_C(41943041),         UINT64_C(58720359),
-        UINT64_C(3588806011781223), UINT64_C(3591011842654386),
-        UINT64_C(9228616714210784205), UINT64_C(9973669472204895162),
+        UINT64_C(41943041),
+        UINT64_C(58720359),
+        UINT64_C(3588806011781223),
+        UINT64_C(3591011842654386),
+        UINT64_C(9228616714210784205),
+        UINT64_C(9973669472204895162),
     };
     const uint64_t init[4] = {1, 2, 3, 4};
     uint64_t ref[4];
@@ -113,8 +116,10 @@ static void test_seeding(void **state)
 {
     (void)state;
     static const uint64_t sm0[4] = {
-        UINT64_C(0xe220a8397b1dcdaf), UINT64_C(0x6e789e6aa1b965f4),
-        UINT64_C(0x06c45d188009454f), UINT64_C(0xf88bb8a8724c81ec),
+        UINT64_C(0xe220a8397b1dcdaf),
+        UINT64_C(0x6e789e6aa1b965f4),
+        UINT64_C(0x06c45d188009454f),
+        UINT64_C(0xf88bb8a8724c81ec),
     };
     gsl_rng *r = alloc_x(0);
     assert_memory_equal(gsl_rng_state(r), sm0, sizeof sm0);
@@ -181,8 +186,7 @@ static void test_key_order(void **state)
     /* Deterministic: a pure function of its inputs. */
     assert_true(ab == rng_key(rng_key(SEED, 1), 2));
     /* (seed, 1, 23) and (seed, 12, 3): no accidental concatenation. */
-    assert_true(rng_key(rng_key(SEED, 1), 23) !=
-                rng_key(rng_key(SEED, 12), 3));
+    assert_true(rng_key(rng_key(SEED, 1), 23) != rng_key(rng_key(SEED, 12), 3));
 }
 
 /* Mean 1/2 and variance 1/12 of 10^6 uniforms. SE of the mean is

@@ -32,7 +32,7 @@
 #include "robust_util.h"
 
 #define LIMIT 120.0 /* seconds for one process; a hang fails */
-#define TINY "tests/data/tiny.ini"
+#define TINY  "tests/data/tiny.ini"
 
 static void need_binary(void)
 {
@@ -65,7 +65,8 @@ static void test_csv_checker(void **state)
 {
     (void)state;
     assert_int_equal(check_text("scenario,week,mean\nbase,1,2.5\n"
-                                "\"a, \"\"b\"\"\",2,\n"), 2);
+                                "\"a, \"\"b\"\"\",2,\n"),
+                     2);
     assert_int_equal(check_text("scenario,mean\nbase,nan\n"), -1);
     assert_int_equal(check_text("scenario,mean\nbase,-inf\n"), -1);
     assert_int_equal(check_text("scenario,mean\nbase,inf\n"), -1);
@@ -84,9 +85,9 @@ static void test_csv_checker(void **state)
 
 struct extreme {
     const char *name;
-    const char *n;          /* replications */
-    const char *sets[8];    /* --set overrides of the base file */
-    int heavy;              /* left out under valgrind */
+    const char *n;       /* replications */
+    const char *sets[8]; /* --set overrides of the base file */
+    int heavy;           /* left out under valgrind */
 };
 
 /* The base: short, with a pull scenario so comparison.csv has rows. */
@@ -98,54 +99,87 @@ static const struct extreme extremes[] = {
     {"0 reps", "2", {"sales.reps=0"}, 0},
     {"10,000 reps", "2", {"sales.reps=10000"}, 1},
     {"0 ops staff", "2", {"operations.staff=0"}, 0},
-    {"0 ops staff, no clients", "2",
-     {"operations.staff=0", "clients.initial=0"}, 0},
-    {"0 reps, 0 staff, 0 clients", "2",
-     {"sales.reps=0", "operations.staff=0", "clients.initial=0"}, 0},
-    {"advance 0", "2",
-     {"stage.qualify.advance=0", "stage.discovery.advance=0"}, 0},
-    {"advance 1", "2",
+    {"0 ops staff, no clients",
+     "2",
+     {"operations.staff=0", "clients.initial=0"},
+     0},
+    {"0 reps, 0 staff, 0 clients",
+     "2",
+     {"sales.reps=0", "operations.staff=0", "clients.initial=0"},
+     0},
+    {"advance 0",
+     "2",
+     {"stage.qualify.advance=0", "stage.discovery.advance=0"},
+     0},
+    {"advance 1",
+     "2",
      {"stage.qualify.advance=1", "stage.discovery.advance=1",
-      "stage.proposal.advance=1", "stage.negotiation.advance=1"}, 0},
-    {"renewal 0, penalty 1", "2",
-     {"clients.renewal_rate=0", "clients.late_penalty=1"}, 0},
-    {"renewal 1, penalty 0", "2",
-     {"clients.renewal_rate=1", "clients.late_penalty=0"}, 0},
-    {"all prospecting", "2",
-     {"sales.prospecting_share=1", "sales.admin_share=0"}, 0},
-    {"no prospecting", "2",
-     {"sales.prospecting_share=0", "sales.admin_share=1"}, 0},
-    {"ramp from 0", "2", {"sales.ramp_start=0", "sales.attrition_per_year=12"}, 0},
+      "stage.proposal.advance=1", "stage.negotiation.advance=1"},
+     0},
+    {"renewal 0, penalty 1",
+     "2",
+     {"clients.renewal_rate=0", "clients.late_penalty=1"},
+     0},
+    {"renewal 1, penalty 0",
+     "2",
+     {"clients.renewal_rate=1", "clients.late_penalty=0"},
+     0},
+    {"all prospecting",
+     "2",
+     {"sales.prospecting_share=1", "sales.admin_share=0"},
+     0},
+    {"no prospecting",
+     "2",
+     {"sales.prospecting_share=0", "sales.admin_share=1"},
+     0},
+    {"ramp from 0",
+     "2",
+     {"sales.ramp_start=0", "sales.attrition_per_year=12"},
+     0},
     {"horizon 1 week", "2", {"simulation.horizon_weeks=1"}, 0},
     {"warm-up 1 week", "2", {"simulation.warmup_weeks=1"}, 0},
     {"horizon 1,000 weeks", "2", {"simulation.horizon_weeks=1000"}, 1},
     {"1 replication", "1", {NULL}, 0},
     {"2 replications", "2", {NULL}, 0},
-    {"long durations", "2",
+    {"long durations",
+     "2",
      {"stage.qualify.work_hours=1e6", "stage.qualify.buyer_days=1e6",
       "operations.onboarding_hours=1e6", "operations.ticket_hours=1e6",
-      "clients.contract_weeks=1e6"}, 0},
-    {"short durations", "2",
+      "clients.contract_weeks=1e6"},
+     0},
+    {"short durations",
+     "2",
      {"stage.qualify.work_hours=1e-9", "stage.qualify.buyer_days=1e-9",
       "stage.qualify.patience_days=1e-9", "operations.ticket_hours=1e-9",
       "operations.onboarding_hours=exponential(1e-9)",
-      "clients.contract_weeks=1e-9"}, 0},
+      "clients.contract_weeks=1e-9"},
+     0},
     /* A budget policy that could afford 1e20 reps (once a float to int
      * overflow, found by fuzz_model) and the longest backfill. */
-    {"budget past any count", "2",
+    {"budget past any count",
+     "2",
      {"sales.deal_value=1e15", "scenario.grow.budget.type=hire_from_budget",
       "scenario.grow.budget.cost_per_rep=1e-9",
-      "scenario.grow.budget.revenue_share=1",
-      "sales.attrition_per_year=50", "sales.backfill_weeks=1000000"}, 0},
-    {"largest values", "2",
+      "scenario.grow.budget.revenue_share=1", "sales.attrition_per_year=50",
+      "sales.backfill_weeks=1000000"},
+     0},
+    {"largest values",
+     "2",
      {"sales.deal_value=1e15", "sales.effectiveness=lognormal(1, 1e15)",
-      "operations.ticket_hours=gamma(1, 1e15)"}, 0},
-    {"tiny hours", "2",
-     {"sales.hours_per_week=1e-9", "operations.hours_per_week=1e-9"}, 0},
-    {"168 hours", "2",
-     {"sales.hours_per_week=168", "operations.hours_per_week=168"}, 0},
-    {"pull the whole horizon", "2",
-     {"scenario.pull.pull.weeks=13", "scenario.pull.pull.reps=all"}, 0},
+      "operations.ticket_hours=gamma(1, 1e15)"},
+     0},
+    {"tiny hours",
+     "2",
+     {"sales.hours_per_week=1e-9", "operations.hours_per_week=1e-9"},
+     0},
+    {"168 hours",
+     "2",
+     {"sales.hours_per_week=168", "operations.hours_per_week=168"},
+     0},
+    {"pull the whole horizon",
+     "2",
+     {"scenario.pull.pull.weeks=13", "scenario.pull.pull.reps=all"},
+     0},
 };
 
 /* Runs the base file with the case's overrides into a fresh folder and
@@ -155,8 +189,8 @@ static int run_extreme(const struct extreme *x, const char *ini)
     char dir[256], out[300], why[512];
     ru_mkdtemp(dir, sizeof dir, "extreme");
     ru_fmt(out, sizeof out, "%s/out", dir);
-    const char *argv[32] = {"run", ini, "-n", x->n, "-j", "2", "--no-plot",
-                            "-q", "-o", out};
+    const char *argv[32] = {"run", ini,         "-n", x->n, "-j",
+                            "2",   "--no-plot", "-q", "-o", out};
     size_t n = 10;
     for (size_t i = 0; i < 8 && x->sets[i]; i++) {
         argv[n++] = "--set";
@@ -180,8 +214,7 @@ static int run_extreme(const struct extreme *x, const char *ini)
         ru_fmt(p, sizeof p, "%s/summary.txt", out);
         char *text = ru_read_file(p, NULL);
         if (!text || !strstr(text, "no CI: n=1")) {
-            print_error("%s: summary.txt does not say 'no CI: n=1'\n",
-                        x->name);
+            print_error("%s: summary.txt does not say 'no CI: n=1'\n", x->name);
             rc = -1;
         }
         free(text);
@@ -273,8 +306,7 @@ static size_t timing_at(const char *p, const char *end)
 }
 
 /* Equal, but for wall times (summary.txt says how long the run took). */
-static int same_but_timing(const char *a, size_t na, const char *b,
-                           size_t nb)
+static int same_but_timing(const char *a, size_t na, const char *b, size_t nb)
 {
     size_t i = 0, j = 0;
     while (i < na && j < nb) {
@@ -385,8 +417,8 @@ static void test_event_cap(void **state)
     scratch_make(&sc, "event_cap", unstable_ini);
     const char *out = sc.out, *ini = sc.ini;
     /* Earlier results in the same folder. */
-    const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
-                           out, NULL};
+    const char *first[] = {"run", TINY, "-n", "3", "--no-plot",
+                           "-q",  "-o", out,  NULL};
     struct proc r = ru_run(first, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -394,19 +426,18 @@ static void test_event_cap(void **state)
     snap_take(&before, out);
     assert_true(before.n >= 5);
 
-    const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
-                          "-o", out, NULL};
+    const char *argv[] = {"run", ini,         "-n", "2", "-j",
+                          "2",   "--no-plot", "-o", out, NULL};
     double t0 = ru_now();
     r = ru_run(argv, LIMIT);
     double took = ru_now() - t0;
     print_message("  stopped after %.2f s\n", took);
     assert_false(r.timed_out);
     assert_int_equal(r.status, 1);
-    assert_string_equal(r.err,
-                        "salescap: more than 1000000 events in one "
-                        "replication: the model runs away (an ops queue "
-                        "growing without bound?); raise [simulation] "
-                        "max_events if it is meant to be this big\n");
+    assert_string_equal(r.err, "salescap: more than 1000000 events in one "
+                               "replication: the model runs away (an ops queue "
+                               "growing without bound?); raise [simulation] "
+                               "max_events if it is meant to be this big\n");
     assert_string_equal(r.out, "");
     ru_proc_free(&r);
     /* The earlier results, untouched, and nothing half-written. */
@@ -419,8 +450,8 @@ static void test_event_cap(void **state)
     /* A first run into a new folder creates nothing. */
     char fresh[300];
     ru_fmt(fresh, sizeof fresh, "%s/fresh", sc.dir);
-    const char *again[] = {"run", ini, "-n", "1", "--no-plot", "-o", fresh,
-                           NULL};
+    const char *again[] = {"run",       ini,  "-n",  "1",
+                           "--no-plot", "-o", fresh, NULL};
     r = ru_run(again, LIMIT);
     assert_int_equal(r.status, 1);
     assert_int_equal(access(fresh, F_OK), -1);
@@ -445,14 +476,14 @@ static void test_memory_cap(void **state)
                  "max_memory_mb = 32\n\n[operations]\nstaff = 1\n\n"
                  "[clients]\ninitial = 100000\ntickets_per_week = 20\n");
     const char *out = sc.out, *ini = sc.ini;
-    const char *argv[] = {"run", ini, "-n", "2", "-j", "2", "--no-plot",
-                          "-o", out, NULL};
+    const char *argv[] = {"run", ini,         "-n", "2", "-j",
+                          "2",   "--no-plot", "-o", out, NULL};
     struct rusage ru;
     double t0 = ru_now();
     struct proc r = ru_run_usage(argv, LIMIT, &ru);
     long rss_kb = ru.ru_maxrss;
-    print_message("  stopped after %.2f s, peak RSS %ld KB\n",
-                  ru_now() - t0, rss_kb);
+    print_message("  stopped after %.2f s, peak RSS %ld KB\n", ru_now() - t0,
+                  rss_kb);
     assert_false(r.timed_out);
     assert_int_equal(r.status, 1);
     const char *head = "salescap: one replication needs more than 32 MB (";
@@ -485,8 +516,9 @@ static void test_memory_cap(void **state)
         write_text(ini, text);
         int st[2];
         for (int k = 0; k < 2; k++) {
-            const char *args[] = {"run", ini, "-n", "8", "-j", k ? "8" : "1",
-                                  "-q", "--no-plot", "-o", out, NULL};
+            const char *args[] = {"run", ini,           "-n", "8",
+                                  "-j",  k ? "8" : "1", "-q", "--no-plot",
+                                  "-o",  out,           NULL};
             r = ru_run(args, LIMIT);
             st[k] = r.status;
             ru_proc_free(&r);
@@ -502,8 +534,7 @@ static void test_memory_cap(void **state)
     /* A cap below the initial state: the first allocation of clients. */
     write_text(ini, "[simulation]\nmax_memory_mb = 1\n\n[clients]\n"
                     "initial = 100000\n");
-    const char *small[] = {"run", ini, "-n", "1", "--no-plot", "-o", out,
-                           NULL};
+    const char *small[] = {"run", ini, "-n", "1", "--no-plot", "-o", out, NULL};
     r = ru_run(small, LIMIT);
     assert_int_equal(r.status, 1);
     if (strncmp(r.err, "salescap: the starting state of a replication (", 47) ||
@@ -654,8 +685,8 @@ static void sleep_ms(void)
  * and waits for its end. Status 0: it ended before the signal could
  * stop it. */
 static struct at_work_run signal_at_work(const char *const *args,
-                                         const struct at_work *w,
-                                         double delay, int sig)
+                                         const struct at_work *w, double delay,
+                                         int sig)
 {
     struct at_work_run k = {0};
     int out = ru_temp_fd(), err = ru_temp_fd();
@@ -667,8 +698,8 @@ static struct at_work_run signal_at_work(const char *const *args,
         assert_true(got == 0 || got == pid);
         if (got == pid)
             fail_msg("salescap %s ended (status %d) before it showed it "
-                     "was at work; stderr: %s", args[0],
-                     ru_status(st, &done), ru_slurp_fd(err));
+                     "was at work; stderr: %s",
+                     args[0], ru_status(st, &done), ru_slurp_fd(err));
         if (ru_now() - t0 > LIMIT) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
@@ -692,8 +723,8 @@ static struct at_work_run signal_at_work(const char *const *args,
     } else {
         if (sig)
             kill(pid, sig);
-        k.r.status = ru_wait_sig(pid, LIMIT, &k.r.timed_out, &k.r.signaled,
-                                 NULL);
+        k.r.status =
+            ru_wait_sig(pid, LIMIT, &k.r.timed_out, &k.r.signaled, NULL);
     }
     k.took = ru_now() - (sig ? t2 : t1);
     k.r.out = ru_slurp_fd(out);
@@ -715,9 +746,8 @@ static void restore_dir(const char *dir, const struct snapshot *s)
  * faster now than when the work was timed), again with half the delay,
  * from out/ restored to old, five times at most. */
 static struct at_work_run signal_landed(const char *const *args,
-                                        const struct at_work *w,
-                                        double delay, int sig,
-                                        const char *out,
+                                        const struct at_work *w, double delay,
+                                        int sig, const char *out,
                                         const struct snapshot *old)
 {
     for (int tries = 1;; tries++) {
@@ -725,7 +755,8 @@ static struct at_work_run signal_landed(const char *const *args,
         if (k.r.status != 0 || tries == 5)
             return k;
         print_message("  signal %d %.3f s into the work: it ended first; "
-                      "again, sooner\n", sig, delay);
+                      "again, sooner\n",
+                      sig, delay);
         ru_proc_free(&k.r);
         restore_dir(out, old);
         delay /= 2;
@@ -759,7 +790,7 @@ static void test_interrupt_run(void **state)
     ru_fmt(out, sizeof out, "%s/out", dir);
     ru_fmt(ref, sizeof ref, "%s/ref", dir);
     /* The previous results, and what the interrupted run would write. */
-    const char *prev_args[] = {"run", TINY, "-n", "4", "--seed", "1",
+    const char *prev_args[] = {"run",       TINY, "-n", "4", "--seed", "1",
                                "--no-plot", "-q", "-o", out, NULL};
     struct proc r = ru_run(prev_args, LIMIT);
     assert_int_equal(r.status, 0);
@@ -769,9 +800,9 @@ static void test_interrupt_run(void **state)
     /* At work once the bar shows replications done (the handlers are
      * set before the file is even read). */
     const struct at_work w = {.err_text = " replications, "};
-    const char *new_args[] = {"run", TINY, "-n", reps, "--seed", "2",
-                              "-j", "2", "--no-plot", "--progress", "-o",
-                              ref, NULL};
+    const char *new_args[] = {"run", TINY, "-n", reps,        "--seed",
+                              "2",   "-j", "2",  "--no-plot", "--progress",
+                              "-o",  ref,  NULL};
     struct at_work_run k = signal_at_work(new_args, &w, 0, 0);
     assert_int_equal(k.r.status, 0);
     ru_proc_free(&k.r);
@@ -783,10 +814,11 @@ static void test_interrupt_run(void **state)
 
     uint64_t seed = 20260523;
     print_message("  %.2f s of work after %.2f s of start; kill points "
-                  "from seed %llu\n", work, k.to_work,
-                  (unsigned long long)seed);
-    const char *args[] = {"run", TINY, "-n", reps, "--seed", "2", "-j",
-                          "2", "--no-plot", "--progress", "-o", out, NULL};
+                  "from seed %llu\n",
+                  work, k.to_work, (unsigned long long)seed);
+    const char *args[] = {"run", TINY, "-n", reps,        "--seed",
+                          "2",   "-j", "2",  "--no-plot", "--progress",
+                          "-o",  out,  NULL};
     int bad = 0, hit = 0;
     for (int i = 0; i < rounds; i++) {
         int sig = signals[i % 3];
@@ -808,13 +840,14 @@ static void test_interrupt_run(void **state)
             mode = 2;
             hit += r.signaled;
             if (!r.signaled) {
-                print_error("  SIGKILL at %.3f s: status %d, stderr: %s",
-                            delay, r.status, r.err);
+                print_error("  SIGKILL at %.3f s: status %d, stderr: %s", delay,
+                            r.status, r.err);
                 bad++;
             }
         } else if (r.signaled) {
             print_error("  signal %d at %.3f s: killed by it, though at "
-                        "work, so with its handlers set\n", sig, delay);
+                        "work, so with its handlers set\n",
+                        sig, delay);
             bad++;
             mode = 0;
         } else {
@@ -822,15 +855,19 @@ static void test_interrupt_run(void **state)
             const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
             int committed = strstr(r.err, "are complete") != NULL;
             if (committed)
-                ru_fmt(want, sizeof want, "salescap: interrupted by %s; the "
+                ru_fmt(want, sizeof want,
+                       "salescap: interrupted by %s; the "
                        "results in %s/ are complete, the charts may not "
-                       "be\n", name, out);
+                       "be\n",
+                       name, out);
             else
-                ru_fmt(want, sizeof want, "salescap: interrupted by %s; "
-                       "previous results are untouched\n", name);
+                ru_fmt(want, sizeof want,
+                       "salescap: interrupted by %s; "
+                       "previous results are untouched\n",
+                       name);
             if (r.status != 128 + sig || strcmp(last_line(r.err), want)) {
-                print_error("  signal %d at %.3f s: status %d, stderr: %s",
-                            sig, delay, r.status, r.err);
+                print_error("  signal %d at %.3f s: status %d, stderr: %s", sig,
+                            delay, r.status, r.err);
                 bad++;
             }
             mode = committed;
@@ -850,8 +887,7 @@ static void test_interrupt_run(void **state)
          * SIGKILL may leave temporaries, which it cannot clean. */
         restore_dir(out, &old);
     }
-    print_message("  %d of %d signals landed during the run\n", hit,
-                  rounds);
+    print_message("  %d of %d signals landed during the run\n", hit, rounds);
     snap_free(&old);
     snap_free(&new);
     ru_rmdir(dir);
@@ -870,21 +906,23 @@ static void test_interrupt_long_replication(void **state)
     (void)state;
     need_binary();
     struct scratch sc;
-    scratch_make(&sc, "interrupt_long", slow()
-                 ? "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
-                   "reps = 400\n"
-                 : "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
-                   "reps = 1500\n");
+    scratch_make(&sc, "interrupt_long",
+                 slow() ? "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
+                          "reps = 400\n"
+                        : "[simulation]\nhorizon_weeks = 250\n\n[sales]\n"
+                          "reps = 1500\n");
     const char *out = sc.out, *ini = sc.ini;
-    const char *argv[] = {"run", ini, "-n", "2", "-j", "1", "--no-plot",
-                          "--progress", "-o", out, NULL};
+    const char *argv[] = {"run",       ini,          "-n", "2", "-j", "1",
+                          "--no-plot", "--progress", "-o", out, NULL};
     const struct at_work w = {.err_text = " 1/2 replications"};
     struct at_work_run k = signal_at_work(argv, &w, 0, SIGINT);
     print_message("  first replication done at %.2f s; stopped %.3f s "
-                  "after SIGINT\n", k.to_work, k.took);
+                  "after SIGINT\n",
+                  k.to_work, k.took);
     assert_false(k.r.timed_out);
     assert_int_equal(k.r.status, 130);
-    assert_string_equal(last_line(k.r.err), "salescap: interrupted by "
+    assert_string_equal(last_line(k.r.err),
+                        "salescap: interrupted by "
                         "SIGINT; previous results are untouched\n");
     /* Under valgrind a signal reaches a thread only at its next system
      * call: when the kernel picks the worker busy computing, the handler
@@ -917,8 +955,8 @@ static void interrupt_drawing(const struct scratch *d, const char *what,
     const struct at_work w = {.dir = d->plots, .name = ""};
     struct at_work_run k = signal_at_work(args, &w, 0, SIGINT);
     unsetenv("TMPDIR");
-    print_message("  %s: status %d, %.3f s after SIGINT\n", what,
-                  k.r.status, k.took);
+    print_message("  %s: status %d, %.3f s after SIGINT\n", what, k.r.status,
+                  k.took);
     assert_false(k.r.timed_out);
     assert_int_equal(k.r.status, 130);
     assert_string_equal(k.r.err, want);
@@ -936,17 +974,19 @@ static void test_interrupt_plot(void **state)
     need_binary();
     struct scratch d;
     drawing_dirs(&d, "interrupt_plot");
-    const char *first[] = {"run", TINY, "-n", "3", "--no-plot", "-q", "-o",
-                           d.out, NULL};
+    const char *first[] = {"run", TINY, "-n",  "3", "--no-plot",
+                           "-q",  "-o", d.out, NULL};
     struct proc r = ru_run(first, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
-    const char *args[] = {"plot", d.out, "--plots", d.plots, "--format",
-                          "svg", "--format", "pdf", "--format", "png", "-q",
-                          NULL};
+    const char *args[] = {"plot",     d.out, "--plots",  d.plots,
+                          "--format", "svg", "--format", "pdf",
+                          "--format", "png", "-q",       NULL};
     char want[400];
-    ru_fmt(want, sizeof want, "salescap: interrupted by SIGINT; the charts "
-           "in %s/ may be incomplete\n", d.plots);
+    ru_fmt(want, sizeof want,
+           "salescap: interrupted by SIGINT; the charts "
+           "in %s/ may be incomplete\n",
+           d.plots);
     interrupt_drawing(&d, "plot", args, want);
     ru_rmdir(d.dir);
 }
@@ -960,12 +1000,18 @@ static void test_interrupt_sweep_charts(void **state)
     need_binary();
     struct scratch d;
     drawing_dirs(&d, "interrupt_sweep_charts");
-    const char *args[] = {"sweep", "tests/data/sweep_tiny.ini", "-q", "-o",
-                          d.out, "--plots", d.plots, "--format", "svg",
-                          "--format", "pdf", "--format", "png", NULL};
+    const char *args[] = {"sweep", "tests/data/sweep_tiny.ini",
+                          "-q",    "-o",
+                          d.out,   "--plots",
+                          d.plots, "--format",
+                          "svg",   "--format",
+                          "pdf",   "--format",
+                          "png",   NULL};
     char want[400], csv[320];
-    ru_fmt(want, sizeof want, "salescap: interrupted by SIGINT; the results "
-           "in %s/ are complete, the charts may not be\n", d.out);
+    ru_fmt(want, sizeof want,
+           "salescap: interrupted by SIGINT; the results "
+           "in %s/ are complete, the charts may not be\n",
+           d.out);
     interrupt_drawing(&d, "sweep charts", args, want);
     ru_fmt(csv, sizeof csv, "%s/sweep.csv", d.out);
     assert_int_equal(ru_csv_check(csv, want, sizeof want), 6);
@@ -986,8 +1032,9 @@ static void test_interrupt_sweep(void **state)
     ru_fmt(ref, sizeof ref, "%s/ref", dir);
     ru_fmt(jout, sizeof jout, "%s/sweep.journal", out);
     ru_fmt(jref, sizeof jref, "%s/sweep.journal", ref);
-    const char *prev_args[] = {"sweep", "tests/data/sweep_tiny.ini",
-                               "--no-plot", "-q", "-o", out, NULL};
+    const char *prev_args[] = {
+        "sweep", "tests/data/sweep_tiny.ini", "--no-plot", "-q", "-o", out,
+        NULL};
     struct proc r = ru_run(prev_args, LIMIT);
     assert_int_equal(r.status, 0);
     ru_proc_free(&r);
@@ -996,16 +1043,18 @@ static void test_interrupt_sweep(void **state)
      * (which holds the previous sweep's) this sweep's. */
     const struct at_work wref = {.path = jref,
                                  .head = "salescap sweep journal "};
-    const char *new_args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
-                              "--no-plot", "-q", "-o", ref, NULL};
+    const char *new_args[] = {"sweep",     "tests/data/sweep_slow.ini",
+                              "-j",        "2",
+                              "--no-plot", "-q",
+                              "-o",        ref,
+                              NULL};
     struct at_work_run k = signal_at_work(new_args, &wref, 0, 0);
     assert_int_equal(k.r.status, 0);
     ru_proc_free(&k.r);
     double work = k.took;
     char *journal = ru_read_file(jref, NULL), head[200];
     assert_non_null(journal);
-    ru_fmt(head, sizeof head, "%.*s", (int)strcspn(journal, "\n") + 1,
-           journal);
+    ru_fmt(head, sizeof head, "%.*s", (int)strcspn(journal, "\n") + 1, journal);
     free(journal);
     const struct at_work w = {.path = jout, .head = head};
     struct snapshot old, new;
@@ -1016,10 +1065,13 @@ static void test_interrupt_sweep(void **state)
 
     uint64_t seed = 4242;
     print_message("  %.2f s of work after %.2f s of start; kill points "
-                  "from seed %llu\n", work, k.to_work,
-                  (unsigned long long)seed);
-    const char *args[] = {"sweep", "tests/data/sweep_slow.ini", "-j", "2",
-                          "--no-plot", "-q", "-o", out, NULL};
+                  "from seed %llu\n",
+                  work, k.to_work, (unsigned long long)seed);
+    const char *args[] = {"sweep",     "tests/data/sweep_slow.ini",
+                          "-j",        "2",
+                          "--no-plot", "-q",
+                          "-o",        out,
+                          NULL};
     int bad = 0, hit = 0, rounds = slow() ? 3 : 9;
     for (int i = 0; i < rounds; i++) {
         int sig = signals[i % 3];
@@ -1032,13 +1084,14 @@ static void test_interrupt_sweep(void **state)
             bad++;
         } else if (r.status == 0) {
             print_error("  signal %d: the sweep ended before it, every "
-                        "time\n", sig);
+                        "time\n",
+                        sig);
             bad++;
         } else if (sig == SIGKILL) {
             hit += r.signaled;
             if (!r.signaled) {
-                print_error("  SIGKILL at %.3f s: status %d, stderr: %s",
-                            delay, r.status, r.err);
+                print_error("  SIGKILL at %.3f s: status %d, stderr: %s", delay,
+                            r.status, r.err);
                 bad++;
             }
         } else if (!stopped || r.status != 128 + sig ||
@@ -1058,9 +1111,11 @@ static void test_interrupt_sweep(void **state)
         bad += diff;
         if (stopped) {
             /* --resume finishes it, to the very same sweep.csv. */
-            const char *resume[] = {"sweep", "tests/data/sweep_slow.ini",
-                                    "--resume", "-j", "2", "--no-plot", "-q",
-                                    "-o", out, NULL};
+            const char *resume[] = {"sweep",    "tests/data/sweep_slow.ini",
+                                    "--resume", "-j",
+                                    "2",        "--no-plot",
+                                    "-q",       "-o",
+                                    out,        NULL};
             struct proc r2 = ru_run(resume, LIMIT);
             assert_int_equal(r2.status, 0);
             ru_proc_free(&r2);
@@ -1069,14 +1124,13 @@ static void test_interrupt_sweep(void **state)
         ru_proc_free(&r);
         restore_dir(out, &old);
     }
-    print_message("  %d of %d signals landed during the sweep\n", hit,
-                  rounds);
+    print_message("  %d of %d signals landed during the sweep\n", hit, rounds);
     snap_free(&old);
     snap_free(&new);
     ru_rmdir(dir);
     if (bad || hit != rounds)
-        fail_msg("%d problems; %d of %d signals landed during the sweep",
-                 bad, hit, rounds);
+        fail_msg("%d problems; %d of %d signals landed during the sweep", bad,
+                 hit, rounds);
 }
 
 /* SIGINT half-way through a trace's work (from its temporary file's
@@ -1100,15 +1154,15 @@ static void test_interrupt_trace(void **state)
     const char *weeks = slow() ? "simulation.horizon_weeks=260"
                                : "simulation.horizon_weeks=520";
     ru_fmt(full, sizeof full, "%s/full.csv", dir);
-    const char *ref[] = {"trace", TINY, "--set", reps, "--set", weeks, "-o",
-                         full, NULL};
+    const char *ref[] = {"trace", TINY, "--set", reps, "--set",
+                         weeks,   "-o", full,    NULL};
     const struct at_work wref = {.dir = dir, .name = ".tmp."};
     struct at_work_run k = signal_at_work(ref, &wref, 0, 0);
     assert_int_equal(k.r.status, 0);
     ru_proc_free(&k.r);
     double work = k.took;
-    const char *args[] = {"trace", TINY, "--set", reps, "--set", weeks, "-o",
-                          file, NULL};
+    const char *args[] = {"trace", TINY, "--set", reps, "--set",
+                          weeks,   "-o", file,    NULL};
     const struct at_work w = {.dir = out, .name = ".tmp."};
     k = signal_landed(args, &w, work / 2, SIGINT, out, &old);
     print_message("  status %d, %.3f s after SIGINT, %.2f s of work\n",

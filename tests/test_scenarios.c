@@ -241,8 +241,7 @@ static void test_activity_vs_effectiveness(void **state)
     assert_above(w25, a50);   /* calibrated team: +50 % activity wins */
     assert_above(la25, lw25); /* low-win team: win rate beats +25 % */
     /* and matches +50 % activity within 10 % (gains are -lost) */
-    assert_true(-lw25.mean > -0.9 * la50.mean &&
-                -lw25.mean < -1.1 * la50.mean);
+    assert_true(-lw25.mean > -0.9 * la50.mean && -lw25.mean < -1.1 * la50.mean);
     /* The gap widens at low win rates. */
     assert_true(lw25.mean / la25.mean > w25.mean / a25.mean);
     /* More activity, more deals gone cold. */
@@ -401,8 +400,8 @@ static void test_habit_lasting(void **state)
 }
 
 /* Quarterly means of one scenario's metric, from quarterly.csv. */
-static int quarterly(const char *stem, const char *scenario,
-                     const char *metric, double *out, int max)
+static int quarterly(const char *stem, const char *scenario, const char *metric,
+                     double *out, int max)
 {
     char path[256], line[512];
     snprintf(path, sizeof path, "%s/%s/quarterly.csv", tmpdir, stem);
@@ -415,8 +414,7 @@ static int quarterly(const char *stem, const char *scenario,
         char *q = strtok_r(NULL, ",", &save);
         char *m = strtok_r(NULL, ",", &save);
         char *mean = strtok_r(NULL, ",", &save);
-        if (!s || !q || !m || !mean || strcmp(s, scenario) ||
-            strcmp(m, metric))
+        if (!s || !q || !m || !mean || strcmp(s, scenario) || strcmp(m, metric))
             continue;
         int k = atoi(q);
         if (k >= 1 && k <= max) {
@@ -441,25 +439,23 @@ static void test_growth(void **state)
     int n = quarterly(f, "growth", "revenue", rev, MAXQ);
     assert_int_equal(quarterly(f, "growth", "reps_active", reps, MAXQ), n);
     assert_int_equal(quarterly(f, "growth", "bookings", book, MAXQ), n);
-    assert_int_equal(
-        quarterly(f, "growth_expand_ops", "revenue", xrev, MAXQ), n);
+    assert_int_equal(quarterly(f, "growth_expand_ops", "revenue", xrev, MAXQ),
+                     n);
     assert_true(n >= 16);
     int peak = 0;
     for (int q = 1; q < n; q++)
         if (rev[q] > rev[peak])
             peak = q;
     double last = (rev[n - 1] + rev[n - 2] + rev[n - 3] + rev[n - 4]) / 4;
-    double xlast =
-        (xrev[n - 1] + xrev[n - 2] + xrev[n - 3] + xrev[n - 4]) / 4;
+    double xlast = (xrev[n - 1] + xrev[n - 2] + xrev[n - 3] + xrev[n - 4]) / 4;
     print_message("  revenue: first quarter %.0f, peak %.0f in quarter %d, "
                   "last year %.0f a quarter; reps %.2f at the peak, %.2f "
                   "at the end\n",
-                  rev[0], rev[peak], peak + 1, last, reps[peak],
-                  reps[n - 1]);
-    assert_true(rev[peak] > 1.5 * rev[0]);       /* it grew */
-    assert_true(peak <= n - 5);                  /* the peak is not the end */
-    assert_true(last >= 0.9 * rev[peak]);        /* a plateau, not a crash */
-    assert_true(reps[n - 1] > reps[peak]);       /* the team kept growing */
+                  rev[0], rev[peak], peak + 1, last, reps[peak], reps[n - 1]);
+    assert_true(rev[peak] > 1.5 * rev[0]); /* it grew */
+    assert_true(peak <= n - 5);            /* the peak is not the end */
+    assert_true(last >= 0.9 * rev[peak]);  /* a plateau, not a crash */
+    assert_true(reps[n - 1] > reps[peak]); /* the team kept growing */
     /* Bookings peak and fall back while reps are still being hired. */
     int bpeak = 0;
     for (int q = 1; q < n; q++)
@@ -480,10 +476,21 @@ static void test_growth(void **state)
 
 /* ---- every key documented --------------------------------------------- */
 
-static const char *const iv_types[] = {
-    "pull", "policy", "hire", "focus", "support", "effectiveness",
-    "expectations", "hire_from_budget", "expand_ops_on_delay", "contract",
-    "catchup", "process", "promise", "prospect_when_thin", NULL};
+static const char *const iv_types[] = {"pull",
+                                       "policy",
+                                       "hire",
+                                       "focus",
+                                       "support",
+                                       "effectiveness",
+                                       "expectations",
+                                       "hire_from_budget",
+                                       "expand_ops_on_delay",
+                                       "contract",
+                                       "catchup",
+                                       "process",
+                                       "promise",
+                                       "prospect_when_thin",
+                                       NULL};
 
 static int is_type(const char *s)
 {
@@ -494,8 +501,8 @@ static int is_type(const char *s)
 }
 
 static const char *const model_sections[] = {
-    "simulation", "sales", "operations", "support", "clients", "market",
-    "costs", NULL};
+    "simulation", "sales",  "operations", "support",
+    "clients",    "market", "costs",      NULL};
 
 /* Whether docs/model.md documents NAME: as `NAME` or in a table cell. */
 static int documented(const char *doc, const char *name)
@@ -513,8 +520,8 @@ struct keycheck {
 
 /* The name docs/model.md must hold for KEY of SECTION; types maps
  * intervention names to types within the section (NAME.type lines). */
-static void doc_name(const char *section, const char *key,
-                     const char *types, char *out, size_t size)
+static void doc_name(const char *section, const char *key, const char *types,
+                     char *out, size_t size)
 {
     snprintf(out, size, "%s", key);
     const char *dot = strchr(key, '.');

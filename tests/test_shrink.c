@@ -39,12 +39,12 @@ struct series {
     char *trace;
 };
 
-static struct series run_one(const struct params *p, const char *id,
-                             uint64_t r, int traced)
+static struct series run_one(const struct params *p, const char *id, uint64_t r,
+                             int traced)
 {
     struct err e = {0};
-    struct series x = {NULL, {0}, p->sim.warmup_weeks, p->sim.horizon_weeks,
-                       NULL};
+    struct series x = {
+        NULL, {0}, p->sim.warmup_weeks, p->sim.horizon_weeks, NULL};
     x.raw = calloc((size_t)(x.warmup + x.weeks) * RAW_COUNT, sizeof(double));
     assert_non_null(x.raw);
     struct model *m = model_alloc(p, &e);
@@ -96,8 +96,8 @@ static void test_layoff_timing_and_cost(void **state)
         for (int w = 0; w < x.weeks; w++) {
             double reps = w < 12 ? 8.0 : 5.0;
             if (at(&x, w, M_REPS_ACTIVE) != reps)
-                fail_msg("replication %d week %d: %g reps, want %g", (int)r,
-                         w, at(&x, w, M_REPS_ACTIVE), reps);
+                fail_msg("replication %d week %d: %g reps, want %g", (int)r, w,
+                         at(&x, w, M_REPS_ACTIVE), reps);
             double fewer = w < 12 ? 0.0 : 3 * 2000.0;
             assert_true(at(&b, w, M_STAFF_COST) - at(&x, w, M_STAFF_COST) ==
                         fewer);
@@ -130,21 +130,20 @@ static void test_layoff_timing_and_cost(void **state)
  * took a seat quit, was released, or is employed at the end; every deal
  * is won, lost, gone cold or open; every hour of ops work that arrived is
  * done or in the backlog; every rep hour is accounted for. */
-static void check_conserved(const struct params *p, const char *id,
-                            uint64_t r)
+static void check_conserved(const struct params *p, const char *id, uint64_t r)
 {
     struct series x = run_one(p, id, r, 0);
     const struct model_totals *t = &x.tot;
     const int metric[2] = {M_REPS_ACTIVE, M_OPS_STAFF_ACTIVE};
     for (int role = 0; role < 2; role++) {
         double left = t->people_joined[role] - t->people_quit[role] -
-                      t->people_released[role] -
-                      t->people_contract_ended[role];
+                      t->people_released[role] - t->people_contract_ended[role];
         if (left != at(&x, x.weeks - 1, metric[role]))
             fail_msg("%s replication %d, %s: %g joined, %g quit, %g "
-                     "released, %g employed at the end", id, (int)r,
-                     role_name((enum role)role), t->people_joined[role],
-                     t->people_quit[role], t->people_released[role],
+                     "released, %g employed at the end",
+                     id, (int)r, role_name((enum role)role),
+                     t->people_joined[role], t->people_quit[role],
+                     t->people_released[role],
                      at(&x, x.weeks - 1, metric[role]));
     }
     assert_true(t->opps_start + t->opps_created ==
@@ -178,7 +177,8 @@ static void test_conservation(void **state)
         released += x.tot.people_released[ROLE_OPS];
         cancelled += x.tot.positions_cancelled[ROLE_OPS];
         assert_true(x.tot.people_released[ROLE_OPS] +
-                        x.tot.positions_cancelled[ROLE_OPS] == 2.0);
+                        x.tot.positions_cancelled[ROLE_OPS] ==
+                    2.0);
         series_free(&x);
     }
     assert_true(released > 0.0);
@@ -190,8 +190,7 @@ static void test_conservation(void **state)
 
 /* The reported week of the first trace line at or after *pos that is
  * `event` for seat `seat`, or INT_MIN; *pos moves past it. */
-static int next_event(const char **pos, const char *event, int seat,
-                      int *week)
+static int next_event(const char **pos, const char *event, int seat, int *week)
 {
     char key[64];
     snprintf(key, sizeof key, ",%s,%d,", event, seat);
@@ -232,8 +231,8 @@ static void test_freeze_vacancy_exact(void **state)
                     continue; /* the run ends first */
                 if (!found || back != want)
                     fail_msg("replication %d seat %d: left in week %d, "
-                             "back in week %d, want %d", (int)r, seat, left,
-                             found ? back : -1, want);
+                             "back in week %d, want %d",
+                             (int)r, seat, left, found ? back : -1, want);
                 frozen += in;
                 free_ += !in && left >= 0;
             }
@@ -268,8 +267,9 @@ static void test_nothing_is_baseline(void **state)
 
 /* A constant budget: no new deals, no tickets, every client renews, so
  * every week's revenue is the same. */
-#define CONSTANT "sales.opportunities_per_week=0", \
-    "clients.tickets_per_week=0", "clients.renewal_rate=1"
+#define CONSTANT                                                               \
+    "sales.opportunities_per_week=0", "clients.tickets_per_week=0",            \
+        "clients.renewal_rate=1"
 
 /* Replication 0 of the budget scenario on a constant budget, over two
  * years, with reps at the start and adjust_weeks as given. */
@@ -446,7 +446,9 @@ static void test_bad_input_status(void **state)
 {
     (void)state;
     static const char *const files[] = {
-        "bad_reduce_count", "bad_reduce_share", "bad_reduce_both",
+        "bad_reduce_count",
+        "bad_reduce_share",
+        "bad_reduce_both",
         "bad_freeze_weeks",
     };
     check_bad_files(files, sizeof files / sizeof files[0]);

@@ -60,8 +60,7 @@ static int sh(const char *fmt, ...)
 static char *slurpf(const char *a, const char *b)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s%s%s", tmp, a, b ? "/" : "",
-             b ? b : "");
+    snprintf(path, sizeof path, "%s/%s%s%s", tmp, a, b ? "/" : "", b ? b : "");
     char *s = ru_read_file(path, NULL);
     if (!s)
         fail_msg("%s: cannot read", path);
@@ -88,16 +87,16 @@ static int count_lines(const char *s)
 static int sweep(const char *file, const char *out, const char *opts)
 {
     return sh("'%s' sweep " DATA "%s -o '%s/%s' --no-plot %s >'%s/%s.out' "
-              "2>'%s/%s.err'", bin(), file, tmp, out, opts, tmp, out, tmp,
-              out);
+              "2>'%s/%s.err'",
+              bin(), file, tmp, out, opts, tmp, out, tmp, out);
 }
 
 static void assert_same_csv(const char *a, const char *b)
 {
     char *x = slurpf(a, "sweep.csv"), *y = slurpf(b, "sweep.csv");
     if (strcmp(x, y))
-        fail_msg("%s/sweep.csv and %s/sweep.csv differ:\n%s\n---\n%s", a, b,
-                 x, y);
+        fail_msg("%s/sweep.csv and %s/sweep.csv differ:\n%s\n---\n%s", a, b, x,
+                 y);
     free(x);
     free(y);
 }
@@ -134,8 +133,9 @@ static void test_values(void **state)
 {
     (void)state;
     expect_values("4, 8, 16", 3, (const char *[]){"4", "8", "16"});
-    expect_values("0:8:1", 9, (const char *[]){"0", "1", "2", "3", "4", "5",
-                                               "6", "7", "8"});
+    expect_values(
+        "0:8:1", 9,
+        (const char *[]){"0", "1", "2", "3", "4", "5", "6", "7", "8"});
     expect_values("0 : 1 : 0.25", 5,
                   (const char *[]){"0", "0.25", "0.5", "0.75", "1"});
     /* 0.1 * 3 is 0.30000000000000004: the stop is still included, and
@@ -170,26 +170,27 @@ static void test_value_errors(void **state)
                        "f.ini:3: [vary] k: step must be positive, got '-1'");
     expect_value_error("8:0:1", "f.ini:3: [vary] k: stop 0 is below start 8");
     expect_value_error("0:8", "f.ini:3: [vary] k: expected START:STOP:STEP, "
-                       "got '0:8'");
+                              "got '0:8'");
     expect_value_error("0:1:1:2", "f.ini:3: [vary] k: expected "
-                       "START:STOP:STEP, got '0:1:1:2'");
+                                  "START:STOP:STEP, got '0:1:1:2'");
     expect_value_error("0:x:1", "f.ini:3: [vary] k: stop 'x' of '0:x:1' is "
-                       "not a number");
+                                "not a number");
     expect_value_error("0:inf:1", "f.ini:3: [vary] k: stop 'inf' of "
-                       "'0:inf:1' is not a number");
+                                  "'0:inf:1' is not a number");
     expect_value_error("0:100000:1", "f.ini:3: [vary] k: '0:100000:1' makes "
-                       "100001 values; at most 100000");
-    expect_value_error("0:1e300:1e-300", "f.ini:3: [vary] k: "
+                                     "100001 values; at most 100000");
+    expect_value_error("0:1e300:1e-300",
+                       "f.ini:3: [vary] k: "
                        "'0:1e300:1e-300' makes far too many values; at most "
                        "100000");
     expect_value_error("4,,8", "f.ini:3: [vary] k: empty value at position 2 "
-                       "of the list");
+                               "of the list");
     expect_value_error("", "f.ini:3: [vary] k: empty value at position 1 of "
-                       "the list");
+                           "the list");
     expect_value_error("lognormal(1, 2", "f.ini:3: [vary] k: unbalanced "
-                       "parentheses in 'lognormal(1, 2'");
+                                         "parentheses in 'lognormal(1, 2'");
     expect_value_error("a), b", "f.ini:3: [vary] k: unbalanced parentheses "
-                       "in 'a), b'");
+                                "in 'a), b'");
 }
 
 /* ------------------------------------------------------------ grids */
@@ -211,7 +212,7 @@ static void test_grid_order(void **state)
     /* The last key changes fastest: point 5 = (1, 0, 1). */
     sweep_point_label(&sw, 5, label, sizeof label);
     assert_string_equal(label, "pull.weeks = 1, stage.qualify.advance = 0.5, "
-                        "sales.deal_value = fixed(20000)");
+                               "sales.deal_value = fixed(20000)");
     assert_int_equal(sweep_value_index(&sw, 6, 0), 1);
     assert_int_equal(sweep_value_index(&sw, 6, 1), 1);
     assert_int_equal(sweep_value_index(&sw, 6, 2), 0);
@@ -258,7 +259,7 @@ static void test_scenario_key(void **state)
     assert_int_equal(sweep("sweep_scen.ini", "scen", "-j 2"), 0);
     char *csv = slurpf("scen", "sweep.csv");
     assert_non_null(strstr(csv, "sales.reps,scenario,"
-                           "scenario.pull.pull.weeks,mean,"));
+                                "scenario.pull.pull.weeks,mean,"));
     assert_non_null(strstr(csv, "\n4,zero,1,0,0,0,0,3,3\n"));
     assert_non_null(strstr(csv, "\n8,zero,3,0,0,0,0,3,3\n"));
     free(csv);
@@ -268,97 +269,125 @@ static const struct {
     const char *file, *msg;
 } bad[] = {
     {"bad_sweep_step.ini", "tests/data/bad_sweep_step.ini:6: [vary] "
-     "pull.weeks: step must be positive, got '0'"},
+                           "pull.weeks: step must be positive, got '0'"},
     {"bad_sweep_stop.ini", "tests/data/bad_sweep_stop.ini:6: [vary] "
-     "pull.weeks: stop 0 is below start 8"},
-    {"bad_sweep_many.ini", "tests/data/bad_sweep_many.ini:7: [vary] "
+                           "pull.weeks: stop 0 is below start 8"},
+    {"bad_sweep_many.ini",
+     "tests/data/bad_sweep_many.ini:7: [vary] "
      "clients.renewal_rate: '0:1:0.000001' makes 1000001 values; at most "
      "100000"},
-    {"bad_sweep_zip.ini", "tests/data/bad_sweep_zip.ini:8: [vary] "
+    {"bad_sweep_zip.ini",
+     "tests/data/bad_sweep_zip.ini:8: [vary] "
      "pull.weeks has 3 values, but sales.reps (line 7) has 2; with zip = "
      "true every list needs the same length"},
-    {"bad_sweep_value.ini", "tests/data/bad_sweep_value.ini:7: [sales] reps: "
+    {"bad_sweep_value.ini",
+     "tests/data/bad_sweep_value.ini:7: [sales] reps: "
      "expected a whole number, got 'ten' (at pull.weeks = 1, sales.reps = "
      "ten)"},
-    {"bad_sweep_no_sweep.ini", "tests/data/bad_sweep_no_sweep.ini: a sweep "
+    {"bad_sweep_no_sweep.ini",
+     "tests/data/bad_sweep_no_sweep.ini: a sweep "
      "file needs a [sweep] section naming its model (file = MODEL.ini) "
      "before [vary]"},
-    {"bad_sweep_thousands.ini", "tests/data/bad_sweep_thousands.ini:7: "
+    {"bad_sweep_thousands.ini",
+     "tests/data/bad_sweep_thousands.ini:7: "
      "[vary] sales.reps: '10,000': a comma between digits would split a "
      "number into two values; write numbers without thousands separators, "
      "and separate values with ', '"},
-    {"bad_sweep_quarters_end.ini", "tests/data/bad_sweep_quarters_end.ini:4: "
+    {"bad_sweep_quarters_end.ini",
+     "tests/data/bad_sweep_quarters_end.ini:4: "
      "[sweep] quarters = 1-20: the horizon has 26 weeks, which is 2 "
      "quarters"},
-    {"bad_sweep_vary_adds.ini", "tests/data/bad_sweep_vary_adds.ini:7: "
+    {"bad_sweep_vary_adds.ini",
+     "tests/data/bad_sweep_vary_adds.ini:7: "
      "[vary] hire.count: [scenario.pull] has no intervention 'hire' (it "
      "has: pull); an override changes the interventions a scenario file "
      "defines, it does not add one"},
-    {"bad_sweep_support_own.ini", "tests/data/bad_sweep_support_own.ini:7: "
+    {"bad_sweep_support_own.ini",
+     "tests/data/bad_sweep_support_own.ini:7: "
      "[vary] support.absorb_hours_per_week: names [support] "
      "absorb_hours_per_week, the model's, but [scenario.more] sets its own "
      "support.absorb_hours_per_week, which wins in the scenario: write "
      "scenario.more.support.absorb_hours_per_week to vary the scenario's"},
-    {"bad_sweep_section_slip.ini", "tests/data/bad_sweep_section_slip.ini:7: "
+    {"bad_sweep_section_slip.ini",
+     "tests/data/bad_sweep_section_slip.ini:7: "
      "[vary] operation.staff: unknown section [operation]; did you mean "
      "[operations]? (nor is 'operation' an intervention of [scenario.pull], "
      "which has: pull)"},
-    {"bad_sweep_scenarios.ini", "tests/data/bad_sweep_scenarios.ini:3: "
+    {"bad_sweep_scenarios.ini",
+     "tests/data/bad_sweep_scenarios.ini:3: "
      "[sweep] scenario names one scenario; to sweep several, list them in "
      "[vary] instead: scenario = pull, zero"},
-    {"bad_sweep_of_sweep.ini", "tests/data/bad_sweep_of_sweep.ini:2: "
+    {"bad_sweep_of_sweep.ini",
+     "tests/data/bad_sweep_of_sweep.ini:2: "
      "[sweep] file: 'tests/data/sweep_tiny.ini' is a sweep file; name the "
      "scenario file to sweep"},
-    {"bad_sweep_include.ini", "tests/data/bad_sweep_include.ini: a sweep "
+    {"bad_sweep_include.ini",
+     "tests/data/bad_sweep_include.ini: a sweep "
      "file cannot include other files; name the model with file = in "
      "[sweep]"},
-    {"bad_sweep_seed_twice.ini", "tests/data/bad_sweep_seed_twice.ini:5: "
+    {"bad_sweep_seed_twice.ini",
+     "tests/data/bad_sweep_seed_twice.ini:5: "
      "[sweep] seed: the sweep varies simulation.seed ([vary] line 8); keep "
      "one"},
-    {"bad_sweep_dup_number.ini", "tests/data/bad_sweep_dup_number.ini:7: "
+    {"bad_sweep_dup_number.ini",
+     "tests/data/bad_sweep_dup_number.ini:7: "
      "[vary] pull.weeks: value '02' is listed twice (as '2': the same "
      "number)"},
-    {"bad_sweep_vary_stage.ini", "tests/data/bad_sweep_vary_stage.ini:7: "
+    {"bad_sweep_vary_stage.ini",
+     "tests/data/bad_sweep_vary_stage.ini:7: "
      "[vary] stage.qualifiy.advance: no stage 'qualifiy'; did you mean "
      "'qualify'? (a new stage needs a name not this close to an existing "
      "one)"},
     {"tiny.ini", "tests/data/tiny.ini: not a sweep file (it has no [sweep] "
-     "section); a scenario file runs with 'salescap run "
-     "tests/data/tiny.ini'"},
+                 "section); a scenario file runs with 'salescap run "
+                 "tests/data/tiny.ini'"},
     {"bad_sweep_key.ini", "tests/data/bad_sweep_key.ini:4: unknown key "
-     "'metirc' in [sweep]; did you mean 'metric'?"},
-    {"bad_sweep_metric.ini", "tests/data/bad_sweep_metric.ini:4: [sweep] "
+                          "'metirc' in [sweep]; did you mean 'metric'?"},
+    {"bad_sweep_metric.ini",
+     "tests/data/bad_sweep_metric.ini:4: [sweep] "
      "metric: unknown metric 'lost_revenu'; did you mean 'lost_revenue'?"},
-    {"bad_sweep_scenario.ini", "tests/data/bad_sweep_scenario.ini:3: [sweep] "
+    {"bad_sweep_scenario.ini",
+     "tests/data/bad_sweep_scenario.ini:3: [sweep] "
      "scenario: tests/data/tiny.ini has no [scenario.nope]; it has: pull, "
      "zero"},
-    {"bad_sweep_section.ini", "tests/data/bad_sweep_section.ini:5: unknown "
+    {"bad_sweep_section.ini",
+     "tests/data/bad_sweep_section.ini:5: unknown "
      "section [varry] in a sweep file: expected [sweep] or [vary]"},
-    {"bad_sweep_file.ini", "tests/data/bad_sweep_file.ini:2: [sweep] file: "
+    {"bad_sweep_file.ini",
+     "tests/data/bad_sweep_file.ini:2: [sweep] file: "
      "cannot open 'tests/data/missing.ini': No such file or directory"},
-    {"bad_sweep_quarters.ini", "tests/data/bad_sweep_quarters.ini:4: [sweep] "
+    {"bad_sweep_quarters.ini",
+     "tests/data/bad_sweep_quarters.ini:4: [sweep] "
      "quarters = 3-4: the horizon has 26 weeks, which is 2 quarters"},
     {"bad_sweep_dup.ini", "tests/data/bad_sweep_dup.ini:6: [vary] "
-     "sales.reps: value '4' is listed twice"},
-    {"bad_sweep_empty.ini", "tests/data/bad_sweep_empty.ini:6: [vary] "
+                          "sales.reps: value '4' is listed twice"},
+    {"bad_sweep_empty.ini",
+     "tests/data/bad_sweep_empty.ini:6: [vary] "
      "sales.reps: empty value at position 2 of the list"},
-    {"bad_sweep_reps.ini", "tests/data/bad_sweep_reps.ini:6: [vary] "
+    {"bad_sweep_reps.ini",
+     "tests/data/bad_sweep_reps.ini:6: [vary] "
      "simulation.replications: cannot be varied: every point runs the same "
      "replications (set replications in [sweep])"},
-    {"bad_sweep_same.ini", "tests/data/bad_sweep_same.ini:7: [vary] "
+    {"bad_sweep_same.ini",
+     "tests/data/bad_sweep_same.ini:7: [vary] "
      "scenario.pull.pull.weeks: sets the same key as pull.weeks (line 6)"},
-    {"bad_sweep_scen2.ini", "tests/data/bad_sweep_scen2.ini:6: [vary] "
+    {"bad_sweep_scen2.ini",
+     "tests/data/bad_sweep_scen2.ini:6: [vary] "
      "scenario: [sweep] names the scenario too (line 3); keep one"},
-    {"bad_sweep_scen3.ini", "tests/data/bad_sweep_scen3.ini:5: [vary] "
+    {"bad_sweep_scen3.ini",
+     "tests/data/bad_sweep_scen3.ini:5: [vary] "
      "scenario: tests/data/tiny.ini has no [scenario.nope]; it has: pull, "
      "zero"},
-    {"bad_sweep_scen4.ini", "tests/data/bad_sweep_scen4.ini:5: [vary] "
+    {"bad_sweep_scen4.ini",
+     "tests/data/bad_sweep_scen4.ini:5: [vary] "
      "pull.weeks: the scenario is varied too: name it, as in "
      "scenario.ID.pull.weeks"},
-    {"bad_sweep_scen5.ini", "tests/data/bad_sweep_scen5.ini:6: [vary] "
+    {"bad_sweep_scen5.ini",
+     "tests/data/bad_sweep_scen5.ini:6: [vary] "
      "scenario.pull.pull.weeks: [scenario.pull] is not among the scenarios "
      "of [vary] scenario (line 5)"},
-    {"bad_sweep_novary.ini", "tests/data/bad_sweep_novary.ini: no [vary] "
+    {"bad_sweep_novary.ini",
+     "tests/data/bad_sweep_novary.ini: no [vary] "
      "section: nothing to sweep (add e.g. sales.reps = 4, 8, 16)"},
 };
 
@@ -402,7 +431,8 @@ static void test_bad_file_exit(void **state)
     (void)state;
     assert_int_equal(sweep("bad_sweep_step.ini", "bad", ""), 2);
     char *err = slurpf("bad.err", NULL);
-    assert_string_equal(err, "salescap: tests/data/bad_sweep_step.ini:6: "
+    assert_string_equal(err,
+                        "salescap: tests/data/bad_sweep_step.ini:6: "
                         "[vary] pull.weeks: step must be positive, got '0'\n");
     free(err);
     char *out = slurpf("bad.out", NULL);
@@ -410,26 +440,26 @@ static void test_bad_file_exit(void **state)
     free(out);
     /* A --set of a key the grid varies would be overridden at every
      * point: refused. */
-    assert_int_equal(sweep("sweep_tiny.ini", "bad", "--set sales.reps=3"),
-                     2);
+    assert_int_equal(sweep("sweep_tiny.ini", "bad", "--set sales.reps=3"), 2);
     err = slurpf("bad.err", NULL);
     assert_string_equal(err, "salescap: --set sales.reps: the sweep varies "
-                        "it ([vary] sales.reps, line 12), so every point "
-                        "would override the --set\n");
+                             "it ([vary] sales.reps, line 12), so every point "
+                             "would override the --set\n");
     free(err);
     /* --seed over a varied seed would be overridden at every point. */
     assert_int_equal(sweep("sweep_seeds.ini", "bad", "--seed 3"), 2);
     err = slurpf("bad.err", NULL);
     assert_string_equal(err, "salescap: --seed: the sweep varies it ([vary] "
-                        "simulation.seed, line 7), so every point would "
-                        "override the --seed\n");
+                             "simulation.seed, line 7), so every point would "
+                             "override the --seed\n");
     free(err);
     /* A --set that is wrong at every point names no point (naming the
      * first would send the user to the [vary] lines). */
-    assert_int_equal(sweep("sweep_tiny.ini", "bad",
-                           "--set simulation.horizon_weeks=10"), 2);
+    assert_int_equal(
+        sweep("sweep_tiny.ini", "bad", "--set simulation.horizon_weeks=10"), 2);
     err = slurpf("bad.err", NULL);
-    assert_string_equal(err, "salescap: tests/data/sweep_tiny.ini:8: [sweep] "
+    assert_string_equal(err,
+                        "salescap: tests/data/sweep_tiny.ini:8: [sweep] "
                         "quarters = 1-2: the horizon has 10 weeks, which is "
                         "1 quarter\n");
     free(err);
@@ -438,22 +468,28 @@ static void test_bad_file_exit(void **state)
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(sh("mkdir '%s/self' && sed 's|^file = tiny.ini|file = "
                         "%s/" DATA "tiny.ini|' " DATA "sweep_tiny.ini "
-                        ">'%s/self/sweep.ini'", tmp, cwd, tmp), 0);
+                        ">'%s/self/sweep.ini'",
+                        tmp, cwd, tmp),
+                     0);
     assert_int_equal(sh("'%s' sweep '%s/self/sweep.ini' -o '%s/self' "
-                        "2>'%s/bad.err'", bin(), tmp, tmp, tmp), 2);
+                        "2>'%s/bad.err'",
+                        bin(), tmp, tmp, tmp),
+                     2);
     err = slurpf("bad.err", NULL);
     char want[2048];
-    snprintf(want, sizeof want, "salescap: -o %s/self: the sweep would "
+    snprintf(want, sizeof want,
+             "salescap: -o %s/self: the sweep would "
              "replace %s/self/sweep.ini, which it reads; write the results "
-             "into another folder\n", tmp, tmp);
+             "into another folder\n",
+             tmp, tmp);
     assert_string_equal(err, want);
     free(err);
     /* An output folder that cannot be made: before the sweep, status 2. */
-    assert_int_equal(sweep("sweep_tiny.ini", "bad",
-                           "-o tests/data/tiny.ini"), 2);
+    assert_int_equal(sweep("sweep_tiny.ini", "bad", "-o tests/data/tiny.ini"),
+                     2);
     err = slurpf("bad.err", NULL);
     assert_string_equal(err, "salescap: -o tests/data/tiny.ini: exists and "
-                        "is not a folder\n");
+                             "is not a folder\n");
     free(err);
 }
 
@@ -470,8 +506,8 @@ static void test_jobs_identical(void **state)
     char *csv = slurpf("j1", "sweep.csv");
     assert_int_equal(count_lines(csv), 1 + 6);
     assert_non_null(strstr(csv, "pull.weeks,sales.reps,mean,sd,ci_low,"
-                           "ci_high,n,deals_won_mean,deals_won_ci_low,"
-                           "deals_won_ci_high,win_rate_mean,"));
+                                "ci_high,n,deals_won_mean,deals_won_ci_low,"
+                                "deals_won_ci_high,win_rate_mean,"));
     /* A zero-week pull changes nothing: exactly zero, n = 6. */
     assert_non_null(strstr(csv, "\n0,4,0,0,0,0,6,"));
     free(csv);
@@ -504,7 +540,8 @@ static void test_shared_baselines(void **state)
          "sales.reps changes the baseline: 2 baselines"},
         {"sweep_scen.ini", "-j 2", 2,
          "sales.reps changes the baseline: 2 baselines"},
-        {"sweep_grid3.ini", "-j 2", 4, "stage.qualify.advance and "
+        {"sweep_grid3.ini", "-j 2", 4,
+         "stage.qualify.advance and "
          "sales.deal_value change the baseline: 4 baselines"},
         {"sweep_zip.ini", "-j 2", 3,
          "sales.reps changes the baseline: 3 baselines"},
@@ -588,16 +625,18 @@ static void test_precision(void **state)
     csv_destroy(&c);
     char *out = slurpf("prec1.out", NULL);
     assert_non_null(strstr(out, "6 points of 20-200 replications "
-                           "(--precision 10%, at most 200; 0 from the "
-                           "journal)"));
+                                "(--precision 10%, at most 200; 0 from the "
+                                "journal)"));
     free(out);
     char *ini = slurpf("prec1", "sweep.ini");
     assert_non_null(strstr(ini, "\nprecision = 0.10000000000000001\n"
-                           "max_replications = 200\n"));
+                                "max_replications = 200\n"));
     free(ini);
     /* Resumed with three points kept: the same rows. */
     assert_int_equal(sh("cd '%s/prec3' && head -n 4 sweep.journal >j && "
-                        "mv j sweep.journal && rm sweep.csv", tmp), 0);
+                        "mv j sweep.journal && rm sweep.csv",
+                        tmp),
+                     0);
     snprintf(opts, sizeof opts, "%s -j 2 --resume", p);
     assert_int_equal(sweep("sweep_tiny.ini", "prec3", opts), 0);
     assert_same_csv("prec1", "prec3");
@@ -605,25 +644,25 @@ static void test_precision(void **state)
     assert_int_equal(sweep("sweep_tiny.ini", "prec3",
                            "--precision 5% --max-replications 200 --resume"),
                      2);
-    assert_int_equal(sweep("sweep_tiny.ini", "prec4",
-                           "--max-replications 200"), 2);
+    assert_int_equal(sweep("sweep_tiny.ini", "prec4", "--max-replications 200"),
+                     2);
     char *err = slurpf("prec4.err", NULL);
     assert_string_equal(err, "salescap: sweep: --max-replications goes with "
-                        "--precision (without it, -n sets the "
-                        "replications)\n");
+                             "--precision (without it, -n sets the "
+                             "replications)\n");
     free(err);
     assert_int_equal(sweep("sweep_tiny.ini", "prec4", "--precision 1.5"), 2);
     err = slurpf("prec4.err", NULL);
     assert_string_equal(err, "salescap: --precision (a fraction below 1: 2% "
-                        "or 0.02): invalid value '1.5'\n");
+                             "or 0.02): invalid value '1.5'\n");
     free(err);
 }
 
 /* `salescap sweep ARGS --no-plot` fails with status 2 and stderr want. */
 static void merge_refused(const char *args, const char *want)
 {
-    assert_int_equal(sh("'%s' sweep %s --no-plot 2>'%s/refused.err'", bin(),
-                        args, tmp), 2);
+    assert_int_equal(
+        sh("'%s' sweep %s --no-plot 2>'%s/refused.err'", bin(), args, tmp), 2);
     char *err = slurpf("refused.err", NULL);
     assert_string_equal(err, want);
     free(err);
@@ -643,44 +682,55 @@ static void test_shards_merge(void **state)
     assert_int_equal(strncmp(s2, "point,pull.weeks,", 17), 0);
     free(s2);
     assert_int_equal(sh("'%s' sweep --merge '%s/merged' '%s/shards' --no-plot "
-                        ">/dev/null", bin(), tmp, tmp), 0);
+                        ">/dev/null",
+                        bin(), tmp, tmp),
+                     0);
     assert_same_csv("whole", "merged");
     /* Without shard 3, two points are missing. */
     assert_int_equal(sh("rm '%s/shards/shard-3-of-3.csv' && '%s' sweep "
                         "--merge '%s/m2' '%s/shards' --no-plot 2>'%s/m2.err'",
-                        tmp, bin(), tmp, tmp, tmp), 2);
+                        tmp, bin(), tmp, tmp, tmp),
+                     2);
     char *err = slurpf("m2.err", NULL);
-    assert_string_equal(err, "salescap: 2 of 6 points are in no shard file "
+    assert_string_equal(err,
+                        "salescap: 2 of 6 points are in no shard file "
                         "(points 2, 5); is a shard missing or unfinished?\n");
     free(err);
     /* The sweep file given as a source, options that change results,
      * an output that is a file: each refused before merging. */
     char args[1024];
-    snprintf(args, sizeof args, "--merge '%s/m4' " DATA "sweep_tiny.ini "
-             "'%s/shards'", tmp, tmp);
-    merge_refused(args, "salescap: " DATA "sweep_tiny.ini: not a shard "
+    snprintf(args, sizeof args,
+             "--merge '%s/m4' " DATA "sweep_tiny.ini "
+             "'%s/shards'",
+             tmp, tmp);
+    merge_refused(args,
+                  "salescap: " DATA "sweep_tiny.ini: not a shard "
                   "file (shard-K-of-N.csv) or a folder of them; --merge OUT "
                   "takes the shards' folders, not the sweep file\n");
-    snprintf(args, sizeof args, "--merge '%s/m4' '%s/shards' -n 4", tmp,
-             tmp);
+    snprintf(args, sizeof args, "--merge '%s/m4' '%s/shards' -n 4", tmp, tmp);
     merge_refused(args, "salescap: --merge gathers finished shards: -n has "
-                  "no effect on it (give it to the shards' runs)\n");
+                        "no effect on it (give it to the shards' runs)\n");
     snprintf(args, sizeof args, "--merge " DATA "tiny.ini '%s/shards'", tmp);
     merge_refused(args, "salescap: --merge " DATA "tiny.ini: exists and is "
-                  "not a folder\n");
+                        "not a folder\n");
     /* Shard 2 run again with another setting rewrites the sweep.ini the
      * shards share: shard 1's journal tells it apart. */
     assert_int_equal(sweep("sweep_tiny.ini", "shards",
-                           "--shard 2/3 --set sales.hours_per_week=30"), 0);
+                           "--shard 2/3 --set sales.hours_per_week=30"),
+                     0);
     assert_int_equal(sh("'%s' sweep --merge '%s/m3' '%s/shards' --no-plot "
-                        "2>'%s/m3.err'", bin(), tmp, tmp, tmp), 2);
+                        "2>'%s/m3.err'",
+                        bin(), tmp, tmp, tmp),
+                     2);
     err = slurpf("m3.err", NULL);
     char want[1024];
-    snprintf(want, sizeof want, "salescap: %s/shards/shard-1-of-3.csv was "
+    snprintf(want, sizeof want,
+             "salescap: %s/shards/shard-1-of-3.csv was "
              "run with other settings than %s/shards/sweep.ini records (the "
              "grid hash in its journal differs): the shards in that folder "
              "come from different sweeps; run them again with the same files "
-             "and options\n", tmp, tmp);
+             "and options\n",
+             tmp, tmp);
     assert_string_equal(err, want);
     free(err);
 }
@@ -815,9 +865,10 @@ static void test_kill_anywhere(void **state)
         assert_same_csv("straight2", out);
     }
     assert_int_equal(sh("cd '%s/anywhere0' && head -c 20 sweep.journal >j "
-                        "&& mv j sweep.journal && rm sweep.csv", tmp), 0);
-    assert_int_equal(sweep("sweep_slow.ini", "anywhere0", "-j 2 --resume"),
+                        "&& mv j sweep.journal && rm sweep.csv",
+                        tmp),
                      0);
+    assert_int_equal(sweep("sweep_slow.ini", "anywhere0", "-j 2 --resume"), 0);
     assert_same_csv("straight2", "anywhere0");
     char *log = slurpf_ext("anywhere0", ".out");
     assert_non_null(strstr(log, "(0 from the journal)"));
@@ -832,7 +883,9 @@ static void test_journal_checks(void **state)
     assert_int_equal(sweep("sweep_tiny.ini", "ref", "-j 1"), 0);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "-j 2"), 0);
     assert_int_equal(sh("cd '%s/torn' && head -n 3 sweep.journal >j && "
-                        "printf '4,0123' >>j && mv j sweep.journal", tmp), 0);
+                        "printf '4,0123' >>j && mv j sweep.journal",
+                        tmp),
+                     0);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "-j 2 --resume"), 0);
     char *j = slurpf("torn", "sweep.journal");
     assert_int_equal(count_lines(j), 1 + 6);
@@ -842,22 +895,26 @@ static void test_journal_checks(void **state)
     /* The same sweep reached by another path resumes: nothing to redo. */
     assert_int_equal(sh("cd " DATA " && '%s' sweep sweep_tiny.ini -o "
                         "'%s/torn' --resume --no-plot >'%s/torn2.out' "
-                        "2>/dev/null", bin(), tmp, tmp), 0);
+                        "2>/dev/null",
+                        bin(), tmp, tmp),
+                     0);
     char *out = slurpf("torn2.out", NULL);
     assert_non_null(strstr(out, "(6 from the journal); 0 simulated"));
     free(out);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "-n 5 --resume"), 2);
     char *err = slurpf("torn.err", NULL);
     assert_non_null(strstr(err, "/torn/sweep.journal:1: the journal is of "
-                           "another sweep"));
+                                "another sweep"));
     free(err);
     /* An edited summary would go into sweep.csv as it is: refused. */
     assert_int_equal(sh("cd '%s/torn' && sed '3s/,[^,]*,\\([^,]*\\)$/,9e999,"
-                        "\\1/' sweep.journal >j && mv j sweep.journal", tmp),
+                        "\\1/' sweep.journal >j && mv j sweep.journal",
+                        tmp),
                      0);
     assert_int_equal(sweep("sweep_tiny.ini", "torn", "--resume"), 2);
     err = slurpf("torn.err", NULL);
-    assert_non_null(strstr(err, "/torn/sweep.journal:3: summary field 11 is "
+    assert_non_null(strstr(err,
+                           "/torn/sweep.journal:3: summary field 11 is "
                            "'9e999', not a number: the journal was edited or "
                            "damaged; remove it or run without --resume"));
     free(err);
@@ -879,7 +936,7 @@ static void test_progress_on_stderr(void **state)
     assert_int_equal(sweep("sweep_tiny.ini", "quiet", "-j 2"), 0);
     err = slurpf("quiet.err", NULL);
     assert_string_equal(err, "salescap: sales.reps changes the baseline: 2 "
-                        "baselines\n");
+                             "baselines\n");
     free(err);
 }
 
@@ -899,8 +956,9 @@ static void test_charts(void **state)
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         assert_int_equal(sh("'%s' sweep " DATA "%s -q -j 2 -o '%s/c%zu' "
-                            "--plots '%s/p%zu' --format svg", bin(),
-                            kinds[i].file, tmp, i, tmp, i), 0);
+                            "--plots '%s/p%zu' --format svg",
+                            bin(), kinds[i].file, tmp, i, tmp, i),
+                         0);
         char dir[32];
         snprintf(dir, sizeof dir, "p%zu", i);
         char *gp = slurpf(dir, "sweep.gp"), *svg = slurpf(dir, "sweep.svg");
@@ -918,25 +976,32 @@ static void test_charts(void **state)
     assert_int_equal(sh("cd '%s/p0' && printf 'sweep_2.svg\\n' "
                         ">>.salescap-sweep-charts && touch sweep_2.svg "
                         "mine.svg revenue.svg && printf 'revenue.svg\\n' "
-                        ">.salescap-charts", tmp), 0);
+                        ">.salescap-charts",
+                        tmp),
+                     0);
     assert_int_equal(sh("'%s' plot '%s/c0' --plots '%s/p0' --format svg -q",
-                        bin(), tmp, tmp), 0);
+                        bin(), tmp, tmp),
+                     0);
     assert_int_equal(sh("test ! -e '%s/p0/sweep_2.svg' && test -e "
                         "'%s/p0/mine.svg' && test -s '%s/p0/sweep.svg' && "
-                        "test -e '%s/p0/revenue.svg'", tmp, tmp, tmp, tmp),
+                        "test -e '%s/p0/revenue.svg'",
+                        tmp, tmp, tmp, tmp),
                      0);
     char cwd[512];
     assert_non_null(getcwd(cwd, sizeof cwd));
     /* Default folders (plots/sweep_tiny/), so inside TMP. */
     assert_int_equal(sh("cd '%s' && SALESCAP_GNUPLOT=/nonexistent '%s' sweep "
-                        "'%s/" DATA "sweep_tiny.ini' -q 2>p9.err", tmp, bin(),
-                        cwd), 0);
+                        "'%s/" DATA "sweep_tiny.ini' -q 2>p9.err",
+                        tmp, bin(), cwd),
+                     0);
     char *err = slurpf("p9.err", NULL);
     assert_non_null(strstr(err, "salescap: warning: gnuplot not found"));
     free(err);
     assert_int_equal(sh("SALESCAP_GNUPLOT=/nonexistent '%s' sweep " DATA
                         "sweep_tiny.ini -q -o '%s/c9' --format png "
-                        "--plots '%s/p9' 2>/dev/null", bin(), tmp, tmp), 1);
+                        "--plots '%s/p9' 2>/dev/null",
+                        bin(), tmp, tmp),
+                     1);
 }
 
 /* A sweep larger than the printed table: the ten highest and lowest
@@ -947,19 +1012,22 @@ static void test_large_sweep(void **state)
     (void)state;
     int plot = sh("command -v gnuplot >/dev/null") == 0;
     char opts[256];
-    snprintf(opts, sizeof opts, "-j 2 --plots '%s/widep' --format svg%s",
-             tmp, plot ? "" : " --no-plot");
+    snprintf(opts, sizeof opts, "-j 2 --plots '%s/widep' --format svg%s", tmp,
+             plot ? "" : " --no-plot");
     assert_int_equal(sh("'%s' sweep " DATA "sweep_wide.ini -o '%s/wide' %s "
-                        ">'%s/wide.out' 2>/dev/null", bin(), tmp, opts, tmp),
+                        ">'%s/wide.out' 2>/dev/null",
+                        bin(), tmp, opts, tmp),
                      0);
     char *out = slurpf("wide.out", NULL);
     assert_non_null(strstr(out, "The 10 highest means of 259 points:\n"
-                           "pull.ops_efficiency  pull.weeks     mean"));
+                                "pull.ops_efficiency  pull.weeks     mean"));
     assert_non_null(strstr(out, "\n\nThe 10 lowest means of 259 points:"));
     /* The whole table is in its file, and the output says where. */
     char line[300];
-    snprintf(line, sizeof line, "The whole table, 259 rows: %s/wide/"
-             "sweep_table.txt\n", tmp);
+    snprintf(line, sizeof line,
+             "The whole table, 259 rows: %s/wide/"
+             "sweep_table.txt\n",
+             tmp);
     assert_non_null(strstr(out, line));
     char *table = slurpf("wide", "sweep_table.txt");
     assert_int_equal(count_lines(table), 260);
@@ -1019,14 +1087,17 @@ static void test_table(void **state)
     /* A terminal 8 lines high has room for 5: the file is named. */
     if (sh("command -v script >/dev/null") != 0)
         return;
-    assert_int_equal(sh("script -qec \"stty rows 8 cols 120; '%s' sweep "
-                        DATA "sweep_tiny.ini -o '%s/tty' --no-plot -j 2 "
+    assert_int_equal(sh("script -qec \"stty rows 8 cols 120; '%s' sweep " DATA
+                        "sweep_tiny.ini -o '%s/tty' --no-plot -j 2 "
                         "--no-progress\" /dev/null >'%s/tty.out' 2>&1",
-                        bin(), tmp, tmp), 0);
+                        bin(), tmp, tmp),
+                     0);
     out = slurpf_ext("tty", ".out");
     char line[300];
-    snprintf(line, sizeof line, "The whole table, 6 rows: %s/tty/"
-             "sweep_table.txt", tmp);
+    snprintf(line, sizeof line,
+             "The whole table, 6 rows: %s/tty/"
+             "sweep_table.txt",
+             tmp);
     if (!strstr(out, line))
         fail_msg("in a terminal of 8 lines:\n%s", out);
     free(out);
@@ -1042,7 +1113,8 @@ static void test_heat_marks(void **state)
         skip();
     assert_int_equal(sh("'%s' sweep " DATA "sweep_tiny.ini -q -j 2 -o "
                         "'%s/marks' --plots '%s/marksp' --format svg",
-                        bin(), tmp, tmp), 0);
+                        bin(), tmp, tmp),
+                     0);
     char *gp = slurpf("marksp", "sweep.gp");
     char *sig = strstr(gp, "$sig0 << EOD\n");
     assert_non_null(sig);
@@ -1058,10 +1130,10 @@ static void test_heat_marks(void **state)
         double l = atof(csv_get(&c, r, lo)), h = atof(csv_get(&c, r, hi));
         int weeks = atoi(csv_get(&c, r, 0));
         int reps = atoi(csv_get(&c, r, 1));
-        assert_int_equal(l > 0.0 || h < 0.0, weeks > 0);
+        assert_int_equal(l > 0.0 || h<0.0, weeks> 0);
         if (l > 0.0 || h < 0.0) {
-            snprintf(want + strlen(want), sizeof want - strlen(want),
-                     "%d %d\n", weeks, reps == 8);
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%d %d\n",
+                     weeks, reps == 8);
             marked++;
         }
     }

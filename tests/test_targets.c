@@ -50,17 +50,17 @@ static void test_forms(void **state)
     assert_true(fabs(t[KPI_WIN_RATE].tol - 0.05) < 1e-15);
     assert_true(t[KPI_WON_CYCLE_DAYS].tol == 10); /* ± 25 % of 40 */
     assert_true(t[KPI_WON_CYCLE_DAYS].tol_pct == 25);
-    assert_true(t[KPI_DEAL_VALUE].tol == 3000);   /* the default 10 % */
+    assert_true(t[KPI_DEAL_VALUE].tol == 3000); /* the default 10 % */
     assert_false(t[KPI_DEAL_VALUE].tol_given);
-    assert_true(t[KPI_CLIENTS].tol == 20);        /* +/- */
+    assert_true(t[KPI_CLIENTS].tol == 20); /* +/- */
     assert_true(t[KPI_CHURN_RATE].set && t[KPI_CHURN_RATE].value == 0);
-    assert_false(t[KPI_OPS_UTILIZATION].set);     /* none */
-    assert_false(t[KPI_ONBOARDING_DAYS].set);     /* not written */
+    assert_false(t[KPI_OPS_UTILIZATION].set); /* none */
+    assert_false(t[KPI_ONBOARDING_DAYS].set); /* not written */
     params_destroy(&p);
     config_destroy(&cfg);
     /* --set takes the same forms, and none removes a target. */
-    assert_int_equal(load(D "targets.ini", "targets.win_rate=none", &cfg, &p,
-                          &e), 0);
+    assert_int_equal(
+        load(D "targets.ini", "targets.win_rate=none", &cfg, &p, &e), 0);
     assert_false(p.targets.kpi[KPI_WIN_RATE].set);
     params_destroy(&p);
     config_destroy(&cfg);
@@ -75,8 +75,7 @@ static void test_every_kpi_is_a_key(void **state)
         struct config cfg;
         struct params p;
         struct err e;
-        snprintf(set, sizeof set, "targets.%s=0.5 +- 0.1",
-                 kpi_table[k].name);
+        snprintf(set, sizeof set, "targets.%s=0.5 +- 0.1", kpi_table[k].name);
         if (load(D "tiny.ini", set, &cfg, &p, &e) != 0)
             fail_msg("%s: %s", kpi_table[k].name, e.msg);
         for (int j = 0; j < KPI_COUNT; j++)
@@ -129,8 +128,7 @@ static void test_little_within_tolerance(void **state)
     struct err e;
     /* At most 0.65 x 104.5 / 7 = 9.7: 22 - 13 reaches it. */
     int rc = load(D "bad_targets_little.ini",
-                  "targets.open_opportunities_per_rep=22 +- 13", &cfg, &p,
-                  &e);
+                  "targets.open_opportunities_per_rep=22 +- 13", &cfg, &p, &e);
     if (rc)
         print_error("%s\n", e.msg);
     assert_int_equal(rc, 0);
@@ -153,18 +151,18 @@ static void test_kpi_compute(void **state)
     double raw[3 * RAW_COUNT] = {0};
     for (int w = 0; w < 3; w++) {
         double *r = raw + w * RAW_COUNT;
-        r[M_REPS_ACTIVE] = w == 2 ? 2 : 4;     /* 10 rep-weeks */
-        r[M_PIPELINE_COUNT] = 10 * (w + 1);    /* 60 */
-        r[M_OPPORTUNITIES_CREATED] = 5;        /* 15 */
+        r[M_REPS_ACTIVE] = w == 2 ? 2 : 4;  /* 10 rep-weeks */
+        r[M_PIPELINE_COUNT] = 10 * (w + 1); /* 60 */
+        r[M_OPPORTUNITIES_CREATED] = 5;     /* 15 */
         r[M_DEALS_WON] = w == 1 ? 2 : 0;
         r[M_BOOKINGS] = w == 1 ? 50000 : 0;
         r[M_WIN_RATE] = w == 1 ? 2 : 0;
-        r[D_WIN_RATE] = 4;                     /* 2 of 12 */
+        r[D_WIN_RATE] = 4; /* 2 of 12 */
         r[M_CYCLE_DAYS] = w == 1 ? 90 : 0;
         r[D_CYCLE_DAYS] = w == 1 ? 2 : 0;
-        r[M_CLIENTS_ACTIVE] = 100 + w;         /* mean 101 */
+        r[M_CLIENTS_ACTIVE] = 100 + w; /* mean 101 */
         r[M_CLIENTS_CHURNED] = w == 0 ? 1 : 0;
-        r[M_OPS_BACKLOG_HOURS] = 3 * w;        /* mean 3 */
+        r[M_OPS_BACKLOG_HOURS] = 3 * w; /* mean 3 */
         r[M_OPS_UTILIZATION] = 30;
         r[D_OPS_UTILIZATION] = 40;
     }

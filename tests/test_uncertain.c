@@ -29,7 +29,7 @@
 #include "sensitivity.h"
 #include "uncertain.h"
 
-#define D "tests/data/"
+#define D     "tests/data/"
 #define UFILE D "uncertain.ini"
 
 struct bad_case {
@@ -195,9 +195,11 @@ static void test_not_a_free_key(void **state)
     double v, lo, hi;
     int open;
     load(&p, UFILE, NULL);
-    assert_int_equal(config_number_key(&p, "clients", "late_penalty", &v,
-                                       &lo, &hi, &open, &e), -1);
-    assert_string_equal(e.msg, "[clients] late_penalty is uncertain(); "
+    assert_int_equal(config_number_key(&p, "clients", "late_penalty", &v, &lo,
+                                       &hi, &open, &e),
+                     -1);
+    assert_string_equal(e.msg,
+                        "[clients] late_penalty is uncertain(); "
                         "calibrate fits keys that hold one number (write "
                         "it as a number to fit it)");
     params_destroy(&p);
@@ -251,9 +253,8 @@ struct per_rep {
     double v[64][8];
 };
 
-static void keep(void *ctx, long rep, const double *v,
-                 const unsigned char *ok, const double *pv,
-                 const unsigned char *pok)
+static void keep(void *ctx, long rep, const double *v, const unsigned char *ok,
+                 const double *pv, const unsigned char *pok)
 {
     struct per_rep *k = ctx;
     (void)v;
@@ -267,8 +268,8 @@ static void keep(void *ctx, long rep, const double *v,
 static void run_keep(const struct params *p, long n, struct per_rep *k,
                      struct run_result *r)
 {
-    struct run_opts o = {.jobs = 2, .replications = n, .on_commit = keep,
-                         .on_commit_ctx = k};
+    struct run_opts o = {
+        .jobs = 2, .replications = n, .on_commit = keep, .on_commit_ctx = k};
     struct err e = {0};
     memset(r, 0, sizeof *r);
     k->r = r;
@@ -294,10 +295,11 @@ static void test_model_runs_on_the_draws(void **state)
         uncertain_draw(&p, (uint64_t)rep, g, x);
         snprintf(s[0], sizeof s[0], "stage.qualify.advance=%.17g", x[0]);
         snprintf(s[1], sizeof s[1], "clients.late_penalty=%.17g", x[1]);
-        snprintf(s[2], sizeof s[2], "scenario.pull.pull.ops_efficiency="
-                 "%.17g", x[2]);
-        snprintf(t, sizeof t, "scenario.twin.pull.ops_efficiency=%.17g",
+        snprintf(s[2], sizeof s[2],
+                 "scenario.pull.pull.ops_efficiency="
+                 "%.17g",
                  x[2]);
+        snprintf(t, sizeof t, "scenario.twin.pull.ops_efficiency=%.17g", x[2]);
         load(&q, UFILE, s[0], s[1], s[2], t, NULL);
         assert_int_equal(q.n_uncertain, 0);
         run_keep(&q, rep + 1, &b, &rb);
@@ -323,8 +325,8 @@ static void test_paired_and_zero(void **state)
     run_keep(&p, 12, &k, &r);
     int moved = 0;
     for (int rep = 0; rep < 12; rep++) {
-        assert_true(k.v[rep][2] == k.v[rep][0]);   /* zero = baseline */
-        assert_true(k.v[rep][3] == k.v[rep][1]);   /* twin = pull */
+        assert_true(k.v[rep][2] == k.v[rep][0]); /* zero = baseline */
+        assert_true(k.v[rep][3] == k.v[rep][1]); /* twin = pull */
         moved |= k.v[rep][1] != k.v[0][1];
     }
     assert_true(moved);
@@ -362,8 +364,7 @@ static void test_interval_widens(void **state)
         struct params p;
         struct run_result r;
         struct summary s;
-        load(&p, D "tiny.ini", "simulation.replications=30", specs[i],
-             NULL);
+        load(&p, D "tiny.ini", "simulation.replications=30", specs[i], NULL);
         run_keep(&p, 30, &k, &r);
         acc_summary(&r.dec_value[0], &s);
         sd[i] = s.sd;
@@ -419,9 +420,10 @@ static void test_sensitivity_ranks(void **state)
     struct params p;
     struct sens_result r;
     struct err e = {0};
-    load(&p, D "tiny.ini", "stage.qualify.advance=uncertain(uniform(0.59, "
-         "0.61))", "costs.ops_per_year=uncertain(uniform(0, 4000000))",
-         NULL);
+    load(&p, D "tiny.ini",
+         "stage.qualify.advance=uncertain(uniform(0.59, "
+         "0.61))",
+         "costs.ops_per_year=uncertain(uniform(0, 4000000))", NULL);
     struct sens_opts o = {.jobs = 2, .replications = 12};
     if (sens_run(&p, &o, &r, &e) != 0)
         fail_msg("%s", e.msg);
@@ -478,17 +480,23 @@ static void test_fixed_is_the_number(void **state)
     char a[128], b[128];
     ru_mkdtemp(a, sizeof a, "unc_a");
     ru_mkdtemp(b, sizeof b, "unc_b");
-    const char *x[] = {"run", D "tiny.ini", "--no-plot", "-q", "-o", a,
-                       "--set", "stage.qualify.advance=0.6", NULL};
-    const char *y[] = {"run", D "tiny.ini", "--no-plot", "-q", "-o", b,
-                       "--set",
-                       "stage.qualify.advance=uncertain(fixed(0.6))", NULL};
+    const char *x[] = {"run",       D "tiny.ini",
+                       "--no-plot", "-q",
+                       "-o",        a,
+                       "--set",     "stage.qualify.advance=0.6",
+                       NULL};
+    const char *y[] = {
+        "run",       D "tiny.ini",
+        "--no-plot", "-q",
+        "-o",        b,
+        "--set",     "stage.qualify.advance=uncertain(fixed(0.6))",
+        NULL};
     struct proc p = sc(x), q = sc(y);
     assert_int_equal(p.status, 0);
     assert_int_equal(q.status, 0);
-    const char *files[] = {"weekly.csv", "quarterly.csv", "comparison.csv",
-                           "scenarios.csv", "pairs.csv", "ranking.csv",
-                           "replications.csv", "run.ini"};
+    const char *files[] = {
+        "weekly.csv", "quarterly.csv", "comparison.csv",   "scenarios.csv",
+        "pairs.csv",  "ranking.csv",   "replications.csv", "run.ini"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *s = file_in(a, files[i]), *t = file_in(b, files[i]);
         if (strcmp(s, t))
@@ -510,10 +518,19 @@ static void test_reps_with_plan(void **state)
     need_binary();
     char d[128];
     ru_mkdtemp(d, sizeof d, "unc_plan");
-    const char *args[] = {"run", UFILE, "--no-plot", "-q", "-o", d,
-                          "--replications", "4",
-                          "--set", "sales.quota_per_rep=40000",
-                          "--set", "plan.bookings_per_quarter=250000", NULL};
+    const char *args[] = {"run",
+                          UFILE,
+                          "--no-plot",
+                          "-q",
+                          "-o",
+                          d,
+                          "--replications",
+                          "4",
+                          "--set",
+                          "sales.quota_per_rep=40000",
+                          "--set",
+                          "plan.bookings_per_quarter=250000",
+                          NULL};
     struct proc r = sc(args);
     assert_int_equal(r.status, 0);
     char *csv = file_in(d, "replications.csv");
@@ -576,20 +593,19 @@ static void test_run_outputs(void **state)
     char *row = strstr(csv, "\ntwin,2,revenue,");
     assert_non_null(row);
     char *end = strchr(row + 1, '\n');
-    assert_true(end && !strncmp(end - strlen(want) + 1, want,
-                                strlen(want)));
+    assert_true(end && !strncmp(end - strlen(want) + 1, want, strlen(want)));
     free(csv);
     /* trace of replication 2 = trace with its draws set as numbers. */
     char s0[96], s1[96], s2[96];
     snprintf(s0, sizeof s0, "stage.qualify.advance=%.17g", x[0]);
     snprintf(s1, sizeof s1, "clients.late_penalty=%.17g", x[1]);
-    snprintf(s2, sizeof s2, "scenario.twin.pull.ops_efficiency=%.17g",
-             x[2]);
-    const char *ta[] = {"trace", UFILE, "--scenario", "twin",
-                        "--replication", "2", NULL};
-    const char *tb[] = {"trace", UFILE, "--scenario", "twin",
-                        "--replication", "2", "--set", s0, "--set", s1,
-                        "--set", s2, NULL};
+    snprintf(s2, sizeof s2, "scenario.twin.pull.ops_efficiency=%.17g", x[2]);
+    const char *ta[] = {"trace",         UFILE, "--scenario", "twin",
+                        "--replication", "2",   NULL};
+    const char *tb[] = {
+        "trace", UFILE,   "--scenario", "twin",  "--replication",
+        "2",     "--set", s0,           "--set", s1,
+        "--set", s2,      NULL};
     struct proc t1 = sc(ta), t2 = sc(tb);
     assert_int_equal(t1.status, 0);
     assert_int_equal(t2.status, 0);
@@ -609,8 +625,8 @@ static void test_sweep_refuses(void **state)
     need_binary();
     char d[128];
     ru_mkdtemp(d, sizeof d, "unc_sweep");
-    const char *args[] = {"sweep", D "sweep_uncertain.ini", "--no-plot",
-                          "-q", "-o", d, NULL};
+    const char *args[] = {
+        "sweep", D "sweep_uncertain.ini", "--no-plot", "-q", "-o", d, NULL};
     struct proc r = sc(args);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "stage.qualify.advance is uncertain(); a "
@@ -626,8 +642,8 @@ static void test_sensitivity_command(void **state)
     char d[128], pl[128];
     ru_mkdtemp(d, sizeof d, "unc_sens");
     ru_mkdtemp(pl, sizeof pl, "unc_sensp");
-    const char *args[] = {"sensitivity", UFILE, "-n", "8", "-j", "2", "-o",
-                          d, "--plots", pl, NULL};
+    const char *args[] = {"sensitivity", UFILE, "-n",      "8", "-j", "2",
+                          "-o",          d,     "--plots", pl,  NULL};
     struct proc r = sc(args);
     if (r.status != 0)
         print_error("%s", r.err);
@@ -674,7 +690,8 @@ static void test_sensitivity_errors(void **state)
     const char *none[] = {"sensitivity", D "tiny.ini", "--no-plot", NULL};
     struct proc r = sc(none);
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "salescap: sensitivity: " D "tiny.ini has no "
+    assert_string_equal(r.err,
+                        "salescap: sensitivity: " D "tiny.ini has no "
                         "uncertain inputs: write the keys you are unsure of "
                         "as uncertain(DIST), like pull.ops_efficiency = "
                         "uncertain(triangular(0.4, 0.6, 0.8)) "
@@ -689,8 +706,7 @@ static void test_sensitivity_errors(void **state)
     r = sc(bad);
     assert_int_equal(r.status, 2);
     ru_proc_free(&r);
-    const char *broken[] = {"sensitivity", D "bad_uncertain_nested.ini",
-                            NULL};
+    const char *broken[] = {"sensitivity", D "bad_uncertain_nested.ini", NULL};
     r = sc(broken);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "bad_uncertain_nested.ini:2: "));

@@ -88,8 +88,7 @@ char *ru_read_file(const char *path, size_t *len)
 char *ru_slurp(const char *dir, const char *name)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s%s%s", dir ? dir : "", dir ? "/" : "",
-             name);
+    snprintf(path, sizeof path, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
     char *s = ru_read_file(path, NULL);
     if (!s)
         fail_msg("%s: %s", path, strerror(errno));
