@@ -1,8 +1,9 @@
 /*
  * test_config: loading, overrides, resolving and writing scenario files.
  *
- * Every error class has a tests/data/bad_*.ini file and its exact message
- * (location included) here; run from the repository root (make test-run).
+ * Every error class has a tests/data/bad_*.ini file, and its exact message
+ * (location included) is in tests/data/bad_expected.txt beside it; run
+ * from the repository root (make test-run).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -25,410 +26,17 @@
 #define SIG "[sales] deal_value: empirical_file(PATH[, COLUMN]): "
 
 struct bad_case {
-    const char *file;
-    const char *msg;
+    char *file;
+    char *msg;
 };
 
-static const struct bad_case bad_cases[] = {
-    {"bad_enum_case.ini",
-     D "bad_enum_case.ini:3: [scenario.more] hire.role: expected one of "
-       "sales, ops, support, got 'Sales'; names are lower case: 'sales'"},
-    {"bad_reps_fraction.ini",
-     D "bad_reps_fraction.ini:3: [scenario.half] pull.reps: expected a whole "
-       "count, a percent (\"50%\") or all, got '0.5'; a share of the reps "
-       "is written as a percent: '50%'"},
-    {"bad_rate_percent.ini",
-     D "bad_rate_percent.ini:3: [sales] attrition_per_year: expected a "
-       "number, got '15%'; write it as a number: 0.15 for 15%"},
-    {"bad_report_notes_missing.ini",
-     D "bad_report_notes_missing.ini:3: [report] notes: cannot open '" D
-       "no_such_notes.md': No such file or directory"},
-    {"bad_report_notes_dir.ini",
-     D "bad_report_notes_dir.ini:2: [report] notes: cannot open '" D
-       ".': is a directory"},
-    {"bad_report_notes_utf8.ini",
-     D "bad_report_notes_utf8.ini:3: [report] notes: " D
-       "report_notes_latin1.md:3: invalid UTF-8 at column 4: not a UTF-8 "
-       "text file"},
-    {"bad_report_key.ini",
-     D "bad_report_key.ini:2: unknown key 'titel' in [report]; did you "
-       "mean 'title'?"},
-    {"bad_decimal_comma.ini",
-     D "bad_decimal_comma.ini:3: [sales] opportunities_per_week: expected a "
-       "number, got '1,5'; write decimals with a point (1.5)"},
-    {"bad_multiplier_percent.ini",
-     D "bad_multiplier_percent.ini:4: [scenario.better] "
-       "effectiveness.advance_multiplier: expected a number, got '120%'; "
-       "write it as a number: 1.2 for 120%"},
-    {"bad_count_percent.ini",
-     D "bad_count_percent.ini:3: [sales] reps: expected a whole number, got "
-       "'50%'; write the number alone: the key's name says its unit"},
-    {"bad_dist_dollars.ini",
-     D "bad_dist_dollars.ini:3: [sales] deal_value: lognormal(mean, sd): "
-       "expected 2 arguments, got 4; write numbers without '$' or thousands "
-       "separators (lognormal(30000, 15000))"},
-    {"bad_empirical_file_missing.ini",
-     D "bad_empirical_file_missing.ini:2: " SIG "cannot open '" D
-       "no_such_values.csv': No such file or directory"},
-    {"bad_empirical_file_dir.ini", D "bad_empirical_file_dir.ini:2: " SIG
-                                     "cannot open '" D ".': is a directory"},
-    {"bad_empirical_file_column.ini",
-     D "bad_empirical_file_column.ini:2: " SIG "no column 'amout' in " D
-       "values_deals.csv; it has: id, amount, owner"},
-    {"bad_empirical_file_columns.ini",
-     D "bad_empirical_file_columns.ini:2: " SIG D "values_deals.csv has 3 "
-       "columns (id, amount, owner): name one, as in empirical_file(PATH, "
-       "id)"},
-    {"bad_empirical_file_number.ini",
-     D "bad_empirical_file_number.ini:2: " SIG D "values_bad_number.csv:3: "
-       "expected a number in column 'amount', got 'abc'"},
-    {"bad_empirical_file_negative.ini",
-     D "bad_empirical_file_negative.ini:2: " SIG D "values_negative.csv:3: "
-       "value must be >= 0, got -5"},
-    {"bad_empirical_file_empty.ini",
-     D "bad_empirical_file_empty.ini:2: " SIG D "values_empty.csv: needs at "
-       "least one value"},
-    {"bad_empirical_file_nopath.ini",
-     D "bad_empirical_file_nopath.ini:2: " SIG "needs the path of a CSV "
-       "file"},
-    {"bad_money_decimals.ini",
-     D "bad_money_decimals.ini:3: [scenario.budget] "
-       "hire_from_budget.cost_per_rep = 150.000: '150.000' reads as a "
-       "thousands separator (money has two decimals at most); write numbers "
-       "without one (30000)"},
-    {"bad_incident_past_horizon.ini",
-     D "bad_incident_past_horizon.ini:6: [operations] incident_week = 52 is "
-       "past the horizon (52 weeks)"},
-    {"bad_cycle_a.ini",
-     D "bad_cycle_b.ini:2: include cycle: " D "bad_cycle_a.ini -> " D
-       "bad_cycle_b.ini -> " D "bad_cycle_a.ini"},
-    {"bad_self_include.ini",
-     D "bad_self_include.ini:2: include cycle: " D "bad_self_include.ini -> " D
-       "bad_self_include.ini"},
-    {"bad_include_missing.ini",
-     D "bad_include_missing.ini:3: cannot include '" D "no_such_model.ini': "
-       "No such file or directory"},
-    {"bad_include_after_section.ini",
-     D "bad_include_after_section.ini:3: include must come before the first "
-       "section"},
-    {"bad_include_dir.ini",
-     D "bad_include_dir.ini:1: cannot include '" D ".': is a directory"},
-    {"bad_include_device.ini",
-     D "bad_include_device.ini:1: cannot include '/dev/null': not a regular "
-       "file"},
-    {"bad_indented.ini",
-     D "bad_indented.ini:3: indented line: inih would join it to the "
-       "previous key; remove the leading spaces"},
-    {"bad_long_line.ini",
-     D "bad_long_line.ini:3: line is 208 bytes long; inih reads at most 199 "
-       "(it would split the line)"},
-    {"bad_long_section.ini",
-     D "bad_long_section.ini:1: section name is 54 bytes long; inih keeps "
-       "only 49"},
-    {"bad_binary.ini",
-     D "bad_binary.ini:3: NUL byte at column 6: not a text file"},
-    {"bad_duplicate_key.ini",
-     D "bad_duplicate_key.ini:5: duplicate key 'reps' (first at line 2)"},
-    {"bad_duplicate_section.ini",
-     D "bad_duplicate_section.ini:7: duplicate section [sales] (first at "
-       "line 1)"},
-    {"bad_unknown_section.ini",
-     D "bad_unknown_section.ini:1: unknown section [salse]; did you mean "
-       "[sales]?"},
-    {"bad_unknown_section_far.ini",
-     D "bad_unknown_section_far.ini:1: unknown section [pricing]; known: "
-       "simulation, sales, stage.NAME, operations, support, clients, market, "
-       "calendar, start, "
-       "costs, targets, decision, plan, report, scenario.ID"},
-    {"bad_targets_percent.ini",
-     D "bad_targets_percent.ini:3: [targets] win_rate: expected a number "
-       "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got "
-       "'22%'; a share is a fraction: write 0.22 for 22%"},
-    {"bad_targets_unit.ini",
-     D "bad_targets_unit.ini:3: [targets] won_cycle_days: expected a number "
-       "with an optional tolerance (0.22 +- 0.02, or 48000 +- 10%), got '95 "
-       "days +- 10'; write the number alone: the key's name says its unit"},
-    {"bad_targets_zero_tolerance.ini",
-     D "bad_targets_zero_tolerance.ini:3: [targets] clients: the tolerance "
-       "must be above 0, got '0'"},
-    {"bad_targets_unknown.ini",
-     D "bad_targets_unknown.ini:3: unknown key 'win_rat' in [targets]; did "
-       "you mean 'win_rate'?"},
-    {"bad_targets_range.ini",
-     D "bad_targets_range.ini:3: [targets] churn_rate = 1.5 must be in "
-       "[0, 1]"},
-    {"bad_targets_little.ini",
-     D "bad_targets_little.ini:7: [targets] open_opportunities_per_rep = 22 "
-       "contradicts Little's law (open = new per week x weeks in the "
-       "pipeline): with opportunities_per_rep_week = 0.6 "
-       "(" D "bad_targets_little.ini:6), won_cycle_days = 95 "
-       "(" D "bad_targets_little.ini:5) and win_rate = 0.22 "
-       "(" D "bad_targets_little.ini:4), a deal spends between win_rate x "
-       "won_cycle_days and won_cycle_days in the pipeline, so a rep holds "
-       "1.34 to 9.7 open opportunities, tolerances included; change a "
-       "target or widen its tolerance"},
-    {"bad_targets_onboarding.ini",
-     D "bad_targets_onboarding.ini:4: [targets] onboarding_days = 5 "
-       "contradicts onboarding_wait_days = 10 "
-       "(" D "bad_targets_onboarding.ini:3): a client goes live after its "
-       "onboarding starts, so onboarding_days (signature to go-live) is at "
-       "least onboarding_wait_days (signature to the start of work), "
-       "tolerances included"},
-    {"bad_section_no_name.ini",
-     D "bad_section_no_name.ini:1: section [stage] needs a name: "
-       "[stage.NAME]"},
-    {"bad_unknown_key.ini",
-     D "bad_unknown_key.ini:3: unknown key 'rpes' in [sales]; did you mean "
-       "'reps'?"},
-    {"bad_unknown_type.ini",
-     D "bad_unknown_type.ini:2: [scenario.typo] first.type: unknown "
-       "intervention type 'pul'; did you mean 'pull'?"},
-    {"bad_implicit_type.ini",
-     D "bad_implicit_type.ini:3: [scenario.typo] pul.weeks: 'pul' is not an "
-       "intervention type; did you mean 'pull'? (or give its type: pul.type "
-       "= TYPE)"},
-    {"bad_iv_key.ini",
-     D "bad_iv_key.ini:2: unknown key 'pull.weks' in [scenario.pull]; did "
-       "you mean 'pull.weeks'?"},
-    {"bad_scenario_key.ini",
-     D "bad_scenario_key.ini:2: unknown key 'weeks' in [scenario.pull]: a "
-       "scenario holds title, label, chart and NAME.key (like pull.weeks)"},
-    {"bad_malformed_iv_key.ini",
-     D "bad_malformed_iv_key.ini:2: malformed key 'pull.' in [scenario.x]: "
-       "expected NAME.key"},
-    {"bad_number.ini",
-     D "bad_number.ini:2: [sales] reps: expected a whole number, got 'ten'"},
-    {"bad_whole_number.ini",
-     D "bad_whole_number.ini:2: [sales] reps: expected a whole number, got "
-       "'2.5'"},
-    {"bad_trailing_garbage.ini",
-     D "bad_trailing_garbage.ini:2: [sales] hours_per_week: expected a "
-       "number, got '40h'; write the number alone: the key's name says its "
-       "unit"},
-    {"bad_huge.ini",
-     D "bad_huge.ini:2: [operations] hours_per_week: number out of range, "
-       "got '1e999'"},
-    {"bad_nan.ini",
-     D "bad_nan.ini:2: [clients] renewal_rate: expected a finite number, got "
-       "'nan'"},
-    {"bad_scenario_chart.ini",
-     D "bad_scenario_chart.ini:3: [scenario.twin] chart: expected one of no, "
-       "yes, got 'false'"},
-    {"bad_scenario_own_key.ini",
-     D "bad_scenario_own_key.ini:2: unknown key 'lable' in [scenario.twin]; "
-       "did you mean 'label'?"},
-    {"bad_start_date_day.ini",
-     D "bad_start_date_day.ini:3: [simulation] start_date: '2027-02-29' is "
-       "no day of the calendar (YYYY-MM-DD, like 2027-07-01)"},
-    {"bad_start_date_form.ini",
-     D "bad_start_date_form.ini:2: [simulation] start_date: expected a date "
-       "as YYYY-MM-DD (like 2027-07-01) or none, got '1/7/2027'"},
-    {"bad_seed.ini",
-     D "bad_seed.ini:2: [simulation] seed: expected a whole number from 0 to "
-       "18446744073709551615, got '-1'"},
-    {"bad_enum.ini",
-     D "bad_enum.ini:2: [operations] queue: expected one of fifo, "
-       "tickets_first, onboarding_first, got 'lifo'"},
-    {"bad_hire_role.ini",
-     D "bad_hire_role.ini:2: [scenario.hire] hire.role: expected one of "
-       "sales, ops, support, got 'marketing'"},
-    {"bad_shares.ini",
-     D "bad_shares.ini:3: [sales] prospecting_share + admin_share = 0.8 + "
-       "0.4 = 1.2 is over 1"},
-    {"bad_focus_share.ini",
-     D "bad_focus_share.ini:5: [scenario.focus] focus.prospecting_share + "
-       "[sales] admin_share = 0.6 + 0.5 = 1.1 is over 1"},
-    {"bad_probability.ini",
-     D "bad_probability.ini:2: [stage.qualify] advance = 1.5 must be in "
-       "[0, 1]"},
-    {"bad_negative_hours.ini",
-     D "bad_negative_hours.ini:2: [sales] hours_per_week = -5 must be in "
-       "(0, 168]"},
-    {"bad_negative_work.ini",
-     D "bad_negative_work.ini:2: [stage.qualify] work_hours: expected a "
-       "value >= 0, got -2"},
-    {"bad_zero_horizon.ini",
-     D "bad_zero_horizon.ini:2: [simulation] horizon_weeks = 0 must be in "
-       "[1, 5200]"},
-    {"bad_week_past_horizon.ini",
-     D "bad_week_past_horizon.ini:5: [scenario.late] pull.start_week = 200 "
-       "is past the horizon (104 weeks)"},
-    {"bad_policy_end.ini",
-     D "bad_policy_end.ini:3: [scenario.habit] policy.end_week = 5 must be "
-       "after policy.start_week = 10"},
-    {"bad_cost_negative.ini",
-     D "bad_cost_negative.ini:3: [costs] ops_per_year = -85000 must be >= 0"},
-    {"bad_accounts_negative.ini",
-     D "bad_accounts_negative.ini:3: [market] accounts = -5 must be in [0, "
-       "1000000000]"},
-    {"bad_accounts_fraction.ini",
-     D "bad_accounts_fraction.ini:3: [market] accounts: expected a whole "
-       "number, got '250.5'"},
-    {"bad_cooling_alone.ini",
-     D "bad_cooling_alone.ini:3: [market] cooling_days = 30 needs accounts, "
-       "the size of the market (without it the market is unlimited and no "
-       "account cools)"},
-    {"bad_accounts_start.ini",
-     D "bad_accounts_start.ini:6: [market] accounts = 100 is fewer than the "
-       "accounts taken at the start: 120 clients ([clients] initial and "
-       "[start]'s onboardings) and 0 open deals ([start])"},
-    {"bad_quota_negative.ini",
-     D "bad_quota_negative.ini:3: [sales] quota_per_rep = -40000 must be "
-       ">= 0"},
-    {"bad_plan_too_many.ini",
-     D "bad_plan_too_many.ini:6: [plan] bookings_per_quarter has 9 values, "
-       "but the horizon has 104 weeks, which is 8 quarters; give at most 8 "
-       "(a shorter list repeats its last value)"},
-    {"bad_plan_number.ini",
-     D "bad_plan_number.ini:3: [plan] bookings_per_quarter (value 2): "
-       "expected a number, got '300k'; write numbers in full (30000, not "
-       "30k)"},
-    {"bad_plan_both.ini",
-     D "bad_plan_both.ini:4: [plan] bookings_per_quarter and "
-       "revenue_per_quarter are both set; a plan is one or the other (set "
-       "the other to none)"},
-    {"bad_plan_thousands.ini",
-     D "bad_plan_thousands.ini:3: [plan] bookings_per_quarter = 1,200,000 "
-       "reads as thousands separators; write amounts without them "
-       "(1200000), and separate the quarters' values with a comma and a "
-       "blank (1200000, 1300000)"},
-    {"bad_calendar_eleven.ini",
-     D "bad_calendar_eleven.ini:4: [calendar] opportunities_by_month has 11 "
-       "values; give twelve multipliers, January first (1 leaves a month as "
-       "it is), or none"},
-    {"bad_calendar_negative.ini",
-     D "bad_calendar_negative.ini:4: [calendar] buyer_speed_by_month "
-       "(March) = -0.5 must be >= 0"},
-    {"bad_calendar_week.ini",
-     D "bad_calendar_week.ini:4: [calendar] sales_holidays: week 60 is not "
-       "a week of the year (1-53)"},
-    {"bad_calendar_holiday.ini",
-     D "bad_calendar_holiday.ini:4: [calendar] ops_holidays: expected a "
-       "week of the year (1-53) or a date (YYYY-MM-DD), got 'christmas'; "
-       "separate holidays with commas (52, 2027-12-24)"},
-    {"bad_calendar_no_date.ini",
-     D "bad_calendar_no_date.ini:2: [calendar] opportunities_by_month falls "
-       "on dates, and the run has none: set [simulation] start_date = "
-       "YYYY-MM-DD (the first day of reported week 0)"},
-    {"bad_calendar_uncertain.ini",
-     D "bad_calendar_uncertain.ini:5: [calendar] quarter_end_advance: "
-       "uncertain() is not taken here: the calendar is the same in every "
-       "replication (compare calendars with a sweep or two files)"},
-    {"bad_margin.ini",
-     D "bad_margin.ini:3: [costs] gross_margin = 1.2 must be in [0, 1]"},
-    {"bad_commission_percent.ini",
-     D "bad_commission_percent.ini:3: [costs] commission_rate: expected a "
-       "number, got '10%'; a share is a fraction: write 0.1 for 10%"},
-    {"bad_hiring_fee.ini",
-     D "bad_hiring_fee.ini:3: [costs] hiring_fee = 150% must be in "
-       "[0%, 100%]"},
-    {"bad_contract_horizon.ini",
-     D "bad_contract_horizon.ini:4: [scenario.temp] contract.start_week + "
-       "contract.weeks = 100 + 13 runs past the horizon (104 weeks): a "
-       "contract must end by then"},
-    {"bad_reduce_count.ini",
-     D "bad_reduce_count.ini:4: [scenario.cut] reduce.count = 9 is more than "
-       "the sales people the scenario can employ (8: the role's count at the "
-       "start and its hires)"},
-    {"bad_reduce_share.ini",
-     D "bad_reduce_share.ini:3: [scenario.cut] reduce.share = 1.5 must be in "
-       "[0, 1]"},
-    {"bad_reduce_both.ini",
-     D "bad_reduce_both.ini:5: [scenario.cut] reduce.count and reduce.share: "
-       "give one of them, not both"},
-    {"bad_freeze_weeks.ini",
-     D "bad_freeze_weeks.ini:4: [scenario.hold] freeze.weeks = -3 must be in "
-       "[0, 1000000]"},
-    {"bad_contract_role.ini",
-     D "bad_contract_role.ini:2: [scenario.temp] contract.role: expected one "
-       "of sales, ops, support, got 'marketing'"},
-    {"bad_hire_weeks.ini",
-     D "bad_hire_weeks.ini:4: unknown key 'hire.weeks' in [scenario.temp]; "
-       "did you mean 'contract.weeks'? hire is permanent: temporary staff "
-       "are a contract (contract.role, contract.count, contract.start_week, "
-       "contract.weeks, contract.cost_per_week)"},
-    {"bad_hire_end_week.ini",
-     D "bad_hire_end_week.ini:3: unknown key 'h.end_week' in "
-       "[scenario.temp]; did you mean 'contract.weeks'? hire is permanent: "
-       "temporary staff are a contract (contract.role, contract.count, "
-       "contract.start_week, contract.weeks, contract.cost_per_week)"},
-    {"bad_support_weeks.ini",
-     D "bad_support_weeks.ini:3: unknown key 'support.weeks' in "
-       "[scenario.temp]; did you mean 'contract.weeks'? support is "
-       "permanent: temporary staff are a contract (contract.role, "
-       "contract.count, contract.start_week, contract.weeks, "
-       "contract.cost_per_week)"},
-    {"bad_reps_percent.ini",
-     D "bad_reps_percent.ini:2: [scenario.pull] pull.reps = 150% must be in "
-       "[0%, 100%]"},
-    {"bad_reps_word.ini",
-     D "bad_reps_word.ini:2: [scenario.pull] pull.reps: expected a whole "
-       "count, a percent (\"50%\") or all, got 'half'"},
-    {"bad_distribution.ini",
-     D "bad_distribution.ini:2: [stage.qualify] work_hours: gamma(mean, sd): "
-       "sd must be >= 0, got -1"},
-    {"bad_distribution_name.ini",
-     D "bad_distribution_name.ini:2: [operations] ticket_hours: unknown "
-       "distribution 'gama'; did you mean 'gamma'?"},
-    {"bad_empty_empirical.ini",
-     D "bad_empty_empirical.ini:2: [sales] deal_value: empirical(): needs at "
-       "least one value"},
-    {"bad_key_before_section.ini",
-     D "bad_key_before_section.ini:2: key 'reps' before any section"},
-    {"bad_no_equals.ini",
-     D "bad_no_equals.ini:2: expected KEY = VALUE, got 'reps 3'"},
-    {"bad_missing_bracket.ini",
-     D "bad_missing_bracket.ini:1: missing ']' in section header"},
-    {"bad_text_after_bracket.ini",
-     D "bad_text_after_bracket.ini:1: unexpected text after ']': 'reps = 3'"},
-    {"bad_empty_key.ini", D "bad_empty_key.ini:2: missing key before '='"},
-    {"bad_stage_name.ini",
-     D "bad_stage_name.ini:1: [stage.first call]: a stage name may hold only "
-       "letters, digits, '_' and '-'"},
-    {"bad_baseline_id.ini",
-     D "bad_baseline_id.ini:1: [scenario.baseline]: the ID 'baseline' (in any "
-       "case) is reserved for the run without interventions"},
-    {"bad_start_negative.ini",
-     D "bad_start_negative.ini:3: [start] tickets_waiting = -3 must be in "
-       "[0, 1000000]"},
-    {"bad_start_open_fraction.ini",
-     D "bad_start_open_fraction.ini:3: [start] open.qualify: expected a "
-       "whole number, got '1.5'"},
-    {"bad_start_stage.ini",
-     D "bad_start_stage.ini:4: [start] open.proposl: no stage 'proposl'; "
-       "did you mean 'open.proposal'?"},
-    {"bad_start_stage_far.ini",
-     D "bad_start_stage_far.ini:2: [start] open.pitch: no stage 'pitch' "
-       "(the stages: qualify, discovery, proposal, negotiation)"},
-    {"bad_start_in_progress.ini",
-     D "bad_start_in_progress.ini:6: [start] onboardings_in_progress + "
-       "tickets_in_progress = 2 + 1 = 3 is more than the 2 [operations] "
-       "staff can hold (one item each)"},
-    {"bad_start_tickets.ini",
-     D "bad_start_tickets.ini:5: [start] tickets need clients to raise "
-       "them, and [clients] initial is 0"},
-    {"bad_start_reps.ini",
-     D "bad_start_reps.ini:5: [start] open.proposal = 5 needs reps to hold "
-       "the deals, and [sales] reps is 0"},
-    /* issue 17: the seed claims' levers */
-    {"bad_catchup_productivity.ini",
-     D "bad_catchup_productivity.ini:3: [scenario.late] catchup.productivity "
-       "= 1.5 must be in [0, 1]"},
-    {"bad_process_weeks.ini",
-     D "bad_process_weeks.ini:3: [scenario.fix] process.invest_weeks = 0 "
-       "must be in [1, 1000000]"},
-    {"bad_promise_days.ini",
-     D "bad_promise_days.ini:3: [scenario.quick] promise.days = 0 must be "
-       "> 0"},
-    {"bad_thin_above.ini",
-     D "bad_thin_above.ini:4: [scenario.thin] prospect_when_thin.above = 3 "
-       "must be more than prospect_when_thin.below = 4"},
-    {"bad_scar_readiness.ini",
-     D "bad_scar_readiness.ini:3: [scenario.habit] policy.scar_readiness = "
-       "2 must be in [0, 1]; it is a fraction: 0.25 means 25%"},
-};
+/* The bad files and their messages: tests/data/bad_expected.txt, a line
+ * each, "FILE<TAB>MESSAGE" (the message as printed, location included;
+ * '#' starts a comment line). Read by main(). */
+#define BAD_MANIFEST D "bad_expected.txt"
+static struct bad_case *bad_cases;
+static size_t n_bad;
 
-#define N_BAD (sizeof bad_cases / sizeof bad_cases[0])
 
 /* Loads and resolves path (with optional --set assignments); returns the
  * status and leaves the error in e. */
@@ -1436,17 +1044,73 @@ static const struct CMUnitTest good_tests[] = {
 
 #define N_GOOD (sizeof good_tests / sizeof good_tests[0])
 
+/* Reads BAD_MANIFEST into bad_cases. Returns 0, or -1 after saying why
+ * (a missing file, a line without its tab, no cases). */
+static int read_bad_manifest(void)
+{
+    FILE *f = fopen(BAD_MANIFEST, "r");
+    char *line = NULL;
+    size_t cap = 0, size = 0;
+    long no = 0;
+    ssize_t len;
+    if (!f) {
+        fprintf(stderr, "test_config: cannot open %s\n", BAD_MANIFEST);
+        return -1;
+    }
+    while ((len = getline(&line, &cap, f)) > 0) {
+        no++;
+        if (line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        if (!tab) {
+            fprintf(stderr, "%s:%ld: expected FILE<TAB>MESSAGE\n",
+                    BAD_MANIFEST, no);
+            break;
+        }
+        if (n_bad == size) {
+            size = size ? 2 * size : 64;
+            struct bad_case *b = realloc(bad_cases, size * sizeof *b);
+            if (!b)
+                break;
+            bad_cases = b;
+        }
+        *tab = '\0';
+        bad_cases[n_bad].file = line;
+        bad_cases[n_bad++].msg = tab + 1;
+        line = NULL;
+        cap = 0;
+    }
+    int ok = !ferror(f) && feof(f) && n_bad > 0;
+    free(line);
+    fclose(f);
+    if (!ok)
+        fprintf(stderr, "test_config: %s: not read whole\n", BAD_MANIFEST);
+    return ok ? 0 : -1;
+}
+
 int main(void)
 {
     /* One group (tests/run.sh counts the last summary): every bad file is
      * its own test, named after the file. */
-    static struct CMUnitTest tests[N_BAD + N_GOOD];
-    for (size_t i = 0; i < N_BAD; i++) {
+    if (read_bad_manifest() != 0)
+        return 1;
+    struct CMUnitTest *tests = calloc(n_bad + N_GOOD, sizeof *tests);
+    if (!tests)
+        return 1;
+    for (size_t i = 0; i < n_bad; i++) {
         tests[i].name = bad_cases[i].file;
         tests[i].test_func = test_bad_file;
-        tests[i].initial_state = (void *)&bad_cases[i];
+        tests[i].initial_state = &bad_cases[i];
     }
     for (size_t i = 0; i < N_GOOD; i++)
-        tests[N_BAD + i] = good_tests[i];
-    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+        tests[n_bad + i] = good_tests[i];
+    int rc = _cmocka_run_group_tests("config", tests, n_bad + N_GOOD, NULL,
+                                     NULL);
+    for (size_t i = 0; i < n_bad; i++)
+        free(bad_cases[i].file); /* msg points into the same line */
+    free(bad_cases);
+    free(tests);
+    return rc;
 }
