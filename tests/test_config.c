@@ -37,7 +37,6 @@ struct bad_case {
 static struct bad_case *bad_cases;
 static size_t n_bad;
 
-
 /* Loads and resolves path (with optional --set assignments); returns the
  * status and leaves the error in e. */
 static int load_resolve(const char *path, const char *const *sets,
@@ -1065,8 +1064,8 @@ static int read_bad_manifest(void)
             continue;
         char *tab = strchr(line, '\t');
         if (!tab) {
-            fprintf(stderr, "%s:%ld: expected FILE<TAB>MESSAGE\n",
-                    BAD_MANIFEST, no);
+            fprintf(stderr, "%s:%ld: expected FILE<TAB>MESSAGE\n", BAD_MANIFEST,
+                    no);
             break;
         }
         if (n_bad == size) {
@@ -1106,8 +1105,8 @@ int main(void)
     }
     for (size_t i = 0; i < N_GOOD; i++)
         tests[n_bad + i] = good_tests[i];
-    int rc = _cmocka_run_group_tests("config", tests, n_bad + N_GOOD, NULL,
-                                     NULL);
+    int rc =
+        _cmocka_run_group_tests("config", tests, n_bad + N_GOOD, NULL, NULL);
     for (size_t i = 0; i < n_bad; i++)
         free(bad_cases[i].file); /* msg points into the same line */
     free(bad_cases);
