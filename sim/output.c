@@ -436,16 +436,17 @@ static double lever_cost(const struct run_result *r, int s)
            r->cmp_delta[run_cmp_index(r, s, r->quarters, M_LEVER_COST)].mean;
 }
 
-/* ", for $Z of cost: net -$W ± $V" of a lever that costs (or saves)
- * money, after its revenue: the net value gained, scenario minus
- * baseline. */
+/* " for $Z of cost: net -$W ± $V" (", saving $Z ..." when it saves) of a lever
+ * that costs (or saves) money, after its revenue: the net value gained,
+ * scenario minus baseline. */
 static void net_of_cost(FILE *out, const struct run_result *r, double cost,
                         const struct acc *net)
 {
     char z[48], w[128];
     output_money(z, sizeof z, fabs(cost));
     money_ci(w, sizeof w, -net->mean, acc_halfwidth(net), r->replications, 1);
-    fprintf(out, " %s %s of cost: net %s", cost > 0.0 ? "for" : "saving", z, w);
+    fprintf(out, "%s %s of cost: net %s", cost > 0.0 ? " for" : ", saving", z,
+            w);
 }
 
 /* "; net of costs, $A ± $B" of a lever that costs nothing, in the sense

@@ -78,6 +78,28 @@ static int starts_with(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A lever that saves money (a layoff) says so in its headline: "...
+ * of revenue, saving $X of cost: net ...". */
+static void test_headline_saving(void **state)
+{
+    (void)state;
+    char *d = ru_tmp_dir("saving"), *out;
+    assert_int_equal(sc(&out, NULL,
+                        "run " TINY " --no-plot -q -n 4 -o '%s' "
+                        "--set scenario.cut.reduce.count=2 "
+                        "--set scenario.cut.reduce.week=4",
+                        d),
+                     0);
+    free(out);
+    char *s = ru_slurp(d, "summary.txt");
+    const char *h = strstr(s, "Headline: cut costs ");
+    assert_non_null(h);
+    assert_non_null(strstr(h, " of revenue, saving $"));
+    assert_non_null(strstr(h, " of cost: net "));
+    free(s);
+    ru_rm_rf(d);
+}
+
 static void test_files_and_headers(void **state)
 {
     (void)state;
@@ -476,6 +498,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_files_and_headers),
+        cmocka_unit_test(test_headline_saving),
         cmocka_unit_test(test_threads_and_run_ini),
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_one_replication),
