@@ -79,6 +79,10 @@ const double *dist_values(const struct dist *d);
 /* Frees what an empirical_file dist owns and zeroes d; safe on any dist
  * and on a zeroed struct. */
 void dist_destroy(struct dist *d);
+/* dst becomes a copy of src that owns its own memory (an
+ * empirical_file's values and source). 0, or -1 out of memory (dst is
+ * then zeroed). */
+int dist_copy(struct dist *dst, const struct dist *src);
 
 /* One draw. */
 double dist_sample(const struct dist *d, gsl_rng *r);

@@ -81,6 +81,23 @@ struct stage_params {
     int open_start; /* [start] open.NAME: open deals at time 0 */
 };
 
+/* [team.NAME] (docs/model.md, "Teams"): a team of reps with its own
+ * [sales] keys and stage keys. A key the section does not set holds
+ * [sales]'s (or the stage's) value. A file without teams has none
+ * (n_teams 0): its one team is [sales] with the stages. */
+#define MAX_TEAMS 16
+
+struct team {
+    char *name;
+    struct sales_params sales;
+    struct stage_params *stages; /* n_stages of them, in the pipeline's
+                                  * order; names are the pipeline's (not
+                                  * owned) */
+    uint64_t sales_set;          /* bit i: cfgk_sales key i set here */
+    uint64_t *stage_set;         /* per stage, bit i: cfgk_stage key i,
+                                  * written stage.STAGE.KEY */
+};
+
 /* [operations] */
 struct ops_params {
     struct role_params role; /* count = staff */
@@ -287,9 +304,15 @@ struct pull_spec {
     double scar_recovery_weeks;
 };
 
+/* An intervention's team ([team.NAME] index), on the types that act on
+ * reps: TEAM_ALL acts on every team (the default, and a file without
+ * teams). */
+#define TEAM_ALL (-1)
+
 struct iv_pull {
     int start_week, weeks;
     struct pull_spec spec;
+    int team;
 };
 
 struct iv_policy {
@@ -298,6 +321,7 @@ struct iv_policy {
     int cooldown_weeks;       /* no new pull this long after one ends */
     int start_week, end_week; /* active window; end_week < 0: to the end */
     struct pull_spec spec;
+    int team;
 };
 
 struct iv_hire {
@@ -306,11 +330,13 @@ struct iv_hire {
     int week;          /* the decision; people start lead_weeks later */
     double lead_weeks; /* < 0: the role's default */
     double ramp_weeks; /* < 0: the role's default */
+    int team;          /* role sales: the team the reps join */
 };
 
 struct iv_focus {
     int start_week, weeks;
     double prospecting_share;
+    int team;
 };
 
 struct iv_support {
@@ -323,6 +349,7 @@ struct iv_effectiveness {
     int week, weeks;               /* weeks <= 0: to the end */
     double advance_multiplier;     /* on every stage's advance odds */
     double opportunity_multiplier; /* on the opportunity rate */
+    int team;
 };
 
 struct iv_expectations {
@@ -371,6 +398,7 @@ struct iv_contract {
     double cost_per_week;  /* $ per contractor per week */
     double productivity;   /* share of a trained employee's output */
     double ramp_weeks;     /* linear ramp from the role's ramp_start */
+    int team;              /* role sales: the team the reps join */
 };
 
 /* A layoff: count people of role (or share of the role's positions)
@@ -381,6 +409,7 @@ struct iv_reduce {
     double share;     /* of the role's positions, rounded; in [0, 1] */
     int week;         /* the decision */
     int notice_weeks; /* the people chosen leave this much later */
+    int team;         /* role sales: cut in this team only */
 };
 
 /* A hiring freeze: departures of role in [start_week, start_week + weeks)
@@ -402,6 +431,7 @@ struct iv_catchup {
     double productivity;
     double prospecting_share;
     double cost_per_hour;
+    int team;
 };
 
 /* A process fix (issue 17): from start_week for invest_weeks weeks the
@@ -483,9 +513,11 @@ struct scenario {
 
 /* One field an input sets: a double inside struct params (stage < 0 and
  * scenario < 0), inside stage `stage`'s struct stage_params, or inside
- * intervention `iv` of scenario `scenario` (its struct intervention). */
+ * intervention `iv` of scenario `scenario` (its struct intervention).
+ * With team >= 0, the field is team `team`'s copy: inside its struct
+ * sales_params (stage < 0) or its stage `stage`. */
 struct uncertain_place {
-    int stage, scenario, iv;
+    int stage, scenario, iv, team;
     size_t off;      /* bytes from the start of that struct */
     double min, max; /* the key's range, as config_table.c gives it */
     int min_open;    /* min is excluded */
@@ -509,6 +541,8 @@ struct params {
     struct sales_params sales;
     size_t n_stages;
     struct stage_params *stages;
+    size_t n_teams;     /* [team.NAME] sections, in file order; 0: none */
+    struct team *teams; /* NULL without teams */
     struct ops_params ops;
     struct support_params support;
     struct clients_params clients;
@@ -525,6 +559,33 @@ struct params {
     size_t n_uncertain; /* in order of first appearance */
     struct uncertain_input *uncertain;
 };
+
+/* The team intervention iv acts on: TEAM_ALL, or a [team.NAME] index
+ * (types without a team key act on all). */
+int iv_team(const struct intervention *iv);
+
+/* Team t's [sales] keys and stages: [sales] and p->stages themselves in
+ * a file without teams (t 0). */
+static inline const struct sales_params *params_team_sales(
+    const struct params *p, int t)
+{
+    return p->n_teams ? &p->teams[t].sales : &p->sales;
+}
+
+static inline const struct stage_params *params_team_stages(
+    const struct params *p, int t)
+{
+    return p->n_teams ? p->teams[t].stages : p->stages;
+}
+
+/* Teams the model runs: n_teams, or 1 ([sales]) without teams. */
+static inline int params_teams(const struct params *p)
+{
+    return p->n_teams ? (int)p->n_teams : 1;
+}
+
+/* Reps at the start, over all teams. */
+int params_reps(const struct params *p);
 
 /* Frees what config_resolve() allocated; safe on a zeroed struct. */
 void params_destroy(struct params *p);

@@ -31,6 +31,9 @@ enum cfgk_type {
                   * "none" */
     CFGK_DATE,   /* int, days since 1970-01-01 (calendar.h): "2027-07-01",
                   * or "none" (CAL_NO_DATE) */
+    CFGK_TEAM,   /* int, a [team.NAME] index or TEAM_ALL: "all", or a
+                  * team's name (config_team.c resolves names; alone,
+                  * cfgk_parse takes only "all") */
 };
 
 #define CFGK_MIN_OPEN 1u /* min is exclusive */
@@ -183,6 +186,26 @@ size_t cfgk_utf8_bad_column(const char *s, size_t n);
  * the others. Returns 0, or -1 with e set (ERR_CONFIG). */
 int cfgk_check_targets(const struct config *cfg, const struct params *p,
                        struct err *e);
+
+/* ---- teams (config_team.c) ---- */
+
+/* NAME of a section [team.NAME], or NULL for another section. */
+const char *cfgk_team_name(const char *section);
+/* The index of the team named name, or -1. */
+int cfgk_team_find(const struct params *p, const char *name);
+/* Fills p->teams from the [team.NAME] sections, once [sales] and the
+ * stages are resolved. Returns 0, or -1 with e set (FILE:LINE). */
+int cfgk_resolve_teams(const struct config *cfg, struct params *p,
+                       struct err *e);
+void cfgk_free_teams(struct params *p);
+/* An intervention's team = VALUE (en) into *team: TEAM_ALL or a team's
+ * index. Returns 0, or -1 with e set: no such team (with a suggestion),
+ * or a name in a file without teams. */
+int cfgk_parse_team(const struct config_entry *en, const struct params *p,
+                    int *team, struct err *e);
+/* Adds to each uncertain input of [sales] or a stage a place in every
+ * team that does not set the key. 0, or -1 (out of memory). */
+int cfgk_uncertain_teams(struct params *p, struct err *e);
 
 /* ---- uncertain inputs (config_uncertain.c) ---- */
 

@@ -78,7 +78,7 @@ static int name_ok(const char *s)
 /* The "did you mean" of an unknown section name, or NULL. */
 static const char *section_hint(const char *name, char *buf, size_t size)
 {
-    const char *cand[N_FIXED + 2];
+    const char *cand[N_FIXED + 3];
     for (size_t i = 0; i < N_FIXED; i++)
         cand[i] = fixed_tables[i]->name;
     const char *dot = strchr(name, '.');
@@ -88,7 +88,8 @@ static const char *section_hint(const char *name, char *buf, size_t size)
     snprintf(head, sizeof head, "%.*s", (int)(dot - name), name);
     cand[0] = "stage";
     cand[1] = "scenario";
-    const char *h = text_suggest(head, cand, 2);
+    cand[2] = "team";
+    const char *h = text_suggest(head, cand, 3);
     if (!h)
         return NULL;
     snprintf(buf, size, "%s%s", h, dot);
@@ -99,6 +100,9 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
 {
     const struct config_entry at = {.file = s->file, .line = s->line};
     char buf[128];
+    if (!strcmp(s->name, "team"))
+        return cfgk_entry_error(r->e, &at,
+                                "section [team] needs a name: [team.NAME]");
     if (!strcmp(s->name, "stage") || !strcmp(s->name, "stage.") ||
         !strcmp(s->name, "scenario") || !strcmp(s->name, "scenario."))
         return cfgk_entry_error(r->e, &at, "section [%s] needs a name: [%s.%s]",
@@ -130,9 +134,9 @@ static int unknown_section(struct resolve *r, const struct config_section *s)
                                 s->name, hint);
     return cfgk_entry_error(
         r->e, &at,
-        "unknown section [%s]; known: simulation, sales, stage.NAME, "
-        "operations, support, clients, market, calendar, start, costs, "
-        "targets, decision, plan, report, scenario.ID",
+        "unknown section [%s]; known: simulation, sales, team.NAME, "
+        "stage.NAME, operations, support, clients, market, calendar, start, "
+        "costs, targets, decision, plan, report, scenario.ID",
         s->name);
 }
 
@@ -228,6 +232,8 @@ static int make_section(struct resolve *r, const struct config_section *s)
         return find_stage(r->p, st) ? 0 : add_stage(r, s, st);
     if (sc && *sc)
         return add_scenario(r, s, sc);
+    if (cfgk_team_name(s->name))
+        return 0; /* cfgk_resolve_teams checks the name */
     return unknown_section(r, s);
 }
 
@@ -371,7 +377,7 @@ static int check_start(struct resolve *r)
                                 "and [clients] initial is 0");
     }
     for (size_t i = 0; i < p->n_stages; i++) {
-        if (p->stages[i].open_start == 0 || p->sales.role.count > 0)
+        if (p->stages[i].open_start == 0 || params_reps(p) > 0)
             continue;
         char key[128];
         snprintf(key, sizeof key, "open.%s", p->stages[i].name);
@@ -379,7 +385,8 @@ static int check_start(struct resolve *r)
         assert(en);
         return cfgk_entry_error(r->e, en,
                                 "[start] %s = %d needs reps to hold the "
-                                "deals, and [sales] reps is 0",
+                                "deals, and there are none ([sales] or "
+                                "every team's reps is 0)",
                                 key, p->stages[i].open_start);
     }
     return 0;
@@ -444,11 +451,14 @@ static int apply_model(struct resolve *r)
     const struct config *cfg = r->cfg;
     for (size_t i = 0; i < cfg->n; i++) {
         const struct config_entry *en = &cfg->entries[i];
-        if (after_prefix(en->section, scenario_prefix))
+        if (after_prefix(en->section, scenario_prefix) ||
+            cfgk_team_name(en->section))
             continue;
         if (apply_model_entry(r, en))
             return -1;
     }
+    if (cfgk_resolve_teams(cfg, r->p, r->e))
+        return -1;
     return check_model(r);
 }
 
@@ -472,6 +482,7 @@ void params_destroy(struct params *p)
         cfgk_free(&cfgk_stage, &p->stages[i]);
         free(p->stages[i].name);
     }
+    cfgk_free_teams(p);
     free(p->stages);
     for (size_t i = 0; i < p->n_scenarios; i++)
         scenario_free(&p->scenarios[i]);
@@ -513,6 +524,8 @@ int config_resolve(const struct config *cfg, struct params *p, struct err *e)
     if (!rc)
         rc = cfgk_resolve_uncertain(cfg, p, e);
     if (!rc)
+        rc = cfgk_uncertain_teams(p, e);
+    if (!rc)
         rc = cfgk_resolve_report(cfg, &p->report, e);
     if (rc)
         params_destroy(p);
@@ -529,6 +542,27 @@ int params_hire_delay(const struct params *p, enum role role, double lead)
                                   : p->support.role.lead_weeks;
     int weeks = (int)ceil(lead);
     return weeks < 1 ? 1 : weeks;
+}
+
+int params_reps(const struct params *p)
+{
+    if (!p->n_teams)
+        return p->sales.role.count;
+    int n = 0;
+    for (size_t i = 0; i < p->n_teams; i++)
+        n += p->teams[i].sales.role.count;
+    return n;
+}
+
+int iv_team(const struct intervention *iv)
+{
+    /* The types that act on reps have a team key (config_table.c). */
+    const struct cfgk_table *t = cfgk_iv(iv->type);
+    const struct cfgk *k = table_key(t, "team");
+    int team = TEAM_ALL;
+    if (k)
+        memcpy(&team, (const char *)&iv->u + k->off, sizeof team);
+    return team;
 }
 
 /* ------------------------------------------------------------ names */

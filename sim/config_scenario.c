@@ -10,6 +10,7 @@
  * reps' admin share.
  */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,13 @@ static int apply_iv_entry(const struct params *p, struct scenario *sc,
         snprintf(prefix, sizeof prefix, "%s.", iv->name);
         return cfgk_unknown_key(e, en, t, prefix);
     }
+    if (k->type == CFGK_TEAM) {
+        int team;
+        if (cfgk_parse_team(en, p, &team, e))
+            return -1;
+        memcpy((char *)&iv->u + k->off, &team, sizeof team);
+        return 0;
+    }
     if (cfgk_parse_entry(e, k, en, &iv->u))
         return -1;
     int week = 0;
@@ -278,12 +286,44 @@ static int check_contract(const struct config *cfg, const char *section,
         p->sim.horizon_weeks);
 }
 
+/* The reps' admin share beside which a prospecting share must fit: the
+ * team's, or with team = all the largest of the teams'. */
+static double admin_share(const struct params *p, int team)
+{
+    if (team != TEAM_ALL)
+        return p->teams[team].sales.admin_share;
+    double a = p->sales.admin_share;
+    for (size_t i = 0; i < p->n_teams; i++)
+        a = i ? fmax(a, p->teams[i].sales.admin_share)
+              : p->teams[i].sales.admin_share;
+    return a;
+}
+
+/* A team (team != all) on a hire, contract or reduce of another role. */
+static int check_team_role(const struct config *cfg, const char *section,
+                           const struct intervention *iv, struct err *e)
+{
+    enum role role = iv->type == IV_HIRE       ? iv->u.hire.role
+                     : iv->type == IV_CONTRACT ? iv->u.contract.role
+                                               : iv->u.reduce.role;
+    if (iv_team(iv) == TEAM_ALL || role == ROLE_SALES)
+        return 0;
+    const struct config_entry *en = iv_entry(cfg, section, iv->name, "team");
+    assert(en);
+    return cfgk_entry_error(e, en,
+                            "[%s] %s.team = %s: a team is one of reps, and "
+                            "%s.role is %s (teams share operations and "
+                            "support)",
+                            section, iv->name, en->value, iv->name,
+                            role_name(role));
+}
+
 /* The people of role a scenario can have: the role's starting count and
  * those its hire and support interventions add. */
 static long role_people(const struct params *p, const struct scenario *sc,
                         enum role role)
 {
-    long n = role == ROLE_SALES ? p->sales.role.count
+    long n = role == ROLE_SALES ? params_reps(p)
              : role == ROLE_OPS ? p->ops.role.count
                                 : p->support.role.count;
     for (size_t i = 0; i < sc->n_iv; i++) {
@@ -331,7 +371,8 @@ static int check_thin(const struct config *cfg, const char *section,
     const char *keys[2] = {"prospecting_share", "idle_share"};
     double shares[2] = {th->prospecting_share, th->idle_share};
     for (int i = 0; i < 2; i++) {
-        double sum = shares[i] + p->sales.admin_share;
+        double admin = admin_share(p, TEAM_ALL);
+        double sum = shares[i] + admin;
         if (sum <= 1 + SHARE_SLACK)
             continue;
         const struct config_entry *en =
@@ -339,10 +380,11 @@ static int check_thin(const struct config *cfg, const char *section,
         if (!en)
             en = first_entry(cfg, section, iv->name);
         return cfgk_entry_error(e, en,
-                                "[%s] %s.%s + [sales] admin_share = %.10g + "
+                                "[%s] %s.%s + %s admin_share = %.10g + "
                                 "%.10g = %.10g is over 1",
-                                section, iv->name, keys[i], shares[i],
-                                p->sales.admin_share, sum);
+                                section, iv->name, keys[i],
+                                p->n_teams ? "a team's" : "[sales]",
+                                shares[i], admin, sum);
     }
     if (th->above > th->below)
         return 0;
@@ -363,6 +405,10 @@ static int check_iv(const struct config *cfg, const char *section,
                     const struct params *p, const struct scenario *sc,
                     const struct intervention *iv, struct err *e)
 {
+    if ((iv->type == IV_HIRE || iv->type == IV_CONTRACT ||
+         iv->type == IV_REDUCE) &&
+        check_team_role(cfg, section, iv, e))
+        return -1;
     if (iv->type == IV_CONTRACT)
         return check_contract(cfg, section, p, iv, e);
     if (iv->type == IV_REDUCE)
@@ -370,7 +416,8 @@ static int check_iv(const struct config *cfg, const char *section,
     if (iv->type == IV_PROSPECT_WHEN_THIN)
         return check_thin(cfg, section, p, iv, e);
     if (iv->type == IV_FOCUS) {
-        double sum = iv->u.focus.prospecting_share + p->sales.admin_share;
+        double admin = admin_share(p, iv->u.focus.team);
+        double sum = iv->u.focus.prospecting_share + admin;
         if (sum <= 1 + SHARE_SLACK)
             return 0;
         const struct config_entry *en =
@@ -378,11 +425,11 @@ static int check_iv(const struct config *cfg, const char *section,
         if (!en)
             en = first_entry(cfg, section, iv->name);
         return cfgk_entry_error(e, en,
-                                "[%s] %s.prospecting_share + [sales] "
+                                "[%s] %s.prospecting_share + %s "
                                 "admin_share = %.10g + %.10g = %.10g is over 1",
                                 section, iv->name,
-                                iv->u.focus.prospecting_share,
-                                p->sales.admin_share, sum);
+                                p->n_teams ? "the team's" : "[sales]",
+                                iv->u.focus.prospecting_share, admin, sum);
     }
     const struct iv_policy *po = &iv->u.policy;
     if (iv->type == IV_POLICY && po->end_week >= 0 &&

@@ -57,6 +57,11 @@ _Static_assert(sizeof(enum revenue_start) == sizeof(int), "enum stored as int");
     {                                                                          \
         k, CFGK_ENUM, d, NOMIN, NOMAX, 0, offsetof(st, m), names, doc          \
     }
+#define K_TEAM(st)                                                             \
+    {                                                                          \
+        "team", CFGK_TEAM, "all", NOMIN, NOMAX, 0, offsetof(st, team), NULL,   \
+            "the [team.NAME] it acts on (all: every team)"                     \
+    }
 #define TABLE(name, a)                                                         \
     {                                                                          \
         name, a, N_KEYS(a)                                                     \
@@ -494,6 +499,7 @@ static const struct cfgk pull_keys[] = {
     WEEKS("weeks", "2", struct iv_pull, weeks,
           "length of the pull, weeks (0: no pull)"),
     PULL_SPEC_KEYS(struct iv_pull),
+    K_TEAM(struct iv_pull),
 };
 
 static const struct cfgk policy_keys[] = {
@@ -507,6 +513,7 @@ static const struct cfgk policy_keys[] = {
     K_INT("end_week", "-1", -1, WEEKS_MAX, 0, struct iv_policy, end_week,
           "week the policy stops (-1: runs to the end)"),
     PULL_SPEC_KEYS(struct iv_policy),
+    K_TEAM(struct iv_policy),
 };
 
 static const struct cfgk hire_keys[] = {
@@ -519,6 +526,7 @@ static const struct cfgk hire_keys[] = {
                  "weeks to the first day (default: the role's)"),
     ROLE_DEFAULT("ramp_weeks", struct iv_hire, ramp_weeks,
                  "weeks of ramp (default: the role's)"),
+    K_TEAM(struct iv_hire),
 };
 
 static const struct cfgk focus_keys[] = {
@@ -527,6 +535,7 @@ static const struct cfgk focus_keys[] = {
     WEEKS("weeks", "13", struct iv_focus, weeks, "length of the focus, weeks"),
     K_DBL("prospecting_share", "0.05", 0, 1, 0, struct iv_focus,
           prospecting_share, "reps' prospecting share during the focus"),
+    K_TEAM(struct iv_focus),
 };
 
 static const struct cfgk support_iv_keys[] = {
@@ -548,6 +557,7 @@ static const struct cfgk effectiveness_keys[] = {
           advance_multiplier, "multiplier of every stage's advance odds"),
     K_DBL("opportunity_multiplier", "1.0", 0, NOMAX, 0, struct iv_effectiveness,
           opportunity_multiplier, "multiplier of the opportunity rate"),
+    K_TEAM(struct iv_effectiveness),
 };
 
 static const struct cfgk expectations_keys[] = {
@@ -625,6 +635,7 @@ static const struct cfgk contract_keys[] = {
           "a contractor's output as a share of a trained employee's"),
     K_DBL("ramp_weeks", "0", 0, WEEKS_MAX, 0, struct iv_contract, ramp_weeks,
           "weeks of linear ramp from the role's ramp_start"),
+    K_TEAM(struct iv_contract),
 };
 
 static const struct cfgk reduce_keys[] = {
@@ -637,6 +648,7 @@ static const struct cfgk reduce_keys[] = {
     WEEK("week", "0", struct iv_reduce, week, "week of the decision"),
     WEEKS("notice_weeks", "0", struct iv_reduce, notice_weeks,
           "weeks the people chosen work on before they leave"),
+    K_TEAM(struct iv_reduce),
 };
 
 static const struct cfgk freeze_keys[] = {
@@ -667,6 +679,7 @@ static const struct cfgk catchup_keys[] = {
           cost_per_hour,
           "cost of an extra hour, $ (default: [costs] rep_per_year / 52 / "
           "[sales] hours_per_week)"),
+    K_TEAM(struct iv_catchup),
 };
 
 static const struct cfgk process_keys[] = {

@@ -127,6 +127,8 @@ static const char *what_key(const struct cfgk *k)
         return "takes a target";
     case CFGK_DATE:
         return "takes a date";
+    case CFGK_TEAM:
+        return "takes a team's name";
     case CFGK_DOUBLE:
         break;
     }
@@ -293,7 +295,7 @@ static int locate(const struct params *p, const struct config_entry *en,
                   struct found *f)
 {
     memset(f, 0, sizeof *f);
-    f->place.stage = f->place.scenario = f->place.iv = -1;
+    f->place.stage = f->place.scenario = f->place.iv = f->place.team = -1;
     if (!strncmp(en->section, "scenario.", 9)) {
         const char *dot = strchr(en->key, '.');
         for (size_t s = 0; dot && s < p->n_scenarios; s++) {

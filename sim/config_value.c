@@ -466,6 +466,16 @@ int cfgk_parse_in(const struct cfgk *k, const char *value, void *base,
         return parse_target(k, value, (struct target *)(void *)at, e);
     case CFGK_DATE:
         return parse_date(value, (int *)(void *)at, e);
+    case CFGK_TEAM: {
+        /* A name needs the teams: config_team.c resolves it first. */
+        int v = TEAM_ALL;
+        if (strcmp(value, "all"))
+            return err_set(e, ERR_CONFIG,
+                           ": expected all or a [team.NAME]'s name, got '%s'",
+                           value);
+        memcpy(at, &v, sizeof v);
+        return 0;
+    }
     }
     assert(0 && "unknown key type");
     return -1;
@@ -730,6 +740,14 @@ void cfgk_format(const struct cfgk *k, const void *base, char *buf, size_t size)
             snprintf(buf, size, "none");
         else
             cal_iso(iv, buf, size);
+        return;
+    case CFGK_TEAM:
+        /* A team's name is config_write's to write (it has the teams). */
+        memcpy(&iv, at, sizeof iv);
+        if (iv == TEAM_ALL)
+            snprintf(buf, size, "all");
+        else
+            snprintf(buf, size, "team %d", iv);
         return;
     }
     assert(0 && "unknown key type");

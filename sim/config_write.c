@@ -87,6 +87,12 @@ static void put_table(const struct writer *w, const char *section,
         const struct uncertain_input *u =
             cfgk_uncertain_at(w->p, (const char *)base + t->keys[i].off);
         cfgk_format(&t->keys[i], base, value, sizeof value);
+        if (t->keys[i].type == CFGK_TEAM) {
+            int team;
+            memcpy(&team, (const char *)base + t->keys[i].off, sizeof team);
+            if (team != TEAM_ALL)
+                snprintf(value, sizeof value, "%s", w->p->teams[team].name);
+        }
         if (u) {
             char spec[VALUE_MAX - 16];
             dist_format(&u->dist, spec, sizeof spec);
@@ -171,6 +177,34 @@ static void put_stage(const struct writer *w, const struct stage_params *st)
     put_table(w, section, &cfgk_stage, st, "");
 }
 
+/* [team.NAME]: the keys the team set, and nothing else, so a key it
+ * leaves to [sales] (an uncertain one too) stays [sales]'s when the file
+ * is read back. */
+static void put_team(const struct writer *w, const struct team *t)
+{
+    char section[128], value[VALUE_MAX], key[192];
+    snprintf(section, sizeof section, "team.%s", t->name);
+    fprintf(w->out, "\n[%s]\n", section);
+    for (size_t i = 0; i < cfgk_sales.n; i++) {
+        if (!(t->sales_set >> i & 1))
+            continue;
+        cfgk_format(&cfgk_sales.keys[i], &t->sales, value, sizeof value);
+        put_line(w, section, cfgk_sales.keys[i].key, value,
+                 cfgk_sales.keys[i].type == CFGK_DIST);
+    }
+    for (size_t s = 0; s < w->p->n_stages; s++)
+        for (size_t i = 0; i < cfgk_stage.n; i++) {
+            if (!(t->stage_set[s] >> i & 1))
+                continue;
+            cfgk_format(&cfgk_stage.keys[i], &t->stages[s], value,
+                        sizeof value);
+            snprintf(key, sizeof key, "stage.%s.%s", w->p->stages[s].name,
+                     cfgk_stage.keys[i].key);
+            put_line(w, section, key, value,
+                     cfgk_stage.keys[i].type == CFGK_DIST);
+        }
+}
+
 static void put_scenario(const struct writer *w, const struct scenario *sc)
 {
     char section[128], prefix[128], key[160];
@@ -200,6 +234,8 @@ int config_write(FILE *out, const struct config *cfg, const struct params *p,
     put_fixed(&w, &cfgk_sales, mp);
     for (size_t i = 0; i < p->n_stages; i++)
         put_stage(&w, &p->stages[i]);
+    for (size_t i = 0; i < p->n_teams; i++)
+        put_team(&w, &p->teams[i]);
     put_fixed(&w, &cfgk_operations, mp);
     put_fixed(&w, &cfgk_support, mp);
     put_fixed(&w, &cfgk_clients, mp);
@@ -278,6 +314,9 @@ static void describe_range(const struct cfgk *k, char *buf, size_t size)
         return;
     case CFGK_DATE:
         snprintf(buf, size, "YYYY-MM-DD, or none");
+        return;
+    case CFGK_TEAM:
+        snprintf(buf, size, "all, or a [team.NAME]'s name");
         return;
     case CFGK_TARGET:
         snprintf(buf, size, "%s, +- tolerance (default %g%%), or none", r,

@@ -671,6 +671,23 @@ const double *dist_values(const struct dist *d)
     return d->kind == DIST_EMPIRICAL_FILE ? d->ext : d->v;
 }
 
+int dist_copy(struct dist *dst, const struct dist *src)
+{
+    *dst = *src;
+    if (src->kind != DIST_EMPIRICAL_FILE)
+        return 0;
+    dst->ext = malloc(src->n * sizeof *dst->ext);
+    dst->src = src->src ? strdup(src->src) : NULL;
+    if (!dst->ext || (src->src && !dst->src)) {
+        free(dst->ext);
+        free(dst->src);
+        memset(dst, 0, sizeof *dst);
+        return -1;
+    }
+    memcpy(dst->ext, src->ext, src->n * sizeof *dst->ext);
+    return 0;
+}
+
 void dist_destroy(struct dist *d)
 {
     if (d->kind != DIST_EMPIRICAL_FILE)

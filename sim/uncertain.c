@@ -57,7 +57,10 @@ void uncertain_draw(const struct params *p, uint64_t replication, gsl_rng *r,
 static double *field(struct params *p, const struct uncertain_place *pl)
 {
     char *b = (char *)p;
-    if (pl->scenario >= 0)
+    if (pl->team >= 0)
+        b = pl->stage >= 0 ? (char *)&p->teams[pl->team].stages[pl->stage]
+                           : (char *)&p->teams[pl->team].sales;
+    else if (pl->scenario >= 0)
         b = (char *)&p->scenarios[pl->scenario].iv[pl->iv];
     else if (pl->stage >= 0)
         b = (char *)&p->stages[pl->stage];
@@ -91,13 +94,25 @@ int uncertain_shadow(struct params *dst, const struct params *src)
     *dst = *src;
     dst->stages = NULL;
     dst->scenarios = NULL;
-    size_t ns = src->n_stages, nsc = src->n_scenarios;
+    dst->teams = NULL;
+    size_t ns = src->n_stages, nsc = src->n_scenarios, nt = src->n_teams;
     dst->stages = malloc((ns ? ns : 1) * sizeof *dst->stages);
     dst->scenarios = calloc(nsc ? nsc : 1, sizeof *dst->scenarios);
-    if (!dst->stages || !dst->scenarios)
+    dst->teams = calloc(nt ? nt : 1, sizeof *dst->teams);
+    if (!dst->stages || !dst->scenarios || !dst->teams)
         goto fail;
     if (ns)
         memcpy(dst->stages, src->stages, ns * sizeof *dst->stages);
+    for (size_t i = 0; i < nt; i++) {
+        /* the team's fields; its stages are an array of their own */
+        struct stage_params *st = malloc((ns ? ns : 1) * sizeof *st);
+        if (!st)
+            goto fail;
+        if (ns)
+            memcpy(st, src->teams[i].stages, ns * sizeof *st);
+        dst->teams[i] = src->teams[i];
+        dst->teams[i].stages = st;
+    }
     for (size_t i = 0; i < nsc; i++) {
         const struct scenario *sc = &src->scenarios[i];
         struct intervention *iv =
@@ -120,6 +135,10 @@ void uncertain_shadow_free(struct params *dst)
     /* Scenarios not yet copied have a NULL iv (calloc). */
     for (size_t i = 0; dst->scenarios && i < dst->n_scenarios; i++)
         free(dst->scenarios[i].iv);
+    /* Teams not yet copied have NULL stages (calloc). */
+    for (size_t i = 0; dst->teams && i < dst->n_teams; i++)
+        free(dst->teams[i].stages);
+    free(dst->teams);
     free(dst->scenarios);
     free(dst->stages);
     memset(dst, 0, sizeof *dst);
