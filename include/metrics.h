@@ -108,6 +108,12 @@ struct market_info {
 
 extern const struct market_info market_table[MARKET_COUNT];
 
+/* The metrics every team also has, on rows of its own (docs/model.md,
+ * "Teams"): the sales side's flows, levels and ratios. The others
+ * (operations, costs, net value) are the company's alone. */
+enum { TEAM_METRIC_COUNT = 19 };
+extern const int team_metric[TEAM_METRIC_COUNT];
+
 /* The metric with this name, or -1. */
 int metric_find(const char *name);
 

@@ -72,9 +72,23 @@ void model_set_trace(struct model *m, FILE *out);
  * the replication ends with the error "interrupted". NULL: never. */
 void model_set_stop(struct model *m, volatile int *stop);
 
+/* The doubles one run writes to raw: (warmup_weeks + horizon_weeks) *
+ * RAW_COUNT for the company, and with [team.NAME]s as many again for
+ * each team, after the company's (model_raw_group). */
+size_t model_raw_len(const struct params *p);
+
+/* Raw rows of group g of a run's raw: 0 the company, 1 + t team t. */
+static inline double *model_raw_group(const struct params *p, double *raw,
+                                      int g)
+{
+    return raw + (size_t)g * (size_t)(p->sim.warmup_weeks +
+                                      p->sim.horizon_weeks) *
+                     RAW_COUNT;
+}
+
 /* Runs replication `replication` of scenario `scenario` (-1: the baseline)
  * from the start of warm-up to the end of the horizon. Writes
- * (warmup_weeks + horizon_weeks) * RAW_COUNT values to raw (week-major,
+ * model_raw_len(p) values to raw (each group week-major,
  * warm-up weeks first; see metrics.h) and,
  * if tot is not NULL, the run's totals. The same (params, scenario,
  * replication) gives the same output, bit for bit.

@@ -51,6 +51,15 @@ struct run_opts {
     void *on_commit_ctx;
 };
 
+/* One team's accumulators ([team.NAME]; docs/model.md, "Teams"), laid
+ * out as run_result's weekly, quarterly and cmp_* and filled from the
+ * team's own raw rows; only the metrics of team_metric (metrics.h), and
+ * lost revenue, mean anything (the others are the company's alone). */
+struct run_team {
+    struct acc *weekly, *quarterly;
+    struct acc *cmp_base, *cmp_scen, *cmp_delta;
+};
+
 /* Accumulators, each indexed [scenario][period][metric], scenario 0 being
  * the baseline (comparisons: [scenario - 1]). Period Q of cmp is "total". */
 struct run_result {
@@ -110,6 +119,12 @@ struct run_result {
      * levels at each week's end, [s][w][k], and at each quarter's end,
      * [s][q][k]. */
     struct acc *market_w, *market_q;
+    /* Teams: nteams (params' n_teams; 0 without teams, and team NULL)
+     * of them, in file order; team_scratch is the commit's. */
+    int nteams;
+    struct run_team *team;
+    double *team_scratch;
+    unsigned char *team_scratch_ok;
     double seconds;   /* wall time of the simulation */
     double precision; /* precision mode: the target, else 0 */
     double reached;   /* precision mode: the widest relative
@@ -127,6 +142,22 @@ static inline struct acc *run_quarterly(const struct run_result *r, int s,
                                         int q, int m)
 {
     return &r->quarterly[((size_t)s * r->quarters + q) * M_COUNT + m];
+}
+
+/* Team t's view of r: r with t's accumulators in place of the
+ * company's weekly, quarterly and cmp_* (for the accessors above). */
+static inline struct run_result run_team_view(const struct run_result *r,
+                                              int t)
+{
+    struct run_result v = *r;
+    v.weekly = r->team[t].weekly;
+    v.quarterly = r->team[t].quarterly;
+    v.cmp_base = r->team[t].cmp_base;
+    v.cmp_scen = r->team[t].cmp_scen;
+    v.cmp_delta = r->team[t].cmp_delta;
+    v.rep_delta = r->team_scratch;
+    v.rep_delta_ok = r->team_scratch_ok;
+    return v;
 }
 
 static inline struct acc *run_week_delta(const struct run_result *r, int s,

@@ -104,7 +104,21 @@ struct rundata {
     struct cal cal;     /* names of the weeks and quarters */
     int nhidden;        /* scenarios rundata_select left out */
     char **hidden;      /* their titles */
+    /* Teams: weekly.csv's team rows (a run of a file with [team.NAME]s;
+     * else nteams 0), see rundata_team_week(). */
+    int nteams;
+    char **team;        /* names, in the file's order */
+    double *team_weekly;
 };
+
+/* The metrics of a team that charts draw (rundata_team_week's k). */
+enum rd_team_metric { RD_TEAM_REVENUE = 0, RD_TEAM_PIPELINE_VALUE,
+                      RD_TEAM_COUNT };
+
+/* Statistic st of team t's metric k (enum rd_team_metric) of scenario s
+ * in week w; NAN where weekly.csv has no row. */
+double rundata_team_week(const struct rundata *rd, int s, int t, int k, int w,
+                         int st);
 
 /* Loads run_dir's CSVs into rd. Returns 0, or -1 with e set: ERR_CONFIG
  * for a missing CSV and for a malformed one (missing columns, bad
@@ -157,6 +171,8 @@ double rundata_week_diff(const struct rundata *rd, int s, int w, int st);
 
 /* Index of the scenario with this ID, or -1. */
 int rundata_find(const struct rundata *rd, const char *id);
+/* The index of the team named name, or -1. */
+int rundata_team(const struct rundata *rd, const char *name);
 
 /* "dir/name" in new memory the caller frees, or NULL (no memory). */
 char *rundata_path(const char *dir, const char *name);

@@ -560,7 +560,7 @@ int cmd_trace(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    size_t n = (size_t)(p.sim.warmup_weeks + p.sim.horizon_weeks) * RAW_COUNT;
+    size_t n = model_raw_len(&p);
     double *raw = malloc(n * sizeof *raw);
     if (open_trace(&a, &af, &f, &e) != 0) {
         cli_error("%s", e.msg);

@@ -73,6 +73,28 @@ const struct market_info market_table[MARKET_COUNT] = {
     {"accounts_cooling", R_ACCOUNTS_COOLING, "Accounts cooling"},
 };
 
+const int team_metric[TEAM_METRIC_COUNT] = {
+    M_REVENUE,
+    M_BOOKINGS,
+    M_OPPORTUNITIES_CREATED,
+    M_DEALS_WON,
+    M_DEALS_LOST,
+    M_DEALS_WENT_COLD,
+    M_PIPELINE_COUNT,
+    M_PIPELINE_VALUE,
+    M_WIN_RATE,
+    M_CYCLE_DAYS,
+    M_CLIENTS_ACTIVE,
+    M_CLIENTS_CHURNED,
+    M_REP_HOURS_PROSPECTING,
+    M_REP_HOURS_SELLING,
+    M_REP_HOURS_ADMIN,
+    M_REP_HOURS_OPS,
+    M_REP_HOURS_IDLE,
+    M_REPS_ACTIVE,
+    M_COMMISSION,
+};
+
 int metric_find(const char *name)
 {
     for (int m = 0; m < M_COUNT; m++)

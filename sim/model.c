@@ -136,6 +136,12 @@ void model_tracef(struct model *m, const char *event, int32_t id,
     fputc('\n', m->trace);
 }
 
+size_t model_raw_len(const struct params *p)
+{
+    size_t weeks = (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks);
+    return weeks * RAW_COUNT * (p->n_teams ? 1 + p->n_teams : 1);
+}
+
 struct model *model_alloc(const struct params *p, struct err *e)
 {
     struct model *m = calloc(1, sizeof *m);
@@ -209,7 +215,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->t = 0.0;
     m->week = 0;
     m->raw = raw;
-    memset(raw, 0, (size_t)m->weeks_total * RAW_COUNT * sizeof *raw);
+    memset(raw, 0, model_raw_len(p) * sizeof *raw);
     memset(m->cur, 0, sizeof m->cur);
     memset(&m->tot, 0, sizeof m->tot);
 #define ARRAY_EMPTY(type, name) m->n_##name = 0;
@@ -236,14 +242,29 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     memset(&m->staff_busy, 0, sizeof m->staff_busy);
     memset(&m->staff_idle, 0, sizeof m->staff_idle);
     m->w_prosp = m->w_admin = m->w_avail = m->w_staff_avail = 0.0;
-    m->prosp_share = p->sales.prospecting_share;
-    m->adv_mult = m->opp_mult = 1.0;
+    m->n_teams = params_teams(p);
+    m->teams_on = p->n_teams > 0;
+    m->quota_on = 0;
+    for (int t = 0; t < m->n_teams; t++) {
+        m->quota_on |= model_sales(m, t)->quota_per_rep > 0.0;
+        m->prosp_share[t] = model_sales(m, t)->prospecting_share;
+        m->adv_mult[t] = m->opp_mult[t] = 1.0;
+        m->catch_hours[t] = m->catch_prod[t] = m->catch_prosp[t] = 0.0;
+    }
+    memset(m->tcur, 0, sizeof m->tcur);
+    memset(m->t_revenue, 0, sizeof m->t_revenue);
+    memset(m->t_sell_busy, 0, sizeof m->t_sell_busy);
+    memset(m->t_sell_idle, 0, sizeof m->t_sell_idle);
+    memset(m->t_ops_busy, 0, sizeof m->t_ops_busy);
+    memset(m->t_ops_idle, 0, sizeof m->t_ops_idle);
+    memset(m->t_open_opps, 0, sizeof m->t_open_opps);
+    memset(m->t_clients_active, 0, sizeof m->t_clients_active);
+    memset(m->t_open_value, 0, sizeof m->t_open_value);
     m->expectations_on = 0;
     m->forgive = m->reset_hours = 0.0;
     m->delay = m->delay_smooth = 0.0;
     m->market_mult = 1.0;
     m->net_value = m->net_value_npv = 0.0;
-    m->catch_hours = m->catch_prod = m->catch_prosp = 0.0;
     m->ops_invest_share = m->ops_saving = 0.0;
     m->promise_days = m->promise_weight = 0.0;
     m->thin_on = 0;
@@ -259,9 +280,10 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
 static int model_populate(struct model *m)
 {
     const struct params *p = m->p;
-    for (int i = 0; i < p->sales.role.count; i++)
-        if (sales_add_rep(m, 0.0, 0.0) != 0)
-            return -1;
+    for (int t = 0; t < m->n_teams; t++)
+        for (int i = 0; i < model_sales(m, t)->role.count; i++)
+            if (sales_add_rep(m, 0.0, 0.0, t) != 0)
+                return -1;
     for (int i = 0; i < p->ops.role.count; i++)
         if (ops_add_staff(m, 0.0, 0.0) != 0)
             return -1;
@@ -269,15 +291,17 @@ static int model_populate(struct model *m)
         if (staff_add_support(m, 0.0, 0.0, p->support.absorb_hours_per_week))
             return -1;
     double contract = p->clients.contract_weeks * DAYS_PER_WEEK;
+    int reps = m->n_reps;
     for (int i = 0; i < p->clients.initial; i++) {
         uint64_t key = model_key(m, S_INITIAL, i);
         rng_reseed(m->rng, key);
-        double value = model_draw(&p->sales.deal_value, m->rng);
+        /* With teams, the client's value is its owner's team's. */
+        int32_t owner = reps > 0 ? i % reps : NONE;
+        int team = owner != NONE ? m->reps[owner].team : 0;
+        double value = model_draw(&model_sales(m, team)->deal_value, m->rng);
         /* Assumption: the installed base is spread evenly over the
          * contract year, so renewals do not all fall on one day. */
         double age = rng_uniform(m->rng) * contract;
-        int32_t owner =
-            p->sales.role.count > 0 ? i % p->sales.role.count : NONE;
         if (ops_new_client(m, owner, key, value, 1, -age) != 0)
             return -1;
     }
@@ -350,6 +374,41 @@ static void flush_money(struct model *m, int w, double *row,
     row[M_NET_VALUE_NPV] = m->net_value_npv;
 }
 
+/* Closes week w of every team (with teams): its rows, from its own
+ * counters, integrals and levels, as flush_week does the company's. A
+ * team's reps are the employees in its seats, as M_REPS_ACTIVE's. */
+static void flush_teams(struct model *m, int w)
+{
+    int reps[MAX_TEAMS] = {0};
+    for (int32_t r = 0; r < m->n_reps; r++)
+        reps[m->reps[r].team] +=
+            m->reps[r].seat.filled && m->reps[r].seat.contract == NONE;
+    for (int t = 0; t < m->n_teams; t++) {
+        struct integ *g[] = {&m->t_revenue[t], &m->t_sell_busy[t],
+                             &m->t_sell_idle[t], &m->t_ops_busy[t],
+                             &m->t_ops_idle[t]};
+        for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+            integ_to(g[i], m->t);
+        double *row = model_raw_group(m->p, m->raw, 1 + t) +
+                      (size_t)w * RAW_COUNT;
+        memcpy(row, m->tcur[t], sizeof m->tcur[t]);
+        row[M_REVENUE] = m->t_revenue[t].area;
+        row[M_PIPELINE_COUNT] = m->t_open_opps[t];
+        row[M_PIPELINE_VALUE] = m->t_open_value[t];
+        row[M_CLIENTS_ACTIVE] = m->t_clients_active[t];
+        row[M_REP_HOURS_PROSPECTING] = m->t_w_prosp[t] * DAYS_PER_WEEK;
+        row[M_REP_HOURS_ADMIN] = m->t_w_admin[t] * DAYS_PER_WEEK;
+        row[M_REP_HOURS_SELLING] = m->t_sell_busy[t].area;
+        row[M_REP_HOURS_OPS] = m->t_ops_busy[t].area;
+        row[M_REP_HOURS_IDLE] = m->t_sell_idle[t].area + m->t_ops_idle[t].area;
+        row[M_REPS_ACTIVE] = reps[t];
+        row[M_COMMISSION] = m->p->costs.commission_rate * row[M_BOOKINGS];
+        memset(m->tcur[t], 0, sizeof m->tcur[t]);
+        for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+            g[i]->area = 0.0;
+    }
+}
+
 /* Closes week w: flows from this week's counters and integrals, levels as
  * they stand now. Then restarts the counters. */
 static void flush_week(struct model *m, int w)
@@ -398,13 +457,20 @@ static void flush_week(struct model *m, int w)
     row[M_OPS_STAFF_ACTIVE] = head[0][ROLE_OPS] + head[1][ROLE_OPS];
     flush_hours(m, row);
     flush_money(m, w, row, head);
+    if (m->teams_on)
+        flush_teams(m, w);
     /* The last week of a reported quarter (13 weeks, the last one maybe
      * fewer) closes every rep's quota period. */
     int rw = w - m->p->sim.warmup_weeks;
-    if (m->p->sales.quota_per_rep > 0.0 && rw >= 0 &&
+    if (m->quota_on && rw >= 0 &&
         ((rw + 1) % 13 == 0 || w + 1 == m->weeks_total))
         for (int32_t r = 0; r < m->n_reps; r++)
-            sales_quota_close(m, r, row);
+            sales_quota_close(
+                m, r, row,
+                m->teams_on ? model_raw_group(m->p, m->raw,
+                                              1 + m->reps[r].team) +
+                                  (size_t)w * RAW_COUNT
+                            : NULL);
     m->weekly_revenue[w] = row[M_REVENUE];
     m->tot.pipeline_area += m->pipeline.area;
 
@@ -416,15 +482,20 @@ static void flush_week(struct model *m, int w)
 /* The week's capacity by activity, after this tick's rate changes. */
 static void week_rates(struct model *m)
 {
-    double full = m->p->sales.role.hours_per_week / DAYS_PER_WEEK;
     m->w_prosp = m->w_admin = m->w_avail = 0.0;
     m->w_holiday = m->w_staff_holiday = 0.0;
+    for (int t = 0; t < m->n_teams; t++)
+        m->t_w_prosp[t] = m->t_w_admin[t] = 0.0;
     for (int32_t r = 0; r < m->n_reps; r++) {
         const struct rep *rp = &m->reps[r];
         if (!rp->seat.filled)
             continue;
+        double full =
+            model_sales(m, rp->team)->role.hours_per_week / DAYS_PER_WEEK;
         m->w_prosp += rp->h_prosp;
         m->w_admin += rp->h_admin;
+        m->t_w_prosp[rp->team] += rp->h_prosp;
+        m->t_w_admin[rp->team] += rp->h_admin;
         m->w_avail += rp->h_avail + rp->h_extra; /* a catch-up adds hours */
         m->w_holiday += full - rp->h_avail;
     }
@@ -478,7 +549,7 @@ static int on_tick(struct model *m, int w)
     for (int32_t r = 0; r < m->n_reps; r++)
         if (sales_update_rates(m, r) != 0)
             return -1;
-    if (m->p->sales.quota_per_rep > 0.0 && w >= m->p->sim.warmup_weeks)
+    if (m->quota_on && w >= m->p->sim.warmup_weeks)
         sales_quota_week(m);
     week_rates(m);
     if (ops_dispatch(m) != 0)

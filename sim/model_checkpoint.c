@@ -57,7 +57,7 @@ struct model_checkpoint *model_checkpoint_alloc(const struct params *p,
     if (!c)
         goto fail;
     c->tick = tick < 0 ? 0 : tick > total ? total : tick;
-    c->raw = malloc((size_t)total * RAW_COUNT * sizeof *c->raw);
+    c->raw = malloc(model_raw_len(p) * sizeof *c->raw);
     if (!c->raw || !(c->m = model_alloc(p, e)))
         goto fail;
     return c;
@@ -108,7 +108,7 @@ static int model_copy(struct model *d, const struct model *s, double *raw)
     d->iv_level = own.iv_level;
     d->weekly_revenue = own.weekly_revenue;
 
-    size_t nraw = (size_t)s->weeks_total * RAW_COUNT;
+    size_t nraw = model_raw_len(s->p);
     memcpy(raw, s->raw, nraw * sizeof *raw);
     memcpy(d->busy_until, s->busy_until, (s->max_iv + 1) * sizeof(int));
     memcpy(d->cool_until, s->cool_until, (s->max_iv + 1) * sizeof(int));

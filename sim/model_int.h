@@ -159,6 +159,7 @@ struct rep {
      * m->thin_on) */
     uint8_t thin_prospecting;
     double thin_share;
+    uint8_t team; /* the seat's team (0 without teams); a backfill keeps it */
 };
 
 enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
@@ -167,6 +168,8 @@ enum opp_state { OPP_FREE = 0, OPP_WAITING, OPP_SERVING, OPP_BUYER };
 struct opp {
     int32_t rep, prev, next;
     uint8_t state, is_task;
+    uint8_t team; /* its stages and its rows are this team's: the team
+                   * of the seat it was created in */
     uint16_t stage;
     uint32_t gen;
     uint64_t key; /* the deal's stream */
@@ -180,6 +183,7 @@ enum client_state { CL_FREE = 0, CL_ONBOARDING, CL_LIVE, CL_CHURNED };
 
 struct client {
     uint8_t state, paying;
+    uint8_t team;  /* the team of the seat that sold it (its rows) */
     int32_t owner; /* the rep seat that sold it */
     uint32_t gen, tickets, term;
     uint64_t key;
@@ -232,6 +236,7 @@ struct pending_hire {
     double ramp_weeks;
     double absorb_hours_per_week; /* support */
     uint8_t lever;                /* decided by an intervention */
+    uint8_t team;                 /* a rep's team */
 };
 
 struct fifo {
@@ -310,14 +315,28 @@ struct model {
     double w_prosp, w_admin, w_avail, w_staff_avail;
     double w_holiday, w_staff_holiday; /* not worked ([calendar]) */
 
-    /* intervention state */
-    double prosp_share;        /* current (focus) */
-    double adv_mult, opp_mult; /* effectiveness */
+    /* Teams (docs/model.md, "Teams"): n_teams of them (1 without
+     * [team.NAME]s); with teams_on, each has its rows of the week's
+     * metrics (tcur, written to its own raw rows at the week's end) and
+     * the integrals and levels they are made of. */
+    int n_teams, teams_on;
+    int quota_on; /* some team has a quota_per_rep */
+    double tcur[MAX_TEAMS][RAW_COUNT];
+    struct integ t_revenue[MAX_TEAMS], t_sell_busy[MAX_TEAMS],
+        t_sell_idle[MAX_TEAMS], t_ops_busy[MAX_TEAMS], t_ops_idle[MAX_TEAMS];
+    int32_t t_open_opps[MAX_TEAMS], t_clients_active[MAX_TEAMS];
+    double t_open_value[MAX_TEAMS];
+    double t_w_prosp[MAX_TEAMS], t_w_admin[MAX_TEAMS]; /* as w_prosp */
+
+    /* intervention state, per team */
+    double prosp_share[MAX_TEAMS];                /* current (focus) */
+    double adv_mult[MAX_TEAMS], opp_mult[MAX_TEAMS]; /* effectiveness */
     int expectations_on;
     double forgive, reset_hours;
     /* a catch-up this week (issue 17): extra clock hours per rep per
      * day, their output per hour, their prospecting share */
-    double catch_hours, catch_prod, catch_prosp;
+    double catch_hours[MAX_TEAMS], catch_prod[MAX_TEAMS],
+        catch_prosp[MAX_TEAMS];
     /* process fixes this week (iv_process): the share of every ops
      * staff member's hours spent on them, and the share of a new item's
      * hours saved (both 0 without one) */
@@ -370,6 +389,37 @@ static inline const struct calendar_week *model_calendar(const struct model *m)
         return NULL;
     assert(m->week >= 0 && m->week < c->n_weeks);
     return &c->week[m->week];
+}
+
+/* Team t's [sales] keys and stages (params.h). */
+static inline const struct sales_params *model_sales(const struct model *m,
+                                                     int t)
+{
+    return params_team_sales(m->p, t);
+}
+
+static inline const struct stage_params *model_stages(const struct model *m,
+                                                      int t)
+{
+    return params_team_stages(m->p, t);
+}
+
+/* Adds v to slot of this week's row of team t: with teams only, so a
+ * file without them computes exactly what it did before. */
+static inline void team_add(struct model *m, int t, int slot, double v)
+{
+    if (m->teams_on)
+        m->tcur[t][slot] += v;
+}
+
+/* integ_add of the company's integral g and, with teams, of team t's
+ * (tg[t]). */
+static inline void team_integ_add(struct model *m, struct integ *g,
+                                  struct integ *tg, int t, double drate)
+{
+    integ_add(g, m->t, drate);
+    if (m->teams_on)
+        integ_add(&tg[t], m->t, drate);
 }
 
 /* model.c */
@@ -449,7 +499,8 @@ static inline double sales_scar(const struct rep *rp, double v, double t)
         return v;
     return v * exp(-(t - rp->scar_t) / (rp->scar_weeks * DAYS_PER_WEEK));
 }
-int sales_add_rep(struct model *m, double t, double ramp_weeks);
+/* A new rep seat of team `team`, filled from t. */
+int sales_add_rep(struct model *m, double t, double ramp_weeks, int team);
 int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks);
 void sales_vacate(struct model *m, int32_t r);
 int sales_update_rates(struct model *m, int32_t r);
@@ -469,7 +520,7 @@ int32_t sales_filled(const struct model *m);
 /* A contractor's seat (contract: the intervention's index) starting now;
  * a contractor does not leave before the contract ends. */
 int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
-                         double productivity);
+                         double productivity, int team);
 /* Quotas (only with [sales] quota_per_rep > 0). sales_quota_week: each
  * employee in a seat this reported week adds the productivity of their
  * hire ramp to their quota weeks. sales_quota_close: the quota period of
@@ -477,7 +528,7 @@ int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
  * with a prorated quota above 0 adds their attainment to row's
  * R_QUOTA_* slots, and the period restarts at zero. */
 void sales_quota_week(struct model *m);
-void sales_quota_close(struct model *m, int32_t r, double *row);
+void sales_quota_close(struct model *m, int32_t r, double *row, double *trow);
 /* Seat r's contractor leaves: the deal in hand (with its work left), the
  * queue and the deals with their buyers pass to the employees' seats in
  * turn, so no deal is lost or counted twice; then the seat is empty. */
@@ -585,19 +636,27 @@ int staff_turnover(struct model *m);
  * seat), who are released at leave_t (>= now; they leave at the first
  * tick at or after it). Contractors are never cut. Returns how many
  * positions were cut. */
-int staff_cut(struct model *m, enum role role, int n, double leave_t);
+int staff_cut(struct model *m, enum role role, int n, double leave_t,
+              int team);
 /* The releases due now (staff_cut with leave_t = now, after this tick's
  * turnover): the people leave at once. 0, or -1 (out of memory). */
 int staff_leave_due(struct model *m);
 /* The role's positions: employees in their seats not already leaving,
  * plus the people hired or backfilled who have not started. */
-int staff_positions(const struct model *m, enum role role);
+int staff_positions(const struct model *m, enum role role, int team);
+/* The team a new rep of team = all joins: the one with the fewest
+ * positions for its reps at the start (ties: the first); 0 without
+ * teams. */
+int staff_new_rep_team(const struct model *m);
+/* The role parameters of seat i of role: for a rep, its team's. */
+const struct role_params *staff_seat_role(const struct model *m,
+                                          enum role role, int32_t i);
 /* Decides now to hire `count` people of role, who start after lead weeks
  * (< 0: the role's lead_weeks), rounded up to a whole week and at least
  * one, with a ramp of ramp weeks (< 0: the role's); absorb is a support
  * person's admin hours per week. The lever pays for them. */
 int staff_hire(struct model *m, enum role role, int count, double lead,
-               double ramp, double absorb);
+               double ramp, double absorb, int team);
 /* Adds a support person starting at t (ramp_weeks 0: fully productive). */
 int staff_add_support(struct model *m, double t, double ramp_weeks,
                       double absorb_hours_per_week);

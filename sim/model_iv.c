@@ -58,13 +58,30 @@ static int pull_count(const struct pull_spec *sp, int filled)
     return (int)fmin(sp->reps, filled);
 }
 
-static void pull_start(struct model *m, int32_t idx, const struct pull_spec *sp,
-                       int weeks)
+/* Whether rep r is of team (TEAM_ALL: every rep is). */
+static int in_team(const struct model *m, int32_t r, int team)
 {
-    int n = pull_count(sp, sales_filled(m)), pulled = 0;
+    return team == TEAM_ALL || m->reps[r].team == team;
+}
+
+/* Seats filled in team. */
+static int team_filled(const struct model *m, int team)
+{
+    if (team == TEAM_ALL)
+        return sales_filled(m);
+    int n = 0;
+    for (int32_t r = 0; r < m->n_reps; r++)
+        n += m->reps[r].seat.filled && m->reps[r].team == team;
+    return n;
+}
+
+static void pull_start(struct model *m, int32_t idx, const struct pull_spec *sp,
+                       int weeks, int team)
+{
+    int n = pull_count(sp, team_filled(m, team)), pulled = 0;
     for (int32_t r = 0; r < m->n_reps && pulled < n; r++) {
         struct rep *rp = &m->reps[r];
-        if (!rp->seat.filled || rp->pulled_by != NONE)
+        if (!rp->seat.filled || rp->pulled_by != NONE || !in_team(m, r, team))
             continue;
         rp->pulled_by = idx;
         rp->pull_share = sp->share;
@@ -125,7 +142,7 @@ static void policy(struct model *m, int32_t idx, const struct iv_policy *pl,
     if (*busy > 0 || w < *cool || pl->weeks <= 0 ||
         !(m->delay > pl->threshold_days))
         return;
-    pull_start(m, idx, &pl->spec, pl->weeks);
+    pull_start(m, idx, &pl->spec, pl->weeks, pl->team);
     *busy = w + pl->weeks;
 }
 
@@ -155,7 +172,7 @@ static int budget_adjust(struct model *m, int32_t idx,
                          const struct iv_hire_from_budget *b, double afford)
 {
     double *level = &m->iv_level[IV_LEVELS * idx];
-    int have = staff_positions(m, ROLE_SALES);
+    int have = staff_positions(m, ROLE_SALES, TEAM_ALL);
     if (isnan(*level))
         *level = have;
     *level += (afford - *level) * fmin(1.0, b->review_weeks / b->adjust_weeks);
@@ -163,9 +180,10 @@ static int budget_adjust(struct model *m, int32_t idx,
      * under the budget on average. */
     int want = (int)lround(*level) - have;
     if (want > 0)
-        return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
+        return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0,
+                          TEAM_ALL);
     if (want < 0)
-        staff_cut(m, ROLE_SALES, -want, m->t);
+        staff_cut(m, ROLE_SALES, -want, m->t, TEAM_ALL);
     return 0;
 }
 
@@ -188,7 +206,7 @@ static int budget(struct model *m, int32_t idx,
     int want = afford - have;
     if (want <= 0)
         return 0;
-    return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0);
+    return staff_hire(m, ROLE_SALES, want, b->lead_weeks, -1.0, 0.0, TEAM_ALL);
 }
 
 /* The delay the ops policy recognises this tick: the market's perceived
@@ -234,12 +252,12 @@ static void shrink_ops(struct model *m, int32_t idx,
 {
     if (!(delay < x->shrink_below_days))
         return;
-    int over = staff_positions(m, ROLE_OPS) - P(m)->ops.role.count;
+    int over = staff_positions(m, ROLE_OPS, TEAM_ALL) - P(m)->ops.role.count;
     int n = x->count < over ? x->count : over;
     if (n <= 0)
         return;
     m->cool_until[idx] = w + x->cooldown_weeks;
-    staff_cut(m, ROLE_OPS, n, m->t);
+    staff_cut(m, ROLE_OPS, n, m->t, TEAM_ALL);
 }
 
 static int expand_ops(struct model *m, int32_t idx,
@@ -265,7 +283,7 @@ static int expand_ops(struct model *m, int32_t idx,
     if (n <= 0)
         return 0;
     m->cool_until[idx] = w + x->cooldown_weeks;
-    return staff_hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0);
+    return staff_hire(m, ROLE_OPS, n, x->lead_weeks, -1.0, 0.0, TEAM_ALL);
 }
 
 /* ---- issue 17: the seed claims' levers ------------------------------ */
@@ -281,20 +299,23 @@ static void catchup(struct model *m, const struct iv_catchup *c, int w)
     if (c->weeks <= 0 || !in_window(w, c->start_week, c->weeks) ||
         !(c->extra_hours > 0.0))
         return;
-    m->catch_hours += c->extra_hours / DAYS_PER_WEEK;
-    m->catch_prod = c->productivity;
-    m->catch_prosp = c->prospecting_share;
-    const struct params *p = P(m);
-    double rate = c->cost_per_hour >= 0.0
-                      ? c->cost_per_hour
-                      : staff_role_cost(m, ROLE_SALES) / 52.0 /
-                            p->sales.role.hours_per_week;
-    int employees = 0;
-    for (int32_t r = 0; r < m->n_reps; r++)
-        employees += m->reps[r].seat.filled &&
-                     m->reps[r].seat.contract == NONE &&
-                     m->reps[r].pulled_by == NONE;
-    m->cur[M_LEVER_COST] += employees * c->extra_hours * rate;
+    for (int t = 0; t < m->n_teams; t++) {
+        if (c->team != TEAM_ALL && c->team != t)
+            continue;
+        m->catch_hours[t] += c->extra_hours / DAYS_PER_WEEK;
+        m->catch_prod[t] = c->productivity;
+        m->catch_prosp[t] = c->prospecting_share;
+        double rate = c->cost_per_hour >= 0.0
+                          ? c->cost_per_hour
+                          : staff_role_cost(m, ROLE_SALES) / 52.0 /
+                                model_sales(m, t)->role.hours_per_week;
+        int employees = 0;
+        for (int32_t r = 0; r < m->n_reps; r++)
+            employees += m->reps[r].seat.filled &&
+                         m->reps[r].seat.contract == NONE &&
+                         m->reps[r].pulled_by == NONE && m->reps[r].team == t;
+        m->cur[M_LEVER_COST] += employees * c->extra_hours * rate;
+    }
 }
 
 /* A promise week: buyers hear `days` where the company's standard is the
@@ -356,7 +377,7 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
     case IV_PULL: {
         const struct iv_pull *pu = &iv->u.pull;
         if (pu->weeks > 0 && w == pu->start_week)
-            pull_start(m, idx, &pu->spec, pu->weeks);
+            pull_start(m, idx, &pu->spec, pu->weeks, pu->team);
         if (pu->weeks > 0 && w == pu->start_week + pu->weeks)
             pull_end(m, idx, &pu->spec);
         return 0;
@@ -370,12 +391,14 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
             return 0;
         double absorb = P(m)->support.absorb_hours_per_week;
         return staff_hire(m, h->role, h->count, h->lead_weeks, h->ramp_weeks,
-                          absorb);
+                          absorb, h->team);
     }
     case IV_FOCUS:
         if (in_window(w, iv->u.focus.start_week, iv->u.focus.weeks) &&
             iv->u.focus.weeks > 0)
-            m->prosp_share = iv->u.focus.prospecting_share;
+            for (int t = 0; t < m->n_teams; t++)
+                if (iv->u.focus.team == TEAM_ALL || iv->u.focus.team == t)
+                    m->prosp_share[t] = iv->u.focus.prospecting_share;
         return 0;
     case IV_SUPPORT: {
         const struct iv_support *su = &iv->u.support;
@@ -385,14 +408,16 @@ static int apply(struct model *m, int32_t idx, const struct intervention *iv,
                             ? su->absorb_hours_per_week
                             : P(m)->support.absorb_hours_per_week;
         return staff_hire(m, ROLE_SUPPORT, su->count, su->lead_weeks, -1.0,
-                          absorb);
+                          absorb, TEAM_ALL);
     }
     case IV_EFFECTIVENESS: {
         const struct iv_effectiveness *ef = &iv->u.effectiveness;
-        if (in_window(w, ef->week, ef->weeks)) {
-            m->adv_mult *= ef->advance_multiplier;
-            m->opp_mult *= ef->opportunity_multiplier;
-        }
+        if (in_window(w, ef->week, ef->weeks))
+            for (int t = 0; t < m->n_teams; t++)
+                if (ef->team == TEAM_ALL || ef->team == t) {
+                    m->adv_mult[t] *= ef->advance_multiplier;
+                    m->opp_mult[t] *= ef->opportunity_multiplier;
+                }
         return 0;
     }
     case IV_EXPECTATIONS: {
@@ -440,7 +465,9 @@ static int contract_start(struct model *m, int32_t idx,
         int rc = 0;
         switch (c->role) {
         case ROLE_SALES:
-            rc = sales_add_contractor(m, idx, c->ramp_weeks, c->productivity);
+            rc = sales_add_contractor(
+                m, idx, c->ramp_weeks, c->productivity,
+                c->team == TEAM_ALL ? staff_new_rep_team(m) : c->team);
             break;
         case ROLE_OPS:
             rc = ops_add_contractor(m, idx, c->ramp_weeks, c->productivity);
@@ -495,10 +522,11 @@ static int reduce(struct model *m, const struct iv_reduce *r)
 {
     int n = r->count;
     if (r->share > 0.0)
-        n = (int)lround(r->share * staff_positions(m, r->role));
+        n = (int)lround(r->share * staff_positions(m, r->role, r->team));
     if (n <= 0)
         return 0;
-    int cut = staff_cut(m, r->role, n, m->t + r->notice_weeks * DAYS_PER_WEEK);
+    int cut = staff_cut(m, r->role, n, m->t + r->notice_weeks * DAYS_PER_WEEK,
+                        r->team);
     TRACE(m, "reduce", cut, "role=%s notice_weeks=%d", role_name(r->role),
           r->notice_weeks);
     return r->notice_weeks == 0 ? staff_leave_due(m) : 0;
@@ -598,10 +626,12 @@ void iv_process(struct model *m)
 int iv_on_tick(struct model *m)
 {
     market(m);
-    m->prosp_share = P(m)->sales.prospecting_share;
-    m->adv_mult = m->opp_mult = 1.0;
+    for (int t = 0; t < m->n_teams; t++) {
+        m->prosp_share[t] = model_sales(m, t)->prospecting_share;
+        m->adv_mult[t] = m->opp_mult[t] = 1.0;
+        m->catch_hours[t] = 0.0;
+    }
     m->expectations_on = 0;
-    m->catch_hours = 0.0;
     m->promise_days = m->promise_weight = 0.0;
     m->thin_on = 0;
     int w = m->week - P(m)->sim.warmup_weeks;

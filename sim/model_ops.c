@@ -100,14 +100,19 @@ static void server_sync(struct model *m, struct server *sv)
     sv->ready = ready;
 }
 
-static struct integ *busy_integ(struct model *m, const struct server *sv)
+/* Changes server sv's busy (busy 1) or idle clock hours by d: staff's,
+ * or a rep's (and, with teams, the rep's team's). */
+static void server_add(struct model *m, const struct server *sv, int busy,
+                       double d)
 {
-    return sv->rep == NONE ? &m->staff_busy : &m->rep_ops_busy;
-}
-
-static struct integ *idle_integ(struct model *m, const struct server *sv)
-{
-    return sv->rep == NONE ? &m->staff_idle : &m->rep_ops_idle;
+    if (sv->rep == NONE)
+        integ_add(busy ? &m->staff_busy : &m->staff_idle, m->t, d);
+    else if (busy)
+        team_integ_add(m, &m->rep_ops_busy, m->t_ops_busy,
+                       m->reps[sv->rep].team, d);
+    else
+        team_integ_add(m, &m->rep_ops_idle, m->t_ops_idle,
+                       m->reps[sv->rep].team, d);
 }
 
 /* ---- the queues ------------------------------------------------------- */
@@ -214,8 +219,8 @@ MODEL_HOT static int start_item(struct model *m, int32_t s, int32_t i)
     sv->item = i;
     server_sync(m, sv);
     sv->last_t = m->t;
-    integ_add(idle_integ(m, sv), m->t, -sv->clock);
-    integ_add(busy_integ(m, sv), m->t, sv->clock);
+    server_add(m, sv, 0, -sv->clock);
+    server_add(m, sv, 1, sv->clock);
     sv->gen++;
     return model_schedule(m, m->t + it->hours / sv->rate, EV_OPS_DONE, s,
                           sv->gen, 0);
@@ -263,8 +268,8 @@ static void preempt(struct model *m, int32_t s)
     int32_t i = sv->item;
     sv->item = NONE;
     server_sync(m, sv);
-    integ_add(busy_integ(m, sv), m->t, -sv->clock);
-    integ_add(idle_integ(m, sv), m->t, sv->clock);
+    server_add(m, sv, 1, -sv->clock);
+    server_add(m, sv, 0, sv->clock);
     m->tot.ops_items_returned += 1.0;
     enqueue(m, i, 1);
     TRACE(m, "ops_preempt", s, "item=%d hours_left=%.3f", i, m->items[i].hours);
@@ -282,9 +287,9 @@ static int ops_set_server(struct model *m, int32_t s, double rate, double clock)
         double left = fmax(0.0, it->hours - sv->rate * (m->t - sv->last_t));
         m->tot.ops_hours_done += it->hours - left;
         it->hours = left;
-        integ_add(busy_integ(m, sv), m->t, dclock);
+        server_add(m, sv, 1, dclock);
     } else {
-        integ_add(idle_integ(m, sv), m->t, dclock);
+        server_add(m, sv, 0, dclock);
     }
     sv->last_t = m->t;
     sv->clock = clock;
@@ -376,8 +381,8 @@ MODEL_HOT int ops_on_done(struct model *m, int32_t s)
     m->cur[onb ? D_ONBOARDING_DAYS : D_TICKET_DAYS] += 1.0;
     sv->item = NONE;
     server_sync(m, sv);
-    integ_add(busy_integ(m, sv), m->t, -sv->clock);
-    integ_add(idle_integ(m, sv), m->t, sv->clock);
+    server_add(m, sv, 1, -sv->clock);
+    server_add(m, sv, 0, sv->clock);
     it->next = m->free_item;
     m->free_item = i;
     m->backlog_items--;
@@ -410,7 +415,8 @@ static void start_paying(struct model *m, struct client *cl)
 {
     cl->paying = 1;
     m->arr_live += cl->value;
-    integ_add(&m->revenue, m->t, cl->value / (52.0 * DAYS_PER_WEEK));
+    team_integ_add(m, &m->revenue, m->t_revenue, cl->team,
+                   cl->value / (52.0 * DAYS_PER_WEEK));
 }
 
 static void stop_paying(struct model *m, struct client *cl)
@@ -419,7 +425,8 @@ static void stop_paying(struct model *m, struct client *cl)
         return;
     cl->paying = 0;
     m->arr_live -= cl->value;
-    integ_add(&m->revenue, m->t, -cl->value / (52.0 * DAYS_PER_WEEK));
+    team_integ_add(m, &m->revenue, m->t_revenue, cl->team,
+                   -cl->value / (52.0 * DAYS_PER_WEEK));
 }
 
 MODEL_HOT static int schedule_ticket(struct model *m, int32_t c, double gap)
@@ -464,6 +471,7 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
     int32_t c = m->n_clients++;
     struct client *cl = &m->clients[c];
     *cl = (struct client){.owner = owner,
+                          .team = owner != NONE ? m->reps[owner].team : 0,
                           .key = key,
                           .value = value,
                           .ticket_key = rng_key(key, S_TICKET),
@@ -471,6 +479,8 @@ MODEL_HOT int ops_new_client(struct model *m, int32_t owner, uint64_t key,
                           .promise_days = m->promise_days,
                           .promise_weight = m->promise_weight};
     m->clients_active++;
+    if (m->teams_on)
+        m->t_clients_active[cl->team]++;
     if (live) {
         start_paying(m, cl);
         if (start_term(m, c, term_start) != 0)
@@ -525,6 +535,10 @@ MODEL_HOT int ops_on_anniversary(struct model *m, int32_t c)
     cl->gen++;
     m->clients_active--;
     m->cur[M_CLIENTS_CHURNED] += 1.0;
+    if (m->teams_on) {
+        m->t_clients_active[cl->team]--;
+        m->tcur[cl->team][M_CLIENTS_CHURNED] += 1.0;
+    }
     /* Assumption (docs/model.md, "A finite market"): a client that
      * leaves has just said no, like a lost deal: it cools first. */
     return P(m)->market.accounts > 0 ? market_cool(m, c) : 0;
@@ -557,12 +571,13 @@ static void start_in_hand(struct model *m, int32_t s, int32_t i, double left)
  * key (S_START, 1, j). */
 static int start_onboarding(struct model *m, uint64_t j, int32_t seat)
 {
-    int reps = P(m)->sales.role.count;
+    int reps = m->n_reps;
     uint64_t key = model_key2(m, S_START, 1, j);
     rng_reseed(m->rng, key);
-    double value = model_draw(&P(m)->sales.deal_value, m->rng);
-    double left = rng_uniform(m->rng);
     int32_t owner = reps > 0 ? (int32_t)(j % (uint64_t)reps) : NONE;
+    int team = owner != NONE ? m->reps[owner].team : 0;
+    double value = model_draw(&model_sales(m, team)->deal_value, m->rng);
+    double left = rng_uniform(m->rng);
     if (ops_new_client(m, owner, key, value, 0, m->t) != 0)
         return -1;
     if (seat != NONE)

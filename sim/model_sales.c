@@ -39,8 +39,8 @@ int32_t sales_filled(const struct model *m)
 /* Draws the effective prospecting hours to seat r's next opportunity. */
 MODEL_HOT static void draw_need(struct model *m, int32_t r)
 {
-    const struct sales_params *s = &P(m)->sales;
     struct rep *rp = &m->reps[r];
+    const struct sales_params *s = model_sales(m, rp->team);
     double base = s->role.hours_per_week * s->prospecting_share;
     if (!(s->opportunities_per_week > 0.0) || !(base > 0.0)) {
         /* Assumption: with no base prospecting time the calibration is
@@ -68,7 +68,7 @@ int sales_fill_seat(struct model *m, int32_t r, double t, double ramp_weeks)
     return 0;
 }
 
-int sales_add_rep(struct model *m, double t, double ramp_weeks)
+int sales_add_rep(struct model *m, double t, double ramp_weeks, int team)
 {
     if (MODEL_GROW(m, reps))
         return -1;
@@ -81,15 +81,17 @@ int sales_add_rep(struct model *m, double t, double ramp_weeks)
                        .pulled_by = NONE,
                        .prosp_last_t = t,
                        .serve_last_t = t,
-                       .seat = {.contract = NONE, .productivity = 1.0}};
+                       .seat = {.contract = NONE, .productivity = 1.0},
+                       .team = (uint8_t)team};
     draw_need(m, r);
     return sales_fill_seat(m, r, t, ramp_weeks);
 }
 
 void sales_vacate(struct model *m, int32_t r)
 {
-    if (P(m)->sales.quota_per_rep > 0.0)
-        sales_quota_close(m, r, m->cur);
+    if (m->quota_on)
+        sales_quota_close(m, r, m->cur,
+                          m->teams_on ? m->tcur[m->reps[r].team] : NULL);
     m->reps[r].seat.filled = 0;
     m->reps_filled--;
     TRACE(m, "rep_leave", r, "occupant=%u", m->reps[r].seat.occupant);
@@ -164,8 +166,8 @@ MODEL_HOT static int try_serve(struct model *m, int32_t r)
     op->gen++; /* its patience no longer runs */
     rp->serving = o;
     rp->serve_last_t = m->t;
-    integ_add(&m->sell_idle, m->t, -rp->sell_clock);
-    integ_add(&m->sell_busy, m->t, rp->sell_clock);
+    team_integ_add(m, &m->sell_idle, m->t_sell_idle, rp->team, -rp->sell_clock);
+    team_integ_add(m, &m->sell_busy, m->t_sell_busy, rp->team, rp->sell_clock);
     rp->serve_gen++;
     return model_schedule(m, m->t + op->work / rp->sell_rate, EV_REP_DONE, r,
                           rp->serve_gen, 0);
@@ -190,7 +192,7 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
     struct hours_split a = {0};
     if (!rp->seat.filled)
         return a;
-    const struct sales_params *s = &P(m)->sales;
+    const struct sales_params *s = model_sales(m, rp->team);
     double t = m->t, hpd = s->role.hours_per_week / DAYS_PER_WEEK;
     const struct calendar_week *cw = model_calendar(m);
     if (cw)
@@ -222,7 +224,7 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
     a.ops = hpd * ops_share;
     double rest = hpd - a.ops;
     /* prospect_when_thin (model_iv.c): the rep's own share this week */
-    a.prosp = rest * (m->thin_on ? rp->thin_share : m->prosp_share);
+    a.prosp = rest * (m->thin_on ? rp->thin_share : m->prosp_share[rp->team]);
     a.admin = rest * s->admin_share;
     if (filled > 0 && m->support_absorb > 0.0) {
         /* Support staff take admin hours off every rep evenly. */
@@ -234,15 +236,16 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
      * split between prospecting and selling, each worth catch_prod of a
      * normal hour. Without one nothing here runs, so the rates below are
      * the same doubles as before. */
-    if (m->catch_hours > 0.0 && rp->seat.contract == NONE &&
+    int tm = rp->team;
+    if (m->catch_hours[tm] > 0.0 && rp->seat.contract == NONE &&
         rp->pulled_by == NONE) {
-        double xp = m->catch_hours * m->catch_prosp;
-        double xs = m->catch_hours - xp;
-        a.extra = m->catch_hours;
+        double xp = m->catch_hours[tm] * m->catch_prosp[tm];
+        double xs = m->catch_hours[tm] - xp;
+        a.extra = m->catch_hours[tm];
         a.prosp += xp;
         a.sell += xs;
-        a.x_prosp_eff = xp * (m->catch_prod - 1.0);
-        a.x_sell_eff = xs * (m->catch_prod - 1.0);
+        a.x_prosp_eff = xp * (m->catch_prod[tm] - 1.0);
+        a.x_sell_eff = xs * (m->catch_prod[tm] - 1.0);
     }
     return a;
 }
@@ -273,9 +276,9 @@ static int update_selling(struct model *m, int32_t r, double clock, double rate)
         op->work =
             fmax(0.0, op->work - rp->sell_rate * (m->t - rp->serve_last_t));
         rp->serve_last_t = m->t;
-        integ_add(&m->sell_busy, m->t, dclock);
+        team_integ_add(m, &m->sell_busy, m->t_sell_busy, rp->team, dclock);
     } else {
-        integ_add(&m->sell_idle, m->t, dclock);
+        team_integ_add(m, &m->sell_idle, m->t_sell_idle, rp->team, dclock);
     }
     rp->sell_clock = clock;
     if (rate == rp->sell_rate)
@@ -307,7 +310,9 @@ int sales_update_rates(struct model *m, int32_t r)
     }
     const struct calendar_week *cw = model_calendar(m);
     double season = cw ? cw->opps : 1.0;
-    if (update_prospecting(m, r, prosp * a.prod * m->opp_mult * season) != 0)
+    if (update_prospecting(m, r,
+                           prosp * a.prod * m->opp_mult[rp->team] * season) !=
+        0)
         return -1;
     if (update_selling(m, r, a.sell, sell * a.prod) != 0)
         return -1;
@@ -386,6 +391,11 @@ MODEL_HOT static void close_opp(struct model *m, int32_t o)
     integ_add(&m->pipeline, m->t, -1.0);
     m->tot.pipeline_days += m->t - op->created_t;
     m->cur[D_WIN_RATE] += 1.0;
+    if (m->teams_on) {
+        m->t_open_opps[op->team]--;
+        m->t_open_value[op->team] -= op->value;
+        m->tcur[op->team][D_WIN_RATE] += 1.0;
+    }
     opp_free(m, o);
 }
 
@@ -393,7 +403,7 @@ MODEL_HOT static void close_opp(struct model *m, int32_t o)
 MODEL_HOT static int stage_begin(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
-    const struct stage_params *st = &P(m)->stages[op->stage];
+    const struct stage_params *st = &model_stages(m, op->team)[op->stage];
     rng_reseed(m->rng, rng_key(op->key, (uint64_t)op->stage + 1));
     op->work = model_draw(&st->work_hours, m->rng);
     op->buyer_days = model_draw(&st->buyer_days, m->rng);
@@ -444,14 +454,20 @@ MODEL_HOT int sales_on_arrive(struct model *m, int32_t r)
     struct rep *rp = &m->reps[r];
     struct opp *op = &m->opps[o];
     op->rep = r;
+    op->team = rp->team;
     op->key = model_key2(m, S_OPP, r, rp->k);
     rng_reseed(m->rng, op->key);
-    op->value = model_draw(&P(m)->sales.deal_value, m->rng);
+    op->value = model_draw(&model_sales(m, op->team)->deal_value, m->rng);
     op->created_t = m->t;
     m->open_opps++;
     m->open_value += op->value;
     integ_add(&m->pipeline, m->t, 1.0);
     m->cur[M_OPPORTUNITIES_CREATED] += 1.0;
+    if (m->teams_on) {
+        m->t_open_opps[op->team]++;
+        m->t_open_value[op->team] += op->value;
+        m->tcur[op->team][M_OPPORTUNITIES_CREATED] += 1.0;
+    }
     m->tot.opps_created += 1.0;
     TRACE(m, "opp_created", o, "rep=%d k=%llu value=%.2f", r,
           (unsigned long long)rp->k, op->value);
@@ -468,8 +484,8 @@ MODEL_HOT int sales_on_rep_done(struct model *m, int32_t r)
     assert(o != NONE);
     struct opp *op = &m->opps[o];
     rp->serving = NONE;
-    integ_add(&m->sell_busy, m->t, -rp->sell_clock);
-    integ_add(&m->sell_idle, m->t, rp->sell_clock);
+    team_integ_add(m, &m->sell_busy, m->t_sell_busy, rp->team, -rp->sell_clock);
+    team_integ_add(m, &m->sell_idle, m->t_sell_idle, rp->team, rp->sell_clock);
     if (op->is_task) {
         opp_free(m, o);
     } else if (buyer_begin(m, o, op->buyer_days) != 0) {
@@ -487,11 +503,19 @@ MODEL_HOT static int win(struct model *m, int32_t o)
     struct rep *rp = &m->reps[op->rep];
     /* The seat's occupant books it; a vacant seat's win counts for the
      * company (the plan) but for no rep, and a contractor has no quota. */
-    if (P(m)->sales.quota_per_rep > 0.0 && rp->seat.filled &&
+    if (model_sales(m, rp->team)->quota_per_rep > 0.0 && rp->seat.filled &&
         rp->seat.contract == NONE && m->week >= P(m)->sim.warmup_weeks)
         rp->quota_bookings += op->value;
     m->cur[M_CYCLE_DAYS] += m->t - op->created_t;
     m->cur[D_CYCLE_DAYS] += 1.0;
+    if (m->teams_on) {
+        double *tc = m->tcur[op->team];
+        tc[M_DEALS_WON] += 1.0;
+        tc[M_WIN_RATE] += 1.0;
+        tc[M_BOOKINGS] += op->value;
+        tc[M_CYCLE_DAYS] += m->t - op->created_t;
+        tc[D_CYCLE_DAYS] += 1.0;
+    }
     m->tot.opps_won += 1.0;
     TRACE(m, "won", o, "value=%.2f cycle=%.3f", op->value,
           m->t - op->created_t);
@@ -506,8 +530,8 @@ MODEL_HOT int sales_on_buyer_done(struct model *m, int32_t o)
 {
     struct opp *op = &m->opps[o];
     const struct params *p = P(m);
-    double adv =
-        p->stages[op->stage].advance * m->reps[op->rep].eff * m->adv_mult;
+    const struct stage_params *st = &model_stages(m, op->team)[op->stage];
+    double adv = st->advance * m->reps[op->rep].eff * m->adv_mult[op->team];
     int last = op->stage + 1 == (int)p->n_stages;
     if (last)
         adv *= m->market_mult;
@@ -518,8 +542,9 @@ MODEL_HOT int sales_on_buyer_done(struct model *m, int32_t o)
         return stage_begin(m, o);
     }
     m->cur[M_DEALS_LOST] += 1.0;
+    team_add(m, op->team, M_DEALS_LOST, 1.0);
     m->tot.opps_lost += 1.0;
-    TRACE(m, "lost", o, "stage=%s", p->stages[op->stage].name);
+    TRACE(m, "lost", o, "stage=%s", st->name);
     close_opp(m, o);
     return p->market.accounts > 0 ? market_cool(m, o) : 0;
 }
@@ -530,6 +555,7 @@ MODEL_HOT int sales_on_patience(struct model *m, int32_t o)
     assert(op->state == OPP_WAITING);
     queue_unlink(m, op->rep, o);
     m->cur[M_DEALS_WENT_COLD] += 1.0;
+    team_add(m, op->team, M_DEALS_WENT_COLD, 1.0);
     m->tot.opps_cold += 1.0;
     TRACE(m, "went_cold", o, "stage=%s waited=%.3f",
           P(m)->stages[op->stage].name, m->t - op->enq_t);
@@ -544,6 +570,7 @@ int sales_add_task(struct model *m, int32_t r, double hours)
         return -1;
     struct opp *op = &m->opps[o];
     op->rep = r;
+    op->team = m->reps[r].team;
     op->is_task = 1;
     op->work = hours;
     op->state = OPP_WAITING;
@@ -570,16 +597,17 @@ static int start_opp(struct model *m, uint16_t st, uint64_t j)
     if (o == NONE)
         return -1;
     struct opp *op = &m->opps[o];
-    op->rep = (int32_t)(j % (uint64_t)p->sales.role.count);
+    op->rep = (int32_t)(j % (uint64_t)m->n_reps);
+    op->team = m->reps[op->rep].team;
     op->key = model_key2(m, S_START, 0, j);
     rng_reseed(m->rng, op->key);
-    op->value = model_draw(&p->sales.deal_value, m->rng);
+    op->value = model_draw(&model_sales(m, op->team)->deal_value, m->rng);
     double age = p->start.open_age_days > 0.0
                      ? rng_exponential(m->rng, p->start.open_age_days)
                      : 0.0;
     op->created_t = m->t - age;
     op->stage = st;
-    const struct stage_params *sp = &p->stages[st];
+    const struct stage_params *sp = &model_stages(m, op->team)[st];
     /* The stage's draws in stage_begin's order, then the share left. */
     rng_reseed(m->rng, rng_key(op->key, (uint64_t)st + 1));
     (void)model_draw(&sp->work_hours, m->rng);
@@ -589,6 +617,10 @@ static int start_opp(struct model *m, uint16_t st, uint64_t j)
     double left = rng_uniform(m->rng) * buyer;
     m->open_opps++;
     m->open_value += op->value;
+    if (m->teams_on) {
+        m->t_open_opps[op->team]++;
+        m->t_open_value[op->team] += op->value;
+    }
     integ_add(&m->pipeline, m->t, 1.0);
     m->tot.opps_start += 1.0;
     TRACE(m, "opp_start", o,
@@ -626,14 +658,20 @@ void sales_quota_week(struct model *m)
     }
 }
 
-void sales_quota_close(struct model *m, int32_t r, double *row)
+void sales_quota_close(struct model *m, int32_t r, double *row, double *trow)
 {
     struct rep *rp = &m->reps[r];
-    double quota = P(m)->sales.quota_per_rep * rp->quota_weeks / 13.0;
+    double quota =
+        model_sales(m, rp->team)->quota_per_rep * rp->quota_weeks / 13.0;
     if (rp->seat.filled && rp->seat.contract == NONE && quota > 0.0) {
         row[R_QUOTA_ATTAINMENT] += rp->quota_bookings / quota;
         row[R_QUOTA_REPS] += 1.0;
         row[R_QUOTA_AT] += rp->quota_bookings >= quota;
+        if (trow) {
+            trow[R_QUOTA_ATTAINMENT] += rp->quota_bookings / quota;
+            trow[R_QUOTA_REPS] += 1.0;
+            trow[R_QUOTA_AT] += rp->quota_bookings >= quota;
+        }
         TRACE(m, "quota", r, "occupant=%u bookings=%.2f quota=%.2f",
               rp->seat.occupant, rp->quota_bookings, quota);
     }
@@ -643,9 +681,9 @@ void sales_quota_close(struct model *m, int32_t r, double *row)
 /* ---- contractors ------------------------------------------------------ */
 
 int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
-                         double productivity)
+                         double productivity, int team)
 {
-    if (sales_add_rep(m, m->t, ramp_weeks) != 0)
+    if (sales_add_rep(m, m->t, ramp_weeks, team) != 0)
         return -1;
     struct rep *rp = &m->reps[m->n_reps - 1];
     rp->seat.contract = contract;
@@ -658,19 +696,22 @@ int sales_add_contractor(struct model *m, int32_t contract, double ramp_weeks,
 
 /* The employee's seat that takes the next piece of seat r's pipeline:
  * filled seats without a contract, other than r and not leaving (a
- * departure due now, a release announced), in turn from *next; NONE when
- * there is none. */
+ * departure due now, a release announced), in turn from *next; of r's
+ * team when it has one (with teams), else of any; NONE when there is
+ * none. */
 static int32_t next_owner(const struct model *m, int32_t r, int32_t *next)
 {
-    for (int32_t k = 0; k < m->n_reps; k++) {
-        int32_t c = (*next + k) % m->n_reps;
-        const struct seat *st = &m->reps[c].seat;
-        if (c != r && st->filled && st->contract == NONE &&
-            st->depart_t > m->t && st->release_t == INFINITY) {
-            *next = (c + 1) % m->n_reps;
-            return c;
+    for (int any = 0; any < 2; any++)
+        for (int32_t k = 0; k < m->n_reps; k++) {
+            int32_t c = (*next + k) % m->n_reps;
+            const struct seat *st = &m->reps[c].seat;
+            if (c != r && st->filled && st->contract == NONE &&
+                st->depart_t > m->t && st->release_t == INFINITY &&
+                (any || m->reps[c].team == m->reps[r].team)) {
+                *next = (c + 1) % m->n_reps;
+                return c;
+            }
         }
-    }
     return NONE;
 }
 
@@ -686,8 +727,8 @@ static void hand_over_serving(struct model *m, int32_t r, int32_t to)
     op->work = fmax(0.0, op->work - rp->sell_rate * (m->t - rp->serve_last_t));
     rp->serving = NONE;
     rp->serve_gen++;
-    integ_add(&m->sell_busy, m->t, -rp->sell_clock);
-    integ_add(&m->sell_idle, m->t, rp->sell_clock);
+    team_integ_add(m, &m->sell_busy, m->t_sell_busy, rp->team, -rp->sell_clock);
+    team_integ_add(m, &m->sell_idle, m->t_sell_idle, rp->team, rp->sell_clock);
     op->state = OPP_WAITING;
     op->enq_t = m->t;
     op->rep = to;

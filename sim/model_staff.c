@@ -51,6 +51,14 @@ const struct role_params *staff_role(const struct model *m, enum role role)
     return &P(m)->support.role;
 }
 
+const struct role_params *staff_seat_role(const struct model *m,
+                                         enum role role, int32_t i)
+{
+    if (role == ROLE_SALES)
+        return &model_sales(m, m->reps[i].team)->role;
+    return staff_role(m, role);
+}
+
 struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
                               double t, double ramp_weeks)
 {
@@ -60,7 +68,7 @@ struct seat *staff_start_seat(struct model *m, enum role role, int32_t i,
     st->occupant++;
     st->start_t = t;
     st->ramp_weeks = ramp_weeks;
-    st->ramp_start = staff_role(m, role)->ramp_start;
+    st->ramp_start = staff_seat_role(m, role, i)->ramp_start;
     st->depart_t = INFINITY;
     st->release_t = INFINITY;
     m->tot.people_joined[role] += 1.0;
@@ -72,13 +80,14 @@ void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
 {
     static const enum stream kind[ROLE_COUNT] = {
         [ROLE_SALES] = S_REP, [ROLE_OPS] = S_STAFF, [ROLE_SUPPORT] = S_SUPPORT};
-    const struct role_params *rp = staff_role(m, role);
+    const struct role_params *rp = staff_seat_role(m, role, i);
     struct seat *st = staff_start_seat(m, role, i, t, ramp_weeks);
     int rep = role == ROLE_SALES;
     if (rep || rp->attrition_per_year > 0.0)
         rng_reseed(m->rng, model_key2(m, kind[role], i, st->occupant));
     if (rep) {
-        double eff = model_draw(&P(m)->sales.effectiveness, m->rng);
+        double eff = model_draw(&model_sales(m, m->reps[i].team)->effectiveness,
+                                m->rng);
         m->reps[i].eff = eff < 0.0 ? 0.0 : eff;
     }
     if (rp->attrition_per_year > 0.0)
@@ -88,22 +97,49 @@ void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
 
 /* ---- hiring ----------------------------------------------------------- */
 
-int staff_hire(struct model *m, enum role role, int count, double lead,
-               double ramp, double absorb)
+int staff_new_rep_team(const struct model *m)
 {
-    const struct role_params *rp = staff_role(m, role);
-    int start = m->week + params_hire_delay(P(m), role, lead);
+    if (m->n_teams == 1)
+        return 0;
+    int best = 0, pos[MAX_TEAMS];
+    for (int t = 0; t < m->n_teams; t++)
+        pos[t] = staff_positions(m, ROLE_SALES, t);
+    for (int t = 1; t < m->n_teams; t++) {
+        /* pos[t] / count[t] < pos[best] / count[best], without dividing:
+         * a team that starts with no reps takes none (unless all do) */
+        long a = (long)pos[t] * model_sales(m, best)->role.count;
+        long b = (long)pos[best] * model_sales(m, t)->role.count;
+        if (model_sales(m, t)->role.count > 0 &&
+            (a < b || model_sales(m, best)->role.count == 0))
+            best = t;
+    }
+    return best;
+}
+
+int staff_hire(struct model *m, enum role role, int count, double lead,
+               double ramp, double absorb, int team)
+{
     for (int i = 0; i < count; i++) {
+        int t = role != ROLE_SALES ? 0
+                : team == TEAM_ALL ? staff_new_rep_team(m)
+                                   : team;
+        const struct role_params *rp =
+            role == ROLE_SALES ? &model_sales(m, t)->role : staff_role(m, role);
+        int start =
+            m->week + params_hire_delay(P(m), role,
+                                        lead >= 0.0 ? lead : rp->lead_weeks);
         struct pending_hire h = {.week = start,
                                  .role = role,
                                  .seat = NONE,
                                  .ramp_weeks =
                                      ramp >= 0.0 ? ramp : rp->ramp_weeks,
                                  .absorb_hours_per_week = absorb,
-                                 .lever = 1};
+                                 .lever = 1,
+                                 .team = (uint8_t)t};
         if (add_pending(m, h) != 0)
             return -1;
     }
+    int start = m->week + params_hire_delay(P(m), role, lead);
     TRACE(m, "hire", count, "role=%s start_week=%d", role_name(role),
           start - P(m)->sim.warmup_weeks);
     return 0;
@@ -147,7 +183,7 @@ static int start_person(struct model *m, const struct pending_hire *h)
     case ROLE_SALES:
         if (h->seat != NONE)
             return sales_fill_seat(m, h->seat, m->t, h->ramp_weeks);
-        return sales_add_rep(m, m->t, h->ramp_weeks);
+        return sales_add_rep(m, m->t, h->ramp_weeks, h->team);
     case ROLE_OPS:
         if (h->seat != NONE)
             return ops_fill_seat(m, h->seat, m->t, h->ramp_weeks);
@@ -264,11 +300,11 @@ static int departures(struct model *m)
     static const enum role order[] = {ROLE_SALES, ROLE_SUPPORT, ROLE_OPS};
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
         enum role role = order[k];
-        const struct role_params *rp = staff_role(m, role);
         for (int32_t i = 0; i < staff_seats(m, role); i++) {
             const struct seat *st = staff_seat(m, role, i);
             if (!st->filled || fmin(st->depart_t, st->release_t) > m->t)
                 continue;
+            const struct role_params *rp = staff_seat_role(m, role, i);
             int refill = st->release_t == INFINITY;
             leave(m, role, i);
             if (!refill)
@@ -277,7 +313,10 @@ static int departures(struct model *m)
                                              (int)ceil(rp->backfill_weeks),
                                      .role = role,
                                      .seat = i,
-                                     .ramp_weeks = rp->ramp_weeks};
+                                     .ramp_weeks = rp->ramp_weeks,
+                                     .team = role == ROLE_SALES
+                                                 ? m->reps[i].team
+                                                 : 0};
             if (add_pending(m, h) != 0)
                 return -1;
         }
@@ -304,23 +343,35 @@ static int employee(const struct model *m, enum role role, int32_t i)
            (role != ROLE_OPS || m->servers[i].rep == NONE);
 }
 
-int staff_positions(const struct model *m, enum role role)
+/* Whether seat i of role, or pending hire h (i NONE), is of team. */
+static int of_team(const struct model *m, enum role role, int32_t i,
+                   const struct pending_hire *h, int team)
+{
+    if (team == TEAM_ALL || role != ROLE_SALES)
+        return 1;
+    return (h ? h->team : m->reps[i].team) == team;
+}
+
+int staff_positions(const struct model *m, enum role role, int team)
 {
     int n = 0;
     for (int32_t i = 0; i < staff_seats(m, role); i++)
-        n += employee(m, role, i);
+        n += employee(m, role, i) && of_team(m, role, i, NULL, team);
     for (int32_t i = 0; i < m->n_hires; i++)
-        n += m->hires[i].role == role;
+        n += m->hires[i].role == role &&
+             of_team(m, role, NONE, &m->hires[i], team);
     return n;
 }
 
 /* Cancels the latest pending hire of role that is a new seat (backfill
  * 0) or a backfill (1). Returns 1 if there was one, else 0. */
-static int cancel_pending(struct model *m, enum role role, int backfill)
+static int cancel_pending(struct model *m, enum role role, int backfill,
+                          int team)
 {
     for (int32_t i = m->n_hires - 1; i >= 0; i--) {
         struct pending_hire h = m->hires[i];
-        if (h.role != role || (h.seat != NONE) != backfill)
+        if (h.role != role || (h.seat != NONE) != backfill ||
+            !of_team(m, role, NONE, &h, team))
             continue;
         for (int32_t j = i + 1; j < m->n_hires; j++)
             m->hires[j - 1] = m->hires[j];
@@ -336,26 +387,28 @@ static int cancel_pending(struct model *m, enum role role, int backfill)
 
 /* The employee of role who started last, not already leaving (ties: the
  * higher seat), or NONE. */
-static int32_t last_started(struct model *m, enum role role)
+static int32_t last_started(struct model *m, enum role role, int team)
 {
     int32_t best = NONE;
     for (int32_t i = 0; i < staff_seats(m, role); i++)
-        if (employee(m, role, i) &&
+        if (employee(m, role, i) && of_team(m, role, i, NULL, team) &&
             (best == NONE ||
              seat_of(m, role, i)->start_t >= seat_of(m, role, best)->start_t))
             best = i;
     return best;
 }
 
-int staff_cut(struct model *m, enum role role, int n, double leave_t)
+int staff_cut(struct model *m, enum role role, int n, double leave_t,
+              int team)
 {
     assert(leave_t >= m->t);
     int cut = 0;
-    while (cut < n && cancel_pending(m, role, 0))
+    while (cut < n && cancel_pending(m, role, 0, team))
         cut++;
-    while (cut < n && cancel_pending(m, role, 1))
+    while (cut < n && cancel_pending(m, role, 1, team))
         cut++;
-    for (int32_t i; cut < n && (i = last_started(m, role)) != NONE; cut++) {
+    for (int32_t i; cut < n && (i = last_started(m, role, team)) != NONE;
+         cut++) {
         staff_seat(m, role, i)->release_t = leave_t;
         TRACE(m, "notice", i, "role=%s leave_week=%d", role_name(role),
               (int)ceil(leave_t / DAYS_PER_WEEK - 1e-9) -
@@ -376,7 +429,8 @@ int staff_turnover(struct model *m)
 
 double staff_vacation(struct model *m, enum role role, int32_t i)
 {
-    double days = role == ROLE_SALES ? m->p->sales.vacation_days
+    double days = role == ROLE_SALES ? model_sales(m, m->reps[i].team)
+                                           ->vacation_days
                   : role == ROLE_OPS ? m->p->ops.vacation_days
                                      : 0.0;
     if (!(days > 0.0))

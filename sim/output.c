@@ -57,7 +57,8 @@ void output_csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void put_summary(FILE *f, const struct acc *a)
+/* The summary's columns, then the row's team (`all`: the company). */
+static void put_summary(FILE *f, const struct acc *a, const char *team)
 {
     struct summary s;
     char b[4][40];
@@ -70,7 +71,9 @@ static void put_summary(FILE *f, const struct acc *a)
     } else {
         b[1][0] = b[2][0] = b[3][0] = '\0';
     }
-    fprintf(f, "%s,%s,%s,%s,%ld\n", b[0], b[1], b[2], b[3], s.n);
+    fprintf(f, "%s,%s,%s,%s,%ld,", b[0], b[1], b[2], b[3], s.n);
+    output_csv_field(f, team);
+    fputc('\n', f);
 }
 
 static const char *scen_id(const struct params *p, int s)
@@ -78,37 +81,70 @@ static const char *scen_id(const struct params *p, int s)
     return s == 0 ? "baseline" : p->scenarios[s - 1].id;
 }
 
+/* Team t's weekly rows of scenario s: the metrics of team_metric. */
+static void write_weekly_team(FILE *f, const struct params *p,
+                              const struct run_result *r, int s, int t)
+{
+    struct run_result v = run_team_view(r, t);
+    for (int w = 0; w < r->weeks; w++)
+        for (int k = 0; k < TEAM_METRIC_COUNT; k++) {
+            int m = team_metric[k];
+            output_csv_field(f, scen_id(p, s));
+            fprintf(f, ",%d,%s,", w, metric_table[m].name);
+            put_summary(f, run_weekly(&v, s, w, m), p->teams[t].name);
+        }
+}
+
 static void write_weekly(FILE *f, const struct params *p,
                          const struct run_result *r)
 {
-    fputs("scenario,week,metric,mean,sd,ci_low,ci_high,n\n", f);
-    for (int s = 0; s < r->nscen; s++)
+    fputs("scenario,week,metric,mean,sd,ci_low,ci_high,n,team\n", f);
+    for (int s = 0; s < r->nscen; s++) {
         for (int w = 0; w < r->weeks; w++) {
             for (int m = 0; m < M_COUNT; m++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", w, metric_table[m].name);
-                put_summary(f, run_weekly(r, s, w, m));
+                put_summary(f, run_weekly(r, s, w, m), "all");
             }
             for (int k = 0; r->market_w && k < MARKET_COUNT; k++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", w, market_table[k].name);
                 put_summary(
-                    f, &r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
-                                    k]);
+                    f,
+                    &r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
+                                 k],
+                    "all");
             }
+        }
+        for (int t = 0; t < r->nteams; t++)
+            write_weekly_team(f, p, r, s, t);
+    }
+}
+
+/* Team t's quarterly rows of scenario s. */
+static void write_quarterly_team(FILE *f, const struct params *p,
+                                 const struct run_result *r, int s, int t)
+{
+    struct run_result v = run_team_view(r, t);
+    for (int q = 0; q < r->quarters; q++)
+        for (int k = 0; k < TEAM_METRIC_COUNT; k++) {
+            int m = team_metric[k];
+            output_csv_field(f, scen_id(p, s));
+            fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
+            put_summary(f, run_quarterly(&v, s, q, m), p->teams[t].name);
         }
 }
 
 static void write_quarterly(FILE *f, const struct params *p,
                             const struct run_result *r)
 {
-    fputs("scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n", f);
-    for (int s = 0; s < r->nscen; s++)
+    fputs("scenario,quarter,metric,mean,sd,ci_low,ci_high,n,team\n", f);
+    for (int s = 0; s < r->nscen; s++) {
         for (int q = 0; q < r->quarters; q++) {
             for (int m = 0; m < M_COUNT; m++) {
                 output_csv_field(f, scen_id(p, s));
                 fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
-                put_summary(f, run_quarterly(r, s, q, m));
+                put_summary(f, run_quarterly(r, s, q, m), "all");
             }
             for (int k = 0; r->market_q && k < MARKET_COUNT; k++) {
                 output_csv_field(f, scen_id(p, s));
@@ -116,10 +152,14 @@ static void write_quarterly(FILE *f, const struct params *p,
                 put_summary(
                     f,
                     &r->market_q[((size_t)s * r->quarters + q) * MARKET_COUNT +
-                                 k]);
+                                 k],
+                    "all");
             }
             output_plan_quarterly(f, p, r, s, q);
         }
+        for (int t = 0; t < r->nteams; t++)
+            write_quarterly_team(f, p, r, s, t);
+    }
 }
 
 static const char *cmp_name(int m)
@@ -144,7 +184,7 @@ const char *output_scenario_id(const struct params *p, int s)
 }
 
 static void write_cmp_row(FILE *f, const struct run_result *r, int s, int q,
-                          int m)
+                          int m, const char *team)
 {
     size_t i = run_cmp_index(r, s, q, m);
     struct summary d;
@@ -165,16 +205,39 @@ static void write_cmp_row(FILE *f, const struct run_result *r, int s, int q,
         output_num(b[3], sizeof b[3], d.lo);
         output_num(b[4], sizeof b[4], d.hi);
     }
-    fprintf(f, "%s,%s,%s,%s,%s,%ld\n", b[0], b[1], b[2], b[3], b[4], d.n);
+    fprintf(f, "%s,%s,%s,%s,%s,%ld,", b[0], b[1], b[2], b[3], b[4], d.n);
+    output_csv_field(f, team);
+    fputc('\n', f);
+}
+
+/* Team t's comparison rows of scenario s: lost revenue, then the metrics
+ * of team_metric. */
+static void write_comparison_team(FILE *f, const struct params *p,
+                                  const struct run_result *r, int s, int t)
+{
+    static const int lost[] = {CMP_LOST_REVENUE, CMP_LOST_REVENUE_CUMULATIVE};
+    struct run_result v = run_team_view(r, t);
+    for (int q = 0; q <= r->quarters; q++)
+        for (int k = 0; k < 2 + TEAM_METRIC_COUNT; k++) {
+            int m = k < 2 ? lost[k] : team_metric[k - 2];
+            if (m == CMP_LOST_REVENUE_CUMULATIVE && q == r->quarters)
+                continue; /* as the company's rows */
+            output_csv_field(f, scen_id(p, s));
+            if (q < r->quarters)
+                fprintf(f, ",%d,%s,", q + 1, cmp_name(m));
+            else
+                fprintf(f, ",total,%s,", cmp_name(m));
+            write_cmp_row(f, &v, s, q, m, p->teams[t].name);
+        }
 }
 
 static void write_comparison(FILE *f, const struct params *p,
                              const struct run_result *r)
 {
     fputs("scenario,quarter,metric,baseline_mean,scenario_mean,delta_mean,"
-          "delta_ci_low,delta_ci_high,n\n",
+          "delta_ci_low,delta_ci_high,n,team\n",
           f);
-    for (int s = 1; s < r->nscen; s++)
+    for (int s = 1; s < r->nscen; s++) {
         for (int q = 0; q <= r->quarters; q++) {
             for (int m = 0; m < CMP_COUNT; m++) {
                 if (m == CMP_LOST_REVENUE_CUMULATIVE && q == r->quarters)
@@ -184,11 +247,14 @@ static void write_comparison(FILE *f, const struct params *p,
                     fprintf(f, ",%d,%s,", q + 1, cmp_name(m));
                 else
                     fprintf(f, ",total,%s,", cmp_name(m));
-                write_cmp_row(f, r, s, q, m);
+                write_cmp_row(f, r, s, q, m, "all");
             }
             if (q < r->quarters)
                 output_plan_comparison(f, p, r, s, q);
         }
+        for (int t = 0; t < r->nteams; t++)
+            write_comparison_team(f, p, r, s, t);
+    }
 }
 
 /* weekly_comparison.csv: comparison.csv's columns by week, for revenue:

@@ -38,7 +38,7 @@ static void put_row(FILE *f, const struct acc *a, int wilson)
         output_num(b[2], sizeof b[2], lo);
         output_num(b[3], sizeof b[3], hi);
     }
-    fprintf(f, "%s,%s,%s,%s,%ld\n", b[0], b[1], b[2], b[3], s.n);
+    fprintf(f, "%s,%s,%s,%s,%ld,all\n", b[0], b[1], b[2], b[3], s.n);
 }
 
 void output_plan_quarterly(FILE *f, const struct params *p,
@@ -72,7 +72,8 @@ void output_plan_comparison(FILE *f, const struct params *p,
             output_num(b[4], sizeof b[4], d.hi);
         }
         output_csv_field(f, output_scenario_id(p, s));
-        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld\n", q + 1, plan_metric_names[k],
+        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld,all\n", q + 1,
+                plan_metric_names[k],
                 b[0], b[1], b[2], b[3], b[4], d.n);
     }
 }

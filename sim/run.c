@@ -58,6 +58,8 @@ struct pool {
     size_t raw_len; /* doubles per scenario */
     double *pv;     /* commit's period values, per scenario */
     unsigned char *pok;
+    double *tpv; /* ... per team and scenario ([t][s]), with teams */
+    unsigned char *tpok;
     struct err err;
     int failed;
     double t0, last_draw;
@@ -289,6 +291,28 @@ static void add_plan(struct pool *pl, int s, const double *raw)
         }
 }
 
+/* Team t's rows of every scenario in the slot's replication: as the
+ * company's, into the team's accumulators (run_team_view). */
+static void commit_team(struct pool *pl, const struct slot *sl, int t)
+{
+    struct run_result v = run_team_view(pl->res, t);
+    size_t per = (size_t)(v.quarters + 1) * M_COUNT;
+    size_t off = (size_t)pl->p->sim.warmup_weeks * RAW_COUNT;
+    size_t group = (size_t)v.weeks_total * RAW_COUNT * (size_t)(1 + t);
+    double *tv = pl->tpv + (size_t)t * v.nscen * per;
+    unsigned char *tok = pl->tpok + (size_t)t * v.nscen * per;
+    for (int s = 0; s < v.nscen; s++) {
+        const double *raw = sl->raw + (size_t)s * pl->raw_len + group + off;
+        double *x = tv + (size_t)s * per;
+        unsigned char *ok = tok + (size_t)s * per;
+        period_values(&v, raw, x, ok);
+        add_weekly(&v, s, raw);
+        add_quarterly(&v, s, x, ok);
+        if (s > 0)
+            add_comparison(&v, s, tv, tok, x, ok);
+    }
+}
+
 static void commit(struct pool *pl, const struct slot *sl)
 {
     struct run_result *r = pl->res;
@@ -314,6 +338,8 @@ static void commit(struct pool *pl, const struct slot *sl)
         if (r->market_w)
             add_market(r, s, raw);
     }
+    for (int t = 0; t < r->nteams; t++)
+        commit_team(pl, sl, t);
     add_pairs(pl);
     if (r->dec_metric >= 0)
         add_decision(pl, sl, off);
@@ -583,6 +609,27 @@ static int result_alloc(struct run_result *r, const struct params *p)
         if (!r->market_w || !r->market_q)
             return -1;
     }
+    if (p->n_teams > 0) {
+        r->nteams = (int)p->n_teams;
+        r->team = calloc((size_t)r->nteams, sizeof *r->team);
+        r->team_scratch = calloc(ncmp + 1, sizeof *r->team_scratch);
+        r->team_scratch_ok = calloc(ncmp + 1, 1);
+        if (!r->team || !r->team_scratch || !r->team_scratch_ok)
+            return -1;
+        for (int t = 0; t < r->nteams; t++) {
+            struct run_team *tm = &r->team[t];
+            tm->weekly = calloc((size_t)r->nscen * r->weeks * M_COUNT,
+                                sizeof(struct acc));
+            tm->quarterly = calloc((size_t)r->nscen * r->quarters * M_COUNT,
+                                   sizeof(struct acc));
+            tm->cmp_base = calloc(ncmp + 1, sizeof(struct acc));
+            tm->cmp_scen = calloc(ncmp + 1, sizeof(struct acc));
+            tm->cmp_delta = calloc(ncmp + 1, sizeof(struct acc));
+            if (!tm->weekly || !tm->quarterly || !tm->cmp_base ||
+                !tm->cmp_scen || !tm->cmp_delta)
+                return -1;
+        }
+    }
     return result_alloc_pairs(r, p);
 }
 
@@ -613,6 +660,16 @@ void run_result_destroy(struct run_result *r)
     free(r->dec_rep);
     free(r->market_w);
     free(r->market_q);
+    for (int t = 0; r->team && t < r->nteams; t++) {
+        free(r->team[t].weekly);
+        free(r->team[t].quarterly);
+        free(r->team[t].cmp_base);
+        free(r->team[t].cmp_scen);
+        free(r->team[t].cmp_delta);
+    }
+    free(r->team);
+    free(r->team_scratch);
+    free(r->team_scratch_ok);
     memset(r, 0, sizeof *r);
 }
 
@@ -655,10 +712,16 @@ static int pool_init(struct pool *pl, const struct params *p,
     pl->o = o;
     pl->res = res;
     pl->nslots = 2 * (o->jobs > 0 ? o->jobs : 1);
-    pl->raw_len = (size_t)res->weeks_total * RAW_COUNT;
+    pl->raw_len = model_raw_len(p);
     size_t nper = (size_t)res->nscen * (res->quarters + 1) * M_COUNT;
     pl->pv = malloc(nper * sizeof *pl->pv);
     pl->pok = malloc(nper);
+    if (res->nteams > 0) {
+        pl->tpv = malloc((size_t)res->nteams * nper * sizeof *pl->tpv);
+        pl->tpok = malloc((size_t)res->nteams * nper);
+        if (!pl->tpv || !pl->tpok)
+            return -1;
+    }
     pl->slots = calloc((size_t)pl->nslots, sizeof *pl->slots);
     if (!pl->pv || !pl->pok || !pl->slots)
         return -1;
@@ -681,6 +744,8 @@ static void pool_destroy(struct pool *pl)
     free(pl->cp_of);
     free(pl->pv);
     free(pl->pok);
+    free(pl->tpv);
+    free(pl->tpok);
     if (!pl->slots)
         return;
     for (int i = 0; i < pl->nslots; i++)

@@ -25,7 +25,19 @@ struct rd_file {
     struct csv csv;
     const char *path;
     int col[10];
+    int team; /* the team column, or -1 (a run from before teams) */
 };
+
+/* The team of row r: "all" (the company) without a team column. */
+static const char *row_team(const struct rd_file *f, size_t r)
+{
+    return f->team < 0 ? "all" : csv_get(&f->csv, r, f->team);
+}
+
+static int company_row(const struct rd_file *f, size_t r)
+{
+    return !strcmp(row_team(f, r), "all");
+}
 
 char *rundata_path(const char *dir, const char *name)
 {
@@ -57,6 +69,7 @@ static int file_open(struct rd_file *f, char *path, const char *const *names,
                        path);
     if (csv_read(&f->csv, path, e) != 0)
         return -1;
+    f->team = csv_col(&f->csv, "team");
     for (int i = 0; names[i]; i++) {
         f->col[i] = csv_col(&f->csv, names[i]);
         if (f->col[i] < 0)
@@ -116,6 +129,14 @@ int rundata_find(const struct rundata *rd, const char *id)
     for (int s = 0; s < rd->nscen; s++)
         if (strcmp(rd->scen[s].id, id) == 0)
             return s;
+    return -1;
+}
+
+int rundata_team(const struct rundata *rd, const char *name)
+{
+    for (int t = 0; t < rd->nteams; t++)
+        if (strcmp(rd->team[t], name) == 0)
+            return t;
     return -1;
 }
 
@@ -288,6 +309,15 @@ static int weekly_scan(struct rundata *rd, struct rd_file *f, int known,
             rd->weeks = w + 1;
         if (n > rd->replications)
             rd->replications = (int)n;
+        if (!company_row(f, r) && rundata_team(rd, row_team(f, r)) < 0) {
+            char **t = realloc(rd->team, (size_t)(rd->nteams + 1) * sizeof *t);
+            if (!t)
+                return err_oom(e);
+            rd->team = t;
+            if (!(t[rd->nteams] = strdup(row_team(f, r))))
+                return err_oom(e);
+            rd->nteams++;
+        }
         if (rundata_find(rd, id) >= 0)
             continue;
         if (known)
@@ -316,12 +346,27 @@ static size_t week_slot(const struct rundata *rd, int s, int m, int w)
            RD_WSTATS;
 }
 
+static size_t team_slot(const struct rundata *rd, int s, int t, int k, int w)
+{
+    return ((((size_t)s * (size_t)rd->nteams + (size_t)t) * RD_TEAM_COUNT +
+             (size_t)k) *
+                (size_t)rd->weeks +
+            (size_t)w) *
+           RD_WSTATS;
+}
+
 static int weekly_fill(struct rundata *rd, struct rd_file *f, struct err *e)
 {
     for (size_t r = 0; r < f->csv.nrows; r++) {
         int m = metric_find(field(f, r, 2)), w;
         if (m < 0)
             continue; /* a metric charts do not use */
+        int t = company_row(f, r) ? -1 : rundata_team(rd, row_team(f, r));
+        int k = m == M_REVENUE          ? RD_TEAM_REVENUE
+                : m == M_PIPELINE_VALUE ? RD_TEAM_PIPELINE_VALUE
+                                        : -1;
+        if (t >= 0 && k < 0)
+            continue; /* a team's metric no chart draws */
         int s = rundata_find(rd, field(f, r, 0));
         double v[3];
         get_int(f, r, 1, 0, rd->weeks - 1, &w, e);
@@ -330,6 +375,10 @@ static int weekly_fill(struct rundata *rd, struct rd_file *f, struct err *e)
                 return -1;
         if (isnan(v[1]) || isnan(v[2]))
             v[1] = v[2] = v[0];
+        if (t >= 0) {
+            memcpy(&rd->team_weekly[team_slot(rd, s, t, k, w)], v, sizeof v);
+            continue;
+        }
         memcpy(&rd->weekly[week_slot(rd, s, m, w)], v, sizeof v);
     }
     return 0;
@@ -350,7 +399,12 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
     if (rc == 0) {
         rd->weekly = nan_array((size_t)rd->nscen * M_COUNT * (size_t)rd->weeks *
                                RD_WSTATS);
-        rc = rd->weekly ? weekly_fill(rd, &f, e) : err_oom(e);
+        rd->team_weekly =
+            nan_array((size_t)rd->nscen * (size_t)rd->nteams * RD_TEAM_COUNT *
+                          (size_t)rd->weeks * RD_WSTATS +
+                      1);
+        rc = rd->weekly && rd->team_weekly ? weekly_fill(rd, &f, e)
+                                           : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -409,7 +463,7 @@ static int comp_fill(struct rundata *rd, struct rd_file *f, struct err *e)
 {
     for (size_t r = 0; r < f->csv.nrows; r++) {
         int m = comp_metric(field(f, r, 2)), q;
-        if (m < 0)
+        if (m < 0 || !company_row(f, r))
             continue;
         int s = rundata_find(rd, field(f, r, 0));
         get_quarter(f, r, &q, e);
@@ -703,7 +757,17 @@ void rundata_destroy(struct rundata *rd)
     free(rd->wdiff);
     free(rd->dec);
     free(rd->dec_metric);
+    for (int t = 0; t < rd->nteams; t++)
+        free(rd->team[t]);
+    free(rd->team);
+    free(rd->team_weekly);
     memset(rd, 0, sizeof *rd);
+}
+
+double rundata_team_week(const struct rundata *rd, int s, int t, int k, int w,
+                         int st)
+{
+    return rd->team_weekly[team_slot(rd, s, t, k, w) + (size_t)st];
 }
 
 double rundata_week(const struct rundata *rd, int s, int m, int w, int st)
@@ -794,6 +858,19 @@ static int drop_scenarios(struct rundata *rd, const int *keep, const int *to,
     double *d = rd->wdiff
                     ? keep_blocks(rd->wdiff, rd->nscen, dblock, keep, kept)
                     : NULL;
+    size_t tblock =
+        (size_t)rd->nteams * RD_TEAM_COUNT * (size_t)rd->weeks * RD_WSTATS;
+    double *tw = rd->nteams ? keep_blocks(rd->team_weekly, rd->nscen, tblock,
+                                          keep, kept)
+                            : NULL;
+    if (rd->nteams && !tw) {
+        free(d);
+        return err_oom(e);
+    }
+    if (tw) {
+        free(rd->team_weekly);
+        rd->team_weekly = tw;
+    }
     char **hidden =
         realloc(rd->hidden, (size_t)(rd->nhidden + rd->nscen) * sizeof *hidden);
     if (hidden)

@@ -572,8 +572,7 @@ static int cache_model(const struct sweep *sw, struct sweep_cache *c,
     int scen, w0, w1;
     if (sweep_point_params(sw, p0, &c->bp, &scen, &w0, &w1, e) != 0)
         return -1;
-    size_t need =
-        (size_t)(c->bp.sim.warmup_weeks + c->bp.sim.horizon_weeks) * RAW_COUNT;
+    size_t need = model_raw_len(&c->bp);
     if (need > c->raw_cap) {
         free(c->raw_b);
         free(c->raw_s);
