@@ -385,9 +385,10 @@ static int check_start(struct resolve *r)
         assert(en);
         return cfgk_entry_error(r->e, en,
                                 "[start] %s = %d needs reps to hold the "
-                                "deals, and there are none ([sales] or "
-                                "every team's reps is 0)",
-                                key, p->stages[i].open_start);
+                                "deals, and %s",
+                                key, p->stages[i].open_start,
+                                p->n_teams ? "every team's reps is 0"
+                                           : "[sales] reps is 0");
     }
     return 0;
 }

@@ -375,6 +375,14 @@ int config_write_reference(FILE *out)
         ref_table(out, model[i]->name, model[i], "");
         if (model[i] == &cfgk_start)
             ref_table(out, open.name, &open, "");
+        if (model[i] == &cfgk_stage)
+            fputs("| [team.NAME] | any [sales] key | [sales]'s value | as "
+                  "in [sales] | the team's own value (docs/model.md, "
+                  "\"Teams\") |\n"
+                  "| [team.NAME] | stage.STAGE.KEY | the stage's value | as "
+                  "in [stage.NAME] | the team's value of a stage's key, for "
+                  "a stage of the pipeline |\n",
+                  out);
     }
     for (int t = 0; t < IV_TYPE_COUNT; t++) {
         const struct cfgk_table *tt = cfgk_iv((enum iv_type)t);

@@ -527,6 +527,8 @@ int plot_run_dir_sel(const char *run_dir, const char *plots_dir, unsigned fmts,
         int rc = job.all ? draw_all(&job, e) : err_oom(e);
         if (rc == 0) /* quotas and plan: issue 16 */
             rc = chart_plan_draw(&job.f, &rd, run_dir, fmts, e);
+        if (rc == 0) /* teams: issue 16 */
+            rc = chart_teams_draw(&job.f, &rd, fmts, e);
         n = plot_files_close(&job.f, rc, e);
     }
     free(job.all);

@@ -469,17 +469,16 @@ int chart_grid_height(const struct gp_size *sz, int panels)
 }
 
 /* The page of a grid chart of n panels, for its title. */
-static struct gp_frame grid_page(const struct gp_size *sz, int n)
+struct gp_frame chart_grid_page(const struct gp_size *sz, int n)
 {
     return gp_page(sz, sz->width, chart_grid_height(sz, n));
 }
 
-/* Cell i of a grid of n panels below a header of header_px pixels. */
-static struct gp_frame grid_cell(const struct gp_size *sz, int i, int n,
-                                 double header_px)
+struct gp_frame chart_grid_cell(const struct gp_size *sz, int i, int n,
+                                double header_px)
 {
     int cols = grid_cols(sz, n), rows = (n + cols - 1) / cols;
-    struct gp_frame fr = grid_page(sz, n);
+    struct gp_frame fr = chart_grid_page(sz, n);
     double top = 1.0 - header_px / fr.height, w = 1.0 / cols, h = top / rows;
     int r = i / cols, c = i % cols;
     fr.x0 = c * w;
@@ -540,9 +539,9 @@ static void twin_grid(FILE *f, const struct gp_set *set,
     k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 dt 1", "lt 1", legend(set, 0)};
     twin_keys(sp, k + 1);
     fputs("set multiplot\n", f);
-    double head = gp_page_header(f, grid_page(sz, n), sp->title, sub, k, 3);
+    double head = gp_page_header(f, chart_grid_page(sz, n), sp->title, sub, k, 3);
     for (int i = 0; i < n; i++) {
-        struct gp_frame cell = grid_cell(sz, i, n, head);
+        struct gp_frame cell = chart_grid_cell(sz, i, n, head);
         int pos[2] = {0, i + 1}, s = set->scen[i + 1];
         gp_house(f, &cell, 1);
         gp_title_in(f, &cell, legend(set, i + 1), NULL, gp_colour(s));
@@ -664,7 +663,7 @@ static double hours_header(FILE *f, const struct rundata *rd,
                  11 + a);
         k[a] = (struct gp_key){GP_SAMPLE_BOX, st[a], NULL, activity_names[a]};
     }
-    return gp_page_header(f, grid_page(sz, n),
+    return gp_page_header(f, chart_grid_page(sz, n),
                           "Where the reps' hours go, week by week", sub, k, 5);
 }
 
@@ -672,7 +671,7 @@ static void hours_panel(FILE *f, const struct gp_set *set, int i,
                         const struct gp_axis *y, const struct gp_size *sz,
                         double head)
 {
-    struct gp_frame fr = grid_cell(sz, i, set->n, head);
+    struct gp_frame fr = chart_grid_cell(sz, i, set->n, head);
     int s = set->scen[i];
     gp_house(f, &fr, 0);
     gp_title_in(f, &fr, legend(set, i), NULL, s ? gp_colour(s) : "#111111");

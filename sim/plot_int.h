@@ -273,6 +273,11 @@ void chart_rep_hours(FILE *f, const struct gp_set *set,
  * (the width stays the preset's): its height up to two rows, taller
  * beyond. */
 int chart_grid_height(const struct gp_size *size, int panels);
+/* The page of a grid chart of n panels (for its header), and its cell i
+ * below a header of header_px pixels. */
+struct gp_frame chart_grid_page(const struct gp_size *size, int n);
+struct gp_frame chart_grid_cell(const struct gp_size *size, int i, int n,
+                                double header_px);
 /* The dashboard of scenario s (>= 1): four panels on one page. */
 void chart_dashboard(FILE *f, const struct rundata *rd, int s,
                      const struct gp_size *size);
@@ -338,5 +343,13 @@ int plot_files_close(struct plot_files *pf, int rc, struct err *e);
  * malformed row, with FILE:LINE). */
 int chart_plan_draw(struct plot_files *pf, const struct rundata *rd,
                     const char *run_dir, unsigned formats, struct err *e);
+
+/* --- plot_team.c: when the run had teams (weekly.csv's team rows) --- */
+
+/* Draws revenue_by_team.EXT and pipeline_by_team.EXT into pf: one panel
+ * per option of rd, its weekly revenue (open pipeline value) stacked by
+ * team; nothing when rd has no teams. Returns 0, or -1 with e set. */
+int chart_teams_draw(struct plot_files *pf, const struct rundata *rd,
+                     unsigned formats, struct err *e);
 
 #endif

@@ -110,10 +110,10 @@ static void test_files_and_headers(void **state)
     assert_non_null(strstr(out, "makes no difference to revenue"));
     free(out);
     const char *head[] = {
-        "scenario,week,metric,mean,sd,ci_low,ci_high,n\n",
-        "scenario,quarter,metric,mean,sd,ci_low,ci_high,n\n",
+        "scenario,week,metric,mean,sd,ci_low,ci_high,n,team\n",
+        "scenario,quarter,metric,mean,sd,ci_low,ci_high,n,team\n",
         "scenario,quarter,metric,baseline_mean,scenario_mean,delta_mean,"
-        "delta_ci_low,delta_ci_high,n\n",
+        "delta_ci_low,delta_ci_high,n,team\n",
         "scenario,title,start_week,end_week,label,chart,acts_from_week\n"};
     for (int i = 0; i < 4; i++) {
         char *s = ru_slurp(d, csvs[i]);
@@ -243,7 +243,7 @@ static void test_one_replication(void **state)
     char *s = ru_slurp(d, "weekly.csv");
     assert_null(strstr(s, "nan"));
     assert_non_null(strstr(s, "\nbaseline,0,revenue,"));
-    assert_non_null(strstr(s, ",,,1\n"));
+    assert_non_null(strstr(s, ",,,1,all\n"));
     free(s);
     ru_rm_rf(d);
 }
