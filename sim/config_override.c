@@ -33,7 +33,8 @@ static char *strip_dup(const char *s, size_t n)
 }
 
 /* Where the section of "SECTION.KEY" ends: after the second component for
- * stage.NAME and scenario.ID, else after the first. NULL: no key. */
+ * stage.NAME, team.NAME and scenario.ID, else after the first. NULL: no
+ * key. team.NAME.stage.STAGE.KEY's section is team.NAME. */
 static const char *section_end(const char *lhs, size_t n)
 {
     const char *dot = memchr(lhs, '.', n);
@@ -41,6 +42,7 @@ static const char *section_end(const char *lhs, size_t n)
         return NULL;
     size_t head = (size_t)(dot - lhs);
     int two = (head == 5 && !strncmp(lhs, "stage", 5)) ||
+              (head == 4 && !strncmp(lhs, "team", 4)) ||
               (head == 8 && !strncmp(lhs, "scenario", 8));
     if (two)
         dot = memchr(dot + 1, '.', n - head - 1);
@@ -117,6 +119,26 @@ int config_check_override(const struct config *cfg, const char *section,
     char list[512];
     const struct config_section *s = cfgk_section_find(cfg, section);
     int stage = !strncmp(section, "stage.", 6);
+    if (!s && !strncmp(section, "team.", 5)) {
+        /* A team is made by its section in a file, never by --set. */
+        size_t n = section_names(cfg, "team.", names, 64), k = 0;
+        const char *hint = text_suggest(section + 5, names, n);
+        list[0] = '\0';
+        for (size_t i = 0; i < n && k < sizeof list; i++)
+            k += (size_t)snprintf(list + k, sizeof list - k, "%s%s",
+                                  i ? ", " : "", names[i]);
+        if (hint)
+            return err_set(e, ERR_CONFIG,
+                           "no team '%s'; did you mean '%s'? (--set "
+                           "changes a [team.NAME] of the file, it makes "
+                           "none)",
+                           section + 5, hint);
+        return err_set(e, ERR_CONFIG,
+                       "no team '%s' (%s%s); --set changes a [team.NAME] of "
+                       "the file, it makes none",
+                       section + 5, n ? "the teams: " : "the file has none",
+                       list);
+    }
     if (!s && (stage || !strncmp(section, "scenario.", 9))) {
         const char *name = section + (stage ? 6 : 9);
         size_t n =
@@ -162,6 +184,11 @@ int config_set(struct config *cfg, const char *assignment, struct err *e)
         return err_set(e, ERR_CONFIG,
                        "--set '%s': expected stage.NAME.KEY=VALUE "
                        "(stage.qualify.advance=0.5)",
+                       assignment);
+    if (!dot && !strncmp(assignment, "team.", 5))
+        return err_set(e, ERR_CONFIG,
+                       "--set '%s': expected team.NAME.KEY=VALUE "
+                       "(team.enterprise.reps=4)",
                        assignment);
     if (!dot && !strncmp(assignment, "scenario.", 9))
         return err_set(e, ERR_CONFIG,

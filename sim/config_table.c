@@ -767,6 +767,15 @@ static const char *key_hint(const char *key, const struct cfgk_table *t)
     const char *only = NULL;
     int found = 0;
     size_t len = strlen(key);
+    /* A plural missed or added ('rep' for reps) before a longer key
+     * that merely ends with the word (quota_per_rep). */
+    for (size_t j = 0; j < t->n && len > 0; j++) {
+        const char *k = t->keys[j].key;
+        size_t kl = strlen(k);
+        if ((kl == len + 1 && k[len] == 's' && !strncmp(k, key, len)) ||
+            (len == kl + 1 && key[kl] == 's' && !strncmp(k, key, kl)))
+            return k;
+    }
     for (size_t j = 0; j < t->n && len > 0; j++) {
         const char *k = t->keys[j].key;
         size_t kl = strlen(k);

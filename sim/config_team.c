@@ -228,6 +228,19 @@ int cfgk_resolve_teams(const struct config *cfg, struct params *p,
             continue;
         if (check_name(s, name, e))
             return -1;
+        if (!s->header) {
+            /* --set team.typo.reps=3 must not make a team of its own */
+            const struct config_entry *en = NULL;
+            for (size_t j = 0; j < cfg->n && !en; j++)
+                if (!strcmp(cfg->entries[j].section, s->name))
+                    en = &cfg->entries[j];
+            const struct config_entry at = {.file = s->file, .line = s->line};
+            return cfgk_entry_error(e, en ? en : &at,
+                                    "[%s]: the file has no such team; "
+                                    "--set changes a [team.NAME] of the "
+                                    "file, it makes none",
+                                    s->name);
+        }
         if (++n > MAX_TEAMS) {
             const struct config_entry at = {.file = s->file, .line = s->line};
             return cfgk_entry_error(e, &at,
