@@ -130,7 +130,7 @@ static int week_step(struct path *ph, const struct seats *st, int t,
     const struct params *p = ph->p;
     double cap = p->ops.role.count * st->op * p->ops.role.hours_per_week / DPW;
     w->mult = market_read(ph, ph->x - ph->x_tickets, cap, t == 0);
-    if (cap_sales_side(ph, st, w->mult, t, w))
+    if (cap_sales_teams(ph, st, w->mult, t, w))
         return -1;
     double active = 0;
     for (size_t i = 0; i < ph->co.len; i++)
@@ -177,7 +177,7 @@ static void sums_add(struct sums *s, const struct params *p,
     if (isfinite(w->cycle_days))
         s->won_days += w->wins * w->cycle_days;
     s->pipeline += w->pipeline;
-    s->bookings += w->wins * dist_mean(&p->sales.deal_value);
+    s->bookings += w->bookings;
     if (isfinite(w->onb_days)) {
         s->onb_wait += w->wins * w->onb_wait;
         s->onb_days += w->wins * w->onb_days;
@@ -241,6 +241,13 @@ static int horizon(struct path *ph, struct capacity *c, struct err *e)
     double *a = malloc(6 * (size_t)n * sizeof *a);
     struct sums s = {0};
     int rc = -1;
+    for (size_t i = 0; i < ph->n_teams; i++) {
+        struct cap_team *tm = &ph->teams[i];
+        tm->seats = malloc(2 * (size_t)n * sizeof *tm->seats);
+        if (!tm->seats ||
+            capacity_seats(&tm->p.sales.role, n, tm->seats, tm->seats + n))
+            goto out;
+    }
     if (!a || cap_initial_clients(ph) ||
         capacity_seats(&p->sales.role, n, a, a + n) ||
         capacity_seats(&p->ops.role, n, a + 2 * n, a + 3 * n) ||
@@ -250,6 +257,10 @@ static int horizon(struct path *ph, struct capacity *c, struct err *e)
         struct seats st = {a[t],         a[n + t],     a[2 * n + t],
                            a[3 * n + t], a[4 * n + t], a[5 * n + t]};
         struct week w = {0};
+        for (size_t i = 0; i < ph->n_teams; i++) {
+            ph->teams[i].sf = ph->teams[i].seats[t];
+            ph->teams[i].sp = ph->teams[i].seats[n + t];
+        }
         if (week_step(ph, &st, t, &w))
             goto out;
         if (t == 0) /* the initial base, and wins once the pipeline is full */
@@ -263,6 +274,10 @@ static int horizon(struct path *ph, struct capacity *c, struct err *e)
     rc = 0;
 out:
     free(a);
+    for (size_t i = 0; i < ph->n_teams; i++) {
+        free(ph->teams[i].seats);
+        ph->teams[i].seats = NULL;
+    }
     if (rc)
         err_oom(e);
     return rc;
@@ -288,7 +303,7 @@ static double long_run(struct path *ph, const struct seats *st, double rho,
     ph->perceived = 0;
     double mult = market_read(ph, x - x_t, cap, 1);
     struct week w = {0};
-    if (cap_sales_side(ph, st, mult, 1000000, &w))
+    if (cap_sales_teams(ph, st, mult, 1000000, &w))
         ph->failed = 1;
     cap_ops_late(p, q, rho, w_o, w_t, &late_o, &late_t);
     double cw = k->contract_weeks;
@@ -326,6 +341,9 @@ static void steady_state(struct path *ph, struct capacity *c)
     const struct params *p = ph->p;
     struct seats st;
     seats_stationary(&p->sales.role, &st.sf, &st.sp);
+    for (size_t i = 0; i < ph->n_teams; i++)
+        seats_stationary(&ph->teams[i].p.sales.role, &ph->teams[i].sf,
+                         &ph->teams[i].sp);
     seats_stationary(&p->ops.role, &st.of, &st.op);
     seats_stationary(&p->support.role, &st.uf, &st.up);
     struct ops_queue q = {0};
@@ -383,25 +401,89 @@ static void market_long_run(const struct params *p, struct capacity *c)
 
 /* ------------------------------------------------------------ all */
 
+/* The teams of p (none without [team.NAME]s): each with p's parameters
+ * but its own [sales] and stages. NULL with *n 0 when p has none or
+ * memory runs out (then *n is SIZE_MAX). */
+static struct cap_team *teams_alloc(const struct params *p, size_t *n)
+{
+    *n = 0;
+    if (!p->n_teams)
+        return NULL;
+    struct cap_team *t = calloc(p->n_teams, sizeof *t);
+    if (!t) {
+        *n = SIZE_MAX;
+        return NULL;
+    }
+    for (size_t i = 0; i < p->n_teams; i++) {
+        t[i].p = *p;
+        t[i].p.sales = p->teams[i].sales;
+        t[i].p.stages = p->teams[i].stages;
+        t[i].p.n_teams = 0;
+        t[i].p.teams = NULL;
+        cap_eff_points(&t[i].p, t[i].effs);
+        if (!(t[i].sales = cap_sales_cache_alloc(&t[i].p))) {
+            for (size_t j = 0; j < i; j++)
+                cap_sales_cache_free(t[j].sales);
+            free(t);
+            *n = SIZE_MAX;
+            return NULL;
+        }
+    }
+    *n = p->n_teams;
+    return t;
+}
+
+static void teams_free(struct cap_team *t, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++)
+        cap_sales_cache_free(t[i].sales);
+    free(t);
+}
+
+/* A rep's mean effectiveness and the product of the stage odds at it:
+ * with teams, the means over the teams, weighed by their reps. */
+static void odds_table(const struct params *p, struct capacity *c)
+{
+    double eff = 0, odds = 0, reps = 0;
+    for (int t = 0; t < params_teams(p); t++) {
+        const struct sales_params *s = params_team_sales(p, t);
+        const struct stage_params *st = params_team_stages(p, t);
+        double e = dist_mean(&s->effectiveness), o = 1;
+        for (size_t k = 0; k < p->n_stages; k++)
+            o *= fmin(1, st[k].advance * e);
+        if (!p->n_teams) {
+            c->eff = e;
+            c->odds_win_rate = o;
+            return;
+        }
+        double w = s->role.count > 0 ? s->role.count : 0;
+        eff += w * e;
+        odds += w * o;
+        reps += w;
+    }
+    c->eff = reps > 0 ? eff / reps : dist_mean(&p->sales.effectiveness);
+    c->odds_win_rate = reps > 0 ? odds / reps : 0;
+}
+
 int capacity_compute(const struct params *p, struct capacity *c, struct err *e)
 {
     *c = (struct capacity){0};
     struct sales_cache *sc = cap_sales_cache_alloc(p);
-    if (!sc)
+    size_t nt;
+    struct cap_team *tm = teams_alloc(p, &nt);
+    if (!sc || nt == SIZE_MAX) {
+        cap_sales_cache_free(sc);
         return err_oom(e);
-    struct path ph = {.p = p, .sales = sc};
+    }
+    struct path ph = {.p = p, .sales = sc, .n_teams = nt, .teams = tm};
     cap_eff_points(p, ph.effs);
-    c->eff = dist_mean(&p->sales.effectiveness);
-    double odds = 1;
-    for (size_t s = 0; s < p->n_stages; s++)
-        odds *= fmin(1, p->stages[s].advance * c->eff);
-    c->odds_win_rate = odds;
+    odds_table(p, c);
     int rc = horizon(&ph, c, e);
     cap_cohorts_free(&ph.co);
     if (rc == 0) {
         double ops_week = p->ops.role.count * p->ops.role.hours_per_week;
         c->start_overload = c->ops_start > ops_week;
-        struct path ss = {.p = p, .sales = sc};
+        struct path ss = {.p = p, .sales = sc, .n_teams = nt, .teams = tm};
         memcpy(ss.effs, ph.effs, sizeof ss.effs);
         steady_state(&ss, c);
         market_long_run(p, c);
@@ -409,5 +491,6 @@ int capacity_compute(const struct params *p, struct capacity *c, struct err *e)
             rc = err_oom(e);
     }
     cap_sales_cache_free(sc);
+    teams_free(tm, nt);
     return rc;
 }

@@ -44,6 +44,17 @@ struct cohorts {
 /* The reps' queues, solved as needed on a grid (capacity_sales.c). */
 struct sales_cache;
 
+/* A team of a file with [team.NAME]s (docs/model.md, "Teams"): the
+ * file's parameters with the team's [sales] and stages, its own grid and
+ * queues, and its seats this week (set before each step). */
+struct cap_team {
+    struct params p;
+    double effs[N_EFF];
+    struct sales_cache *sales;
+    double *seats; /* the horizon's filled and productive shares (2n) */
+    double sf, sp; /* this week's */
+};
+
 /* What the weeks share: seats, the effectiveness grid, and the state the
  * next week starts from. */
 struct path {
@@ -56,6 +67,12 @@ struct path {
     struct cohorts co;
     struct sales_cache *sales; /* the reps' queues by productivity */
     int failed;                /* out of memory on the way */
+    /* With teams: each team's sales side in turn, summed (n_teams 0:
+     * the one team of p, as ever). all_reps: the reps of every team,
+     * over whom support spreads (0: the week's own). */
+    size_t n_teams;
+    struct cap_team *teams;
+    double all_reps;
 };
 
 /* One week's results. */
@@ -66,6 +83,7 @@ struct week {
     double ops_clock, ops_busy, ops_demand, backlog;
     double onb_wait, onb_days, late_o, late_t;
     double clients, churned, mult;
+    double bookings; /* wins times the deal value's mean */
 };
 
 /* Seats of the week: shares filled and productive of each role. */
@@ -94,6 +112,11 @@ void cap_sales_cache_free(struct sales_cache *sc);
  * multiplier mult of the last stage. Returns 0, or -1 (out of memory). */
 int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
                    struct week *w);
+/* cap_sales_side of every team of ph, summed into w (cycle days: the
+ * wins' mean), each team with its own seats (its sf, sp); without teams,
+ * cap_sales_side itself. Returns 0, or -1 (out of memory). */
+int cap_sales_teams(struct path *ph, const struct seats *st, double mult,
+                    int t, struct week *w);
 
 /* ---- capacity_ops.c */
 

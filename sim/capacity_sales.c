@@ -213,11 +213,12 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
     w->reps = p->sales.role.count * st->sf;
     w->prod = st->sf > 0 ? st->sp / st->sf : 1;
     const struct support_params *su = &p->support;
-    double absorbed = w->reps > 0 ? su->role.count * st->up *
-                                        fmin(su->absorb_hours_per_week,
-                                             su->role.hours_per_week) /
-                                        w->reps
-                                  : 0;
+    double over = ph->all_reps > 0 ? ph->all_reps : w->reps;
+    double absorbed = over > 0 ? su->role.count * st->up *
+                                     fmin(su->absorb_hours_per_week,
+                                          su->role.hours_per_week) /
+                                     over
+                               : 0;
     struct sales_week swk, *sw = &swk;
     if (sales_lookup(p, ph->effs, ph->sales, w->prod, absorbed, mult, sw))
         return -1;
@@ -243,5 +244,48 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
     w->sell_clock = w->reps * sw->sell_clock;
     w->sell_busy = w->sell_clock * sw->busy;
     w->offered = w->opps * sw->offered;
+    w->bookings = w->wins * dist_mean(&p->sales.deal_value);
+    return 0;
+}
+
+int cap_sales_teams(struct path *ph, const struct seats *st, double mult,
+                    int t, struct week *w)
+{
+    if (!ph->n_teams)
+        return cap_sales_side(ph, st, mult, t, w);
+    double all = 0, won_days = 0;
+    for (size_t i = 0; i < ph->n_teams; i++)
+        all += ph->teams[i].p.sales.role.count * ph->teams[i].sf;
+    for (size_t i = 0; i < ph->n_teams; i++) {
+        struct cap_team *tm = &ph->teams[i];
+        struct path tp = *ph;
+        tp.p = &tm->p;
+        memcpy(tp.effs, tm->effs, sizeof tp.effs);
+        tp.sales = tm->sales;
+        tp.n_teams = 0;
+        tp.all_reps = all;
+        struct seats ts = *st;
+        ts.sf = tm->sf;
+        ts.sp = tm->sp;
+        struct week x = {0};
+        if (cap_sales_side(&tp, &ts, mult, t, &x))
+            return -1;
+        w->prod += x.reps * x.prod;
+        w->reps += x.reps;
+        w->opps += x.opps;
+        w->wins_full += x.wins_full;
+        w->wins += x.wins;
+        w->closed += x.closed;
+        w->cold += x.cold;
+        w->pipeline += x.pipeline;
+        w->sell_clock += x.sell_clock;
+        w->sell_busy += x.sell_busy;
+        w->offered += x.offered;
+        w->bookings += x.bookings;
+        if (x.wins > 0 && isfinite(x.cycle_days))
+            won_days += x.wins * x.cycle_days;
+    }
+    w->prod = w->reps > 0 ? w->prod / w->reps : 1;
+    w->cycle_days = w->wins > 0 ? won_days / w->wins : INFINITY;
     return 0;
 }

@@ -84,7 +84,10 @@ static void print_sales(const struct params *p, const struct capacity *c)
 {
     char a[64], b[64], team[64];
     double reps = c->reps;
-    snprintf(team, sizeof team, "team (%d reps)", p->sales.role.count);
+    if (p->n_teams)
+        snprintf(team, sizeof team, "all (%d reps)", params_reps(p));
+    else
+        snprintf(team, sizeof team, "team (%d reps)", p->sales.role.count);
     row("Sales, per week", "per rep", team, NULL);
     fmt_num(c->sell_avail, 1, "", a, sizeof a);
     fmt_num(c->sell_avail * reps, 1, "", b, sizeof b);
@@ -114,9 +117,15 @@ static void print_sales(const struct params *p, const struct capacity *c)
     row("closed deals gone cold", a, NULL, NULL);
     fmt_num(c->kpi[KPI_WON_CYCLE_DAYS], 1, " days", a, sizeof a);
     row("expected cycle of a won deal", a, NULL, NULL);
-    if (c->reps < p->sales.role.count ||
-        c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK] <
-            p->sales.opportunities_per_week)
+    /* the opportunities of a rep at full productivity (with teams,
+     * their mean over the reps) */
+    double opw = 0;
+    for (int t = 0; t < params_teams(p); t++)
+        opw += params_team_sales(p, t)->role.count *
+               params_team_sales(p, t)->opportunities_per_week;
+    opw = params_reps(p) > 0 ? opw / params_reps(p) : 0;
+    if (c->reps < params_reps(p) ||
+        c->kpi[KPI_OPPORTUNITIES_PER_REP_WEEK] < opw)
         printf("  (%.1f reps employed on average, at %.0f %% of full "
                "productivity: attrition, vacancies and ramps)\n",
                c->reps, 100 * c->rep_prod);
