@@ -272,7 +272,7 @@ static int section_slip(const struct sweep *sw, const struct config_entry *en,
         return 0; /* one of the scenario's interventions */
     static const char *const sections[] = {
         "simulation", "sales", "operations", "support",  "clients",
-        "market",     "costs", "stage",      "scenario",
+        "market",     "costs", "stage",      "scenario", "team",
     };
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(head < 63 ? head : 63), name);
@@ -308,12 +308,13 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
     size_t head = (size_t)(dot - name);
     const char *cut = dot;
     int two = (head == 5 && !strncmp(name, "stage", 5)) ||
+              (head == 4 && !strncmp(name, "team", 4)) ||
               (head == 8 && !strncmp(name, "scenario", 8));
     if (two) {
         cut = strchr(dot + 1, '.');
         if (!cut || cut == dot + 1 || !cut[1])
-            return vary_error(en, e, "expected %s.NAME.KEY",
-                              head == 5 ? "stage" : "scenario");
+            return vary_error(en, e, "expected %.*s.NAME.KEY", (int)head,
+                              name);
     }
     if (!two && !is_model_section(name, head) && sw->scen_param != -1)
         return vary_error(en, e,
