@@ -142,13 +142,15 @@ void output_share(char *buf, size_t size, double p);
  * metric reported; plan_met's interval is the 95 % Wilson interval of a
  * share, the others' Student's. */
 void output_plan_quarterly(FILE *f, const struct params *p,
-                           const struct run_result *r, int s, int q);
+                           const struct run_result *r, int s, int q,
+                           const char *team);
 
 /* comparison.csv's rows of scenario s (>= 1) in quarter q: the paired
  * difference from the baseline of each metric reported (no total row:
  * a plan is per quarter). */
 void output_plan_comparison(FILE *f, const struct params *p,
-                            const struct run_result *r, int s, int q);
+                            const struct run_result *r, int s, int q,
+                            const char *team);
 
 /* replications.csv's rows of scenario s in one replication: each metric
  * reported, per quarter, named METRIC_qN (quota_attainment_q3). pv, pok

@@ -13,7 +13,8 @@
  *   plan_met          1 when the quarter's bookings (or revenue) reached
  *                     the plan, 0 when not: its mean over replications is
  *                     the chance of making plan.
- * The first two exist when quota_per_rep > 0, the third when [plan] sets
+ * The first two exist when quota_per_rep > 0 (in [sales] or a team;
+ * with teams, each team has them too, from its own reps), the third when [plan] sets
  * a plan. The CSVs carry only those that exist, so a file with neither
  * writes exactly what it wrote before.
  */

@@ -58,6 +58,9 @@ struct run_opts {
 struct run_team {
     struct acc *weekly, *quarterly;
     struct acc *cmp_base, *cmp_scen, *cmp_delta;
+    /* the quota metrics (plan.h) from the team's reps, as plan_*: NULL
+     * when the file has no quotas; plan_met is the company's alone */
+    struct acc *plan_q, *plan_base, *plan_scen, *plan_delta;
 };
 
 /* Accumulators, each indexed [scenario][period][metric], scenario 0 being
@@ -125,6 +128,8 @@ struct run_result {
     struct run_team *team;
     double *team_scratch;
     unsigned char *team_scratch_ok;
+    double *team_plan_v;
+    unsigned char *team_plan_ok;
     double seconds;   /* wall time of the simulation */
     double precision; /* precision mode: the target, else 0 */
     double reached;   /* precision mode: the widest relative
@@ -157,6 +162,12 @@ static inline struct run_result run_team_view(const struct run_result *r,
     v.cmp_delta = r->team[t].cmp_delta;
     v.rep_delta = r->team_scratch;
     v.rep_delta_ok = r->team_scratch_ok;
+    v.plan_q = r->team[t].plan_q;
+    v.plan_base = r->team[t].plan_base;
+    v.plan_scen = r->team[t].plan_scen;
+    v.plan_delta = r->team[t].plan_delta;
+    v.plan_v = r->team_plan_v;
+    v.plan_ok = r->team_plan_ok;
     return v;
 }
 

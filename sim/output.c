@@ -133,6 +133,8 @@ static void write_quarterly_team(FILE *f, const struct params *p,
             fprintf(f, ",%d,%s,", q + 1, metric_table[m].name);
             put_summary(f, run_quarterly(&v, s, q, m), p->teams[t].name);
         }
+    for (int q = 0; q < r->quarters; q++)
+        output_plan_quarterly(f, p, &v, s, q, p->teams[t].name);
 }
 
 static void write_quarterly(FILE *f, const struct params *p,
@@ -155,7 +157,7 @@ static void write_quarterly(FILE *f, const struct params *p,
                                  k],
                     "all");
             }
-            output_plan_quarterly(f, p, r, s, q);
+            output_plan_quarterly(f, p, r, s, q, "all");
         }
         for (int t = 0; t < r->nteams; t++)
             write_quarterly_team(f, p, r, s, t);
@@ -229,6 +231,8 @@ static void write_comparison_team(FILE *f, const struct params *p,
                 fprintf(f, ",total,%s,", cmp_name(m));
             write_cmp_row(f, &v, s, q, m, p->teams[t].name);
         }
+    for (int q = 0; q < r->quarters; q++)
+        output_plan_comparison(f, p, &v, s, q, p->teams[t].name);
 }
 
 static void write_comparison(FILE *f, const struct params *p,
@@ -250,7 +254,7 @@ static void write_comparison(FILE *f, const struct params *p,
                 write_cmp_row(f, r, s, q, m, "all");
             }
             if (q < r->quarters)
-                output_plan_comparison(f, p, r, s, q);
+                output_plan_comparison(f, p, r, s, q, "all");
         }
         for (int t = 0; t < r->nteams; t++)
             write_comparison_team(f, p, r, s, t);

@@ -23,7 +23,8 @@
 /* ",mean,sd,ci_low,ci_high,n" of a quarterly row. A share of
  * replications (wilson) gets the Wilson interval, which stays within
  * [0, 1] and is not empty at 0 or 100 %; the others, Student's. */
-static void put_row(FILE *f, const struct acc *a, int wilson)
+static void put_row(FILE *f, const struct acc *a, int wilson,
+                    const char *team)
 {
     struct summary s;
     char b[4][40];
@@ -38,26 +39,31 @@ static void put_row(FILE *f, const struct acc *a, int wilson)
         output_num(b[2], sizeof b[2], lo);
         output_num(b[3], sizeof b[3], hi);
     }
-    fprintf(f, "%s,%s,%s,%s,%ld,all\n", b[0], b[1], b[2], b[3], s.n);
+    fprintf(f, "%s,%s,%s,%s,%ld,", b[0], b[1], b[2], b[3], s.n);
+    output_csv_field(f, team);
+    fputc('\n', f);
 }
 
 void output_plan_quarterly(FILE *f, const struct params *p,
-                           const struct run_result *r, int s, int q)
+                           const struct run_result *r, int s, int q,
+                           const char *team)
 {
     for (int k = 0; r->plan_q && k < PLAN_COUNT; k++) {
-        if (!plan_reports(p, k))
+        if (!plan_reports(p, k) || (k == PLAN_MET && strcmp(team, "all")))
             continue;
         output_csv_field(f, output_scenario_id(p, s));
         fprintf(f, ",%d,%s,", q + 1, plan_metric_names[k]);
-        put_row(f, &r->plan_q[run_plan_index(r, s, q, k)], k == PLAN_MET);
+        put_row(f, &r->plan_q[run_plan_index(r, s, q, k)], k == PLAN_MET,
+                team);
     }
 }
 
 void output_plan_comparison(FILE *f, const struct params *p,
-                            const struct run_result *r, int s, int q)
+                            const struct run_result *r, int s, int q,
+                            const char *team)
 {
     for (int k = 0; r->plan_q && k < PLAN_COUNT; k++) {
-        if (!plan_reports(p, k))
+        if (!plan_reports(p, k) || (k == PLAN_MET && strcmp(team, "all")))
             continue;
         size_t i = run_plan_index(r, s, q, k);
         struct summary d;
@@ -72,9 +78,10 @@ void output_plan_comparison(FILE *f, const struct params *p,
             output_num(b[4], sizeof b[4], d.hi);
         }
         output_csv_field(f, output_scenario_id(p, s));
-        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld,all\n", q + 1,
-                plan_metric_names[k],
+        fprintf(f, ",%d,%s,%s,%s,%s,%s,%s,%ld,", q + 1, plan_metric_names[k],
                 b[0], b[1], b[2], b[3], b[4], d.n);
+        output_csv_field(f, team);
+        fputc('\n', f);
     }
 }
 
@@ -147,10 +154,19 @@ void output_plan_table(FILE *out, const struct params *p,
         fputs("; plan: ", out);
         plan_words(out, p);
     }
-    if (p->sales.quota_per_rep > 0.0) {
+    if (!p->n_teams && p->sales.quota_per_rep > 0.0) {
         char v[48];
         output_money(v, sizeof v, p->sales.quota_per_rep);
         fprintf(out, "; quota: %s of bookings a rep a quarter, prorated", v);
+    }
+    if (p->n_teams && plan_reports(p, PLAN_QUOTA_ATTAINMENT)) {
+        fputs("; quota of bookings a rep a quarter, prorated:", out);
+        for (size_t t = 0; t < p->n_teams; t++) {
+            char v[48];
+            output_money(v, sizeof v, p->teams[t].sales.quota_per_rep);
+            fprintf(out, "%s %s %s", t ? "," : "", p->teams[t].name,
+                    p->teams[t].sales.quota_per_rep > 0.0 ? v : "none");
+        }
     }
     fputs(")\n", out);
     int per = (TABLE_COLUMNS - width - 2) / 8;

@@ -15,8 +15,12 @@ int plan_reports(const struct params *p, int k)
 {
     if (k == PLAN_MET)
         return p->plan.metric >= 0;
-    return (k == PLAN_QUOTA_ATTAINMENT || k == PLAN_REPS_AT_QUOTA) &&
-           p->sales.quota_per_rep > 0.0;
+    if (k != PLAN_QUOTA_ATTAINMENT && k != PLAN_REPS_AT_QUOTA)
+        return 0;
+    for (int t = 0; t < params_teams(p); t++)
+        if (params_team_sales(p, t)->quota_per_rep > 0.0)
+            return 1;
+    return 0;
 }
 
 int plan_any(const struct params *p)

@@ -271,15 +271,17 @@ static void add_decision(struct pool *pl, const struct slot *sl, size_t off)
 /* The plan metrics of scenario s in this replication (raw: its reported
  * weeks), and for s >= 1 their pairs with the baseline's, computed
  * first. */
-static void add_plan(struct pool *pl, int s, const double *raw)
+static void add_plan(struct run_result *r, const struct params *p, int s,
+                     const double *raw, int team)
 {
-    struct run_result *r = pl->res;
     for (int q = 0; q < r->quarters; q++)
         for (int k = 0; k < PLAN_COUNT; k++) {
+            if (team && k == PLAN_MET)
+                continue; /* the company's plan */
             size_t i = run_plan_index(r, s, q, k);
             size_t b = run_plan_index(r, 0, q, k);
             r->plan_ok[i] =
-                plan_value(pl->p, raw, r->weeks, q, k, &r->plan_v[i]) == 0;
+                plan_value(p, raw, r->weeks, q, k, &r->plan_v[i]) == 0;
             if (!r->plan_ok[i])
                 continue;
             acc_add(&r->plan_q[i], r->plan_v[i]);
@@ -310,6 +312,8 @@ static void commit_team(struct pool *pl, const struct slot *sl, int t)
         add_quarterly(&v, s, x, ok);
         if (s > 0)
             add_comparison(&v, s, tv, tok, x, ok);
+        if (v.plan_q)
+            add_plan(&v, pl->p, s, raw, 1);
     }
 }
 
@@ -334,7 +338,7 @@ static void commit(struct pool *pl, const struct slot *sl)
             add_week_delta(r, s, sl->raw + off, raw);
         }
         if (r->plan_q)
-            add_plan(pl, s, raw);
+            add_plan(r, pl->p, s, raw, 0);
         if (r->market_w)
             add_market(r, s, raw);
     }
@@ -614,7 +618,11 @@ static int result_alloc(struct run_result *r, const struct params *p)
         r->team = calloc((size_t)r->nteams, sizeof *r->team);
         r->team_scratch = calloc(ncmp + 1, sizeof *r->team_scratch);
         r->team_scratch_ok = calloc(ncmp + 1, 1);
-        if (!r->team || !r->team_scratch || !r->team_scratch_ok)
+        size_t np = (size_t)r->nscen * r->quarters * PLAN_COUNT + 1;
+        r->team_plan_v = calloc(np, sizeof *r->team_plan_v);
+        r->team_plan_ok = calloc(np, 1);
+        if (!r->team || !r->team_scratch || !r->team_scratch_ok ||
+            !r->team_plan_v || !r->team_plan_ok)
             return -1;
         for (int t = 0; t < r->nteams; t++) {
             struct run_team *tm = &r->team[t];
@@ -628,6 +636,16 @@ static int result_alloc(struct run_result *r, const struct params *p)
             if (!tm->weekly || !tm->quarterly || !tm->cmp_base ||
                 !tm->cmp_scen || !tm->cmp_delta)
                 return -1;
+            if (r->plan_q) {
+                size_t n = (size_t)r->nscen * r->quarters * PLAN_COUNT + 1;
+                tm->plan_q = calloc(n, sizeof *tm->plan_q);
+                tm->plan_base = calloc(n, sizeof *tm->plan_base);
+                tm->plan_scen = calloc(n, sizeof *tm->plan_scen);
+                tm->plan_delta = calloc(n, sizeof *tm->plan_delta);
+                if (!tm->plan_q || !tm->plan_base || !tm->plan_scen ||
+                    !tm->plan_delta)
+                    return -1;
+            }
         }
     }
     return result_alloc_pairs(r, p);
@@ -666,10 +684,16 @@ void run_result_destroy(struct run_result *r)
         free(r->team[t].cmp_base);
         free(r->team[t].cmp_scen);
         free(r->team[t].cmp_delta);
+        free(r->team[t].plan_q);
+        free(r->team[t].plan_base);
+        free(r->team[t].plan_scen);
+        free(r->team[t].plan_delta);
     }
     free(r->team);
     free(r->team_scratch);
     free(r->team_scratch_ok);
+    free(r->team_plan_v);
+    free(r->team_plan_ok);
     memset(r, 0, sizeof *r);
 }
 

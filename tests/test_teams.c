@@ -109,11 +109,14 @@ static void test_identical_teams_are_one_team(void **state)
 static void check_sums(const struct params *p, const double *raw, int s,
                        uint64_t r)
 {
-    int slots[TEAM_METRIC_COUNT + 2], n = 0;
+    int slots[TEAM_METRIC_COUNT + 5], n = 0;
     for (int k = 0; k < TEAM_METRIC_COUNT; k++)
         slots[n++] = team_metric[k];
     slots[n++] = D_WIN_RATE;
     slots[n++] = D_CYCLE_DAYS;
+    slots[n++] = R_QUOTA_ATTAINMENT; /* each rep's quota closes in its team */
+    slots[n++] = R_QUOTA_REPS;
+    slots[n++] = R_QUOTA_AT;
     for (int w = 0; w < weeks_of(p); w++)
         for (int i = 0; i < n; i++) {
             double all = row(p, raw, 0, w)[slots[i]], sum = 0.0;
@@ -130,12 +133,18 @@ static void test_teams_add_up(void **state)
 {
     (void)state;
     struct params p;
-    load(&p, D "teams_two.ini", NULL);
+    load(&p, D "teams_two.ini", "team.big.quota_per_rep=300000",
+         "team.small.quota_per_rep=90000", NULL);
     assert_int_equal(p.n_teams, 2);
     for (int s = -1; s < (int)p.n_scenarios; s++)
         for (uint64_t r = 0; r < 4; r++) {
             double *x = run_raw(&p, s, r);
             check_sums(&p, x, s, r);
+            double closed[2] = {0.0, 0.0};
+            for (int w = 0; w < weeks_of(&p); w++)
+                for (int t = 0; t < 2; t++)
+                    closed[t] += row(&p, x, 1 + t, w)[R_QUOTA_REPS];
+            assert_true(closed[0] > 0.0 && closed[1] > 0.0);
             /* each team sold something: the rows are not all zero */
             double won[2] = {0.0, 0.0};
             for (int w = 0; w < weeks_of(&p); w++)
