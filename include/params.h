@@ -96,6 +96,10 @@ struct team {
     uint64_t sales_set;          /* bit i: cfgk_sales key i set here */
     uint64_t *stage_set;         /* per stage, bit i: cfgk_stage key i,
                                   * written stage.STAGE.KEY */
+    int initial_clients;         /* the installed base its reps hold; -1:
+                                  * not set (then no team sets it, and
+                                  * [clients] initial is spread over all
+                                  * the reps in turn) */
 };
 
 /* [operations] */

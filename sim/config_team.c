@@ -170,6 +170,12 @@ static int apply_stage_key(struct params *p, struct team *t,
     return cfgk_parse_entry(e, &cfgk_stage.keys[k], en, &t->stages[st]);
 }
 
+/* The team's own key beside [sales]'s (docs/config.md, "Teams"). */
+static const struct cfgk initial_key = {
+    "initial_clients", CFGK_INT, "0", 0, 1000000, 0,
+    offsetof(struct team, initial_clients), NULL,
+    "clients of the installed base this team's reps hold"};
+
 static int apply_entry(struct params *p, struct team *t,
                        const struct config_entry *en, struct err *e)
 {
@@ -182,6 +188,8 @@ static int apply_entry(struct params *p, struct team *t,
             en->section, en->key);
     if (!strncmp(en->key, "stage.", 6))
         return apply_stage_key(p, t, en, e);
+    if (!strcmp(en->key, initial_key.key))
+        return cfgk_parse_entry(e, &initial_key, en, t);
     size_t k = key_index(&cfgk_sales, en->key);
     if (k == cfgk_sales.n)
         return cfgk_unknown_key(e, en, &cfgk_sales, "");
@@ -214,6 +222,57 @@ static int check_shares(const struct config *cfg, const struct team *t,
                             "%.10g + %.10g = %.10g is over 1",
                             t->name, s->prospecting_share, s->admin_share,
                             sum);
+}
+
+/* initial_clients: every team gives its share, or none does; a team
+ * with a share has reps to hold it; [clients] initial, if written, is
+ * their sum, and becomes it. */
+static int check_initial(const struct config *cfg, struct params *p,
+                         struct err *e)
+{
+    char section[64];
+    const struct config_entry *any = NULL;
+    long sum = 0;
+    for (size_t i = 0; i < p->n_teams; i++) {
+        snprintf(section, sizeof section, "team.%s", p->teams[i].name);
+        const struct config_entry *en =
+            config_find(cfg, section, initial_key.key);
+        if (en && !any)
+            any = en;
+        sum += p->teams[i].initial_clients;
+    }
+    if (!any) {
+        for (size_t i = 0; i < p->n_teams; i++)
+            p->teams[i].initial_clients = -1;
+        return 0;
+    }
+    for (size_t i = 0; i < p->n_teams; i++) {
+        const struct team *t = &p->teams[i];
+        snprintf(section, sizeof section, "team.%s", t->name);
+        const struct config_entry *en =
+            config_find(cfg, section, initial_key.key);
+        if (!en)
+            return cfgk_entry_error(
+                e, any,
+                "[%s] initial_clients: [team.%s] gives none; with one team's "
+                "share of the installed base, every team gives its own",
+                any->section, t->name);
+        if (t->initial_clients > 0 && t->sales.role.count == 0)
+            return cfgk_entry_error(e, en,
+                                    "[%s] initial_clients = %d needs reps "
+                                    "to hold the clients, and the team's "
+                                    "reps is 0",
+                                    en->section, t->initial_clients);
+    }
+    const struct config_entry *ci = config_find(cfg, "clients", "initial");
+    if (ci && p->clients.initial != sum)
+        return cfgk_entry_error(e, ci,
+                                "[clients] initial = %d, but the teams' "
+                                "initial_clients add up to %ld: write %ld, "
+                                "or leave [clients] initial out",
+                                p->clients.initial, sum, sum);
+    p->clients.initial = (int)sum;
+    return 0;
 }
 
 int cfgk_resolve_teams(const struct config *cfg, struct params *p,
@@ -271,7 +330,7 @@ int cfgk_resolve_teams(const struct config *cfg, struct params *p,
     for (size_t i = 0; i < p->n_teams; i++)
         if (check_shares(cfg, &p->teams[i], e))
             return -1;
-    return 0;
+    return check_initial(cfg, p, e);
 }
 
 void cfgk_free_teams(struct params *p)

@@ -185,6 +185,10 @@ static void put_team(const struct writer *w, const struct team *t)
     char section[128], value[VALUE_MAX], key[192];
     snprintf(section, sizeof section, "team.%s", t->name);
     fprintf(w->out, "\n[%s]\n", section);
+    if (t->initial_clients >= 0) {
+        snprintf(value, sizeof value, "%d", t->initial_clients);
+        put_line(w, section, "initial_clients", value, 0);
+    }
     for (size_t i = 0; i < cfgk_sales.n; i++) {
         if (!(t->sales_set >> i & 1))
             continue;
@@ -381,7 +385,11 @@ int config_write_reference(FILE *out)
                   "\"Teams\") |\n"
                   "| [team.NAME] | stage.STAGE.KEY | the stage's value | as "
                   "in [stage.NAME] | the team's value of a stage's key, for "
-                  "a stage of the pipeline |\n",
+                  "a stage of the pipeline |\n"
+                  "| [team.NAME] | initial_clients | (spread) | whole, [0, "
+                  "1000000] | clients of the installed base this team's "
+                  "reps hold (set in every team or none; default: [clients] "
+                  "initial spread over all reps in turn) |\n",
                   out);
     }
     for (int t = 0; t < IV_TYPE_COUNT; t++) {

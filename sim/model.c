@@ -276,6 +276,27 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
            ((size_t)m->weeks_total + 1) * sizeof *m->weekly_revenue);
 }
 
+/* The seat that holds client i of the installed base: seat i mod reps;
+ * or, when the teams give their shares (initial_clients), the team's
+ * seats in turn, team after team (a team's seats are consecutive at the
+ * start). */
+static int32_t initial_owner(const struct model *m, int i)
+{
+    const struct params *p = m->p;
+    if (!p->n_teams || p->teams[0].initial_clients < 0)
+        return i % m->n_reps;
+    int first = 0;
+    for (size_t t = 0; t < p->n_teams; t++) {
+        const struct team *tm = &p->teams[t];
+        if (i < tm->initial_clients)
+            return first + i % tm->sales.role.count;
+        i -= tm->initial_clients;
+        first += tm->sales.role.count;
+    }
+    assert(!"an initial client beyond the teams' shares");
+    return NONE;
+}
+
 /* The people and clients at the start of warm-up. */
 static int model_populate(struct model *m)
 {
@@ -296,7 +317,7 @@ static int model_populate(struct model *m)
         uint64_t key = model_key(m, S_INITIAL, i);
         rng_reseed(m->rng, key);
         /* With teams, the client's value is its owner's team's. */
-        int32_t owner = reps > 0 ? i % reps : NONE;
+        int32_t owner = reps > 0 ? initial_owner(m, i) : NONE;
         int team = owner != NONE ? m->reps[owner].team : 0;
         double value = model_draw(&model_sales(m, team)->deal_value, m->rng);
         /* Assumption: the installed base is spread evenly over the

@@ -525,6 +525,12 @@ static void doc_name(const char *section, const char *key, const char *types,
 {
     snprintf(out, size, "%s", key);
     const char *dot = strchr(key, '.');
+    /* a team's stage.STAGE.KEY is the stage's KEY */
+    if (!strncmp(section, "team.", 5) && !strncmp(key, "stage.", 6) &&
+        strchr(key + 6, '.')) {
+        snprintf(out, size, "%s", strchr(key + 6, '.') + 1);
+        return;
+    }
     if (!strcmp(section, "vary")) {
         /* SECTION.KEY of the model, stage.NAME.KEY, scenario.ID.NAME.key,
          * or an intervention's NAME.key */

@@ -293,6 +293,42 @@ static void test_uncertain_reaches_teams(void **state)
     params_destroy(&p);
 }
 
+/* initial_clients: each team's share of the installed base, held by its
+ * own reps and valued at its own deal value. */
+static void test_initial_clients(void **state)
+{
+    (void)state;
+    struct params p;
+    load(&p, D "teams_two.ini", "team.big.initial_clients=50",
+         "team.small.initial_clients=250", "clients.initial=300", NULL);
+    assert_int_equal(p.clients.initial, 300);
+    for (uint64_t r = 0; r < 3; r++) {
+        double *x = run_raw(&p, -1, r);
+        const double *big = row(&p, x, 1, 0), *small = row(&p, x, 2, 0);
+        /* a client or two may churn at an anniversary in the first week */
+        assert_true(big[M_CLIENTS_ACTIVE] >= 47 &&
+                    big[M_CLIENTS_ACTIVE] <= 50);
+        assert_true(small[M_CLIENTS_ACTIVE] >= 245 &&
+                    small[M_CLIENTS_ACTIVE] <= 250);
+        /* big's clients pay about $90k a year, small's about $20k */
+        double per_big = big[M_REVENUE] / big[M_CLIENTS_ACTIVE];
+        double per_small = small[M_REVENUE] / small[M_CLIENTS_ACTIVE];
+        assert_true(per_big > 3 * per_small);
+        free(x);
+    }
+    params_destroy(&p);
+    /* without the key, the base is spread over all 9 reps: big's 3
+     * seats hold a third */
+    load(&p, D "teams_two.ini", NULL);
+    assert_int_equal(p.teams[0].initial_clients, -1);
+    double *x = run_raw(&p, -1, 0);
+    double share = row(&p, x, 1, 0)[M_CLIENTS_ACTIVE] /
+                   row(&p, x, 0, 0)[M_CLIENTS_ACTIVE];
+    assert_true(share > 0.30 && share < 0.37);
+    free(x);
+    params_destroy(&p);
+}
+
 /* --set changes a team of the file; it makes none. */
 static void test_set_no_such_team(void **state)
 {
@@ -322,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_resolve_and_write),
         cmocka_unit_test(test_uncertain_reaches_teams),
         cmocka_unit_test(test_set_no_such_team),
+        cmocka_unit_test(test_initial_clients),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
