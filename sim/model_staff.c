@@ -119,6 +119,7 @@ int staff_new_rep_team(const struct model *m)
 int staff_hire(struct model *m, enum role role, int count, double lead,
                double ramp, double absorb, int team)
 {
+    int first = m->week + params_hire_delay(P(m), role, lead);
     for (int i = 0; i < count; i++) {
         int t = role != ROLE_SALES ? 0
                 : team == TEAM_ALL ? staff_new_rep_team(m)
@@ -138,10 +139,12 @@ int staff_hire(struct model *m, enum role role, int count, double lead,
                                  .team = (uint8_t)t};
         if (add_pending(m, h) != 0)
             return -1;
+        if (i == 0)
+            first = start;
     }
-    int start = m->week + params_hire_delay(P(m), role, lead);
+    /* the first one's (with teams, a team's own lead may differ) */
     TRACE(m, "hire", count, "role=%s start_week=%d", role_name(role),
-          start - P(m)->sim.warmup_weeks);
+          first - P(m)->sim.warmup_weeks);
     return 0;
 }
 

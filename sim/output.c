@@ -388,6 +388,24 @@ int output_window(const struct scenario *sc, int horizon_weeks, int *start,
     return lo < 0 ? -1 : 0;
 }
 
+/* Weeks from a hire's decision to its first day (the model's): a rep's
+ * lead is their team's; hired for all teams, the soonest team's. */
+static int hire_delay(const struct params *p, const struct iv_hire *h)
+{
+    if (h->role != ROLE_SALES || h->lead_weeks >= 0.0 || !p->n_teams)
+        return params_hire_delay(p, h->role, h->lead_weeks);
+    int best = -1;
+    for (size_t t = 0; t < p->n_teams; t++) {
+        if (h->team != TEAM_ALL && h->team != (int)t)
+            continue;
+        int d = params_hire_delay(p, ROLE_SALES,
+                                  p->teams[t].sales.role.lead_weeks);
+        if (best < 0 || d < best)
+            best = d;
+    }
+    return best;
+}
+
 /* The first week any intervention of sc acts: a hire's (or a support
  * person's) first day, the first week of anything else; -1: none. */
 static int acts_week(const struct params *p, const struct scenario *sc)
@@ -400,7 +418,7 @@ static int acts_week(const struct params *p, const struct scenario *sc)
         if (a < 0 || (b >= 0 && b < a))
             continue;
         if (iv->type == IV_HIRE)
-            a += params_hire_delay(p, iv->u.hire.role, iv->u.hire.lead_weeks);
+            a += hire_delay(p, &iv->u.hire);
         else if (iv->type == IV_SUPPORT)
             a += params_hire_delay(p, ROLE_SUPPORT, iv->u.support.lead_weeks);
         if (first < 0 || a < first)
@@ -455,20 +473,26 @@ static void describe(char *buf, size_t size, const struct params *p,
         return;
     }
     const struct iv_pull *pu = &sc->iv[0].u.pull;
-    char who[64];
+    /* a pull of one team's reps names the team: "2 enterprise reps" */
+    int team = pu->team, reps = team == TEAM_ALL
+                                    ? params_reps(p)
+                                    : p->teams[team].sales.role.count;
+    char who[128], of[64] = "";
+    if (team != TEAM_ALL)
+        snprintf(of, sizeof of, "%s ", p->teams[team].name);
     switch (pu->spec.select) {
     case REPS_ALL:
-        snprintf(who, sizeof who, "all %d reps", p->sales.role.count);
+        snprintf(who, sizeof who, "all %d %sreps", reps, of);
         break;
     case REPS_PERCENT:
-        snprintf(who, sizeof who, "%g%% of the reps", pu->spec.reps);
+        snprintf(who, sizeof who, "%g%% of the %sreps", pu->spec.reps, of);
         break;
     case REPS_COUNT:
-        if (pu->spec.reps > p->sales.role.count) /* all there are */
-            snprintf(who, sizeof who, "%g reps (of a team of %d)",
-                     pu->spec.reps, p->sales.role.count);
+        if (pu->spec.reps > reps) /* all there are */
+            snprintf(who, sizeof who, "%g %sreps (of a team of %d)",
+                     pu->spec.reps, of, reps);
         else
-            snprintf(who, sizeof who, "%g rep%s", pu->spec.reps,
+            snprintf(who, sizeof who, "%g %srep%s", pu->spec.reps, of,
                      pu->spec.reps == 1 ? "" : "s");
         break;
     }
