@@ -222,13 +222,14 @@ DOCS_IMG_CHARTS := revenue revenue_difference lost_revenue pipeline impact \
 GUIDE_FILES := return_ramp_and_leak habit better_levers \
     activity_vs_effectiveness activity_vs_effectiveness_low_win \
     stop_start_focus growth growth_g plan uncertain market seasonal \
-    catchup process_fix promise prospect_when_thin habit_lasting
+    catchup process_fix promise prospect_when_thin habit_lasting teams
 GUIDE_IMG := return_ramp_and_leak:lost_revenue habit:revenue \
     better_levers:lost_revenue activity_vs_effectiveness_low_win:lost_revenue \
     stop_start_focus:revenue stop_start_focus:pipeline growth:revenue \
     growth:backlog plan:plan market:revenue seasonal:impact \
     catchup:lost_revenue process_fix:lost_revenue promise:lost_revenue \
-    prospect_when_thin:pipeline habit_lasting:lost_revenue
+    prospect_when_thin:pipeline habit_lasting:lost_revenue \
+    teams:lost_revenue teams:revenue_by_team
 
 .PHONY: guide
 docs-img: salescap
