@@ -433,8 +433,8 @@ static void test_rows(void **state)
     FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
     for (int q = 0; q < r.quarters; q++)
-        output_plan_quarterly(f, &p, &r, 0, q);
-    output_plan_comparison(f, &p, &r, 2, 1);
+        output_plan_quarterly(f, &p, &r, 0, q, "all");
+    output_plan_comparison(f, &p, &r, 2, 1, "all");
     output_summary(f, &p, &r);
     fclose(f);
     const struct acc *a = pq(&r, 0, 1, PLAN_MET);
