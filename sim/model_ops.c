@@ -101,18 +101,19 @@ static void server_sync(struct model *m, struct server *sv)
 }
 
 /* Changes server sv's busy (busy 1) or idle clock hours by d: staff's,
- * or a rep's (and, with teams, the rep's team's). */
-static void server_add(struct model *m, const struct server *sv, int busy,
-                       double d)
+ * or a rep's (and, with teams, the rep's team's). Inlined: busy is a
+ * constant at every call, and this runs on every ops event. */
+static inline __attribute__((always_inline)) void
+server_add(struct model *m, const struct server *sv, int busy, double d)
 {
-    if (sv->rep == NONE)
-        integ_add(busy ? &m->staff_busy : &m->staff_idle, m->t, d);
-    else if (busy)
-        team_integ_add(m, &m->rep_ops_busy, m->t_ops_busy,
-                       m->reps[sv->rep].team, d);
-    else
-        team_integ_add(m, &m->rep_ops_idle, m->t_ops_idle,
-                       m->reps[sv->rep].team, d);
+    int staff = sv->rep == NONE;
+    struct integ *g = staff ? (busy ? &m->staff_busy : &m->staff_idle)
+                            : (busy ? &m->rep_ops_busy : &m->rep_ops_idle);
+    integ_add(g, m->t, d);
+    if (!staff && m->teams_on) {
+        struct integ *tg = busy ? m->t_ops_busy : m->t_ops_idle;
+        integ_add(&tg[m->reps[sv->rep].team], m->t, d);
+    }
 }
 
 /* ---- the queues ------------------------------------------------------- */
