@@ -56,6 +56,21 @@ static const char *const captions[PLOT_NCHARTS] = {
     "interval.",
 };
 
+/* Charts only some runs have (plot.c draws them beside the others): the
+ * plan's and the teams'. Their ids in the page follow the others'. */
+static const struct {
+    const char *name, *caption;
+} extra[] = {
+    {"plan", "The chance of making plan by quarter: the share of "
+             "replications whose quarter met the plan, with its 95% Wilson "
+             "interval, for doing nothing and each option."},
+    {"revenue_by_team", "Weekly revenue stacked by team, one panel per "
+                        "option: each band is a team's clients' revenue."},
+    {"pipeline_by_team", "The open pipeline's annual value stacked by "
+                         "team, one panel per option."},
+};
+#define N_EXTRA (sizeof extra / sizeof extra[0])
+
 /* The decision's charts, shown at the top with the ranking rather than
  * with the others. */
 enum { CHART_DIFF = 1, CHART_LOST = 2, CHART_IMPACT = 6, CHART_RANKING = 7 };
@@ -390,7 +405,10 @@ static void svg_body(FILE *f, const char *p, int chart)
     }
 }
 
-static int inline_svg(FILE *f, const char *path, int chart, struct err *e)
+/* Inlines the SVG at path as chart number `chart` (its ids' prefix),
+ * labelled name, with its caption. */
+static int inline_svg(FILE *f, const char *path, int chart, const char *name,
+                      const char *caption, struct err *e)
 {
     size_t len;
     char *text = csv_slurp(path, &len, e);
@@ -402,10 +420,10 @@ static int inline_svg(FILE *f, const char *path, int chart, struct err *e)
         return err_set(e, ERR_RUNTIME, "%s: not an SVG file", path);
     }
     fputs("<figure>\n", f);
-    p = svg_open_tag(f, p, plot_chart_names[chart]);
+    p = svg_open_tag(f, p, name);
     svg_body(f, p, chart);
     fputs("\n<figcaption>", f);
-    html(f, captions[chart]);
+    html(f, caption);
     fputs("</figcaption>\n</figure>\n", f);
     free(text);
     return 0;
@@ -462,10 +480,13 @@ static int svgs_fresh(const char *dir, const char *run_dir,
 static void remove_tmp_charts(const char *dir)
 {
     static const char *const ext[] = {".svg", ".gp"};
-    for (int i = 0; i < PLOT_NCHARTS; i++) {
+    for (size_t i = 0; i < PLOT_NCHARTS + N_EXTRA; i++) {
         for (int j = 0; j < 2; j++) {
             char name[64];
-            snprintf(name, sizeof name, "%s%s", plot_chart_names[i], ext[j]);
+            snprintf(name, sizeof name, "%s%s",
+                     i < PLOT_NCHARTS ? plot_chart_names[i]
+                                      : extra[i - PLOT_NCHARTS].name,
+                     ext[j]);
             char *p = rundata_path(dir, name);
             if (p)
                 unlink(p);
@@ -479,15 +500,21 @@ static void remove_tmp_charts(const char *dir)
     rmdir(dir);
 }
 
-/* Inlines dir's SVG of chart i, if it is there. */
+/* Inlines dir's SVG of chart i (plot_chart_names, then extra), if it is
+ * there. */
 static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
 {
     char name[64];
-    snprintf(name, sizeof name, "%s.svg", plot_chart_names[i]);
+    const char *chart = i < PLOT_NCHARTS ? plot_chart_names[i]
+                                         : extra[i - PLOT_NCHARTS].name;
+    const char *caption =
+        i < PLOT_NCHARTS ? captions[i] : extra[i - PLOT_NCHARTS].caption;
+    snprintf(name, sizeof name, "%s.svg", chart);
     char *p = rundata_path(dir, name);
     if (!p)
         return err_oom(e);
-    int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, e) : 0;
+    int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, chart, caption, e)
+                                  : 0;
     free(p);
     return rc;
 }
@@ -495,7 +522,7 @@ static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
 static int write_charts(FILE *f, const char *dir, struct err *e)
 {
     fputs("<section id=\"charts\">\n<h2>Charts</h2>\n", f);
-    for (int i = 0; i < PLOT_NCHARTS; i++) {
+    for (int i = 0; i < PLOT_NCHARTS + (int)N_EXTRA; i++) {
         if (i == CHART_IMPACT || i == CHART_RANKING)
             continue; /* at the top, with the ranking */
         if (chart_svg(f, dir, i, e) != 0)

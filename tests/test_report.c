@@ -505,6 +505,38 @@ static void test_report_run_keeps_notes(void **state)
     ru_rm_rf(strdup(dir));
 }
 
+/* A run with teams and a plan: the report carries their charts too
+ * (revenue_by_team, pipeline_by_team, plan), each with its caption. */
+static void test_report_teams_and_plan(void **state)
+{
+    (void)state;
+    const char *bin = getenv("SALESCAP");
+    char dir[512], cmd[4096];
+    ru_mkdtemp(dir, sizeof dir, "test_teams_report");
+    snprintf(cmd, sizeof cmd,
+             "'%s' run tests/data/teams_two.ini -n 2 -q --no-plot "
+             "--set plan.bookings_per_quarter=600000 -o '%s/run' 2>/dev/null",
+             bin ? bin : "./salescap", dir);
+    assert_int_equal(system(cmd), 0);
+    char *run = rundata_path(dir, "run");
+    write_report(run, NULL);
+    char *html = read_report(run);
+    static const char *const extra[] = {"plan", "revenue_by_team",
+                                        "pipeline_by_team"};
+    for (size_t i = 0; i < 3; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "aria-label=\"%s\"", extra[i]);
+        if (count(html, label) != 1)
+            fail_msg("report.html: %s %d times", label, count(html, label));
+    }
+    assert_int_equal(count(html, "<svg"), PLOT_NCHARTS + 3);
+    assert_int_equal(count(html, "<figcaption>"), PLOT_NCHARTS + 3);
+    assert_non_null(strstr(html, "stacked by team"));
+    free(html);
+    free(run);
+    ru_rm_rf(strdup(dir));
+}
+
 int main(void)
 {
     /* As salescap's main does: a gnuplot that is missing or dies closes
@@ -524,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_report_notes_missing),
         cmocka_unit_test(test_notes_markdown),
         cmocka_unit_test(test_report_run_keeps_notes),
+        cmocka_unit_test(test_report_teams_and_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
