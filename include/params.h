@@ -421,6 +421,7 @@ struct iv_reduce {
 struct iv_freeze {
     enum role role;
     int start_week, weeks; /* weeks 0: no freeze */
+    int team;              /* role sales: this team's leavers only */
 };
 
 /* Catch-up (issue 17): every employed rep not in ops works extra_hours
@@ -472,6 +473,7 @@ struct iv_prospect_when_thin {
     int start_week, weeks;
     int below, above;
     double prospecting_share, idle_share;
+    int team;
 };
 
 struct intervention {

@@ -305,6 +305,7 @@ static int check_team_role(const struct config *cfg, const char *section,
 {
     enum role role = iv->type == IV_HIRE       ? iv->u.hire.role
                      : iv->type == IV_CONTRACT ? iv->u.contract.role
+                     : iv->type == IV_FREEZE   ? iv->u.freeze.role
                                                : iv->u.reduce.role;
     if (iv_team(iv) == TEAM_ALL || role == ROLE_SALES)
         return 0;
@@ -371,7 +372,7 @@ static int check_thin(const struct config *cfg, const char *section,
     const char *keys[2] = {"prospecting_share", "idle_share"};
     double shares[2] = {th->prospecting_share, th->idle_share};
     for (int i = 0; i < 2; i++) {
-        double admin = admin_share(p, TEAM_ALL);
+        double admin = admin_share(p, th->team);
         double sum = shares[i] + admin;
         if (sum <= 1 + SHARE_SLACK)
             continue;
@@ -406,7 +407,7 @@ static int check_iv(const struct config *cfg, const char *section,
                     const struct intervention *iv, struct err *e)
 {
     if ((iv->type == IV_HIRE || iv->type == IV_CONTRACT ||
-         iv->type == IV_REDUCE) &&
+         iv->type == IV_REDUCE || iv->type == IV_FREEZE) &&
         check_team_role(cfg, section, iv, e))
         return -1;
     if (iv->type == IV_CONTRACT)

@@ -658,6 +658,7 @@ static const struct cfgk freeze_keys[] = {
          "first week of the freeze"),
     WEEKS("weeks", "13", struct iv_freeze, weeks,
           "length of the freeze, weeks (0: no freeze)"),
+    K_TEAM(struct iv_freeze),
 };
 
 /* ---- issue 17: the seed claims' levers ---- */
@@ -722,6 +723,7 @@ static const struct cfgk thin_keys[] = {
           prospecting_share, "prospecting share of a rep who prospects"),
     K_DBL("idle_share", "0.02", 0, 1, 0, struct iv_prospect_when_thin,
           idle_share, "prospecting share of a rep who does not"),
+    K_TEAM(struct iv_prospect_when_thin),
 };
 
 static const struct cfgk_table iv_tables[IV_TYPE_COUNT] = {

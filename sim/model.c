@@ -267,7 +267,7 @@ static void model_reset(struct model *m, int scenario, uint64_t replication,
     m->net_value = m->net_value_npv = 0.0;
     m->ops_invest_share = m->ops_saving = 0.0;
     m->promise_days = m->promise_weight = 0.0;
-    m->thin_on = 0;
+    memset(m->thin_on, 0, sizeof m->thin_on);
     memset(m->busy_until, 0, (m->max_iv + 1) * sizeof(int));
     memset(m->cool_until, 0, (m->max_iv + 1) * sizeof(int));
     for (size_t i = 0; i < IV_LEVELS * (m->max_iv + 1); i++)

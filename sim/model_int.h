@@ -345,9 +345,9 @@ struct model {
      * a client won now (0: none, the SLA holds) and a broken promise's
      * weight */
     double promise_days, promise_weight;
-    int thin_on;                  /* a prospect_when_thin policy holds:
-                                   * reps' own thin_share replaces
-                                   * prosp_share */
+    uint8_t thin_on[MAX_TEAMS];   /* a prospect_when_thin policy holds
+                                   * for the team: its reps' own
+                                   * thin_share replaces prosp_share */
     double delay, delay_smooth;   /* expected onboarding delay, days */
     double market_mult;           /* the market's multiplier on the last
                                    * stage's odds (reputation) */
@@ -715,7 +715,7 @@ double iv_contract_cost(const struct model *m, int week);
 /* The tick from which the backfill of a departure of role at this tick
  * may be decided: this tick, or the end of the scenario's freezes of the
  * role that cover it (one after another when they chain). */
-int iv_backfill_tick(const struct model *m, enum role role);
+int iv_backfill_tick(const struct model *m, enum role role, int team);
 /* The scenario's process fixes this week: m->ops_invest_share and
  * m->ops_saving, from the week alone. Called at the staffing step,
  * before staff rates are set. */

@@ -17,6 +17,7 @@
 #include <assert.h>
 #include <limits.h>
 #include <math.h>
+#include <string.h>
 
 #include "model_int.h"
 
@@ -349,16 +350,21 @@ static void thin(struct model *m, const struct iv_prospect_when_thin *th, int w)
         return;
     if (w == th->start_week)
         for (int32_t r = 0; r < m->n_reps; r++)
-            m->reps[r].thin_prospecting = 0;
+            if (in_team(m, r, th->team))
+                m->reps[r].thin_prospecting = 0;
     for (int32_t r = 0; r < m->n_reps; r++)
-        m->reps[r].thin_share = 0.0; /* a count, for now */
+        if (in_team(m, r, th->team))
+            m->reps[r].thin_share = 0.0; /* a count, for now */
     for (int32_t o = 0; o < m->n_opps; o++) {
         const struct opp *op = &m->opps[o];
-        if (op->state != OPP_FREE && !op->is_task)
+        if (op->state != OPP_FREE && !op->is_task &&
+            in_team(m, op->rep, th->team))
             m->reps[op->rep].thin_share += 1.0;
     }
     for (int32_t r = 0; r < m->n_reps; r++) {
         struct rep *rp = &m->reps[r];
+        if (!in_team(m, r, th->team))
+            continue;
         double open = rp->thin_share;
         if (open < th->below)
             rp->thin_prospecting = 1;
@@ -367,7 +373,9 @@ static void thin(struct model *m, const struct iv_prospect_when_thin *th, int w)
         rp->thin_share =
             rp->thin_prospecting ? th->prospecting_share : th->idle_share;
     }
-    m->thin_on = 1;
+    for (int t = 0; t < m->n_teams; t++)
+        if (th->team == TEAM_ALL || th->team == t)
+            m->thin_on[t] = 1;
 }
 
 static int apply(struct model *m, int32_t idx, const struct intervention *iv,
@@ -553,7 +561,7 @@ int iv_contracts(struct model *m)
     return 0;
 }
 
-int iv_backfill_tick(const struct model *m, enum role role)
+int iv_backfill_tick(const struct model *m, enum role role, int team)
 {
     int warmup = P(m)->sim.warmup_weeks, w = m->week - warmup;
     if (!m->sc || w < 0)
@@ -566,6 +574,7 @@ int iv_backfill_tick(const struct model *m, enum role role)
             const struct intervention *iv = &m->sc->iv[i];
             const struct iv_freeze *f = &iv->u.freeze;
             if (iv->type == IV_FREEZE && f->role == role && f->weeks > 0 &&
+                (f->team == TEAM_ALL || f->team == team) &&
                 w >= f->start_week && w < f->start_week + f->weeks) {
                 w = f->start_week + f->weeks;
                 moved = 1;
@@ -633,7 +642,7 @@ int iv_on_tick(struct model *m)
     }
     m->expectations_on = 0;
     m->promise_days = m->promise_weight = 0.0;
-    m->thin_on = 0;
+    memset(m->thin_on, 0, sizeof m->thin_on);
     int w = m->week - P(m)->sim.warmup_weeks;
     if (!m->sc || w < 0)
         return 0;

@@ -224,7 +224,7 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
     a.ops = hpd * ops_share;
     double rest = hpd - a.ops;
     /* prospect_when_thin (model_iv.c): the rep's own share this week */
-    a.prosp = rest * (m->thin_on ? rp->thin_share : m->prosp_share[rp->team]);
+    a.prosp = rest * (m->thin_on[rp->team] ? rp->thin_share : m->prosp_share[rp->team]);
     a.admin = rest * s->admin_share;
     if (filled > 0 && m->support_absorb > 0.0) {
         /* Support staff take admin hours off every rep evenly. */

@@ -312,7 +312,8 @@ static int departures(struct model *m)
             leave(m, role, i);
             if (!refill)
                 continue;
-            struct pending_hire h = {.week = iv_backfill_tick(m, role) +
+            int team = role == ROLE_SALES ? m->reps[i].team : 0;
+            struct pending_hire h = {.week = iv_backfill_tick(m, role, team) +
                                              (int)ceil(rp->backfill_weeks),
                                      .role = role,
                                      .seat = i,

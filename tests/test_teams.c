@@ -172,15 +172,17 @@ static int same_team_rows(const struct params *p, const double *x,
 
 /* Ops is no link in teams_two.ini: a pull of small's reps changes
  * small's sales and leaves big's as they were, replication by
- * replication; a hire into big does the reverse. */
+ * replication; a hire into big does the reverse; prospecting when thin
+ * and a hiring freeze of small's reps act on small alone. */
 static void test_other_team_unchanged(void **state)
 {
     (void)state;
     struct params p;
     load(&p, D "teams_two.ini", NULL);
-    const char *ids[] = {"pull_small", "hire_big"};
-    const int acted[] = {1, 0};
-    for (size_t i = 0; i < 2; i++) {
+    const char *ids[] = {"pull_small", "hire_big", "thin_small",
+                         "freeze_small"};
+    const int acted[] = {1, 0, 1, 1};
+    for (size_t i = 0; i < 4; i++) {
         int s = scenario(&p, ids[i]), moved = 0, other = 1 - acted[i];
         for (uint64_t r = 0; r < 8; r++) {
             double *base = run_raw(&p, -1, r), *x = run_raw(&p, s, r);
