@@ -637,6 +637,32 @@ static void headline(FILE *out, const struct params *p,
     fputs(".\n", out);
 }
 
+/* With teams: what each team loses or gains of revenue over the
+ * horizon, paired ("By team: enterprise loses $47,725 ± $8,329,
+ * midmarket gains $10,451 ± $2,580 of revenue."). */
+static void team_line(FILE *out, const struct params *p,
+                      const struct run_result *r, int s)
+{
+    if (r->nteams == 0)
+        return;
+    fputs("By team:", out);
+    for (int t = 0; t < r->nteams; t++) {
+        struct run_result v = run_team_view(r, t);
+        const struct acc *lost =
+            &v.cmp_delta[run_cmp_index(&v, s, r->quarters, CMP_LOST_REVENUE)];
+        char m[48], h[48];
+        output_money(m, sizeof m, fabs(lost->mean));
+        output_money(h, sizeof h, acc_halfwidth(lost));
+        fprintf(out, "%s %s %s %s", t ? "," : "", p->teams[t].name,
+                lost->mean > 0 ? "loses" : "gains", m);
+        if (r->replications >= 2)
+            fprintf(out, " ± %s", h);
+    }
+    fputs(" of revenue over the horizon (the team rows of "
+          "comparison.csv).\n",
+          out);
+}
+
 static void scenario_table(FILE *out, const struct params *p,
                            const struct run_result *r, int s)
 {
@@ -677,6 +703,7 @@ static void scenario_table(FILE *out, const struct params *p,
         fprintf(out, "%*s %18s %18s %28s %16s\n", qw, qn, b[0], b[1], l,
                 q < r->quarters ? b[4] : "");
     }
+    team_line(out, p, r, s);
     headline(out, p, r, s);
     output_plan_headline(out, p, r, s);
 }

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "params_util.h"
 #include "uncertain.h"
+#include "util.h"
 
 #define D "tests/data/"
 
@@ -349,6 +350,67 @@ static void test_set_no_such_team(void **state)
     config_destroy(&cfg);
 }
 
+/* Lines of text that start with prefix. */
+static int count_lines(const char *text, const char *prefix)
+{
+    int n = 0;
+    size_t k = strlen(prefix);
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+        n += !strncmp(l, prefix, k);
+    return n;
+}
+
+/* The files a user reads: the team column, a row per team and metric,
+ * team rows that add up in the means, and the summary's line by team. */
+static void test_files(void **state)
+{
+    (void)state;
+    const char *bin = getenv("SALESCAP");
+    if (!bin || !*bin)
+        skip();
+    char *d = ru_tmp_dir("teams");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "'%s' run " D "teams_two.ini -n 3 -q --no-plot -o '%s' "
+             "2>/dev/null",
+             bin, d);
+    assert_int_equal(system(cmd), 0);
+    char *w = ru_slurp(d, "weekly.csv"), *c = ru_slurp(d, "comparison.csv");
+    char *q = ru_slurp(d, "quarterly.csv"), *s = ru_slurp(d, "summary.txt");
+    const char *head = "scenario,week,metric,mean,sd,ci_low,ci_high,n,team\n";
+    assert_true(!strncmp(w, head, strlen(head)));
+    /* 39 weeks of every team metric, per team */
+    assert_int_equal(count_lines(w, "baseline,"),
+                     39 * (M_COUNT + 2 * TEAM_METRIC_COUNT));
+    assert_int_equal(count_lines(w, "baseline,5,revenue,"), 3);
+    assert_non_null(strstr(w, "\nbaseline,5,ops_backlog_hours,"));
+    /* ops metrics are the company's alone: one row per option and week */
+    int ops = 0;
+    for (const char *x = w; (x = strstr(x, ",ops_backlog_hours,")); x++)
+        ops++;
+    assert_int_equal(ops, 39 * (1 + 5));
+    /* the means of the teams' revenue add up to the company's */
+    double all = 0, sum = 0;
+    for (const char *l = strstr(w, "\nbaseline,5,revenue,"); l;
+         l = strstr(l + 1, "\nbaseline,5,revenue,")) {
+        double v = strtod(l + strlen("\nbaseline,5,revenue,"), NULL);
+        const char *end = strchr(l + 1, '\n');
+        if (!strncmp(end - 4, ",all", 4))
+            all = v;
+        else
+            sum += v;
+    }
+    assert_true(fabs(all - sum) <= 1e-6 * all);
+    assert_int_equal(count_lines(c, "pull_small,total,lost_revenue,"), 3);
+    assert_non_null(strstr(q, ",small\n"));
+    assert_non_null(strstr(s, "By team: big "));
+    free(w);
+    free(c);
+    free(q);
+    free(s);
+    ru_rm_rf(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_uncertain_reaches_teams),
         cmocka_unit_test(test_set_no_such_team),
         cmocka_unit_test(test_initial_clients),
+        cmocka_unit_test(test_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
