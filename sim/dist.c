@@ -557,15 +557,14 @@ static inline double std_normal(gsl_rng *r)
 double dist_sample(const struct dist *d, gsl_rng *r)
 {
     const double *p = d->p;
-    /* The commonest kind first, ahead of the jump table. It is
-     * gsl_ran_exponential(r, mean), inlined: same draw, same value. */
+    /* The commonest kind first, ahead of the jump table. */
     if (d->kind == DIST_EXPONENTIAL)
-        return -p[0] * log1p(-rng_uniform(r));
+        return rng_exponential(r, p[0]);
     switch (d->kind) {
     case DIST_FIXED:
         return p[0];
     case DIST_EXPONENTIAL:
-        return -p[0] * log1p(-rng_uniform(r));
+        return rng_exponential(r, p[0]);
     case DIST_UNIFORM:
         if (d->b == 0)
             return p[0];

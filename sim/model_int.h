@@ -455,7 +455,7 @@ static inline uint64_t model_key2(const struct model *m, enum stream kind,
 static inline double model_draw(const struct dist *d, gsl_rng *r)
 {
     if (d->kind == DIST_EXPONENTIAL)
-        return -d->p[0] * log1p(-rng_uniform(r));
+        return rng_exponential(r, d->p[0]);
     return dist_sample(d, r);
 }
 void model_tracef(struct model *m, const char *event, int32_t id,

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_randist.h>
@@ -218,18 +219,68 @@ static void test_one_uniform_each(void **state)
     }
 }
 
-/* exponential is GSL's sampler, inlined: the same values, bit for bit. */
-static void test_exponential_is_gsl(void **state)
+/* exponential is -mean * log(1 - U) (rng_exponential), bit for bit; the
+ * same value as GSL's -mean * log1p(-U) to the last bit or two. */
+static void test_exponential_draw(void **state)
+{
+    (void)state;
+    const double mean = 1.1111111111111112;
+    struct dist d;
+    parse_ok(&d, "exponential(1.1111111111111112)", 1);
+    gsl_rng *a = rng_at(SEED), *b = rng_at(SEED), *c = rng_at(SEED);
+    int differ = 0;
+    for (int k = 0; k < 10000; k++) {
+        double x = dist_sample(&d, a);
+        assert_true(x == 0.0 - mean * log(1.0 - gsl_rng_uniform(b)));
+        double g = gsl_ran_exponential(c, mean);
+        assert_true(fabs(x - g) <= 4 * DBL_EPSILON * g);
+        differ += x != g;
+    }
+    /* They do round differently sometimes (about 7 % of draws). */
+    assert_true(differ > 100 && differ < 2000);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
+/* A generator that plays back fixed uniforms, for the ends of [0, 1). */
+static const double scripted_u[] = {0.0, 0.5, 1.0 - 0x1p-53};
+static void scripted_set(void *st, unsigned long seed)
+{
+    (void)seed;
+    *(size_t *)st = 0;
+}
+static unsigned long scripted_get(void *st)
+{
+    (void)st;
+    return 0;
+}
+static double scripted_get_double(void *st)
+{
+    size_t *i = st;
+    return scripted_u[(*i)++ % 3];
+}
+static const gsl_rng_type scripted_type = {
+    "scripted", 0xffffffffUL, 0, sizeof(size_t),
+    scripted_set, scripted_get, scripted_get_double};
+
+/* U = 0 gives +0 (never -0), U = 1/2 gives mean log 2, and the largest U
+ * gives 53 log 2 means, finite: the log never sees 0. */
+static void test_exponential_ends(void **state)
 {
     (void)state;
     struct dist d;
-    parse_ok(&d, "exponential(1.1111111111111112)", 1);
-    gsl_rng *a = rng_at(SEED), *b = rng_at(SEED);
-    for (int k = 0; k < 10000; k++)
-        assert_true(dist_sample(&d, a) ==
-                    gsl_ran_exponential(b, 1.1111111111111112));
-    gsl_rng_free(a);
-    gsl_rng_free(b);
+    parse_ok(&d, "exponential(2)", 1);
+    gsl_rng *r = gsl_rng_alloc(&scripted_type);
+    assert_non_null(r);
+    double x0 = dist_sample(&d, r), x1 = dist_sample(&d, r),
+           x2 = dist_sample(&d, r);
+    assert_true(x0 == 0 && !signbit(x0));
+    assert_true(x1 == 2 * log(2.0));
+    assert_true(isfinite(x2) && fabs(x2 - 2 * 53 * log(2.0)) < 1e-12);
+    double x3 = rng_exponential(r, 2); /* the script again from U = 0 */
+    assert_true(x3 == 0 && !signbit(x3));
+    gsl_rng_free(r);
 }
 
 /* The same stream key gives the same draws (what CRN relies on), with
@@ -525,7 +576,8 @@ int main(void)
         cmocka_unit_test(test_moments),
         cmocka_unit_test(test_degenerate),
         cmocka_unit_test(test_one_uniform_each),
-        cmocka_unit_test(test_exponential_is_gsl),
+        cmocka_unit_test(test_exponential_draw),
+        cmocka_unit_test(test_exponential_ends),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_derived),
