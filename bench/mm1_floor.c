@@ -121,14 +121,12 @@ int main(void)
             }
             if (!busy) {
                 busy = 1;
-                heap_push(&h, e.t + exp_draw(rs, mean_service),
-                          DEPARTURE);
+                heap_push(&h, e.t + exp_draw(rs, mean_service), DEPARTURE);
             }
         } else {
             total_time += e.t - arrived_at[served++];
             if (served < arrived)
-                heap_push(&h, e.t + exp_draw(rs, mean_service),
-                          DEPARTURE);
+                heap_push(&h, e.t + exp_draw(rs, mean_service), DEPARTURE);
             else
                 busy = 0;
         }

@@ -81,8 +81,8 @@ size_t model_raw_len(const struct params *p);
 static inline double *model_raw_group(const struct params *p, double *raw,
                                       int g)
 {
-    return raw + (size_t)g * (size_t)(p->sim.warmup_weeks +
-                                      p->sim.horizon_weeks) *
+    return raw + (size_t)g *
+                     (size_t)(p->sim.warmup_weeks + p->sim.horizon_weeks) *
                      RAW_COUNT;
 }
 

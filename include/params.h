@@ -572,14 +572,14 @@ int iv_team(const struct intervention *iv);
 
 /* Team t's [sales] keys and stages: [sales] and p->stages themselves in
  * a file without teams (t 0). */
-static inline const struct sales_params *params_team_sales(
-    const struct params *p, int t)
+static inline const struct sales_params *
+params_team_sales(const struct params *p, int t)
 {
     return p->n_teams ? &p->teams[t].sales : &p->sales;
 }
 
-static inline const struct stage_params *params_team_stages(
-    const struct params *p, int t)
+static inline const struct stage_params *
+params_team_stages(const struct params *p, int t)
 {
     return p->n_teams ? p->teams[t].stages : p->stages;
 }

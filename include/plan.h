@@ -14,8 +14,8 @@
  *                     the plan, 0 when not: its mean over replications is
  *                     the chance of making plan.
  * The first two exist when quota_per_rep > 0 (in [sales] or a team;
- * with teams, each team has them too, from its own reps), the third when [plan] sets
- * a plan. The CSVs carry only those that exist, so a file with neither
+ * with teams, each team has them too, from its own reps), the third when [plan]
+ * sets a plan. The CSVs carry only those that exist, so a file with neither
  * writes exactly what it wrote before.
  */
 #ifndef SALESCAP_PLAN_H

@@ -151,8 +151,7 @@ static inline struct acc *run_quarterly(const struct run_result *r, int s,
 
 /* Team t's view of r: r with t's accumulators in place of the
  * company's weekly, quarterly and cmp_* (for the accessors above). */
-static inline struct run_result run_team_view(const struct run_result *r,
-                                              int t)
+static inline struct run_result run_team_view(const struct run_result *r, int t)
 {
     struct run_result v = *r;
     v.weekly = r->team[t].weekly;

@@ -107,13 +107,16 @@ struct rundata {
     /* Teams: weekly.csv's team rows (a run of a file with [team.NAME]s;
      * else nteams 0), see rundata_team_week(). */
     int nteams;
-    char **team;        /* names, in the file's order */
+    char **team; /* names, in the file's order */
     double *team_weekly;
 };
 
 /* The metrics of a team that charts draw (rundata_team_week's k). */
-enum rd_team_metric { RD_TEAM_REVENUE = 0, RD_TEAM_PIPELINE_VALUE,
-                      RD_TEAM_COUNT };
+enum rd_team_metric {
+    RD_TEAM_REVENUE = 0,
+    RD_TEAM_PIPELINE_VALUE,
+    RD_TEAM_COUNT
+};
 
 /* Statistic st of team t's metric k (enum rd_team_metric) of scenario s
  * in week w; NAN where weekly.csv has no row. */

@@ -115,8 +115,8 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
 /* cap_sales_side of every team of ph, summed into w (cycle days: the
  * wins' mean), each team with its own seats (its sf, sp); without teams,
  * cap_sales_side itself. Returns 0, or -1 (out of memory). */
-int cap_sales_teams(struct path *ph, const struct seats *st, double mult,
-                    int t, struct week *w);
+int cap_sales_teams(struct path *ph, const struct seats *st, double mult, int t,
+                    struct week *w);
 
 /* ---- capacity_ops.c */
 

@@ -248,8 +248,8 @@ int cap_sales_side(struct path *ph, const struct seats *st, double mult, int t,
     return 0;
 }
 
-int cap_sales_teams(struct path *ph, const struct seats *st, double mult,
-                    int t, struct week *w)
+int cap_sales_teams(struct path *ph, const struct seats *st, double mult, int t,
+                    struct week *w)
 {
     if (!ph->n_teams)
         return cap_sales_side(ph, st, mult, t, w);

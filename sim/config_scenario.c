@@ -384,8 +384,8 @@ static int check_thin(const struct config *cfg, const char *section,
                                 "[%s] %s.%s + %s admin_share = %.10g + "
                                 "%.10g = %.10g is over 1",
                                 section, iv->name, keys[i],
-                                p->n_teams ? "a team's" : "[sales]",
-                                shares[i], admin, sum);
+                                p->n_teams ? "a team's" : "[sales]", shares[i],
+                                admin, sum);
     }
     if (th->above > th->below)
         return 0;

@@ -43,10 +43,10 @@ int cfgk_team_find(const struct params *p, const char *name)
 
 /* Names a team may not take: the company's, and every section's. */
 static const char *const reserved[] = {
-    "all",     "sales",   "stage",   "operations", "ops",     "support",
-    "clients", "market",  "calendar", "start",     "costs",   "targets",
-    "decision", "plan",   "report",  "scenario",   "team",    "simulation",
-    "baseline",
+    "all",      "sales",   "stage",      "operations", "ops",
+    "support",  "clients", "market",     "calendar",   "start",
+    "costs",    "targets", "decision",   "plan",       "report",
+    "scenario", "team",    "simulation", "baseline",
 };
 
 static int check_name(const struct config_section *s, const char *name,
@@ -54,8 +54,10 @@ static int check_name(const struct config_section *s, const char *name,
 {
     const struct config_entry at = {.file = s->file, .line = s->line};
     if (!*name)
-        return cfgk_entry_error(e, &at, "section [%s] needs a name: "
-                                "[team.NAME]", s->name);
+        return cfgk_entry_error(e, &at,
+                                "section [%s] needs a name: "
+                                "[team.NAME]",
+                                s->name);
     for (const char *c = name; *c; c++)
         if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
             !(*c >= '0' && *c <= '9') && *c != '_' && *c != '-')
@@ -66,16 +68,14 @@ static int check_name(const struct config_section *s, const char *name,
     for (size_t i = 0; i < N_KEYS(reserved); i++)
         if (!strcasecmp(name, reserved[i]))
             return cfgk_entry_error(
-                e, &at,
-                "[%s]: '%s' cannot name a team: %s", s->name, name,
+                e, &at, "[%s]: '%s' cannot name a team: %s", s->name, name,
                 !strcasecmp(name, "all")
                     ? "'all' is the whole company in the CSVs' team column"
                     : "it names a section or the baseline; pick a name "
                       "like enterprise or smb");
     if (strlen(name) > 40)
-        return cfgk_entry_error(e, &at,
-                                "[%s]: a team name has at most 40 characters",
-                                s->name);
+        return cfgk_entry_error(
+            e, &at, "[%s]: a team name has at most 40 characters", s->name);
     return 0;
 }
 
@@ -93,8 +93,9 @@ static int team_copy(struct params *p, struct team *t)
             size_t off = cfgk_sales.keys[k].off;
             struct dist *d = (struct dist *)(void *)((char *)&t->sales + off);
             memset(d, 0, sizeof *d);
-            if (dist_copy(d, (const struct dist *)(const void *)((
-                                 const char *)&p->sales + off)))
+            if (dist_copy(d,
+                          (const struct dist
+                               *)(const void *)((const char *)&p->sales + off)))
                 return -1;
         }
     for (size_t i = 0; i < p->n_stages; i++) {
@@ -105,8 +106,10 @@ static int team_copy(struct params *p, struct team *t)
                 struct dist *d =
                     (struct dist *)(void *)((char *)&t->stages[i] + off);
                 memset(d, 0, sizeof *d);
-                if (dist_copy(d, (const struct dist *)(const void *)((
-                                     const char *)&p->stages[i] + off)))
+                if (dist_copy(
+                        d, (const struct dist *)(const void *)((const char *)&p
+                                                                   ->stages[i] +
+                                                               off)))
                     return -1;
             }
     }
@@ -172,8 +175,14 @@ static int apply_stage_key(struct params *p, struct team *t,
 
 /* The team's own key beside [sales]'s (docs/config.md, "Teams"). */
 static const struct cfgk initial_key = {
-    "initial_clients", CFGK_INT, "0", 0, 1000000, 0,
-    offsetof(struct team, initial_clients), NULL,
+    "initial_clients",
+    CFGK_INT,
+    "0",
+    0,
+    1000000,
+    0,
+    offsetof(struct team, initial_clients),
+    NULL,
     "clients of the installed base this team's reps hold"};
 
 static int apply_entry(struct params *p, struct team *t,
@@ -208,8 +217,8 @@ static int check_shares(const struct config *cfg, const struct team *t,
         return 0;
     char section[64];
     snprintf(section, sizeof section, "team.%s", t->name);
-    const struct config_entry *a = config_find(cfg, section,
-                                               "prospecting_share");
+    const struct config_entry *a =
+        config_find(cfg, section, "prospecting_share");
     const struct config_entry *b = config_find(cfg, section, "admin_share");
     if (!a)
         a = config_find(cfg, "sales", "prospecting_share");
@@ -220,8 +229,7 @@ static int check_shares(const struct config *cfg, const struct team *t,
     return cfgk_entry_error(e, en,
                             "[team.%s] prospecting_share + admin_share = "
                             "%.10g + %.10g = %.10g is over 1",
-                            t->name, s->prospecting_share, s->admin_share,
-                            sum);
+                            t->name, s->prospecting_share, s->admin_share, sum);
 }
 
 /* initial_clients: every team gives its share, or none does; a team
@@ -302,8 +310,7 @@ int cfgk_resolve_teams(const struct config *cfg, struct params *p,
         }
         if (++n > MAX_TEAMS) {
             const struct config_entry at = {.file = s->file, .line = s->line};
-            return cfgk_entry_error(e, &at,
-                                    "[%s]: at most %d teams", s->name,
+            return cfgk_entry_error(e, &at, "[%s]: at most %d teams", s->name,
                                     MAX_TEAMS);
         }
     }
@@ -423,8 +430,8 @@ int cfgk_uncertain_teams(struct params *p, struct err *e)
                 continue;
             for (size_t t = 0; t < p->n_teams; t++) {
                 const struct team *tm = &p->teams[t];
-                uint64_t set = pl.stage >= 0 ? tm->stage_set[pl.stage]
-                                             : tm->sales_set;
+                uint64_t set =
+                    pl.stage >= 0 ? tm->stage_set[pl.stage] : tm->sales_set;
                 if (set >> k & 1)
                     continue;
                 struct uncertain_place *a =

@@ -410,8 +410,8 @@ static void flush_teams(struct model *m, int w)
                              &m->t_ops_idle[t]};
         for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
             integ_to(g[i], m->t);
-        double *row = model_raw_group(m->p, m->raw, 1 + t) +
-                      (size_t)w * RAW_COUNT;
+        double *row =
+            model_raw_group(m->p, m->raw, 1 + t) + (size_t)w * RAW_COUNT;
         memcpy(row, m->tcur[t], sizeof m->tcur[t]);
         row[M_REVENUE] = m->t_revenue[t].area;
         row[M_PIPELINE_COUNT] = m->t_open_opps[t];
@@ -488,10 +488,10 @@ static void flush_week(struct model *m, int w)
         for (int32_t r = 0; r < m->n_reps; r++)
             sales_quota_close(
                 m, r, row,
-                m->teams_on ? model_raw_group(m->p, m->raw,
-                                              1 + m->reps[r].team) +
-                                  (size_t)w * RAW_COUNT
-                            : NULL);
+                m->teams_on
+                    ? model_raw_group(m->p, m->raw, 1 + m->reps[r].team) +
+                          (size_t)w * RAW_COUNT
+                    : NULL);
     m->weekly_revenue[w] = row[M_REVENUE];
     m->tot.pipeline_area += m->pipeline.area;
 

@@ -329,7 +329,7 @@ struct model {
     double t_w_prosp[MAX_TEAMS], t_w_admin[MAX_TEAMS]; /* as w_prosp */
 
     /* intervention state, per team */
-    double prosp_share[MAX_TEAMS];                /* current (focus) */
+    double prosp_share[MAX_TEAMS];                   /* current (focus) */
     double adv_mult[MAX_TEAMS], opp_mult[MAX_TEAMS]; /* effectiveness */
     int expectations_on;
     double forgive, reset_hours;
@@ -636,8 +636,7 @@ int staff_turnover(struct model *m);
  * seat), who are released at leave_t (>= now; they leave at the first
  * tick at or after it). Contractors are never cut. Returns how many
  * positions were cut. */
-int staff_cut(struct model *m, enum role role, int n, double leave_t,
-              int team);
+int staff_cut(struct model *m, enum role role, int n, double leave_t, int team);
 /* The releases due now (staff_cut with leave_t = now, after this tick's
  * turnover): the people leave at once. 0, or -1 (out of memory). */
 int staff_leave_due(struct model *m);
@@ -649,8 +648,8 @@ int staff_positions(const struct model *m, enum role role, int team);
  * teams. */
 int staff_new_rep_team(const struct model *m);
 /* The role parameters of seat i of role: for a rep, its team's. */
-const struct role_params *staff_seat_role(const struct model *m,
-                                          enum role role, int32_t i);
+const struct role_params *staff_seat_role(const struct model *m, enum role role,
+                                          int32_t i);
 /* Decides now to hire `count` people of role, who start after lead weeks
  * (< 0: the role's lead_weeks), rounded up to a whole week and at least
  * one, with a ramp of ramp weeks (< 0: the role's); absorb is a support

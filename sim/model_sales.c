@@ -224,7 +224,8 @@ static struct hours_split rep_split(struct model *m, const struct rep *rp,
     a.ops = hpd * ops_share;
     double rest = hpd - a.ops;
     /* prospect_when_thin (model_iv.c): the rep's own share this week */
-    a.prosp = rest * (m->thin_on[rp->team] ? rp->thin_share : m->prosp_share[rp->team]);
+    a.prosp = rest * (m->thin_on[rp->team] ? rp->thin_share
+                                           : m->prosp_share[rp->team]);
     a.admin = rest * s->admin_share;
     if (filled > 0 && m->support_absorb > 0.0) {
         /* Support staff take admin hours off every rep evenly. */
@@ -310,9 +311,8 @@ int sales_update_rates(struct model *m, int32_t r)
     }
     const struct calendar_week *cw = model_calendar(m);
     double season = cw ? cw->opps : 1.0;
-    if (update_prospecting(m, r,
-                           prosp * a.prod * m->opp_mult[rp->team] * season) !=
-        0)
+    if (update_prospecting(
+            m, r, prosp * a.prod * m->opp_mult[rp->team] * season) != 0)
         return -1;
     if (update_selling(m, r, a.sell, sell * a.prod) != 0)
         return -1;

@@ -51,8 +51,8 @@ const struct role_params *staff_role(const struct model *m, enum role role)
     return &P(m)->support.role;
 }
 
-const struct role_params *staff_seat_role(const struct model *m,
-                                         enum role role, int32_t i)
+const struct role_params *staff_seat_role(const struct model *m, enum role role,
+                                          int32_t i)
 {
     if (role == ROLE_SALES)
         return &model_sales(m, m->reps[i].team)->role;
@@ -86,8 +86,8 @@ void staff_fill_seat(struct model *m, enum role role, int32_t i, double t,
     if (rep || rp->attrition_per_year > 0.0)
         rng_reseed(m->rng, model_key2(m, kind[role], i, st->occupant));
     if (rep) {
-        double eff = model_draw(&model_sales(m, m->reps[i].team)->effectiveness,
-                                m->rng);
+        double eff =
+            model_draw(&model_sales(m, m->reps[i].team)->effectiveness, m->rng);
         m->reps[i].eff = eff < 0.0 ? 0.0 : eff;
     }
     if (rp->attrition_per_year > 0.0)
@@ -127,8 +127,8 @@ int staff_hire(struct model *m, enum role role, int count, double lead,
         const struct role_params *rp =
             role == ROLE_SALES ? &model_sales(m, t)->role : staff_role(m, role);
         int start =
-            m->week + params_hire_delay(P(m), role,
-                                        lead >= 0.0 ? lead : rp->lead_weeks);
+            m->week +
+            params_hire_delay(P(m), role, lead >= 0.0 ? lead : rp->lead_weeks);
         struct pending_hire h = {.week = start,
                                  .role = role,
                                  .seat = NONE,
@@ -313,14 +313,13 @@ static int departures(struct model *m)
             if (!refill)
                 continue;
             int team = role == ROLE_SALES ? m->reps[i].team : 0;
-            struct pending_hire h = {.week = iv_backfill_tick(m, role, team) +
-                                             (int)ceil(rp->backfill_weeks),
-                                     .role = role,
-                                     .seat = i,
-                                     .ramp_weeks = rp->ramp_weeks,
-                                     .team = role == ROLE_SALES
-                                                 ? m->reps[i].team
-                                                 : 0};
+            struct pending_hire h = {
+                .week = iv_backfill_tick(m, role, team) +
+                        (int)ceil(rp->backfill_weeks),
+                .role = role,
+                .seat = i,
+                .ramp_weeks = rp->ramp_weeks,
+                .team = role == ROLE_SALES ? m->reps[i].team : 0};
             if (add_pending(m, h) != 0)
                 return -1;
         }
@@ -402,8 +401,7 @@ static int32_t last_started(struct model *m, enum role role, int team)
     return best;
 }
 
-int staff_cut(struct model *m, enum role role, int n, double leave_t,
-              int team)
+int staff_cut(struct model *m, enum role role, int n, double leave_t, int team)
 {
     assert(leave_t >= m->t);
     int cut = 0;
@@ -433,8 +431,8 @@ int staff_turnover(struct model *m)
 
 double staff_vacation(struct model *m, enum role role, int32_t i)
 {
-    double days = role == ROLE_SALES ? model_sales(m, m->reps[i].team)
-                                           ->vacation_days
+    double days = role == ROLE_SALES
+                      ? model_sales(m, m->reps[i].team)->vacation_days
                   : role == ROLE_OPS ? m->p->ops.vacation_days
                                      : 0.0;
     if (!(days > 0.0))

@@ -222,8 +222,7 @@ static void write_weekly(FILE *f, const struct params *p,
                 fprintf(f, ",%d,%s,", w, market_table[k].name);
                 put_summary(
                     f,
-                    &r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT +
-                                 k],
+                    &r->market_w[((size_t)s * r->weeks + w) * MARKET_COUNT + k],
                     "all");
             }
         }
@@ -509,8 +508,8 @@ static int hire_delay(const struct params *p, const struct iv_hire *h)
     for (size_t t = 0; t < p->n_teams; t++) {
         if (h->team != TEAM_ALL && h->team != (int)t)
             continue;
-        int d = params_hire_delay(p, ROLE_SALES,
-                                  p->teams[t].sales.role.lead_weeks);
+        int d =
+            params_hire_delay(p, ROLE_SALES, p->teams[t].sales.role.lead_weeks);
         if (best < 0 || d < best)
             best = d;
     }

@@ -23,8 +23,7 @@
 /* ",mean,sd,ci_low,ci_high,n" of a quarterly row. A share of
  * replications (wilson) gets the Wilson interval, which stays within
  * [0, 1] and is not empty at 0 or 100 %; the others, Student's. */
-static void put_row(FILE *f, const struct acc *a, int wilson,
-                    const char *team)
+static void put_row(FILE *f, const struct acc *a, int wilson, const char *team)
 {
     struct summary s;
     char b[4][40];
@@ -53,8 +52,7 @@ void output_plan_quarterly(FILE *f, const struct params *p,
             continue;
         output_csv_field(f, output_scenario_id(p, s));
         fprintf(f, ",%d,%s,", q + 1, plan_metric_names[k]);
-        put_row(f, &r->plan_q[run_plan_index(r, s, q, k)], k == PLAN_MET,
-                team);
+        put_row(f, &r->plan_q[run_plan_index(r, s, q, k)], k == PLAN_MET, team);
     }
 }
 

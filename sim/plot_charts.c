@@ -539,7 +539,8 @@ static void twin_grid(FILE *f, const struct gp_set *set,
     k[0] = (struct gp_key){GP_SAMPLE_LINE, "lt 1 dt 1", "lt 1", legend(set, 0)};
     twin_keys(sp, k + 1);
     fputs("set multiplot\n", f);
-    double head = gp_page_header(f, chart_grid_page(sz, n), sp->title, sub, k, 3);
+    double head =
+        gp_page_header(f, chart_grid_page(sz, n), sp->title, sub, k, 3);
     for (int i = 0; i < n; i++) {
         struct gp_frame cell = chart_grid_cell(sz, i, n, head);
         int pos[2] = {0, i + 1}, s = set->scen[i + 1];

@@ -72,8 +72,7 @@ static void team_panel(FILE *f, const struct rundata *rd, int s,
 {
     struct gp_frame fr = chart_grid_cell(sz, s, rd->nscen, head);
     gp_house(f, &fr, 0);
-    gp_title_in(f, &fr, rd->scen[s].label, NULL,
-                s ? gp_colour(s) : "#111111");
+    gp_title_in(f, &fr, rd->scen[s].label, NULL, s ? gp_colour(s) : "#111111");
     gp_ticks(f, &fr, "y", y, GP_MONEY);
     gp_axis_label(&fr, 0, c->axis);
     gp_week_axis(f, rd, &fr, 0);
@@ -113,8 +112,8 @@ static void chart_team(FILE *f, const struct rundata *rd,
         k[t] = (struct gp_key){GP_SAMPLE_BOX, st[t], NULL, rd->team[t]};
     }
     fputs("set multiplot\n", f);
-    double head = gp_page_header(f, chart_grid_page(sz, rd->nscen), c->title,
-                                 sub, k, n);
+    double head =
+        gp_page_header(f, chart_grid_page(sz, rd->nscen), c->title, sub, k, n);
     for (int s = 0; s < rd->nscen; s++)
         team_panel(f, rd, s, c, &y, sz, head);
     fputs("unset multiplot\n", f);

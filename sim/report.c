@@ -505,16 +505,15 @@ static void remove_tmp_charts(const char *dir)
 static int chart_svg(FILE *f, const char *dir, int i, struct err *e)
 {
     char name[64];
-    const char *chart = i < PLOT_NCHARTS ? plot_chart_names[i]
-                                         : extra[i - PLOT_NCHARTS].name;
+    const char *chart =
+        i < PLOT_NCHARTS ? plot_chart_names[i] : extra[i - PLOT_NCHARTS].name;
     const char *caption =
         i < PLOT_NCHARTS ? captions[i] : extra[i - PLOT_NCHARTS].caption;
     snprintf(name, sizeof name, "%s.svg", chart);
     char *p = rundata_path(dir, name);
     if (!p)
         return err_oom(e);
-    int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, chart, caption, e)
-                                  : 0;
+    int rc = access(p, F_OK) == 0 ? inline_svg(f, p, i, chart, caption, e) : 0;
     free(p);
     return rc;
 }

@@ -403,8 +403,8 @@ static int load_weekly(struct rundata *rd, const char *dir, struct err *e)
             nan_array((size_t)rd->nscen * (size_t)rd->nteams * RD_TEAM_COUNT *
                           (size_t)rd->weeks * RD_WSTATS +
                       1);
-        rc = rd->weekly && rd->team_weekly ? weekly_fill(rd, &f, e)
-                                           : err_oom(e);
+        rc =
+            rd->weekly && rd->team_weekly ? weekly_fill(rd, &f, e) : err_oom(e);
     }
     csv_destroy(&f.csv);
     free(path);
@@ -860,9 +860,9 @@ static int drop_scenarios(struct rundata *rd, const int *keep, const int *to,
                     : NULL;
     size_t tblock =
         (size_t)rd->nteams * RD_TEAM_COUNT * (size_t)rd->weeks * RD_WSTATS;
-    double *tw = rd->nteams ? keep_blocks(rd->team_weekly, rd->nscen, tblock,
-                                          keep, kept)
-                            : NULL;
+    double *tw =
+        rd->nteams ? keep_blocks(rd->team_weekly, rd->nscen, tblock, keep, kept)
+                   : NULL;
     if (rd->nteams && !tw) {
         free(d);
         return err_oom(e);

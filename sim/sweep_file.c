@@ -313,8 +313,7 @@ static int split_key(const struct sweep *sw, const struct config_entry *en,
     if (two) {
         cut = strchr(dot + 1, '.');
         if (!cut || cut == dot + 1 || !cut[1])
-            return vary_error(en, e, "expected %.*s.NAME.KEY", (int)head,
-                              name);
+            return vary_error(en, e, "expected %.*s.NAME.KEY", (int)head, name);
     }
     if (!two && !is_model_section(name, head) && sw->scen_param != -1)
         return vary_error(en, e,

@@ -215,7 +215,7 @@ RU_FN int ru_text_column(const char *name)
 {
     static const char *const text[] = {
         "scenario",   "metric",         "title", "quarter", "scenario_a",
-        "scenario_b", "tied_with_best", "label", "chart", "team"};
+        "scenario_b", "tied_with_best", "label", "chart",   "team"};
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (!strcmp(name, text[i]))
             return 1;

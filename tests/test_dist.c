@@ -261,8 +261,8 @@ static double scripted_get_double(void *st)
     return scripted_u[(*i)++ % 3];
 }
 static const gsl_rng_type scripted_type = {
-    "scripted", 0xffffffffUL, 0, sizeof(size_t),
-    scripted_set, scripted_get, scripted_get_double};
+    "scripted",   0xffffffffUL,       0, sizeof(size_t), scripted_set,
+    scripted_get, scripted_get_double};
 
 /* U = 0 gives +0 (never -0), U = 1/2 gives mean log 2, and the largest U
  * gives 53 log 2 means, finite: the log never sees 0. */

@@ -449,7 +449,8 @@ static void test_hostile_sets(void **state)
          "range for sampling"},
         {"nosuchsection.key=1",
          "--set: unknown section [nosuchsection]; known: simulation, sales, "
-         "team.NAME, stage.NAME, operations, support, clients, market, calendar, start, "
+         "team.NAME, stage.NAME, operations, support, clients, market, "
+         "calendar, start, "
          "costs, "
          "targets, "
          "decision, plan, report, "

@@ -44,14 +44,30 @@ static void check_both_signs(double x)
 static void test_edges(void **state)
 {
     (void)state;
-    const double special[] = {0.0,     -0.0,      1.0,       0.5,
-                              0.1,     1e-4,      9.9999999995e-5,
-                              1e-5,    9.99999999949e-5, 9999999999.5,
-                              9999999999.4, 1e10,  999999999.95,
-                              DBL_MIN, DBL_MAX,   DBL_TRUE_MIN,
-                              INFINITY, NAN,      123456789012.0,
-                              2.5,     0.125,     1.0000000005,
-                              3.0000000015, 0.30000000000000004};
+    const double special[] = {0.0,
+                              -0.0,
+                              1.0,
+                              0.5,
+                              0.1,
+                              1e-4,
+                              9.9999999995e-5,
+                              1e-5,
+                              9.99999999949e-5,
+                              9999999999.5,
+                              9999999999.4,
+                              1e10,
+                              999999999.95,
+                              DBL_MIN,
+                              DBL_MAX,
+                              DBL_TRUE_MIN,
+                              INFINITY,
+                              NAN,
+                              123456789012.0,
+                              2.5,
+                              0.125,
+                              1.0000000005,
+                              3.0000000015,
+                              0.30000000000000004};
     for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
         check_both_signs(special[i]);
     for (int e = -320; e <= 308; e++) {
@@ -72,8 +88,8 @@ static void test_ties_and_integers(void **state)
 {
     (void)state;
     for (uint64_t k = 1000000000; k < 1000000000 + 4000; k++) {
-        check_both_signs((double)k + 0.5);         /* 11 digits, a tie */
-        check_both_signs(((double)k + 0.5) / 8);   /* ties at other scales */
+        check_both_signs((double)k + 0.5);       /* 11 digits, a tie */
+        check_both_signs(((double)k + 0.5) / 8); /* ties at other scales */
         check_both_signs(((double)k + 0.5) * 1024);
         check_both_signs((double)k * 10 + 5);
     }

@@ -309,8 +309,7 @@ static void test_initial_clients(void **state)
         double *x = run_raw(&p, -1, r);
         const double *big = row(&p, x, 1, 0), *small = row(&p, x, 2, 0);
         /* a client or two may churn at an anniversary in the first week */
-        assert_true(big[M_CLIENTS_ACTIVE] >= 47 &&
-                    big[M_CLIENTS_ACTIVE] <= 50);
+        assert_true(big[M_CLIENTS_ACTIVE] >= 47 && big[M_CLIENTS_ACTIVE] <= 50);
         assert_true(small[M_CLIENTS_ACTIVE] >= 245 &&
                     small[M_CLIENTS_ACTIVE] <= 250);
         /* big's clients pay about $90k a year, small's about $20k */
@@ -325,8 +324,8 @@ static void test_initial_clients(void **state)
     load(&p, D "teams_two.ini", NULL);
     assert_int_equal(p.teams[0].initial_clients, -1);
     double *x = run_raw(&p, -1, 0);
-    double share = row(&p, x, 1, 0)[M_CLIENTS_ACTIVE] /
-                   row(&p, x, 0, 0)[M_CLIENTS_ACTIVE];
+    double share =
+        row(&p, x, 1, 0)[M_CLIENTS_ACTIVE] / row(&p, x, 0, 0)[M_CLIENTS_ACTIVE];
     assert_true(share > 0.30 && share < 0.37);
     free(x);
     params_destroy(&p);
@@ -339,14 +338,11 @@ static void test_set_no_such_team(void **state)
     struct config cfg = {0};
     struct err e = {0};
     assert_int_equal(config_load(&cfg, D "teams_two.ini", &e), 0);
-    assert_int_equal(config_set(&cfg, "team.smal.quota_per_rep=90000", &e),
-                     -1);
-    assert_string_equal(e.msg,
-                        "--set 'team.smal.quota_per_rep=90000': no team "
-                        "'smal'; did you mean 'small'? (--set changes a "
-                        "[team.NAME] of the file, it makes none)");
-    assert_int_equal(config_set(&cfg, "team.small.quota_per_rep=90000", &e),
-                     0);
+    assert_int_equal(config_set(&cfg, "team.smal.quota_per_rep=90000", &e), -1);
+    assert_string_equal(e.msg, "--set 'team.smal.quota_per_rep=90000': no team "
+                               "'smal'; did you mean 'small'? (--set changes a "
+                               "[team.NAME] of the file, it makes none)");
+    assert_int_equal(config_set(&cfg, "team.small.quota_per_rep=90000", &e), 0);
     config_destroy(&cfg);
 }
 
