@@ -110,6 +110,40 @@ static void plot_bands(FILE *f, const char *block, const struct gp_set *set,
                 axes);
 }
 
+/* Raises y's top so that the values top[] (one a week) keep clear of
+ * the text at the top of fr's plot (gp_ceiling): the quarter names and
+ * the windows of set or, with panels, of each pair of the baseline and
+ * one scenario (a grid's panels share their axes). Frees top. Without
+ * memory, y stays as it is: text may lie over the data. */
+static void clear_top(struct gp_axis *y, const struct gp_set *set,
+                      const struct gp_frame *fr, double *top, int panels)
+{
+    int weeks = set->rd->weeks;
+    double *lim = top ? malloc((size_t)weeks * sizeof *lim) : NULL;
+    if (lim) {
+        for (int w = 0; w < weeks; w++)
+            lim[w] = 1.0;
+        if (!panels)
+            gp_ceiling(set, fr, 1, lim);
+        for (int i = 1; panels && i < set->n; i++) {
+            int pair[2] = {set->scen[0], set->scen[i]};
+            gp_ceiling(&(struct gp_set){set->rd, pair, 2}, fr, 1, lim);
+        }
+        gp_under_ceiling(y, lim, top, weeks);
+    }
+    free(lim);
+    free(top);
+}
+
+/* gp_week_tops in a new array (NULL without memory). */
+static double *week_tops(const struct gp_set *set, int m, int st)
+{
+    double *top = malloc((size_t)set->rd->weeks * sizeof *top);
+    if (top)
+        gp_week_tops(set, m, st, top);
+    return top;
+}
+
 /* A legend of the scenarios of set from position `from` on, each a line
  * with its marker (style: how the plot draws it besides its linetype,
  * e.g. "dt 1"), then the n extra entries. */
@@ -161,6 +195,7 @@ void chart_revenue(FILE *f, const struct gp_set *set,
              windows_phrase(set), from);
     gp_title(f, &fr, title, sub);
     scenario_legend(f, &fr, set, 0, "", NULL, 0);
+    clear_top(&y, set, &fr, week_tops(set, M_REVENUE, RD_HIGH), 0);
     gp_ticks(f, &fr, "y", &y, GP_MONEY);
     /* A compact panel has no subtitle: its axis label says it. */
     gp_axis_label(&fr, 0,
@@ -212,6 +247,23 @@ static void block_difference(FILE *f, const struct gp_set *set, double r[2])
     fputs("EOD\n", f);
 }
 
+/* The highest of each week's paired differences and their bands over
+ * the scenarios of set (from position 1), as block_difference draws
+ * them; NULL without memory. */
+static double *difference_tops(const struct gp_set *set)
+{
+    const struct rundata *rd = set->rd;
+    double *top = malloc((size_t)rd->weeks * sizeof *top);
+    for (int w = 0; top && w < rd->weeks; w++) {
+        top[w] = NAN;
+        for (int i = 1; i < set->n; i++)
+            for (int k = 0; k < 3; k++)
+                top[w] = fmax(top[w], rundata_week_diff(rd, set->scen[i], w,
+                                                        RD_DELTA + k));
+    }
+    return top;
+}
+
 void chart_revenue_diff(FILE *f, const struct gp_set *set,
                         const struct gp_frame *frame)
 {
@@ -239,6 +291,7 @@ void chart_revenue_diff(FILE *f, const struct gp_set *set,
     scenario_legend(f, &fr, set, 1, "", &baseline, 1);
     struct gp_axis y = gp_nice(r[0], r[1], 1);
     gp_headroom(&y, r[0], r[1]);
+    clear_top(&y, set, &fr, difference_tops(set), 0);
     gp_ticks(f, &fr, "y", &y, GP_MONEY);
     gp_axis_label(&fr, 0, "Gained (+) or lost (-) per week");
     gp_week_axis(f, set->rd, &fr, 1);
@@ -432,9 +485,11 @@ static void twin_axes(FILE *f, struct gp_frame *fr, const struct gp_set *set,
     gp_week_range(set, sp->m[0], RD_LOW, RD_HIGH, &lo, &hi);
     struct gp_axis y = gp_nice(lo, hi, 1);
     gp_headroom(&y, lo, hi);
+    clear_top(&y, set, fr, week_tops(set, sp->m[0], RD_HIGH), 1);
     gp_week_range(set, sp->m[1], RD_MEAN, RD_MEAN, &lo, &hi);
     struct gp_axis y2 = gp_nice(lo, hi, 1);
     gp_headroom(&y2, lo, hi);
+    clear_top(&y2, set, fr, week_tops(set, sp->m[1], RD_MEAN), 1);
     gp_ticks(f, fr, "y", &y, sp->unit[0]);
     gp_ticks(f, fr, "y2", &y2, sp->unit[1]);
     gp_axis_label(fr, 0, sp->axis_label[0]);

@@ -233,6 +233,23 @@ void gp_quarter_ticks(FILE *f, const struct gp_frame *fr,
  * top of fr's plot, each decision's arrow on its label's row. */
 void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr);
 
+/* Keeping the data clear of the text at the top of a week chart (the
+ * quarter names, the windows' labels and decision marks): lim (one per
+ * week, set to 1 by the caller) gets, for each week under such text, the
+ * highest share of fr's plot height the data may reach there, from
+ * gp_week_axis (with quarters) and gp_windows of set. Then
+ * gp_under_ceiling raises a's top by whole steps until each week's top[]
+ * value (NaN: none) lies under its ceiling; where a doubled range would
+ * not do, it leaves a as it was. gp_week_tops fills top with the highest
+ * of statistic st (and of the mean) of metric m over set's scenarios.
+ * Call before gp_ticks, which may widen the tick labels a little: the
+ * ceilings have a margin for it. */
+void gp_ceiling(const struct gp_set *set, const struct gp_frame *fr,
+                int quarters, double *lim);
+void gp_under_ceiling(struct gp_axis *a, const double *lim, const double *top,
+                      int weeks);
+void gp_week_tops(const struct gp_set *set, int m, int st, double *top);
+
 /* Whether gp_windows draws a decision's arrow for some scenario of set
  * (a subtitle then says what the arrow means). */
 int gp_windows_lead(const struct gp_set *set);

@@ -664,11 +664,39 @@ static void week_ticks(FILE *f, const struct rundata *rd, int wpq, int every)
     fputs(")\nset xlabel 'Week starting'\n", f);
 }
 
+/* Where the quarter names at the top of a week axis are centred: pixels
+ * down from the top of the plot. */
+#define QUARTER_DOWN 10.0
+
+/* Whether a week axis px pixels wide names its quarters at the top: when
+ * each name fits its quarter; quarters named by their first day have
+ * their names on the ticks already. */
+static int quarter_names(const struct rundata *rd, double px)
+{
+    int wpq = weeks_per_quarter(rd), nq = (rd->weeks + wpq - 1) / wpq;
+    if (cal_dated(&rd->cal) && rd->cal.calq1 < 0)
+        return 0;
+    double room = 0.0;
+    char name[48];
+    for (int q = 0; q < nq; q++) {
+        cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
+        room = fmax(room, gp_text_width(name, 9.0, 0) + 8.0);
+    }
+    return px / nq >= room;
+}
+
+/* The week (x) at the middle of quarter q (from 0). */
+static double quarter_mid(const struct rundata *rd, int q)
+{
+    int wpq = weeks_per_quarter(rd);
+    return q * wpq + (fmin((q + 1) * wpq, rd->weeks) - q * wpq) / 2.0 - 0.5;
+}
+
 void gp_week_axis(FILE *f, const struct rundata *rd, const struct gp_frame *fr,
                   int quarters)
 {
     int wpq = weeks_per_quarter(rd), h = rd->weeks, nq = (h + wpq - 1) / wpq;
-    int dated = cal_dated(&rd->cal), named = !dated || rd->cal.calq1 >= 0;
+    int dated = cal_dated(&rd->cal);
     double box[4];
     char name[48];
     gp_box(fr, box);
@@ -689,24 +717,16 @@ void gp_week_axis(FILE *f, const struct rundata *rd, const struct gp_frame *fr,
     /* x = week: week w is drawn from w - 0.5 to w + 0.5. */
     fprintf(f, "set xrange [-0.5:%d.5]\n", h - 1);
     week_ticks(f, rd, wpq, every);
-    /* Quarter names at the top, when each fits its quarter; quarters
-     * named by their first day have their names on the ticks already. */
-    double room = 0.0;
-    for (int q = 0; q < nq; q++) {
-        cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
-        room = fmax(room, gp_text_width(name, 9.0, 0) + 8.0);
-    }
-    if (!quarters || !named || px / nq < room)
+    if (!quarters || !quarter_names(rd, px))
         return;
     for (int q = 0; q < nq; q++) {
-        double mid = q * wpq + (fmin((q + 1) * wpq, h) - q * wpq) / 2.0 - 0.5;
         cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
         fprintf(f, "set label %d ", 20 + q);
         gp_str(f, name);
         fprintf(f,
                 " at %.1f, graph %.4f center "
                 "font ',9' textcolor rgb '#aaaaaa'\n",
-                mid, 1.0 - 10.0 / ph);
+                quarter_mid(rd, q), 1.0 - QUARTER_DOWN / ph);
     }
 }
 
@@ -764,70 +784,144 @@ static int same_window(const struct gp_set *set, int i, int *first)
     return n;
 }
 
-/* Where window group k's label and decision mark go: pixels down from
+/* One window of gp_windows: the first scenario that has it (position i
+ * of the set), how many share it (n), its row (k, from 0), and in weeks
+ * as x: the decision, the first day it acts, its end and the horizon's. */
+struct window {
+    int i, n, k;
+    double x_dec, x0, x1, h;
+};
+
+/* The window after *w in set (start from i = 0, k = -1); 0: none left. */
+static int next_window(const struct gp_set *set, struct window *w)
+{
+    const struct rundata *rd = set->rd;
+    for (int i = w->i + 1; i < set->n; i++) {
+        const struct rd_scenario *sc = &rd->scen[set->scen[i]];
+        int first, n = same_window(set, i, &first);
+        if (set->scen[i] == 0 || sc->start_week < 0 || !first)
+            continue;
+        /* x = week; the window acts from the left edge of its first week
+         * to the right edge of its last (or of the horizon). */
+        w->i = i;
+        w->n = n;
+        w->k++;
+        w->x_dec = sc->start_week - 0.5;
+        w->x0 = acts_from(sc) - 0.5;
+        w->h = rd->weeks - 0.5;
+        w->x1 = sc->end_week < 0 ? w->h : sc->end_week + 0.5;
+        return 1;
+    }
+    return 0;
+}
+
+/* Where window row k's label and decision mark go: pixels down from
  * the top of fr's plot (below the quarter names). */
 static double window_down(int k)
 {
     return 30.0 + 16.0 * k;
 }
 
-/* The label of window group k at x0: the scenario's label, or how many
- * scenarios share the window; right-aligned near the right edge; cut to
- * the room on its side of the line, spaced down from the plot's top
- * (below the quarter labels), left out where the plot has no room. */
-static void window_label(FILE *f, const struct gp_set *set,
-                         const struct gp_frame *fr, int i, int n, int k,
-                         double x0, const char *c)
+/* Plot width and height of fr, logical pixels. */
+static void plot_size(const struct gp_frame *fr, double *pw, double *ph)
 {
-    const struct rd_scenario *sc = &set->rd->scen[set->scen[i]];
-    char text[300], fit[GP_LINE_MAX];
     double box[4];
     gp_box(fr, box);
-    double pw = (box[1] - box[0]) * fr->width;
-    double ph = (box[3] - box[2]) * fr->height;
+    *pw = (box[1] - box[0]) * fr->width;
+    *ph = (box[3] - box[2]) * fr->height;
+}
+
+/* The label of window w at x (a week): the scenario's label, or how many
+ * scenarios share the window; right-aligned near the right edge; cut to
+ * the room on its side of the line, spaced down from the plot's top
+ * (below the quarter labels). Sets fit and the weeks its text covers,
+ * [*xa, *xb]; returns 0 where the plot has no room for it. */
+static int window_text(const struct gp_set *set, const struct gp_frame *fr,
+                       const struct window *w, double x, char *fit, size_t size,
+                       double *xa, double *xb)
+{
+    const struct rd_scenario *sc = &set->rd->scen[set->scen[w->i]];
+    char text[300];
+    double pw, ph;
+    plot_size(fr, &pw, &ph);
     /* x runs from -0.5 to weeks - 0.5: pixels from the left. */
-    double at = (x0 + 0.5) / set->rd->weeks * pw;
-    double down = window_down(k);
-    int right = x0 > 0.6 * set->rd->weeks;
+    double weeks = set->rd->weeks, at = (x + 0.5) / weeks * pw;
+    int right = x > 0.6 * weeks;
     double room = (right ? at : pw - at) - 14.0;
-    if (down > ph - 24.0 || room < 30.0)
-        return;
-    if (n == 1)
+    if (window_down(w->k) > ph - 24.0 || room < 30.0)
+        return 0;
+    if (w->n == 1)
         snprintf(text, sizeof text, "%s", sc->label);
     else
-        snprintf(text, sizeof text, "%d scenarios: %s", n,
+        snprintf(text, sizeof text, "%d scenarios: %s", w->n,
                  sc->end_week < 0 ? "from here on" : "this window");
-    gp_fit(fit, sizeof fit, text, room, 9.0, 0);
-    fprintf(f, "set label %d ", 100 + k);
+    gp_fit(fit, size, text, room, 9.0, 0);
+    /* The offset of 0.8 characters, then the text. */
+    double lead = 8.0, len = gp_text_width(fit, 9.0, 0);
+    double a = right ? at - lead - len : at + lead, b = a + len;
+    *xa = a / pw * weeks - 0.5;
+    *xb = b / pw * weeks - 0.5;
+    return 1;
+}
+
+static void window_label(FILE *f, const struct gp_set *set,
+                         const struct gp_frame *fr, const struct window *w,
+                         double x, const char *c)
+{
+    char fit[GP_LINE_MAX];
+    double xa, xb, pw, ph;
+    if (!window_text(set, fr, w, x, fit, sizeof fit, &xa, &xb))
+        return;
+    plot_size(fr, &pw, &ph);
+    int right = x > 0.6 * set->rd->weeks;
+    fprintf(f, "set label %d ", 100 + w->k);
     gp_str(f, fit);
     fprintf(f,
             " at %.1f, graph %.4f %s offset %s, 0 font ',9' "
             "textcolor rgb '%s' front\n",
-            x0, 1.0 - down / ph, right ? "right" : "left",
+            x, 1.0 - window_down(w->k) / ph, right ? "right" : "left",
             right ? "-0.8" : "0.8", c);
+}
+
+/* Whether window w's decision mark and arrow (decision_mark) are drawn. */
+static int has_mark(const struct gp_frame *fr, const struct window *w)
+{
+    double pw, ph;
+    plot_size(fr, &pw, &ph);
+    return w->x0 > w->x_dec && window_down(w->k) <= ph - 24.0;
 }
 
 /* A decision taken before its intervention acts (a hire: its lead
  * time): a short mark at the decision's week and an arrow from it to
  * the first day, on the row of the window's label (arrows 130 + k and
  * 160 + k); left out where the plot has no room for the row. */
-static void decision_mark(FILE *f, const struct gp_frame *fr, int k,
-                          double x_dec, double x_act, const char *c)
+static void decision_mark(FILE *f, const struct gp_frame *fr,
+                          const struct window *w, const char *c)
 {
-    double box[4];
-    gp_box(fr, box);
-    double ph = (box[3] - box[2]) * fr->height, down = window_down(k);
-    if (down > ph - 24.0)
-        return;
-    double y = 1.0 - down / ph, tick = 6.0 / ph;
+    double pw, ph;
+    plot_size(fr, &pw, &ph);
+    double y = 1.0 - window_down(w->k) / ph, tick = 6.0 / ph;
+    double x_dec = w->x_dec, x_act = fmin(w->x0, w->h);
     fprintf(f,
             "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
             "nohead front lc rgb '%s' lw 1.5 dt 1\n",
-            130 + k, x_dec, y - tick, x_dec, y + tick, c);
+            130 + w->k, x_dec, y - tick, x_dec, y + tick, c);
     fprintf(f,
             "set arrow %d from %.1f, graph %.4f to %.1f, graph %.4f "
             "head size screen 0.008,25 front lc rgb '%s' lw 1 dt 1\n",
-            160 + k, x_dec, y, x_act, y, c);
+            160 + w->k, x_dec, y, x_act, y, c);
+}
+
+/* Where window w's label is anchored: the first day it acts, or its
+ * decision when it acts past the horizon, or when the label, right of
+ * the middle and so right-aligned, would lie over the decision's arrow
+ * (it then ends before the decision's mark). */
+static double label_x(const struct gp_set *set, const struct gp_frame *fr,
+                      const struct window *w)
+{
+    if (!(w->x0 < w->h) || (w->x_dec > 0.6 * set->rd->weeks && has_mark(fr, w)))
+        return w->x_dec;
+    return w->x0;
 }
 
 int gp_windows_lead(const struct gp_set *set)
@@ -843,34 +937,99 @@ int gp_windows_lead(const struct gp_set *set)
 
 void gp_windows(FILE *f, const struct gp_set *set, const struct gp_frame *fr)
 {
-    const struct rundata *rd = set->rd;
-    int k = 0, first;
-    for (int i = 1; i < set->n; i++) {
-        const struct rd_scenario *sc = &rd->scen[set->scen[i]];
-        int n = same_window(set, i, &first);
-        if (set->scen[i] == 0 || sc->start_week < 0 || !first)
-            continue;
-        /* x = week; the window acts from the left edge of its first week
-         * to the right edge of its last (or of the horizon). */
-        double x_dec = sc->start_week - 0.5;
-        double x0 = acts_from(sc) - 0.5, h = rd->weeks - 0.5;
-        double x1 = sc->end_week < 0 ? h : sc->end_week + 0.5;
-        const char *c = n == 1 ? gp_colour(set->scen[i]) : "#666666";
-        if (x0 > x_dec)
-            decision_mark(f, fr, k, x_dec, fmin(x0, h), c);
-        if (sc->end_week >= 0 && x0 < h)
+    struct window w = {.i = 0, .k = -1};
+    while (next_window(set, &w)) {
+        const char *c = w.n == 1 ? gp_colour(set->scen[w.i]) : "#666666";
+        if (has_mark(fr, &w))
+            decision_mark(f, fr, &w, c);
+        if (set->rd->scen[set->scen[w.i]].end_week >= 0 && w.x0 < w.h)
             fprintf(f,
                     "set object %d rect from %.1f, graph 0 to %.1f, "
                     "graph 1 behind fc rgb '%s' fs transparent solid 0.12 "
                     "noborder\n",
-                    100 + k, x0, x1, c);
-        if (x0 < h)
+                    100 + w.k, w.x0, w.x1, c);
+        if (w.x0 < w.h)
             fprintf(f,
                     "set arrow %d from %.1f, graph 0 to %.1f, graph 1 "
                     "nohead back lc rgb '%s' lw 1.5 dt 3\n",
-                    100 + k, x0, x0, c);
-        window_label(f, set, fr, i, n, k, x0 < h ? x0 : x_dec, c);
-        k++;
+                    100 + w.k, w.x0, w.x0, c);
+        window_label(f, set, fr, &w, label_x(set, fr, &w), c);
+    }
+}
+
+/* Lowers lim[w] to f for the weeks w that [xa, xb] (weeks as x, with a
+ * margin) touches. */
+static void lower_ceiling(double *lim, int weeks, double xa, double xb,
+                          double f)
+{
+    double pad = 1.0 + 0.1 * (xb - xa);
+    int a = (int)floor(xa - pad + 0.5), b = (int)ceil(xb + pad - 0.5);
+    for (int w = a < 0 ? 0 : a; w <= b && w < weeks; w++)
+        lim[w] = fmin(lim[w], f);
+}
+
+/* Text 9 points high, centred down pixels from the plot's top: the share
+ * of the plot's height below its bottom, with a gap of 3 pixels. */
+static double below_text(double down, double ph)
+{
+    return 1.0 - (down + 4.5 * GP_PX_PER_PT + 3.0) / ph;
+}
+
+void gp_ceiling(const struct gp_set *set, const struct gp_frame *fr,
+                int quarters, double *lim)
+{
+    const struct rundata *rd = set->rd;
+    double pw, ph;
+    plot_size(fr, &pw, &ph);
+    if (quarters && quarter_names(rd, pw)) {
+        char name[48];
+        int wpq = weeks_per_quarter(rd), nq = (rd->weeks + wpq - 1) / wpq;
+        for (int q = 0; q < nq; q++) {
+            cal_quarter(&rd->cal, q + 1, CAL_SHORT, name, sizeof name);
+            double half = gp_text_width(name, 9.0, 0) / 2.0 / pw * rd->weeks;
+            lower_ceiling(lim, rd->weeks, quarter_mid(rd, q) - half,
+                          quarter_mid(rd, q) + half,
+                          below_text(QUARTER_DOWN, ph));
+        }
+    }
+    struct window w = {.i = 0, .k = -1};
+    while (next_window(set, &w)) {
+        char fit[GP_LINE_MAX];
+        double xa, xb, f = below_text(window_down(w.k), ph);
+        if (window_text(set, fr, &w, label_x(set, fr, &w), fit, sizeof fit, &xa,
+                        &xb))
+            lower_ceiling(lim, rd->weeks, xa, xb, f);
+        if (has_mark(fr, &w))
+            lower_ceiling(lim, rd->weeks, w.x_dec, fmin(w.x0, w.h), f);
+    }
+}
+
+void gp_under_ceiling(struct gp_axis *a, const double *lim, const double *top,
+                      int weeks)
+{
+    /* A ceiling that a doubled range cannot clear (a label row low in a
+     * small plot, over the data's highest point) is given up on: the
+     * axis stays as it was. */
+    double hi = a->hi, most = a->lo + 2.0 * (a->hi - a->lo);
+    for (; a->hi <= most + 0.5 * a->step; a->hi += a->step) {
+        int w = 0;
+        while (w < weeks && !(top[w] > a->lo + lim[w] * (a->hi - a->lo)))
+            w++;
+        if (w == weeks)
+            return;
+    }
+    a->hi = hi;
+}
+
+void gp_week_tops(const struct gp_set *set, int m, int st, double *top)
+{
+    for (int w = 0; w < set->rd->weeks; w++) {
+        top[w] = NAN;
+        for (int i = 0; i < set->n; i++) {
+            int s = set->scen[i];
+            top[w] = fmax(top[w], rundata_week(set->rd, s, m, w, st));
+            top[w] = fmax(top[w], rundata_week(set->rd, s, m, w, RD_MEAN));
+        }
     }
 }
 

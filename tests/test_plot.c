@@ -1210,6 +1210,89 @@ static void test_week_axis_and_windows(void **state)
     ru_rm_rf(d);
 }
 
+/* gp_under_ceiling raises an axis by whole steps until every week's
+ * value lies under its ceiling, and gives up (leaving the axis) where a
+ * doubled range would not do. */
+static void test_under_ceiling(void **state)
+{
+    (void)state;
+    double lim[5] = {1, 1, 1, 0.5, 1}, top[5] = {2, NAN, 9, 8, 3};
+    struct gp_axis a = {.lo = 0, .hi = 10, .step = 2};
+    gp_under_ceiling(&a, lim, top, 5);
+    assert_close(a.hi, 16.0); /* 8 <= 0.5 * 16; 14 would not do */
+    assert_close(a.lo, 0.0);
+    a = (struct gp_axis){.lo = 0, .hi = 10, .step = 2};
+    lim[3] = 0.2; /* 8 needs 40 */
+    gp_under_ceiling(&a, lim, top, 5);
+    assert_close(a.hi, 10.0);
+    a = (struct gp_axis){.lo = -4, .hi = 10, .step = 2};
+    double none[5] = {1, 1, 1, 1, 1};
+    gp_under_ceiling(&a, none, top, 5);
+    assert_close(a.hi, 10.0);
+}
+
+/* The label rows of a chart's windows (labels 100 on) keep clear of its
+ * data: in every week under a label's first characters, the highest
+ * value of the datablock lies below the label's middle. The fixture's
+ * hire gains $1.5k a week from week 8, where its label starts; the axis
+ * at $2.5k put the label on the line. */
+static void test_labels_clear_of_data(void **state)
+{
+    (void)state;
+    static const char *const charts[][2] = {
+        {"revenue", "revenue"}, {"revenue_difference", "difference"}};
+    char *d = ru_tmp_dir("test_plot");
+    struct err e = {0};
+    unsetenv(PLOT_ENV_GNUPLOT);
+    assert_true(plot_run_dir(FIXTURE, d, PLOT_SVG, &e) > 0);
+    for (size_t c = 0; c < sizeof charts / sizeof charts[0]; c++) {
+        char file[64];
+        size_t n;
+        snprintf(file, sizeof file, "%s.gp", charts[c][0]);
+        char *gp = read_text(d, file, &n);
+        assert_non_null(gp);
+        double lo, hi;
+        const char *r = strstr(gp, "set yrange [");
+        assert_non_null(r);
+        assert_int_equal(sscanf(r, "set yrange [%lf:%lf]", &lo, &hi), 2);
+        int labels = 0;
+        for (const char *l = strstr(gp, "\nset label 1"); l;
+             l = strstr(l + 1, "\nset label 1")) {
+            int id;
+            double x, y;
+            const char *at = strstr(l, "' at ");
+            char side[8];
+            if (sscanf(l, "\nset label %d", &id) != 1 || id < 100 ||
+                id >= 130 || !at ||
+                sscanf(at, "' at %lf, graph %lf %7s", &x, &y, side) != 3)
+                continue;
+            labels++;
+            int right = strcmp(side, "right") == 0;
+            const char *row = strchr(block_of(gp, charts[c][1]), '\n') + 1;
+            for (; strncmp(row, "EOD", 3) != 0; row = strchr(row, '\n') + 1) {
+                char *end;
+                double w = strtod(row, &end), top = -INFINITY;
+                if (right ? w < x - 2.0 || w > x : w < x || w > x + 2.0)
+                    continue;
+                for (const char *v = end; *v != '\n';) {
+                    double val = strtod(v, &end);
+                    if (end == v)
+                        break;
+                    top = fmax(top, val);
+                    v = end;
+                }
+                if (!((top - lo) / (hi - lo) < y))
+                    fail_msg("%s: label %d at graph %.3f lies over week %g's "
+                             "%.6g (axis %g to %g)",
+                             file, id, y, w, top, lo, hi);
+            }
+        }
+        assert_true(labels >= 1);
+        free(gp);
+    }
+    ru_rm_rf(d);
+}
+
 /* A run folder whose run.ini has a start date: dated weeks, calendar
  * quarters (or quarters by their first day after a mid-quarter start),
  * in charts and in the report's tables; a bad date is FILE:LINE. */
@@ -1476,6 +1559,8 @@ int main(void)
         cmocka_unit_test(test_lost_drawn_as_gain),
         cmocka_unit_test(test_difference_chart),
         cmocka_unit_test(test_week_axis_and_windows),
+        cmocka_unit_test(test_under_ceiling),
+        cmocka_unit_test(test_labels_clear_of_data),
         cmocka_unit_test(test_dated_run),
         cmocka_unit_test(test_cli_only_exclude),
         cmocka_unit_test(test_cli_run_hidden_and_weeks),
